@@ -1,0 +1,38 @@
+# make demo  — set up .venv, create the demo survey and QR codes, serve on http://127.0.0.1:5000
+# make test  — set up .venv (and Chromium + a CJK font when missing), run the whole suite
+# make bench — the benchmarks in bench/ (not part of make test)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test bench system-deps clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test,bench]'
+	touch $(STAMP)
+
+# Debian packages the tests need: Chromium for the browser tests, Noto CJK so charts show Chinese.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  echo "Installing chromium and fonts-noto-cjk (Debian packages)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fontconfig >/dev/null; \
+	fi
+
+demo: $(STAMP)
+	FLASK_PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(VENV)/bin/manyi demo --host $(HOST) --port $(PORT)
+
+test: $(STAMP) system-deps
+	$(PY) -m pytest -q
+
+bench: $(STAMP) system-deps
+	@command -v wrk >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null)
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

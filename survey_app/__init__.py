@@ -1,0 +1,53 @@
+"""Manyi (满意): QR-code satisfaction surveys for budget-performance evaluation."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFProtect
+
+DEV_SECRET = "dev"
+REPO_QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY=DEV_SECRET,
+        DATABASE=os.path.join(app.instance_path, "manyi.sqlite3"),
+        QUESTIONNAIRE_DIR=str(REPO_QUESTIONNAIRES),
+        PUBLIC_BASE_URL="http://127.0.0.1:5000",
+        TIMEZONE="Asia/Shanghai",
+        # A citizen may pause; the token outlives a long wait, and an expired one keeps the answers.
+        WTF_CSRF_TIME_LIMIT=4 * 3600,
+        WTF_CSRF_SSL_STRICT=False,  # WeChat's in-app browser may send no Referer
+        MAX_CONTENT_LENGTH=64 * 1024,
+        MAX_FORM_MEMORY_SIZE=64 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)
+    app.config["PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    if app.config["PUBLIC_BASE_URL"].startswith("https://"):
+        app.config.update(SESSION_COOKIE_SECURE=True)
+    Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
+
+    csrf.init_app(app)
+    from . import cli, db, survey, web
+
+    db.init_app(app)
+    web.init_app(app)
+    app.register_blueprint(survey.bp)
+    cli.init_app(app)
+
+    @app.get("/")
+    def index():
+        return render_template("index.html")
+
+    return app

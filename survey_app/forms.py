@@ -1,0 +1,98 @@
+"""WTForms form classes built from questionnaires (one class per questionnaire version, cached),
+and the one-time submission key every rendered form carries."""
+from __future__ import annotations
+
+import secrets
+import time
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeSerializer
+from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from .questionnaires import LANGUAGES, Questionnaire
+
+MSG_REQUIRED = "请选择一项后再提交。"
+MSG_REQUIRED_MULTI = "请至少选择一项。"
+MSG_CHOICE = "所选内容不在选项之中，请重新选择。"
+
+
+class SurveyForm(FlaskForm):
+    key = HiddenField()
+    lang = HiddenField()
+
+    def answers(self, questionnaire: Questionnaire) -> list[tuple[str, str]]:
+        """The validated answers in long form: (question id, option code or text)."""
+        out = []
+        for q in questionnaire.questions:
+            data = self[q.id].data
+            if q.type == "multiple":
+                out.extend((q.id, v) for v in sorted(set(data or ())))
+            elif data:
+                out.append((q.id, data.strip() if q.type == "text" else data))
+        return [(q, v) for q, v in out if v]
+
+    @property
+    def csrf_failed(self) -> bool:
+        return bool(getattr(self, "csrf_token", None) and self.csrf_token.errors)
+
+
+_classes: dict[tuple[str, str], type[SurveyForm]] = {}
+
+
+def form_class(questionnaire: Questionnaire) -> type[SurveyForm]:
+    """A fresh SurveyForm subclass with one field per question (built once per version)."""
+    cache_key = (questionnaire.key, questionnaire.path)
+    if cache_key not in _classes:
+        _classes[cache_key] = _build(questionnaire)
+    return _classes[cache_key]
+
+
+def _build(questionnaire: Questionnaire) -> type[SurveyForm]:
+    attrs = {}
+    for q in questionnaire.questions:
+        if q.type == "text":
+            attrs[q.id] = TextAreaField(validators=[Optional(), Length(
+                max=q.max_length, message=f"请将内容控制在 {q.max_length} 字以内。")])
+            continue
+        choices = [SelectChoice(code) for code in q.codes]
+        if q.type == "multiple":
+            required = InputRequired(MSG_REQUIRED_MULTI) if q.required else Optional()
+            attrs[q.id] = SelectMultipleField(choices=choices, validators=[required],
+                                              invalid_choice_message=MSG_CHOICE)
+        else:
+            required = InputRequired(MSG_REQUIRED) if q.required else Optional()
+            attrs[q.id] = RadioField(choices=choices, validators=[required],
+                                     invalid_choice_message=MSG_CHOICE)
+    return type(f"Form_{questionnaire.id}_{questionnaire.version}".replace("-", "_"), (SurveyForm,), attrs)
+
+
+def language(requested: str | None, questionnaire: Questionnaire) -> str:
+    return requested if requested in LANGUAGES and requested in questionnaire.languages else "zh-CN"
+
+
+# -- the one-time submission key ----------------------------------------------------------------
+# Signed so that only keys this server issued are accepted; it carries the point code and the
+# time the form was rendered (for seconds-on-page). The random nonce is what makes a submit unique.
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="manyi-submission-key")
+
+
+def issue_key(point_code: str) -> str:
+    return _signer().dumps([secrets.token_urlsafe(12), point_code, int(time.time())])
+
+
+def read_key(token: str | None, point_code: str) -> tuple[str, int] | None:
+    """(nonce, seconds since the form was rendered) for a key issued for this point, else None."""
+    if not token or len(token) > 200:
+        return None
+    try:
+        nonce, code, issued = _signer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if code != point_code or not isinstance(nonce, str) or not isinstance(issued, int):
+        return None
+    return nonce, max(0, int(time.time()) - issued)

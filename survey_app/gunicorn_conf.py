@@ -1,0 +1,12 @@
+"""Recommended gunicorn settings (measured in bench/: sync workers with a kept SQLite connection
+per worker beat gthread workers, whose tails were bad)."""
+worker_class = "sync"
+preload_app = True  # migrate once in the master, then fork; db.get() reopens connections per process
+timeout = 30
+graceful_timeout = 10
+keepalive = 2
+limit_request_line = 4094
+limit_request_field_size = 8190
+worker_tmp_dir = "/dev/shm"
+accesslog = "-"
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'  # no client address: no raw IPs kept

@@ -1,0 +1,108 @@
+"""Respondents: /s/<code> shows the questionnaire of a collection point and takes the answers."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from . import csrf, db, forms, questionnaires
+
+bp = Blueprint("survey", __name__, url_prefix="/s")
+csrf.exempt(bp)  # the form checks its own token, so an expired one keeps the answers (see post())
+DEVICE_COOKIE = "mid"
+
+
+def survey_state(survey: dict, tz: str) -> str:
+    """'open', 'not-yet-open' or 'closed' for a survey today (dates are local to the survey's region)."""
+    today = datetime.now(ZoneInfo(tz)).date().isoformat()
+    if survey["status"] == "closed" or (survey["closes_on"] and today > survey["closes_on"]):
+        return "closed"
+    if survey["status"] == "draft" or (survey["opens_on"] and today < survey["opens_on"]):
+        return "not-yet-open"
+    return "open"
+
+
+def _load(code: str):
+    """(point, survey, questionnaire) for an open point, or aborts with a friendly page."""
+    found = db.point_by_code(db.get_db(), code) if len(code) <= 32 else None
+    if found is None:
+        abort(404)
+    point, survey = found
+    state = survey_state(survey, current_app.config["TIMEZONE"])
+    if state != "open":
+        page = render_template("notice.html", kind=state, survey=survey)
+        abort(current_app.response_class(page, status=410 if state == "closed" else 403))
+    try:
+        questionnaire = questionnaires.get(current_app.config["QUESTIONNAIRE_DIR"],
+                                           survey["questionnaire_id"], survey["questionnaire_version"])
+    except KeyError:
+        abort(503)
+    return point, survey, questionnaire
+
+
+def _device_hash(survey_id: int) -> str | None:
+    token = request.cookies.get(DEVICE_COOKIE)
+    if not token or len(token) > 64:
+        return None
+    salt = current_app.config["SECRET_KEY"]
+    return hashlib.sha256(f"{salt}:{survey_id}:{token}".encode()).hexdigest()[:20]
+
+
+def _render(point, survey, questionnaire, form, status=200, notice=None):
+    lang = forms.language(form.lang.data or request.args.get("lang"), questionnaire)
+    response = current_app.make_response((render_template(
+        "form.html", point=point, survey=survey, q=questionnaire, form=form, lang=lang,
+        rtl=lang in questionnaires.RTL_LANGUAGES, notice=notice), status))
+    if DEVICE_COOKIE not in request.cookies:
+        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=400 * 86400,
+                            httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<code>")
+def show(code):
+    point, survey, questionnaire = _load(code)
+    form = forms.form_class(questionnaire)(formdata=None)
+    form.key.data = forms.issue_key(code)
+    form.lang.data = forms.language(request.args.get("lang"), questionnaire)
+    return _render(point, survey, questionnaire, form)
+
+
+@bp.post("/<code>")
+def post(code):
+    point, survey, questionnaire = _load(code)
+    form = forms.form_class(questionnaire)()
+    key = forms.read_key(form.key.data, code)
+    if key is None:  # a key this server did not issue for this point: new key, answers kept
+        form.key.data = forms.issue_key(code)
+        return _render(point, survey, questionnaire, form, 400, "expired")
+    nonce, seconds = key
+    if db.response_for_key(db.get_db(), nonce) is not None:  # a retry of a stored submission
+        return redirect(url_for(".thanks", code=code), 303)
+    if not form.validate_on_submit():
+        return _render(point, survey, questionnaire, form, 400, "expired" if form.csrf_failed else "invalid")
+    db.save_response(
+        db.get_db(), survey_id=survey["id"], point_id=point["id"],
+        questionnaire_version=questionnaire.version, submission_key=nonce,
+        answers=form.answers(questionnaire), seconds_on_page=seconds,
+        language=forms.language(form.lang.data, questionnaire), device_hash=_device_hash(survey["id"]))
+    return redirect(url_for(".thanks", code=code), 303)
+
+
+@bp.get("/<code>/thanks")
+def thanks(code):
+    found = db.point_by_code(db.get_db(), code) if len(code) <= 32 else None
+    if found is None:
+        abort(404)
+    point, survey = found
+    try:
+        questionnaire = questionnaires.get(current_app.config["QUESTIONNAIRE_DIR"],
+                                           survey["questionnaire_id"], survey["questionnaire_version"])
+        closing = questionnaire.closing.get(forms.language(request.args.get("lang"), questionnaire))
+    except KeyError:
+        closing = "感谢您的参与！"
+    return render_template("thanks.html", survey=survey, closing=closing)

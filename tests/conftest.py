@@ -1,0 +1,38 @@
+import pytest
+
+from survey_app import create_app, db
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": str(tmp_path / "manyi.sqlite3")})
+    yield app
+    db.close_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def database(app):
+    """A separate connection to the app's SQLite file, for checking what was stored."""
+    conn = db.connect(app.config["DATABASE"])
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def yining(app, database):
+    """The Yining 2024 survey with two collection points; returns (survey_id, [point codes])."""
+    survey_id = db.create_survey(database, questionnaire_id="yining-2024-public", questionnaire_version=1,
+                                 title="2024年伊宁市医疗保障局部门整体绩效满意度调查", department="伊宁市医疗保障局",
+                                 year=2024, evaluator_org="新疆政通众和商务咨询有限公司", target=95.0, target_n=50)
+    codes = [db.add_point(database, survey_id, name)["code"] for name in ("业务大厅", "1号窗口")]
+    return survey_id, codes

@@ -1,0 +1,13 @@
+"""Small helpers shared by tests: read a rendered respondent form and answer it."""
+import re
+
+YINING_ANSWERS = {"age": "B", "gender": "A", "q1": "A", "q2": "B", "q3": "A", "q4": "C", "q5": "A"}
+
+
+def hidden_fields(html: str) -> dict:
+    return dict(re.findall(r'<input id="\w+" name="(\w+)" type="hidden" value="([^"]*)">', html))
+
+
+def fill(html: str, answers: dict | None = None) -> dict:
+    """The POST body a citizen's browser would send for this page with these answers."""
+    return {**hidden_fields(html), **(YINING_ANSWERS if answers is None else answers)}

@@ -1,0 +1,70 @@
+"""The citizen's flow: open the point's page, answer, submit, see thanks; the answer is stored."""
+from survey_app import db
+from tests.helpers import YINING_ANSWERS, fill
+
+
+def test_full_flow_stores_the_response_and_its_answers(client, yining, database):
+    survey_id, (hall, _) = yining
+    page = client.get(f"/s/{hall}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "您对困难群众医疗救助政策的知晓度（如低保户参保补贴、大病兜底保障）？" in html
+    assert "不收集姓名、电话" in html
+
+    posted = client.post(f"/s/{hall}", data=fill(html))
+    assert posted.status_code == 303
+    assert posted.headers["Location"].endswith(f"/s/{hall}/thanks")
+    thanks = client.get(posted.headers["Location"])
+    assert "提交成功" in thanks.get_data(as_text=True)
+
+    [response] = database.query("select * from responses")
+    point = db.point_by_code(database, hall)[0]
+    assert response["survey_id"] == survey_id and response["point_id"] == point["id"]
+    assert response["status"] == "valid" and response["questionnaire_version"] == 1
+    assert response["language"] == "zh-CN" and response["seconds_on_page"] >= 0
+    assert len(response["hash"]) == 64 and response["device_hash"]
+    stored = {(a["question_id"], a["value"]) for a in database.query("select * from answers")}
+    assert stored == set(YINING_ANSWERS.items())
+    tallies = {(t["question_id"], t["value"]): t["n"] for t in db.tallies(database, survey_id)}
+    assert tallies == {item: 1 for item in YINING_ANSWERS.items()}
+
+
+def test_same_submission_key_posted_ten_times_stores_one_response(client, yining, database):
+    _, (hall, _) = yining
+    body = fill(client.get(f"/s/{hall}").get_data(as_text=True))
+    statuses = {client.post(f"/s/{hall}", data=body).status_code for _ in range(10)}
+    assert statuses == {303}
+    assert db.response_count(database) == 1
+    assert database.execute("select sum(n) from tallies where question_id = 'q5'").fetchone()[0] == 1
+
+
+def test_missing_answer_keeps_given_answers_and_says_which_question(client, yining, database):
+    _, (hall, _) = yining
+    answers = {k: v for k, v in YINING_ANSWERS.items() if k != "q3"}
+    page = client.post(f"/s/{hall}", data=fill(client.get(f"/s/{hall}").get_data(as_text=True), answers))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert "请选择一项后再提交" in html
+    assert 'name="q5" value="A" checked' in html and 'name="age" value="B" checked' in html
+    assert db.response_count(database) == 0
+
+
+def test_expired_or_missing_csrf_token_gives_the_form_back_filled_in(client, yining, database):
+    _, (hall, _) = yining
+    body = fill(client.get(f"/s/{hall}").get_data(as_text=True))
+    body["csrf_token"] = "expired-token"
+    page = client.post(f"/s/{hall}", data=body)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "页面停留时间较长" in html
+    assert 'name="q4" value="C" checked' in html
+    assert db.response_count(database) == 0
+    retry = client.post(f"/s/{hall}", data=fill(html))  # the citizen taps 提交 again
+    assert retry.status_code == 303 and db.response_count(database) == 1
+
+
+def test_other_language_labels_and_stored_language(client, yining, database):
+    _, (hall, _) = yining
+    html = client.get(f"/s/{hall}?lang=en").get_data(as_text=True)
+    assert "Very satisfied" in html and 'lang="en"' in html
+    client.post(f"/s/{hall}", data=fill(html))
+    assert database.execute("select language from responses").fetchone()[0] == "en"
