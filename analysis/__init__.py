@@ -1,0 +1,33 @@
+"""Manyi's statistics: pure functions over counts and numbers (numpy, scipy, standard library).
+
+Glossary (one vocabulary everywhere):
+
+- *rate* (满意率): the share of answers whose option counts as satisfied, a fraction in [0, 1]
+  (e.g. top-2 box A+B: 48 of 50 = 0.96). ``satisfaction_rate``, ``proportion_interval``, ``target_test``.
+- *score* (满意度得分): the mean of the points each answer earns on a ladder given by the caller
+  (e.g. A..E = 100/80/60/40/20: Yining Q5 scores 97.6). ``satisfaction_score``, ``composite_score``.
+- *points* (指标得分): what an indicator such as C51 awards for a satisfaction percentage under a
+  scoring rule (5 of 5 for ≥ 95 %). ``indicator_points``, ``RULES``.
+- *target*: the benchmark a rate is held against (fraction in the API, percent in rules).
+
+Conventions: keyword-only options, ``confidence_level`` (never alpha), a closed ``method=`` set that
+raises ValueError naming the valid ones, ``alternative`` in {"two-sided", "greater", "less"},
+``rng=`` for anything random, frozen result dataclasses carrying n, method and confidence_level.
+The command line lives in ``analysis.cli`` (``python -m analysis FILE``) and is not imported here.
+"""
+
+from .intervals import Interval, ProportionInterval, proportion_interval
+from .planning import ClusterDesign, cluster_design_effect, design_effect, margin_of_error, sample_size
+from .rates import RateResult, satisfaction_rate
+from .rules import RULES, IndicatorPoints, PointsRange, Rule, indicator_points, indicator_points_range
+from .scores import ScoreResult, composite_score, satisfaction_score, score_interval
+from .tables import PercentTable, percent_table
+from .targets import TargetTest, target_test
+
+__all__ = [
+    "RULES", "ClusterDesign", "IndicatorPoints", "Interval", "PercentTable", "PointsRange", "ProportionInterval",
+    "RateResult", "Rule", "ScoreResult", "TargetTest", "cluster_design_effect", "composite_score",
+    "design_effect", "indicator_points", "indicator_points_range", "margin_of_error", "percent_table",
+    "proportion_interval", "sample_size", "satisfaction_rate", "satisfaction_score", "score_interval",
+    "target_test",
+]
