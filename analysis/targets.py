@@ -46,6 +46,13 @@ class TargetTest:
     def verdict_zh(self) -> str:
         return VERDICTS_ZH[self.verdict]
 
+    @property
+    def resolves_as(self) -> str | None:
+        """The verdict the observed rate would reach at ``n_to_resolve`` ("met" or "missed")."""
+        if self.n_to_resolve is None:
+            return None
+        return "met" if self.rate > self.target else "missed"
+
 
 def target_test(successes, n, *, target, confidence_level=0.95):
     """Exact one-sided binomial test of "true rate ≥ target" (rates as fractions).

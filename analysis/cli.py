@@ -1,0 +1,168 @@
+"""``python -m analysis FILE`` / ``manyi analyse FILE``: per item, the table, rate, score, verdict and points.
+
+Example::
+
+    python -m analysis analysis/examples/yining_2024.json
+    python -m analysis counts.csv --rule jiangxi-window --reading floor --json
+
+File formats (see analysis/README.md): JSON ``{"items": [{"id", "label", "counts", "points", "satisfied"}]}``
+or CSV with columns ``item,option,count`` and optional ``points``, ``satisfied``, ``label``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+
+from . import _checks
+from .inputs import load_items
+from .intervals import METHODS
+from .rates import satisfaction_rate
+from .rules import READINGS, RULES, indicator_points_range, resolve_rule
+from .scores import METHODS as SCORE_METHODS
+from .scores import satisfaction_score
+from .tables import percent_table
+from .targets import target_test
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="manyi analyse", description="Satisfaction rates, scores, intervals, target verdicts and "
+        "indicator points from answer counts (JSON or CSV; see analysis/README.md).",
+        epilog="example: python -m analysis analysis/examples/yining_2024.json --rule xinjiang-c51")
+    parser.add_argument("file", help="counts file, .json or .csv")
+    parser.add_argument("--json", action="store_true", help="print JSON for machines")
+    parser.add_argument("--rule", default="xinjiang-c51", help=f"points rule preset: {', '.join(RULES)}")
+    parser.add_argument("--reading", default="linear", choices=READINGS, help="reading of 'each 1%% below'")
+    parser.add_argument("--target", type=float, default=None,
+                        help="target in percent (default: the rule's); used by the target test and the rule")
+    parser.add_argument("--confidence-level", type=float, default=0.95)
+    parser.add_argument("--method", default="wilson", choices=METHODS, help="interval for the rate")
+    parser.add_argument("--score-method", default="t", choices=SCORE_METHODS, help="interval for the score")
+    parser.add_argument("--seed", type=int, default=None, help="seed for --score-method bca/percentile")
+    parser.add_argument("--population", type=int, default=None,
+                        help="population size N (finite-population correction); overrides the file's")
+    parser.add_argument("--points-from", default="score", choices=("score", "rate"),
+                        help="which figure the rule scores: the 0-100 score (as in the Yining working "
+                             "paper) or the rate; the rate is used when the ladder is not 0-100")
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the analysis command; returns the exit status (0 ok, 2 bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        document = load_items(args.file)
+        report = analyse(document, args)
+    except (OSError, ValueError) as error:
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(_plain(report), ensure_ascii=False, indent=2))
+    else:
+        print(render(report))
+    return 0
+
+
+def analyse(document: dict, args) -> dict:
+    rule = resolve_rule(args.rule)
+    if args.target is not None:
+        if not 0 < args.target < 100:
+            raise ValueError(f"--target is a percentage in (0, 100), got {args.target:g}")
+        rule = dataclasses.replace(rule, target_pct=args.target)
+    level = _checks.confidence_level(args.confidence_level)
+    population = args.population if args.population is not None else document.get("population")
+    rng = None
+    if args.score_method != "t":
+        import numpy as np
+
+        rng = np.random.default_rng(args.seed)
+    items = []
+    for item in document["items"]:
+        where = f"item {item['id']!r}: "
+        try:
+            items.append(_one(item, rule, args, level, population, rng))
+        except ValueError as error:
+            raise ValueError(where + str(error)) from None
+    settings = {"rule": rule.name, "rule_text": rule.text, "reading": args.reading, "target_pct": rule.target_pct,
+                "confidence_level": level, "method": args.method, "score_method": args.score_method,
+                "seed": args.seed, "population": population, "points_from": args.points_from}
+    return {"title": document.get("title"), "settings": settings, "items": items}
+
+
+def _one(item, rule, args, level, population, rng) -> dict:
+    counts = item["counts"]
+    table = percent_table(counts)
+    rate = satisfaction_rate(counts, satisfied=item["satisfied"], confidence_level=level, method=args.method,
+                             population=population)
+    score = None
+    if item["points"] is not None:
+        score = satisfaction_score(counts, points=item["points"], confidence_level=level, method=args.score_method,
+                                   population=population, rng=rng)
+    test = target_test(rate.satisfied_count, rate.n, target=rule.target_pct / 100, confidence_level=level)
+    use_score = args.points_from == "score" and score is not None and score.scale[0] >= 0 and score.scale[1] == 100
+    basis = "score" if use_score else "rate"
+    if use_score:
+        values = (score.ci.low, score.score, score.ci.high)
+    else:
+        values = (rate.ci.low * 100, rate.rate * 100, rate.ci.high * 100)
+    points = indicator_points_range(*values, rule=rule, reading=args.reading)
+    return {"id": item["id"], "label": item["label"], "n": table.n, "table": table, "rate": rate, "score": score,
+            "target_test": test, "points_basis": basis, "points": points}
+
+
+def render(report: dict) -> str:
+    s = report["settings"]
+    pct = f"{s['confidence_level'] * 100:g}%"
+    lines = [report["title"]] if report.get("title") else []
+    for it in report["items"]:
+        lines += ["", f"{it['id']} {it['label'] or ''}  (n = {it['n']})".rstrip(), "  option   count  percent"]
+        lines += [f"  {str(r.code):<7}{r.count:>7}  {r.percent:>6.1f}%" for r in it["table"].rows]
+        lines.append(f"  {'total':<7}{it['n']:>7}  {it['table'].total_percent:>6.1f}%")
+        rate, score, test, points = it["rate"], it["score"], it["target_test"], it["points"]
+        lines.append(f"  rate (满意率, {'+'.join(map(str, rate.satisfied))}): {rate.rate:.1%}  "
+                     f"{pct} CI {rate.ci.low:.1%} – {rate.ci.high:.1%} ({rate.method})")
+        if score is not None:
+            clip = f", clipped to {score.scale[0]:g}–{score.scale[1]:g}" if score.clipped else ""
+            lines.append(f"  score (满意度得分): {score.score:.1f}  {pct} CI {score.ci.low:.1f} – {score.ci.high:.1f} "
+                         f"({score.method}{clip})")
+        else:
+            lines.append("  score: not computed (no points ladder for these option codes)")
+        resolve = (f"; at the observed rate it would be {test.resolves_as} from n = {test.n_to_resolve}"
+                   if test.n_to_resolve else "")
+        lines.append(f"  target ≥ {s['target_pct']:g}%: {test.verdict} ({test.verdict_zh}) — one-sided {pct} bounds "
+                     f"{test.low:.1%} / {test.high:.1%}, p(shortfall) = {test.p_value:.3g}{resolve}")
+        now = points.at_estimate
+        lines.append(f"  points ({now.rule}, reading {now.reading}, from the {it['points_basis']} "
+                     f"{now.value_pct:.1f}): {_num(now.points)} of {_num(now.maximum)}; at the interval's ends "
+                     f"{_num(points.points_low)} – {_num(points.points_high)}")
+        lines.append(f"  formula: {now.formula}")
+        lines.append(f"  底稿: {now.sentence}")
+        lines += [f"  note: {note}" for note in now.notes]
+    lines += ["", f"rule {s['rule']}: {s['rule_text']}"]
+    return "\n".join(lines)
+
+
+def _num(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _plain(value):
+    """Results -> JSON-ready data (dataclasses to dicts, tuples to lists, inf/nan to None)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name in ("verdict_zh", "resolves_as", "total_percent", "points", "points_low", "points_high", "spread"):
+            if hasattr(type(value), name) and isinstance(getattr(type(value), name), property):
+                data[name] = _plain(getattr(value, name))
+        return data
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

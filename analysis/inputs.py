@@ -1,0 +1,115 @@
+"""Reading answer counts from JSON or CSV for the command line (format: analysis/README.md).
+
+Every item comes out as ``{"id", "label", "counts", "points", "satisfied"}`` with the defaults filled
+in: codes within A–E get the ladder 100/80/60/40/20 and the top-2 box {A, B} unless the file says
+otherwise; other codes need ``satisfied`` (and ``points`` for a score).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+DEFAULT_POINTS = {"A": 100, "B": 80, "C": 60, "D": 40, "E": 20}
+DEFAULT_SATISFIED = ("A", "B")
+_TRUE = {"1", "true", "yes", "y", "x", "是", "✓"}
+_FALSE = {"0", "false", "no", "n", "否", ""}
+
+
+def load_items(path) -> dict:
+    """``{"title", "population", "items": [...]}`` from a .json or .csv file."""
+    file = Path(path)
+    text = file.read_text(encoding="utf-8-sig")
+    if file.suffix.lower() == ".csv":
+        raw = _from_csv(text, file.name)
+    else:
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{file.name} is not valid JSON: {error}") from None
+        if isinstance(raw, list):
+            raw = {"items": raw}
+    if not isinstance(raw, dict) or not isinstance(raw.get("items"), list) or not raw["items"]:
+        raise ValueError(f"{file.name}: expected {{\"items\": [...]}} with at least one item")
+    items = [_item(entry, i) for i, entry in enumerate(raw["items"])]
+    ids = [item["id"] for item in items]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"{file.name}: item ids repeat: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
+    return {"title": raw.get("title"), "population": raw.get("population"), "items": items}
+
+
+def _item(entry, index) -> dict:
+    if not isinstance(entry, dict) or "counts" not in entry:
+        raise ValueError(f"items[{index}] needs at least \"counts\"")
+    item_id = str(entry.get("id", f"Q{index + 1}"))
+    counts = entry["counts"]
+    if not isinstance(counts, dict) or not counts:
+        raise ValueError(f"item {item_id!r}: counts must map option codes to counts")
+    standard = set(counts) <= set(DEFAULT_POINTS)
+    points = entry.get("points")
+    if points is None and standard:
+        points = {code: DEFAULT_POINTS[code] for code in DEFAULT_POINTS}
+    satisfied = entry.get("satisfied")
+    if satisfied is None:
+        if not standard:
+            raise ValueError(f"item {item_id!r}: options are not A–E, so say which count as satisfied "
+                             "(\"satisfied\": [...])")
+        satisfied = list(DEFAULT_SATISFIED)
+    if isinstance(satisfied, str) or not isinstance(satisfied, list):
+        raise ValueError(f"item {item_id!r}: satisfied must be a list of option codes")
+    unknown = [code for code in satisfied if code not in counts]
+    if unknown:
+        raise ValueError(f"item {item_id!r}: satisfied names unknown option(s) {', '.join(map(repr, unknown))}")
+    return {"id": item_id, "label": entry.get("label", ""), "counts": counts, "points": points,
+            "satisfied": satisfied}
+
+
+def _from_csv(text: str, name: str) -> dict:
+    reader = csv.DictReader(text.splitlines())
+    columns = [c.strip() for c in reader.fieldnames or []]
+    missing = [c for c in ("item", "option", "count") if c not in columns]
+    if missing:
+        raise ValueError(f"{name}: the header needs columns item,option,count (missing: {', '.join(missing)})")
+    reader.fieldnames = columns
+    grouped: dict[str, dict] = {}
+    for line, row in enumerate(reader, start=2):
+        item = (row.get("item") or "").strip()
+        option = (row.get("option") or "").strip()
+        if not item or not option:
+            raise ValueError(f"{name}, line {line}: item and option must not be empty")
+        entry = grouped.setdefault(item, {"id": item, "counts": {}, "points": {}, "satisfied": [], "marks": 0})
+        if option in entry["counts"]:
+            raise ValueError(f"{name}, line {line}: option {option!r} of item {item!r} appears twice")
+        entry["counts"][option] = _number(row.get("count"), name, line, "count", whole=True)
+        if (row.get("label") or "").strip():
+            entry["label"] = row["label"].strip()
+        if (row.get("points") or "").strip():
+            entry["points"][option] = _number(row["points"], name, line, "points")
+        mark = (row.get("satisfied") or "").strip().lower()
+        if mark not in _TRUE | _FALSE:
+            raise ValueError(f"{name}, line {line}: satisfied must be 1/0 (or yes/no, 是/否), got {mark!r}")
+        if mark in _TRUE:
+            entry["satisfied"].append(option)
+        entry["marks"] += mark != ""
+    items = []
+    for entry in grouped.values():
+        if entry["points"] and len(entry["points"]) != len(entry["counts"]):
+            raise ValueError(f"{name}: item {entry['id']!r} gives points for some options but not all")
+        items.append({"id": entry["id"], "label": entry.get("label", ""), "counts": entry["counts"],
+                      "points": entry["points"] or None,
+                      "satisfied": entry["satisfied"] if entry["marks"] else None})
+    return {"items": items}
+
+
+def _number(text, name, line, column, whole=False):
+    raw = (text or "").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name}, line {line}: {column} must be a number, got {raw!r}") from None
+    if whole:
+        if not value.is_integer() or value < 0:
+            raise ValueError(f"{name}, line {line}: {column} must be a whole number ≥ 0, got {raw!r}")
+        return int(value)
+    return value
