@@ -274,6 +274,73 @@ def tallies(db, survey_id: int) -> list[dict]:
         [survey_id]))
 
 
+
+def set_response_status(db, response_id: int, *, status: str, reason: str, user: str) -> bool:
+    """Exclude (status 'excluded', with a reason) or restore ('valid') a response; never deletes.
+
+    The tallies follow in the same transaction and the change is logged with user and time.
+    Returns False when the response already had that status (nothing changed).
+    """
+    if status not in ("valid", "excluded"):
+        raise ValueError(f"status must be 'valid' or 'excluded', got {status!r}")
+    if status == "excluded" and not (reason or "").strip():
+        raise ValueError("excluding a response needs a reason")
+    with _write(db):
+        row = db.execute("select survey_id, point_id, status from responses where id = ?", [response_id]).fetchone()
+        if row is None:
+            raise LookupError(f"no response with id {response_id}")
+        survey_id, point_id, current = row
+        if current == status:
+            return False
+        db.execute("update responses set status = ?, exclude_reason = ? where id = ?",
+                   [status, reason.strip() if status == "excluded" else None, response_id])
+        answers = db.execute("select question_id, value from answers where response_id = ?", [response_id]).fetchall()
+        _bump_tallies(db, survey_id, point_id, answers, -1 if status == "excluded" else +1)
+        db.execute("insert into audit_log (at, user, action, survey_id, response_id, detail) values (?, ?, ?, ?, ?, ?)",
+                   [utcnow(), user, "exclude" if status == "excluded" else "restore", survey_id, response_id,
+                    reason.strip()])
+    return True
+
+
+def audit_entries(db, survey_id: int) -> list[dict]:
+    return list(db.query("select * from audit_log where survey_id = ? order by id", [survey_id]))
+
+
+def status_counts(db, survey_id: int) -> dict[str, int]:
+    """Responses per status (valid / excluded) for a survey."""
+    return {row[0]: row[1] for row in db.execute(
+        "select status, count(*) from responses where survey_id = ? group by status", [survey_id])}
+
+
+def point_counts(db, survey_id: int) -> list[dict]:
+    """Each collection point with its returned and valid response counts."""
+    return list(db.query(
+        "select p.id, p.name, p.code, count(r.id) as returned,"
+        " coalesce(sum(r.status = 'valid'), 0) as valid"
+        " from points p left join responses r on r.point_id = p.id"
+        " where p.survey_id = ? group by p.id order by p.id", [survey_id]))
+
+
+def daily_counts(db, survey_id: int, utc_offset_seconds: float) -> list[tuple[str, int, int]]:
+    """(local date, point id, valid responses) for a survey, by day."""
+    shift = f"{int(utc_offset_seconds):+d} seconds"
+    return [tuple(row) for row in db.execute(
+        "select date(submitted_at, ?) as day, point_id, count(*) from responses"
+        " where survey_id = ? and status = 'valid' group by day, point_id order by day, point_id",
+        [shift, survey_id])]
+
+
+def answer_rows(db, survey_id: int, question_ids: list[str]) -> list[dict[str, str]]:
+    """Per valid respondent, their answers to ``question_ids`` (for composites across items)."""
+    marks = ", ".join("?" for _ in question_ids)
+    rows: dict[int, dict[str, str]] = {}
+    for rid, qid, value in db.execute(
+            "select a.response_id, a.question_id, a.value from answers a join responses r on r.id = a.response_id"
+            f" where r.survey_id = ? and r.status = 'valid' and a.question_id in ({marks})",
+            [survey_id, *question_ids]):
+        rows.setdefault(rid, {})[qid] = value
+    return list(rows.values())
+
 # -- Flask glue ---------------------------------------------------------------------------------
 
 def get_db() -> sqlite_utils.Database:

@@ -1,0 +1,215 @@
+"""The one computation: stored answers -> analysis -> a frozen SurveyResult.
+
+The dashboard, every download, the annex and the working paper read a SurveyResult; none of
+them recomputes a figure. Counts come from the running tallies (valid responses only), so the
+result for a million responses costs a few small queries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import analysis
+
+from . import db
+from .questionnaires import Question, Questionnaire
+
+CONFIDENCE = 0.95
+FIGURES = {  # survey.c51_figure -> what feeds C51
+    "headline": "the questionnaire's headline figure",
+    "score": "满意度得分 of the headline item(s)",
+    "top2": "满意率 (top-2: 非常满意 + 比较满意)",
+    "top3": "满意率 (top-3: 非常满意 + 比较满意 + 一般满意)",
+}
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: Question
+    table: analysis.PercentTable  # every option in questionnaire order, zeros included
+    n: int  # valid responses that answered this question
+    rate: analysis.RateResult | None = None  # the scale's satisfied set (e.g. top-2)
+    top2: analysis.RateResult | None = None
+    top3: analysis.RateResult | None = None
+    score: analysis.ScoreResult | None = None
+
+    def count(self, code: str) -> int:
+        return next((r.count for r in self.table.rows if r.code == code), 0)
+
+    def percent(self, code: str) -> float:
+        return next((r.percent for r in self.table.rows if r.code == code), 0.0)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figure that feeds C51, its interval, the target verdict and the points."""
+
+    figure: str  # "score" or "rate"
+    label: str  # e.g. 满意度得分 or 满意率（前两项）
+    value_pct: float  # score on 0-100 or rate × 100
+    low_pct: float
+    high_pct: float
+    method: str
+    n: int
+    target_pct: float
+    verdict: str  # met / missed / unresolved
+    n_to_resolve: int | None
+    points: analysis.PointsRange
+    rate_test: analysis.TargetTest | None  # the exact binomial test when the figure is a rate
+
+
+@dataclass(frozen=True)
+class PointProgress:
+    id: int
+    name: str
+    code: str
+    returned: int
+    valid: int
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    survey: dict
+    questionnaire: Questionnaire
+    returned: int  # 回收 (online: every submitted questionnaire; 发放 equals 回收)
+    valid: int  # 有效
+    excluded: int
+    points: tuple[PointProgress, ...]
+    daily: tuple[tuple[str, str, int], ...]  # (local date, point name, valid responses)
+    questions: tuple[QuestionResult, ...]
+    headline: Headline | None  # None until the headline item has answers
+    design: analysis.ClusterDesign | None = None  # design effect across collection points
+    computed_at: str = field(default="")
+
+    @property
+    def issued(self) -> int:  # 发放
+        return self.returned
+
+    @property
+    def valid_rate_pct(self) -> float:  # 有效率
+        return 100.0 * self.valid / self.returned if self.returned else 0.0
+
+    @property
+    def target_n(self) -> int:
+        return int(self.survey.get("target_n") or 0)
+
+    @property
+    def progress_pct(self) -> float:
+        return min(100.0, 100.0 * self.valid / self.target_n) if self.target_n else 0.0
+
+    def question(self, qid: str) -> QuestionResult:
+        return next(q for q in self.questions if q.question.id == qid)
+
+
+def _rate(counts: dict, codes, population):
+    if not sum(counts.values()):
+        return None
+    return analysis.satisfaction_rate(counts, satisfied=set(codes), confidence_level=CONFIDENCE,
+                                      population=population)
+
+
+def question_result(question: Question, counts: dict, population=None) -> QuestionResult:
+    """Tally, percentages and, for scale items, rates and score of one question."""
+    ordered = {code: counts.get(code, 0) for code in question.codes} if question.options else dict(counts)
+    n = sum(ordered.values())
+    if n:
+        table = analysis.percent_table(ordered)
+    else:
+        table = analysis.PercentTable(tuple(analysis.tables.Row(c, 0, 0.0, 0.0) for c in ordered), 0, 1)
+    if question.type != "single" or question.points is None or n == 0:
+        return QuestionResult(question, table, n)
+    codes = question.codes
+    return QuestionResult(
+        question, table, n,
+        rate=_rate(ordered, question.satisfied or codes[:2], population),
+        top2=_rate(ordered, codes[:2], population), top3=_rate(ordered, codes[:3], population),
+        score=analysis.satisfaction_score(ordered, points=question.points, confidence_level=CONFIDENCE,
+                                          population=population))
+
+
+def _headline(survey: dict, q: Questionnaire, questions: dict, rows) -> Headline | None:
+    figure = survey.get("c51_figure") or "headline"
+    if figure == "headline":
+        figure = "score" if q.headline.figure == "score" else "rate"
+    target = float(survey.get("target") or 95.0)
+    rule = survey.get("rule") or "xinjiang-c51"
+    weights = q.headline.weights
+    population = survey.get("population")
+    if len(weights) == 1:
+        item = questions[next(iter(weights))]
+        if item.n == 0:
+            return None
+        if figure == "score":
+            est, low, high, n = item.score.score, item.score.ci.low, item.score.ci.high, item.n
+            method, label = "t 区间（截断至量表范围）", "满意度得分"
+        else:
+            rate = {"top3": item.top3, "top2": item.top2}.get(figure, item.rate)
+            est, low, high, n = 100 * rate.rate, 100 * rate.ci.low, 100 * rate.ci.high, rate.n
+            method = "Wilson 区间"
+            label = {"top3": "满意率（前三项）", "top2": "满意率（前两项）"}.get(figure, "满意率")
+            test = analysis.target_test(rate.satisfied_count, rate.n, target=target / 100,
+                                        confidence_level=CONFIDENCE)
+            return Headline("rate", label, est, low, high, method, n, target, test.verdict, test.n_to_resolve,
+                            analysis.indicator_points_range(low, est, high, rule=rule), test)
+        one_sided = analysis.satisfaction_score(
+            {c: item.count(c) for c in item.question.codes}, points=item.question.points,
+            confidence_level=2 * CONFIDENCE - 1, population=population)
+    else:
+        if not rows:
+            return None
+        ladders = {qid: q.question(qid).points for qid in weights}
+        kw = dict(points=ladders, weights=dict(weights), population=population)
+        score = analysis.composite_score(rows, confidence_level=CONFIDENCE, **kw)
+        one_sided = analysis.composite_score(rows, confidence_level=2 * CONFIDENCE - 1, **kw)
+        est, low, high, n = score.score, score.ci.low, score.ci.high, score.n
+        method, label = "加权综合得分，t 区间", "综合满意度得分"
+        figure = "score"
+    verdict = ("met" if one_sided.ci.low >= target else "missed" if one_sided.ci.high < target
+               else "unresolved")
+    return Headline("score", label, est, low, high, method, n, target, verdict, None,
+                    analysis.indicator_points_range(low, est, high, rule=rule), None)
+
+
+def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone: str = "Asia/Shanghai") -> SurveyResult:
+    """Everything the dashboard and the downloads show for one survey."""
+    survey = db.get_survey(database, survey_id)
+    population = survey.get("population")
+    status = db.status_counts(database, survey_id)
+    returned, valid = sum(status.values()), status.get("valid", 0)
+    counts: dict[str, dict[str, int]] = {}
+    tallies = db.tallies(database, survey_id)
+    for t in tallies:
+        counts.setdefault(t["question_id"], {}).setdefault(t["value"], 0)
+        counts[t["question_id"]][t["value"]] += t["n"]
+    questions = {}
+    for question in questionnaire.questions:
+        questions[question.id] = question_result(question, counts.get(question.id, {}), population)
+    offset = datetime.now(ZoneInfo(timezone)).utcoffset().total_seconds()
+    points = tuple(PointProgress(p["id"], p["name"], p["code"], p["returned"], p["valid"])
+                   for p in db.point_counts(database, survey_id))
+    names = {p.id: p.name for p in points}
+    daily = tuple((day, names.get(pid, "?"), n) for day, pid, n in db.daily_counts(database, survey_id, offset))
+    weights = questionnaire.headline.weights
+    rows = db.answer_rows(database, survey_id, list(weights)) if len(weights) > 1 else None
+    headline = _headline(survey, questionnaire, questions, rows)
+    design = _design(tallies, questionnaire)
+    return SurveyResult(survey, questionnaire, returned, valid, returned - valid, points, daily,
+                        tuple(questions.values()), headline, design,
+                        computed_at=datetime.now(ZoneInfo(timezone)).isoformat(timespec="seconds"))
+
+
+def _design(tallies: list[dict], questionnaire: Questionnaire) -> analysis.ClusterDesign | None:
+    """Design effect of the headline item's satisfied share across collection points (≥ 2 points)."""
+    qid = next(iter(questionnaire.headline.weights))
+    question = questionnaire.question(qid)
+    satisfied = question.satisfied or frozenset(question.codes[:2])
+    groups = {}
+    for t in tallies:
+        if t["question_id"] == qid:
+            x, m = groups.get(t["point_id"], (0, 0))
+            groups[t["point_id"]] = (x + (t["n"] if t["value"] in satisfied else 0), m + t["n"])
+    groups = {k: v for k, v in groups.items() if v[1]}
+    if len(groups) < 2:
+        return None
+    return analysis.cluster_design_effect(groups, confidence_level=CONFIDENCE)

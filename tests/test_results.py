@@ -1,0 +1,52 @@
+"""The one computation: stored responses -> SurveyResult, and exclusion moving every figure."""
+import pytest
+
+from survey_app import db, questionnaires, results
+
+Q5 = ["A"] * 46 + ["B"] * 2 + ["C"] * 2
+AGES = ["A"] * 11 + ["B"] * 19 + ["C"] * 17 + ["D"] * 3
+
+
+def _fill(database, survey_id, point_ids):
+    for i in range(50):
+        db.save_response(database, survey_id=survey_id, point_id=point_ids[i % len(point_ids)],
+                         questionnaire_version=1, submission_key=f"key-{i}",
+                         answers=[("age", AGES[i]), ("q5", Q5[i])], seconds_on_page=40,
+                         language="zh-CN", device_hash=None)
+
+
+@pytest.fixture
+def filled(app, database, yining):
+    survey_id, codes = yining
+    _fill(database, survey_id, [db.point_by_code(database, c)[0]["id"] for c in codes])
+    questionnaire = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "yining-2024-public", 1)
+    return survey_id, questionnaire
+
+
+def test_yining_headline_is_the_q5_score_with_c51_full_marks(database, filled):
+    survey_id, questionnaire = filled
+    r = results.compute(database, survey_id, questionnaire)
+    assert (r.returned, r.valid, r.excluded, r.valid_rate_pct) == (50, 50, 0, 100.0)
+    assert r.headline.value_pct == pytest.approx(97.6, abs=1e-9)  # annex counts 46/2/2/0/0 of 50
+    assert r.headline.points.points == 5.0 and r.headline.points.at_estimate.maximum == 5.0
+    assert [row.percent for row in r.question("age").table.rows] == [22.0, 38.0, 34.0, 6.0]
+    assert r.question("q5").top2.rate == pytest.approx(0.96) and r.question("q5").top3.rate == 1.0
+    assert sum(p.valid for p in r.points) == 50 and sum(n for _, _, n in r.daily) == 50
+
+
+def test_excluding_and_restoring_a_response_moves_every_figure(database, filled):
+    survey_id, questionnaire = filled
+    a_response = database.execute("select r.id from responses r join answers a on a.response_id = r.id"
+                                  " where a.question_id = 'q5' and a.value = 'C' limit 1").fetchone()[0]
+    assert db.set_response_status(database, a_response, status="excluded", reason="答题过快", user="ev")
+    r = results.compute(database, survey_id, questionnaire)
+    assert (r.returned, r.valid, r.excluded) == (50, 49, 1)
+    assert r.question("q5").count("C") == 1 and r.question("q5").n == 49
+    assert r.headline.value_pct == pytest.approx((46 * 100 + 2 * 80 + 60) / 49)
+    assert sum(p.valid for p in r.points) == 49
+    with pytest.raises(ValueError):
+        db.set_response_status(database, a_response, status="excluded", reason=" ", user="ev")
+    assert db.set_response_status(database, a_response, status="valid", reason="复核无误", user="ev")
+    r = results.compute(database, survey_id, questionnaire)
+    assert r.valid == 50 and r.headline.value_pct == pytest.approx(97.6)
+    assert [e["action"] for e in db.audit_entries(database, survey_id)] == ["exclude", "restore"]
