@@ -1,0 +1,163 @@
+"""Indicator points (C51 and friends) against ../shared/golden/c51_grid.json, and the rules' texts.
+
+Source of reference values: c51_grid.json (values stored rounded to 10 decimals; abs 1e-9).
+"""
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis import RULES, Rule, indicator_points, indicator_points_range
+
+GOLDEN = Path(__file__).resolve().parents[1].parent / "shared" / "golden"
+GRID = json.loads((GOLDEN / "c51_grid.json").read_text(encoding="utf-8"))
+ABS = 1e-9   # c51_grid.json
+PRESET = {"R1": "xinjiang-c51", "R2_window": "jiangxi-window", "R2_staff": "jiangxi-staff",
+          "R4_C52_complaints": "xinjiang-c52"}
+
+
+def r3_rule(variant):
+    spec = GRID["r3_variants"][variant]
+    return dataclasses.replace(RULES["completion-60"], weight=spec["weight"], target_pct=spec["target_pct"])
+
+
+DEDUCTION_CASES = [(row["satisfaction_pct"], key, reading) for row in GRID["grid"] for key in PRESET
+                   for reading in ("linear", "floor", "ceil")]
+
+
+@pytest.mark.parametrize(("value", "key", "reading"), DEDUCTION_CASES)
+def test_deduction_rules_match_grid(value, key, reading):
+    """c51_grid.json grid[<value>].<rule>_<reading>; abs 1e-9."""
+    expected = next(row for row in GRID["grid"] if row["satisfaction_pct"] == value)[f"{key}_{reading}"]
+    result = indicator_points(value, rule=PRESET[key], reading=reading)
+    assert result.points == pytest.approx(expected, abs=ABS)
+    assert result.reading == reading
+    assert result.maximum == GRID["rules"][key]["weight"]
+
+
+@pytest.mark.parametrize(("value", "variant"), [(row["satisfaction_pct"], v) for row in GRID["grid"]
+                                                for v in GRID["r3_variants"]])
+def test_completion_rule_matches_grid(value, variant):
+    """c51_grid.json grid[<value>].R3_<variant> (60 % completion rule); abs 1e-9."""
+    expected = next(row for row in GRID["grid"] if row["satisfaction_pct"] == value)[variant]
+    result = indicator_points(value, rule=r3_rule(variant))
+    assert result.points == pytest.approx(expected, abs=ABS)
+    assert result.reading == "n/a"
+
+
+@pytest.mark.parametrize("label", list(GRID["yining_examples"]))
+def test_yining_examples_match_grid(label):
+    """c51_grid.json yining_examples: R1 linear/floor and R3 (target 95, weight 5); abs 1e-9."""
+    example = GRID["yining_examples"][label]
+    value = example["satisfaction_pct"]
+    assert indicator_points(value, rule="xinjiang-c51").points == pytest.approx(example["R1_linear"], abs=ABS)
+    assert indicator_points(value, rule="xinjiang-c51", reading="floor").points == pytest.approx(
+        example["R1_floor"], abs=ABS)
+    assert indicator_points(value, rule=r3_rule("R3_target95_w5")).points == pytest.approx(
+        example["R3_target95_w5"], abs=ABS)
+
+
+def test_presets_carry_the_grid_parameters():
+    """c51_grid.json rules: weight, threshold and per-point deduction of each preset."""
+    for key, name in PRESET.items():
+        spec, rule = GRID["rules"][key], RULES[name]
+        assert (rule.weight, rule.target_pct, rule.per_point) == (spec["weight"], spec["threshold_pct"],
+                                                                  spec["per_point"])
+
+
+@pytest.mark.parametrize("key", list(GRID["linear_zero_crossing_pct"]))
+def test_linear_zero_crossing(key):
+    """c51_grid.json linear_zero_crossing_pct: points reach 0 there and not above; abs 1e-9."""
+    crossing = GRID["linear_zero_crossing_pct"][key]
+    assert indicator_points(crossing, rule=PRESET[key]).points == pytest.approx(0, abs=ABS)
+    assert indicator_points(crossing + 0.5, rule=PRESET[key]).points > 0
+
+
+def test_floor_guard_against_binary_noise():
+    """95 − 90.2 is 4.7999… in binary; the floor reading must still count 4 whole points (4.8 → 4)."""
+    result = indicator_points(90.2, rule="xinjiang-c51", reading="floor")
+    assert result.points == pytest.approx(5 - 0.3 * 4, abs=ABS)
+    assert indicator_points(94, rule="xinjiang-c51", reading="ceil").points == pytest.approx(4.7, abs=ABS)
+
+
+def test_sentence_and_formula_for_a_shortfall():
+    result = indicator_points(93.6, rule="xinjiang-c51")
+    assert result.points == pytest.approx(4.58, abs=ABS)
+    assert "max(0, 5 − 0.3 × (95 − 93.6)) = max(0, 5 − 0.3 × 1.4) = 4.58" == result.formula
+    assert "未达到预期设定目标" in result.sentence
+    assert result.sentence.endswith("综上，该指标满分 5 分，得分 4.58 分。")
+    floor = indicator_points(93.6, rule="xinjiang-c51", reading="floor")
+    assert "floor(95 − 93.6)" in floor.formula and "不足1%的部分不扣分" in floor.sentence
+
+
+def test_sentence_for_zero_points_says_deducted_to_nothing():
+    result = indicator_points(60, rule="xinjiang-c51")
+    assert result.points == 0.0
+    assert "扣完为止" in result.sentence and result.sentence.endswith("得分 0 分。")
+
+
+def test_completion_sentence_names_the_completion_rate():
+    result = indicator_points(85, rule="completion-60")
+    assert result.points == pytest.approx((85 / 90 - 0.6) / 0.4 * 5, abs=ABS)
+    assert "完成率为 94.44%" in result.sentence
+
+
+def test_benchmark_below_80_needs_an_explanation():
+    """Seed 000, C51: 标杆值通常不低于80%，若低于则需要作出说明."""
+    low_benchmark = dataclasses.replace(RULES["xinjiang-c51"], target_pct=75)
+    result = indicator_points(70, rule=low_benchmark)
+    assert any("需要作出说明" in note for note in result.notes)
+    assert indicator_points(70, rule="xinjiang-c51").notes == ()
+
+
+def test_seeds_003_and_004_presets_say_which_deduction_was_chosen():
+    """Seeds 003 and 004 state only weight 10 and ≥ 95 %; the rule text must say what we chose and why."""
+    kashgar, urumqi = RULES["kashgar-10"], RULES["urumqi-10"]
+    assert (kashgar.weight, kashgar.target_pct, urumqi.weight, urumqi.target_pct) == (10, 95, 10, 95)
+    assert "chose" in kashgar.text and "chose" in urumqi.text
+    assert indicator_points(95, rule="kashgar-10").points == 10.0          # seed 003: 95 % → 10 points
+    assert indicator_points(95, rule="urumqi-10").points == 10.0           # seed 004: 95 % → 10 points
+    assert indicator_points(94, rule="kashgar-10").points == pytest.approx(9.4, abs=ABS)
+
+
+def test_points_range_shows_sampling_luck():
+    """Yining Q2 score 93.6 with its t interval 89.24–97.96: 4.58 points now, 3.27 to 5 at the ends."""
+    result = indicator_points_range(89.236350913662, 93.6, 97.963649086338, rule="xinjiang-c51")
+    assert result.points == pytest.approx(4.58, abs=ABS)
+    assert result.points_low == pytest.approx(5 - 0.3 * (95 - 89.236350913662), abs=1e-9)
+    assert result.points_high == 5.0
+    assert result.spread == pytest.approx(result.points_high - result.points_low)
+    with pytest.raises(ValueError, match="value_low_pct"):
+        indicator_points_range(95, 90, 99, rule="xinjiang-c51")
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"value_pct": 97.6, "rule": "xinjiang-c99"}, "unknown rule 'xinjiang-c99'; presets: 'xinjiang-c51'"),
+    ({"value_pct": 97.6, "rule": "xinjiang-c51", "reading": "round"}, "unknown reading 'round'; valid: 'linear'"),
+    ({"value_pct": 101, "rule": "xinjiang-c51"}, r"value_pct must be a percentage in \[0, 100\]"),
+    ({"value_pct": -1, "rule": "xinjiang-c51"}, "value_pct must be a percentage"),
+])
+def test_bad_rule_input_raises(kwargs, message):
+    value = kwargs.pop("value_pct")
+    with pytest.raises(ValueError, match=message):
+        indicator_points(value, **kwargs)
+
+
+def test_custom_rule_validation():
+    with pytest.raises(ValueError, match="unknown rule kind"):
+        Rule("x", 5, 95, kind="bonus")
+    with pytest.raises(ValueError, match="per_point > 0"):
+        Rule("x", 5, 95)
+
+
+@given(st.sampled_from(sorted(RULES)), st.sampled_from(["linear", "floor", "ceil"]),
+       st.floats(0, 100), st.floats(0, 100))
+def test_points_are_bounded_and_monotone(name, reading, a, b):
+    low, high = sorted((a, b))
+    p_low = indicator_points(low, rule=name, reading=reading)
+    p_high = indicator_points(high, rule=name, reading=reading)
+    assert 0 <= p_low.points <= p_high.points <= p_high.maximum
