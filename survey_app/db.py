@@ -44,7 +44,7 @@ def get(path: str) -> sqlite_utils.Database:
     """This thread's connection to ``path`` (opened once, then reused)."""
     pid = os.getpid()
     cache = getattr(_local, "dbs", None)
-    if cache is None or _local.pid != pid:
+    if cache is None or getattr(_local, "pid", None) != pid:
         cache = _local.dbs = {}
         _local.pid = pid
     db = cache.get(path)

@@ -1,11 +1,12 @@
 """Questionnaire files: every shipped file loads, the Yining file is verbatim to seed 000,
 broken files fail with a message naming the file, the question and the field, and labels
 come in the requested language with a fallback to zh-CN."""
+import re
 from pathlib import Path
 
 import pytest
 
-from survey_app.questionnaires import QuestionnaireError, get, load, load_all
+from survey_app.questionnaires import QuestionnaireError, errors, get, load, load_all
 
 QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
 SHIPPED = sorted(QUESTIONNAIRES.glob("*.toml"))
@@ -274,8 +275,16 @@ def test_a_new_version_sits_beside_the_old_one(tmp_path):
 def test_the_same_id_and_version_twice_is_refused(tmp_path):
     (tmp_path / "a.toml").write_text(VALID, encoding="utf-8")
     (tmp_path / "b.toml").write_text(VALID, encoding="utf-8")
-    with pytest.raises(QuestionnaireError, match=r"b\.toml: id and version broken@1 already used by a\.toml"):
-        load_all(tmp_path)
+    assert list(load_all(tmp_path)) == ["broken@1"]  # the first file still serves its surveys
+    [error] = errors(tmp_path)
+    assert re.match(r"b\.toml: id and version broken@1 already used by a\.toml", error)
+
+
+def test_a_broken_file_does_not_hide_the_others(tmp_path):
+    (tmp_path / "a.toml").write_text(VALID, encoding="utf-8")
+    (tmp_path / "z.toml").write_text("id = ", encoding="utf-8")
+    assert list(load_all(tmp_path)) == ["broken@1"]
+    assert errors(tmp_path)[0].startswith("z.toml: not valid TOML")
 
 
 def test_the_readme_example_is_a_valid_questionnaire(tmp_path):
