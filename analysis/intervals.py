@@ -9,7 +9,9 @@ Definitions (x successes of n, z the normal quantile, one-sided intervals use th
 - wilson:          (x + z²/2)/(n + z²) ± z/(n + z²) · sqrt(x(n − x)/n + z²/4)   (no continuity correction)
 - wilson-cc:       Newcombe (1998) method 4, Wilson with continuity correction (scipy's ``"wilsoncc"``)
 - clopper-pearson: [Beta⁻¹(α/2; x, n − x + 1), Beta⁻¹(1 − α/2; x + 1, n − x)], 0 at x = 0, 1 at x = n
-- jeffreys:        Beta(x + ½, n − x + ½) quantiles α/2 and 1 − α/2 (no boundary modification)
+- jeffreys:        Beta(x + ½, n − x + ½) quantiles α/2 and 1 − α/2, with Brown, Cai & DasGupta's (2001)
+                   boundary modification: 0 at x = 0, 1 at x = n (statsmodels leaves it out, which at x = n
+                   gives an upper bound below the estimate 1; DescTools' BinomCI does the same as here)
 - agresti-coull:   p̃ ± z·sqrt(p̃(1 − p̃)/ñ), ñ = n + z², p̃ = (x + z²/2)/ñ, clipped to [0, 1]
 - wald:            p̂ ± z·sqrt(p̂(1 − p̂)/n), clipped (offered for comparison, never the default)
 """
@@ -112,10 +114,10 @@ def _beta_bounds(x, n, level, method, alternative):
     if method == "clopper-pearson":
         low = 0.0 if x <= 0 else float(special.betaincinv(x, n - x + 1, tail))
         high = 1.0 if x >= n else float(special.betaincinv(x + 1, n - x, 1.0 - tail))
-    else:
+    else:   # Brown, Cai & DasGupta (2001): 0 at x = 0 and 1 at x = n, so the interval holds x/n
         a, b = x + 0.5, n - x + 0.5
-        low = float(special.betaincinv(a, b, tail))
-        high = float(special.betaincinv(a, b, 1.0 - tail))
+        low = 0.0 if x <= 0 else float(special.betaincinv(a, b, tail))
+        high = 1.0 if x >= n else float(special.betaincinv(a, b, 1.0 - tail))
     return low, high
 
 
