@@ -296,3 +296,28 @@ def test_the_readme_example_is_a_valid_questionnaire(tmp_path):
     assert q.key == "demo-window@1"
     assert dict(q.headline.weights) == {"overall": 1.0} and q.headline.figure == "rate"
     assert not q.question("suggestion").required
+
+
+def test_a_file_saved_with_a_bom_by_notepad_loads(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + VALID.encode("utf-8"))
+    assert load(path).key == "broken@1"
+
+
+@pytest.mark.parametrize("old, new, fragment", [
+    ('version = 1\n', 'version = 1\ntitel = "错字"\n', "unknown field(s) ['titel']"),
+    ('title = "一、问题"\n', 'title = "一、问题"\nnote = "x"\n', "section 1: unknown field(s) ['note']"),
+    ('figure = "score"', 'figure = "rate"\n', None),
+    ('invitation = "您好！本问卷匿名填写，仅用于统计分析。"\n',
+     'invitation = "您好！本问卷匿名填写，仅用于统计分析。"\nsignature = { zh-CN = "某公司" }\n', "field 'signature'"),
+])
+def test_misspelt_or_unusable_fields_are_refused(tmp_path, old, new, fragment):
+    text = VALID.replace(old, new)
+    if fragment is None:  # a rate headline whose options mark nothing as satisfied
+        text = text.replace("satisfied = true", "satisfied = false")
+        fragment = "'rate' needs options marked satisfied"
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(QuestionnaireError) as caught:
+        load(path)
+    assert str(caught.value).startswith("bad.toml") and fragment in str(caught.value)
