@@ -55,12 +55,13 @@ def _item(entry, index) -> dict:
         if not standard:
             raise ValueError(f"item {item_id!r}: options are not A–E, so say which count as satisfied "
                              "(\"satisfied\": [...])")
-        satisfied = list(DEFAULT_SATISFIED)
-    if isinstance(satisfied, str) or not isinstance(satisfied, list):
-        raise ValueError(f"item {item_id!r}: satisfied must be a list of option codes")
-    unknown = [code for code in satisfied if code not in counts]
-    if unknown:
-        raise ValueError(f"item {item_id!r}: satisfied names unknown option(s) {', '.join(map(repr, unknown))}")
+        satisfied = list(DEFAULT_SATISFIED)      # codes left out of counts count as 0 answers
+    else:
+        if isinstance(satisfied, str) or not isinstance(satisfied, list):
+            raise ValueError(f"item {item_id!r}: satisfied must be a list of option codes")
+        unknown = [code for code in satisfied if code not in counts]
+        if unknown:       # a file that names its satisfied codes must name real ones (catches typos)
+            raise ValueError(f"item {item_id!r}: satisfied names unknown option(s) {', '.join(map(repr, unknown))}")
     return {"id": item_id, "label": entry.get("label", ""), "counts": counts, "points": points,
             "satisfied": satisfied}
 

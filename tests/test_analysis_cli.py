@@ -1,0 +1,153 @@
+"""The command line (``python -m analysis FILE`` = ``manyi analyse FILE``), its input formats, the
+architecture of the package and the examples in its docstrings."""
+
+import doctest
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "analysis" / "examples" / "yining_2024.json"
+GOLDEN = ROOT.parent / "shared" / "golden"
+
+
+def run_json(capsys, *argv):
+    assert main([*map(str, argv), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_example_file_holds_the_golden_counts():
+    """analysis/examples/yining_2024.json must hold yining_expected.json's counts, item by item."""
+    golden = json.loads((GOLDEN / "yining_expected.json").read_text(encoding="utf-8"))["items"]
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))["items"]
+    assert [list(item["counts"].values()) for item in example] == [item["counts"] for item in golden.values()]
+
+
+def test_json_report_for_yining(capsys):
+    report = run_json(capsys, EXAMPLE)
+    q5 = next(item for item in report["items"] if item["id"] == "Q5")
+    assert q5["n"] == 50
+    assert [row["percent"] for row in q5["table"]["rows"]] == [92.0, 4.0, 4.0, 0.0, 0.0]
+    assert q5["rate"]["rate"] == 0.96 and q5["rate"]["satisfied_count"] == 48
+    assert q5["score"]["score"] == pytest.approx(97.6, abs=1e-9)
+    assert q5["score"]["ci"]["high"] == 100.0
+    assert q5["target_test"]["verdict"] == "unresolved"
+    assert q5["points"]["at_estimate"]["points"] == 5.0 and q5["points_basis"] == "score"
+    assert q5["points"]["at_estimate"]["sentence"].endswith("结果显示受访者满意度为 97.6%，达到预期设定目标。综上，该指标满分 5 分，得分 5 分。")
+    assert report["settings"]["rule"] == "xinjiang-c51"
+
+
+def test_text_report_shows_every_part(capsys):
+    assert main([str(EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    for part in ("Q5 整体工作满意度  (n = 50)", "92.0%", "total", "rate (满意率, A+B): 96.0%", "score (满意度得分): 97.6",
+                 "target ≥ 95%: unresolved", "5 of 5", "得分 5 分。"):
+        assert part in out
+
+
+def test_options_reach_the_analysis(capsys):
+    report = run_json(capsys, EXAMPLE, "--rule", "jiangxi-window", "--reading", "floor", "--target", "90",
+                      "--method", "clopper-pearson", "--points-from", "rate", "--confidence-level", "0.9")
+    q2 = next(item for item in report["items"] if item["id"] == "Q2")
+    assert q2["rate"]["method"] == "clopper-pearson" and q2["rate"]["confidence_level"] == 0.9
+    assert q2["points_basis"] == "rate" and q2["points"]["at_estimate"]["value_pct"] == 90.0
+    assert q2["points"]["at_estimate"]["reading"] == "floor" and q2["points"]["at_estimate"]["maximum"] == 8.0
+    assert q2["target_test"]["target"] == 0.9
+
+
+def test_bootstrap_option_is_seeded(capsys):
+    first = run_json(capsys, EXAMPLE, "--score-method", "bca", "--seed", "3")
+    again = run_json(capsys, EXAMPLE, "--score-method", "bca", "--seed", "3")
+    assert first == again and first["items"][0]["score"]["method"] == "bca"
+
+
+def test_csv_input_with_defaults_and_explicit_columns(tmp_path, capsys):
+    plain = tmp_path / "plain.csv"
+    plain.write_text("item,option,count\nQ5,A,46\nQ5,B,2\nQ5,C,2\nQ5,D,0\nQ5,E,0\n", encoding="utf-8")
+    report = run_json(capsys, plain)
+    assert report["items"][0]["rate"]["rate"] == 0.96
+    assert report["items"][0]["score"]["score"] == pytest.approx(97.6)
+    custom = tmp_path / "custom.csv"
+    custom.write_text("item,option,count,points,satisfied,label\n"
+                      "W1,yes,40,100,1,窗口服务\nW1,so-so,8,50,1,\nW1,no,2,0,0,\n", encoding="utf-8")
+    item = run_json(capsys, custom)["items"][0]
+    assert item["label"] == "窗口服务" and item["rate"]["rate"] == 0.96
+    assert item["score"]["score"] == pytest.approx((40 * 100 + 8 * 50) / 50)
+
+
+def test_csv_without_points_for_custom_codes_skips_the_score(tmp_path, capsys):
+    path = tmp_path / "yn.csv"
+    path.write_text("item,option,count,satisfied\nQ,Y,9,1\nQ,N,1,0\n", encoding="utf-8")
+    item = run_json(capsys, path)["items"][0]
+    assert item["score"] is None and item["points_basis"] == "rate" and item["rate"]["rate"] == 0.9
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("bad.json", "{not json", "not valid JSON"),
+    ("empty.json", '{"items": []}', "at least one item"),
+    ("neg.json", '{"items": [{"id": "Q", "counts": {"A": -1, "B": 3}}]}', "item 'Q': counts['A'] must not be negative"),
+    ("zero.json", '{"items": [{"id": "Q", "counts": {"A": 0}}]}', "item 'Q': counts has no answers (n = 0)"),
+    ("codes.json", '{"items": [{"id": "Q", "counts": {"Y": 1}}]}', "say which count as satisfied"),
+    ("typo.json", '{"items": [{"id": "Q", "counts": {"A": 1}, "satisfied": ["a"]}]}', "unknown option"),
+    ("cols.csv", "question,option,count\nQ,A,1\n", "missing: item"),
+    ("dup.csv", "item,option,count\nQ,A,1\nQ,A,2\n", "appears twice"),
+    ("frac.csv", "item,option,count\nQ,A,1.5\n", "line 2: count must be a whole number"),
+])
+def test_bad_files_exit_2_with_a_message(tmp_path, capsys, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert main([str(path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_file_and_bad_rule(capsys, tmp_path):
+    assert main([str(tmp_path / "nowhere.json")]) == 2
+    assert "No such file" in capsys.readouterr().err
+    assert main([str(EXAMPLE), "--rule", "nope"]) == 2
+    assert "unknown rule 'nope'" in capsys.readouterr().err
+
+
+def test_python_dash_m_runs_the_same_command():
+    done = subprocess.run([sys.executable, "-m", "analysis", str(EXAMPLE), "--json"], cwd=ROOT,
+                          capture_output=True, text=True, encoding="utf-8", check=True)
+    assert json.loads(done.stdout)["items"][4]["points"]["at_estimate"]["points"] == 5.0
+
+
+def test_analysis_imports_no_web_or_database_code():
+    """Architecture: `import analysis` (fresh interpreter) loads neither flask nor sqlite3 nor sqlite_utils."""
+    probe = ("import sys, analysis, analysis.cli; "
+             "print(sorted(m for m in ('flask', 'sqlite3', 'sqlite_utils', 'pandas') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_analysis_source_names_no_forbidden_module():
+    for path in (ROOT / "analysis").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for name in ("flask", "sqlite3", "sqlite_utils", "survey_app"):
+            assert f"import {name}" not in text and f"from {name}" not in text, (path.name, name)
+
+
+@pytest.mark.parametrize("module", ["intervals", "rates", "scores", "targets", "planning", "rules", "tables"])
+def test_docstring_examples_hold(module):
+    result = doctest.testmod(importlib.import_module(f"analysis.{module}"))
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_modules_stay_small():
+    """House style: one concern per module, ~300 lines at most."""
+    for path in (ROOT / "analysis").glob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 300, path.name
+
+
+def test_options_nobody_chose_may_be_left_out(tmp_path, capsys):
+    path = tmp_path / "short.json"
+    path.write_text('{"items": [{"id": "Q", "counts": {"A": 3, "C": 1}}]}', encoding="utf-8")
+    item = run_json(capsys, path)["items"][0]
+    assert item["rate"]["rate"] == 0.75 and item["score"]["score"] == 90.0
