@@ -15,6 +15,8 @@ ALTERNATIVES = ("two-sided", "greater", "less")
 
 def count(value, name: str) -> int:
     """A non-negative whole number (ints, numpy ints and integral floats such as 46.0)."""
+    if type(value) is int and value >= 0:       # fast path: the common case, ~10x cheaper than the ABCs
+        return value
     if isinstance(value, bool):
         raise ValueError(f"{name} must be a whole number, got {value!r}")
     if isinstance(value, numbers.Integral):
@@ -29,6 +31,8 @@ def count(value, name: str) -> int:
 
 
 def confidence_level(value) -> float:
+    if type(value) is float and 0 < value < 1:  # fast path
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
         raise ValueError(f"confidence_level must lie strictly between 0 and 1, got {value!r}")
     return float(value)
