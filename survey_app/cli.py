@@ -283,9 +283,69 @@ def questionnaires_list_command():
         click.echo(f"{len(broken)} file(s) left out because they do not load; see: manyi questionnaires check")
 
 
+@click.command("analyse", context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def analyse_command(args):
+    """Analyse item counts from a CSV or JSON file (same as `python -m analysis FILE`).
+
+    Example: manyi analyse analysis/examples/yining_2024.json --rule xinjiang-c51 --target 95
+    Run `manyi analyse --help` for every option.
+    """
+    from analysis.cli import main as analysis_main
+
+    raise SystemExit(analysis_main(list(args)))
+
+
+def _open_db(path: str | None):
+    if path is None:
+        return _db()
+    if not Path(path).is_file():
+        raise click.ClickException(f"no database file at {path}")
+    return db.connect(path)
+
+
+@click.command("verify")
+@click.option("--db", "path", type=click.Path(dir_okay=False), help="Database file (default: the app's).")
+@with_appcontext
+def verify_command(path):
+    """Check the hash chain of every response and recount the tallies; exit 1 and name each problem.
+
+    Example: manyi verify --db backups/manyi-2024-08-13.sqlite3
+    """
+    database = _open_db(path)
+    try:
+        result = db.verify(database)
+    finally:
+        if path is not None:
+            database.close()
+    for response_id, problem in result.bad_responses:
+        click.echo(f"response {response_id}: {problem}")
+    for problem in result.count_problems:
+        click.echo(problem)
+    if not result.ok:
+        click.echo(f"FAILED: {len(result.bad_responses)} response problem(s), {len(result.count_problems)}"
+                   f" count problem(s) in {result.responses} responses")
+        sys.exit(1)
+    click.echo(f"OK: {result.responses} responses, hash chain and tallies intact")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(target):
+    """Write a consistent copy of the database to TARGET while the server keeps taking answers.
+
+    Example: manyi backup backups/manyi-2024-08-13.sqlite3 && manyi verify --db backups/manyi-2024-08-13.sqlite3
+    """
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    count = db.backup(_db(), target)
+    click.echo(f"Backup written: {target} ({count} responses)")
+
+
 def init_app(app) -> None:
     for command in (init_db_command, create_survey_command, add_point_command, list_surveys_command,
-                    serve_command, qr_command, demo_command, questionnaires_group):
+                    serve_command, qr_command, demo_command, questionnaires_group, analyse_command,
+                    verify_command, backup_command):
         app.cli.add_command(command)
 
 
