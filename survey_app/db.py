@@ -112,6 +112,17 @@ def m002_core(db):
                             "response_id": int, "detail": str}, pk="id")
 
 
+@migrations()
+def m003_response_counts(db):
+    # Responses per point, UTC hour and status, kept in the submit and exclude transactions, so the
+    # dashboard's progress, status and daily figures never scan responses (bench/: 1M responses).
+    db["response_counts"].create({"survey_id": int, "point_id": int, "hour": str, "status": str, "n": int},
+                                 pk=("survey_id", "point_id", "hour", "status"))
+    db.execute("insert into response_counts (survey_id, point_id, hour, status, n)"
+               " select survey_id, point_id, substr(submitted_at, 1, 13), status, count(*) from responses"
+               " group by 1, 2, 3, 4")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 
@@ -235,6 +246,7 @@ def save_response(db, *, survey_id: int, point_id: int, questionnaire_version: i
         db.conn.executemany("insert into answers (response_id, question_id, value) values (?, ?, ?)",
                             [(rid, q, v) for q, v in answers])
         _bump_tallies(db, survey_id, point_id, answers, +1)
+        _bump_count(db, survey_id, point_id, response["submitted_at"], "valid", +1)
     return Saved(rid, True)
 
 
@@ -243,6 +255,13 @@ def _bump_tallies(db, survey_id: int, point_id: int, answers, delta: int) -> Non
         "insert into tallies (survey_id, point_id, question_id, value, n) values (?, ?, ?, ?, ?)"
         " on conflict (survey_id, question_id, value, point_id) do update set n = n + excluded.n",
         [(survey_id, point_id, q, v, delta) for q, v in answers])
+
+
+def _bump_count(db, survey_id: int, point_id: int, submitted_at: str, status: str, delta: int) -> None:
+    db.execute(
+        "insert into response_counts (survey_id, point_id, hour, status, n) values (?, ?, substr(?, 1, 13), ?, ?)"
+        " on conflict (survey_id, point_id, hour, status) do update set n = n + excluded.n",
+        [survey_id, point_id, submitted_at, status, delta])
 
 
 def response_for_key(db, submission_key: str) -> int | None:
@@ -286,12 +305,15 @@ def set_response_status(db, response_id: int, *, status: str, reason: str, user:
     if status == "excluded" and not (reason or "").strip():
         raise ValueError("excluding a response needs a reason")
     with _write(db):
-        row = db.execute("select survey_id, point_id, status from responses where id = ?", [response_id]).fetchone()
+        row = db.execute("select survey_id, point_id, status, submitted_at from responses where id = ?",
+                         [response_id]).fetchone()
         if row is None:
             raise LookupError(f"no response with id {response_id}")
-        survey_id, point_id, current = row
+        survey_id, point_id, current, submitted_at = row
         if current == status:
             return False
+        _bump_count(db, survey_id, point_id, submitted_at, current, -1)
+        _bump_count(db, survey_id, point_id, submitted_at, status, +1)
         db.execute("update responses set status = ?, exclude_reason = ? where id = ?",
                    [status, reason.strip() if status == "excluded" else None, response_id])
         answers = db.execute("select question_id, value from answers where response_id = ?", [response_id]).fetchall()
@@ -309,21 +331,27 @@ def audit_entries(db, survey_id: int) -> list[dict]:
 def status_counts(db, survey_id: int) -> dict[str, int]:
     """Responses per status (valid / excluded) for a survey."""
     return {row[0]: row[1] for row in db.execute(
-        "select status, count(*) from responses where survey_id = ? group by status", [survey_id])}
+        "select status, sum(n) from response_counts where survey_id = ? group by status having sum(n) > 0",
+        [survey_id])}
 
 
 def point_counts(db, survey_id: int) -> list[dict]:
     """Each collection point with its returned and valid response counts."""
     return list(db.query(
-        "select p.id, p.name, p.code, count(r.id) as returned,"
-        " coalesce(sum(r.status = 'valid'), 0) as valid"
-        " from points p left join responses r on r.point_id = p.id"
+        "select p.id, p.name, p.code, coalesce(sum(c.n), 0) as returned,"
+        " coalesce(sum(case when c.status = 'valid' then c.n end), 0) as valid"
+        " from points p left join response_counts c on c.survey_id = p.survey_id and c.point_id = p.id"
         " where p.survey_id = ? group by p.id order by p.id", [survey_id]))
 
 
 def daily_counts(db, survey_id: int, utc_offset_seconds: float) -> list[tuple[str, int, int]]:
     """(local date, point id, valid responses) for a survey, by day."""
     shift = f"{int(utc_offset_seconds):+d} seconds"
+    if int(utc_offset_seconds) % 3600 == 0:  # whole-hour zones (all of China): the hourly counts suffice
+        return [tuple(row) for row in db.execute(
+            "select date(hour || ':00:00', ?) as day, point_id, sum(n) from response_counts"
+            " where survey_id = ? and status = 'valid' group by day, point_id having sum(n) > 0"
+            " order by day, point_id", [shift, survey_id])]
     return [tuple(row) for row in db.execute(
         "select date(submitted_at, ?) as day, point_id, count(*) from responses"
         " where survey_id = ? and status = 'valid' group by day, point_id order by day, point_id",
@@ -340,6 +368,334 @@ def answer_rows(db, survey_id: int, question_ids: list[str]) -> list[dict[str, s
             [survey_id, *question_ids]):
         rows.setdefault(rid, {})[qid] = value
     return list(rows.values())
+
+
+# -- integrity: verify, backup, bulk load -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Verification:
+    responses: int  # responses checked
+    bad_responses: tuple[tuple[int, str], ...]  # (response id, what does not match)
+    count_problems: tuple[str, ...]  # tallies or response counts that differ from a recount
+
+    @property
+    def ok(self) -> bool:
+        return not self.bad_responses and not self.count_problems
+
+
+def _answers_by_response(db):
+    """(response id, [(question, value), ...]) in id order, streamed."""
+    rid, items = None, []
+    for response_id, q, v in db.execute("select response_id, question_id, value from answers order by response_id"):
+        if response_id != rid:
+            if rid is not None:
+                yield rid, items
+            rid, items = response_id, []
+        items.append((q, v))
+    if rid is not None:
+        yield rid, items
+
+
+def verify(db) -> Verification:
+    """Recompute the hash chain and recount tallies and response counts; name every mismatch.
+
+    A response is named when its stored hash does not match its fields and answers (an edit), or
+    when its link does not match the hash before it (a response removed or re-hashed before it).
+    """
+    bad, checked, prev = [], 0, ""
+    answers = _answers_by_response(db)
+    pending = next(answers, None)
+    for row in db.query("select id, survey_id, point_id, questionnaire_version, submission_key, submitted_at,"
+                        " prev_hash, hash from responses order by id"):
+        while pending is not None and pending[0] < row["id"]:
+            bad.append((pending[0], "answers without a response"))
+            pending = next(answers, None)
+        mine = []
+        if pending is not None and pending[0] == row["id"]:
+            mine, pending = pending[1], next(answers, None)
+        checked += 1
+        if row["prev_hash"] != prev:
+            bad.append((row["id"], "link to the previous response does not match (a response removed or re-hashed)"))
+        if chain_hash(row["prev_hash"], row, mine) != row["hash"]:
+            bad.append((row["id"], "stored hash does not match its fields and answers (edited)"))
+        prev = row["hash"]
+    while pending is not None:
+        bad.append((pending[0], "answers without a response"))
+        pending = next(answers, None)
+    problems = []
+    recount = {tuple(r[:4]): r[4] for r in db.execute(
+        "select r.survey_id, r.point_id, a.question_id, a.value, count(*) from answers a"
+        " join responses r on r.id = a.response_id where r.status = 'valid' group by 1, 2, 3, 4")}
+    kept = {tuple(r[:4]): r[4] for r in db.execute(
+        "select survey_id, point_id, question_id, value, n from tallies where n != 0")}
+    for k in sorted(set(recount) | set(kept), key=repr):
+        if recount.get(k, 0) != kept.get(k, 0):
+            problems.append(f"tally survey {k[0]} point {k[1]} {k[2]}={k[3]!r}: kept {kept.get(k, 0)},"
+                            f" recount {recount.get(k, 0)}")
+    recount = {tuple(r[:4]): r[4] for r in db.execute(
+        "select survey_id, point_id, substr(submitted_at, 1, 13), status, count(*) from responses group by 1, 2, 3, 4")}
+    kept = {tuple(r[:4]): r[4] for r in db.execute(
+        "select survey_id, point_id, hour, status, n from response_counts where n != 0")}
+    for k in sorted(set(recount) | set(kept), key=repr):
+        if recount.get(k, 0) != kept.get(k, 0):
+            problems.append(f"response count survey {k[0]} point {k[1]} hour {k[2]} {k[3]}: kept {kept.get(k, 0)},"
+                            f" recount {recount.get(k, 0)}")
+    return Verification(checked, tuple(bad), tuple(problems))
+
+
+def backup(db, path: str) -> int:
+    """A consistent copy of the whole database in ``path`` (SQLite's online backup API, one step,
+    so it is a snapshot even while submissions arrive); returns the number of responses copied."""
+    tmp = f"{path}.partial"
+    if os.path.exists(tmp):
+        os.remove(tmp)
+    target = sqlite3.connect(tmp)
+    try:
+        db.conn.backup(target)  # pages=-1: the whole file under one read lock
+        count = target.execute("select count(*) from responses").fetchone()[0]
+    finally:
+        target.close()
+    os.replace(tmp, path)
+    return count
+
+
+def bulk_load(db, *, survey_id: int, questionnaire_version: int, rows, batch: int = 50_000) -> int:
+    """Append many responses fast (benchmarks, imports): ``rows`` yields (point_id, submitted_at,
+    answers). Responses, answers, tallies, counts and the hash chain come out exactly as if each had
+    been submitted, in transactions of ``batch`` responses. Returns the number written."""
+    from collections import Counter
+
+    written = 0
+    rows = iter(rows)
+    while True:
+        chunk = [r for _, r in zip(range(batch), rows)]
+        if not chunk:
+            return written
+        with _write(db):
+            last = db.execute("select id, hash from responses order by id desc limit 1").fetchone()
+            rid, prev = (last[0], last[1]) if last else (0, "")
+            responses, answers, tallies, counts = [], [], Counter(), Counter()
+            for point_id, submitted_at, items in chunk:
+                rid += 1
+                response = {"survey_id": survey_id, "point_id": point_id, "questionnaire_version": questionnaire_version,
+                            "submission_key": secrets.token_urlsafe(12), "submitted_at": submitted_at}
+                link, prev = prev, chain_hash(prev, response, items)
+                responses.append((rid, *response.values(), "zh-CN", "valid", link, prev))
+                answers.extend((rid, q, v) for q, v in items)
+                tallies.update((point_id, q, v) for q, v in items)
+                counts[(point_id, submitted_at[:13])] += 1
+            db.conn.executemany(
+                "insert into responses (id, survey_id, point_id, questionnaire_version, submission_key, submitted_at,"
+                " language, status, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", responses)
+            db.conn.executemany("insert into answers (response_id, question_id, value) values (?, ?, ?)", answers)
+            db.conn.executemany(
+                "insert into tallies (survey_id, point_id, question_id, value, n) values (?, ?, ?, ?, ?)"
+                " on conflict (survey_id, question_id, value, point_id) do update set n = n + excluded.n",
+                [(survey_id, p, q, v, n) for (p, q, v), n in tallies.items()])
+            db.conn.executemany(
+                "insert into response_counts (survey_id, point_id, hour, status, n) values (?, ?, ?, 'valid', ?)"
+                " on conflict (survey_id, point_id, hour, status) do update set n = n + excluded.n",
+                [(survey_id, p, h, n) for (p, h), n in counts.items()])
+        written += len(chunk)
+
+
+def stream_responses(db, survey_id: int):
+    """Every response of a survey (valid and excluded) with its point name and answers, in id order.
+
+    One query joining the answers, read from the cursor one row at a time: a million responses
+    never sit in memory. Yields dicts with ``answers`` = {question_id: [values]}.
+    """
+    cursor = db.execute(
+        "select r.id, p.name, r.submitted_at, r.seconds_on_page, r.language, r.status, r.exclude_reason,"
+        " a.question_id, a.value from responses r join points p on p.id = r.point_id"
+        " left join answers a on a.response_id = r.id where r.survey_id = ? order by r.id", [survey_id])
+    current = None
+    for rid, point, at, seconds, language, status, reason, qid, value in cursor:
+        if current is None or current["id"] != rid:
+            if current is not None:
+                yield current
+            current = {"id": rid, "point": point, "submitted_at": at, "seconds_on_page": seconds,
+                       "language": language, "status": status, "exclude_reason": reason, "answers": {}}
+        if qid is not None:
+            current["answers"].setdefault(qid, []).append(value)
+    if current is not None:
+        yield current
+
+
+@contextmanager
+def snapshot(path: str):
+    """A read-only connection inside one read transaction: every query sees the same data, so a
+    download's raw rows and its tallies agree while citizens keep submitting."""
+    conn = connect(path, readonly=True)
+    try:
+        conn.execute("BEGIN")
+        yield conn
+    finally:
+        conn.conn.rollback()
+        conn.close()
+
+# -- evaluators: users, grants, login attempts ------------------------------------------------
+
+def create_user(db, username: str, password_hash: str) -> int:
+    """A new evaluator account; ValueError if the username is taken."""
+    with _write(db):
+        if db.execute("select 1 from users where username = ?", [username]).fetchone():
+            raise ValueError(f"user {username!r} already exists")
+        return db["users"].insert({"username": username, "password_hash": password_hash,
+                                   "created_at": utcnow()}).last_pk
+
+
+def set_password(db, username: str, password_hash: str) -> bool:
+    with _write(db):
+        return db.execute("update users set password_hash = ? where username = ?",
+                          [password_hash, username]).rowcount == 1
+
+
+def get_user(db, user_id: int) -> dict | None:
+    rows = list(db.query("select id, username, password_hash, created_at from users where id = ?", [user_id]))
+    return rows[0] if rows else None
+
+
+def user_by_name(db, username: str) -> dict | None:
+    rows = list(db.query("select id, username, password_hash, created_at from users where username = ?",
+                         [username]))
+    return rows[0] if rows else None
+
+
+def grant(db, user_id: int, survey_id: int) -> bool:
+    """Let a user see a survey; False if they already could."""
+    with _write(db):
+        return db.execute("insert or ignore into grants (user_id, survey_id, created_at) values (?, ?, ?)",
+                          [user_id, survey_id, utcnow()]).rowcount == 1
+
+
+def can_see(db, user_id: int, survey_id: int) -> bool:
+    return db.execute("select 1 from grants where user_id = ? and survey_id = ?",
+                      [user_id, survey_id]).fetchone() is not None
+
+
+def create_survey_for(db, user_id: int, **fields) -> int:
+    """Create a survey and grant it to its creator, in one transaction."""
+    unknown = set(fields) - set(SURVEY_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown survey field(s): {sorted(unknown)}")
+    with _write(db):
+        survey_id = db["surveys"].insert({**fields, "created_at": utcnow()}).last_pk
+        db.execute("insert into grants (user_id, survey_id, created_at) values (?, ?, ?)",
+                   [user_id, survey_id, utcnow()])
+    return survey_id
+
+
+def surveys_for_user(db, user_id: int) -> list[dict]:
+    """The surveys a user was granted, newest first, with point and response counts."""
+    return list(db.query(
+        "select s.*, (select count(*) from points p where p.survey_id = s.id) as points,"
+        " (select coalesce(sum(n), 0) from response_counts c where c.survey_id = s.id) as responses,"
+        " (select coalesce(sum(n), 0) from response_counts c where c.survey_id = s.id and c.status = 'valid')"
+        " as valid from surveys s join grants g on g.survey_id = s.id where g.user_id = ? order by s.id desc", [user_id]))
+
+
+def get_point(db, survey_id: int, point_id: int) -> dict | None:
+    rows = list(db.query("select * from points where id = ? and survey_id = ?", [point_id, survey_id]))
+    return rows[0] if rows else None
+
+
+def log_action(db, *, user: str, action: str, survey_id: int, detail: str = "", response_id: int | None = None) -> None:
+    """An audit-log line for an evaluator action (open, close, settings, ...)."""
+    with _write(db):
+        db.execute("insert into audit_log (at, user, action, survey_id, response_id, detail) values (?, ?, ?, ?, ?, ?)",
+                   [utcnow(), user, action, survey_id, response_id, detail])
+
+
+def record_login_attempt(db, *, username: str, client_hash: str, success: bool, keep_since: str) -> None:
+    """Store one login attempt and prune attempts older than ``keep_since`` (UTC ISO time)."""
+    with _write(db):
+        db.execute("insert into login_attempts (at, username, client_hash, success) values (?, ?, ?, ?)",
+                   [utcnow(), username, client_hash, int(success)])
+        db.execute("delete from login_attempts where at < ?", [keep_since])
+
+
+def recent_failures(db, *, username: str, client_hash: str, since: str) -> tuple[tuple[int, str | None], tuple[int, str | None]]:
+    """((failures, oldest time) for the username, (failures, oldest time) for the client) after
+    ``since``, each counted from that key's last successful login."""
+    out = []
+    for column, key in (("username", username), ("client_hash", client_hash)):
+        count, oldest = db.execute(
+            f"select count(*), min(at) from login_attempts where {column} = ? and success = 0 and at > max(?,"
+            f" coalesce((select max(at) from login_attempts where {column} = ? and success = 1), ''))",
+            [key, since, key]).fetchone()
+        out.append((count, oldest))
+    return out[0], out[1]
+
+
+# -- review: data-quality flags, computed in SQL for one page ----------------------------------
+
+REVIEW_FLAGS = ("speeder", "straight", "device")
+
+
+def _flag_sql(scale_qids: list[str]) -> dict[str, str]:
+    marks = ", ".join(f":q{i}" for i in range(len(scale_qids))) or "null"
+    return {
+        "speeder": "(r.seconds_on_page is not null and r.seconds_on_page < :threshold)",
+        "straight": ("coalesce((select count(*) >= 2 and count(distinct a.value) = 1 from answers a"
+                     f" where a.response_id = r.id and a.question_id in ({marks})), 0)"),
+        "device": ("(r.device_hash is not null and exists (select 1 from responses r2 where"
+                   " r2.survey_id = r.survey_id and r2.device_hash = r.device_hash and r2.id != r.id))"),
+    }
+
+
+def review_page(db, survey_id: int, *, threshold: int, scale_qids: list[str], status: str | None = None,
+                flag: str | None = None, before: int | None = None, limit: int = 50) -> list[dict]:
+    """Up to ``limit`` responses, newest first (keyset: ids below ``before``), each with its flags
+    (speeder: fewer than ``threshold`` seconds; straight: every answered scale item in ``scale_qids``
+    has the same code, at least two answered; device: another response of the survey from the same
+    device). ``flag`` keeps one flag, "any" or "none"; ``status`` keeps valid or excluded."""
+    flags = _flag_sql(scale_qids)
+    params = {"survey_id": survey_id, "threshold": threshold, "limit": limit,
+              **{f"q{i}": q for i, q in enumerate(scale_qids)}}
+    where = ["r.survey_id = :survey_id"]
+    if status is not None:
+        where.append("r.status = :status")
+        params["status"] = status
+    if before is not None:
+        where.append("r.id < :before")
+        params["before"] = before
+    if flag in REVIEW_FLAGS:
+        where.append(flags[flag])
+    elif flag == "any":
+        where.append("(" + " or ".join(flags.values()) + ")")
+    elif flag == "none":
+        where.append("not (" + " or ".join(flags.values()) + ")")
+    sql = ("select r.id, r.point_id, p.name as point_name, r.submitted_at, r.seconds_on_page, r.language,"
+           " r.device_hash, r.status, r.exclude_reason, "
+           + ", ".join(f"{expr} as {name}" for name, expr in flags.items())
+           + " from responses r join points p on p.id = r.point_id where " + " and ".join(where)
+           + " order by r.id desc limit :limit")
+    return list(db.query(sql, params))
+
+
+def answers_for(db, response_ids: list[int]) -> dict[int, dict[str, str]]:
+    """{response id: {question id: value}} for a page of responses (several values joined by ',')."""
+    if not response_ids:
+        return {}
+    marks = ", ".join("?" for _ in response_ids)
+    out: dict[int, dict[str, str]] = {rid: {} for rid in response_ids}
+    for rid, qid, value in db.execute(
+            f"select response_id, question_id, value from answers where response_id in ({marks})"
+            " order by response_id, question_id, value", response_ids):
+        have = out[rid].get(qid)
+        out[rid][qid] = value if have is None else f"{have},{value}"
+    return out
+
+
+def flag_counts(db, survey_id: int, *, threshold: int) -> dict[str, int]:
+    """Speeders and responses sharing a device with another response (all statuses), from indexes."""
+    speeders = db.execute("select count(*) from responses where survey_id = ? and seconds_on_page < ?",
+                          [survey_id, threshold]).fetchone()[0]
+    devices = db.execute(
+        "select coalesce(sum(n), 0) from (select count(*) as n from responses where survey_id = ?"
+        " and device_hash is not null group by device_hash having count(*) > 1)", [survey_id]).fetchone()[0]
+    return {"speeder": speeders, "device": devices}
 
 # -- Flask glue ---------------------------------------------------------------------------------
 

@@ -1,0 +1,91 @@
+"""A load-generating citizen for live-server tests and bench soaks: one session (cookie jar and
+CSRF token from one GET), then any number of submissions with fresh one-time keys.
+
+The keys are signed here with the server's SECRET_KEY and the salt of survey_app/forms.py, exactly
+as the server would issue them, so a submission needs no fresh GET. Each key's nonce is the
+``submission_key`` the server stores, so the caller can look every acknowledged submit up.
+"""
+from __future__ import annotations
+
+import http.client
+import secrets
+import time
+from http.cookies import SimpleCookie
+from typing import Callable
+from urllib.parse import urlencode
+
+from itsdangerous import URLSafeSerializer
+
+from tests.helpers import YINING_ANSWERS, hidden_fields
+
+KEY_SALT = "manyi-submission-key"  # survey_app/forms.py
+
+
+def signed_key(secret: str, code: str, nonce: str, issued: int | None = None) -> str:
+    return URLSafeSerializer(secret, salt=KEY_SALT).dumps([nonce, code, int(time.time()) if issued is None else issued])
+
+
+class Citizen:
+    """Submits to /s/<code> on 127.0.0.1:port() (a callable, so a restarted server can move)."""
+
+    def __init__(self, port: Callable[[], int], code: str, secret: str, *, timeout: float = 10.0):
+        self.port, self.code, self.secret, self.timeout = port, code, secret, timeout
+        self.cookies: dict[str, str] = {}
+        self.csrf: str | None = None
+        self.conn: http.client.HTTPConnection | None = None
+        self.conn_port: int | None = None
+
+    def _request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, str]:
+        if self.conn is None or self.conn_port != self.port():
+            self.close()
+            self.conn_port = self.port()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.conn_port, timeout=self.timeout)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            text = response.read().decode("utf-8", "replace")
+        except BaseException:
+            self.close()
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        if response.getheader("Connection", "").lower() == "close":
+            self.close()
+        return response.status, text
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+        self.conn = None
+
+    def open_session(self) -> None:
+        status, html = self._request("GET", f"/s/{self.code}")
+        if status != 200:
+            raise RuntimeError(f"GET /s/{self.code} answered {status}")
+        self.csrf = hidden_fields(html)["csrf_token"]
+
+    def body(self, nonce: str, answers: dict | None = None) -> bytes:
+        return urlencode({"csrf_token": self.csrf, "key": signed_key(self.secret, self.code, nonce), "lang": "zh-CN",
+                          **(YINING_ANSWERS if answers is None else answers)}).encode()
+
+    def submit(self, body: bytes, *, retry_for: float = 0.0) -> int | None:
+        """POST one body; on a dropped connection retry the same body for up to ``retry_for`` seconds
+        (what a phone on flaky 4G does). The final status, or None when no answer ever came."""
+        deadline = time.monotonic() + retry_for
+        while True:
+            try:
+                if self.csrf is None:
+                    self.open_session()
+                return self._request("POST", f"/s/{self.code}", body)[0]
+            except (OSError, http.client.HTTPException, RuntimeError):
+                if time.monotonic() >= deadline:
+                    return None
+                time.sleep(0.02 + 0.05 * secrets.randbelow(4))
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(12)

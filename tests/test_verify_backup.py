@@ -1,0 +1,162 @@
+"""Tamper evidence (`manyi verify`) and online backups (`manyi backup`).
+
+An answer edited directly in the SQLite file is named by `manyi verify`, which exits non-zero; an
+intact database exits 0. A backup taken while a real server takes submissions holds every response
+acknowledged before the backup began, and verifies.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from survey_app import db
+from tests.helpers import YINING_ANSWERS
+from tests.live import SECRET
+from tests.submitter import Citizen, new_nonce
+
+MANYI = str(Path(sys.executable).parent / "manyi")
+
+
+def store(database, survey_id, point_code, n):
+    point = db.point_by_code(database, point_code)[0]
+    for i in range(n):
+        answers = {**YINING_ANSWERS, "q5": "ABCDE"[i % 5]}
+        db.save_response(database, survey_id=survey_id, point_id=point["id"], questionnaire_version=1,
+                         submission_key=new_nonce(), answers=sorted(answers.items()), seconds_on_page=30,
+                         language="zh-CN", device_hash=None)
+
+
+@pytest.fixture
+def stored(app, yining, database):
+    survey_id, (hall, window) = yining
+    store(database, survey_id, hall, 3)
+    store(database, survey_id, window, 2)
+    return app.config["DATABASE"]
+
+
+def verify(runner, path):
+    result = runner.invoke(args=["verify", "--db", path])
+    return result.exit_code, result.output
+
+
+def test_intact_database_verifies(runner, stored):
+    code, out = verify(runner, stored)
+    assert (code, out.strip()) == (0, "OK: 5 responses, hash chain and tallies intact")
+
+
+def test_edited_answer_is_named_and_verify_fails(runner, stored, database):
+    database.execute("update answers set value = 'E' where response_id = 2 and question_id = 'q5'")
+    database.conn.commit()
+    code, out = verify(runner, stored)
+    assert code == 1
+    assert "response 2: stored hash does not match its fields and answers (edited)" in out
+    assert "tally survey 1 point 1 q5='E': kept 0, recount 1" in out  # the recount disagrees as well
+    assert "response 1:" not in out and "response 3:" not in out
+
+
+def test_edit_with_a_recomputed_hash_breaks_the_next_link(runner, stored, database):
+    row = db.get_response(database, 3)
+    answers = [(q, "E" if q == "q5" else v) for q, v in row["answers"]]
+    database.execute("update answers set value = 'E' where response_id = 3 and question_id = 'q5'")
+    database.execute("update responses set hash = ? where id = 3", [db.chain_hash(row["prev_hash"], row, answers)])
+    database.conn.commit()
+    code, out = verify(runner, stored)
+    assert code == 1
+    assert "response 4: link to the previous response does not match" in out
+    assert "response 3:" not in out  # its own hash was made to match; the chain still shows it
+
+
+def test_deleted_response_and_padded_tally_are_found(runner, stored, database):
+    database.execute("delete from answers where response_id = 2")
+    database.execute("delete from responses where id = 2")
+    database.conn.commit()
+    code, out = verify(runner, stored)
+    assert code == 1 and "response 3: link to the previous response does not match" in out
+    assert "response count survey 1 point 1" in out
+
+
+def test_padded_tally_alone_is_found(runner, stored, database):
+    database.execute("update tallies set n = n + 10 where question_id = 'q5' and value = 'A'")
+    database.conn.commit()
+    code, out = verify(runner, stored)
+    assert code == 1 and "q5='A': kept 11, recount 1" in out
+
+
+def test_excluded_and_restored_responses_still_verify(runner, stored, database):
+    db.set_response_status(database, 2, status="excluded", reason="重复提交", user="t")
+    assert verify(runner, stored)[0] == 0
+    db.set_response_status(database, 2, status="valid", reason="核实无误", user="t")
+    assert verify(runner, stored)[0] == 0
+
+
+def test_manyi_command_exit_codes(stored, database):
+    """The installed console script, as an evaluator runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    ok = subprocess.run([MANYI, "verify", "--db", stored], capture_output=True, text=True, env=env, timeout=60)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    database.execute("update answers set value = 'C' where response_id = 5 and question_id = 'q1'")
+    database.conn.commit()
+    bad = subprocess.run([MANYI, "verify", "--db", stored], capture_output=True, text=True, env=env, timeout=60)
+    assert bad.returncode == 1 and "response 5:" in bad.stdout
+
+
+def test_verify_on_a_missing_file_says_so(runner, tmp_path):
+    code, out = verify(runner, str(tmp_path / "nope.sqlite3"))
+    assert code == 1 and "no database file" in out
+
+
+def test_backup_during_submissions_holds_everything_acknowledged_before_it(live_server, tmp_path):
+    hall = live_server.prepared["codes"][0]
+    acked: list[tuple[float, str]] = []  # (time the 303 arrived, nonce)
+    stop = threading.Event()
+
+    def citizen():
+        phone = Citizen(lambda: live_server.port, hall, SECRET)
+        while not stop.is_set():
+            nonce = new_nonce()
+            if phone.submit(phone.body(nonce)) == 303:
+                acked.append((time.monotonic(), nonce))
+        phone.close()
+
+    threads = [threading.Thread(target=citizen) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(1.0)
+        copy = str(tmp_path / "backups" / "copy.sqlite3")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+        env.update(FLASK_DATABASE=live_server.db_path, FLASK_SECRET_KEY=SECRET)
+        began = time.monotonic()
+        out = subprocess.run([MANYI, "backup", copy], capture_output=True, text=True, env=env, timeout=60)
+        ended = time.monotonic()
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(30)
+    assert out.returncode == 0 and "Backup written" in out.stdout, out.stdout + out.stderr
+    before = {nonce for at, nonce in acked if at < began}
+    after = {nonce for at, nonce in acked if at > ended}
+    assert len(before) > 50 and after, "submissions must run before and after the backup"
+
+    restored = str(tmp_path / "restored.sqlite3")
+    shutil.copyfile(copy, restored)  # a restore is a file copy: the backup is one self-contained file
+    conn = db.connect(restored)
+    try:
+        keys = {row[0] for row in conn.execute("select submission_key from responses")}
+        assert before <= keys
+        assert db.verify(conn).ok
+    finally:
+        conn.close()
+    assert subprocess.run([MANYI, "verify", "--db", restored], capture_output=True, env=env, timeout=60).returncode == 0
+    live = live_server.connect()
+    try:
+        assert db.response_count(live) > len(keys)  # the server kept taking answers after the copy
+        assert db.verify(live).ok
+    finally:
+        live.close()
