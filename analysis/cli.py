@@ -54,7 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Run the analysis command; returns the exit status (0 ok, 2 bad input)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:          # --help (0) or a usage error (2): return it, callers decide
+        return stop.code if isinstance(stop.code, int) else 2
     try:
         document = load_items(args.file)
         report = analyse(document, args)

@@ -151,3 +151,10 @@ def test_options_nobody_chose_may_be_left_out(tmp_path, capsys):
     path.write_text('{"items": [{"id": "Q", "counts": {"A": 3, "C": 1}}]}', encoding="utf-8")
     item = run_json(capsys, path)["items"][0]
     assert item["rate"]["rate"] == 0.75 and item["score"]["score"] == 90.0
+
+
+def test_help_and_usage_errors_return_instead_of_exiting(capsys):
+    assert main(["--help"]) == 0
+    assert "--rule" in capsys.readouterr().out
+    assert main([str(EXAMPLE), "--reading", "round"]) == 2
+    assert "invalid choice: 'round'" in capsys.readouterr().err
