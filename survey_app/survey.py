@@ -63,6 +63,12 @@ def _render(point, survey, questionnaire, form, status=200, notice=None):
     return response
 
 
+def _malformed(formdata) -> bool:
+    """Bytes that are not UTF-8 (Werkzeug turns them into U+FFFD in multipart bodies): a browser
+    showing our UTF-8 page never sends them, and a text answer must not be stored mangled."""
+    return any("\ufffd" in name or "\ufffd" in value for name, value in formdata.items(multi=True))
+
+
 @bp.get("/<code>")
 def show(code):
     point, survey, questionnaire = _load(code)
@@ -75,6 +81,8 @@ def show(code):
 @bp.post("/<code>")
 def post(code):
     point, survey, questionnaire = _load(code)
+    if _malformed(request.form):
+        abort(400)
     form = forms.form_class(questionnaire)()
     key = forms.read_key(form.key.data, code)
     if key is None:  # a key this server did not issue for this point: new key, answers kept

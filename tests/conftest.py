@@ -2,6 +2,8 @@ import pytest
 
 from survey_app import create_app, db
 
+pytest_plugins = ["tests.live"]  # live_server, live_server_factory: gunicorn on a free port
+
 
 @pytest.fixture
 def app(tmp_path):
