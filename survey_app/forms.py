@@ -10,13 +10,22 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .questionnaires import LANGUAGES, Questionnaire
 
 MSG_REQUIRED = "请选择一项后再提交。"
 MSG_REQUIRED_MULTI = "请至少选择一项。"
 MSG_CHOICE = "所选内容不在选项之中，请重新选择。"
+
+
+class SingleChoiceField(RadioField):
+    """A radio group that refuses two values for one question (no browser sends that)."""
+
+    def pre_validate(self, form):
+        if self.raw_data and len(self.raw_data) > 1:
+            raise ValidationError(MSG_CHOICE)
+        super().pre_validate(form)
 
 
 class SurveyForm(FlaskForm):
@@ -64,7 +73,7 @@ def _build(questionnaire: Questionnaire) -> type[SurveyForm]:
                                               invalid_choice_message=MSG_CHOICE)
         else:
             required = InputRequired(MSG_REQUIRED) if q.required else Optional()
-            attrs[q.id] = RadioField(choices=choices, validators=[required],
+            attrs[q.id] = SingleChoiceField(choices=choices, validators=[required],
                                      invalid_choice_message=MSG_CHOICE)
     return type(f"Form_{questionnaire.id}_{questionnaire.version}".replace("-", "_"), (SurveyForm,), attrs)
 

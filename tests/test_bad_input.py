@@ -208,7 +208,7 @@ def test_over_long_code_gets_a_friendly_404(client, hall, database, length):
         assert_refused(response, database, before, 404, MSG_NOT_FOUND)
 
 
-@pytest.mark.parametrize("path", ["/junk", "/s", "/s/", "/admin", "/wp-login.php", "/.env", "/s/{code}/extra",
+@pytest.mark.parametrize("path", ["/junk", "/s", "/s/", "/wp-login.php", "/.env", "/s/{code}/extra",
                                   "/s/{code}/thanks/again", "/static/../../etc/passwd", "/%ff%fe", "/s/%00"])
 def test_junk_paths_get_a_friendly_404(client, hall, database, path):
     before = snapshot(database)
@@ -278,7 +278,8 @@ def test_any_answers_either_store_exactly_them_or_change_nothing(app, client, ha
             "select * from answers where response_id = ?", [new["id"]])}
         assert stored == {(q, answers[q]) for q in YINING_ANSWERS}
     else:
-        assert_refused(response, database, before, 400, "还有题目需要您补充")
+        garbled = any("\ufffd" in v for v in answers.values())  # U+FFFD is how broken bytes arrive
+        assert_refused(response, database, before, 400, MSG_MALFORMED if garbled else "还有题目需要您补充")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -68,3 +68,20 @@ def test_other_language_labels_and_stored_language(client, yining, database):
     assert "Very satisfied" in html and 'lang="en"' in html
     client.post(f"/s/{hall}", data=fill(html))
     assert database.execute("select language from responses").fetchone()[0] == "en"
+
+
+def test_two_values_for_one_single_choice_question_are_refused(client, yining, database):
+    _, (hall, _) = yining
+    body = fill(client.get(f"/s/{hall}").get_data(as_text=True))
+    body["q1"] = ["A", "B"]
+    page = client.post(f"/s/{hall}", data=body)
+    assert page.status_code == 400 and "所选内容不在选项之中" in page.get_data(as_text=True)
+    assert db.response_count(database) == 0
+
+
+def test_the_error_banner_links_to_the_first_unanswered_question(client, yining):
+    _, (hall, _) = yining
+    answers = {k: v for k, v in YINING_ANSWERS.items() if k not in ("q3", "q4")}
+    html = client.post(f"/s/{hall}", data=fill(client.get(f"/s/{hall}").get_data(as_text=True), answers)
+                       ).get_data(as_text=True)
+    assert '<a href="#f-q3">转到该题</a>' in html and 'id="f-q3"' in html
