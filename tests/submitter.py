@@ -32,6 +32,7 @@ class Citizen:
         self.port, self.code, self.secret, self.timeout = port, code, secret, timeout
         self.cookies: dict[str, str] = {}
         self.csrf: str | None = None
+        self.last_page = ""  # the body of the last answer (to explain a refusal)
         self.conn: http.client.HTTPConnection | None = None
         self.conn_port: int | None = None
 
@@ -69,6 +70,9 @@ class Citizen:
         self.csrf = hidden_fields(html)["csrf_token"]
 
     def body(self, nonce: str, answers: dict | None = None) -> bytes:
+        """A filled-in form with a fresh key for ``nonce`` (the first call opens the session)."""
+        if self.csrf is None:
+            self.open_session()
         return urlencode({"csrf_token": self.csrf, "key": signed_key(self.secret, self.code, nonce), "lang": "zh-CN",
                           **(YINING_ANSWERS if answers is None else answers)}).encode()
 
@@ -78,9 +82,8 @@ class Citizen:
         deadline = time.monotonic() + retry_for
         while True:
             try:
-                if self.csrf is None:
-                    self.open_session()
-                return self._request("POST", f"/s/{self.code}", body)[0]
+                status, self.last_page = self._request("POST", f"/s/{self.code}", body)
+                return status
             except (OSError, http.client.HTTPException, RuntimeError):
                 if time.monotonic() >= deadline:
                     return None

@@ -1,0 +1,91 @@
+"""Security headers on every public page: a CSP without inline-script allowances, nosniff, no framing,
+and cookies that are Secure when the public address is https (and still work on plain http)."""
+import re
+from http.cookies import SimpleCookie
+
+import pytest
+
+from survey_app import create_app, db
+from tests.helpers import fill
+
+
+def csp(response) -> dict[str, list[str]]:
+    policy = response.headers["Content-Security-Policy"]
+    return {d.split()[0]: d.split()[1:] for d in (p.strip() for p in policy.split(";")) if d}
+
+
+def cookies(response) -> dict[str, str]:
+    """name -> the raw Set-Cookie header for it."""
+    return {next(iter(SimpleCookie(h))): h for h in response.headers.getlist("Set-Cookie")}
+
+
+@pytest.fixture
+def https_client(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": str(tmp_path / "https.sqlite3"),
+                      "PUBLIC_BASE_URL": "https://manyi.example.cn"})
+    conn = db.connect(app.config["DATABASE"])
+    survey_id = db.create_survey(conn, questionnaire_id="yining-2024-public", questionnaire_version=1, title="t")
+    code = db.add_point(conn, survey_id, "业务大厅")["code"]
+    conn.close()
+    yield app.test_client(), code
+    db.close_all()
+
+
+def public_responses(client, code):
+    """One response of every kind a citizen can meet."""
+    page = client.get(f"/s/{code}")
+    return {
+        "form": page,
+        "thanks": client.post(f"/s/{code}", data=fill(page.get_data(as_text=True))),
+        "thanks page": client.get(f"/s/{code}/thanks"),
+        "invalid": client.post(f"/s/{code}", data={**fill(client.get(f"/s/{code}").get_data(as_text=True)), "q1": "Z"}),
+        "index": client.get("/"),
+        "unknown code": client.get("/s/zzzzzzzz"),
+        "junk path": client.get("/wp-login.php"),
+        "wrong method": client.put(f"/s/{code}"),
+    }
+
+
+def test_every_public_response_has_the_security_headers(client, yining):
+    _, (hall, _) = yining
+    for kind, response in public_responses(client, hall).items():
+        policy = csp(response)
+        assert policy["default-src"] == ["'none'"], kind
+        assert policy["frame-ancestors"] == ["'none'"], kind
+        assert policy["script-src"] == ["'self'"], kind  # no 'unsafe-inline', no 'unsafe-eval', no hosts
+        assert not any("unsafe" in v for values in policy.values() for v in values), kind
+        assert policy["form-action"] == ["'self'"] and policy["base-uri"] == ["'none'"], kind
+        assert response.headers["X-Content-Type-Options"] == "nosniff", kind
+        assert response.headers["X-Frame-Options"] == "DENY", kind
+        assert "Strict-Transport-Security" not in response.headers, kind  # plain http: no HSTS
+
+
+def test_inline_style_is_allowed_by_its_nonce_only_and_there_is_no_inline_script(client, yining):
+    _, (hall, _) = yining
+    first, second = client.get(f"/s/{hall}"), client.get(f"/s/{hall}")
+    for page in (first, second):
+        html = page.get_data(as_text=True)
+        [nonce] = re.findall(r'<style nonce="([^"]+)">', html)
+        assert csp(page)["style-src"] == [f"'nonce-{nonce}'"]
+        assert "<script" not in html and not re.search(r"<[^>]*\son\w+=", html)  # no handlers either
+    assert csp(first)["style-src"] != csp(second)["style-src"]  # a fresh nonce per page
+
+
+def test_cookies_are_secure_behind_https(https_client):
+    client, code = https_client
+    page = client.get(f"/s/{code}", base_url="https://manyi.example.cn")
+    set = cookies(page)
+    assert {"session", "mid"} <= set.keys()
+    for name, header in set.items():
+        assert "Secure" in header and "HttpOnly" in header and "SameSite=Lax" in header, header
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=")
+    body = fill(page.get_data(as_text=True))
+    assert client.post(f"/s/{code}", data=body, base_url="https://manyi.example.cn").status_code == 303
+
+
+def test_cookies_work_on_plain_http_for_the_demo(client, yining):
+    _, (hall, _) = yining
+    set = cookies(client.get(f"/s/{hall}"))
+    assert {"session", "mid"} <= set.keys()
+    for header in set.values():
+        assert "Secure" not in header and "HttpOnly" in header and "SameSite=Lax" in header
