@@ -50,4 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     def index():
         return render_template("index.html")
 
+    from .reports import views as report_views  # downloads: exports, 附件3 annex, C51 working paper
+
+    app.register_blueprint(report_views.bp)
     return app

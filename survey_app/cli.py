@@ -342,10 +342,36 @@ def backup_command(target):
     click.echo(f"Backup written: {target} ({count} responses)")
 
 
+@click.command("export")
+@click.argument("survey_id", type=int)
+@click.option("--format", "fmt", required=True, type=click.Choice(["csv", "labels", "xlsx", "sav", "json",
+              "docx-annex", "docx-c51"]), help="What to write (labels: the CSV's variable and code labels).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: the download's name in the current folder).")
+@with_appcontext
+def export_command(survey_id, fmt, out):
+    """Write a download of a survey: raw data, tallies, SPSS, JSON, the 附件3 annex or the C51 working paper.
+
+    Example: manyi export 1 --format docx-annex --out 附件3.docx
+    """
+    from . import reports
+
+    config = current_app.config
+    try:
+        with reports.open_export(config["DATABASE"], survey_id, config["QUESTIONNAIRE_DIR"],
+                                 timezone=config["TIMEZONE"]) as data:
+            out = out or Path(reports.filename(fmt, data.result.survey))
+            with open(out, "wb") as f:
+                reports.write(fmt, data, f)
+    except LookupError as e:
+        raise click.ClickException(f"{e}; see: manyi list-surveys") from None
+    click.echo(f"Wrote {out}")
+
+
 def init_app(app) -> None:
     for command in (init_db_command, create_survey_command, add_point_command, list_surveys_command,
                     serve_command, qr_command, demo_command, questionnaires_group, analyse_command,
-                    verify_command, backup_command):
+                    verify_command, backup_command, export_command):
         app.cli.add_command(command)
 
 

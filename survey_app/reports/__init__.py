@@ -1,0 +1,88 @@
+"""Downloads: raw data (CSV, XLSX, SPSS), the JSON summary, the 附件3 annex and the C51 working paper.
+
+Every file is written from one ``Export``: a SurveyResult (``results.compute``) plus the database
+snapshot it was computed from, so the raw rows of a download and its tallies always agree. No
+module here computes a figure; they format what the SurveyResult holds.
+
+    with reports.open_export(db_path, survey_id, questionnaire_dir) as export:
+        reports.write("xlsx", export, out)           # out: a binary file
+        name = reports.filename("xlsx", export.result.survey)
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import import_module
+
+from .. import db, questionnaires, results
+
+
+@dataclass(frozen=True)
+class Format:
+    module: str  # module in this package with a ``write(export, out)`` (or the named function)
+    function: str
+    extension: str
+    mimetype: str
+    name: str  # what the file is, in the evaluator's words (goes into the file name)
+
+
+FORMATS = {
+    "csv": Format("raw", "write_csv", "csv", "text/csv; charset=utf-8", "原始数据"),
+    "labels": Format("raw", "write_labels", "csv", "text/csv; charset=utf-8", "变量与选项标签"),
+    "xlsx": Format("workbook", "write", "xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "数据与汇总"),
+    "sav": Format("spss", "write", "sav", "application/x-spss-sav", "SPSS数据"),
+    "json": Format("summary", "write", "json", "application/json", "结果摘要"),
+    "docx-annex": Format("annex", "write", "docx",
+                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                         "附件3满意度问卷报告"),
+    "docx-c51": Format("c51", "write", "docx",
+                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       "C51评价底稿"),
+}
+
+
+@dataclass(frozen=True)
+class Export:
+    result: results.SurveyResult
+    database: object  # the read-only snapshot the result was computed from (raw rows read it too)
+    timezone: str
+
+
+class UnknownSurvey(LookupError):
+    """No survey with that id."""
+
+
+class MissingQuestionnaire(LookupError):
+    """The survey's questionnaire file (id and version) is no longer in the questionnaire folder."""
+
+
+@contextmanager
+def open_export(db_path: str, survey_id: int, questionnaire_dir: str, *, timezone: str = "Asia/Shanghai"):
+    """An Export of one survey, computed inside one read transaction of the database file."""
+    with db.snapshot(db_path) as conn:
+        survey = db.get_survey(conn, survey_id)
+        if survey is None:
+            raise UnknownSurvey(f"no survey with id {survey_id}")
+        try:
+            questionnaire = questionnaires.get(questionnaire_dir, survey["questionnaire_id"],
+                                               survey["questionnaire_version"])
+        except KeyError as e:
+            raise MissingQuestionnaire(str(e)) from None
+        yield Export(results.compute(conn, survey_id, questionnaire, timezone=timezone), conn, timezone)
+
+
+def write(fmt: str, export: Export, out) -> None:
+    """Write the download ``fmt`` (a key of FORMATS) of ``export`` to the binary file ``out``."""
+    try:
+        spec = FORMATS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}") from None
+    getattr(import_module(f".{spec.module}", __name__), spec.function)(export, out)
+
+
+def filename(fmt: str, survey: dict) -> str:
+    """E.g. ``2024年伊宁市医疗保障局部门整体绩效满意度调查-附件3满意度问卷报告.docx`` (no path separators)."""
+    spec = FORMATS[fmt]
+    title = "".join("_" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in survey["title"]).strip()
+    return f"{title or 'survey-' + str(survey['id'])}-{spec.name}.{spec.extension}"

@@ -1,0 +1,73 @@
+"""Word plumbing shared by the annex and the working paper: a document whose text is Chinese-ready.
+
+Word picks the East Asian font from ``w:rFonts/@w:eastAsia``; python-docx only sets the Latin
+name, so the styles get 宋体 (SimSun, on every Chinese Windows) for East Asian text and Times New
+Roman for Latin. Without SimSun (LibreOffice on Linux) fontconfig substitutes an installed CJK
+font such as Noto Serif/Sans CJK SC. Headings drop the theme fonts, which would override these.
+"""
+from __future__ import annotations
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+EAST_ASIAN = "宋体"
+HEADING_EAST_ASIAN = "黑体"
+LATIN = "Times New Roman"
+SIZES = {"Normal": 12, "Title": 16, "Subtitle": 15, "Heading 1": 14, "Heading 2": 12, "Heading 3": 12,
+         "Caption": 10.5}
+
+
+def _fonts(style, east_asian: str) -> None:
+    style.font.name = LATIN
+    rpr = style.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, rfonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(attr), LATIN)
+    rfonts.set(qn("w:eastAsia"), east_asian)
+
+
+def new_document() -> Document:
+    doc = Document()
+    for name, size in SIZES.items():
+        style = doc.styles[name]
+        _fonts(style, HEADING_EAST_ASIAN if name.startswith(("Heading", "Title")) else EAST_ASIAN)
+        style.font.size = Pt(size)
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        if name != "Normal":
+            style.font.bold = name != "Caption"
+            style.font.italic = False
+    doc.styles["Normal"].paragraph_format.line_spacing = 1.5
+    doc.styles["Normal"].paragraph_format.space_after = Pt(0)
+    for name in ("Title", "Subtitle", "Caption"):
+        doc.styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _no_title_border(doc.styles["Title"])
+    return doc
+
+
+def _no_title_border(style) -> None:
+    ppr = style.element.get_or_add_pPr()
+    border = ppr.find(qn("w:pBdr"))
+    if border is not None:
+        ppr.remove(border)
+
+
+def body(doc, text: str, *, indent: bool = True, align=None):
+    p = doc.add_paragraph(text)
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(24)  # two Chinese characters
+    if align is not None:
+        p.alignment = align
+    return p
+
+
+def cell_text(cell, text: str, *, bold: bool = False) -> None:
+    cell.text = ""
+    run = cell.paragraphs[0].add_run(text)
+    run.bold = bold

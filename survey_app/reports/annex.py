@@ -1,0 +1,49 @@
+"""附件3 满意度问卷报告 as DOCX: the blocks of ``annex_text`` laid out in Word, charts included."""
+from __future__ import annotations
+
+import io
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Cm, Pt
+
+from . import _docx, annex_text, charts
+
+
+def document(result):
+    """The annex as a python-docx Document (``write`` saves it)."""
+    charts.cjk_family()  # fail before building anything when no CJK font is installed
+    doc = _docx.new_document()
+    for block in annex_text.blocks(result):
+        kind = block[0]
+        if kind == "title":
+            doc.add_paragraph(block[1], style="Title")
+        elif kind == "subtitle":
+            doc.add_paragraph(block[1], style="Subtitle")
+        elif kind in ("h1", "h2", "h3"):
+            doc.add_heading(block[1], level=int(kind[1]))
+        elif kind == "p":
+            _docx.body(doc, block[1])
+        elif kind == "options":
+            _docx.body(doc, block[1]).paragraph_format.left_indent = Pt(24)
+        elif kind == "figure":
+            _, qr, caption = block
+            png = charts.question_chart(qr, caption.split(" ", 1)[1])
+            doc.add_picture(io.BytesIO(png), width=Cm(14))
+            picture = doc.paragraphs[-1]
+            picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            picture.paragraph_format.keep_with_next = True  # the caption stays under its chart
+            doc.add_paragraph(caption, style="Caption")
+        elif kind == "page-break":
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif kind in ("center", "center-bold"):
+            run = _docx.body(doc, "", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER).add_run(block[1])
+            run.bold = kind == "center-bold"
+        elif kind == "right":
+            _docx.body(doc, block[1], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        else:
+            raise ValueError(f"unknown annex block {kind!r}")
+    return doc
+
+
+def write(export, out) -> None:
+    document(export.result).save(out)

@@ -1,0 +1,196 @@
+"""The words of the 附件3 满意度问卷报告, as a list of blocks that ``annex`` lays out in Word.
+
+Blocks: ("title", text), ("h1"|"h2"|"h3", text), ("p", text), ("figure", question result, caption),
+("page-break",), ("center"|"right", text). Every figure is read from the SurveyResult.
+"""
+from __future__ import annotations
+
+import analysis
+
+from .wording import num, pct, project_name, verdict, headline_text, points_range_text
+
+ORDINALS = "一二三四五六七八九十"
+ROLE_WORDS = {"satisfaction": ("满意率", "满意度得分"), "awareness": ("知晓率", "知晓度得分"),
+              "other": ("前两项比例", "得分")}
+
+
+def _date(day: str) -> str:
+    y, m, d = day.split("-")
+    return f"{int(y)} 年 {int(m)} 月 {int(d)} 日"
+
+
+def topic(question) -> str:
+    """'您的年龄：' -> '年龄' (for 受访者年龄构成), or the question's short name."""
+    if question.short:
+        return question.short
+    text = str(question.text).strip().rstrip("：:？?（）() ")
+    return text[2:] if text.startswith("您的") else text
+
+
+def _who(label: str) -> str:
+    """'18-30 岁' -> '18-30 岁人员', '男' -> '男性' (the seed's phrasing)."""
+    if label in ("男", "女"):
+        return label + "性"
+    return label + "人员" if label.endswith(("岁", "以上", "以下")) else label
+
+
+def paragraph(result, qr, figure_no: int) -> str:
+    """'根据调查问卷的反馈结果绘制了图1，如图所示，…中，18-30 岁人员 11 人，占比 22.0%；…。'"""
+    q = qr.question
+    lead = f"根据调查问卷的反馈结果绘制了图{figure_no}，如图所示，{project_name(result.survey)}项目问卷"
+    rows = [(str(q.option(r.code).label), r.count, r.percent) for r in qr.table.rows]
+    given = [r for r in rows if r[1]]
+    none = [r[0] for r in rows if not r[1]]
+    if q.role == "demographic":
+        parts = [f"{_who(label)} {n} 人，占比 {pct(p)}" for label, n, p in given]
+        text = f"{lead}调研中，" + "；".join(parts) + "。"
+        return text + (f"没有受访者选择“{'”“'.join(none)}”。" if none else "")
+    if q.role == "satisfaction":
+        parts = [f"{n} 人表示对{q.label}{label}，占比 {pct(p)}" for label, n, p in given]
+        tail = f"没有受访者表示对{q.label}{'或'.join(none)}。" if none else ""
+    else:
+        parts = [f"{n} 人选择“{label}”，占比 {pct(p)}" for label, n, p in given]
+        tail = f"没有受访者选择“{'”“'.join(none)}”。" if none else ""
+    if q.type == "multiple":
+        text = f"{lead}调研中（多选题，共 {qr.n} 人次选择，占比按人次计），" + "；".join(parts) + "。" + tail
+    else:
+        text = f"{lead}参与调研的 {qr.n} 人中，" + "；".join(parts) + "。" + tail
+    return text + _estimates(qr)
+
+
+def _estimates(qr) -> str:
+    if qr.score is None:
+        return ""
+    q = qr.question
+    rate_word, score_word = ROLE_WORDS[q.role]
+    ladder = "/".join(num(q.option(c).points, 0) for c in q.codes)
+    satisfied = "与".join(f"“{q.option(c).label}”" for c in q.codes if c in qr.rate.satisfied)
+    s, r = qr.score, qr.rate
+    return (f"按 {ladder} 分计，该题{score_word}为 {num(s.score)} 分（95% 置信区间 {num(s.ci.low)}–"
+            f"{num(s.ci.high)} 分）；{rate_word}（{satisfied}合计）为 {pct(100 * r.rate)}（95% 置信区间 "
+            f"{pct(100 * r.ci.low)}–{pct(100 * r.ci.high)}，Wilson 区间）。")
+
+
+def background(survey) -> str:
+    if survey.get("background"):
+        return survey["background"]
+    return (f"本次绩效评价满意度调研旨在通过对{project_name(survey)}的受益人员进行问卷调查，"
+            f"了解受益群众对其实施效果的满意程度，评估财政资金使用的效率和效益。")
+
+
+def subjects(survey) -> str:
+    if survey.get("subjects"):
+        return survey["subjects"]
+    return f"本次问卷调查的对象为{project_name(survey)}的受益人员。"
+
+
+def design_blocks(result):
+    s, q = result.survey, result.questionnaire
+    project = project_name(s)
+    names = "、".join(p.name for p in result.points) or "各采集点"
+    items = "、".join(x.question.label for x in result.questions if x.question.role != "demographic")
+    per_point = "，".join(f"{p.name} {p.returned} 份" for p in result.points)
+    demographic = sum(1 for x in q.questions if x.role == "demographic")
+    yield ("h2", "（一）调研对象")
+    yield ("p", subjects(s))
+    yield ("h2", "（二）调研内容")
+    yield ("p", f"调查对象对{project}的观点，包括：对{items}等方面的评价。")
+    yield ("h2", "（三）调研方法")
+    yield ("p", f"针对{project}的受益人员开展在线问卷调查：在{names}张贴问卷二维码，受访者使用手机扫码后匿名作答，"
+                f"系统即时保存并汇总答卷，不收集姓名、电话等个人信息。具体问卷见文末。")
+    yield ("h2", "（四）抽样方式")
+    yield ("p", f"{project}满意度调查在 {len(result.points)} 个采集点（{names}）对前来办事的群众随机拦访、"
+                f"扫码作答，计划样本量 {result.target_n} 份，实际回收 {result.returned} 份"
+                + (f"（{per_point}）" if per_point else "") + "。")
+    yield ("h2", "（五）问卷的设计")
+    yield ("p", f"运用由评价机构{('（' + s['evaluator_org'] + '）') if s.get('evaluator_org') else ''}制定的满意度调查问卷，"
+                f"共 {len(q.questions)} 题（基本信息 {demographic} 题，项目实施问题 {len(q.questions) - demographic} 题），"
+                f"对{project}满意度进行评价，问卷详细内容见文末。")
+    yield ("h2", "（六）问卷的发放和回收")
+    yield ("p", "问卷通过二维码在线发放与回收：每份答卷提交后即时保存，重复提交只记一份；评价人员对答题过快、"
+                "重复设备等可疑答卷进行复核，剔除的答卷注明原因并留有记录，不删除任何答卷。")
+
+
+def blocks(result):
+    s = result.survey
+    project = project_name(s)
+    yield ("title", "附件3 满意度问卷报告")
+    yield ("subtitle", s["title"])
+    yield ("h1", "一、满意度调查背景")
+    yield ("p", background(s))
+    yield ("h1", "二、研究设计")
+    yield from design_blocks(result)
+    yield ("h1", "三、调研实施")
+    yield ("h2", "（一）调研开展情况")
+    days = sorted({day for day, _, _ in result.daily})
+    names = "、".join(p.name for p in result.points)
+    if days:
+        when = _date(days[0]) if days[0] == days[-1] else f"{_date(days[0])}至{_date(days[-1])}"
+        yield ("p", f"根据项目进度安排，项目组于 {when}，在{names}对{project}受益人员进行问卷的发放与回收。")
+    else:
+        yield ("p", "尚未回收问卷。")
+    yield ("h2", "（二）问卷回收情况")
+    excluded = f"，剔除无效问卷 {result.excluded} 份" if result.excluded else ""
+    yield ("p", f"{project}问卷调研实际发放 {result.issued} 份，回收 {result.returned} 份{excluded}，"
+                f"有效问卷 {result.valid} 份，有效率为 {pct(result.valid_rate_pct)}。")
+    yield ("h1", "四、调查结果分析")
+    yield from analysis_blocks(result)
+    yield ("h1", "五、结论")
+    yield from conclusion_blocks(result)
+    yield ("page-break",)
+    yield from questionnaire_blocks(result.questionnaire)
+
+
+def analysis_blocks(result):
+    groups = [("基本信息", [x for x in result.questions if x.question.role == "demographic"]),
+              ("项目实施分析", [x for x in result.questions if x.question.role != "demographic"])]
+    figure = 0
+    for g, (name, items) in enumerate([g for g in groups if g[1]]):
+        yield ("h2", f"（{ORDINALS[g]}）{name}")
+        for i, qr in enumerate(items, 1):
+            q = qr.question
+            demographic = q.role == "demographic"
+            yield ("h3", f"{i}. 受访者{topic(q)}构成" if demographic else f"{i}. {q.label}的结果分析")
+            if q.type == "text":
+                yield ("p", f"本题为文字题，共收到 {qr.n} 条意见建议，原文见原始数据。")
+            elif qr.n == 0:
+                yield ("p", "本题暂无有效回答。")
+            else:
+                figure += 1
+                yield ("p", paragraph(result, qr, figure))
+                caption = f"调研样本中{topic(q)}分布情况" if demographic else f"{q.label}的调研结果"
+                yield ("figure", qr, f"图{figure} {caption}")
+
+
+def conclusion_blocks(result):
+    h = result.headline
+    yield ("p", f"本次调查共回收问卷 {result.returned} 份，有效问卷 {result.valid} 份，有效率为 {pct(result.valid_rate_pct)}。")
+    if h is None:
+        yield ("p", "尚无有效答卷，暂不能计算满意度及 C51 指标得分。")
+        return
+    q = result.questionnaire
+    items = "、".join(f"“{q.question(qid).label}”" for qid in q.headline.weights)
+    yield ("p", f"以{items}计算，受访者{headline_text(h)}。预期目标为≥{num(h.target_pct)}%，{verdict(h)}。")
+    p = h.points.at_estimate
+    rule = analysis.RULES.get(p.rule)
+    standard = f"按照评分标准（{rule.text}），" if rule else ""
+    yield ("p", f"C51“服务对象满意度”指标：{standard}{p.sentence}{points_range_text(h)}" + "".join(p.notes))
+
+
+def questionnaire_blocks(q):
+    yield ("center-bold", str(q.title))
+    for line in str(q.invitation).splitlines():
+        if line.strip():
+            yield ("p", line.strip())
+    if q.signature:
+        yield ("right", q.signature)
+    for section in q.sections:
+        yield ("h3", str(section.title))
+        for i, question in enumerate(section.questions, 1):
+            kind = "（多选）" if question.type == "multiple" else ""
+            yield ("p", f"{i}. {question.text}{kind}（  ）")
+            if question.options:
+                yield ("options", "    ".join(f"{o.code}. {o.label}" for o in question.options))
+            else:
+                yield ("p", "________________________________")
+    yield ("center", str(q.closing))

@@ -1,0 +1,82 @@
+"""C51“服务对象满意度”评价底稿 (working paper): one table, rendered as DOCX and as HTML.
+
+``paper(result)`` gives the rows; the DOCX here and the template ``reports/c51.html`` both render
+them, so the two can never disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import analysis
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm
+
+from . import _docx
+from .wording import num, points_range_text, project_name
+
+EXPLANATION = "社会公众或服务对象对实施效果的满意程度。"
+STANDARD_LEAD = "社会公众或服务对象是指因该项目实施而受到影响的部门（单位）、群体或个人。一般采取社会调查的方式。"
+
+
+@dataclass(frozen=True)
+class WorkingPaper:
+    title: str
+    project: str
+    evaluator: str
+    rows: tuple[tuple[str, str], ...]  # (栏目, 内容)
+    points: float | None
+    maximum: float | None
+
+
+def _result_text(result) -> str:
+    s, h = result.survey, result.headline
+    if h is None:
+        return "指标评分计算过程及依据：尚无有效问卷，暂不能评分。"
+    p = h.points.at_estimate
+    sentence = p.sentence
+    found = sentence.find("结果显示")
+    if found >= 0:  # the rule's sentence, spliced into the seed's opening
+        sentence = (f"调阅绩效资料，{project_name(s)}满意度指标预期目标为≥{num(p.target_pct)}%，"
+                    f"实际开展的《{s['title']}》中，{sentence[found:]}")
+    return (f"指标评分计算过程及依据：{sentence}"
+            f"（{h.label} {num(h.value_pct)}，95% 置信区间 {num(h.low_pct)}–{num(h.high_pct)}，{h.method}，"
+            f"有效问卷 {h.n} 份。）{points_range_text(h)}计算过程：{p.formula}。" + "".join(p.notes))
+
+
+def paper(result) -> WorkingPaper:
+    s, h = result.survey, result.headline
+    rule = analysis.RULES.get(h.points.at_estimate.rule if h else (s.get("rule") or "xinjiang-c51"))
+    maximum = h.points.at_estimate.maximum if h else (rule.weight if rule else None)
+    points = h.points.points if h else None
+    rows = (
+        ("指标解释", EXPLANATION),
+        ("指标权重", f"指标权重：{num(maximum, 2) if maximum is not None else '—'}"),
+        ("评价标准", f"指标评分细则： {STANDARD_LEAD}{rule.text if rule else ''}"),
+        ("评价依据或数据来源", f"受益群众满意度调查问卷（Manyi 在线采集，有效问卷 {result.valid} 份）。"),
+        ("评价结果", _result_text(result)),
+        ("指标得分", f"指标得分：{num(points, 2) if points is not None else '—'}"),
+    )
+    return WorkingPaper("C51“服务对象满意度”评价底稿", project_name(s), s.get("evaluator_org") or "", rows,
+                        points, maximum)
+
+
+def document(result):
+    wp = paper(result)
+    doc = _docx.new_document()
+    doc.add_paragraph(wp.title, style="Title")
+    _docx.body(doc, f"项目名称：{wp.project}", indent=False)
+    _docx.body(doc, f"评价机构：{wp.evaluator}", indent=False)
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for head, text in wp.rows:
+        cells = table.add_row().cells
+        _docx.cell_text(cells[0], head, bold=True)
+        _docx.cell_text(cells[1], text)
+        cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for row in table.rows:
+        row.cells[0].width, row.cells[1].width = Cm(3.5), Cm(12.5)
+    return doc
+
+
+def write(export, out) -> None:
+    document(export.result).save(out)

@@ -1,0 +1,92 @@
+"""Raw responses: one row per response (valid and excluded), one column per question, option codes.
+
+The CSV is UTF-8 with a BOM so that Excel opens it with the Chinese intact. Single choice: the
+option code; multiple choice: the codes in questionnaire order joined by ';'; free text: the text.
+The labels file (variable, code, label) says what every column and code means. The same rows feed
+the XLSX 数据 sheet and the SPSS file.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .. import db
+
+META = (  # (key in db.stream_responses, column header, what it is)
+    ("id", "编号", "response id（回收顺序编号）"),
+    ("point", "采集点", "采集点（张贴二维码的大厅或窗口）"),
+    ("submitted_at", "提交时间", "提交时间（{tz} 当地时间）"),
+    ("seconds_on_page", "答题用时（秒）", "从打开问卷到提交的秒数"),
+    ("language", "语言", "作答语言"),
+    ("status", "状态", "问卷状态：valid 有效 / excluded 已剔除"),
+    ("exclude_reason", "剔除原因", "剔除原因（仅已剔除问卷）"),
+)
+STATUS_LABELS = {"valid": "有效", "excluded": "已剔除"}
+LANGUAGE_LABELS = {"zh-CN": "中文", "ug": "维吾尔文", "en": "English"}
+MULTI_SEPARATOR = ";"
+
+
+def local_time(utc_iso: str, timezone: str) -> datetime:
+    """Stored UTC time -> naive local time (what Excel and SPSS show)."""
+    return datetime.fromisoformat(utc_iso).astimezone(ZoneInfo(timezone)).replace(tzinfo=None, microsecond=0)
+
+
+def header(questionnaire) -> list[str]:
+    return [h for _, h, _ in META] + [q.id for q in questionnaire.questions]
+
+
+def answer_cell(question, values: list[str] | None) -> str:
+    if not values:
+        return ""
+    if question.type == "multiple":
+        order = {code: i for i, code in enumerate(question.codes)}
+        return MULTI_SEPARATOR.join(sorted(values, key=lambda v: order.get(v, len(order))))
+    return values[0]
+
+
+def rows(export):
+    """Each response as a list of cells (ints as ints, time as a local datetime), in id order."""
+    questions = export.result.questionnaire.questions
+    for r in db.stream_responses(export.database, export.result.survey["id"]):
+        yield [r["id"], r["point"], local_time(r["submitted_at"], export.timezone), r["seconds_on_page"],
+               r["language"] or "", r["status"], r["exclude_reason"] or ""] + [
+            answer_cell(q, r["answers"].get(q.id)) for q in questions]
+
+
+def label_rows(questionnaire, timezone: str):
+    """(variable, code, label): every column with its meaning, then each option code with its label."""
+    yield ("变量", "代码", "标签")
+    for key, head, meaning in META:
+        yield (head, "", meaning.format(tz=timezone))
+        if key == "status":
+            yield from ((head, code, label) for code, label in STATUS_LABELS.items())
+        if key == "language":
+            yield from ((head, code, label) for code, label in LANGUAGE_LABELS.items())
+    for q in questionnaire.questions:
+        kind = {"single": "单选", "multiple": f"多选，代码以“{MULTI_SEPARATOR}”分隔", "text": "文字"}[q.type]
+        yield (q.id, "", f"{q.text}（{kind}）")
+        yield from ((q.id, o.code, str(o.label)) for o in q.options)
+
+
+def _csv_out(out):
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    return text, csv.writer(text)
+
+
+def write_csv(export, out) -> None:
+    text, writer = _csv_out(out)
+    writer.writerow(header(export.result.questionnaire))
+    for row in rows(export):
+        row[2] = row[2].strftime("%Y-%m-%d %H:%M:%S")
+        writer.writerow(row)
+    text.flush()
+    text.detach()  # leave ``out`` open for the caller
+
+
+def write_labels(export, out) -> None:
+    text, writer = _csv_out(out)
+    writer.writerows(label_rows(export.result.questionnaire, export.timezone))
+    text.flush()
+    text.detach()

@@ -1,0 +1,93 @@
+"""SPSS .sav (pyreadstat) with variable labels (question texts) and value labels.
+
+Numeric coding, as SPSS users expect: a single-choice question's options are numbered 1..k in
+questionnaire order (A..E -> 1..5) and each number carries the value label "A. 非常满意"; the
+variable label says so. A multiple-choice question becomes one 0/1 variable per option
+(``q_A``...), free text a string variable. 状态 (status: 1 有效, 2 已剔除) and 采集点 (point: 1..m in
+the order the points were added) are labelled numeric variables too. Unanswered is system-missing.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import pandas as pd
+import pyreadstat
+
+from . import raw
+
+STATUS_CODES = {"valid": 1, "excluded": 2}
+RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
+META_NAMES = ("id", "point", "submitted_at", "seconds_on_page", "language", "status", "exclude_reason")
+
+
+def _name(candidate: str, taken: set) -> str:
+    name = candidate if candidate.upper() not in RESERVED else candidate + "_"
+    while name.lower() in taken:
+        name += "_"
+    taken.add(name.lower())
+    return name
+
+
+def frame(export):
+    """(DataFrame, variable labels, value labels, measures) for the survey's raw rows."""
+    result = export.result
+    questions = result.questionnaire.questions
+    points = {p.name: i for i, p in enumerate(result.points, 1)}
+    taken = set(META_NAMES)
+    labels = dict(zip(META_NAMES, (meta for _, meta, _ in raw.META)))
+    labels["point"] = "采集点"
+    values = {"point": {i: name for name, i in points.items()},
+              "status": {code: raw.STATUS_LABELS[s] for s, code in STATUS_CODES.items()}}
+    measures = {"id": "scale", "point": "nominal", "seconds_on_page": "scale", "status": "nominal"}
+    columns = []  # (question, variable name, option code or None)
+    for q in questions:
+        if q.type == "multiple":
+            for o in q.options:
+                var = _name(f"{q.id}_{o.code}", taken)
+                columns.append((q, var, o.code))
+                labels[var] = f"{q.text}：{o.label}（多选，1 = 选中，0 = 未选）"
+                values[var] = {0: "未选", 1: "选中"}
+                measures[var] = "nominal"
+            continue
+        var = _name(q.id, taken)
+        columns.append((q, var, None))
+        if q.type == "text":
+            labels[var] = f"{q.text}（文字）"
+            continue
+        labels[var] = f"{q.text}（1–{len(q.options)} = 选项 {q.codes[0]}–{q.codes[-1]}）"
+        values[var] = {i: f"{o.code}. {o.label}" for i, o in enumerate(q.options, 1)}
+        measures[var] = "ordinal" if q.points is not None else "nominal"
+    data = {name: [] for name in (*META_NAMES, *(var for _, var, _ in columns))}
+    codes = {q.id: {c: i for i, c in enumerate(q.codes, 1)} for q in questions}
+    index = {q.id: i for i, q in enumerate(questions)}
+    for row in raw.rows(export):
+        rid, point, when, seconds, language, status, reason = row[:7]
+        for name, value in zip(META_NAMES, (rid, points.get(point), when, seconds, language,
+                                            STATUS_CODES[status], reason)):
+            data[name].append(value)
+        for q, var, code in columns:
+            cell = row[7 + index[q.id]]
+            if q.type == "text":
+                data[var].append(cell)
+            elif q.type == "multiple":
+                data[var].append((code in cell.split(raw.MULTI_SEPARATOR)) * 1.0 if cell else float("nan"))
+            else:
+                data[var].append(float(codes[q.id][cell]) if cell else float("nan"))
+    df = pd.DataFrame(data)
+    for name in ("id", "point", "seconds_on_page", "status"):
+        df[name] = pd.to_numeric(df[name], errors="coerce").astype("float64")
+    df["submitted_at"] = pd.to_datetime(df["submitted_at"])
+    return df, labels, values, measures
+
+
+def write(export, out) -> None:
+    df, labels, values, measures = frame(export)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "data.sav")
+        pyreadstat.write_sav(df, path, column_labels=[labels.get(c, c) for c in df.columns],
+                             variable_value_labels=values, variable_measure=measures,
+                             file_label=export.result.survey["title"][:64])
+        with open(path, "rb") as f:
+            shutil.copyfileobj(f, out)

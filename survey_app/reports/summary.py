@@ -1,0 +1,77 @@
+"""The SurveyResult as JSON: counts, percentages, rates and scores with intervals, headline, C51."""
+from __future__ import annotations
+
+import json
+
+from . import wording
+
+
+def _rate(rate):
+    if rate is None:
+        return None
+    return {"rate": rate.rate, "low": rate.ci.low, "high": rate.ci.high, "n": rate.n,
+            "satisfied_count": rate.satisfied_count, "satisfied": sorted(rate.satisfied),
+            "method": rate.method, "confidence_level": rate.confidence_level}
+
+
+def _score(score):
+    if score is None:
+        return None
+    return {"score": score.score, "low": score.ci.low, "high": score.ci.high, "n": score.n, "sd": score.sd,
+            "method": score.method, "confidence_level": score.confidence_level, "scale": list(score.scale)}
+
+
+def _points(p):
+    return {"points": p.points, "maximum": p.maximum, "value_pct": p.value_pct, "target_pct": p.target_pct,
+            "met": p.met, "rule": p.rule, "reading": p.reading, "formula": p.formula, "sentence": p.sentence,
+            "notes": list(p.notes)}
+
+
+def _question(qr):
+    q = qr.question
+    return {
+        "id": q.id, "text": str(q.text), "type": q.type, "role": q.role, "n": qr.n,
+        "options": [{"code": row.code, "label": str(q.option(row.code).label) if q.options else None,
+                     "count": row.count, "percent": row.percent} for row in qr.table.rows],
+        "percent_method": qr.table.method,
+        "rate": _rate(qr.rate), "top2": _rate(qr.top2), "top3": _rate(qr.top3), "score": _score(qr.score),
+    }
+
+
+def _headline(h):
+    if h is None:
+        return None
+    return {
+        "figure": h.figure, "label": h.label, "value_pct": h.value_pct, "low_pct": h.low_pct,
+        "high_pct": h.high_pct, "method": h.method, "n": h.n, "confidence_level": 0.95,
+        "target_pct": h.target_pct, "verdict": h.verdict, "verdict_text": wording.verdict(h),
+        "n_to_resolve": h.n_to_resolve,
+        "c51": {**_points(h.points.at_estimate), "points_low": h.points.points_low,
+                "points_high": h.points.points_high},
+    }
+
+
+def as_dict(result) -> dict:
+    s = result.survey
+    design = result.design
+    return {
+        "survey": {"id": s["id"], "title": s["title"], "department": s.get("department"), "year": s.get("year"),
+                   "evaluator_org": s.get("evaluator_org"), "questionnaire": result.questionnaire.key,
+                   "target": s.get("target"), "target_n": s.get("target_n"), "rule": s.get("rule"),
+                   "population": s.get("population")},
+        "computed_at": result.computed_at,
+        "counts": {"issued": result.issued, "returned": result.returned, "valid": result.valid,
+                   "excluded": result.excluded, "valid_rate_pct": result.valid_rate_pct},
+        "points": [{"name": p.name, "returned": p.returned, "valid": p.valid} for p in result.points],
+        "daily": [{"date": day, "point": point, "valid": n} for day, point, n in result.daily],
+        "questions": [_question(qr) for qr in result.questions],
+        "headline": _headline(result.headline),
+        "design": None if design is None else {
+            "rate": design.rate, "low": design.ci.low, "high": design.ci.high, "n": design.n,
+            "groups": design.groups, "design_effect": design.design_effect, "effective_n": design.effective_n,
+            "method": design.method},
+    }
+
+
+def write(export, out) -> None:
+    out.write(json.dumps(as_dict(export.result), ensure_ascii=False, indent=2).encode("utf-8"))

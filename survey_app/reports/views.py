@@ -1,0 +1,61 @@
+"""Downloads for evaluators: /admin/surveys/<id>/export/<fmt> and the C51 working paper as a page.
+
+Each view checks login and access to the survey (404 otherwise), builds the file from one
+SurveyResult inside one database snapshot, and sends it with a Chinese file name (RFC 5987).
+Files are spooled to an anonymous temporary file, so a million-row CSV never sits in memory.
+"""
+from __future__ import annotations
+
+import tempfile
+
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+from werkzeug.exceptions import HTTPException
+
+from .. import reports
+from ..auth import admin_error, login_required, survey_or_404
+from . import c51
+
+bp = Blueprint("reports", __name__, url_prefix="/admin/surveys/<int:survey_id>")
+bp.register_error_handler(HTTPException, admin_error)
+
+
+def _export(survey_id: int):
+    config = current_app.config
+    return reports.open_export(config["DATABASE"], survey_id, config["QUESTIONNAIRE_DIR"],
+                               timezone=config["TIMEZONE"])
+
+
+@bp.errorhandler(reports.MissingQuestionnaire)
+def missing_questionnaire(e):
+    survey = survey_or_404(request.view_args["survey_id"])
+    return render_template("admin/missing_questionnaire.html", survey=survey), 503
+
+
+@bp.get("/export/<fmt>")
+@login_required
+def export(survey_id: int, fmt: str):
+    survey_or_404(survey_id)
+    if fmt not in reports.FORMATS:
+        abort(404)
+    out = tempfile.TemporaryFile()
+    try:
+        with _export(survey_id) as data:
+            reports.write(fmt, data, out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    spec = reports.FORMATS[fmt]
+    response = send_file(out, mimetype=spec.mimetype, as_attachment=True,
+                         download_name=reports.filename(fmt, data.result.survey), max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/c51")
+@login_required
+def c51_page(survey_id: int):
+    survey_or_404(survey_id)
+    with _export(survey_id) as data:
+        paper = c51.paper(data.result)
+    return render_template("reports/c51.html", paper=paper, survey_id=survey_id)

@@ -1,0 +1,48 @@
+"""Shared words and number formats for the documents (no figure is computed here)."""
+from __future__ import annotations
+
+VERDICTS = {
+    "met": "达到预期目标（单侧 95% 置信下限不低于目标值）",
+    "missed": "未达到预期目标（单侧 95% 置信上限低于目标值）",
+    "unresolved": "按现有样本量尚不能确定是否达到目标（目标值落在置信区间内）",
+}
+ROLE_NAMES = {"demographic": "基本信息", "satisfaction": "满意度", "awareness": "知晓度", "other": "其他"}
+TYPE_NAMES = {"single": "单选", "multiple": "多选", "text": "文字"}
+
+
+def num(x: float, digits: int = 1) -> str:
+    """97.6 -> '97.6'; 5.0 -> '5'; 4.25 -> '4.25' (for points): fixed digits, then no trailing zeros."""
+    text = f"{x:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:.0f}"
+    return "0" if text in ("-0", "") else text
+
+
+def pct(x: float) -> str:
+    """A percentage with one decimal, as the percent tables give it: 22.0%."""
+    return f"{x:.1f}%"
+
+
+def project_name(survey: dict) -> str:
+    """项目名称 in the seed's form: '2024 年伊宁市医疗保障局部门整体绩效' (or the survey title)."""
+    if survey.get("department") and survey.get("year"):
+        return f"{survey['year']} 年{survey['department']}部门整体绩效"
+    return survey["title"]
+
+
+def verdict(headline) -> str:
+    return VERDICTS[headline.verdict]
+
+
+def headline_text(h) -> str:
+    """'满意度得分为 97.6 分（95% 置信区间 95.1–100 分，t 区间（截断至量表范围），n = 50）'."""
+    if h.figure == "score":
+        value, low, high = f"{num(h.value_pct)} 分", num(h.low_pct), f"{num(h.high_pct)} 分"
+    else:
+        value, low, high = pct(h.value_pct), pct(h.low_pct), pct(h.high_pct)
+    return f"{h.label}为 {value}（95% 置信区间 {low}–{high}，{h.method}，n = {h.n}）"
+
+
+def points_range_text(headline) -> str:
+    """What sampling luck is worth: the points at the interval's two ends."""
+    p = headline.points
+    return (f"按 95% 置信区间两端（{num(p.at_low.value_pct)}%、{num(p.at_high.value_pct)}%）计，"
+            f"该指标得分分别为 {num(p.points_low, 2)} 分和 {num(p.points_high, 2)} 分。")

@@ -1,0 +1,63 @@
+"""Fixtures for the download tests: the Yining survey filled through the real respondent route,
+an evaluator logged in through the real login form, and helpers to fetch and recompute."""
+import re
+
+import pytest
+
+from survey_app import auth, db, questionnaires, results
+from tests.yining import submit_all, yining_rows
+
+PASSWORD = "evaluator-pass-1"
+
+
+def login(client, username: str, password: str = PASSWORD) -> None:
+    page = client.get("/admin/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    posted = client.post("/admin/login", data={"csrf_token": token, "username": username, "password": password})
+    assert posted.status_code == 302, posted.status_code
+
+
+def make_user(database, username: str, *survey_ids: int) -> None:
+    user_id = db.create_user(database, username, auth.hash_password(PASSWORD))
+    for survey_id in survey_ids:
+        db.grant(database, user_id, survey_id)
+
+
+@pytest.fixture
+def filled(app, client, yining):
+    """The Yining survey with the report's 50 answers (30 at 业务大厅, 20 at 1号窗口): its id."""
+    survey_id, (hall, window) = yining
+    rows = yining_rows()
+    submit_all(client, hall, rows[:30])
+    submit_all(client, window, rows[30:])
+    return survey_id
+
+
+@pytest.fixture
+def evaluator(app, database, filled):
+    """A client logged in as an evaluator granted the filled Yining survey."""
+    make_user(database, "pingjia", filled)
+    client = app.test_client()
+    login(client, "pingjia")
+    return client
+
+
+def result_of(app, database, survey_id):
+    """The SurveyResult every download must agree with."""
+    survey = db.get_survey(database, survey_id)
+    q = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], survey["questionnaire_id"], survey["questionnaire_version"])
+    return results.compute(database, survey_id, q)
+
+
+def download(client, survey_id, fmt):
+    response = client.get(f"/admin/surveys/{survey_id}/export/{fmt}", buffered=True)  # closes the file
+    assert response.status_code == 200, (fmt, response.status_code)
+    return response
+
+
+def exclude_one_q5_c(database) -> int:
+    """Exclude one response that answered q5 = C (一般满意); returns its id."""
+    rid = database.execute("select r.id from responses r join answers a on a.response_id = r.id"
+                           " where a.question_id = 'q5' and a.value = 'C' order by r.id limit 1").fetchone()[0]
+    assert db.set_response_status(database, rid, status="excluded", reason="答题过快", user="pingjia")
+    return rid

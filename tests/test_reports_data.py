@@ -1,0 +1,186 @@
+"""Raw data and tallies downloads (CSV, labels, XLSX, SPSS, JSON), each read back with its own
+library and compared with the SurveyResult of the Yining survey (50 answers via /s/<code>)."""
+import csv
+import io
+import json
+from collections import Counter
+from urllib.parse import quote
+
+import openpyxl
+import pyreadstat
+import pytest
+
+from survey_app import db, reports
+from survey_app.reports import summary
+from tests.reports_helpers import download, evaluator, exclude_one_q5_c, filled, make_user, result_of  # noqa: F401
+
+YINING = {"age": [11, 19, 17, 3], "gender": [22, 28], "q1": [28, 11, 6, 3, 2], "q2": [41, 4, 3, 2, 0],
+          "q3": [38, 6, 4, 2, 0], "q4": [33, 12, 3, 2, 0], "q5": [46, 2, 2, 0, 0]}
+
+
+def _csv(response):
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_csv_has_one_row_per_response_with_codes_that_add_up_to_the_tallies(app, database, evaluator, filled):
+    response = download(evaluator, filled, "csv")
+    assert response.mimetype == "text/csv"
+    name = "2024年伊宁市医疗保障局部门整体绩效满意度调查-原始数据.csv"
+    assert f"filename*=UTF-8''{quote(name)}" in response.headers["Content-Disposition"]
+    rows = _csv(response)
+    result = result_of(app, database, filled)
+    assert len(rows) == result.returned == 50
+    assert [int(r["编号"]) for r in rows] == sorted(int(r["编号"]) for r in rows)
+    assert Counter(r["采集点"] for r in rows) == {"业务大厅": 30, "1号窗口": 20}
+    for qr in result.questions:
+        counted = Counter(r[qr.question.id] for r in rows)
+        assert [counted[row.code] for row in qr.table.rows] == [row.count for row in qr.table.rows]
+        assert [row.count for row in qr.table.rows] == YINING[qr.question.id]
+    assert {r["状态"] for r in rows} == {"valid"} and all(int(r["答题用时（秒）"]) >= 60 for r in rows)
+    assert all(len(r["提交时间"]) == 19 for r in rows)  # local time, 2024-08-13 10:42:07
+
+
+def test_labels_file_names_every_column_and_code(evaluator, filled):
+    rows = _csv(download(evaluator, filled, "labels"))
+    labels = {(r["变量"], r["代码"]): r["标签"] for r in rows}
+    assert labels[("q5", "")].startswith("您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？")
+    assert labels[("q5", "A")] == "非常满意" and labels[("age", "D")] == "60 岁以上"
+    assert labels[("状态", "excluded")] == "已剔除" and ("采集点", "") in labels
+
+
+def _pairs(ws):
+    return {row[0]: row[1] for row in ws.iter_rows(values_only=True)}
+
+
+def _tallies(ws):
+    """{question id: [(code, label, count, percent)]} from the 汇总 sheet."""
+    out, current, in_options = {}, None, False
+    for row in ws.iter_rows(values_only=True):
+        if row[0] and str(row[0])[0].isdigit() and ". " in str(row[0]):
+            current, in_options = str(row[0]).split(". ", 1)[1], False
+            out[current] = []
+        elif row[0] == "代码":
+            in_options = True
+        elif row[0] in ("合计", "指标"):
+            in_options = False
+        elif in_options and row[0]:
+            out[current].append(row[:4])
+    return out
+
+
+def test_xlsx_sheets_agree_with_the_result(app, database, evaluator, filled):
+    wb = openpyxl.load_workbook(io.BytesIO(download(evaluator, filled, "xlsx").get_data()))
+    assert wb.sheetnames == ["概况", "汇总", "数据", "标签"]
+    result = result_of(app, database, filled)
+    overview = _pairs(wb["概况"])
+    assert (overview["发放（份）"], overview["回收（份）"], overview["有效问卷（份）"], overview["有效率（%）"]) == (50, 50, 50, 100.0)
+    assert overview["C51 得分"] == 5 and overview["C51 满分"] == 5 and overview["估计值"] == pytest.approx(97.6)
+    assert "结果显示受访者满意度为 97.6%" in overview["评价结果"]
+    tallies = _tallies(wb["汇总"])
+    for qr in result.questions:
+        assert [(c, n, p) for c, _, n, p in tallies[qr.question.id]] == [
+            (row.code, row.count, row.percent) for row in qr.table.rows]
+    assert tallies["gender"] == [("A", "男", 22, 44.0), ("B", "女", 28, 56.0)]
+    assert [p for *_, p in tallies["age"]] == [22.0, 38.0, 34.0, 6.0]
+    data = list(wb["数据"].iter_rows(values_only=True))
+    assert len(data) == 51 and data[0][:2] == ("编号", "采集点") and data[1][2].year >= 2024
+    assert Counter(r[data[0].index("q5")] for r in data[1:]) == {"A": 46, "B": 2, "C": 2}
+
+
+def test_sav_has_numeric_codes_with_value_and_variable_labels(app, database, evaluator, filled):
+    response = download(evaluator, filled, "sav")
+    path = app.instance_path + "/test.sav"
+    with open(path, "wb") as f:
+        f.write(response.get_data())
+    df, meta = pyreadstat.read_sav(path)
+    assert len(df) == 50
+    labels = dict(zip(meta.column_names, meta.column_labels))
+    assert labels["q5"].startswith("您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？") and "1–5" in labels["q5"]
+    assert meta.variable_value_labels["q5"] == {1: "A. 非常满意", 2: "B. 比较满意", 3: "C. 一般满意",
+                                                4: "D. 不太满意", 5: "E. 不满意"}
+    assert df["q5"].value_counts().to_dict() == {1.0: 46, 2.0: 2, 3.0: 2}
+    assert df["gender"].value_counts().sort_index().tolist() == [22, 28]
+    assert meta.variable_value_labels["status"] == {1: "有效", 2: "已剔除"} and set(df["status"]) == {1.0}
+    assert {meta.variable_value_labels["point"][k]: n for k, n in df["point"].value_counts().items()} == {
+        "业务大厅": 30, "1号窗口": 20}
+
+
+def test_json_summary_is_the_survey_result(app, database, evaluator, filled):
+    got = json.loads(download(evaluator, filled, "json").get_data())
+    expected = summary.as_dict(result_of(app, database, filled))
+    got.pop("computed_at"), expected.pop("computed_at")
+    assert got == json.loads(json.dumps(expected))
+    q5 = next(q for q in got["questions"] if q["id"] == "q5")
+    assert [o["count"] for o in q5["options"]] == [46, 2, 2, 0, 0] and q5["score"]["score"] == pytest.approx(97.6)
+    assert got["headline"]["value_pct"] == pytest.approx(97.6) and got["headline"]["c51"]["points"] == 5
+    assert got["headline"]["low_pct"] < 97.6 < got["headline"]["high_pct"] + 1e-9
+    assert got["counts"] == {"issued": 50, "returned": 50, "valid": 50, "excluded": 0, "valid_rate_pct": 100.0}
+
+
+def test_excluding_a_response_changes_the_data_downloads_consistently(app, database, evaluator, filled):
+    rid = exclude_one_q5_c(database)
+    rows = _csv(download(evaluator, filled, "csv"))
+    assert len(rows) == 50  # excluded, never deleted: the raw data keeps it with its reason
+    [excluded] = [r for r in rows if r["状态"] == "excluded"]
+    assert int(excluded["编号"]) == rid and excluded["剔除原因"] == "答题过快"
+    got = json.loads(download(evaluator, filled, "json").get_data())
+    assert got["counts"]["valid"] == 49 and got["counts"]["valid_rate_pct"] == 98.0
+    q5 = next(q for q in got["questions"] if q["id"] == "q5")
+    assert [o["count"] for o in q5["options"]] == [46, 2, 1, 0, 0]
+    assert got["headline"]["value_pct"] == pytest.approx((46 * 100 + 2 * 80 + 60) / 49)
+    overview = _pairs(openpyxl.load_workbook(io.BytesIO(download(evaluator, filled, "xlsx").get_data()))["概况"])
+    assert (overview["有效问卷（份）"], overview["已剔除（份）"], overview["有效率（%）"]) == (49, 1, 98.0)
+    valid_q5 = Counter(r["q5"] for r in rows if r["状态"] == "valid")
+    assert [valid_q5[c] for c in "ABCDE"] == [o["count"] for o in q5["options"]]
+
+
+def test_downloads_need_a_login_and_access_to_the_survey(app, database, client, filled):
+    for fmt in reports.FORMATS:
+        response = client.get(f"/admin/surveys/{filled}/export/{fmt}", buffered=True)
+        assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+    assert client.get(f"/admin/surveys/{filled}/c51").status_code == 302
+    make_user(database, "other")  # an evaluator of another survey
+    from tests.reports_helpers import login
+
+    login(client, "other")
+    assert client.get(f"/admin/surveys/{filled}/export/csv", buffered=True).status_code == 404
+    assert client.get(f"/admin/surveys/{filled}/c51").status_code == 404
+
+
+def test_unknown_format_is_404(evaluator, filled):
+    assert evaluator.get(f"/admin/surveys/{filled}/export/pdf", buffered=True).status_code == 404
+
+
+def test_cli_export_writes_the_same_file(app, runner, database, filled, tmp_path):
+    out = tmp_path / "summary.json"
+    result = runner.invoke(args=["export", str(filled), "--format", "json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["counts"]["valid"] == 50
+    missing = runner.invoke(args=["export", "999", "--format", "csv", "--out", str(tmp_path / "x.csv")])
+    assert missing.exit_code != 0 and "no survey with id 999" in missing.output
+    from survey_app.cli import export_command
+
+    assert set(export_command.params[1].type.choices) == set(reports.FORMATS)
+
+
+def test_multiple_choice_and_text_answers_in_csv_and_sav(app, database, tmp_path):
+    survey_id = db.create_survey(database, questionnaire_id="nanchang-window", questionnaire_version=1, title="窗口服务")
+    point = db.add_point(database, survey_id, "1号窗口")["id"]
+    answers = [("age", "A"), ("gender", "B"), ("business", "C"), ("business", "A"), ("efficiency", "A"),
+               ("attitude", "A"), ("informing", "B"), ("waiting", "C"), ("channels", "A"), ("overall", "A"),
+               ("suggestion", '希望增加"自助机",\n延长午间服务')]
+    db.save_response(database, survey_id=survey_id, point_id=point, questionnaire_version=1, submission_key="k1",
+                     answers=answers, seconds_on_page=75, language="zh-CN", device_hash=None)
+    with reports.open_export(app.config["DATABASE"], survey_id, app.config["QUESTIONNAIRE_DIR"]) as export:
+        out = io.BytesIO()
+        reports.write("csv", export, out)
+        sav = tmp_path / "n.sav"
+        with open(sav, "wb") as f:
+            reports.write("sav", export, f)
+    [row] = list(csv.DictReader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
+    assert row["business"] == "A;C" and row["payout"] == "" and row["suggestion"] == '希望增加"自助机",\n延长午间服务'
+    df, meta = pyreadstat.read_sav(str(sav))
+    assert (df["business_A"][0], df["business_B"][0], df["business_C"][0]) == (1, 0, 1)
+    assert df["suggestion"][0].startswith("希望增加") and df["payout"].isna()[0]
