@@ -10,8 +10,8 @@ ROLE_NAMES = {"demographic": "基本信息", "satisfaction": "满意度", "aware
 TYPE_NAMES = {"single": "单选", "multiple": "多选", "text": "文字"}
 
 
-def num(x: float, digits: int = 1) -> str:
-    """97.6 -> '97.6'; 5.0 -> '5'; 4.25 -> '4.25' (for points): fixed digits, then no trailing zeros."""
+def num(x: float, digits: int = 2) -> str:
+    """97.6 -> '97.6'; 98.3673 -> '98.37'; 5.0 -> '5': rounded, no trailing zeros (as the rule's sentence)."""
     text = f"{x:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:.0f}"
     return "0" if text in ("-0", "") else text
 

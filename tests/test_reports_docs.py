@@ -1,0 +1,163 @@
+"""The 附件3 annex and the C51 working paper (DOCX, HTML) read back with python-docx, and the
+charts' Chinese text drawn with a real CJK font (no fallback, no tofu)."""
+import html
+import io
+import warnings
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from fontTools.ttLib import TTFont
+from matplotlib import font_manager
+
+from survey_app import db, questionnaires, reports
+from survey_app.reports import annex_text, c51, charts
+from tests.reports_helpers import download, evaluator, exclude_one_q5_c, filled, result_of  # noqa: F401
+
+AGE = "18-30 岁人员 11 人，占比 22.0%；31-45 岁人员 19 人，占比 38.0%；46-60 岁人员 17 人，占比 34.0%；60 岁以上人员 3 人，占比 6.0%。"
+GENDER = "男性 22 人，占比 44.0%；女性 28 人，占比 56.0%。"
+Q5 = "46 人表示对伊宁市医疗保障局整体工作非常满意，占比 92.0%；2 人表示对伊宁市医疗保障局整体工作比较满意，占比 4.0%"
+
+
+def _docx(response):
+    return docx.Document(io.BytesIO(response.get_data()))
+
+
+def _text(document) -> str:
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def test_annex_follows_the_seed_with_correct_numbers(evaluator, filled):
+    response = download(evaluator, filled, "docx-annex")
+    assert response.mimetype.endswith("wordprocessingml.document")
+    document = _docx(response)
+    text = _text(document)
+    assert text.startswith("附件3 满意度问卷报告\n2024年伊宁市医疗保障局部门整体绩效满意度调查")
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["一、满意度调查背景", "二、研究设计", "三、调研实施", "四、调查结果分析", "五、结论"]
+    for part in ("（一）调研对象", "（二）调研内容", "（三）调研方法", "（四）抽样方式", "（五）问卷的设计",
+                 "（六）问卷的发放和回收", "（一）基本信息", "（二）项目实施分析", "在业务大厅、1号窗口张贴问卷二维码"):
+        assert part in text
+    assert "实际发放 50 份，回收 50 份，有效问卷 50 份，有效率为 100.0%。" in text
+    assert "2024 年伊宁市医疗保障局部门整体绩效项目问卷调研中，" + AGE in text
+    assert GENDER in text and Q5 in text
+    assert "没有受访者表示对伊宁市医疗保障局整体工作不太满意或不满意。" in text
+    for misprint in ("占比 48", "占比 42", "占比 58", "97.2"):  # the seed's slips
+        assert misprint not in text
+    assert "结果显示受访者满意度为 97.6%，达到预期设定目标。综上，该指标满分 5 分，得分 5 分。" in text
+    assert "满意度得分为 97.6 分（95% 置信区间" in text
+
+
+def test_annex_numbers_each_chart_and_puts_its_caption_below_it(evaluator, filled):
+    document = _docx(download(evaluator, filled, "docx-annex"))
+    paragraphs = document.paragraphs
+    captions = [(i, p.text) for i, p in enumerate(paragraphs) if p.style.name == "Caption"]
+    assert [t.split(" ")[0] for _, t in captions] == [f"图{n}" for n in range(1, 8)]
+    assert captions[0][1] == "图1 调研样本中年龄分布情况" and captions[6][1] == "图7 伊宁市医疗保障局整体工作的调研结果"
+    for i, caption in captions:
+        assert paragraphs[i - 1]._p.xpath(".//pic:pic"), f"no chart above {caption}"
+        number = caption.split(" ")[0]
+        assert any(f"绘制了{number}，" in p.text for p in paragraphs[:i])  # the text cites its figure
+    assert len(document.inline_shapes) == 7
+
+
+def test_annex_ends_with_the_questionnaire_and_uses_an_east_asian_font(evaluator, filled):
+    document = _docx(download(evaluator, filled, "docx-annex"))
+    text = _text(document)
+    tail = text[text.index("五、结论"):]
+    assert "2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查" in tail and "亲爱的先生/女士：" in tail
+    assert "5. 您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？（  ）" in tail
+    assert "A. 非常满意    B. 比较满意    C. 一般满意    D. 不太满意    E. 不满意" in tail
+    assert tail.rstrip().endswith("再次感谢您的参与！")
+    rfonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert rfonts.get(qn("w:eastAsia")) == "宋体"
+
+
+def _paper_rows(document):
+    [table] = document.tables
+    return [(row.cells[0].text, row.cells[1].text) for row in table.rows]
+
+
+def test_c51_working_paper_docx_and_html_agree(app, database, evaluator, filled):
+    document = _docx(download(evaluator, filled, "docx-c51"))
+    text = _text(document)
+    assert "C51“服务对象满意度”评价底稿" in text
+    assert "项目名称：2024 年伊宁市医疗保障局部门整体绩效" in text and "评价机构：新疆政通众和商务咨询有限公司" in text
+    rows = _paper_rows(document)
+    assert [head for head, _ in rows] == ["指标解释", "指标权重", "评价标准", "评价依据或数据来源", "评价结果", "指标得分"]
+    cells = dict(rows)
+    assert cells["指标解释"] == "社会公众或服务对象对实施效果的满意程度。" and cells["指标权重"] == "指标权重：5"
+    assert "满意度达95%得满分，每降低1%扣0.3分" in cells["评价标准"]
+    assert cells["评价依据或数据来源"] == "受益群众满意度调查问卷（Manyi 在线采集，有效问卷 50 份）。"
+    assert cells["评价结果"].startswith(
+        "指标评分计算过程及依据：调阅绩效资料，2024 年伊宁市医疗保障局部门整体绩效满意度指标预期目标为≥95%，"
+        "实际开展的《2024年伊宁市医疗保障局部门整体绩效满意度调查》中，结果显示受访者满意度为 97.6%，"
+        "达到预期设定目标。综上，该指标满分 5 分，得分 5 分。")
+    h = result_of(app, database, filled).headline
+    assert f"该指标得分分别为 {h.points.points_low:g} 分和 {h.points.points_high:g} 分" in cells["评价结果"]
+    assert cells["指标得分"] == "指标得分：5"
+    page = evaluator.get(f"/admin/surveys/{filled}/c51")
+    assert page.status_code == 200
+    body = html.unescape(page.get_data(as_text=True))
+    for head, cell in rows:
+        assert f"<th scope=\"row\">{head}</th><td>{cell}</td>" in body
+
+
+def test_excluding_a_response_changes_the_documents_consistently(app, database, evaluator, filled):
+    exclude_one_q5_c(database)
+    result = result_of(app, database, filled)
+    text = _text(_docx(download(evaluator, filled, "docx-annex")))
+    assert "回收 50 份，剔除无效问卷 1 份，有效问卷 49 份，有效率为 98.0%。" in text
+    q5 = result.question("q5")
+    assert f"1 人表示对伊宁市医疗保障局整体工作一般满意，占比 {q5.percent('C'):.1f}%" in text
+    shown = f"{result.headline.value_pct:.2f}".rstrip("0")  # 98.37, as the rule's sentence rounds
+    assert f"满意度得分为 {shown} 分" in text
+    cells = dict(_paper_rows(_docx(download(evaluator, filled, "docx-c51"))))
+    assert "有效问卷 49 份" in cells["评价依据或数据来源"]
+    assert f"受访者满意度为 {shown}%" in cells["评价结果"]
+
+
+def test_chart_text_is_drawn_with_a_cjk_font_that_has_every_glyph(app):
+    family = charts.cjk_family()
+    entry = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    assert "CJK" in entry or family in ("WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC")
+    index = next(f.index for f in font_manager.fontManager.ttflist if f.name == family and f.fname == entry)
+    with TTFont(entry, fontNumber=index, lazy=True) as font:
+        cmap = font.getBestCmap()
+    q = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "yining-2024-public", 1)
+    labels = "".join(str(o.label) for question in q.questions for o in question.options) + "人数调研样本中年龄分布情况的结果（）"
+    missing = {c for c in labels if ord(c) > 0x2E80 and ord(c) not in cmap}
+    assert not missing, f"{entry} lacks {missing}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)" when it falls back
+        for question in q.questions:
+            labels = [str(o.label) for o in question.options]
+            png = charts.bar_chart(f"{question.label}的调研结果", labels, [1] * len(labels), [100 / len(labels)] * len(labels))
+            assert png.startswith(b"\x89PNG")
+
+
+def test_missing_cjk_font_fails_loudly(monkeypatch):
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    charts.cjk_family.cache_clear()
+    try:
+        with pytest.raises(charts.FontNotFound, match="fonts-noto-cjk"):
+            charts.bar_chart("年龄", ["男"], [1], [100.0])
+    finally:
+        charts.cjk_family.cache_clear()
+
+
+def test_every_shipped_questionnaire_gives_every_download(app, database):
+    """One answer per survey (first option everywhere): no questionnaire shape breaks a format."""
+    for key, q in questionnaires.load_all(app.config["QUESTIONNAIRE_DIR"]).items():
+        survey_id = db.create_survey(database, questionnaire_id=q.id, questionnaire_version=q.version, title=key)
+        point = db.add_point(database, survey_id, "大厅")["id"]
+        answers = [(x.id, x.codes[0] if x.options else "很好") for x in q.questions]
+        db.save_response(database, survey_id=survey_id, point_id=point, questionnaire_version=q.version,
+                         submission_key=key, answers=answers, seconds_on_page=30, language="zh-CN", device_hash=None)
+        with reports.open_export(app.config["DATABASE"], survey_id, app.config["QUESTIONNAIRE_DIR"]) as export:
+            for fmt in reports.FORMATS:
+                out = io.BytesIO()
+                reports.write(fmt, export, out)
+                assert out.getvalue(), (key, fmt)
+            assert c51.paper(export.result).points is not None
+            assert any(kind == "figure" for kind, *_ in annex_text.blocks(export.result))
