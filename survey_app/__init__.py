@@ -44,6 +44,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     web.init_app(app)
     app.register_blueprint(survey.bp)
+    from . import admin, auth, review  # evaluators (login, surveys, dashboard, data-quality review)
+
+    for blueprint in (auth.bp, admin.bp, review.bp):
+        app.register_blueprint(blueprint)
     cli.init_app(app)
 
     @app.get("/")

@@ -114,6 +114,57 @@ def list_surveys_command():
             click.echo(f"    {p['name']}: {base}/s/{p['code']}")
 
 
+@click.command("create-user")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option("--reset", is_flag=True, help="Set a new password for an existing user (ends their sessions).")
+@with_appcontext
+def create_user_command(username, password_stdin, reset):
+    """Create an evaluator account (the password is asked for, hidden, unless --password-stdin).
+
+    Example: manyi create-user wang   then   manyi grant wang 1
+    """
+    from .auth import MIN_PASSWORD_LENGTH, hash_password
+
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise click.BadParameter("a username of 1 to 64 characters", param_hint="USERNAME")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.ClickException(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if reset:
+        if not db.set_password(_db(), username, hash_password(password)):
+            raise click.ClickException(f"no user {username!r}; create it without --reset")
+        click.echo(f"Password of {username} changed.")
+        return
+    try:
+        db.create_user(_db(), username, hash_password(password))
+    except ValueError:
+        raise click.ClickException(f"user {username!r} already exists (new password: --reset)") from None
+    click.echo(f"User {username} created. Give access with: manyi grant {username} SURVEY_ID")
+
+
+@click.command("grant")
+@click.argument("username")
+@click.argument("survey_id", type=int)
+@with_appcontext
+def grant_command(username, survey_id):
+    """Let an evaluator see a survey (its dashboard, review page and downloads).
+
+    Example: manyi grant wang 1
+    """
+    user = db.user_by_name(_db(), username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}; create it with: manyi create-user {username}")
+    if not 0 < survey_id < 2**63 or db.get_survey(_db(), survey_id) is None:
+        raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
+    db.grant(_db(), user["id"], survey_id)
+    click.echo(f"{username} can now see survey {survey_id}.")
+
+
 @click.command("serve")
 @click.option("--bind", default="127.0.0.1:5000", show_default=True, help="Address:port to listen on.")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: 2 × cores).")
@@ -371,7 +422,7 @@ def export_command(survey_id, fmt, out):
 def init_app(app) -> None:
     for command in (init_db_command, create_survey_command, add_point_command, list_surveys_command,
                     serve_command, qr_command, demo_command, questionnaires_group, analyse_command,
-                    verify_command, backup_command, export_command):
+                    verify_command, backup_command, export_command, create_user_command, grant_command):
         app.cli.add_command(command)
 
 

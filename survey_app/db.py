@@ -123,6 +123,27 @@ def m003_response_counts(db):
                " group by 1, 2, 3, 4")
 
 
+@migrations()
+def m004_evaluators(db):
+    """Evaluator accounts, their per-survey grants, login attempts (throttling) and review indexes."""
+    db["users"].create({"id": int, "username": str, "password_hash": str, "created_at": str},
+                       pk="id", not_null={"username", "password_hash"})
+    db["users"].create_index(["username"], unique=True)
+    db["grants"].create({"user_id": int, "survey_id": int, "created_at": str}, pk=("user_id", "survey_id"),
+                        foreign_keys=[("user_id", "users", "id"), ("survey_id", "surveys", "id")])
+    db["grants"].create_index(["survey_id"])
+    # No raw IPs: the client is a salted hash. Rows older than LOGIN_ATTEMPTS_KEEP_DAYS are pruned.
+    db["login_attempts"].create({"id": int, "at": str, "username": str, "client_hash": str, "success": int},
+                                pk="id", not_null={"at", "username", "success"})
+    db["login_attempts"].create_index(["username", "at"])
+    db["login_attempts"].create_index(["client_hash", "at"])
+    db["login_attempts"].create_index(["at"])
+    # Review page: newest first within a survey and status, flags per page from indexes.
+    db["responses"].create_index(["survey_id", "status"])
+    db["responses"].create_index(["survey_id", "device_hash"])
+    db["responses"].create_index(["survey_id", "seconds_on_page"])
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 

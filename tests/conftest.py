@@ -38,3 +38,22 @@ def yining(app, database):
                                  year=2024, evaluator_org="新疆政通众和商务咨询有限公司", target=95.0, target_n=50)
     codes = [db.add_point(database, survey_id, name)["code"] for name in ("业务大厅", "1号窗口")]
     return survey_id, codes
+
+
+@pytest.fixture
+def evaluator(app, database):
+    """An evaluator account (tests.admin_helpers.EVALUATOR / EVALUATOR_PASSWORD); returns its user id."""
+    from survey_app.auth import hash_password
+    from tests.admin_helpers import EVALUATOR, EVALUATOR_PASSWORD
+
+    return db.create_user(database, EVALUATOR, hash_password(EVALUATOR_PASSWORD))
+
+
+@pytest.fixture
+def admin_client(client, evaluator, yining, database):
+    """A test client logged in as the evaluator, who was granted the Yining survey (``yining``)."""
+    from tests.admin_helpers import login
+
+    db.grant(database, evaluator, yining[0])
+    assert login(client).status_code == 302
+    return client

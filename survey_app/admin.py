@@ -1,0 +1,194 @@
+"""Evaluators: list surveys, set one up, add collection points and their QR codes, open and close,
+and watch the dashboard. Every figure comes from ``results.compute``; the pages only render it."""
+from __future__ import annotations
+
+import io
+import math
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file,
+                   url_for)
+from werkzeug.exceptions import HTTPException
+
+import analysis
+
+from . import db, qr, questionnaires, results
+from .admin_forms import FIGURE_LABELS, STATUS_LABELS, PlannerForm, PointForm, StatusForm, SurveySettingsForm
+from .auth import admin_error, login_required, survey_or_404
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.register_error_handler(HTTPException, admin_error)
+VERDICTS = {"met": "达到目标", "missed": "未达到目标", "unresolved": "以当前样本量尚无法判定"}
+EXPORTS = (("csv", "原始数据 CSV（Excel）"), ("xlsx", "原始数据与频数表 XLSX"), ("sav", "SPSS 数据 .sav"),
+           ("json", "结果摘要 JSON"), ("docx-annex", "附件3 满意度问卷报告 DOCX"), ("docx-c51", "C51 工作底稿 DOCX"))
+POSTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
+              "frame-ancestors 'none'; base-uri 'none'")
+
+
+@bp.app_template_filter("local_time")
+def local_time(value: str | None) -> str:
+    """A stored UTC time as local time (TIMEZONE), e.g. 2024-08-13 10:42:07."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value).astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@bp.app_template_filter("pts")
+def pts(value: float) -> str:
+    """Indicator points without trailing zeros: 5, 4.7, 3.25."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _catalogue():
+    return questionnaires.load_all(current_app.config["QUESTIONNAIRE_DIR"])
+
+
+def _questionnaire(survey: dict):
+    """The survey's questionnaire version, or None when its file is gone."""
+    try:
+        return questionnaires.get(current_app.config["QUESTIONNAIRE_DIR"], survey["questionnaire_id"],
+                                  survey["questionnaire_version"])
+    except KeyError:
+        return None
+
+
+def _user() -> str:
+    return g.current_user["username"]
+
+
+def _planner(target_n_form=None):
+    """The sample-size planner from the query string: (form, n or None)."""
+    planner = PlannerForm(formdata=request.args if "plan_p" in request.args else None)
+    n = planner.sample_size() if "plan_p" in request.args else None
+    if n is not None and target_n_form is not None and request.method == "GET":
+        target_n_form.target_n.data = n
+    return planner, n
+
+
+def _settings_page(template: str, form, survey=None, status=200):
+    planner, planned = _planner(form)
+    return render_template(template, form=form, survey=survey, planner=planner, planned=planned,
+                           rules=analysis.RULES, figures=FIGURE_LABELS), status
+
+
+@bp.get("/")
+@login_required
+def index():
+    surveys = db.surveys_for_user(db.get_db(), g.current_user["id"])
+    return render_template("admin/index.html", surveys=surveys, statuses=STATUS_LABELS)
+
+
+@bp.route("/surveys/new", methods=["GET", "POST"])
+@login_required
+def new_survey():
+    catalogue = _catalogue()
+    form = SurveySettingsForm(questionnaires=catalogue, year=date.today().year)
+    if not form.validate_on_submit():
+        return _settings_page("admin/survey_form.html", form, status=400 if request.method == "POST" else 200)
+    q = catalogue[form.questionnaire.data]
+    values = form.values()
+    values["title"] = (values["title"] or "").strip() or str(q.title)
+    survey_id = db.create_survey_for(db.get_db(), g.current_user["id"], questionnaire_id=q.id,
+                                     questionnaire_version=q.version, status="draft", **values)
+    db.log_action(db.get_db(), user=_user(), action="create", survey_id=survey_id, detail=values["title"])
+    flash("评价项目已创建。下一步：添加采集点，下载二维码海报，然后开放收集。")
+    return redirect(url_for(".dashboard", survey_id=survey_id))
+
+
+@bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_survey(survey_id):
+    survey = survey_or_404(survey_id)
+    form = SurveySettingsForm(data=_form_data(survey))
+    del form.questionnaire  # fixed at creation: the responses were given to that version
+    if not form.validate_on_submit():
+        return _settings_page("admin/survey_form.html", form, survey, 400 if request.method == "POST" else 200)
+    values = form.values()
+    values["title"] = (values["title"] or "").strip() or survey["title"]
+    db.update_survey(db.get_db(), survey_id, **values)
+    db.log_action(db.get_db(), user=_user(), action="settings", survey_id=survey_id, detail=_changes(survey, values))
+    flash("设置已保存。")
+    return redirect(url_for(".dashboard", survey_id=survey_id))
+
+
+def _form_data(survey: dict) -> dict:
+    data = dict(survey)
+    for name in ("opens_on", "closes_on"):
+        data[name] = date.fromisoformat(survey[name]) if survey.get(name) else None
+    return data
+
+
+def _changes(before: dict, after: dict) -> str:
+    return "; ".join(f"{k}: {before.get(k)!s} → {v!s}" for k, v in after.items() if before.get(k) != v)[:2000]
+
+
+@bp.post("/surveys/<int:survey_id>/points")
+@login_required
+def add_point(survey_id):
+    survey_or_404(survey_id)
+    form = PointForm()
+    if form.validate_on_submit():
+        point = db.add_point(db.get_db(), survey_id, form.name.data.strip())
+        flash(f"采集点“{point['name']}”已添加，编码 {point['code']}。")
+    else:
+        for errors in form.errors.values():
+            flash("；".join(errors), "error")
+    return redirect(url_for(".dashboard", survey_id=survey_id) + "#points")
+
+
+@bp.get("/surveys/<int:survey_id>/points/<int:point_id>/<any(png, svg, poster):kind>")
+@login_required
+def point_qr(survey_id, point_id, kind):
+    survey = survey_or_404(survey_id)
+    point = db.get_point(db.get_db(), survey_id, point_id) if point_id < 2**63 else None
+    if point is None:
+        abort(404)
+    url = qr.point_url(current_app.config["PUBLIC_BASE_URL"], point["code"])
+    if kind == "poster":
+        page = qr.poster_html(survey["title"], point["name"], point["code"], url,
+                              evaluator=survey.get("evaluator_org") or "")
+        return page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": POSTER_CSP}
+    data, mimetype = (qr.png_bytes(url), "image/png") if kind == "png" else (qr.svg_bytes(url), "image/svg+xml")
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                     download_name=f"{point['name']}-{point['code']}.{kind}")
+
+
+@bp.post("/surveys/<int:survey_id>/status")
+@login_required
+def set_status(survey_id):
+    survey_or_404(survey_id)
+    form = StatusForm()
+    if not form.validate_on_submit() or form.action.data not in ("open", "closed"):
+        abort(400)
+    db.update_survey(db.get_db(), survey_id, status=form.action.data)
+    db.log_action(db.get_db(), user=_user(), action=form.action.data, survey_id=survey_id)
+    flash("已开放收集，群众扫码即可填写。" if form.action.data == "open" else "已结束收集，新的提交将不再接受。")
+    return redirect(url_for(".dashboard", survey_id=survey_id))
+
+
+@bp.get("/surveys/<int:survey_id>")
+@login_required
+def dashboard(survey_id):
+    survey = survey_or_404(survey_id)
+    questionnaire = _questionnaire(survey)
+    if questionnaire is None:
+        return render_template("admin/missing_questionnaire.html", survey=survey), 503
+    result = results.compute(db.get_db(), survey_id, questionnaire, timezone=current_app.config["TIMEZONE"])
+    return render_template(
+        "admin/dashboard.html", survey=survey, r=result, q=questionnaire, daily=_daily_table(result),
+        per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,
+        verdicts=VERDICTS, exports=EXPORTS, statuses=STATUS_LABELS, figures=FIGURE_LABELS,
+        rule=analysis.RULES.get(survey["rule"]), base_url=current_app.config["PUBLIC_BASE_URL"],
+        point_form=PointForm(), status_form=StatusForm())
+
+
+def _daily_table(result) -> dict:
+    """result.daily pivoted for display: days × points, with each day's total (valid responses)."""
+    names = [p.name for p in result.points]
+    cells: dict[str, dict[str, int]] = {}
+    for day, name, n in result.daily:
+        cells.setdefault(day, {})[name] = n
+    rows = [(day, [cells[day].get(name, 0) for name in names], sum(cells[day].values())) for day in sorted(cells)]
+    return {"names": names, "rows": rows, "max": max((total for _, _, total in rows), default=0)}

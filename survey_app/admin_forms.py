@@ -1,0 +1,130 @@
+"""Forms for evaluator pages (Flask-WTF: every POST form carries a CSRF token). Messages in Chinese."""
+from __future__ import annotations
+
+import math
+
+from flask_wtf import FlaskForm
+from wtforms import (DateField, FloatField, HiddenField, IntegerField, PasswordField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+import analysis
+
+from .results import FIGURES
+
+MSG_NUMBER = "请输入数字。"
+MSG_WHOLE = "请输入整数。"
+MSG_DATE = "请输入日期，格式如 2024-08-13。"
+MSG_CHOICE = "请从列表中选择。"
+FIGURE_LABELS = {"headline": "问卷设定的主指标（伊宁问卷：总体满意度得分）", "score": "满意度得分（0–100）",
+                 "top2": "满意率（前两项：非常满意 + 比较满意）", "top3": "满意率（前三项：含一般满意）"}
+STATUS_LABELS = {"draft": "未开放", "open": "收集中", "closed": "已结束"}
+
+
+def finite(form, field):
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError(MSG_NUMBER)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=64)])
+    password = PasswordField("密码", validators=[DataRequired("请输入密码。"), Length(max=256)])
+
+
+def _rule_choices():
+    return [SelectChoice(name, f"{name}（{rule.weight:g} 分，目标 {rule.target_pct:g}%）")
+            for name, rule in analysis.RULES.items()]
+
+
+class SurveySettingsForm(FlaskForm):
+    """Settings of a survey; ``questionnaire`` is only offered when creating one."""
+
+    questionnaire = SelectField("问卷文件", invalid_choice_message=MSG_CHOICE)
+    title = StringField("评价项目名称", validators=[Optional(), Length(max=200, message="名称请控制在 200 字以内。")])
+    department = StringField("被评价单位", validators=[DataRequired("请填写被评价单位。"), Length(max=100)])
+    year = IntegerField("评价年度", invalid_value_message=MSG_WHOLE, validators=[
+        InputRequired(MSG_WHOLE), NumberRange(2000, 2100, "年度应在 2000–2100 之间。")])
+    evaluator_org = StringField("评价机构", validators=[Optional(), Length(max=100)])
+    target = FloatField("目标值（%）", invalid_value_message=MSG_NUMBER, default=95.0, validators=[
+        InputRequired(MSG_NUMBER), finite, NumberRange(0.1, 100, "目标值应在 0 到 100 之间（不含 0）。")])
+    rule = SelectField("C51 评分规则", invalid_choice_message=MSG_CHOICE, default="xinjiang-c51")
+    c51_figure = SelectField("计入 C51 的数值", invalid_choice_message=MSG_CHOICE, default="headline",
+                             choices=[SelectChoice(k, v) for k, v in FIGURE_LABELS.items()])
+    target_n = IntegerField("目标样本量 n", invalid_value_message=MSG_WHOLE, default=50, validators=[
+        InputRequired(MSG_WHOLE), NumberRange(1, 10_000_000, "目标样本量应为正整数。")])
+    population = IntegerField("总体规模 N（可选）", invalid_value_message=MSG_WHOLE, validators=[
+        Optional(), NumberRange(1, 10**9, "总体规模应为正整数，不知道可留空。")])
+    opens_on = DateField("开始日期", invalid_value_message=MSG_DATE, validators=[Optional()])
+    closes_on = DateField("结束日期", invalid_value_message=MSG_DATE, validators=[Optional()])
+    background = TextAreaField("一、满意度调查背景", validators=[Optional(), Length(max=4000)])
+    subjects = TextAreaField("（一）调研对象", validators=[Optional(), Length(max=4000)])
+
+    def __init__(self, *args, questionnaires=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questionnaire.choices = [SelectChoice(key, f"{q.title}（{key}）") for key, q in (questionnaires or {}).items()]
+        self.rule.choices = _rule_choices()
+
+    def validate_closes_on(self, field):
+        if field.data and self.opens_on.data and field.data < self.opens_on.data:
+            raise ValidationError("结束日期不能早于开始日期。")
+
+    def values(self) -> dict:
+        """The survey fields (dates as ISO strings; empty annex texts get the defaults)."""
+        out = {name: getattr(self, name).data for name in (
+            "title", "department", "year", "evaluator_org", "target", "rule", "c51_figure", "target_n",
+            "population", "background", "subjects")}
+        out["opens_on"] = self.opens_on.data.isoformat() if self.opens_on.data else None
+        out["closes_on"] = self.closes_on.data.isoformat() if self.closes_on.data else None
+        out["department"] = out["department"].strip()
+        out["background"] = (out["background"] or "").strip() or default_background(out["year"], out["department"])
+        out["subjects"] = (out["subjects"] or "").strip() or default_subjects(out["department"])
+        return out
+
+
+def default_background(year, department: str) -> str:
+    return (f"本次绩效评价访谈调研旨在通过对{year}年{department}部门整体绩效的受益人员进行问卷调查和访谈，"
+            "了解和评估财政资金使用的效率和效益。")
+
+
+def default_subjects(department: str) -> str:
+    return f"本次问卷调查的对象为{department}部门整体绩效的受益人员。"
+
+
+class PointForm(FlaskForm):
+    name = StringField("采集点名称", validators=[DataRequired("请填写采集点名称，如“业务大厅”或“1号窗口”。"),
+                                             Length(max=60, message="名称请控制在 60 字以内。")])
+
+
+class StatusForm(FlaskForm):
+    action = HiddenField(validators=[DataRequired()])
+
+
+class ReviewForm(FlaskForm):
+    """Exclude (with a reason) or restore one response."""
+
+    action = HiddenField(validators=[DataRequired()])
+    reason = StringField("原因", validators=[Optional(), Length(max=300, message="原因请控制在 300 字以内。")])
+    back = HiddenField()
+
+
+class PlannerForm(FlaskForm):
+    """The sample-size planner (a GET form: it changes nothing, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    plan_p = FloatField("预期满意率（%）", invalid_value_message=MSG_NUMBER, default=95.0, validators=[
+        InputRequired(MSG_NUMBER), finite, NumberRange(0.1, 99.9, "预期满意率应在 0 到 100 之间（不含两端）。")])
+    plan_e = FloatField("允许误差 ±（百分点）", invalid_value_message=MSG_NUMBER, default=5.0, validators=[
+        InputRequired(MSG_NUMBER), finite, NumberRange(0.1, 50, "允许误差应在 0.1 到 50 个百分点之间。")])
+    plan_N = IntegerField("总体规模 N（可选）", invalid_value_message=MSG_WHOLE, validators=[Optional(), NumberRange(1, 10**9, "总体规模应为正整数。")])
+
+    def sample_size(self) -> int | None:
+        if not self.validate():
+            return None
+        return analysis.sample_size(expected_rate=self.plan_p.data / 100, margin=self.plan_e.data / 100,
+                                    population=self.plan_N.data)
+
+
+assert set(FIGURE_LABELS) == set(FIGURES)

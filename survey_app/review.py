@@ -1,0 +1,83 @@
+"""Evaluators review data quality: flagged responses (speeders, straight-liners, repeated devices),
+exclude with a reason or restore (never delete), and the audit log. Flags are computed in SQL for
+one page at a time (keyset pagination), so the page stays fast with a million responses."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from . import db, results
+from .admin import _questionnaire
+from .admin_forms import ReviewForm
+from .auth import admin_error, login_required, survey_or_404
+
+bp = Blueprint("review", __name__, url_prefix="/admin/surveys/<int:survey_id>/responses")
+bp.register_error_handler(HTTPException, admin_error)
+PAGE_SIZE = 50
+FLAGS = {"speeder": "用时过短", "straight": "直线作答", "device": "同一设备重复"}
+FILTERS = {"": "全部", "any": "有任一标记", "none": "无标记", **FLAGS}
+STATUSES = {"": "全部", "valid": "有效", "excluded": "已排除"}
+ACTIONS = {"exclude": "排除", "restore": "恢复", "create": "创建项目", "settings": "修改设置",
+           "open": "开放收集", "closed": "结束收集"}
+
+
+def speeder_seconds(questionnaire) -> int:
+    """Config SPEEDER_SECONDS, else max(15, 2 s × number of questions)."""
+    configured = current_app.config.get("SPEEDER_SECONDS")
+    return int(configured) if configured is not None else max(15, 2 * len(questionnaire.questions))
+
+
+def scale_items(questionnaire) -> list[str]:
+    """Single-choice items on a points ladder with at least 4 options (where straight-lining shows)."""
+    return [q.id for q in questionnaire.questions
+            if q.type == "single" and q.points is not None and len(q.options) >= 4]
+
+
+def _page_args() -> dict:
+    status = request.args.get("status", "")
+    flag = request.args.get("flag", "")
+    before = request.args.get("before", "")
+    return {"status": status if status in STATUSES else "", "flag": flag if flag in FILTERS else "",
+            "before": int(before) if before.isdigit() and 0 < int(before) < 2**63 else None}
+
+
+@bp.get("")
+@login_required
+def responses(survey_id):
+    survey = survey_or_404(survey_id)
+    q = _questionnaire(survey)
+    if q is None:
+        return render_template("admin/missing_questionnaire.html", survey=survey), 503
+    args, threshold = _page_args(), speeder_seconds(q)
+    rows = db.review_page(db.get_db(), survey_id, threshold=threshold, scale_qids=scale_items(q),
+                          status=args["status"] or None, flag=args["flag"] or None, before=args["before"],
+                          limit=PAGE_SIZE + 1)
+    more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    return render_template(
+        "admin/responses.html", survey=survey, q=q, rows=rows, args=args, more=more, threshold=threshold,
+        answers=db.answers_for(db.get_db(), [r["id"] for r in rows]), flags=FLAGS, filters=FILTERS,
+        statuses=STATUSES, actions=ACTIONS, form=ReviewForm(), audit=db.audit_entries(db.get_db(), survey_id),
+        r=results.compute(db.get_db(), survey_id, q, timezone=current_app.config["TIMEZONE"]),
+        flag_counts=db.flag_counts(db.get_db(), survey_id, threshold=threshold))
+
+
+@bp.post("/<int:response_id>")
+@login_required
+def set_status(survey_id, response_id):
+    survey_or_404(survey_id)
+    response = db.get_response(db.get_db(), response_id) if response_id < 2**63 else None
+    if response is None or response["survey_id"] != survey_id:
+        abort(404)
+    form = ReviewForm()
+    if not form.validate_on_submit() or form.action.data not in ("exclude", "restore"):
+        abort(400)
+    reason = (form.reason.data or "").strip()
+    if form.action.data == "exclude" and not reason:
+        flash(f"排除第 {response_id} 号问卷需要填写原因。", "error")
+    else:
+        status = "excluded" if form.action.data == "exclude" else "valid"
+        db.set_response_status(db.get_db(), response_id, status=status, reason=reason, user=g.current_user["username"])
+        flash(f"第 {response_id} 号问卷已{ACTIONS[form.action.data]}。")
+    back = form.back.data or ""
+    ok = back.startswith(url_for(".responses", survey_id=survey_id)) and "//" not in back
+    return redirect(back if ok else url_for(".responses", survey_id=survey_id))
