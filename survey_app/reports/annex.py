@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from . import _docx, annex_text, charts
@@ -13,6 +13,7 @@ def document(result):
     """The annex as a python-docx Document (``write`` saves it)."""
     charts.cjk_family()  # fail before building anything when no CJK font is installed
     doc = _docx.new_document()
+    new_page = False
     for block in annex_text.blocks(result):
         kind = block[0]
         if kind == "title":
@@ -34,14 +35,20 @@ def document(result):
             picture.paragraph_format.keep_with_next = True  # the caption stays under its chart
             doc.add_paragraph(caption, style="Caption")
         elif kind == "page-break":
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            new_page = True  # set on the next paragraph: a break paragraph can spill onto an empty page
+            continue
         elif kind in ("center", "center-bold"):
             run = _docx.body(doc, "", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER).add_run(block[1])
             run.bold = kind == "center-bold"
+        elif kind == "plain":
+            _docx.body(doc, block[1], indent=False)
         elif kind == "right":
             _docx.body(doc, block[1], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
         else:
             raise ValueError(f"unknown annex block {kind!r}")
+        if new_page:
+            doc.paragraphs[-1].paragraph_format.page_break_before = True
+            new_page = False
     return doc
 
 

@@ -181,7 +181,7 @@ def questionnaire_blocks(q):
     yield ("center-bold", str(q.title))
     for line in str(q.invitation).splitlines():
         if line.strip():
-            yield ("p", line.strip())
+            yield ("plain" if line.strip().endswith("：") else "p", line.strip())  # the greeting: no indent
     if q.signature:
         yield ("right", q.signature)
     for section in q.sections:

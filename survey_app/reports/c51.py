@@ -12,7 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from . import _docx
-from .wording import num, points_range_text, project_name
+from .wording import formula_zh, num, points_range_text, project_name
 
 EXPLANATION = "社会公众或服务对象对实施效果的满意程度。"
 STANDARD_LEAD = "社会公众或服务对象是指因该项目实施而受到影响的部门（单位）、群体或个人。一般采取社会调查的方式。"
@@ -40,7 +40,7 @@ def _result_text(result) -> str:
                     f"实际开展的《{s['title']}》中，{sentence[found:]}")
     return (f"指标评分计算过程及依据：{sentence}"
             f"（{h.label} {num(h.value_pct)}，95% 置信区间 {num(h.low_pct)}–{num(h.high_pct)}，{h.method}，"
-            f"有效问卷 {h.n} 份。）{points_range_text(h)}计算过程：{p.formula}。" + "".join(p.notes))
+            f"有效问卷 {h.n} 份。）{points_range_text(h)}计算过程：{formula_zh(p.formula)}。" + "".join(p.notes))
 
 
 def paper(result) -> WorkingPaper:
@@ -73,8 +73,11 @@ def document(result):
         _docx.cell_text(cells[0], head, bold=True)
         _docx.cell_text(cells[1], text)
         cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for row in table.rows:
-        row.cells[0].width, row.cells[1].width = Cm(3.5), Cm(12.5)
+    table.autofit = False
+    for column, width in zip(table.columns, (Cm(3.6), Cm(12.4))):
+        column.width = width  # w:gridCol (LibreOffice) ...
+        for cell in column.cells:
+            cell.width = width  # ... and w:tcW (Word)
     return doc
 
 

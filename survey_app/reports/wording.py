@@ -46,3 +46,8 @@ def points_range_text(headline) -> str:
     p = headline.points
     return (f"按 95% 置信区间两端（{num(p.at_low.value_pct)}%、{num(p.at_high.value_pct)}%）计，"
             f"该指标得分分别为 {num(p.points_low, 2)} 分和 {num(p.points_high, 2)} 分。")
+
+
+def formula_zh(formula: str) -> str:
+    """The rule's formula for a Chinese page: '97.6 ≥ 95: full marks 5' -> '97.6 ≥ 95，得满分 5'."""
+    return formula.replace(": full marks ", "，得满分 ").replace(": ", "：").replace("; ", "；")
