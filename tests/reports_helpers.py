@@ -1,26 +1,10 @@
-"""Fixtures for the download tests: the Yining survey filled through the real respondent route,
-an evaluator logged in through the real login form, and helpers to fetch and recompute."""
-import re
-
+"""Helpers for the download tests: the Yining survey filled through the real respondent route,
+fetching a download, the SurveyResult to compare with, and excluding a response.
+(The logged-in evaluator is conftest's ``admin_client``.)"""
 import pytest
 
-from survey_app import auth, db, questionnaires, results
+from survey_app import db, questionnaires, results
 from tests.yining import submit_all, yining_rows
-
-PASSWORD = "evaluator-pass-1"
-
-
-def login(client, username: str, password: str = PASSWORD) -> None:
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    posted = client.post("/admin/login", data={"csrf_token": token, "username": username, "password": password})
-    assert posted.status_code == 302, posted.status_code
-
-
-def make_user(database, username: str, *survey_ids: int) -> None:
-    user_id = db.create_user(database, username, auth.hash_password(PASSWORD))
-    for survey_id in survey_ids:
-        db.grant(database, user_id, survey_id)
 
 
 @pytest.fixture
@@ -31,15 +15,6 @@ def filled(app, client, yining):
     submit_all(client, hall, rows[:30])
     submit_all(client, window, rows[30:])
     return survey_id
-
-
-@pytest.fixture
-def evaluator(app, database, filled):
-    """A client logged in as an evaluator granted the filled Yining survey."""
-    make_user(database, "pingjia", filled)
-    client = app.test_client()
-    login(client, "pingjia")
-    return client
 
 
 def result_of(app, database, survey_id):

@@ -11,8 +11,10 @@ import pyreadstat
 import pytest
 
 from survey_app import db, reports
+from survey_app.auth import hash_password
 from survey_app.reports import summary
-from tests.reports_helpers import download, evaluator, exclude_one_q5_c, filled, make_user, result_of  # noqa: F401
+from tests.admin_helpers import login
+from tests.reports_helpers import download, exclude_one_q5_c, filled, result_of  # noqa: F401
 
 YINING = {"age": [11, 19, 17, 3], "gender": [22, 28], "q1": [28, 11, 6, 3, 2], "q2": [41, 4, 3, 2, 0],
           "q3": [38, 6, 4, 2, 0], "q4": [33, 12, 3, 2, 0], "q5": [46, 2, 2, 0, 0]}
@@ -24,8 +26,8 @@ def _csv(response):
     return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-def test_csv_has_one_row_per_response_with_codes_that_add_up_to_the_tallies(app, database, evaluator, filled):
-    response = download(evaluator, filled, "csv")
+def test_csv_has_one_row_per_response_with_codes_that_add_up_to_the_tallies(app, database, admin_client, filled):
+    response = download(admin_client, filled, "csv")
     assert response.mimetype == "text/csv"
     name = "2024年伊宁市医疗保障局部门整体绩效满意度调查-原始数据.csv"
     assert f"filename*=UTF-8''{quote(name)}" in response.headers["Content-Disposition"]
@@ -42,8 +44,8 @@ def test_csv_has_one_row_per_response_with_codes_that_add_up_to_the_tallies(app,
     assert all(len(r["提交时间"]) == 19 for r in rows)  # local time, 2024-08-13 10:42:07
 
 
-def test_labels_file_names_every_column_and_code(evaluator, filled):
-    rows = _csv(download(evaluator, filled, "labels"))
+def test_labels_file_names_every_column_and_code(admin_client, filled):
+    rows = _csv(download(admin_client, filled, "labels"))
     labels = {(r["变量"], r["代码"]): r["标签"] for r in rows}
     assert labels[("q5", "")].startswith("您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？")
     assert labels[("q5", "A")] == "非常满意" and labels[("age", "D")] == "60 岁以上"
@@ -70,8 +72,8 @@ def _tallies(ws):
     return out
 
 
-def test_xlsx_sheets_agree_with_the_result(app, database, evaluator, filled):
-    wb = openpyxl.load_workbook(io.BytesIO(download(evaluator, filled, "xlsx").get_data()))
+def test_xlsx_sheets_agree_with_the_result(app, database, admin_client, filled):
+    wb = openpyxl.load_workbook(io.BytesIO(download(admin_client, filled, "xlsx").get_data()))
     assert wb.sheetnames == ["概况", "汇总", "数据", "标签"]
     result = result_of(app, database, filled)
     overview = _pairs(wb["概况"])
@@ -89,8 +91,8 @@ def test_xlsx_sheets_agree_with_the_result(app, database, evaluator, filled):
     assert Counter(r[data[0].index("q5")] for r in data[1:]) == {"A": 46, "B": 2, "C": 2}
 
 
-def test_sav_has_numeric_codes_with_value_and_variable_labels(app, database, evaluator, filled):
-    response = download(evaluator, filled, "sav")
+def test_sav_has_numeric_codes_with_value_and_variable_labels(app, database, admin_client, filled):
+    response = download(admin_client, filled, "sav")
     path = app.instance_path + "/test.sav"
     with open(path, "wb") as f:
         f.write(response.get_data())
@@ -107,8 +109,8 @@ def test_sav_has_numeric_codes_with_value_and_variable_labels(app, database, eva
         "业务大厅": 30, "1号窗口": 20}
 
 
-def test_json_summary_is_the_survey_result(app, database, evaluator, filled):
-    got = json.loads(download(evaluator, filled, "json").get_data())
+def test_json_summary_is_the_survey_result(app, database, admin_client, filled):
+    got = json.loads(download(admin_client, filled, "json").get_data())
     expected = summary.as_dict(result_of(app, database, filled))
     got.pop("computed_at"), expected.pop("computed_at")
     assert got == json.loads(json.dumps(expected))
@@ -119,18 +121,18 @@ def test_json_summary_is_the_survey_result(app, database, evaluator, filled):
     assert got["counts"] == {"issued": 50, "returned": 50, "valid": 50, "excluded": 0, "valid_rate_pct": 100.0}
 
 
-def test_excluding_a_response_changes_the_data_downloads_consistently(app, database, evaluator, filled):
+def test_excluding_a_response_changes_the_data_downloads_consistently(app, database, admin_client, filled):
     rid = exclude_one_q5_c(database)
-    rows = _csv(download(evaluator, filled, "csv"))
+    rows = _csv(download(admin_client, filled, "csv"))
     assert len(rows) == 50  # excluded, never deleted: the raw data keeps it with its reason
     [excluded] = [r for r in rows if r["状态"] == "excluded"]
     assert int(excluded["编号"]) == rid and excluded["剔除原因"] == "答题过快"
-    got = json.loads(download(evaluator, filled, "json").get_data())
+    got = json.loads(download(admin_client, filled, "json").get_data())
     assert got["counts"]["valid"] == 49 and got["counts"]["valid_rate_pct"] == 98.0
     q5 = next(q for q in got["questions"] if q["id"] == "q5")
     assert [o["count"] for o in q5["options"]] == [46, 2, 1, 0, 0]
     assert got["headline"]["value_pct"] == pytest.approx((46 * 100 + 2 * 80 + 60) / 49)
-    overview = _pairs(openpyxl.load_workbook(io.BytesIO(download(evaluator, filled, "xlsx").get_data()))["概况"])
+    overview = _pairs(openpyxl.load_workbook(io.BytesIO(download(admin_client, filled, "xlsx").get_data()))["概况"])
     assert (overview["有效问卷（份）"], overview["已剔除（份）"], overview["有效率（%）"]) == (49, 1, 98.0)
     valid_q5 = Counter(r["q5"] for r in rows if r["状态"] == "valid")
     assert [valid_q5[c] for c in "ABCDE"] == [o["count"] for o in q5["options"]]
@@ -141,16 +143,14 @@ def test_downloads_need_a_login_and_access_to_the_survey(app, database, client, 
         response = client.get(f"/admin/surveys/{filled}/export/{fmt}", buffered=True)
         assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
     assert client.get(f"/admin/surveys/{filled}/c51").status_code == 302
-    make_user(database, "other")  # an evaluator of another survey
-    from tests.reports_helpers import login
-
-    login(client, "other")
+    db.create_user(database, "other", hash_password("other-password-1"))  # granted nothing
+    assert login(client, "other", "other-password-1").status_code == 302
     assert client.get(f"/admin/surveys/{filled}/export/csv", buffered=True).status_code == 404
     assert client.get(f"/admin/surveys/{filled}/c51").status_code == 404
 
 
-def test_unknown_format_is_404(evaluator, filled):
-    assert evaluator.get(f"/admin/surveys/{filled}/export/pdf", buffered=True).status_code == 404
+def test_unknown_format_is_404(admin_client, filled):
+    assert admin_client.get(f"/admin/surveys/{filled}/export/pdf", buffered=True).status_code == 404
 
 
 def test_cli_export_writes_the_same_file(app, runner, database, filled, tmp_path):

@@ -12,7 +12,7 @@ from matplotlib import font_manager
 
 from survey_app import db, questionnaires, reports
 from survey_app.reports import annex_text, c51, charts
-from tests.reports_helpers import download, evaluator, exclude_one_q5_c, filled, result_of  # noqa: F401
+from tests.reports_helpers import download, exclude_one_q5_c, filled, result_of  # noqa: F401
 
 AGE = "18-30 岁人员 11 人，占比 22.0%；31-45 岁人员 19 人，占比 38.0%；46-60 岁人员 17 人，占比 34.0%；60 岁以上人员 3 人，占比 6.0%。"
 GENDER = "男性 22 人，占比 44.0%；女性 28 人，占比 56.0%。"
@@ -27,8 +27,8 @@ def _text(document) -> str:
     return "\n".join(p.text for p in document.paragraphs)
 
 
-def test_annex_follows_the_seed_with_correct_numbers(evaluator, filled):
-    response = download(evaluator, filled, "docx-annex")
+def test_annex_follows_the_seed_with_correct_numbers(admin_client, filled):
+    response = download(admin_client, filled, "docx-annex")
     assert response.mimetype.endswith("wordprocessingml.document")
     document = _docx(response)
     text = _text(document)
@@ -48,8 +48,8 @@ def test_annex_follows_the_seed_with_correct_numbers(evaluator, filled):
     assert "满意度得分为 97.6 分（95% 置信区间" in text
 
 
-def test_annex_numbers_each_chart_and_puts_its_caption_below_it(evaluator, filled):
-    document = _docx(download(evaluator, filled, "docx-annex"))
+def test_annex_numbers_each_chart_and_puts_its_caption_below_it(admin_client, filled):
+    document = _docx(download(admin_client, filled, "docx-annex"))
     paragraphs = document.paragraphs
     captions = [(i, p.text) for i, p in enumerate(paragraphs) if p.style.name == "Caption"]
     assert [t.split(" ")[0] for _, t in captions] == [f"图{n}" for n in range(1, 8)]
@@ -61,8 +61,8 @@ def test_annex_numbers_each_chart_and_puts_its_caption_below_it(evaluator, fille
     assert len(document.inline_shapes) == 7
 
 
-def test_annex_ends_with_the_questionnaire_and_uses_an_east_asian_font(evaluator, filled):
-    document = _docx(download(evaluator, filled, "docx-annex"))
+def test_annex_ends_with_the_questionnaire_and_uses_an_east_asian_font(admin_client, filled):
+    document = _docx(download(admin_client, filled, "docx-annex"))
     text = _text(document)
     tail = text[text.index("五、结论"):]
     assert "2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查" in tail and "亲爱的先生/女士：" in tail
@@ -78,8 +78,8 @@ def _paper_rows(document):
     return [(row.cells[0].text, row.cells[1].text) for row in table.rows]
 
 
-def test_c51_working_paper_docx_and_html_agree(app, database, evaluator, filled):
-    document = _docx(download(evaluator, filled, "docx-c51"))
+def test_c51_working_paper_docx_and_html_agree(app, database, admin_client, filled):
+    document = _docx(download(admin_client, filled, "docx-c51"))
     text = _text(document)
     assert "C51“服务对象满意度”评价底稿" in text
     assert "项目名称：2024 年伊宁市医疗保障局部门整体绩效" in text and "评价机构：新疆政通众和商务咨询有限公司" in text
@@ -96,23 +96,23 @@ def test_c51_working_paper_docx_and_html_agree(app, database, evaluator, filled)
     h = result_of(app, database, filled).headline
     assert f"该指标得分分别为 {h.points.points_low:g} 分和 {h.points.points_high:g} 分" in cells["评价结果"]
     assert cells["指标得分"] == "指标得分：5"
-    page = evaluator.get(f"/admin/surveys/{filled}/c51")
+    page = admin_client.get(f"/admin/surveys/{filled}/c51")
     assert page.status_code == 200
     body = html.unescape(page.get_data(as_text=True))
     for head, cell in rows:
         assert f"<th scope=\"row\">{head}</th><td>{cell}</td>" in body
 
 
-def test_excluding_a_response_changes_the_documents_consistently(app, database, evaluator, filled):
+def test_excluding_a_response_changes_the_documents_consistently(app, database, admin_client, filled):
     exclude_one_q5_c(database)
     result = result_of(app, database, filled)
-    text = _text(_docx(download(evaluator, filled, "docx-annex")))
+    text = _text(_docx(download(admin_client, filled, "docx-annex")))
     assert "回收 50 份，剔除无效问卷 1 份，有效问卷 49 份，有效率为 98.0%。" in text
     q5 = result.question("q5")
     assert f"1 人表示对伊宁市医疗保障局整体工作一般满意，占比 {q5.percent('C'):.1f}%" in text
     shown = f"{result.headline.value_pct:.2f}".rstrip("0")  # 98.37, as the rule's sentence rounds
     assert f"满意度得分为 {shown} 分" in text
-    cells = dict(_paper_rows(_docx(download(evaluator, filled, "docx-c51"))))
+    cells = dict(_paper_rows(_docx(download(admin_client, filled, "docx-c51"))))
     assert "有效问卷 49 份" in cells["评价依据或数据来源"]
     assert f"受访者满意度为 {shown}%" in cells["评价结果"]
 
