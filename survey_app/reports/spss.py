@@ -11,13 +11,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from array import array
+from datetime import datetime
 
+import numpy as np
 import pandas as pd
 import pyreadstat
 
 from . import raw
 
 STATUS_CODES = {"valid": 1, "excluded": 2}
+EPOCH = datetime(1970, 1, 1)  # local times are naive: seconds since this, then back to datetimes
 RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 META_NAMES = ("id", "point", "submitted_at", "seconds_on_page", "language", "status", "exclude_reason")
 
@@ -59,12 +63,16 @@ def frame(export):
         labels[var] = f"{q.text}（1–{len(q.options)} = 选项 {q.codes[0]}–{q.codes[-1]}）"
         values[var] = {i: f"{o.code}. {o.label}" for i, o in enumerate(q.options, 1)}
         measures[var] = "ordinal" if q.points is not None else "nominal"
-    data = {name: [] for name in (*META_NAMES, *(var for _, var, _ in columns))}
+    # Numbers go into typed arrays (8 bytes a value, not a Python float object): a million rows fit.
+    text = {"language", "exclude_reason", *(var for q, var, _ in columns if q.type == "text")}
+    data = {name: [] if name in text else array("d") for name in (*META_NAMES, *(v for _, v, _ in columns))}
     codes = {q.id: {c: i for i, c in enumerate(q.codes, 1)} for q in questions}
     index = {q.id: i for i, q in enumerate(questions)}
+    nan = float("nan")
     for row in raw.rows(export):
         rid, point, when, seconds, language, status, reason = row[:7]
-        for name, value in zip(META_NAMES, (rid, points.get(point), when, seconds, language,
+        for name, value in zip(META_NAMES, (rid, points.get(point, nan), (when - EPOCH).total_seconds(),
+                                            nan if seconds is None else seconds, language,
                                             STATUS_CODES[status], reason)):
             data[name].append(value)
         for q, var, code in columns:
@@ -72,13 +80,12 @@ def frame(export):
             if q.type == "text":
                 data[var].append(cell)
             elif q.type == "multiple":
-                data[var].append((code in cell.split(raw.MULTI_SEPARATOR)) * 1.0 if cell else float("nan"))
+                data[var].append((code in cell.split(raw.MULTI_SEPARATOR)) * 1.0 if cell else nan)
             else:
-                data[var].append(float(codes[q.id][cell]) if cell else float("nan"))
-    df = pd.DataFrame(data)
-    for name in ("id", "point", "seconds_on_page", "status"):
-        df[name] = pd.to_numeric(df[name], errors="coerce").astype("float64")
-    df["submitted_at"] = pd.to_datetime(df["submitted_at"])
+                data[var].append(float(codes[q.id][cell]) if cell else nan)
+    df = pd.DataFrame({name: np.frombuffer(col, dtype="float64") if isinstance(col, array) else col
+                       for name, col in data.items()})
+    df["submitted_at"] = pd.to_datetime(df["submitted_at"], unit="s")
     return df, labels, values, measures
 
 
