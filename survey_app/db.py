@@ -144,6 +144,12 @@ def m004_evaluators(db):
     db["responses"].create_index(["survey_id", "seconds_on_page"])
 
 
+
+@migrations()
+def m005_review_order(db):
+    # The review page walks a survey's responses newest first (keyset on id) without sorting them.
+    db["responses"].create_index(["survey_id", "id"])
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 
@@ -687,10 +693,13 @@ def review_page(db, survey_id: int, *, threshold: int, scale_qids: list[str], st
         where.append("(" + " or ".join(flags.values()) + ")")
     elif flag == "none":
         where.append("not (" + " or ".join(flags.values()) + ")")
+    # Walk the survey's ids newest first on an index (no sort of a million rows), testing the flags
+    # row by row until the page is full.
+    order = "idx_responses_survey_id_status" if status is not None else "idx_responses_survey_id_id"
     sql = ("select r.id, r.point_id, p.name as point_name, r.submitted_at, r.seconds_on_page, r.language,"
            " r.device_hash, r.status, r.exclude_reason, "
            + ", ".join(f"{expr} as {name}" for name, expr in flags.items())
-           + " from responses r join points p on p.id = r.point_id where " + " and ".join(where)
+           + f" from responses r indexed by {order} join points p on p.id = r.point_id where " + " and ".join(where)
            + " order by r.id desc limit :limit")
     return list(db.query(sql, params))
 

@@ -1,0 +1,207 @@
+"""Evaluators set up a survey in the browser, add points, download QR codes, open and close it,
+and watch the dashboard: the Yining figures appear when its 50 answers arrive through /s/<code>."""
+import io
+import re
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from survey_app import db
+from tests.admin_helpers import post_form
+from tests.yining import YINING_COUNTS, submit_all, yining_rows
+
+NEW = "/admin/surveys/new"
+GOOD = {"questionnaire": "yining-2024-public@1", "title": "", "department": "伊宁市医疗保障局", "year": "2024",
+        "evaluator_org": "新疆政通众和商务咨询有限公司", "target": "95", "rule": "xinjiang-c51", "c51_figure": "headline",
+        "target_n": "50", "population": "", "opens_on": "2024-08-13", "closes_on": "2024-08-31",
+        "background": "", "subjects": ""}
+
+
+def create(client, **changes):
+    return post_form(client, NEW, NEW, {**GOOD, **changes})
+
+
+def tally(html: str, qid: str) -> list[tuple[str, int, str]]:
+    """(option label, count, percent) rows of one question's table on the dashboard."""
+    table = re.search(rf'<table class="tally" data-question="{qid}">(.*?)</table>', html, re.S).group(1)
+    return [(label, int(n), pct) for label, n, pct in re.findall(
+        r'<tr><td>\w\. ([^<]+)</td><td class="num">(\d+)</td><td class="num">([\d.]+%)</td>', table)]
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<svg.*?</svg>", "", html, flags=re.S)))
+
+
+def test_create_a_survey_in_the_browser(admin_client, database, evaluator):
+    form = admin_client.get(NEW).get_data(as_text=True)
+    assert "yining-2024-public@1" in form and "nanchang-window" in form
+    assert "每降低1%扣0.3分" in form  # each rule's text is shown beside it
+    response = create(admin_client)
+    assert response.status_code == 302
+    survey_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    survey = db.get_survey(database, survey_id)
+    assert survey["status"] == "draft" and survey["title"] == "2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查"
+    assert (survey["questionnaire_id"], survey["questionnaire_version"], survey["target"], survey["target_n"]) == (
+        "yining-2024-public", 1, 95.0, 50)
+    assert (survey["opens_on"], survey["closes_on"], survey["population"]) == ("2024-08-13", "2024-08-31", None)
+    assert survey["background"] == ("本次绩效评价访谈调研旨在通过对2024年伊宁市医疗保障局部门整体绩效的受益人员进行问卷调查和访谈，"
+                                    "了解和评估财政资金使用的效率和效益。")
+    assert survey["subjects"] == "本次问卷调查的对象为伊宁市医疗保障局部门整体绩效的受益人员。"
+    assert db.can_see(database, evaluator, survey_id)  # the creator is granted it
+    assert "添加采集点" in admin_client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"target": "150"}, "目标值应在 0 到 100 之间"),
+    ({"target": "-5"}, "目标值应在 0 到 100 之间"),
+    ({"target": "abc"}, "请输入数字"),
+    ({"target": "nan"}, "请输入数字"),
+    ({"target": "inf"}, "请输入数字"),
+    ({"opens_on": "2024-13-45"}, "请输入日期"),
+    ({"closes_on": "31/08/2024"}, "请输入日期"),
+    ({"opens_on": "2024-09-01", "closes_on": "2024-08-01"}, "结束日期不能早于开始日期"),
+    ({"rule": "made-up-rule"}, "请从列表中选择"),
+    ({"c51_figure": "median"}, "请从列表中选择"),
+    ({"questionnaire": "no-such-questionnaire@1"}, "请从列表中选择"),
+    ({"year": "二〇二四"}, "请输入整数"),
+    ({"target_n": "0"}, "目标样本量应为正整数"),
+    ({"target_n": "9" * 30}, "目标样本量应为正整数"),
+    ({"population": "-3"}, "总体规模应为正整数"),
+    ({"department": ""}, "请填写被评价单位"),
+])
+def test_bad_settings_get_a_message_and_change_nothing(admin_client, database, changes, message):
+    before = db.list_surveys(database)
+    response = create(admin_client, **changes)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page and "尚未保存任何内容" in page
+    assert db.list_surveys(database) == before
+
+
+def test_non_numeric_or_huge_ids_are_404_not_500(admin_client, yining):
+    survey_id, _ = yining
+    for url in ("/admin/surveys/abc", "/admin/surveys/-1", "/admin/surveys/1.5/edit", f"/admin/surveys/{10**30}",
+                f"/admin/surveys/{2**63}/responses", f"/admin/surveys/{survey_id}/points/{10**25}/png",
+                f"/admin/surveys/{survey_id}/points/x/png", f"/admin/surveys/{survey_id}/points/1/gif",
+                f"/admin/surveys/{survey_id}/responses?before=99999999999999999999999&flag=zzz&status=;drop"):
+        assert admin_client.get(url).status_code in (404, 200), url
+    assert admin_client.get(f"/admin/surveys/{survey_id}/responses?before=abc").status_code == 200
+    assert post_form(admin_client, "/admin/", f"/admin/surveys/{survey_id}/responses/{10**30}",
+                     {"action": "exclude", "reason": "x"}).status_code == 404
+
+
+def test_sample_size_planner_shows_n_and_fills_the_target(admin_client):
+    page = admin_client.get(NEW + "?plan_p=90&plan_e=5&plan_N=500").get_data(as_text=True)
+    assert "n = 109" in page  # analysis.sample_size(expected_rate=0.9, margin=0.05, population=500)
+    assert 'id="target_n" inputmode="numeric" name="target_n" size="8" type="number" value="109"' in page \
+        or re.search(r'name="target_n"[^>]*value="109"', page)
+    bad = admin_client.get(NEW + "?plan_p=150&plan_e=x").get_data(as_text=True)
+    assert "预期满意率应在 0 到 100 之间" in bad and "请输入数字" in bad
+
+
+def test_edit_settings_later(admin_client, yining, database):
+    survey_id, _ = yining
+    edit = f"/admin/surveys/{survey_id}/edit"
+    page = admin_client.get(edit).get_data(as_text=True)
+    assert 'value="伊宁市医疗保障局"' in page and "创建后不可更换" in page
+    data = {**GOOD, "target": "90", "rule": "jiangxi-staff", "c51_figure": "top2", "target_n": "120",
+            "population": "3000", "title": "改名后的项目"}
+    data.pop("questionnaire")
+    assert post_form(admin_client, edit, edit, data).status_code == 302
+    survey = db.get_survey(database, survey_id)
+    assert (survey["target"], survey["rule"], survey["c51_figure"], survey["target_n"], survey["population"],
+            survey["title"]) == (90.0, "jiangxi-staff", "top2", 120, 3000, "改名后的项目")
+    assert survey["questionnaire_id"] == "yining-2024-public"
+    assert post_form(admin_client, edit, edit, {**data, "target": "101"}).status_code == 400
+    assert db.get_survey(database, survey_id)["target"] == 90.0
+    assert [e["action"] for e in db.audit_entries(database, survey_id)] == ["settings"]
+
+
+def test_add_points_and_download_their_qr_codes(admin_client, database, app):
+    survey_id = int(create(admin_client).headers["Location"].rsplit("/", 1)[1])
+    dashboard = f"/admin/surveys/{survey_id}"
+    for name in ("业务大厅", "1号窗口", "业务大厅"):  # adding twice is harmless
+        assert post_form(admin_client, dashboard, f"{dashboard}/points", {"name": name}).status_code == 302
+    assert post_form(admin_client, dashboard, f"{dashboard}/points", {"name": "  "}).status_code == 302
+    points = db.list_points(database, survey_id)
+    assert [p["name"] for p in points] == ["业务大厅", "1号窗口"]
+    page = admin_client.get(dashboard).get_data(as_text=True)
+    assert "请填写采集点名称" in page  # the blank name was refused with a message
+    hall = points[0]
+    url = f"http://127.0.0.1:5000/s/{hall['code']}"
+    assert url in page
+
+    png = admin_client.get(f"{dashboard}/points/{hall['id']}/png")
+    assert png.status_code == 200 and png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+    assert "attachment" in png.headers["Content-Disposition"]
+    assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png.data)))] == [url]
+    svg = admin_client.get(f"{dashboard}/points/{hall['id']}/svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+    poster = admin_client.get(f"{dashboard}/points/{hall['id']}/poster")
+    html = poster.get_data(as_text=True)
+    assert poster.status_code == 200 and poster.mimetype == "text/html"
+    assert "业务大厅" in html and hall["code"] in html and url in html and "<svg" in html
+    assert "style-src 'unsafe-inline'" in poster.headers["Content-Security-Policy"]  # the poster's own CSS
+    assert "script-src" not in poster.headers["Content-Security-Policy"]
+
+
+def test_open_and_close_the_survey(admin_client, database, client):
+    survey_id = int(create(admin_client, opens_on="", closes_on="").headers["Location"].rsplit("/", 1)[1])
+    dashboard = f"/admin/surveys/{survey_id}"
+    post_form(admin_client, dashboard, f"{dashboard}/points", {"name": "业务大厅"})
+    code = db.list_points(database, survey_id)[0]["code"]
+    assert admin_client.get(f"/s/{code}").status_code == 403  # draft: not yet open
+    assert "开放收集" in admin_client.get(dashboard).get_data(as_text=True)
+    post_form(admin_client, dashboard, f"{dashboard}/status", {"action": "open"})
+    assert db.get_survey(database, survey_id)["status"] == "open"
+    assert admin_client.get(f"/s/{code}").status_code == 200
+    post_form(admin_client, dashboard, f"{dashboard}/status", {"action": "closed"})
+    assert db.get_survey(database, survey_id)["status"] == "closed"
+    assert admin_client.get(f"/s/{code}").status_code == 410
+    assert post_form(admin_client, dashboard, f"{dashboard}/status", {"action": "deleted"}).status_code == 400
+    assert db.get_survey(database, survey_id)["status"] == "closed"
+    assert [e["action"] for e in db.audit_entries(database, survey_id)] == ["create", "open", "closed"]
+
+
+def test_dashboard_shows_the_yining_figures(admin_client, yining):
+    survey_id, (hall, window) = yining
+    rows = yining_rows()
+    submit_all(admin_client, hall, rows[:30])
+    submit_all(admin_client, window, rows[30:])
+    html = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
+    assert tally(html, "q5") == [("非常满意", 46, "92.0%"), ("比较满意", 2, "4.0%"), ("一般满意", 2, "4.0%"),
+                                 ("不太满意", 0, "0.0%"), ("不满意", 0, "0.0%")]
+    assert tally(html, "gender") == [("男", 22, "44.0%"), ("女", 28, "56.0%")]
+    assert [(n, pct) for _, n, pct in tally(html, "age")] == [(11, "22.0%"), (19, "38.0%"), (17, "34.0%"), (3, "6.0%")]
+    for qid, counts in YINING_COUNTS.items():  # every item of the annex, counts as printed in 附件3
+        assert [n for _, n, _ in tally(html, qid)] == list(counts.values()), qid
+        assert re.search(rf'data-question="{qid}">.*?<tfoot><tr><th>合计</th><th class="num">50</th>'
+                         r'<th class="num">100.0%</th>', html, re.S), qid
+    page = text(html)
+    assert "满意度得分 97.6 （95% 置信区间" in page
+    assert "(46×100 + 2×80 + 2×60 + 0×40 + 0×20) ÷ 50 = 97.6" in page  # traceable to the counts
+    assert "点估计 97.6 5 / 5" in page and "达到目标" in page
+    assert "结果显示受访者满意度为 97.6%，达到预期设定目标。综上，该指标满分 5 分，得分 5 分。" in page
+    assert "发放 50" in page and "回收 50" in page and "有效问卷 50" in page and "有效率 100.0% 50 ÷ 50" in page
+    assert "有效问卷 50 / 目标 n = 50（100.0%）" in page
+    assert "业务大厅 " in page and " 30 30 " in page and " 20 20 " in page  # per point: returned, valid
+    assert "设计效应 deff" in page
+    for fmt in ("csv", "xlsx", "sav", "json", "docx-annex", "docx-c51"):
+        assert f'href="/admin/surveys/{survey_id}/export/{fmt}"' in html
+    assert f'href="/admin/surveys/{survey_id}/c51"' in html
+
+
+def test_dashboard_rate_figure_with_an_unresolved_verdict(admin_client, yining, database):
+    survey_id, (hall, _) = yining
+    db.update_survey(database, survey_id, c51_figure="top2")
+    submit_all(admin_client, hall, yining_rows())
+    page = text(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
+    assert "满意率（前两项） 96.0%" in page and "满意人数 48 ÷ n 50 = 96.0%" in page
+    assert "以当前样本量尚无法判定" in page and "约需有效样本 n =" in page
+
+
+def test_dashboard_of_an_empty_survey(admin_client, yining):
+    survey_id, _ = yining
+    page = text(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
+    assert "尚无有效问卷" in page and "暂无 C51 结果" in page and "有效率 0.0%" in page

@@ -1,0 +1,166 @@
+"""Data-quality review: speeders, straight-liners and repeated devices are flagged (not blocked);
+excluding a response with a reason moves every figure consistently; restoring moves them back;
+the audit log lists both; pages are keyset-paginated."""
+import re
+
+from survey_app import db, review
+from tests.admin_helpers import post_form
+from tests.yining import submit_all, submit_one, yining_rows
+
+CLEAN = {"age": "B", "gender": "A", "q1": "A", "q2": "B", "q3": "A", "q4": "C", "q5": "A"}
+STRAIGHT = {"age": "C", "gender": "B", "q1": "B", "q2": "B", "q3": "B", "q4": "B", "q5": "B"}
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<svg.*?</svg>", "", html, flags=re.S)))
+
+
+def row_flags(html: str) -> dict[int, set[str]]:
+    """{response id: set of flag classes} from the review table."""
+    out = {}
+    for rid, body in re.findall(r'<tr id="r(\d+)" class="\w+">(.*?)</tr>', html, re.S):
+        out[int(rid)] = set(re.findall(r'<span class="flag (\w+)">', body))
+    return out
+
+
+def ids(database) -> list[int]:
+    return [r["id"] for r in database.query("select id from responses order by id")]
+
+
+def test_speeder_straight_liner_and_repeated_device_are_flagged(admin_client, yining, database):
+    survey_id, (hall, _) = yining
+    submit_one(admin_client, hall, CLEAN, seconds=90)                       # 1 clean
+    submit_one(admin_client, hall, CLEAN, seconds=3)                        # 2 speeder (< max(15, 2 × 7))
+    submit_one(admin_client, hall, STRAIGHT, seconds=90)                    # 3 straight-liner
+    submit_one(admin_client, hall, CLEAN, seconds=90)                       # 4 and 5: one phone, twice
+    submit_one(admin_client, hall, {**CLEAN, "q1": "C"}, seconds=90, new_device=False)
+    first, speeder, straight, dev1, dev2 = ids(database)
+    url = f"/admin/surveys/{survey_id}/responses"
+    flags = row_flags(admin_client.get(url).get_data(as_text=True))
+    assert flags == {first: set(), speeder: {"speeder"}, straight: {"straight"}, dev1: {"device"}, dev2: {"device"}}
+    assert db.status_counts(database, survey_id) == {"valid": 5}  # flagged, not blocked
+
+    assert set(row_flags(admin_client.get(url + "?flag=speeder").get_data(as_text=True))) == {speeder}
+    assert set(row_flags(admin_client.get(url + "?flag=straight").get_data(as_text=True))) == {straight}
+    assert set(row_flags(admin_client.get(url + "?flag=device").get_data(as_text=True))) == {dev1, dev2}
+    assert set(row_flags(admin_client.get(url + "?flag=none").get_data(as_text=True))) == {first}
+    assert set(row_flags(admin_client.get(url + "?flag=any").get_data(as_text=True))) == {speeder, straight, dev1, dev2}
+    page = text(admin_client.get(url).get_data(as_text=True))
+    assert "页面停留少于 15 秒（1 份）" in page and "来自同一设备（2 份" in page
+
+
+def test_speeder_threshold_is_configurable(app, admin_client, yining, database):
+    survey_id, (hall, _) = yining
+    submit_one(admin_client, hall, CLEAN, seconds=40)
+    assert row_flags(admin_client.get(f"/admin/surveys/{survey_id}/responses").get_data(as_text=True)) == {ids(database)[0]: set()}
+    app.config["SPEEDER_SECONDS"] = 60
+    assert row_flags(admin_client.get(f"/admin/surveys/{survey_id}/responses").get_data(as_text=True)) == {
+        ids(database)[0]: {"speeder"}}
+
+
+def _exclude(client, survey_id, rid, reason):
+    page = f"/admin/surveys/{survey_id}/responses"
+    return post_form(client, page, f"{page}/{rid}", {"action": "exclude", "reason": reason, "back": page + "?flag=any"})
+
+
+def _restore(client, survey_id, rid):
+    page = f"/admin/surveys/{survey_id}/responses"
+    return post_form(client, page, f"{page}/{rid}", {"action": "restore"})
+
+
+def test_exclude_moves_every_figure_and_restore_moves_them_back(admin_client, yining, database):
+    survey_id, (hall, window) = yining
+    rows = yining_rows()
+    submit_all(admin_client, hall, rows[:30])
+    submit_all(admin_client, window, rows[30:])
+    dashboard = f"/admin/surveys/{survey_id}"
+    full = text(admin_client.get(dashboard).get_data(as_text=True))
+    # a respondent who answered q5 = C (一般满意): leaving them out moves the score visibly
+    target = next(r["response_id"] for r in database.query(
+        "select response_id from answers where question_id = 'q5' and value = 'C' order by response_id"))
+
+    response = _exclude(admin_client, survey_id, target, "同一人重复填写（现场核实）")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/responses?flag=any")
+    page = text(admin_client.get(dashboard).get_data(as_text=True))
+    assert "回收 50" in page and "有效问卷 49 已排除 1 份" in page and "有效率 98.0% 49 ÷ 50" in page
+    assert "有效问卷 49 / 目标 n = 50（98.0%）" in page
+    assert "满意度得分 98.4 （95% 置信区间" in page  # 4820 ÷ 49
+    assert "(46×100 + 2×80 + 1×60 + 0×40 + 0×20) ÷ 49 = 98.4" in page
+    assert "A. 非常满意 46 93.9%" in page and "C. 一般满意 1 2.0%" in page and "合计 49 100.0%" in page
+    assert db.get_response(database, target)["status"] == "excluded"
+    assert db.response_count(database, survey_id) == 50  # never deleted
+    review_page = text(admin_client.get(f"{dashboard}/responses").get_data(as_text=True))
+    assert "已排除 同一人重复填写（现场核实）" in review_page and "有效问卷 49" in review_page
+
+    assert _restore(admin_client, survey_id, target).status_code == 302
+    figures = lambda page: page.split("修改设置")[1].split("结果计算于")[0]  # noqa: E731 (without flash and time)
+    assert figures(text(admin_client.get(dashboard).get_data(as_text=True))) == figures(full)
+
+    log = db.audit_entries(database, survey_id)
+    assert [(e["user"], e["action"], e["response_id"]) for e in log] == [
+        ("wang", "exclude", target), ("wang", "restore", target)]
+    audit = text(admin_client.get(f"{dashboard}/responses").get_data(as_text=True)).rsplit("审核日志", 1)[1]
+    assert re.search(rf"\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d wang 恢复 {target} .*"
+                     rf"\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d wang 排除 {target} 同一人重复填写（现场核实）", audit)
+
+
+def test_excluding_needs_a_reason_and_the_response_must_belong_to_the_survey(admin_client, yining, database):
+    survey_id, (hall, _) = yining
+    submit_one(admin_client, hall, CLEAN, seconds=60)
+    [rid] = ids(database)
+    response = _exclude(admin_client, survey_id, rid, "   ")
+    assert response.status_code == 302
+    assert "需要填写原因" in admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.status_counts(database, survey_id) == {"valid": 1}
+    other = db.create_survey(database, questionnaire_id="yining-2024-public", questionnaire_version=1, title="另一个")
+    db.grant(database, 1, other)
+    assert _exclude(admin_client, other, rid, "不属于该项目").status_code == 404
+    page = f"/admin/surveys/{survey_id}/responses"
+    assert post_form(admin_client, page, f"{page}/{rid}", {"action": "delete"}).status_code == 400
+    assert db.status_counts(database, survey_id) == {"valid": 1} and db.audit_entries(database, survey_id) == []
+
+
+def test_status_filter_and_keyset_pages(admin_client, yining, database, monkeypatch):
+    survey_id, (hall, _) = yining
+    submit_all(admin_client, hall, yining_rows()[:12])
+    monkeypatch.setattr(review, "PAGE_SIZE", 5)
+    all_ids = ids(database)
+    _exclude(admin_client, survey_id, all_ids[3], "测试")
+    url = f"/admin/surveys/{survey_id}/responses"
+    seen, next_url = [], url
+    while next_url:
+        html = admin_client.get(next_url).get_data(as_text=True)
+        seen.extend(row_flags(html))
+        more = re.search(r'<a href="([^"]+)">更早 »</a>', html)
+        next_url = more.group(1).replace("&amp;", "&") if more else None
+    assert seen == sorted(all_ids, reverse=True)  # newest first, every response once
+    assert list(row_flags(admin_client.get(url + "?status=excluded").get_data(as_text=True))) == [all_ids[3]]
+    assert len(row_flags(admin_client.get(url + "?status=valid").get_data(as_text=True))) == 5
+
+
+class _Capture:
+    """Stands in for the database to capture the SQL review_page sends (then explained on the real one)."""
+
+    def __init__(self):
+        self.sent = []
+
+    def query(self, sql, params):
+        self.sent.append((sql, params))
+        return []
+
+
+def test_review_pages_walk_an_index_without_sorting(database, yining):
+    """With a million responses a page must neither scan nor sort the table: check SQLite's plans."""
+    survey_id, _ = yining
+    for status in (None, "valid", "excluded"):
+        for flag in (None, "speeder", "straight", "device", "any", "none"):
+            for before in (None, 500):
+                capture = _Capture()
+                db.review_page(capture, survey_id, threshold=15, scale_qids=["q1", "q2"], status=status,
+                               flag=flag, before=before, limit=51)
+                [(sql, params)] = capture.sent
+                plan = [row[3] for row in database.execute("explain query plan " + sql, params)]
+                assert plan[0].startswith("SEARCH r USING INDEX idx_responses_survey_id_"), plan
+                assert not any(step.startswith("SCAN") or "ORDER BY" in step for step in plan), plan
+                if before:
+                    assert "id<?" in plan[0] or "rowid<?" in plan[0], plan
