@@ -7,6 +7,7 @@ connection per request caps throughput at about half); ``close_all`` drops them 
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -37,7 +38,9 @@ def connect(path: str, *, readonly: bool = False) -> sqlite_utils.Database:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    database = sqlite_utils.Database(conn, execute_plugins=False)
+    database.writer_lock = None if readonly or path == ":memory:" else f"{path}-writer.lock"
+    return database
 
 
 def get(path: str) -> sqlite_utils.Database:
@@ -59,16 +62,45 @@ def close_all() -> None:
     _local.dbs = {}
 
 
+_writers = threading.RLock()  # one writer at a time among this process's threads
+_lock_files: dict[tuple[int, str], int] = {}  # (pid, lock path) -> fd, opened after any fork
+
+
+@contextmanager
+def _writer_turn(db: sqlite_utils.Database):
+    """Queue for the write lock in the kernel (flock on a file beside the database) instead of in
+    SQLite's busy handler, which sleeps 1, 2, 5, 10 … ms between tries and leaves the lock idle: with
+    several gunicorn workers that halved submits per second (bench/RESULTS.md). A process that dies
+    releases its flock; SQLite's own lock and busy_timeout still guard every transaction."""
+    path = getattr(db, "writer_lock", None)
+    with _writers:
+        if path is None or getattr(_local, "turn", 0):  # no file, or this thread already holds the turn
+            yield
+            return
+        key = (os.getpid(), path)
+        fd = _lock_files.get(key)
+        if fd is None:
+            fd = _lock_files[key] = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _local.turn = 1
+        try:
+            yield
+        finally:
+            _local.turn = 0
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
 @contextmanager
 def _write(db: sqlite_utils.Database):
     """A write transaction that takes the write lock at once (no read-then-upgrade deadlock)."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.rollback()
-        raise
-    db.execute("COMMIT")
+    with _writer_turn(db):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.rollback()
+            raise
+        db.execute("COMMIT")
 
 
 # -- migrations (safe to re-run; never drop) -------------------------------------------------

@@ -1,0 +1,43 @@
+"""`make bench`: run every benchmark and soak; each rewrites its own marked section of bench/RESULTS.md.
+
+Run:  .venv/bin/python bench/run_all.py [NAME ...]   (names: analysis page-weight submit results crash-soak fuzz-soak)
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHES = {  # name -> script (each writes its own <!-- name --> section)
+    "analysis": "analysis_bench.py",
+    "page-weight": "bench_page_weight.py",
+    "submit": "bench_submit.py",
+    "results": "bench_results.py",
+    "crash-soak": "soak_crash.py",
+    "fuzz-soak": "soak_fuzz.py",
+}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHES)
+    unknown = [n for n in names if n not in BENCHES]
+    if unknown:
+        print(f"unknown bench {unknown}; known: {', '.join(BENCHES)}", file=sys.stderr)
+        return 2
+    failed = []
+    for name in names:
+        started = time.monotonic()
+        print(f"== {name} ({BENCHES[name]})", flush=True)
+        code = subprocess.run([sys.executable, str(HERE / BENCHES[name])], cwd=HERE.parent).returncode
+        print(f"== {name}: exit {code} in {time.monotonic() - started:.0f} s", flush=True)
+        if code:
+            failed.append(name)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
