@@ -257,11 +257,18 @@ def list_points(db, survey_id: int) -> list[dict]:
 
 
 def point_by_code(db, code: str) -> tuple[dict, dict] | None:
-    """(point, survey) for a collection-point code, or None."""
-    rows = list(db.query("select * from points where code = ?", [code]))
-    if not rows:
+    """(point, survey) for a collection-point code, or None (one query: every respondent request asks)."""
+    cursor = db.conn.execute(
+        f"select {', '.join('p.' + c for c in _POINT_COLUMNS)}, s.* from points p"
+        " join surveys s on s.id = p.survey_id where p.code = ?", [code])
+    row = cursor.fetchone()
+    if row is None:
         return None
-    return rows[0], get_survey(db, rows[0]["survey_id"])
+    k = len(_POINT_COLUMNS)
+    return dict(zip(_POINT_COLUMNS, row[:k])), dict(zip([d[0] for d in cursor.description[k:]], row[k:]))
+
+
+_POINT_COLUMNS = ("id", "survey_id", "name", "code", "created_at")
 
 
 # -- responses --------------------------------------------------------------------------------
@@ -286,11 +293,9 @@ def save_response(db, *, survey_id: int, point_id: int, questionnaire_version: i
                   submission_key: str, answers: list[tuple[str, str]], seconds_on_page: int | None,
                   language: str, device_hash: str | None) -> Saved:
     """Store a response and its answers in one transaction; a known submission key stores nothing."""
+    conn = db.conn  # the hot path: plain sqlite3 calls inside sqlite-utils' connection
     with _write(db):
-        known = db.execute("select id from responses where submission_key = ?", [submission_key]).fetchone()
-        if known:
-            return Saved(known[0], False)
-        last = db.execute("select hash from responses order by id desc limit 1").fetchone()
+        last = conn.execute("select hash from responses order by id desc limit 1").fetchone()
         response = {
             "survey_id": survey_id, "point_id": point_id, "questionnaire_version": questionnaire_version,
             "submission_key": submission_key, "submitted_at": utcnow(), "seconds_on_page": seconds_on_page,
@@ -298,12 +303,15 @@ def save_response(db, *, survey_id: int, point_id: int, questionnaire_version: i
             "prev_hash": last[0] if last else "",
         }
         response["hash"] = chain_hash(response["prev_hash"], response, answers)
-        cursor = db.execute(
-            "insert into responses (" + ", ".join(response) + ") values ("
-            + ", ".join("?" for _ in response) + ")", list(response.values()))
-        rid = cursor.lastrowid
-        db.conn.executemany("insert into answers (response_id, question_id, value) values (?, ?, ?)",
-                            [(rid, q, v) for q, v in answers])
+        inserted = conn.execute(
+            "insert into responses (" + ", ".join(response) + ") values (" + ", ".join("?" for _ in response)
+            + ") on conflict (submission_key) do nothing returning id", list(response.values())).fetchone()
+        if inserted is None:  # a retry: the key is stored already
+            known = conn.execute("select id from responses where submission_key = ?", [submission_key]).fetchone()
+            return Saved(known[0], False)
+        rid = inserted[0]
+        conn.executemany("insert into answers (response_id, question_id, value) values (?, ?, ?)",
+                         [(rid, q, v) for q, v in answers])
         _bump_tallies(db, survey_id, point_id, answers, +1)
         _bump_count(db, survey_id, point_id, response["submitted_at"], "valid", +1)
     return Saved(rid, True)

@@ -84,21 +84,24 @@ def post(code):
     point, survey, questionnaire = _load(code)
     if _malformed(request.form):
         abort(400)
-    form = forms.form_class(questionnaire)()
-    key = forms.read_key(form.key.data, code)
-    if key is None:  # a key this server did not issue for this point: new key, answers kept
-        form.key.data = forms.issue_key(code)
-        return _render(point, survey, questionnaire, form, 400, "expired")
+    key = forms.read_key(request.form.get("key"), code)
+    answers = forms.clean_answers(questionnaire, request.form) if key else None
+    if answers is None:  # not a clean sheet: the full WTForms validation, with its messages
+        form = forms.form_class(questionnaire)()
+        if key is None:  # a key this server did not issue for this point: new key, answers kept
+            form.key.data = forms.issue_key(code)
+            return _render(point, survey, questionnaire, form, 400, "expired")
+        if db.response_for_key(db.get_db(), key[0]) is not None:  # a retry of a stored submission
+            return redirect(url_for(".thanks", code=code), 303)
+        if not form.validate_on_submit():
+            return _render(point, survey, questionnaire, form, 400, "expired" if form.csrf_failed else "invalid")
+        answers = form.answers(questionnaire)
     nonce, seconds = key
-    if db.response_for_key(db.get_db(), nonce) is not None:  # a retry of a stored submission
-        return redirect(url_for(".thanks", code=code), 303)
-    if not form.validate_on_submit():
-        return _render(point, survey, questionnaire, form, 400, "expired" if form.csrf_failed else "invalid")
-    db.save_response(
+    db.save_response(  # a retried key stores nothing and gets the same thank-you
         db.get_db(), survey_id=survey["id"], point_id=point["id"],
-        questionnaire_version=questionnaire.version, submission_key=nonce,
-        answers=form.answers(questionnaire), seconds_on_page=seconds,
-        language=forms.language(form.lang.data, questionnaire), device_hash=_device_hash(survey["id"]))
+        questionnaire_version=questionnaire.version, submission_key=nonce, answers=answers,
+        seconds_on_page=seconds, language=forms.language(request.form.get("lang"), questionnaire),
+        device_hash=_device_hash(survey["id"]))
     return redirect(url_for(".thanks", code=code), 303)
 
 

@@ -1,0 +1,71 @@
+"""The submit hot path (forms.clean_answers) accepts only what the WTForms form accepts, with the
+same answers: anything it is unsure of goes to WTForms, which renders the messages."""
+import pytest
+from flask_wtf.csrf import generate_csrf
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
+
+from survey_app import REPO_QUESTIONNAIRES, forms, questionnaires
+
+ALL = sorted(questionnaires.load_all(REPO_QUESTIONNAIRES).values(), key=lambda q: q.key)
+
+
+def _values(question):
+    """Mostly a clean answer (so whole sheets are often clean), sometimes something odd."""
+    codes = list(question.codes) or ["A"]
+    if question.type == "text":
+        ok = st.text(max_size=40).map(lambda t: [t])
+        odd = st.sampled_from([["字" * (question.max_length + 1)], ["x", "y"], []])
+    elif question.type == "multiple":
+        ok = st.lists(st.sampled_from(codes), min_size=1, max_size=len(codes))
+        odd = st.sampled_from([[], [""], ["Z"], ["", codes[0]], ["a"]])
+    else:
+        ok = st.sampled_from(codes).map(lambda c: [c])
+        odd = st.sampled_from([[], [""], ["Z"], [" A"], ["a"], codes[:1] * 2, codes[:2]])
+    return st.sampled_from([ok] * 12 + [odd]).flatmap(lambda strategy: strategy)
+
+
+@st.composite
+def sheets(draw):
+    questionnaire = draw(st.sampled_from(ALL))
+    data = MultiDict()
+    for q in questionnaire.questions:
+        for value in draw(_values(q)):
+            data.add(q.id, value)
+    return questionnaire, data, draw(st.sampled_from(["good"] * 4 + ["missing", "junk"]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=sheets())
+def test_the_hot_path_agrees_with_wtforms(app, case):
+    questionnaire, data, token = case
+    with app.test_request_context(method="POST"):
+        if token != "missing":
+            data["csrf_token"] = generate_csrf() if token == "good" else "junk"
+        fast = forms.clean_answers(questionnaire, data)
+        form = forms.form_class(questionnaire)(formdata=data)
+        slow = form.validate()
+        if fast is not None:
+            assert slow, form.errors
+            assert fast == form.answers(questionnaire)
+        if token != "good":
+            assert fast is None
+
+
+def test_a_clean_yining_sheet_takes_the_hot_path(app):
+    questionnaire = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "yining-2024-public", 1)
+    with app.test_request_context(method="POST"):
+        data = MultiDict({"age": "B", "gender": "A", "q1": "A", "q2": "B", "q3": "A", "q4": "C", "q5": "A",
+                          "csrf_token": generate_csrf(), "x": "ignored"})
+        assert forms.clean_answers(questionnaire, data) == [
+            ("age", "B"), ("gender", "A"), ("q1", "A"), ("q2", "B"), ("q3", "A"), ("q4", "C"), ("q5", "A")]
+
+
+@pytest.mark.parametrize("change", [{"q5": "F"}, {"q5": ""}, {"q3": None}])
+def test_an_unclean_sheet_leaves_the_hot_path(app, change):
+    questionnaire = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "yining-2024-public", 1)
+    with app.test_request_context(method="POST"):
+        data = {"age": "B", "gender": "A", "q1": "A", "q2": "B", "q3": "A", "q4": "C", "q5": "A",
+                "csrf_token": generate_csrf(), **change}
+        assert forms.clean_answers(questionnaire, MultiDict({k: v for k, v in data.items() if v is not None})) is None
