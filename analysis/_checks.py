@@ -50,6 +50,16 @@ def method(value, valid: tuple[str, ...], what: str = "method") -> str:
     return value
 
 
+def successes(successes, n) -> tuple[int, int]:
+    """(successes, n) as whole numbers with 0 ≤ successes ≤ n and n > 0."""
+    x, size = count(successes, "successes"), count(n, "n")
+    if size == 0:
+        raise ValueError("n must be positive, got 0")
+    if x > size:
+        raise ValueError(f"successes ({x}) must not exceed n ({size})")
+    return x, size
+
+
 def fraction(value, name: str, *, closed: bool = False) -> float:
     """A rate in (0, 1), or [0, 1] with ``closed``; hints at percent input."""
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)

@@ -77,12 +77,7 @@ def proportion_interval(successes, n, *, confidence_level=0.95, method="wilson",
     ``alternative="greater"`` gives the one-sided lower bound (high = 1), ``"less"`` the one-sided
     upper bound (low = 0).
     """
-    x = _checks.count(successes, "successes")
-    size = _checks.count(n, "n")
-    if size == 0:
-        raise ValueError("n must be positive, got 0")
-    if x > size:
-        raise ValueError(f"successes ({x}) must not exceed n ({size})")
+    x, size = _checks.successes(successes, n)
     level = _checks.confidence_level(confidence_level)
     _checks.method(method, METHODS)
     _checks.alternative(alternative)

@@ -61,12 +61,7 @@ def target_test(successes, n, *, target, confidence_level=0.95):
     >>> t.verdict, round(t.low, 6)
     ('unresolved', 0.879386)
     """
-    x = _checks.count(successes, "successes")
-    size = _checks.count(n, "n")
-    if size == 0:
-        raise ValueError("n must be positive, got 0")
-    if x > size:
-        raise ValueError(f"successes ({x}) must not exceed n ({size})")
+    x, size = _checks.successes(successes, n)
     goal = _checks.fraction(target, "target")
     level = _checks.confidence_level(confidence_level)
     p_less = float(stats.binomtest(x, size, p=goal, alternative="less").pvalue)

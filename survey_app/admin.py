@@ -46,12 +46,8 @@ def _catalogue():
 
 
 def _questionnaire(survey: dict):
-    """The survey's questionnaire version, or None when its file is gone."""
-    try:
-        return questionnaires.get(current_app.config["QUESTIONNAIRE_DIR"], survey["questionnaire_id"],
-                                  survey["questionnaire_version"])
-    except KeyError:
-        return None
+    """The survey's questionnaire version (a friendly 503 page when its file is gone: see web.py)."""
+    return questionnaires.for_survey(current_app.config["QUESTIONNAIRE_DIR"], survey)
 
 
 def _user() -> str:
@@ -173,8 +169,6 @@ def set_status(survey_id):
 def dashboard(survey_id):
     survey = survey_or_404(survey_id)
     questionnaire = _questionnaire(survey)
-    if questionnaire is None:
-        return render_template("admin/missing_questionnaire.html", survey=survey), 503
     result = results.compute(db.get_db(), survey_id, questionnaire, timezone=current_app.config["TIMEZONE"])
     return render_template(
         "admin/dashboard.html", survey=survey, r=result, q=questionnaire, daily=_daily_table(result),

@@ -35,12 +35,7 @@ def _load(code: str):
     if state != "open":
         page = render_template("notice.html", kind=state, survey=survey)
         abort(current_app.response_class(page, status=410 if state == "closed" else 403))
-    try:
-        questionnaire = questionnaires.get(current_app.config["QUESTIONNAIRE_DIR"],
-                                           survey["questionnaire_id"], survey["questionnaire_version"])
-    except KeyError:
-        abort(503)
-    return point, survey, questionnaire
+    return point, survey, questionnaires.for_survey(current_app.config["QUESTIONNAIRE_DIR"], survey)
 
 
 def _device_hash(survey_id: int) -> str | None:
@@ -112,9 +107,8 @@ def thanks(code):
         abort(404)
     point, survey = found
     try:
-        questionnaire = questionnaires.get(current_app.config["QUESTIONNAIRE_DIR"],
-                                           survey["questionnaire_id"], survey["questionnaire_version"])
+        questionnaire = questionnaires.for_survey(current_app.config["QUESTIONNAIRE_DIR"], survey)
         closing = questionnaire.closing.get(forms.language(request.args.get("lang"), questionnaire))
-    except KeyError:
+    except questionnaires.MissingQuestionnaire:  # the answer is stored: thank them all the same
         closing = "感谢您的参与！"
     return render_template("thanks.html", survey=survey, closing=closing)

@@ -6,6 +6,8 @@ import secrets
 from flask import g, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from .questionnaires import MissingQuestionnaire
+
 
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
@@ -30,6 +32,12 @@ def init_app(app) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         return response
+
+    @app.errorhandler(MissingQuestionnaire)
+    def missing_questionnaire(e: MissingQuestionnaire):
+        if request.path.startswith("/s/"):  # citizens: the friendly "try later" page
+            return render_template("error.html", code=503, public=True), 503
+        return render_template("admin/missing_questionnaire.html", survey=e.survey), 503
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

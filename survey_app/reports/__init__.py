@@ -53,10 +53,6 @@ class UnknownSurvey(LookupError):
     """No survey with that id."""
 
 
-class MissingQuestionnaire(LookupError):
-    """The survey's questionnaire file (id and version) is no longer in the questionnaire folder."""
-
-
 @contextmanager
 def open_export(db_path: str, survey_id: int, questionnaire_dir: str, *, timezone: str = "Asia/Shanghai"):
     """An Export of one survey, computed inside one read transaction of the database file."""
@@ -64,11 +60,7 @@ def open_export(db_path: str, survey_id: int, questionnaire_dir: str, *, timezon
         survey = db.get_survey(conn, survey_id)
         if survey is None:
             raise UnknownSurvey(f"no survey with id {survey_id}")
-        try:
-            questionnaire = questionnaires.get(questionnaire_dir, survey["questionnaire_id"],
-                                               survey["questionnaire_version"])
-        except KeyError as e:
-            raise MissingQuestionnaire(str(e)) from None
+        questionnaire = questionnaires.for_survey(questionnaire_dir, survey)
         yield Export(results.compute(conn, survey_id, questionnaire, timezone=timezone), conn, timezone)
 
 

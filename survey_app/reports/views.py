@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, render_template, send_file
 from werkzeug.exceptions import HTTPException
 
 from .. import reports
@@ -23,12 +23,6 @@ def _export(survey_id: int):
     config = current_app.config
     return reports.open_export(config["DATABASE"], survey_id, config["QUESTIONNAIRE_DIR"],
                                timezone=config["TIMEZONE"])
-
-
-@bp.errorhandler(reports.MissingQuestionnaire)
-def missing_questionnaire(e):
-    survey = survey_or_404(request.view_args["survey_id"])
-    return render_template("admin/missing_questionnaire.html", survey=survey), 503
 
 
 @bp.get("/export/<fmt>")
