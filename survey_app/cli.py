@@ -2,22 +2,14 @@
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
-from flask import Config, current_app
+from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import db, qr, questionnaires
-
-DEMO_TITLE = "2024年伊宁市医疗保障局部门整体绩效满意度调查（演示）"
-DEMO_POINTS = ("业务大厅", "1号窗口")
-DEMO_QUESTIONNAIRE = "yining-2024-public"
-DEMO_SURVEY = {"department": "伊宁市医疗保障局", "year": 2024, "evaluator_org": "新疆政通众和商务咨询有限公司",
-               "target": 95.0, "target_n": 50}
+from . import db, questionnaires
 
 
 def _db():
@@ -114,57 +106,6 @@ def list_surveys_command():
             click.echo(f"    {p['name']}: {base}/s/{p['code']}")
 
 
-@click.command("create-user")
-@click.argument("username")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
-@click.option("--reset", is_flag=True, help="Set a new password for an existing user (ends their sessions).")
-@with_appcontext
-def create_user_command(username, password_stdin, reset):
-    """Create an evaluator account (the password is asked for, hidden, unless --password-stdin).
-
-    Example: manyi create-user wang   then   manyi grant wang 1
-    """
-    from .auth import MIN_PASSWORD_LENGTH, hash_password
-
-    username = username.strip()
-    if not username or len(username) > 64:
-        raise click.BadParameter("a username of 1 to 64 characters", param_hint="USERNAME")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.ClickException(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
-    if reset:
-        if not db.set_password(_db(), username, hash_password(password)):
-            raise click.ClickException(f"no user {username!r}; create it without --reset")
-        click.echo(f"Password of {username} changed.")
-        return
-    try:
-        db.create_user(_db(), username, hash_password(password))
-    except ValueError:
-        raise click.ClickException(f"user {username!r} already exists (new password: --reset)") from None
-    click.echo(f"User {username} created. Give access with: manyi grant {username} SURVEY_ID")
-
-
-@click.command("grant")
-@click.argument("username")
-@click.argument("survey_id", type=int)
-@with_appcontext
-def grant_command(username, survey_id):
-    """Let an evaluator see a survey (its dashboard, review page and downloads).
-
-    Example: manyi grant wang 1
-    """
-    user = db.user_by_name(_db(), username)
-    if user is None:
-        raise click.ClickException(f"no user {username!r}; create it with: manyi create-user {username}")
-    if not 0 < survey_id < 2**63 or db.get_survey(_db(), survey_id) is None:
-        raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
-    db.grant(_db(), user["id"], survey_id)
-    click.echo(f"{username} can now see survey {survey_id}.")
-
-
 @click.command("serve")
 @click.option("--bind", default="127.0.0.1:5000", show_default=True, help="Address:port to listen on.")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: 2 × cores).")
@@ -177,115 +118,6 @@ def serve_command(bind, workers):
     args = ["gunicorn", "--config", "python:survey_app.gunicorn_conf", "--bind", bind,
             "--workers", str(workers), "survey_app.wsgi:app"]
     os.execvp(sys.executable, [sys.executable, "-m", *args])
-
-
-def _qr_dir(survey_id: int) -> Path:
-    return Path(current_app.instance_path) / "qr" / str(survey_id)
-
-
-def _write_qr_files(survey: dict, out: Path) -> None:
-    """Write PNG, SVG and poster for every point of ``survey`` into ``out`` and echo URLs and paths."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    for point in db.list_points(_db(), survey["id"]):
-        paths = qr.write_point_files(out, base, survey, point)
-        click.echo(f"{point['name']}: {qr.point_url(base, point['code'])}")
-        for path in paths:
-            click.echo(f"    {path}")
-
-
-@click.command("qr")
-@click.argument("survey_id", type=int)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the files (default: INSTANCE/qr/SURVEY_ID).")
-@with_appcontext
-def qr_command(survey_id, out):
-    """Write a QR code (PNG, SVG) and a printable A4 poster (HTML) for every point of a survey.
-
-    Example: FLASK_PUBLIC_BASE_URL=https://manyi.example.cn manyi qr 1 --out posters/
-    """
-    survey = db.get_survey(_db(), survey_id)
-    if survey is None:
-        raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
-    if not db.list_points(_db(), survey_id):
-        raise click.ClickException(f"survey {survey_id} has no collection points yet; "
-                                   f"add one with: manyi add-point {survey_id} 业务大厅")
-    _write_qr_files(survey, out or _qr_dir(survey_id))
-
-
-def _demo_survey() -> dict:
-    """The demo survey and its two points, created on the first run and found on later ones."""
-    survey = db.find_survey(_db(), title=DEMO_TITLE)
-    if survey is None:
-        q = _questionnaire(DEMO_QUESTIONNAIRE)
-        survey_id = db.create_survey(_db(), questionnaire_id=q.id, questionnaire_version=q.version,
-                                     title=DEMO_TITLE, **DEMO_SURVEY)
-        survey = db.get_survey(_db(), survey_id)
-    for name in DEMO_POINTS:
-        db.add_point(_db(), survey["id"], name)
-    return survey
-
-
-def _ensure_secret_key(path: Path) -> bool:
-    """Append a random SECRET_KEY to the instance config.py unless it sets one; True if written."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if text:
-        config = Config(str(path.parent))
-        config.from_pyfile(path.name)
-        if config.get("SECRET_KEY"):
-            return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as f:
-        os.chmod(path, 0o600)
-        f.write(("\n" if text and not text.endswith("\n") else "")
-                + "# Written once by `manyi demo`. Keep it secret; changing it invalidates open forms.\n"
-                + f"SECRET_KEY = {secrets.token_hex(32)!r}\n")
-    return True
-
-
-def _reachability_note(host: str, port: int) -> str | None:
-    """A hint when the QR codes point somewhere a phone will not find this server."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    url = urlsplit(base)
-    local = url.hostname in ("127.0.0.1", "localhost")
-    if local and host not in ("127.0.0.1", "localhost"):
-        return (f"Note: the QR codes point to {base}, which a phone cannot reach. For phones on this network: "
-                f"make demo HOST=0.0.0.0 PUBLIC_BASE_URL=http://<LAN-IP>:{port} (the LAN IP: hostname -I)")
-    if (local or url.hostname == host) and (url.port or 80) != port:
-        return f"Note: the QR codes point to {base} but the server listens on port {port}; set FLASK_PUBLIC_BASE_URL."
-    return None
-
-
-@click.command("demo")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: all).")
-@click.option("--port", type=int, default=5000, show_default=True, help="Port to listen on.")
-@click.option("--no-serve", is_flag=True, help="Set everything up and print the URLs, but do not serve.")
-@with_appcontext
-def demo_command(host, port, no_serve):
-    """Set up the demo (Yining 2024 survey, two points, QR posters) and serve it until Ctrl-C.
-
-    Safe to re-run: the demo survey and its points are found again, never duplicated.
-
-    Example: FLASK_PUBLIC_BASE_URL=http://192.168.1.23:5000 manyi demo --host 0.0.0.0
-    """
-    survey = _demo_survey()
-    config_py = Path(current_app.instance_path) / "config.py"
-    if _ensure_secret_key(config_py):
-        click.echo(f"Wrote a random SECRET_KEY to {config_py}")
-    out = _qr_dir(survey["id"])
-    click.echo(f"Survey {survey['id']}: {survey['title']}\nRespondent pages (scan or open on a phone):")
-    _write_qr_files(survey, out)
-    click.echo(f"Posters to print on A4 (open in a browser): {out}/*-poster.html")
-    note = _reachability_note(host, port)
-    if note:
-        click.echo(note)
-    if no_serve:
-        return
-    from werkzeug.serving import run_simple
-
-    from . import create_app
-
-    click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C stops)")
-    run_simple(host, port, create_app(), threaded=True)  # a fresh app reads the new SECRET_KEY
 
 
 @click.group("questionnaires")
@@ -347,82 +179,13 @@ def analyse_command(args):
     raise SystemExit(analysis_main(list(args)))
 
 
-def _open_db(path: str | None):
-    if path is None:
-        return _db()
-    if not Path(path).is_file():
-        raise click.ClickException(f"no database file at {path}")
-    return db.connect(path)
-
-
-@click.command("verify")
-@click.option("--db", "path", type=click.Path(dir_okay=False), help="Database file (default: the app's).")
-@with_appcontext
-def verify_command(path):
-    """Check the hash chain of every response and recount the tallies; exit 1 and name each problem.
-
-    Example: manyi verify --db backups/manyi-2024-08-13.sqlite3
-    """
-    database = _open_db(path)
-    try:
-        result = db.verify(database)
-    finally:
-        if path is not None:
-            database.close()
-    for response_id, problem in result.bad_responses:
-        click.echo(f"response {response_id}: {problem}")
-    for problem in result.count_problems:
-        click.echo(problem)
-    if not result.ok:
-        click.echo(f"FAILED: {len(result.bad_responses)} response problem(s), {len(result.count_problems)}"
-                   f" count problem(s) in {result.responses} responses")
-        sys.exit(1)
-    click.echo(f"OK: {result.responses} responses, hash chain and tallies intact")
-
-
-@click.command("backup")
-@click.argument("target", type=click.Path(dir_okay=False))
-@with_appcontext
-def backup_command(target):
-    """Write a consistent copy of the database to TARGET while the server keeps taking answers.
-
-    Example: manyi backup backups/manyi-2024-08-13.sqlite3 && manyi verify --db backups/manyi-2024-08-13.sqlite3
-    """
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
-    count = db.backup(_db(), target)
-    click.echo(f"Backup written: {target} ({count} responses)")
-
-
-@click.command("export")
-@click.argument("survey_id", type=int)
-@click.option("--format", "fmt", required=True, type=click.Choice(["csv", "labels", "xlsx", "sav", "json",
-              "docx-annex", "docx-c51"]), help="What to write (labels: the CSV's variable and code labels).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: the download's name in the current folder).")
-@with_appcontext
-def export_command(survey_id, fmt, out):
-    """Write a download of a survey: raw data, tallies, SPSS, JSON, the 附件3 annex or the C51 working paper.
-
-    Example: manyi export 1 --format docx-annex --out 附件3.docx
-    """
-    from . import reports
-
-    config = current_app.config
-    try:
-        with reports.open_export(config["DATABASE"], survey_id, config["QUESTIONNAIRE_DIR"],
-                                 timezone=config["TIMEZONE"]) as data:
-            out = out or Path(reports.filename(fmt, data.result.survey))
-            with open(out, "wb") as f:
-                reports.write(fmt, data, f)
-    except LookupError as e:
-        raise click.ClickException(f"{e}; see: manyi list-surveys") from None
-    click.echo(f"Wrote {out}")
-
-
 def init_app(app) -> None:
+    from . import cli_data, cli_demo
+
     for command in (init_db_command, create_survey_command, add_point_command, list_surveys_command,
-                    serve_command, qr_command, demo_command, questionnaires_group, analyse_command,
-                    verify_command, backup_command, export_command, create_user_command, grant_command):
+                    serve_command, questionnaires_group, analyse_command, cli_demo.qr_command,
+                    cli_demo.demo_command, cli_data.create_user_command, cli_data.grant_command,
+                    cli_data.verify_command, cli_data.backup_command, cli_data.export_command):
         app.cli.add_command(command)
 
 

@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from survey_app import cli, db, qr
+from survey_app import cli_demo, db, qr
 
 URL = "https://manyi.example.cn/s/k3m9x2pq"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -101,7 +101,7 @@ def test_demo_twice_gives_one_survey_two_points_files_and_a_kept_secret_key(runn
     assert (instance / "config.py").read_text() == key
 
     [survey] = db.list_surveys(database)
-    assert survey["title"] == cli.DEMO_TITLE and survey["questionnaire_id"] == "yining-2024-public"
+    assert survey["title"] == cli_demo.DEMO_TITLE and survey["questionnaire_id"] == "yining-2024-public"
     assert (survey["department"], survey["year"], survey["evaluator_org"], survey["target"], survey["target_n"]) == (
         "伊宁市医疗保障局", 2024, "新疆政通众和商务咨询有限公司", 95.0, 50)
     points = db.list_points(database, survey["id"])

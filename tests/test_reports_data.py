@@ -160,7 +160,7 @@ def test_cli_export_writes_the_same_file(app, runner, database, filled, tmp_path
     assert json.loads(out.read_text(encoding="utf-8"))["counts"]["valid"] == 50
     missing = runner.invoke(args=["export", "999", "--format", "csv", "--out", str(tmp_path / "x.csv")])
     assert missing.exit_code != 0 and "no survey with id 999" in missing.output
-    from survey_app.cli import export_command
+    from survey_app.cli_data import export_command
 
     assert set(export_command.params[1].type.choices) == set(reports.FORMATS)
 

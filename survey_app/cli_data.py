@@ -1,0 +1,134 @@
+"""Commands for evaluator accounts and for keeping the data: create-user, grant, verify, backup, export."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from . import db
+from .cli import _db
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option("--reset", is_flag=True, help="Set a new password for an existing user (ends their sessions).")
+@with_appcontext
+def create_user_command(username, password_stdin, reset):
+    """Create an evaluator account (the password is asked for, hidden, unless --password-stdin).
+
+    Example: manyi create-user wang   then   manyi grant wang 1
+    """
+    from .auth import MIN_PASSWORD_LENGTH, hash_password
+
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise click.BadParameter("a username of 1 to 64 characters", param_hint="USERNAME")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.ClickException(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if reset:
+        if not db.set_password(_db(), username, hash_password(password)):
+            raise click.ClickException(f"no user {username!r}; create it without --reset")
+        click.echo(f"Password of {username} changed.")
+        return
+    try:
+        db.create_user(_db(), username, hash_password(password))
+    except ValueError:
+        raise click.ClickException(f"user {username!r} already exists (new password: --reset)") from None
+    click.echo(f"User {username} created. Give access with: manyi grant {username} SURVEY_ID")
+
+
+@click.command("grant")
+@click.argument("username")
+@click.argument("survey_id", type=int)
+@with_appcontext
+def grant_command(username, survey_id):
+    """Let an evaluator see a survey (its dashboard, review page and downloads).
+
+    Example: manyi grant wang 1
+    """
+    user = db.user_by_name(_db(), username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}; create it with: manyi create-user {username}")
+    if not 0 < survey_id < 2**63 or db.get_survey(_db(), survey_id) is None:
+        raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
+    db.grant(_db(), user["id"], survey_id)
+    click.echo(f"{username} can now see survey {survey_id}.")
+
+
+def _open_db(path: str | None):
+    if path is None:
+        return _db()
+    if not Path(path).is_file():
+        raise click.ClickException(f"no database file at {path}")
+    return db.connect(path)
+
+
+@click.command("verify")
+@click.option("--db", "path", type=click.Path(dir_okay=False), help="Database file (default: the app's).")
+@with_appcontext
+def verify_command(path):
+    """Check the hash chain of every response and recount the tallies; exit 1 and name each problem.
+
+    Example: manyi verify --db backups/manyi-2024-08-13.sqlite3
+    """
+    database = _open_db(path)
+    try:
+        result = db.verify(database)
+    finally:
+        if path is not None:
+            database.close()
+    for response_id, problem in result.bad_responses:
+        click.echo(f"response {response_id}: {problem}")
+    for problem in result.count_problems:
+        click.echo(problem)
+    if not result.ok:
+        click.echo(f"FAILED: {len(result.bad_responses)} response problem(s), {len(result.count_problems)}"
+                   f" count problem(s) in {result.responses} responses")
+        sys.exit(1)
+    click.echo(f"OK: {result.responses} responses, hash chain and tallies intact")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(target):
+    """Write a consistent copy of the database to TARGET while the server keeps taking answers.
+
+    Example: manyi backup backups/manyi-2024-08-13.sqlite3 && manyi verify --db backups/manyi-2024-08-13.sqlite3
+    """
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    count = db.backup(_db(), target)
+    click.echo(f"Backup written: {target} ({count} responses)")
+
+
+@click.command("export")
+@click.argument("survey_id", type=int)
+@click.option("--format", "fmt", required=True, type=click.Choice(["csv", "labels", "xlsx", "sav", "json",
+              "docx-annex", "docx-c51"]), help="What to write (labels: the CSV's variable and code labels).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: the download's name in the current folder).")
+@with_appcontext
+def export_command(survey_id, fmt, out):
+    """Write a download of a survey: raw data, tallies, SPSS, JSON, the 附件3 annex or the C51 working paper.
+
+    Example: manyi export 1 --format docx-annex --out 附件3.docx
+    """
+    from . import reports
+
+    config = current_app.config
+    try:
+        with reports.open_export(config["DATABASE"], survey_id, config["QUESTIONNAIRE_DIR"],
+                                 timezone=config["TIMEZONE"]) as data:
+            out = out or Path(reports.filename(fmt, data.result.survey))
+            with open(out, "wb") as f:
+                reports.write(fmt, data, f)
+    except LookupError as e:
+        raise click.ClickException(f"{e}; see: manyi list-surveys") from None
+    click.echo(f"Wrote {out}")

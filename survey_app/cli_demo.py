@@ -1,0 +1,129 @@
+"""Commands for trying Manyi and printing its QR codes: `manyi qr`, `manyi demo`."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+from flask import Config, current_app
+from flask.cli import with_appcontext
+
+from . import db, qr
+from .cli import _db, _questionnaire
+
+DEMO_TITLE = "2024年伊宁市医疗保障局部门整体绩效满意度调查（演示）"
+DEMO_POINTS = ("业务大厅", "1号窗口")
+DEMO_QUESTIONNAIRE = "yining-2024-public"
+DEMO_SURVEY = {"department": "伊宁市医疗保障局", "year": 2024, "evaluator_org": "新疆政通众和商务咨询有限公司",
+               "target": 95.0, "target_n": 50}
+
+
+def _qr_dir(survey_id: int) -> Path:
+    return Path(current_app.instance_path) / "qr" / str(survey_id)
+
+
+def _write_qr_files(survey: dict, out: Path) -> None:
+    """Write PNG, SVG and poster for every point of ``survey`` into ``out`` and echo URLs and paths."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    for point in db.list_points(_db(), survey["id"]):
+        paths = qr.write_point_files(out, base, survey, point)
+        click.echo(f"{point['name']}: {qr.point_url(base, point['code'])}")
+        for path in paths:
+            click.echo(f"    {path}")
+
+
+@click.command("qr")
+@click.argument("survey_id", type=int)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the files (default: INSTANCE/qr/SURVEY_ID).")
+@with_appcontext
+def qr_command(survey_id, out):
+    """Write a QR code (PNG, SVG) and a printable A4 poster (HTML) for every point of a survey.
+
+    Example: FLASK_PUBLIC_BASE_URL=https://manyi.example.cn manyi qr 1 --out posters/
+    """
+    survey = db.get_survey(_db(), survey_id)
+    if survey is None:
+        raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
+    if not db.list_points(_db(), survey_id):
+        raise click.ClickException(f"survey {survey_id} has no collection points yet; "
+                                   f"add one with: manyi add-point {survey_id} 业务大厅")
+    _write_qr_files(survey, out or _qr_dir(survey_id))
+
+
+def _demo_survey() -> dict:
+    """The demo survey and its two points, created on the first run and found on later ones."""
+    survey = db.find_survey(_db(), title=DEMO_TITLE)
+    if survey is None:
+        q = _questionnaire(DEMO_QUESTIONNAIRE)
+        survey_id = db.create_survey(_db(), questionnaire_id=q.id, questionnaire_version=q.version,
+                                     title=DEMO_TITLE, **DEMO_SURVEY)
+        survey = db.get_survey(_db(), survey_id)
+    for name in DEMO_POINTS:
+        db.add_point(_db(), survey["id"], name)
+    return survey
+
+
+def _ensure_secret_key(path: Path) -> bool:
+    """Append a random SECRET_KEY to the instance config.py unless it sets one; True if written."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if text:
+        config = Config(str(path.parent))
+        config.from_pyfile(path.name)
+        if config.get("SECRET_KEY"):
+            return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as f:
+        os.chmod(path, 0o600)
+        f.write(("\n" if text and not text.endswith("\n") else "")
+                + "# Written once by `manyi demo`. Keep it secret; changing it invalidates open forms.\n"
+                + f"SECRET_KEY = {secrets.token_hex(32)!r}\n")
+    return True
+
+
+def _reachability_note(host: str, port: int) -> str | None:
+    """A hint when the QR codes point somewhere a phone will not find this server."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    url = urlsplit(base)
+    local = url.hostname in ("127.0.0.1", "localhost")
+    if local and host not in ("127.0.0.1", "localhost"):
+        return (f"Note: the QR codes point to {base}, which a phone cannot reach. For phones on this network: "
+                f"make demo HOST=0.0.0.0 PUBLIC_BASE_URL=http://<LAN-IP>:{port} (the LAN IP: hostname -I)")
+    if (local or url.hostname == host) and (url.port or 80) != port:
+        return f"Note: the QR codes point to {base} but the server listens on port {port}; set FLASK_PUBLIC_BASE_URL."
+    return None
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: all).")
+@click.option("--port", type=int, default=5000, show_default=True, help="Port to listen on.")
+@click.option("--no-serve", is_flag=True, help="Set everything up and print the URLs, but do not serve.")
+@with_appcontext
+def demo_command(host, port, no_serve):
+    """Set up the demo (Yining 2024 survey, two points, QR posters) and serve it until Ctrl-C.
+
+    Safe to re-run: the demo survey and its points are found again, never duplicated.
+
+    Example: FLASK_PUBLIC_BASE_URL=http://192.168.1.23:5000 manyi demo --host 0.0.0.0
+    """
+    survey = _demo_survey()
+    config_py = Path(current_app.instance_path) / "config.py"
+    if _ensure_secret_key(config_py):
+        click.echo(f"Wrote a random SECRET_KEY to {config_py}")
+    out = _qr_dir(survey["id"])
+    click.echo(f"Survey {survey['id']}: {survey['title']}\nRespondent pages (scan or open on a phone):")
+    _write_qr_files(survey, out)
+    click.echo(f"Posters to print on A4 (open in a browser): {out}/*-poster.html")
+    note = _reachability_note(host, port)
+    if note:
+        click.echo(note)
+    if no_serve:
+        return
+    from werkzeug.serving import run_simple
+
+    from . import create_app
+
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C stops)")
+    run_simple(host, port, create_app(), threaded=True)  # a fresh app reads the new SECRET_KEY
