@@ -91,9 +91,9 @@ def test_xlsx_sheets_agree_with_the_result(app, database, admin_client, filled):
     assert Counter(r[data[0].index("q5")] for r in data[1:]) == {"A": 46, "B": 2, "C": 2}
 
 
-def test_sav_has_numeric_codes_with_value_and_variable_labels(app, database, admin_client, filled):
+def test_sav_has_numeric_codes_with_value_and_variable_labels(tmp_path, database, admin_client, filled):
     response = download(admin_client, filled, "sav")
-    path = app.instance_path + "/test.sav"
+    path = tmp_path / "test.sav"
     with open(path, "wb") as f:
         f.write(response.get_data())
     df, meta = pyreadstat.read_sav(path)
