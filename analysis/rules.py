@@ -133,7 +133,7 @@ def indicator_points(value_pct, *, rule, reading="linear") -> IndicatorPoints:
 
 def _deduction(s, t, w, spec, reading, met):
     if met:
-        return w, f"{fmt(s)} ≥ {fmt(t)}: full marks {fmt(w)}"
+        return w, f"{fmt(s)} ≥ {fmt(t)} ⇒ {fmt(w)}"
     gap = round(t - s, 9)
     k = {"linear": gap, "floor": math.floor(gap), "ceil": math.ceil(gap)}[reading]
     shown = {"linear": f"({fmt(t)} − {fmt(s)})", "floor": f"floor({fmt(t)} − {fmt(s)})",
@@ -146,10 +146,10 @@ def _deduction(s, t, w, spec, reading, met):
 
 def _completion(s, t, w, met):
     if met:
-        return w, f"{fmt(s)} ≥ {fmt(t)}: full marks {fmt(w)}"
+        return w, f"{fmt(s)} ≥ {fmt(t)} ⇒ {fmt(w)}"
     r = s / t
     if r < 0.6:
-        return 0.0, f"r = {fmt(s)} / {fmt(t)} = {fmt(r, 4)} < 0.6: 0"
+        return 0.0, f"r = {fmt(s)} / {fmt(t)} = {fmt(r, 4)} < 0.6 ⇒ 0"
     points = (r - 0.6) / 0.4 * w
     return points, f"r = {fmt(s)} / {fmt(t)} = {fmt(r, 4)}; ({fmt(r, 4)} − 0.6) / 0.4 × {fmt(w)} = {fmt(points)}"
 

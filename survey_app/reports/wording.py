@@ -49,5 +49,5 @@ def points_range_text(headline) -> str:
 
 
 def formula_zh(formula: str) -> str:
-    """The rule's formula for a Chinese page: '97.6 ≥ 95: full marks 5' -> '97.6 ≥ 95，得满分 5'."""
-    return formula.replace(": full marks ", "，得满分 ").replace(": ", "：").replace("; ", "；")
+    """The rule's formula (symbols and numbers only) inside a Chinese sentence."""
+    return formula.replace("; ", "；")
