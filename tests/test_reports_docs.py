@@ -161,3 +161,11 @@ def test_every_shipped_questionnaire_gives_every_download(app, database):
                 assert out.getvalue(), (key, fmt)
             assert c51.paper(export.result).points is not None
             assert any(kind == "figure" for kind, *_ in annex_text.blocks(export.result))
+
+
+def test_annex_states_the_sampling_honestly_and_the_design_effect(app, database, admin_client, filled):
+    text = _text(_docx(download(admin_client, filled, "docx-annex")))
+    assert "自愿扫码作答（方便抽样，非概率抽样" in text and "随机拦访" not in text
+    r = result_of(app, database, filled)
+    assert r.design is not None and r.design.groups == 2  # 30 at 业务大厅, 20 at 1号窗口
+    assert f"答卷来自 2 个采集点，各采集点满意率之间的设计效应为 {r.design.design_effect:.2f}" in text

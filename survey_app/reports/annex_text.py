@@ -99,8 +99,8 @@ def design_blocks(result):
     yield ("p", f"针对{project}的受益人员开展在线问卷调查：在{names}张贴问卷二维码，受访者使用手机扫码后匿名作答，"
                 f"系统即时保存并汇总答卷，不收集姓名、电话等个人信息。具体问卷见文末。")
     yield ("h2", "（四）抽样方式")
-    yield ("p", f"{project}满意度调查在 {len(result.points)} 个采集点（{names}）对前来办事的群众随机拦访、"
-                f"扫码作答，计划样本量 {result.target_n} 份，实际回收 {result.returned} 份"
+    yield ("p", f"{project}满意度调查在 {len(result.points)} 个采集点（{names}）张贴二维码，由前来办事的群众"
+                f"自愿扫码作答（方便抽样，非概率抽样；多个采集点之间的设计效应见结论部分），计划样本量 {result.target_n} 份，实际回收 {result.returned} 份"
                 + (f"（{per_point}）" if per_point else "") + "。")
     yield ("h2", "（五）问卷的设计")
     yield ("p", f"运用由评价机构{('（' + s['evaluator_org'] + '）') if s.get('evaluator_org') else ''}制定的满意度调查问卷，"
@@ -175,6 +175,11 @@ def conclusion_blocks(result):
     rule = analysis.RULES.get(p.rule)
     standard = f"按照评分标准（{rule.text}），" if rule else ""
     yield ("p", f"C51“服务对象满意度”指标：{standard}{p.sentence}{points_range_text(h)}" + "".join(p.notes))
+    d = result.design
+    if d is not None:
+        yield ("p", f"答卷来自 {d.groups} 个采集点，各采集点满意率之间的设计效应为 {d.design_effect:.2f}，"
+                    f"有效样本量约 {d.effective_n:.1f} 份；按有效样本量计算，满意率 {pct(100 * d.rate)} 的 95% 置信区间为 "
+                    f"{pct(100 * d.ci.low)}–{pct(100 * d.ci.high)}。")
 
 
 def questionnaire_blocks(q):
