@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from . import csrf, db, forms, questionnaires
+from . import csrf, db, forms, questionnaires, respondent_text
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 csrf.exempt(bp)  # the form checks its own token, so an expired one keeps the answers (see post())
@@ -48,9 +48,12 @@ def _device_hash(survey_id: int) -> str | None:
 
 def _render(point, survey, questionnaire, form, status=200, notice=None):
     lang = forms.language(form.lang.data or request.args.get("lang"), questionnaire)
+    first_error = next((q.id for q in questionnaire.questions if form[q.id].errors), None)
     response = current_app.make_response((render_template(
         "form.html", point=point, survey=survey, q=questionnaire, form=form, lang=lang,
-        rtl=lang in questionnaires.RTL_LANGUAGES, notice=notice), status))
+        rtl=lang in questionnaires.RTL_LANGUAGES, t=respondent_text.text(lang),
+        notice=respondent_text.notice(notice, lang, first_error),
+        message=lambda m: respondent_text.message(m, lang)), status))
     if DEVICE_COOKIE not in request.cookies:
         response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=400 * 86400,
                             httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
@@ -87,7 +90,7 @@ def post(code):
             form.key.data = forms.issue_key(code)
             return _render(point, survey, questionnaire, form, 400, "expired")
         if db.response_for_key(db.get_db(), key[0]) is not None:  # a retry of a stored submission
-            return redirect(url_for(".thanks", code=code), 303)
+            return _to_thanks(code, questionnaire)
         if not form.validate_on_submit():
             return _render(point, survey, questionnaire, form, 400, "expired" if form.csrf_failed else "invalid")
         answers = form.answers(questionnaire)
@@ -97,7 +100,13 @@ def post(code):
         questionnaire_version=questionnaire.version, submission_key=nonce, answers=answers,
         seconds_on_page=seconds, language=forms.language(request.form.get("lang"), questionnaire),
         device_hash=_device_hash(survey["id"]))
-    return redirect(url_for(".thanks", code=code), 303)
+    return _to_thanks(code, questionnaire)
+
+
+def _to_thanks(code: str, questionnaire):
+    """Post/redirect/get to the thank-you page, in the language the form was answered in."""
+    lang = forms.language(request.form.get("lang"), questionnaire)
+    return redirect(url_for(".thanks", code=code, lang=None if lang == "zh-CN" else lang), 303)
 
 
 @bp.get("/<code>/thanks")
@@ -106,9 +115,12 @@ def thanks(code):
     if found is None:
         abort(404)
     point, survey = found
+    lang, title, closing = "zh-CN", survey["title"], "感谢您的参与！"
     try:
         questionnaire = questionnaires.for_survey(current_app.config["QUESTIONNAIRE_DIR"], survey)
-        closing = questionnaire.closing.get(forms.language(request.args.get("lang"), questionnaire))
+        lang = forms.language(request.args.get("lang"), questionnaire)
+        closing = questionnaire.closing.get(lang)
+        title = title if lang == "zh-CN" else questionnaire.title.get(lang)
     except questionnaires.MissingQuestionnaire:  # the answer is stored: thank them all the same
-        closing = "感谢您的参与！"
-    return render_template("thanks.html", survey=survey, closing=closing)
+        pass
+    return render_template("thanks.html", lang=lang, title=title, closing=closing, t=respondent_text.text(lang))

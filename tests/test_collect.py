@@ -66,7 +66,15 @@ def test_other_language_labels_and_stored_language(client, yining, database):
     _, (hall, _) = yining
     html = client.get(f"/s/{hall}?lang=en").get_data(as_text=True)
     assert "Very satisfied" in html and 'lang="en"' in html
-    client.post(f"/s/{hall}", data=fill(html))
+    assert ">Submit</button>" in html and "we do not ask for your name" in html and "提交" not in html
+    missing = client.post(f"/s/{hall}", data=fill(html, {k: v for k, v in YINING_ANSWERS.items() if k != "q2"}))
+    page = missing.get_data(as_text=True)
+    assert missing.status_code == 400 and "Please choose one answer." in page
+    assert '(<a href="#f-q2">go to the question</a>)' in page and "请选择" not in page
+    done = client.post(f"/s/{hall}", data=fill(page))
+    assert done.headers["Location"].endswith(f"/s/{hall}/thanks?lang=en")
+    thanks = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Submitted. Thank you!" in thanks and "Thank you again for taking part!" in thanks
     assert database.execute("select language from responses").fetchone()[0] == "en"
 
 

@@ -1,0 +1,70 @@
+"""The respondent pages' own words (buttons, notices, messages) in each language a questionnaire
+offers; the questionnaire's labels come from its file. zh-CN is the default and the fallback.
+Uyghur (ug) needs a native speaker's wording: until then a ug page shows these words in Chinese."""
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+from . import forms
+
+TEXT = {
+    "zh-CN": {
+        "optional": "（选填）",
+        "privacy": "本问卷匿名填写，不收集姓名、电话等个人信息。",
+        "submit": "提交",
+        "invalid": "还有题目需要您补充，请查看标红的题目{link}。您已填写的答案都保留着。",
+        "go_to": "（<a href=\"#f-{qid}\">转到该题</a>）",
+        "expired": "页面停留时间较长，为保护您的答卷，请核对后再次点击“提交”。您已填写的答案都保留着。",
+        "thanks_title": "提交成功",
+        "thanks": "提交成功，谢谢您！",
+        "saved": "您的答卷已经保存。",
+        "close": "您现在可以关闭本页面。",
+    },
+    "en": {
+        "optional": " (optional)",
+        "privacy": "This questionnaire is anonymous: we do not ask for your name, phone number or other personal details.",
+        "submit": "Submit",
+        "invalid": "Some questions still need an answer: see the ones marked in red{link}. Your other answers are kept.",
+        "go_to": " (<a href=\"#f-{qid}\">go to the question</a>)",
+        "expired": "This page was open for a long time. To keep your answers safe, please check them and tap "
+                   "“Submit” again. Your answers are kept.",
+        "thanks_title": "Submitted",
+        "thanks": "Submitted. Thank you!",
+        "saved": "Your answers have been saved.",
+        "close": "You can close this page now.",
+    },
+}
+MESSAGES = {
+    "en": {
+        forms.MSG_REQUIRED: "Please choose one answer.",
+        forms.MSG_REQUIRED_MULTI: "Please choose at least one answer.",
+        forms.MSG_CHOICE: "That answer is not one of the options; please choose again.",
+    },
+}
+_LENGTH = re.compile(r"请将内容控制在 (\d+) 字以内。")
+
+
+def text(lang: str) -> dict[str, str]:
+    return TEXT.get(lang, TEXT["zh-CN"])
+
+
+def message(msg: str, lang: str) -> str:
+    """A validation message (written in Chinese in forms.py) in the page's language."""
+    if lang == "en":
+        length = _LENGTH.fullmatch(msg)
+        if length:
+            return f"Please keep it under {length.group(1)} characters."
+        return MESSAGES["en"].get(msg, msg)
+    return msg
+
+
+def notice(kind: str | None, lang: str, first_error: str | None = None) -> Markup | None:
+    """The banner above a form that came back: 'invalid' (with a link to the first open question) or 'expired'."""
+    if kind == "expired":
+        return Markup(escape(text(lang)["expired"]))
+    if kind == "invalid":
+        link = text(lang)["go_to"].format(qid=escape(first_error)) if first_error else ""
+        return Markup(escape(text(lang)["invalid"]).replace("{link}", Markup(link)))
+    return None
