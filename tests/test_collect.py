@@ -93,3 +93,39 @@ def test_the_error_banner_links_to_the_first_unanswered_question(client, yining)
     html = client.post(f"/s/{hall}", data=fill(client.get(f"/s/{hall}").get_data(as_text=True), answers)
                        ).get_data(as_text=True)
     assert '<a href="#f-q3">转到该题</a>' in html and 'id="f-q3"' in html
+
+
+def test_a_right_to_left_language_is_offered_and_laid_out_right_to_left(tmp_path, database):
+    """A questionnaire with Uyghur labels (a stand-in text here) gets a ug link and a dir="rtl" page."""
+    from survey_app import create_app
+
+    folder = tmp_path / "q"
+    folder.mkdir()
+    (folder / "rtl.toml").write_text('''
+id = "rtl-demo"
+version = 1
+title = { zh-CN = "测试问卷", ug = "سىناق" }
+invitation = { zh-CN = "您好！本问卷匿名填写。", ug = "ياخشىمۇسىز" }
+[headline]
+questions = "q1"
+[[sections]]
+title = "一、问题"
+[[sections.questions]]
+id = "q1"
+text = { zh-CN = "您是否满意？", ug = "رازىمۇ؟" }
+role = "satisfaction"
+options = [
+  { code = "A", label = { zh-CN = "满意", ug = "رازى" }, points = 100, satisfied = true },
+  { code = "B", label = "不满意", points = 0 },
+]
+''', encoding="utf-8")
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "rtl.sqlite3"),
+                      "QUESTIONNAIRE_DIR": str(folder)})
+    conn = db.connect(app.config["DATABASE"])
+    survey_id = db.create_survey(conn, questionnaire_id="rtl-demo", questionnaire_version=1, title="测试")
+    code = db.add_point(conn, survey_id, "大厅")["code"]
+    client = app.test_client()
+    assert 'href="?lang=ug"' in client.get(f"/s/{code}").get_data(as_text=True)
+    page = client.get(f"/s/{code}?lang=ug").get_data(as_text=True)
+    assert '<html lang="ug" dir="rtl">' in page and "رازى" in page and "不满意" in page  # label fallback
+    conn.close()
