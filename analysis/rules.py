@@ -66,16 +66,18 @@ RULES = MappingProxyType({rule.name: rule for rule in (
          source="seed 002, Qinghai self-evaluation tables (weight 5, target ≥90%)",
          text="完成指标值的记全部分值；未完成的，完成率≥60%时得分=（实际完成率−60%）/（1−60%）×指标分值，否则0分。"),
     Rule("kashgar-10", 10, 95, per_point=0.6,
-         source="seed 003, Kashgar 2022 social-insurance fund evaluation (states only: weight 10, ≥95%)",
-         text="满意度≥95%得满分，每降低1%扣0.6分（6%权重分），扣完为止。The seed states only the target; "
-              "its wording ('不扣分') implies a deduction rule, and a Xinjiang third-party evaluation, so we "
-              "chose the Xinjiang C51 slope scaled to the weight (0.3 of 5 = 6% of the weight per 1%), "
-              "which keeps C51's zero point (78.3%) just below its 80% benchmark."),
+         source="seed 003, Kashgar 2022 social-insurance fund evaluation (states only: weight 10, ≥95%). "
+                "Chosen: its wording ('不扣分') implies a deduction rule in a Xinjiang third-party evaluation, "
+                "so the Xinjiang C51 slope scaled to the weight (0.3 of 5 = 6% of the weight per 1%), which "
+                "keeps C51's zero point (78.3%) just below its 80% benchmark.",
+         text="满意度≥95%得满分，每降低1%扣0.6分（6%权重分），扣完为止。（原报告仅列目标值≥95%，"
+              "扣分幅度按新疆C51规则“每降低1%扣0.3分（5分的6%）”折算至10分权重。）"),
     Rule("urumqi-10", 10, 95, kind="completion",
-         source="seed 004, Urumqi high-tech zone 2023 self-evaluation (states only: weight 10, 95%)",
+         source="seed 004, Urumqi high-tech zone 2023 self-evaluation (states only: weight 10, 95%). "
+                "Chosen: it is a self-evaluation (自评) that reasons through the 完成率 (completion rate), so "
+                "the national self-evaluation completion rule of seed 002.",
          text="完成指标值的记全部分值；未完成的，完成率≥60%时得分=（实际完成率−60%）/（1−60%）×10，否则0分。"
-              "The seed states only the target, but it is a self-evaluation (自评) that reasons through the "
-              "完成率 (completion rate), so we chose the national self-evaluation completion rule (seed 002)."),
+              "（原报告为自评表，仅列目标值95%并按完成率计分，故采用自评表通用的完成率计分规则。）"),
 )})
 
 

@@ -17,7 +17,7 @@ MSG_NUMBER = "请输入数字。"
 MSG_WHOLE = "请输入整数。"
 MSG_DATE = "请输入日期，格式如 2024-08-13。"
 MSG_CHOICE = "请从列表中选择。"
-FIGURE_LABELS = {"headline": "问卷设定的主指标（伊宁问卷：总体满意度得分）", "score": "满意度得分（0–100）",
+FIGURE_LABELS = {"headline": "问卷设定的主指标（如伊宁问卷：总体工作满意度得分）", "score": "满意度得分（0–100）",
                  "top2": "满意率（前两项：非常满意 + 比较满意）", "top3": "满意率（前三项：含一般满意）"}
 STATUS_LABELS = {"draft": "未开放", "open": "收集中", "closed": "已结束"}
 

@@ -118,7 +118,9 @@ def test_seeds_003_and_004_presets_say_which_deduction_was_chosen():
     """Seeds 003 and 004 state only weight 10 and ≥ 95 %; the rule text must say what we chose and why."""
     kashgar, urumqi = RULES["kashgar-10"], RULES["urumqi-10"]
     assert (kashgar.weight, kashgar.target_pct, urumqi.weight, urumqi.target_pct) == (10, 95, 10, 95)
-    assert "chose" in kashgar.text and "chose" in urumqi.text
+    assert "原报告仅列目标值" in kashgar.text and "新疆C51" in kashgar.text  # the text a working paper prints
+    assert "原报告为自评表" in urumqi.text and "完成率" in urumqi.text
+    assert "Chosen:" in kashgar.source and "Chosen:" in urumqi.source  # the reasoning, for the team
     assert indicator_points(95, rule="kashgar-10").points == 10.0          # seed 003: 95 % → 10 points
     assert indicator_points(95, rule="urumqi-10").points == 10.0           # seed 004: 95 % → 10 points
     assert indicator_points(94, rule="kashgar-10").points == pytest.approx(9.4, abs=ABS)
