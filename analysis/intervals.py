@@ -41,6 +41,18 @@ class Interval:
         return self.high - self.low
 
 
+class WithInterval:
+    """``.low`` and ``.high`` for a result that carries its interval in ``.ci``."""
+
+    @property
+    def low(self) -> float:
+        return self.ci.low
+
+    @property
+    def high(self) -> float:
+        return self.ci.high
+
+
 @dataclass(frozen=True)
 class ProportionInterval:
     """Estimate x/n and its interval; says how it was made."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import _checks
-from .intervals import METHODS, Interval, bounds
+from .intervals import METHODS, Interval, WithInterval, bounds
 
 
 @dataclass(frozen=True)
-class RateResult:
+class RateResult(WithInterval):
     """``rate`` = satisfied_count / n, with ``ci`` from the stated method and confidence level.
 
     ``effective_n`` is the sample size the interval was computed from: n itself, or
@@ -27,14 +27,6 @@ class RateResult:
     population: int | None = None
     design_effect: float = 1.0
     effective_n: float = 0.0
-
-    @property
-    def low(self) -> float:
-        return self.ci.low
-
-    @property
-    def high(self) -> float:
-        return self.ci.high
 
 
 def satisfaction_rate(counts, *, satisfied, confidence_level=0.95, method="wilson", population=None,

@@ -21,13 +21,13 @@ import numpy as np
 from scipy import stats
 
 from . import _checks
-from .intervals import Interval
+from .intervals import Interval, WithInterval
 
 METHODS = ("t", "bca", "percentile")
 
 
 @dataclass(frozen=True)
-class ScoreResult:
+class ScoreResult(WithInterval):
     """``score`` (on the ladder's scale) with ``ci``; ``scale`` is the ladder's (min, max)."""
 
     score: float
@@ -40,14 +40,6 @@ class ScoreResult:
     scale: tuple[float, float]
     clipped: bool = False
     population: int | None = None
-
-    @property
-    def low(self) -> float:
-        return self.ci.low
-
-    @property
-    def high(self) -> float:
-        return self.ci.high
 
 
 def satisfaction_score(counts, *, points, confidence_level=0.95, method="t", population=None, rng=None,
