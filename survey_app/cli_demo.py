@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from . import db, qr
 from .cli import _db, _questionnaire
 
+DEMO_USER = "demo"
 DEMO_TITLE = "2024年伊宁市医疗保障局部门整体绩效满意度调查（演示）"
 DEMO_POINTS = ("业务大厅", "1号窗口")
 DEMO_QUESTIONNAIRE = "yining-2024-public"
@@ -66,6 +67,17 @@ def _demo_survey() -> dict:
     return survey
 
 
+def _demo_evaluator(survey_id: int) -> str:
+    """The demo evaluator account, granted the demo survey, with a fresh random password (returned)."""
+    from .auth import hash_password
+
+    password = secrets.token_urlsafe(9)
+    if not db.set_password(_db(), DEMO_USER, hash_password(password)):
+        db.create_user(_db(), DEMO_USER, hash_password(password))
+    db.grant(_db(), db.user_by_name(_db(), DEMO_USER)["id"], survey_id)
+    return password
+
+
 def _ensure_secret_key(path: Path) -> bool:
     """Append a random SECRET_KEY to the instance config.py unless it sets one; True if written."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -116,6 +128,9 @@ def demo_command(host, port, no_serve):
     click.echo(f"Survey {survey['id']}: {survey['title']}\nRespondent pages (scan or open on a phone):")
     _write_qr_files(survey, out)
     click.echo(f"Posters to print on A4 (open in a browser): {out}/*-poster.html")
+    password = _demo_evaluator(survey["id"])
+    click.echo(f"Evaluator pages: http://{host}:{port}/admin/  user: {DEMO_USER}  password: {password}"
+               " (a new password on every run of the demo)")
     note = _reachability_note(host, port)
     if note:
         click.echo(note)

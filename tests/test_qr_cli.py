@@ -201,3 +201,16 @@ def test_questionnaires_list_leaves_out_a_broken_file_and_says_so(runner, app, t
     assert "1 file(s) left out" in result.output
     check = runner.invoke(args=["questionnaires", "check"])
     assert check.exit_code == 1 and "ERROR broken.toml: missing field" in check.output
+
+
+def test_demo_prints_an_evaluator_login_that_works(runner, app, client, database, tmp_path, monkeypatch):
+    from tests.admin_helpers import login
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
+    runner.invoke(args=["demo", "--no-serve"])
+    second = runner.invoke(args=["demo", "--no-serve"])  # a re-run: same account, a new password
+    password = re.search(r"user: demo  password: (\S+)", second.output).group(1)
+    assert database.execute("select count(*) from users").fetchone()[0] == 1
+    assert login(client, "demo", password).status_code == 302
+    [survey] = db.list_surveys(database)
+    assert cli_demo.DEMO_TITLE in client.get(f"/admin/surveys/{survey['id']}").get_data(as_text=True)
