@@ -10,7 +10,7 @@ import click
 from flask import Config, current_app
 from flask.cli import with_appcontext
 
-from . import db, qr
+from . import db, demo_data, qr
 from .cli import _db, _questionnaire
 
 DEMO_USER = "demo"
@@ -67,6 +67,19 @@ def _demo_survey() -> dict:
     return survey
 
 
+def _demo_answers(survey: dict) -> bool:
+    """Store the 50 Yining answers once (30 at the first point, 20 at the second); False if already there."""
+    points = db.list_points(_db(), survey["id"])
+    stored = False
+    for i, row in enumerate(demo_data.yining_rows()):
+        saved = db.save_response(  # fixed keys: a re-run stores nothing twice
+            _db(), survey_id=survey["id"], point_id=points[0 if i < 30 else 1]["id"],
+            questionnaire_version=survey["questionnaire_version"], submission_key=f"demo-yining-{i}",
+            answers=sorted(row.items()), seconds_on_page=35 + i % 40, language="zh-CN", device_hash=None)
+        stored = stored or saved.created
+    return stored
+
+
 def _demo_evaluator(survey_id: int) -> str:
     """The demo evaluator account, granted the demo survey, with a fresh random password (returned)."""
     from .auth import hash_password
@@ -112,8 +125,9 @@ def _reachability_note(host: str, port: int) -> str | None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: all).")
 @click.option("--port", type=int, default=5000, show_default=True, help="Port to listen on.")
 @click.option("--no-serve", is_flag=True, help="Set everything up and print the URLs, but do not serve.")
+@click.option("--no-sample", is_flag=True, help="Do not store the 50 reconstructed Yining answers.")
 @with_appcontext
-def demo_command(host, port, no_serve):
+def demo_command(host, port, no_serve, no_sample):
     """Set up the demo (Yining 2024 survey, two points, QR posters) and serve it until Ctrl-C.
 
     Safe to re-run: the demo survey and its points are found again, never duplicated.
@@ -121,6 +135,9 @@ def demo_command(host, port, no_serve):
     Example: FLASK_PUBLIC_BASE_URL=http://192.168.1.23:5000 manyi demo --host 0.0.0.0
     """
     survey = _demo_survey()
+    if not no_sample and _demo_answers(survey):
+        click.echo("Stored the 50 answers reconstructed from the Yining 2024 annex (附件3), so the dashboard"
+                   " and downloads have data (skip with --no-sample)")
     config_py = Path(current_app.instance_path) / "config.py"
     if _ensure_secret_key(config_py):
         click.echo(f"Wrote a random SECRET_KEY to {config_py}")

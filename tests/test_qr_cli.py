@@ -213,4 +213,12 @@ def test_demo_prints_an_evaluator_login_that_works(runner, app, client, database
     assert database.execute("select count(*) from users").fetchone()[0] == 1
     assert login(client, "demo", password).status_code == 302
     [survey] = db.list_surveys(database)
-    assert cli_demo.DEMO_TITLE in client.get(f"/admin/surveys/{survey['id']}").get_data(as_text=True)
+    assert survey["responses"] == 50  # the reconstructed Yining answers, stored once over two runs
+    dashboard = client.get(f"/admin/surveys/{survey['id']}").get_data(as_text=True)
+    assert cli_demo.DEMO_TITLE in dashboard and "97.6" in dashboard
+
+
+def test_demo_without_the_sample_answers(runner, app, database, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
+    assert runner.invoke(args=["demo", "--no-serve", "--no-sample"]).exit_code == 0
+    assert db.response_count(database) == 0
