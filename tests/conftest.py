@@ -1,8 +1,15 @@
 import pytest
+from hypothesis import HealthCheck, settings
 
 from survey_app import create_app, db
 
 pytest_plugins = ["tests.live"]  # live_server, live_server_factory: gunicorn on a free port
+
+# make test is a check, not an exploration: the same examples every run, no wall-clock deadlines on a
+# shared 2-core machine (speed is measured in bench/), and the long random soaks live in bench/.
+settings.register_profile("manyi", deadline=None, derandomize=True, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("manyi")
 
 
 @pytest.fixture

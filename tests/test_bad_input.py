@@ -262,7 +262,7 @@ def test_not_yet_open_survey_gets_a_friendly_403(client, hall, yining, database,
 answer_values = st.one_of(st.sampled_from(["A", "B", "C", "D", "E", "F", ""]), st.text(max_size=12))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(answers=st.dictionaries(st.sampled_from(sorted(YINING_ANSWERS) + ["x", "lang"]), answer_values))
 def test_any_answers_either_store_exactly_them_or_change_nothing(app, client, hall, database, answers):
     """Whatever the values, the outcome is a thank-you with exactly those answers stored, or a 400."""
@@ -282,7 +282,7 @@ def test_any_answers_either_store_exactly_them_or_change_nothing(app, client, ha
         assert_refused(response, database, before, 400, MSG_MALFORMED if garbled else "还有题目需要您补充")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(raw=st.binary(max_size=300), content_type=st.sampled_from([FORM, "multipart/form-data; boundary=b",
                                                                    "text/plain", "application/octet-stream"]))
 def test_any_body_without_a_valid_key_changes_nothing(client, hall, database, raw, content_type):

@@ -36,7 +36,7 @@ def sheets(draw):
     return questionnaire, data, draw(st.sampled_from(["good"] * 4 + ["missing", "junk"]))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=sheets())
 def test_the_hot_path_agrees_with_wtforms(app, case):
     questionnaire, data, token = case
