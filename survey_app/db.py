@@ -90,17 +90,30 @@ def _writer_turn(db: sqlite_utils.Database):
             fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+class StorageUnavailable(RuntimeError):
+    """The database could not take a write now (locked past the busy timeout, disk full, I/O error):
+    nothing was stored; the caller may show the form again and let the citizen retry the same key."""
+
+
+_UNAVAILABLE = {5, 6, 8, 10, 13, 14}  # SQLITE_BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN (primary codes)
+
+
 @contextmanager
 def _write(db: sqlite_utils.Database):
     """A write transaction that takes the write lock at once (no read-then-upgrade deadlock)."""
     with _writer_turn(db):
-        db.execute("BEGIN IMMEDIATE")
         try:
-            yield db
-        except BaseException:
-            db.rollback()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                db.rollback()
+                raise
+        except sqlite3.OperationalError as e:
+            if (getattr(e, "sqlite_errorcode", 0) & 0xFF) in _UNAVAILABLE:
+                raise StorageUnavailable(str(e)) from e
             raise
-        db.execute("COMMIT")
 
 
 # -- migrations (safe to re-run; never drop) -------------------------------------------------

@@ -17,6 +17,7 @@ TEXT = {
         "invalid": "还有题目需要您补充，请查看标红的题目{link}。您已填写的答案都保留着。",
         "go_to": "（<a href=\"#f-{qid}\">转到该题</a>）",
         "expired": "页面停留时间较长，为保护您的答卷，请核对后再次点击“提交”。您已填写的答案都保留着。",
+        "unavailable": "系统繁忙，您的答卷还没有保存。请稍等片刻后再次点击“提交”，您已填写的答案都保留着。",
         "thanks_title": "提交成功",
         "thanks": "提交成功，谢谢您！",
         "saved": "您的答卷已经保存。",
@@ -30,6 +31,8 @@ TEXT = {
         "go_to": " (<a href=\"#f-{qid}\">go to the question</a>)",
         "expired": "This page was open for a long time. To keep your answers safe, please check them and tap "
                    "“Submit” again. Your answers are kept.",
+        "unavailable": "The system is busy and your answers have not been saved yet. Please wait a moment and tap "
+                       "“Submit” again. Your answers are kept.",
         "thanks_title": "Submitted",
         "thanks": "Submitted. Thank you!",
         "saved": "Your answers have been saved.",
@@ -62,8 +65,8 @@ def message(msg: str, lang: str) -> str:
 
 def notice(kind: str | None, lang: str, first_error: str | None = None) -> Markup | None:
     """The banner above a form that came back: 'invalid' (with a link to the first open question) or 'expired'."""
-    if kind == "expired":
-        return Markup(escape(text(lang)["expired"]))
+    if kind in ("expired", "unavailable"):
+        return Markup(escape(text(lang)[kind]))
     if kind == "invalid":
         link = text(lang)["go_to"].format(qid=escape(first_error)) if first_error else ""
         return Markup(escape(text(lang)["invalid"]).replace("{link}", Markup(link)))

@@ -95,11 +95,14 @@ def post(code):
             return _render(point, survey, questionnaire, form, 400, "expired" if form.csrf_failed else "invalid")
         answers = form.answers(questionnaire)
     nonce, seconds = key
-    db.save_response(  # a retried key stores nothing and gets the same thank-you
-        db.get_db(), survey_id=survey["id"], point_id=point["id"],
-        questionnaire_version=questionnaire.version, submission_key=nonce, answers=answers,
-        seconds_on_page=seconds, language=forms.language(request.form.get("lang"), questionnaire),
-        device_hash=_device_hash(survey["id"]))
+    try:
+        db.save_response(  # a retried key stores nothing and gets the same thank-you
+            db.get_db(), survey_id=survey["id"], point_id=point["id"],
+            questionnaire_version=questionnaire.version, submission_key=nonce, answers=answers,
+            seconds_on_page=seconds, language=forms.language(request.form.get("lang"), questionnaire),
+            device_hash=_device_hash(survey["id"]))
+    except db.StorageUnavailable:  # not stored: the form comes back filled in, with the same key
+        return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 503, "unavailable")
     return _to_thanks(code, questionnaire)
 
 

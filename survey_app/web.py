@@ -6,6 +6,7 @@ import secrets
 from flask import g, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from . import db
 from .questionnaires import MissingQuestionnaire
 
 
@@ -32,6 +33,10 @@ def init_app(app) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         return response
+
+    @app.errorhandler(db.StorageUnavailable)
+    def storage_unavailable(e):  # nothing was written; evaluators may simply retry
+        return render_template("error.html", code=503, public=request.path.startswith("/s/")), 503
 
     @app.errorhandler(MissingQuestionnaire)
     def missing_questionnaire(e: MissingQuestionnaire):

@@ -129,3 +129,23 @@ options = [
     page = client.get(f"/s/{code}?lang=ug").get_data(as_text=True)
     assert '<html lang="ug" dir="rtl">' in page and "رازى" in page and "不满意" in page  # label fallback
     conn.close()
+
+
+def test_a_busy_database_gives_the_form_back_and_the_retry_stores_once(app, client, yining, database):
+    """Locked past the busy timeout (here 50 ms): 503, nothing stored, answers kept; then the retry works."""
+    _, (hall, _) = yining
+    body = fill(client.get(f"/s/{hall}").get_data(as_text=True))
+    db.get(app.config["DATABASE"]).execute("PRAGMA busy_timeout = 50")
+    blocker = db.connect(app.config["DATABASE"])
+    blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        busy = client.post(f"/s/{hall}", data=body)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    page = busy.get_data(as_text=True)
+    assert busy.status_code == 503 and "系统繁忙，您的答卷还没有保存" in page
+    assert 'name="q4" value="C" checked' in page and db.response_count(database) == 0
+    retry = client.post(f"/s/{hall}", data=fill(page))
+    assert retry.status_code == 303 and db.response_count(database) == 1
+    assert client.post(f"/s/{hall}", data=fill(page)).status_code == 303 and db.response_count(database) == 1
