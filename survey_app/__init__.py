@@ -12,6 +12,12 @@ REPO_QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
 csrf = CSRFProtect()
 
 
+def check_deployable(app: Flask) -> None:
+    """Refuse to serve with the development secret key (sessions and submission keys would be forgeable)."""
+    if app.config["SECRET_KEY"] == DEV_SECRET:
+        raise RuntimeError("Set FLASK_SECRET_KEY (or SECRET_KEY in instance/config.py) before serving Manyi.")
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(

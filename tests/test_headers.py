@@ -89,3 +89,11 @@ def test_cookies_work_on_plain_http_for_the_demo(client, yining):
     assert {"session", "mid"} <= set.keys()
     for header in set.values():
         assert "Secure" not in header and "HttpOnly" in header and "SameSite=Lax" in header
+
+
+def test_serving_with_the_development_secret_key_is_refused(tmp_path):
+    from survey_app import check_deployable, create_app
+
+    with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY"):
+        check_deployable(create_app({"SECRET_KEY": "dev", "DATABASE": str(tmp_path / "m.sqlite3")}))
+    check_deployable(create_app({"SECRET_KEY": "a-real-secret", "DATABASE": str(tmp_path / "m.sqlite3")}))
