@@ -2,6 +2,7 @@
 and the one-time submission key every rendered form carries."""
 from __future__ import annotations
 
+import re
 import secrets
 import time
 
@@ -11,13 +12,23 @@ from flask_wtf.csrf import validate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from .questionnaires import LANGUAGES, Questionnaire
 
 MSG_REQUIRED = "请选择一项后再提交。"
 MSG_REQUIRED_MULTI = "请至少选择一项。"
 MSG_CHOICE = "所选内容不在选项之中，请重新选择。"
+MSG_TEXT_REQUIRED = "请填写本题后再提交。"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalize_text(value: str | None) -> str | None:
+    """A free-text answer as stored: line breaks as \\n (a browser counts one, sends two), no control
+    characters (they break Excel files and mean nothing to a reader)."""
+    if value is None:
+        return None
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class SingleChoiceField(RadioField):
@@ -64,7 +75,8 @@ def _build(questionnaire: Questionnaire) -> type[SurveyForm]:
     attrs = {}
     for q in questionnaire.questions:
         if q.type == "text":
-            attrs[q.id] = TextAreaField(validators=[Optional(), Length(
+            required = DataRequired(MSG_TEXT_REQUIRED) if q.required else Optional()
+            attrs[q.id] = TextAreaField(filters=[normalize_text], validators=[required, Length(
                 max=q.max_length, message=f"请将内容控制在 {q.max_length} 字以内。")])
             continue
         choices = [SelectChoice(code) for code in q.codes]
@@ -97,14 +109,15 @@ def clean_answers(questionnaire: Questionnaire, formdata) -> list[tuple[str, str
             out.extend((q.id, v) for v in sorted(set(values)))
         elif len(values) > 1:
             return None
+        elif q.type == "text":
+            text = normalize_text(values[0]) if values else ""
+            if len(text) > q.max_length or (q.required and not text.strip()):
+                return None
+            if text.strip():
+                out.append((q.id, text.strip()))
         elif not values or not values[0]:
             if q.required:
                 return None
-        elif q.type == "text":
-            if len(values[0]) > q.max_length:
-                return None
-            if values[0].strip():
-                out.append((q.id, values[0].strip()))
         elif values[0] in q.codes:
             out.append((q.id, values[0]))
         else:

@@ -44,6 +44,7 @@ MESSAGES = {
         forms.MSG_REQUIRED: "Please choose one answer.",
         forms.MSG_REQUIRED_MULTI: "Please choose at least one answer.",
         forms.MSG_CHOICE: "That answer is not one of the options; please choose again.",
+        forms.MSG_TEXT_REQUIRED: "Please write an answer.",
     },
 }
 _LENGTH = re.compile(r"请将内容控制在 (\d+) 字以内。")

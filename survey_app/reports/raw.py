@@ -12,7 +12,18 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 from .. import db
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def sheet_text(value: str) -> str:
+    """Text typed by a citizen or an evaluator, safe in Excel: never read as a formula (OWASP's leading
+    apostrophe for = + - @) and free of the control characters an XLSX file cannot hold."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 META = (  # (key in db.stream_responses, column header, what it is)
     ("id", "编号", "response id（回收顺序编号）"),
@@ -43,15 +54,15 @@ def answer_cell(question, values: list[str] | None) -> str:
     if question.type == "multiple":
         order = {code: i for i, code in enumerate(question.codes)}
         return MULTI_SEPARATOR.join(sorted(values, key=lambda v: order.get(v, len(order))))
-    return values[0]
+    return sheet_text(values[0]) if question.type == "text" else values[0]
 
 
 def rows(export):
     """Each response as a list of cells (ints as ints, time as a local datetime), in id order."""
     questions = export.result.questionnaire.questions
     for r in db.stream_responses(export.database, export.result.survey["id"]):
-        yield [r["id"], r["point"], local_time(r["submitted_at"], export.timezone), r["seconds_on_page"],
-               r["language"] or "", r["status"], r["exclude_reason"] or ""] + [
+        yield [r["id"], sheet_text(r["point"]), local_time(r["submitted_at"], export.timezone), r["seconds_on_page"],
+               r["language"] or "", r["status"], sheet_text(r["exclude_reason"] or "")] + [
             answer_cell(q, r["answers"].get(q.id)) for q in questions]
 
 

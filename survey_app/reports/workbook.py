@@ -82,7 +82,7 @@ def _tally_sheet(ws, result):
         ws.append(_bold(ws, ["代码", "选项", "人数", "占比（%）"]))
         for row in qr.table.rows:
             label = str(q.option(row.code).label) if q.options else ""
-            ws.append([row.code, label, row.count, row.percent])
+            ws.append([raw.sheet_text(row.code), label, row.count, row.percent])
         ws.append(["合计", "", qr.n, qr.table.total_percent if qr.n else 0.0])
         estimates = list(_estimates(qr))
         if estimates:

@@ -1,0 +1,53 @@
+"""Free text typed by citizens: stored clean (no control characters, \\n line breaks), never read as a
+formula by Excel, and never able to break a download."""
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from survey_app import db, questionnaires
+from tests.admin_helpers import login
+from tests.helpers import hidden_fields
+from tests.reports_helpers import download
+
+NASTY = '=HYPERLINK("http://evil.example","点此查看")\x0b\r\n第二行'
+
+
+@pytest.fixture
+def window(app, client, database, evaluator):
+    """The Nanchang window survey with one answer whose suggestion is NASTY; the evaluator logged in."""
+    survey_id = db.create_survey(database, questionnaire_id="nanchang-window", questionnaire_version=1, title="窗口")
+    code = db.add_point(database, survey_id, "1号窗口")["code"]
+    q = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "nanchang-window", 1)
+    answers = {x.id: x.codes[0] for x in q.questions if x.options and x.required}
+    page = client.get(f"/s/{code}").get_data(as_text=True)
+    assert client.post(f"/s/{code}", data={**hidden_fields(page), **answers, "suggestion": NASTY}).status_code == 303
+    db.grant(database, evaluator, survey_id)
+    assert login(client).status_code == 302
+    return survey_id
+
+
+def test_the_stored_text_has_no_control_characters(window, database):
+    [value] = [a["value"] for a in database.query("select value from answers where question_id = 'suggestion'")]
+    assert value == '=HYPERLINK("http://evil.example","点此查看")\n第二行'
+
+
+def test_xlsx_and_csv_show_the_text_but_never_as_a_formula(client, window):
+    book = openpyxl.load_workbook(io.BytesIO(download(client, window, "xlsx").get_data()))
+    sheet = book["数据"]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("suggestion") + 1)
+    assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")
+    rows = list(csv.reader(io.StringIO(download(client, window, "csv").get_data().decode("utf-8-sig"))))
+    assert rows[1][rows[0].index("suggestion")].startswith("'=HYPERLINK")
+
+
+def test_a_text_answer_too_long_only_because_of_line_breaks_is_accepted(app, client, database):
+    survey_id = db.create_survey(database, questionnaire_id="nanchang-window", questionnaire_version=1, title="窗口")
+    code = db.add_point(database, survey_id, "大厅")["code"]
+    q = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "nanchang-window", 1)
+    answers = {x.id: x.codes[0] for x in q.questions if x.options and x.required}
+    text = "意见\r\n" * 100  # 300 characters in the browser's count (a line break is one), 400 as sent
+    page = client.get(f"/s/{code}").get_data(as_text=True)
+    assert client.post(f"/s/{code}", data={**hidden_fields(page), **answers, "suggestion": text}).status_code == 303
