@@ -46,15 +46,15 @@ class SurveySettingsForm(FlaskForm):
     year = IntegerField("评价年度", invalid_value_message=MSG_WHOLE, validators=[
         InputRequired(MSG_WHOLE), NumberRange(2000, 2100, "年度应在 2000–2100 之间。")])
     evaluator_org = StringField("评价机构", validators=[Optional(), Length(max=100)])
-    target = FloatField("目标值（%）", invalid_value_message=MSG_NUMBER, default=95.0, validators=[
-        InputRequired(MSG_NUMBER), finite, NumberRange(0.1, 100, "目标值应在 0 到 100 之间（不含 0）。")])
+    target = FloatField("目标值（%，留空则取评分规则的目标）", invalid_value_message=MSG_NUMBER, validators=[
+        Optional(), finite, NumberRange(0.1, 100, "目标值应在 0 到 100 之间（不含 0）。")])
     rule = SelectField("C51 评分规则", invalid_choice_message=MSG_CHOICE, default="xinjiang-c51")
     c51_figure = SelectField("计入 C51 的数值", invalid_choice_message=MSG_CHOICE, default="headline",
                              choices=[SelectChoice(k, v) for k, v in FIGURE_LABELS.items()])
     target_n = IntegerField("目标样本量 n", invalid_value_message=MSG_WHOLE, default=50, validators=[
         InputRequired(MSG_WHOLE), NumberRange(1, 10_000_000, "目标样本量应为正整数。")])
     population = IntegerField("总体规模 N（可选）", invalid_value_message=MSG_WHOLE, validators=[
-        Optional(), NumberRange(1, 10**9, "总体规模应为正整数，不知道可留空。")])
+        Optional(), NumberRange(2, 10**9, "总体规模应为不小于 2 的整数，不知道可留空。")])
     opens_on = DateField("开始日期", invalid_value_message=MSG_DATE, validators=[Optional()])
     closes_on = DateField("结束日期", invalid_value_message=MSG_DATE, validators=[Optional()])
     background = TextAreaField("一、满意度调查背景", validators=[Optional(), Length(max=4000)])
@@ -77,6 +77,8 @@ class SurveySettingsForm(FlaskForm):
         out["opens_on"] = self.opens_on.data.isoformat() if self.opens_on.data else None
         out["closes_on"] = self.closes_on.data.isoformat() if self.closes_on.data else None
         out["department"] = out["department"].strip()
+        if out["target"] is None:  # the rule's own standard, e.g. ≥ 90 % for jiangxi-staff
+            out["target"] = analysis.RULES[out["rule"]].target_pct
         out["background"] = (out["background"] or "").strip() or default_background(out["year"], out["department"])
         out["subjects"] = (out["subjects"] or "").strip() or default_subjects(out["department"])
         return out

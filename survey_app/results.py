@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import dataclasses
+
 import analysis
 
 from . import db
@@ -128,14 +130,14 @@ def question_result(question: Question, counts: dict, population=None) -> Questi
                                           population=population))
 
 
-def _headline(survey: dict, q: Questionnaire, questions: dict, rows) -> Headline | None:
+def _headline(survey: dict, q: Questionnaire, questions: dict, rows, population) -> Headline | None:
     figure = survey.get("c51_figure") or "headline"
     if figure == "headline":
         figure = "score" if q.headline.figure == "score" else "rate"
-    target = float(survey.get("target") or 95.0)
-    rule = survey.get("rule") or "xinjiang-c51"
+    base = analysis.RULES.get(survey.get("rule") or "", analysis.RULES["xinjiang-c51"])
+    target = float(survey["target"]) if survey.get("target") is not None else base.target_pct
+    rule = dataclasses.replace(base, target_pct=target)  # one target for the verdict and the points
     weights = q.headline.weights
-    population = survey.get("population")
     if len(weights) == 1:
         item = questions[next(iter(weights))]
         if item.n == 0:
@@ -148,9 +150,10 @@ def _headline(survey: dict, q: Questionnaire, questions: dict, rows) -> Headline
             est, low, high, n = 100 * rate.rate, 100 * rate.ci.low, 100 * rate.ci.high, rate.n
             method = "Wilson 区间"
             label = {"top3": "满意率（前三项）", "top2": "满意率（前两项）"}.get(figure, "满意率")
-            test = analysis.target_test(rate.satisfied_count, rate.n, target=target / 100,
-                                        confidence_level=CONFIDENCE)
-            return Headline("rate", label, est, low, high, method, n, target, test.verdict, test.n_to_resolve,
+            test = _rate_test(rate.satisfied_count, rate.n, target)
+            return Headline("rate", label, est, low, high, method, n, target,
+                            test.verdict if test else _certain_verdict(rate.satisfied_count, rate.n),
+                            test.n_to_resolve if test else None,
                             analysis.indicator_points_range(low, est, high, rule=rule), test)
         one_sided = analysis.satisfaction_score(
             {c: item.count(c) for c in item.question.codes}, points=item.question.points,
@@ -165,16 +168,30 @@ def _headline(survey: dict, q: Questionnaire, questions: dict, rows) -> Headline
         est, low, high, n = score.score, score.ci.low, score.ci.high, score.n
         method, label = "加权综合得分，t 区间", "综合满意度得分"
         figure = "score"
-    verdict = ("met" if one_sided.ci.low >= target else "missed" if one_sided.ci.high < target
-               else "unresolved")
+    if one_sided.sd == 0 or n < 2:  # every answer alike: a zero-width interval is no evidence either way
+        verdict = "unresolved"
+    else:
+        verdict = ("met" if one_sided.ci.low >= target else "missed" if one_sided.ci.high < target
+                   else "unresolved")
     return Headline("score", label, est, low, high, method, n, target, verdict, None,
                     analysis.indicator_points_range(low, est, high, rule=rule), None)
+
+
+def _certain_verdict(successes: int, n: int) -> str:
+    """Against a 100 % target: one answer outside the satisfied set is proof it was missed."""
+    return "missed" if successes < n else "unresolved"
+
+
+def _rate_test(successes: int, n: int, target_pct: float) -> analysis.TargetTest | None:
+    """The exact one-sided test of "rate ≥ target"; None when the target is 100 % (no test can confirm it)."""
+    if not 0 < target_pct < 100:
+        return None
+    return analysis.target_test(successes, n, target=target_pct / 100, confidence_level=CONFIDENCE)
 
 
 def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone: str = "Asia/Shanghai") -> SurveyResult:
     """Everything the dashboard and the downloads show for one survey."""
     survey = db.get_survey(database, survey_id)
-    population = survey.get("population")
     status = db.status_counts(database, survey_id)
     returned, valid = sum(status.values()), status.get("valid", 0)
     counts: dict[str, dict[str, int]] = {}
@@ -182,6 +199,9 @@ def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone:
     for t in tallies:
         counts.setdefault(t["question_id"], {}).setdefault(t["value"], 0)
         counts[t["question_id"]][t["value"]] += t["n"]
+    population = survey.get("population")
+    if population is not None and population < max(2, valid):
+        population = None  # out of date (fewer than the answers already in): no correction rather than a 500
     questions = {}
     for question in questionnaire.questions:
         questions[question.id] = question_result(question, counts.get(question.id, {}), population)
@@ -192,7 +212,7 @@ def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone:
     daily = tuple((day, names.get(pid, "?"), n) for day, pid, n in db.daily_counts(database, survey_id, offset))
     weights = questionnaire.headline.weights
     rows = db.answer_rows(database, survey_id, list(weights)) if len(weights) > 1 else None
-    headline = _headline(survey, questionnaire, questions, rows)
+    headline = _headline(survey, questionnaire, questions, rows, population)
     design = _design(tallies, questionnaire)
     return SurveyResult(survey, questionnaire, returned, valid, returned - valid, points, daily,
                         tuple(questions.values()), headline, design,

@@ -67,7 +67,7 @@ def test_create_a_survey_in_the_browser(admin_client, database, evaluator):
     ({"year": "二〇二四"}, "请输入整数"),
     ({"target_n": "0"}, "目标样本量应为正整数"),
     ({"target_n": "9" * 30}, "目标样本量应为正整数"),
-    ({"population": "-3"}, "总体规模应为正整数"),
+    ({"population": "-3"}, "总体规模应为不小于 2 的整数"),
     ({"department": ""}, "请填写被评价单位"),
 ])
 def test_bad_settings_get_a_message_and_change_nothing(admin_client, database, changes, message):

@@ -50,3 +50,33 @@ def test_excluding_and_restoring_a_response_moves_every_figure(database, filled)
     r = results.compute(database, survey_id, questionnaire)
     assert r.valid == 50 and r.headline.value_pct == pytest.approx(97.6)
     assert [e["action"] for e in db.audit_entries(database, survey_id)] == ["exclude", "restore"]
+
+
+def _survey_with(database, app, answers_q5, **settings):
+    survey_id = db.create_survey(database, questionnaire_id="yining-2024-public", questionnaire_version=1,
+                                 title="设置检查", **settings)
+    point = db.add_point(database, survey_id, "大厅")["id"]
+    for i, code in enumerate(answers_q5):
+        db.save_response(database, survey_id=survey_id, point_id=point, questionnaire_version=1,
+                         submission_key=f"s{survey_id}-{i}", answers=[("q5", code)], seconds_on_page=40,
+                         language="zh-CN", device_hash=None)
+    questionnaire = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "yining-2024-public", 1)
+    return results.compute(database, survey_id, questionnaire)
+
+
+def test_the_survey_target_is_the_one_in_the_verdict_and_the_points_sentence(app, database):
+    r = _survey_with(database, app, Q5, target=90.0, rule="xinjiang-c51")
+    assert r.headline.target_pct == 90.0 and r.headline.points.at_estimate.target_pct == 90.0
+    assert "预期目标为≥90%" in r.headline.points.at_estimate.sentence
+
+
+def test_settings_that_cannot_hold_give_figures_not_errors(app, database):
+    small_population = _survey_with(database, app, Q5[:10], population=3)  # N below the 10 answers in
+    assert small_population.headline.n == 10 and small_population.question("q5").score.population is None
+    full_target = _survey_with(database, app, Q5, target=100.0, c51_figure="top2")
+    assert full_target.headline.figure == "rate" and full_target.headline.verdict == "missed"  # 2 said 一般
+
+
+def test_two_identical_answers_are_no_proof_that_the_target_is_met(app, database):
+    r = _survey_with(database, app, ["A", "A"], target=95.0)
+    assert r.headline.value_pct == 100.0 and r.headline.verdict == "unresolved"
