@@ -12,8 +12,10 @@ import hashlib
 import json
 import os
 import secrets
+import signal
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -62,8 +64,58 @@ def close_all() -> None:
     _local.dbs = {}
 
 
+class StorageUnavailable(RuntimeError):
+    """The database could not take a write now (locked past the busy timeout, disk full, I/O error):
+    nothing was stored; the caller may show the form again and let the citizen retry the same key."""
+
+
+_UNAVAILABLE = {5, 6, 8, 10, 13, 14}  # SQLITE_BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN (primary codes)
+
+
 _writers = threading.RLock()  # one writer at a time among this process's threads
 _lock_files: dict[tuple[int, str], int] = {}  # (pid, lock path) -> fd, opened after any fork
+
+
+class _TurnTimeout(Exception):
+    pass
+
+
+def _on_alarm(signum, frame):
+    raise _TurnTimeout
+
+
+def _take_turn(fd: int) -> None:
+    """The flock, waiting at most the busy timeout (a stuck writer must not hang every worker). The wait
+    blocks in the kernel, which wakes the next writer at once; a gunicorn sync worker serves requests
+    on its main thread, where an interval timer bounds the wait. Other threads poll."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # uncontended: no timer, no signal handler
+        return
+    except BlockingIOError:
+        pass
+    seconds = BUSY_TIMEOUT_MS / 1000
+    if threading.current_thread() is not threading.main_thread():
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StorageUnavailable("another writer held the database past the busy timeout") from None
+                time.sleep(0.0005)
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _TurnTimeout:
+        fcntl.flock(fd, fcntl.LOCK_UN)  # in case the timer fired just after the lock was granted
+        raise StorageUnavailable("another writer held the database past the busy timeout") from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager
@@ -81,21 +133,13 @@ def _writer_turn(db: sqlite_utils.Database):
         fd = _lock_files.get(key)
         if fd is None:
             fd = _lock_files[key] = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        _take_turn(fd)
         _local.turn = 1
         try:
             yield
         finally:
             _local.turn = 0
             fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-class StorageUnavailable(RuntimeError):
-    """The database could not take a write now (locked past the busy timeout, disk full, I/O error):
-    nothing was stored; the caller may show the form again and let the citizen retry the same key."""
-
-
-_UNAVAILABLE = {5, 6, 8, 10, 13, 14}  # SQLITE_BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN (primary codes)
 
 
 @contextmanager

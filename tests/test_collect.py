@@ -1,4 +1,6 @@
 """The citizen's flow: open the point's page, answer, submit, see thanks; the answer is stored."""
+import pytest
+
 from survey_app import db
 from tests.helpers import YINING_ANSWERS, fill
 
@@ -149,3 +151,34 @@ def test_a_busy_database_gives_the_form_back_and_the_retry_stores_once(app, clie
     retry = client.post(f"/s/{hall}", data=fill(page))
     assert retry.status_code == 303 and db.response_count(database) == 1
     assert client.post(f"/s/{hall}", data=fill(page)).status_code == 303 and db.response_count(database) == 1
+
+
+@pytest.mark.parametrize("thread", ["main", "other"])  # gunicorn's sync worker / a threaded server
+def test_a_writer_stuck_on_the_queue_gives_503_not_a_hang(app, client, yining, database, monkeypatch, thread):
+    """Another process holds Manyi's writer lock file: after the busy timeout (here 50 ms) the citizen gets
+    the form back instead of waiting for the worker to be killed."""
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, (hall, _) = yining
+    body = fill(client.get(f"/s/{hall}").get_data(as_text=True))
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 50)
+    lock = app.config["DATABASE"] + "-writer.lock"
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, time; "
+                               f"fd = os.open({lock!r}, os.O_RDWR | os.O_CREAT); fcntl.flock(fd, fcntl.LOCK_EX); "
+                               "print('held', flush=True); time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        if thread == "main":
+            busy = client.post(f"/s/{hall}", data=body)
+        else:
+            with ThreadPoolExecutor(1) as pool:
+                busy = pool.submit(client.post, f"/s/{hall}", data=body).result()
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    assert busy.status_code == 503 and "系统繁忙" in busy.get_data(as_text=True)
+    assert db.response_count(database) == 0
+    assert client.post(f"/s/{hall}", data=fill(busy.get_data(as_text=True))).status_code == 303
