@@ -193,7 +193,8 @@ def questionnaire_blocks(q):
         yield ("h3", str(section.title))
         for i, question in enumerate(section.questions, 1):
             kind = "（多选）" if question.type == "multiple" else ""
-            yield ("p", f"{i}. {question.text}{kind}（  ）")
+            optional = "" if question.required else "（选填）"
+            yield ("p", f"{i}. {question.text}{kind}{optional}（  ）")
             if question.options:
                 yield ("options", "    ".join(f"{o.code}. {o.label}" for o in question.options))
             else:
