@@ -33,6 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_FORM_MEMORY_SIZE=64 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Reverse proxies in front (nginx, Caddy): trust that many X-Forwarded-For/-Proto hops, so the
+        # login throttle sees each client rather than the proxy. 0 when Manyi faces the network itself.
+        TRUSTED_PROXIES=0,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -43,6 +46,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PUBLIC_BASE_URL"].startswith("https://"):
         app.config.update(SESSION_COOKIE_SECURE=True)
     Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     csrf.init_app(app)
     from . import cli, db, survey, web

@@ -294,12 +294,12 @@ def list_surveys(db) -> list[dict]:
 
 def add_point(db, survey_id: int, name: str) -> dict:
     """Add a collection point (or return the existing one of that name: adding twice is harmless)."""
-    existing = list(db.query("select * from points where survey_id = ? and name = ?", [survey_id, name]))
-    if existing:
-        return existing[0]
     if get_survey(db, survey_id) is None:
         raise ValueError(f"no survey with id {survey_id}")
-    with _write(db):
+    with _write(db):  # the check inside the write lock: two evaluators adding the same name get one point
+        existing = db.execute("select id from points where survey_id = ? and name = ?", [survey_id, name]).fetchone()
+        if existing:
+            return db["points"].get(existing[0])
         while True:
             code = new_code()
             if not list(db.query("select 1 from points where code = ?", [code])):

@@ -198,3 +198,20 @@ def test_cli_create_user_and_grant(app, runner, database, yining):
     client = app.test_client()
     assert login(client, "zhao", "zhao-secret-1").status_code == 302
     assert client.get(f"/admin/surveys/{survey_id}").status_code == 200
+
+
+def test_behind_a_trusted_proxy_each_client_is_throttled_on_its_own(tmp_path):
+    """With TRUSTED_PROXIES = 1 the throttle keys on X-Forwarded-For, so one guesser behind the proxy
+    does not lock every evaluator out."""
+    from survey_app import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "p.sqlite3"),
+                      "TRUSTED_PROXIES": 1, "LOGIN_MAX_FAILURES_PER_CLIENT": 3})
+    guesser = app.test_client()
+    guesser.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"
+    for name in ("a1", "a2", "a3"):
+        assert login(guesser, name, "guess-guess").status_code == 401
+    assert login(guesser, "a4", "guess-guess").status_code == 429
+    colleague = app.test_client()
+    colleague.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.20"
+    assert login(colleague, "a5", "guess-guess").status_code == 401  # not 429: another client

@@ -321,3 +321,11 @@ def test_misspelt_or_unusable_fields_are_refused(tmp_path, old, new, fragment):
     with pytest.raises(QuestionnaireError) as caught:
         load(path)
     assert str(caught.value).startswith("bad.toml") and fragment in str(caught.value)
+
+
+@pytest.mark.parametrize("reserved", ["key", "lang", "csrf_token"])
+def test_a_question_id_the_form_uses_itself_is_refused(tmp_path, reserved):
+    path = tmp_path / "clash.toml"
+    path.write_text(VALID.replace('id = "q1"', f'id = "{reserved}"'), encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match=f"^clash.toml, .*question '{reserved}', field 'id'"):
+        load(path)

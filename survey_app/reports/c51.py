@@ -52,7 +52,7 @@ def paper(result) -> WorkingPaper:
         ("指标解释", EXPLANATION),
         ("指标权重", f"指标权重：{num(maximum, 2) if maximum is not None else '—'}"),
         ("评价标准", f"指标评分细则： {STANDARD_LEAD}{rule.text if rule else ''}"),
-        ("评价依据或数据来源", f"受益群众满意度调查问卷（Manyi 在线采集，有效问卷 {result.valid} 份）。"),
+        ("评价依据或数据来源", f"《{result.questionnaire.title}》（扫码在线填写，有效问卷 {result.valid} 份）。"),
         ("评价结果", _result_text(result)),
         ("指标得分", f"指标得分：{num(points, 2) if points is not None else '—'}"),
     )
