@@ -16,8 +16,8 @@ bp.register_error_handler(HTTPException, admin_error)
 PAGE_SIZE = 50
 FLAGS = {"speeder": "用时过短", "straight": "直线作答", "device": "同一设备重复"}
 FILTERS = {"": "全部", "any": "有任一标记", "none": "无标记", **FLAGS}
-STATUSES = {"": "全部", "valid": "有效", "excluded": "已排除"}
-ACTIONS = {"exclude": "排除", "restore": "恢复", "create": "创建项目", "settings": "修改设置",
+STATUSES = {"": "全部", "valid": "有效", "excluded": "已剔除"}
+ACTIONS = {"exclude": "剔除", "restore": "恢复", "create": "创建项目", "settings": "修改设置",
            "open": "开放收集", "closed": "结束收集"}
 
 
@@ -71,7 +71,7 @@ def set_status(survey_id, response_id):
         abort(400)
     reason = (form.reason.data or "").strip()
     if form.action.data == "exclude" and not reason:
-        flash(f"排除第 {response_id} 号问卷需要填写原因。", "error")
+        flash(f"剔除第 {response_id} 号问卷需要填写原因。", "error")
     else:
         status = "excluded" if form.action.data == "exclude" else "valid"
         db.set_response_status(db.get_db(), response_id, status=status, reason=reason, user=g.current_user["username"])

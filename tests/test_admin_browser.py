@@ -78,8 +78,8 @@ def test_dashboard_and_review_render_in_chromium(chromium, live_server_factory):
         assert page.locator("span.flag.device").count() == 2 and page.locator("span.flag.speeder").count() == 1
         speeder = page.locator("tr", has=page.locator("span.flag.speeder"))
         speeder.locator("input[name=reason]").fill("用时 4 秒，现场核实为误触")
-        speeder.locator("button", has_text="排除").click()
-        assert "已排除" in page.inner_text("main")
+        speeder.locator("button", has_text="剔除").click()
+        assert "已剔除" in page.inner_text("main")
         assert "用时 4 秒，现场核实为误触" in page.inner_text("#audit") and USER in page.inner_text("#audit")
         page.screenshot(path=str(ARTIFACTS / "admin-review.png"), full_page=True)
         page.click("p.crumbs a >> nth=1")  # back to the dashboard

@@ -82,7 +82,7 @@ def test_exclude_moves_every_figure_and_restore_moves_them_back(admin_client, yi
     response = _exclude(admin_client, survey_id, target, "同一人重复填写（现场核实）")
     assert response.status_code == 302 and response.headers["Location"].endswith("/responses?flag=any")
     page = text(admin_client.get(dashboard).get_data(as_text=True))
-    assert "回收 50" in page and "有效问卷 49 已排除 1 份" in page and "有效率 98.0% 49 ÷ 50" in page
+    assert "回收 50" in page and "有效问卷 49 已剔除 1 份" in page and "有效率 98.0% 49 ÷ 50" in page
     assert "有效问卷 49 / 目标 n = 50（98.0%）" in page
     assert "满意度得分 98.4 （95% 置信区间" in page  # 4820 ÷ 49
     assert "(46×100 + 2×80 + 1×60 + 0×40 + 0×20) ÷ 49 = 98.4" in page
@@ -90,7 +90,7 @@ def test_exclude_moves_every_figure_and_restore_moves_them_back(admin_client, yi
     assert db.get_response(database, target)["status"] == "excluded"
     assert db.response_count(database, survey_id) == 50  # never deleted
     review_page = text(admin_client.get(f"{dashboard}/responses").get_data(as_text=True))
-    assert "已排除 同一人重复填写（现场核实）" in review_page and "有效问卷 49" in review_page
+    assert "已剔除 同一人重复填写（现场核实）" in review_page and "有效问卷 49" in review_page
 
     assert _restore(admin_client, survey_id, target).status_code == 302
     figures = lambda page: page.split("修改设置")[1].split("结果计算于")[0]  # noqa: E731 (without flash and time)
@@ -101,7 +101,7 @@ def test_exclude_moves_every_figure_and_restore_moves_them_back(admin_client, yi
         ("wang", "exclude", target), ("wang", "restore", target)]
     audit = text(admin_client.get(f"{dashboard}/responses").get_data(as_text=True)).rsplit("审核日志", 1)[1]
     assert re.search(rf"\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d wang 恢复 {target} .*"
-                     rf"\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d wang 排除 {target} 同一人重复填写（现场核实）", audit)
+                     rf"\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d wang 剔除 {target} 同一人重复填写（现场核实）", audit)
 
 
 def test_excluding_needs_a_reason_and_the_response_must_belong_to_the_survey(admin_client, yining, database):
