@@ -393,6 +393,13 @@ def response_for_key(db, submission_key: str) -> int | None:
     return row[0] if row else None
 
 
+def chain_head(db) -> tuple[int, str] | None:
+    """(id, hash) of the newest response: write it down, and a later `manyi verify` shows nothing
+    before it was changed or removed (the hash covers every earlier response)."""
+    row = db.execute("select id, hash from responses order by id desc limit 1").fetchone()
+    return (row[0], row[1]) if row else None
+
+
 def response_count(db, survey_id: int | None = None) -> int:
     if survey_id is None:
         return db.execute("select count(*) from responses").fetchone()[0]
@@ -546,6 +553,12 @@ def verify(db) -> Verification:
     while pending is not None:
         bad.append((pending[0], "answers without a response"))
         pending = next(answers, None)
+    for rid, status, logged in db.execute(  # an exclusion or restore done outside Manyi leaves no audit entry
+            "select r.id, r.status, (select action from audit_log l where l.response_id = r.id"
+            " and l.action in ('exclude', 'restore') order by l.id desc limit 1) from responses r"
+            " where r.status = 'excluded' or exists (select 1 from audit_log l where l.response_id = r.id)"):
+        if (status == "excluded") != (logged == "exclude"):
+            bad.append((rid, f"status {status!r} does not match the audit log (last entry: {logged or 'none'})"))
     problems = []
     recount = {tuple(r[:4]): r[4] for r in db.execute(
         "select r.survey_id, r.point_id, a.question_id, a.value, count(*) from answers a"

@@ -83,6 +83,7 @@ class SurveyResult:
     headline: Headline | None  # None until the headline item has answers
     design: analysis.ClusterDesign | None = None  # design effect across collection points
     computed_at: str = field(default="")
+    chain_head: tuple[int, str] | None = None  # (id, hash) of the newest response in the database
 
     @property
     def issued(self) -> int:  # 发放
@@ -216,7 +217,8 @@ def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone:
     design = _design(tallies, questionnaire)
     return SurveyResult(survey, questionnaire, returned, valid, returned - valid, points, daily,
                         tuple(questions.values()), headline, design,
-                        computed_at=datetime.now(ZoneInfo(timezone)).isoformat(timespec="seconds"))
+                        computed_at=datetime.now(ZoneInfo(timezone)).isoformat(timespec="seconds"),
+                        chain_head=db.chain_head(database))
 
 
 def _design(tallies: list[dict], questionnaire: Questionnaire) -> analysis.ClusterDesign | None:

@@ -80,3 +80,9 @@ def test_settings_that_cannot_hold_give_figures_not_errors(app, database):
 def test_two_identical_answers_are_no_proof_that_the_target_is_met(app, database):
     r = _survey_with(database, app, ["A", "A"], target=95.0)
     assert r.headline.value_pct == 100.0 and r.headline.verdict == "unresolved"
+
+
+def test_the_result_carries_the_chain_head_to_write_down(database, filled):
+    survey_id, questionnaire = filled
+    last = database.execute("select id, hash from responses order by id desc limit 1").fetchone()
+    assert results.compute(database, survey_id, questionnaire).chain_head == (last[0], last[1])

@@ -94,6 +94,21 @@ def test_excluded_and_restored_responses_still_verify(runner, stored, database):
     assert verify(runner, stored)[0] == 0
 
 
+def test_an_exclusion_made_behind_manyis_back_is_named(runner, stored, database):
+    """Status flipped in SQL with the tallies and counts 'fixed' to match: no audit entry, so verify names it."""
+    database.execute("update responses set status = 'excluded' where id = 4")
+    database.execute("update tallies set n = n - 1 where (survey_id, point_id, question_id, value) in"
+                     " (select r.survey_id, r.point_id, a.question_id, a.value from answers a"
+                     " join responses r on r.id = a.response_id where r.id = 4)")
+    database.execute("update response_counts set n = n - 1 where status = 'valid' and (survey_id, point_id, hour) ="
+                     " (select survey_id, point_id, substr(submitted_at, 1, 13) from responses where id = 4)")
+    database.execute("insert into response_counts (survey_id, point_id, hour, status, n) select survey_id, point_id,"
+                     " substr(submitted_at, 1, 13), 'excluded', 1 from responses where id = 4")
+    database.conn.commit()
+    code, out = verify(runner, stored)
+    assert code == 1 and "response 4: status 'excluded' does not match the audit log (last entry: none)" in out
+
+
 def test_manyi_command_exit_codes(stored, database):
     """The installed console script, as an evaluator runs it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}

@@ -60,6 +60,8 @@ def as_dict(result) -> dict:
                    "target": s.get("target"), "target_n": s.get("target_n"), "rule": s.get("rule"),
                    "population": s.get("population")},
         "computed_at": result.computed_at,
+        "chain_head": None if result.chain_head is None else {"response_id": result.chain_head[0],
+                                                              "hash": result.chain_head[1]},
         "counts": {"issued": result.issued, "returned": result.returned, "valid": result.valid,
                    "excluded": result.excluded, "valid_rate_pct": result.valid_rate_pct},
         "points": [{"name": p.name, "returned": p.returned, "valid": p.valid} for p in result.points],
