@@ -33,7 +33,8 @@ def _load(code: str):
     point, survey = found
     state = survey_state(survey, current_app.config["TIMEZONE"])
     if state != "open":
-        page = render_template("notice.html", kind=state, survey=survey)
+        lang = request.args.get("lang") if request.args.get("lang") in respondent_text.TEXT else "zh-CN"
+        page = render_template("notice.html", kind=state, survey=survey, lang=lang, t=respondent_text.text(lang))
         abort(current_app.response_class(page, status=410 if state == "closed" else 403))
     return point, survey, questionnaires.for_survey(current_app.config["QUESTIONNAIRE_DIR"], survey)
 

@@ -182,3 +182,11 @@ def test_a_writer_stuck_on_the_queue_gives_503_not_a_hang(app, client, yining, d
     assert busy.status_code == 503 and "系统繁忙" in busy.get_data(as_text=True)
     assert db.response_count(database) == 0
     assert client.post(f"/s/{hall}", data=fill(busy.get_data(as_text=True))).status_code == 303
+
+
+def test_the_closed_notice_speaks_the_page_language(client, yining, database):
+    survey_id, (hall, _) = yining
+    db.update_survey(database, survey_id, status="closed")
+    english = client.get(f"/s/{hall}?lang=en")
+    assert english.status_code == 410 and "This survey has ended." in english.get_data(as_text=True)
+    assert "本次问卷调查已经结束" in client.get(f"/s/{hall}").get_data(as_text=True)

@@ -169,3 +169,18 @@ def test_annex_states_the_sampling_honestly_and_the_design_effect(app, database,
     r = result_of(app, database, filled)
     assert r.design is not None and r.design.groups == 2  # 30 at 业务大厅, 20 at 1号窗口
     assert f"答卷来自 2 个采集点，各采集点满意率之间的设计效应为 {r.design.design_effect:.2f}" in text
+
+
+def test_a_multiple_choice_background_question_is_counted_in_selections(app, database):
+    survey_id = db.create_survey(database, questionnaire_id="kashgar-benefit-recipients", questionnaire_version=1,
+                                 title="喀什", department="喀什地区社会保险事业管理局", year=2022)
+    point = db.add_point(database, survey_id, "大厅")["id"]
+    q = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "kashgar-benefit-recipients", 1)
+    multi = next(x for x in q.questions if x.type == "multiple" and x.role == "demographic")
+    answers = [(x.id, x.codes[0]) for x in q.questions if x.options and x.type == "single"]
+    answers += [(multi.id, multi.codes[0]), (multi.id, multi.codes[1])]
+    db.save_response(database, survey_id=survey_id, point_id=point, questionnaire_version=1, submission_key="m1",
+                     answers=answers, seconds_on_page=60, language="zh-CN", device_hash=None)
+    r = reports.results.compute(database, survey_id, q)
+    text = annex_text.paragraph(r, r.question(multi.id), 1)
+    assert "（多选题，占比按人次计）" in text and "1 人次，占比 50.0%" in text

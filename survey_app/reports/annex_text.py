@@ -42,8 +42,9 @@ def paragraph(result, qr, figure_no: int) -> str:
     given = [r for r in rows if r[1]]
     none = [r[0] for r in rows if not r[1]]
     if q.role == "demographic":
-        parts = [f"{_who(label)} {n} 人，占比 {pct(p)}" for label, n, p in given]
-        text = f"{lead}调研中，" + "；".join(parts) + "。"
+        unit, scope = ("人次", "（多选题，占比按人次计）") if q.type == "multiple" else ("人", "")
+        parts = [f"{_who(label)} {n} {unit}，占比 {pct(p)}" for label, n, p in given]
+        text = f"{lead}调研中{scope}，" + "；".join(parts) + "。"
         return text + (f"没有受访者选择“{'”“'.join(none)}”。" if none else "")
     if q.role == "satisfaction":
         parts = [f"{n} 人表示对{q.label}{label}，占比 {pct(p)}" for label, n, p in given]
