@@ -21,6 +21,8 @@ TEXT = {
         "closed": "本次问卷调查已经结束，感谢您的关注！",
         "not_yet": "本次问卷调查尚未开始，欢迎届时再来填写。",
         "not_yet_on": "本次问卷调查尚未开始，将于 {day} 开始，欢迎届时再来填写。",
+        "cookies": "您的浏览器没有保存本页需要的 Cookie，答卷暂时无法提交。请在浏览器设置中允许 Cookie"
+                   "（或用微信扫码打开），然后再次点击“提交”。您已填写的答案都保留着。",
         "thanks_title": "提交成功",
         "thanks": "提交成功，谢谢您！",
         "saved": "您的答卷已经保存。",
@@ -39,6 +41,8 @@ TEXT = {
         "closed": "This survey has ended. Thank you for your interest!",
         "not_yet": "This survey has not started yet. You are welcome to come back then.",
         "not_yet_on": "This survey has not started yet; it opens on {day}. You are welcome to come back then.",
+        "cookies": "Your browser did not keep the cookie this page needs, so the answers cannot be submitted "
+                   "yet. Please allow cookies in the browser settings, then tap “Submit” again. Your answers are kept.",
         "thanks_title": "Submitted",
         "thanks": "Submitted. Thank you!",
         "saved": "Your answers have been saved.",
@@ -72,7 +76,7 @@ def message(msg: str, lang: str) -> str:
 
 def notice(kind: str | None, lang: str, first_error: str | None = None) -> Markup | None:
     """The banner above a form that came back: 'invalid' (with a link to the first open question) or 'expired'."""
-    if kind in ("expired", "unavailable"):
+    if kind in ("expired", "unavailable", "cookies"):
         return Markup(escape(text(lang)[kind]))
     if kind == "invalid":
         link = text(lang)["go_to"].format(qid=escape(first_error)) if first_error else ""

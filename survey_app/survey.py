@@ -93,7 +93,10 @@ def post(code):
         if db.response_for_key(db.get_db(), key[0]) is not None:  # a retry of a stored submission
             return _to_thanks(code, questionnaire)
         if not form.validate_on_submit():
-            return _render(point, survey, questionnaire, form, 400, "expired" if form.csrf_failed else "invalid")
+            notice = "invalid"
+            if form.csrf_failed:  # with no session cookie at all, the browser refuses cookies: say so
+                notice = "expired" if current_app.config["SESSION_COOKIE_NAME"] in request.cookies else "cookies"
+            return _render(point, survey, questionnaire, form, 400, notice)
         answers = form.answers(questionnaire)
     nonce, seconds = key
     try:

@@ -190,3 +190,12 @@ def test_the_closed_notice_speaks_the_page_language(client, yining, database):
     english = client.get(f"/s/{hall}?lang=en")
     assert english.status_code == 410 and "This survey has ended." in english.get_data(as_text=True)
     assert "本次问卷调查已经结束" in client.get(f"/s/{hall}").get_data(as_text=True)
+
+
+def test_a_browser_that_refuses_cookies_is_told_why_it_cannot_submit(app, yining, database):
+    _, (hall, _) = yining
+    no_cookies = app.test_client(use_cookies=False)
+    page = no_cookies.post(f"/s/{hall}", data=fill(no_cookies.get(f"/s/{hall}").get_data(as_text=True)))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "请在浏览器设置中允许 Cookie" in html
+    assert 'name="q5" value="A" checked' in html and db.response_count(database) == 0
