@@ -288,7 +288,7 @@ def find_survey(db, *, title: str) -> dict | None:
 
 def list_surveys(db) -> list[dict]:
     return list(db.query(
-        "select s.*, (select count(*) from responses r where r.survey_id = s.id) as responses,"
+        "select s.*, (select coalesce(sum(n), 0) from response_counts c where c.survey_id = s.id) as responses,"
         " (select count(*) from points p where p.survey_id = s.id) as points from surveys s order by s.id"))
 
 

@@ -102,7 +102,7 @@ def clean_answers(questionnaire: Questionnaire, formdata) -> list[tuple[str, str
     for q in questionnaire.questions:
         values = formdata.getlist(q.id)
         if q.type == "multiple":
-            if "" in values or any(v not in q.codes for v in values):
+            if any(v not in q.codes for v in values):  # "" is no code either
                 return None
             if not values and q.required:
                 return None
