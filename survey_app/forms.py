@@ -1,14 +1,15 @@
 """WTForms form classes built from questionnaires (one class per questionnaire version, cached),
-and the one-time submission key every rendered form carries."""
+and the one-time submission key every rendered form carries (which is also its CSRF token)."""
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import time
+from functools import lru_cache
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import validate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -41,6 +42,9 @@ class SingleChoiceField(RadioField):
 
 
 class SurveyForm(FlaskForm):
+    class Meta:
+        csrf = False  # the submission key is bound to the browser's cookie and signed: see issue_key
+
     key = HiddenField()
     lang = HiddenField()
 
@@ -54,10 +58,6 @@ class SurveyForm(FlaskForm):
             elif data:
                 out.append((q.id, data.strip() if q.type == "text" else data))
         return [(q, v) for q, v in out if v]
-
-    @property
-    def csrf_failed(self) -> bool:
-        return bool(getattr(self, "csrf_token", None) and self.csrf_token.errors)
 
 
 _classes: dict[tuple[str, str], type[SurveyForm]] = {}
@@ -92,7 +92,7 @@ def _build(questionnaire: Questionnaire) -> type[SurveyForm]:
 
 
 def clean_answers(questionnaire: Questionnaire, formdata) -> list[tuple[str, str]] | None:
-    """The answers of a clean, complete answer sheet with a valid CSRF token, or None.
+    """The answers of a clean, complete answer sheet, or None.
 
     The submit hot path: it accepts only what the WTForms form built by ``form_class`` accepts
     (tests/test_forms_fast.py checks the two agree on random input) at a fraction of the cost;
@@ -122,10 +122,6 @@ def clean_answers(questionnaire: Questionnaire, formdata) -> list[tuple[str, str
             out.append((q.id, values[0]))
         else:
             return None
-    try:
-        validate_csrf(formdata.get("csrf_token"))
-    except ValidationError:
-        return None
     return out
 
 
@@ -134,25 +130,43 @@ def language(requested: str | None, questionnaire: Questionnaire) -> str:
 
 
 # -- the one-time submission key ----------------------------------------------------------------
-# Signed so that only keys this server issued are accepted; it carries the point code and the
-# time the form was rendered (for seconds-on-page). The random nonce is what makes a submit unique.
+# Signed so that only keys this server issued are accepted; it carries the point code, the time the
+# form was rendered (for seconds-on-page) and a digest of the browser's device cookie. The random
+# nonce is what makes a submit unique.
+#
+# The cookie digest makes the key the form's CSRF token too (OWASP's signed double-submit cookie):
+# another site can make a browser post, but cannot read its HttpOnly cookie or the key on our page,
+# and a key fetched elsewhere carries another cookie's digest. It replaces Flask-WTF's session token
+# on the citizens' form only: one signature to check instead of three (session cookie, token, key),
+# about 15 % of a submit's CPU (bench/RESULTS.md). Evaluator forms keep Flask-WTF's CSRFProtect.
 
 def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="manyi-submission-key")
+    return _signer_for(current_app.config["SECRET_KEY"])
 
 
-def issue_key(point_code: str) -> str:
-    return _signer().dumps([secrets.token_urlsafe(12), point_code, int(time.time())])
+@lru_cache(maxsize=4)
+def _signer_for(secret: str) -> URLSafeSerializer:  # built once: every submit reads a key
+    return URLSafeSerializer(secret, salt="manyi-submission-key")
 
 
-def read_key(token: str | None, point_code: str) -> tuple[str, int] | None:
-    """(nonce, seconds since the form was rendered) for a key issued for this point, else None."""
-    if not token or len(token) > 200:
+def device_digest(device_token: str) -> str:
+    return hashlib.sha256(device_token.encode()).hexdigest()[:16]
+
+
+def issue_key(point_code: str, device_token: str) -> str:
+    return _signer().dumps([secrets.token_urlsafe(12), point_code, int(time.time()), device_digest(device_token)])
+
+
+def read_key(token: str | None, point_code: str, device_token: str | None) -> tuple[str, int] | None:
+    """(nonce, seconds since the form was rendered) for a key this server issued for this point and
+    this browser's device cookie, else None (forged, garbled, another point's, another browser's)."""
+    if not token or len(token) > 200 or not device_token:
         return None
     try:
-        nonce, code, issued = _signer().loads(token)
+        nonce, code, issued, digest = _signer().loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
-    if code != point_code or not isinstance(nonce, str) or not isinstance(issued, int):
+    if (code != point_code or not isinstance(nonce, str) or not isinstance(issued, int)
+            or digest != device_digest(device_token)):
         return None
     return nonce, max(0, int(time.time()) - issued)

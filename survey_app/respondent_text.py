@@ -16,7 +16,7 @@ TEXT = {
         "submit": "提交",
         "invalid": "还有题目需要您补充，请查看标红的题目{link}。您已填写的答案都保留着。",
         "go_to": "（<a href=\"#f-{qid}\">转到该题</a>）",
-        "expired": "页面停留时间较长，为保护您的答卷，请核对后再次点击“提交”。您已填写的答案都保留着。",
+        "expired": "本页已经更新。为保护您的答卷，请核对后再次点击“提交”。您已填写的答案都保留着。",
         "unavailable": "系统繁忙，您的答卷还没有保存。请稍等片刻后再次点击“提交”，您已填写的答案都保留着。",
         "closed": "本次问卷调查已经结束，感谢您的关注！",
         "not_yet": "本次问卷调查尚未开始，欢迎届时再来填写。",
@@ -34,7 +34,7 @@ TEXT = {
         "submit": "Submit",
         "invalid": "Some questions still need an answer: see the ones marked in red{link}. Your other answers are kept.",
         "go_to": " (<a href=\"#f-{qid}\">go to the question</a>)",
-        "expired": "This page was open for a long time. To keep your answers safe, please check them and tap "
+        "expired": "This page has been renewed. To keep your answers safe, please check them and tap "
                    "“Submit” again. Your answers are kept.",
         "unavailable": "The system is busy and your answers have not been saved yet. Please wait a moment and tap "
                        "“Submit” again. Your answers are kept.",

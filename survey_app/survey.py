@@ -6,12 +6,12 @@ import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request
 
 from . import csrf, db, forms, questionnaires, respondent_text
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
-csrf.exempt(bp)  # the form checks its own token, so an expired one keeps the answers (see post())
+csrf.exempt(bp)  # the submission key, bound to the device cookie, is the form's CSRF token (forms.py)
 DEVICE_COOKIE = "mid"
 
 
@@ -39,9 +39,20 @@ def _load(code: str):
     return point, survey, questionnaires.for_survey(current_app.config["QUESTIONNAIRE_DIR"], survey)
 
 
-def _device_hash(survey_id: int) -> str | None:
+def _device() -> tuple[str, bool]:
+    """This browser's device token (the cookie DEVICE_COOKIE) and whether it is new, i.e. still to be
+    set on the response. Submission keys are bound to it (forms.issue_key)."""
     token = request.cookies.get(DEVICE_COOKIE)
-    if not token or len(token) > 64:
+    if token and len(token) <= 64:
+        return token, False
+    if "new_device" not in g:
+        g.new_device = secrets.token_urlsafe(16)
+    return g.new_device, True
+
+
+def _device_hash(survey_id: int) -> str | None:
+    token, new = _device()
+    if new:
         return None
     salt = current_app.config["SECRET_KEY"]
     return hashlib.sha256(f"{salt}:{survey_id}:{token}".encode()).hexdigest()[:20]
@@ -55,8 +66,9 @@ def _render(point, survey, questionnaire, form, status=200, notice=None):
         rtl=lang in questionnaires.RTL_LANGUAGES, t=respondent_text.text(lang),
         notice=respondent_text.notice(notice, lang, first_error),
         message=lambda m: respondent_text.message(m, lang)), status))
-    if DEVICE_COOKIE not in request.cookies:
-        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=400 * 86400,
+    token, new = _device()
+    if new:
+        response.set_cookie(DEVICE_COOKIE, token, max_age=400 * 86400,
                             httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -73,7 +85,7 @@ def _malformed(formdata) -> bool:
 def show(code):
     point, survey, questionnaire = _load(code)
     form = forms.form_class(questionnaire)(formdata=None)
-    form.key.data = forms.issue_key(code)
+    form.key.data = forms.issue_key(code, _device()[0])
     form.lang.data = forms.language(request.args.get("lang"), questionnaire)
     return _render(point, survey, questionnaire, form)
 
@@ -83,20 +95,19 @@ def post(code):
     point, survey, questionnaire = _load(code)
     if _malformed(request.form):
         abort(400)
-    key = forms.read_key(request.form.get("key"), code)
+    device, new_device = _device()
+    key = None if new_device else forms.read_key(request.form.get("key"), code, device)
     answers = forms.clean_answers(questionnaire, request.form) if key else None
     if answers is None:  # not a clean sheet: the full WTForms validation, with its messages
         form = forms.form_class(questionnaire)()
-        if key is None:  # a key this server did not issue for this point: new key, answers kept
-            form.key.data = forms.issue_key(code)
-            return _render(point, survey, questionnaire, form, 400, "expired")
+        if key is None:  # not a key this server issued for this point and browser: new key, answers kept
+            form.key.data = forms.issue_key(code, device)
+            # with no device cookie at all, the browser refuses cookies (or lost them): say so
+            return _render(point, survey, questionnaire, form, 400, "cookies" if new_device else "expired")
         if db.response_for_key(db.get_db(), key[0]) is not None:  # a retry of a stored submission
             return _to_thanks(code, questionnaire)
-        if not form.validate_on_submit():
-            notice = "invalid"
-            if form.csrf_failed:  # with no session cookie at all, the browser refuses cookies: say so
-                notice = "expired" if current_app.config["SESSION_COOKIE_NAME"] in request.cookies else "cookies"
-            return _render(point, survey, questionnaire, form, 400, notice)
+        if not form.validate():
+            return _render(point, survey, questionnaire, form, 400, "invalid")
         answers = form.answers(questionnaire)
     nonce, seconds = key
     try:
@@ -113,7 +124,8 @@ def post(code):
 def _to_thanks(code: str, questionnaire):
     """Post/redirect/get to the thank-you page, in the language the form was answered in."""
     lang = forms.language(request.form.get("lang"), questionnaire)
-    return redirect(url_for(".thanks", code=code, lang=None if lang == "zh-CN" else lang), 303)
+    query = "" if lang == "zh-CN" else f"?lang={lang}"  # codes and languages are URL-safe as they are
+    return current_app.response_class(status=303, headers={"Location": f"{request.script_root}/s/{code}/thanks{query}"})
 
 
 @bp.get("/<code>/thanks")

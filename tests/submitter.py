@@ -1,12 +1,14 @@
-"""A load-generating citizen for live-server tests and bench soaks: one session (cookie jar and
-CSRF token from one GET), then any number of submissions with fresh one-time keys.
+"""A load-generating citizen for live-server tests and bench soaks: one GET (for the device cookie),
+then any number of submissions with fresh one-time keys.
 
-The keys are signed here with the server's SECRET_KEY and the salt of survey_app/forms.py, exactly
-as the server would issue them, so a submission needs no fresh GET. Each key's nonce is the
-``submission_key`` the server stores, so the caller can look every acknowledged submit up.
+The keys are signed here with the server's SECRET_KEY and the salt of survey_app/forms.py and bound
+to the device cookie, exactly as the server would issue them, so a submission needs no fresh GET.
+Each key's nonce is the ``submission_key`` the server stores, so the caller can look every
+acknowledged submit up.
 """
 from __future__ import annotations
 
+import hashlib
 import http.client
 import secrets
 import time
@@ -19,10 +21,14 @@ from itsdangerous import URLSafeSerializer
 from tests.helpers import YINING_ANSWERS, hidden_fields
 
 KEY_SALT = "manyi-submission-key"  # survey_app/forms.py
+DEVICE_COOKIE = "mid"  # survey_app/survey.py
 
 
-def signed_key(secret: str, code: str, nonce: str, issued: int | None = None) -> str:
-    return URLSafeSerializer(secret, salt=KEY_SALT).dumps([nonce, code, int(time.time()) if issued is None else issued])
+def signed_key(secret: str, code: str, nonce: str, device: str, issued: int | None = None) -> str:
+    """A submission key as survey_app/forms.issue_key makes it, for the browser whose device cookie is ``device``."""
+    digest = hashlib.sha256(device.encode()).hexdigest()[:16]
+    return URLSafeSerializer(secret, salt=KEY_SALT).dumps(
+        [nonce, code, int(time.time()) if issued is None else issued, digest])
 
 
 class Citizen:
@@ -31,7 +37,7 @@ class Citizen:
     def __init__(self, port: Callable[[], int], code: str, secret: str, *, timeout: float = 10.0):
         self.port, self.code, self.secret, self.timeout = port, code, secret, timeout
         self.cookies: dict[str, str] = {}
-        self.csrf: str | None = None
+        self.device: str | None = None  # the device cookie, set by the first GET
         self.last_page = ""  # the body of the last answer (to explain a refusal)
         self.conn: http.client.HTTPConnection | None = None
         self.conn_port: int | None = None
@@ -67,13 +73,15 @@ class Citizen:
         status, html = self._request("GET", f"/s/{self.code}")
         if status != 200:
             raise RuntimeError(f"GET /s/{self.code} answered {status}")
-        self.csrf = hidden_fields(html)["csrf_token"]
+        if "key" not in hidden_fields(html) or DEVICE_COOKIE not in self.cookies:
+            raise RuntimeError(f"GET /s/{self.code} gave no form key or no device cookie")
+        self.device = self.cookies[DEVICE_COOKIE]
 
     def body(self, nonce: str, answers: dict | None = None) -> bytes:
         """A filled-in form with a fresh key for ``nonce`` (the first call opens the session)."""
-        if self.csrf is None:
+        if self.device is None:
             self.open_session()
-        return urlencode({"csrf_token": self.csrf, "key": signed_key(self.secret, self.code, nonce), "lang": "zh-CN",
+        return urlencode({"key": signed_key(self.secret, self.code, nonce, self.device), "lang": "zh-CN",
                           **(YINING_ANSWERS if answers is None else answers)}).encode()
 
     def submit(self, body: bytes, *, retry_for: float = 0.0) -> int | None:

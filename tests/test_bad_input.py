@@ -18,7 +18,7 @@ from survey_app import db, questionnaires
 from tests.helpers import YINING_ANSWERS, fill
 
 FORM = "application/x-www-form-urlencoded"
-MSG_EXPIRED = "页面停留时间较长"
+MSG_EXPIRED = "本页已经更新"
 MSG_CHOICE = "所选内容不在选项之中"
 MSG_REQUIRED = "请选择一项后再提交"
 MSG_NOT_FOUND = "没有找到这个页面"
@@ -101,31 +101,51 @@ def test_empty_form_names_every_question(client, hall, database):
 
 # -- tokens ---------------------------------------------------------------------------------------
 
-def test_missing_or_bad_csrf_token_is_refused(app, client, hall, database):
+def test_a_key_from_another_browser_is_refused(app, client, hall, database):
+    """The key is the form's CSRF token: bound to the browser's device cookie, so a key fetched by
+    another browser (a cross-site page that got its own key) does not work with this browser's cookie."""
     before = snapshot(database)
-    body = fresh_form(client, hall)
-    other_session = app.test_client()
-    foreign = fill(other_session.get(f"/s/{hall}").get_data(as_text=True))["csrf_token"]
-    for token in (None, "", "garbage", body["csrf_token"][:-4] + "AAAA", foreign, "x" * 10_000):
-        sent = {k: v for k, v in body.items() if k != "csrf_token"}
-        if token is not None:
-            sent["csrf_token"] = token
-        page = client.post(f"/s/{hall}", data=sent)
+    mine = fresh_form(client, hall)
+    other = app.test_client()
+    theirs = fresh_form(other, hall)
+    for poster, body in ((client, theirs), (other, mine)):
+        page = poster.post(f"/s/{hall}", data=body)
         assert_refused(page, database, before, 400, MSG_EXPIRED)
         assert 'name="q4" value="C" checked' in text(page)  # answers kept for the retry
+        retry = fill(page.get_data(as_text=True))
+        assert retry["key"] != body["key"]
+    changed = app.test_client()
+    body = fresh_form(changed, hall)
+    changed.set_cookie("mid", "another-device-token")  # the cookie was replaced after the page was shown
+    assert_refused(changed.post(f"/s/{hall}", data=body), database, before, 400, MSG_EXPIRED)
+    page = client.post(f"/s/{hall}", data=mine)  # the right browser with its own key is thanked
+    assert page.status_code == 303 and db.response_count(database) == len(before["responses"]) + 1
+
+
+def test_the_citizen_form_sets_no_session_cookie(app, hall):
+    page = app.test_client().get(f"/s/{hall}")
+    cookies = [h.split("=")[0] for h in page.headers.getlist("Set-Cookie")]
+    assert cookies == ["mid"]
+    assert "csrf_token" not in page.get_data(as_text=True)
 
 
 def test_forged_or_missing_submission_key_is_refused(app, client, hall, yining, database):
     _, (_, window) = yining
     before = snapshot(database)
     body = fresh_form(client, hall)
-    nonce, code, issued = URLSafeSerializer(app.config["SECRET_KEY"], salt="manyi-submission-key").loads(body["key"])
+    nonce, code, issued, digest = URLSafeSerializer(app.config["SECRET_KEY"], salt="manyi-submission-key").loads(
+        body["key"])
     forged = {
         "missing": None, "empty": "",
         "bad signature": body["key"][:-3] + ("AAA" if not body["key"].endswith("AAA") else "BBB"),
-        "other secret": URLSafeSerializer("not-the-secret", salt="manyi-submission-key").dumps([nonce, code, issued]),
+        "other secret": URLSafeSerializer("not-the-secret", salt="manyi-submission-key").dumps(
+            [nonce, code, issued, digest]),
         "other point": URLSafeSerializer(app.config["SECRET_KEY"], salt="manyi-submission-key").dumps(
-            [nonce, window, issued]),
+            [nonce, window, issued, digest]),
+        "other browser": URLSafeSerializer(app.config["SECRET_KEY"], salt="manyi-submission-key").dumps(
+            [nonce, code, issued, "0" * 16]),
+        "before keys named the browser": URLSafeSerializer(app.config["SECRET_KEY"], salt="manyi-submission-key").dumps(
+            [nonce, code, issued]),
         "wrong shape": URLSafeSerializer(app.config["SECRET_KEY"], salt="manyi-submission-key").dumps({"a": 1}),
         "over-long": "k" * 5000,
     }

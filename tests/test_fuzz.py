@@ -49,7 +49,8 @@ class Target:
         conn.close()
         self.watch = db.connect(path)
         self.client = self.app.test_client()
-        self.csrf = hidden_fields(self.client.get(f"/s/{next(iter(self.open))}").get_data(as_text=True))["csrf_token"]
+        assert "key" in hidden_fields(self.client.get(f"/s/{next(iter(self.open))}").get_data(as_text=True))
+        self.device = self.client.get_cookie("mid").value  # the device cookie every key is bound to
         self.stored: list[tuple[str, bytes]] = []  # (code, body) of stored submissions, for replays
         self.stats = Counter()
 
@@ -125,19 +126,20 @@ def requests(draw, t: Target):
                 "invalid", None
         q = t.open.get(code) or t.open[next(c for c, x in t.open.items() if x.id == "yining-2024-public")]
         pairs, expect = draw(answers(q))
-        csrf = draw(st.sampled_from(["good"] * 6 + ["missing", "junk", "other secret"]))
-        key = draw(st.sampled_from(["fresh"] * 6 + ["missing", "junk", "forged", "other point", "replayed"]))
+        key = draw(st.sampled_from(["fresh"] * 10 + ["missing", "junk", "forged", "other point", "other browser",
+                                                     "replayed"]))
         nonce = new_nonce()
-        fields = {"good": [("csrf_token", t.csrf)], "missing": [], "junk": [("csrf_token", draw(junk))],
-                  "other secret": [("csrf_token", t.csrf[:-4] + "AAAA")]}[csrf]
+        fields = [("csrf_token", draw(junk))] if draw(st.booleans()) and draw(st.booleans()) else []  # ignored
         if key == "fresh":
-            fields.append(("key", signed_key(SECRET, code, nonce)))
+            fields.append(("key", signed_key(SECRET, code, nonce, t.device)))
         elif key == "junk":
             fields.append(("key", draw(junk)))
         elif key == "forged":
-            fields.append(("key", signed_key("not-the-secret", code, nonce)))
+            fields.append(("key", signed_key("not-the-secret", code, nonce, t.device)))
         elif key == "other point":
-            fields.append(("key", signed_key(SECRET, draw(st.sampled_from(sorted(t.open))) + "x", nonce)))
+            fields.append(("key", signed_key(SECRET, draw(st.sampled_from(sorted(t.open))) + "x", nonce, t.device)))
+        elif key == "other browser":  # a key fetched by another browser: the cross-site request
+            fields.append(("key", signed_key(SECRET, code, nonce, t.device + "x")))
         elif key == "replayed" and t.stored:
             code, body = t.stored[0]
             fields.append(("key", dict(re.findall(r"(\w+)=([^&]*)", body.decode()))["key"].replace("%3D", "=")))
@@ -147,7 +149,7 @@ def requests(draw, t: Target):
         kwargs = ({"data": dict_of(fields + pairs)} if multipart else {"data": body, "content_type": CONTENT_TYPES[0]})
         if multipart:
             kwargs["content_type"] = "multipart/form-data"
-        clean = (code in t.open and csrf == "good" and key == "fresh" and expect is not None
+        clean = (code in t.open and key == "fresh" and expect is not None
                  and not any(k == "!" for k, _ in expect))
         # a multipart part named with a backslash or quote arrives nameless: the body is malformed (400) first
         unreadable = multipart and any("\\" in k or '"' in k for k, _ in fields + pairs)
@@ -155,7 +157,7 @@ def requests(draw, t: Target):
             kind = "replay"
         elif clean:
             kind = "clean"
-        elif (code in t.shut or csrf != "good" or key != "fresh"
+        elif (code in t.shut or key != "fresh"
               or expect is not None and any(k == "!" for k, _ in expect)):
             kind = "invalid"
         else:
@@ -258,7 +260,7 @@ def test_multipart_part_without_a_readable_name_is_a_400_not_a_500(tmp_path):
     try:
         code = next(iter(t.open))
         version = t.version()
-        data = {"csrf_token": [t.csrf], "key": [signed_key(SECRET, code, new_nonce())], "\r": [""], "age": ["A"]}
+        data = {"key": [signed_key(SECRET, code, new_nonce(), t.device)], "\r": [""], "age": ["A"]}
         assert t.client.post(f"/s/{code}", data=data, content_type="multipart/form-data").status_code == 400
         assert t.version() == version
     finally:

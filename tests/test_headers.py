@@ -74,7 +74,8 @@ def test_inline_style_is_allowed_by_its_nonce_only_and_there_is_no_inline_script
 def test_cookies_are_secure_behind_https(https_client):
     client, code = https_client
     page = client.get(f"/s/{code}", base_url="https://manyi.example.cn")
-    set = cookies(page)
+    login = client.get("/admin/login", base_url="https://manyi.example.cn")
+    set = cookies(page) | cookies(login)  # the citizen's device cookie; the evaluator's session (CSRF)
     assert {"session", "mid"} <= set.keys()
     for name, header in set.items():
         assert "Secure" in header and "HttpOnly" in header and "SameSite=Lax" in header, header
@@ -85,7 +86,7 @@ def test_cookies_are_secure_behind_https(https_client):
 
 def test_cookies_work_on_plain_http_for_the_demo(client, yining):
     _, (hall, _) = yining
-    set = cookies(client.get(f"/s/{hall}"))
+    set = cookies(client.get(f"/s/{hall}")) | cookies(client.get("/admin/login"))
     assert {"session", "mid"} <= set.keys()
     for header in set.values():
         assert "Secure" not in header and "HttpOnly" in header and "SameSite=Lax" in header

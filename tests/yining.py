@@ -23,8 +23,8 @@ def _hidden(html: str) -> dict[str, str]:
 def _backdate(client, key: str, seconds: int) -> str:
     """The same submission key, as if the form had been rendered ``seconds`` earlier."""
     signer = URLSafeSerializer(client.application.config["SECRET_KEY"], salt="manyi-submission-key")
-    nonce, code, issued = signer.loads(key)
-    return signer.dumps([nonce, code, issued - seconds])
+    nonce, code, issued, device = signer.loads(key)
+    return signer.dumps([nonce, code, issued - seconds, device])
 
 
 def submit_one(client, code: str, answers: dict[str, str], *, seconds: int | None = None,
