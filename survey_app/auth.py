@@ -50,6 +50,8 @@ def _fingerprint(user: dict) -> str:  # changes with the password, which ends ev
 @bp.before_app_request
 def load_user() -> None:
     g.current_user = None
+    if request.blueprint == "survey":  # citizens' pages never look at an evaluator's login
+        return
     user_id = session.get("user_id")
     if isinstance(user_id, int):
         user = db.get_user(db.get_db(), user_id)
