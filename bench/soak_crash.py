@@ -38,8 +38,8 @@ def main(argv=None) -> int:
         f"| {r['twice']} | {'passes' if r['verify_ok'] else 'FAILS'} | {'met' if ok else 'missed'} |",
         "",
         "SIGKILL tests process crashes, not power cuts: a killed process loses nothing the kernel already has. "
-        "Power-cut durability rests on `synchronous=FULL` (the WAL is fsynced before COMMIT returns, and the 303 is "
-        "sent after COMMIT), which this machine cannot cut power to test.",
+        "Power-cut durability rests on the fsync of the write-ahead log after every COMMIT and before the 303 "
+        "(`db.sync_wal`, tests/test_durability.py), which this machine cannot cut power to test.",
         "",
         machine(),
     ])

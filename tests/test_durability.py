@@ -1,0 +1,96 @@
+"""Durability of an acknowledged write: SQLite runs in WAL mode with synchronous=NORMAL, and every
+write transaction fsyncs the write-ahead log after COMMIT and before it returns (db._write,
+db.sync_wal) — the guarantee of synchronous=FULL, with the fsync outside the write lock.
+
+A power cut cannot be staged here; these tests check the parts the guarantee rests on, on a real
+SQLite file: the journal mode and sync level, that the fsync happens on the WAL after the commit is
+visible and before save_response returns (and with the writer lock free, so it is shared), and that
+a failing fsync is reported, never acknowledged.
+"""
+import errno
+import fcntl
+import os
+
+import pytest
+
+from survey_app import db
+from tests.helpers import YINING_ANSWERS, fill
+
+ANSWERS = sorted(YINING_ANSWERS.items())
+
+
+def _save(database, key: str) -> db.Saved:
+    return db.save_response(database, survey_id=1, point_id=1, questionnaire_version=1, submission_key=key,
+                            answers=ANSWERS, seconds_on_page=30, language="zh-CN", device_hash=None)
+
+
+@pytest.fixture
+def stored(tmp_path):
+    path = str(tmp_path / "d.sqlite3")
+    database = db.connect(path)
+    db.migrate(database)
+    sid = db.create_survey(database, questionnaire_id="yining-2024-public", questionnaire_version=1, title="t")
+    db.add_point(database, sid, "大厅")
+    yield path, database
+    database.close()
+
+
+def test_the_database_runs_in_wal_mode_with_normal_sync(stored):
+    path, database = stored
+    assert database.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert database.execute("pragma synchronous").fetchone()[0] == 1  # NORMAL: WAL header synced on restart
+
+
+def test_a_saved_response_is_committed_then_its_wal_fsynced_before_save_returns(stored, monkeypatch):
+    path, database = stored
+    other = db.connect(path, readonly=True)
+    seen = []
+    real_fsync = os.fsync
+
+    def watching_fsync(fd):
+        target = os.readlink(f"/proc/self/fd/{fd}")
+        committed = other.execute("select count(*) from responses where submission_key = 'k1'").fetchone()[0]
+        probe = os.open(path + "-writer.lock", os.O_RDWR)
+        try:  # the writer lock is free: the next submit need not wait for this fsync
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(probe, fcntl.LOCK_UN)
+            lock_free = True
+        except BlockingIOError:
+            lock_free = False
+        finally:
+            os.close(probe)
+        seen.append((target, committed, lock_free))
+        real_fsync(fd)
+
+    monkeypatch.setattr(db.os, "fsync", watching_fsync)
+    saved = _save(database, "k1")
+    assert saved.created
+    assert seen == [(os.path.realpath(path) + "-wal", 1, True)]
+    other.close()
+
+
+def test_every_write_transaction_fsyncs_the_wal(stored, monkeypatch):
+    path, database = stored
+    synced = []
+    monkeypatch.setattr(db.os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")))
+    rid = _save(database, "k2").response_id
+    db.set_response_status(database, rid, status="excluded", reason="test", user="t")
+    db.add_point(database, 1, "窗口")
+    assert synced == [os.path.realpath(path) + "-wal"] * 3
+
+
+def test_a_failed_fsync_is_not_acknowledged_and_the_retry_is_thanked(app, client, yining, database, monkeypatch):
+    _, (hall, _) = yining
+    body = fill(client.get(f"/s/{hall}").get_data(as_text=True))
+
+    def broken(fd):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(db.os, "fsync", broken)
+    page = client.post(f"/s/{hall}", data=body)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 503 and "您的答卷还没有保存" in html  # durability unknown: never a thank-you
+    assert 'name="q4" value="C" checked' in html and fill(html)["key"] == body["key"]
+    monkeypatch.undo()
+    retry = client.post(f"/s/{hall}", data=fill(html))  # the same key: the commit did survive, so thanked
+    assert retry.status_code == 303 and db.response_count(database) == 1
