@@ -45,7 +45,7 @@ def test_a_saved_response_is_committed_then_its_wal_fsynced_before_save_returns(
     path, database = stored
     other = db.connect(path, readonly=True)
     seen = []
-    real_fsync = os.fsync
+    real_sync = db._datasync  # os.fdatasync, as SQLite uses on Linux
 
     def watching_fsync(fd):
         target = os.readlink(f"/proc/self/fd/{fd}")
@@ -60,9 +60,9 @@ def test_a_saved_response_is_committed_then_its_wal_fsynced_before_save_returns(
         finally:
             os.close(probe)
         seen.append((target, committed, lock_free))
-        real_fsync(fd)
+        real_sync(fd)
 
-    monkeypatch.setattr(db.os, "fsync", watching_fsync)
+    monkeypatch.setattr(db, "_datasync", watching_fsync)
     saved = _save(database, "k1")
     assert saved.created
     assert seen == [(os.path.realpath(path) + "-wal", 1, True)]
@@ -72,7 +72,7 @@ def test_a_saved_response_is_committed_then_its_wal_fsynced_before_save_returns(
 def test_every_write_transaction_fsyncs_the_wal(stored, monkeypatch):
     path, database = stored
     synced = []
-    monkeypatch.setattr(db.os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")))
+    monkeypatch.setattr(db, "_datasync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")))
     rid = _save(database, "k2").response_id
     db.set_response_status(database, rid, status="excluded", reason="test", user="t")
     db.add_point(database, 1, "窗口")
@@ -86,7 +86,7 @@ def test_a_failed_fsync_is_not_acknowledged_and_the_retry_is_thanked(app, client
     def broken(fd):
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(db.os, "fsync", broken)
+    monkeypatch.setattr(db, "_datasync", broken)
     page = client.post(f"/s/{hall}", data=body)
     html = page.get_data(as_text=True)
     assert page.status_code == 503 and "您的答卷还没有保存" in html  # durability unknown: never a thank-you
