@@ -9,21 +9,21 @@ Connections are kept per thread (a connection per request caps throughput at abo
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import secrets
-import signal
 import sqlite3
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlite_utils
 from sqlite_utils import Migrations
+
+from . import writer
+from .writer import StorageUnavailable  # noqa: F401  (db.StorageUnavailable: what callers catch)
 
 BUSY_TIMEOUT_MS = 10_000
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o/1/l/i: codes are read off posters
@@ -41,11 +41,9 @@ def connect(path: str, *, readonly: bool = False) -> sqlite_utils.Database:
         conn = sqlite3.connect(path, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA synchronous = NORMAL")  # + the WAL fsync after every write: see _write
+    conn.execute("PRAGMA synchronous = NORMAL")  # + the WAL synced after every write: see _write
     database = sqlite_utils.Database(conn, execute_plugins=False)
-    on_disk = not readonly and path != ":memory:"
-    database.writer_lock = f"{path}-writer.lock" if on_disk else None
-    database.wal_path = f"{path}-wal" if on_disk else None
+    database.writer_path = path if not readonly and path != ":memory:" else None  # see writer.py
     return database
 
 
@@ -68,92 +66,18 @@ def close_all() -> None:
     _local.dbs = {}
 
 
-class StorageUnavailable(RuntimeError):
-    """The database could not take a write now (locked past the busy timeout, disk full, I/O error):
-    nothing was stored; the caller may show the form again and let the citizen retry the same key."""
-
-
 _UNAVAILABLE = {5, 6, 8, 10, 13, 14}  # SQLITE_BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN (primary codes)
-
-
-_writers = threading.RLock()  # one writer at a time among this process's threads
-_lock_files: dict[tuple[int, str], int] = {}  # (pid, lock path) -> fd, opened after any fork
-
-
-class _TurnTimeout(Exception):
-    pass
-
-
-def _on_alarm(signum, frame):
-    raise _TurnTimeout
-
-
-def _take_turn(fd: int) -> None:
-    """The flock, waiting at most the busy timeout (a stuck writer must not hang every worker). The wait
-    blocks in the kernel, which wakes the next writer at once; a gunicorn sync worker serves requests
-    on its main thread, where an interval timer bounds the wait. Other threads poll."""
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # uncontended: no timer, no signal handler
-        return
-    except BlockingIOError:
-        pass
-    seconds = BUSY_TIMEOUT_MS / 1000
-    if threading.current_thread() is not threading.main_thread():
-        deadline = time.monotonic() + seconds
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StorageUnavailable("another writer held the database past the busy timeout") from None
-                time.sleep(0.0005)
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    try:
-        try:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-    except _TurnTimeout:
-        fcntl.flock(fd, fcntl.LOCK_UN)  # in case the timer fired just after the lock was granted
-        raise StorageUnavailable("another writer held the database past the busy timeout") from None
-    finally:
-        signal.signal(signal.SIGALRM, previous)
-
-
-@contextmanager
-def _writer_turn(db: sqlite_utils.Database):
-    """Queue for the write lock in the kernel (flock on a file beside the database) instead of in
-    SQLite's busy handler, which sleeps 1, 2, 5, 10 … ms between tries and leaves the lock idle: with
-    several gunicorn workers that halved submits per second (bench/RESULTS.md). A process that dies
-    releases its flock; SQLite's own lock and busy_timeout still guard every transaction."""
-    path = getattr(db, "writer_lock", None)
-    with _writers:
-        if path is None or getattr(_local, "turn", 0):  # no file, or this thread already holds the turn
-            yield
-            return
-        key = (os.getpid(), path)
-        fd = _lock_files.get(key)
-        if fd is None:
-            fd = _lock_files[key] = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        _take_turn(fd)
-        _local.turn = 1
-        try:
-            yield
-        finally:
-            _local.turn = 0
-            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 @contextmanager
 def _write(db: sqlite_utils.Database):
     """A write transaction that takes the write lock at once (no read-then-upgrade deadlock), and is
-    on disk when this returns: COMMIT writes the WAL frames, the lock is released, then the WAL is
-    fsynced (``sync_wal``). A caller acknowledges only after that, so nothing acknowledged is lost in
-    a power cut, as with ``synchronous=FULL``; but the fsync no longer holds up the next writer, and
-    one fsync covers every commit written before it (group commit; bench/RESULTS.md)."""
-    with _writer_turn(db):
+    on disk when this returns: COMMIT writes the WAL frames at ``synchronous=NORMAL``, the turn is
+    released, then the WAL is synced unless another writer's sync already covered this commit
+    (group commit, survey_app/writer.py). A caller acknowledges only after that, so nothing
+    acknowledged is lost in a power cut, as with ``synchronous=FULL``."""
+    seconds = BUSY_TIMEOUT_MS / 1000
+    with writer.turn(db.writer_path, seconds) as turn:
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -166,36 +90,15 @@ def _write(db: sqlite_utils.Database):
             if (getattr(e, "sqlite_errorcode", 0) & 0xFF) in _UNAVAILABLE:
                 raise StorageUnavailable(str(e)) from e
             raise
-    sync_wal(db)
+        turn.committed()
+    if turn.number:
+        writer.make_durable(db.writer_path, turn.number, seconds)
 
 
-# What SQLite itself calls on Linux: the data and the size, without the journal commit an mtime costs.
-_datasync = getattr(os, "fdatasync", os.fsync)
-
-
-def sync_wal(db: sqlite_utils.Database) -> None:
-    """fsync the write-ahead log, so every transaction committed so far survives a power cut.
-
-    With ``synchronous=NORMAL`` SQLite writes a commit's WAL frames without an fsync, syncs the WAL
-    before each checkpoint, the database after it, and the WAL header whenever the log restarts
-    (sqlite.org/pragma.html#pragma_synchronous). A committed frame is therefore either in this file
-    (flushed here, with every frame before it) or already checkpointed into the synced database. No
-    file means the last connection checkpointed the log and removed it. An fsync that fails leaves
-    the commit's durability unknown: StorageUnavailable, so the citizen retries the same key (which
-    is thanked if the commit did survive)."""
-    path = getattr(db, "wal_path", None)
-    if path is None:
-        return
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return
-    try:
-        _datasync(fd)
-    except OSError as e:
-        raise StorageUnavailable(f"fsync of the write-ahead log failed: {e}") from e
-    finally:
-        os.close(fd)
+def make_durable(db: sqlite_utils.Database) -> None:
+    """Return once every commit so far is on disk (before acknowledging something only read, e.g. a
+    retried submission another worker stored a moment ago)."""
+    writer.make_durable(db.writer_path, None, BUSY_TIMEOUT_MS / 1000)
 
 
 # -- migrations (safe to re-run; never drop data) -----------------------------------------------
@@ -905,6 +808,6 @@ def init_app(app) -> None:
             migrate(db)
         except sqlite3.OperationalError:
             migrate(db)  # another worker migrated at the same moment; what is left is now pending-free
-        sync_wal(db)  # migrations commit outside _write
+        make_durable(db)  # migrations commit outside _write
     finally:
         db.close()

@@ -105,6 +105,7 @@ def post(code):
             # with no device cookie at all, the browser refuses cookies (or lost them): say so
             return _render(point, survey, questionnaire, form, 400, "cookies" if new_device else "expired")
         if db.response_for_key(db.get_db(), key[0]) is not None:  # a retry of a stored submission
+            db.make_durable(db.get_db())  # stored a moment ago by another worker, maybe not yet synced
             return _to_thanks(code, questionnaire)
         if not form.validate():
             return _render(point, survey, questionnaire, form, 400, "invalid")

@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from survey_app import db
+from survey_app import db, writer
 from tests.helpers import YINING_ANSWERS, fill
 
 ANSWERS = sorted(YINING_ANSWERS.items())
@@ -45,7 +45,7 @@ def test_a_saved_response_is_committed_then_its_wal_fsynced_before_save_returns(
     path, database = stored
     other = db.connect(path, readonly=True)
     seen = []
-    real_sync = db._datasync  # os.fdatasync, as SQLite uses on Linux
+    real_sync = writer.datasync  # os.fdatasync, as SQLite uses on Linux
 
     def watching_fsync(fd):
         target = os.readlink(f"/proc/self/fd/{fd}")
@@ -62,7 +62,7 @@ def test_a_saved_response_is_committed_then_its_wal_fsynced_before_save_returns(
         seen.append((target, committed, lock_free))
         real_sync(fd)
 
-    monkeypatch.setattr(db, "_datasync", watching_fsync)
+    monkeypatch.setattr(writer, "datasync", watching_fsync)
     saved = _save(database, "k1")
     assert saved.created
     assert seen == [(os.path.realpath(path) + "-wal", 1, True)]
@@ -72,7 +72,7 @@ def test_a_saved_response_is_committed_then_its_wal_fsynced_before_save_returns(
 def test_every_write_transaction_fsyncs_the_wal(stored, monkeypatch):
     path, database = stored
     synced = []
-    monkeypatch.setattr(db, "_datasync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")))
+    monkeypatch.setattr(writer, "datasync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")))
     rid = _save(database, "k2").response_id
     db.set_response_status(database, rid, status="excluded", reason="test", user="t")
     db.add_point(database, 1, "窗口")
@@ -86,7 +86,7 @@ def test_a_failed_fsync_is_not_acknowledged_and_the_retry_is_thanked(app, client
     def broken(fd):
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(db, "_datasync", broken)
+    monkeypatch.setattr(writer, "datasync", broken)
     page = client.post(f"/s/{hall}", data=body)
     html = page.get_data(as_text=True)
     assert page.status_code == 503 and "您的答卷还没有保存" in html  # durability unknown: never a thank-you
@@ -94,3 +94,63 @@ def test_a_failed_fsync_is_not_acknowledged_and_the_retry_is_thanked(app, client
     monkeypatch.undo()
     retry = client.post(f"/s/{hall}", data=fill(html))  # the same key: the commit did survive, so thanked
     assert retry.status_code == 303 and db.response_count(database) == 1
+
+
+# -- group commit (survey_app/writer.py) ------------------------------------------------------------
+
+def _commit_numbered(path: str) -> int:
+    """What _write does around a COMMIT: number the commit inside the write turn."""
+    with writer.turn(path, 1.0) as turn:
+        turn.committed()
+    return turn.number
+
+
+def test_one_sync_covers_every_commit_written_before_it(stored, monkeypatch):
+    path, database = stored
+    synced = []
+    monkeypatch.setattr(writer, "datasync", synced.append)
+    first, second = _commit_numbered(path), _commit_numbered(path)
+    assert second == first + 1
+    writer.make_durable(path, second, 1.0)  # the second writer syncs: both commits were written before
+    writer.make_durable(path, first, 1.0)  # the first finds itself covered
+    assert len(synced) == 1
+    third = _commit_numbered(path)  # committed after that sync began: not covered
+    writer.make_durable(path, third, 1.0)
+    assert len(synced) == 2
+    writer.make_durable(path, None, 1.0)  # "everything so far" is already synced
+    assert len(synced) == 2
+
+
+def test_counters_that_do_not_add_up_are_not_trusted(stored, monkeypatch):
+    path, database = stored
+    synced = []
+    monkeypatch.setattr(writer, "datasync", synced.append)
+    number = _commit_numbered(path)
+    with open(path + "-sync", "r+b") as f:  # "synced" beyond the last commit: a damaged or foreign file
+        f.seek(8)
+        f.write((number + 5).to_bytes(8, "little"))
+    writer.make_durable(path, number, 1.0)
+    assert len(synced) == 1
+
+
+def test_no_wal_file_means_nothing_is_left_to_sync(tmp_path, monkeypatch):
+    path = str(tmp_path / "gone.sqlite3")
+    synced = []
+    monkeypatch.setattr(writer, "datasync", synced.append)
+    number = _commit_numbered(path)
+    writer.make_durable(path, number, 1.0)  # the last connection checkpointed and removed the WAL
+    assert synced == []
+
+
+def test_a_retry_is_thanked_only_once_the_stored_answer_is_on_disk(app, client, yining, database, monkeypatch):
+    """Another worker committed the answer but has not synced yet; the phone's retry (here with an
+    answer sheet that is not clean, so it takes the slow path) must not be thanked before a sync."""
+    _, (hall, _) = yining
+    body = fill(client.get(f"/s/{hall}").get_data(as_text=True))
+    assert client.post(f"/s/{hall}", data=body).status_code == 303
+    _commit_numbered(app.config["DATABASE"])  # a commit that nobody has synced yet
+    synced = []
+    monkeypatch.setattr(writer, "datasync", synced.append)
+    retry = {**body, "q5": "Z"}  # the same key, a sheet the hot path does not take
+    assert client.post(f"/s/{hall}", data=retry).status_code == 303
+    assert len(synced) == 1 and db.response_count(database) == 1
