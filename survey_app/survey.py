@@ -50,8 +50,7 @@ def _device() -> tuple[str, bool]:
     return g.new_device, True
 
 
-def _device_hash(survey_id: int) -> str | None:
-    token, new = _device()
+def _device_hash(survey_id: int, token: str, new: bool) -> str | None:
     if new:
         return None
     salt = current_app.config["SECRET_KEY"]
@@ -93,38 +92,39 @@ def show(code):
 @bp.post("/<code>")
 def post(code):
     point, survey, questionnaire = _load(code)
-    if _malformed(request.form):
+    formdata = request.form  # the hot path: each request.x goes through a context-local proxy
+    if _malformed(formdata):
         abort(400)
     device, new_device = _device()
-    key = None if new_device else forms.read_key(request.form.get("key"), code, device)
-    answers = forms.clean_answers(questionnaire, request.form) if key else None
+    key = None if new_device else forms.read_key(formdata.get("key"), code, device)
+    answers = forms.clean_answers(questionnaire, formdata) if key else None
+    lang = forms.language(formdata.get("lang"), questionnaire)
+    database = db.get_db()
     if answers is None:  # not a clean sheet: the full WTForms validation, with its messages
         form = forms.form_class(questionnaire)()
         if key is None:  # not a key this server issued for this point and browser: new key, answers kept
             form.key.data = forms.issue_key(code, device)
             # with no device cookie at all, the browser refuses cookies (or lost them): say so
             return _render(point, survey, questionnaire, form, 400, "cookies" if new_device else "expired")
-        if db.response_for_key(db.get_db(), key[0]) is not None:  # a retry of a stored submission
-            db.make_durable(db.get_db())  # stored a moment ago by another worker, maybe not yet synced
-            return _to_thanks(code, questionnaire)
+        if db.response_for_key(database, key[0]) is not None:  # a retry of a stored submission
+            db.make_durable(database)  # stored a moment ago by another worker, maybe not yet synced
+            return _to_thanks(code, lang)
         if not form.validate():
             return _render(point, survey, questionnaire, form, 400, "invalid")
         answers = form.answers(questionnaire)
     nonce, seconds = key
     try:
         db.save_response(  # a retried key stores nothing and gets the same thank-you
-            db.get_db(), survey_id=survey["id"], point_id=point["id"],
+            database, survey_id=survey["id"], point_id=point["id"],
             questionnaire_version=questionnaire.version, submission_key=nonce, answers=answers,
-            seconds_on_page=seconds, language=forms.language(request.form.get("lang"), questionnaire),
-            device_hash=_device_hash(survey["id"]))
+            seconds_on_page=seconds, language=lang, device_hash=_device_hash(survey["id"], device, new_device))
     except db.StorageUnavailable:  # not stored: the form comes back filled in, with the same key
         return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 503, "unavailable")
-    return _to_thanks(code, questionnaire)
+    return _to_thanks(code, lang)
 
 
-def _to_thanks(code: str, questionnaire):
+def _to_thanks(code: str, lang: str):
     """Post/redirect/get to the thank-you page, in the language the form was answered in."""
-    lang = forms.language(request.form.get("lang"), questionnaire)
     query = "" if lang == "zh-CN" else f"?lang={lang}"  # codes and languages are URL-safe as they are
     return current_app.response_class(status=303, headers={"Location": f"{request.script_root}/s/{code}/thanks{query}"})
 
