@@ -283,13 +283,17 @@ class Saved:
     created: bool  # False when the submission key had already been stored (a retry)
 
 
+# json.dumps with these arguments builds a new encoder per call; one built once writes the same bytes.
+_CHAIN_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def chain_hash(prev_hash: str, response: dict, answers: list[tuple[str, str]]) -> str:
     """The hash that chains a response to the one before it; ``verify`` recomputes it."""
-    body = json.dumps({
+    body = _CHAIN_JSON.encode({
         "prev": prev_hash, "survey": response["survey_id"], "point": response["point_id"],
         "version": response["questionnaire_version"], "key": response["submission_key"],
         "at": response["submitted_at"], "answers": sorted(answers),
-    }, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    })
     return hashlib.sha256(body.encode()).hexdigest()
 
 

@@ -175,3 +175,16 @@ def test_backup_during_submissions_holds_everything_acknowledged_before_it(live_
         assert db.verify(live).ok
     finally:
         live.close()
+
+
+def test_the_chain_hash_format_is_fixed():
+    """Every stored hash was computed this way: a change to the format would make `manyi verify`
+    report every existing response as edited. The body is written out here by hand."""
+    import hashlib
+
+    response = {"survey_id": 1, "point_id": 2, "questionnaire_version": 1, "submission_key": "k-1",
+                "submitted_at": "2026-11-23T07:00:00.000000+00:00"}
+    answers = [("q5", "A"), ("age", "B"), ("note", '很好，"谢谢"\n')]
+    body = ('{"answers":[["age","B"],["note","很好，\\"谢谢\\"\\n"],["q5","A"]],'
+            '"at":"2026-11-23T07:00:00.000000+00:00","key":"k-1","point":2,"prev":"","survey":1,"version":1}')
+    assert db.chain_hash("", response, answers) == hashlib.sha256(body.encode()).hexdigest()
