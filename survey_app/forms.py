@@ -137,8 +137,8 @@ def language(requested: str | None, questionnaire: Questionnaire) -> str:
 # The cookie digest makes the key the form's CSRF token too (OWASP's signed double-submit cookie):
 # another site can make a browser post, but cannot read its HttpOnly cookie or the key on our page,
 # and a key fetched elsewhere carries another cookie's digest. It replaces Flask-WTF's session token
-# on the citizens' form only: one signature to check instead of three (session cookie, token, key),
-# about 15 % of a submit's CPU (bench/RESULTS.md). Evaluator forms keep Flask-WTF's CSRFProtect.
+# on the citizens' form only: one signature to check per submit instead of three (session cookie,
+# token, key), and no session cookie at all. Evaluator forms keep Flask-WTF's CSRFProtect.
 
 def _signer() -> URLSafeSerializer:
     return _signer_for(current_app.config["SECRET_KEY"])
