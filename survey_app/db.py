@@ -812,6 +812,6 @@ def init_app(app) -> None:
             migrate(db)
         except sqlite3.OperationalError:
             migrate(db)  # another worker migrated at the same moment; what is left is now pending-free
-        make_durable(db)  # migrations commit outside _write
+        writer.sync_now(db.writer_path, BUSY_TIMEOUT_MS / 1000)  # migrations commit outside _write
     finally:
         db.close()

@@ -142,7 +142,7 @@ def _read(fd: int) -> tuple[int, int]:
 
 
 def make_durable(database: str | None, number: int | None, seconds: float) -> None:
-    """Return once the WAL is synced past commit ``number`` (None: past every commit so far).
+    """Return once the WAL is synced past commit ``number`` (None: past every numbered commit so far).
 
     Skips the fdatasync when one that began after the commit has finished (its number is at most
     the recorded ``synced``, and ``synced`` at most the last commit: anything else is not trusted).
@@ -156,23 +156,43 @@ def make_durable(database: str | None, number: int | None, seconds: float) -> No
         number = last
     if number <= synced <= last:
         return
+    # The sync turn excludes other processes; threads of one process share the descriptor, so two of
+    # them may sync at once. That costs a sync, never safety: each records only what it read before
+    # its own fdatasync, and a lower record than before only means more syncing.
     take_turn(counters, seconds)
     try:
         last, synced = _read(counters)
         if number <= synced <= last:
             return  # the syncer before us covered this commit
         _let_the_current_commit_finish(database)
-        last = _read(counters)[0]
-        try:
-            fd = os.open(f"{database}-wal", os.O_RDONLY | os.O_CLOEXEC)
-        except FileNotFoundError:  # the last connection checkpointed the log into the (synced) file
-            return
-        try:
-            datasync(fd)  # every commit numbered ≤ last was written to the WAL before this call
-        except OSError as e:
-            raise StorageUnavailable(f"syncing the write-ahead log failed: {e}") from e
-        finally:
-            os.close(fd)
-        os.pwrite(counters, _NUMBER.pack(last), _NUMBER.size)
+        _sync(database, counters)
     finally:
         fcntl.flock(counters, fcntl.LOCK_UN)
+
+
+def sync_now(database: str | None, seconds: float) -> None:
+    """Sync the WAL whatever the counters say (after commits made outside a turn, e.g. migrations)."""
+    if database is None:
+        return
+    counters = _fd(f"{database}-sync")
+    take_turn(counters, seconds)
+    try:
+        _sync(database, counters)
+    finally:
+        fcntl.flock(counters, fcntl.LOCK_UN)
+
+
+def _sync(database: str, counters: int) -> None:
+    """fdatasync the WAL and record the last commit number read before it (in the sync turn)."""
+    last = _read(counters)[0]
+    try:
+        fd = os.open(f"{database}-wal", os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:  # the last connection checkpointed the log into the (synced) file
+        return
+    try:
+        datasync(fd)  # every commit numbered ≤ last was written to the WAL before this call
+    except OSError as e:
+        raise StorageUnavailable(f"syncing the write-ahead log failed: {e}") from e
+    finally:
+        os.close(fd)
+    os.pwrite(counters, _NUMBER.pack(last), _NUMBER.size)
