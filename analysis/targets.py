@@ -22,8 +22,8 @@ from . import _checks
 from .intervals import bounds
 
 VERDICTS = ("met", "missed", "unresolved")
-VERDICTS_ZH = {"met": "达到目标（有统计把握）", "missed": "未达到目标（有统计把握）",
-               "unresolved": "按当前样本量尚不能判定"}
+# The one wording of the three verdicts: the dashboard, the documents and the CLI all use these.
+VERDICTS_ZH = {"met": "达到预期目标", "missed": "未达到预期目标", "unresolved": "按当前样本量尚不能判定是否达到目标"}
 _LIMIT = 10**9
 
 

@@ -12,6 +12,7 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, render_tem
 from werkzeug.exceptions import HTTPException
 
 import analysis
+from analysis.targets import VERDICTS_ZH
 
 from . import db, qr, questionnaires, results
 from .admin_forms import FIGURE_LABELS, STATUS_LABELS, PlannerForm, PointForm, StatusForm, SurveySettingsForm
@@ -19,7 +20,7 @@ from .auth import admin_error, login_required, survey_or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_error_handler(HTTPException, admin_error)
-VERDICTS = {"met": "达到目标", "missed": "未达到目标", "unresolved": "以当前样本量尚无法判定"}
+VERDICTS = VERDICTS_ZH  # the words of analysis/targets.py, as in the documents
 EXPORTS = (("csv", "原始数据 CSV（Excel）"), ("xlsx", "原始数据与频数表 XLSX"), ("sav", "SPSS 数据 .sav"),
            ("json", "结果摘要 JSON"), ("docx-annex", "附件3 满意度问卷报告 DOCX"), ("docx-c51", "C51 工作底稿 DOCX"))
 POSTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "

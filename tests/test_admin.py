@@ -181,7 +181,7 @@ def test_dashboard_shows_the_yining_figures(admin_client, yining):
     page = text(html)
     assert "满意度得分 97.6 （95% 置信区间" in page
     assert "(46×100 + 2×80 + 2×60 + 0×40 + 0×20) ÷ 50 = 97.6" in page  # traceable to the counts
-    assert "点估计 97.6 5 / 5" in page and "达到目标" in page
+    assert "点估计 97.6 5 / 5" in page and "达到预期目标" in page
     assert "结果显示受访者满意度为 97.6%，达到预期设定目标。综上，该指标满分 5 分，得分 5 分。" in page
     assert "发放 50" in page and "回收 50" in page and "有效问卷 50" in page and "有效率 100.0% 50 ÷ 50" in page
     assert "有效问卷 50 / 目标 n = 50（100.0%）" in page
@@ -198,7 +198,7 @@ def test_dashboard_rate_figure_with_an_unresolved_verdict(admin_client, yining, 
     submit_all(admin_client, hall, yining_rows())
     page = text(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
     assert "满意率（前两项） 96.0%" in page and "满意人数 48 ÷ n 50 = 96.0%" in page
-    assert "以当前样本量尚无法判定" in page and "约需有效样本 n =" in page
+    assert "按当前样本量尚不能判定是否达到目标" in page and "约需有效样本 n =" in page
 
 
 def test_dashboard_of_an_empty_survey(admin_client, yining):

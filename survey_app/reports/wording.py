@@ -1,10 +1,13 @@
 """Shared words and number formats for the documents (no figure is computed here)."""
 from __future__ import annotations
 
+from analysis.targets import VERDICTS_ZH
+
+# analysis/targets.py's words (as on the dashboard), each with its reason for the working paper.
 VERDICTS = {
-    "met": "达到预期目标（单侧 95% 置信下限不低于目标值）",
-    "missed": "未达到预期目标（单侧 95% 置信上限低于目标值）",
-    "unresolved": "按现有样本量尚不能确定是否达到目标（目标值落在置信区间内）",
+    "met": f"{VERDICTS_ZH['met']}（单侧 95% 置信下限不低于目标值）",
+    "missed": f"{VERDICTS_ZH['missed']}（单侧 95% 置信上限低于目标值）",
+    "unresolved": f"{VERDICTS_ZH['unresolved']}（目标值落在置信区间内）",
 }
 ROLE_NAMES = {"demographic": "基本信息", "satisfaction": "满意度", "awareness": "知晓度", "other": "其他"}
 TYPE_NAMES = {"single": "单选", "multiple": "多选", "text": "文字"}
