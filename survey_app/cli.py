@@ -185,6 +185,7 @@ def init_app(app) -> None:
     for command in (init_db_command, create_survey_command, add_point_command, list_surveys_command,
                     serve_command, questionnaires_group, analyse_command, cli_demo.qr_command,
                     cli_demo.demo_command, cli_data.create_user_command, cli_data.grant_command,
+                    cli_data.revoke_command,
                     cli_data.verify_command, cli_data.backup_command, cli_data.export_command):
         app.cli.add_command(command)
 

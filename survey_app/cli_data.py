@@ -58,8 +58,30 @@ def grant_command(username, survey_id):
         raise click.ClickException(f"no user {username!r}; create it with: manyi create-user {username}")
     if not 0 < survey_id < 2**63 or db.get_survey(_db(), survey_id) is None:
         raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
-    db.grant(_db(), user["id"], survey_id)
+    if db.grant(_db(), user["id"], survey_id):
+        db.log_action(_db(), user="cli", action="grant", survey_id=survey_id, detail=f"access for {username}")
     click.echo(f"{username} can now see survey {survey_id}.")
+
+
+@click.command("revoke")
+@click.argument("username")
+@click.argument("survey_id", type=int)
+@with_appcontext
+def revoke_command(username, survey_id):
+    """End an evaluator's access to a survey (takes effect at their next page).
+
+    Example: manyi revoke wang 1
+    """
+    user = db.user_by_name(_db(), username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    if not 0 < survey_id < 2**63:
+        raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
+    if db.revoke(_db(), user["id"], survey_id):
+        db.log_action(_db(), user="cli", action="revoke", survey_id=survey_id, detail=f"access of {username} ended")
+        click.echo(f"{username} can no longer see survey {survey_id}.")
+    else:
+        click.echo(f"{username} could not see survey {survey_id}; nothing changed.")
 
 
 def _open_db(path: str | None):

@@ -664,6 +664,12 @@ def grant(db, user_id: int, survey_id: int) -> bool:
                           [user_id, survey_id, utcnow()]).rowcount == 1
 
 
+def revoke(db, user_id: int, survey_id: int) -> bool:
+    """End a user's access to a survey (at their next request); False if they had none."""
+    with _write(db):
+        return db.execute("delete from grants where user_id = ? and survey_id = ?", [user_id, survey_id]).rowcount == 1
+
+
 def can_see(db, user_id: int, survey_id: int) -> bool:
     return db.execute("select 1 from grants where user_id = ? and survey_id = ?",
                       [user_id, survey_id]).fetchone() is not None

@@ -199,6 +199,15 @@ def test_cli_create_user_and_grant(app, runner, database, yining):
     assert login(client, "zhao", "zhao-secret-1").status_code == 302
     assert client.get(f"/admin/surveys/{survey_id}").status_code == 200
 
+    revoked = runner.invoke(args=["revoke", "zhao", str(survey_id)])
+    assert revoked.exit_code == 0 and "can no longer see" in revoked.output
+    assert not db.can_see(database, user["id"], survey_id)
+    assert client.get(f"/admin/surveys/{survey_id}").status_code == 404  # at once, in the open session
+    assert any(e["action"] == "revoke" for e in db.audit_entries(database, survey_id))
+    again = runner.invoke(args=["revoke", "zhao", str(survey_id)])
+    assert again.exit_code == 0 and "nothing changed" in again.output
+    assert runner.invoke(args=["revoke", "nobody", str(survey_id)]).exit_code != 0
+
 
 def test_behind_a_trusted_proxy_each_client_is_throttled_on_its_own(tmp_path):
     """With TRUSTED_PROXIES = 1 the throttle keys on X-Forwarded-For, so one guesser behind the proxy
