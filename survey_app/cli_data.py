@@ -44,6 +44,16 @@ def create_user_command(username, password_stdin, reset):
     click.echo(f"User {username} created. Give access with: manyi grant {username} SURVEY_ID")
 
 
+def _user_and_survey(username: str, survey_id: int) -> int:
+    """The user's id, or a clear error for an unknown user or survey."""
+    user = db.user_by_name(_db(), username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}; create it with: manyi create-user {username}")
+    if not 0 < survey_id < 2**63 or db.get_survey(_db(), survey_id) is None:
+        raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
+    return user["id"]
+
+
 @click.command("grant")
 @click.argument("username")
 @click.argument("survey_id", type=int)
@@ -53,12 +63,7 @@ def grant_command(username, survey_id):
 
     Example: manyi grant wang 1
     """
-    user = db.user_by_name(_db(), username)
-    if user is None:
-        raise click.ClickException(f"no user {username!r}; create it with: manyi create-user {username}")
-    if not 0 < survey_id < 2**63 or db.get_survey(_db(), survey_id) is None:
-        raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
-    if db.grant(_db(), user["id"], survey_id):
+    if db.grant(_db(), _user_and_survey(username, survey_id), survey_id):
         db.log_action(_db(), user="cli", action="grant", survey_id=survey_id, detail=f"access for {username}")
     click.echo(f"{username} can now see survey {survey_id}.")
 
@@ -72,12 +77,7 @@ def revoke_command(username, survey_id):
 
     Example: manyi revoke wang 1
     """
-    user = db.user_by_name(_db(), username)
-    if user is None:
-        raise click.ClickException(f"no user {username!r}")
-    if not 0 < survey_id < 2**63:
-        raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
-    if db.revoke(_db(), user["id"], survey_id):
+    if db.revoke(_db(), _user_and_survey(username, survey_id), survey_id):
         db.log_action(_db(), user="cli", action="revoke", survey_id=survey_id, detail=f"access of {username} ended")
         click.echo(f"{username} can no longer see survey {survey_id}.")
     else:
