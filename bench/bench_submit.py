@@ -22,13 +22,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from common import ROOT, fmt_int, machine, tool_version, write_section  # noqa: E402
 
 from survey_app import db  # noqa: E402
-from tests.live import GUNICORN_CONF, SECRET, LiveServer, add_yining, get, prepare_database  # noqa: E402
+from tests.live import GUNICORN_CONF, SECRET, LiveServer, add_yining, prepare_database  # noqa: E402
 from tests.submitter import Citizen, new_nonce  # noqa: E402
 
 WORKERS = 2 * (os.cpu_count() or 1)  # `manyi serve`'s default
