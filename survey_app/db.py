@@ -77,7 +77,8 @@ def _write(db: sqlite_utils.Database):
     (group commit, survey_app/writer.py). A caller acknowledges only after that, so nothing
     acknowledged is lost in a power cut, as with ``synchronous=FULL``."""
     seconds = BUSY_TIMEOUT_MS / 1000
-    with writer.turn(db.writer_path, seconds) as turn:
+    path = getattr(db, "writer_path", None)  # None: an in-memory or read-only database
+    with writer.turn(path, seconds) as turn:
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -92,13 +93,13 @@ def _write(db: sqlite_utils.Database):
             raise
         turn.committed()
     if turn.number:
-        writer.make_durable(db.writer_path, turn.number, seconds)
+        writer.make_durable(path, turn.number, seconds)
 
 
 def make_durable(db: sqlite_utils.Database) -> None:
     """Return once every commit so far is on disk (before acknowledging something only read, e.g. a
     retried submission another worker stored a moment ago)."""
-    writer.make_durable(db.writer_path, None, BUSY_TIMEOUT_MS / 1000)
+    writer.make_durable(getattr(db, "writer_path", None), None, BUSY_TIMEOUT_MS / 1000)
 
 
 # -- migrations (safe to re-run; never drop data) -----------------------------------------------
@@ -818,6 +819,6 @@ def init_app(app) -> None:
             migrate(db)
         except sqlite3.OperationalError:
             migrate(db)  # another worker migrated at the same moment; what is left is now pending-free
-        writer.sync_now(db.writer_path, BUSY_TIMEOUT_MS / 1000)  # migrations commit outside _write
+        writer.sync_now(getattr(db, "writer_path", None), BUSY_TIMEOUT_MS / 1000)  # migrations commit outside _write
     finally:
         db.close()
