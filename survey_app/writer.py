@@ -122,7 +122,9 @@ class Turn:
 @contextmanager
 def turn(database: str | None, seconds: float):
     """This process's turn to write ``database`` (None: an in-memory or read-only one, no turn)."""
-    with _threads:
+    if not _threads.acquire(timeout=seconds):  # another thread of this process is stuck in its turn
+        raise StorageUnavailable("another writer held the database past the busy timeout")
+    try:
         if database is None or getattr(_local, "held", False):  # this thread holds the turn already
             yield Turn(None)
             return
@@ -134,6 +136,8 @@ def turn(database: str | None, seconds: float):
         finally:
             _local.held = False
             fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        _threads.release()
 
 
 def _read(fd: int) -> tuple[int, int]:
@@ -142,7 +146,7 @@ def _read(fd: int) -> tuple[int, int]:
 
 
 def make_durable(database: str | None, number: int | None, seconds: float) -> None:
-    """Return once the WAL is synced past commit ``number`` (None: past every numbered commit so far).
+    """Return once the WAL is synced past commit ``number`` (None: past every commit visible now).
 
     Skips the fdatasync when one that began after the commit has finished (its number is at most
     the recorded ``synced``, and ``synced`` at most the last commit: anything else is not trusted).
@@ -150,6 +154,9 @@ def make_durable(database: str | None, number: int | None, seconds: float) -> No
     citizen retries the same key (and is thanked if the commit did survive)."""
     if database is None:
         return
+    if number is None:  # a commit is visible before its writer numbers it: let that writer finish
+        with turn(database, seconds):
+            pass
     counters = _fd(f"{database}-sync")
     last, synced = _read(counters)
     if number is None:
@@ -159,15 +166,12 @@ def make_durable(database: str | None, number: int | None, seconds: float) -> No
     # The sync turn excludes other processes; threads of one process share the descriptor, so two of
     # them may sync at once. That costs a sync, never safety: each records only what it read before
     # its own fdatasync, and a lower record than before only means more syncing.
-    take_turn(counters, seconds)
-    try:
+    with _sync_turn(counters, seconds):
         last, synced = _read(counters)
         if number <= synced <= last:
             return  # the syncer before us covered this commit
         _let_the_current_commit_finish(database)
         _sync(database, counters)
-    finally:
-        fcntl.flock(counters, fcntl.LOCK_UN)
 
 
 def sync_now(database: str | None, seconds: float) -> None:
@@ -175,9 +179,15 @@ def sync_now(database: str | None, seconds: float) -> None:
     if database is None:
         return
     counters = _fd(f"{database}-sync")
+    with _sync_turn(counters, seconds):
+        _sync(database, counters)
+
+
+@contextmanager
+def _sync_turn(counters: int, seconds: float):
     take_turn(counters, seconds)
     try:
-        _sync(database, counters)
+        yield
     finally:
         fcntl.flock(counters, fcntl.LOCK_UN)
 
