@@ -19,7 +19,7 @@ TEXT = {
         "expired": "本页已经更新。为保护您的答卷，请核对后再次点击“提交”。您已填写的答案都保留着。",
         "unavailable": "系统繁忙，您的答卷还没有保存。请稍等片刻后再次点击“提交”，您已填写的答案都保留着。",
         "closed": "本次问卷调查已经结束，感谢您的关注！",
-        "not_yet": "本次问卷调查尚未开始，欢迎届时再来填写。",
+        "not_yet": "本次问卷调查尚未开始，欢迎开始后再来填写。",
         "not_yet_on": "本次问卷调查尚未开始，将于 {day} 开始，欢迎届时再来填写。",
         "cookies": "您的浏览器没有保存本页需要的 Cookie，答卷暂时无法提交。请在浏览器设置中允许 Cookie"
                    "（或用微信扫码打开），然后再次点击“提交”。您已填写的答案都保留着。",
@@ -39,7 +39,7 @@ TEXT = {
         "unavailable": "The system is busy and your answers have not been saved yet. Please wait a moment and tap "
                        "“Submit” again. Your answers are kept.",
         "closed": "This survey has ended. Thank you for your interest!",
-        "not_yet": "This survey has not started yet. You are welcome to come back then.",
+        "not_yet": "This survey has not started yet. You are welcome to come back once it opens.",
         "not_yet_on": "This survey has not started yet; it opens on {day}. You are welcome to come back then.",
         "cookies": "Your browser did not keep the cookie this page needs, so the answers cannot be submitted "
                    "yet. Please allow cookies in the browser settings, then tap “Submit” again. Your answers are kept.",

@@ -108,8 +108,8 @@ def design_blocks(result):
                 f"共 {len(q.questions)} 题（基本信息 {demographic} 题，项目实施问题 {len(q.questions) - demographic} 题），"
                 f"对{project}满意度进行评价，问卷详细内容见文末。")
     yield ("h2", "（六）问卷的发放和回收")
-    yield ("p", "问卷通过二维码在线发放与回收：每份答卷提交后即时保存，重复提交只记一份；评价人员对答题过快、"
-                "重复设备等可疑答卷进行复核，剔除的答卷注明原因并留有记录，不删除任何答卷。")
+    yield ("p", "问卷通过二维码在线发放与回收：每份答卷提交后即时保存，重复提交只记一份；评价人员对用时过短、"
+                "直线作答、同一设备重复等可疑答卷进行复核，剔除的答卷注明原因并留有记录，不删除任何答卷。")
 
 
 def blocks(result):
@@ -167,7 +167,7 @@ def conclusion_blocks(result):
     h = result.headline
     yield ("p", f"本次调查共回收问卷 {result.returned} 份，有效问卷 {result.valid} 份，有效率为 {pct(result.valid_rate_pct)}。")
     if h is None:
-        yield ("p", "尚无有效答卷，暂不能计算满意度及 C51 指标得分。")
+        yield ("p", "尚无有效问卷，暂不能计算满意度及 C51 指标得分。")
         return
     q = result.questionnaire
     items = "、".join(f"“{q.question(qid).label}”" for qid in q.headline.weights)
@@ -179,7 +179,7 @@ def conclusion_blocks(result):
     d = result.design
     if d is not None:
         yield ("p", f"答卷来自 {d.groups} 个采集点，各采集点满意率之间的设计效应为 {d.design_effect:.2f}，"
-                    f"有效样本量约 {d.effective_n:.1f} 份；按有效样本量计算，满意率 {pct(100 * d.rate)} 的 95% 置信区间为 "
+                    f"等效样本量约 {d.effective_n:.1f} 份；按等效样本量计算，满意率 {pct(100 * d.rate)} 的 95% 置信区间为 "
                     f"{pct(100 * d.ci.low)}–{pct(100 * d.ci.high)}。")
 
 

@@ -12,7 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from . import _docx
-from .wording import formula_zh, num, points_range_text, project_name
+from .wording import formula_zh, num, points_range_text, project_name, with_units
 
 EXPLANATION = "社会公众或服务对象对实施效果的满意程度。"
 STANDARD_LEAD = "社会公众或服务对象是指因该项目实施而受到影响的部门（单位）、群体或个人。一般采取社会调查的方式。"
@@ -38,9 +38,10 @@ def _result_text(result) -> str:
     if found >= 0:  # the rule's sentence, spliced into the seed's opening
         sentence = (f"调阅绩效资料，{project_name(s)}满意度指标预期目标为≥{num(p.target_pct)}%，"
                     f"实际开展的《{s['title']}》中，{sentence[found:]}")
+    value, low, high = with_units(h)
     return (f"指标评分计算过程及依据：{sentence}"
-            f"（{h.label} {num(h.value_pct)}，95% 置信区间 {num(h.low_pct)}–{num(h.high_pct)}，{h.method}，"
-            f"有效问卷 {h.n} 份。）{points_range_text(h)}计算过程：{formula_zh(p.formula)}。" + "".join(p.notes))
+            f"（{h.label} {value}，95% 置信区间 {low}–{high}，{h.method}，有效问卷 {h.n} 份）。"
+            f"{points_range_text(h)}计算过程：{formula_zh(p.formula)}。" + "".join(p.notes))
 
 
 def paper(result) -> WorkingPaper:
@@ -51,7 +52,7 @@ def paper(result) -> WorkingPaper:
     rows = (
         ("指标解释", EXPLANATION),
         ("指标权重", f"指标权重：{num(maximum, 2) if maximum is not None else '—'}"),
-        ("评价标准", f"指标评分细则： {STANDARD_LEAD}{rule.text if rule else ''}"),
+        ("评价标准", f"指标评分细则：{STANDARD_LEAD}{rule.text if rule else ''}"),
         ("评价依据或数据来源", f"《{result.questionnaire.title}》（扫码在线填写，有效问卷 {result.valid} 份）。"),
         ("评价结果", _result_text(result)),
         ("指标得分", f"指标得分：{num(points, 2) if points is not None else '—'}"),

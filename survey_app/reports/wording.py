@@ -35,12 +35,16 @@ def verdict(headline) -> str:
     return VERDICTS[headline.verdict]
 
 
+def with_units(h) -> tuple[str, str, str]:
+    """The headline's value and interval ends as printed: '97.6 分', '95.1', '100 分' or '96.0%' ..."""
+    if h.figure == "score":
+        return f"{num(h.value_pct)} 分", num(h.low_pct), f"{num(h.high_pct)} 分"
+    return pct(h.value_pct), pct(h.low_pct), pct(h.high_pct)
+
+
 def headline_text(h) -> str:
     """'满意度得分为 97.6 分（95% 置信区间 95.1–100 分，t 区间（截断至量表范围），n = 50）'."""
-    if h.figure == "score":
-        value, low, high = f"{num(h.value_pct)} 分", num(h.low_pct), f"{num(h.high_pct)} 分"
-    else:
-        value, low, high = pct(h.value_pct), pct(h.low_pct), pct(h.high_pct)
+    value, low, high = with_units(h)
     return f"{h.label}为 {value}（95% 置信区间 {low}–{high}，{h.method}，n = {h.n}）"
 
 

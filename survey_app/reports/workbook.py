@@ -40,7 +40,7 @@ def overview_rows(result):
         yield (f"采集点：{p.name}（回收/有效）", f"{p.returned}/{p.valid}")
     h = result.headline
     if h is None:
-        yield ("C51 得分", "尚无答卷")
+        yield ("C51 得分", "尚无有效问卷")
         return
     points = h.points.at_estimate
     yield ("C51 依据", h.label)
@@ -60,7 +60,7 @@ def overview_rows(result):
     yield ("区间上限对应得分", h.points.points_high)
     if result.design is not None:
         yield ("设计效应（采集点聚类）", round(result.design.design_effect, 4))
-        yield ("有效样本量", round(result.design.effective_n, 1))
+        yield ("等效样本量", round(result.design.effective_n, 1))
     yield ("计算时间", result.computed_at)
 
 
