@@ -10,14 +10,13 @@ language links are navigation, not loads.
 """
 from __future__ import annotations
 
-import argparse
 import gzip
 import re
 import sys
 import tempfile
 from pathlib import Path
 
-from common import machine, write_section  # noqa: E402
+from common import machine, bench_parser, finish  # noqa: E402
 
 from survey_app import REPO_QUESTIONNAIRES, create_app, db, questionnaires  # noqa: E402
 
@@ -77,14 +76,10 @@ def section(rows: list[dict]) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-write", action="store_true")
+    parser = bench_parser(__doc__)
     args = parser.parse_args(argv)
     text = section(measure())
-    print(text)
-    if not args.no_write:
-        write_section("page-weight", text)
-    return 0
+    return finish("page-weight", text, args)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ chain exactly as submits write them, 50,000 per transaction), Yining questionnai
 """
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import subprocess
@@ -20,7 +19,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from common import ROOT, machine, write_section  # noqa: E402
+from common import ROOT, machine, bench_parser, finish  # noqa: E402
 
 from survey_app import db  # noqa: E402
 
@@ -153,15 +152,11 @@ def section(d: dict) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench_parser(__doc__)
     parser.add_argument("--responses", type=int, default=1_000_000)
-    parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     text = section(run(args.responses))
-    print(text)
-    if not args.no_write:
-        write_section("results-at-scale", text)
-    return 0
+    return finish("results-at-scale", text, args)
 
 
 if __name__ == "__main__":

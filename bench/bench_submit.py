@@ -15,7 +15,6 @@ After each run the stored rows are counted: every request must have stored a new
 """
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import statistics
@@ -24,10 +23,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import ROOT, fmt_int, machine, tool_version, write_section  # noqa: E402
+from common import ROOT, fmt_int, machine, tool_version, bench_parser, finish  # noqa: E402
 
 from survey_app import db  # noqa: E402
-from tests.live import GUNICORN_CONF, SECRET, LiveServer, add_yining, prepare_database  # noqa: E402
+from tests.live import GUNICORN_CONF, SECRET, LiveServer, add_yining, free_port, prepare_database  # noqa: E402
 from tests.submitter import Citizen, new_nonce  # noqa: E402
 
 WORKERS = 2 * (os.cpu_count() or 1)  # `manyi serve`'s default
@@ -58,7 +57,7 @@ class BareServer(LiveServer):
     def start(self, *, timeout: float = 20.0):
         env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
         env["BARE_DATABASE"] = self.db_path
-        self.port = __import__("tests.live", fromlist=["free_port"]).free_port()
+        self.port = free_port()
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF), "--workers", str(self.workers),
@@ -210,18 +209,14 @@ def section(data: dict) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench_parser(__doc__)
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=WORKERS)
-    parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     data = run(args.seconds, args.rounds, args.workers)
     text = section(data)
-    print(text)
-    if not args.no_write:
-        write_section("submit", text)
-    return 0
+    return finish("submit", text, args)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 bench/RESULTS.md (each bench owns the part between ``<!-- name -->`` and ``<!-- /name -->``)."""
 from __future__ import annotations
 
+import argparse
+
 import os
 import platform
 import subprocess
@@ -51,6 +53,21 @@ def write_section(name: str, text: str, path: Path = RESULTS) -> None:
         new = old.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(new, encoding="utf-8")
     print(f"wrote the {name} section of {path}")
+
+
+def bench_parser(doc: str) -> argparse.ArgumentParser:
+    """A bench script's arguments: the first docstring line as description, and --no-write."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
+    return parser
+
+
+def finish(name: str, text: str, args: argparse.Namespace, ok: bool = True) -> int:
+    """Print the section, write it to bench/RESULTS.md unless --no-write; the exit code (1: goal missed)."""
+    print(text)
+    if not args.no_write:
+        write_section(name, text)
+    return 0 if ok else 1
 
 
 def fmt_int(x: float) -> str:

@@ -6,21 +6,19 @@ Run:  .venv/bin/python bench/soak_crash.py [--n 5000] [--kills 40] [--no-write]
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
-from common import machine, write_section  # noqa: E402
+from common import machine, bench_parser, finish  # noqa: E402
 
 from tests.test_crash import crash_run  # noqa: E402
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench_parser(__doc__)
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--kills", type=int, default=40)
-    parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     r = crash_run(Path(tempfile.mkdtemp(prefix="manyi-soak-crash-")), n=args.n, worker_kills=args.kills, seed=7)
     ok = r["lost"] == 0 and r["twice"] == 0 and r["verify_ok"] and r["n"] >= 5000
@@ -43,10 +41,7 @@ def main(argv=None) -> int:
         "",
         machine(),
     ])
-    print(text)
-    if not args.no_write:
-        write_section("crash-soak", text)
-    return 0 if ok else 1
+    return finish("crash-soak", text, args, ok)
 
 
 if __name__ == "__main__":

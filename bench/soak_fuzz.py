@@ -5,21 +5,19 @@ Run:  .venv/bin/python bench/soak_fuzz.py [--cases 10000] [--no-write]
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import machine, write_section  # noqa: E402
+from common import machine, bench_parser, finish  # noqa: E402
 
 from tests.test_fuzz import Target, run_fuzz  # noqa: E402
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench_parser(__doc__)
     parser.add_argument("--cases", type=int, default=10_000)
-    parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     t = Target(Path(tempfile.mkdtemp(prefix="manyi-soak-fuzz-")))
     started = time.monotonic()
@@ -53,10 +51,7 @@ def main(argv=None) -> int:
         "",
         machine(("flask", "werkzeug", "wtforms", "hypothesis")),
     ])
-    print(text)
-    if not args.no_write:
-        write_section("fuzz-soak", text)
-    return 0 if ok else 1
+    return finish("fuzz-soak", text, args, ok)
 
 
 if __name__ == "__main__":

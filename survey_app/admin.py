@@ -15,12 +15,11 @@ import analysis
 from analysis.targets import VERDICTS_ZH
 
 from . import db, qr, questionnaires, results
-from .admin_forms import FIGURE_LABELS, STATUS_LABELS, PlannerForm, PointForm, StatusForm, SurveySettingsForm
+from .admin_forms import STATUS_LABELS, PlannerForm, PointForm, StatusForm, SurveySettingsForm
 from .auth import admin_error, login_required, survey_or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_error_handler(HTTPException, admin_error)
-VERDICTS = VERDICTS_ZH  # the words of analysis/targets.py, as in the documents
 EXPORTS = (("csv", "原始数据 CSV（Excel）"), ("xlsx", "原始数据与频数表 XLSX"), ("sav", "SPSS 数据 .sav"),
            ("json", "结果摘要 JSON"), ("docx-annex", "附件3 满意度问卷报告 DOCX"), ("docx-c51", "C51 工作底稿 DOCX"))
 POSTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
@@ -67,7 +66,7 @@ def _planner(target_n_form=None):
 def _settings_page(template: str, form, survey=None, status=200):
     planner, planned = _planner(form)
     return render_template(template, form=form, survey=survey, planner=planner, planned=planned,
-                           rules=analysis.RULES, figures=FIGURE_LABELS), status
+                           rules=analysis.RULES), status
 
 
 @bp.get("/")
@@ -174,7 +173,7 @@ def dashboard(survey_id):
     return render_template(
         "admin/dashboard.html", survey=survey, r=result, q=questionnaire, daily=_daily_table(result),
         per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,
-        verdicts=VERDICTS, exports=EXPORTS, statuses=STATUS_LABELS, figures=FIGURE_LABELS,
+        verdicts=VERDICTS_ZH, exports=EXPORTS, statuses=STATUS_LABELS,
         rule=analysis.RULES.get(survey["rule"]), base_url=current_app.config["PUBLIC_BASE_URL"],
         point_form=PointForm(), status_form=StatusForm())
 

@@ -50,7 +50,7 @@ def _fingerprint(user: dict) -> str:  # changes with the password, which ends ev
 @bp.before_app_request
 def load_user() -> None:
     g.current_user = None
-    if request.blueprint == "survey":  # citizens' pages never look at an evaluator's login
+    if request.blueprint in (None, "survey"):  # citizens' pages, / and static files never use the login
         return
     user_id = session.get("user_id")
     if isinstance(user_id, int):

@@ -323,8 +323,7 @@ def save_response(db, *, survey_id: int, point_id: int, questionnaire_version: i
             survey_id, point_id, questionnaire_version, submission_key, response["submitted_at"], seconds_on_page,
             language, device_hash, "valid", prev, digest)).fetchone()
         if inserted is None:  # a retry: the key is stored already
-            known = conn.execute("select id from responses where submission_key = ?", [submission_key]).fetchone()
-            return Saved(known[0], False)
+            return Saved(response_for_key(db, submission_key), False)
         rid = inserted[0]
         conn.executemany("insert into answers (response_id, question_id, value) values (?, ?, ?)",
                          [(rid, q, v) for q, v in answers])
@@ -568,8 +567,7 @@ def bulk_load(db, *, survey_id: int, questionnaire_version: int, rows, batch: in
         if not chunk:
             return written
         with _write(db):
-            last = db.execute("select id, hash from responses order by id desc limit 1").fetchone()
-            rid, prev = (last[0], last[1]) if last else (0, "")
+            rid, prev = chain_head(db) or (0, "")
             responses, answers, tallies, counts = [], [], Counter(), Counter()
             for point_id, submitted_at, items in chunk:
                 rid += 1
@@ -584,14 +582,8 @@ def bulk_load(db, *, survey_id: int, questionnaire_version: int, rows, batch: in
                 "insert into responses (id, survey_id, point_id, questionnaire_version, submission_key, submitted_at,"
                 " language, status, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", responses)
             db.conn.executemany("insert into answers (response_id, question_id, value) values (?, ?, ?)", answers)
-            db.conn.executemany(
-                "insert into tallies (survey_id, point_id, question_id, value, n) values (?, ?, ?, ?, ?)"
-                " on conflict (survey_id, question_id, value, point_id) do update set n = n + excluded.n",
-                [(survey_id, p, q, v, n) for (p, q, v), n in tallies.items()])
-            db.conn.executemany(
-                "insert into response_counts (survey_id, point_id, hour, status, n) values (?, ?, ?, 'valid', ?)"
-                " on conflict (survey_id, point_id, hour, status) do update set n = n + excluded.n",
-                [(survey_id, p, h, n) for (p, h), n in counts.items()])
+            db.conn.executemany(_BUMP_TALLY, [(survey_id, p, q, v, n) for (p, q, v), n in tallies.items()])
+            db.conn.executemany(_BUMP_COUNT, [(survey_id, p, h, "valid", n) for (p, h), n in counts.items()])
         written += len(chunk)
 
 

@@ -70,6 +70,28 @@ class PointProgress:
     valid: int
 
 
+def _rate_pct(valid: int, returned: int) -> float:  # 有效率
+    return 100.0 * valid / returned if returned else 0.0
+
+
+@dataclass(frozen=True)
+class Counts:
+    """回收, 有效 and 剔除 for a survey, from the kept counts (no scan of responses)."""
+    returned: int
+    valid: int
+    excluded: int
+
+    @property
+    def valid_rate_pct(self) -> float:
+        return _rate_pct(self.valid, self.returned)
+
+
+def counts(database, survey_id: int) -> Counts:
+    status = db.status_counts(database, survey_id)
+    returned, valid = sum(status.values()), status.get("valid", 0)
+    return Counts(returned, valid, returned - valid)
+
+
 @dataclass(frozen=True)
 class SurveyResult:
     survey: dict
@@ -91,7 +113,7 @@ class SurveyResult:
 
     @property
     def valid_rate_pct(self) -> float:  # 有效率
-        return 100.0 * self.valid / self.returned if self.returned else 0.0
+        return _rate_pct(self.valid, self.returned)
 
     @property
     def target_n(self) -> int:
@@ -193,19 +215,19 @@ def _rate_test(successes: int, n: int, target_pct: float) -> analysis.TargetTest
 def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone: str = "Asia/Shanghai") -> SurveyResult:
     """Everything the dashboard and the downloads show for one survey."""
     survey = db.get_survey(database, survey_id)
-    status = db.status_counts(database, survey_id)
-    returned, valid = sum(status.values()), status.get("valid", 0)
-    counts: dict[str, dict[str, int]] = {}
+    tally = counts(database, survey_id)
+    returned, valid = tally.returned, tally.valid
+    option_counts: dict[str, dict[str, int]] = {}
     tallies = db.tallies(database, survey_id)
     for t in tallies:
-        counts.setdefault(t["question_id"], {}).setdefault(t["value"], 0)
-        counts[t["question_id"]][t["value"]] += t["n"]
+        option_counts.setdefault(t["question_id"], {}).setdefault(t["value"], 0)
+        option_counts[t["question_id"]][t["value"]] += t["n"]
     population = survey.get("population")
     if population is not None and population < max(2, valid):
         population = None  # out of date (fewer than the answers already in): no correction rather than a 500
     questions = {}
     for question in questionnaire.questions:
-        questions[question.id] = question_result(question, counts.get(question.id, {}), population)
+        questions[question.id] = question_result(question, option_counts.get(question.id, {}), population)
     offset = datetime.now(ZoneInfo(timezone)).utcoffset().total_seconds()
     points = tuple(PointProgress(p["id"], p["name"], p["code"], p["returned"], p["valid"])
                    for p in db.point_counts(database, survey_id))

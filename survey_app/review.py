@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from werkzeug.exceptions import HTTPException
 
 from . import db, results
+from .reports import raw
 from .admin import _questionnaire
 from .admin_forms import ReviewForm
 from .auth import admin_error, login_required, survey_or_404
@@ -16,7 +17,7 @@ bp.register_error_handler(HTTPException, admin_error)
 PAGE_SIZE = 50
 FLAGS = {"speeder": "用时过短", "straight": "直线作答", "device": "同一设备重复"}
 FILTERS = {"": "全部", "any": "有任一标记", "none": "无标记", **FLAGS}
-STATUSES = {"": "全部", "valid": "有效", "excluded": "已剔除"}
+STATUSES = {"": "全部", **raw.STATUS_LABELS}
 ACTIONS = {"exclude": "剔除", "restore": "恢复", "create": "创建项目", "settings": "修改设置",
            "open": "开放收集", "closed": "结束收集", "grant": "授予查看权限", "revoke": "取消查看权限"}
 
@@ -55,7 +56,7 @@ def responses(survey_id):
         "admin/responses.html", survey=survey, q=q, rows=rows, args=args, more=more, threshold=threshold,
         answers=db.answers_for(db.get_db(), [r["id"] for r in rows]), flags=FLAGS, filters=FILTERS,
         statuses=STATUSES, actions=ACTIONS, form=ReviewForm(), audit=db.audit_entries(db.get_db(), survey_id),
-        r=results.compute(db.get_db(), survey_id, q, timezone=current_app.config["TIMEZONE"]),
+        r=results.counts(db.get_db(), survey_id),  # the four cards only: no need for the whole result
         flag_counts=db.flag_counts(db.get_db(), survey_id, threshold=threshold))
 
 

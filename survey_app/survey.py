@@ -25,12 +25,17 @@ def survey_state(survey: dict, tz: str) -> str:
     return "open"
 
 
-def _load(code: str):
-    """(point, survey, questionnaire) for an open point, or aborts with a friendly page."""
+def _point(code: str) -> tuple[dict, dict]:
+    """(point, survey) for a collection-point code, or a 404."""
     found = db.point_by_code(db.get_db(), code) if len(code) <= 32 else None
     if found is None:
         abort(404)
-    point, survey = found
+    return found
+
+
+def _load(code: str):
+    """(point, survey, questionnaire) for an open point, or aborts with a friendly page."""
+    point, survey = _point(code)
     state = survey_state(survey, current_app.config["TIMEZONE"])
     if state != "open":
         lang = request.args.get("lang") if request.args.get("lang") in respondent_text.TEXT else "zh-CN"
@@ -131,10 +136,7 @@ def _to_thanks(code: str, lang: str):
 
 @bp.get("/<code>/thanks")
 def thanks(code):
-    found = db.point_by_code(db.get_db(), code) if len(code) <= 32 else None
-    if found is None:
-        abort(404)
-    point, survey = found
+    point, survey = _point(code)
     lang, title, closing = "zh-CN", survey["title"], "感谢您的参与！"
     try:
         questionnaire = questionnaires.for_survey(current_app.config["QUESTIONNAIRE_DIR"], survey)

@@ -58,10 +58,6 @@ class LiveServer:
         self.proc: subprocess.Popen | None = None
         self.prepared = None  # what prepare(conn) returned
 
-    # (base_url, db_path) = server
-    def __iter__(self):
-        return iter((self.url, self.db_path))
-
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
@@ -168,10 +164,9 @@ def live_server_factory(tmp_path):
     servers = []
 
     def start(prepare: Callable | None = None, *, workers: int = 2, name: str = "live") -> LiveServer:
-        server = LiveServer(tmp_path, workers=workers, name=name)
+        server = start_live_server(tmp_path, prepare, workers=workers, name=name)  # stops itself if it fails
         servers.append(server)
-        server.prepared = prepare_database(server.db_path, prepare)
-        return server.start()
+        return server
 
     yield start
     for server in servers:
@@ -181,7 +176,7 @@ def live_server_factory(tmp_path):
 
 @pytest.fixture
 def live_server(live_server_factory):
-    """A running server with the Yining survey and two points; unpacks as (base_url, db_path).
+    """A running server with the Yining survey and two points.
 
     ``server.prepared`` is {"survey_id": .., "codes": [hall code, window code]}.
     """

@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 
 from itsdangerous import URLSafeSerializer
 
+from survey_app.survey import DEVICE_COOKIE
 from tests.helpers import YINING_ANSWERS, hidden_fields
 
 KEY_SALT = "manyi-submission-key"  # survey_app/forms.py
-DEVICE_COOKIE = "mid"  # survey_app/survey.py
 
 
 def signed_key(secret: str, code: str, nonce: str, device: str, issued: int | None = None) -> str:

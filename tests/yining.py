@@ -9,20 +9,16 @@ q3 38/6/4/2/0, q4 33/12/3/2/0, q5 46/2/2/0/0 (→ Q5 score 97.6, C51 5 of 5).
 """
 from __future__ import annotations
 
-import re
-
 from itsdangerous import URLSafeSerializer
 
-from survey_app.demo_data import N, YINING_COUNTS, yining_rows  # noqa: F401  (re-exported for tests)
-
-
-def _hidden(html: str) -> dict[str, str]:
-    return dict(re.findall(r'<input id="\w+" name="(\w+)" type="hidden" value="([^"]*)">', html))
+from survey_app.demo_data import YINING_COUNTS, yining_rows  # noqa: F401  (re-exported for tests)
+from tests.helpers import hidden_fields
+from tests.submitter import DEVICE_COOKIE, KEY_SALT
 
 
 def _backdate(client, key: str, seconds: int) -> str:
     """The same submission key, as if the form had been rendered ``seconds`` earlier."""
-    signer = URLSafeSerializer(client.application.config["SECRET_KEY"], salt="manyi-submission-key")
+    signer = URLSafeSerializer(client.application.config["SECRET_KEY"], salt=KEY_SALT)
     nonce, code, issued, device = signer.loads(key)
     return signer.dumps([nonce, code, issued - seconds, device])
 
@@ -35,10 +31,10 @@ def submit_one(client, code: str, answers: dict[str, str], *, seconds: int | Non
     so each submission looks like a different phone (False: the same phone again).
     """
     if new_device:
-        client.delete_cookie("mid")
+        client.delete_cookie(DEVICE_COOKIE)
     page = client.get(f"/s/{code}")
     assert page.status_code == 200, page.status_code
-    body = _hidden(page.get_data(as_text=True))
+    body = hidden_fields(page.get_data(as_text=True))
     if seconds is not None:
         body["key"] = _backdate(client, body["key"], seconds)
     return client.post(f"/s/{code}", data={**body, **answers})

@@ -23,7 +23,7 @@ from . import raw
 STATUS_CODES = {"valid": 1, "excluded": 2}
 EPOCH = datetime(1970, 1, 1)  # local times are naive: seconds since this, then back to datetimes
 RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
-META_NAMES = ("id", "point", "submitted_at", "seconds_on_page", "language", "status", "exclude_reason")
+META_NAMES = tuple(key for key, _, _ in raw.META)
 
 
 def _name(candidate: str, taken: set) -> str:
@@ -40,8 +40,7 @@ def frame(export):
     questions = result.questionnaire.questions
     points = {p.name: i for i, p in enumerate(result.points, 1)}
     taken = set(META_NAMES)
-    labels = dict(zip(META_NAMES, (meta for _, meta, _ in raw.META)))
-    labels["point"] = "采集点"
+    labels = {key: head for key, head, _ in raw.META}
     values = {"point": {i: name for name, i in points.items()},
               "status": {code: raw.STATUS_LABELS[s] for s, code in STATUS_CODES.items()}}
     measures = {"id": "scale", "point": "nominal", "seconds_on_page": "scale", "status": "nominal"}
