@@ -6,8 +6,7 @@ Run:  .venv/bin/python bench/bench_submit.py [--seconds 8] [--rounds 3] [--no-wr
 Both servers: gunicorn with survey_app/gunicorn_conf.py (sync workers, access log on), the same
 number of workers, on 127.0.0.1; stopped by PID. Both acknowledge a submit only once it is on disk:
 the bare app commits at synchronous=FULL (the WAL fsynced inside COMMIT); Manyi commits at NORMAL
-and syncs the WAL after releasing the write lock, before the 303, unless another writer's sync
-already covered the commit (survey_app/writer.py). wrk rotates through pre-made bodies, each a valid Yining
+and fdatasyncs the WAL after releasing the write lock, before the 303 (survey_app/writer.py). wrk rotates through pre-made bodies, each a valid Yining
 answer sheet with a fresh submission key. The keys are signed in this script with the server's
 SECRET_KEY and the salt of survey_app/forms.py, as the server itself issues them (tests/submitter.py),
 so no GET is needed per submit; the device cookie the keys are bound to comes from one GET.
@@ -192,7 +191,7 @@ def section(data: dict) -> str:
         f"`survey_app/gunicorn_conf.py` and {data['workers']} sync workers (`manyi serve`'s default), WAL, one kept "
         "connection per worker, and a submit acknowledged only once on disk: bare commits at `synchronous=FULL` "
         "(the WAL fsynced inside COMMIT); Manyi commits at `NORMAL` and syncs the WAL after releasing its write "
-        "lock, before the 303 (the same guarantee; concurrent submits share a sync). Manyi: POST `/s/<code>` "
+        "lock, before the 303 (the same guarantee). Manyi: POST `/s/<code>` "
         "with a valid Yining answer sheet and a fresh submission key bound to the device cookie (303); bare: "
         "POST `/submit`, one row inserted (303). Goal: ≥ 80 % of bare throughput, p99 ≤ 1.5 × bare.",
         "",

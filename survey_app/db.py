@@ -73,12 +73,11 @@ _UNAVAILABLE = {5, 6, 8, 10, 13, 14}  # SQLITE_BUSY, LOCKED, READONLY, IOERR, FU
 def _write(db: sqlite_utils.Database):
     """A write transaction that takes the write lock at once (no read-then-upgrade deadlock), and is
     on disk when this returns: COMMIT writes the WAL frames at ``synchronous=NORMAL``, the turn is
-    released, then the WAL is synced unless another writer's sync already covered this commit
-    (group commit, survey_app/writer.py). A caller acknowledges only after that, so nothing
-    acknowledged is lost in a power cut, as with ``synchronous=FULL``."""
+    released, then the WAL is fdatasynced (survey_app/writer.py). A caller acknowledges only after
+    that, so nothing acknowledged is lost in a power cut, as with ``synchronous=FULL``."""
     seconds = BUSY_TIMEOUT_MS / 1000
     path = getattr(db, "writer_path", None)  # None: an in-memory or read-only database
-    with writer.turn(path, seconds) as turn:
+    with writer.turn(path, seconds):
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -91,15 +90,13 @@ def _write(db: sqlite_utils.Database):
             if (getattr(e, "sqlite_errorcode", 0) & 0xFF) in _UNAVAILABLE:
                 raise StorageUnavailable(str(e)) from e
             raise
-        turn.committed()
-    if turn.number:
-        writer.make_durable(path, turn.number, seconds)
+    writer.sync(path)
 
 
 def make_durable(db: sqlite_utils.Database) -> None:
-    """Return once every commit so far is on disk (before acknowledging something only read, e.g. a
-    retried submission another worker stored a moment ago)."""
-    writer.make_durable(getattr(db, "writer_path", None), None, BUSY_TIMEOUT_MS / 1000)
+    """Return once every commit visible now is on disk (before acknowledging something only read,
+    e.g. a retried submission another worker stored a moment ago)."""
+    writer.sync(getattr(db, "writer_path", None))
 
 
 # -- migrations (safe to re-run; never drop data) -----------------------------------------------
@@ -811,6 +808,6 @@ def init_app(app) -> None:
             migrate(db)
         except sqlite3.OperationalError:
             migrate(db)  # another worker migrated at the same moment; what is left is now pending-free
-        writer.sync_now(getattr(db, "writer_path", None), BUSY_TIMEOUT_MS / 1000)  # migrations commit outside _write
+        writer.sync(getattr(db, "writer_path", None))  # migrations commit outside _write
     finally:
         db.close()

@@ -4,15 +4,13 @@ SQLite itself (survey_app/db.py runs the transactions).
 - The write turn: a flock on ``<database>-writer.lock``. Writers queue in the kernel, which wakes the
   next one at once, instead of in SQLite's busy handler, which sleeps 1, 2, 5, 10 … ms between tries
   and leaves the lock idle (with several gunicorn workers that halved submits per second).
-- Group commit: SQLite commits at ``synchronous=NORMAL`` (the WAL frames are written, not synced);
-  the WAL is then fdatasynced after the turn is released and before anything is acknowledged.
-  ``<database>-sync`` holds two counters shared by every process: the number of the last commit
-  (raised inside the write turn, after COMMIT) and the number up to which the WAL is known to be
-  synced (written inside the sync turn); each is written by one turn only.
-  A writer whose commit is already covered by someone else's fdatasync skips its own; otherwise one
-  writer at a time (a flock on the counters' file) reads the commit number, fdatasyncs, and records
-  it, covering every commit that queued behind it meanwhile. Power-cut durability is that of
-  ``synchronous=FULL``: no acknowledgement before the fdatasync that covers the commit.
+- The sync: SQLite commits at ``synchronous=NORMAL`` (the WAL frames are written, not synced); the
+  WAL is then fdatasynced after the turn is released and before anything is acknowledged, so the
+  next writer need not wait for this one's disk flush. Power-cut durability is that of
+  ``synchronous=FULL``: no acknowledgement before an fdatasync that began after the commit.
+  Concurrent fdatasyncs of one file are merged by the kernel (the ext4 journal commits them
+  together); a group commit of our own in user space, with shared counters that let a writer skip
+  its sync, was measured slower than this (bench/RESULTS.md, session 3).
 
 A process that dies releases its flocks. Every wait is bounded (``take_turn``): a stuck process gives
 StorageUnavailable (a 503 with the form kept), never a hang.
@@ -22,15 +20,13 @@ from __future__ import annotations
 import fcntl
 import os
 import signal
-import struct
 import threading
 import time
 from contextlib import contextmanager
 
-_COUNTERS = struct.Struct("<QQ")  # last commit number (written in the write turn), synced up to (in the sync turn)
-_NUMBER = struct.Struct("<Q")
 _local = threading.local()
 _threads = threading.RLock()  # one writer at a time among this process's threads
+_reopening = threading.Lock()
 _files: dict[tuple[int, str, str], int] = {}  # (pid, path, role) -> fd, opened after any fork
 # What SQLite itself calls on Linux: the data and the size, without the journal commit an mtime costs.
 datasync = getattr(os, "fdatasync", os.fsync)
@@ -57,20 +53,6 @@ def _fd(path: str, role: str = "lock") -> int:
     if fd is None:
         fd = _files[key] = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     return fd
-
-
-def _let_the_current_commit_finish(database: str) -> None:
-    """A writer inside its turn now is about to COMMIT (a tenth of a millisecond): wait for it, up to
-    about half a millisecond, so that the sync about to start covers its commit as well."""
-    probe = _fd(f"{database}-writer.lock", "probe")
-    for _ in range(5):
-        try:
-            fcntl.flock(probe, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            time.sleep(0.00005)
-            continue
-        fcntl.flock(probe, fcntl.LOCK_UN)
-        return
 
 
 def take_turn(fd: int, seconds: float) -> None:
@@ -106,19 +88,6 @@ def take_turn(fd: int, seconds: float) -> None:
         signal.signal(signal.SIGALRM, previous)
 
 
-class Turn:
-    """Inside ``turn()``: call ``committed()`` right after COMMIT to number the commit."""
-
-    def __init__(self, database: str | None):
-        self.counters = _fd(f"{database}-sync") if database else None
-        self.number = 0
-
-    def committed(self) -> None:
-        if self.counters is not None:
-            self.number = _read(self.counters)[0] + 1
-            os.pwrite(self.counters, _NUMBER.pack(self.number), 0)
-
-
 @contextmanager
 def turn(database: str | None, seconds: float):
     """This process's turn to write ``database`` (None: an in-memory or read-only one, no turn)."""
@@ -126,13 +95,13 @@ def turn(database: str | None, seconds: float):
         raise StorageUnavailable("another writer held the database past the busy timeout")
     try:
         if database is None or getattr(_local, "held", False):  # this thread holds the turn already
-            yield Turn(None)
+            yield
             return
         fd = _fd(f"{database}-writer.lock")
         take_turn(fd, seconds)
         _local.held = True
         try:
-            yield Turn(database)
+            yield
         finally:
             _local.held = False
             fcntl.flock(fd, fcntl.LOCK_UN)
@@ -140,69 +109,40 @@ def turn(database: str | None, seconds: float):
         _threads.release()
 
 
-def _read(fd: int) -> tuple[int, int]:
-    data = os.pread(fd, _COUNTERS.size, 0)
-    return _COUNTERS.unpack(data) if len(data) == _COUNTERS.size else (0, 0)
+def sync(database: str | None) -> None:
+    """Return once every commit to ``database`` visible now is on disk: fdatasync its WAL.
 
-
-def make_durable(database: str | None, number: int | None, seconds: float) -> None:
-    """Return once the WAL is synced past commit ``number`` (None: past every commit visible now).
-
-    Skips the fdatasync when one that began after the commit has finished (its number is at most
-    the recorded ``synced``, and ``synced`` at most the last commit: anything else is not trusted).
-    An fdatasync that fails leaves the commit's durability unknown: StorageUnavailable, so the
-    citizen retries the same key (and is thanked if the commit did survive)."""
+    A commit is visible only after its frames are written to the WAL, so this covers it, whoever made
+    it (a retried key stored a moment ago by another worker is thanked only after this). An fdatasync
+    that fails leaves the commit's durability unknown: StorageUnavailable, so the citizen retries
+    the same key (and is thanked if the commit did survive)."""
     if database is None:
         return
-    if number is None:  # a commit is visible before its writer numbers it: let that writer finish
-        with turn(database, seconds):
-            pass
-    counters = _fd(f"{database}-sync")
-    last, synced = _read(counters)
-    if number is None:
-        number = last
-    if number <= synced <= last:
-        return
-    # The sync turn excludes other processes; threads of one process share the descriptor, so two of
-    # them may sync at once. That costs a sync, never safety: each records only what it read before
-    # its own fdatasync, and a lower record than before only means more syncing.
-    with _sync_turn(counters, seconds):
-        last, synced = _read(counters)
-        if number <= synced <= last:
-            return  # the syncer before us covered this commit
-        _let_the_current_commit_finish(database)
-        _sync(database, counters)
-
-
-def sync_now(database: str | None, seconds: float) -> None:
-    """Sync the WAL whatever the counters say (after commits made outside a turn, e.g. migrations)."""
-    if database is None:
-        return
-    counters = _fd(f"{database}-sync")
-    with _sync_turn(counters, seconds):
-        _sync(database, counters)
-
-
-@contextmanager
-def _sync_turn(counters: int, seconds: float):
-    take_turn(counters, seconds)
-    try:
-        yield
-    finally:
-        fcntl.flock(counters, fcntl.LOCK_UN)
-
-
-def _sync(database: str, counters: int) -> None:
-    """fdatasync the WAL and record the last commit number read before it (in the sync turn)."""
-    last = _read(counters)[0]
-    try:
-        fd = os.open(f"{database}-wal", os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError:  # the last connection checkpointed the log into the (synced) file
+    fd = _wal(database)
+    if fd is None:  # the last connection checkpointed the log into the (synced) file and removed it
         return
     try:
-        datasync(fd)  # every commit numbered ≤ last was written to the WAL before this call
+        datasync(fd)
     except OSError as e:
         raise StorageUnavailable(f"syncing the write-ahead log failed: {e}") from e
-    finally:
-        os.close(fd)
-    os.pwrite(counters, _NUMBER.pack(last), _NUMBER.size)
+
+
+def _wal(database: str) -> int | None:
+    """This process's descriptor for the WAL, kept open (two syscalls fewer per submit), and opened
+    again if the file it points to was removed (after the last connection closed) and made anew."""
+    key = (os.getpid(), f"{database}-wal", "wal")
+    fd = _files.get(key)
+    if fd is not None and os.fstat(fd).st_nlink:
+        return fd
+    with _reopening:
+        current = _files.get(key)
+        if current is not None and current != fd and os.fstat(current).st_nlink:
+            return current  # another thread reopened it meanwhile
+        if current is not None:
+            os.close(current)
+            del _files[key]
+        try:
+            fd = _files[key] = os.open(key[1], os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return None
+    return fd

@@ -1,6 +1,6 @@
 """Durability of an acknowledged write: SQLite runs in WAL mode with synchronous=NORMAL, and every
 write transaction fsyncs the write-ahead log after COMMIT and before it returns (db._write,
-db.sync_wal) — the guarantee of synchronous=FULL, with the fsync outside the write lock.
+writer.sync) — the guarantee of synchronous=FULL, with the fsync outside the write lock.
 
 A power cut cannot be staged here; these tests check the parts the guarantee rests on, on a real
 SQLite file: the journal mode and sync level, that the fsync happens on the WAL after the commit is
@@ -96,50 +96,32 @@ def test_a_failed_fsync_is_not_acknowledged_and_the_retry_is_thanked(app, client
     assert retry.status_code == 303 and db.response_count(database) == 1
 
 
-# -- group commit (survey_app/writer.py) ------------------------------------------------------------
-
-def _commit_numbered(path: str) -> int:
-    """What _write does around a COMMIT: number the commit inside the write turn."""
-    with writer.turn(path, 1.0) as turn:
-        turn.committed()
-    return turn.number
-
-
-def test_one_sync_covers_every_commit_written_before_it(stored, monkeypatch):
-    path, database = stored
-    synced = []
-    monkeypatch.setattr(writer, "datasync", synced.append)
-    first, second = _commit_numbered(path), _commit_numbered(path)
-    assert second == first + 1
-    writer.make_durable(path, second, 1.0)  # the second writer syncs: both commits were written before
-    writer.make_durable(path, first, 1.0)  # the first finds itself covered
-    assert len(synced) == 1
-    third = _commit_numbered(path)  # committed after that sync began: not covered
-    writer.make_durable(path, third, 1.0)
-    assert len(synced) == 2
-    writer.make_durable(path, None, 1.0)  # "everything so far" is already synced
-    assert len(synced) == 2
-
-
-def test_counters_that_do_not_add_up_are_not_trusted(stored, monkeypatch):
-    path, database = stored
-    synced = []
-    monkeypatch.setattr(writer, "datasync", synced.append)
-    number = _commit_numbered(path)
-    with open(path + "-sync", "r+b") as f:  # "synced" beyond the last commit: a damaged or foreign file
-        f.seek(8)
-        f.write((number + 5).to_bytes(8, "little"))
-    writer.make_durable(path, number, 1.0)
-    assert len(synced) == 1
-
+# -- the WAL descriptor (survey_app/writer.py) ---------------------------------------------------
 
 def test_no_wal_file_means_nothing_is_left_to_sync(tmp_path, monkeypatch):
-    path = str(tmp_path / "gone.sqlite3")
     synced = []
     monkeypatch.setattr(writer, "datasync", synced.append)
-    number = _commit_numbered(path)
-    writer.make_durable(path, number, 1.0)  # the last connection checkpointed and removed the WAL
+    writer.sync(str(tmp_path / "gone.sqlite3"))  # the last connection checkpointed and removed the WAL
     assert synced == []
+
+
+def test_a_wal_made_anew_is_synced_through_a_fresh_descriptor(tmp_path, monkeypatch):
+    """The descriptor is kept between syncs; once the WAL it points to is removed (the last connection
+    closed) and a new one is made, syncing the old, unlinked file would protect nothing."""
+    path = str(tmp_path / "again.sqlite3")
+    synced = []  # (links of the synced file, whether it is the WAL at the path now)
+    monkeypatch.setattr(writer, "datasync", lambda fd: synced.append(
+        (os.fstat(fd).st_nlink, os.path.samestat(os.fstat(fd), os.stat(path + "-wal")))))
+    first = db.connect(path)
+    db.migrate(first)
+    writer.sync(path)
+    first.close()  # the last connection: SQLite checkpoints and removes the WAL
+    assert not os.path.exists(path + "-wal")
+    second = db.connect(path)
+    second.execute("create table t (x)")  # a new WAL file
+    writer.sync(path)
+    second.close()
+    assert synced == [(1, True), (1, True)]
 
 
 def test_a_retry_is_thanked_only_once_the_stored_answer_is_on_disk(app, client, yining, database, monkeypatch):
@@ -148,7 +130,6 @@ def test_a_retry_is_thanked_only_once_the_stored_answer_is_on_disk(app, client, 
     _, (hall, _) = yining
     body = fill(client.get(f"/s/{hall}").get_data(as_text=True))
     assert client.post(f"/s/{hall}", data=body).status_code == 303
-    _commit_numbered(app.config["DATABASE"])  # a commit that nobody has synced yet
     synced = []
     monkeypatch.setattr(writer, "datasync", synced.append)
     retry = {**body, "q5": "Z"}  # the same key, a sheet the hot path does not take
@@ -156,8 +137,8 @@ def test_a_retry_is_thanked_only_once_the_stored_answer_is_on_disk(app, client, 
     assert len(synced) == 1 and db.response_count(database) == 1
 
 
-def test_start_up_syncs_the_migrations_whatever_the_counters_say(tmp_path, monkeypatch):
-    """Migrations commit outside the write turn, so no number covers them: start-up syncs anyway."""
+def test_start_up_syncs_the_migrations(tmp_path, monkeypatch):
+    """Migrations commit outside the write turn (and outside its sync): start-up syncs them."""
     from survey_app import create_app
 
     synced = []
