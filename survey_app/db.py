@@ -15,6 +15,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -44,6 +45,7 @@ def connect(path: str, *, readonly: bool = False) -> sqlite_utils.Database:
     conn.execute("PRAGMA synchronous = NORMAL")  # + the WAL synced after every write: see _write
     database = sqlite_utils.Database(conn, execute_plugins=False)
     database.writer_path = path if not readonly and path != ":memory:" else None  # see writer.py
+    database.path = path if path != ":memory:" else None
     return database
 
 
@@ -219,6 +221,7 @@ def update_survey(db, survey_id: int, **fields) -> None:
         raise ValueError(f"unknown survey field(s): {sorted(unknown)}")
     with _write(db):
         db["surveys"].update(survey_id, fields)
+    _points_seen.clear()  # this process's citizens see the change at once, others within POINT_CACHE_SECONDS
 
 
 def get_survey(db, survey_id: int) -> dict | None:
@@ -271,6 +274,27 @@ def point_by_code(db, code: str) -> tuple[dict, dict] | None:
 
 
 _POINT_COLUMNS = ("id", "survey_id", "name", "code", "created_at")
+
+# Every citizen's request looks up its point and survey; evaluators change them rarely. Each process
+# keeps what it read for POINT_CACHE_SECONDS (its own changes clear it at once), so a survey closed or
+# re-dated by an evaluator reaches citizens' pages in every worker within that time. Unknown codes
+# are never kept (a point added a moment ago works at once; junk codes cannot fill the memory).
+POINT_CACHE_SECONDS = 2.0
+_points_seen: dict[tuple[str, str], tuple[float, tuple[dict, dict]]] = {}
+
+
+def point_for_citizen(db, code: str) -> tuple[dict, dict] | None:
+    """``point_by_code``, read at most POINT_CACHE_SECONDS ago (copies: callers may change them)."""
+    key = (getattr(db, "path", None), code)
+    now = time.monotonic()
+    seen = _points_seen.get(key)
+    if seen is None or seen[0] < now or key[0] is None:
+        found = point_by_code(db, code)
+        if found is None or key[0] is None:
+            return found
+        seen = _points_seen[key] = (now + POINT_CACHE_SECONDS, found)
+    point, survey = seen[1]
+    return dict(point), dict(survey)
 
 
 # -- responses --------------------------------------------------------------------------------

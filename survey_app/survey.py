@@ -27,7 +27,7 @@ def survey_state(survey: dict, tz: str) -> str:
 
 def _point(code: str) -> tuple[dict, dict]:
     """(point, survey) for a collection-point code, or a 404."""
-    found = db.point_by_code(db.get_db(), code) if len(code) <= 32 else None
+    found = db.point_for_citizen(db.get_db(), code) if len(code) <= 32 else None
     if found is None:
         abort(404)
     return found
