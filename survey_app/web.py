@@ -30,6 +30,13 @@ class SessionInterface(SecureCookieSessionInterface):
             self._signers[keys] = super().get_signing_serializer(app)
         return self._signers[keys]
 
+    def open_session(self, app, request):
+        """Citizens' pages (/s/…) have no session: a null one, which refuses writes, so none can
+        slip in; reading nothing from a cookie also saves a signature check per submit."""
+        if request.path.startswith("/s/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
 
 def csp(style_src: str) -> str:
     return (f"default-src 'none'; style-src {style_src}; img-src 'self' data:; script-src 'self'; "

@@ -98,3 +98,19 @@ def test_serving_with_the_development_secret_key_is_refused(tmp_path):
     with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY"):
         check_deployable(create_app({"SECRET_KEY": "dev", "DATABASE": str(tmp_path / "m.sqlite3")}))
     check_deployable(create_app({"SECRET_KEY": "a-real-secret", "DATABASE": str(tmp_path / "m.sqlite3")}))
+
+
+def test_citizens_pages_have_a_null_session_even_with_an_evaluators_cookie(app, client, yining):
+    """A browser that is also logged in as an evaluator sends its session cookie to /s/ too: the
+    citizen's page neither reads it nor sends a session cookie back."""
+    from flask import session
+    from flask.sessions import NullSession
+
+    _, (hall, _) = yining
+    client.set_cookie("session", "anything")
+    with app.test_request_context(f"/s/{hall}"):
+        assert isinstance(session._get_current_object(), NullSession)
+    with app.test_request_context("/admin/"):
+        assert not isinstance(session._get_current_object(), NullSession)
+    page = client.get(f"/s/{hall}")
+    assert page.status_code == 200 and "session=" not in " ".join(page.headers.getlist("Set-Cookie"))
