@@ -17,11 +17,12 @@ from analysis.targets import VERDICTS_ZH
 from . import db, qr, questionnaires, results
 from .admin_forms import STATUS_LABELS, PlannerForm, PointForm, StatusForm, SurveySettingsForm
 from .auth import admin_error, login_required, survey_or_404
+from .reports import wording
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_error_handler(HTTPException, admin_error)
 EXPORTS = (("csv", "原始数据 CSV（Excel）"), ("xlsx", "原始数据与频数表 XLSX"), ("sav", "SPSS 数据 .sav"),
-           ("json", "结果摘要 JSON"), ("docx-annex", "附件3 满意度问卷报告 DOCX"), ("docx-c51", "C51 工作底稿 DOCX"))
+           ("json", "结果摘要 JSON"), ("docx-annex", "附件3 满意度问卷报告 DOCX"), ("docx-c51", "C51 评价底稿 DOCX"))
 POSTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
               "frame-ancestors 'none'; base-uri 'none'")
 
@@ -175,6 +176,7 @@ def dashboard(survey_id):
         per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,
         verdicts=VERDICTS_ZH, exports=EXPORTS, statuses=STATUS_LABELS,
         rule=analysis.RULES.get(survey["rule"]), base_url=current_app.config["PUBLIC_BASE_URL"],
+        role_words=wording.ROLE_WORDS, rate_label=wording.rate_label,
         point_form=PointForm(), status_form=StatusForm())
 
 

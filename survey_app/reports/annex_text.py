@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import analysis
 
-from .wording import num, pct, project_name, verdict, headline_text, points_range_text
+from .wording import ROLE_WORDS, num, pct, project_name, verdict, headline_text, points_range_text
 
 ORDINALS = "一二三四五六七八九十"
-ROLE_WORDS = {"satisfaction": ("满意率", "满意度得分"), "awareness": ("知晓率", "知晓度得分"),
-              "other": ("前两项比例", "得分")}
 
 
 def _date(day: str) -> str:

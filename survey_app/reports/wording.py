@@ -11,6 +11,16 @@ VERDICTS = {
 }
 ROLE_NAMES = {"demographic": "基本信息", "satisfaction": "满意度", "awareness": "知晓度", "other": "其他"}
 TYPE_NAMES = {"single": "单选", "multiple": "多选", "text": "文字"}
+# What a scale item's rate and score are called, by its role: an awareness item has a 知晓率 and a
+# 知晓度得分, never a 满意率 (the annex, the dashboard and the workbook all read them from here).
+ROLE_WORDS = {"satisfaction": ("满意率", "满意度得分"), "awareness": ("知晓率", "知晓度得分"),
+              "other": ("比例", "得分"), "demographic": ("比例", "得分")}
+RATE_OPTIONS = {"rate": "标注选项", "top2": "前两项", "top3": "前三项"}  # which options a rate counts
+
+
+def rate_label(role: str, which: str) -> str:
+    """'满意率（前两项）', '知晓率（标注选项）': a scale item's rate, named for its role."""
+    return f"{ROLE_WORDS[role][0]}（{RATE_OPTIONS[which]}）"
 
 
 def num(x: float, digits: int = 2) -> str:

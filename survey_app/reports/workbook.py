@@ -66,13 +66,14 @@ def overview_rows(result):
 
 def _estimates(qr):
     """(指标, 估计值, 下限, 上限, 方法) rows for a scale item, in percent / points."""
-    for name, rate in (("满意率（满意选项）", qr.rate), ("满意率（前两项）", qr.top2), ("满意率（前三项）", qr.top3)):
+    role = qr.question.role
+    for which, rate in (("rate", qr.rate), ("top2", qr.top2), ("top3", qr.top3)):
         if rate is not None:
-            yield (name, round(100 * rate.rate, 4), round(100 * rate.ci.low, 4), round(100 * rate.ci.high, 4),
+            yield (wording.rate_label(role, which), round(100 * rate.rate, 4), round(100 * rate.ci.low, 4), round(100 * rate.ci.high, 4),
                    f"{rate.method}，n = {rate.n}")
     if qr.score is not None:
         s = qr.score
-        yield ("满意度得分", round(s.score, 4), round(s.ci.low, 4), round(s.ci.high, 4), f"{s.method}，n = {s.n}")
+        yield (wording.ROLE_WORDS[role][1], round(s.score, 4), round(s.ci.low, 4), round(s.ci.high, 4), f"{s.method}，n = {s.n}")
 
 
 def _tally_sheet(ws, result):
