@@ -88,8 +88,8 @@ def new_survey():
     values = form.values()
     values["title"] = (values["title"] or "").strip() or str(q.title)
     survey_id = db.create_survey_for(db.get_db(), g.current_user["id"], questionnaire_id=q.id,
-                                     questionnaire_version=q.version, status="draft", **values)
-    db.log_action(db.get_db(), user=_user(), action="create", survey_id=survey_id, detail=values["title"])
+                                     questionnaire_version=q.version, status="draft",
+                                     audit=db.Audit(_user(), "create", values["title"]), **values)
     flash("评价项目已创建。下一步：添加采集点，下载二维码海报，然后开放收集。")
     return redirect(url_for(".dashboard", survey_id=survey_id))
 
@@ -104,8 +104,7 @@ def edit_survey(survey_id):
         return _settings_page("admin/survey_form.html", form, survey, 400 if request.method == "POST" else 200)
     values = form.values()
     values["title"] = (values["title"] or "").strip() or survey["title"]
-    db.update_survey(db.get_db(), survey_id, **values)
-    db.log_action(db.get_db(), user=_user(), action="settings", survey_id=survey_id, detail=_changes(survey, values))
+    db.update_survey(db.get_db(), survey_id, audit=db.Audit(_user(), "settings", _changes(survey, values)), **values)
     flash("设置已保存。")
     return redirect(url_for(".dashboard", survey_id=survey_id))
 
@@ -139,7 +138,7 @@ def add_point(survey_id):
 @login_required
 def point_qr(survey_id, point_id, kind):
     survey = survey_or_404(survey_id)
-    point = db.get_point(db.get_db(), survey_id, point_id) if point_id < 2**63 else None
+    point = db.get_point(db.get_db(), survey_id, point_id) if db.is_row_id(point_id) else None
     if point is None:
         abort(404)
     url = qr.point_url(current_app.config["PUBLIC_BASE_URL"], point["code"])
@@ -159,8 +158,7 @@ def set_status(survey_id):
     form = StatusForm()
     if not form.validate_on_submit() or form.action.data not in ("open", "closed"):
         abort(400)
-    db.update_survey(db.get_db(), survey_id, status=form.action.data)
-    db.log_action(db.get_db(), user=_user(), action=form.action.data, survey_id=survey_id)
+    db.update_survey(db.get_db(), survey_id, status=form.action.data, audit=db.Audit(_user(), form.action.data))
     flash("已开放收集，群众扫码即可填写。" if form.action.data == "open" else "已结束收集，新的提交将不再接受。")
     return redirect(url_for(".dashboard", survey_id=survey_id))
 

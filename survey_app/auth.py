@@ -76,7 +76,7 @@ def login_required(view):
 def survey_or_404(survey_id: int) -> dict:
     """The survey if the logged-in user was granted it; 404 otherwise (whether or not it exists)."""
     user = g.get("current_user")
-    survey = db.get_survey(db.get_db(), survey_id) if user and 0 < survey_id < 2**63 else None
+    survey = db.get_survey(db.get_db(), survey_id) if user and db.is_row_id(survey_id) else None
     if survey is None or not db.can_see(db.get_db(), user["id"], survey_id):
         abort(404)
     return survey

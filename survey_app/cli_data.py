@@ -49,7 +49,7 @@ def _user_and_survey(username: str, survey_id: int) -> int:
     user = db.user_by_name(_db(), username)
     if user is None:
         raise click.ClickException(f"no user {username!r}; create it with: manyi create-user {username}")
-    if not 0 < survey_id < 2**63 or db.get_survey(_db(), survey_id) is None:
+    if not db.is_row_id(survey_id) or db.get_survey(_db(), survey_id) is None:
         raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
     return user["id"]
 
@@ -63,8 +63,8 @@ def grant_command(username, survey_id):
 
     Example: manyi grant wang 1
     """
-    if db.grant(_db(), _user_and_survey(username, survey_id), survey_id):
-        db.log_action(_db(), user="cli", action="grant", survey_id=survey_id, detail=f"access for {username}")
+    db.grant(_db(), _user_and_survey(username, survey_id), survey_id,
+             audit=db.Audit("cli", "grant", f"access for {username}"))
     click.echo(f"{username} can now see survey {survey_id}.")
 
 
@@ -77,8 +77,8 @@ def revoke_command(username, survey_id):
 
     Example: manyi revoke wang 1
     """
-    if db.revoke(_db(), _user_and_survey(username, survey_id), survey_id):
-        db.log_action(_db(), user="cli", action="revoke", survey_id=survey_id, detail=f"access of {username} ended")
+    if db.revoke(_db(), _user_and_survey(username, survey_id), survey_id,
+                 audit=db.Audit("cli", "revoke", f"access of {username} ended")):
         click.echo(f"{username} can no longer see survey {survey_id}.")
     else:
         click.echo(f"{username} could not see survey {survey_id}; nothing changed.")

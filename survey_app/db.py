@@ -192,6 +192,11 @@ def migrate(db: sqlite_utils.Database) -> None:
 
 # -- helpers ----------------------------------------------------------------------------------
 
+def is_row_id(n: int) -> bool:
+    """Whether ``n`` can be a row id (SQLite's are signed 64-bit; a bigger int from a URL would overflow)."""
+    return 0 < n < 2**63
+
+
 def utcnow() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
@@ -215,12 +220,21 @@ def create_survey(db, **fields) -> int:
         return db["surveys"].insert({**fields, "created_at": utcnow()}).last_pk
 
 
-def update_survey(db, survey_id: int, **fields) -> None:
+@dataclass(frozen=True)
+class Audit:
+    """The audit-log line for a change, written in the change's own transaction: both or neither."""
+    user: str
+    action: str
+    detail: str = ""
+
+
+def update_survey(db, survey_id: int, *, audit: Audit | None = None, **fields) -> None:
     unknown = set(fields) - set(SURVEY_FIELDS)
     if unknown:
         raise ValueError(f"unknown survey field(s): {sorted(unknown)}")
     with _write(db):
         db["surveys"].update(survey_id, fields)
+        _audit(db, audit, survey_id)
     _points_seen.clear()  # this process's citizens see the change at once, others within POINT_CACHE_SECONDS
 
 
@@ -428,9 +442,7 @@ def set_response_status(db, response_id: int, *, status: str, reason: str, user:
                    [status, reason.strip() if status == "excluded" else None, response_id])
         answers = db.execute("select question_id, value from answers where response_id = ?", [response_id]).fetchall()
         _bump_tallies(db, survey_id, point_id, answers, -1 if status == "excluded" else +1)
-        db.execute("insert into audit_log (at, user, action, survey_id, response_id, detail) values (?, ?, ?, ?, ?, ?)",
-                   [utcnow(), user, "exclude" if status == "excluded" else "restore", survey_id, response_id,
-                    reason.strip()])
+        _audit(db, Audit(user, "exclude" if status == "excluded" else "restore", reason.strip()), survey_id, response_id)
     return True
 
 
@@ -671,17 +683,24 @@ def user_by_name(db, username: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def grant(db, user_id: int, survey_id: int) -> bool:
-    """Let a user see a survey; False if they already could."""
+def grant(db, user_id: int, survey_id: int, *, audit: Audit | None = None) -> bool:
+    """Let a user see a survey; False if they already could (then nothing is logged)."""
     with _write(db):
-        return db.execute("insert or ignore into grants (user_id, survey_id, created_at) values (?, ?, ?)",
-                          [user_id, survey_id, utcnow()]).rowcount == 1
+        changed = db.execute("insert or ignore into grants (user_id, survey_id, created_at) values (?, ?, ?)",
+                             [user_id, survey_id, utcnow()]).rowcount == 1
+        if changed:
+            _audit(db, audit, survey_id)
+    return changed
 
 
-def revoke(db, user_id: int, survey_id: int) -> bool:
+def revoke(db, user_id: int, survey_id: int, *, audit: Audit | None = None) -> bool:
     """End a user's access to a survey (at their next request); False if they had none."""
     with _write(db):
-        return db.execute("delete from grants where user_id = ? and survey_id = ?", [user_id, survey_id]).rowcount == 1
+        changed = db.execute("delete from grants where user_id = ? and survey_id = ?",
+                             [user_id, survey_id]).rowcount == 1
+        if changed:
+            _audit(db, audit, survey_id)
+    return changed
 
 
 def can_see(db, user_id: int, survey_id: int) -> bool:
@@ -689,7 +708,7 @@ def can_see(db, user_id: int, survey_id: int) -> bool:
                       [user_id, survey_id]).fetchone() is not None
 
 
-def create_survey_for(db, user_id: int, **fields) -> int:
+def create_survey_for(db, user_id: int, *, audit: Audit | None = None, **fields) -> int:
     """Create a survey and grant it to its creator, in one transaction."""
     unknown = set(fields) - set(SURVEY_FIELDS)
     if unknown:
@@ -698,6 +717,7 @@ def create_survey_for(db, user_id: int, **fields) -> int:
         survey_id = db["surveys"].insert({**fields, "created_at": utcnow()}).last_pk
         db.execute("insert into grants (user_id, survey_id, created_at) values (?, ?, ?)",
                    [user_id, survey_id, utcnow()])
+        _audit(db, audit, survey_id)
     return survey_id
 
 
@@ -715,11 +735,11 @@ def get_point(db, survey_id: int, point_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
-def log_action(db, *, user: str, action: str, survey_id: int, detail: str = "", response_id: int | None = None) -> None:
-    """An audit-log line for an evaluator action (open, close, settings, ...)."""
-    with _write(db):
+def _audit(db, audit: Audit | None, survey_id: int, response_id: int | None = None) -> None:
+    """Inside a write transaction: the audit-log line for what the transaction changes."""
+    if audit is not None:
         db.execute("insert into audit_log (at, user, action, survey_id, response_id, detail) values (?, ?, ?, ?, ?, ?)",
-                   [utcnow(), user, action, survey_id, response_id, detail])
+                   [utcnow(), audit.user, audit.action, survey_id, response_id, audit.detail])
 
 
 def record_login_attempt(db, *, username: str, client_hash: str, success: bool, keep_since: str) -> None:

@@ -39,7 +39,7 @@ def _page_args() -> dict:
     flag = request.args.get("flag", "")
     before = request.args.get("before", "")
     return {"status": status if status in STATUSES else "", "flag": flag if flag in FILTERS else "",
-            "before": int(before) if before.isdigit() and 0 < int(before) < 2**63 else None}
+            "before": int(before) if before.isdigit() and db.is_row_id(int(before)) else None}
 
 
 @bp.get("")
@@ -64,7 +64,7 @@ def responses(survey_id):
 @login_required
 def set_status(survey_id, response_id):
     survey_or_404(survey_id)
-    response = db.get_response(db.get_db(), response_id) if response_id < 2**63 else None
+    response = db.get_response(db.get_db(), response_id) if db.is_row_id(response_id) else None
     if response is None or response["survey_id"] != survey_id:
         abort(404)
     form = ReviewForm()
