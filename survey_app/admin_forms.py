@@ -79,18 +79,11 @@ class SurveySettingsForm(FlaskForm):
         out["department"] = out["department"].strip()
         if out["target"] is None:  # the rule's own standard, e.g. ≥ 90 % for jiangxi-staff
             out["target"] = analysis.RULES[out["rule"]].target_pct
-        out["background"] = (out["background"] or "").strip() or default_background(out["year"], out["department"])
-        out["subjects"] = (out["subjects"] or "").strip() or default_subjects(out["department"])
+        # Left blank, the annex writes them from the survey at download time (reports/annex_text.py),
+        # so they follow later changes of the department or year.
+        out["background"] = (out["background"] or "").strip() or None
+        out["subjects"] = (out["subjects"] or "").strip() or None
         return out
-
-
-def default_background(year, department: str) -> str:
-    return (f"本次绩效评价访谈调研旨在通过对{year}年{department}部门整体绩效的受益人员进行问卷调查和访谈，"
-            "了解和评估财政资金使用的效率和效益。")
-
-
-def default_subjects(department: str) -> str:
-    return f"本次问卷调查的对象为{department}部门整体绩效的受益人员。"
 
 
 class PointForm(FlaskForm):

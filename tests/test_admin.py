@@ -3,6 +3,7 @@ and watch the dashboard: the Yining figures appear when its 50 answers arrive th
 import io
 import re
 
+import docx
 import pytest
 import zxingcpp
 from PIL import Image
@@ -45,9 +46,12 @@ def test_create_a_survey_in_the_browser(admin_client, database, evaluator):
     assert (survey["questionnaire_id"], survey["questionnaire_version"], survey["target"], survey["target_n"]) == (
         "yining-2024-public", 1, 95.0, 50)
     assert (survey["opens_on"], survey["closes_on"], survey["population"]) == ("2024-08-13", "2024-08-31", None)
-    assert survey["background"] == ("本次绩效评价访谈调研旨在通过对2024年伊宁市医疗保障局部门整体绩效的受益人员进行问卷调查和访谈，"
-                                    "了解和评估财政资金使用的效率和效益。")
-    assert survey["subjects"] == "本次问卷调查的对象为伊宁市医疗保障局部门整体绩效的受益人员。"
+    assert survey["background"] is None and survey["subjects"] is None  # the annex writes them (one wording)
+    annex = admin_client.get(f"/admin/surveys/{survey_id}/export/docx-annex", buffered=True)
+    words = "\n".join(p.text for p in docx.Document(io.BytesIO(annex.get_data())).paragraphs)
+    assert ("本次绩效评价满意度调研旨在通过对2024 年伊宁市医疗保障局部门整体绩效的受益人员进行问卷调查，"
+            "了解受益群众对其实施效果的满意程度，评估财政资金使用的效率和效益。") in words
+    assert "本次问卷调查的对象为2024 年伊宁市医疗保障局部门整体绩效的受益人员。" in words
     assert db.can_see(database, evaluator, survey_id)  # the creator is granted it
     assert "添加采集点" in admin_client.get(response.headers["Location"]).get_data(as_text=True)
 
