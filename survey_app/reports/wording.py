@@ -15,12 +15,14 @@ TYPE_NAMES = {"single": "单选", "multiple": "多选", "text": "文字"}
 # 知晓度得分, never a 满意率 (the annex, the dashboard and the workbook all read them from here).
 ROLE_WORDS = {"satisfaction": ("满意率", "满意度得分"), "awareness": ("知晓率", "知晓度得分"),
               "other": ("比例", "得分"), "demographic": ("比例", "得分")}
-RATE_OPTIONS = {"rate": "标注选项", "top2": "前两项", "top3": "前三项"}  # which options a rate counts
+# Which options a rate counts: the options the questionnaire marks (satisfied = true), or the first two or three.
+_MARKED = {"satisfaction": "满意选项", "awareness": "知晓选项"}
 
 
 def rate_label(role: str, which: str) -> str:
-    """'满意率（前两项）', '知晓率（标注选项）': a scale item's rate, named for its role."""
-    return f"{ROLE_WORDS[role][0]}（{RATE_OPTIONS[which]}）"
+    """'满意率（前两项）', '知晓率（知晓选项）': a scale item's rate ("rate", "top2" or "top3"), named for its role."""
+    options = {"rate": _MARKED.get(role, "标注选项"), "top2": "前两项", "top3": "前三项"}[which]
+    return f"{ROLE_WORDS[role][0]}（{options}）"
 
 
 def num(x: float, digits: int = 2) -> str:

@@ -69,8 +69,8 @@ def _estimates(qr):
     role = qr.question.role
     for which, rate in (("rate", qr.rate), ("top2", qr.top2), ("top3", qr.top3)):
         if rate is not None:
-            yield (wording.rate_label(role, which), round(100 * rate.rate, 4), round(100 * rate.ci.low, 4), round(100 * rate.ci.high, 4),
-                   f"{rate.method}，n = {rate.n}")
+            yield (wording.rate_label(role, which), round(100 * rate.rate, 4), round(100 * rate.ci.low, 4),
+                   round(100 * rate.ci.high, 4), f"{rate.method}，n = {rate.n}")
     if qr.score is not None:
         s = qr.score
         yield (wording.ROLE_WORDS[role][1], round(s.score, 4), round(s.ci.low, 4), round(s.ci.high, 4), f"{s.method}，n = {s.n}")
