@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import (DateField, FloatField, HiddenField, IntegerField, PasswordField, SelectField, StringField,
                      TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 import analysis
 
@@ -30,6 +30,18 @@ def finite(form, field):
 class LoginForm(FlaskForm):
     username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=64)])
     password = PasswordField("密码", validators=[DataRequired("请输入密码。"), Length(max=256)])
+
+
+MIN_PASSWORD_LENGTH = 8
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。"), Length(max=256)])
+    new = PasswordField("新密码", validators=[
+        DataRequired("请输入新密码。"),
+        Length(min=MIN_PASSWORD_LENGTH, max=256, message=f"新密码需要 {MIN_PASSWORD_LENGTH} 到 256 个字符。")])
+    confirm = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码。"),
+                                                    EqualTo("new", message="两次输入的新密码不一致。")])
 
 
 def _rule_choices():

@@ -20,10 +20,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db
-from .admin_forms import LoginForm
+from .admin_forms import MIN_PASSWORD_LENGTH, LoginForm, PasswordForm
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
-MIN_PASSWORD_LENGTH = 8
 DEFAULTS = {"LOGIN_MAX_FAILURES": 5, "LOGIN_MAX_FAILURES_PER_CLIENT": 20, "LOGIN_WINDOW_SECONDS": 15 * 60,
             "LOGIN_ATTEMPTS_KEEP_DAYS": 30}
 ERRORS = {400: "请求内容有误（表单可能已过期），请返回刷新页面后重试。", 403: "您没有访问此页面的权限。",
@@ -145,6 +144,35 @@ def login():
     session.clear()
     session.update(user_id=user["id"], auth=_fingerprint(user))
     return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """An evaluator sets a new password: this browser stays logged in, every other session ends. A
+    wrong current password counts as a failed login (the same throttle), so a borrowed session
+    cannot be used to guess it."""
+    form = PasswordForm()
+
+    def page(status: int, headers: dict | None = None):
+        return render_template("admin/password.html", form=form, min_length=MIN_PASSWORD_LENGTH), status, headers
+
+    if not form.validate_on_submit():
+        return page(400 if request.method == "POST" else 200)
+    username, client = g.current_user["username"], _client_hash()
+    wait = _retry_after(username, client)
+    if wait is not None:
+        form.form_errors.append(f"密码输入错误次数过多，请 {-(-wait // 60)} 分钟后再试。")
+        return page(429, {"Retry-After": str(wait)})
+    if _check(username, form.current.data) is None:
+        keep = _iso(datetime.now(timezone.utc) - timedelta(days=_cfg("LOGIN_ATTEMPTS_KEEP_DAYS")))
+        db.record_login_attempt(db.get_db(), username=username, client_hash=client, success=False, keep_since=keep)
+        form.current.errors = ["当前密码不正确。"]
+        return page(400)
+    db.set_password(db.get_db(), username, hash_password(form.new.data))
+    session["auth"] = _fingerprint(db.user_by_name(db.get_db(), username))
+    flash("密码已修改。其他设备上的登录已退出。")
+    return redirect(url_for("admin.index"))
 
 
 @bp.post("/logout")

@@ -21,7 +21,8 @@ def create_user_command(username, password_stdin, reset):
 
     Example: manyi create-user wang   then   manyi grant wang 1
     """
-    from .auth import MIN_PASSWORD_LENGTH, hash_password
+    from .admin_forms import MIN_PASSWORD_LENGTH
+    from .auth import hash_password
 
     username = username.strip()
     if not username or len(username) > 64:

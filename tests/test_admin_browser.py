@@ -89,6 +89,13 @@ def test_dashboard_and_review_render_in_chromium(chromium, live_server_factory):
         page.goto(f"{server.url}/admin/surveys/new?plan_p=90&plan_e=5&plan_N=500")
         assert "n = 109" in page.inner_text("#planner")
         page.screenshot(path=str(ARTIFACTS / "admin-new-survey.png"), full_page=True)
+
+        page.click("header.top >> text=修改密码")
+        page.fill("#current", PASSWORD)
+        page.fill("#new", "browser-new-passphrase")
+        page.fill("#confirm", "browser-new-passphrase")
+        page.click("button:has-text('保存新密码')")
+        assert page.url == f"{server.url}/admin/" and "密码已修改" in page.inner_text("main")
     finally:
         context.close()
     assert elsewhere == []
