@@ -295,12 +295,13 @@ _POINT_COLUMNS = ("id", "survey_id", "name", "code", "created_at")
 # are never kept (a point added a moment ago works at once; junk codes cannot fill the memory).
 POINT_CACHE_SECONDS = 2.0
 _points_seen: dict[tuple[str, str], tuple[float, tuple[dict, dict]]] = {}
+_clock = time.monotonic  # tests move it
 
 
 def point_for_citizen(db, code: str) -> tuple[dict, dict] | None:
     """``point_by_code``, read at most POINT_CACHE_SECONDS ago (copies: callers may change them)."""
     key = (getattr(db, "path", None), code)
-    now = time.monotonic()
+    now = _clock()
     seen = _points_seen.get(key)
     if seen is None or seen[0] < now or key[0] is None:
         found = point_by_code(db, code)

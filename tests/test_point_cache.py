@@ -7,9 +7,9 @@ from survey_app import db
 
 @pytest.fixture
 def clock(monkeypatch):
-    """db.time.monotonic under the test's hand."""
+    """The point cache's clock under the test's hand."""
     now = [1000.0]
-    monkeypatch.setattr(db.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(db, "_clock", lambda: now[0])
     db._points_seen.clear()
     yield now
     db._points_seen.clear()
