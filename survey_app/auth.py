@@ -42,8 +42,8 @@ def _cfg(name: str):
     return current_app.config.get(name, DEFAULTS[name])
 
 
-def _fingerprint(user: dict) -> str:  # changes with the password, which ends every old session
-    return hashlib.sha256(user["password_hash"].encode()).hexdigest()[:16]
+def _fingerprint(password_hash: str) -> str:  # changes with the password, which ends every old session
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 @bp.before_app_request
@@ -54,7 +54,7 @@ def load_user() -> None:
     user_id = session.get("user_id")
     if isinstance(user_id, int):
         user = db.get_user(db.get_db(), user_id)
-        if user and hmac.compare_digest(session.get("auth", ""), _fingerprint(user)):
+        if user and hmac.compare_digest(session.get("auth", ""), _fingerprint(user["password_hash"])):
             g.current_user = {"id": user["id"], "username": user["username"]}
 
 
@@ -112,6 +112,11 @@ def _retry_after(username: str, client: str) -> int | None:
     return max(1, int(max(waits)) + 1) if waits else None
 
 
+def _record_attempt(username: str, client: str, success: bool) -> None:
+    keep = _iso(datetime.now(timezone.utc) - timedelta(days=_cfg("LOGIN_ATTEMPTS_KEEP_DAYS")))
+    db.record_login_attempt(db.get_db(), username=username, client_hash=client, success=success, keep_since=keep)
+
+
 def _check(username: str, password: str) -> dict | None:
     user = db.user_by_name(db.get_db(), username)
     ok = check_password_hash(user["password_hash"] if user else _dummy_hash(), password)
@@ -132,17 +137,15 @@ def login():
     username, client = form.username.data.strip(), _client_hash()
     wait = _retry_after(username, client)
     if wait is not None:
-        minutes = -(-wait // 60)
-        form.form_errors.append(f"登录失败次数过多，请 {minutes} 分钟后再试。")
+        form.form_errors.append(f"登录失败次数过多，请 {-(-wait // 60)} 分钟后再试。")
         return render_template("admin/login.html", form=form), 429, {"Retry-After": str(wait)}
     user = _check(username, form.password.data)
-    keep = _iso(datetime.now(timezone.utc) - timedelta(days=_cfg("LOGIN_ATTEMPTS_KEEP_DAYS")))
-    db.record_login_attempt(db.get_db(), username=username, client_hash=client, success=bool(user), keep_since=keep)
+    _record_attempt(username, client, bool(user))
     if user is None:
         form.form_errors.append("用户名或密码不正确。")
         return render_template("admin/login.html", form=form), 401
     session.clear()
-    session.update(user_id=user["id"], auth=_fingerprint(user))
+    session.update(user_id=user["id"], auth=_fingerprint(user["password_hash"]))
     return redirect(_safe_next(request.args.get("next")))
 
 
@@ -165,12 +168,12 @@ def change_password():
         form.form_errors.append(f"密码输入错误次数过多，请 {-(-wait // 60)} 分钟后再试。")
         return page(429, {"Retry-After": str(wait)})
     if _check(username, form.current.data) is None:
-        keep = _iso(datetime.now(timezone.utc) - timedelta(days=_cfg("LOGIN_ATTEMPTS_KEEP_DAYS")))
-        db.record_login_attempt(db.get_db(), username=username, client_hash=client, success=False, keep_since=keep)
+        _record_attempt(username, client, False)
         form.current.errors = ["当前密码不正确。"]
         return page(400)
-    db.set_password(db.get_db(), username, hash_password(form.new.data))
-    session["auth"] = _fingerprint(db.user_by_name(db.get_db(), username))
+    new_hash = hash_password(form.new.data)
+    db.set_password(db.get_db(), username, new_hash)
+    session["auth"] = _fingerprint(new_hash)
     flash("密码已修改。其他设备上的登录已退出。")
     return redirect(url_for("admin.index"))
 

@@ -186,6 +186,7 @@ def m006_fewer_submit_pages(db):
     # Nothing reads by (survey, point, time) since m003's counts: one index fewer for every submit to write.
     db.execute("drop index if exists idx_responses_survey_id_point_id_submitted_at")
 
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
 
@@ -300,13 +301,15 @@ _clock = time.monotonic  # tests move it
 
 def point_for_citizen(db, code: str) -> tuple[dict, dict] | None:
     """``point_by_code``, read at most POINT_CACHE_SECONDS ago (copies: callers may change them)."""
-    key = (getattr(db, "path", None), code)
-    now = _clock()
+    path = getattr(db, "path", None)
+    if path is None:  # an in-memory database: nothing to key the cache by
+        return point_by_code(db, code)
+    key, now = (path, code), _clock()
     seen = _points_seen.get(key)
-    if seen is None or seen[0] < now or key[0] is None:
+    if seen is None or seen[0] < now:
         found = point_by_code(db, code)
-        if found is None or key[0] is None:
-            return found
+        if found is None:
+            return None
         seen = _points_seen[key] = (now + POINT_CACHE_SECONDS, found)
     point, survey = seen[1]
     return dict(point), dict(survey)
@@ -348,7 +351,6 @@ def save_response(db, *, survey_id: int, point_id: int, questionnaire_version: i
     The submit hot path: plain sqlite3 calls on sqlite-utils' connection, and as little as possible
     inside the write lock (every other writer waits for it)."""
     conn = db.conn
-    tally_rows = [(survey_id, point_id, q, v, 1) for q, v in answers]
     with _write(db):
         last = conn.execute("select hash from responses order by id desc limit 1").fetchone()
         response = {"survey_id": survey_id, "point_id": point_id, "questionnaire_version": questionnaire_version,
@@ -363,8 +365,8 @@ def save_response(db, *, survey_id: int, point_id: int, questionnaire_version: i
         rid = inserted[0]
         conn.executemany("insert into answers (response_id, question_id, value) values (?, ?, ?)",
                          [(rid, q, v) for q, v in answers])
-        conn.executemany(_BUMP_TALLY, tally_rows)
-        conn.execute(_BUMP_COUNT, (survey_id, point_id, response["submitted_at"], "valid", 1))
+        _bump_tallies(db, survey_id, point_id, answers, +1)
+        _bump_count(db, survey_id, point_id, response["submitted_at"], "valid", +1)
     return Saved(rid, True)
 
 

@@ -73,7 +73,8 @@ def _estimates(qr):
                    round(100 * rate.ci.high, 4), f"{rate.method}，n = {rate.n}")
     if qr.score is not None:
         s = qr.score
-        yield (wording.ROLE_WORDS[role][1], round(s.score, 4), round(s.ci.low, 4), round(s.ci.high, 4), f"{s.method}，n = {s.n}")
+        yield (wording.ROLE_WORDS[role][1], round(s.score, 4), round(s.ci.low, 4), round(s.ci.high, 4),
+               f"{s.method}，n = {s.n}")
 
 
 def _tally_sheet(ws, result):
