@@ -1,5 +1,5 @@
 # make demo  — set up .venv, create the demo survey and QR codes, serve on http://127.0.0.1:5000
-# make test  — set up .venv (and Chromium + a CJK font when missing), run the whole suite
+# make test  — set up .venv (and Chromium, a CJK font, PostgreSQL when missing), run the whole suite
 # make bench — the benchmarks in bench/ (not part of make test)
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -17,11 +17,21 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test,bench]'
 	touch $(STAMP)
 
-# Debian packages the tests need: Chromium for the browser tests, Noto CJK so charts show Chinese.
+# Debian packages the tests need: Chromium for the browser tests, Noto CJK so charts show Chinese,
+# PostgreSQL for the storage tests (tests/pg_cluster.py starts its own throwaway server as the postgres user).
+# The drop-in stops the package from creating (and starting) the usual "main" cluster: nothing is left
+# running, and a cluster that cannot start in a container cannot fail the install. It is removed afterwards.
+PG_NO_MAIN := /etc/postgresql-common/createcluster.d/00-manyi-no-main-cluster.conf
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  echo "Installing chromium and fonts-noto-cjk (Debian packages)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fontconfig >/dev/null; \
+	fi
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "Installing postgresql (Debian package; no cluster is created or started)"; \
+	  $(SUDO) mkdir -p $(dir $(PG_NO_MAIN)) && echo "create_main_cluster = off" | $(SUDO) tee $(PG_NO_MAIN) >/dev/null && \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  status=$$?; $(SUDO) rm -f $(PG_NO_MAIN); $(SUDO) rmdir --ignore-fail-on-non-empty $(dir $(PG_NO_MAIN)); exit $$status; \
 	fi
 
 demo: $(STAMP)

@@ -32,13 +32,13 @@ def further_requests(html: str) -> int:
 def measure() -> list[dict]:
     tmp = Path(tempfile.mkdtemp(prefix="manyi-bench-page-"))
     app = create_app({"SECRET_KEY": "bench", "DATABASE": str(tmp / "page.sqlite3")})
-    conn = db.connect(app.config["DATABASE"])
+    conn = open_store(app.config["DATABASE"])
     rows = []
     try:
         for path in sorted(REPO_QUESTIONNAIRES.glob("*.toml")):
             q = questionnaires.load(path)
-            survey_id = db.create_survey(conn, questionnaire_id=q.id, questionnaire_version=q.version, title=str(q.title))
-            code = db.add_point(conn, survey_id, "业务大厅")["code"]
+            survey_id = conn.create_survey(questionnaire_id=q.id, questionnaire_version=q.version, title=str(q.title))
+            code = conn.add_point(survey_id, "业务大厅")["code"]
             for lang in q.languages:
                 response = app.test_client().get(f"/s/{code}" + ("" if lang == "zh-CN" else f"?lang={lang}"))
                 assert response.status_code == 200, (path.name, lang, response.status_code)

@@ -31,14 +31,14 @@ side, path, small = sys.argv[1], sys.argv[2], sys.argv[3]
 from survey_app import db, questionnaires, results, REPO_QUESTIONNAIRES
 if side == "pandas":
     import pandas as pd
-q = questionnaires.get(str(REPO_QUESTIONNAIRES), "yining-2024-public", 1)
+q = questionnaires.Catalogue(REPO_QUESTIONNAIRES).get("yining-2024-public", 1)
 times = []
 for run, file in enumerate([small] + [path] * 3):  # run 0 on a small file loads every code path first
     if run == 1:
         base = psutil.Process().memory_info().rss
         with open("/proc/self/clear_refs", "w") as f:  # reset the peak (VmHWM) to now: run 0 is not counted
             f.write("5")
-    conn = db.connect(file, readonly=True)
+    conn = open_store(file)
     t = time.perf_counter()
     if side == "manyi":
         out = results.compute(conn, 1, q)
@@ -63,11 +63,11 @@ print(json.dumps({{"times": times, "base": base, "peak": peak, "check": check, *
 
 
 def build(path: str, n: int, seed: int = 20240601) -> float:
-    conn = db.connect(path)
-    db.migrate(conn)
-    survey_id = db.create_survey(conn, questionnaire_id="yining-2024-public", questionnaire_version=1,
+    conn = open_store(path)
+    conn.migrate()
+    survey_id = conn.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1,
                                  title="bench 1M", target=95.0, target_n=n)
-    points = [db.add_point(conn, survey_id, name)["id"] for name in ("业务大厅", "1号窗口", "2号窗口")]
+    points = [conn.add_point(survey_id, name)["id"] for name in ("业务大厅", "1号窗口", "2号窗口")]
     rng = random.Random(seed)
     start = datetime(2024, 8, 1, tzinfo=timezone.utc)
     step = timedelta(days=30) / n
@@ -103,9 +103,9 @@ def run(n: int) -> dict:
     size = Path(path).stat().st_size
     manyi, pandas = child("manyi", path, small), child("pandas", path, small)
     assert manyi["check"] == pandas["check"], "the two sides must count the same answers"
-    conn = db.connect(path)
+    conn = open_store(path)
     t = time.perf_counter()
-    verified = db.verify(conn)
+    verified = conn.verify()
     verify_s = time.perf_counter() - t
     conn.close()
     return {"n": n, "build_s": build_s, "size": size, "manyi": manyi, "pandas": pandas,

@@ -100,7 +100,7 @@ def wrk(port: int, path: str, bodies: Path, cookie: str, *, connections: int, se
 
 
 def count_rows(path: str, table: str) -> int:
-    conn = db.connect(path)
+    conn = open_store(path)
     try:
         return conn.execute(f"select count(*) from {table}").fetchone()[0]  # table is one of two constants
     finally:
@@ -116,7 +116,7 @@ def run(seconds: float, rounds: int, workers: int = WORKERS) -> dict:
     app = LiveServer(tmp, workers=workers, name="app")
     app.prepared = prepare_database(app.db_path, add_yining)
     bare = BareServer(tmp, workers=workers, name="bare")
-    conn = db.connect(bare.db_path)
+    conn = open_store(bare.db_path)
     conn.execute("PRAGMA journal_mode = WAL")
     conn["rows"].create({"id": int, "key": str, "body": str}, pk="id", if_not_exists=True)
     conn.close()
@@ -150,9 +150,9 @@ def run(seconds: float, rounds: int, workers: int = WORKERS) -> dict:
         app.stop()
         bare.stop()
         db.close_all()
-    app_conn = db.connect(app.db_path)
+    app_conn = open_store(app.db_path)
     try:
-        verified = db.verify(app_conn)
+        verified = app_conn.verify()
     finally:
         app_conn.close()
     return {"results": results, "workers": workers, "seconds": seconds, "rounds": rounds,

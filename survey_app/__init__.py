@@ -53,9 +53,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     csrf.init_app(app)
-    from . import cli, db, survey, web
+    from . import forms, questionnaires
 
-    db.init_app(app)
+    questionnaires.init_app(app)  # app.extensions["manyi.catalogue"]: the QUESTIONNAIRE_DIR files
+    forms.init_app(app)  # app.extensions["manyi.forms"]: form classes and submission-key signers
+    from . import cli, store, survey, web
+
+    store.init_app(app)
     web.init_app(app)
     app.register_blueprint(survey.bp)
     from . import admin, auth, review  # evaluators (login, surveys, dashboard, data-quality review)

@@ -14,10 +14,11 @@ from werkzeug.exceptions import HTTPException
 import analysis
 from analysis.targets import VERDICTS_ZH
 
-from . import db, qr, questionnaires, results
+from . import qr, questionnaires, results
 from .admin_forms import STATUS_LABELS, PlannerForm, PointForm, StatusForm, SurveySettingsForm
 from .auth import admin_error, login_required, survey_or_404
 from .reports import wording
+from .store import Audit, get_store, is_row_id
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_error_handler(HTTPException, admin_error)
@@ -43,12 +44,12 @@ def pts(value: float) -> str:
 
 
 def _catalogue():
-    return questionnaires.load_all(current_app.config["QUESTIONNAIRE_DIR"])
+    return questionnaires.catalogue().load_all()
 
 
 def _questionnaire(survey: dict):
     """The survey's questionnaire version (a friendly 503 page when its file is gone: see web.py)."""
-    return questionnaires.for_survey(current_app.config["QUESTIONNAIRE_DIR"], survey)
+    return questionnaires.catalogue().for_survey(survey)
 
 
 def _user() -> str:
@@ -73,7 +74,7 @@ def _settings_page(template: str, form, survey=None, status=200):
 @bp.get("/")
 @login_required
 def index():
-    surveys = db.surveys_for_user(db.get_db(), g.current_user["id"])
+    surveys = get_store().surveys_for_user(g.current_user["id"])
     return render_template("admin/index.html", surveys=surveys, statuses=STATUS_LABELS)
 
 
@@ -87,9 +88,9 @@ def new_survey():
     q = catalogue[form.questionnaire.data]
     values = form.values()
     values["title"] = (values["title"] or "").strip() or str(q.title)
-    survey_id = db.create_survey_for(db.get_db(), g.current_user["id"], questionnaire_id=q.id,
+    survey_id = get_store().create_survey_for(g.current_user["id"], questionnaire_id=q.id,
                                      questionnaire_version=q.version, status="draft",
-                                     audit=db.Audit(_user(), "create", values["title"]), **values)
+                                     audit=Audit(_user(), "create", values["title"]), **values)
     flash("评价项目已创建。下一步：添加采集点，下载二维码海报，然后开放收集。")
     return redirect(url_for(".dashboard", survey_id=survey_id))
 
@@ -104,7 +105,7 @@ def edit_survey(survey_id):
         return _settings_page("admin/survey_form.html", form, survey, 400 if request.method == "POST" else 200)
     values = form.values()
     values["title"] = (values["title"] or "").strip() or survey["title"]
-    db.update_survey(db.get_db(), survey_id, audit=db.Audit(_user(), "settings", _changes(survey, values)), **values)
+    get_store().update_survey(survey_id, audit=Audit(_user(), "settings", _changes(survey, values)), **values)
     flash("设置已保存。")
     return redirect(url_for(".dashboard", survey_id=survey_id))
 
@@ -126,7 +127,7 @@ def add_point(survey_id):
     survey_or_404(survey_id)
     form = PointForm()
     if form.validate_on_submit():
-        point = db.add_point(db.get_db(), survey_id, form.name.data.strip())
+        point = get_store().add_point(survey_id, form.name.data.strip())
         flash(f"采集点“{point['name']}”已添加，编码 {point['code']}。")
     else:
         for errors in form.errors.values():
@@ -138,7 +139,7 @@ def add_point(survey_id):
 @login_required
 def point_qr(survey_id, point_id, kind):
     survey = survey_or_404(survey_id)
-    point = db.get_point(db.get_db(), survey_id, point_id) if db.is_row_id(point_id) else None
+    point = get_store().get_point(survey_id, point_id) if is_row_id(point_id) else None
     if point is None:
         abort(404)
     url = qr.point_url(current_app.config["PUBLIC_BASE_URL"], point["code"])
@@ -158,7 +159,7 @@ def set_status(survey_id):
     form = StatusForm()
     if not form.validate_on_submit() or form.action.data not in ("open", "closed"):
         abort(400)
-    db.update_survey(db.get_db(), survey_id, status=form.action.data, audit=db.Audit(_user(), form.action.data))
+    get_store().update_survey(survey_id, status=form.action.data, audit=Audit(_user(), form.action.data))
     flash("已开放收集，群众扫码即可填写。" if form.action.data == "open" else "已结束收集，新的提交将不再接受。")
     return redirect(url_for(".dashboard", survey_id=survey_id))
 
@@ -168,7 +169,7 @@ def set_status(survey_id):
 def dashboard(survey_id):
     survey = survey_or_404(survey_id)
     questionnaire = _questionnaire(survey)
-    result = results.compute(db.get_db(), survey_id, questionnaire, timezone=current_app.config["TIMEZONE"])
+    result = results.compute(get_store(), survey_id, questionnaire, timezone=current_app.config["TIMEZONE"])
     return render_template(
         "admin/dashboard.html", survey=survey, r=result, q=questionnaire, daily=_daily_table(result),
         per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,

@@ -19,8 +19,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import db
 from .admin_forms import MIN_PASSWORD_LENGTH, LoginForm, PasswordForm
+from .store import get_store, is_row_id
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
 DEFAULTS = {"LOGIN_MAX_FAILURES": 5, "LOGIN_MAX_FAILURES_PER_CLIENT": 20, "LOGIN_WINDOW_SECONDS": 15 * 60,
@@ -53,7 +53,7 @@ def load_user() -> None:
         return
     user_id = session.get("user_id")
     if isinstance(user_id, int):
-        user = db.get_user(db.get_db(), user_id)
+        user = get_store().get_user(user_id)
         if user and hmac.compare_digest(session.get("auth", ""), _fingerprint(user["password_hash"])):
             g.current_user = {"id": user["id"], "username": user["username"]}
 
@@ -75,8 +75,8 @@ def login_required(view):
 def survey_or_404(survey_id: int) -> dict:
     """The survey if the logged-in user was granted it; 404 otherwise (whether or not it exists)."""
     user = g.get("current_user")
-    survey = db.get_survey(db.get_db(), survey_id) if user and db.is_row_id(survey_id) else None
-    if survey is None or not db.can_see(db.get_db(), user["id"], survey_id):
+    survey = get_store().get_survey(survey_id) if user and is_row_id(survey_id) else None
+    if survey is None or not get_store().can_see(user["id"], survey_id):
         abort(404)
     return survey
 
@@ -104,7 +104,7 @@ def _iso(moment: datetime) -> str:
 def _retry_after(username: str, client: str) -> int | None:
     """Seconds until a throttled username or client may try again; None when not throttled."""
     now, window = datetime.now(timezone.utc), timedelta(seconds=_cfg("LOGIN_WINDOW_SECONDS"))
-    by_user, by_client = db.recent_failures(db.get_db(), username=username, client_hash=client, since=_iso(now - window))
+    by_user, by_client = get_store().recent_failures(username=username, client_hash=client, since=_iso(now - window))
     waits = [(datetime.fromisoformat(oldest) + window - now).total_seconds()
              for (count, oldest), limit in ((by_user, _cfg("LOGIN_MAX_FAILURES")),
                                             (by_client, _cfg("LOGIN_MAX_FAILURES_PER_CLIENT")))
@@ -114,11 +114,11 @@ def _retry_after(username: str, client: str) -> int | None:
 
 def _record_attempt(username: str, client: str, success: bool) -> None:
     keep = _iso(datetime.now(timezone.utc) - timedelta(days=_cfg("LOGIN_ATTEMPTS_KEEP_DAYS")))
-    db.record_login_attempt(db.get_db(), username=username, client_hash=client, success=success, keep_since=keep)
+    get_store().record_login_attempt(username=username, client_hash=client, success=success, keep_since=keep)
 
 
 def _check(username: str, password: str) -> dict | None:
-    user = db.user_by_name(db.get_db(), username)
+    user = get_store().user_by_name(username)
     ok = check_password_hash(user["password_hash"] if user else _dummy_hash(), password)
     return user if ok and user else None
 
@@ -172,7 +172,7 @@ def change_password():
         form.current.errors = ["当前密码不正确。"]
         return page(400)
     new_hash = hash_password(form.new.data)
-    db.set_password(db.get_db(), username, new_hash)
+    get_store().set_password(username, new_hash)
     session["auth"] = _fingerprint(new_hash)
     flash("密码已修改。其他设备上的登录已退出。")
     return redirect(url_for("admin.index"))

@@ -9,19 +9,20 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import db, questionnaires
+from . import questionnaires
+from .store import get_store
 
 
 def _db():
-    return db.get_db()
+    return get_store()
 
 
 def _questionnaire(ref: str):
     qid, _, version = ref.partition("@")
     try:
-        return questionnaires.get(current_app.config["QUESTIONNAIRE_DIR"], qid, int(version) if version else None)
+        return questionnaires.catalogue().get(qid, int(version) if version else None)
     except (KeyError, ValueError):
-        known = ", ".join(sorted(questionnaires.load_all(current_app.config["QUESTIONNAIRE_DIR"])))
+        known = ", ".join(sorted(questionnaires.catalogue().load_all()))
         raise click.BadParameter(f"unknown questionnaire {ref!r}; known: {known}") from None
 
 
@@ -32,7 +33,7 @@ def init_db_command():
 
     Example: manyi init-db
     """
-    db.migrate(_db())
+    _db().migrate()
     click.echo(f"Database ready: {current_app.config['DATABASE']}")
 
 
@@ -57,7 +58,7 @@ def create_survey_command(questionnaire, title, **fields):
     q = _questionnaire(questionnaire)
     for name in ("opens_on", "closes_on"):
         _check_date(fields[name], name)
-    survey_id = db.create_survey(_db(), questionnaire_id=q.id, questionnaire_version=q.version,
+    survey_id = _db().create_survey(questionnaire_id=q.id, questionnaire_version=q.version,
                                  title=title or str(q.title), **fields)
     click.echo(f"Survey {survey_id}: {title or q.title} ({q.key})")
 
@@ -82,7 +83,7 @@ def add_point_command(survey_id, name):
     Example: manyi add-point 1 业务大厅
     """
     try:
-        point = db.add_point(_db(), survey_id, name)
+        point = _db().add_point(survey_id, name)
     except ValueError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"{point['name']}: {current_app.config['PUBLIC_BASE_URL']}/s/{point['code']}")
@@ -96,13 +97,13 @@ def list_surveys_command():
     Example: manyi list-surveys
     """
     base = current_app.config["PUBLIC_BASE_URL"]
-    surveys = db.list_surveys(_db())
+    surveys = _db().list_surveys()
     if not surveys:
         click.echo("No surveys yet. Create one with: manyi create-survey yining-2024-public")
     for s in surveys:
         click.echo(f"{s['id']}  {s['title']}  [{s['questionnaire_id']}@{s['questionnaire_version']}, "
                    f"{s['status']}]  {s['responses']} responses")
-        for p in db.list_points(_db(), s["id"]):
+        for p in _db().list_points(s["id"]):
             click.echo(f"    {p['name']}: {base}/s/{p['code']}")
 
 
@@ -133,7 +134,7 @@ def questionnaires_check_command(files):
 
     Example: manyi questionnaires check questionnaires/yining-2024-public.toml
     """
-    paths = files or sorted(Path(current_app.config["QUESTIONNAIRE_DIR"]).glob("*.toml"))
+    paths = files or sorted(questionnaires.catalogue().directory.glob("*.toml"))
     seen, errors = {}, 0
     for path in paths:
         try:
@@ -158,10 +159,10 @@ def questionnaires_list_command():
 
     Example: manyi questionnaires list
     """
-    directory = current_app.config["QUESTIONNAIRE_DIR"]
-    for key, q in questionnaires.load_all(directory).items():
+    catalogue = questionnaires.catalogue()
+    for key, q in catalogue.load_all().items():
         click.echo(f"{key}  {q.title}  ({len(q.questions)} questions; {', '.join(q.languages)})  {q.path}")
-    broken = questionnaires.errors(directory)
+    broken = catalogue.errors()
     if broken:
         click.echo(f"{len(broken)} file(s) left out because they do not load; see: manyi questionnaires check")
 

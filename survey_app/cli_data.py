@@ -8,8 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import db
 from .cli import _db
+from .store import Audit, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
 @click.command("create-user")
 @click.argument("username")
@@ -34,12 +34,12 @@ def create_user_command(username, password_stdin, reset):
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.ClickException(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
     if reset:
-        if not db.set_password(_db(), username, hash_password(password)):
+        if not _db().set_password(username, hash_password(password)):
             raise click.ClickException(f"no user {username!r}; create it without --reset")
         click.echo(f"Password of {username} changed.")
         return
     try:
-        db.create_user(_db(), username, hash_password(password))
+        _db().create_user(username, hash_password(password))
     except ValueError:
         raise click.ClickException(f"user {username!r} already exists (new password: --reset)") from None
     click.echo(f"User {username} created. Give access with: manyi grant {username} SURVEY_ID")
@@ -47,10 +47,10 @@ def create_user_command(username, password_stdin, reset):
 
 def _user_and_survey(username: str, survey_id: int) -> int:
     """The user's id, or a clear error for an unknown user or survey."""
-    user = db.user_by_name(_db(), username)
+    user = _db().user_by_name(username)
     if user is None:
         raise click.ClickException(f"no user {username!r}; create it with: manyi create-user {username}")
-    if not db.is_row_id(survey_id) or db.get_survey(_db(), survey_id) is None:
+    if not is_row_id(survey_id) or _db().get_survey(survey_id) is None:
         raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
     return user["id"]
 
@@ -64,8 +64,8 @@ def grant_command(username, survey_id):
 
     Example: manyi grant wang 1
     """
-    db.grant(_db(), _user_and_survey(username, survey_id), survey_id,
-             audit=db.Audit("cli", "grant", f"access for {username}"))
+    _db().grant(_user_and_survey(username, survey_id), survey_id,
+             audit=Audit("cli", "grant", f"access for {username}"))
     click.echo(f"{username} can now see survey {survey_id}.")
 
 
@@ -78,8 +78,8 @@ def revoke_command(username, survey_id):
 
     Example: manyi revoke wang 1
     """
-    if db.revoke(_db(), _user_and_survey(username, survey_id), survey_id,
-                 audit=db.Audit("cli", "revoke", f"access of {username} ended")):
+    if _db().revoke(_user_and_survey(username, survey_id), survey_id,
+                 audit=Audit("cli", "revoke", f"access of {username} ended")):
         click.echo(f"{username} can no longer see survey {survey_id}.")
     else:
         click.echo(f"{username} could not see survey {survey_id}; nothing changed.")
@@ -88,13 +88,13 @@ def revoke_command(username, survey_id):
 def _open_db(path: str | None):
     if path is None:
         return _db()
-    if not Path(path).is_file():
+    if not is_postgres_url(path) and not Path(path.removeprefix("sqlite:///")).is_file():
         raise click.ClickException(f"no database file at {path}")
-    return db.connect(path)
+    return open_store(path)
 
 
 @click.command("verify")
-@click.option("--db", "path", type=click.Path(dir_okay=False), help="Database file (default: the app's).")
+@click.option("--db", "path", help="Database file or postgresql:// URL (default: the app's).")
 @with_appcontext
 def verify_command(path):
     """Check the hash chain of every response and recount the tallies; exit 1 and name each problem.
@@ -103,7 +103,9 @@ def verify_command(path):
     """
     database = _open_db(path)
     try:
-        result = db.verify(database)
+        result = database.verify()
+    except StorageUnavailable as e:
+        raise click.ClickException(f"cannot read {database.describe()}: {e}") from None
     finally:
         if path is not None:
             database.close()
@@ -127,7 +129,7 @@ def backup_command(target):
     Example: manyi backup backups/manyi-2024-08-13.sqlite3 && manyi verify --db backups/manyi-2024-08-13.sqlite3
     """
     Path(target).parent.mkdir(parents=True, exist_ok=True)
-    count = db.backup(_db(), target)
+    count = _db().backup(target)
     click.echo(f"Backup written: {target} ({count} responses)")
 
 
@@ -143,11 +145,11 @@ def export_command(survey_id, fmt, out):
 
     Example: manyi export 1 --format docx-annex --out 附件3.docx
     """
-    from . import reports
+    from . import questionnaires, reports
 
     config = current_app.config
     try:
-        with reports.open_export(config["DATABASE"], survey_id, config["QUESTIONNAIRE_DIR"],
+        with reports.open_export(get_store(), survey_id, questionnaires.catalogue(),
                                  timezone=config["TIMEZONE"]) as data:
             out = out or Path(reports.filename(fmt, data.result.survey))
             with open(out, "wb") as f:

@@ -10,7 +10,7 @@ import click
 from flask import Config, current_app
 from flask.cli import with_appcontext
 
-from . import db, demo_data, qr
+from . import demo_data, qr
 from .cli import _db, _questionnaire
 
 DEMO_USER = "demo"
@@ -28,7 +28,7 @@ def _qr_dir(survey_id: int) -> Path:
 def _write_qr_files(survey: dict, out: Path) -> None:
     """Write PNG, SVG and poster for every point of ``survey`` into ``out`` and echo URLs and paths."""
     base = current_app.config["PUBLIC_BASE_URL"]
-    for point in db.list_points(_db(), survey["id"]):
+    for point in _db().list_points(survey["id"]):
         paths = qr.write_point_files(out, base, survey, point)
         click.echo(f"{point['name']}: {qr.point_url(base, point['code'])}")
         for path in paths:
@@ -45,10 +45,10 @@ def qr_command(survey_id, out):
 
     Example: FLASK_PUBLIC_BASE_URL=https://manyi.example.cn manyi qr 1 --out posters/
     """
-    survey = db.get_survey(_db(), survey_id)
+    survey = _db().get_survey(survey_id)
     if survey is None:
         raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
-    if not db.list_points(_db(), survey_id):
+    if not _db().list_points(survey_id):
         raise click.ClickException(f"survey {survey_id} has no collection points yet; "
                                    f"add one with: manyi add-point {survey_id} 业务大厅")
     _write_qr_files(survey, out or _qr_dir(survey_id))
@@ -56,24 +56,24 @@ def qr_command(survey_id, out):
 
 def _demo_survey() -> dict:
     """The demo survey and its two points, created on the first run and found on later ones."""
-    survey = db.find_survey(_db(), title=DEMO_TITLE)
+    survey = _db().find_survey(title=DEMO_TITLE)
     if survey is None:
         q = _questionnaire(DEMO_QUESTIONNAIRE)
-        survey_id = db.create_survey(_db(), questionnaire_id=q.id, questionnaire_version=q.version,
+        survey_id = _db().create_survey(questionnaire_id=q.id, questionnaire_version=q.version,
                                      title=DEMO_TITLE, **DEMO_SURVEY)
-        survey = db.get_survey(_db(), survey_id)
+        survey = _db().get_survey(survey_id)
     for name in DEMO_POINTS:
-        db.add_point(_db(), survey["id"], name)
+        _db().add_point(survey["id"], name)
     return survey
 
 
 def _demo_answers(survey: dict) -> bool:
     """Store the 50 Yining answers once (30 at the first point, 20 at the second); False if already there."""
-    points = db.list_points(_db(), survey["id"])
+    points = _db().list_points(survey["id"])
     stored = False
     for i, row in enumerate(demo_data.yining_rows()):
-        saved = db.save_response(  # fixed keys: a re-run stores nothing twice
-            _db(), survey_id=survey["id"], point_id=points[0 if i < 30 else 1]["id"],
+        saved = _db().save_response(  # fixed keys: a re-run stores nothing twice
+            survey_id=survey["id"], point_id=points[0 if i < 30 else 1]["id"],
             questionnaire_version=survey["questionnaire_version"], submission_key=f"demo-yining-{i}",
             answers=sorted(row.items()), seconds_on_page=35 + i % 40, language="zh-CN", device_hash=None)
         stored = stored or saved.created
@@ -85,9 +85,9 @@ def _demo_evaluator(survey_id: int) -> str:
     from .auth import hash_password
 
     password = secrets.token_urlsafe(9)
-    if not db.set_password(_db(), DEMO_USER, hash_password(password)):
-        db.create_user(_db(), DEMO_USER, hash_password(password))
-    db.grant(_db(), db.user_by_name(_db(), DEMO_USER)["id"], survey_id)
+    if not _db().set_password(DEMO_USER, hash_password(password)):
+        _db().create_user(DEMO_USER, hash_password(password))
+    _db().grant(_db().user_by_name(DEMO_USER)["id"], survey_id)
     return password
 
 

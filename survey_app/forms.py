@@ -1,12 +1,12 @@
-"""WTForms form classes built from questionnaires (one class per questionnaire version, cached),
-and the one-time submission key every rendered form carries (which is also its CSRF token)."""
+"""WTForms form classes built from questionnaires (one class per questionnaire version, kept by
+the app's ``Forms``), and the one-time submission key every rendered form carries (which is also
+its CSRF token)."""
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
 import time
-from functools import lru_cache
 
 from flask import current_app
 from flask_wtf import FlaskForm
@@ -60,15 +60,38 @@ class SurveyForm(FlaskForm):
         return [(q, v) for q, v in out if v]
 
 
-_classes: dict[tuple[str, str], type[SurveyForm]] = {}
+EXTENSION = "manyi.forms"  # the key in app.extensions
+
+
+class Forms:
+    """What one app builds once for the citizens' form: a form class per questionnaire file (built
+    again when the catalogue reloads the file, i.e. hands out a new Questionnaire) and a
+    submission-key signer per secret key (every submit reads a key)."""
+
+    def __init__(self):
+        self._classes: dict[tuple[str, str], tuple[Questionnaire, type[SurveyForm]]] = {}
+        self._signers: dict[str, URLSafeSerializer] = {}
+
+    def form_class(self, questionnaire: Questionnaire) -> type[SurveyForm]:
+        cache_key = (questionnaire.key, questionnaire.path)
+        built = self._classes.get(cache_key)
+        if built is None or built[0] is not questionnaire:
+            built = self._classes[cache_key] = (questionnaire, _build(questionnaire))
+        return built[1]
+
+    def signer(self, secret: str) -> URLSafeSerializer:
+        if secret not in self._signers:
+            self._signers[secret] = URLSafeSerializer(secret, salt="manyi-submission-key")
+        return self._signers[secret]
+
+
+def init_app(app) -> None:
+    app.extensions[EXTENSION] = Forms()
 
 
 def form_class(questionnaire: Questionnaire) -> type[SurveyForm]:
-    """A fresh SurveyForm subclass with one field per question (built once per version)."""
-    cache_key = (questionnaire.key, questionnaire.path)
-    if cache_key not in _classes:
-        _classes[cache_key] = _build(questionnaire)
-    return _classes[cache_key]
+    """A fresh SurveyForm subclass with one field per question (built once per version, per app)."""
+    return current_app.extensions[EXTENSION].form_class(questionnaire)
 
 
 def _build(questionnaire: Questionnaire) -> type[SurveyForm]:
@@ -141,12 +164,7 @@ def language(requested: str | None, questionnaire: Questionnaire) -> str:
 # token, key), and no session cookie at all. Evaluator forms keep Flask-WTF's CSRFProtect.
 
 def _signer() -> URLSafeSerializer:
-    return _signer_for(current_app.config["SECRET_KEY"])
-
-
-@lru_cache(maxsize=4)
-def _signer_for(secret: str) -> URLSafeSerializer:  # built once: every submit reads a key
-    return URLSafeSerializer(secret, salt="manyi-submission-key")
+    return current_app.extensions[EXTENSION].signer(current_app.config["SECRET_KEY"])
 
 
 def device_digest(device_token: str) -> str:

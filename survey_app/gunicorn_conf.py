@@ -1,7 +1,7 @@
 """Recommended gunicorn settings (measured in bench/: sync workers with a kept SQLite connection
 per worker beat gthread workers, whose tails were bad)."""
 worker_class = "sync"
-preload_app = True  # migrate once in the master, then fork; db.get() reopens connections per process
+preload_app = True  # migrate once in the master, then fork; the store reopens connections per process
 timeout = 120  # a large survey's XLSX/SPSS export takes tens of seconds (bench/RESULTS.md)
 graceful_timeout = 10
 keepalive = 2

@@ -14,7 +14,6 @@ import dataclasses
 
 import analysis
 
-from . import db
 from .questionnaires import Question, Questionnaire
 
 CONFIDENCE = 0.95
@@ -87,7 +86,7 @@ class Counts:
 
 
 def counts(database, survey_id: int) -> Counts:
-    status = db.status_counts(database, survey_id)
+    status = database.status_counts(survey_id)
     returned, valid = sum(status.values()), status.get("valid", 0)
     return Counts(returned, valid, returned - valid)
 
@@ -105,7 +104,7 @@ class SurveyResult:
     headline: Headline | None  # None until the headline item has answers
     design: analysis.ClusterDesign | None = None  # design effect across collection points
     computed_at: str = field(default="")
-    chain_head: tuple[int, str] | None = None  # (id, hash) of the newest response in the database
+    digest: tuple[int, str] | None = None  # (responses stored, digest over the survey's hash-chain heads)
 
     @property
     def issued(self) -> int:  # 发放
@@ -214,11 +213,11 @@ def _rate_test(successes: int, n: int, target_pct: float) -> analysis.TargetTest
 
 def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone: str = "Asia/Shanghai") -> SurveyResult:
     """Everything the dashboard and the downloads show for one survey."""
-    survey = db.get_survey(database, survey_id)
+    survey = database.get_survey(survey_id)
     tally = counts(database, survey_id)
     returned, valid = tally.returned, tally.valid
     option_counts: dict[str, dict[str, int]] = {}
-    tallies = db.tallies(database, survey_id)
+    tallies = database.tallies(survey_id)
     for t in tallies:
         option_counts.setdefault(t["question_id"], {}).setdefault(t["value"], 0)
         option_counts[t["question_id"]][t["value"]] += t["n"]
@@ -230,17 +229,17 @@ def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone:
         questions[question.id] = question_result(question, option_counts.get(question.id, {}), population)
     offset = datetime.now(ZoneInfo(timezone)).utcoffset().total_seconds()
     points = tuple(PointProgress(p["id"], p["name"], p["code"], p["returned"], p["valid"])
-                   for p in db.point_counts(database, survey_id))
+                   for p in database.point_counts(survey_id))
     names = {p.id: p.name for p in points}
-    daily = tuple((day, names.get(pid, "?"), n) for day, pid, n in db.daily_counts(database, survey_id, offset))
+    daily = tuple((day, names.get(pid, "?"), n) for day, pid, n in database.daily_counts(survey_id, offset))
     weights = questionnaire.headline.weights
-    rows = db.answer_rows(database, survey_id, list(weights)) if len(weights) > 1 else None
+    rows = database.answer_rows(survey_id, list(weights)) if len(weights) > 1 else None
     headline = _headline(survey, questionnaire, questions, rows, population)
     design = _design(tallies, questionnaire)
     return SurveyResult(survey, questionnaire, returned, valid, returned - valid, points, daily,
                         tuple(questions.values()), headline, design,
                         computed_at=datetime.now(ZoneInfo(timezone)).isoformat(timespec="seconds"),
-                        chain_head=db.chain_head(database))
+                        digest=database.survey_digest(survey_id))
 
 
 def _design(tallies: list[dict], questionnaire: Questionnaire) -> analysis.ClusterDesign | None:

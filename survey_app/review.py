@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from . import db, results
+from . import results
 from .reports import raw
 from .admin import _questionnaire
 from .admin_forms import ReviewForm
 from .auth import admin_error, login_required, survey_or_404
+from .store import get_store, is_row_id
 
 bp = Blueprint("review", __name__, url_prefix="/admin/surveys/<int:survey_id>/responses")
 bp.register_error_handler(HTTPException, admin_error)
@@ -39,7 +40,7 @@ def _page_args() -> dict:
     flag = request.args.get("flag", "")
     before = request.args.get("before", "")
     return {"status": status if status in STATUSES else "", "flag": flag if flag in FILTERS else "",
-            "before": int(before) if before.isdigit() and db.is_row_id(int(before)) else None}
+            "before": int(before) if before.isdigit() and is_row_id(int(before)) else None}
 
 
 @bp.get("")
@@ -48,23 +49,23 @@ def responses(survey_id):
     survey = survey_or_404(survey_id)
     q = _questionnaire(survey)
     args, threshold = _page_args(), speeder_seconds(q)
-    rows = db.review_page(db.get_db(), survey_id, threshold=threshold, scale_qids=scale_items(q),
+    rows = get_store().review_page(survey_id, threshold=threshold, scale_qids=scale_items(q),
                           status=args["status"] or None, flag=args["flag"] or None, before=args["before"],
                           limit=PAGE_SIZE + 1)
     more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
     return render_template(
         "admin/responses.html", survey=survey, q=q, rows=rows, args=args, more=more, threshold=threshold,
-        answers=db.answers_for(db.get_db(), [r["id"] for r in rows]), flags=FLAGS, filters=FILTERS,
-        statuses=STATUSES, actions=ACTIONS, form=ReviewForm(), audit=db.audit_entries(db.get_db(), survey_id),
-        r=results.counts(db.get_db(), survey_id),  # the four cards only: no need for the whole result
-        flag_counts=db.flag_counts(db.get_db(), survey_id, threshold=threshold))
+        answers=get_store().answers_for([r["id"] for r in rows]), flags=FLAGS, filters=FILTERS,
+        statuses=STATUSES, actions=ACTIONS, form=ReviewForm(), audit=get_store().audit_entries(survey_id),
+        r=results.counts(get_store(), survey_id),  # the four cards only: no need for the whole result
+        flag_counts=get_store().flag_counts(survey_id, threshold=threshold))
 
 
 @bp.post("/<int:response_id>")
 @login_required
 def set_status(survey_id, response_id):
     survey_or_404(survey_id)
-    response = db.get_response(db.get_db(), response_id) if db.is_row_id(response_id) else None
+    response = get_store().get_response(response_id) if is_row_id(response_id) else None
     if response is None or response["survey_id"] != survey_id:
         abort(404)
     form = ReviewForm()
@@ -75,7 +76,7 @@ def set_status(survey_id, response_id):
         flash(f"剔除第 {response_id} 号问卷需要填写原因。", "error")
     else:
         status = "excluded" if form.action.data == "exclude" else "valid"
-        db.set_response_status(db.get_db(), response_id, status=status, reason=reason, user=g.current_user["username"])
+        get_store().set_response_status(response_id, status=status, reason=reason, user=g.current_user["username"])
         flash(f"第 {response_id} 号问卷已{ACTIONS[form.action.data]}。")
     back = form.back.data or ""
     ok = back.startswith(url_for(".responses", survey_id=survey_id)) and "//" not in back

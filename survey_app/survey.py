@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, g, render_template, request
 
-from . import csrf, db, forms, questionnaires, respondent_text
+from . import csrf, forms, questionnaires, respondent_text
+from .store import StorageUnavailable, get_store
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 csrf.exempt(bp)  # the submission key, bound to the device cookie, is the form's CSRF token (forms.py)
@@ -27,7 +28,7 @@ def survey_state(survey: dict, tz: str) -> str:
 
 def _point(code: str) -> tuple[dict, dict]:
     """(point, survey) for a collection-point code, or a 404."""
-    found = db.point_for_citizen(db.get_db(), code) if len(code) <= 32 else None
+    found = get_store().point_for_citizen(code) if len(code) <= 32 else None
     if found is None:
         abort(404)
     return found
@@ -41,7 +42,7 @@ def _load(code: str):
         lang = request.args.get("lang") if request.args.get("lang") in respondent_text.TEXT else "zh-CN"
         page = render_template("notice.html", kind=state, survey=survey, lang=lang, t=respondent_text.text(lang))
         abort(current_app.response_class(page, status=410 if state == "closed" else 403))
-    return point, survey, questionnaires.for_survey(current_app.config["QUESTIONNAIRE_DIR"], survey)
+    return point, survey, questionnaires.catalogue().for_survey(survey)
 
 
 def _device() -> tuple[str, bool]:
@@ -104,26 +105,26 @@ def post(code):
     key = None if new_device else forms.read_key(formdata.get("key"), code, device)
     answers = forms.clean_answers(questionnaire, formdata) if key else None
     lang = forms.language(formdata.get("lang"), questionnaire)
-    database = db.get_db()
+    database = get_store()
     if answers is None:  # not a clean sheet: the full WTForms validation, with its messages
         form = forms.form_class(questionnaire)()
         if key is None:  # not a key this server issued for this point and browser: new key, answers kept
             form.key.data = forms.issue_key(code, device)
             # with no device cookie at all, the browser refuses cookies (or lost them): say so
             return _render(point, survey, questionnaire, form, 400, "cookies" if new_device else "expired")
-        if db.response_for_key(database, key[0]) is not None:  # a retry of a stored submission
-            db.make_durable(database)  # stored a moment ago by another worker, maybe not yet synced
+        if database.response_for_key(key[0]) is not None:  # a retry of a stored submission
+            database.make_durable()  # stored a moment ago by another worker, maybe not yet synced
             return _to_thanks(code, lang)
         if not form.validate():
             return _render(point, survey, questionnaire, form, 400, "invalid")
         answers = form.answers(questionnaire)
     nonce, seconds = key
     try:
-        db.save_response(  # a retried key stores nothing and gets the same thank-you
-            database, survey_id=survey["id"], point_id=point["id"],
+        # a retried key stores nothing and gets the same thank-you
+            database.save_response(survey_id=survey["id"], point_id=point["id"],
             questionnaire_version=questionnaire.version, submission_key=nonce, answers=answers,
             seconds_on_page=seconds, language=lang, device_hash=_device_hash(survey["id"], device, new_device))
-    except db.StorageUnavailable:  # not stored: the form comes back filled in, with the same key
+    except StorageUnavailable:  # not stored: the form comes back filled in, with the same key
         return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 503, "unavailable")
     return _to_thanks(code, lang)
 
@@ -139,7 +140,7 @@ def thanks(code):
     point, survey = _point(code)
     lang, title, closing = "zh-CN", survey["title"], "感谢您的参与！"
     try:
-        questionnaire = questionnaires.for_survey(current_app.config["QUESTIONNAIRE_DIR"], survey)
+        questionnaire = questionnaires.catalogue().for_survey(survey)
         lang = forms.language(request.args.get("lang"), questionnaire)
         closing = questionnaire.closing.get(lang)
         title = title if lang == "zh-CN" else questionnaire.title.get(lang)

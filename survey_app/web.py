@@ -7,8 +7,8 @@ from flask import g, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
-from . import db
 from .questionnaires import MissingQuestionnaire
+from .store import StorageUnavailable
 
 
 def csp_nonce() -> str:
@@ -60,7 +60,7 @@ def init_app(app) -> None:
         headers.extend(fixed)  # every response is new: nothing to replace
         return response
 
-    @app.errorhandler(db.StorageUnavailable)
+    @app.errorhandler(StorageUnavailable)
     def storage_unavailable(e):  # nothing was written; evaluators may simply retry
         return render_template("error.html", code=503, public=request.path.startswith("/s/")), 503
 

@@ -1,7 +1,8 @@
 import pytest
 from hypothesis import HealthCheck, settings
 
-from survey_app import create_app, db
+from survey_app import create_app
+from survey_app.store import EXTENSION
 
 pytest_plugins = ["tests.live"]  # live_server, live_server_factory: gunicorn on a free port
 
@@ -16,7 +17,7 @@ settings.load_profile("manyi")
 def app(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": str(tmp_path / "manyi.sqlite3")})
     yield app
-    db.close_all()
+    app.extensions[EXTENSION].close()
 
 
 @pytest.fixture
@@ -31,19 +32,18 @@ def runner(app):
 
 @pytest.fixture
 def database(app):
-    """A separate connection to the app's SQLite file, for checking what was stored."""
-    conn = db.connect(app.config["DATABASE"])
-    yield conn
-    conn.close()
+    """The app's store, for setting up and checking what was stored (tests open a second one,
+    ``open_store(app.config["DATABASE"])``, where another process's view matters)."""
+    return app.extensions[EXTENSION]
 
 
 @pytest.fixture
 def yining(app, database):
     """The Yining 2024 survey with two collection points; returns (survey_id, [point codes])."""
-    survey_id = db.create_survey(database, questionnaire_id="yining-2024-public", questionnaire_version=1,
+    survey_id = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1,
                                  title="2024年伊宁市医疗保障局部门整体绩效满意度调查", department="伊宁市医疗保障局",
                                  year=2024, evaluator_org="新疆政通众和商务咨询有限公司", target=95.0, target_n=50)
-    codes = [db.add_point(database, survey_id, name)["code"] for name in ("业务大厅", "1号窗口")]
+    codes = [database.add_point(survey_id, name)["code"] for name in ("业务大厅", "1号窗口")]
     return survey_id, codes
 
 
@@ -53,7 +53,7 @@ def evaluator(app, database):
     from survey_app.auth import hash_password
     from tests.admin_helpers import EVALUATOR, EVALUATOR_PASSWORD
 
-    return db.create_user(database, EVALUATOR, hash_password(EVALUATOR_PASSWORD))
+    return database.create_user(EVALUATOR, hash_password(EVALUATOR_PASSWORD))
 
 
 @pytest.fixture
@@ -61,6 +61,6 @@ def admin_client(client, evaluator, yining, database):
     """A test client logged in as the evaluator, who was granted the Yining survey (``yining``)."""
     from tests.admin_helpers import login
 
-    db.grant(database, evaluator, yining[0])
+    database.grant(evaluator, yining[0])
     assert login(client).status_code == 302
     return client

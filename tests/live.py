@@ -21,7 +21,7 @@ from typing import Callable
 
 import pytest
 
-from survey_app import db
+from survey_app.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = REPO / "survey_app" / "gunicorn_conf.py"
@@ -67,8 +67,8 @@ class LiveServer:
         return self.proc.pid
 
     def connect(self):
-        """A fresh sqlite-utils connection to the server's file (close it when done)."""
-        return db.connect(self.db_path)
+        """A store of its own on the server's database (close it when done)."""
+        return open_store(self.db_path)
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
@@ -132,9 +132,9 @@ class LiveServer:
 
 def prepare_database(path: str, prepare: Callable | None = None):
     """Migrate the file and run ``prepare(conn)`` on it; returns what prepare returned."""
-    conn = db.connect(path)
+    conn = open_store(path)
     try:
-        db.migrate(conn)
+        conn.migrate()
         return prepare(conn) if prepare else None
     finally:
         conn.close()
@@ -153,9 +153,9 @@ def start_live_server(tmp_path: Path, prepare: Callable | None = None, *, worker
 
 def add_yining(conn) -> dict:
     """The Yining 2024 survey with two points: {"survey_id": .., "codes": [hall, window]}."""
-    survey_id = db.create_survey(conn, questionnaire_id="yining-2024-public", questionnaire_version=1,
+    survey_id = conn.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1,
                                  title=YINING_TITLE, department="伊宁市医疗保障局", year=2024, target=95.0, target_n=50)
-    return {"survey_id": survey_id, "codes": [db.add_point(conn, survey_id, n)["code"] for n in ("业务大厅", "1号窗口")]}
+    return {"survey_id": survey_id, "codes": [conn.add_point(survey_id, n)["code"] for n in ("业务大厅", "1号窗口")]}
 
 
 @pytest.fixture
@@ -171,7 +171,6 @@ def live_server_factory(tmp_path):
     yield start
     for server in servers:
         server.stop()
-    db.close_all()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ fetching a download, the SurveyResult to compare with, and excluding a response.
 (The logged-in evaluator is conftest's ``admin_client``.)"""
 import pytest
 
-from survey_app import db, questionnaires, results
+from survey_app import questionnaires, results
 from tests.yining import submit_all, yining_rows
 
 
@@ -19,8 +19,8 @@ def filled(app, client, yining):
 
 def result_of(app, database, survey_id):
     """The SurveyResult every download must agree with."""
-    survey = db.get_survey(database, survey_id)
-    q = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], survey["questionnaire_id"], survey["questionnaire_version"])
+    survey = database.get_survey(survey_id)
+    q = questionnaires.catalogue(app).get(survey["questionnaire_id"], survey["questionnaire_version"])
     return results.compute(database, survey_id, q)
 
 
@@ -34,5 +34,5 @@ def exclude_one_q5_c(database) -> int:
     """Exclude one response that answered q5 = C (一般满意); returns its id."""
     rid = database.execute("select r.id from responses r join answers a on a.response_id = r.id"
                            " where a.question_id = 'q5' and a.value = 'C' order by r.id limit 1").fetchone()[0]
-    assert db.set_response_status(database, rid, status="excluded", reason="答题过快", user="pingjia")
+    assert database.set_response_status(rid, status="excluded", reason="答题过快", user="pingjia")
     return rid

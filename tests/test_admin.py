@@ -8,7 +8,6 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from survey_app import db
 from tests.admin_helpers import post_form
 from tests.yining import YINING_COUNTS, submit_all, yining_rows
 
@@ -41,7 +40,7 @@ def test_create_a_survey_in_the_browser(admin_client, database, evaluator):
     response = create(admin_client)
     assert response.status_code == 302
     survey_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    survey = db.get_survey(database, survey_id)
+    survey = database.get_survey(survey_id)
     assert survey["status"] == "draft" and survey["title"] == "2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查"
     assert (survey["questionnaire_id"], survey["questionnaire_version"], survey["target"], survey["target_n"]) == (
         "yining-2024-public", 1, 95.0, 50)
@@ -52,7 +51,7 @@ def test_create_a_survey_in_the_browser(admin_client, database, evaluator):
     assert ("本次绩效评价满意度调研旨在通过对2024 年伊宁市医疗保障局部门整体绩效的受益人员进行问卷调查，"
             "了解受益群众对其实施效果的满意程度，评估财政资金使用的效率和效益。") in words
     assert "本次问卷调查的对象为2024 年伊宁市医疗保障局部门整体绩效的受益人员。" in words
-    assert db.can_see(database, evaluator, survey_id)  # the creator is granted it
+    assert database.can_see(evaluator, survey_id)  # the creator is granted it
     assert "添加采集点" in admin_client.get(response.headers["Location"]).get_data(as_text=True)
 
 
@@ -75,12 +74,12 @@ def test_create_a_survey_in_the_browser(admin_client, database, evaluator):
     ({"department": ""}, "请填写被评价单位"),
 ])
 def test_bad_settings_get_a_message_and_change_nothing(admin_client, database, changes, message):
-    before = db.list_surveys(database)
+    before = database.list_surveys()
     response = create(admin_client, **changes)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert message in page and "尚未保存任何内容" in page
-    assert db.list_surveys(database) == before
+    assert database.list_surveys() == before
 
 
 def test_non_numeric_or_huge_ids_are_404_not_500(admin_client, yining):
@@ -113,13 +112,13 @@ def test_edit_settings_later(admin_client, yining, database):
             "population": "3000", "title": "改名后的项目"}
     data.pop("questionnaire")
     assert post_form(admin_client, edit, edit, data).status_code == 302
-    survey = db.get_survey(database, survey_id)
+    survey = database.get_survey(survey_id)
     assert (survey["target"], survey["rule"], survey["c51_figure"], survey["target_n"], survey["population"],
             survey["title"]) == (90.0, "jiangxi-staff", "top2", 120, 3000, "改名后的项目")
     assert survey["questionnaire_id"] == "yining-2024-public"
     assert post_form(admin_client, edit, edit, {**data, "target": "101"}).status_code == 400
-    assert db.get_survey(database, survey_id)["target"] == 90.0
-    assert [e["action"] for e in db.audit_entries(database, survey_id)] == ["settings"]
+    assert database.get_survey(survey_id)["target"] == 90.0
+    assert [e["action"] for e in database.audit_entries(survey_id)] == ["settings"]
 
 
 def test_add_points_and_download_their_qr_codes(admin_client, database, app):
@@ -128,7 +127,7 @@ def test_add_points_and_download_their_qr_codes(admin_client, database, app):
     for name in ("业务大厅", "1号窗口", "业务大厅"):  # adding twice is harmless
         assert post_form(admin_client, dashboard, f"{dashboard}/points", {"name": name}).status_code == 302
     assert post_form(admin_client, dashboard, f"{dashboard}/points", {"name": "  "}).status_code == 302
-    points = db.list_points(database, survey_id)
+    points = database.list_points(survey_id)
     assert [p["name"] for p in points] == ["业务大厅", "1号窗口"]
     page = admin_client.get(dashboard).get_data(as_text=True)
     assert "请填写采集点名称" in page  # the blank name was refused with a message
@@ -154,18 +153,18 @@ def test_open_and_close_the_survey(admin_client, database, client):
     survey_id = int(create(admin_client, opens_on="", closes_on="").headers["Location"].rsplit("/", 1)[1])
     dashboard = f"/admin/surveys/{survey_id}"
     post_form(admin_client, dashboard, f"{dashboard}/points", {"name": "业务大厅"})
-    code = db.list_points(database, survey_id)[0]["code"]
+    code = database.list_points(survey_id)[0]["code"]
     assert admin_client.get(f"/s/{code}").status_code == 403  # draft: not yet open
     assert "开放收集" in admin_client.get(dashboard).get_data(as_text=True)
     post_form(admin_client, dashboard, f"{dashboard}/status", {"action": "open"})
-    assert db.get_survey(database, survey_id)["status"] == "open"
+    assert database.get_survey(survey_id)["status"] == "open"
     assert admin_client.get(f"/s/{code}").status_code == 200
     post_form(admin_client, dashboard, f"{dashboard}/status", {"action": "closed"})
-    assert db.get_survey(database, survey_id)["status"] == "closed"
+    assert database.get_survey(survey_id)["status"] == "closed"
     assert admin_client.get(f"/s/{code}").status_code == 410
     assert post_form(admin_client, dashboard, f"{dashboard}/status", {"action": "deleted"}).status_code == 400
-    assert db.get_survey(database, survey_id)["status"] == "closed"
-    assert [e["action"] for e in db.audit_entries(database, survey_id)] == ["create", "open", "closed"]
+    assert database.get_survey(survey_id)["status"] == "closed"
+    assert [e["action"] for e in database.audit_entries(survey_id)] == ["create", "open", "closed"]
 
 
 def test_dashboard_shows_the_yining_figures(admin_client, yining):
@@ -198,7 +197,7 @@ def test_dashboard_shows_the_yining_figures(admin_client, yining):
 
 def test_dashboard_rate_figure_with_an_unresolved_verdict(admin_client, yining, database):
     survey_id, (hall, _) = yining
-    db.update_survey(database, survey_id, c51_figure="top2")
+    database.update_survey(survey_id, c51_figure="top2")
     submit_all(admin_client, hall, yining_rows())
     page = text(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
     assert "满意率（前两项） 96.0%" in page and "满意人数 48 ÷ n 50 = 96.0%" in page

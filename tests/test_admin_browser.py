@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from survey_app import db
 from survey_app.auth import hash_password
 from tests.live import add_yining
 from tests.yining import yining_rows
@@ -28,13 +27,13 @@ def _prepare(conn) -> dict:
     from one phone) and an evaluator granted the survey."""
     made = add_yining(conn)
     survey_id, (hall, window) = made["survey_id"], made["codes"]
-    points = {p["code"]: p["id"] for p in db.list_points(conn, survey_id)}
+    points = {p["code"]: p["id"] for p in conn.list_points(survey_id)}
     for i, row in enumerate(yining_rows()):
-        db.save_response(conn, survey_id=survey_id, point_id=points[hall if i < 30 else window],
+        conn.save_response(survey_id=survey_id, point_id=points[hall if i < 30 else window],
                          questionnaire_version=1, submission_key=f"browser-{i}", answers=sorted(row.items()),
                          seconds_on_page=4 if i == 10 else 75, language="zh-CN",
                          device_hash="same-phone" if i in (3, 7) else f"phone-{i}")
-    db.grant(conn, db.create_user(conn, USER, hash_password(PASSWORD)), survey_id)
+    conn.grant(conn.create_user(USER, hash_password(PASSWORD)), survey_id)
     return made
 
 

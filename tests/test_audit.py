@@ -1,11 +1,11 @@
 """Every evaluator action and its audit-log line are one transaction: both are stored or neither
-(db.Audit). The log is broken on purpose here (its table renamed) to show that a change whose line
+(Audit). The log is broken on purpose here (its table renamed) to show that a change whose line
 cannot be written is not made."""
 import sqlite3
 
 import pytest
+from survey_app.store import Audit
 
-from survey_app import db
 
 
 @pytest.fixture
@@ -17,29 +17,29 @@ def broken_log(database):
 
 def test_settings_grants_and_new_surveys_are_logged_with_their_change(database, yining, evaluator):
     survey_id, _ = yining
-    db.update_survey(database, survey_id, status="closed", audit=db.Audit("wang", "closed"))
-    assert not db.revoke(database, evaluator, survey_id, audit=db.Audit("cli", "revoke", "never granted"))
-    db.grant(database, evaluator, survey_id, audit=db.Audit("cli", "grant", "access for wang"))
-    db.grant(database, evaluator, survey_id, audit=db.Audit("cli", "grant", "again"))  # nothing changed: no line
-    db.revoke(database, evaluator, survey_id, audit=db.Audit("cli", "revoke", "access of wang ended"))
-    db.grant(database, evaluator, survey_id)  # no audit given: none written
-    new_id = db.create_survey_for(database, evaluator, questionnaire_id="yining-2024-public",
-                                  questionnaire_version=1, title="新项目", audit=db.Audit("wang", "create", "新项目"))
-    assert [(e["user"], e["action"], e["detail"]) for e in db.audit_entries(database, survey_id)] == [
+    database.update_survey(survey_id, status="closed", audit=Audit("wang", "closed"))
+    assert not database.revoke(evaluator, survey_id, audit=Audit("cli", "revoke", "never granted"))
+    database.grant(evaluator, survey_id, audit=Audit("cli", "grant", "access for wang"))
+    database.grant(evaluator, survey_id, audit=Audit("cli", "grant", "again"))  # nothing changed: no line
+    database.revoke(evaluator, survey_id, audit=Audit("cli", "revoke", "access of wang ended"))
+    database.grant(evaluator, survey_id)  # no audit given: none written
+    new_id = database.create_survey_for(evaluator, questionnaire_id="yining-2024-public",
+                                  questionnaire_version=1, title="新项目", audit=Audit("wang", "create", "新项目"))
+    assert [(e["user"], e["action"], e["detail"]) for e in database.audit_entries(survey_id)] == [
         ("wang", "closed", ""), ("cli", "grant", "access for wang"), ("cli", "revoke", "access of wang ended")]
-    assert [e["action"] for e in db.audit_entries(database, new_id)] == ["create"]
+    assert [e["action"] for e in database.audit_entries(new_id)] == ["create"]
 
 
 def test_a_change_whose_log_line_cannot_be_written_is_not_made(database, yining, evaluator, broken_log):
     survey_id, _ = yining
     with pytest.raises(sqlite3.OperationalError):
-        db.update_survey(database, survey_id, status="closed", audit=db.Audit("wang", "closed"))
-    assert db.get_survey(database, survey_id)["status"] == "open"
+        database.update_survey(survey_id, status="closed", audit=Audit("wang", "closed"))
+    assert database.get_survey(survey_id)["status"] == "open"
     with pytest.raises(sqlite3.OperationalError):
-        db.grant(database, evaluator, survey_id, audit=db.Audit("cli", "grant"))
-    assert not db.can_see(database, evaluator, survey_id)
-    surveys = len(db.list_surveys(database))
+        database.grant(evaluator, survey_id, audit=Audit("cli", "grant"))
+    assert not database.can_see(evaluator, survey_id)
+    surveys = len(database.list_surveys())
     with pytest.raises(sqlite3.OperationalError):
-        db.create_survey_for(database, evaluator, questionnaire_id="yining-2024-public", questionnaire_version=1,
-                             title="x", audit=db.Audit("wang", "create"))
-    assert len(db.list_surveys(database)) == surveys
+        database.create_survey_for(evaluator, questionnaire_id="yining-2024-public", questionnaire_version=1,
+                             title="x", audit=Audit("wang", "create"))
+    assert len(database.list_surveys()) == surveys

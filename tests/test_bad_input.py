@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from itsdangerous import URLSafeSerializer
 
-from survey_app import db, questionnaires
+from survey_app import questionnaires
 from tests.helpers import YINING_ANSWERS, fill
 
 FORM = "application/x-www-form-urlencoded"
@@ -119,7 +119,7 @@ def test_a_key_from_another_browser_is_refused(app, client, hall, database):
     changed.set_cookie("mid", "another-device-token")  # the cookie was replaced after the page was shown
     assert_refused(changed.post(f"/s/{hall}", data=body), database, before, 400, MSG_EXPIRED)
     page = client.post(f"/s/{hall}", data=mine)  # the right browser with its own key is thanked
-    assert page.status_code == 303 and db.response_count(database) == len(before["responses"]) + 1
+    assert page.status_code == 303 and database.response_count() == len(before["responses"]) + 1
 
 
 def test_the_citizen_form_sets_no_session_cookie(app, hall):
@@ -258,7 +258,7 @@ def local_day(offset: int) -> str:
 def test_closed_survey_gets_a_friendly_410(client, hall, yining, database, change):
     survey_id, _ = yining
     body = fresh_form(client, hall)  # the citizen opened the page before the survey closed
-    db.update_survey(database, survey_id, **{k: local_day(-1) if v == "yesterday" else v for k, v in change.items()})
+    database.update_survey(survey_id, **{k: local_day(-1) if v == "yesterday" else v for k, v in change.items()})
     before = snapshot(database)
     for response in (client.get(f"/s/{hall}"), client.post(f"/s/{hall}", data=body)):
         assert_refused(response, database, before, 410, "本次问卷调查已经结束")
@@ -269,7 +269,7 @@ def test_closed_survey_gets_a_friendly_410(client, hall, yining, database, chang
 def test_not_yet_open_survey_gets_a_friendly_403(client, hall, yining, database, change):
     survey_id, _ = yining
     body = fresh_form(client, hall)
-    db.update_survey(database, survey_id, **{k: local_day(1) if v == "tomorrow" else v for k, v in change.items()})
+    database.update_survey(survey_id, **{k: local_day(1) if v == "tomorrow" else v for k, v in change.items()})
     before = snapshot(database)
     for response in (client.get(f"/s/{hall}"), client.post(f"/s/{hall}", data=body)):
         assert_refused(response, database, before, 403, "本次问卷调查尚未开始")
@@ -286,7 +286,7 @@ answer_values = st.one_of(st.sampled_from(["A", "B", "C", "D", "E", "F", ""]), s
 @given(answers=st.dictionaries(st.sampled_from(sorted(YINING_ANSWERS) + ["x", "lang"]), answer_values))
 def test_any_answers_either_store_exactly_them_or_change_nothing(app, client, hall, database, answers):
     """Whatever the values, the outcome is a thank-you with exactly those answers stored, or a 400."""
-    questionnaire = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "yining-2024-public", 1)
+    questionnaire = questionnaires.catalogue(app).get("yining-2024-public", 1)
     before = snapshot(database)
     body = {**{k: v for k, v in fresh_form(client, hall).items() if k not in YINING_ANSWERS}, **answers}
     response = client.post(f"/s/{hall}", data=body)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from survey_app import REPO_QUESTIONNAIRES, db, questionnaires
+from survey_app import REPO_QUESTIONNAIRES, questionnaires
 from tests.helpers import YINING_ANSWERS
 
 CHROMIUM = "/usr/bin/chromium"
@@ -48,7 +48,7 @@ def phone(chromium):
 
 @pytest.fixture
 def yining():
-    return questionnaires.get(REPO_QUESTIONNAIRES, "yining-2024-public", 1)
+    return questionnaires.Catalogue(REPO_QUESTIONNAIRES).get("yining-2024-public", 1)
 
 
 def screenshot(page, name: str) -> None:
@@ -107,8 +107,8 @@ def test_citizen_answers_all_questions_by_tapping_rows_and_the_answers_are_store
     conn = live_server.connect()
     try:
         [response] = conn.query("select * from responses")
-        assert response["point_id"] == db.point_by_code(conn, hall)[0]["id"] and response["language"] == "zh-CN"
-        assert db.get_response(conn, response["id"])["answers"] == sorted(YINING_ANSWERS.items())
+        assert response["point_id"] == conn.point_by_code(hall)[0]["id"] and response["language"] == "zh-CN"
+        assert conn.get_response(response["id"])["answers"] == sorted(YINING_ANSWERS.items())
         assert response["device_hash"]  # the device cookie was set and sent without JavaScript
     finally:
         conn.close()
@@ -143,6 +143,6 @@ def test_unanswered_question_is_marked_in_chinese_and_given_answers_stay_checked
     conn = live_server.connect()
     try:
         [response] = conn.query("select id from responses")
-        assert db.get_response(conn, response["id"])["answers"] == sorted({**given, "q3": "A"}.items())
+        assert conn.get_response(response["id"])["answers"] == sorted({**given, "q3": "A"}.items())
     finally:
         conn.close()

@@ -1,7 +1,7 @@
 """The citizen's flow: open the point's page, answer, submit, see thanks; the answer is stored."""
 import pytest
 
-from survey_app import db
+from survey_app.store import open_store
 from tests.helpers import YINING_ANSWERS, fill
 
 
@@ -20,14 +20,14 @@ def test_full_flow_stores_the_response_and_its_answers(client, yining, database)
     assert "提交成功" in thanks.get_data(as_text=True)
 
     [response] = database.query("select * from responses")
-    point = db.point_by_code(database, hall)[0]
+    point = database.point_by_code(hall)[0]
     assert response["survey_id"] == survey_id and response["point_id"] == point["id"]
     assert response["status"] == "valid" and response["questionnaire_version"] == 1
     assert response["language"] == "zh-CN" and response["seconds_on_page"] >= 0
     assert len(response["hash"]) == 64 and response["device_hash"]
     stored = {(a["question_id"], a["value"]) for a in database.query("select * from answers")}
     assert stored == set(YINING_ANSWERS.items())
-    tallies = {(t["question_id"], t["value"]): t["n"] for t in db.tallies(database, survey_id)}
+    tallies = {(t["question_id"], t["value"]): t["n"] for t in database.tallies(survey_id)}
     assert tallies == {item: 1 for item in YINING_ANSWERS.items()}
 
 
@@ -36,7 +36,7 @@ def test_same_submission_key_posted_ten_times_stores_one_response(client, yining
     body = fill(client.get(f"/s/{hall}").get_data(as_text=True))
     statuses = {client.post(f"/s/{hall}", data=body).status_code for _ in range(10)}
     assert statuses == {303}
-    assert db.response_count(database) == 1
+    assert database.response_count() == 1
     assert database.execute("select sum(n) from tallies where question_id = 'q5'").fetchone()[0] == 1
 
 
@@ -48,7 +48,7 @@ def test_missing_answer_keeps_given_answers_and_says_which_question(client, yini
     assert page.status_code == 400
     assert "请选择一项后再提交" in html
     assert 'name="q5" value="A" checked' in html and 'name="age" value="B" checked' in html
-    assert db.response_count(database) == 0
+    assert database.response_count() == 0
 
 
 def test_a_key_that_no_longer_fits_gives_the_form_back_filled_in(client, yining, database):
@@ -61,9 +61,9 @@ def test_a_key_that_no_longer_fits_gives_the_form_back_filled_in(client, yining,
     html = page.get_data(as_text=True)
     assert page.status_code == 400 and "本页已经更新" in html
     assert 'name="q4" value="C" checked' in html
-    assert db.response_count(database) == 0
+    assert database.response_count() == 0
     retry = client.post(f"/s/{hall}", data=fill(html))  # the citizen taps 提交 again
-    assert retry.status_code == 303 and db.response_count(database) == 1
+    assert retry.status_code == 303 and database.response_count() == 1
 
 
 def test_other_language_labels_and_stored_language(client, yining, database):
@@ -88,7 +88,7 @@ def test_two_values_for_one_single_choice_question_are_refused(client, yining, d
     body["q1"] = ["A", "B"]
     page = client.post(f"/s/{hall}", data=body)
     assert page.status_code == 400 and "所选内容不在选项之中" in page.get_data(as_text=True)
-    assert db.response_count(database) == 0
+    assert database.response_count() == 0
 
 
 def test_the_error_banner_links_to_the_first_unanswered_question(client, yining):
@@ -125,9 +125,9 @@ options = [
 ''', encoding="utf-8")
     app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "rtl.sqlite3"),
                       "QUESTIONNAIRE_DIR": str(folder)})
-    conn = db.connect(app.config["DATABASE"])
-    survey_id = db.create_survey(conn, questionnaire_id="rtl-demo", questionnaire_version=1, title="测试")
-    code = db.add_point(conn, survey_id, "大厅")["code"]
+    conn = open_store(app.config["DATABASE"])
+    survey_id = conn.create_survey(questionnaire_id="rtl-demo", questionnaire_version=1, title="测试")
+    code = conn.add_point(survey_id, "大厅")["code"]
     client = app.test_client()
     assert 'href="?lang=ug"' in client.get(f"/s/{code}").get_data(as_text=True)
     page = client.get(f"/s/{code}?lang=ug").get_data(as_text=True)
@@ -139,8 +139,8 @@ def test_a_busy_database_gives_the_form_back_and_the_retry_stores_once(app, clie
     """Locked past the busy timeout (here 50 ms): 503, nothing stored, answers kept; then the retry works."""
     _, (hall, _) = yining
     body = fill(client.get(f"/s/{hall}").get_data(as_text=True))
-    db.get(app.config["DATABASE"]).execute("PRAGMA busy_timeout = 50")
-    blocker = db.connect(app.config["DATABASE"])
+    database.execute("PRAGMA busy_timeout = 50")
+    blocker = open_store(app.config["DATABASE"])
     blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
     try:
         busy = client.post(f"/s/{hall}", data=body)
@@ -149,10 +149,10 @@ def test_a_busy_database_gives_the_form_back_and_the_retry_stores_once(app, clie
         blocker.close()
     page = busy.get_data(as_text=True)
     assert busy.status_code == 503 and "系统繁忙，您的答卷还没有保存" in page
-    assert 'name="q4" value="C" checked' in page and db.response_count(database) == 0
+    assert 'name="q4" value="C" checked' in page and database.response_count() == 0
     retry = client.post(f"/s/{hall}", data=fill(page))
-    assert retry.status_code == 303 and db.response_count(database) == 1
-    assert client.post(f"/s/{hall}", data=fill(page)).status_code == 303 and db.response_count(database) == 1
+    assert retry.status_code == 303 and database.response_count() == 1
+    assert client.post(f"/s/{hall}", data=fill(page)).status_code == 303 and database.response_count() == 1
 
 
 @pytest.mark.parametrize("thread", ["main", "other"])  # gunicorn's sync worker / a threaded server
@@ -165,7 +165,7 @@ def test_a_writer_stuck_on_the_queue_gives_503_not_a_hang(app, client, yining, d
 
     _, (hall, _) = yining
     body = fill(client.get(f"/s/{hall}").get_data(as_text=True))
-    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(database.backend, "timeout_ms", 50)
     lock = app.config["DATABASE"] + "-writer.lock"
     holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, time; "
                                f"fd = os.open({lock!r}, os.O_RDWR | os.O_CREAT); fcntl.flock(fd, fcntl.LOCK_EX); "
@@ -182,13 +182,13 @@ def test_a_writer_stuck_on_the_queue_gives_503_not_a_hang(app, client, yining, d
         holder.wait()
         holder.stdout.close()
     assert busy.status_code == 503 and "系统繁忙" in busy.get_data(as_text=True)
-    assert db.response_count(database) == 0
+    assert database.response_count() == 0
     assert client.post(f"/s/{hall}", data=fill(busy.get_data(as_text=True))).status_code == 303
 
 
 def test_the_closed_notice_speaks_the_page_language(client, yining, database):
     survey_id, (hall, _) = yining
-    db.update_survey(database, survey_id, status="closed")
+    database.update_survey(survey_id, status="closed")
     english = client.get(f"/s/{hall}?lang=en")
     assert english.status_code == 410 and "This survey has ended." in english.get_data(as_text=True)
     assert "本次问卷调查已经结束" in client.get(f"/s/{hall}").get_data(as_text=True)
@@ -200,4 +200,4 @@ def test_a_browser_that_refuses_cookies_is_told_why_it_cannot_submit(app, yining
     page = no_cookies.post(f"/s/{hall}", data=fill(no_cookies.get(f"/s/{hall}").get_data(as_text=True)))
     html = page.get_data(as_text=True)
     assert page.status_code == 400 and "请在浏览器设置中允许 Cookie" in html
-    assert 'name="q5" value="A" checked' in html and db.response_count(database) == 0
+    assert 'name="q5" value="A" checked' in html and database.response_count() == 0

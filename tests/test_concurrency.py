@@ -5,7 +5,6 @@ import threading
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
-from survey_app import db
 from tests.helpers import YINING_ANSWERS, fill
 
 THREADS = 10
@@ -89,9 +88,9 @@ def test_one_key_posted_from_ten_connections_at_once_is_stored_once(live_server)
         assert "提交成功" in page
     conn = live_server.connect()
     try:
-        assert db.response_count(conn) == 1
+        assert conn.response_count() == 1
         [response] = conn.query("select * from responses")
-        assert db.get_response(conn, response["id"])["answers"] == sorted(YINING_ANSWERS.items())
+        assert conn.get_response(response["id"])["answers"] == sorted(YINING_ANSWERS.items())
         assert conn.execute("select count(*), sum(n) from tallies").fetchone() == (7, 7)
     finally:
         conn.close()
@@ -115,7 +114,7 @@ def test_many_citizens_at_once_get_one_row_each(live_server):
     assert all(o[0] == 303 and o[2] == 200 and "提交成功" in o[3] for pair in outcomes for o in pair)
     conn = live_server.connect()
     try:
-        assert db.response_count(conn) == len(plans)
+        assert conn.response_count() == len(plans)
         assert conn.execute("select count(distinct submission_key) from responses").fetchone()[0] == len(plans)
         per_point = dict(conn.execute("select p.code, count(*) from responses r join points p on p.id = r.point_id"
                                       " group by p.code").fetchall())

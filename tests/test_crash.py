@@ -14,7 +14,6 @@ import threading
 import time
 from pathlib import Path
 
-from survey_app import db
 from tests.live import SECRET, LiveServer, add_yining, prepare_database
 from tests.submitter import Citizen, new_nonce
 
@@ -104,8 +103,8 @@ def crash_run(tmp_path: Path, *, n: int, citizens: int = 6, workers: int = 3, wo
             stored = {}
             for key, count in conn.execute("select submission_key, count(*) from responses group by submission_key"):
                 stored[key] = count
-            verification = db.verify(conn)
-            total = db.response_count(conn)
+            verification = conn.verify()
+            total = conn.response_count()
         finally:
             conn.close()
     finally:

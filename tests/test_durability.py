@@ -1,6 +1,6 @@
 """Durability of an acknowledged write: SQLite runs in WAL mode with synchronous=NORMAL, and every
-write transaction fsyncs the write-ahead log after COMMIT and before it returns (db._write,
-writer.sync) — the guarantee of synchronous=FULL, with the fsync outside the write lock.
+write transaction fsyncs the write-ahead log after COMMIT and before it returns (SQLiteBackend.write,
+Writer.sync in survey_app/store/) — the guarantee of synchronous=FULL, with the fsync outside the write lock.
 
 A power cut cannot be staged here; these tests check the parts the guarantee rests on, on a real
 SQLite file: the journal mode and sync level, that the fsync happens on the WAL after the commit is
@@ -13,24 +13,25 @@ import os
 
 import pytest
 
-from survey_app import db, writer
+from survey_app.store import Saved, open_store
+from survey_app.store import sqlite_writer as writer
 from tests.helpers import YINING_ANSWERS, fill
 
 ANSWERS = sorted(YINING_ANSWERS.items())
 
 
-def _save(database, key: str) -> db.Saved:
-    return db.save_response(database, survey_id=1, point_id=1, questionnaire_version=1, submission_key=key,
+def _save(database, key: str) -> Saved:
+    return database.save_response(survey_id=1, point_id=1, questionnaire_version=1, submission_key=key,
                             answers=ANSWERS, seconds_on_page=30, language="zh-CN", device_hash=None)
 
 
 @pytest.fixture
 def stored(tmp_path):
     path = str(tmp_path / "d.sqlite3")
-    database = db.connect(path)
-    db.migrate(database)
-    sid = db.create_survey(database, questionnaire_id="yining-2024-public", questionnaire_version=1, title="t")
-    db.add_point(database, sid, "大厅")
+    database = open_store(path)
+    database.migrate()
+    sid = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="t")
+    database.add_point(sid, "大厅")
     yield path, database
     database.close()
 
@@ -43,7 +44,7 @@ def test_the_database_runs_in_wal_mode_with_normal_sync(stored):
 
 def test_a_saved_response_is_committed_then_its_wal_fsynced_before_save_returns(stored, monkeypatch):
     path, database = stored
-    other = db.connect(path, readonly=True)
+    other = open_store(path)
     seen = []
     real_sync = writer.datasync  # os.fdatasync, as SQLite uses on Linux
 
@@ -74,8 +75,8 @@ def test_every_write_transaction_fsyncs_the_wal(stored, monkeypatch):
     synced = []
     monkeypatch.setattr(writer, "datasync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")))
     rid = _save(database, "k2").response_id
-    db.set_response_status(database, rid, status="excluded", reason="test", user="t")
-    db.add_point(database, 1, "窗口")
+    database.set_response_status(rid, status="excluded", reason="test", user="t")
+    database.add_point(1, "窗口")
     assert synced == [os.path.realpath(path) + "-wal"] * 3
 
 
@@ -93,15 +94,15 @@ def test_a_failed_fsync_is_not_acknowledged_and_the_retry_is_thanked(app, client
     assert 'name="q4" value="C" checked' in html and fill(html)["key"] == body["key"]
     monkeypatch.undo()
     retry = client.post(f"/s/{hall}", data=fill(html))  # the same key: the commit did survive, so thanked
-    assert retry.status_code == 303 and db.response_count(database) == 1
+    assert retry.status_code == 303 and database.response_count() == 1
 
 
-# -- the WAL descriptor (survey_app/writer.py) ---------------------------------------------------
+# -- the WAL descriptor (survey_app/store/sqlite_writer.py) ---------------------------------------------------
 
 def test_no_wal_file_means_nothing_is_left_to_sync(tmp_path, monkeypatch):
     synced = []
     monkeypatch.setattr(writer, "datasync", synced.append)
-    writer.sync(str(tmp_path / "gone.sqlite3"))  # the last connection checkpointed and removed the WAL
+    writer.Writer(str(tmp_path / "gone.sqlite3")).sync()  # the last connection checkpointed and removed the WAL
     assert synced == []
 
 
@@ -112,14 +113,16 @@ def test_a_wal_made_anew_is_synced_through_a_fresh_descriptor(tmp_path, monkeypa
     synced = []  # (links of the synced file, whether it is the WAL at the path now)
     monkeypatch.setattr(writer, "datasync", lambda fd: synced.append(
         (os.fstat(fd).st_nlink, os.path.samestat(os.fstat(fd), os.stat(path + "-wal")))))
-    first = db.connect(path)
-    db.migrate(first)
-    writer.sync(path)
+    kept = writer.Writer(path)  # one writer across both files, as a worker keeps it
+    first = open_store(path)
+    first.execute("pragma journal_mode = wal")
+    first.execute("create table t0 (x)")
+    kept.sync()
     first.close()  # the last connection: SQLite checkpoints and removes the WAL
     assert not os.path.exists(path + "-wal")
-    second = db.connect(path)
+    second = open_store(path)
     second.execute("create table t (x)")  # a new WAL file
-    writer.sync(path)
+    kept.sync()
     second.close()
     assert synced == [(1, True), (1, True)]
 
@@ -134,7 +137,7 @@ def test_a_retry_is_thanked_only_once_the_stored_answer_is_on_disk(app, client, 
     monkeypatch.setattr(writer, "datasync", synced.append)
     retry = {**body, "q5": "Z"}  # the same key, a sheet the hot path does not take
     assert client.post(f"/s/{hall}", data=retry).status_code == 303
-    assert len(synced) == 1 and db.response_count(database) == 1
+    assert len(synced) == 1 and database.response_count() == 1
 
 
 def test_start_up_syncs_the_migrations(tmp_path, monkeypatch):
@@ -144,7 +147,7 @@ def test_start_up_syncs_the_migrations(tmp_path, monkeypatch):
     synced = []
     monkeypatch.setattr(writer, "datasync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")))
     path = tmp_path / "fresh.sqlite3"
-    keep = db.connect(str(path))  # another connection keeps the WAL file (as running workers do)
+    keep = open_store(str(path))  # another connection keeps the WAL file (as running workers do)
     keep.execute("pragma journal_mode = wal")
     create_app({"SECRET_KEY": "t", "DATABASE": str(path)})
     assert synced == [os.path.realpath(path) + "-wal"]

@@ -1,5 +1,7 @@
 """The submit hot path (forms.clean_answers) accepts only what the WTForms form accepts, with the
 same answers: anything it is unsure of goes to WTForms, which renders the messages."""
+import os
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -7,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from survey_app import REPO_QUESTIONNAIRES, forms, questionnaires
 
-ALL = sorted(questionnaires.load_all(REPO_QUESTIONNAIRES).values(), key=lambda q: q.key)
+ALL = sorted(questionnaires.Catalogue(REPO_QUESTIONNAIRES).load_all().values(), key=lambda q: q.key)
 
 
 def _values(question):
@@ -49,7 +51,7 @@ def test_the_hot_path_agrees_with_wtforms(app, case):
 
 
 def test_a_clean_yining_sheet_takes_the_hot_path(app):
-    questionnaire = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "yining-2024-public", 1)
+    questionnaire = questionnaires.catalogue(app).get("yining-2024-public", 1)
     with app.test_request_context(method="POST"):
         data = MultiDict({"age": "B", "gender": "A", "q1": "A", "q2": "B", "q3": "A", "q4": "C", "q5": "A",
                           "x": "ignored"})
@@ -59,7 +61,30 @@ def test_a_clean_yining_sheet_takes_the_hot_path(app):
 
 @pytest.mark.parametrize("change", [{"q5": "F"}, {"q5": ""}, {"q3": None}])
 def test_an_unclean_sheet_leaves_the_hot_path(app, change):
-    questionnaire = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "yining-2024-public", 1)
+    questionnaire = questionnaires.catalogue(app).get("yining-2024-public", 1)
     with app.test_request_context(method="POST"):
         data = {"age": "B", "gender": "A", "q1": "A", "q2": "B", "q3": "A", "q4": "C", "q5": "A", **change}
         assert forms.clean_answers(questionnaire, MultiDict({k: v for k, v in data.items() if v is not None})) is None
+
+
+def test_a_file_edited_in_place_gets_a_new_form_class(app, tmp_path):
+    """The catalogue reloads an edited file as a new Questionnaire, and the form follows: else the WTForms
+    path would refuse a code the file now has while the hot path accepts it."""
+    source = (REPO_QUESTIONNAIRES / "yining-2024-public.toml").read_text(encoding="utf-8")
+    path = tmp_path / "yining-2024-public.toml"
+    path.write_text(source, encoding="utf-8")
+    now = [0.0]
+    catalogue = questionnaires.Catalogue(tmp_path, clock=lambda: now[0])
+    before = catalogue.get("yining-2024-public", 1)
+    path.write_text(source.replace('{ code = "E", label = { zh-CN = "不满意"', '{ code = "F", label = { zh-CN = "不满意"'),
+                    encoding="utf-8")
+    stat = path.stat()  # a later save, whatever the file system's time resolution
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    now[0] += catalogue.RESCAN_SECONDS + 1
+    after = catalogue.get("yining-2024-public", 1)
+    sheet = MultiDict({"age": "B", "gender": "A", "q1": "A", "q2": "B", "q3": "A", "q4": "C", "q5": "F"})
+    with app.test_request_context(method="POST"):
+        assert forms.form_class(before) is forms.form_class(before)  # built once
+        assert not forms.form_class(before)(formdata=sheet).validate()
+        assert forms.clean_answers(after, sheet) is not None
+        assert forms.form_class(after)(formdata=sheet).validate()

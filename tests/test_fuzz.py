@@ -18,7 +18,8 @@ from urllib.parse import quote, urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from survey_app import REPO_QUESTIONNAIRES, create_app, db, questionnaires
+from survey_app import REPO_QUESTIONNAIRES, create_app, questionnaires
+from survey_app.store import EXTENSION, open_store
 from tests.helpers import hidden_fields
 from tests.submitter import new_nonce, signed_key
 
@@ -36,18 +37,18 @@ class Target:
     def __init__(self, tmp_path: Path):
         path = str(tmp_path / "fuzz.sqlite3")
         self.app = create_app({"TESTING": True, "SECRET_KEY": SECRET, "DATABASE": path})
-        conn = db.connect(path)
+        conn = open_store(path)
         self.open: dict[str, questionnaires.Questionnaire] = {}  # point code -> questionnaire
-        for q in questionnaires.load_all(str(REPO_QUESTIONNAIRES)).values():
-            sid = db.create_survey(conn, questionnaire_id=q.id, questionnaire_version=q.version, title=str(q.title))
-            self.open[db.add_point(conn, sid, "业务大厅")["code"]] = q
+        for q in questionnaires.Catalogue(REPO_QUESTIONNAIRES).load_all().values():
+            sid = conn.create_survey(questionnaire_id=q.id, questionnaire_version=q.version, title=str(q.title))
+            self.open[conn.add_point(sid, "业务大厅")["code"]] = q
         self.shut = []
         for status in ("closed", "draft"):
-            sid = db.create_survey(conn, questionnaire_id="yining-2024-public", questionnaire_version=1,
+            sid = conn.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1,
                                    title=status, status=status)
-            self.shut.append(db.add_point(conn, sid, "大厅")["code"])
+            self.shut.append(conn.add_point(sid, "大厅")["code"])
         conn.close()
-        self.watch = db.connect(path)
+        self.watch = open_store(path)
         self.client = self.app.test_client()
         assert "key" in hidden_fields(self.client.get(f"/s/{next(iter(self.open))}").get_data(as_text=True))
         self.device = self.client.get_cookie("mid").value  # the device cookie every key is bound to
@@ -65,7 +66,7 @@ class Target:
 
     def close(self):
         self.watch.close()
-        db.close_all()
+        self.app.extensions[EXTENSION].close()
 
 
 # -- what a request can be ----------------------------------------------------------------------
@@ -221,9 +222,9 @@ def check(t: Target, request) -> None:
         assert changed
     if changed:
         assert status == 303
-        rid = db.response_for_key(t.watch, nonce)
+        rid = t.watch.response_for_key(nonce)
         assert rid is not None and t.survey_data()[0] == data[0] + 1, request
-        stored = db.get_response(t.watch, rid)["answers"]
+        stored = t.watch.get_response(rid)["answers"]
         q = t.open[code]
         for qid, value in stored:  # whatever got in is a legal answer
             question = q.question(qid)
@@ -245,7 +246,7 @@ def run_fuzz(t: Target, max_examples: int) -> Counter:
         check(t, data.draw(requests(t)))
 
     fuzz()
-    verification = db.verify(t.watch)
+    verification = t.watch.verify()
     assert verification.ok, verification
     return t.stats
 

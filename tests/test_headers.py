@@ -5,7 +5,8 @@ from http.cookies import SimpleCookie
 
 import pytest
 
-from survey_app import create_app, db
+from survey_app import create_app
+from survey_app.store import EXTENSION, open_store
 from tests.helpers import fill
 
 
@@ -23,12 +24,12 @@ def cookies(response) -> dict[str, str]:
 def https_client(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": str(tmp_path / "https.sqlite3"),
                       "PUBLIC_BASE_URL": "https://manyi.example.cn"})
-    conn = db.connect(app.config["DATABASE"])
-    survey_id = db.create_survey(conn, questionnaire_id="yining-2024-public", questionnaire_version=1, title="t")
-    code = db.add_point(conn, survey_id, "业务大厅")["code"]
+    conn = open_store(app.config["DATABASE"])
+    survey_id = conn.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="t")
+    code = conn.add_point(survey_id, "业务大厅")["code"]
     conn.close()
     yield app.test_client(), code
-    db.close_all()
+    app.extensions[EXTENSION].close()
 
 
 def public_responses(client, code):

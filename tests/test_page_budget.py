@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from survey_app import REPO_QUESTIONNAIRES, db, questionnaires
+from survey_app import REPO_QUESTIONNAIRES, questionnaires
 
 BUDGET = 14 * 1024
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -17,8 +17,8 @@ FILES = sorted(REPO_QUESTIONNAIRES.glob("*.toml"))
 def page(request, app, client, database):
     """(questionnaire, {language: respondent page HTML}) for one questionnaire file."""
     q = questionnaires.load(REPO_QUESTIONNAIRES / request.param)
-    survey_id = db.create_survey(database, questionnaire_id=q.id, questionnaire_version=q.version, title=str(q.title))
-    code = db.add_point(database, survey_id, "业务大厅")["code"]
+    survey_id = database.create_survey(questionnaire_id=q.id, questionnaire_version=q.version, title=str(q.title))
+    code = database.add_point(survey_id, "业务大厅")["code"]
     pages = {}
     for lang in q.languages:
         response = client.get(f"/s/{code}" + ("" if lang == "zh-CN" else f"?lang={lang}"))

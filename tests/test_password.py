@@ -1,7 +1,6 @@
 """An evaluator changes their own password in the browser (/admin/password): the old one stops
 working, this browser stays logged in, other sessions end, and a wrong current password is refused
 and counted against the login throttle."""
-from survey_app import db
 from tests.admin_helpers import EVALUATOR, EVALUATOR_PASSWORD, csrf, login
 
 PAGE = "/admin/password"
@@ -28,7 +27,7 @@ def test_the_new_password_works_and_the_old_one_and_other_sessions_end(app, admi
 
 
 def test_wrong_or_unmatched_input_changes_nothing_and_says_why(admin_client, database):
-    before = db.user_by_name(database, EVALUATOR)["password_hash"]
+    before = database.user_by_name(EVALUATOR)["password_hash"]
     cases = [({"current": "not-my-password"}, "当前密码不正确。"),
              ({"new": "short", "confirm": "short"}, "新密码需要 8 到 256 个字符。"),
              ({"confirm": NEW + "x"}, "两次输入的新密码不一致。"),
@@ -36,19 +35,19 @@ def test_wrong_or_unmatched_input_changes_nothing_and_says_why(admin_client, dat
     for fields, message in cases:
         response = _post(admin_client, **fields)
         assert response.status_code == 400 and message in response.get_data(as_text=True), fields
-    assert db.user_by_name(database, EVALUATOR)["password_hash"] == before
+    assert database.user_by_name(EVALUATOR)["password_hash"] == before
     assert admin_client.post(PAGE, data={"current": EVALUATOR_PASSWORD, "new": NEW, "confirm": NEW}).status_code == 400
 
 
 def test_guessing_the_current_password_hits_the_login_throttle(app, admin_client, database):
     app.config["LOGIN_MAX_FAILURES"] = 3
-    before = db.user_by_name(database, EVALUATOR)["password_hash"]
+    before = database.user_by_name(EVALUATOR)["password_hash"]
     for _ in range(3):
         assert _post(admin_client, current="guess").status_code == 400
     response = _post(admin_client)  # even the right password waits now
     assert response.status_code == 429 and "Retry-After" in response.headers
     assert "密码输入错误次数过多" in response.get_data(as_text=True)
-    assert db.user_by_name(database, EVALUATOR)["password_hash"] == before
+    assert database.user_by_name(EVALUATOR)["password_hash"] == before
 
 
 def test_the_page_needs_a_login(client):

@@ -9,7 +9,8 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from survey_app import cli_demo, db, qr
+from survey_app import cli_demo, qr
+from survey_app import create_app
 
 URL = "https://manyi.example.cn/s/k3m9x2pq"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -100,11 +101,11 @@ def test_demo_twice_gives_one_survey_two_points_files_and_a_kept_secret_key(runn
     assert second.exit_code == 0, second.output
     assert (instance / "config.py").read_text() == key
 
-    [survey] = db.list_surveys(database)
+    [survey] = database.list_surveys()
     assert survey["title"] == cli_demo.DEMO_TITLE and survey["questionnaire_id"] == "yining-2024-public"
     assert (survey["department"], survey["year"], survey["evaluator_org"], survey["target"], survey["target_n"]) == (
         "伊宁市医疗保障局", 2024, "新疆政通众和商务咨询有限公司", 95.0, 50)
-    points = db.list_points(database, survey["id"])
+    points = database.list_points(survey["id"])
     assert [p["name"] for p in points] == ["业务大厅", "1号窗口"]
     for p in points:
         url = f"{app.config['PUBLIC_BASE_URL']}/s/{p['code']}"
@@ -139,15 +140,15 @@ def test_demo_warns_when_phones_cannot_reach_the_qr_address(runner, app, tmp_pat
 def test_create_survey_with_bad_input_fails_clearly_and_creates_nothing(runner, database, args, message):
     result = runner.invoke(args=args)
     assert result.exit_code == 2 and message in result.output
-    assert db.list_surveys(database) == []
+    assert database.list_surveys() == []
 
 
 def test_create_survey_then_add_point(runner, database, app):
     created = runner.invoke(args=["create-survey", "yining-2024-public", "--year", "2024", "--opens", "2024-08-13"])
     assert created.exit_code == 0, created.output
-    [survey] = db.list_surveys(database)
+    [survey] = database.list_surveys()
     added = runner.invoke(args=["add-point", str(survey["id"]), "业务大厅"])
-    [point] = db.list_points(database, survey["id"])
+    [point] = database.list_points(survey["id"])
     assert added.output.strip() == f"业务大厅: {app.config['PUBLIC_BASE_URL']}/s/{point['code']}"
 
 
@@ -189,12 +190,13 @@ def test_questionnaires_list_shows_what_create_survey_accepts(runner):
     assert "yining-2024-public@1  2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查" in result.output
 
 
-def test_questionnaires_list_leaves_out_a_broken_file_and_says_so(runner, app, tmp_path):
+def test_questionnaires_list_leaves_out_a_broken_file_and_says_so(app, tmp_path):
     good = Path(__file__).parent.parent / "questionnaires" / "yining-2024-public.toml"
     (tmp_path / "q").mkdir()
     (tmp_path / "q" / "yining-2024-public.toml").write_bytes(good.read_bytes())
     (tmp_path / "q" / "broken.toml").write_text('id = "broken"\n', encoding="utf-8")
-    app.config["QUESTIONNAIRE_DIR"] = str(tmp_path / "q")
+    runner = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": app.config["DATABASE"],
+                         "QUESTIONNAIRE_DIR": str(tmp_path / "q")}).test_cli_runner()  # create_app reads the folder
     result = runner.invoke(args=["questionnaires", "list"])
     assert result.exit_code == 0 and "yining-2024-public@1" in result.output
     assert not any(line.startswith("broken") for line in result.output.splitlines())
@@ -212,7 +214,7 @@ def test_demo_prints_an_evaluator_login_that_works(runner, app, client, database
     password = re.search(r"user: demo  password: (\S+)", second.output).group(1)
     assert database.execute("select count(*) from users").fetchone()[0] == 1
     assert login(client, "demo", password).status_code == 302
-    [survey] = db.list_surveys(database)
+    [survey] = database.list_surveys()
     assert survey["responses"] == 50  # the reconstructed Yining answers, stored once over two runs
     dashboard = client.get(f"/admin/surveys/{survey['id']}").get_data(as_text=True)
     assert cli_demo.DEMO_TITLE in dashboard and "97.6" in dashboard
@@ -221,4 +223,4 @@ def test_demo_prints_an_evaluator_login_that_works(runner, app, client, database
 def test_demo_without_the_sample_answers(runner, app, database, tmp_path, monkeypatch):
     monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
     assert runner.invoke(args=["demo", "--no-serve", "--no-sample"]).exit_code == 0
-    assert db.response_count(database) == 0
+    assert database.response_count() == 0

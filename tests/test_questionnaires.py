@@ -1,19 +1,20 @@
 """Questionnaire files: every shipped file loads, the Yining file is verbatim to seed 000,
 broken files fail with a message naming the file, the question and the field, and labels
-come in the requested language with a fallback to zh-CN."""
+come in the requested language with a fallback to zh-CN; a catalogue sees a changed folder."""
+import os
 import re
 from pathlib import Path
 
 import pytest
 
-from survey_app.questionnaires import QuestionnaireError, errors, get, load, load_all
+from survey_app.questionnaires import Catalogue, QuestionnaireError, load
 
 QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
 SHIPPED = sorted(QUESTIONNAIRES.glob("*.toml"))
 
 
 def test_the_seed_questionnaires_are_shipped():
-    ids = {q.id for q in load_all(QUESTIONNAIRES).values()}
+    ids = {q.id for q in Catalogue(QUESTIONNAIRES).load_all().values()}
     assert {
         "yining-2024-public", "nanchang-window", "nanchang-staff",
         "haidong-designated-institutions", "kashgar-benefit-recipients",
@@ -39,7 +40,7 @@ def test_every_questionnaire_file_loads(path):
 
 
 def test_all_files_load_together_without_clashing_keys():
-    loaded = load_all(QUESTIONNAIRES)
+    loaded = Catalogue(QUESTIONNAIRES).load_all()
     assert len(loaded) == len(SHIPPED)
 
 
@@ -265,26 +266,51 @@ def test_a_new_version_sits_beside_the_old_one(tmp_path):
     (tmp_path / "v1.toml").write_text(VALID, encoding="utf-8")
     v2 = VALID.replace("version = 1", "version = 2").replace("您是否满意？", "您对服务是否满意？")
     (tmp_path / "v2.toml").write_text(v2, encoding="utf-8")
-    assert set(load_all(tmp_path)) == {"broken@1", "broken@2"}
-    assert get(tmp_path, "broken").version == 2
-    assert str(get(tmp_path, "broken", 1).question("q2").text) == "您是否满意？"
+    catalogue = Catalogue(tmp_path)
+    assert set(catalogue.load_all()) == {"broken@1", "broken@2"}
+    assert catalogue.get("broken").version == 2
+    assert str(catalogue.get("broken", 1).question("q2").text) == "您是否满意？"
     with pytest.raises(KeyError):
-        get(tmp_path, "broken", 3)
+        catalogue.get("broken", 3)
 
 
 def test_the_same_id_and_version_twice_is_refused(tmp_path):
     (tmp_path / "a.toml").write_text(VALID, encoding="utf-8")
     (tmp_path / "b.toml").write_text(VALID, encoding="utf-8")
-    assert list(load_all(tmp_path)) == ["broken@1"]  # the first file still serves its surveys
-    [error] = errors(tmp_path)
+    catalogue = Catalogue(tmp_path)
+    assert list(catalogue.load_all()) == ["broken@1"]  # the first file still serves its surveys
+    [error] = catalogue.errors()
     assert re.match(r"b\.toml: id and version broken@1 already used by a\.toml", error)
 
 
 def test_a_broken_file_does_not_hide_the_others(tmp_path):
     (tmp_path / "a.toml").write_text(VALID, encoding="utf-8")
     (tmp_path / "z.toml").write_text("id = ", encoding="utf-8")
-    assert list(load_all(tmp_path)) == ["broken@1"]
-    assert errors(tmp_path)[0].startswith("z.toml: not valid TOML")
+    catalogue = Catalogue(tmp_path)
+    assert list(catalogue.load_all()) == ["broken@1"]
+    assert catalogue.errors()[0].startswith("z.toml: not valid TOML")
+
+
+def test_the_catalogue_sees_a_changed_folder_within_the_rescan_interval(tmp_path):
+    now = [100.0]
+    catalogue = Catalogue(tmp_path, clock=lambda: now[0])
+    (tmp_path / "a.toml").write_text(VALID, encoding="utf-8")
+    (tmp_path / "z.toml").write_text("id = ", encoding="utf-8")
+    first = catalogue.load_all()
+    assert list(first) == ["broken@1"] and len(catalogue.errors()) == 1
+    (tmp_path / "b.toml").write_text(VALID.replace("version = 1", "version = 2"), encoding="utf-8")
+    (tmp_path / "z.toml").write_text(VALID.replace("version = 1", "version = 3"), encoding="utf-8")
+    stat = (tmp_path / "z.toml").stat()  # a later save, whatever the file system's time resolution
+    os.utime(tmp_path / "z.toml", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    now[0] += catalogue.RESCAN_SECONDS  # the folder was looked at a moment ago: not yet again
+    assert catalogue.load_all() is first
+    now[0] += 0.5
+    assert set(catalogue.load_all()) == {"broken@1", "broken@2", "broken@3"}
+    assert catalogue.errors() == ()
+    unchanged = catalogue.load_all()
+    now[0] += 10  # listed again, but nothing changed: the same questionnaires, not parsed again
+    assert catalogue.load_all() is unchanged
+    assert catalogue.get("broken", 1) is unchanged["broken@1"]
 
 
 def test_the_readme_example_is_a_valid_questionnaire(tmp_path):

@@ -10,7 +10,8 @@ import openpyxl
 import pyreadstat
 import pytest
 
-from survey_app import db, reports
+from survey_app import reports
+from survey_app.questionnaires import catalogue
 from survey_app.auth import hash_password
 from survey_app.reports import summary
 from tests.admin_helpers import login
@@ -143,7 +144,7 @@ def test_downloads_need_a_login_and_access_to_the_survey(app, database, client, 
         response = client.get(f"/admin/surveys/{filled}/export/{fmt}", buffered=True)
         assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
     assert client.get(f"/admin/surveys/{filled}/c51").status_code == 302
-    db.create_user(database, "other", hash_password("other-password-1"))  # granted nothing
+    database.create_user("other", hash_password("other-password-1"))  # granted nothing
     assert login(client, "other", "other-password-1").status_code == 302
     assert client.get(f"/admin/surveys/{filled}/export/csv", buffered=True).status_code == 404
     assert client.get(f"/admin/surveys/{filled}/c51").status_code == 404
@@ -166,14 +167,14 @@ def test_cli_export_writes_the_same_file(app, runner, database, filled, tmp_path
 
 
 def test_multiple_choice_and_text_answers_in_csv_and_sav(app, database, tmp_path):
-    survey_id = db.create_survey(database, questionnaire_id="nanchang-window", questionnaire_version=1, title="窗口服务")
-    point = db.add_point(database, survey_id, "1号窗口")["id"]
+    survey_id = database.create_survey(questionnaire_id="nanchang-window", questionnaire_version=1, title="窗口服务")
+    point = database.add_point(survey_id, "1号窗口")["id"]
     answers = [("age", "A"), ("gender", "B"), ("business", "C"), ("business", "A"), ("efficiency", "A"),
                ("attitude", "A"), ("informing", "B"), ("waiting", "C"), ("channels", "A"), ("overall", "A"),
                ("suggestion", '希望增加"自助机",\n延长午间服务')]
-    db.save_response(database, survey_id=survey_id, point_id=point, questionnaire_version=1, submission_key="k1",
+    database.save_response(survey_id=survey_id, point_id=point, questionnaire_version=1, submission_key="k1",
                      answers=answers, seconds_on_page=75, language="zh-CN", device_hash=None)
-    with reports.open_export(app.config["DATABASE"], survey_id, app.config["QUESTIONNAIRE_DIR"]) as export:
+    with reports.open_export(app.extensions["manyi.store"], survey_id, catalogue(app)) as export:
         out = io.BytesIO()
         reports.write("csv", export, out)
         sav = tmp_path / "n.sav"

@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 
-from survey_app import db, questionnaires, reports
+from survey_app import questionnaires, reports
 from survey_app.reports import annex_text, c51, charts
 from tests.reports_helpers import download, exclude_one_q5_c, filled, result_of  # noqa: F401
 
@@ -124,7 +124,7 @@ def test_chart_text_is_drawn_with_a_cjk_font_that_has_every_glyph(app):
     index = next(f.index for f in font_manager.fontManager.ttflist if f.name == family and f.fname == entry)
     with TTFont(entry, fontNumber=index, lazy=True) as font:
         cmap = font.getBestCmap()
-    q = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "yining-2024-public", 1)
+    q = questionnaires.catalogue(app).get("yining-2024-public", 1)
     labels = "".join(str(o.label) for question in q.questions for o in question.options) + "人数调研样本中年龄分布情况的结果（）"
     missing = {c for c in labels if ord(c) > 0x2E80 and ord(c) not in cmap}
     assert not missing, f"{entry} lacks {missing}"
@@ -148,13 +148,13 @@ def test_missing_cjk_font_fails_loudly(monkeypatch):
 
 def test_every_shipped_questionnaire_gives_every_download(app, database):
     """One answer per survey (first option everywhere): no questionnaire shape breaks a format."""
-    for key, q in questionnaires.load_all(app.config["QUESTIONNAIRE_DIR"]).items():
-        survey_id = db.create_survey(database, questionnaire_id=q.id, questionnaire_version=q.version, title=key)
-        point = db.add_point(database, survey_id, "大厅")["id"]
+    for key, q in questionnaires.catalogue(app).load_all().items():
+        survey_id = database.create_survey(questionnaire_id=q.id, questionnaire_version=q.version, title=key)
+        point = database.add_point(survey_id, "大厅")["id"]
         answers = [(x.id, x.codes[0] if x.options else "很好") for x in q.questions]
-        db.save_response(database, survey_id=survey_id, point_id=point, questionnaire_version=q.version,
+        database.save_response(survey_id=survey_id, point_id=point, questionnaire_version=q.version,
                          submission_key=key, answers=answers, seconds_on_page=30, language="zh-CN", device_hash=None)
-        with reports.open_export(app.config["DATABASE"], survey_id, app.config["QUESTIONNAIRE_DIR"]) as export:
+        with reports.open_export(app.extensions["manyi.store"], survey_id, questionnaires.catalogue(app)) as export:
             for fmt in reports.FORMATS:
                 out = io.BytesIO()
                 reports.write(fmt, export, out)
@@ -172,14 +172,14 @@ def test_annex_states_the_sampling_honestly_and_the_design_effect(app, database,
 
 
 def test_a_multiple_choice_background_question_is_counted_in_selections(app, database):
-    survey_id = db.create_survey(database, questionnaire_id="kashgar-benefit-recipients", questionnaire_version=1,
+    survey_id = database.create_survey(questionnaire_id="kashgar-benefit-recipients", questionnaire_version=1,
                                  title="喀什", department="喀什地区社会保险事业管理局", year=2022)
-    point = db.add_point(database, survey_id, "大厅")["id"]
-    q = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "kashgar-benefit-recipients", 1)
+    point = database.add_point(survey_id, "大厅")["id"]
+    q = questionnaires.catalogue(app).get("kashgar-benefit-recipients", 1)
     multi = next(x for x in q.questions if x.type == "multiple" and x.role == "demographic")
     answers = [(x.id, x.codes[0]) for x in q.questions if x.options and x.type == "single"]
     answers += [(multi.id, multi.codes[0]), (multi.id, multi.codes[1])]
-    db.save_response(database, survey_id=survey_id, point_id=point, questionnaire_version=1, submission_key="m1",
+    database.save_response(survey_id=survey_id, point_id=point, questionnaire_version=1, submission_key="m1",
                      answers=answers, seconds_on_page=60, language="zh-CN", device_hash=None)
     r = reports.results.compute(database, survey_id, q)
     text = annex_text.paragraph(r, r.question(multi.id), 1)

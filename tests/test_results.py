@@ -1,7 +1,7 @@
 """The one computation: stored responses -> SurveyResult, and exclusion moving every figure."""
 import pytest
 
-from survey_app import db, questionnaires, results
+from survey_app import questionnaires, results
 
 Q5 = ["A"] * 46 + ["B"] * 2 + ["C"] * 2
 AGES = ["A"] * 11 + ["B"] * 19 + ["C"] * 17 + ["D"] * 3
@@ -9,7 +9,7 @@ AGES = ["A"] * 11 + ["B"] * 19 + ["C"] * 17 + ["D"] * 3
 
 def _fill(database, survey_id, point_ids):
     for i in range(50):
-        db.save_response(database, survey_id=survey_id, point_id=point_ids[i % len(point_ids)],
+        database.save_response(survey_id=survey_id, point_id=point_ids[i % len(point_ids)],
                          questionnaire_version=1, submission_key=f"key-{i}",
                          answers=[("age", AGES[i]), ("q5", Q5[i])], seconds_on_page=40,
                          language="zh-CN", device_hash=None)
@@ -18,8 +18,8 @@ def _fill(database, survey_id, point_ids):
 @pytest.fixture
 def filled(app, database, yining):
     survey_id, codes = yining
-    _fill(database, survey_id, [db.point_by_code(database, c)[0]["id"] for c in codes])
-    questionnaire = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "yining-2024-public", 1)
+    _fill(database, survey_id, [database.point_by_code(c)[0]["id"] for c in codes])
+    questionnaire = questionnaires.catalogue(app).get("yining-2024-public", 1)
     return survey_id, questionnaire
 
 
@@ -38,29 +38,29 @@ def test_excluding_and_restoring_a_response_moves_every_figure(database, filled)
     survey_id, questionnaire = filled
     a_response = database.execute("select r.id from responses r join answers a on a.response_id = r.id"
                                   " where a.question_id = 'q5' and a.value = 'C' limit 1").fetchone()[0]
-    assert db.set_response_status(database, a_response, status="excluded", reason="答题过快", user="ev")
+    assert database.set_response_status(a_response, status="excluded", reason="答题过快", user="ev")
     r = results.compute(database, survey_id, questionnaire)
     assert (r.returned, r.valid, r.excluded) == (50, 49, 1)
     assert r.question("q5").count("C") == 1 and r.question("q5").n == 49
     assert r.headline.value_pct == pytest.approx((46 * 100 + 2 * 80 + 60) / 49)
     assert sum(p.valid for p in r.points) == 49
     with pytest.raises(ValueError):
-        db.set_response_status(database, a_response, status="excluded", reason=" ", user="ev")
-    assert db.set_response_status(database, a_response, status="valid", reason="复核无误", user="ev")
+        database.set_response_status(a_response, status="excluded", reason=" ", user="ev")
+    assert database.set_response_status(a_response, status="valid", reason="复核无误", user="ev")
     r = results.compute(database, survey_id, questionnaire)
     assert r.valid == 50 and r.headline.value_pct == pytest.approx(97.6)
-    assert [e["action"] for e in db.audit_entries(database, survey_id)] == ["exclude", "restore"]
+    assert [e["action"] for e in database.audit_entries(survey_id)] == ["exclude", "restore"]
 
 
 def _survey_with(database, app, answers_q5, **settings):
-    survey_id = db.create_survey(database, questionnaire_id="yining-2024-public", questionnaire_version=1,
+    survey_id = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1,
                                  title="设置检查", **settings)
-    point = db.add_point(database, survey_id, "大厅")["id"]
+    point = database.add_point(survey_id, "大厅")["id"]
     for i, code in enumerate(answers_q5):
-        db.save_response(database, survey_id=survey_id, point_id=point, questionnaire_version=1,
+        database.save_response(survey_id=survey_id, point_id=point, questionnaire_version=1,
                          submission_key=f"s{survey_id}-{i}", answers=[("q5", code)], seconds_on_page=40,
                          language="zh-CN", device_hash=None)
-    questionnaire = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "yining-2024-public", 1)
+    questionnaire = questionnaires.catalogue(app).get("yining-2024-public", 1)
     return results.compute(database, survey_id, questionnaire)
 
 

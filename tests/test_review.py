@@ -3,7 +3,7 @@ excluding a response with a reason moves every figure consistently; restoring mo
 the audit log lists both; pages are keyset-paginated."""
 import re
 
-from survey_app import db, review
+from survey_app import review
 from tests.admin_helpers import post_form
 from tests.yining import submit_all, submit_one, yining_rows
 
@@ -38,7 +38,7 @@ def test_speeder_straight_liner_and_repeated_device_are_flagged(admin_client, yi
     url = f"/admin/surveys/{survey_id}/responses"
     flags = row_flags(admin_client.get(url).get_data(as_text=True))
     assert flags == {first: set(), speeder: {"speeder"}, straight: {"straight"}, dev1: {"device"}, dev2: {"device"}}
-    assert db.status_counts(database, survey_id) == {"valid": 5}  # flagged, not blocked
+    assert database.status_counts(survey_id) == {"valid": 5}  # flagged, not blocked
 
     assert set(row_flags(admin_client.get(url + "?flag=speeder").get_data(as_text=True))) == {speeder}
     assert set(row_flags(admin_client.get(url + "?flag=straight").get_data(as_text=True))) == {straight}
@@ -87,8 +87,8 @@ def test_exclude_moves_every_figure_and_restore_moves_them_back(admin_client, yi
     assert "满意度得分 98.4 （95% 置信区间" in page  # 4820 ÷ 49
     assert "(46×100 + 2×80 + 1×60 + 0×40 + 0×20) ÷ 49 = 98.4" in page
     assert "A. 非常满意 46 93.9%" in page and "C. 一般满意 1 2.0%" in page and "合计 49 100.0%" in page
-    assert db.get_response(database, target)["status"] == "excluded"
-    assert db.response_count(database, survey_id) == 50  # never deleted
+    assert database.get_response(target)["status"] == "excluded"
+    assert database.response_count(survey_id) == 50  # never deleted
     review_page = text(admin_client.get(f"{dashboard}/responses").get_data(as_text=True))
     assert "已剔除 同一人重复填写（现场核实）" in review_page and "有效问卷 49" in review_page
 
@@ -96,7 +96,7 @@ def test_exclude_moves_every_figure_and_restore_moves_them_back(admin_client, yi
     figures = lambda page: page.split("修改设置")[1].split("结果计算于")[0]  # noqa: E731 (without flash and time)
     assert figures(text(admin_client.get(dashboard).get_data(as_text=True))) == figures(full)
 
-    log = db.audit_entries(database, survey_id)
+    log = database.audit_entries(survey_id)
     assert [(e["user"], e["action"], e["response_id"]) for e in log] == [
         ("wang", "exclude", target), ("wang", "restore", target)]
     audit = text(admin_client.get(f"{dashboard}/responses").get_data(as_text=True)).rsplit("审核日志", 1)[1]
@@ -111,13 +111,13 @@ def test_excluding_needs_a_reason_and_the_response_must_belong_to_the_survey(adm
     response = _exclude(admin_client, survey_id, rid, "   ")
     assert response.status_code == 302
     assert "需要填写原因" in admin_client.get(response.headers["Location"]).get_data(as_text=True)
-    assert db.status_counts(database, survey_id) == {"valid": 1}
-    other = db.create_survey(database, questionnaire_id="yining-2024-public", questionnaire_version=1, title="另一个")
-    db.grant(database, 1, other)
+    assert database.status_counts(survey_id) == {"valid": 1}
+    other = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="另一个")
+    database.grant(1, other)
     assert _exclude(admin_client, other, rid, "不属于该项目").status_code == 404
     page = f"/admin/surveys/{survey_id}/responses"
     assert post_form(admin_client, page, f"{page}/{rid}", {"action": "delete"}).status_code == 400
-    assert db.status_counts(database, survey_id) == {"valid": 1} and db.audit_entries(database, survey_id) == []
+    assert database.status_counts(survey_id) == {"valid": 1} and database.audit_entries(survey_id) == []
 
 
 def test_status_filter_and_keyset_pages(admin_client, yining, database, monkeypatch):
@@ -156,7 +156,7 @@ def test_review_pages_walk_an_index_without_sorting(database, yining):
         for flag in (None, "speeder", "straight", "device", "any", "none"):
             for before in (None, 500):
                 capture = _Capture()
-                db.review_page(capture, survey_id, threshold=15, scale_qids=["q1", "q2"], status=status,
+                capture.review_page(survey_id, threshold=15, scale_qids=["q1", "q2"], status=status,
                                flag=flag, before=before, limit=51)
                 [(sql, params)] = capture.sent
                 plan = [row[3] for row in database.execute("explain query plan " + sql, params)]

@@ -6,21 +6,21 @@ import io
 import docx
 import openpyxl
 
-from survey_app import db, questionnaires
+from survey_app import questionnaires
 from tests.admin_helpers import login
 from tests.reports_helpers import download
 
 
 def _haidong(app, database, evaluator):
-    q = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "haidong-insured", 1)
-    survey_id = db.create_survey(database, questionnaire_id=q.id, questionnaire_version=q.version, title="平安区医保服务")
-    point = db.add_point(database, survey_id, "大厅")
+    q = questionnaires.catalogue(app).get("haidong-insured", 1)
+    survey_id = database.create_survey(questionnaire_id=q.id, questionnaire_version=q.version, title="平安区医保服务")
+    point = database.add_point(survey_id, "大厅")
     for i, code in enumerate("AABBC" * 4):  # 20 responses; every chosen question gets the same code
         answers = sorted((x.id, code if code in x.codes else x.codes[0]) for x in q.questions if x.options)
-        db.save_response(database, survey_id=survey_id, point_id=point["id"], questionnaire_version=q.version,
+        database.save_response(survey_id=survey_id, point_id=point["id"], questionnaire_version=q.version,
                          submission_key=f"k{i}", answers=answers, seconds_on_page=40, language="zh-CN",
                          device_hash=None)
-    db.grant(database, evaluator, survey_id)
+    database.grant(evaluator, survey_id)
     return survey_id, q
 
 

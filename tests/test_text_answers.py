@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from survey_app import db, questionnaires
+from survey_app import questionnaires
 from tests.admin_helpers import login
 from tests.helpers import hidden_fields
 from tests.reports_helpers import download
@@ -17,13 +17,13 @@ NASTY = '=HYPERLINK("http://evil.example","点此查看")\x0b\r\n第二行'
 @pytest.fixture
 def window(app, client, database, evaluator):
     """The Nanchang window survey with one answer whose suggestion is NASTY; the evaluator logged in."""
-    survey_id = db.create_survey(database, questionnaire_id="nanchang-window", questionnaire_version=1, title="窗口")
-    code = db.add_point(database, survey_id, "1号窗口")["code"]
-    q = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "nanchang-window", 1)
+    survey_id = database.create_survey(questionnaire_id="nanchang-window", questionnaire_version=1, title="窗口")
+    code = database.add_point(survey_id, "1号窗口")["code"]
+    q = questionnaires.catalogue(app).get("nanchang-window", 1)
     answers = {x.id: x.codes[0] for x in q.questions if x.options and x.required}
     page = client.get(f"/s/{code}").get_data(as_text=True)
     assert client.post(f"/s/{code}", data={**hidden_fields(page), **answers, "suggestion": NASTY}).status_code == 303
-    db.grant(database, evaluator, survey_id)
+    database.grant(evaluator, survey_id)
     assert login(client).status_code == 302
     return survey_id
 
@@ -44,9 +44,9 @@ def test_xlsx_and_csv_show_the_text_but_never_as_a_formula(client, window):
 
 
 def test_a_text_answer_too_long_only_because_of_line_breaks_is_accepted(app, client, database):
-    survey_id = db.create_survey(database, questionnaire_id="nanchang-window", questionnaire_version=1, title="窗口")
-    code = db.add_point(database, survey_id, "大厅")["code"]
-    q = questionnaires.get(app.config["QUESTIONNAIRE_DIR"], "nanchang-window", 1)
+    survey_id = database.create_survey(questionnaire_id="nanchang-window", questionnaire_version=1, title="窗口")
+    code = database.add_point(survey_id, "大厅")["code"]
+    q = questionnaires.catalogue(app).get("nanchang-window", 1)
     answers = {x.id: x.codes[0] for x in q.questions if x.options and x.required}
     text = "意见\r\n" * 100  # 300 characters in the browser's count (a line break is one), 400 as sent
     page = client.get(f"/s/{code}").get_data(as_text=True)

@@ -14,19 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from survey_app import db
 from tests.helpers import YINING_ANSWERS
 from tests.live import SECRET
 from tests.submitter import Citizen, new_nonce
+from survey_app.store import chain_hash, open_store
 
 MANYI = str(Path(sys.executable).parent / "manyi")
 
 
 def store(database, survey_id, point_code, n):
-    point = db.point_by_code(database, point_code)[0]
+    point = database.point_by_code(point_code)[0]
     for i in range(n):
         answers = {**YINING_ANSWERS, "q5": "ABCDE"[i % 5]}
-        db.save_response(database, survey_id=survey_id, point_id=point["id"], questionnaire_version=1,
+        database.save_response(survey_id=survey_id, point_id=point["id"], questionnaire_version=1,
                          submission_key=new_nonce(), answers=sorted(answers.items()), seconds_on_page=30,
                          language="zh-CN", device_hash=None)
 
@@ -51,7 +51,6 @@ def test_intact_database_verifies(runner, stored):
 
 def test_edited_answer_is_named_and_verify_fails(runner, stored, database):
     database.execute("update answers set value = 'E' where response_id = 2 and question_id = 'q5'")
-    database.conn.commit()
     code, out = verify(runner, stored)
     assert code == 1
     assert "response 2: stored hash does not match its fields and answers (edited)" in out
@@ -60,11 +59,10 @@ def test_edited_answer_is_named_and_verify_fails(runner, stored, database):
 
 
 def test_edit_with_a_recomputed_hash_breaks_the_next_link(runner, stored, database):
-    row = db.get_response(database, 3)
+    row = database.get_response(3)
     answers = [(q, "E" if q == "q5" else v) for q, v in row["answers"]]
     database.execute("update answers set value = 'E' where response_id = 3 and question_id = 'q5'")
-    database.execute("update responses set hash = ? where id = 3", [db.chain_hash(row["prev_hash"], row, answers)])
-    database.conn.commit()
+    database.execute("update responses set hash = ? where id = 3", [chain_hash(row["prev_hash"], row, answers)])
     code, out = verify(runner, stored)
     assert code == 1
     assert "response 4: link to the previous response does not match" in out
@@ -74,7 +72,6 @@ def test_edit_with_a_recomputed_hash_breaks_the_next_link(runner, stored, databa
 def test_deleted_response_and_padded_tally_are_found(runner, stored, database):
     database.execute("delete from answers where response_id = 2")
     database.execute("delete from responses where id = 2")
-    database.conn.commit()
     code, out = verify(runner, stored)
     assert code == 1 and "response 3: link to the previous response does not match" in out
     assert "response count survey 1 point 1" in out
@@ -82,15 +79,14 @@ def test_deleted_response_and_padded_tally_are_found(runner, stored, database):
 
 def test_padded_tally_alone_is_found(runner, stored, database):
     database.execute("update tallies set n = n + 10 where question_id = 'q5' and value = 'A'")
-    database.conn.commit()
     code, out = verify(runner, stored)
     assert code == 1 and "q5='A': kept 11, recount 1" in out
 
 
 def test_excluded_and_restored_responses_still_verify(runner, stored, database):
-    db.set_response_status(database, 2, status="excluded", reason="重复提交", user="t")
+    database.set_response_status(2, status="excluded", reason="重复提交", user="t")
     assert verify(runner, stored)[0] == 0
-    db.set_response_status(database, 2, status="valid", reason="核实无误", user="t")
+    database.set_response_status(2, status="valid", reason="核实无误", user="t")
     assert verify(runner, stored)[0] == 0
 
 
@@ -104,7 +100,6 @@ def test_an_exclusion_made_behind_manyis_back_is_named(runner, stored, database)
                      " (select survey_id, point_id, substr(submitted_at, 1, 13) from responses where id = 4)")
     database.execute("insert into response_counts (survey_id, point_id, hour, status, n) select survey_id, point_id,"
                      " substr(submitted_at, 1, 13), 'excluded', 1 from responses where id = 4")
-    database.conn.commit()
     code, out = verify(runner, stored)
     assert code == 1 and "response 4: status 'excluded' does not match the audit log (last entry: none)" in out
 
@@ -115,7 +110,6 @@ def test_manyi_command_exit_codes(stored, database):
     ok = subprocess.run([MANYI, "verify", "--db", stored], capture_output=True, text=True, env=env, timeout=60)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     database.execute("update answers set value = 'C' where response_id = 5 and question_id = 'q1'")
-    database.conn.commit()
     bad = subprocess.run([MANYI, "verify", "--db", stored], capture_output=True, text=True, env=env, timeout=60)
     assert bad.returncode == 1 and "response 5:" in bad.stdout
 
@@ -161,18 +155,18 @@ def test_backup_during_submissions_holds_everything_acknowledged_before_it(live_
 
     restored = str(tmp_path / "restored.sqlite3")
     shutil.copyfile(copy, restored)  # a restore is a file copy: the backup is one self-contained file
-    conn = db.connect(restored)
+    conn = open_store(restored)
     try:
         keys = {row[0] for row in conn.execute("select submission_key from responses")}
         assert before <= keys
-        assert db.verify(conn).ok
+        assert conn.verify().ok
     finally:
         conn.close()
     assert subprocess.run([MANYI, "verify", "--db", restored], capture_output=True, env=env, timeout=60).returncode == 0
     live = live_server.connect()
     try:
-        assert db.response_count(live) > len(keys)  # the server kept taking answers after the copy
-        assert db.verify(live).ok
+        assert live.response_count() > len(keys)  # the server kept taking answers after the copy
+        assert live.verify().ok
     finally:
         live.close()
 
@@ -187,4 +181,4 @@ def test_the_chain_hash_format_is_fixed():
     answers = [("q5", "A"), ("age", "B"), ("note", '很好，"谢谢"\n')]
     body = ('{"answers":[["age","B"],["note","很好，\\"谢谢\\"\\n"],["q5","A"]],'
             '"at":"2026-11-23T07:00:00.000000+00:00","key":"k-1","point":2,"prev":"","survey":1,"version":1}')
-    assert db.chain_hash("", response, answers) == hashlib.sha256(body.encode()).hexdigest()
+    assert chain_hash("", response, answers) == hashlib.sha256(body.encode()).hexdigest()

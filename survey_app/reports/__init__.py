@@ -4,7 +4,7 @@ Every file is written from one ``Export``: a SurveyResult (``results.compute``) 
 snapshot it was computed from, so the raw rows of a download and its tallies always agree. No
 module here computes a figure; they format what the SurveyResult holds.
 
-    with reports.open_export(db_path, survey_id, questionnaire_dir) as export:
+    with reports.open_export(store, survey_id, questionnaires.catalogue()) as export:
         reports.write("xlsx", export, out)           # out: a binary file
         name = reports.filename("xlsx", export.result.survey)
 """
@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 
-from .. import db, questionnaires, results
+from .. import questionnaires, results
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,14 @@ class UnknownSurvey(LookupError):
 
 
 @contextmanager
-def open_export(db_path: str, survey_id: int, questionnaire_dir: str, *, timezone: str = "Asia/Shanghai"):
-    """An Export of one survey, computed inside one read transaction of the database file."""
-    with db.snapshot(db_path) as conn:
-        survey = db.get_survey(conn, survey_id)
+def open_export(store, survey_id: int, catalogue: questionnaires.Catalogue, *,
+                timezone: str = "Asia/Shanghai"):
+    """An Export of one survey, computed inside one read transaction of the ``store``."""
+    with store.snapshot() as conn:
+        survey = conn.get_survey(survey_id)
         if survey is None:
             raise UnknownSurvey(f"no survey with id {survey_id}")
-        questionnaire = questionnaires.for_survey(questionnaire_dir, survey)
+        questionnaire = catalogue.for_survey(survey)
         yield Export(results.compute(conn, survey_id, questionnaire, timezone=timezone), conn, timezone)
 
 

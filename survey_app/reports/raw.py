@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .. import db
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,7 +24,7 @@ def sheet_text(value: str) -> str:
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
-META = (  # (key in db.stream_responses, column header, what it is)
+META = (  # (key in Store.stream_responses, column header, what it is)
     ("id", "编号", "response id（回收顺序编号）"),
     ("point", "采集点", "采集点（张贴二维码的大厅或窗口）"),
     ("submitted_at", "提交时间", "提交时间（{tz} 当地时间）"),
@@ -60,7 +59,7 @@ def answer_cell(question, values: list[str] | None) -> str:
 def rows(export):
     """Each response as a list of cells (ints as ints, time as a local datetime), in id order."""
     questions = export.result.questionnaire.questions
-    for r in db.stream_responses(export.database, export.result.survey["id"]):
+    for r in export.database.stream_responses(export.result.survey["id"]):
         yield [r["id"], sheet_text(r["point"]), local_time(r["submitted_at"], export.timezone), r["seconds_on_page"],
                r["language"] or "", r["status"], sheet_text(r["exclude_reason"] or "")] + [
             answer_cell(q, r["answers"].get(q.id)) for q in questions]

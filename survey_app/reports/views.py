@@ -11,8 +11,9 @@ import tempfile
 from flask import Blueprint, abort, current_app, render_template, send_file
 from werkzeug.exceptions import HTTPException
 
-from .. import reports
+from .. import questionnaires, reports
 from ..auth import admin_error, login_required, survey_or_404
+from ..store import get_store
 from . import c51
 
 bp = Blueprint("reports", __name__, url_prefix="/admin/surveys/<int:survey_id>")
@@ -21,7 +22,7 @@ bp.register_error_handler(HTTPException, admin_error)
 
 def _export(survey_id: int):
     config = current_app.config
-    return reports.open_export(config["DATABASE"], survey_id, config["QUESTIONNAIRE_DIR"],
+    return reports.open_export(get_store(), survey_id, questionnaires.catalogue(),
                                timezone=config["TIMEZONE"])
 
 

@@ -1,0 +1,134 @@
+"""The questionnaire model: frozen dataclasses for a questionnaire, its sections, questions and
+options, the format's closed vocabularies, and the two errors (a broken file, a missing one).
+
+``parse.py`` builds these from a file; ``catalogue.py`` keeps a folder of them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping
+
+DEFAULT_LANGUAGE = "zh-CN"
+LANGUAGES = ("zh-CN", "ug", "en")
+RTL_LANGUAGES = frozenset({"ug"})
+ROLES = ("demographic", "satisfaction", "awareness", "other")
+TYPES = ("single", "multiple", "text")
+FIGURES = ("score", "rate")
+
+
+class QuestionnaireError(ValueError):
+    """A questionnaire file is broken; the message names the file, question and field."""
+
+
+class MissingQuestionnaire(LookupError):
+    """A survey's questionnaire file (id and version) is no longer in the questionnaire folder."""
+
+    def __init__(self, survey: dict):
+        super().__init__(f"questionnaire {survey['questionnaire_id']}@{survey['questionnaire_version']}"
+                         f" of survey {survey['id']} is not in the questionnaire folder")
+        self.survey = survey
+
+
+@dataclass(frozen=True)
+class Text:
+    """A label in zh-CN with optional translations (labels only: codes are language-neutral)."""
+
+    values: Mapping[str, str]
+
+    def get(self, language: str = DEFAULT_LANGUAGE) -> str:
+        return self.values.get(language) or self.values[DEFAULT_LANGUAGE]
+
+    def __str__(self) -> str:
+        return self.values[DEFAULT_LANGUAGE]
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    label: Text
+    points: float | None = None
+    satisfied: bool | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: Text
+    type: str
+    role: str
+    required: bool
+    options: tuple[Option, ...]
+    scale: str | None = None
+    short: str = ""
+    max_length: int = 500
+
+    @cached_property  # asked for on every submit (forms.clean_answers)
+    def codes(self) -> tuple[str, ...]:
+        return tuple(o.code for o in self.options)
+
+    def option(self, code: str) -> Option:
+        for o in self.options:
+            if o.code == code:
+                return o
+        raise KeyError(code)
+
+    @property
+    def points(self) -> dict[str, float] | None:
+        """Option code -> points on the 0-100 ladder, when every option has points."""
+        if self.options and all(o.points is not None for o in self.options):
+            return {o.code: o.points for o in self.options}
+        return None
+
+    @property
+    def satisfied(self) -> frozenset[str]:
+        return frozenset(o.code for o in self.options if o.satisfied)
+
+    @property
+    def label(self) -> str:
+        return self.short or str(self.text)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: Text
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Which item (or weighted combination of items) feeds C51, and whether as a score or a rate."""
+
+    weights: Mapping[str, float]
+    figure: str
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str
+    version: int
+    title: Text
+    invitation: Text
+    closing: Text
+    signature: str
+    sections: tuple[Section, ...]
+    headline: Headline
+    path: str = field(default="", compare=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for s in self.sections for q in s.questions)
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang in LANGUAGES if lang in self.title.values)

@@ -1,0 +1,92 @@
+"""Evaluators: accounts, their per-survey grants, and login attempts (for the throttle)."""
+from __future__ import annotations
+
+from .common import Audit, utcnow
+from .surveys import insert_survey
+
+_USER = "select id, username, password_hash, created_at from users where "
+
+
+class Accounts:
+    def create_user(self, username: str, password_hash: str) -> int:
+        """A new evaluator account; ValueError if the username is taken (the unique index decides)."""
+        user_id = self._write(lambda conn: conn.value(
+            "insert into users (username, password_hash, created_at) values (?, ?, ?)"
+            " on conflict (username) do nothing returning id", [username, password_hash, utcnow()]))
+        if user_id is None:
+            raise ValueError(f"user {username!r} already exists")
+        return user_id
+
+    def set_password(self, username: str, password_hash: str) -> bool:
+        return self._write(lambda conn: conn.execute(
+            "update users set password_hash = ? where username = ?", [password_hash, username]).rowcount == 1)
+
+    def get_user(self, user_id: int) -> dict | None:
+        return self._read().row(_USER + "id = ?", [user_id])
+
+    def user_by_name(self, username: str) -> dict | None:
+        return self._read().row(_USER + "username = ?", [username])
+
+    def grant(self, user_id: int, survey_id: int, *, audit: Audit | None = None) -> bool:
+        """Let a user see a survey; False if they already could (then nothing is logged)."""
+        def body(conn):
+            changed = conn.execute("insert into grants (user_id, survey_id, created_at) values (?, ?, ?)"
+                                   " on conflict do nothing", [user_id, survey_id, utcnow()]).rowcount == 1
+            if changed:
+                self._audit(conn, audit, survey_id)
+            return changed
+        return self._write(body)
+
+    def revoke(self, user_id: int, survey_id: int, *, audit: Audit | None = None) -> bool:
+        """End a user's access to a survey (at their next request); False if they had none."""
+        def body(conn):
+            changed = conn.execute("delete from grants where user_id = ? and survey_id = ?",
+                                   [user_id, survey_id]).rowcount == 1
+            if changed:
+                self._audit(conn, audit, survey_id)
+            return changed
+        return self._write(body)
+
+    def can_see(self, user_id: int, survey_id: int) -> bool:
+        return self._read().one("select 1 from grants where user_id = ? and survey_id = ?",
+                                [user_id, survey_id]) is not None
+
+    def create_survey_for(self, user_id: int, *, audit: Audit | None = None, **fields) -> int:
+        """Create a survey and grant it to its creator, in one transaction."""
+        def body(conn):
+            survey_id = insert_survey(conn, fields)
+            conn.execute("insert into grants (user_id, survey_id, created_at) values (?, ?, ?)",
+                         [user_id, survey_id, utcnow()])
+            self._audit(conn, audit, survey_id)
+            return survey_id
+        return self._write(body)
+
+    def surveys_for_user(self, user_id: int) -> list[dict]:
+        """The surveys a user was granted, newest first, with point and response counts."""
+        return self._read().rows(
+            "select s.*, (select count(*) from points p where p.survey_id = s.id) as points,"
+            " (select coalesce(sum(n), 0) from response_counts c where c.survey_id = s.id) as responses,"
+            " (select coalesce(sum(n), 0) from response_counts c where c.survey_id = s.id and c.status = 'valid')"
+            " as valid from surveys s join grants g on g.survey_id = s.id where g.user_id = ? order by s.id desc",
+            [user_id])
+
+    def record_login_attempt(self, *, username: str, client_hash: str, success: bool, keep_since: str) -> None:
+        """Store one login attempt and prune attempts older than ``keep_since`` (UTC ISO time)."""
+        def body(conn):
+            conn.execute("insert into login_attempts (at, username, client_hash, success) values (?, ?, ?, ?)",
+                         [utcnow(), username, client_hash, int(success)])
+            conn.execute("delete from login_attempts where at < ?", [keep_since])
+        self._write(body)
+
+    def recent_failures(self, *, username: str, client_hash: str,
+                        since: str) -> tuple[tuple[int, str | None], tuple[int, str | None]]:
+        """((failures, oldest time) for the username, (failures, oldest time) for the client) after
+        ``since``, each counted from that key's last successful login."""
+        out = []
+        for column, key in (("username", username), ("client_hash", client_hash)):
+            count, oldest = self._read().one(
+                f"select count(*), min(at) from login_attempts where {column} = ? and success = 0 and at > ?"
+                f" and at > coalesce((select max(at) from login_attempts where {column} = ? and success = 1), '')",
+                [key, since, key])
+            out.append((count, oldest))
+        return out[0], out[1]

@@ -1,0 +1,99 @@
+"""Small things every storage module shares: the error callers catch, the time format, row ids,
+the audit line a change carries, and the one SQL text both databases read."""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+
+
+class StorageUnavailable(RuntimeError):
+    """The database could not take a write now (locked past the busy timeout, disk full, I/O error,
+    the server gone): nothing was acknowledged; the caller may show the form again and let the citizen
+    retry the same key."""
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The audit-log line for a change, written in the change's own transaction: both or neither."""
+    user: str
+    action: str
+    detail: str = ""
+
+
+def is_row_id(n: int) -> bool:
+    """Whether ``n`` can be a row id (signed 64-bit on both databases; a bigger int from a URL would overflow)."""
+    return 0 < n < 2**63
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"])*\"|::|\?|:[A-Za-z_]\w*|%")
+
+
+@lru_cache(maxsize=1024)  # a pure function of the SQL text (reads no file, no database)
+def pyformat(sql: str) -> str:
+    """The SQL text as psycopg reads it: ``?`` → ``%s``, ``:name`` → ``%(name)s``, ``%`` → ``%%``,
+    quoted strings and ``::`` casts left alone (but for their ``%``)."""
+    def swap(m: re.Match) -> str:
+        token = m.group(0)
+        if token[0] in "'\"":
+            return token.replace("%", "%%")
+        if token == "::":
+            return token
+        if token == "?":
+            return "%s"
+        if token == "%":
+            return "%%"
+        return f"%({token[1:]})s"
+    return _TOKENS.sub(swap, sql)
+
+
+class Conn:
+    """One database connection as the store's modules use it, the same on SQLite and PostgreSQL:
+    ``?`` and ``:name`` parameters, rows as tuples or dicts."""
+
+    def __init__(self, raw, kind: str):
+        self.raw = raw
+        self.kind = kind
+        self._translate = pyformat if kind == "postgresql" else str
+
+    def execute(self, sql: str, params=()):
+        return self.raw.execute(self._translate(sql), params)
+
+    def executemany(self, sql: str, seq) -> None:
+        if self.kind == "postgresql":
+            self.raw.cursor().executemany(self._translate(sql), seq)
+        else:
+            self.raw.executemany(sql, seq)
+
+    def one(self, sql: str, params=()) -> tuple | None:
+        return self.execute(sql, params).fetchone()
+
+    def value(self, sql: str, params=()):
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def rows(self, sql: str, params=()) -> list[dict]:
+        cursor = self.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def row(self, sql: str, params=()) -> dict | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def stream(self, sql: str, params=()):
+        """Rows one at a time from the server (a named cursor on PostgreSQL: a million rows never
+        sit in memory; inside a snapshot's transaction)."""
+        if self.kind == "postgresql":
+            with self.raw.cursor(name=f"manyi_{secrets.token_hex(4)}") as cursor:
+                cursor.itersize = 5000
+                cursor.execute(self._translate(sql), params)
+                yield from cursor
+        else:
+            yield from self.raw.execute(sql, params)

@@ -1,0 +1,155 @@
+"""PostgreSQL, for deployments that outgrow one machine: several app servers, a standby.
+
+The same guarantees as on SQLite: every write is one transaction, committed with
+``synchronous_commit=on`` before anything is acknowledged; a lost connection, a lock or statement
+timeout becomes StorageUnavailable (the 503 with the form kept) and the next request reconnects;
+deadlocks and serialization failures are retried a bounded number of times; downloads read one
+``REPEATABLE READ READ ONLY`` snapshot. Connections are kept per thread and opened again after a fork.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+from contextlib import contextmanager
+from glob import glob
+
+import psycopg
+from psycopg import errors
+
+from . import schema
+from .common import Conn, StorageUnavailable
+
+TIMEOUT_MS = 10_000
+RETRIES = 3  # deadlocks and serialization failures: the transaction is run again, at most this often
+Error = psycopg.Error
+IntegrityError = psycopg.IntegrityError
+
+
+def _options() -> str:
+    return (f"-c synchronous_commit=on -c statement_timeout={TIMEOUT_MS} -c lock_timeout={TIMEOUT_MS}"
+            " -c idle_in_transaction_session_timeout=60000 -c timezone=UTC")
+
+
+def connect(url: str, **kwargs) -> psycopg.Connection:
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=10, options=_options(),
+                               application_name="manyi", **kwargs)
+    except psycopg.OperationalError as e:
+        raise StorageUnavailable(f"cannot connect to PostgreSQL: {str(e).strip()}") from e
+
+
+def redact(url: str) -> str:
+    """The URL without its password (for messages)."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    return f"postgresql://{info.get('user', '')}@{info.get('host', '')}/{info.get('dbname', '')}"
+
+
+def pg_tool(name: str) -> str:
+    """A PostgreSQL client program: on PATH, or Debian's /usr/lib/postgresql/<version>/bin."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(p.split("/")[4]))
+    if not candidates:
+        raise StorageUnavailable(f"{name} not found (install Debian's postgresql-client)")
+    return candidates[-1]
+
+
+class PostgresBackend:
+    kind = "postgresql"
+
+    def __init__(self, url: str):
+        self.url = url
+        self._local = threading.local()
+        self._opened: list[tuple[int, psycopg.Connection]] = []  # every thread's, for close()
+        self._opening = threading.Lock()
+
+    def describe(self) -> str:
+        return redact(self.url)
+
+    def connection(self) -> Conn:
+        local = self._local
+        conn = getattr(local, "conn", None)
+        if conn is None or getattr(local, "pid", None) != os.getpid() or conn.raw.closed:
+            local.conn = conn = Conn(connect(self.url), self.kind)
+            local.pid = os.getpid()
+            with self._opening:
+                self._opened.append((local.pid, conn.raw))
+        return conn
+
+    def _drop(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None and getattr(self._local, "pid", None) == os.getpid():
+            try:
+                conn.raw.close()
+            except psycopg.Error:
+                pass
+
+    def write(self, body):
+        """Run ``body(conn)`` in one transaction, committed (and flushed) when this returns."""
+        for attempt in range(RETRIES + 1):
+            conn = self.connection()
+            if conn.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                return body(conn)  # a write inside a write: one transaction
+            try:
+                with conn.raw.transaction():
+                    return body(conn)
+            except errors.TransactionRollbackError:  # deadlock or serialization failure: run it again
+                if attempt == RETRIES:
+                    raise StorageUnavailable("the write kept conflicting with others") from None
+            except (psycopg.OperationalError, psycopg.InterfaceError) as e:
+                if conn.raw.closed or conn.raw.broken:
+                    self._drop()  # the next request connects again
+                raise StorageUnavailable(str(e).strip()) from e
+        raise AssertionError("unreachable")
+
+    def make_durable(self) -> None:
+        """Nothing to do: a commit other sessions can see was flushed by its own session first."""
+
+    @contextmanager
+    def snapshot(self):
+        """A separate read-only connection in one REPEATABLE READ transaction."""
+        raw = connect(self.url)
+        try:
+            raw.execute("begin isolation level repeatable read read only")
+            yield Conn(raw, self.kind)
+        finally:
+            try:
+                raw.execute("rollback")
+            finally:
+                raw.close()
+
+    def migrate(self) -> None:
+        raw = connect(self.url)
+        try:
+            schema.migrate_postgres(raw)
+        finally:
+            raw.close()
+
+    def backup(self, target: str) -> int:
+        """``pg_dump`` in custom format (restore with ``pg_restore``) of one exported snapshot, and the
+        number of responses in that same snapshot."""
+        tmp = f"{target}.partial"
+        with self.snapshot() as conn:
+            snapshot_id = conn.value("select pg_export_snapshot()")
+            count = conn.value("select count(*) from responses")
+            done = subprocess.run([pg_tool("pg_dump"), "--format=custom", f"--snapshot={snapshot_id}",
+                                   "--file", tmp, "--dbname", self.url], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise StorageUnavailable(f"pg_dump failed: {done.stderr.strip()}")
+        os.replace(tmp, target)
+        return count
+
+    def close(self) -> None:
+        """Close every connection this process opened (each thread opens another on its next use).
+        Connections inherited from a parent process are left alone: closing one would end the parent's."""
+        pid = os.getpid()
+        with self._opening:
+            mine = [c for p, c in self._opened if p == pid]
+            self._opened = [(p, c) for p, c in self._opened if p != pid]  # a parent's: not ours to close
+        for raw in mine:
+            raw.close()
+        self._local = threading.local()

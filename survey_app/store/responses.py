@@ -1,0 +1,136 @@
+"""Responses: the submit (response, answers, chain, tallies and counts in one transaction), status
+changes, and reading them back."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .chain import chain_hash
+from .common import Audit, utcnow
+
+
+@dataclass(frozen=True)
+class Saved:
+    response_id: int
+    created: bool  # False when the submission key had already been stored (a retry)
+
+
+_RESPONSE_COLUMNS = ("survey_id", "point_id", "questionnaire_version", "submission_key", "submitted_at",
+                     "seconds_on_page", "language", "device_hash", "status", "prev_hash", "hash")
+INSERT_RESPONSE = (f"insert into responses ({', '.join(_RESPONSE_COLUMNS)}) values ({', '.join('?' * 11)})"
+                   " on conflict (submission_key) do nothing returning id")
+INSERT_ANSWER = "insert into answers (response_id, question_id, value) values (?, ?, ?)"
+# A no-op update that returns the point's head and, on PostgreSQL, locks it until the commit: the
+# submits at one point take turns, those at other points do not wait.
+TAKE_HEAD = "update chain_heads set response_id = response_id where point_id = ? returning hash"
+MOVE_HEAD = "update chain_heads set response_id = ?, hash = ? where point_id = ?"
+BUMP_TALLY = ("insert into tallies (survey_id, point_id, question_id, value, n) values (?, ?, ?, ?, ?)"
+              " on conflict (survey_id, question_id, value, point_id) do update set n = tallies.n + excluded.n")
+BUMP_COUNT = ("insert into response_counts (survey_id, point_id, hour, status, n) values (?, ?, substr(?, 1, 13), ?, ?)"
+              " on conflict (survey_id, point_id, hour, status) do update set n = response_counts.n + excluded.n")
+
+
+def bump_tallies(conn, survey_id: int, point_id: int, answers, delta: int) -> None:
+    # In one order everywhere, so two transactions on PostgreSQL never lock the same rows crosswise.
+    conn.executemany(BUMP_TALLY, [(survey_id, point_id, q, v, delta) for q, v in sorted(answers)])
+
+
+def bump_count(conn, survey_id: int, point_id: int, submitted_at: str, status: str, delta: int) -> None:
+    conn.execute(BUMP_COUNT, (survey_id, point_id, submitted_at, status, delta))
+
+
+class Responses:
+    def save_response(self, *, survey_id: int, point_id: int, questionnaire_version: int,
+                      submission_key: str, answers: list[tuple[str, str]], seconds_on_page: int | None,
+                      language: str, device_hash: str | None) -> Saved:
+        """Store a response and its answers in one transaction; a known submission key stores nothing.
+
+        The submit hot path: plain statements, as few as possible while the point's head is held."""
+        def body(conn):
+            prev = conn.value(TAKE_HEAD, (point_id,))
+            if prev is None:
+                raise LookupError(f"no collection point with id {point_id}")
+            response = {"survey_id": survey_id, "point_id": point_id, "questionnaire_version": questionnaire_version,
+                        "submission_key": submission_key, "submitted_at": utcnow()}
+            digest = chain_hash(prev, response, answers)
+            rid = conn.value(INSERT_RESPONSE, (
+                survey_id, point_id, questionnaire_version, submission_key, response["submitted_at"],
+                seconds_on_page, language, device_hash, "valid", prev, digest))
+            if rid is None:  # a retry: the key is stored already
+                return Saved(self.response_for_key(submission_key, conn=conn), False)
+            conn.executemany(INSERT_ANSWER, [(rid, q, v) for q, v in answers])
+            conn.execute(MOVE_HEAD, (rid, digest, point_id))
+            bump_tallies(conn, survey_id, point_id, answers, +1)
+            bump_count(conn, survey_id, point_id, response["submitted_at"], "valid", +1)
+            return Saved(rid, True)
+        return self._write(body)
+
+    def response_for_key(self, submission_key: str, *, conn=None) -> int | None:
+        return (conn or self._read()).value("select id from responses where submission_key = ?", [submission_key])
+
+    def response_count(self, survey_id: int | None = None) -> int:
+        if survey_id is None:
+            return self._read().value("select count(*) from responses")
+        return self._read().value("select count(*) from responses where survey_id = ?", [survey_id])
+
+    def get_response(self, response_id: int) -> dict | None:
+        row = self._read().row("select * from responses where id = ?", [response_id])
+        if row is not None:
+            row["answers"] = [tuple(a) for a in self._read().execute(
+                "select question_id, value from answers where response_id = ? order by question_id, value",
+                [response_id]).fetchall()]
+        return row
+
+    def set_response_status(self, response_id: int, *, status: str, reason: str, user: str) -> bool:
+        """Exclude (status 'excluded', with a reason) or restore ('valid') a response; never deletes.
+
+        The tallies follow in the same transaction and the change is logged with user and time.
+        Returns False when the response already had that status (nothing changed): the update itself
+        decides, so two evaluators excluding at once change it once.
+        """
+        if status not in ("valid", "excluded"):
+            raise ValueError(f"status must be 'valid' or 'excluded', got {status!r}")
+        if status == "excluded" and not (reason or "").strip():
+            raise ValueError("excluding a response needs a reason")
+        current = "valid" if status == "excluded" else "excluded"
+
+        def body(conn):
+            row = conn.one("update responses set status = ?, exclude_reason = ? where id = ? and status = ?"
+                           " returning survey_id, point_id, submitted_at",
+                           [status, reason.strip() if status == "excluded" else None, response_id, current])
+            if row is None:
+                if conn.value("select 1 from responses where id = ?", [response_id]) is None:
+                    raise LookupError(f"no response with id {response_id}")
+                return False
+            survey_id, point_id, submitted_at = row
+            bump_count(conn, survey_id, point_id, submitted_at, current, -1)
+            bump_count(conn, survey_id, point_id, submitted_at, status, +1)
+            answers = conn.execute("select question_id, value from answers where response_id = ?",
+                                   [response_id]).fetchall()
+            bump_tallies(conn, survey_id, point_id, answers, -1 if status == "excluded" else +1)
+            self._audit(conn, Audit(user, "exclude" if status == "excluded" else "restore", reason.strip()),
+                        survey_id, response_id)
+            return True
+        return self._write(body)
+
+    def stream_responses(self, survey_id: int):
+        """Every response of a survey (valid and excluded) with its point name and answers, in id order.
+
+        One query joining the answers, read one row at a time: a million responses never sit in
+        memory. Yields dicts with ``answers`` = {question_id: [values]}.
+        """
+        rows = self._read().stream(
+            "select r.id, p.name, r.submitted_at, r.seconds_on_page, r.language, r.status, r.exclude_reason,"
+            " a.question_id, a.value from responses r join points p on p.id = r.point_id"
+            " left join answers a on a.response_id = r.id where r.survey_id = ? order by r.id, a.question_id, a.value",
+            [survey_id])
+        current = None
+        for rid, point, at, seconds, language, status, reason, qid, value in rows:
+            if current is None or current["id"] != rid:
+                if current is not None:
+                    yield current
+                current = {"id": rid, "point": point, "submitted_at": at, "seconds_on_page": seconds,
+                           "language": language, "status": status, "exclude_reason": reason, "answers": {}}
+            if qid is not None:
+                current["answers"].setdefault(qid, []).append(value)
+        if current is not None:
+            yield current

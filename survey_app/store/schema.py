@@ -1,0 +1,199 @@
+"""The schema, as named migrations: the same names on SQLite and PostgreSQL, each applied once
+and recorded (SQLite: sqlite-utils' ``_sqlite_migrations``; PostgreSQL: ``manyi_migrations``, under
+an advisory lock so several servers starting at once do not race). Safe to re-run; never drops data.
+
+SQLite keeps its sqlite-utils ``create()`` calls (deployed files were made by them); PostgreSQL gets
+the same tables and columns as SQL (tests/test_store_schema.py compares the two).
+"""
+from __future__ import annotations
+
+from sqlite_utils import Migrations
+
+migrations = Migrations("manyi")
+
+
+@migrations(transactional=False)
+def m001_wal(db):
+    db.execute("PRAGMA journal_mode = WAL")
+
+
+@migrations()
+def m002_core(db):
+    db["surveys"].create({
+        "id": int, "questionnaire_id": str, "questionnaire_version": int, "title": str,
+        "department": str, "year": int, "evaluator_org": str, "target": float, "target_n": int,
+        "population": int, "opens_on": str, "closes_on": str, "status": str, "rule": str,
+        "c51_figure": str, "background": str, "subjects": str, "created_at": str,
+    }, pk="id", not_null={"questionnaire_id", "questionnaire_version", "title", "status"},
+        defaults={"status": "open", "target": 95.0, "target_n": 50, "rule": "xinjiang-c51",
+                  "c51_figure": "headline"})
+    db["points"].create({"id": int, "survey_id": int, "name": str, "code": str, "created_at": str},
+                        pk="id", foreign_keys=[("survey_id", "surveys", "id")], not_null={"name", "code"})
+    db["points"].create_index(["code"], unique=True)
+    db["points"].create_index(["survey_id", "name"], unique=True)
+    db["responses"].create({
+        "id": int, "survey_id": int, "point_id": int, "questionnaire_version": int,
+        "submission_key": str, "submitted_at": str, "seconds_on_page": int, "language": str,
+        "device_hash": str, "status": str, "exclude_reason": str, "prev_hash": str, "hash": str,
+    }, pk="id", foreign_keys=[("survey_id", "surveys", "id"), ("point_id", "points", "id")],
+        not_null={"survey_id", "point_id", "submission_key", "submitted_at", "status", "hash"},
+        defaults={"status": "valid"})
+    db["responses"].create_index(["submission_key"], unique=True)
+    db["responses"].create_index(["survey_id", "point_id", "submitted_at"])
+    db["answers"].create({"response_id": int, "question_id": str, "value": str},
+                         pk=("response_id", "question_id", "value"),
+                         foreign_keys=[("response_id", "responses", "id")])
+    # Running counts of valid answers, kept in the submit transaction, so results never scan answers.
+    db["tallies"].create({"survey_id": int, "point_id": int, "question_id": str, "value": str, "n": int},
+                         pk=("survey_id", "question_id", "value", "point_id"),
+                         foreign_keys=[("survey_id", "surveys", "id"), ("point_id", "points", "id")])
+    db["audit_log"].create({"id": int, "at": str, "user": str, "action": str, "survey_id": int,
+                            "response_id": int, "detail": str}, pk="id")
+
+
+_RECOUNT = ("insert into response_counts (survey_id, point_id, hour, status, n)"
+            " select survey_id, point_id, substr(submitted_at, 1, 13), status, count(*) from responses"
+            " group by 1, 2, 3, 4")
+
+
+@migrations()
+def m003_response_counts(db):
+    # Responses per point, UTC hour and status, kept in the submit and exclude transactions, so the
+    # dashboard's progress, status and daily figures never scan responses (bench/: 1M responses).
+    db["response_counts"].create({"survey_id": int, "point_id": int, "hour": str, "status": str, "n": int},
+                                 pk=("survey_id", "point_id", "hour", "status"))
+    db.execute(_RECOUNT)
+
+
+@migrations()
+def m004_evaluators(db):
+    """Evaluator accounts, their per-survey grants, login attempts (throttling) and review indexes."""
+    db["users"].create({"id": int, "username": str, "password_hash": str, "created_at": str},
+                       pk="id", not_null={"username", "password_hash"})
+    db["users"].create_index(["username"], unique=True)
+    db["grants"].create({"user_id": int, "survey_id": int, "created_at": str}, pk=("user_id", "survey_id"),
+                        foreign_keys=[("user_id", "users", "id"), ("survey_id", "surveys", "id")])
+    db["grants"].create_index(["survey_id"])
+    # No raw IPs: the client is a salted hash. Rows older than LOGIN_ATTEMPTS_KEEP_DAYS are pruned.
+    db["login_attempts"].create({"id": int, "at": str, "username": str, "client_hash": str, "success": int},
+                                pk="id", not_null={"at", "username", "success"})
+    for sql in _M004_INDEXES:
+        db.execute(sql)
+
+
+_M004_INDEXES = (
+    "create index idx_login_attempts_username_at on login_attempts (username, at)",
+    "create index idx_login_attempts_client_hash_at on login_attempts (client_hash, at)",
+    "create index idx_login_attempts_at on login_attempts (at)",
+    # Review page: newest first within a survey and status, flags per page from indexes.
+    "create index idx_responses_survey_id_status on responses (survey_id, status)",
+    "create index idx_responses_survey_id_device_hash on responses (survey_id, device_hash)",
+    "create index idx_responses_survey_id_seconds_on_page on responses (survey_id, seconds_on_page)",
+)
+# The review page walks a survey's responses newest first (keyset on id) without sorting them.
+_M005 = "create index idx_responses_survey_id_id on responses (survey_id, id)"
+# Nothing reads by (survey, point, time) since m003's counts: one index fewer for every submit to write.
+_M006 = "drop index if exists idx_responses_survey_id_point_id_submitted_at"
+
+
+@migrations()
+def m005_review_order(db):
+    db.execute(_M005)
+
+
+@migrations()
+def m006_fewer_submit_pages(db):
+    db.execute(_M006)
+
+
+# One hash chain per collection point (a global chain makes every submit wait for every other).
+# The chain that existed before is kept as it is: its head becomes every point chain's first link
+# (the "genesis"), and ``legacy_last_id`` tells verify where the old global chain ends.
+_M007_FILL = (
+    "insert into store_meta (key, value) select 'legacy_last_id', cast(coalesce(max(id), 0) as text) from responses",
+    "insert into store_meta (key, value) values ('genesis',"
+    " coalesce((select hash from responses order by id desc limit 1), ''))",
+    "insert into chain_heads (point_id, response_id, hash)"
+    " select id, 0, (select value from store_meta where key = 'genesis') from points",
+)
+
+
+@migrations()
+def m007_point_chains(db):
+    db.execute("create table store_meta (key text primary key, value text not null)")
+    db.execute("create table chain_heads (point_id integer primary key references points(id),"
+               " response_id integer not null, hash text not null)")
+    for sql in _M007_FILL:
+        db.execute(sql)
+
+
+def _pk(table: str) -> str:
+    return f"create table {table} (id bigint generated by default as identity primary key, "
+
+
+POSTGRES = {
+    "m001_wal": (),
+    "m002_core": (
+        _pk("surveys") + "questionnaire_id text not null, questionnaire_version bigint not null,"
+        " title text not null, department text, year bigint, evaluator_org text, target double precision"
+        " default 95.0, target_n bigint default 50, population bigint, opens_on text, closes_on text,"
+        " status text not null default 'open', rule text default 'xinjiang-c51', c51_figure text default"
+        " 'headline', background text, subjects text, created_at text)",
+        _pk("points") + "survey_id bigint references surveys(id), name text not null, code text not null,"
+        " created_at text)",
+        "create unique index idx_points_code on points (code)",
+        "create unique index idx_points_survey_id_name on points (survey_id, name)",
+        _pk("responses") + "survey_id bigint not null references surveys(id), point_id bigint not null"
+        " references points(id), questionnaire_version bigint, submission_key text not null, submitted_at text"
+        " not null, seconds_on_page bigint, language text, device_hash text, status text not null default"
+        " 'valid', exclude_reason text, prev_hash text, hash text not null)",
+        "create unique index idx_responses_submission_key on responses (submission_key)",
+        "create table answers (response_id bigint references responses(id), question_id text, value text,"
+        " primary key (response_id, question_id, value))",
+        "create table tallies (survey_id bigint references surveys(id), point_id bigint references points(id),"
+        " question_id text, value text, n integer, primary key (survey_id, question_id, value, point_id))",
+        _pk("audit_log") + 'at text, "user" text, action text, survey_id bigint, response_id bigint, detail text)',
+    ),
+    "m003_response_counts": (
+        "create table response_counts (survey_id bigint, point_id bigint, hour text, status text, n integer,"
+        " primary key (survey_id, point_id, hour, status))",
+        _RECOUNT,
+    ),
+    "m004_evaluators": (
+        _pk("users") + "username text not null, password_hash text not null, created_at text)",
+        "create unique index idx_users_username on users (username)",
+        "create table grants (user_id bigint references users(id), survey_id bigint references surveys(id),"
+        " created_at text, primary key (user_id, survey_id))",
+        "create index idx_grants_survey_id on grants (survey_id)",
+        _pk("login_attempts") + "at text not null, username text not null, client_hash text,"
+        " success integer not null)",
+        *_M004_INDEXES,
+    ),
+    "m005_review_order": (_M005,),
+    "m006_fewer_submit_pages": (_M006,),
+    "m007_point_chains": (
+        "create table store_meta (key text primary key, value text not null)",
+        "create table chain_heads (point_id bigint primary key references points(id),"
+        " response_id bigint not null, hash text not null)",
+        *_M007_FILL,
+    ),
+}
+MIGRATION_LOCK = 0x6D616E7969  # 'manyi': the advisory lock every migrating server takes first
+
+
+def migrate_postgres(conn) -> list[str]:
+    """Apply the pending migrations on a psycopg connection (autocommit), all in one transaction under
+    the advisory lock; returns the names applied."""
+    applied = []
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
+        conn.execute("create table if not exists manyi_migrations (name text primary key, applied_at text not null)")
+        done = {row[0] for row in conn.execute("select name from manyi_migrations")}
+        for name, statements in POSTGRES.items():
+            if name in done:
+                continue
+            for sql in statements:
+                conn.execute(sql.replace("%", "%%"))
+            conn.execute("insert into manyi_migrations (name, applied_at) values (%s, now()::text)", [name])
+            applied.append(name)
+    return applied

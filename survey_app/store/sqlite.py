@@ -1,0 +1,149 @@
+"""SQLite, the embedded default: one file, WAL, and every write transaction's log fsynced before it
+returns (the guarantee of ``synchronous=FULL``, with the fsync outside the write lock: see
+sqlite_writer.py), so an acknowledged submission survives a crash or a power cut. Connections are
+kept per thread and opened again after a fork."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+
+import sqlite_utils
+
+from . import schema
+from .common import Conn, StorageUnavailable
+from .sqlite_writer import Writer
+
+BUSY_TIMEOUT_MS = 10_000
+_UNAVAILABLE = {5, 6, 8, 10, 13, 14}  # SQLITE_BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN (primary codes)
+Error = sqlite3.Error
+IntegrityError = sqlite3.IntegrityError
+
+
+def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)  # BEGIN is ours
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")  # + the WAL synced after every write: see write()
+    return conn
+
+
+class SQLiteBackend:
+    kind = "sqlite"
+
+    def __init__(self, path: str):
+        self.path = path
+        self.memory = path == ":memory:"
+        self.timeout_ms = BUSY_TIMEOUT_MS  # the longest a write waits for its turn
+        self.writer = None if self.memory else Writer(path)
+        self._local = threading.local()
+        self._opened: list[tuple[int, sqlite3.Connection]] = []  # every thread's, for close()
+        self._opening = threading.Lock()
+
+    def describe(self) -> str:
+        return self.path
+
+    def connection(self) -> Conn:
+        """This thread's connection (opened once per thread and process, then reused)."""
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid() or local.conn is None:
+            local.conn = Conn(connect(self.path), self.kind)
+            local.pid = os.getpid()
+            with self._opening:
+                self._opened.append((local.pid, local.conn.raw))
+        return local.conn
+
+    def write(self, body):
+        """Run ``body(conn)`` in a transaction that takes the write lock at once (no read-then-upgrade
+        deadlock) and is on disk when this returns: COMMIT writes the WAL frames at
+        ``synchronous=NORMAL``, the turn is released, then the WAL is fdatasynced. A caller
+        acknowledges only after that, so nothing acknowledged is lost in a power cut."""
+        conn = self.connection()
+        seconds = self.timeout_ms / 1000
+        if self.writer is None:
+            return self._transaction(conn, body)
+        with self.writer.turn(seconds):
+            result = self._transaction(conn, body)
+        self.writer.sync()
+        return result
+
+    @staticmethod
+    def _transaction(conn: Conn, body):
+        raw = conn.raw
+        try:
+            if raw.in_transaction:  # a write inside a write (this thread holds the turn): one transaction
+                return body(conn)
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                result = body(conn)
+                raw.execute("COMMIT")
+            except BaseException:
+                raw.rollback()
+                raise
+            return result
+        except sqlite3.OperationalError as e:
+            if (getattr(e, "sqlite_errorcode", 0) & 0xFF) in _UNAVAILABLE:
+                raise StorageUnavailable(str(e)) from e
+            raise
+
+    def make_durable(self) -> None:
+        if self.writer is not None:
+            self.writer.sync()
+
+    @contextmanager
+    def snapshot(self):
+        """A read-only connection inside one read transaction: every query sees the same data."""
+        raw = self.connection().raw if self.memory else connect(self.path, readonly=True)
+        try:
+            raw.execute("BEGIN")
+            yield Conn(raw, self.kind)
+        finally:
+            raw.rollback()
+            if not self.memory:
+                raw.close()
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema (safe to re-run, and to run from several workers at once)."""
+        conn = sqlite3.connect(self.path)  # sqlite-utils' migrations run their own transactions
+        try:
+            database = sqlite_utils.Database(conn, execute_plugins=False)
+            try:
+                schema.migrations.apply(database)
+            except sqlite3.OperationalError:
+                schema.migrations.apply(database)  # another worker migrated at the same moment
+            if self.writer is not None:
+                self.writer.sync()  # migrations commit outside write()
+        finally:
+            conn.close()
+
+    def backup(self, target: str) -> int:
+        """A consistent copy of the whole database in ``target`` (SQLite's online backup API, one step,
+        so it is a snapshot even while submissions arrive); returns the number of responses copied."""
+        tmp = f"{target}.partial"
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        copy = sqlite3.connect(tmp)
+        try:
+            self.connection().raw.backup(copy)  # pages=-1: the whole file under one read lock
+            count = copy.execute("select count(*) from responses").fetchone()[0]
+        finally:
+            copy.close()
+        os.replace(tmp, target)
+        return count
+
+    def close(self) -> None:
+        """Close every connection this process opened (each thread opens another on its next use) and
+        this process's descriptors."""
+        pid = os.getpid()
+        with self._opening:
+            mine = [c for p, c in self._opened if p == pid]
+            self._opened = [(p, c) for p, c in self._opened if p != pid]  # a parent's: not ours to close
+        for raw in mine:
+            raw.close()
+        self._local = threading.local()
+        if self.writer is not None:
+            self.writer.close()

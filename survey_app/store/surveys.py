@@ -1,0 +1,116 @@
+"""Surveys and their collection points (each with the code printed on its QR poster)."""
+from __future__ import annotations
+
+import secrets
+import time
+
+from .common import Audit, utcnow
+
+SURVEY_FIELDS = ("questionnaire_id", "questionnaire_version", "title", "department", "year",
+                 "evaluator_org", "target", "target_n", "population", "opens_on", "closes_on",
+                 "status", "rule", "c51_figure", "background", "subjects")
+CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o/1/l/i: codes are read off posters
+_POINT_COLUMNS = ("id", "survey_id", "name", "code", "created_at")
+# Every citizen's request looks up its point and survey; evaluators change them rarely. Each process
+# keeps what it read for POINT_CACHE_SECONDS (its own changes clear it at once), so a survey closed or
+# re-dated by an evaluator reaches citizens' pages in every worker within that time. Unknown codes
+# are never kept (a point added a moment ago works at once; junk codes cannot fill the memory).
+POINT_CACHE_SECONDS = 2.0
+
+
+def new_code(length: int = 8) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def _checked(fields: dict) -> dict:
+    unknown = set(fields) - set(SURVEY_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown survey field(s): {sorted(unknown)}")
+    return fields
+
+
+def insert_survey(conn, fields: dict) -> int:
+    row = {**_checked(fields), "created_at": utcnow()}
+    return conn.value(f"insert into surveys ({', '.join(row)}) values ({', '.join('?' * len(row))}) returning id",
+                      list(row.values()))
+
+
+class Surveys:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._points_seen: dict[str, tuple[float, tuple[dict, dict]]] = {}
+        self.clock = time.monotonic  # tests move it
+
+    def create_survey(self, **fields) -> int:
+        _checked(fields)
+        return self._write(lambda conn: insert_survey(conn, fields))
+
+    def update_survey(self, survey_id: int, *, audit: Audit | None = None, **fields) -> None:
+        _checked(fields)
+
+        def body(conn):
+            if fields:
+                conn.execute(f"update surveys set {', '.join(f'{k} = ?' for k in fields)} where id = ?",
+                             [*fields.values(), survey_id])
+            self._audit(conn, audit, survey_id)
+        self._write(body)
+        self._points_seen.clear()  # this process's citizens see the change at once, others within POINT_CACHE_SECONDS
+
+    def get_survey(self, survey_id: int) -> dict | None:
+        return self._read().row("select * from surveys where id = ?", [survey_id])
+
+    def find_survey(self, *, title: str) -> dict | None:
+        return self._read().row("select * from surveys where title = ? order by id limit 1", [title])
+
+    def list_surveys(self) -> list[dict]:
+        return self._read().rows(
+            "select s.*, (select coalesce(sum(n), 0) from response_counts c where c.survey_id = s.id) as responses,"
+            " (select count(*) from points p where p.survey_id = s.id) as points from surveys s order by s.id")
+
+    def add_point(self, survey_id: int, name: str) -> dict:
+        """Add a collection point (or return the existing one of that name: adding twice is harmless).
+        The unique name per survey and the unique code decide, not a check before the insert."""
+        if self.get_survey(survey_id) is None:
+            raise ValueError(f"no survey with id {survey_id}")
+
+        def body(conn):
+            while True:
+                pid = conn.value("insert into points (survey_id, name, code, created_at) values (?, ?, ?, ?)"
+                                 " on conflict do nothing returning id", [survey_id, name, new_code(), utcnow()])
+                if pid is not None:
+                    conn.execute("insert into chain_heads (point_id, response_id, hash)"
+                                 " select ?, 0, value from store_meta where key = 'genesis'", [pid])
+                    return pid
+                existing = conn.value("select id from points where survey_id = ? and name = ?", [survey_id, name])
+                if existing is not None:
+                    return existing  # else the code was taken: draw another
+        return self.get_point(survey_id, self._write(body))
+
+    def list_points(self, survey_id: int) -> list[dict]:
+        return self._read().rows("select * from points where survey_id = ? order by id", [survey_id])
+
+    def get_point(self, survey_id: int, point_id: int) -> dict | None:
+        return self._read().row("select * from points where id = ? and survey_id = ?", [point_id, survey_id])
+
+    def point_by_code(self, code: str) -> tuple[dict, dict] | None:
+        """(point, survey) for a collection-point code, or None (one query: every respondent request asks)."""
+        cursor = self._read().execute(
+            f"select {', '.join('p.' + c for c in _POINT_COLUMNS)}, s.* from points p"
+            " join surveys s on s.id = p.survey_id where p.code = ?", [code])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        k = len(_POINT_COLUMNS)
+        return dict(zip(_POINT_COLUMNS, row[:k])), dict(zip([d[0] for d in cursor.description[k:]], row[k:]))
+
+    def point_for_citizen(self, code: str) -> tuple[dict, dict] | None:
+        """``point_by_code``, read at most POINT_CACHE_SECONDS ago (copies: callers may change them)."""
+        now = self.clock()
+        seen = self._points_seen.get(code)
+        if seen is None or seen[0] < now:
+            found = self.point_by_code(code)
+            if found is None:
+                return None
+            seen = self._points_seen[code] = (now + POINT_CACHE_SECONDS, found)
+        point, survey = seen[1]
+        return dict(point), dict(survey)
