@@ -1,4 +1,6 @@
 """The one computation: stored responses -> SurveyResult, and exclusion moving every figure."""
+import hashlib
+
 import pytest
 
 from survey_app import questionnaires, results
@@ -82,7 +84,10 @@ def test_two_identical_answers_are_no_proof_that_the_target_is_met(app, database
     assert r.headline.value_pct == 100.0 and r.headline.verdict == "unresolved"
 
 
-def test_the_result_carries_the_chain_head_to_write_down(database, filled):
+def test_the_result_carries_the_digest_of_its_chain_heads_to_write_down(database, filled):
     survey_id, questionnaire = filled
-    last = database.execute("select id, hash from responses order by id desc limit 1").fetchone()
-    assert results.compute(database, survey_id, questionnaire).chain_head == (last[0], last[1])
+    heads = database.execute("select h.point_id, h.hash from chain_heads h join points p on p.id = h.point_id"
+                             " where p.survey_id = ? order by h.point_id", [survey_id]).fetchall()
+    expected = hashlib.sha256("\n".join(f"{p}:{h}" for p, h in heads).encode()).hexdigest()
+    assert results.compute(database, survey_id, questionnaire).digest == (database.response_count(survey_id), expected)
+    assert all(h != "" for _, h in heads)  # every point of the survey has answers, so a head of its own

@@ -4,6 +4,7 @@ the audit log lists both; pages are keyset-paginated."""
 import re
 
 from survey_app import review
+from survey_app.store.review import Review
 from tests.admin_helpers import post_form
 from tests.yining import submit_all, submit_one, yining_rows
 
@@ -138,13 +139,17 @@ def test_status_filter_and_keyset_pages(admin_client, yining, database, monkeypa
     assert len(row_flags(admin_client.get(url + "?status=valid").get_data(as_text=True))) == 5
 
 
-class _Capture:
-    """Stands in for the database to capture the SQL review_page sends (then explained on the real one)."""
+class _Capture(Review):
+    """Stands in for the store to capture the SQL review_page sends (then explained on the real one)."""
+    kind = "sqlite"
 
     def __init__(self):
         self.sent = []
 
-    def query(self, sql, params):
+    def _read(self):
+        return self
+
+    def rows(self, sql, params):
         self.sent.append((sql, params))
         return []
 

@@ -58,15 +58,27 @@ def test_edited_answer_is_named_and_verify_fails(runner, stored, database):
     assert "response 1:" not in out and "response 3:" not in out
 
 
-def test_edit_with_a_recomputed_hash_breaks_the_next_link(runner, stored, database):
-    row = database.get_response(3)
+def _rehash_with_q5_e(database, response_id):
+    row = database.get_response(response_id)
     answers = [(q, "E" if q == "q5" else v) for q, v in row["answers"]]
-    database.execute("update answers set value = 'E' where response_id = 3 and question_id = 'q5'")
-    database.execute("update responses set hash = ? where id = 3", [chain_hash(row["prev_hash"], row, answers)])
+    database.execute("update answers set value = 'E' where response_id = ? and question_id = 'q5'", [response_id])
+    database.execute("update responses set hash = ? where id = ?",
+                     [chain_hash(row["prev_hash"], row, answers), response_id])
+
+
+def test_edit_with_a_recomputed_hash_breaks_the_next_link_at_its_point(runner, stored, database):
+    _rehash_with_q5_e(database, 2)  # responses 1-3 are the hall's chain, 4-5 the window's
     code, out = verify(runner, stored)
     assert code == 1
-    assert "response 4: link to the previous response does not match" in out
-    assert "response 3:" not in out  # its own hash was made to match; the chain still shows it
+    assert "response 3: link to the previous response does not match" in out
+    assert "response 2:" not in out  # its own hash was made to match; the chain still shows it
+    assert "response 4:" not in out and "response 5:" not in out  # the window's chain is its own
+
+
+def test_rehashing_a_points_newest_response_is_caught_by_its_chain_head(runner, stored, database):
+    _rehash_with_q5_e(database, 5)
+    code, out = verify(runner, stored)
+    assert code == 1 and "chain head of point 2 (response 5) does not match the newest stored hash" in out
 
 
 def test_deleted_response_and_padded_tally_are_found(runner, stored, database):

@@ -89,9 +89,13 @@ class Integrity:
         kept_heads = conn.execute("select point_id, response_id, hash from chain_heads").fetchall() \
             if legacy_last < 2**63 else []
         for point_id, response_id, head in kept_heads:
-            if heads.get(point_id, (0, genesis)) != (response_id, head):
+            newest = heads.get(point_id, (0, genesis))
+            if newest[0] != response_id:
                 problems.append(f"chain head of point {point_id}: kept response {response_id}, newest stored"
-                                f" {heads.get(point_id, (0, genesis))[0]} (responses removed or the head changed)")
+                                f" {newest[0]} (responses removed or added behind Manyi's back)")
+            elif newest[1] != head:
+                problems.append(f"chain head of point {point_id} (response {response_id}) does not match the newest"
+                                " stored hash (the newest response re-hashed, or the head changed)")
         for rid, status, logged in conn.execute(  # an exclusion or restore done outside Manyi leaves no audit entry
                 "select r.id, r.status, (select action from audit_log l where l.response_id = r.id"
                 " and l.action in ('exclude', 'restore') order by l.id desc limit 1) from responses r"
