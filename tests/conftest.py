@@ -1,8 +1,11 @@
+import itertools
+import os
+
 import pytest
 from hypothesis import HealthCheck, settings
 
 from survey_app import create_app
-from survey_app.store import EXTENSION
+from survey_app.store import EXTENSION, open_store
 
 pytest_plugins = ["tests.live"]  # live_server, live_server_factory: gunicorn on a free port
 
@@ -13,9 +16,61 @@ settings.register_profile("manyi", deadline=None, derandomize=True, database=Non
 settings.load_profile("manyi")
 
 
+BACKENDS = ("sqlite", "postgresql")
+TEMPLATE = "manyi_template"
+_database_numbers = itertools.count(1)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: about SQLite itself (its WAL, flock or fsync); not run on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc):
+    """Every test that stores something (it asks for ``app``, ``database`` or ``database_url``) runs on
+    both databases, but for those marked ``sqlite_only``."""
+    if "backend" in metafunc.fixturenames:
+        sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("backend", BACKENDS[:1] if sqlite_only else BACKENDS)
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """A throwaway PostgreSQL server (tests/pg_cluster.py) with a migrated template database. A machine
+    where PostgreSQL cannot start fails here, loudly: it is never skipped."""
+    from tests.pg_cluster import Cluster
+
+    cluster = Cluster()
+    cluster.create_database(TEMPLATE)
+    template = open_store(cluster.url(TEMPLATE))
+    template.migrate()
+    template.close()
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture
-def app(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": str(tmp_path / "manyi.sqlite3")})
+def database_url(backend, tmp_path, request):
+    """make(name="manyi") -> a new, empty (migrated, on PostgreSQL) database of the test's backend:
+    a file in tmp_path, or a database copied from the migrated template."""
+    made = []
+
+    def make(name: str = "manyi") -> str:
+        if backend == "sqlite":
+            return str(tmp_path / f"{name}.sqlite3")
+        server = request.getfixturevalue("pg")
+        dbname = f"t{os.getpid()}_{next(_database_numbers)}"
+        server.create_database(dbname, template=TEMPLATE)
+        made.append(dbname)
+        return server.url(dbname)
+
+    yield make
+    for dbname in made:
+        request.getfixturevalue("pg").drop_database(dbname)
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": database_url()})
     yield app
     app.extensions[EXTENSION].close()
 

@@ -49,9 +49,9 @@ def get(url_path: str, port: int, *, timeout: float = 5.0, headers: dict | None 
 class LiveServer:
     """One gunicorn master and its workers; ``stop()`` is idempotent."""
 
-    def __init__(self, tmp_path: Path, *, workers: int = 2, name: str = "live"):
+    def __init__(self, tmp_path: Path, *, workers: int = 2, name: str = "live", database: str | None = None):
         self.tmp_path = Path(tmp_path)
-        self.db_path = str(self.tmp_path / f"{name}.sqlite3")
+        self.db_path = database or str(self.tmp_path / f"{name}.sqlite3")  # a file or a postgresql:// URL
         self.log_path = self.tmp_path / f"{name}-gunicorn.log"
         self.workers = workers
         self.port: int | None = None
@@ -141,12 +141,12 @@ def prepare_database(path: str, prepare: Callable | None = None):
 
 
 def start_live_server(tmp_path: Path, prepare: Callable | None = None, *, workers: int = 2,
-                      name: str = "live") -> LiveServer:
+                      name: str = "live", database: str | None = None) -> LiveServer:
     """Prepare the database in ``tmp_path``, start gunicorn on it and wait until it answers.
 
     The caller stops it (``server.stop()``); ``server.prepared`` holds what ``prepare`` returned.
     """
-    server = LiveServer(tmp_path, workers=workers, name=name)
+    server = LiveServer(tmp_path, workers=workers, name=name, database=database)
     server.prepared = prepare_database(server.db_path, prepare)
     return server.start()
 
@@ -159,12 +159,13 @@ def add_yining(conn) -> dict:
 
 
 @pytest.fixture
-def live_server_factory(tmp_path):
+def live_server_factory(tmp_path, database_url):
     """start(prepare=None, *, workers=2, name="live") -> LiveServer; every server is stopped at teardown."""
     servers = []
 
     def start(prepare: Callable | None = None, *, workers: int = 2, name: str = "live") -> LiveServer:
-        server = start_live_server(tmp_path, prepare, workers=workers, name=name)  # stops itself if it fails
+        server = start_live_server(tmp_path, prepare, workers=workers, name=name,  # stops itself if it fails
+                                   database=database_url(name))
         servers.append(server)
         return server
 

@@ -3,9 +3,12 @@
 cannot be written is not made."""
 import sqlite3
 
+import psycopg
 import pytest
+
 from survey_app.store import Audit
 
+DATABASE_ERRORS = (sqlite3.OperationalError, psycopg.errors.UndefinedTable)  # the table is gone
 
 
 @pytest.fixture
@@ -32,14 +35,14 @@ def test_settings_grants_and_new_surveys_are_logged_with_their_change(database, 
 
 def test_a_change_whose_log_line_cannot_be_written_is_not_made(database, yining, evaluator, broken_log):
     survey_id, _ = yining
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(DATABASE_ERRORS):
         database.update_survey(survey_id, status="closed", audit=Audit("wang", "closed"))
     assert database.get_survey(survey_id)["status"] == "open"
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(DATABASE_ERRORS):
         database.grant(evaluator, survey_id, audit=Audit("cli", "grant"))
     assert not database.can_see(evaluator, survey_id)
     surveys = len(database.list_surveys())
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(DATABASE_ERRORS):
         database.create_survey_for(evaluator, questionnaire_id="yining-2024-public", questionnaire_version=1,
                              title="x", audit=Audit("wang", "create"))
     assert len(database.list_surveys()) == surveys

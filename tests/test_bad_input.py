@@ -27,7 +27,7 @@ MSG_MALFORMED = (MSG_EXPIRED, "请求内容有误", MSG_CHOICE)  # any of these 
 
 def snapshot(database) -> dict:
     """Everything a submission can change, row for row."""
-    return {table: list(database.query(f"select * from {table} order by rowid"))
+    return {table: list(database.query(f"select * from {table} order by 1, 2, 3"))
             for table in ("responses", "answers", "tallies", "surveys", "points")}
 
 

@@ -17,6 +17,7 @@ from survey_app.store import Saved, open_store
 from survey_app.store import sqlite_writer as writer
 from tests.helpers import YINING_ANSWERS, fill
 
+pytestmark = pytest.mark.sqlite_only  # the WAL, its fsync and the writer flock are SQLite's
 ANSWERS = sorted(YINING_ANSWERS.items())
 
 

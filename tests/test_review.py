@@ -154,6 +154,7 @@ class _Capture(Review):
         return []
 
 
+@pytest.mark.sqlite_only  # SQLite's query plans (PostgreSQL's planner picks its own walk)
 def test_review_pages_walk_an_index_without_sorting(database, yining):
     """With a million responses a page must neither scan nor sort the table: check SQLite's plans."""
     survey_id, _ = yining

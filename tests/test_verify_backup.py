@@ -131,6 +131,7 @@ def test_verify_on_a_missing_file_says_so(runner, tmp_path):
     assert code == 1 and "no database file" in out
 
 
+@pytest.mark.sqlite_only  # the copy is read back as a SQLite file; test_store_operations.py backs up PostgreSQL
 def test_backup_during_submissions_holds_everything_acknowledged_before_it(live_server, tmp_path):
     hall = live_server.prepared["codes"][0]
     acked: list[tuple[float, str]] = []  # (time the 303 arrived, nonce)

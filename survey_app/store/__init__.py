@@ -62,11 +62,11 @@ def init_app(app) -> Store:
     try:
         store.migrate()
     except StorageUnavailable as e:
-        raise StartupError(f"Manyi cannot use the database {store.describe()}: {e}") from None
+        raise StartupError(f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}") from None
     except Exception as e:  # a file that is not a database, a server that refuses the schema
         if type(e).__module__.split(".")[0] not in ("sqlite3", "psycopg"):
             raise
-        raise StartupError(f"Manyi cannot use the database {store.describe()}: {e}") from None
+        raise StartupError(f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}") from None
     finally:
         store.close()  # the migration's connections stay in this process (gunicorn forks after this)
     app.extensions[EXTENSION] = store

@@ -18,7 +18,8 @@ _DAILY_FROM_RESPONSES = {
 class Counts:
     def tallies(self, survey_id: int) -> list[dict]:
         """Valid-answer counts per point, question and value (rows with n = 0 left out)."""
-        return self._read().rows("select point_id, question_id, value, n from tallies where survey_id = ? and n > 0",
+        return self._read().rows("select point_id, question_id, value, n from tallies where survey_id = ? and n > 0"
+                                 " order by point_id, question_id, value",
                                  [survey_id])
 
     def status_counts(self, survey_id: int) -> dict[str, int]:

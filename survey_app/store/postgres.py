@@ -37,7 +37,7 @@ def connect(url: str, **kwargs) -> psycopg.Connection:
         return psycopg.connect(url, autocommit=True, connect_timeout=10, options=_options(),
                                application_name="manyi", **kwargs)
     except psycopg.OperationalError as e:
-        raise StorageUnavailable(f"cannot connect to PostgreSQL: {str(e).strip()}") from e
+        raise StorageUnavailable(f"cannot connect to PostgreSQL: {' '.join(str(e).split())}") from e
 
 
 def redact(url: str) -> str:
@@ -97,7 +97,7 @@ class PostgresBackend:
             try:
                 with conn.raw.transaction():
                     return body(conn)
-            except errors.TransactionRollbackError:  # deadlock or serialization failure: run it again
+            except errors.TransactionRollback:  # deadlock or serialization failure: run it again
                 if attempt == RETRIES:
                     raise StorageUnavailable("the write kept conflicting with others") from None
             except (psycopg.OperationalError, psycopg.InterfaceError) as e:

@@ -1,0 +1,108 @@
+"""Moving a deployment between databases (SQLite → PostgreSQL when it outgrows one machine, and
+back): every table copied as it is, ids kept, during a maintenance stop; then the copy is checked."""
+from __future__ import annotations
+
+import fcntl
+import os
+from dataclasses import dataclass, field
+
+# In an order that satisfies the foreign keys. The migration records are each database's own.
+TABLES = ("surveys", "points", "responses", "answers", "tallies", "response_counts", "audit_log", "users",
+          "grants", "login_attempts", "store_meta", "chain_heads")
+_WITH_IDS = ("surveys", "points", "responses", "audit_log", "users", "login_attempts")
+_KEYS = {"answers": "response_id, question_id, value", "tallies": "survey_id, question_id, value, point_id",
+         "response_counts": "survey_id, point_id, hour, status", "grants": "user_id, survey_id",
+         "store_meta": "key", "chain_heads": "point_id"}
+BATCH = 5000
+
+
+class CopyRefused(RuntimeError):
+    """The copy was not started: the source is in use or the destination holds data."""
+
+
+@dataclass
+class CopyReport:
+    rows: dict[str, int] = field(default_factory=dict)  # table -> rows copied
+    changed: list[str] = field(default_factory=list)  # each value that had to change, and why
+    problems: list[str] = field(default_factory=list)  # what the check after the copy found
+
+
+def _clean(value, where: str, report: CopyReport):
+    """PostgreSQL's text cannot hold U+0000: it becomes U+FFFD, and the report says where."""
+    if isinstance(value, str) and "\x00" in value:
+        report.changed.append(f"{where}: U+0000 replaced by U+FFFD")
+        return value.replace("\x00", "\ufffd")
+    return value
+
+
+def _hold_sqlite_writers(path: str) -> int:
+    """Take the SQLite file's write turn for the whole copy, or refuse if a server holds it now."""
+    fd = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise CopyRefused(f"{path} is being written to: stop the Manyi servers first (a maintenance stop)") from None
+    return fd
+
+
+def _other_sessions(store) -> int:
+    return store._read().value(
+        "select count(*) from pg_stat_activity where datname = current_database() and pid != pg_backend_pid()"
+        " and application_name = 'manyi'")
+
+
+def copy_database(source, destination) -> CopyReport:
+    """Copy every row of ``source`` into the empty, migrated ``destination`` (two Stores), then check it."""
+    report = CopyReport()
+    held = _hold_sqlite_writers(source.path) if source.kind == "sqlite" and source.path else None
+    try:
+        if source.kind == "postgresql" and _other_sessions(source):
+            raise CopyRefused(f"{source.describe()} has other Manyi connections: stop the servers first")
+        destination.migrate()
+        filled = [t for t in ("surveys", "points", "responses", "users")
+                  if destination._read().value(f"select count(*) from {t}")]
+        if filled:
+            raise CopyRefused(f"{destination.describe()} is not empty ({', '.join(filled)}): copy into a new database")
+        with source.snapshot() as snap:
+            destination._write(lambda conn: _copy_rows(snap._read(), conn, destination.kind, report))
+    finally:
+        if held is not None:
+            os.close(held)  # releases the write turn
+    _check(source, destination, report)
+    return report
+
+
+def _copy_rows(src, dst, kind: str, report: CopyReport) -> None:
+    dst.execute("delete from store_meta")  # the destination's own, from its migration: the source's replace it
+    for table in TABLES:
+        cursor = src.execute(f"select * from {table} order by {_KEYS.get(table, 'id')}")
+        columns = [d[0] for d in cursor.description]
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        insert = f"insert into {table} ({quoted}) values ({', '.join('?' * len(columns))})"
+        count = 0
+        while batch := cursor.fetchmany(BATCH):
+            rows = [tuple(_clean(v, f"{table} row {row[0]} column {c}", report) for c, v in zip(columns, row))
+                    for row in batch]
+            dst.executemany(insert, rows)
+            count += len(rows)
+        report.rows[table] = count
+        if kind == "postgresql" and table in _WITH_IDS:  # the next id continues after the copied ones
+            dst.execute(f"select setval(pg_get_serial_sequence('{table}', 'id'),"
+                        f" coalesce((select max(id) from {table}), 0) + 1, false)")
+
+
+def _check(source, destination, report: CopyReport) -> None:
+    for table in TABLES:
+        mine = destination._read().value(f"select count(*) from {table}")
+        theirs = source._read().value(f"select count(*) from {table}")
+        if mine != theirs:
+            report.problems.append(f"{table}: {theirs} rows in the source, {mine} in the copy")
+    for survey in source.list_surveys():
+        if source.tallies(survey["id"]) != destination.tallies(survey["id"]):
+            report.problems.append(f"survey {survey['id']}: tallies differ")
+        if source.survey_digest(survey["id"]) != destination.survey_digest(survey["id"]):
+            report.problems.append(f"survey {survey['id']}: the digest of its chain heads differs")
+    verification = destination.verify()
+    report.problems += [f"response {rid}: {what}" for rid, what in verification.bad_responses]
+    report.problems += list(verification.count_problems)

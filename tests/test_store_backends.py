@@ -1,0 +1,168 @@
+"""What the two databases must agree on: the same tables and columns from the same named migrations,
+migrations that several servers may start at once, races closed by constraints (not by SQLite's one
+writer), and a start-up that names a database it cannot use in one line."""
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from survey_app import create_app
+from survey_app.store import StartupError, open_store
+from tests.helpers import YINING_ANSWERS
+
+MANYI = str(Path(sys.executable).parent / "manyi")
+
+
+def sqlite_columns(store) -> dict[str, list[str]]:
+    tables = [r["name"] for r in store.query("select name from sqlite_master where type = 'table'"
+                                             " and name not like 'sqlite_%' and name != '_sqlite_migrations'")]
+    return {t: sorted(r["name"] for r in store.query(f"pragma table_info({t})")) for t in tables}
+
+
+def postgres_columns(store) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for row in store.query("select table_name, column_name from information_schema.columns"
+                           " where table_schema = 'public' and table_name != 'manyi_migrations'"):
+        out.setdefault(row["table_name"], []).append(row["column_name"])
+    return {t: sorted(c) for t, c in out.items()}
+
+
+def test_both_databases_get_the_same_tables_and_columns_from_the_same_migrations(tmp_path, pg):
+    lite = open_store(str(tmp_path / "m.sqlite3"))
+    lite.migrate()
+    pg.create_database("schema_check")
+    server = open_store(pg.url("schema_check"))
+    server.migrate()
+    try:
+        assert sqlite_columns(lite) == postgres_columns(server)
+        assert "chain_heads" in sqlite_columns(lite) and "store_meta" in sqlite_columns(lite)
+        names = [r["name"] for r in lite.query("select name from _sqlite_migrations order by name")]
+        assert names == [r["name"] for r in server.query("select name from manyi_migrations order by name")]
+        assert names[0] == "m001_wal" and names[-1] == "m007_point_chains"
+    finally:
+        lite.close()
+        server.close()
+        pg.drop_database("schema_check")
+
+
+def test_servers_starting_at_once_migrate_once(pg):
+    pg.create_database("migrate_race")
+    url, errors = pg.url("migrate_race"), []
+
+    def start():
+        store = open_store(url)
+        try:
+            store.migrate()
+        except Exception as e:  # noqa: BLE001 (collected and shown below)
+            errors.append(repr(e))
+        finally:
+            store.close()
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    store = open_store(url)
+    try:
+        assert errors == []
+        assert store.query("select count(*) as n, count(distinct name) as d from manyi_migrations") == [{"n": 7, "d": 7}]
+    finally:
+        store.close()
+        pg.drop_database("migrate_race")
+
+
+def at_once(n: int, work):
+    """Run work(i) in n threads released together; returns each result or exception, in order."""
+    barrier, results = threading.Barrier(n), [None] * n
+
+    def run(i):
+        barrier.wait()
+        try:
+            results[i] = work(i)
+        except Exception as e:  # noqa: BLE001 (the caller looks at it)
+            results[i] = e
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.fixture
+def two_stores(app):
+    """The app's store and several more on the same database, as separate servers would have."""
+    url = app.config["DATABASE"]
+    stores = [open_store(url) for _ in range(8)]
+    yield stores
+    for store in stores:
+        store.close()
+
+
+def test_the_same_point_added_at_once_is_one_point(database, yining, two_stores):
+    survey_id, _ = yining
+    found = at_once(8, lambda i: two_stores[i].add_point(survey_id, "3号窗口"))
+    assert len({p["id"] for p in found}) == 1 and len({p["code"] for p in found}) == 1
+    assert [p["name"] for p in database.list_points(survey_id)].count("3号窗口") == 1
+
+
+def test_the_same_username_created_at_once_is_one_account(database, two_stores):
+    found = at_once(8, lambda i: two_stores[i].create_user("zhang", f"hash-{i}"))
+    created = [r for r in found if isinstance(r, int)]
+    assert len(created) == 1
+    assert all(isinstance(r, ValueError) for r in found if not isinstance(r, int))
+    assert database.query("select count(*) as n from users") == [{"n": 1}]
+
+
+def test_a_grant_made_at_once_is_logged_once(database, yining, two_stores):
+    from survey_app.store import Audit
+
+    user = database.create_user("li", "hash")
+    found = at_once(8, lambda i: two_stores[i].grant(user, yining[0], audit=Audit("cli", "grant", "li")))
+    assert found.count(True) == 1 and found.count(False) == 7
+    assert len([e for e in database.audit_entries(yining[0]) if e["action"] == "grant"]) == 1
+
+
+def test_an_exclusion_made_at_once_counts_once(database, yining, two_stores):
+    survey_id, (hall, _) = yining
+    point = database.point_by_code(hall)[0]
+    saved = database.save_response(survey_id=survey_id, point_id=point["id"], questionnaire_version=1,
+                                   submission_key="race-1", answers=sorted(YINING_ANSWERS.items()),
+                                   seconds_on_page=30, language="zh-CN", device_hash=None)
+    found = at_once(8, lambda i: two_stores[i].set_response_status(saved.response_id, status="excluded",
+                                                                   reason="重复", user=f"u{i}"))
+    assert found.count(True) == 1 and found.count(False) == 7
+    assert database.status_counts(survey_id) == {"excluded": 1}
+    assert database.tallies(survey_id) == [] and database.verify().ok
+
+
+def test_submits_at_once_at_several_points_keep_every_chain(database, yining, two_stores):
+    survey_id, codes = yining
+    points = [database.point_by_code(c)[0]["id"] for c in codes]
+    found = at_once(8, lambda i: two_stores[i].save_response(
+        survey_id=survey_id, point_id=points[i % 2], questionnaire_version=1, submission_key=f"k{i}",
+        answers=sorted(YINING_ANSWERS.items()), seconds_on_page=30, language="zh-CN", device_hash=None))
+    assert all(s.created for s in found)
+    assert database.response_count(survey_id) == 8 and database.verify().ok
+
+
+def test_an_unreachable_database_stops_start_up_with_one_line(tmp_path):
+    url = f"postgresql://manyi@/nosuchdb?host={tmp_path}"  # no server listens there
+    with pytest.raises(StartupError) as raised:
+        create_app({"SECRET_KEY": "t", "DATABASE": url})
+    message = str(raised.value)
+    assert "\n" not in message and "postgresql://manyi@" in message and "cannot" in message
+    done = subprocess.run([MANYI, "init-db"], env={"FLASK_DATABASE": url, "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0 and "cannot" in done.stderr, done.stderr
+
+
+def test_a_file_that_is_not_a_database_stops_start_up_with_one_line(tmp_path):
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StartupError) as raised:
+        create_app({"SECRET_KEY": "t", "DATABASE": str(junk)})
+    assert str(junk) in str(raised.value) and "\n" not in str(raised.value)
