@@ -187,7 +187,8 @@ def init_app(app) -> None:
                     serve_command, questionnaires_group, analyse_command, cli_demo.qr_command,
                     cli_demo.demo_command, cli_data.create_user_command, cli_data.grant_command,
                     cli_data.revoke_command,
-                    cli_data.verify_command, cli_data.backup_command, cli_data.export_command):
+                    cli_data.verify_command, cli_data.backup_command, cli_data.copy_db_command,
+                    cli_data.export_command):
         app.cli.add_command(command)
 
 

@@ -1,4 +1,4 @@
-"""Commands for evaluator accounts and for keeping the data: create-user, grant, verify, backup, export."""
+"""Commands for evaluator accounts and for keeping the data: create-user, grant, verify, backup, copy-db, export."""
 from __future__ import annotations
 
 import sys
@@ -117,20 +117,61 @@ def verify_command(path):
         click.echo(f"FAILED: {len(result.bad_responses)} response problem(s), {len(result.count_problems)}"
                    f" count problem(s) in {result.responses} responses")
         sys.exit(1)
-    click.echo(f"OK: {result.responses} responses, hash chain and tallies intact")
+    click.echo(f"OK: {result.responses} responses, hash chains and tallies intact")
 
 
 @click.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False))
 @with_appcontext
 def backup_command(target):
-    """Write a consistent copy of the database to TARGET while the server keeps taking answers.
+    """Write a consistent copy of the database to TARGET while the server keeps taking answers
+    (SQLite: a database file; PostgreSQL: a pg_dump archive in custom format).
 
     Example: manyi backup backups/manyi-2024-08-13.sqlite3 && manyi verify --db backups/manyi-2024-08-13.sqlite3
     """
     Path(target).parent.mkdir(parents=True, exist_ok=True)
-    count = _db().backup(target)
+    store = _db()
+    try:
+        count = store.backup(target)
+    except StorageUnavailable as e:
+        raise click.ClickException(str(e)) from None
     click.echo(f"Backup written: {target} ({count} responses)")
+    if store.kind == "postgresql":
+        click.echo(f"Restore it into a new database with: pg_restore --no-owner --dbname URL {target}"
+                   "   then: manyi verify --db URL")
+
+
+@click.command("copy-db")
+@click.argument("source")
+@click.argument("destination")
+def copy_db_command(source, destination):
+    """Copy a whole deployment from SOURCE to DESTINATION (a SQLite file or a postgresql:// URL), during a
+    maintenance stop: it refuses while SOURCE is being written to and refuses a DESTINATION that holds
+    data; every value it had to change is named; then the copy is verified (counts, tallies, every chain).
+
+    Example: manyi copy-db instance/manyi.sqlite3 postgresql://manyi@db.example.cn/manyi
+    """
+    from .store.copy import CopyRefused, copy_database
+
+    src, dst = _open_db(source), open_store(destination)
+    try:
+        report = copy_database(src, dst)
+    except (CopyRefused, StorageUnavailable) as e:
+        raise click.ClickException(str(e)) from None
+    finally:
+        src.close()
+        dst.close()
+    for table, n in report.rows.items():
+        click.echo(f"{table}: {n} rows")
+    for change in report.changed:
+        click.echo(f"CHANGED {change}")
+    for problem in report.problems:
+        click.echo(f"PROBLEM {problem}")
+    if report.problems:
+        click.echo(f"FAILED: the copy in {dst.describe()} does not match {src.describe()}")
+        sys.exit(1)
+    click.echo(f"OK: copied to {dst.describe()} and verified ({report.rows.get('responses', 0)} responses,"
+               f" {len(report.changed)} value(s) changed)")
 
 
 @click.command("export")

@@ -23,14 +23,15 @@ _database_numbers = itertools.count(1)
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: about SQLite itself (its WAL, flock or fsync); not run on PostgreSQL")
+    config.addinivalue_line("markers", "postgresql_only: about the PostgreSQL server itself (stopped, dumped)")
 
 
 def pytest_generate_tests(metafunc):
     """Every test that stores something (it asks for ``app``, ``database`` or ``database_url``) runs on
     both databases, but for those marked ``sqlite_only``."""
     if "backend" in metafunc.fixturenames:
-        sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
-        metafunc.parametrize("backend", BACKENDS[:1] if sqlite_only else BACKENDS)
+        only = [kind for kind in BACKENDS if metafunc.definition.get_closest_marker(f"{kind}_only")]
+        metafunc.parametrize("backend", only or BACKENDS)
 
 
 @pytest.fixture(scope="session")

@@ -57,19 +57,35 @@ class Conn:
     """One database connection as the store's modules use it, the same on SQLite and PostgreSQL:
     ``?`` and ``:name`` parameters, rows as tuples or dicts."""
 
-    def __init__(self, raw, kind: str):
+    def __init__(self, raw, kind: str, unavailable=None):
         self.raw = raw
         self.kind = kind
         self._translate = pyformat if kind == "postgresql" else str
+        self._unavailable = unavailable or (lambda conn, error: None)  # a driver error -> StorageUnavailable or None
+
+    def _failed(self, error: Exception) -> Exception:
+        return self._unavailable(self, error) or error
 
     def execute(self, sql: str, params=()):
-        return self.raw.execute(self._translate(sql), params)
+        try:
+            return self.raw.execute(self._translate(sql), params)
+        except Exception as e:
+            failure = self._failed(e)
+            if failure is e:
+                raise
+            raise failure from e
 
     def executemany(self, sql: str, seq) -> None:
-        if self.kind == "postgresql":
-            self.raw.cursor().executemany(self._translate(sql), seq)
-        else:
-            self.raw.executemany(sql, seq)
+        try:
+            if self.kind == "postgresql":
+                self.raw.cursor().executemany(self._translate(sql), seq)
+            else:
+                self.raw.executemany(sql, seq)
+        except Exception as e:
+            failure = self._failed(e)
+            if failure is e:
+                raise
+            raise failure from e
 
     def one(self, sql: str, params=()) -> tuple | None:
         return self.execute(sql, params).fetchone()

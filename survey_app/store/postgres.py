@@ -32,6 +32,17 @@ def _options() -> str:
             " -c idle_in_transaction_session_timeout=60000 -c timezone=UTC")
 
 
+def unavailable(conn: Conn, error: Exception) -> StorageUnavailable | None:
+    """The errors that mean "not now" rather than a bug: the connection lost, a lock or statement
+    timeout. (Deadlocks and serialization failures are retried by ``write`` first.)"""
+    if isinstance(error, (psycopg.OperationalError, psycopg.InterfaceError)) and (conn.raw.closed or conn.raw.broken):
+        return StorageUnavailable(f"the connection to PostgreSQL was lost: {' '.join(str(error).split())}")
+    if isinstance(error, (errors.QueryCanceled, errors.LockNotAvailable, errors.AdminShutdown,
+                          errors.CannotConnectNow)):
+        return StorageUnavailable(" ".join(str(error).split()))
+    return None
+
+
 def connect(url: str, **kwargs) -> psycopg.Connection:
     try:
         return psycopg.connect(url, autocommit=True, connect_timeout=10, options=_options(),
@@ -72,8 +83,8 @@ class PostgresBackend:
     def connection(self) -> Conn:
         local = self._local
         conn = getattr(local, "conn", None)
-        if conn is None or getattr(local, "pid", None) != os.getpid() or conn.raw.closed:
-            local.conn = conn = Conn(connect(self.url), self.kind)
+        if conn is None or getattr(local, "pid", None) != os.getpid() or conn.raw.closed or conn.raw.broken:
+            local.conn = conn = Conn(connect(self.url), self.kind, unavailable)
             local.pid = os.getpid()
             with self._opening:
                 self._opened.append((local.pid, conn.raw))
@@ -100,10 +111,12 @@ class PostgresBackend:
             except errors.TransactionRollback:  # deadlock or serialization failure: run it again
                 if attempt == RETRIES:
                     raise StorageUnavailable("the write kept conflicting with others") from None
-            except (psycopg.OperationalError, psycopg.InterfaceError) as e:
+            except (psycopg.OperationalError, psycopg.InterfaceError, StorageUnavailable) as e:
                 if conn.raw.closed or conn.raw.broken:
                     self._drop()  # the next request connects again
-                raise StorageUnavailable(str(e).strip()) from e
+                if isinstance(e, StorageUnavailable):
+                    raise
+                raise StorageUnavailable(" ".join(str(e).split())) from e
         raise AssertionError("unreachable")
 
     def make_durable(self) -> None:
@@ -115,7 +128,7 @@ class PostgresBackend:
         raw = connect(self.url)
         try:
             raw.execute("begin isolation level repeatable read read only")
-            yield Conn(raw, self.kind)
+            yield Conn(raw, self.kind, unavailable)
         finally:
             try:
                 raw.execute("rollback")
