@@ -129,3 +129,23 @@ def test_copy_db_names_every_value_postgresql_cannot_hold(pg, demo_file):
         assert done.returncode == 0  # the department is not under a hash: the copy still verifies
     finally:
         pg.drop_database("nul")
+
+
+def test_the_demo_runs_on_postgresql_with_the_yining_figures(pg, tmp_path):
+    """As the README says: FLASK_DATABASE=postgresql://… manyi init-db && manyi demo."""
+    import json
+
+    pg.create_database("demo")
+    url = pg.url("demo")
+    try:
+        assert manyi("init-db", database=url).returncode == 0
+        done = manyi("demo", "--no-serve", database=url)
+        assert done.returncode == 0, done.stdout + done.stderr
+        out = tmp_path / "demo.json"
+        assert manyi("export", "1", "--format", "json", "--out", str(out), database=url).returncode == 0
+        result = json.loads(out.read_text(encoding="utf-8"))
+        assert result["counts"]["valid"] == 50 and round(result["headline"]["value_pct"], 1) == 97.6
+        assert (result["headline"]["c51"]["points"], result["headline"]["c51"]["maximum"]) == (5, 5)
+        assert manyi("verify", database=url).returncode == 0
+    finally:
+        pg.drop_database("demo")
