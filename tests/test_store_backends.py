@@ -166,3 +166,15 @@ def test_a_file_that_is_not_a_database_stops_start_up_with_one_line(tmp_path):
     with pytest.raises(StartupError) as raised:
         create_app({"SECRET_KEY": "t", "DATABASE": str(junk)})
     assert str(junk) in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_url_marked_pgbouncer_turns_prepared_statements_off(pg):
+    store = open_store(pg.url("manyi_template") + "&pgbouncer=1")
+    plain = open_store(pg.url("manyi_template"))
+    try:
+        assert store.response_count() == 0  # libpq never sees Manyi's own parameter
+        assert store.backend.connection().raw.prepare_threshold is None
+        assert plain.backend.connection().raw.prepare_threshold == 5  # psycopg's default
+    finally:
+        store.close()
+        plain.close()

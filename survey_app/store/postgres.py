@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import urllib.parse
 import subprocess
 import threading
 from contextlib import contextmanager
@@ -68,11 +69,24 @@ def pg_tool(name: str) -> str:
     return candidates[-1]
 
 
+def behind_pgbouncer(url: str) -> tuple[str, bool]:
+    """The URL without Manyi's own ``pgbouncer=1`` (libpq does not know it), and whether it was there."""
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    if not any(k == "pgbouncer" for k, _ in query):
+        return url, False
+    kept = [(k, v) for k, v in query if k != "pgbouncer"]
+    flag = any(k == "pgbouncer" and v not in ("0", "") for k, v in query)
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(kept))), flag
+
+
 class PostgresBackend:
     kind = "postgresql"
 
     def __init__(self, url: str):
-        self.url = url
+        self.url, pgbouncer = behind_pgbouncer(url)
+        # PgBouncer in transaction mode does not keep prepared statements (Debian's version)
+        self._connect_options = {"prepare_threshold": None} if pgbouncer else {}
         self._local = threading.local()
         self._opened: list[tuple[int, psycopg.Connection]] = []  # every thread's, for close()
         self._opening = threading.Lock()
@@ -84,7 +98,7 @@ class PostgresBackend:
         local = self._local
         conn = getattr(local, "conn", None)
         if conn is None or getattr(local, "pid", None) != os.getpid() or conn.raw.closed or conn.raw.broken:
-            local.conn = conn = Conn(connect(self.url), self.kind, unavailable)
+            local.conn = conn = Conn(connect(self.url, **self._connect_options), self.kind, unavailable)
             local.pid = os.getpid()
             with self._opening:
                 self._opened.append((local.pid, conn.raw))
