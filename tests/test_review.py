@@ -3,7 +3,9 @@ excluding a response with a reason moves every figure consistently; restoring mo
 the audit log lists both; pages are keyset-paginated."""
 import re
 
-from survey_app import review
+import pytest
+
+from survey_app.admin import review
 from survey_app.store.review import Review
 from tests.admin_helpers import post_form
 from tests.yining import submit_all, submit_one, yining_rows
