@@ -122,7 +122,8 @@ class PostgresBackend:
             try:
                 with conn.raw.transaction():
                     return body(conn)
-            except errors.TransactionRollback:  # deadlock or serialization failure: run it again
+            except (errors.SerializationFailure, errors.DeadlockDetected, errors.TransactionRollback):
+                # SQLSTATE class 40 (psycopg's classes for it are siblings, not subclasses): run it again
                 if attempt == RETRIES:
                     raise StorageUnavailable("the write kept conflicting with others") from None
             except (psycopg.OperationalError, psycopg.InterfaceError, StorageUnavailable) as e:
