@@ -106,10 +106,10 @@ class Conn:
     def stream(self, sql: str, params=()):
         """Rows one at a time from the server (a named cursor on PostgreSQL: a million rows never
         sit in memory; inside a snapshot's transaction)."""
-        if self.kind == "postgresql":
+        if self.kind == "postgresql" and self.raw.info.transaction_status != 0:  # in a transaction (a snapshot)
             with self.raw.cursor(name=f"manyi_{secrets.token_hex(4)}") as cursor:
                 cursor.itersize = 5000
                 cursor.execute(self._translate(sql), params)
                 yield from cursor
         else:
-            yield from self.raw.execute(sql, params)
+            yield from self.execute(sql, params)
