@@ -178,3 +178,12 @@ def test_a_url_marked_pgbouncer_turns_prepared_statements_off(pg):
     finally:
         store.close()
         plain.close()
+
+
+@pytest.mark.postgresql_only
+def test_every_connection_commits_synchronously_and_gives_up_on_locks(database):
+    settings = {r["name"]: r["setting"] for r in database.query(
+        "select name, setting from pg_settings where name in"
+        " ('synchronous_commit', 'lock_timeout', 'statement_timeout', 'TimeZone')")}
+    assert settings == {"synchronous_commit": "on", "lock_timeout": "10000", "statement_timeout": "10000",
+                        "TimeZone": "UTC"}
