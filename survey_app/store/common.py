@@ -2,8 +2,10 @@
 the audit line a change carries, and the one SQL text both databases read."""
 from __future__ import annotations
 
+import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -113,3 +115,36 @@ class Conn:
                 yield from cursor
         else:
             yield from self.execute(sql, params)
+
+
+class PerThread:
+    """A backend's connections: one per thread and process (opened again after a fork), each
+    remembered so that ``close`` can close them all."""
+
+    def __init__(self):
+        self._local = threading.local()
+        self._opened: list[tuple[int, object]] = []  # (pid, driver connection) of every thread's
+        self._opening = threading.Lock()
+
+    def _kept(self) -> Conn | None:
+        """This thread's connection, if it opened one in this process."""
+        if getattr(self._local, "pid", None) != os.getpid():
+            return None
+        return getattr(self._local, "conn", None)
+
+    def _keep(self, conn: Conn) -> Conn:
+        self._local.conn, self._local.pid = conn, os.getpid()
+        with self._opening:
+            self._opened.append((os.getpid(), conn.raw))
+        return conn
+
+    def close(self) -> None:
+        """Close every connection this process opened (each thread opens another on its next use).
+        Connections inherited from a parent process are left alone: closing one would end the parent's."""
+        pid = os.getpid()
+        with self._opening:
+            mine = [c for p, c in self._opened if p == pid]
+            self._opened = [(p, c) for p, c in self._opened if p != pid]
+        for raw in mine:
+            raw.close()
+        self._local = threading.local()

@@ -30,7 +30,16 @@ def _answers_by_response(conn):
         yield rid, items
 
 
-def _differences(recount: dict, kept: dict, name) -> list[str]:
+_RECOUNT_TALLIES = ("select r.survey_id, r.point_id, a.question_id, a.value, count(*) from answers a"
+                    " join responses r on r.id = a.response_id where r.status = 'valid' group by 1, 2, 3, 4")
+_RECOUNT_RESPONSES = ("select survey_id, point_id, substr(submitted_at, 1, 13), status, count(*) from responses"
+                      " group by 1, 2, 3, 4")
+
+
+def _differences(conn, recount_sql: str, kept_sql: str, name) -> list[str]:
+    """Each key whose running count (``kept_sql``: four key columns and n) differs from a recount."""
+    recount = {tuple(r[:4]): r[4] for r in conn.execute(recount_sql).fetchall()}
+    kept = {tuple(r[:4]): r[4] for r in conn.execute(kept_sql + " where n != 0").fetchall()}
     return [f"{name(k)}: kept {kept.get(k, 0)}, recount {recount.get(k, 0)}"
             for k in sorted(set(recount) | set(kept), key=repr) if recount.get(k, 0) != kept.get(k, 0)]
 
@@ -103,16 +112,8 @@ class Integrity:
                 " order by r.id").fetchall():
             if (status == "excluded") != (logged == "exclude"):
                 bad.append((rid, f"status {status!r} does not match the audit log (last entry: {logged or 'none'})"))
-        recount = {tuple(r[:4]): r[4] for r in conn.execute(
-            "select r.survey_id, r.point_id, a.question_id, a.value, count(*) from answers a"
-            " join responses r on r.id = a.response_id where r.status = 'valid' group by 1, 2, 3, 4").fetchall()}
-        kept = {tuple(r[:4]): r[4] for r in conn.execute(
-            "select survey_id, point_id, question_id, value, n from tallies where n != 0").fetchall()}
-        problems += _differences(recount, kept, lambda k: f"tally survey {k[0]} point {k[1]} {k[2]}={k[3]!r}")
-        recount = {tuple(r[:4]): r[4] for r in conn.execute(
-            "select survey_id, point_id, substr(submitted_at, 1, 13), status, count(*) from responses"
-            " group by 1, 2, 3, 4").fetchall()}
-        kept = {tuple(r[:4]): r[4] for r in conn.execute(
-            "select survey_id, point_id, hour, status, n from response_counts where n != 0").fetchall()}
-        problems += _differences(recount, kept, lambda k: f"response count survey {k[0]} point {k[1]} hour {k[2]} {k[3]}")
+        problems += _differences(conn, _RECOUNT_TALLIES, "select survey_id, point_id, question_id, value, n from tallies",
+                                 lambda k: f"tally survey {k[0]} point {k[1]} {k[2]}={k[3]!r}")
+        problems += _differences(conn, _RECOUNT_RESPONSES, "select survey_id, point_id, hour, status, n from response_counts",
+                                 lambda k: f"response count survey {k[0]} point {k[1]} hour {k[2]} {k[3]}")
         return Verification(checked, tuple(bad), tuple(problems))

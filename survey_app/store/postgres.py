@@ -12,7 +12,6 @@ import os
 import shutil
 import urllib.parse
 import subprocess
-import threading
 from contextlib import contextmanager
 from glob import glob
 
@@ -20,7 +19,7 @@ import psycopg
 from psycopg import errors
 
 from . import schema
-from .common import Conn, StorageUnavailable
+from .common import Conn, PerThread, StorageUnavailable
 
 TIMEOUT_MS = 10_000
 RETRIES = 3  # deadlocks and serialization failures: the transaction is run again, at most this often
@@ -80,28 +79,22 @@ def behind_pgbouncer(url: str) -> tuple[str, bool]:
     return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(kept))), flag
 
 
-class PostgresBackend:
+class PostgresBackend(PerThread):
     kind = "postgresql"
 
     def __init__(self, url: str):
+        super().__init__()
         self.url, pgbouncer = behind_pgbouncer(url)
         # PgBouncer in transaction mode does not keep prepared statements (Debian's version)
         self._connect_options = {"prepare_threshold": None} if pgbouncer else {}
-        self._local = threading.local()
-        self._opened: list[tuple[int, psycopg.Connection]] = []  # every thread's, for close()
-        self._opening = threading.Lock()
 
     def describe(self) -> str:
         return redact(self.url)
 
     def connection(self) -> Conn:
-        local = self._local
-        conn = getattr(local, "conn", None)
-        if conn is None or getattr(local, "pid", None) != os.getpid() or conn.raw.closed or conn.raw.broken:
-            local.conn = conn = Conn(connect(self.url, **self._connect_options), self.kind, unavailable)
-            local.pid = os.getpid()
-            with self._opening:
-                self._opened.append((local.pid, conn.raw))
+        conn = self._kept()
+        if conn is None or conn.raw.closed or conn.raw.broken:
+            conn = self._keep(Conn(connect(self.url, **self._connect_options), self.kind, unavailable))
         return conn
 
     def _drop(self) -> None:
@@ -170,14 +163,3 @@ class PostgresBackend:
             raise StorageUnavailable(f"pg_dump failed: {done.stderr.strip()}")
         os.replace(tmp, target)
         return count
-
-    def close(self) -> None:
-        """Close every connection this process opened (each thread opens another on its next use).
-        Connections inherited from a parent process are left alone: closing one would end the parent's."""
-        pid = os.getpid()
-        with self._opening:
-            mine = [c for p, c in self._opened if p == pid]
-            self._opened = [(p, c) for p, c in self._opened if p != pid]  # a parent's: not ours to close
-        for raw in mine:
-            raw.close()
-        self._local = threading.local()

@@ -25,6 +25,8 @@ def m002_core(db):
         "population": int, "opens_on": str, "closes_on": str, "status": str, "rule": str,
         "c51_figure": str, "background": str, "subjects": str, "created_at": str,
     }, pk="id", not_null={"questionnaire_id", "questionnaire_version", "title", "status"},
+        # The literal is analysis.DEFAULT_RULE as it was when this migration ran: migrations are frozen
+        # history, so it stays a literal here and in POSTGRES below (the code reads DEFAULT_RULE).
         defaults={"status": "open", "target": 95.0, "target_n": 50, "rule": "xinjiang-c51",
                   "c51_figure": "headline"})
     db["points"].create({"id": int, "survey_id": int, "name": str, "code": str, "created_at": str},
@@ -133,7 +135,7 @@ def _pk(table: str) -> str:
 
 POSTGRES = {
     "m001_wal": (),
-    "m002_core": (
+    "m002_core": (  # the rule default is a frozen literal, as in m002_core above
         _pk("surveys") + "questionnaire_id text not null, questionnaire_version bigint not null,"
         " title text not null, department text, year bigint, evaluator_org text, target double precision"
         " default 95.0, target_n bigint default 50, population bigint, opens_on text, closes_on text,"

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import threading
 from contextlib import contextmanager
 
 import sqlite_utils
 
 from . import schema
-from .common import Conn, StorageUnavailable
+from .common import Conn, PerThread, StorageUnavailable
 from .sqlite_writer import Writer
 
 BUSY_TIMEOUT_MS = 10_000
@@ -32,30 +31,22 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
-class SQLiteBackend:
+class SQLiteBackend(PerThread):
     kind = "sqlite"
 
     def __init__(self, path: str):
+        super().__init__()
         self.path = path
         self.memory = path == ":memory:"
         self.timeout_ms = BUSY_TIMEOUT_MS  # the longest a write waits for its turn
         self.writer = None if self.memory else Writer(path)
-        self._local = threading.local()
-        self._opened: list[tuple[int, sqlite3.Connection]] = []  # every thread's, for close()
-        self._opening = threading.Lock()
 
     def describe(self) -> str:
         return self.path
 
     def connection(self) -> Conn:
         """This thread's connection (opened once per thread and process, then reused)."""
-        local = self._local
-        if getattr(local, "pid", None) != os.getpid() or local.conn is None:
-            local.conn = Conn(connect(self.path), self.kind)
-            local.pid = os.getpid()
-            with self._opening:
-                self._opened.append((local.pid, local.conn.raw))
-        return local.conn
+        return self._kept() or self._keep(Conn(connect(self.path), self.kind))
 
     def write(self, body):
         """Run ``body(conn)`` in a transaction that takes the write lock at once (no read-then-upgrade
@@ -136,14 +127,7 @@ class SQLiteBackend:
         return count
 
     def close(self) -> None:
-        """Close every connection this process opened (each thread opens another on its next use) and
-        this process's descriptors."""
-        pid = os.getpid()
-        with self._opening:
-            mine = [c for p, c in self._opened if p == pid]
-            self._opened = [(p, c) for p, c in self._opened if p != pid]  # a parent's: not ours to close
-        for raw in mine:
-            raw.close()
-        self._local = threading.local()
+        """Close every connection this process opened and this process's descriptors."""
+        super().close()
         if self.writer is not None:
             self.writer.close()
