@@ -7,8 +7,12 @@ Glossary (one vocabulary everywhere):
 - *score* (满意度得分): the mean of the points each answer earns on a ladder given by the caller
   (e.g. A..E = 100/80/60/40/20: Yining Q5 scores 97.6). ``satisfaction_score``, ``composite_score``.
 - *points* (指标得分): what an indicator such as C51 awards for a satisfaction percentage under a
-  scoring rule (5 of 5 for ≥ 95 %). ``indicator_points``, ``RULES``.
-- *target*: the benchmark a rate is held against (fraction in the API, percent in rules).
+  scoring rule (5 of 5 for ≥ 95 %). ``indicator_points``, ``RULES``, ``DEFAULT_RULE`` (seed 000's C51).
+- *target*: the benchmark a figure is held against (fraction for a rate, the score's scale for a score,
+  percent in rules); the *verdict* is met / missed / unresolved: ``target_test``, ``rate_verdict``,
+  ``score_target_test``.
+- *printing*: ``analysis.formatting`` (``pct``, ``fixed``, ``num``, ``rounded``) is the one number format of
+  every page, file and command.
 
 Conventions: keyword-only options, ``confidence_level`` (never alpha), a closed ``method=`` set that
 raises ValueError naming the valid ones, ``alternative`` in {"two-sided", "greater", "less"},
@@ -19,15 +23,15 @@ The command line lives in ``analysis.cli`` (``python -m analysis FILE``) and is 
 from .intervals import Interval, ProportionInterval, proportion_interval
 from .planning import ClusterDesign, cluster_design_effect, design_effect, margin_of_error, sample_size
 from .rates import RateResult, satisfaction_rate
-from .rules import RULES, IndicatorPoints, PointsRange, Rule, indicator_points, indicator_points_range
+from .rules import DEFAULT_RULE, RULES, IndicatorPoints, PointsRange, Rule, indicator_points, indicator_points_range
 from .scores import ScoreResult, composite_score, satisfaction_score, score_interval
 from .tables import PercentTable, percent_table
-from .targets import TargetTest, target_test
+from .targets import RateVerdict, ScoreTargetTest, TargetTest, rate_verdict, score_target_test, target_test
 
 __all__ = [
-    "RULES", "ClusterDesign", "IndicatorPoints", "Interval", "PercentTable", "PointsRange", "ProportionInterval",
-    "RateResult", "Rule", "ScoreResult", "TargetTest", "cluster_design_effect", "composite_score",
-    "design_effect", "indicator_points", "indicator_points_range", "margin_of_error", "percent_table",
-    "proportion_interval", "sample_size", "satisfaction_rate", "satisfaction_score", "score_interval",
-    "target_test",
+    "DEFAULT_RULE", "RULES", "ClusterDesign", "IndicatorPoints", "Interval", "PercentTable", "PointsRange",
+    "ProportionInterval", "RateResult", "RateVerdict", "Rule", "ScoreResult", "ScoreTargetTest", "TargetTest",
+    "cluster_design_effect", "composite_score", "design_effect", "indicator_points", "indicator_points_range",
+    "margin_of_error", "percent_table", "proportion_interval", "rate_verdict", "sample_size", "satisfaction_rate",
+    "satisfaction_score", "score_interval", "score_target_test", "target_test",
 ]

@@ -21,7 +21,8 @@ from . import _checks
 from .inputs import load_items
 from .intervals import METHODS
 from .rates import satisfaction_rate
-from .rules import READINGS, RULES, indicator_points_range, resolve_rule
+from .formatting import num, pct
+from .rules import DEFAULT_RULE, READINGS, RULES, indicator_points_range, resolve_rule
 from .scores import METHODS as SCORE_METHODS
 from .scores import satisfaction_score
 from .tables import percent_table
@@ -32,10 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="manyi analyse", description="Satisfaction rates, scores, intervals, target verdicts and "
         "indicator points from answer counts (JSON or CSV; see analysis/README.md).",
-        epilog="example: python -m analysis analysis/examples/yining_2024.json --rule xinjiang-c51")
+        epilog=f"example: python -m analysis analysis/examples/yining_2024.json --rule {DEFAULT_RULE}")
     parser.add_argument("file", help="counts file, .json or .csv")
     parser.add_argument("--json", action="store_true", help="print JSON for machines")
-    parser.add_argument("--rule", default="xinjiang-c51", help=f"points rule preset: {', '.join(RULES)}")
+    parser.add_argument("--rule", default=DEFAULT_RULE, help=f"points rule preset: {', '.join(RULES)}")
     parser.add_argument("--reading", default="linear", choices=READINGS, help="reading of 'each 1%% below'")
     parser.add_argument("--target", type=float, default=None,
                         help="target in percent (default: the rule's); used by the target test and the rule")
@@ -75,7 +76,7 @@ def analyse(document: dict, args) -> dict:
     rule = resolve_rule(args.rule)
     if args.target is not None:
         if not 0 < args.target < 100:
-            raise ValueError(f"--target is a percentage in (0, 100), got {args.target:g}")
+            raise ValueError(f"--target is a percentage in (0, 100), got {num(args.target)}")
         rule = dataclasses.replace(rule, target_pct=args.target)
     level = _checks.confidence_level(args.confidence_level)
     population = args.population if args.population is not None else document.get("population")
@@ -120,38 +121,35 @@ def _one(item, rule, args, level, population, rng) -> dict:
 
 def render(report: dict) -> str:
     s = report["settings"]
-    pct = f"{s['confidence_level'] * 100:g}%"
+    level = f"{num(100 * s['confidence_level'], 4)}%"
     lines = [report["title"]] if report.get("title") else []
     for it in report["items"]:
         lines += ["", f"{it['id']} {it['label'] or ''}  (n = {it['n']})".rstrip(), "  option   count  percent"]
-        lines += [f"  {str(r.code):<7}{r.count:>7}  {r.percent:>6.1f}%" for r in it["table"].rows]
-        lines.append(f"  {'total':<7}{it['n']:>7}  {it['table'].total_percent:>6.1f}%")
+        lines += [f"  {str(r.code):<7}{r.count:>7}  {pct(r.percent):>7}" for r in it["table"].rows]
+        lines.append(f"  {'total':<7}{it['n']:>7}  {pct(it['table'].total_percent):>7}")
         rate, score, test, points = it["rate"], it["score"], it["target_test"], it["points"]
-        lines.append(f"  rate (满意率, {'+'.join(map(str, rate.satisfied))}): {rate.rate:.1%}  "
-                     f"{pct} CI {rate.ci.low:.1%} – {rate.ci.high:.1%} ({rate.method})")
+        lines.append(f"  rate (满意率, {'+'.join(map(str, rate.satisfied))}): {pct(100 * rate.rate)}  "
+                     f"{level} CI {pct(100 * rate.ci.low)} – {pct(100 * rate.ci.high)} ({rate.method})")
         if score is not None:
-            clip = f", clipped to {score.scale[0]:g}–{score.scale[1]:g}" if score.clipped else ""
-            lines.append(f"  score (满意度得分): {score.score:.1f}  {pct} CI {score.ci.low:.1f} – {score.ci.high:.1f} "
-                         f"({score.method}{clip})")
+            clip = f", clipped to {num(score.scale[0])}–{num(score.scale[1])}" if score.clipped else ""
+            lines.append(f"  score (满意度得分): {num(score.score)}  {level} CI {num(score.ci.low)} – "
+                         f"{num(score.ci.high)} ({score.method}{clip})")
         else:
             lines.append("  score: not computed (no points ladder for these option codes)")
         resolve = (f"; at the observed rate it would be {test.resolves_as} from n = {test.n_to_resolve}"
                    if test.n_to_resolve else "")
-        lines.append(f"  target ≥ {s['target_pct']:g}%: {test.verdict} ({test.verdict_zh}) — one-sided {pct} bounds "
-                     f"{test.low:.1%} / {test.high:.1%}, p(shortfall) = {test.p_value:.3g}{resolve}")
+        lines.append(f"  target ≥ {num(s['target_pct'])}%: {test.verdict} ({test.verdict_zh}) — one-sided {level} "
+                     f"bounds {pct(100 * test.low)} / {pct(100 * test.high)}, p(shortfall) = {test.p_value:.3g}{resolve}")
         now = points.at_estimate
+        value = pct(now.value_pct) if it["points_basis"] == "rate" else num(now.value_pct)
         lines.append(f"  points ({now.rule}, reading {now.reading}, from the {it['points_basis']} "
-                     f"{now.value_pct:.1f}): {_num(now.points)} of {_num(now.maximum)}; at the interval's ends "
-                     f"{_num(points.points_low)} – {_num(points.points_high)}")
+                     f"{value}): {num(now.points)} of {num(now.maximum)}; at the interval's ends "
+                     f"{num(points.points_low)} – {num(points.points_high)}")
         lines.append(f"  formula: {now.formula}")
         lines.append(f"  底稿: {now.sentence}")
         lines += [f"  note: {note}" for note in now.notes]
     lines += ["", f"rule {s['rule']}: {s['rule_text']}"]
     return "\n".join(lines)
-
-
-def _num(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
 def _plain(value):

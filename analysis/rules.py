@@ -20,7 +20,8 @@ import numbers
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from ._text import fmt, sentence
+from ._text import sentence
+from .formatting import num
 
 READINGS = ("linear", "floor", "ceil")
 KINDS = ("deduction", "completion")
@@ -49,6 +50,7 @@ class Rule:
             raise ValueError(f"rule {self.name!r}: a deduction rule needs per_point > 0")
 
 
+DEFAULT_RULE = "xinjiang-c51"  # seed 000's C51: the preset used wherever none is named
 RULES = MappingProxyType({rule.name: rule for rule in (
     Rule("xinjiang-c51", 5, 95, per_point=0.3, min_benchmark_pct=80,
          source="seed 000, Xinjiang 2024 department-wide template, indicator C51",
@@ -128,32 +130,32 @@ def indicator_points(value_pct, *, rule, reading="linear") -> IndicatorPoints:
     points = round(points, 10) + 0.0
     notes = ()
     if spec.min_benchmark_pct is not None and t < spec.min_benchmark_pct:
-        notes = (f"标杆值{fmt(t)}%低于{fmt(spec.min_benchmark_pct)}%，需要作出说明。",)
+        notes = (f"标杆值{num(t)}%低于{num(spec.min_benchmark_pct)}%，需要作出说明。",)
     text = sentence(value=s, target=t, weight=w, points=points, met=met, spec=spec, reading=used)
     return IndicatorPoints(points, w, s, t, met, spec.name, used, formula, text, notes)
 
 
 def _deduction(s, t, w, spec, reading, met):
     if met:
-        return w, f"{fmt(s)} ≥ {fmt(t)} ⇒ {fmt(w)}"
+        return w, f"{num(s)} ≥ {num(t)} ⇒ {num(w)}"
     gap = round(t - s, 9)
     k = {"linear": gap, "floor": math.floor(gap), "ceil": math.ceil(gap)}[reading]
-    shown = {"linear": f"({fmt(t)} − {fmt(s)})", "floor": f"floor({fmt(t)} − {fmt(s)})",
-             "ceil": f"ceil({fmt(t)} − {fmt(s)})"}[reading]
+    shown = {"linear": f"({num(t)} − {num(s)})", "floor": f"floor({num(t)} − {num(s)})",
+             "ceil": f"ceil({num(t)} − {num(s)})"}[reading]
     points = max(spec.floor_points, w - spec.per_point * k)
-    return points, (f"max({fmt(spec.floor_points)}, {fmt(w)} − {fmt(spec.per_point)} × {shown}) = "
-                    f"max({fmt(spec.floor_points)}, {fmt(w)} − {fmt(spec.per_point)} × {fmt(k)}) = "
-                    f"{fmt(round(points, 10))}")
+    return points, (f"max({num(spec.floor_points)}, {num(w)} − {num(spec.per_point)} × {shown}) = "
+                    f"max({num(spec.floor_points)}, {num(w)} − {num(spec.per_point)} × {num(k)}) = "
+                    f"{num(round(points, 10))}")
 
 
 def _completion(s, t, w, met):
     if met:
-        return w, f"{fmt(s)} ≥ {fmt(t)} ⇒ {fmt(w)}"
+        return w, f"{num(s)} ≥ {num(t)} ⇒ {num(w)}"
     r = s / t
     if r < 0.6:
-        return 0.0, f"r = {fmt(s)} / {fmt(t)} = {fmt(r, 4)} < 0.6 ⇒ 0"
+        return 0.0, f"r = {num(s)} / {num(t)} = {num(r, 4)} < 0.6 ⇒ 0"
     points = (r - 0.6) / 0.4 * w
-    return points, f"r = {fmt(s)} / {fmt(t)} = {fmt(r, 4)}; ({fmt(r, 4)} − 0.6) / 0.4 × {fmt(w)} = {fmt(points)}"
+    return points, f"r = {num(s)} / {num(t)} = {num(r, 4)}; ({num(r, 4)} − 0.6) / 0.4 × {num(w)} = {num(points)}"
 
 
 @dataclass(frozen=True)

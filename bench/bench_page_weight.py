@@ -18,7 +18,8 @@ from pathlib import Path
 
 from common import machine, bench_parser, finish  # noqa: E402
 
-from survey_app import REPO_QUESTIONNAIRES, create_app, db, questionnaires  # noqa: E402
+from survey_app import REPO_QUESTIONNAIRES, create_app, questionnaires  # noqa: E402
+from survey_app.store import EXTENSION  # noqa: E402
 
 GOAL = 6 * 1024
 LOADS = [r"<script\b[^>]*\bsrc=", r"<link\b[^>]*\bhref=", r"<img\b[^>]*\bsrc=", r"<iframe\b", r"<source\b",
@@ -32,13 +33,13 @@ def further_requests(html: str) -> int:
 def measure() -> list[dict]:
     tmp = Path(tempfile.mkdtemp(prefix="manyi-bench-page-"))
     app = create_app({"SECRET_KEY": "bench", "DATABASE": str(tmp / "page.sqlite3")})
-    conn = open_store(app.config["DATABASE"])
+    store = app.extensions[EXTENSION]  # the app's own store
     rows = []
     try:
         for path in sorted(REPO_QUESTIONNAIRES.glob("*.toml")):
             q = questionnaires.load(path)
-            survey_id = conn.create_survey(questionnaire_id=q.id, questionnaire_version=q.version, title=str(q.title))
-            code = conn.add_point(survey_id, "业务大厅")["code"]
+            survey_id = store.create_survey(questionnaire_id=q.id, questionnaire_version=q.version, title=str(q.title))
+            code = store.add_point(survey_id, "业务大厅")["code"]
             for lang in q.languages:
                 response = app.test_client().get(f"/s/{code}" + ("" if lang == "zh-CN" else f"?lang={lang}"))
                 assert response.status_code == 200, (path.name, lang, response.status_code)
@@ -48,8 +49,7 @@ def measure() -> list[dict]:
                              "gzip6": len(gzip.compress(body, 6)), "gzip1": len(gzip.compress(body, 1)),
                              "headers": head, "requests": further_requests(body.decode())})
     finally:
-        conn.close()
-        db.close_all()
+        store.close()
     return rows
 
 

@@ -37,7 +37,7 @@ def main(argv=None) -> int:
         "",
         "SIGKILL tests process crashes, not power cuts: a killed process loses nothing the kernel already has. "
         "Power-cut durability rests on the fsync of the write-ahead log after every COMMIT and before the 303 "
-        "(`survey_app/writer.py`, tests/test_durability.py), which this machine cannot cut power to test.",
+        "(`survey_app/store/sqlite_writer.py`, tests/test_durability.py), which this machine cannot cut power to test.",
         "",
         machine(),
     ])

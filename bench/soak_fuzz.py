@@ -45,7 +45,7 @@ def main(argv=None) -> int:
         f"| {stats['cases']:,} | {by_class} | {stats['stored']:,} | {stats['5xx']} | 0 | "
         f"{'passed' if ok else 'FAILED: ' + str(failure)[:200]} |",
         "",
-        "Rows are watched with `PRAGMA data_version` on a second connection (any commit moves it); `db.verify` passes "
+        "Rows are watched with `PRAGMA data_version` on a second connection (any commit moves it); `store.verify()` passes "
         "at the end. Found and fixed along the way: a multipart part with an unreadable name made Werkzeug hand the "
         "view a `None` field name, a 500 (now 400; regression test in tests/test_fuzz.py). A wrong expectation of the "
         "test's own, found by this soak: a replayed key in a multipart body with a part named `a\"b` is thanked (303), "

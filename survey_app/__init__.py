@@ -53,26 +53,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     csrf.init_app(app)
-    from . import forms, questionnaires
+    from . import admin, cli, questionnaires, respondent, store, web
 
     questionnaires.init_app(app)  # app.extensions["manyi.catalogue"]: the QUESTIONNAIRE_DIR files
-    forms.init_app(app)  # app.extensions["manyi.forms"]: form classes and submission-key signers
-    from . import cli, store, survey, web
-
     store.init_app(app)
     web.init_app(app)
-    app.register_blueprint(survey.bp)
-    from . import admin, auth, review  # evaluators (login, surveys, dashboard, data-quality review)
-
-    for blueprint in (auth.bp, admin.bp, review.bp):
-        app.register_blueprint(blueprint)
+    respondent.init_app(app)  # citizens, /s/<code>; app.extensions["manyi.forms"]: their form classes
+    admin.init_app(app)  # evaluators, /admin: login, surveys, dashboard, data-quality review, downloads
     cli.init_app(app)
 
     @app.get("/")
     def index():
         return render_template("index.html")
 
-    from .reports import views as report_views  # downloads: exports, 附件3 annex, C51 working paper
-
-    app.register_blueprint(report_views.bp)
     return app

@@ -17,7 +17,7 @@ import analysis
 from .questionnaires import Question, Questionnaire
 
 CONFIDENCE = 0.95
-FIGURES = {  # survey.c51_figure -> what feeds C51
+C51_FIGURES = {  # survey.c51_figure -> what feeds C51 (the questionnaire's own choice: HEADLINE_FIGURES)
     "headline": "the questionnaire's headline figure",
     "score": "满意度得分 of the headline item(s)",
     "top2": "满意率 (top-2: 非常满意 + 比较满意)",
@@ -152,63 +152,48 @@ def question_result(question: Question, counts: dict, population=None) -> Questi
                                           population=population))
 
 
+def survey_rule(survey: dict) -> analysis.Rule:
+    """The survey's C51 rule (``analysis.DEFAULT_RULE`` when it names none or an unknown one), with the
+    survey's own target: one target for the verdict and the points."""
+    base = analysis.RULES.get(survey.get("rule") or "", analysis.RULES[analysis.DEFAULT_RULE])
+    target = float(survey["target"]) if survey.get("target") is not None else base.target_pct
+    return dataclasses.replace(base, target_pct=target)
+
+
 def _headline(survey: dict, q: Questionnaire, questions: dict, rows, population) -> Headline | None:
     figure = survey.get("c51_figure") or "headline"
     if figure == "headline":
         figure = "score" if q.headline.figure == "score" else "rate"
-    base = analysis.RULES.get(survey.get("rule") or "", analysis.RULES["xinjiang-c51"])
-    target = float(survey["target"]) if survey.get("target") is not None else base.target_pct
-    rule = dataclasses.replace(base, target_pct=target)  # one target for the verdict and the points
+    rule = survey_rule(survey)
+    target = rule.target_pct
     weights = q.headline.weights
     if len(weights) == 1:
         item = questions[next(iter(weights))]
         if item.n == 0:
             return None
         if figure == "score":
-            est, low, high, n = item.score.score, item.score.ci.low, item.score.ci.high, item.n
+            score = item.score
             method, label = "t 区间（截断至量表范围）", "满意度得分"
         else:
             rate = {"top3": item.top3, "top2": item.top2}.get(figure, item.rate)
-            est, low, high, n = 100 * rate.rate, 100 * rate.ci.low, 100 * rate.ci.high, rate.n
-            method = "Wilson 区间"
+            est, low, high = 100 * rate.rate, 100 * rate.ci.low, 100 * rate.ci.high
             label = {"top3": "满意率（前三项）", "top2": "满意率（前两项）"}.get(figure, "满意率")
-            test = _rate_test(rate.satisfied_count, rate.n, target)
-            return Headline("rate", label, est, low, high, method, n, target,
-                            test.verdict if test else _certain_verdict(rate.satisfied_count, rate.n),
-                            test.n_to_resolve if test else None,
-                            analysis.indicator_points_range(low, est, high, rule=rule), test)
-        one_sided = analysis.satisfaction_score(
-            {c: item.count(c) for c in item.question.codes}, points=item.question.points,
-            confidence_level=2 * CONFIDENCE - 1, population=population)
+            verdict = analysis.rate_verdict(rate.satisfied_count, rate.n, target=target / 100,
+                                            confidence_level=CONFIDENCE)
+            return Headline("rate", label, est, low, high, "Wilson 区间", rate.n, target, verdict.verdict,
+                            verdict.n_to_resolve, analysis.indicator_points_range(low, est, high, rule=rule),
+                            verdict.test)
     else:
         if not rows:
             return None
         ladders = {qid: q.question(qid).points for qid in weights}
-        kw = dict(points=ladders, weights=dict(weights), population=population)
-        score = analysis.composite_score(rows, confidence_level=CONFIDENCE, **kw)
-        one_sided = analysis.composite_score(rows, confidence_level=2 * CONFIDENCE - 1, **kw)
-        est, low, high, n = score.score, score.ci.low, score.ci.high, score.n
+        score = analysis.composite_score(rows, points=ladders, weights=dict(weights), population=population,
+                                         confidence_level=CONFIDENCE)
         method, label = "加权综合得分，t 区间", "综合满意度得分"
-        figure = "score"
-    if one_sided.sd == 0 or n < 2:  # every answer alike: a zero-width interval is no evidence either way
-        verdict = "unresolved"
-    else:
-        verdict = ("met" if one_sided.ci.low >= target else "missed" if one_sided.ci.high < target
-                   else "unresolved")
-    return Headline("score", label, est, low, high, method, n, target, verdict, None,
+    test = analysis.score_target_test(score, target=target, confidence_level=CONFIDENCE)
+    est, low, high = score.score, score.ci.low, score.ci.high
+    return Headline("score", label, est, low, high, method, score.n, target, test.verdict, None,
                     analysis.indicator_points_range(low, est, high, rule=rule), None)
-
-
-def _certain_verdict(successes: int, n: int) -> str:
-    """Against a 100 % target: one answer outside the satisfied set is proof it was missed."""
-    return "missed" if successes < n else "unresolved"
-
-
-def _rate_test(successes: int, n: int, target_pct: float) -> analysis.TargetTest | None:
-    """The exact one-sided test of "rate ≥ target"; None when the target is 100 % (no test can confirm it)."""
-    if not 0 < target_pct < 100:
-        return None
-    return analysis.target_test(successes, n, target=target_pct / 100, confidence_level=CONFIDENCE)
 
 
 def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone: str = "Asia/Shanghai") -> SurveyResult:

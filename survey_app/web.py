@@ -1,4 +1,4 @@
-"""Cross-cutting web concerns: security headers and friendly error pages."""
+"""Cross-cutting web concerns: security headers, friendly error pages and the number filters."""
 from __future__ import annotations
 
 import secrets
@@ -7,7 +7,10 @@ from flask import abort, g, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
+from analysis import formatting
+
 from .questionnaires import MissingQuestionnaire
+from .respondent import is_citizen_request
 from .store import StorageUnavailable
 
 
@@ -33,7 +36,7 @@ class SessionInterface(SecureCookieSessionInterface):
     def open_session(self, app, request):
         """Citizens' pages (/s/…) have no session: a null one, which refuses writes, so none can
         slip in; reading nothing from a cookie also saves a signature check per submit."""
-        if request.path.startswith("/s/"):
+        if is_citizen_request(request):
             return self.make_null_session(app)
         return super().open_session(app, request)
 
@@ -48,12 +51,14 @@ def has_nul(request) -> bool:
     needs and PostgreSQL's text cannot store. Citizens' text answers are cleaned by their form."""
     if "\x00" in request.path or any("\x00" in v for _, vs in request.args.lists() for v in vs):
         return True
-    return not request.path.startswith("/s/") and any("\x00" in v for _, vs in request.form.lists() for v in vs)
+    return not is_citizen_request(request) and any("\x00" in v for _, vs in request.form.lists() for v in vs)
 
 
 def init_app(app) -> None:
     app.session_interface = SessionInterface()
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    # Numbers on pages print as in the files and commands: {{ x|pct }}, {{ x|fixed }}, {{ x|num }}.
+    app.jinja_env.filters.update(pct=formatting.pct, fixed=formatting.fixed, num=formatting.num)
 
     @app.before_request
     def refuse_nul():  # refused at the edge: the same answer on SQLite and PostgreSQL, nothing changed
@@ -75,11 +80,11 @@ def init_app(app) -> None:
 
     @app.errorhandler(StorageUnavailable)
     def storage_unavailable(e):  # nothing was written; evaluators may simply retry
-        return render_template("error.html", code=503, public=request.path.startswith("/s/")), 503
+        return render_template("error.html", code=503, public=is_citizen_request(request)), 503
 
     @app.errorhandler(MissingQuestionnaire)
     def missing_questionnaire(e: MissingQuestionnaire):
-        if request.path.startswith("/s/"):  # citizens: the friendly "try later" page
+        if is_citizen_request(request):  # citizens: the friendly "try later" page
             return render_template("error.html", code=503, public=True), 503
         return render_template("admin/missing_questionnaire.html", survey=e.survey), 503
 
@@ -87,5 +92,5 @@ def init_app(app) -> None:
     def http_error(e: HTTPException):
         if e.response is not None:  # a view built its own page (e.g. survey closed)
             return e.response
-        public = request.path.startswith("/s/") or request.path == "/"
+        public = is_citizen_request(request) or request.path == "/"
         return render_template("error.html", code=e.code, public=public), e.code

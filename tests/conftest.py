@@ -106,7 +106,7 @@ def yining(app, database):
 @pytest.fixture
 def evaluator(app, database):
     """An evaluator account (tests.admin_helpers.EVALUATOR / EVALUATOR_PASSWORD); returns its user id."""
-    from survey_app.auth import hash_password
+    from survey_app.admin.auth import hash_password
     from tests.admin_helpers import EVALUATOR, EVALUATOR_PASSWORD
 
     return database.create_user(EVALUATOR, hash_password(EVALUATOR_PASSWORD))

@@ -1,8 +1,8 @@
 """A load-generating citizen for live-server tests and bench soaks: one GET (for the device cookie),
 then any number of submissions with fresh one-time keys.
 
-The keys are signed here with the server's SECRET_KEY and the salt of survey_app/forms.py and bound
-to the device cookie, exactly as the server would issue them, so a submission needs no fresh GET.
+The keys are signed here with the server's SECRET_KEY and the salt of survey_app/respondent/forms.py and
+bound to the device cookie, exactly as the server would issue them, so a submission needs no fresh GET.
 Each key's nonce is the ``submission_key`` the server stores, so the caller can look every
 acknowledged submit up.
 """
@@ -18,14 +18,15 @@ from urllib.parse import urlencode
 
 from itsdangerous import URLSafeSerializer
 
-from survey_app.survey import DEVICE_COOKIE
+from survey_app.respondent.views import DEVICE_COOKIE
 from tests.helpers import YINING_ANSWERS, hidden_fields
 
-KEY_SALT = "manyi-submission-key"  # survey_app/forms.py
+KEY_SALT = "manyi-submission-key"  # survey_app/respondent/forms.py
 
 
 def signed_key(secret: str, code: str, nonce: str, device: str, issued: int | None = None) -> str:
-    """A submission key as survey_app/forms.issue_key makes it, for the browser whose device cookie is ``device``."""
+    """A submission key as survey_app/respondent/forms.issue_key makes it, for the browser whose device
+    cookie is ``device``."""
     digest = hashlib.sha256(device.encode()).hexdigest()[:16]
     return URLSafeSerializer(secret, salt=KEY_SALT).dumps(
         [nonce, code, int(time.time()) if issued is None else issued, digest])

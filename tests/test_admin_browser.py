@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from survey_app.auth import hash_password
+from survey_app.admin.auth import hash_password
 from tests.live import add_yining
 from tests.yining import yining_rows
 

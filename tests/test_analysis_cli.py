@@ -134,7 +134,7 @@ def test_analysis_source_names_no_forbidden_module():
             assert f"import {name}" not in text and f"from {name}" not in text, (path.name, name)
 
 
-@pytest.mark.parametrize("module", ["intervals", "rates", "scores", "targets", "planning", "rules", "tables"])
+@pytest.mark.parametrize("module", ["intervals", "rates", "scores", "targets", "planning", "rules", "tables", "formatting"])
 def test_docstring_examples_hold(module):
     result = doctest.testmod(importlib.import_module(f"analysis.{module}"))
     assert result.attempted > 0 and result.failed == 0

@@ -2,7 +2,7 @@
 passwords are scrypt hashes, logout and every admin form need a CSRF token."""
 import pytest
 
-from survey_app.auth import hash_password
+from survey_app.admin.auth import hash_password
 from tests.admin_helpers import EVALUATOR, EVALUATOR_PASSWORD, csrf, login, post_form
 
 

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from survey_app import REPO_QUESTIONNAIRES, forms, questionnaires
+from survey_app import REPO_QUESTIONNAIRES, questionnaires
+from survey_app.respondent import forms
 
 ALL = sorted(questionnaires.Catalogue(REPO_QUESTIONNAIRES).load_all().values(), key=lambda q: q.key)
 
@@ -76,8 +77,8 @@ def test_a_file_edited_in_place_gets_a_new_form_class(app, tmp_path):
     now = [0.0]
     catalogue = questionnaires.Catalogue(tmp_path, clock=lambda: now[0])
     before = catalogue.get("yining-2024-public", 1)
-    path.write_text(source.replace('{ code = "E", label = { zh-CN = "不满意"', '{ code = "F", label = { zh-CN = "不满意"'),
-                    encoding="utf-8")
+    old_option, new_option = '{ code = "E", label = { zh-CN = "不满意"', '{ code = "F", label = { zh-CN = "不满意"'
+    path.write_text(source.replace(old_option, new_option), encoding="utf-8")
     stat = path.stat()  # a later save, whatever the file system's time resolution
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     now[0] += catalogue.RESCAN_SECONDS + 1

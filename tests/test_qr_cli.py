@@ -9,8 +9,9 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from survey_app import cli_demo, qr
+from survey_app import qr
 from survey_app import create_app
+from survey_app.cli import demo
 
 URL = "https://manyi.example.cn/s/k3m9x2pq"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -102,7 +103,7 @@ def test_demo_twice_gives_one_survey_two_points_files_and_a_kept_secret_key(runn
     assert (instance / "config.py").read_text() == key
 
     [survey] = database.list_surveys()
-    assert survey["title"] == cli_demo.DEMO_TITLE and survey["questionnaire_id"] == "yining-2024-public"
+    assert survey["title"] == demo.DEMO_TITLE and survey["questionnaire_id"] == "yining-2024-public"
     assert (survey["department"], survey["year"], survey["evaluator_org"], survey["target"], survey["target_n"]) == (
         "伊宁市医疗保障局", 2024, "新疆政通众和商务咨询有限公司", 95.0, 50)
     points = database.list_points(survey["id"])
@@ -217,7 +218,7 @@ def test_demo_prints_an_evaluator_login_that_works(runner, app, client, database
     [survey] = database.list_surveys()
     assert survey["responses"] == 50  # the reconstructed Yining answers, stored once over two runs
     dashboard = client.get(f"/admin/surveys/{survey['id']}").get_data(as_text=True)
-    assert cli_demo.DEMO_TITLE in dashboard and "97.6" in dashboard
+    assert demo.DEMO_TITLE in dashboard and "97.6" in dashboard
 
 
 def test_demo_without_the_sample_answers(runner, app, database, tmp_path, monkeypatch):

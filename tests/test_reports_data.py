@@ -12,7 +12,7 @@ import pytest
 
 from survey_app import reports
 from survey_app.questionnaires import catalogue
-from survey_app.auth import hash_password
+from survey_app.admin.auth import hash_password
 from survey_app.reports import summary
 from tests.admin_helpers import login
 from tests.reports_helpers import download, exclude_one_q5_c, filled, result_of  # noqa: F401
@@ -161,7 +161,7 @@ def test_cli_export_writes_the_same_file(app, runner, database, filled, tmp_path
     assert json.loads(out.read_text(encoding="utf-8"))["counts"]["valid"] == 50
     missing = runner.invoke(args=["export", "999", "--format", "csv", "--out", str(tmp_path / "x.csv")])
     assert missing.exit_code != 0 and "no survey with id 999" in missing.output
-    from survey_app.cli_data import export_command
+    from survey_app.cli.data import export_command
 
     assert set(export_command.params[1].type.choices) == set(reports.FORMATS)
 

@@ -14,7 +14,7 @@ LANGUAGES = ("zh-CN", "ug", "en")
 RTL_LANGUAGES = frozenset({"ug"})
 ROLES = ("demographic", "satisfaction", "awareness", "other")
 TYPES = ("single", "multiple", "text")
-FIGURES = ("score", "rate")
+HEADLINE_FIGURES = ("score", "rate")  # a file's headline.figure (a survey may override it: results.C51_FIGURES)
 
 
 class QuestionnaireError(ValueError):
@@ -96,8 +96,9 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Headline:
-    """Which item (or weighted combination of items) feeds C51, and whether as a score or a rate."""
+class HeadlineSpec:
+    """What the file declares feeds C51: which item (or weighted combination of items), and whether as a
+    score or a rate. The figure computed from it is ``results.Headline``."""
 
     weights: Mapping[str, float]
     figure: str
@@ -112,7 +113,7 @@ class Questionnaire:
     closing: Text
     signature: str
     sections: tuple[Section, ...]
-    headline: Headline
+    headline: HeadlineSpec
     path: str = field(default="", compare=False)
 
     @property

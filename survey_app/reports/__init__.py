@@ -24,21 +24,27 @@ class Format:
     extension: str
     mimetype: str
     name: str  # what the file is, in the evaluator's words (goes into the file name)
+    label: str  # the link on the survey page
+    on_page: bool = True  # listed among the survey page's downloads (all are in the routes and `manyi export`)
 
 
+# The one list of downloads: the routes (/admin/surveys/<id>/export/<key>), `manyi export --format` and
+# the survey page's links (a Jinja global set in views.py) all read it, in this order.
 FORMATS = {
-    "csv": Format("raw", "write_csv", "csv", "text/csv; charset=utf-8", "原始数据"),
-    "labels": Format("raw", "write_labels", "csv", "text/csv; charset=utf-8", "变量与选项标签"),
+    "csv": Format("raw", "write_csv", "csv", "text/csv; charset=utf-8", "原始数据", "原始数据 CSV（Excel）"),
+    "labels": Format("raw", "write_labels", "csv", "text/csv; charset=utf-8", "变量与选项标签",
+                     "变量与选项标签 CSV", on_page=False),
     "xlsx": Format("workbook", "write", "xlsx",
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "数据与汇总"),
-    "sav": Format("spss", "write", "sav", "application/x-spss-sav", "SPSS数据"),
-    "json": Format("summary", "write", "json", "application/json", "结果摘要"),
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "数据与汇总",
+                   "原始数据与频数表 XLSX"),
+    "sav": Format("spss", "write", "sav", "application/x-spss-sav", "SPSS数据", "SPSS 数据 .sav"),
+    "json": Format("summary", "write", "json", "application/json", "结果摘要", "结果摘要 JSON"),
     "docx-annex": Format("annex", "write", "docx",
                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                         "附件3满意度问卷报告"),
+                         "附件3满意度问卷报告", "附件3 满意度问卷报告 DOCX"),
     "docx-c51": Format("c51", "write", "docx",
                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                       "C51评价底稿"),
+                       "C51评价底稿", "C51 评价底稿 DOCX"),
 }
 
 

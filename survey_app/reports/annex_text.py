@@ -6,8 +6,9 @@ Blocks: ("title", text), ("h1"|"h2"|"h3", text), ("p", text), ("figure", questio
 from __future__ import annotations
 
 import analysis
+from analysis.formatting import fixed, num, pct
 
-from .wording import ROLE_WORDS, num, pct, project_name, verdict, headline_text, points_range_text
+from .wording import ROLE_WORDS, project_name, verdict, headline_text, points_range_text
 
 ORDINALS = "一二三四五六七八九十"
 
@@ -62,7 +63,7 @@ def _estimates(qr) -> str:
         return ""
     q = qr.question
     rate_word, score_word = ROLE_WORDS[q.role]
-    ladder = "/".join(num(q.option(c).points, 0) for c in q.codes)
+    ladder = "/".join(num(q.option(c).points) for c in q.codes)
     satisfied = "与".join(f"“{q.option(c).label}”" for c in q.codes if c in qr.rate.satisfied)
     s, r = qr.score, qr.rate
     return (f"按 {ladder} 分计，该题{score_word}为 {num(s.score)} 分（95% 置信区间 {num(s.ci.low)}–"
@@ -176,8 +177,8 @@ def conclusion_blocks(result):
     yield ("p", f"C51“服务对象满意度”指标：{standard}{p.sentence}{points_range_text(h)}" + "".join(p.notes))
     d = result.design
     if d is not None:
-        yield ("p", f"答卷来自 {d.groups} 个采集点，各采集点满意率之间的设计效应为 {d.design_effect:.2f}，"
-                    f"等效样本量约 {d.effective_n:.1f} 份；按等效样本量计算，满意率 {pct(100 * d.rate)} 的 95% 置信区间为 "
+        yield ("p", f"答卷来自 {d.groups} 个采集点，各采集点满意率之间的设计效应为 {fixed(d.design_effect, 2)}，"
+                    f"等效样本量约 {fixed(d.effective_n)} 份；按等效样本量计算，满意率 {pct(100 * d.rate)} 的 95% 置信区间为 "
                     f"{pct(100 * d.ci.low)}–{pct(100 * d.ci.high)}。")
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import analysis
+from analysis.formatting import num
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from . import _docx
-from .wording import formula_zh, num, points_range_text, project_name, with_units
+from .wording import formula_zh, points_range_text, project_name, with_units
 
 EXPLANATION = "社会公众或服务对象对实施效果的满意程度。"
 STANDARD_LEAD = "社会公众或服务对象是指因该项目实施而受到影响的部门（单位）、群体或个人。一般采取社会调查的方式。"
@@ -46,7 +47,7 @@ def _result_text(result) -> str:
 
 def paper(result) -> WorkingPaper:
     s, h = result.survey, result.headline
-    rule = analysis.RULES.get(h.points.at_estimate.rule if h else (s.get("rule") or "xinjiang-c51"))
+    rule = analysis.RULES.get(h.points.at_estimate.rule if h else (s.get("rule") or analysis.DEFAULT_RULE))
     maximum = h.points.at_estimate.maximum if h else (rule.weight if rule else None)
     points = h.points.points if h else None
     rows = (

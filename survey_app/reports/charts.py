@@ -10,6 +10,7 @@ import io
 import textwrap
 from functools import lru_cache
 
+from analysis import formatting
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -60,7 +61,7 @@ def bar_chart(title: str, labels: list[str], counts: list[int], percents: list[f
     ax.set_ylim(0, max(1, top) * 1.2)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     for bar, count, pct in zip(bars, counts, percents):
-        ax.annotate(f"{count} 人（{pct:.1f}%）", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+        ax.annotate(f"{count} 人（{formatting.pct(pct)}）", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                     fontproperties=prop, fontsize=8)
     for side in ("top", "right"):

@@ -33,7 +33,7 @@ META = (  # (key in Store.stream_responses, column header, what it is)
     ("status", "状态", "问卷状态：valid 有效 / excluded 已剔除"),
     ("exclude_reason", "剔除原因", "剔除原因（仅已剔除问卷）"),
 )
-STATUS_LABELS = {"valid": "有效", "excluded": "已剔除"}
+RESPONSE_STATUS_LABELS = {"valid": "有效", "excluded": "已剔除"}  # a response's status
 LANGUAGE_LABELS = {"zh-CN": "中文", "ug": "维吾尔文", "en": "English"}
 MULTI_SEPARATOR = ";"
 
@@ -71,7 +71,7 @@ def label_rows(questionnaire, timezone: str):
     for key, head, meaning in META:
         yield (head, "", meaning.format(tz=timezone))
         if key == "status":
-            yield from ((head, code, label) for code, label in STATUS_LABELS.items())
+            yield from ((head, code, label) for code, label in RESPONSE_STATUS_LABELS.items())
         if key == "language":
             yield from ((head, code, label) for code, label in LANGUAGE_LABELS.items())
     for q in questionnaire.questions:

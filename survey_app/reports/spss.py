@@ -42,7 +42,7 @@ def frame(export):
     taken = set(META_NAMES)
     labels = {key: head for key, head, _ in raw.META}
     values = {"point": {i: name for name, i in points.items()},
-              "status": {code: raw.STATUS_LABELS[s] for s, code in STATUS_CODES.items()}}
+              "status": {code: raw.RESPONSE_STATUS_LABELS[s] for s, code in STATUS_CODES.items()}}
     measures = {"id": "scale", "point": "nominal", "seconds_on_page": "scale", "status": "nominal"}
     columns = []  # (question, variable name, option code or None)
     for q in questions:

@@ -9,15 +9,19 @@ from __future__ import annotations
 import tempfile
 
 from flask import Blueprint, abort, current_app, render_template, send_file
-from werkzeug.exceptions import HTTPException
 
 from .. import questionnaires, reports
-from ..auth import admin_error, login_required, survey_or_404
+from ..admin.auth import login_required, survey_or_404
 from ..store import get_store
 from . import c51
 
-bp = Blueprint("reports", __name__, url_prefix="/admin/surveys/<int:survey_id>")
-bp.register_error_handler(HTTPException, admin_error)
+bp = Blueprint("reports", __name__, url_prefix="/surveys/<int:survey_id>")  # a child of admin: /admin/surveys/...
+
+
+@bp.record_once
+def _download_links(state) -> None:
+    """The survey page lists its downloads from reports.FORMATS, the list these routes serve."""
+    state.app.jinja_env.globals["download_formats"] = reports.FORMATS
 
 
 def _export(survey_id: int):

@@ -1,6 +1,7 @@
-"""Shared words and number formats for the documents (no figure is computed here)."""
+"""Shared words for the documents (no figure is computed here; numbers print as ``analysis.formatting``)."""
 from __future__ import annotations
 
+from analysis.formatting import num, pct
 from analysis.targets import VERDICTS_ZH
 
 # analysis/targets.py's words (as on the dashboard), each with its reason for the working paper.
@@ -25,17 +26,6 @@ def rate_label(role: str, which: str) -> str:
     return f"{ROLE_WORDS[role][0]}（{options}）"
 
 
-def num(x: float, digits: int = 2) -> str:
-    """97.6 -> '97.6'; 98.3673 -> '98.37'; 5.0 -> '5': rounded, no trailing zeros (as the rule's sentence)."""
-    text = f"{x:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:.0f}"
-    return "0" if text in ("-0", "") else text
-
-
-def pct(x: float) -> str:
-    """A percentage with one decimal, as the percent tables give it: 22.0%."""
-    return f"{x:.1f}%"
-
-
 def project_name(survey: dict) -> str:
     """项目名称 in the seed's form: '2024 年伊宁市医疗保障局部门整体绩效' (or the survey title)."""
     if survey.get("department") and survey.get("year"):
@@ -48,22 +38,25 @@ def verdict(headline) -> str:
 
 
 def with_units(h) -> tuple[str, str, str]:
-    """The headline's value and interval ends as printed: '97.6 分', '95.1', '100 分' or '96.0%' ..."""
+    """The headline's value and interval ends as printed: '97.6 分', '95.13', '100 分' or '96.0%' ...
+    (a score as the rule's sentence prints it, a rate as the percent tables)."""
     if h.figure == "score":
         return f"{num(h.value_pct)} 分", num(h.low_pct), f"{num(h.high_pct)} 分"
     return pct(h.value_pct), pct(h.low_pct), pct(h.high_pct)
 
 
 def headline_text(h) -> str:
-    """'满意度得分为 97.6 分（95% 置信区间 95.1–100 分，t 区间（截断至量表范围），n = 50）'."""
+    """'满意度得分为 97.6 分（95% 置信区间 95.13–100 分，t 区间（截断至量表范围），n = 50）'."""
     value, low, high = with_units(h)
     return f"{h.label}为 {value}（95% 置信区间 {low}–{high}，{h.method}，n = {h.n}）"
 
 
 def points_range_text(headline) -> str:
-    """What sampling luck is worth: the points at the interval's two ends."""
+    """What sampling luck is worth: the points at the interval's two ends (printed as the interval is)."""
     p = headline.points
-    return (f"按 95% 置信区间两端（{num(p.at_low.value_pct)}%、{num(p.at_high.value_pct)}%）计，"
+    low, high = (pct(x) if headline.figure == "rate" else f"{num(x)}%"
+                 for x in (p.at_low.value_pct, p.at_high.value_pct))
+    return (f"按 95% 置信区间两端（{low}、{high}）计，"
             f"该指标得分分别为 {num(p.points_low, 2)} 分和 {num(p.points_high, 2)} 分。")
 
 

@@ -1,10 +1,12 @@
 """XLSX (openpyxl, write-only so a million rows stream): 概况, 汇总, 数据, 标签.
 
 概况 and 汇总 are the SurveyResult as tables; 数据 and 标签 are the raw rows and the labels of
-``raw`` (same columns as the CSV). Numbers are stored as numbers, times as Excel date-times.
+``raw`` (same columns as the CSV). Numbers are stored as numbers (rounded by the one rule of
+``analysis.formatting.rounded``), times as Excel date-times.
 """
 from __future__ import annotations
 
+from analysis.formatting import rounded
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -35,7 +37,7 @@ def overview_rows(result):
     yield ("回收（份）", result.returned)
     yield ("有效问卷（份）", result.valid)
     yield ("已剔除（份）", result.excluded)
-    yield ("有效率（%）", round(result.valid_rate_pct, 1))
+    yield ("有效率（%）", rounded(result.valid_rate_pct, 1))
     for p in result.points:
         yield (f"采集点：{p.name}（回收/有效）", f"{p.returned}/{p.valid}")
     h = result.headline
@@ -44,9 +46,9 @@ def overview_rows(result):
         return
     points = h.points.at_estimate
     yield ("C51 依据", h.label)
-    yield ("估计值", round(h.value_pct, 4))
-    yield ("95% 置信下限", round(h.low_pct, 4))
-    yield ("95% 置信上限", round(h.high_pct, 4))
+    yield ("估计值", rounded(h.value_pct, 4))
+    yield ("95% 置信下限", rounded(h.low_pct, 4))
+    yield ("95% 置信上限", rounded(h.high_pct, 4))
     yield ("区间方法", h.method)
     yield ("样本量 n", h.n)
     yield ("预期目标（%）", h.target_pct)
@@ -59,8 +61,8 @@ def overview_rows(result):
     yield ("区间下限对应得分", h.points.points_low)
     yield ("区间上限对应得分", h.points.points_high)
     if result.design is not None:
-        yield ("设计效应（采集点聚类）", round(result.design.design_effect, 4))
-        yield ("等效样本量", round(result.design.effective_n, 1))
+        yield ("设计效应（采集点聚类）", rounded(result.design.design_effect, 4))
+        yield ("等效样本量", rounded(result.design.effective_n, 1))
     yield ("计算时间", result.computed_at)
 
 
@@ -69,11 +71,11 @@ def _estimates(qr):
     role = qr.question.role
     for which, rate in (("rate", qr.rate), ("top2", qr.top2), ("top3", qr.top3)):
         if rate is not None:
-            yield (wording.rate_label(role, which), round(100 * rate.rate, 4), round(100 * rate.ci.low, 4),
-                   round(100 * rate.ci.high, 4), f"{rate.method}，n = {rate.n}")
+            yield (wording.rate_label(role, which), rounded(100 * rate.rate, 4), rounded(100 * rate.ci.low, 4),
+                   rounded(100 * rate.ci.high, 4), f"{rate.method}，n = {rate.n}")
     if qr.score is not None:
         s = qr.score
-        yield (wording.ROLE_WORDS[role][1], round(s.score, 4), round(s.ci.low, 4), round(s.ci.high, 4),
+        yield (wording.ROLE_WORDS[role][1], rounded(s.score, 4), rounded(s.ci.low, 4), rounded(s.ci.high, 4),
                f"{s.method}，n = {s.n}")
 
 

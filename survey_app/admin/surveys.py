@@ -9,19 +9,17 @@ from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file,
                    url_for)
-from werkzeug.exceptions import HTTPException
 
 import analysis
 from analysis.targets import VERDICTS_ZH
 
-from . import qr, questionnaires, results
-from .admin_forms import STATUS_LABELS, PlannerForm, PointForm, StatusForm, SurveySettingsForm
-from .auth import admin_error, login_required, survey_or_404
-from .reports import wording
-from .store import Audit, get_store, is_row_id
+from .. import qr, questionnaires, results
+from ..reports import wording
+from ..store import Audit, get_store, is_row_id
+from .auth import login_required, survey_or_404
+from .forms import SURVEY_STATUS_LABELS, PlannerForm, PointForm, StatusForm, SurveySettingsForm
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-bp.register_error_handler(HTTPException, admin_error)
+bp = Blueprint("surveys", __name__)  # /admin/ and /admin/surveys/...
 EXPORTS = (("csv", "原始数据 CSV（Excel）"), ("xlsx", "原始数据与频数表 XLSX"), ("sav", "SPSS 数据 .sav"),
            ("json", "结果摘要 JSON"), ("docx-annex", "附件3 满意度问卷报告 DOCX"), ("docx-c51", "C51 评价底稿 DOCX"))
 POSTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
@@ -35,12 +33,6 @@ def local_time(value: str | None) -> str:
         return ""
     moment = datetime.fromisoformat(value).astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
     return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
-@bp.app_template_filter("pts")
-def pts(value: float) -> str:
-    """Indicator points without trailing zeros: 5, 4.7, 3.25."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _catalogue():
@@ -75,7 +67,7 @@ def _settings_page(template: str, form, survey=None, status=200):
 @login_required
 def index():
     surveys = get_store().surveys_for_user(g.current_user["id"])
-    return render_template("admin/index.html", surveys=surveys, statuses=STATUS_LABELS)
+    return render_template("admin/index.html", surveys=surveys, statuses=SURVEY_STATUS_LABELS)
 
 
 @bp.route("/surveys/new", methods=["GET", "POST"])
@@ -173,7 +165,7 @@ def dashboard(survey_id):
     return render_template(
         "admin/dashboard.html", survey=survey, r=result, q=questionnaire, daily=_daily_table(result),
         per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,
-        verdicts=VERDICTS_ZH, exports=EXPORTS, statuses=STATUS_LABELS,
+        verdicts=VERDICTS_ZH, exports=EXPORTS, statuses=SURVEY_STATUS_LABELS,
         rule=analysis.RULES.get(survey["rule"]), base_url=current_app.config["PUBLIC_BASE_URL"],
         role_words=wording.ROLE_WORDS, rate_label=wording.rate_label,
         point_form=PointForm(), status_form=StatusForm())

@@ -4,21 +4,19 @@ one page at a time (keyset pagination), so the page stays fast with a million re
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
 
-from . import results
-from .reports import raw
-from .admin import _questionnaire
-from .admin_forms import ReviewForm
-from .auth import admin_error, login_required, survey_or_404
-from .store import get_store, is_row_id
+from .. import results
+from ..reports import raw
+from ..store import get_store, is_row_id
+from .auth import login_required, survey_or_404
+from .forms import ReviewForm
+from .surveys import _questionnaire
 
-bp = Blueprint("review", __name__, url_prefix="/admin/surveys/<int:survey_id>/responses")
-bp.register_error_handler(HTTPException, admin_error)
+bp = Blueprint("review", __name__, url_prefix="/surveys/<int:survey_id>/responses")
 PAGE_SIZE = 50
 FLAGS = {"speeder": "用时过短", "straight": "直线作答", "device": "同一设备重复"}
 FILTERS = {"": "全部", "any": "有任一标记", "none": "无标记", **FLAGS}
-STATUSES = {"": "全部", **raw.STATUS_LABELS}
+STATUSES = {"": "全部", **raw.RESPONSE_STATUS_LABELS}
 ACTIONS = {"exclude": "剔除", "restore": "恢复", "create": "创建项目", "settings": "修改设置",
            "open": "开放收集", "closed": "结束收集", "grant": "授予查看权限", "revoke": "取消查看权限"}
 

@@ -15,7 +15,7 @@ from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from .questionnaires import LANGUAGES, Questionnaire
+from ..questionnaires import LANGUAGES, Questionnaire
 
 MSG_REQUIRED = "请选择一项后再提交。"
 MSG_REQUIRED_MULTI = "请至少选择一项。"

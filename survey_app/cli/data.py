@@ -8,8 +8,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .cli import _db
-from .store import Audit, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
+from .. import questionnaires, reports
+from ..store import Audit, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
+
 
 @click.command("create-user")
 @click.argument("username")
@@ -21,8 +22,8 @@ def create_user_command(username, password_stdin, reset):
 
     Example: manyi create-user wang   then   manyi grant wang 1
     """
-    from .admin_forms import MIN_PASSWORD_LENGTH
-    from .auth import hash_password
+    from ..admin.auth import hash_password
+    from ..admin.forms import MIN_PASSWORD_LENGTH
 
     username = username.strip()
     if not username or len(username) > 64:
@@ -34,12 +35,12 @@ def create_user_command(username, password_stdin, reset):
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.ClickException(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
     if reset:
-        if not _db().set_password(username, hash_password(password)):
+        if not get_store().set_password(username, hash_password(password)):
             raise click.ClickException(f"no user {username!r}; create it without --reset")
         click.echo(f"Password of {username} changed.")
         return
     try:
-        _db().create_user(username, hash_password(password))
+        get_store().create_user(username, hash_password(password))
     except ValueError:
         raise click.ClickException(f"user {username!r} already exists (new password: --reset)") from None
     click.echo(f"User {username} created. Give access with: manyi grant {username} SURVEY_ID")
@@ -47,10 +48,10 @@ def create_user_command(username, password_stdin, reset):
 
 def _user_and_survey(username: str, survey_id: int) -> int:
     """The user's id, or a clear error for an unknown user or survey."""
-    user = _db().user_by_name(username)
+    user = get_store().user_by_name(username)
     if user is None:
         raise click.ClickException(f"no user {username!r}; create it with: manyi create-user {username}")
-    if not is_row_id(survey_id) or _db().get_survey(survey_id) is None:
+    if not is_row_id(survey_id) or get_store().get_survey(survey_id) is None:
         raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
     return user["id"]
 
@@ -64,8 +65,8 @@ def grant_command(username, survey_id):
 
     Example: manyi grant wang 1
     """
-    _db().grant(_user_and_survey(username, survey_id), survey_id,
-             audit=Audit("cli", "grant", f"access for {username}"))
+    get_store().grant(_user_and_survey(username, survey_id), survey_id,
+                      audit=Audit("cli", "grant", f"access for {username}"))
     click.echo(f"{username} can now see survey {survey_id}.")
 
 
@@ -78,8 +79,8 @@ def revoke_command(username, survey_id):
 
     Example: manyi revoke wang 1
     """
-    if _db().revoke(_user_and_survey(username, survey_id), survey_id,
-                 audit=Audit("cli", "revoke", f"access of {username} ended")):
+    if get_store().revoke(_user_and_survey(username, survey_id), survey_id,
+                          audit=Audit("cli", "revoke", f"access of {username} ended")):
         click.echo(f"{username} can no longer see survey {survey_id}.")
     else:
         click.echo(f"{username} could not see survey {survey_id}; nothing changed.")
@@ -87,7 +88,7 @@ def revoke_command(username, survey_id):
 
 def _open_db(path: str | None):
     if path is None:
-        return _db()
+        return get_store()
     if not is_postgres_url(path) and not Path(path.removeprefix("sqlite:///")).is_file():
         raise click.ClickException(f"no database file at {path}")
     return open_store(path)
@@ -130,7 +131,7 @@ def backup_command(target):
     Example: manyi backup backups/manyi-2024-08-13.sqlite3 && manyi verify --db backups/manyi-2024-08-13.sqlite3
     """
     Path(target).parent.mkdir(parents=True, exist_ok=True)
-    store = _db()
+    store = get_store()
     try:
         count = store.backup(target)
     except StorageUnavailable as e:
@@ -151,7 +152,7 @@ def copy_db_command(source, destination):
 
     Example: manyi copy-db instance/manyi.sqlite3 postgresql://manyi@db.example.cn/manyi
     """
-    from .store.copy import CopyRefused, copy_database
+    from ..store.copy import CopyRefused, copy_database
 
     src, dst = _open_db(source), open_store(destination)
     try:
@@ -176,8 +177,8 @@ def copy_db_command(source, destination):
 
 @click.command("export")
 @click.argument("survey_id", type=int)
-@click.option("--format", "fmt", required=True, type=click.Choice(["csv", "labels", "xlsx", "sav", "json",
-              "docx-annex", "docx-c51"]), help="What to write (labels: the CSV's variable and code labels).")
+@click.option("--format", "fmt", required=True, type=click.Choice(list(reports.FORMATS)),
+              help="What to write (labels: the CSV's variable and code labels).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: the download's name in the current folder).")
 @with_appcontext
@@ -186,8 +187,6 @@ def export_command(survey_id, fmt, out):
 
     Example: manyi export 1 --format docx-annex --out 附件3.docx
     """
-    from . import questionnaires, reports
-
     config = current_app.config
     try:
         with reports.open_export(get_store(), survey_id, questionnaires.catalogue(),

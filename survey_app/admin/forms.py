@@ -10,8 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 import analysis
+from analysis.formatting import num
 
-from .results import FIGURES
+from ..results import C51_FIGURES
 
 MSG_NUMBER = "请输入数字。"
 MSG_WHOLE = "请输入整数。"
@@ -19,7 +20,7 @@ MSG_DATE = "请输入日期，格式如 2024-08-13。"
 MSG_CHOICE = "请从列表中选择。"
 FIGURE_LABELS = {"headline": "问卷设定的主指标（如伊宁问卷：总体工作满意度得分）", "score": "满意度得分（0–100）",
                  "top2": "满意率（前两项：非常满意 + 比较满意）", "top3": "满意率（前三项：含一般满意）"}
-STATUS_LABELS = {"draft": "未开放", "open": "收集中", "closed": "已结束"}
+SURVEY_STATUS_LABELS = {"draft": "未开放", "open": "收集中", "closed": "已结束"}  # a survey's status
 
 
 def finite(form, field):
@@ -45,7 +46,7 @@ class PasswordForm(FlaskForm):
 
 
 def _rule_choices():
-    return [SelectChoice(name, f"{name}（{rule.weight:g} 分，目标 {rule.target_pct:g}%）")
+    return [SelectChoice(name, f"{name}（{num(rule.weight)} 分，目标 {num(rule.target_pct)}%）")
             for name, rule in analysis.RULES.items()]
 
 
@@ -60,7 +61,7 @@ class SurveySettingsForm(FlaskForm):
     evaluator_org = StringField("评价机构", validators=[Optional(), Length(max=100)])
     target = FloatField("目标值（%，留空则取评分规则的目标）", invalid_value_message=MSG_NUMBER, validators=[
         Optional(), finite, NumberRange(0.1, 100, "目标值应在 0 到 100 之间（不含 0）。")])
-    rule = SelectField("C51 评分规则", invalid_choice_message=MSG_CHOICE, default="xinjiang-c51")
+    rule = SelectField("C51 评分规则", invalid_choice_message=MSG_CHOICE, default=analysis.DEFAULT_RULE)
     c51_figure = SelectField("计入 C51 的数值", invalid_choice_message=MSG_CHOICE, default="headline",
                              choices=[SelectChoice(k, v) for k, v in FIGURE_LABELS.items()])
     target_n = IntegerField("目标样本量 n", invalid_value_message=MSG_WHOLE, default=50, validators=[
@@ -134,4 +135,4 @@ class PlannerForm(FlaskForm):
                                     population=self.plan_N.data)
 
 
-assert set(FIGURE_LABELS) == set(FIGURES)
+assert set(FIGURE_LABELS) == set(C51_FIGURES)

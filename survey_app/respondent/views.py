@@ -6,12 +6,12 @@ import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import abort, current_app, g, render_template, request
 
-from . import csrf, forms, questionnaires, respondent_text
-from .store import StorageUnavailable, get_store
+from .. import csrf, questionnaires
+from ..store import StorageUnavailable, get_store
+from . import bp, forms, text
 
-bp = Blueprint("survey", __name__, url_prefix="/s")
 csrf.exempt(bp)  # the submission key, bound to the device cookie, is the form's CSRF token (forms.py)
 DEVICE_COOKIE = "mid"
 
@@ -39,8 +39,8 @@ def _load(code: str):
     point, survey = _point(code)
     state = survey_state(survey, current_app.config["TIMEZONE"])
     if state != "open":
-        lang = request.args.get("lang") if request.args.get("lang") in respondent_text.TEXT else "zh-CN"
-        page = render_template("notice.html", kind=state, survey=survey, lang=lang, t=respondent_text.text(lang))
+        lang = request.args.get("lang") if request.args.get("lang") in text.TEXT else "zh-CN"
+        page = render_template("notice.html", kind=state, survey=survey, lang=lang, t=text.text(lang))
         abort(current_app.response_class(page, status=410 if state == "closed" else 403))
     return point, survey, questionnaires.catalogue().for_survey(survey)
 
@@ -68,9 +68,9 @@ def _render(point, survey, questionnaire, form, status=200, notice=None):
     first_error = next((q.id for q in questionnaire.questions if form[q.id].errors), None)
     response = current_app.make_response((render_template(
         "form.html", point=point, survey=survey, q=questionnaire, form=form, lang=lang,
-        rtl=lang in questionnaires.RTL_LANGUAGES, t=respondent_text.text(lang),
-        notice=respondent_text.notice(notice, lang, first_error),
-        message=lambda m: respondent_text.message(m, lang)), status))
+        rtl=lang in questionnaires.RTL_LANGUAGES, t=text.text(lang),
+        notice=text.notice(notice, lang, first_error),
+        message=lambda m: text.message(m, lang)), status))
     token, new = _device()
     if new:
         response.set_cookie(DEVICE_COOKIE, token, max_age=400 * 86400,
@@ -132,7 +132,8 @@ def post(code):
 def _to_thanks(code: str, lang: str):
     """Post/redirect/get to the thank-you page, in the language the form was answered in."""
     query = "" if lang == "zh-CN" else f"?lang={lang}"  # codes and languages are URL-safe as they are
-    return current_app.response_class(status=303, headers={"Location": f"{request.script_root}/s/{code}/thanks{query}"})
+    location = f"{request.script_root}{bp.url_prefix}/{code}/thanks{query}"
+    return current_app.response_class(status=303, headers={"Location": location})
 
 
 @bp.get("/<code>/thanks")
@@ -146,4 +147,4 @@ def thanks(code):
         title = title if lang == "zh-CN" else questionnaire.title.get(lang)
     except questionnaires.MissingQuestionnaire:  # the answer is stored: thank them all the same
         pass
-    return render_template("thanks.html", lang=lang, title=title, closing=closing, t=respondent_text.text(lang))
+    return render_template("thanks.html", lang=lang, title=title, closing=closing, t=text.text(lang))

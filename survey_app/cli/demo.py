@@ -10,8 +10,9 @@ import click
 from flask import Config, current_app
 from flask.cli import with_appcontext
 
-from . import demo_data, qr
-from .cli import _db, _questionnaire
+from .. import demo_data, qr
+from ..store import get_store
+from .common import find_questionnaire
 
 DEMO_USER = "demo"
 DEMO_TITLE = "2024年伊宁市医疗保障局部门整体绩效满意度调查（演示）"
@@ -28,7 +29,7 @@ def _qr_dir(survey_id: int) -> Path:
 def _write_qr_files(survey: dict, out: Path) -> None:
     """Write PNG, SVG and poster for every point of ``survey`` into ``out`` and echo URLs and paths."""
     base = current_app.config["PUBLIC_BASE_URL"]
-    for point in _db().list_points(survey["id"]):
+    for point in get_store().list_points(survey["id"]):
         paths = qr.write_point_files(out, base, survey, point)
         click.echo(f"{point['name']}: {qr.point_url(base, point['code'])}")
         for path in paths:
@@ -45,10 +46,10 @@ def qr_command(survey_id, out):
 
     Example: FLASK_PUBLIC_BASE_URL=https://manyi.example.cn manyi qr 1 --out posters/
     """
-    survey = _db().get_survey(survey_id)
+    survey = get_store().get_survey(survey_id)
     if survey is None:
         raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
-    if not _db().list_points(survey_id):
+    if not get_store().list_points(survey_id):
         raise click.ClickException(f"survey {survey_id} has no collection points yet; "
                                    f"add one with: manyi add-point {survey_id} 业务大厅")
     _write_qr_files(survey, out or _qr_dir(survey_id))
@@ -56,23 +57,23 @@ def qr_command(survey_id, out):
 
 def _demo_survey() -> dict:
     """The demo survey and its two points, created on the first run and found on later ones."""
-    survey = _db().find_survey(title=DEMO_TITLE)
+    survey = get_store().find_survey(title=DEMO_TITLE)
     if survey is None:
-        q = _questionnaire(DEMO_QUESTIONNAIRE)
-        survey_id = _db().create_survey(questionnaire_id=q.id, questionnaire_version=q.version,
-                                     title=DEMO_TITLE, **DEMO_SURVEY)
-        survey = _db().get_survey(survey_id)
+        q = find_questionnaire(DEMO_QUESTIONNAIRE)
+        survey_id = get_store().create_survey(questionnaire_id=q.id, questionnaire_version=q.version,
+                                              title=DEMO_TITLE, **DEMO_SURVEY)
+        survey = get_store().get_survey(survey_id)
     for name in DEMO_POINTS:
-        _db().add_point(survey["id"], name)
+        get_store().add_point(survey["id"], name)
     return survey
 
 
 def _demo_answers(survey: dict) -> bool:
     """Store the 50 Yining answers once (30 at the first point, 20 at the second); False if already there."""
-    points = _db().list_points(survey["id"])
+    points = get_store().list_points(survey["id"])
     stored = False
     for i, row in enumerate(demo_data.yining_rows()):
-        saved = _db().save_response(  # fixed keys: a re-run stores nothing twice
+        saved = get_store().save_response(  # fixed keys: a re-run stores nothing twice
             survey_id=survey["id"], point_id=points[0 if i < 30 else 1]["id"],
             questionnaire_version=survey["questionnaire_version"], submission_key=f"demo-yining-{i}",
             answers=sorted(row.items()), seconds_on_page=35 + i % 40, language="zh-CN", device_hash=None)
@@ -82,12 +83,12 @@ def _demo_answers(survey: dict) -> bool:
 
 def _demo_evaluator(survey_id: int) -> str:
     """The demo evaluator account, granted the demo survey, with a fresh random password (returned)."""
-    from .auth import hash_password
+    from ..admin.auth import hash_password
 
     password = secrets.token_urlsafe(9)
-    if not _db().set_password(DEMO_USER, hash_password(password)):
-        _db().create_user(DEMO_USER, hash_password(password))
-    _db().grant(_db().user_by_name(DEMO_USER)["id"], survey_id)
+    if not get_store().set_password(DEMO_USER, hash_password(password)):
+        get_store().create_user(DEMO_USER, hash_password(password))
+    get_store().grant(get_store().user_by_name(DEMO_USER)["id"], survey_id)
     return password
 
 
@@ -155,7 +156,7 @@ def demo_command(host, port, no_serve, no_sample):
         return
     from werkzeug.serving import run_simple
 
-    from . import create_app
+    from .. import create_app
 
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C stops)")
     run_simple(host, port, create_app(), threaded=True)  # a fresh app reads the new SECRET_KEY

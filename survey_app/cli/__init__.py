@@ -1,4 +1,8 @@
-"""Command line: `manyi COMMAND` (or `flask --app survey_app COMMAND`). Each command is thin."""
+"""Command line: `manyi COMMAND` (or `flask --app survey_app COMMAND`). Each command is thin.
+
+Here: setting up surveys, questionnaires, serving and analyse; demo.py: qr, demo; data.py: accounts,
+verify, backup, copy-db, export; common.py: what they share.
+"""
 from __future__ import annotations
 
 import os
@@ -9,21 +13,12 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import questionnaires
-from .store import get_store
+from analysis import DEFAULT_RULE
 
-
-def _db():
-    return get_store()
-
-
-def _questionnaire(ref: str):
-    qid, _, version = ref.partition("@")
-    try:
-        return questionnaires.catalogue().get(qid, int(version) if version else None)
-    except (KeyError, ValueError):
-        known = ", ".join(sorted(questionnaires.catalogue().load_all()))
-        raise click.BadParameter(f"unknown questionnaire {ref!r}; known: {known}") from None
+from .. import questionnaires
+from ..store import get_store
+from . import data, demo
+from .common import find_questionnaire
 
 
 @click.command("init-db")
@@ -33,7 +28,7 @@ def init_db_command():
 
     Example: manyi init-db
     """
-    _db().migrate()
+    get_store().migrate()
     click.echo(f"Database ready: {current_app.config['DATABASE']}")
 
 
@@ -48,18 +43,18 @@ def init_db_command():
 @click.option("--population", type=click.IntRange(1), help="Population size N (finite-population correction).")
 @click.option("--opens", "opens_on", help="First day (YYYY-MM-DD).")
 @click.option("--closes", "closes_on", help="Last day (YYYY-MM-DD).")
-@click.option("--rule", default="xinjiang-c51", show_default=True, help="C51 scoring rule preset.")
+@click.option("--rule", default=DEFAULT_RULE, show_default=True, help="C51 scoring rule preset.")
 @with_appcontext
 def create_survey_command(questionnaire, title, **fields):
     """Create a survey from a questionnaire file (id or id@version) and print its id.
 
     Example: manyi create-survey yining-2024-public --department 伊宁市医疗保障局 --year 2024 --target 95
     """
-    q = _questionnaire(questionnaire)
+    q = find_questionnaire(questionnaire)
     for name in ("opens_on", "closes_on"):
         _check_date(fields[name], name)
-    survey_id = _db().create_survey(questionnaire_id=q.id, questionnaire_version=q.version,
-                                 title=title or str(q.title), **fields)
+    survey_id = get_store().create_survey(questionnaire_id=q.id, questionnaire_version=q.version,
+                                          title=title or str(q.title), **fields)
     click.echo(f"Survey {survey_id}: {title or q.title} ({q.key})")
 
 
@@ -83,7 +78,7 @@ def add_point_command(survey_id, name):
     Example: manyi add-point 1 业务大厅
     """
     try:
-        point = _db().add_point(survey_id, name)
+        point = get_store().add_point(survey_id, name)
     except ValueError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"{point['name']}: {current_app.config['PUBLIC_BASE_URL']}/s/{point['code']}")
@@ -97,13 +92,13 @@ def list_surveys_command():
     Example: manyi list-surveys
     """
     base = current_app.config["PUBLIC_BASE_URL"]
-    surveys = _db().list_surveys()
+    surveys = get_store().list_surveys()
     if not surveys:
         click.echo("No surveys yet. Create one with: manyi create-survey yining-2024-public")
     for s in surveys:
         click.echo(f"{s['id']}  {s['title']}  [{s['questionnaire_id']}@{s['questionnaire_version']}, "
                    f"{s['status']}]  {s['responses']} responses")
-        for p in _db().list_points(s["id"]):
+        for p in get_store().list_points(s["id"]):
             click.echo(f"    {p['name']}: {base}/s/{p['code']}")
 
 
@@ -181,18 +176,14 @@ def analyse_command(args):
 
 
 def init_app(app) -> None:
-    from . import cli_data, cli_demo
-
     for command in (init_db_command, create_survey_command, add_point_command, list_surveys_command,
-                    serve_command, questionnaires_group, analyse_command, cli_demo.qr_command,
-                    cli_demo.demo_command, cli_data.create_user_command, cli_data.grant_command,
-                    cli_data.revoke_command,
-                    cli_data.verify_command, cli_data.backup_command, cli_data.copy_db_command,
-                    cli_data.export_command):
+                    serve_command, questionnaires_group, analyse_command, demo.qr_command, demo.demo_command,
+                    data.create_user_command, data.grant_command, data.revoke_command, data.verify_command,
+                    data.backup_command, data.copy_db_command, data.export_command):
         app.cli.add_command(command)
 
 
 def main() -> None:
-    from . import create_app
+    from .. import create_app
 
     FlaskGroup(create_app=create_app, help="Manyi (满意): satisfaction surveys for C51.")()

@@ -19,10 +19,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .admin_forms import MIN_PASSWORD_LENGTH, LoginForm, PasswordForm
-from .store import get_store, is_row_id
+from ..store import get_store, is_row_id
+from .forms import MIN_PASSWORD_LENGTH, LoginForm, PasswordForm
 
-bp = Blueprint("auth", __name__, url_prefix="/admin")
+bp = Blueprint("auth", __name__)  # /admin/login, /admin/password, /admin/logout
 DEFAULTS = {"LOGIN_MAX_FAILURES": 5, "LOGIN_MAX_FAILURES_PER_CLIENT": 20, "LOGIN_WINDOW_SECONDS": 15 * 60,
             "LOGIN_ATTEMPTS_KEEP_DAYS": 30}
 ERRORS = {400: "请求内容有误（表单可能已过期），请返回刷新页面后重试。", 403: "您没有访问此页面的权限。",
@@ -46,11 +46,10 @@ def _fingerprint(password_hash: str) -> str:  # changes with the password, which
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
-@bp.before_app_request
 def load_user() -> None:
+    """g.current_user for an evaluator's page (run before each one: admin/__init__.py); citizens'
+    pages, / and static files never use the login."""
     g.current_user = None
-    if request.blueprint in (None, "survey"):  # citizens' pages, / and static files never use the login
-        return
     user_id = session.get("user_id")
     if isinstance(user_id, int):
         user = get_store().get_user(user_id)
@@ -67,7 +66,7 @@ def login_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if g.get("current_user") is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            return redirect(url_for("admin.auth.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
     return wrapped
 
@@ -82,14 +81,11 @@ def survey_or_404(survey_id: int) -> dict:
 
 
 def admin_error(e: HTTPException):
-    """Error pages for evaluators (register on each admin blueprint)."""
+    """Error pages for evaluators (registered once, on the parent blueprint: admin/__init__.py)."""
     if e.response is not None:
         return e.response
     message = "表单已过期或缺少安全令牌，请返回刷新页面后重试。" if isinstance(e, CSRFError) else ERRORS.get(e.code)
     return render_template("admin/error.html", code=e.code, message=message or e.description), e.code
-
-
-bp.register_error_handler(HTTPException, admin_error)
 
 
 def _client_hash() -> str:
@@ -126,7 +122,7 @@ def _check(username: str, password: str) -> dict | None:
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/admin") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("admin.index")
+    return url_for("admin.surveys.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -175,11 +171,11 @@ def change_password():
     get_store().set_password(username, new_hash)
     session["auth"] = _fingerprint(new_hash)
     flash("密码已修改。其他设备上的登录已退出。")
-    return redirect(url_for("admin.index"))
+    return redirect(url_for("admin.surveys.index"))
 
 
 @bp.post("/logout")
 def logout():
     session.clear()
     flash("您已退出登录。")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("admin.auth.login"))

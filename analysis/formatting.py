@@ -1,0 +1,55 @@
+"""How numbers are printed: one family for every page, file and command (and the rules' sentences).
+
+- a *percentage* (满意率, 占比, 有效率, a rate's interval) prints with one decimal, as the percent
+  tables give it: ``pct(96) == "96.0%"``;
+- a *score* (满意度得分, its interval) and the numbers a scoring *rule* works with (the value it
+  scores, the target, the weight, the points, the operands of its formula) print with up to two
+  decimals and no trailing zeros, so that the working paper's sentence, its formula and the score
+  agree and the deduction can be redone by hand: ``num(97.551) == "97.55"``, ``num(5.0) == "5"``;
+- other statistics with a stated number of decimals: ``fixed(5.4712, 2) == "5.47"`` (a design effect).
+
+One rounding rule everywhere: the decimal value, with binary noise below 10⁻⁹ removed first (so that
+100 × 1/80 and 100 / 80 both give 1.25), rounded half away from zero as a calculator or a spreadsheet
+does (6.25 → "6.3", 2.675 → "2.68"). Equal values therefore print equally on every page and in every
+file. ``rounded`` gives the same rounding as a number, for spreadsheet cells.
+
+>>> pct(100 * 47 / 49), fixed(97.551), num(97.551), num(5.0), pct(6.25), rounded(6.25)
+('95.9%', '97.6', '97.55', '5', '6.3%', 6.3)
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+_NOISE_DIGITS = 9
+
+
+def _decimal(x: float, digits: int) -> Decimal:
+    value = Decimal(repr(round(float(x), _NOISE_DIGITS)))
+    value = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return value.copy_abs() if value == 0 else value  # never "-0.0"
+
+
+def rounded(x: float, digits: int = 1) -> float:
+    """``x`` rounded as it prints, as a number: ``rounded(6.25) == 6.3``, ``rounded(97.55102, 4) == 97.551``."""
+    return float(_decimal(x, digits)) if math.isfinite(x) else float(x)
+
+
+def fixed(x: float, digits: int = 1) -> str:
+    """Exactly ``digits`` decimals: ``fixed(97.551) == "97.6"``, ``fixed(100) == "100.0"``, ``fixed(5.47, 2) == "5.47"``."""
+    if not math.isfinite(x):
+        return f"{x:.{digits}f}"
+    return format(_decimal(x, digits), "f")
+
+
+def num(x: float, digits: int = 2) -> str:
+    """At most ``digits`` decimals, no trailing zeros: ``num(97.6) == "97.6"``, ``num(5.0) == "5"``,
+    ``num(4.3421) == "4.34"``, ``num(100, 0) == "100"``."""
+    text = fixed(x, digits)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def pct(x: float, digits: int = 1) -> str:
+    """A percentage (``x`` already in percent) with ``digits`` decimals: ``pct(22) == "22.0%"``."""
+    return fixed(x, digits) + "%"

@@ -1,0 +1,45 @@
+"""The one number format of every page, file and command (analysis/formatting.py)."""
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.formatting import fixed, num, pct, rounded
+
+
+def test_a_percentage_prints_with_one_decimal_and_other_statistics_with_the_stated_decimals():
+    assert [pct(22), pct(100), pct(96.0), pct(0)] == ["22.0%", "100.0%", "96.0%", "0.0%"]
+    assert [fixed(97.55102040816327), fixed(100), fixed(5.4712, 2)] == ["97.6", "100.0", "5.47"]
+
+
+def test_a_score_or_a_number_of_the_rule_drops_trailing_zeros():
+    assert [num(97.6), num(5.0), num(4.3421), num(0.15), num(100, 0), num(10, 0)] == \
+        ["97.6", "5", "4.34", "0.15", "100", "10"]
+
+
+def test_ties_round_half_away_from_zero_as_a_calculator_does():
+    assert [pct(6.25), fixed(0.125, 2), num(2.675), num(4.625)] == ["6.3%", "0.13", "2.68", "4.63"]
+    assert rounded(6.25) == 6.3 and rounded(97.55102040816327, 4) == 97.551
+
+
+def test_equal_shares_print_equally_however_they_were_computed():
+    """1 of 80 as 100 × (1/80), 100 / 80 and 100.0 × 1 / 80; 7 of 40 likewise."""
+    for x, n in ((1, 80), (7, 40), (1, 16), (47, 49), (2, 3)):
+        assert len({pct(100 * (x / n)), pct(100 / n * x), pct(100.0 * x / n)}) == 1
+
+
+def test_no_negative_zero():
+    assert [num(-0.001), fixed(-0.04), pct(-0.0), num(-0.0)] == ["0", "0.0", "0.0%", "0"]
+
+
+@given(st.integers(0, 10_000), st.integers(1, 10_000))
+def test_a_share_prints_as_its_exact_decimal_rounded_half_up(x, n):
+    """Against exact integer arithmetic: round(1000·x/n) with halves up, then one decimal."""
+    x = min(x, n)
+    tenths, remainder = divmod(2000 * x, 2 * n)
+    tenths += remainder >= n  # the half (remainder == n) goes up
+    assert pct(100 * x / n) == f"{tenths // 10}.{tenths % 10}%"
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_not_a_number_prints_as_python_does(value):
+    assert fixed(value) == f"{value:.1f}" and num(value) == f"{value:.2f}"

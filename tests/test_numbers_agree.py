@@ -1,0 +1,48 @@
+"""One figure prints the same on the dashboard, in the annex, in the working paper and in the JSON
+summary (analysis/formatting.py): a score as the rule's sentence prints it, a percentage with one decimal."""
+import html
+import io
+import json
+import re
+
+import docx
+
+from analysis.formatting import num, pct
+from tests.reports_helpers import download, exclude_one_q5_c, filled, result_of  # noqa: F401
+
+
+def _docx_text(response) -> str:
+    document = docx.Document(io.BytesIO(response.get_data()))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_the_headline_score_and_the_valid_rate_print_alike_everywhere(app, database, admin_client, filled):
+    exclude_one_q5_c(database)  # Q5: (46·100 + 2·80 + 60) / 49 = 98.367…, valid 49 of 50
+    result = result_of(app, database, filled)
+    score, valid_rate = num(result.headline.value_pct), pct(result.valid_rate_pct)
+    assert (score, valid_rate) == ("98.37", "98.0%")
+    page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    annex = _docx_text(download(admin_client, filled, "docx-annex"))
+    paper = _docx_text(download(admin_client, filled, "docx-c51"))
+    c51_page = html.unescape(admin_client.get(f"/admin/surveys/{filled}/c51").get_data(as_text=True))
+    assert f'<span class="big">{score}</span>' in page and f"= {score}" in page
+    assert f"满意度得分为 {score} 分" in annex and f"受访者满意度为 {score}%" in annex
+    for text in (paper, c51_page):
+        assert f"受访者满意度为 {score}%" in text and f"满意度得分 {score} 分" in text
+    assert f'<span class="v">{valid_rate}</span>' in page and f"有效率为 {valid_rate}" in annex
+    summary = json.loads(download(admin_client, filled, "json").get_data())
+    assert num(summary["headline"]["value_pct"]) == score
+    low, high = num(result.headline.low_pct), num(result.headline.high_pct)
+    assert f"95% 置信区间 {low} – {high}" in page and f"95% 置信区间 {low}–{high} 分" in annex
+
+
+def test_a_rate_interval_prints_the_same_in_the_sentence_and_beside_the_points(app, database, admin_client, filled):
+    database.update_survey(filled, c51_figure="top2")  # 48 of 50: Wilson 86.5 %–98.9 %
+    result = result_of(app, database, filled)
+    low, high = pct(result.headline.low_pct), pct(result.headline.high_pct)
+    paper = _docx_text(download(admin_client, filled, "docx-c51"))
+    assert f"95% 置信区间 {low}–{high}" in paper and f"两端（{low}、{high}）" in paper
+    page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    shown = re.findall(r'<td>(?:区间下限|点估计|区间上限)</td><td class="num">([\d.]+)</td>', page)
+    assert shown == [low.rstrip("%"), pct(result.headline.value_pct).rstrip("%"), high.rstrip("%")]
