@@ -1,5 +1,5 @@
 """Crash safety: citizens submit to a multi-worker gunicorn while workers are SIGKILLed at random
-moments, and once the whole server (master and workers). After a restart every submission that got
+moments, and once the whole server (master and workers), on SQLite and on PostgreSQL. After a restart every submission that got
 its 303 is in the database exactly once, and `manyi verify` passes.
 
 ``crash_run`` is also the soak in bench/soak_crash.py (5,000+ submissions); here it is bounded to a
@@ -29,11 +29,11 @@ def _kill(pid: int) -> bool:
 
 
 def crash_run(tmp_path: Path, *, n: int, citizens: int = 6, workers: int = 3, worker_kills: int = 10,
-              seed: int = 0) -> dict:
+              seed: int = 0, database: str | None = None) -> dict:
     """Submit ``n`` responses while killing workers ``worker_kills`` times and the whole server once
     (half-way). Returns the figures and the sets to check; the server is stopped on return."""
     rng = random.Random(seed)
-    server = LiveServer(tmp_path, workers=workers, name="crash")
+    server = LiveServer(tmp_path, workers=workers, name="crash", database=database)
     prepared = prepare_database(server.db_path, add_yining)
     server.start()
     hall, window = prepared["codes"]
@@ -119,8 +119,8 @@ def crash_run(tmp_path: Path, *, n: int, citizens: int = 6, workers: int = 3, wo
     }
 
 
-def test_acknowledged_submissions_survive_killed_workers_and_a_killed_server(tmp_path):
-    r = crash_run(tmp_path, n=600, worker_kills=8)
+def test_acknowledged_submissions_survive_killed_workers_and_a_killed_server(tmp_path, database_url):
+    r = crash_run(tmp_path, n=600, worker_kills=8, database=database_url("crash"))
     assert r["server_kills"] == 1 and r["worker_kills"] >= 6
     assert r["lost"] == 0, r
     assert r["twice"] == 0, r
