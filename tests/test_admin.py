@@ -8,6 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from survey_app import reports
 from tests.admin_helpers import post_form
 from tests.yining import YINING_COUNTS, submit_all, yining_rows
 
@@ -190,8 +191,9 @@ def test_dashboard_shows_the_yining_figures(admin_client, yining):
     assert "有效问卷 50 / 目标 n = 50（100.0%）" in page
     assert "业务大厅 " in page and " 30 30 " in page and " 20 20 " in page  # per point: returned, valid
     assert "设计效应 deff" in page
-    for fmt in ("csv", "xlsx", "sav", "json", "docx-annex", "docx-c51"):
-        assert f'href="/admin/surveys/{survey_id}/export/{fmt}"' in html
+    links = re.findall(rf'href="/admin/surveys/{survey_id}/export/([\w-]+)"[^>]*>([^<]+)<', html)
+    assert [fmt for fmt, _ in links] == ["csv", "xlsx", "sav", "json", "docx-annex", "docx-c51"]
+    assert links == [(fmt, spec.label) for fmt, spec in reports.FORMATS.items() if spec.on_page]  # the one list
     assert f'href="/admin/surveys/{survey_id}/c51"' in html
 
 

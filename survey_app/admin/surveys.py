@@ -20,8 +20,6 @@ from .auth import login_required, survey_or_404
 from .forms import SURVEY_STATUS_LABELS, PlannerForm, PointForm, StatusForm, SurveySettingsForm
 
 bp = Blueprint("surveys", __name__)  # /admin/ and /admin/surveys/...
-EXPORTS = (("csv", "原始数据 CSV（Excel）"), ("xlsx", "原始数据与频数表 XLSX"), ("sav", "SPSS 数据 .sav"),
-           ("json", "结果摘要 JSON"), ("docx-annex", "附件3 满意度问卷报告 DOCX"), ("docx-c51", "C51 评价底稿 DOCX"))
 POSTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
               "frame-ancestors 'none'; base-uri 'none'")
 
@@ -165,7 +163,7 @@ def dashboard(survey_id):
     return render_template(
         "admin/dashboard.html", survey=survey, r=result, q=questionnaire, daily=_daily_table(result),
         per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,
-        verdicts=VERDICTS_ZH, exports=EXPORTS, statuses=SURVEY_STATUS_LABELS,
+        verdicts=VERDICTS_ZH, statuses=SURVEY_STATUS_LABELS,
         rule=analysis.RULES.get(survey["rule"]), base_url=current_app.config["PUBLIC_BASE_URL"],
         role_words=wording.ROLE_WORDS, rate_label=wording.rate_label,
         point_form=PointForm(), status_form=StatusForm())
