@@ -45,7 +45,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"].rstrip("/")
     if app.config["PUBLIC_BASE_URL"].startswith("https://"):
         app.config.update(SESSION_COOKIE_SECURE=True)
-    Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -187,3 +187,10 @@ def test_every_connection_commits_synchronously_and_gives_up_on_locks(database):
         " ('synchronous_commit', 'lock_timeout', 'statement_timeout', 'TimeZone')")}
     assert settings == {"synchronous_commit": "on", "lock_timeout": "10000", "statement_timeout": "10000",
                         "TimeZone": "UTC"}
+
+
+@pytest.mark.postgresql_only
+def test_a_postgresql_url_makes_no_folder(app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    create_app({"SECRET_KEY": "t", "DATABASE": app.config["DATABASE"]}).extensions["manyi.store"].close()
+    assert list(tmp_path.iterdir()) == []  # the URL was never taken for a file path

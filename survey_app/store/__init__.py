@@ -6,6 +6,8 @@ surveys.py, responses.py, counts.py, review.py, accounts.py, audit.py, chain.py,
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from .accounts import Accounts
 from .audit import AuditLog
 from .base import Base
@@ -59,6 +61,8 @@ def init_app(app) -> Store:
     """Open the app's store and create or upgrade its schema (migrations are safe to re-run)."""
     url = str(app.config["DATABASE"])
     store = open_store(url)
+    if store.path:  # a SQLite file: its folder (instance/ by default) is made on first start
+        Path(store.path).parent.mkdir(parents=True, exist_ok=True)
     try:
         store.migrate()
     except StorageUnavailable as e:
