@@ -149,15 +149,15 @@ def run_postgres(n: int) -> dict:
 
 
 def run(n: int, backends: list[str]) -> dict:
-    tmp = Path(tempfile.mkdtemp(prefix="manyi-bench-results-"))
     data = {"n": n}
     if "sqlite" in backends:
+        tmp = Path(tempfile.mkdtemp(prefix="manyi-bench-results-"))
         try:
             data["sqlite"] = run_sqlite(tmp, n)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)  # half a gigabyte at 1M
     if "postgresql" in backends:
-        data["postgresql"] = run_postgres(n)
+        data["postgresql"] = run_postgres(n)  # the cluster's folder goes with it
     if "sqlite" in backends and "postgresql" in backends:
         assert data["sqlite"]["manyi"]["check"] == data["postgresql"]["manyi"]["check"], "both databases count alike"
     return data
@@ -203,6 +203,8 @@ def section(d: dict) -> tuple[str, bool]:
         "",
         f"`bench/bench_results.py --responses {d['n']}`: {d['n']:,} valid Yining responses × 7 answers "
         f"({d['n'] * 7:,} answer rows, 3 points, 30 days) written with `bench/bulk_load.py` ({'; '.join(loads)}). "
+        "Manyi's side is the dashboard's whole `results.compute` (tallies, 满意率 and 满意度得分 with intervals, "
+        "headline, C51 points, design effect, progress, daily counts). "
         "Each side runs 3 times in a fresh process, on a fresh connection (opened before the clock starts), after "
         "one warm-up run on a 1,000-response database (so imports are not counted); time of the first run and "
         "the best; memory is the process's peak RSS minus its RSS just before the first run (on PostgreSQL the "
@@ -221,7 +223,10 @@ def section(d: dict) -> tuple[str, bool]:
         "from `response_counts` (responses per point, UTC hour and status, kept in the same transactions; "
         "whole-hour time zones such as Asia/Shanghai read the days from it, other offsets fall back to a scan of "
         "`responses`). A composite headline over several items still reads per-respondent answers "
-        "(`store.answer_rows`); the Yining headline is one item.",
+        "(`store.answer_rows`); the Yining headline is one item. What still grows with the number of responses "
+        "(most of the time above and the added memory): `analysis.scores.satisfaction_score` repeats each option's "
+        "points once per respondent (`np.repeat`, 8 MB per item at 1M) to take their mean and standard deviation; "
+        "both follow from the counts directly.",
         "",
         f"`store.verify()` on the same data (every point's hash chain + recounts): {verifies}.",
         "",

@@ -24,7 +24,6 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
-
 from urllib.parse import urlencode
 
 from common import bench_parser, finish, fmt_int, machine, tool_version  # noqa: E402

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from common import ROOT
@@ -77,8 +76,8 @@ def parse_wrk(out: str) -> dict:
 
 
 def wrk(port: int, bodies: Path, cookie: str, *, connections: int, seconds: float) -> dict:
-    lua = Path(tempfile.gettempdir()) / f"manyi-bench-rotate-{os.getpid()}.lua"
-    if not lua.exists() or lua.read_text() != LUA:
+    lua = bodies.parent / "rotate.lua"  # beside the bodies, in the bench's own folder
+    if not lua.exists():
         lua.write_text(LUA)
     cmd = ["wrk", "-t", str(THREADS), "-c", str(connections), "-d", f"{int(seconds)}s", "--latency", "--timeout",
            "10s", "-s", str(lua), f"http://127.0.0.1:{port}", "--", str(bodies), str(THREADS), cookie]
