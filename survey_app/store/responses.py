@@ -19,14 +19,33 @@ _RESPONSE_COLUMNS = ("survey_id", "point_id", "questionnaire_version", "submissi
 INSERT_RESPONSE = (f"insert into responses ({', '.join(_RESPONSE_COLUMNS)}) values ({', '.join('?' * 11)})"
                    " on conflict (submission_key) do nothing returning id")
 INSERT_ANSWER = "insert into answers (response_id, question_id, value) values (?, ?, ?)"
-# A no-op update that returns the point's head and, on PostgreSQL, locks it until the commit: the
-# submits at one point take turns, those at other points do not wait.
-TAKE_HEAD = "update chain_heads set response_id = response_id where point_id = ? returning hash"
+# The point's head, locked until the commit: the submits at one point take turns, those at other points
+# do not wait. PostgreSQL locks the row with FOR UPDATE (no new row version); SQLite keeps its no-op update.
+TAKE_HEAD = {"sqlite": "update chain_heads set response_id = response_id where point_id = ? returning hash",
+             "postgresql": "select hash from chain_heads where point_id = ? for update"}
 MOVE_HEAD = "update chain_heads set response_id = ?, hash = ? where point_id = ?"
 BUMP_TALLY = ("insert into tallies (survey_id, point_id, question_id, value, n) values (?, ?, ?, ?, ?)"
               " on conflict (survey_id, question_id, value, point_id) do update set n = tallies.n + excluded.n")
 BUMP_COUNT = ("insert into response_counts (survey_id, point_id, hour, status, n) values (?, ?, substr(?, 1, 13), ?, ?)"
               " on conflict (survey_id, point_id, hour, status) do update set n = response_counts.n + excluded.n")
+
+
+# PostgreSQL: the rest of a submit in one statement (4 round trips a submit instead of 8; bench/RESULTS.md).
+# Nothing happens past the response row when its key is stored already (r is empty).
+SAVE_PG = (
+    "with r as (insert into responses (survey_id, point_id, questionnaire_version, submission_key, submitted_at,"
+    " seconds_on_page, language, device_hash, status, prev_hash, hash) values (:survey, :point, :version, :key,"
+    " :at, :seconds, :language, :device, 'valid', :prev, :hash) on conflict (submission_key) do nothing returning id),"
+    " a as (insert into answers (response_id, question_id, value)"
+    " select r.id, x.q, x.v from r, unnest(:questions::text[], :values::text[]) as x(q, v)),"
+    " h as (update chain_heads set response_id = r.id, hash = :hash from r where chain_heads.point_id = :point),"
+    " t as (insert into tallies (survey_id, point_id, question_id, value, n)"
+    " select :survey, :point, x.q, x.v, 1 from r, unnest(:questions::text[], :values::text[]) as x(q, v)"
+    " on conflict (survey_id, question_id, value, point_id) do update set n = tallies.n + excluded.n),"
+    " c as (insert into response_counts (survey_id, point_id, hour, status, n)"
+    " select :survey, :point, substr(:at, 1, 13), 'valid', 1 from r"
+    " on conflict (survey_id, point_id, hour, status) do update set n = response_counts.n + excluded.n)"
+    " select id from r")
 
 
 def bump_tallies(conn, survey_id: int, point_id: int, answers, delta: int) -> None:
@@ -46,12 +65,22 @@ class Responses:
 
         The submit hot path: plain statements, as few as possible while the point's head is held."""
         def body(conn):
-            prev = conn.value(TAKE_HEAD, (point_id,))
+            prev = conn.value(TAKE_HEAD[conn.kind], (point_id,))
             if prev is None:
                 raise LookupError(f"no collection point with id {point_id}")
             response = {"survey_id": survey_id, "point_id": point_id, "questionnaire_version": questionnaire_version,
                         "submission_key": submission_key, "submitted_at": utcnow()}
             digest = chain_hash(prev, response, answers)
+            if conn.kind == "postgresql":
+                items = sorted(answers)  # the tallies' lock order, as everywhere
+                rid = conn.value(SAVE_PG, {
+                    "survey": survey_id, "point": point_id, "version": questionnaire_version, "key": submission_key,
+                    "at": response["submitted_at"], "seconds": seconds_on_page, "language": language,
+                    "device": device_hash, "prev": prev, "hash": digest,
+                    "questions": [q for q, _ in items], "values": [v for _, v in items]})
+                if rid is None:  # a retry: the key is stored already
+                    return Saved(self.response_for_key(submission_key, conn=conn), False)
+                return Saved(rid, True)
             rid = conn.value(INSERT_RESPONSE, (
                 survey_id, point_id, questionnaire_version, submission_key, response["submitted_at"],
                 seconds_on_page, language, device_hash, "valid", prev, digest))
@@ -102,11 +131,12 @@ class Responses:
                     raise LookupError(f"no response with id {response_id}")
                 return False
             survey_id, point_id, submitted_at = row
-            bump_count(conn, survey_id, point_id, submitted_at, current, -1)
-            bump_count(conn, survey_id, point_id, submitted_at, status, +1)
             answers = conn.execute("select question_id, value from answers where response_id = ?",
                                    [response_id]).fetchall()
+            # tallies before counts, as a submit takes them: the two never wait for each other crosswise
             bump_tallies(conn, survey_id, point_id, answers, -1 if status == "excluded" else +1)
+            bump_count(conn, survey_id, point_id, submitted_at, current, -1)
+            bump_count(conn, survey_id, point_id, submitted_at, status, +1)
             self._audit(conn, Audit(user, "exclude" if status == "excluded" else "restore", reason.strip()),
                         survey_id, response_id)
             return True
