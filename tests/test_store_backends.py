@@ -194,3 +194,51 @@ def test_a_postgresql_url_makes_no_folder(app, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     create_app({"SECRET_KEY": "t", "DATABASE": app.config["DATABASE"]}).extensions["manyi.store"].close()
     assert list(tmp_path.iterdir()) == []  # the URL was never taken for a file path
+
+
+def test_a_threads_connection_is_closed_when_the_thread_ends(database):
+    """A threaded server starts a thread per request: their connections must not pile up."""
+    import gc
+
+    for _ in range(20):
+        thread = threading.Thread(target=database.response_count)
+        thread.start()
+        thread.join()
+    gc.collect()
+    assert len(database.backend._opened) <= 1  # this thread's own, if it has one
+
+
+def test_exclusions_beside_submits_at_one_point_never_deadlock(database, yining, two_stores):
+    """An evaluator excludes and restores while citizens submit at the same point: each takes the point's
+    head first, so none waits for another crosswise (PostgreSQL would break such a wait after a second)."""
+    import time
+
+    survey_id, (hall, _) = yining
+    point = database.point_by_code(hall)[0]["id"]
+    first = database.save_response(survey_id=survey_id, point_id=point, questionnaire_version=1, submission_key="x0",
+                                   answers=sorted(YINING_ANSWERS.items()), seconds_on_page=30, language="zh-CN",
+                                   device_hash=None).response_id
+    stop, failures = time.monotonic() + 2.0, []
+
+    def citizen(i):
+        n = 0
+        while time.monotonic() < stop:
+            n += 1
+            two_stores[i].save_response(survey_id=survey_id, point_id=point, questionnaire_version=1,
+                                        submission_key=f"s{i}-{n}", answers=sorted(YINING_ANSWERS.items()),
+                                        seconds_on_page=30, language="zh-CN", device_hash=None)
+
+    def evaluator(i):
+        n = 0
+        while time.monotonic() < stop:
+            n += 1
+            two_stores[i].set_response_status(first, status="excluded" if n % 2 else "valid", reason="复核", user="u")
+    found = at_once(4, lambda i: citizen(i) if i < 3 else evaluator(i))
+    failures = [r for r in found if isinstance(r, Exception)]
+    assert failures == [] and database.verify().ok
+    if database.kind == "postgresql":  # a deadlock is retried unseen: PostgreSQL's own count tells
+        for store in two_stores:
+            store.close()  # a session reports its statistics when it ends
+        time.sleep(0.5)
+        assert database.query("select deadlocks from pg_stat_database where datname = current_database()") \
+            == [{"deadlocks": 0}]

@@ -6,6 +6,7 @@ import os
 import re
 import secrets
 import threading
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -117,9 +118,14 @@ class Conn:
             yield from self.execute(sql, params)
 
 
+class _ThreadToken:
+    """Held only by a thread's local storage: collected when the thread ends, which closes its connection."""
+
+
 class PerThread:
     """A backend's connections: one per thread and process (opened again after a fork), each
-    remembered so that ``close`` can close them all."""
+    remembered so that ``close`` can close them all, and closed when its thread ends (a threaded
+    development server starts a thread per request)."""
 
     def __init__(self):
         self._local = threading.local()
@@ -133,10 +139,22 @@ class PerThread:
         return getattr(self._local, "conn", None)
 
     def _keep(self, conn: Conn) -> Conn:
-        self._local.conn, self._local.pid = conn, os.getpid()
+        entry = (os.getpid(), conn.raw)
+        token = _ThreadToken()
+        self._local.conn, self._local.pid, self._local.token = conn, entry[0], token
         with self._opening:
-            self._opened.append((os.getpid(), conn.raw))
+            self._opened.append(entry)
+        weakref.finalize(token, self._forget, entry)
         return conn
+
+    def _forget(self, entry: tuple) -> None:
+        """A thread ended (or ``close`` dropped the thread-locals): close its connection."""
+        with self._opening:
+            if entry not in self._opened:
+                return  # closed already
+            self._opened.remove(entry)
+        if entry[0] == os.getpid():
+            entry[1].close()
 
     def close(self) -> None:
         """Close every connection this process opened (each thread opens another on its next use).

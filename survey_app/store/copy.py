@@ -57,6 +57,8 @@ def copy_database(source, destination) -> CopyReport:
     report = CopyReport()
     held = _hold_sqlite_writers(source.path) if source.kind == "sqlite" and source.path else None
     try:
+        if not source._has_table("chain_heads"):
+            raise CopyRefused(f"{source.describe()} is from an older Manyi: run `manyi init-db` on it first")
         if source.kind == "postgresql" and _other_sessions(source):
             raise CopyRefused(f"{source.describe()} has other Manyi connections: stop the servers first")
         destination.migrate()
@@ -92,6 +94,10 @@ def _copy_rows(src, dst, kind: str, report: CopyReport) -> None:
                         f" coalesce((select max(id) from {table}), 0) + 1, false)")
 
 
+def _key(row: dict) -> tuple:
+    return tuple(row.values())  # sorted here: the two databases may order text differently (collation)
+
+
 def _check(source, destination, report: CopyReport) -> None:
     for table in TABLES:
         mine = destination._read().value(f"select count(*) from {table}")
@@ -99,7 +105,7 @@ def _check(source, destination, report: CopyReport) -> None:
         if mine != theirs:
             report.problems.append(f"{table}: {theirs} rows in the source, {mine} in the copy")
     for survey in source.list_surveys():
-        if source.tallies(survey["id"]) != destination.tallies(survey["id"]):
+        if sorted(map(_key, source.tallies(survey["id"]))) != sorted(map(_key, destination.tallies(survey["id"]))):
             report.problems.append(f"survey {survey['id']}: tallies differ")
         if source.survey_digest(survey["id"]) != destination.survey_digest(survey["id"]):
             report.problems.append(f"survey {survey['id']}: the digest of its chain heads differs")

@@ -9,8 +9,8 @@ _DAILY_FROM_HOURS = {
                   " as day, point_id, sum(n) from response_counts",
 }
 _DAILY_FROM_RESPONSES = {
-    "sqlite": "select date(submitted_at, ?) as day, point_id, count(*) from responses",
-    "postgresql": "select to_char(cast(substr(submitted_at, 1, 26) as timestamp) + ? * interval '1 second',"
+    "sqlite": "select date(substr(submitted_at, 1, 19), ?) as day, point_id, count(*) from responses",
+    "postgresql": "select to_char(cast(substr(submitted_at, 1, 19) as timestamp) + ? * interval '1 second',"
                   " 'YYYY-MM-DD') as day, point_id, count(*) from responses",
 }
 

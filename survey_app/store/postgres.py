@@ -27,7 +27,11 @@ Error = psycopg.Error
 IntegrityError = psycopg.IntegrityError
 
 
-def _options() -> str:
+def _options(*, timeouts: bool = True) -> str:
+    """Every connection commits synchronously in UTC; a request's also gives up on locks and slow statements
+    (a download's snapshot, a backup, a migration or a copy may take minutes and keep no timeouts)."""
+    if not timeouts:
+        return "-c synchronous_commit=on -c timezone=UTC -c statement_timeout=0 -c lock_timeout=0"
     return (f"-c synchronous_commit=on -c statement_timeout={TIMEOUT_MS} -c lock_timeout={TIMEOUT_MS}"
             " -c idle_in_transaction_session_timeout=60000 -c timezone=UTC")
 
@@ -43,9 +47,9 @@ def unavailable(conn: Conn, error: Exception) -> StorageUnavailable | None:
     return None
 
 
-def connect(url: str, **kwargs) -> psycopg.Connection:
+def connect(url: str, *, timeouts: bool = True, **kwargs) -> psycopg.Connection:
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=10, options=_options(),
+        return psycopg.connect(url, autocommit=True, connect_timeout=10, options=_options(timeouts=timeouts),
                                application_name="manyi", **kwargs)
     except psycopg.OperationalError as e:
         raise StorageUnavailable(f"cannot connect to PostgreSQL: {' '.join(str(e).split())}") from e
@@ -133,18 +137,21 @@ class PostgresBackend(PerThread):
     @contextmanager
     def snapshot(self):
         """A separate read-only connection in one REPEATABLE READ transaction."""
-        raw = connect(self.url)
+        raw = connect(self.url, timeouts=False, **self._connect_options)
         try:
             raw.execute("begin isolation level repeatable read read only")
             yield Conn(raw, self.kind, unavailable)
         finally:
             try:
-                raw.execute("rollback")
+                if not raw.closed:
+                    raw.execute("rollback")
+            except psycopg.Error:
+                pass  # the session is gone: nothing to roll back
             finally:
                 raw.close()
 
     def migrate(self) -> None:
-        raw = connect(self.url)
+        raw = connect(self.url, timeouts=False, **self._connect_options)
         try:
             schema.migrate_postgres(raw)
         finally:

@@ -131,9 +131,11 @@ class Responses:
                     raise LookupError(f"no response with id {response_id}")
                 return False
             survey_id, point_id, submitted_at = row
+            # The point's head first, as a submit takes it: every tally and count row of the point is then
+            # changed by one transaction at a time (PostgreSQL runs a statement's CTEs in no promised order).
+            conn.value(TAKE_HEAD[conn.kind], (point_id,))
             answers = conn.execute("select question_id, value from answers where response_id = ?",
                                    [response_id]).fetchall()
-            # tallies before counts, as a submit takes them: the two never wait for each other crosswise
             bump_tallies(conn, survey_id, point_id, answers, -1 if status == "excluded" else +1)
             bump_count(conn, survey_id, point_id, submitted_at, current, -1)
             bump_count(conn, survey_id, point_id, submitted_at, status, +1)

@@ -195,7 +195,7 @@ def migrate_postgres(conn) -> list[str]:
             if name in done:
                 continue
             for sql in statements:
-                conn.execute(sql.replace("%", "%%"))
+                conn.execute(sql)
             conn.execute("insert into manyi_migrations (name, applied_at) values (%s, now()::text)", [name])
             applied.append(name)
     return applied
