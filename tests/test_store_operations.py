@@ -43,6 +43,20 @@ def test_the_server_going_away_gives_503_with_the_form_kept_and_recovers_by_itse
 
 
 @pytest.mark.postgresql_only
+def test_after_a_quick_restart_the_next_citizen_is_served_not_refused(pg, client, yining, database, monkeypatch):
+    """The server restarted between two requests: the kept connection is found lost on the next read,
+    which runs again on a new one (a write is never run twice: it gives the 503 above)."""
+    _, (hall, _) = yining
+    assert client.get(f"/s/{hall}").status_code == 200
+    pg.restart()
+    monkeypatch.setattr(database, "clock", lambda: 10**9)  # the point cache has expired: a real read
+    page = client.get(f"/s/{hall}")
+    assert page.status_code == 200
+    assert client.post(f"/s/{hall}", data=fill(page.get_data(as_text=True))).status_code == 303
+    assert database.response_count() == 1
+
+
+@pytest.mark.postgresql_only
 def test_backup_writes_a_pg_dump_archive_that_restores_and_verifies(pg, app, client, yining, database, tmp_path):
     submit_all(client, yining[1][0], yining_rows()[:12])
     target = tmp_path / "backup.dump"

@@ -60,16 +60,31 @@ class Conn:
     """One database connection as the store's modules use it, the same on SQLite and PostgreSQL:
     ``?`` and ``:name`` parameters, rows as tuples or dicts."""
 
-    def __init__(self, raw, kind: str, unavailable=None):
+    def __init__(self, raw, kind: str, unavailable=None, reopen=None):
         self.raw = raw
         self.kind = kind
         self._translate = pyformat if kind == "postgresql" else str
         self._unavailable = unavailable or (lambda conn, error: None)  # a driver error -> StorageUnavailable or None
+        self._reopen = reopen  # a new driver connection, for a read that found this one lost
 
     def _failed(self, error: Exception) -> Exception:
         return self._unavailable(self, error) or error
 
     def execute(self, sql: str, params=()):
+        # A read outside any transaction may run again on a new connection if this one was lost (a
+        # restarted server): nothing it did can have counted. Writes never do (``write`` gives a 503).
+        rerun = self._reopen is not None and self.raw.info.transaction_status == 0 \
+            and sql.lstrip()[:6].lower() == "select"
+        try:
+            return self.raw.execute(self._translate(sql), params)
+        except Exception as e:
+            failure = self._failed(e)
+            if failure is e:
+                raise
+            if not (rerun and (self.raw.closed or self.raw.broken)):
+                raise failure from e
+        self.raw.close()
+        self.raw = self._reopen()
         try:
             return self.raw.execute(self._translate(sql), params)
         except Exception as e:
@@ -129,7 +144,7 @@ class PerThread:
 
     def __init__(self):
         self._local = threading.local()
-        self._opened: list[tuple[int, object]] = []  # (pid, driver connection) of every thread's
+        self._opened: list[tuple[int, Conn]] = []  # (pid, connection) of every thread's
         self._opening = threading.Lock()
 
     def _kept(self) -> Conn | None:
@@ -139,7 +154,7 @@ class PerThread:
         return getattr(self._local, "conn", None)
 
     def _keep(self, conn: Conn) -> Conn:
-        entry = (os.getpid(), conn.raw)
+        entry = (os.getpid(), conn)
         token = _ThreadToken()
         self._local.conn, self._local.pid, self._local.token = conn, entry[0], token
         with self._opening:
@@ -154,7 +169,7 @@ class PerThread:
                 return  # closed already
             self._opened.remove(entry)
         if entry[0] == os.getpid():
-            entry[1].close()
+            entry[1].raw.close()
 
     def close(self) -> None:
         """Close every connection this process opened (each thread opens another on its next use).
@@ -163,6 +178,6 @@ class PerThread:
         with self._opening:
             mine = [c for p, c in self._opened if p == pid]
             self._opened = [(p, c) for p, c in self._opened if p != pid]
-        for raw in mine:
-            raw.close()
+        for conn in mine:
+            conn.raw.close()
         self._local = threading.local()

@@ -98,7 +98,8 @@ class PostgresBackend(PerThread):
     def connection(self) -> Conn:
         conn = self._kept()
         if conn is None or conn.raw.closed or conn.raw.broken:
-            conn = self._keep(Conn(connect(self.url, **self._connect_options), self.kind, unavailable))
+            conn = self._keep(Conn(connect(self.url, **self._connect_options), self.kind, unavailable,
+                                   reopen=lambda: connect(self.url, **self._connect_options)))
         return conn
 
     def _drop(self) -> None:
