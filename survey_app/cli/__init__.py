@@ -15,7 +15,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from analysis import DEFAULT_RULE
 
-from .. import questionnaires
+from .. import qr, questionnaires
 from ..store import get_store
 from . import data, demo
 from .common import find_questionnaire
@@ -81,7 +81,7 @@ def add_point_command(survey_id, name):
         point = get_store().add_point(survey_id, name)
     except ValueError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"{point['name']}: {current_app.config['PUBLIC_BASE_URL']}/s/{point['code']}")
+    click.echo(f"{point['name']}: {qr.point_url(current_app.config['PUBLIC_BASE_URL'], point['code'])}")
 
 
 @click.command("list-surveys")
@@ -99,7 +99,7 @@ def list_surveys_command():
         click.echo(f"{s['id']}  {s['title']}  [{s['questionnaire_id']}@{s['questionnaire_version']}, "
                    f"{s['status']}]  {s['responses']} responses")
         for p in get_store().list_points(s["id"]):
-            click.echo(f"    {p['name']}: {base}/s/{p['code']}")
+            click.echo(f"    {p['name']}: {qr.point_url(base, p['code'])}")
 
 
 @click.command("serve")

@@ -7,6 +7,7 @@ import re
 import secrets
 import threading
 import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -67,8 +68,16 @@ class Conn:
         self._unavailable = unavailable or (lambda conn, error: None)  # a driver error -> StorageUnavailable or None
         self._reopen = reopen  # a new driver connection, for a read that found this one lost
 
-    def _failed(self, error: Exception) -> Exception:
-        return self._unavailable(self, error) or error
+    @contextmanager
+    def _errors(self):
+        """A driver error that means "not now" (see the backend's ``unavailable``) as StorageUnavailable."""
+        try:
+            yield
+        except Exception as e:
+            failure = self._unavailable(self, e)
+            if failure is None:
+                raise
+            raise failure from e
 
     def execute(self, sql: str, params=()):
         # A read outside any transaction may run again on a new connection if this one was lost (a
@@ -76,34 +85,22 @@ class Conn:
         rerun = self._reopen is not None and self.raw.info.transaction_status == 0 \
             and sql.lstrip()[:6].lower() == "select"
         try:
-            return self.raw.execute(self._translate(sql), params)
-        except Exception as e:
-            failure = self._failed(e)
-            if failure is e:
-                raise
+            with self._errors():
+                return self.raw.execute(self._translate(sql), params)
+        except StorageUnavailable:
             if not (rerun and (self.raw.closed or self.raw.broken)):
-                raise failure from e
+                raise
         self.raw.close()
         self.raw = self._reopen()
-        try:
+        with self._errors():
             return self.raw.execute(self._translate(sql), params)
-        except Exception as e:
-            failure = self._failed(e)
-            if failure is e:
-                raise
-            raise failure from e
 
     def executemany(self, sql: str, seq) -> None:
-        try:
+        with self._errors():
             if self.kind == "postgresql":
                 self.raw.cursor().executemany(self._translate(sql), seq)
             else:
                 self.raw.executemany(sql, seq)
-        except Exception as e:
-            failure = self._failed(e)
-            if failure is e:
-                raise
-            raise failure from e
 
     def one(self, sql: str, params=()) -> tuple | None:
         return self.execute(sql, params).fetchone()
