@@ -9,8 +9,8 @@ Glossary (one vocabulary everywhere):
 - *points* (指标得分): what an indicator such as C51 awards for a satisfaction percentage under a
   scoring rule (5 of 5 for ≥ 95 %). ``indicator_points``, ``RULES``, ``DEFAULT_RULE`` (seed 000's C51).
 - *target*: the benchmark a figure is held against (fraction for a rate, the score's scale for a score,
-  percent in rules); the *verdict* is met / missed / unresolved: ``target_test``, ``rate_verdict``,
-  ``score_target_test``.
+  percent in rules); the *verdict* is met / missed / unresolved, one per figure, decided by a printed
+  one-sided bound: ``rate_verdict``, ``stratified_rate_verdict``, ``score_verdict`` (``analysis.verdicts``).
 - *printing*: ``analysis.formatting`` (``pct``, ``fixed``, ``num``, ``rounded``) is the one number format of
   every page, file and command.
 
@@ -23,15 +23,16 @@ The command line lives in ``analysis.cli`` (``python -m analysis FILE``) and is 
 from .intervals import Interval, ProportionInterval, proportion_interval
 from .planning import ClusterDesign, cluster_design_effect, design_effect, margin_of_error, sample_size
 from .rates import RateResult, satisfaction_rate
-from .rules import DEFAULT_RULE, RULES, IndicatorPoints, PointsRange, Rule, indicator_points, indicator_points_range
+from .rules import DEFAULT_RULE, RULES, IndicatorPoints, PointsRange, Rule, indicator_points, indicator_points_range, verdict_points
 from .scores import ScoreResult, composite_score, satisfaction_score, score_interval
 from .tables import PercentTable, percent_table
-from .targets import RateVerdict, ScoreTargetTest, TargetTest, rate_verdict, score_target_test, target_test
+from .targets import TargetTest, target_test
+from .verdicts import Verdict, rate_verdict, score_verdict, stratified_rate_verdict, verdict_text
 
 __all__ = [
     "DEFAULT_RULE", "RULES", "ClusterDesign", "IndicatorPoints", "Interval", "PercentTable", "PointsRange",
-    "ProportionInterval", "RateResult", "RateVerdict", "Rule", "ScoreResult", "ScoreTargetTest", "TargetTest",
+    "ProportionInterval", "RateResult", "Rule", "ScoreResult", "TargetTest", "Verdict",
     "cluster_design_effect", "composite_score", "design_effect", "indicator_points", "indicator_points_range",
     "margin_of_error", "percent_table", "proportion_interval", "rate_verdict", "sample_size", "satisfaction_rate",
-    "satisfaction_score", "score_interval", "score_target_test", "target_test",
+    "satisfaction_score", "score_interval", "score_verdict", "stratified_rate_verdict", "target_test", "verdict_points", "verdict_text",
 ]

@@ -5,8 +5,12 @@ Example::
     python -m analysis analysis/examples/yining_2024.json
     python -m analysis counts.csv --rule jiangxi-window --reading floor --json
 
-File formats (see analysis/README.md): JSON ``{"items": [{"id", "label", "counts", "points", "satisfied"}]}``
-or CSV with columns ``item,option,count`` and optional ``points``, ``satisfied``, ``label``.
+File formats (see analysis/README.md): JSON ``{"items": [{"id", "label", "counts", "points", "satisfied"}]}``,
+CSV with columns ``item,option,count`` and optional ``points``, ``satisfied``, ``label``, or a survey's JSON
+download (结果 JSON), whose rule, target, population and C51 figure become the defaults.
+
+Each item gets one verdict, on the figure that feeds the rule (``--points-from``), from
+``analysis.verdicts`` — the same function the dashboard and the documents call.
 """
 
 from __future__ import annotations
@@ -22,11 +26,11 @@ from .inputs import load_items
 from .intervals import METHODS
 from .rates import satisfaction_rate
 from .formatting import num, pct
-from .rules import DEFAULT_RULE, READINGS, RULES, indicator_points_range, resolve_rule
+from .rules import DEFAULT_RULE, READINGS, RULES, resolve_rule, verdict_points
 from .scores import METHODS as SCORE_METHODS
 from .scores import satisfaction_score
 from .tables import percent_table
-from .targets import target_test
+from .verdicts import rate_verdict, score_verdict, verdict_text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,19 +40,21 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"example: python -m analysis analysis/examples/yining_2024.json --rule {DEFAULT_RULE}")
     parser.add_argument("file", help="counts file, .json or .csv")
     parser.add_argument("--json", action="store_true", help="print JSON for machines")
-    parser.add_argument("--rule", default=DEFAULT_RULE, help=f"points rule preset: {', '.join(RULES)}")
+    parser.add_argument("--rule", default=None,
+                        help=f"points rule preset: {', '.join(RULES)} (default: the file's, else {DEFAULT_RULE})")
     parser.add_argument("--reading", default="linear", choices=READINGS, help="reading of 'each 1%% below'")
     parser.add_argument("--target", type=float, default=None,
-                        help="target in percent (default: the rule's); used by the target test and the rule")
+                        help="target in percent (default: the file's, else the rule's); used by the verdict and the rule")
     parser.add_argument("--confidence-level", type=float, default=0.95)
     parser.add_argument("--method", default="wilson", choices=METHODS, help="interval for the rate")
     parser.add_argument("--score-method", default="t", choices=SCORE_METHODS, help="interval for the score")
     parser.add_argument("--seed", type=int, default=None, help="seed for --score-method bca/percentile")
     parser.add_argument("--population", type=int, default=None,
                         help="population size N (finite-population correction); overrides the file's")
-    parser.add_argument("--points-from", default="score", choices=("score", "rate"),
-                        help="which figure the rule scores: the 0-100 score (as in the Yining working "
-                             "paper) or the rate; the rate is used when the ladder is not 0-100")
+    parser.add_argument("--points-from", default=None, choices=("score", "rate"),
+                        help="which figure the rule scores and the verdict judges: the 0-100 score (the "
+                             "default, as in the Yining working paper) or the rate; the rate is used when "
+                             "the ladder is not 0-100 (a survey download names its own)")
     return parser
 
 
@@ -73,11 +79,14 @@ def main(argv=None) -> int:
 
 
 def analyse(document: dict, args) -> dict:
-    rule = resolve_rule(args.rule)
-    if args.target is not None:
-        if not 0 < args.target < 100:
-            raise ValueError(f"--target is a percentage in (0, 100), got {num(args.target)}")
-        rule = dataclasses.replace(rule, target_pct=args.target)
+    defaults = document.get("defaults") or {}
+    rule = resolve_rule(args.rule or defaults.get("rule") or DEFAULT_RULE)
+    target = args.target if args.target is not None else defaults.get("target_pct")
+    if target is not None:
+        if not 0 < target <= 100:
+            raise ValueError(f"--target is a percentage in (0, 100], got {num(target)}")
+        rule = dataclasses.replace(rule, target_pct=float(target))
+    args.points_from = args.points_from or defaults.get("points_from") or "score"
     level = _checks.confidence_level(args.confidence_level)
     population = args.population if args.population is not None else document.get("population")
     rng = None
@@ -107,16 +116,23 @@ def _one(item, rule, args, level, population, rng) -> dict:
     if item["points"] is not None:
         score = satisfaction_score(counts, points=item["points"], confidence_level=level, method=args.score_method,
                                    population=population, rng=rng)
-    test = target_test(rate.satisfied_count, rate.n, target=rule.target_pct / 100, confidence_level=level)
     use_score = args.points_from == "score" and score is not None and score.scale[0] >= 0 and score.scale[1] == 100
-    basis = "score" if use_score else "rate"
     if use_score:
-        values = (score.ci.low, score.score, score.ci.high)
+        judged = score_verdict(_for_verdict(score, counts, item["points"], level, population), target=rule.target_pct,
+                               confidence_level=level)
     else:
-        values = (rate.ci.low * 100, rate.rate * 100, rate.ci.high * 100)
-    points = indicator_points_range(*values, rule=rule, reading=args.reading)
+        judged = rate_verdict(rate.satisfied_count, rate.n, target=rule.target_pct / 100, confidence_level=level,
+                              population=population, interval_method=args.method)
+    points = verdict_points(judged, rule=rule, reading=args.reading)
     return {"id": item["id"], "label": item["label"], "n": table.n, "table": table, "rate": rate, "score": score,
-            "target_test": test, "points_basis": basis, "points": points}
+            "verdict": judged, "points_basis": judged.figure, "points": points}
+
+
+def _for_verdict(score, counts, points, level, population):
+    """The score the verdict reads: the same answers as ``t`` (bootstrap intervals are shown, never judged)."""
+    if score.method == "t":
+        return score
+    return satisfaction_score(counts, points=points, confidence_level=level, population=population)
 
 
 def render(report: dict) -> str:
@@ -127,7 +143,8 @@ def render(report: dict) -> str:
         lines += ["", f"{it['id']} {it['label'] or ''}  (n = {it['n']})".rstrip(), "  option   count  percent"]
         lines += [f"  {str(r.code):<7}{r.count:>7}  {pct(r.percent):>7}" for r in it["table"].rows]
         lines.append(f"  {'total':<7}{it['n']:>7}  {pct(it['table'].total_percent):>7}")
-        rate, score, test, points = it["rate"], it["score"], it["target_test"], it["points"]
+        lines += [f"  ({it['table'].note})"] if it["table"].note else []
+        rate, score, points = it["rate"], it["score"], it["points"]
         lines.append(f"  rate (满意率, {'+'.join(map(str, rate.satisfied))}): {pct(100 * rate.rate)}  "
                      f"{level} CI {pct(100 * rate.ci.low)} – {pct(100 * rate.ci.high)} ({rate.method})")
         if score is not None:
@@ -136,10 +153,10 @@ def render(report: dict) -> str:
                          f"{num(score.ci.high)} ({score.method}{clip})")
         else:
             lines.append("  score: not computed (no points ladder for these option codes)")
-        resolve = (f"; at the observed rate it would be {test.resolves_as} from n = {test.n_to_resolve}"
-                   if test.n_to_resolve else "")
-        lines.append(f"  target ≥ {num(s['target_pct'])}%: {test.verdict} ({test.verdict_zh}) — one-sided {level} "
-                     f"bounds {pct(100 * test.low)} / {pct(100 * test.high)}, p(shortfall) = {test.p_value:.3g}{resolve}")
+        v = it["verdict"]
+        resolve = f"; at the observed rate n = {v.n_to_resolve} would settle it" if v.n_to_resolve else ""
+        lines.append(f"  target ≥ {num(s['target_pct'])}% (the {v.figure}): {v.verdict} — {verdict_text(v)} "
+                     f"[{v.method}]{resolve}")
         now = points.at_estimate
         value = pct(now.value_pct) if it["points_basis"] == "rate" else num(now.value_pct)
         lines.append(f"  points ({now.rule}, reading {now.reading}, from the {it['points_basis']} "
@@ -156,7 +173,8 @@ def _plain(value):
     """Results -> JSON-ready data (dataclasses to dicts, tuples to lists, inf/nan to None)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         data = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name in ("verdict_zh", "resolves_as", "total_percent", "points", "points_low", "points_high", "spread"):
+        for name in ("verdict_zh", "deciding", "bound", "total_percent", "points", "points_low", "points_high",
+                     "spread"):
             if hasattr(type(value), name) and isinstance(getattr(type(value), name), property):
                 data[name] = _plain(getattr(value, name))
         return data

@@ -13,43 +13,52 @@ One rounding rule everywhere: the decimal value, with binary noise below 10⁻�
 does (6.25 → "6.3", 2.675 → "2.68"). Equal values therefore print equally on every page and in every
 file. ``rounded`` gives the same rounding as a number, for spreadsheet cells.
 
+A *deciding bound* (the one-sided confidence bound a verdict rests on) is rounded down instead
+(``toward="down"``), so that the printed bound and a target on the printed grid (95 %, 95 分) compare as
+the unrounded ones do: b ≥ T exactly when floor(b) ≥ T, and b < T exactly when floor(b) < T. A lower
+bound of 94.96 % prints "94.9%", never a "95.0%" beside 按当前样本量尚不能判定 against a 95 % target, and an
+upper bound of 94.96 % prints "94.9%" beside 未达到预期目标.
+
 >>> pct(100 * 47 / 49), fixed(97.551), num(97.551), num(5.0), pct(6.25), rounded(6.25)
 ('95.9%', '97.6', '97.55', '5', '6.3%', 6.3)
+>>> pct(94.96, toward="down"), pct(94.91, toward="up"), num(95.126424, toward="down")
+('94.9%', '95.0%', '95.12')
 """
 
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 _NOISE_DIGITS = 9
+_TOWARD = {None: ROUND_HALF_UP, "down": ROUND_FLOOR, "up": ROUND_CEILING}
 
 
-def _decimal(x: float, digits: int) -> Decimal:
+def _decimal(x: float, digits: int, toward: str | None = None) -> Decimal:
     value = Decimal(repr(round(float(x), _NOISE_DIGITS)))
-    value = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    value = value.quantize(Decimal(1).scaleb(-digits), rounding=_TOWARD[toward])
     return value.copy_abs() if value == 0 else value  # never "-0.0"
 
 
-def rounded(x: float, digits: int = 1) -> float:
+def rounded(x: float, digits: int = 1, toward: str | None = None) -> float:
     """``x`` rounded as it prints, as a number: ``rounded(6.25) == 6.3``, ``rounded(97.55102, 4) == 97.551``."""
-    return float(_decimal(x, digits)) if math.isfinite(x) else float(x)
+    return float(_decimal(x, digits, toward)) if math.isfinite(x) else float(x)
 
 
-def fixed(x: float, digits: int = 1) -> str:
+def fixed(x: float, digits: int = 1, toward: str | None = None) -> str:
     """Exactly ``digits`` decimals: ``fixed(97.551) == "97.6"``, ``fixed(100) == "100.0"``, ``fixed(5.47, 2) == "5.47"``."""
     if not math.isfinite(x):
         return f"{x:.{digits}f}"
-    return format(_decimal(x, digits), "f")
+    return format(_decimal(x, digits, toward), "f")
 
 
-def num(x: float, digits: int = 2) -> str:
+def num(x: float, digits: int = 2, toward: str | None = None) -> str:
     """At most ``digits`` decimals, no trailing zeros: ``num(97.6) == "97.6"``, ``num(5.0) == "5"``,
     ``num(4.3421) == "4.34"``, ``num(100, 0) == "100"``."""
-    text = fixed(x, digits)
+    text = fixed(x, digits, toward)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def pct(x: float, digits: int = 1) -> str:
+def pct(x: float, digits: int = 1, toward: str | None = None) -> str:
     """A percentage (``x`` already in percent) with ``digits`` decimals: ``pct(22) == "22.0%"``."""
-    return fixed(x, digits) + "%"
+    return fixed(x, digits, toward) + "%"

@@ -30,13 +30,40 @@ def load_items(path) -> dict:
             raise ValueError(f"{file.name} is not valid JSON: {error}") from None
         if isinstance(raw, list):
             raw = {"items": raw}
+        elif isinstance(raw, dict) and isinstance(raw.get("questions"), list) and isinstance(raw.get("survey"), dict):
+            raw = _from_download(raw, file.name)
     if not isinstance(raw, dict) or not isinstance(raw.get("items"), list) or not raw["items"]:
         raise ValueError(f"{file.name}: expected {{\"items\": [...]}} with at least one item")
     items = [_item(entry, i) for i, entry in enumerate(raw["items"])]
     ids = [item["id"] for item in items]
     if len(set(ids)) != len(ids):
         raise ValueError(f"{file.name}: item ids repeat: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
-    return {"title": raw.get("title"), "population": raw.get("population"), "items": items}
+    return {"title": raw.get("title"), "population": raw.get("population"), "items": items,
+            "defaults": raw.get("defaults") or {}}
+
+
+def _from_download(raw: dict, name: str) -> dict:
+    """A survey's JSON download (结果 JSON): its scale items, with the survey's rule, target, population and
+    C51 figure as defaults, so that the command judges the headline as the dashboard does."""
+    survey, headline = raw["survey"], raw.get("headline") or {}
+    items = []
+    for q in raw["questions"]:
+        options = q.get("options") or []
+        rate = q.get("rate") or {}
+        if q.get("type") != "single" or not rate or not options:
+            continue
+        counts = {o["code"]: o["count"] for o in options if not o.get("not_applicable")}
+        ladder = {o["code"]: o["points"] for o in options if o.get("points") is not None and not o.get("not_applicable")}
+        items.append({"id": q["id"], "label": q.get("text", ""), "counts": counts,
+                      "points": ladder if len(ladder) == len(counts) else None, "satisfied": rate["satisfied"]})
+    if not items:
+        raise ValueError(f"{name}: the survey download holds no answered scale item")
+    if headline.get("item"):
+        items.sort(key=lambda item: item["id"] != headline["item"])   # the C51 item first
+    defaults = {"rule": survey.get("rule"), "target_pct": headline.get("target_pct") or survey.get("target"),
+                "points_from": headline.get("figure")}
+    population = headline["population"] if "population" in headline else survey.get("population")
+    return {"title": survey.get("title"), "population": population, "items": items, "defaults": defaults}
 
 
 def _item(entry, index) -> dict:

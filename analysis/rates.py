@@ -55,6 +55,9 @@ def satisfaction_rate(counts, *, satisfied, confidence_level=0.95, method="wilso
     n = sum(checked.values())
     size = _checks.population(population, n)
     deff = _positive(design_effect, "design_effect")
+    if deff < 1:
+        raise ValueError(f"design_effect must be at least 1 (a design effect below 1 would narrow the interval "
+                         f"beyond a simple random sample's), got {design_effect!r}")
     x = sum(checked.get(code, 0) for code in set(codes))
     rate = x / n
     if size is not None and n >= size:          # census: no sampling error

@@ -11,6 +11,8 @@ Two kinds:
 - ``"completion"`` (self-evaluation tables, seed 002): full weight when met; otherwise with
   r = value/target, (r − 0.6)/0.4 × weight if r ≥ 0.6, else 0. No "per 1 %" wording, so the reading
   does not apply (the result says ``reading="n/a"``).
+- ``"proportional"`` (seeds 003 and 004 score their unmet indicators so): 完成值/指标值 × 分值, capped at
+  the weight, no floor (90 % of a 95 % target of 10 points → 9.47). The reading does not apply either.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ._text import sentence
-from .formatting import num
+from .formatting import num, rounded
 
 READINGS = ("linear", "floor", "ceil")
-KINDS = ("deduction", "completion")
+KINDS = ("deduction", "completion", "proportional")
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,10 @@ class Rule:
 DEFAULT_RULE = "xinjiang-c51"  # seed 000's C51: the preset used wherever none is named
 RULES = MappingProxyType({rule.name: rule for rule in (
     Rule("xinjiang-c51", 5, 95, per_point=0.3, min_benchmark_pct=80,
-         source="seed 000, Xinjiang 2024 department-wide template, indicator C51",
-         text="满意度达95%得满分，每降低1%扣0.3分，扣完为止；标杆值通常不低于80%，若低于则需要作出说明。"),
+         source="seed 000, Xinjiang 2024 department-wide template, indicator C51 (line 309; no 扣完为止 there: "
+                "that is C52's wording, line 310; points never go below 0)",
+         text="满意度达95%，则得满分，每降低1%，扣0.3分（标杆值根据历史数据、绩效目标、考核目标等确定，"
+              "通常不低于80%，若低于则需要作出说明）。"),
     Rule("xinjiang-c52", 3, 95, per_point=0.2,
          source="seed 000, indicator C52 (complaint handling rate)",
          text="投诉处置率≥95%得满分，每降低1%扣0.2分，扣完为止。"),
@@ -67,19 +71,20 @@ RULES = MappingProxyType({rule.name: rule for rule in (
     Rule("completion-60", 5, 90, kind="completion",
          source="seed 002, Qinghai self-evaluation tables (weight 5, target ≥90%)",
          text="完成指标值的记全部分值；未完成的，完成率≥60%时得分=（实际完成率−60%）/（1−60%）×指标分值，否则0分。"),
-    Rule("kashgar-10", 10, 95, per_point=0.6,
-         source="seed 003, Kashgar 2022 social-insurance fund evaluation (states only: weight 10, ≥95%). "
-                "Chosen: its wording ('不扣分') implies a deduction rule in a Xinjiang third-party evaluation, "
-                "so the Xinjiang C51 slope scaled to the weight (0.3 of 5 = 6% of the weight per 1%), which "
-                "keeps C51's zero point (78.3%) just below its 80% benchmark.",
-         text="满意度≥95%得满分，每降低1%扣0.6分（6%权重分），扣完为止。（原报告仅列目标值≥95%，"
-              "扣分幅度按新疆C51规则“每降低1%扣0.3分（5分的6%）”折算至10分权重。）"),
-    Rule("urumqi-10", 10, 95, kind="completion",
-         source="seed 004, Urumqi high-tech zone 2023 self-evaluation (states only: weight 10, 95%). "
-                "Chosen: it is a self-evaluation (自评) that reasons through the 完成率 (completion rate), so "
-                "the national self-evaluation completion rule of seed 002.",
-         text="完成指标值的记全部分值；未完成的，完成率≥60%时得分=（实际完成率−60%）/（1−60%）×10，否则0分。"
-              "（原报告为自评表，仅列目标值95%并按完成率计分，故采用自评表通用的完成率计分规则。）"),
+    Rule("kashgar-10", 10, 95, kind="proportional",
+         source="seed 003, Kashgar 2022 social-insurance fund evaluation: C51 weight 10, target ≥95% (line 202: "
+                "待遇享受人员满意度 ≥95%, 10 分; line 449: 95% 与预期目标一致，不扣分，得 10 分). Its other unmet "
+                "indicators are scored 完成值/指标值 × 分值 with no floor: line 193/411 参保人数 40.28万 of ≥41万, "
+                "5 分 → 4.91 (40.28/41 × 5); line 195 预算执行率 92.1% of ≥95%, 5 分 → 4.85 (92.1/95 × 5). "
+                "The same reading is applied to satisfaction.",
+         text="满意度≥95%得满分；未达到的，得分=实际完成值/目标值×指标分值（10分）。（原报告仅列目标值≥95%，"
+              "其未完成指标均按“完成值/指标值×分值”计分，如参保人数40.28万人/41万人×5分=4.91分。）"),
+    Rule("urumqi-10", 10, 95, kind="proportional",
+         source="seed 004, Urumqi high-tech zone 2023 self-evaluation: satisfaction weight 10, target 95% (line 129: "
+                "完成率 100%，自评得分 10 分). Its unmet indicators are scored 完成率 × 分值 with no 60% floor: line 99 "
+                "预算经费 完成率 40.77%, 权重 12 分 → 4.89 (40.77% × 12). The same reading is applied to satisfaction.",
+         text="满意度≥95%得满分；未达到的，得分=完成率（实际完成值/目标值）×指标分值（10分），不设下限。"
+              "（原报告为自评表，未完成指标按完成率计分，如预算经费完成率40.77%×12分=4.89分。）"),
 )})
 
 
@@ -105,8 +110,12 @@ def resolve_rule(rule) -> Rule:
     raise ValueError(f"unknown rule {rule!r}; presets: {', '.join(map(repr, RULES))} (or pass a Rule)")
 
 
-def indicator_points(value_pct, *, rule, reading="linear") -> IndicatorPoints:
+def indicator_points(value_pct, *, rule, reading="linear", verdict=None, label="满意度") -> IndicatorPoints:
     """Points for a satisfaction of ``value_pct`` percent (0–100) under ``rule``.
+
+    Without ``verdict`` the sentence is the rule's own reading of the value, as the seeds write it. Pages
+    and documents call ``verdict_points``, which passes the figure's ``Verdict`` so that the sentence
+    states the one judgement and the bound that decides it (``label`` names the figure: 满意率, 满意度得分).
 
     >>> r = indicator_points(97.6, rule="xinjiang-c51")
     >>> r.points, r.maximum
@@ -124,6 +133,9 @@ def indicator_points(value_pct, *, rule, reading="linear") -> IndicatorPoints:
     if spec.kind == "completion":
         used = "n/a"
         points, formula = _completion(s, t, w, met)
+    elif spec.kind == "proportional":
+        used = "n/a"
+        points, formula = _proportional(s, t, w, met)
     else:
         used = reading
         points, formula = _deduction(s, t, w, spec, reading, met)
@@ -131,7 +143,9 @@ def indicator_points(value_pct, *, rule, reading="linear") -> IndicatorPoints:
     notes = ()
     if spec.min_benchmark_pct is not None and t < spec.min_benchmark_pct:
         notes = (f"标杆值{num(t)}%低于{num(spec.min_benchmark_pct)}%，需要作出说明。",)
-    text = sentence(value=s, target=t, weight=w, points=points, met=met, spec=spec, reading=used)
+    figure = verdict.figure if verdict is not None else "rate"
+    text = sentence(value=s, target=t, weight=w, points=points, met=met, spec=spec, reading=used, verdict=verdict,
+                    figure=figure, label=label)
     return IndicatorPoints(points, w, s, t, met, spec.name, used, formula, text, notes)
 
 
@@ -156,6 +170,13 @@ def _completion(s, t, w, met):
         return 0.0, f"r = {num(s)} / {num(t)} = {num(r, 4)} < 0.6 ⇒ 0"
     points = (r - 0.6) / 0.4 * w
     return points, f"r = {num(s)} / {num(t)} = {num(r, 4)}; ({num(r, 4)} − 0.6) / 0.4 × {num(w)} = {num(points)}"
+
+
+def _proportional(s, t, w, met):
+    if met:
+        return w, f"{num(s)} ≥ {num(t)} ⇒ {num(w)}"
+    points = min(w, s / t * w)
+    return points, f"{num(s)} / {num(t)} × {num(w)} = {num(points)}"
 
 
 @dataclass(frozen=True)
@@ -191,3 +212,24 @@ def indicator_points_range(value_low_pct, value_pct, value_high_pct, *, rule, re
                          f"{value_low_pct!r}, {value_pct!r}, {value_high_pct!r}")
     return PointsRange(*(indicator_points(v, rule=rule, reading=reading)
                          for v in (value_low_pct, value_pct, value_high_pct)))
+
+
+def verdict_points(verdict, *, rule, reading="linear", label=None) -> PointsRange:
+    """C51 points for the figure a ``Verdict`` judges, at its estimate and at its two-sided interval's ends.
+
+    The rule scores the figure *as printed* (a rate in percent to 0.1, a score to 0.01), so that an
+    examiner who redoes the sum from the document gets the same points. A score feeds a percentage rule
+    only on a 0–100 ladder (its target "95%" is read as 95 分). The sentence at the estimate states the
+    verdict; ``label`` defaults to 满意率 or 满意度得分.
+    """
+    if verdict.figure == "rate":
+        scale, digits, name = 100.0, 1, label or "满意率"
+    else:
+        if verdict.scale[0] < 0 or verdict.scale[1] != 100:
+            raise ValueError(f"a score on the ladder {verdict.scale} cannot be scored as a percentage; "
+                             "use a 0–100 ladder or the rate")
+        scale, digits, name = 1.0, 2, label or "满意度得分"
+    low, value, high = (rounded(scale * x, digits) for x in (verdict.ci.low, verdict.estimate, verdict.ci.high))
+    return PointsRange(indicator_points(min(low, value), rule=rule, reading=reading),
+                       indicator_points(value, rule=rule, reading=reading, verdict=verdict, label=name),
+                       indicator_points(max(high, value), rule=rule, reading=reading))

@@ -40,6 +40,7 @@ class ScoreResult(WithInterval):
     scale: tuple[float, float]
     clipped: bool = False
     population: int | None = None
+    histogram: tuple[tuple[float, int], ...] = ()  # (value, count) of the answers, for score_bounds
 
 
 def satisfaction_score(counts, *, points, confidence_level=0.95, method="t", population=None, rng=None,
@@ -134,7 +135,9 @@ def score_interval(values, *, scale, confidence_level=0.95, method="t", populati
         low, high = float(boot.confidence_interval.low), float(boot.confidence_interval.high)
     clipped = low < low_end or high > high_end
     ci = Interval(max(low, low_end), min(high, high_end))
-    return ScoreResult(mean, ci, n, method, level, sd, se, (low_end, high_end), clipped, size)
+    distinct, counts = np.unique(x, return_counts=True)
+    histogram = tuple(zip(distinct.tolist(), counts.tolist()))
+    return ScoreResult(mean, ci, n, method, level, sd, se, (low_end, high_end), clipped, size, histogram)
 
 
 def _ladder(points) -> dict:

@@ -11,14 +11,13 @@ The p-values are ``scipy.stats.binomtest(x, n, p=target)``'s: ``p_value`` tests 
 against a shortfall (alternative ``"less"``; small = evidence the target is missed), ``p_value_above``
 tests H0 "true rate ≤ target" (alternative ``"greater"``; small = evidence the target is exceeded).
 
-``rate_verdict`` adds the 100 % target (no test can confirm it); ``score_target_test`` gives the same
-three verdicts for a score (满意度得分) from one-sided t bounds.
+This is the plain binomial test; the verdict every page prints is ``analysis.verdicts``' (which uses it
+without a population and adds the hypergeometric test, strata and scores).
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 from scipy import stats
@@ -30,7 +29,6 @@ VERDICTS = ("met", "missed", "unresolved")
 # The one wording of the three verdicts: the dashboard, the documents and the CLI all use these.
 VERDICTS_ZH = {"met": "达到预期目标", "missed": "未达到预期目标", "unresolved": "按当前样本量尚不能判定是否达到目标"}
 _LIMIT = 10**9
-CERTAIN = "100 % target: missed once one answer is outside the satisfied set, else unresolved"
 
 
 @dataclass(frozen=True)
@@ -117,84 +115,3 @@ def resolving_n(rate: float, n: int, target: float, confidence_level: float) -> 
         else:
             low_m = mid
     return high_m
-
-
-@dataclass(frozen=True)
-class RateVerdict:
-    """A rate held against its target: the verdict, the n that would settle it, and the exact test."""
-
-    verdict: str
-    n_to_resolve: int | None
-    test: TargetTest | None  # None for a 100 % target, which no sample can show to be met
-    method: str
-
-    @property
-    def verdict_zh(self) -> str:
-        return VERDICTS_ZH[self.verdict]
-
-
-def rate_verdict(successes, n, *, target, confidence_level=0.95) -> RateVerdict:
-    """The verdict on "rate ≥ target" for a target in (0, 1] (the C51 headline when it is a rate).
-
-    Below 1 it is ``target_test``'s. A 100 % target is different: no sample shows it met, while one
-    answer outside the satisfied set proves it missed, so the verdict is "missed" or "unresolved"
-    and there is no test and no ``n_to_resolve``.
-
-    >>> rate_verdict(48, 50, target=0.95).verdict, rate_verdict(48, 50, target=1).verdict
-    ('unresolved', 'missed')
-    """
-    x, size = _checks.successes(successes, n)
-    if _checks.fraction(target, "target", closed=True) == 1:
-        return RateVerdict("missed" if x < size else "unresolved", None, None, CERTAIN)
-    test = target_test(x, size, target=target, confidence_level=confidence_level)
-    return RateVerdict(test.verdict, test.n_to_resolve, test, test.method)
-
-
-@dataclass(frozen=True)
-class ScoreTargetTest:
-    """A score held against its target (on the score's scale): one-sided bounds and the verdict."""
-
-    score: float
-    n: int
-    target: float
-    low: float
-    high: float
-    verdict: str
-    confidence_level: float
-    method: str = "one-sided t bounds, clipped to the ladder"
-
-    @property
-    def verdict_zh(self) -> str:
-        return VERDICTS_ZH[self.verdict]
-
-
-def score_target_test(score, *, target, confidence_level=0.95) -> ScoreTargetTest:
-    """Does a satisfaction score meet ``target`` (e.g. 95 on the 0–100 ladder)? One-sided t bounds.
-
-    ``score`` is a ``ScoreResult`` with method "t" (``satisfaction_score`` or ``composite_score``, at any
-    level): its mean, its standard error (finite-population corrected when it has a population), n and
-    ladder are used. The bounds are mean ∓ t(confidence_level, n − 1)·se, clipped to the ladder: "met"
-    if the lower bound is ≥ target, "missed" if the upper bound is < target, else "unresolved". At a true
-    mean equal to the target a false "met" has probability 1 − confidence_level for normal data and
-    about that for answers spread over the ladder, but more for answers piled at its top (simulated:
-    8.4 % instead of 5 % at n = 50 for 80/10/10 % on 100/80/60; tests/test_analysis_verdicts.py).
-    One answer, or answers all alike (sd = 0), say nothing about the spread: "unresolved", never a
-    zero-width "met".
-
-    >>> from analysis import satisfaction_score
-    >>> s = satisfaction_score({"A": 46, "B": 2, "C": 2}, points={"A": 100, "B": 80, "C": 60})
-    >>> t = score_target_test(s, target=95)
-    >>> t.verdict, round(t.low, 6), round(t.high, 6)
-    ('met', 95.536342, 99.663658)
-    """
-    if getattr(score, "method", None) != "t":
-        raise ValueError(f"score_target_test needs a score with method='t', got {getattr(score, 'method', score)!r}")
-    if isinstance(target, bool) or not isinstance(target, numbers.Real) or not math.isfinite(target):
-        raise ValueError(f"target must be a number on the score's scale, got {target!r}")
-    level = _checks.confidence_level(confidence_level)
-    low, high = score.scale  # one answer: the whole ladder, as score_interval gives it
-    if score.n >= 2:
-        half = float(stats.t.ppf(level, score.n - 1)) * score.se
-        low, high = max(score.score - half, low), min(score.score + half, high)
-    verdict = "unresolved" if score.n < 2 or score.sd == 0 else _verdict(low, high, target)
-    return ScoreTargetTest(score.score, score.n, float(target), float(low), float(high), verdict, level)

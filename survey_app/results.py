@@ -44,20 +44,60 @@ class QuestionResult:
 
 @dataclass(frozen=True)
 class Headline:
-    """The figure that feeds C51, its interval, the target verdict and the points."""
+    """The figure that feeds C51: its one verdict (``analysis.Verdict``), the points, and how they print.
+
+    Rates are shown in percent and scores on their ladder (``*_pct`` is either: 96.0 or 97.6)."""
 
     figure: str  # "score" or "rate"
     label: str  # e.g. 满意度得分 or 满意率（前两项）
-    value_pct: float  # score on 0-100 or rate × 100
-    low_pct: float
-    high_pct: float
-    method: str
-    n: int
-    target_pct: float
-    verdict: str  # met / missed / unresolved
-    n_to_resolve: int | None
+    judgement: analysis.Verdict
     points: analysis.PointsRange
-    rate_test: analysis.TargetTest | None  # the exact binomial test when the figure is a rate
+    method: str  # the two-sided interval, in Chinese
+    bound_method: str  # what decides the verdict, in Chinese
+    successes: int | None = None  # the satisfied count behind a rate
+    notes: tuple[str, ...] = ()
+
+    @property
+    def _scale(self) -> float:
+        return 100.0 if self.figure == "rate" else 1.0
+
+    @property
+    def value_pct(self) -> float:
+        return self._scale * self.judgement.estimate
+
+    @property
+    def low_pct(self) -> float:
+        return self._scale * self.judgement.ci.low
+
+    @property
+    def high_pct(self) -> float:
+        return self._scale * self.judgement.ci.high
+
+    @property
+    def bound_pct(self) -> float:
+        """The one-sided bound that decides (the lower one when the estimate is at or above the target)."""
+        return self._scale * self.judgement.bound
+
+    @property
+    def target_pct(self) -> float:
+        return self._scale * self.judgement.target
+
+    @property
+    def n(self) -> int:
+        return self.judgement.n
+
+    @property
+    def verdict(self) -> str:
+        return self.judgement.verdict
+
+    @property
+    def n_to_resolve(self) -> int | None:
+        return self.judgement.n_to_resolve
+
+    @property
+    def verdict_text(self) -> str:
+        """'单侧 95% 置信下限 87.9%，低于目标值 95%，按当前样本量尚不能判定是否达到目标': printed everywhere."""
+        return analysis.verdict_text(self.judgement)
 
 
 @dataclass(frozen=True)
@@ -160,40 +200,57 @@ def survey_rule(survey: dict) -> analysis.Rule:
     return dataclasses.replace(base, target_pct=target)
 
 
-def _headline(survey: dict, q: Questionnaire, questions: dict, rows, population) -> Headline | None:
+_RATE_LABELS = {"top3": "满意率（前三项）", "top2": "满意率（前两项）"}
+_SCORE_METHODS = {"t": "t 分布单侧界（截断至量表范围）"}
+_BOUND_METHODS = {analysis.verdicts.EXACT: "精确二项检验", analysis.verdicts.HYPERGEOMETRIC: "精确超几何检验（有限总体）",
+                  analysis.verdicts.CENSUS: "全面调查（n = N），无抽样误差",
+                  analysis.verdicts.STRATIFIED: "按采集点办件量分层估计（Korn–Graubard 精确区间）"}
+
+
+def _headline(survey: dict, q: Questionnaire, questions: dict, rows, population, strata) -> Headline | None:
     figure = survey.get("c51_figure") or "headline"
     if figure == "headline":
         figure = "score" if q.headline.figure == "score" else "rate"
     rule = survey_rule(survey)
     target = rule.target_pct
     weights = q.headline.weights
+    notes = () if population is not None or not survey.get("population") else (
+        f"填写的总体数 N = {survey['population']} 小于有效问卷数，未作有限总体校正，请核对总体数。",)
     if len(weights) == 1:
         item = questions[next(iter(weights))]
         if item.n == 0:
             return None
-        if figure == "score":
-            score = item.score
-            method, label = "t 区间（截断至量表范围）", "满意度得分"
-        else:
+        if figure != "score":
             rate = {"top3": item.top3, "top2": item.top2}.get(figure, item.rate)
-            est, low, high = 100 * rate.rate, 100 * rate.ci.low, 100 * rate.ci.high
-            label = {"top3": "满意率（前三项）", "top2": "满意率（前两项）"}.get(figure, "满意率")
-            verdict = analysis.rate_verdict(rate.satisfied_count, rate.n, target=target / 100,
-                                            confidence_level=CONFIDENCE)
-            return Headline("rate", label, est, low, high, "Wilson 区间", rate.n, target, verdict.verdict,
-                            verdict.n_to_resolve, analysis.indicator_points_range(low, est, high, rule=rule),
-                            verdict.test)
+            label = _RATE_LABELS.get(figure, "满意率")
+            if strata:
+                satisfied = set(rate.satisfied)
+                judged = analysis.stratified_rate_verdict(
+                    {p: (sum(n for code, n in counts.items() if code in satisfied), sum(counts.values()), share)
+                     for p, (counts, share) in strata.items()}, target=target / 100, confidence_level=CONFIDENCE)
+                method = "分层估计，Clopper–Pearson 区间（等效样本量）"
+            else:
+                judged = analysis.rate_verdict(rate.satisfied_count, rate.n, target=target / 100,
+                                               confidence_level=CONFIDENCE, population=population)
+                method = "Wilson 区间" + ("（有限总体校正）" if population else "")
+            return Headline("rate", label, judged, analysis.verdict_points(judged, rule=rule, label="满意率"),
+                            method, _BOUND_METHODS[judged.method], rate.satisfied_count, notes)
+        score, label = item.score, "满意度得分"
     else:
         if not rows:
             return None
         ladders = {qid: q.question(qid).points for qid in weights}
         score = analysis.composite_score(rows, points=ladders, weights=dict(weights), population=population,
                                          confidence_level=CONFIDENCE)
-        method, label = "加权综合得分，t 区间", "综合满意度得分"
-    test = analysis.score_target_test(score, target=target, confidence_level=CONFIDENCE)
-    est, low, high = score.score, score.ci.low, score.ci.high
-    return Headline("score", label, est, low, high, method, score.n, target, test.verdict, None,
-                    analysis.indicator_points_range(low, est, high, rule=rule), None)
+        label = "综合满意度得分"
+    judged = analysis.score_verdict(score, target=target, confidence_level=CONFIDENCE)
+    return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
+                    _zh(judged.interval_method), _zh(judged.method), None, notes)
+
+
+def _zh(method: str) -> str:
+    """A score bound's method in Chinese (the English name when there is no translation yet)."""
+    return next((zh for name, zh in _SCORE_METHODS.items() if method.startswith(name)), method)
 
 
 def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone: str = "Asia/Shanghai") -> SurveyResult:
@@ -219,7 +276,7 @@ def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone:
     daily = tuple((day, names.get(pid, "?"), n) for day, pid, n in database.daily_counts(survey_id, offset))
     weights = questionnaire.headline.weights
     rows = database.answer_rows(survey_id, list(weights)) if len(weights) > 1 else None
-    headline = _headline(survey, questionnaire, questions, rows, population)
+    headline = _headline(survey, questionnaire, questions, rows, population, None)
     design = _design(tallies, questionnaire)
     return SurveyResult(survey, questionnaire, returned, valid, returned - valid, points, daily,
                         tuple(questions.values()), headline, design,

@@ -1,112 +1,170 @@
-"""The C51 headline's verdict (met / missed / unresolved) for a score and for a rate.
+"""One verdict per figure (analysis.verdicts): rates (exact binomial, exact hypergeometric with N, stratified)
+and scores (analysis.score_bounds), the bound that decides, and the edge cases with their stated answers.
 
-Reference values: the Yining Q5 counts 46/2/2/0/0 of 50 (yining_expected.json: score 97.6, top-2 48/50);
-bounds are checked against a direct computation with scipy.stats.t (abs 1e-12).
+References: Clopper–Pearson bounds from scipy.stats.beta quantiles; the hypergeometric bounds by brute force
+over every population count K with scipy.stats.hypergeom (abs 1e-12); the issue's case 25 of 25 from N = 30
+against 90 % (p = 0.0002).
 """
+import math
+
 import numpy as np
 import pytest
 from scipy import stats
 
-from analysis import (composite_score, rate_verdict, satisfaction_score, score_target_test,
-                      target_test)
+from analysis import (composite_score, rate_verdict, satisfaction_rate, satisfaction_score, score_verdict,
+                      stratified_rate_verdict, verdict_points, verdict_text)
+from analysis.formatting import pct
 
 LADDER = {"A": 100, "B": 80, "C": 60, "D": 40, "E": 20}
 Q5 = {"A": 46, "B": 2, "C": 2, "D": 0, "E": 0}
 
 
-def test_yining_score_meets_95_with_the_one_sided_t_bound():
+def test_a_rate_is_judged_by_its_one_sided_clopper_pearson_bounds():
+    v = rate_verdict(48, 50, target=0.95)
+    assert v.low == pytest.approx(stats.beta.ppf(0.05, 48, 3), abs=1e-12)
+    assert v.high == pytest.approx(stats.beta.ppf(0.95, 49, 2), abs=1e-12)
+    assert (v.verdict, v.deciding, v.n_to_resolve) == ("unresolved", "lower", 1332)
+    assert v.p_value == pytest.approx(stats.binomtest(48, 50, 0.95, alternative="greater").pvalue, abs=1e-12)
+    assert verdict_text(v) == "单侧 95% 置信下限 87.9%，低于目标值 95%，按当前样本量尚不能判定是否达到目标"
+
+
+def test_49_of_50_against_90_is_met_by_the_printed_lower_bound():
+    """The issue's case: the two-sided Wilson interval (89.5–99.6 %) holds 90 %, the one-sided bound decides."""
+    v = rate_verdict(49, 50, target=0.9)
+    assert v.verdict == "met" and v.low >= 0.9 and v.ci.low < 0.9
+    assert verdict_text(v).startswith(f"单侧 95% 置信下限 {pct(100 * v.low, toward='down')}，不低于目标值 90%")
+
+
+def _brute_force_bounds(x, n, total, alpha):
+    counts = range(x, total - (n - x) + 1)
+    low = min(k for k in counts if stats.hypergeom.sf(x - 1, total, k, n) > alpha)
+    high = max(k for k in counts if stats.hypergeom.cdf(x, total, k, n) > alpha)
+    return low / total, high / total
+
+
+@pytest.mark.parametrize(("x", "n", "total"), [(25, 25, 30), (48, 50, 60), (48, 50, 500), (0, 10, 40), (7, 20, 21),
+                                                (30, 40, 41), (1, 1, 3)])
+def test_with_a_population_the_bounds_are_the_exact_hypergeometric_ones(x, n, total):
+    v = rate_verdict(x, n, target=0.9, population=total)
+    assert (v.low, v.high) == pytest.approx(_brute_force_bounds(x, n, total, 0.05), abs=1e-12)
+    assert v.population == total and "hypergeometric" in v.method
+    assert v.interval_method.endswith("finite-population corrected")
+    assert (v.ci.low, v.ci.high) == pytest.approx(
+        (satisfaction_rate({"y": x, "n": n - x}, satisfied={"y"}, population=total).ci.low,
+         satisfaction_rate({"y": x, "n": n - x}, satisfied={"y"}, population=total).ci.high), abs=1e-12)
+
+
+def test_25_of_25_from_30_against_90_percent_is_met_with_p_0_0002():
+    v = rate_verdict(25, 25, target=0.9, population=30)
+    assert v.verdict == "met" and v.p_value == pytest.approx(26 / math.comb(30, 25), rel=1e-9)
+    assert round(v.p_value, 4) == 0.0002
+    assert rate_verdict(25, 25, target=0.9).verdict == "unresolved"  # without N: 25/25 shows only 88.7 %
+
+
+def test_a_census_is_judged_on_the_rate_itself():
+    assert rate_verdict(29, 30, target=0.95, population=30).verdict == "met"      # 96.7 %
+    assert rate_verdict(28, 30, target=0.95, population=30).verdict == "missed"   # 93.3 %
+    assert rate_verdict(30, 30, target=1, population=30).verdict == "met"
+
+
+def test_a_100_percent_target_is_missed_by_one_short_answer_and_otherwise_unresolved():
+    assert rate_verdict(49, 50, target=1).verdict == "missed"
+    everyone = rate_verdict(50, 50, target=1)
+    assert everyone.verdict == "unresolved" and everyone.n_to_resolve is None
+
+
+def test_nothing_to_judge_and_an_out_of_date_population_raise():
+    with pytest.raises(ValueError, match="n = 0|n must be"):
+        rate_verdict(0, 0, target=0.9)
+    with pytest.raises(ValueError, match="population"):
+        rate_verdict(40, 50, target=0.9, population=30)
+    with pytest.raises(ValueError, match=r"target must be a fraction"):
+        rate_verdict(48, 50, target=95)
+
+
+def test_a_stratified_rate_follows_the_weights_and_korn_graubard():
+    strata = {"hall": (45, 50, 0.8), "window": (20, 25, 0.2)}
+    v = stratified_rate_verdict(strata, target=0.75)
+    p = 0.8 * 0.9 + 0.2 * 0.8
+    var = 0.64 * 0.9 * 0.1 / 50 + 0.04 * 0.8 * 0.2 / 25
+    n_eff = min(75, p * (1 - p) / var)
+    assert v.estimate == pytest.approx(p, abs=1e-12) and v.n == 75
+    assert v.low == pytest.approx(stats.beta.ppf(0.05, p * n_eff, n_eff - p * n_eff + 1), abs=1e-9)
+    assert v.verdict == "met" and v.method.startswith("stratified")
+    # unweighted, the smaller window pulls the estimate the other way
+    assert rate_verdict(65, 75, target=0.75).estimate < v.estimate
+
+
+def test_a_stratum_with_a_share_but_no_answers_is_refused():
+    with pytest.raises(ValueError, match="no answers"):
+        stratified_rate_verdict({"hall": (45, 50, 0.8), "window": (0, 0, 0.2)}, target=0.9)
+
+
+def test_a_design_effect_below_one_is_refused():
+    with pytest.raises(ValueError, match="design_effect"):
+        satisfaction_rate(Q5, satisfied={"A", "B"}, design_effect=0.8)
+
+
+def test_the_printed_deciding_bound_never_contradicts_the_verdict():
+    """Bounds print rounded down: met ⇔ printed lower bound ≥ target, missed ⇔ printed upper bound < target
+    (every x ≤ n ≤ 300)."""
+    for n in range(1, 301):
+        for x in range(n + 1):
+            v = rate_verdict(x, n, target=0.95)
+            printed = float(pct(100 * v.low, toward="down")[:-1])
+            assert (v.verdict == "met") == (printed >= 95)
+            printed_high = float(pct(100 * v.high, toward="down")[:-1])
+            assert (v.verdict == "missed") == (printed_high < 95)
+
+
+def test_a_score_is_judged_by_score_bounds_and_the_points_sentence_says_so():
     score = satisfaction_score(Q5, points=LADDER)
-    test = score_target_test(score, target=95)
-    se = float(np.std([100] * 46 + [80] * 2 + [60] * 2, ddof=1)) / np.sqrt(50)
-    assert test.low == pytest.approx(97.6 - stats.t.ppf(0.95, 49) * se, abs=1e-12)
-    assert test.high == pytest.approx(min(100.0, 97.6 + stats.t.ppf(0.95, 49) * se), abs=1e-12)
-    assert (test.verdict, test.verdict_zh) == ("met", "达到预期目标")
-    assert test.n == 50 and test.confidence_level == 0.95 and "one-sided t" in test.method
+    v = score_verdict(score, target=95)
+    assert v.figure == "score" and v.n == 50 and v.low <= 97.6 <= v.high
+    assert v.verdict == ("met" if v.low >= 95 else "unresolved")
+    points = verdict_points(v, rule="xinjiang-c51")
+    sentence = points.at_estimate.sentence
+    assert "满意度得分为 97.6 分（百分制，评分标准中的“95%”按 95 分理解）" in sentence
+    assert "单侧 95% 置信下限" in sentence and "分，" in sentence and "97.6%" not in sentence
 
 
-def test_score_verdict_is_the_same_as_the_two_sided_interval_at_twice_the_error():
-    """The one-sided bound at 95 % is the end of the two-sided 90 % interval (what results.py used before)."""
-    for counts in (Q5, {"A": 3, "B": 10, "C": 20, "D": 10, "E": 7}, {"A": 20, "B": 20, "C": 1}):
-        score = satisfaction_score(counts, points=LADDER)
-        wider = satisfaction_score(counts, points=LADDER, confidence_level=2 * 0.95 - 1)
-        for target in (50, 60, 70, 80, 90, 95, 97.6, 99):
-            test = score_target_test(score, target=target)
-            assert (test.low, test.high) == (wider.ci.low, wider.ci.high)
-            expected = "met" if wider.ci.low >= target else "missed" if wider.ci.high < target else "unresolved"
-            assert test.verdict == expected
+def test_all_answers_at_the_top_do_not_prove_a_100_score():
+    v = score_verdict(satisfaction_score({"A": 50}, points=LADDER), target=100)
+    assert v.verdict == "unresolved" and v.low < 100
 
 
-def test_low_scores_miss_the_target():
-    score = satisfaction_score({"A": 3, "B": 10, "C": 20, "D": 10, "E": 7}, points=LADDER)
-    assert score_target_test(score, target=80).verdict == "missed"
-
-
-def test_answers_all_alike_or_a_single_answer_prove_nothing():
-    alike = score_target_test(satisfaction_score({"A": 2}, points=LADDER), target=95)
-    assert alike.verdict == "unresolved" and alike.low == alike.high == 100.0
-    one = score_target_test(satisfaction_score({"B": 1}, points=LADDER), target=70)
-    assert one.verdict == "unresolved" and (one.low, one.high) == (20.0, 100.0)
-
-
-def test_a_census_has_no_sampling_error_so_the_verdict_is_certain():
-    census = satisfaction_score({"A": 3, "B": 1}, points=LADDER, population=4)
-    assert score_target_test(census, target=95).verdict == "met"
-    assert score_target_test(census, target=96).verdict == "missed"
-
-
-def test_a_composite_score_gets_its_verdict_the_same_way():
+def test_a_composite_score_is_judged_the_same_way():
     rows = [{"q3": "A", "q5": "A"}] * 30 + [{"q3": "B", "q5": "C"}] * 10
     score = composite_score(rows, points=LADDER, weights={"q3": 1, "q5": 2})
-    wider = composite_score(rows, points=LADDER, weights={"q3": 1, "q5": 2}, confidence_level=0.9)
-    test = score_target_test(score, target=90)
-    assert (test.low, test.high) == pytest.approx((wider.ci.low, wider.ci.high), abs=1e-12)
+    v = score_verdict(score, target=90)
+    assert v.n == 40 and v.low <= score.score <= v.high
 
 
 def _false_met_share(probabilities, target, n=50, samples=2000):
     draws = np.random.default_rng(2024).multinomial(n, probabilities, size=samples)
-    verdicts = [score_target_test(satisfaction_score(dict(zip("ABCDE", map(int, d))), points=LADDER),
-                                  target=target).verdict for d in draws]
-    return verdicts.count("met") / samples
+    met = 0
+    for d in draws:
+        score = satisfaction_score(dict(zip("ABCDE", map(int, d))), points=LADDER)
+        met += score_verdict(score, target=target).verdict == "met"
+    return met / samples
 
 
-@pytest.mark.parametrize(("probabilities", "target"), [([0, 0.25, 0.5, 0.25, 0], 60), ([0.2] * 5, 60)])
+@pytest.mark.parametrize(("probabilities", "target"), [([0.8, 0.1, 0.1, 0, 0], 94), ([0.85, 0.05, 0.1, 0, 0], 95),
+                                                        ([0, 0.25, 0.5, 0.25, 0], 60)])
 def test_false_met_at_the_boundary_stays_within_the_level(probabilities, target):
-    """Simulated (seed 2024, 2000 samples of n = 50) at a true mean equal to the target: 'met' ≤ 5 % + 1 %."""
+    """Simulated (seed 2024, 2000 samples of n = 50) at a true mean equal to the target: 'met' ≤ 5 % + 1 %
+    (the old t bound gave 8.4 % for 80/10/10 %)."""
     assert _false_met_share(probabilities, target) <= 0.06
 
 
-@pytest.mark.xfail(strict=True, reason="known: the t bound is optimistic for answers piled at the top of the "
-                                       "ladder (8.4 % false 'met' at n = 50); DESIGN section 7 asks for ≤ 5 %")
-def test_false_met_at_the_boundary_stays_within_the_level_for_answers_near_the_ceiling():
-    """80/10/10 % A/B/C has a true mean of 94 (seed 2024, 2000 samples of n = 50)."""
-    assert _false_met_share([0.8, 0.1, 0.1, 0, 0], 94) <= 0.06
-
-
-def test_score_target_test_refuses_what_it_cannot_judge():
-    boot = satisfaction_score(Q5, points=LADDER, method="percentile", rng=np.random.default_rng(1), n_resamples=99)
-    with pytest.raises(ValueError, match="method='t'"):
-        score_target_test(boot, target=95)
+def test_score_verdict_refuses_what_it_cannot_judge():
     with pytest.raises(ValueError, match="target must be a number"):
-        score_target_test(satisfaction_score(Q5, points=LADDER), target=float("nan"))
-    with pytest.raises(ValueError, match="confidence_level"):
-        score_target_test(satisfaction_score(Q5, points=LADDER), target=95, confidence_level=95)
+        score_verdict(satisfaction_score(Q5, points=LADDER), target=float("nan"))
+    with pytest.raises(ValueError, match="ScoreResult"):
+        score_verdict(97.6, target=95)
 
 
-def test_rate_verdict_below_100_percent_is_the_exact_test():
-    verdict = rate_verdict(48, 50, target=0.95)
-    assert verdict.test == target_test(48, 50, target=0.95)
-    assert (verdict.verdict, verdict.n_to_resolve) == (verdict.test.verdict, verdict.test.n_to_resolve)
-    assert verdict.verdict == "unresolved" and verdict.method == verdict.test.method
-
-
-def test_a_100_percent_target_is_missed_by_one_unsatisfied_answer_and_never_shown_met():
-    missed = rate_verdict(48, 50, target=1)
-    assert (missed.verdict, missed.n_to_resolve, missed.test) == ("missed", None, None)
-    assert missed.verdict_zh == "未达到预期目标"
-    everyone = rate_verdict(50, 50, target=1.0)
-    assert (everyone.verdict, everyone.n_to_resolve, everyone.test) == ("unresolved", None, None)
-
-
-def test_rate_verdict_takes_a_fraction():
-    with pytest.raises(ValueError, match=r"target must be a fraction in \[0, 1\], got 95"):
-        rate_verdict(48, 50, target=95)
+def test_a_score_on_another_ladder_cannot_feed_a_percentage_rule():
+    score = satisfaction_score({"A": 40, "B": 10}, points={"A": 5, "B": 4})
+    with pytest.raises(ValueError, match="0–100 ladder"):
+        verdict_points(score_verdict(score, target=4.5), rule="xinjiang-c51")

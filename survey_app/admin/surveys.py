@@ -11,13 +11,13 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, render_tem
                    url_for)
 
 import analysis
-from analysis.targets import VERDICTS_ZH
 
-from .. import qr, questionnaires, results
+from .. import fieldwork, qr, questionnaires, results
 from ..reports import wording
 from ..store import Audit, get_store, is_row_id
 from .auth import login_required, survey_or_404
-from .forms import SURVEY_STATUS_LABELS, PlannerForm, PointForm, StatusForm, SurveySettingsForm
+from .forms import (SURVEY_STATUS_LABELS, PlannerForm, PointFieldworkForm, PointForm, StatusForm,
+                    SurveySettingsForm)
 
 bp = Blueprint("surveys", __name__)  # /admin/ and /admin/surveys/...
 POSTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
@@ -142,6 +142,39 @@ def point_qr(survey_id, point_id, kind):
                      download_name=f"{point['name']}-{point['code']}.{kind}")
 
 
+def _points_page(survey: dict, failed: tuple[int, PointFieldworkForm] | None = None, status: int = 200):
+    """The 采集点 page: a fieldwork form per point (``failed``: the point whose posted form is shown
+    again with its errors) and the rates they give."""
+    database = get_store()
+    rows = [(p, failed[1] if failed and failed[0] == p["id"] else PointFieldworkForm(formdata=None, data=p))
+            for p in database.list_points(survey["id"])]
+    work = fieldwork.fieldwork(database, survey["id"], database.point_counts(survey["id"]))
+    return render_template("admin/points.html", survey=survey, rows=rows, fieldwork=work), status
+
+
+@bp.get("/surveys/<int:survey_id>/points")
+@login_required
+def points(survey_id):
+    return _points_page(survey_or_404(survey_id))
+
+
+@bp.post("/surveys/<int:survey_id>/points/<int:point_id>/fieldwork")
+@login_required
+def point_fieldwork(survey_id, point_id):
+    """Save a point's 发放份数 and 办件量 (blank: not known); bad input changes nothing."""
+    survey = survey_or_404(survey_id)
+    point = get_store().get_point(survey_id, point_id) if is_row_id(point_id) else None
+    if point is None:
+        abort(404)
+    form = PointFieldworkForm()
+    if not form.validate_on_submit():
+        return _points_page(survey, (point_id, form), 400)
+    if (form.issued.data, form.served.data) != (point["issued"], point["served"]):
+        get_store().set_point_fieldwork(point_id, issued=form.issued.data, served=form.served.data, actor=_user())
+    flash(f"采集点“{point['name']}”的发放份数与办件量已保存。")
+    return redirect(url_for(".points", survey_id=survey_id) + f"#point-{point_id}")
+
+
 @bp.post("/surveys/<int:survey_id>/status")
 @login_required
 def set_status(survey_id):
@@ -163,7 +196,7 @@ def dashboard(survey_id):
     return render_template(
         "admin/dashboard.html", survey=survey, r=result, q=questionnaire, daily=_daily_table(result),
         per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,
-        verdicts=VERDICTS_ZH, statuses=SURVEY_STATUS_LABELS,
+        statuses=SURVEY_STATUS_LABELS,
         rule=analysis.RULES.get(survey["rule"]), base_url=current_app.config["PUBLIC_BASE_URL"],
         role_words=wording.ROLE_WORDS, rate_label=wording.rate_label,
         point_form=PointForm(), status_form=StatusForm())

@@ -8,7 +8,7 @@ from __future__ import annotations
 import analysis
 from analysis.formatting import fixed, num, pct
 
-from .wording import ROLE_WORDS, project_name, verdict, headline_text, points_range_text
+from .wording import ROLE_WORDS, project_name, headline_text, points_range_text, verdict_text
 
 ORDINALS = "一二三四五六七八九十"
 
@@ -55,6 +55,7 @@ def paragraph(result, qr, figure_no: int) -> str:
         text = f"{lead}调研中（多选题，共 {qr.n} 人次选择，占比按人次计），" + "；".join(parts) + "。" + tail
     else:
         text = f"{lead}参与调研的 {qr.n} 人中，" + "；".join(parts) + "。" + tail
+        text += f"（{qr.table.note.rstrip('。')}。）" if qr.table.note else ""
     return text + _estimates(qr)
 
 
@@ -170,11 +171,11 @@ def conclusion_blocks(result):
         return
     q = result.questionnaire
     items = "、".join(f"“{q.question(qid).label}”" for qid in q.headline.weights)
-    yield ("p", f"以{items}计算，受访者{headline_text(h)}。预期目标为≥{num(h.target_pct)}%，{verdict(h)}。")
+    yield ("p", f"以{items}计算，受访者{headline_text(h)}。预期目标为≥{num(h.target_pct)}%。{verdict_text(h)}。")
     p = h.points.at_estimate
     rule = analysis.RULES.get(p.rule)
     standard = f"按照评分标准（{rule.text}），" if rule else ""
-    yield ("p", f"C51“服务对象满意度”指标：{standard}{p.sentence}{points_range_text(h)}" + "".join(p.notes))
+    yield ("p", f"C51“服务对象满意度”指标：{standard}{p.sentence}{points_range_text(h)}" + "".join(p.notes + h.notes))
     d = result.design
     if d is not None:
         yield ("p", f"答卷来自 {d.groups} 个采集点，各采集点满意率之间的设计效应为 {fixed(d.design_effect, 2)}，"

@@ -41,8 +41,9 @@ def _result_text(result) -> str:
                     f"实际开展的《{s['title']}》中，{sentence[found:]}")
     value, low, high = with_units(h)
     return (f"指标评分计算过程及依据：{sentence}"
-            f"（{h.label} {value}，95% 置信区间 {low}–{high}，{h.method}，有效问卷 {h.n} 份）。"
-            f"{points_range_text(h)}计算过程：{formula_zh(p.formula)}。" + "".join(p.notes))
+            f"（{h.label} {value}，双侧 95% 置信区间 {low}–{high}，{h.method}；判定方法：{h.bound_method}，"
+            f"以单侧置信界判定；有效问卷 {h.n} 份）。"
+            f"{points_range_text(h)}计算过程：{formula_zh(p.formula)}。" + "".join(p.notes + h.notes))
 
 
 def paper(result) -> WorkingPaper:

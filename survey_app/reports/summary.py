@@ -32,19 +32,25 @@ def _question(qr):
     return {
         "id": q.id, "text": str(q.text), "type": q.type, "role": q.role, "n": qr.n,
         "options": [{"code": row.code, "label": str(q.option(row.code).label) if q.options else None,
-                     "count": row.count, "percent": row.percent} for row in qr.table.rows],
+                     "count": row.count, "percent": row.percent,
+                     "points": (q.points or {}).get(row.code)} for row in qr.table.rows],
         "percent_method": qr.table.method,
         "rate": _rate(qr.rate), "top2": _rate(qr.top2), "top3": _rate(qr.top3), "score": _score(qr.score),
     }
 
 
-def _headline(h):
+def _headline(h, questionnaire):
     if h is None:
         return None
+    weights = list(questionnaire.headline.weights)
+    item = weights[0] if len(weights) == 1 else None
     return {
-        "figure": h.figure, "label": h.label, "value_pct": h.value_pct, "low_pct": h.low_pct,
+        "figure": h.figure, "item": item, "label": h.label, "value_pct": h.value_pct, "low_pct": h.low_pct,
         "high_pct": h.high_pct, "method": h.method, "n": h.n, "confidence_level": 0.95,
-        "target_pct": h.target_pct, "verdict": h.verdict, "verdict_text": wording.verdict(h),
+        "target_pct": h.target_pct, "verdict": h.verdict, "verdict_text": h.verdict_text,
+        "deciding_bound": {"side": h.judgement.deciding, "value_pct": h.bound_pct, "confidence_level": 0.95,
+                           "method": h.judgement.method, "method_text": h.bound_method},
+        "p_value": h.judgement.p_value, "population": h.judgement.population, "notes": list(h.notes),
         "n_to_resolve": h.n_to_resolve,
         "c51": {**_points(h.points.at_estimate), "points_low": h.points.points_low,
                 "points_high": h.points.points_high},
@@ -66,7 +72,7 @@ def as_dict(result) -> dict:
         "points": [{"name": p.name, "returned": p.returned, "valid": p.valid} for p in result.points],
         "daily": [{"date": day, "point": point, "valid": n} for day, point, n in result.daily],
         "questions": [_question(qr) for qr in result.questions],
-        "headline": _headline(result.headline),
+        "headline": _headline(result.headline, result.questionnaire),
         "design": None if design is None else {
             "rate": design.rate, "low": design.ci.low, "high": design.ci.high, "n": design.n,
             "groups": design.groups, "design_effect": design.design_effect, "effective_n": design.effective_n,

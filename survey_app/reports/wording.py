@@ -2,14 +2,7 @@
 from __future__ import annotations
 
 from analysis.formatting import num, pct
-from analysis.targets import VERDICTS_ZH
 
-# analysis/targets.py's words (as on the dashboard), each with its reason for the working paper.
-VERDICTS = {
-    "met": f"{VERDICTS_ZH['met']}（单侧 95% 置信下限不低于目标值）",
-    "missed": f"{VERDICTS_ZH['missed']}（单侧 95% 置信上限低于目标值）",
-    "unresolved": f"{VERDICTS_ZH['unresolved']}（目标值落在置信区间内）",
-}
 ROLE_NAMES = {"demographic": "基本信息", "satisfaction": "满意度", "awareness": "知晓度", "other": "其他"}
 TYPE_NAMES = {"single": "单选", "multiple": "多选", "text": "文字"}
 # What a scale item's rate and score are called, by its role: an awareness item has a 知晓率 and a
@@ -33,10 +26,6 @@ def project_name(survey: dict) -> str:
     return survey["title"]
 
 
-def verdict(headline) -> str:
-    return VERDICTS[headline.verdict]
-
-
 def with_units(h) -> tuple[str, str, str]:
     """The headline's value and interval ends as printed: '97.6 分', '95.13', '100 分' or '96.0%' ...
     (a score as the rule's sentence prints it, a rate as the percent tables)."""
@@ -46,9 +35,14 @@ def with_units(h) -> tuple[str, str, str]:
 
 
 def headline_text(h) -> str:
-    """'满意度得分为 97.6 分（95% 置信区间 95.13–100 分，t 区间（截断至量表范围），n = 50）'."""
+    """'满意率为 96.0%（双侧 95% 置信区间 86.5%–98.9%，Wilson 区间，n = 50）'."""
     value, low, high = with_units(h)
-    return f"{h.label}为 {value}（95% 置信区间 {low}–{high}，{h.method}，n = {h.n}）"
+    return f"{h.label}为 {value}（双侧 95% 置信区间 {low}–{high}，{h.method}，n = {h.n}）"
+
+
+def verdict_text(h) -> str:
+    """'目标判定：单侧 95% 置信下限 87.9%，低于目标值 95%，按当前样本量尚不能判定是否达到目标（精确二项检验）'."""
+    return f"目标判定：{h.verdict_text}（{h.bound_method}；以单侧置信界判定，双侧区间仅作说明）"
 
 
 def points_range_text(headline) -> str:

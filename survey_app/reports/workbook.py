@@ -45,14 +45,20 @@ def overview_rows(result):
         yield ("C51 得分", "尚无有效问卷")
         return
     points = h.points.at_estimate
+    unit, digits = ("%", 1) if h.figure == "rate" else ("分", 2)
+    side = "下限" if h.judgement.deciding == "lower" else "上限"
     yield ("C51 依据", h.label)
-    yield ("估计值", rounded(h.value_pct, 4))
-    yield ("95% 置信下限", rounded(h.low_pct, 4))
-    yield ("95% 置信上限", rounded(h.high_pct, 4))
+    yield (f"估计值（{unit}）", rounded(h.value_pct, digits))
+    yield (f"双侧 95% 置信下限（{unit}）", rounded(h.low_pct, digits))
+    yield (f"双侧 95% 置信上限（{unit}）", rounded(h.high_pct, digits))
     yield ("区间方法", h.method)
     yield ("样本量 n", h.n)
-    yield ("预期目标（%）", h.target_pct)
-    yield ("目标检验", wording.verdict(h))
+    yield (f"预期目标（{unit}）", h.target_pct)
+    yield (f"判定依据：单侧 95% 置信{side}（{unit}）",
+           rounded(h.bound_pct, digits, "down"))
+    yield ("判定方法", h.bound_method)
+    yield ("目标判定", h.judgement.verdict_zh)
+    yield ("判定说明", h.verdict_text)
     yield ("评分规则", points.rule)
     yield ("C51 得分", points.points)
     yield ("C51 满分", points.maximum)
@@ -60,6 +66,8 @@ def overview_rows(result):
     yield ("评价结果", points.sentence)
     yield ("区间下限对应得分", h.points.points_low)
     yield ("区间上限对应得分", h.points.points_high)
+    for note in h.notes:
+        yield ("说明", note)
     if result.design is not None:
         yield ("设计效应（采集点聚类）", rounded(result.design.design_effect, 4))
         yield ("等效样本量", rounded(result.design.effective_n, 1))
@@ -88,6 +96,8 @@ def _tally_sheet(ws, result):
             label = str(q.option(row.code).label) if q.options else ""
             ws.append([raw.sheet_text(row.code), label, row.count, row.percent])
         ws.append(["合计", "", qr.n, qr.table.total_percent if qr.n else 0.0])
+        if qr.table.note and q.type != "multiple":
+            ws.append([qr.table.note])
         estimates = list(_estimates(qr))
         if estimates:
             ws.append(_bold(ws, ["指标", "估计值", "95% 下限", "95% 上限", "方法"]))
