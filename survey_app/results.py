@@ -10,13 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import dataclasses
-
 import analysis
 
+from .headline import CONFIDENCE, Headline, cluster_design, headline, strata_for
 from .questionnaires import Question, Questionnaire
-
-CONFIDENCE = 0.95
 C51_FIGURES = {  # survey.c51_figure -> what feeds C51 (the questionnaire's own choice: HEADLINE_FIGURES)
     "headline": "the questionnaire's headline figure",
     "score": "满意度得分 of the headline item(s)",
@@ -29,7 +26,9 @@ C51_FIGURES = {  # survey.c51_figure -> what feeds C51 (the questionnaire's own 
 class QuestionResult:
     question: Question
     table: analysis.PercentTable  # every option in questionnaire order, zeros included
-    n: int  # valid responses that answered this question
+    n: int  # valid responses that answered this question (not-applicable answers included)
+    not_applicable: int = 0  # answers with a not-applicable option (不适用): outside the rate's and score's n
+    unanswered: int = 0  # valid responses that left the question blank (item non-response)
     rate: analysis.RateResult | None = None  # the scale's satisfied set (e.g. top-2)
     top2: analysis.RateResult | None = None
     top3: analysis.RateResult | None = None
@@ -40,64 +39,6 @@ class QuestionResult:
 
     def percent(self, code: str) -> float:
         return next((r.percent for r in self.table.rows if r.code == code), 0.0)
-
-
-@dataclass(frozen=True)
-class Headline:
-    """The figure that feeds C51: its one verdict (``analysis.Verdict``), the points, and how they print.
-
-    Rates are shown in percent and scores on their ladder (``*_pct`` is either: 96.0 or 97.6)."""
-
-    figure: str  # "score" or "rate"
-    label: str  # e.g. 满意度得分 or 满意率（前两项）
-    judgement: analysis.Verdict
-    points: analysis.PointsRange
-    method: str  # the two-sided interval, in Chinese
-    bound_method: str  # what decides the verdict, in Chinese
-    successes: int | None = None  # the satisfied count behind a rate
-    notes: tuple[str, ...] = ()
-
-    @property
-    def _scale(self) -> float:
-        return 100.0 if self.figure == "rate" else 1.0
-
-    @property
-    def value_pct(self) -> float:
-        return self._scale * self.judgement.estimate
-
-    @property
-    def low_pct(self) -> float:
-        return self._scale * self.judgement.ci.low
-
-    @property
-    def high_pct(self) -> float:
-        return self._scale * self.judgement.ci.high
-
-    @property
-    def bound_pct(self) -> float:
-        """The one-sided bound that decides (the lower one when the estimate is at or above the target)."""
-        return self._scale * self.judgement.bound
-
-    @property
-    def target_pct(self) -> float:
-        return self._scale * self.judgement.target
-
-    @property
-    def n(self) -> int:
-        return self.judgement.n
-
-    @property
-    def verdict(self) -> str:
-        return self.judgement.verdict
-
-    @property
-    def n_to_resolve(self) -> int | None:
-        return self.judgement.n_to_resolve
-
-    @property
-    def verdict_text(self) -> str:
-        """'单侧 95% 置信下限 87.9%，低于目标值 95%，按当前样本量尚不能判定是否达到目标': printed everywhere."""
-        return analysis.verdict_text(self.judgement)
 
 
 @dataclass(frozen=True)
@@ -173,84 +114,30 @@ def _rate(counts: dict, codes, population):
                                       population=population)
 
 
-def question_result(question: Question, counts: dict, population=None) -> QuestionResult:
-    """Tally, percentages and, for scale items, rates and score of one question."""
+def question_result(question: Question, counts: dict, population=None, valid: int | None = None) -> QuestionResult:
+    """Tally, percentages and, for scale items, rates and score of one question.
+
+    The table shows every option, not-applicable ones (不适用, 未办理过) included; the rates and the score
+    count the other options only, so an N/A answer is neither satisfied nor dissatisfied. ``valid`` (the
+    survey's valid responses) gives the item non-response of a single-choice or text question."""
     ordered = {code: counts.get(code, 0) for code in question.codes} if question.options else dict(counts)
     n = sum(ordered.values())
     if n:
         table = analysis.percent_table(ordered)
     else:
         table = analysis.PercentTable(tuple(analysis.tables.Row(c, 0, 0.0, 0.0) for c in ordered), 0, 1)
-    if question.type != "single" or question.points is None or n == 0:
-        return QuestionResult(question, table, n)
-    codes = question.codes
+    na = sum(ordered.get(code, 0) for code in question.not_applicable)
+    blank = max(0, valid - n) if valid is not None and question.type != "multiple" else 0
+    scored = {code: ordered[code] for code in question.scored_codes} if question.options else {}
+    if question.type != "single" or question.points is None or not sum(scored.values()):
+        return QuestionResult(question, table, n, na, blank)
+    codes = question.scored_codes
     return QuestionResult(
-        question, table, n,
-        rate=_rate(ordered, question.satisfied or codes[:2], population),
-        top2=_rate(ordered, codes[:2], population), top3=_rate(ordered, codes[:3], population),
-        score=analysis.satisfaction_score(ordered, points=question.points, confidence_level=CONFIDENCE,
+        question, table, n, na, blank,
+        rate=_rate(scored, question.satisfied or codes[:2], population),
+        top2=_rate(scored, codes[:2], population), top3=_rate(scored, codes[:3], population),
+        score=analysis.satisfaction_score(scored, points=question.points, confidence_level=CONFIDENCE,
                                           population=population))
-
-
-def survey_rule(survey: dict) -> analysis.Rule:
-    """The survey's C51 rule (``analysis.DEFAULT_RULE`` when it names none or an unknown one), with the
-    survey's own target: one target for the verdict and the points."""
-    base = analysis.RULES.get(survey.get("rule") or "", analysis.RULES[analysis.DEFAULT_RULE])
-    target = float(survey["target"]) if survey.get("target") is not None else base.target_pct
-    return dataclasses.replace(base, target_pct=target)
-
-
-_RATE_LABELS = {"top3": "满意率（前三项）", "top2": "满意率（前两项）"}
-_SCORE_METHODS = {"t": "t 分布单侧界（截断至量表范围）"}
-_BOUND_METHODS = {analysis.verdicts.EXACT: "精确二项检验", analysis.verdicts.HYPERGEOMETRIC: "精确超几何检验（有限总体）",
-                  analysis.verdicts.CENSUS: "全面调查（n = N），无抽样误差",
-                  analysis.verdicts.STRATIFIED: "按采集点办件量分层估计（Korn–Graubard 精确区间）"}
-
-
-def _headline(survey: dict, q: Questionnaire, questions: dict, rows, population, strata) -> Headline | None:
-    figure = survey.get("c51_figure") or "headline"
-    if figure == "headline":
-        figure = "score" if q.headline.figure == "score" else "rate"
-    rule = survey_rule(survey)
-    target = rule.target_pct
-    weights = q.headline.weights
-    notes = () if population is not None or not survey.get("population") else (
-        f"填写的总体数 N = {survey['population']} 小于有效问卷数，未作有限总体校正，请核对总体数。",)
-    if len(weights) == 1:
-        item = questions[next(iter(weights))]
-        if item.n == 0:
-            return None
-        if figure != "score":
-            rate = {"top3": item.top3, "top2": item.top2}.get(figure, item.rate)
-            label = _RATE_LABELS.get(figure, "满意率")
-            if strata:
-                satisfied = set(rate.satisfied)
-                judged = analysis.stratified_rate_verdict(
-                    {p: (sum(n for code, n in counts.items() if code in satisfied), sum(counts.values()), share)
-                     for p, (counts, share) in strata.items()}, target=target / 100, confidence_level=CONFIDENCE)
-                method = "分层估计，Clopper–Pearson 区间（等效样本量）"
-            else:
-                judged = analysis.rate_verdict(rate.satisfied_count, rate.n, target=target / 100,
-                                               confidence_level=CONFIDENCE, population=population)
-                method = "Wilson 区间" + ("（有限总体校正）" if population else "")
-            return Headline("rate", label, judged, analysis.verdict_points(judged, rule=rule, label="满意率"),
-                            method, _BOUND_METHODS[judged.method], rate.satisfied_count, notes)
-        score, label = item.score, "满意度得分"
-    else:
-        if not rows:
-            return None
-        ladders = {qid: q.question(qid).points for qid in weights}
-        score = analysis.composite_score(rows, points=ladders, weights=dict(weights), population=population,
-                                         confidence_level=CONFIDENCE)
-        label = "综合满意度得分"
-    judged = analysis.score_verdict(score, target=target, confidence_level=CONFIDENCE)
-    return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
-                    _zh(judged.interval_method), _zh(judged.method), None, notes)
-
-
-def _zh(method: str) -> str:
-    """A score bound's method in Chinese (the English name when there is no translation yet)."""
-    return next((zh for name, zh in _SCORE_METHODS.items() if method.startswith(name)), method)
 
 
 def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone: str = "Asia/Shanghai") -> SurveyResult:
@@ -268,7 +155,7 @@ def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone:
         population = None  # out of date (fewer than the answers already in): no correction rather than a 500
     questions = {}
     for question in questionnaire.questions:
-        questions[question.id] = question_result(question, option_counts.get(question.id, {}), population)
+        questions[question.id] = question_result(question, option_counts.get(question.id, {}), population, valid)
     offset = datetime.now(ZoneInfo(timezone)).utcoffset().total_seconds()
     points = tuple(PointProgress(p["id"], p["name"], p["code"], p["returned"], p["valid"])
                    for p in database.point_counts(survey_id))
@@ -276,25 +163,12 @@ def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone:
     daily = tuple((day, names.get(pid, "?"), n) for day, pid, n in database.daily_counts(survey_id, offset))
     weights = questionnaire.headline.weights
     rows = database.answer_rows(survey_id, list(weights)) if len(weights) > 1 else None
-    headline = _headline(survey, questionnaire, questions, rows, population, None)
-    design = _design(tallies, questionnaire)
+    if rows is not None:   # a not-applicable answer leaves the item out of that respondent's composite
+        rows = [{qid: (None if code in questionnaire.question(qid).not_applicable else code)
+                 for qid, code in row.items()} for row in rows]
+    head = headline(survey, questionnaire, questions, rows, population, strata_for(tallies, questionnaire, None))
+    design = cluster_design(tallies, questionnaire)
     return SurveyResult(survey, questionnaire, returned, valid, returned - valid, points, daily,
-                        tuple(questions.values()), headline, design,
+                        tuple(questions.values()), head, design,
                         computed_at=datetime.now(ZoneInfo(timezone)).isoformat(timespec="seconds"),
                         digest=database.survey_digest(survey_id))
-
-
-def _design(tallies: list[dict], questionnaire: Questionnaire) -> analysis.ClusterDesign | None:
-    """Design effect of the headline item's satisfied share across collection points (≥ 2 points)."""
-    qid = next(iter(questionnaire.headline.weights))
-    question = questionnaire.question(qid)
-    satisfied = question.satisfied or frozenset(question.codes[:2])
-    groups = {}
-    for t in tallies:
-        if t["question_id"] == qid:
-            x, m = groups.get(t["point_id"], (0, 0))
-            groups[t["point_id"]] = (x + (t["n"] if t["value"] in satisfied else 0), m + t["n"])
-    groups = {k: v for k, v in groups.items() if v[1]}
-    if len(groups) < 2:
-        return None
-    return analysis.cluster_design_effect(groups, confidence_level=CONFIDENCE)

@@ -94,10 +94,12 @@ def test_sentence_and_formula_for_a_shortfall():
     assert "floor(95 − 93.6)" in floor.formula and "不足1%的部分不扣分" in floor.sentence
 
 
-def test_sentence_for_zero_points_says_deducted_to_nothing():
+def test_sentence_for_zero_points_says_the_floor_not_cs52s_wording():
+    """Seed 000's C51 has no 扣完为止 (that is C52's wording): the sentence says points stop at 0."""
     result = indicator_points(60, rule="xinjiang-c51")
     assert result.points == 0.0
-    assert "扣完为止" in result.sentence and result.sentence.endswith("得分 0 分。")
+    assert "得分不低于 0 分" in result.sentence and result.sentence.endswith("得分 0 分。")
+    assert "扣完为止" not in RULES["xinjiang-c51"].text and "扣完为止" in RULES["xinjiang-c52"].text
 
 
 def test_completion_sentence_names_the_completion_rate():
@@ -114,16 +116,46 @@ def test_benchmark_below_80_needs_an_explanation():
     assert indicator_points(70, rule="xinjiang-c51").notes == ()
 
 
-def test_seeds_003_and_004_presets_say_which_deduction_was_chosen():
-    """Seeds 003 and 004 state only weight 10 and ≥ 95 %; the rule text must say what we chose and why."""
+def test_seeds_003_and_004_presets_use_their_reports_proportional_reading():
+    """Seed 003 scores unmet indicators 完成值/指标值 × 分值 (40.28/41 × 5 = 4.91, 92.1/95 × 5 = 4.85) and seed
+    004 完成率 × 分值 with no floor (40.77 % × 12 = 4.89); read so, 90 % of 95 % gives 9.47 of 10 and 55 % 5.79."""
     kashgar, urumqi = RULES["kashgar-10"], RULES["urumqi-10"]
     assert (kashgar.weight, kashgar.target_pct, urumqi.weight, urumqi.target_pct) == (10, 95, 10, 95)
-    assert "原报告仅列目标值" in kashgar.text and "新疆C51" in kashgar.text  # the text a working paper prints
-    assert "原报告为自评表" in urumqi.text and "完成率" in urumqi.text
-    assert "Chosen:" in kashgar.source and "Chosen:" in urumqi.source  # the reasoning, for the team
-    assert indicator_points(95, rule="kashgar-10").points == 10.0          # seed 003: 95 % → 10 points
-    assert indicator_points(95, rule="urumqi-10").points == 10.0           # seed 004: 95 % → 10 points
-    assert indicator_points(94, rule="kashgar-10").points == pytest.approx(9.4, abs=ABS)
+    assert kashgar.kind == urumqi.kind == "proportional"
+    assert "line 411" in kashgar.source.replace("193/411", "line 411") and "line 99" in urumqi.source
+    for rule in ("kashgar-10", "urumqi-10"):
+        assert round(indicator_points(90, rule=rule).points, 2) == 9.47
+        assert round(indicator_points(55, rule=rule).points, 2) == 5.79
+        assert indicator_points(95, rule=rule).points == 10.0
+    # the seeds' own sums, read by the same rule kind
+    seed = dataclasses.replace(kashgar, weight=5, target_pct=41 / 41 * 100)
+    assert round(indicator_points(40.28 / 41 * 100, rule=seed).points, 2) == 4.91
+    assert round(indicator_points(92.1, rule=dataclasses.replace(kashgar, weight=5)).points, 2) == 4.85
+    assert round(indicator_points(40.77, rule=dataclasses.replace(urumqi, weight=12, target_pct=100)).points, 2) == 4.89
+    assert "完成率为 94.74%" in indicator_points(90, rule="urumqi-10").sentence
+
+
+# Every preset at 100, at its target, just below (target − 0.1), halfway to 0 and at 0 (hand-computed).
+PRESET_GOLDEN = {
+    "xinjiang-c51": (5, 5, 5 - 0.03, 5 - 0.3 * 47.5, 0),
+    "xinjiang-c52": (3, 3, 3 - 0.02, 0, 0),
+    "jiangxi-window": (8, 8, 8 - 0.04, 0, 0),
+    "jiangxi-staff": (2, 2, 2 - 0.01, 0, 0),
+    "completion-60": (5, 5, (89.9 / 90 - 0.6) / 0.4 * 5, 0, 0),
+    "kashgar-10": (10, 10, 94.9 / 95 * 10, 47.5 / 95 * 10, 0),
+    "urumqi-10": (10, 10, 94.9 / 95 * 10, 47.5 / 95 * 10, 0),
+}
+
+
+@pytest.mark.parametrize("name", list(RULES))
+def test_every_preset_has_golden_points(name):
+    rule = RULES[name]
+    t = rule.target_pct
+    values = (100, t, round(t - 0.1, 10), t / 2, 0)
+    got = tuple(indicator_points(v, rule=name).points for v in values)
+    expected = tuple(max(0.0, x) for x in PRESET_GOLDEN[name])
+    assert got == pytest.approx(expected, abs=1e-9)
+    assert set(PRESET_GOLDEN) == set(RULES)
 
 
 def test_points_range_shows_sampling_luck():

@@ -49,6 +49,7 @@ class Option:
     label: Text
     points: float | None = None
     satisfied: bool | None = None
+    not_applicable: bool = False  # 不适用 / 未办理过 / 不了解: tallied and shown, outside every denominator
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,21 @@ class Question:
                 return o
         raise KeyError(code)
 
+    @cached_property
+    def scored_codes(self) -> tuple[str, ...]:
+        """The codes a rate or score counts: every option but the not-applicable ones, in order."""
+        return tuple(o.code for o in self.options if not o.not_applicable)
+
+    @cached_property
+    def not_applicable(self) -> frozenset[str]:
+        return frozenset(o.code for o in self.options if o.not_applicable)
+
     @property
     def points(self) -> dict[str, float] | None:
-        """Option code -> points on the 0-100 ladder, when every option has points."""
-        if self.options and all(o.points is not None for o in self.options):
-            return {o.code: o.points for o in self.options}
+        """Option code -> points on the 0-100 ladder, when every option that counts has points."""
+        scored = [o for o in self.options if not o.not_applicable]
+        if scored and all(o.points is not None for o in scored):
+            return {o.code: o.points for o in scored}
         return None
 
     @property

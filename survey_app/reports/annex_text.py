@@ -56,6 +56,10 @@ def paragraph(result, qr, figure_no: int) -> str:
     else:
         text = f"{lead}参与调研的 {qr.n} 人中，" + "；".join(parts) + "。" + tail
         text += f"（{qr.table.note.rstrip('。')}。）" if qr.table.note else ""
+    if q.not_applicable and qr.not_applicable:
+        text += f"其中 {qr.not_applicable} 人选择不适用类选项，不计入满意率和得分的计算。"
+    if qr.unanswered and q.type != "multiple":
+        text += f"另有 {qr.unanswered} 份有效问卷未作答本题。"
     return text + _estimates(qr)
 
 
@@ -64,8 +68,8 @@ def _estimates(qr) -> str:
         return ""
     q = qr.question
     rate_word, score_word = ROLE_WORDS[q.role]
-    ladder = "/".join(num(q.option(c).points) for c in q.codes)
-    satisfied = "与".join(f"“{q.option(c).label}”" for c in q.codes if c in qr.rate.satisfied)
+    ladder = "/".join(num(q.option(c).points) for c in q.scored_codes)
+    satisfied = "与".join(f"“{q.option(c).label}”" for c in q.scored_codes if c in qr.rate.satisfied)
     s, r = qr.score, qr.rate
     return (f"按 {ladder} 分计，该题{score_word}为 {num(s.score)} 分（95% 置信区间 {num(s.ci.low)}–"
             f"{num(s.ci.high)} 分）；{rate_word}（{satisfied}合计）为 {pct(100 * r.rate)}（95% 置信区间 "

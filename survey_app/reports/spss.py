@@ -35,7 +35,10 @@ def _name(candidate: str, taken: set) -> str:
 
 
 def frame(export):
-    """(DataFrame, variable labels, value labels, measures) for the survey's raw rows."""
+    """(DataFrame, variable labels, value labels, measures, user-missing values) for the survey's raw rows.
+
+    A single-choice item's not-applicable options (不适用) are SPSS user-missing values (at most three), so
+    SPSS leaves them out of valid percents and means as Manyi does."""
     result = export.result
     questions = result.questionnaire.questions
     points = {p.name: i for i, p in enumerate(result.points, 1)}
@@ -45,6 +48,7 @@ def frame(export):
               "status": {code: raw.RESPONSE_STATUS_LABELS[s] for s, code in STATUS_CODES.items()}}
     measures = {"id": "scale", "point": "nominal", "seconds_on_page": "scale", "status": "nominal"}
     columns = []  # (question, variable name, option code or None)
+    missing = {}
     for q in questions:
         if q.type == "multiple":
             for o in q.options:
@@ -62,6 +66,8 @@ def frame(export):
         labels[var] = f"{q.text}（1–{len(q.options)} = 选项 {q.codes[0]}–{q.codes[-1]}）"
         values[var] = {i: f"{o.code}. {o.label}" for i, o in enumerate(q.options, 1)}
         measures[var] = "ordinal" if q.points is not None else "nominal"
+        if q.type == "single" and q.not_applicable:
+            missing[var] = [float(i) for i, o in enumerate(q.options, 1) if o.not_applicable][:3]
     # Numbers go into typed arrays (8 bytes a value, not a Python float object): a million rows fit.
     text = {"language", "exclude_reason", *(var for q, var, _ in columns if q.type == "text")}
     data = {name: [] if name in text else array("d") for name in (*META_NAMES, *(v for _, v, _ in columns))}
@@ -85,15 +91,15 @@ def frame(export):
     df = pd.DataFrame({name: np.frombuffer(col, dtype="float64") if isinstance(col, array) else col
                        for name, col in data.items()})
     df["submitted_at"] = pd.to_datetime(df["submitted_at"], unit="s")
-    return df, labels, values, measures
+    return df, labels, values, measures, missing
 
 
 def write(export, out) -> None:
-    df, labels, values, measures = frame(export)
+    df, labels, values, measures, missing = frame(export)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "data.sav")
         pyreadstat.write_sav(df, path, column_labels=[labels.get(c, c) for c in df.columns],
-                             variable_value_labels=values, variable_measure=measures,
+                             variable_value_labels=values, variable_measure=measures, missing_ranges=missing,
                              file_label=export.result.survey["title"][:64])
         with open(path, "rb") as f:
             shutil.copyfileobj(f, out)

@@ -31,9 +31,11 @@ def _question(qr):
     q = qr.question
     return {
         "id": q.id, "text": str(q.text), "type": q.type, "role": q.role, "n": qr.n,
+        "not_applicable": qr.not_applicable, "unanswered": qr.unanswered,
         "options": [{"code": row.code, "label": str(q.option(row.code).label) if q.options else None,
-                     "count": row.count, "percent": row.percent,
-                     "points": (q.points or {}).get(row.code)} for row in qr.table.rows],
+                     "count": row.count, "percent": row.percent, "points": (q.points or {}).get(row.code),
+                     "not_applicable": row.code in q.not_applicable} for row in qr.table.rows],
+        "percent_note": qr.table.note,
         "percent_method": qr.table.method,
         "rate": _rate(qr.rate), "top2": _rate(qr.top2), "top3": _rate(qr.top3), "score": _score(qr.score),
     }

@@ -98,6 +98,10 @@ def _tally_sheet(ws, result):
         ws.append(["合计", "", qr.n, qr.table.total_percent if qr.n else 0.0])
         if qr.table.note and q.type != "multiple":
             ws.append([qr.table.note])
+        if q.not_applicable:
+            ws.append(["不适用（不计入分母）", "", qr.not_applicable])
+        if q.type != "multiple":
+            ws.append(["未作答", "", qr.unanswered])
         estimates = list(_estimates(qr))
         if estimates:
             ws.append(_bold(ws, ["指标", "估计值", "95% 下限", "95% 上限", "方法"]))

@@ -1,0 +1,174 @@
+"""The figure that feeds C51 (a rate or a score, as the survey says), its one verdict and its points.
+
+``results.compute`` calls ``headline(...)``; every page, file and command prints what it returns
+(``Headline.verdict_text`` is the one sentence of the judgement).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import analysis
+
+from .questionnaires import Questionnaire
+
+CONFIDENCE = 0.95
+MIN_POINTS_FOR_DESIGN_EFFECT = 10  # fewer points: the cluster design effect is noise (issue 12), not shown
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figure that feeds C51: its one verdict (``analysis.Verdict``), the points, and how they print.
+
+    Rates are shown in percent and scores on their ladder (``*_pct`` is either: 96.0 or 97.6)."""
+
+    figure: str  # "score" or "rate"
+    label: str  # e.g. 满意度得分 or 满意率（前两项）
+    judgement: analysis.Verdict
+    points: analysis.PointsRange
+    method: str  # the two-sided interval, in Chinese
+    bound_method: str  # what decides the verdict, in Chinese
+    successes: int | None = None  # the satisfied count behind a rate
+    notes: tuple[str, ...] = ()
+
+    @property
+    def _scale(self) -> float:
+        return 100.0 if self.figure == "rate" else 1.0
+
+    @property
+    def value_pct(self) -> float:
+        return self._scale * self.judgement.estimate
+
+    @property
+    def low_pct(self) -> float:
+        return self._scale * self.judgement.ci.low
+
+    @property
+    def high_pct(self) -> float:
+        return self._scale * self.judgement.ci.high
+
+    @property
+    def bound_pct(self) -> float:
+        """The one-sided bound that decides (the lower one when the estimate is at or above the target)."""
+        return self._scale * self.judgement.bound
+
+    @property
+    def target_pct(self) -> float:
+        return self._scale * self.judgement.target
+
+    @property
+    def n(self) -> int:
+        return self.judgement.n
+
+    @property
+    def verdict(self) -> str:
+        return self.judgement.verdict
+
+    @property
+    def n_to_resolve(self) -> int | None:
+        return self.judgement.n_to_resolve
+
+    @property
+    def verdict_text(self) -> str:
+        """'单侧 95% 置信下限 87.9%，低于目标值 95%，按当前样本量尚不能判定是否达到目标': printed everywhere."""
+        return analysis.verdict_text(self.judgement)
+
+
+def survey_rule(survey: dict) -> analysis.Rule:
+    """The survey's C51 rule (``analysis.DEFAULT_RULE`` when it names none or an unknown one), with the
+    survey's own target: one target for the verdict and the points."""
+    base = analysis.RULES.get(survey.get("rule") or "", analysis.RULES[analysis.DEFAULT_RULE])
+    target = float(survey["target"]) if survey.get("target") is not None else base.target_pct
+    return dataclasses.replace(base, target_pct=target)
+
+
+_RATE_LABELS = {"top3": "满意率（前三项）", "top2": "满意率（前两项）"}
+_SCORE_METHODS = {"t": "t 分布单侧界（截断至量表范围）"}
+_BOUND_METHODS = {analysis.verdicts.EXACT: "精确二项检验", analysis.verdicts.HYPERGEOMETRIC: "精确超几何检验（有限总体）",
+                  analysis.verdicts.CENSUS: "全面调查（n = N），无抽样误差",
+                  analysis.verdicts.STRATIFIED: "按采集点办件量分层估计（Korn–Graubard 精确区间）"}
+
+
+def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, strata) -> Headline | None:
+    figure = survey.get("c51_figure") or "headline"
+    if figure == "headline":
+        figure = "score" if q.headline.figure == "score" else "rate"
+    rule = survey_rule(survey)
+    target = rule.target_pct
+    weights = q.headline.weights
+    notes = () if population is not None or not survey.get("population") else (
+        f"填写的总体数 N = {survey['population']} 小于有效问卷数，未作有限总体校正，请核对总体数。",)
+    if len(weights) == 1:
+        item = questions[next(iter(weights))]
+        if item.rate is None:   # no answers, or every answer not applicable: nothing to judge
+            return None
+        if figure != "score":
+            rate = {"top3": item.top3, "top2": item.top2}.get(figure, item.rate)
+            label = _RATE_LABELS.get(figure, "满意率")
+            if strata and any(not sum(counts.values()) for counts, _ in strata.values()):
+                notes += ("有采集点填写了办件量但尚无有效问卷，暂按全部问卷简单估计，未作分层估计。",)
+                strata = None
+            if strata:
+                satisfied = set(rate.satisfied)
+                judged = analysis.stratified_rate_verdict(
+                    {p: (sum(n for code, n in counts.items() if code in satisfied), sum(counts.values()), share)
+                     for p, (counts, share) in strata.items()}, target=target / 100, confidence_level=CONFIDENCE)
+                method = "分层估计，Clopper–Pearson 区间（等效样本量）"
+            else:
+                judged = analysis.rate_verdict(rate.satisfied_count, rate.n, target=target / 100,
+                                               confidence_level=CONFIDENCE, population=population)
+                method = "Wilson 区间" + ("（有限总体校正）" if population else "")
+            return Headline("rate", label, judged, analysis.verdict_points(judged, rule=rule, label="满意率"),
+                            method, _BOUND_METHODS[judged.method], rate.satisfied_count, notes)
+        score, label = item.score, "满意度得分"
+    else:
+        if not rows or all(code is None for row in rows for code in row.values()):
+            return None
+        ladders = {qid: q.question(qid).points for qid in weights}
+        score = analysis.composite_score(rows, points=ladders, weights=dict(weights), population=population,
+                                         confidence_level=CONFIDENCE)
+        label = "综合满意度得分"
+    judged = analysis.score_verdict(score, target=target, confidence_level=CONFIDENCE)
+    return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
+                    _zh(judged.interval_method), _zh(judged.method), None, notes)
+
+
+def _zh(method: str) -> str:
+    """A score bound's method in Chinese (the English name when there is no translation yet)."""
+    return next((zh for name, zh in _SCORE_METHODS.items() if method.startswith(name)), method)
+
+
+def _point_counts(tallies: list[dict], questionnaire: Questionnaire) -> dict:
+    """point id -> {option code: count} of the headline item, not-applicable answers left out."""
+    qid = next(iter(questionnaire.headline.weights))
+    question = questionnaire.question(qid)
+    groups: dict = {}
+    for t in tallies:
+        if t["question_id"] == qid and t["value"] not in question.not_applicable:
+            counts = groups.setdefault(t["point_id"], {})
+            counts[t["value"]] = counts.get(t["value"], 0) + t["n"]
+    return {k: v for k, v in groups.items() if sum(v.values())}
+
+
+def strata_for(tallies: list[dict], questionnaire: Questionnaire, shares: dict | None) -> dict | None:
+    """point id -> (counts, share) for a stratified headline rate, when every point's share of the
+    transactions is known (``shares``: point id -> share) and there are at least two points."""
+    if not shares or len(questionnaire.headline.weights) != 1:
+        return None
+    groups = _point_counts(tallies, questionnaire)
+    if len(groups) < 2 or any(point not in shares for point in groups):
+        return None
+    return {point: (groups.get(point, {}), share) for point, share in shares.items() if share > 0 or point in groups}
+
+
+def cluster_design(tallies: list[dict], questionnaire: Questionnaire) -> analysis.ClusterDesign | None:
+    """Design effect of the headline item's satisfied share across collection points: a diagnostic, shown
+    only from ``MIN_POINTS_FOR_DESIGN_EFFECT`` points on (across two points it exceeds 1.5 in a fifth of
+    samples with no clustering at all). It never narrows an interval and never decides the verdict."""
+    question = questionnaire.question(next(iter(questionnaire.headline.weights)))
+    satisfied = question.satisfied or frozenset(question.scored_codes[:2])
+    groups = {point: (sum(n for code, n in counts.items() if code in satisfied), sum(counts.values()))
+              for point, counts in _point_counts(tallies, questionnaire).items()}
+    if len(groups) < MIN_POINTS_FOR_DESIGN_EFFECT:
+        return None
+    return analysis.cluster_design_effect(groups, confidence_level=CONFIDENCE)
