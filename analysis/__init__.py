@@ -22,8 +22,10 @@ The command line lives in ``analysis.cli`` (``python -m analysis FILE``) and is 
 
 from .intervals import Interval, ProportionInterval, proportion_interval
 from .planning import ClusterDesign, cluster_design_effect, design_effect, margin_of_error, sample_size
+from .power import PowerPlan, max_provable_rate, min_successes_to_show, power_sample_size, target_power
 from .rates import RateResult, satisfaction_rate
 from .rules import DEFAULT_RULE, RULES, IndicatorPoints, PointsRange, Rule, indicator_points, indicator_points_range, verdict_points
+from .score_bounds import ScoreBounds, score_bounds
 from .scores import ScoreResult, composite_score, satisfaction_score, score_interval
 from .tables import PercentTable, percent_table
 from .targets import TargetTest, target_test
@@ -31,8 +33,9 @@ from .verdicts import Verdict, rate_verdict, score_verdict, stratified_rate_verd
 
 __all__ = [
     "DEFAULT_RULE", "RULES", "ClusterDesign", "IndicatorPoints", "Interval", "PercentTable", "PointsRange",
-    "ProportionInterval", "RateResult", "Rule", "ScoreResult", "TargetTest", "Verdict",
+    "ProportionInterval", "RateResult", "Rule", "ScoreBounds", "ScoreResult", "TargetTest", "Verdict",
     "cluster_design_effect", "composite_score", "design_effect", "indicator_points", "indicator_points_range",
     "margin_of_error", "percent_table", "proportion_interval", "rate_verdict", "sample_size", "satisfaction_rate",
-    "satisfaction_score", "score_interval", "score_verdict", "stratified_rate_verdict", "target_test", "verdict_points", "verdict_text",
+    "satisfaction_score", "score_bounds", "score_interval", "score_verdict", "stratified_rate_verdict", "target_test", "verdict_points", "verdict_text",
+    "PowerPlan", "max_provable_rate", "min_successes_to_show", "power_sample_size", "target_power",
 ]

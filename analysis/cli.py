@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="target in percent (default: the file's, else the rule's); used by the verdict and the rule")
     parser.add_argument("--confidence-level", type=float, default=0.95)
     parser.add_argument("--method", default="wilson", choices=METHODS, help="interval for the rate")
-    parser.add_argument("--score-method", default="t", choices=SCORE_METHODS, help="interval for the score")
+    parser.add_argument("--score-method", default="gaffke", choices=SCORE_METHODS,
+                        help="interval for the score (gaffke: the method of the score's verdict)")
     parser.add_argument("--seed", type=int, default=None, help="seed for --score-method bca/percentile")
     parser.add_argument("--population", type=int, default=None,
                         help="population size N (finite-population correction); overrides the file's")
@@ -129,10 +130,10 @@ def _one(item, rule, args, level, population, rng) -> dict:
 
 
 def _for_verdict(score, counts, points, level, population):
-    """The score the verdict reads: the same answers as ``t`` (bootstrap intervals are shown, never judged)."""
-    if score.method == "t":
+    """The score the verdict reads: the same answers without the bootstrap (its intervals are shown, never judged)."""
+    if score.method in ("t", "gaffke"):
         return score
-    return satisfaction_score(counts, points=points, confidence_level=level, population=population)
+    return satisfaction_score(counts, points=points, confidence_level=level, population=population, method="gaffke")
 
 
 def render(report: dict) -> str:

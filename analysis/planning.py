@@ -2,7 +2,8 @@
 
 - ``sample_size``: n0 = z²·p(1 − p)/e², times the design effect, then Cochran's finite-population
   correction n = n0/(1 + (n0 − 1)/N); the ceiling is taken after rounding to 9 decimals, so that
-  1067.0000000000002 (binary noise) asks for 1067 people, not 1068.
+  1067.0000000000002 (binary noise) asks for 1067 people, not 1068. With ``target`` instead of
+  ``margin``: the n whose exact one-sided test shows the target with the given power (``analysis.power``).
 - ``margin_of_error``: the inverse, z·√(p(1 − p)/n) (× √((N − n)/(N − 1)) with N).
 - ``design_effect``: 1 + (m − 1)·ICC for clusters of m answers with intra-cluster correlation ICC.
 - ``cluster_design_effect``: the design effect estimated from answers grouped by collection point
@@ -19,16 +20,36 @@ from dataclasses import dataclass
 
 from . import _checks
 from .intervals import METHODS, Interval, bounds, z_value
+from .power import power_sample_size
 
 
-def sample_size(*, expected_rate, margin, confidence_level=0.95, design_effect=1.0, population=None) -> int:
-    """Answers needed to estimate a rate near ``expected_rate`` within ± ``margin`` (fractions).
+def sample_size(*, expected_rate, margin=None, target=None, power=None, confidence_level=0.95, design_effect=1.0,
+                population=None) -> int:
+    """Answers needed to estimate a rate near ``expected_rate`` within ± ``margin``, or to show ``target``.
+
+    Give exactly one of ``margin`` (precision: the Wald form of the module docstring) or ``target``
+    (power, default 0.8, of the exact one-sided test "rate ≥ target" when the true rate is
+    ``expected_rate``: ``power.power_sample_size``, which also gives the power reached; a ValueError
+    when no n up to 10,000 reaches it). Rates are fractions.
 
     >>> sample_size(expected_rate=0.5, margin=0.03)
     1068
     >>> sample_size(expected_rate=0.9, margin=0.05, population=500)
     109
+    >>> sample_size(expected_rate=0.97, target=0.95)
+    694
     """
+    if (margin is None) == (target is None):
+        raise ValueError("give exactly one of margin (plan for precision) or target (plan for power)")
+    if target is not None:
+        plan = power_sample_size(expected_rate=expected_rate, target=target, power=0.8 if power is None else power,
+                                 confidence_level=confidence_level, design_effect=design_effect, population=population)
+        if plan.n is None:
+            raise ValueError(f"no sample size up to {plan.limit} reaches power {plan.goal_power:g} "
+                             f"(at n = {plan.limit} it is {plan.power:.3f}); see power_sample_size(limit=...)")
+        return plan.n
+    if power is not None:
+        raise ValueError("power applies to planning for a target, not to a margin")
     p = _checks.fraction(expected_rate, "expected_rate")
     e = _checks.fraction(margin, "margin")
     level = _checks.confidence_level(confidence_level)

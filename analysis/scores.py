@@ -4,6 +4,9 @@ The ladder is the caller's (e.g. A..E = 100/80/60/40/20). Intervals:
 
 - ``"t"``: mean ± t(1 − α/2, n − 1) · sd/√n (× √((N − n)/(N − 1)) with a population N), then
   intersected with the ladder's range: near the ceiling the plain t interval passes 100.
+- ``"gaffke"``: the two one-sided Gaffke bounds of ``analysis.score_bounds``, each at (1 + level)/2:
+  valid in finite samples for any answers on the ladder (the app and the command line use it, so the
+  interval shown and the verdict's bound come from one method).
 - ``"bca"`` / ``"percentile"``: ``scipy.stats.bootstrap`` with the caller's ``rng`` (required).
 
 All-equal answers give a zero-width interval at the score (never NaN). A single answer gives the
@@ -22,8 +25,9 @@ from scipy import stats
 
 from . import _checks
 from .intervals import Interval, WithInterval
+from .score_bounds import score_bounds
 
-METHODS = ("t", "bca", "percentile")
+METHODS = ("t", "gaffke", "bca", "percentile")
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def score_interval(values, *, scale, confidence_level=0.95, method="t", populati
         raise ValueError("no answers (n = 0)")
     low_end, high_end = float(scale[0]), float(scale[1])
     size = _checks.population(population, n)
-    if method != "t":
+    if method not in ("t", "gaffke"):
         if size is not None:
             raise ValueError(f"population= is supported with method='t' only, not {method!r}")
         if rng is None:
@@ -121,8 +125,13 @@ def score_interval(values, *, scale, confidence_level=0.95, method="t", populati
     mean = float(x[0]) if all_equal else float(x.mean())
     sd = 0.0 if all_equal else float(x.std(ddof=1))
     se = sd / math.sqrt(n) * _checks.fpc_factor(n, size)
+    distinct, counts = np.unique(x, return_counts=True)
     if n == 1:
         low, high = low_end, high_end
+    elif method == "gaffke":   # answers all alike still get an honest bound (50 × 100 → 95.35 at 95 %)
+        bounds = score_bounds(distinct, counts, scale=(low_end, high_end), confidence_level=0.5 + level / 2,
+                              population=size)
+        low, high = bounds.low, bounds.high
     elif all_equal or se == 0.0:
         low = high = mean
     elif method == "t":
@@ -135,7 +144,6 @@ def score_interval(values, *, scale, confidence_level=0.95, method="t", populati
         low, high = float(boot.confidence_interval.low), float(boot.confidence_interval.high)
     clipped = low < low_end or high > high_end
     ci = Interval(max(low, low_end), min(high, high_end))
-    distinct, counts = np.unique(x, return_counts=True)
     histogram = tuple(zip(distinct.tolist(), counts.tolist()))
     return ScoreResult(mean, ci, n, method, level, sd, se, (low_end, high_end), clipped, size, histogram)
 

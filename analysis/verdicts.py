@@ -36,6 +36,7 @@ from scipy import stats
 
 from . import _checks, _text
 from .intervals import Interval, bounds
+from .score_bounds import score_bounds
 from .scores import ScoreResult
 from .targets import VERDICTS_ZH, resolving_n
 
@@ -228,8 +229,6 @@ def score_verdict(score: ScoreResult, *, target, confidence_level=0.95) -> Verdi
         raise ValueError(f"score_verdict needs a ScoreResult, got {type(score).__name__}")
     if isinstance(target, bool) or not isinstance(target, (int, float)) or not math.isfinite(target):
         raise ValueError(f"target must be a number on the score's scale, got {target!r}")
-    from .score_bounds import score_bounds
-
     level = _checks.confidence_level(confidence_level)
     values, counts = zip(*score.histogram)
     one = score_bounds(values, counts, scale=score.scale, confidence_level=level, population=score.population)

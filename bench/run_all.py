@@ -17,6 +17,7 @@ BENCHES = {  # name -> script (each writes its own <!-- name --> section)
     "results": "bench_results.py",
     "crash-soak": "soak_crash.py",
     "fuzz-soak": "soak_fuzz.py",
+    "verdict-sim": "verdict_sim.py",
 }
 
 

@@ -13,6 +13,7 @@ import analysis
 from .questionnaires import Questionnaire
 
 CONFIDENCE = 0.95
+SCORE_METHOD = "gaffke"  # the scores' intervals and bounds (analysis.score_bounds): one method for both
 MIN_POINTS_FOR_DESIGN_EFFECT = 10  # fewer points: the cluster design effect is noise (issue 12), not shown
 
 
@@ -83,7 +84,8 @@ def survey_rule(survey: dict) -> analysis.Rule:
 
 
 _RATE_LABELS = {"top3": "满意率（前三项）", "top2": "满意率（前两项）"}
-_SCORE_METHODS = {"t": "t 分布单侧界（截断至量表范围）"}
+_SCORE_METHODS = {"gaffke, two-sided": "Gaffke 区间（有界均值的精确方法）", "gaffke": "Gaffke 有界均值精确单侧界",
+                  "t": "t 分布单侧界（截断至量表范围）"}
 _BOUND_METHODS = {analysis.verdicts.EXACT: "精确二项检验", analysis.verdicts.HYPERGEOMETRIC: "精确超几何检验（有限总体）",
                   analysis.verdicts.CENSUS: "全面调查（n = N），无抽样误差",
                   analysis.verdicts.STRATIFIED: "按采集点办件量分层估计（Korn–Graubard 精确区间）"}
@@ -126,7 +128,7 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
             return None
         ladders = {qid: q.question(qid).points for qid in weights}
         score = analysis.composite_score(rows, points=ladders, weights=dict(weights), population=population,
-                                         confidence_level=CONFIDENCE)
+                                         confidence_level=CONFIDENCE, method=SCORE_METHOD)
         label = "综合满意度得分"
     judged = analysis.score_verdict(score, target=target, confidence_level=CONFIDENCE)
     return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),

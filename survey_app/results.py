@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 import analysis
 
-from .headline import CONFIDENCE, Headline, cluster_design, headline, strata_for
+from .fieldwork import Fieldwork, fieldwork
+from .headline import CONFIDENCE, SCORE_METHOD, Headline, cluster_design, headline, strata_for
 from .questionnaires import Question, Questionnaire
 C51_FIGURES = {  # survey.c51_figure -> what feeds C51 (the questionnaire's own choice: HEADLINE_FIGURES)
     "headline": "the questionnaire's headline figure",
@@ -76,7 +77,7 @@ def counts(database, survey_id: int) -> Counts:
 class SurveyResult:
     survey: dict
     questionnaire: Questionnaire
-    returned: int  # 回收 (online: every submitted questionnaire; 发放 equals 回收)
+    returned: int  # 回收 (every submitted questionnaire; what was handed out or opened is in ``fieldwork``)
     valid: int  # 有效
     excluded: int
     points: tuple[PointProgress, ...]
@@ -86,10 +87,7 @@ class SurveyResult:
     design: analysis.ClusterDesign | None = None  # design effect across collection points
     computed_at: str = field(default="")
     digest: tuple[int, str] | None = None  # (responses stored, digest over the survey's hash-chain heads)
-
-    @property
-    def issued(self) -> int:  # 发放
-        return self.returned
+    fieldwork: Fieldwork | None = None  # per point: 扫码打开, 发放, 办件量 and the rates they give
 
     @property
     def valid_rate_pct(self) -> float:  # 有效率
@@ -137,7 +135,7 @@ def question_result(question: Question, counts: dict, population=None, valid: in
         rate=_rate(scored, question.satisfied or codes[:2], population),
         top2=_rate(scored, codes[:2], population), top3=_rate(scored, codes[:3], population),
         score=analysis.satisfaction_score(scored, points=question.points, confidence_level=CONFIDENCE,
-                                          population=population))
+                                          population=population, method=SCORE_METHOD))
 
 
 def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone: str = "Asia/Shanghai") -> SurveyResult:
@@ -157,8 +155,9 @@ def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone:
     for question in questionnaire.questions:
         questions[question.id] = question_result(question, option_counts.get(question.id, {}), population, valid)
     offset = datetime.now(ZoneInfo(timezone)).utcoffset().total_seconds()
-    points = tuple(PointProgress(p["id"], p["name"], p["code"], p["returned"], p["valid"])
-                   for p in database.point_counts(survey_id))
+    point_counts = database.point_counts(survey_id)
+    points = tuple(PointProgress(p["id"], p["name"], p["code"], p["returned"], p["valid"]) for p in point_counts)
+    field = fieldwork(database, survey_id, point_counts)
     names = {p.id: p.name for p in points}
     daily = tuple((day, names.get(pid, "?"), n) for day, pid, n in database.daily_counts(survey_id, offset))
     weights = questionnaire.headline.weights
@@ -166,9 +165,9 @@ def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone:
     if rows is not None:   # a not-applicable answer leaves the item out of that respondent's composite
         rows = [{qid: (None if code in questionnaire.question(qid).not_applicable else code)
                  for qid, code in row.items()} for row in rows]
-    head = headline(survey, questionnaire, questions, rows, population, strata_for(tallies, questionnaire, None))
+    head = headline(survey, questionnaire, questions, rows, population, strata_for(tallies, questionnaire, field.shares))
     design = cluster_design(tallies, questionnaire)
     return SurveyResult(survey, questionnaire, returned, valid, returned - valid, points, daily,
                         tuple(questions.values()), head, design,
                         computed_at=datetime.now(ZoneInfo(timezone)).isoformat(timespec="seconds"),
-                        digest=database.survey_digest(survey_id))
+                        digest=database.survey_digest(survey_id), fieldwork=field)

@@ -36,10 +36,15 @@ def test_json_report_for_yining(capsys):
     assert [row["percent"] for row in q5["table"]["rows"]] == [92.0, 4.0, 4.0, 0.0, 0.0]
     assert q5["rate"]["rate"] == 0.96 and q5["rate"]["satisfied_count"] == 48
     assert q5["score"]["score"] == pytest.approx(97.6, abs=1e-9)
-    assert q5["score"]["ci"]["high"] == 100.0
-    assert q5["target_test"]["verdict"] == "unresolved"
+    assert q5["score"]["method"] == "gaffke" and q5["score"]["ci"]["high"] < 100.0
+    # the one verdict, on the figure that feeds C51 (the score): Gaffke's one-sided bound 92.49 < 95
+    assert q5["verdict"]["figure"] == "score" and q5["verdict"]["verdict"] == "unresolved"
+    assert q5["verdict"]["low"] == pytest.approx(92.4926, abs=1e-4) and q5["verdict"]["deciding"] == "lower"
     assert q5["points"]["at_estimate"]["points"] == 5.0 and q5["points_basis"] == "score"
-    assert q5["points"]["at_estimate"]["sentence"].endswith("结果显示受访者满意度为 97.6%，达到预期设定目标。综上，该指标满分 5 分，得分 5 分。")
+    assert q5["points"]["at_estimate"]["sentence"].endswith(
+        "结果显示受访者满意度得分为 97.6 分（百分制，评分标准中的“95%”按 95 分理解），单侧 95% 置信下限 92.49 分，"
+        "低于目标值 95 分，按当前样本量尚不能判定是否达到目标；评分标准按实际值计分，不扣分。综上，该指标满分 5 分，得分 5 分。")
+    assert "达到预期设定目标" not in q5["points"]["at_estimate"]["sentence"]
     assert report["settings"]["rule"] == "xinjiang-c51"
 
 
@@ -47,7 +52,7 @@ def test_text_report_shows_every_part(capsys):
     assert main([str(EXAMPLE)]) == 0
     out = capsys.readouterr().out
     for part in ("Q5 整体工作满意度  (n = 50)", "92.0%", "total", "rate (满意率, A+B): 96.0%", "score (满意度得分): 97.6",
-                 "target ≥ 95%: unresolved", "5 of 5", "得分 5 分。"):
+                 "target ≥ 95% (the score): unresolved — 单侧 95% 置信下限 92.49 分", "5 of 5", "得分 5 分。"):
         assert part in out
 
 
@@ -58,7 +63,7 @@ def test_options_reach_the_analysis(capsys):
     assert q2["rate"]["method"] == "clopper-pearson" and q2["rate"]["confidence_level"] == 0.9
     assert q2["points_basis"] == "rate" and q2["points"]["at_estimate"]["value_pct"] == 90.0
     assert q2["points"]["at_estimate"]["reading"] == "floor" and q2["points"]["at_estimate"]["maximum"] == 8.0
-    assert q2["target_test"]["target"] == 0.9
+    assert q2["verdict"]["target"] == 0.9 and q2["verdict"]["figure"] == "rate"
 
 
 def test_bootstrap_option_is_seeded(capsys):
@@ -134,7 +139,8 @@ def test_analysis_source_names_no_forbidden_module():
             assert f"import {name}" not in text and f"from {name}" not in text, (path.name, name)
 
 
-@pytest.mark.parametrize("module", ["intervals", "rates", "scores", "targets", "planning", "rules", "tables", "formatting"])
+@pytest.mark.parametrize("module", ["intervals", "rates", "scores", "targets", "planning", "rules", "tables", "formatting",
+                                    "verdicts", "score_bounds", "power"])
 def test_docstring_examples_hold(module):
     result = doctest.testmod(importlib.import_module(f"analysis.{module}"))
     assert result.attempted > 0 and result.failed == 0

@@ -68,7 +68,7 @@ def test_finite_population_narrows_the_score_interval():
 @pytest.mark.parametrize(("counts", "kwargs", "message"), [
     ({"A": 3, "X": 1}, {}, "points gives no value for option"),
     ({"A": 0}, {}, r"no answers \(n = 0\)"),
-    ({"A": 3}, {"method": "z"}, "unknown method 'z'; valid: 't', 'bca', 'percentile'"),
+    ({"A": 3}, {"method": "z"}, "unknown method 'z'; valid: 't', 'gaffke', 'bca', 'percentile'"),
     ({"A": 3}, {"confidence_level": 0}, "confidence_level must lie strictly between 0 and 1"),
     ({"A": 3}, {"points": {"A": "high"}}, "points\\['A'\\] must be a number"),
 ])

@@ -119,7 +119,9 @@ def test_json_summary_is_the_survey_result(app, database, admin_client, filled):
     assert [o["count"] for o in q5["options"]] == [46, 2, 2, 0, 0] and q5["score"]["score"] == pytest.approx(97.6)
     assert got["headline"]["value_pct"] == pytest.approx(97.6) and got["headline"]["c51"]["points"] == 5
     assert got["headline"]["low_pct"] < 97.6 < got["headline"]["high_pct"] + 1e-9
-    assert got["counts"] == {"issued": 50, "returned": 50, "valid": 50, "excluded": 0, "valid_rate_pct": 100.0}
+    assert got["counts"] == {"returned": 50, "valid": 50, "excluded": 0, "valid_rate_pct": 100.0}
+    # no "发放 = 回收": page opens (each answer's form was opened once) and no response rate until 办件量 is entered
+    assert got["fieldwork"]["total"]["returned"] == 50 and got["fieldwork"]["total"]["response_rate_pct"] is None
 
 
 def test_excluding_a_response_changes_the_data_downloads_consistently(app, database, admin_client, filled):

@@ -13,6 +13,7 @@ import analysis
 from analysis.formatting import num
 
 from ..results import C51_FIGURES
+from ..store.fieldwork import MAX_FIELDWORK
 
 MSG_NUMBER = "请输入数字。"
 MSG_WHOLE = "请输入整数。"
@@ -104,6 +105,23 @@ class PointForm(FlaskForm):
                                              Length(max=60, message="名称请控制在 60 字以内。")])
 
 
+def whole_count(form, field):
+    """A count from the field (发放份数, 办件量): a whole number from 0 to MAX_FIELDWORK."""
+    if field.data is not None and field.data < 0:
+        raise ValidationError("不能为负数。")
+    if field.data is not None and field.data > MAX_FIELDWORK:
+        raise ValidationError(f"不能超过 {MAX_FIELDWORK:,}，请核对是否多输了数字。")
+
+
+class PointFieldworkForm(FlaskForm):
+    """A collection point's fieldwork record; either may be left blank (not known)."""
+
+    issued = IntegerField("发放份数", invalid_value_message="请输入整数，如 120；不知道可留空。",
+                          validators=[Optional(), whole_count])
+    served = IntegerField("办件量", invalid_value_message="请输入整数，如 860；不知道可留空。",
+                          validators=[Optional(), whole_count])
+
+
 class StatusForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
 
@@ -117,16 +135,20 @@ class ReviewForm(FlaskForm):
 
 
 class PlannerForm(FlaskForm):
-    """The sample-size planner (a GET form: it changes nothing, so no CSRF token)."""
+    """The sample-size planner (a GET form: it changes nothing, so no CSRF token); admin/planner.py
+    computes from it. ``plan_t`` left blank means the survey's own target."""
 
     class Meta:
         csrf = False
 
-    plan_p = FloatField("预期满意率（%）", invalid_value_message=MSG_NUMBER, default=95.0, validators=[
-        InputRequired(MSG_NUMBER), finite, NumberRange(0.1, 99.9, "预期满意率应在 0 到 100 之间（不含两端）。")])
+    plan_t = FloatField("目标值（%）", invalid_value_message=MSG_NUMBER, validators=[
+        Optional(), finite, NumberRange(0.1, 100, "目标值应在 0 到 100 之间（不含 0）。")])
+    plan_p = FloatField("预期满意率（%）", invalid_value_message=MSG_NUMBER, default=97.0, validators=[
+        InputRequired(MSG_NUMBER), finite, NumberRange(0.1, 99.99, "预期满意率应在 0 到 100 之间（不含两端）。")])
     plan_e = FloatField("允许误差 ±（百分点）", invalid_value_message=MSG_NUMBER, default=5.0, validators=[
         InputRequired(MSG_NUMBER), finite, NumberRange(0.1, 50, "允许误差应在 0.1 到 50 个百分点之间。")])
-    plan_N = IntegerField("总体规模 N（可选）", invalid_value_message=MSG_WHOLE, validators=[Optional(), NumberRange(1, 10**9, "总体规模应为正整数。")])
+    plan_N = IntegerField("总体规模 N（可选）", invalid_value_message=MSG_WHOLE, validators=[
+        Optional(), NumberRange(2, 10**9, "总体规模应为不小于 2 的整数，不知道可留空。")])
 
     def sample_size(self) -> int | None:
         if not self.validate():

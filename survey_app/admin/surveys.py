@@ -15,9 +15,9 @@ import analysis
 from .. import fieldwork, qr, questionnaires, results
 from ..reports import wording
 from ..store import Audit, get_store, is_row_id
+from . import planner
 from .auth import login_required, survey_or_404
-from .forms import (SURVEY_STATUS_LABELS, PlannerForm, PointFieldworkForm, PointForm, StatusForm,
-                    SurveySettingsForm)
+from .forms import SURVEY_STATUS_LABELS, PointFieldworkForm, PointForm, StatusForm, SurveySettingsForm
 
 bp = Blueprint("surveys", __name__)  # /admin/ and /admin/surveys/...
 POSTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
@@ -46,19 +46,9 @@ def _user() -> str:
     return g.current_user["username"]
 
 
-def _planner(target_n_form=None):
-    """The sample-size planner from the query string: (form, n or None)."""
-    planner = PlannerForm(formdata=request.args if "plan_p" in request.args else None)
-    n = planner.sample_size() if "plan_p" in request.args else None
-    if n is not None and target_n_form is not None and request.method == "GET":
-        target_n_form.target_n.data = n
-    return planner, n
-
-
 def _settings_page(template: str, form, survey=None, status=200):
-    planner, planned = _planner(form)
-    return render_template(template, form=form, survey=survey, planner=planner, planned=planned,
-                           rules=analysis.RULES), status
+    plan = planner.build(request.args, form, fill=request.method == "GET")  # the sample-size planner
+    return render_template(template, form=form, survey=survey, planner=plan, rules=analysis.RULES), status
 
 
 @bp.get("/")

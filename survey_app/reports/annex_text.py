@@ -89,6 +89,11 @@ def subjects(survey) -> str:
     return f"本次问卷调查的对象为{project_name(survey)}的受益人员。"
 
 
+SELF_SELECTED = ("扫码答卷由受访者自愿作答，属于方便抽样（自选择样本），不是概率抽样。文中的置信区间和单侧置信界"
+                 "只反映随机抽样误差：若满意或不满意的群众更愿意扫码作答，结果会系统地偏离全体服务对象的真实水平，"
+                 "这种偏差不在区间之内，也不随样本量增加而减小。")
+
+
 def design_blocks(result):
     s, q = result.survey, result.questionnaire
     project = project_name(s)
@@ -105,8 +110,9 @@ def design_blocks(result):
                 f"系统即时保存并汇总答卷，不收集姓名、电话等个人信息。具体问卷见文末。")
     yield ("h2", "（四）抽样方式")
     yield ("p", f"{project}满意度调查在 {len(result.points)} 个采集点（{names}）张贴二维码，由前来办事的群众"
-                f"自愿扫码作答（方便抽样，非概率抽样；多个采集点之间的设计效应见结论部分），计划样本量 {result.target_n} 份，实际回收 {result.returned} 份"
+                f"自愿扫码作答，计划样本量 {result.target_n} 份，实际回收 {result.returned} 份"
                 + (f"（{per_point}）" if per_point else "") + "。")
+    yield ("p", SELF_SELECTED)
     yield ("h2", "（五）问卷的设计")
     yield ("p", f"运用由评价机构{('（' + s['evaluator_org'] + '）') if s.get('evaluator_org') else ''}制定的满意度调查问卷，"
                 f"共 {len(q.questions)} 题（基本信息 {demographic} 题，项目实施问题 {len(q.questions) - demographic} 题），"
@@ -114,6 +120,23 @@ def design_blocks(result):
     yield ("h2", "（六）问卷的发放和回收")
     yield ("p", "问卷通过二维码在线发放与回收：每份答卷提交后即时保存，重复提交只记一份；评价人员对用时过短、"
                 "直线作答、同一设备重复等可疑答卷进行复核，剔除的答卷注明原因并留有记录，不删除任何答卷。")
+
+
+def returns_text(result, project) -> str:
+    """问卷回收情况 without "发放 = 回收": page opens and the completion rate, answers, and the response rate
+    against the transactions served when the evaluator entered them."""
+    total = result.fieldwork.total
+    excluded = f"，剔除无效问卷 {result.excluded} 份" if result.excluded else ""
+    opened = (f"问卷页面共被扫码打开 {total.opens} 次，提交 {result.returned} 份（完成率 {pct(total.completion_rate_pct)}）"
+              if total.completion_rate_pct is not None else f"共回收问卷 {result.returned} 份")
+    paper = f"；另发放纸质问卷 {total.issued} 份" if total.issued else ""
+    text = f"{project}问卷调研{opened}{paper}{excluded}，有效问卷 {result.valid} 份，有效率为 {pct(result.valid_rate_pct)}。"
+    if total.response_rate_pct is not None:
+        text += (f"调查期间各采集点共办理业务 {total.served} 件，有效问卷占办件量的 {pct(total.response_rate_pct)}"
+                 f"（应答率）。")
+    else:
+        text += "评价人员尚未填写各采集点调查期间的办件量，无法计算应答率。"
+    return text
 
 
 def blocks(result):
@@ -135,9 +158,7 @@ def blocks(result):
     else:
         yield ("p", "尚未回收问卷。")
     yield ("h2", "（二）问卷回收情况")
-    excluded = f"，剔除无效问卷 {result.excluded} 份" if result.excluded else ""
-    yield ("p", f"{project}问卷调研实际发放 {result.issued} 份，回收 {result.returned} 份{excluded}，"
-                f"有效问卷 {result.valid} 份，有效率为 {pct(result.valid_rate_pct)}。")
+    yield ("p", returns_text(result, project))
     yield ("h1", "四、调查结果分析")
     yield from analysis_blocks(result)
     yield ("h1", "五、结论")

@@ -59,6 +59,15 @@ def _headline(h, questionnaire):
     }
 
 
+def _fieldwork(field):
+    def row(p):
+        return {"point": p.name, "opens": p.opens, "returned": p.returned, "valid": p.valid, "issued": p.issued,
+                "served": p.served, "completion_rate_pct": p.completion_rate_pct,
+                "response_rate_pct": p.response_rate_pct}
+    return {"points": [row(p) for p in field.points], "total": row(field.total), "shares": field.shares and {
+        p.name: field.shares[p.id] for p in field.points if p.id in field.shares}}
+
+
 def as_dict(result) -> dict:
     s = result.survey
     design = result.design
@@ -69,7 +78,8 @@ def as_dict(result) -> dict:
                    "population": s.get("population")},
         "computed_at": result.computed_at,
         "digest": None if result.digest is None else {"responses": result.digest[0], "sha256": result.digest[1]},
-        "counts": {"issued": result.issued, "returned": result.returned, "valid": result.valid,
+        "fieldwork": _fieldwork(result.fieldwork),
+        "counts": {"returned": result.returned, "valid": result.valid,
                    "excluded": result.excluded, "valid_rate_pct": result.valid_rate_pct},
         "points": [{"name": p.name, "returned": p.returned, "valid": p.valid} for p in result.points],
         "daily": [{"date": day, "point": point, "valid": n} for day, point, n in result.daily],

@@ -33,7 +33,12 @@ def overview_rows(result):
     yield ("年度", s.get("year") or "")
     yield ("评价机构", s.get("evaluator_org") or "")
     yield ("问卷", f"{result.questionnaire.title}（{result.questionnaire.key}）")
-    yield ("发放（份）", result.issued)
+    total = result.fieldwork.total
+    yield ("扫码打开（次）", total.opens)
+    yield ("完成率（%，提交÷扫码打开）", None if total.completion_rate_pct is None else rounded(total.completion_rate_pct, 1))
+    yield ("发放（份，纸质）", total.issued)
+    yield ("办件量（件）", total.served)
+    yield ("应答率（%，有效÷办件量）", None if total.response_rate_pct is None else rounded(total.response_rate_pct, 1))
     yield ("回收（份）", result.returned)
     yield ("有效问卷（份）", result.valid)
     yield ("已剔除（份）", result.excluded)

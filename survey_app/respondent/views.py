@@ -92,7 +92,11 @@ def show(code):
     form = forms.form_class(questionnaire)(formdata=None)
     form.key.data = forms.issue_key(code, _device()[0])
     form.lang.data = forms.language(request.args.get("lang"), questionnaire)
-    return _render(point, survey, questionnaire, form)
+    response = _render(point, survey, questionnaire, form)
+    if request.method == "GET":  # a page open for the completion rate (HEAD, e.g. link checkers, is none)
+        today = datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date().isoformat()
+        get_store().count_open(point["id"], today)  # batched in memory; never raises (store/fieldwork.py)
+    return response
 
 
 @bp.post("/<code>")

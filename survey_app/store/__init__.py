@@ -2,7 +2,8 @@
 ``FLASK_DATABASE``) is a ``postgresql://`` URL. A ``Store``, built in ``create_app`` and kept in
 ``app.extensions``, owns the connections (per thread and process), the write transactions, read
 snapshots for downloads, and the citizens' point cache. Its methods come from one module per concern:
-surveys.py, responses.py, counts.py, review.py, accounts.py, audit.py, chain.py, integrity.py.
+surveys.py, responses.py, counts.py, review.py, accounts.py, audit.py, chain.py, integrity.py,
+fieldwork.py.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from .base import Base
 from .chain import Chains, chain_hash, survey_digest
 from .common import Audit, StorageUnavailable, is_row_id, utcnow
 from .counts import Counts
+from .fieldwork import FieldworkRecords
 from .integrity import Integrity, Verification
 from .responses import Responses, Saved
 from .review import REVIEW_FLAGS, Review
@@ -25,7 +27,7 @@ __all__ = ["EXTENSION", "Audit", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_
 EXTENSION = "manyi.store"
 
 
-class Store(Surveys, Responses, Counts, Review, Accounts, AuditLog, Chains, Integrity, Base):
+class Store(Surveys, Responses, Counts, Review, Accounts, AuditLog, Chains, Integrity, FieldworkRecords, Base):
     """One deployment's data. ``store.snapshot()`` gives the same methods over one read transaction."""
 
     @property

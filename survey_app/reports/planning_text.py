@@ -1,0 +1,72 @@
+"""What a sample size can show about a rate target, in the evaluators' words (附件3 and the planner).
+
+The numbers are ``analysis.power``'s: the exact one-sided test of the verdict at 95 % (hypergeometric
+with a population N), 80 % power. Rates print with ``pct``, targets (a rule's numbers) with ``num``.
+"""
+from __future__ import annotations
+
+from analysis import max_provable_rate, min_successes_to_show, power_sample_size, target_power
+from analysis.formatting import num, pct, rounded
+
+LEVEL, POWER = 0.95, 0.8
+BOUND_ZH = "单侧 95% 置信下限"
+
+
+def planning_rate(target_pct: float) -> float:
+    """The true rate (%) a plan assumes: 2 points above the target, or halfway to 100 when that reaches 100."""
+    return target_pct + 2 if target_pct + 2 < 100 else (target_pct + 100) / 2
+
+
+def _below(value_pct: float, target_pct: float) -> str:
+    """``pct(value_pct)`` with the decimals it takes to print below the target (94.96 → "94.96%", not "95.0%")."""
+    digits = 1
+    while digits < 4 and rounded(value_pct, digits) >= target_pct:
+        digits += 1
+    return pct(value_pct, digits)
+
+
+def ceiling_sentence(n: int, target_pct: float, *, population: int | None = None) -> str:
+    """Whether n answers can show the target at all: the bound when all are satisfied, or the count needed."""
+    goal = f"满意率达到 {num(target_pct)}%"
+    if target_pct >= 100:
+        return f"目标为 100% 时，抽样调查无论样本量多大都无法证明{goal}，只有全面调查可以。"
+    best = 100 * max_provable_rate(n, confidence_level=LEVEL, population=population)
+    x = min_successes_to_show(n, target=target_pct / 100, confidence_level=LEVEL, population=population)
+    if x is None:
+        return f"n = {n} 时即使全部满意，{BOUND_ZH}也只有 {_below(best, target_pct)}，无法证明{goal}。"
+    return (f"n = {n} 时，至少 {x} 人满意（满意率 {pct(100 * x / n)}）才能证明{goal}"
+            f"（全部满意时{BOUND_ZH}为 {pct(best)}）。")
+
+
+def power_plan(target_pct: float, true_pct: float, *, population: int | None = None):
+    """``analysis.power_sample_size`` at 80 % power, or None when no sample can show the target."""
+    if target_pct >= 100 or true_pct <= target_pct:
+        return None
+    return power_sample_size(expected_rate=true_pct / 100, target=target_pct / 100, power=POWER,
+                             confidence_level=LEVEL, population=population)
+
+
+def power_sentence(target_pct: float, true_pct: float, *, n: int | None = None, population: int | None = None,
+                   plan=None) -> str:
+    """The n that shows the target with 80 % power at a true rate of ``true_pct`` (and the power at ``n``)."""
+    goal = f"满意率达到 {num(target_pct)}%"
+    plan = plan or power_plan(target_pct, true_pct, population=population)
+    if plan is None:
+        return (f"目标为 100% 时，任何样本量都无法以抽样证明{goal}。" if target_pct >= 100 else
+                f"预期满意率 {pct(true_pct)} 不高于目标 {num(target_pct)}%，任何样本量都无法以足够的检验效能证明{goal}。")
+    head = f"若真实满意率为 {pct(true_pct)}，要以 {pct(100 * POWER, 0)} 的检验效能证明{goal}（{BOUND_ZH}不低于目标）"
+    top = min(plan.limit, plan.population or plan.limit)
+    need = f"需要有效问卷 n = {plan.n} 份" if plan.n else f"在 n ≤ {top} 的范围内都做不到"
+    if n:
+        power = target_power(n, true_rate=true_pct / 100, target=target_pct / 100, confidence_level=LEVEL,
+                             population=population)
+        need += f"；n = {n} 时检验效能为 {pct(100 * power)}"
+    return f"{head}，{need}。"
+
+
+def planning_sentences(n_valid: int, target_pct: float, *, population: int | None = None) -> list[str]:
+    """The annex's sentences on what ``n_valid`` answers can show about a target of ``target_pct`` %."""
+    if target_pct >= 100:
+        return [ceiling_sentence(max(n_valid, 1), target_pct)]
+    first = [ceiling_sentence(n_valid, target_pct, population=population)] if n_valid > 0 else []
+    return first + [power_sentence(target_pct, planning_rate(target_pct), n=n_valid or None, population=population)]

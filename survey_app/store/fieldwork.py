@@ -1,0 +1,177 @@
+"""The fieldwork record of each collection point: what the evaluator enters once (paper forms handed
+out, transactions served while collecting) and how often the respondent page was opened there.
+
+Page opens are a bare counter per point and local day: nothing about the citizen (no cookie, no
+address). Counting must not slow the page or take the write turn per view, so each process adds
+opens up in memory (``store.opens``, an ``OpenCounter``) and writes them with one upsert once
+FLUSH_SECONDS or FLUSH_OPENS have passed, at the end of the request that finds them due, and when the
+store is closed. That write never waits: if the database is busy (SQLite: another writer holds the
+turn or the lock; PostgreSQL: a row lock held past a fifth of a second) the counts stay in memory for
+the next flush. The counter is less durable than an answer, by choice: the write is not fsynced (the
+next submit's sync carries it), and a worker that crashes or is killed loses the opens it had not yet
+written (at most FLUSH_SECONDS' worth, or FLUSH_OPENS).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+from .common import Audit, StorageUnavailable
+
+FLUSH_SECONDS = 5.0
+FLUSH_OPENS = 200
+MAX_FIELDWORK = 10**9  # forms handed out or transactions served at one point: more is a typing slip
+_NO_WAIT = 0.001  # seconds: SQLite's write turn is taken only if it is free (or freed within this)
+_UPSERT = ("insert into page_opens (point_id, day, n) values (?, ?, ?)"
+           " on conflict (point_id, day) do update set n = page_opens.n + excluded.n")
+log = logging.getLogger(__name__)
+
+
+class OpenCounter:
+    """Page opens per (point id, day) not yet written, of this process (a forked worker starts empty:
+    what its parent counted is its parent's to write)."""
+
+    def __init__(self, *, seconds: float = FLUSH_SECONDS, limit: int = FLUSH_OPENS, clock=time.monotonic):
+        self.seconds, self.limit, self.clock = seconds, limit, clock
+        self._start()
+
+    def _start(self) -> None:
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+        self.flushing = threading.Lock()  # one flush at a time per process
+        self._pending: dict[tuple[int, str], int] = {}
+        self._since = 0  # opens added since the last flush was tried
+        self._due = self.clock() + self.seconds
+
+    def reset_after_fork(self) -> None:
+        """Start empty in a process forked since: the parent's counts (and locks) are not this one's."""
+        if self._pid != os.getpid():
+            self._start()
+
+    def add(self, point_id: int, day: str) -> bool:
+        """Count one open; whether a flush is due."""
+        self.reset_after_fork()
+        with self._lock:
+            key = (point_id, day)
+            self._pending[key] = self._pending.get(key, 0) + 1
+            self._since += 1
+            return self._since >= self.limit or self.clock() >= self._due
+
+    def take(self) -> dict[tuple[int, str], int]:
+        """Everything pending, which the caller now writes (or gives back)."""
+        self.reset_after_fork()
+        with self._lock:
+            batch, self._pending, self._since = self._pending, {}, 0
+            self._due = self.clock() + self.seconds
+            return batch
+
+    def give_back(self, batch: dict[tuple[int, str], int]) -> None:
+        """Counts a flush could not write: kept for the next one."""
+        with self._lock:
+            for key, n in batch.items():
+                self._pending[key] = self._pending.get(key, 0) + n
+
+    @property
+    def pending(self) -> dict[tuple[int, str], int]:
+        with self._lock:
+            return dict(self._pending)
+
+
+class FieldworkRecords:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.opens = OpenCounter()
+
+    # -- page opens ----------------------------------------------------------------------------------
+
+    def count_open(self, point_id: int, day: str) -> None:
+        """One open of the respondent form at a point on ``day`` (the local date, YYYY-MM-DD). Never
+        raises: a page view must not fail because its counter did."""
+        try:
+            if self.opens.add(point_id, day):
+                self.flush_opens()
+        except Exception:  # noqa: BLE001 (a counter; the page matters more)
+            log.exception("counting a page open failed")
+
+    def flush_opens(self) -> bool:
+        """Write the opens counted in this process, if the database takes a write now; whether all were
+        written (False: they are kept for the next flush). Never raises."""
+        self.opens.reset_after_fork()
+        if not self.opens.flushing.acquire(blocking=False):
+            return False  # another thread of this process is writing them
+        try:
+            batch = self.opens.take()
+            if not batch:
+                return True
+            rows = [(point_id, day, n) for (point_id, day), n in sorted(batch.items())]
+            try:
+                self._write_now(lambda conn: conn.executemany(_UPSERT, rows))
+            except Exception as e:  # noqa: BLE001 (kept and tried again; the page never sees it)
+                self.opens.give_back(batch)
+                if not isinstance(e, StorageUnavailable):
+                    log.warning("page opens kept for later: %s", e)
+                return False
+            return True
+        finally:
+            self.opens.flushing.release()
+
+    def _write_now(self, body):
+        """``body(conn)`` in a write transaction if the database takes one at once, else
+        StorageUnavailable at once (never the busy timeout a submission may wait). Not fsynced: the
+        next durable write syncs it. The one place where this differs between the two databases."""
+        if self.kind == "postgresql":
+            def short(conn):
+                conn.execute("set local lock_timeout = 200")
+                conn.execute("set local statement_timeout = 2000")
+                return body(conn)
+            return self._write(short)
+        backend = self.backend
+        conn = backend.connection()
+        if backend.writer is None:  # in memory: no other writer
+            return backend._transaction(conn, body)
+        with backend.writer.turn(_NO_WAIT):
+            before = conn.raw.execute("pragma busy_timeout").fetchone()[0]
+            conn.raw.execute("pragma busy_timeout = 0")  # a connection outside the turn holding the lock
+            try:
+                return backend._transaction(conn, body)
+            finally:
+                conn.raw.execute(f"pragma busy_timeout = {int(before)}")
+
+    def close(self) -> None:
+        self.flush_opens()
+        super().close()
+
+    # -- the evaluator's record ----------------------------------------------------------------------
+
+    def set_point_fieldwork(self, point_id: int, *, issued: int | None, served: int | None, actor: str) -> dict:
+        """Record a point's paper forms handed out and transactions served (None: not known), with
+        its audit-log line in the same transaction; returns the point."""
+        for name, value in (("issued", issued), ("served", served)):
+            if value is not None and (type(value) is not int or not 0 <= value <= MAX_FIELDWORK):
+                raise ValueError(f"{name} must be a whole number from 0 to {MAX_FIELDWORK} or None, not {value!r}")
+
+        def body(conn):
+            before = conn.row("select survey_id, name, issued, served from points where id = ?", [point_id])
+            if before is None:
+                raise ValueError(f"no collection point with id {point_id}")
+            conn.execute("update points set issued = ?, served = ? where id = ?", [issued, served, point_id])
+            detail = (f"{before['name']}：发放份数 {_shown(before['issued'])} → {_shown(issued)}；"
+                      f"办件量 {_shown(before['served'])} → {_shown(served)}")
+            self._audit(conn, Audit(actor, "fieldwork", detail), before["survey_id"])
+            return before["survey_id"]
+        survey_id = self._write(body)
+        return self.get_point(survey_id, point_id)
+
+    def fieldwork(self, survey_id: int) -> list[dict]:
+        """Per collection point of the survey: point_id, name, code, issued, served (None when not
+        entered) and opens (page opens written so far: up to FLUSH_SECONDS behind)."""
+        return self._read().rows(
+            "select p.id as point_id, p.name, p.code, p.issued, p.served,"
+            " coalesce((select sum(o.n) from page_opens o where o.point_id = p.id), 0) as opens"
+            " from points p where p.survey_id = ? order by p.id", [survey_id])
+
+
+def _shown(value: int | None) -> str:
+    return "—" if value is None else str(value)

@@ -1,0 +1,308 @@
+"""An honest response rate (issue #12 item 7): each point's fieldwork record (发放份数, 办件量) entered
+by the evaluator, the respondent page's opens counted in batches, and the rates and shares they give."""
+import sqlite3
+import threading
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from survey_app import fieldwork
+from survey_app.fieldwork import Fieldwork, PointFieldwork
+from survey_app.store import open_store
+from tests.admin_helpers import post_form
+from tests.helpers import fill
+
+
+def today(app) -> str:
+    return datetime.now(ZoneInfo(app.config["TIMEZONE"])).date().isoformat()
+
+
+def point_ids(database, survey_id) -> list[int]:
+    return [p["id"] for p in database.list_points(survey_id)]
+
+
+def stored_opens(database) -> list[tuple]:
+    return [tuple(r.values()) for r in database.query("select point_id, day, n from page_opens order by point_id, day")]
+
+
+# -- the schema and the store ---------------------------------------------------------------------------
+
+def test_m008_gives_points_a_fieldwork_record_and_a_page_open_counter(database, yining):
+    assert database.query("select issued, served from points order by id") == [{"issued": None, "served": None}] * 2
+    assert database.query("select point_id, day, n from page_opens") == []
+    table = "_sqlite_migrations" if database.kind == "sqlite" else "manyi_migrations"
+    assert database.query(f"select name from {table} where name = 'm008_point_fieldwork'")
+    database.migrate()  # safe to re-run
+    assert len(database.list_points(yining[0])) == 2
+
+
+def test_a_points_fieldwork_is_stored_and_audited(database, yining):
+    survey_id, _ = yining
+    first, second = point_ids(database, survey_id)
+    point = database.set_point_fieldwork(first, issued=120, served=860, actor="wang")
+    assert (point["issued"], point["served"]) == (120, 860)
+    database.set_point_fieldwork(first, issued=None, served=900, actor="li")
+    rows = database.fieldwork(survey_id)
+    assert [(r["point_id"], r["name"], r["issued"], r["served"], r["opens"]) for r in rows] == [
+        (first, "业务大厅", None, 900, 0), (second, "1号窗口", None, None, 0)]
+    audit = [(e["user"], e["action"], e["detail"]) for e in database.audit_entries(survey_id)]
+    assert audit == [("wang", "fieldwork", "业务大厅：发放份数 — → 120；办件量 — → 860"),
+                     ("li", "fieldwork", "业务大厅：发放份数 120 → —；办件量 860 → 900")]
+
+
+@pytest.mark.parametrize("bad", [-1, 10**9 + 1, 1.5, "12", True])
+def test_the_store_refuses_a_count_that_is_not_a_whole_number_from_0(database, yining, bad):
+    first = point_ids(database, yining[0])[0]
+    with pytest.raises(ValueError):
+        database.set_point_fieldwork(first, issued=bad, served=1, actor="wang")
+    with pytest.raises(ValueError):
+        database.set_point_fieldwork(first, issued=1, served=bad, actor="wang")
+    with pytest.raises(ValueError):
+        database.set_point_fieldwork(10**6, issued=1, served=1, actor="wang")
+    assert database.get_point(yining[0], first)["served"] is None and database.audit_entries(yining[0]) == []
+
+
+# -- page opens -------------------------------------------------------------------------------------------
+
+def test_form_page_opens_are_counted_and_flushed(app, client, database, yining):
+    survey_id, codes = yining
+    first, second = point_ids(database, survey_id)
+    database.opens.seconds = 3600  # no flush by time during the test
+    for _ in range(5):
+        assert client.get(f"/s/{codes[0]}").status_code == 200
+    assert client.get(f"/s/{codes[1]}?lang=ug").status_code == 200
+    client.head(f"/s/{codes[0]}")  # a link checker: not an open
+    client.get(f"/s/{codes[0]}/thanks")  # not the form
+    assert client.get("/s/nosuchcode").status_code == 404
+    assert database.opens.pending == {(first, today(app)): 5, (second, today(app)): 1}
+    assert stored_opens(database) == []  # batched: nothing written per view
+    assert database.flush_opens() is True
+    assert database.opens.pending == {}
+    assert stored_opens(database) == [(first, today(app), 5), (second, today(app), 1)]
+    client.get(f"/s/{codes[0]}")
+    database.flush_opens()  # adds to the stored count
+    assert stored_opens(database)[0] == (first, today(app), 6)
+    assert [r["opens"] for r in database.fieldwork(survey_id)] == [6, 1]
+
+
+def test_opens_are_written_once_enough_have_been_counted_or_enough_time_has_passed(app, client, database, yining):
+    survey_id, codes = yining
+    first = point_ids(database, survey_id)[0]
+    now = [0.0]
+    database.opens.clock = lambda: now[0]
+    database.opens.seconds, database.opens.limit = 5.0, 3
+    database.opens.take()  # starts the interval at the moved clock
+    for _ in range(7):
+        client.get(f"/s/{codes[0]}")
+    assert stored_opens(database) == [(first, today(app), 6)] and database.opens.pending == {(first, today(app)): 1}
+    now[0] = 6.0
+    client.get(f"/s/{codes[0]}")
+    assert stored_opens(database) == [(first, today(app), 8)] and database.opens.pending == {}
+
+
+def test_closing_the_store_writes_the_opens_it_counted(app, client, database, yining):
+    survey_id, codes = yining
+    database.opens.seconds = 3600
+    for _ in range(3):
+        client.get(f"/s/{codes[1]}")
+    database.close()
+    other = open_store(app.config["DATABASE"])
+    try:
+        assert [r["opens"] for r in other.fieldwork(survey_id)] == [0, 3]
+    finally:
+        other.close()
+
+
+def test_counting_that_fails_never_breaks_the_page(client, database, yining, monkeypatch):
+    survey_id, codes = yining
+    database.opens.limit = 1  # every open is due
+
+    def broken(body):
+        raise RuntimeError("the counter's write broke")
+    monkeypatch.setattr(database, "_write_now", broken)
+    assert client.get(f"/s/{codes[0]}").status_code == 200
+    assert sum(database.opens.pending.values()) == 1  # kept for a later flush
+    def broken_counter(*args):
+        raise RuntimeError("the counter broke")
+    monkeypatch.setattr(database.opens, "add", broken_counter)
+    assert client.get(f"/s/{codes[0]}").status_code == 200
+    monkeypatch.undo()
+    assert database.flush_opens() and [r["opens"] for r in database.fieldwork(survey_id)] == [1, 0]
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_a_locked_database_keeps_the_counts_and_the_page_renders_at_once(app, client, database, yining):
+    survey_id, codes = yining
+    database.opens.limit = 1
+    holder = sqlite3.connect(database.path, isolation_level=None)  # another process mid-write, outside the turn
+    holder.execute("begin immediate")
+    try:
+        started = time.monotonic()
+        assert client.get(f"/s/{codes[0]}").status_code == 200
+        assert time.monotonic() - started < 5  # the busy timeout (10 s) was not waited
+    finally:
+        holder.execute("rollback")
+        holder.close()
+    other = open_store(database.path)  # another worker holding the write turn
+    try:
+        with other.backend.writer.turn(5):
+            assert client.get(f"/s/{codes[0]}").status_code == 200
+            held = threading.Thread(target=client.get, args=(f"/s/{codes[0]}",))  # a thread waits no longer
+            held.start()
+            held.join(5)
+            assert not held.is_alive()
+    finally:
+        other.close()
+    assert stored_opens(database) == [] and sum(database.opens.pending.values()) == 3
+    assert database.flush_opens() and [r["opens"] for r in database.fieldwork(survey_id)] == [3, 0]
+
+
+# -- the rates ----------------------------------------------------------------------------------------------
+
+def pf(id, *, opens=0, returned=0, valid=0, issued=None, served=None):
+    return PointFieldwork(id, f"点{id}", f"c{id}", issued, served, opens, returned, valid)
+
+
+def test_completion_and_response_rates_are_ratios_of_the_counts_beside_them():
+    p = pf(1, opens=200, returned=50, valid=45, issued=60, served=900)
+    assert p.completion_rate_pct == pytest.approx(25.0) and p.response_rate_pct == pytest.approx(5.0)
+    assert pf(2, returned=3, valid=3).completion_rate_pct is None  # no opens counted
+    assert pf(3, opens=2, returned=3, valid=3).completion_rate_pct is None  # counting began after collection
+    assert pf(4, opens=10).completion_rate_pct == 0.0
+    assert pf(5, opens=10, returned=4, valid=4).response_rate_pct is None  # 办件量 not entered
+    assert pf(6, opens=10, returned=4, valid=4, served=0).response_rate_pct is None
+
+
+def test_shares_and_the_total_rate_need_the_served_count_of_every_point_with_answers():
+    partial = Fieldwork((pf(1, opens=100, returned=40, valid=36, served=600), pf(2, opens=50, returned=20, valid=18)))
+    assert partial.shares is None and not partial.complete and partial.missing_served == ["点2"]
+    total = partial.total
+    assert (total.opens, total.returned, total.valid, total.served, total.issued) == (150, 60, 54, None, None)
+    assert total.completion_rate_pct == pytest.approx(40.0) and total.response_rate_pct is None
+
+    full = Fieldwork((pf(1, opens=100, returned=40, valid=36, served=600, issued=10),
+                      pf(2, opens=50, returned=20, valid=18, served=200),
+                      pf(3, served=200),  # served but no answers yet: an empty stratum keeps its share
+                      pf(4)))  # neither: not a stratum
+    assert full.complete and full.missing_served == []
+    assert full.shares == pytest.approx({1: 0.6, 2: 0.2, 3: 0.2}) and sum(full.shares.values()) == pytest.approx(1)
+    assert full.total.served == 1000 and full.total.issued == 10
+    assert full.total.response_rate_pct == pytest.approx(5.4)
+    assert Fieldwork((pf(1, served=0, valid=3),)).shares is None
+    assert Fieldwork(()).shares is None and Fieldwork(()).total.completion_rate_pct is None
+
+
+def test_fieldwork_joins_the_record_the_opens_and_the_responses(app, client, database, yining):
+    survey_id, codes = yining
+    first, second = point_ids(database, survey_id)
+    for _ in range(4):
+        page = client.get(f"/s/{codes[0]}").get_data(as_text=True)
+    assert client.post(f"/s/{codes[0]}", data=fill(page)).status_code == 303
+    database.flush_opens()
+    database.set_point_fieldwork(first, issued=None, served=20, actor="wang")
+    work = fieldwork.fieldwork(database, survey_id, database.point_counts(survey_id))
+    assert work.points == (PointFieldwork(first, "业务大厅", codes[0], None, 20, 4, 1, 1),
+                           PointFieldwork(second, "1号窗口", codes[1], None, None, 0, 0, 0))
+    assert work.points[0].completion_rate_pct == 25.0 and work.points[0].response_rate_pct == 5.0
+    assert work.shares == {first: 1.0}
+
+
+# -- the evaluator's page -------------------------------------------------------------------------------------
+
+def points_url(survey_id):
+    return f"/admin/surveys/{survey_id}/points"
+
+
+def test_the_points_page_saves_a_fieldwork_record_and_shows_the_rates(admin_client, database, yining):
+    survey_id, codes = yining
+    first, second = point_ids(database, survey_id)
+    page = admin_client.get(points_url(survey_id)).get_data(as_text=True)
+    assert "办件量" in page and "在“采集点”页填写办件量后显示应答率" in page and "—" in page
+    done = post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{first}/fieldwork",
+                     {"issued": "", "served": " 860 "})
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/points#point-{first}")
+    assert database.get_point(survey_id, first)["served"] == 860 and database.get_point(survey_id, first)["issued"] is None
+    assert [e["action"] for e in database.audit_entries(survey_id)] == ["fieldwork"]
+    post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{first}/fieldwork",
+              {"issued": "", "served": "860"})
+    assert len(database.audit_entries(survey_id)) == 1  # saved again unchanged: nothing to log
+    post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{second}/fieldwork",
+              {"issued": "30", "served": "140"})
+    page = admin_client.get(points_url(survey_id)).get_data(as_text=True)
+    assert "已保存" in page and 'value="860"' in page and "0.0%" in page  # 0 valid of 860 served
+    assert "在“采集点”页填写办件量后显示应答率" not in page
+
+
+@pytest.mark.parametrize("issued, served, message", [
+    ("-5", "10", "发放份数不能为负数。"),
+    ("abc", "10", "发放份数请输入整数，如 120；不知道可留空。"),
+    ("3", "12.5", "办件量请输入整数，如 860；不知道可留空。"),
+    ("3", "1e3", "办件量请输入整数，如 860；不知道可留空。"),
+    ("3", "99999999999999999999999", "办件量不能超过 1,000,000,000，请核对是否多输了数字。"),
+])
+def test_bad_fieldwork_input_is_refused_precisely_and_changes_nothing(admin_client, database, yining,
+                                                                       issued, served, message):
+    survey_id, _ = yining
+    first = point_ids(database, survey_id)[0]
+    database.set_point_fieldwork(first, issued=1, served=2, actor="wang")
+    refused = post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{first}/fieldwork",
+                        {"issued": issued, "served": served})
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert message in page and "尚未保存" in page
+    point = database.get_point(survey_id, first)
+    assert (point["issued"], point["served"]) == (1, 2) and len(database.audit_entries(survey_id)) == 1
+
+
+def test_fieldwork_form_needs_its_csrf_token_and_a_point_of_the_survey(admin_client, database, yining):
+    survey_id, _ = yining
+    first = point_ids(database, survey_id)[0]
+    assert admin_client.post(f"{points_url(survey_id)}/{first}/fieldwork", data={"served": "5"}).status_code == 400
+    other = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="别的项目")
+    foreign = database.add_point(other, "别处")["id"]
+    assert post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{foreign}/fieldwork",
+                     {"served": "5"}).status_code == 404
+    assert post_form(admin_client, points_url(survey_id), f"{points_url(other)}/{foreign}/fieldwork",
+                     {"served": "5"}).status_code in (403, 404)  # not granted to this evaluator
+    assert database.get_point(survey_id, first)["served"] is None and database.get_point(other, foreign)["served"] is None
+
+
+def test_copy_db_moves_the_fieldwork_record_and_the_opens(tmp_path, pg):
+    from survey_app.store.copy import copy_database
+
+    source = open_store(str(tmp_path / "source.sqlite3"))
+    source.migrate()
+    survey_id = source.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="搬迁")
+    point = source.add_point(survey_id, "业务大厅")["id"]
+    source.set_point_fieldwork(point, issued=12, served=340, actor="wang")
+    for _ in range(3):
+        source.count_open(point, "2024-08-13")
+    source.flush_opens()
+    pg.create_database("fieldwork_copy")
+    destination = open_store(pg.url("fieldwork_copy"))
+    try:
+        report = copy_database(source, destination)
+        assert report.problems == [] and report.rows["page_opens"] == 1
+        assert destination.fieldwork(survey_id) == source.fieldwork(survey_id) == [
+            {"point_id": point, "name": "业务大厅", "code": source.get_point(survey_id, point)["code"],
+             "issued": 12, "served": 340, "opens": 3}]
+    finally:
+        source.close()
+        destination.close()
+        pg.drop_database("fieldwork_copy")
+
+
+def test_a_forked_worker_starts_with_no_opens_of_its_parent():
+    import os
+
+    from survey_app.store.fieldwork import OpenCounter
+
+    counter = OpenCounter()
+    counter.add(1, "2024-08-13")
+    child = os.fork()
+    if child == 0:  # a gunicorn worker forked from a master that had counted: it must not write them again
+        os._exit(0 if counter.take() == {} and counter.pending == {} else 1)
+    assert os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0
+    assert counter.pending == {(1, "2024-08-13"): 1}

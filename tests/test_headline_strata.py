@@ -1,0 +1,65 @@
+"""Points are strata (issue 12, items 6 and 7): with every point's 办件量 entered, the headline rate is the
+stratified estimate and its verdict decides; without it, the simple estimate. The annex reports page opens,
+the completion rate and, with 办件量, the response rate instead of "发放 = 回收"."""
+import io
+
+import docx
+import pytest
+
+import analysis
+from tests.reports_helpers import download, filled, result_of  # noqa: F401
+
+
+def _points(database, survey_id):
+    return {p["name"]: p["id"] for p in database.point_counts(survey_id)}
+
+
+def _annex(client, survey_id) -> str:
+    document = docx.Document(io.BytesIO(download(client, survey_id, "docx-annex").get_data()))
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def test_with_every_points_transactions_the_headline_is_stratified(app, database, admin_client, filled):
+    database.update_survey(filled, c51_figure="top2")
+    simple = result_of(app, database, filled).headline
+    assert simple.judgement.method == analysis.verdicts.EXACT
+    ids = _points(database, filled)
+    database.set_point_fieldwork(ids["业务大厅"], issued=None, served=900, actor="test")
+    database.set_point_fieldwork(ids["1号窗口"], issued=None, served=100, actor="test")
+    result = result_of(app, database, filled)
+    h = result.headline
+    assert h.judgement.method == analysis.verdicts.STRATIFIED and "分层" in h.bound_method
+    per_point = {}
+    for t in database.tallies(filled):
+        if t["question_id"] == "q5":
+            x, n = per_point.get(t["point_id"], (0, 0))
+            per_point[t["point_id"]] = (x + (t["n"] if t["value"] in ("A", "B") else 0), n + t["n"])
+    shares = {ids["业务大厅"]: 0.9, ids["1号窗口"]: 0.1}
+    expected = sum(shares[p] * x / n for p, (x, n) in per_point.items())
+    assert h.judgement.estimate == pytest.approx(expected, abs=1e-12)
+    assert h.points.at_estimate.value_pct == analysis.formatting.rounded(100 * expected, 1)
+    # the page and the annex say which estimate decides
+    page = admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
+    assert "按采集点办件量分层估计" in page and h.verdict_text in page
+    annex = _annex(admin_client, filled)
+    assert "有效问卷占办件量的" in annex and "（应答率）" in annex
+
+
+def test_a_missing_points_transactions_keep_the_simple_estimate(app, database, admin_client, filled):
+    database.update_survey(filled, c51_figure="top2")
+    ids = _points(database, filled)
+    database.set_point_fieldwork(ids["业务大厅"], issued=None, served=900, actor="test")
+    h = result_of(app, database, filled).headline
+    assert h.judgement.method == analysis.verdicts.EXACT
+    annex = _annex(admin_client, filled)
+    assert "无法计算应答率" in annex and "发放 50 份" not in annex
+
+
+def test_the_annex_says_what_a_convenience_sample_means(admin_client, filled):
+    annex = _annex(admin_client, filled)
+    assert "方便抽样" in annex and "不在区间之内" in annex
+    assert "实际发放" not in annex
+
+
+def test_the_design_effect_is_not_shown_across_two_points(app, database, filled):
+    assert result_of(app, database, filled).design is None

@@ -1,0 +1,76 @@
+"""One verdict per figure, everywhere (issue 12, item 1): the dashboard, the JSON, the XLSX, both DOCX, the HTML
+working paper and ``manyi analyse`` on the survey's JSON download print the same verdict and the same
+deciding bound, for the Yining survey read as a score (its report's reading), as a rate, with a population N,
+and against a target it misses."""
+import html
+import io
+import json
+
+import docx
+import openpyxl
+import pytest
+
+from analysis.cli import main as analyse
+from tests.reports_helpers import download, filled, result_of  # noqa: F401
+
+CASES = {
+    "score": {},
+    "rate": {"c51_figure": "top2"},
+    "rate-with-N": {"c51_figure": "top2", "population": 60},
+    "score-missed": {"target": 99.5},
+}
+
+
+def _docx_text(response) -> str:
+    document = docx.Document(io.BytesIO(response.get_data()))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def _xlsx_cells(response) -> dict:
+    book = openpyxl.load_workbook(io.BytesIO(response.get_data()), read_only=True)
+    found = {}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            if row and isinstance(row[0], str) and len(row) > 1:
+                found.setdefault(row[0], row[1])
+    return found
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_output_prints_the_one_verdict(case, app, database, admin_client, filled, tmp_path, capsys):
+    database.update_survey(filled, **CASES[case])
+    h = result_of(app, database, filled).headline
+    text = h.verdict_text
+    assert text.startswith("单侧 95% 置信")
+    page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    assert f'<span id="verdict-text">{text}</span>' in page
+    assert f'<span class="verdict {h.verdict}">' in page
+    summary = json.loads(download(admin_client, filled, "json").get_data())
+    assert (summary["headline"]["verdict"], summary["headline"]["verdict_text"]) == (h.verdict, text)
+    cells = _xlsx_cells(download(admin_client, filled, "xlsx"))
+    assert cells["判定说明"] == text and cells["目标判定"] == h.judgement.verdict_zh
+    for fmt in ("docx-annex", "docx-c51"):
+        assert text in _docx_text(download(admin_client, filled, fmt)), fmt
+    c51_page = html.unescape(admin_client.get(f"/admin/surveys/{filled}/c51").get_data(as_text=True))
+    assert text in c51_page
+    # the command line, on the JSON download, judges the same figure the same way
+    path = tmp_path / "survey.json"
+    path.write_bytes(download(admin_client, filled, "json").get_data())
+    assert analyse([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert text in out
+    assert analyse([str(path), "--json"]) == 0
+    item = json.loads(capsys.readouterr().out)["items"][0]
+    assert item["id"] == "q5" and item["verdict"]["verdict"] == h.verdict
+    assert item["verdict"]["figure"] == h.figure
+
+
+def test_the_cases_cover_all_three_verdicts_and_both_figures(app, database, filled):
+    seen = set()
+    for settings in CASES.values():
+        database.update_survey(filled, **{"c51_figure": None, "population": None, "target": None, **settings})
+        h = result_of(app, database, filled).headline
+        seen.add((h.figure, h.verdict))
+    assert {figure for figure, _ in seen} == {"score", "rate"}
+    assert {verdict for _, verdict in seen} >= {"unresolved", "missed"}
