@@ -37,7 +37,7 @@ def text(html: str) -> str:
 def test_create_a_survey_in_the_browser(admin_client, database, evaluator):
     form = admin_client.get(NEW).get_data(as_text=True)
     assert "yining-2024-public@1" in form and "nanchang-window" in form
-    assert "每降低1%扣0.3分" in form  # each rule's text is shown beside it
+    assert "每降低1%，扣0.3分" in form  # each rule's text is shown beside it
     response = create(admin_client)
     assert response.status_code == 302
     survey_id = int(response.headers["Location"].rsplit("/", 1)[1])
@@ -183,14 +183,15 @@ def test_dashboard_shows_the_yining_figures(admin_client, yining):
         assert re.search(rf'data-question="{qid}">.*?<tfoot><tr><th>合计</th><th class="num">50</th>'
                          r'<th class="num">100.0%</th>', html, re.S), qid
     page = text(html)
-    assert "满意度得分 97.6 （95% 置信区间" in page
-    assert "(46×100 + 2×80 + 2×60 + 0×40 + 0×20) ÷ 50 = 97.6" in page  # traceable to the counts
-    assert "点估计 97.6 5 / 5" in page and "达到预期目标" in page
-    assert "结果显示受访者满意度为 97.6%，达到预期设定目标。综上，该指标满分 5 分，得分 5 分。" in page
-    assert "发放 50" in page and "回收 50" in page and "有效问卷 50" in page and "有效率 100.0% 50 ÷ 50" in page
+    assert "满意度得分 97.6 分 （双侧 95% 置信区间 91.47 – 99.36 分" in page
+    assert "(46×100 + 2×80 + 2×60 + 0×40 + 0×20) ÷ 50 = 97.6 分" in page  # traceable to the counts
+    assert "点估计 97.6 分 5 / 5" in page
+    assert "单侧 95% 置信下限 92.49 分，低于目标值 95 分，按当前样本量尚不能判定是否达到目标" in page
+    assert "结果显示受访者满意度得分为 97.6 分（百分制" in page and "达到预期设定目标" not in page
+    assert "扫码打开 50" in page and "回收 50" in page and "有效问卷 50" in page and "有效率 100.0% 50 ÷ 50" in page
     assert "有效问卷 50 / 目标 n = 50（100.0%）" in page
     assert "业务大厅 " in page and " 30 30 " in page and " 20 20 " in page  # per point: returned, valid
-    assert "设计效应 deff" in page
+    assert "设计效应 deff" not in page  # two points: no cluster diagnostic
     links = re.findall(rf'href="/admin/surveys/{survey_id}/export/([\w-]+)"[^>]*>([^<]+)<', html)
     assert [fmt for fmt, _ in links] == ["csv", "xlsx", "sav", "json", "docx-annex", "docx-c51"]
     assert links == [(fmt, spec.label) for fmt, spec in reports.FORMATS.items() if spec.on_page]  # the one list

@@ -26,15 +26,15 @@ def test_the_headline_score_and_the_valid_rate_print_alike_everywhere(app, datab
     annex = _docx_text(download(admin_client, filled, "docx-annex"))
     paper = _docx_text(download(admin_client, filled, "docx-c51"))
     c51_page = html.unescape(admin_client.get(f"/admin/surveys/{filled}/c51").get_data(as_text=True))
-    assert f'<span class="big">{score}</span>' in page and f"= {score}" in page
-    assert f"满意度得分为 {score} 分" in annex and f"受访者满意度为 {score}%" in annex
+    assert f'<span class="big">{score} 分</span>' in page and f"= {score} 分" in page
+    assert f"满意度得分为 {score} 分" in annex and f"{score}%" not in annex  # a score is never printed as a rate
     for text in (paper, c51_page):
-        assert f"受访者满意度为 {score}%" in text and f"满意度得分 {score} 分" in text
+        assert f"受访者满意度得分为 {score} 分" in text and f"满意度得分 {score} 分" in text and f"{score}%" not in text
     assert f'<span class="v">{valid_rate}</span>' in page and f"有效率为 {valid_rate}" in annex
     summary = json.loads(download(admin_client, filled, "json").get_data())
     assert num(summary["headline"]["value_pct"]) == score
     low, high = num(result.headline.low_pct), num(result.headline.high_pct)
-    assert f"95% 置信区间 {low} – {high}" in page and f"95% 置信区间 {low}–{high} 分" in annex
+    assert f"95% 置信区间 {low} – {high} 分" in page and f"95% 置信区间 {low}–{high} 分" in annex
 
 
 def test_a_rate_interval_prints_the_same_in_the_sentence_and_beside_the_points(app, database, admin_client, filled):
@@ -44,5 +44,5 @@ def test_a_rate_interval_prints_the_same_in_the_sentence_and_beside_the_points(a
     paper = _docx_text(download(admin_client, filled, "docx-c51"))
     assert f"95% 置信区间 {low}–{high}" in paper and f"两端（{low}、{high}）" in paper
     page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
-    shown = re.findall(r'<td>(?:区间下限|点估计|区间上限)</td><td class="num">([\d.]+)</td>', page)
-    assert shown == [low.rstrip("%"), pct(result.headline.value_pct).rstrip("%"), high.rstrip("%")]
+    shown = re.findall(r'<td>(?:区间下限|点估计|区间上限)</td><td class="num">([\d.]+%)</td>', page)
+    assert shown == [low, pct(result.headline.value_pct), high]

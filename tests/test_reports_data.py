@@ -78,9 +78,11 @@ def test_xlsx_sheets_agree_with_the_result(app, database, admin_client, filled):
     assert wb.sheetnames == ["概况", "汇总", "数据", "标签"]
     result = result_of(app, database, filled)
     overview = _pairs(wb["概况"])
-    assert (overview["发放（份）"], overview["回收（份）"], overview["有效问卷（份）"], overview["有效率（%）"]) == (50, 50, 50, 100.0)
-    assert overview["C51 得分"] == 5 and overview["C51 满分"] == 5 and overview["估计值"] == pytest.approx(97.6)
-    assert "结果显示受访者满意度为 97.6%" in overview["评价结果"]
+    assert (overview["回收（份）"], overview["有效问卷（份）"], overview["有效率（%）"]) == (50, 50, 100.0)
+    assert "发放（份）" not in overview and overview["办件量（件）"] is None  # no "发放 = 回收"
+    assert overview["C51 得分"] == 5 and overview["C51 满分"] == 5 and overview["估计值（分）"] == pytest.approx(97.6)
+    assert "结果显示受访者满意度得分为 97.6 分" in overview["评价结果"]
+    assert overview["判定说明"] == result.headline.verdict_text and overview["目标判定"] == "按当前样本量尚不能判定是否达到目标"
     tallies = _tallies(wb["汇总"])
     for qr in result.questions:
         assert [(c, n, p) for c, _, n, p in tallies[qr.question.id]] == [

@@ -10,6 +10,7 @@ from docx.oxml.ns import qn
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 
+from analysis.formatting import num
 from survey_app import questionnaires, reports
 from survey_app.reports import annex_text, c51, charts
 from tests.reports_helpers import download, exclude_one_q5_c, filled, result_of  # noqa: F401
@@ -38,14 +39,16 @@ def test_annex_follows_the_seed_with_correct_numbers(admin_client, filled):
     for part in ("（一）调研对象", "（二）调研内容", "（三）调研方法", "（四）抽样方式", "（五）问卷的设计",
                  "（六）问卷的发放和回收", "（一）基本信息", "（二）项目实施分析", "在业务大厅、1号窗口张贴问卷二维码"):
         assert part in text
-    assert "实际发放 50 份，回收 50 份，有效问卷 50 份，有效率为 100.0%。" in text
+    assert "问卷页面共被扫码打开 50 次，提交 50 份（完成率 100.0%），有效问卷 50 份，有效率为 100.0%。" in text
+    assert "实际发放" not in text and "无法计算应答率" in text
     assert "2024 年伊宁市医疗保障局部门整体绩效项目问卷调研中，" + AGE in text
     assert GENDER in text and Q5 in text
     assert "没有受访者表示对伊宁市医疗保障局整体工作不太满意或不满意。" in text
     for misprint in ("占比 48", "占比 42", "占比 58", "97.2"):  # the seed's slips
         assert misprint not in text
-    assert "结果显示受访者满意度为 97.6%，达到预期设定目标。综上，该指标满分 5 分，得分 5 分。" in text
-    assert "满意度得分为 97.6 分（95% 置信区间" in text
+    assert ("结果显示受访者满意度得分为 97.6 分（百分制，评分标准中的“95%”按 95 分理解），单侧 95% 置信下限 92.49 分，"
+            "低于目标值 95 分，按当前样本量尚不能判定是否达到目标；评分标准按实际值计分，不扣分。综上，该指标满分 5 分，得分 5 分。") in text
+    assert "满意度得分为 97.6 分（双侧 95% 置信区间" in text and "达到预期设定目标" not in text
 
 
 def test_annex_numbers_each_chart_and_puts_its_caption_below_it(admin_client, filled):
@@ -87,14 +90,16 @@ def test_c51_working_paper_docx_and_html_agree(app, database, admin_client, fill
     assert [head for head, _ in rows] == ["指标解释", "指标权重", "评价标准", "评价依据或数据来源", "评价结果", "指标得分"]
     cells = dict(rows)
     assert cells["指标解释"] == "社会公众或服务对象对实施效果的满意程度。" and cells["指标权重"] == "指标权重：5"
-    assert "满意度达95%得满分，每降低1%扣0.3分" in cells["评价标准"]
+    assert "满意度达95%，则得满分，每降低1%，扣0.3分" in cells["评价标准"] and "扣完为止" not in cells["评价标准"]
     assert cells["评价依据或数据来源"] == "《2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查》（扫码在线填写，有效问卷 50 份）。"
     assert cells["评价结果"].startswith(
         "指标评分计算过程及依据：调阅绩效资料，2024 年伊宁市医疗保障局部门整体绩效满意度指标预期目标为≥95%，"
-        "实际开展的《2024年伊宁市医疗保障局部门整体绩效满意度调查》中，结果显示受访者满意度为 97.6%，"
-        "达到预期设定目标。综上，该指标满分 5 分，得分 5 分。")
+        "实际开展的《2024年伊宁市医疗保障局部门整体绩效满意度调查》中，结果显示受访者满意度得分为 97.6 分（百分制，"
+        "评分标准中的“95%”按 95 分理解），单侧 95% 置信下限 92.49 分，低于目标值 95 分，按当前样本量尚不能判定是否达到目标；"
+        "评分标准按实际值计分，不扣分。综上，该指标满分 5 分，得分 5 分。")
     h = result_of(app, database, filled).headline
-    assert f"该指标得分分别为 {h.points.points_low:g} 分和 {h.points.points_high:g} 分" in cells["评价结果"]
+    assert f"该指标得分分别为 {num(h.points.points_low)} 分和 {num(h.points.points_high)} 分" in cells["评价结果"]
+    assert f"两端（{num(h.low_pct)} 分、{num(h.high_pct)} 分）" in cells["评价结果"]
     assert cells["指标得分"] == "指标得分：5"
     page = admin_client.get(f"/admin/surveys/{filled}/c51")
     assert page.status_code == 200
@@ -107,14 +112,14 @@ def test_excluding_a_response_changes_the_documents_consistently(app, database, 
     exclude_one_q5_c(database)
     result = result_of(app, database, filled)
     text = _text(_docx(download(admin_client, filled, "docx-annex")))
-    assert "回收 50 份，剔除无效问卷 1 份，有效问卷 49 份，有效率为 98.0%。" in text
+    assert "提交 50 份（完成率 100.0%），剔除无效问卷 1 份，有效问卷 49 份，有效率为 98.0%。" in text
     q5 = result.question("q5")
     assert f"1 人表示对伊宁市医疗保障局整体工作一般满意，占比 {q5.percent('C'):.1f}%" in text
     shown = f"{result.headline.value_pct:.2f}".rstrip("0")  # 98.37, as the rule's sentence rounds
     assert f"满意度得分为 {shown} 分" in text
     cells = dict(_paper_rows(_docx(download(admin_client, filled, "docx-c51"))))
     assert "有效问卷 49 份" in cells["评价依据或数据来源"]
-    assert f"受访者满意度为 {shown}%" in cells["评价结果"]
+    assert f"受访者满意度得分为 {shown} 分" in cells["评价结果"] and f"{shown}%" not in cells["评价结果"]
 
 
 def test_chart_text_is_drawn_with_a_cjk_font_that_has_every_glyph(app):
@@ -165,10 +170,10 @@ def test_every_shipped_questionnaire_gives_every_download(app, database):
 
 def test_annex_states_the_sampling_honestly_and_the_design_effect(app, database, admin_client, filled):
     text = _text(_docx(download(admin_client, filled, "docx-annex")))
-    assert "自愿扫码作答（方便抽样，非概率抽样" in text and "随机拦访" not in text
+    assert "自愿扫码作答" in text and "方便抽样（自选择样本），不是概率抽样" in text and "随机拦访" not in text
     r = result_of(app, database, filled)
-    assert r.design is not None and r.design.groups == 2  # 30 at 业务大厅, 20 at 1号窗口
-    assert f"答卷来自 2 个采集点，各采集点满意率之间的设计效应为 {r.design.design_effect:.2f}" in text
+    assert r.design is None  # two points: the cluster design effect would be noise, so it is not shown
+    assert "设计效应" not in text
 
 
 def test_a_multiple_choice_background_question_is_counted_in_selections(app, database):

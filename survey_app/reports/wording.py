@@ -48,7 +48,7 @@ def verdict_text(h) -> str:
 def points_range_text(headline) -> str:
     """What sampling luck is worth: the points at the interval's two ends (printed as the interval is)."""
     p = headline.points
-    low, high = (pct(x) if headline.figure == "rate" else f"{num(x)}%"
+    low, high = (pct(x) if headline.figure == "rate" else f"{num(x)} 分"
                  for x in (p.at_low.value_pct, p.at_high.value_pct))
     return (f"按 95% 置信区间两端（{low}、{high}）计，"
             f"该指标得分分别为 {num(p.points_low, 2)} 分和 {num(p.points_high, 2)} 分。")

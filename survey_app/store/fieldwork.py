@@ -82,7 +82,9 @@ class OpenCounter:
 class FieldworkRecords:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.opens = OpenCounter()
+        if not hasattr(self.backend, "opens"):  # owned with the connections: a snapshot view shares it
+            self.backend.opens = OpenCounter()
+        self.opens = self.backend.opens
 
     # -- page opens ----------------------------------------------------------------------------------
 
@@ -166,11 +168,16 @@ class FieldworkRecords:
 
     def fieldwork(self, survey_id: int) -> list[dict]:
         """Per collection point of the survey: point_id, name, code, issued, served (None when not
-        entered) and opens (page opens written so far: up to FLUSH_SECONDS behind)."""
-        return self._read().rows(
+        entered) and opens (page opens written so far, plus this process's not yet written; other
+        workers' last few seconds may be missing)."""
+        rows = self._read().rows(
             "select p.id as point_id, p.name, p.code, p.issued, p.served,"
             " coalesce((select sum(o.n) from page_opens o where o.point_id = p.id), 0) as opens"
             " from points p where p.survey_id = ? order by p.id", [survey_id])
+        pending = self.opens.pending
+        for row in rows:
+            row["opens"] = int(row["opens"]) + sum(n for (point, _), n in pending.items() if point == row["point_id"])
+        return rows
 
 
 def _shown(value: int | None) -> str:

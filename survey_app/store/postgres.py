@@ -111,13 +111,19 @@ class PostgresBackend(PerThread):
             except psycopg.Error:
                 pass
 
-    def write(self, body):
-        """Run ``body(conn)`` in one transaction, committed (and flushed) when this returns."""
+    def write(self, body, *, transaction: bool = True):
+        """Run ``body(conn)`` in one transaction, committed (and flushed) when this returns.
+
+        ``transaction=False``: ``body`` makes all its changes in ONE statement, which then is its own
+        transaction (autocommit: no BEGIN and COMMIT round trips, committed and flushed before it returns);
+        anything else it runs must only read. Inside a write already, it is part of that transaction."""
         for attempt in range(RETRIES + 1):
             conn = self.connection()
             if conn.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                 return body(conn)  # a write inside a write: one transaction
             try:
+                if not transaction:
+                    return body(conn)  # a failed statement changed nothing: safe to run again below
                 with conn.raw.transaction():
                     return body(conn)
             except (errors.SerializationFailure, errors.DeadlockDetected, errors.TransactionRollback):

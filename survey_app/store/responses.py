@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .chain import chain_hash
+from .chain import chain_hash, chain_link_sql, chain_parts
 from .common import Audit, utcnow
 
 
@@ -30,22 +30,29 @@ BUMP_COUNT = ("insert into response_counts (survey_id, point_id, hour, status, n
               " on conflict (survey_id, point_id, hour, status) do update set n = response_counts.n + excluded.n")
 
 
-# PostgreSQL: the rest of a submit in one statement (4 round trips a submit instead of 8; bench/RESULTS.md).
-# Nothing happens past the response row when its key is stored already (r is empty).
+# PostgreSQL: the whole submit is ONE statement, run outside any transaction (its own implicit one, committed
+# and flushed before it returns): one round trip, and the point's head is held only while it runs. ``h`` locks
+# the head (a submit that waits for it gets the newest version once the holder commits: READ COMMITTED);
+# the response's link is computed in SQL from that head (chain.chain_link_sql); nothing happens past the
+# response row when its key is stored already (``r`` empty). Every write pulls its rows from ``r`` and ``r``
+# from ``h``, so the head is always locked first, as an exclusion takes it. Casts: the values come through
+# INSERT … SELECT, where an untyped parameter would be text.
 SAVE_PG = (
-    "with r as (insert into responses (survey_id, point_id, questionnaire_version, submission_key, submitted_at,"
-    " seconds_on_page, language, device_hash, status, prev_hash, hash) values (:survey, :point, :version, :key,"
-    " :at, :seconds, :language, :device, 'valid', :prev, :hash) on conflict (submission_key) do nothing returning id),"
+    "with h as (select hash from chain_heads where point_id = :point for update),"
+    " r as (insert into responses (survey_id, point_id, questionnaire_version, submission_key, submitted_at,"
+    " seconds_on_page, language, device_hash, status, prev_hash, hash) select :survey::bigint, :point::bigint,"
+    " :version::bigint, :key::text, :at::text, :seconds::bigint, :language::text, :device::text, 'valid', h.hash, "
+    + chain_link_sql("h.hash") + " from h on conflict (submission_key) do nothing returning id, hash),"
     " a as (insert into answers (response_id, question_id, value)"
     " select r.id, x.q, x.v from r, unnest(:questions::text[], :values::text[]) as x(q, v)),"
-    " h as (update chain_heads set response_id = r.id, hash = :hash from r where chain_heads.point_id = :point),"
+    " m as (update chain_heads set response_id = r.id, hash = r.hash from r where chain_heads.point_id = :point),"
     " t as (insert into tallies (survey_id, point_id, question_id, value, n)"
     " select :survey, :point, x.q, x.v, 1 from r, unnest(:questions::text[], :values::text[]) as x(q, v)"
     " on conflict (survey_id, question_id, value, point_id) do update set n = tallies.n + excluded.n),"
     " c as (insert into response_counts (survey_id, point_id, hour, status, n)"
     " select :survey, :point, substr(:at, 1, 13), 'valid', 1 from r"
     " on conflict (survey_id, point_id, hour, status) do update set n = response_counts.n + excluded.n)"
-    " select id from r")
+    " select (select count(*) from h), (select id from r)")
 
 
 def bump_tallies(conn, survey_id: int, point_id: int, answers, delta: int) -> None:
@@ -63,24 +70,35 @@ class Responses:
                       language: str, device_hash: str | None) -> Saved:
         """Store a response and its answers in one transaction; a known submission key stores nothing.
 
-        The submit hot path: plain statements, as few as possible while the point's head is held."""
+        The submit hot path: plain statements, as few as possible while the point's head is held (on
+        PostgreSQL one statement, SAVE_PG)."""
+        response = {"survey_id": survey_id, "point_id": point_id, "questionnaire_version": questionnaire_version,
+                    "submission_key": submission_key}
+        if self.kind == "postgresql":
+            def one_statement(conn):
+                response["submitted_at"] = utcnow()
+                before, after = chain_parts(response, answers)
+                items = sorted(answers)  # the tallies' lock order, as everywhere
+                found, rid = conn.one(SAVE_PG, {
+                    "survey": survey_id, "point": point_id, "version": questionnaire_version, "key": submission_key,
+                    "at": response["submitted_at"], "seconds": seconds_on_page, "language": language,
+                    "device": device_hash, "before": before, "after": after,
+                    "questions": [q for q, _ in items], "values": [v for _, v in items]})
+                if not found:
+                    raise LookupError(f"no collection point with id {point_id}")
+                if rid is None:  # a retry: the key is stored already (committed: the insert waited for it)
+                    return Saved(self.response_for_key(submission_key, conn=conn), False)
+                return Saved(rid, True)
+            if self._pinned is not None:
+                raise RuntimeError("a snapshot is read-only")
+            return self.backend.write(one_statement, transaction=False)
+
         def body(conn):
             prev = conn.value(TAKE_HEAD[conn.kind], (point_id,))
             if prev is None:
                 raise LookupError(f"no collection point with id {point_id}")
-            response = {"survey_id": survey_id, "point_id": point_id, "questionnaire_version": questionnaire_version,
-                        "submission_key": submission_key, "submitted_at": utcnow()}
+            response["submitted_at"] = utcnow()
             digest = chain_hash(prev, response, answers)
-            if conn.kind == "postgresql":
-                items = sorted(answers)  # the tallies' lock order, as everywhere
-                rid = conn.value(SAVE_PG, {
-                    "survey": survey_id, "point": point_id, "version": questionnaire_version, "key": submission_key,
-                    "at": response["submitted_at"], "seconds": seconds_on_page, "language": language,
-                    "device": device_hash, "prev": prev, "hash": digest,
-                    "questions": [q for q, _ in items], "values": [v for _, v in items]})
-                if rid is None:  # a retry: the key is stored already
-                    return Saved(self.response_for_key(submission_key, conn=conn), False)
-                return Saved(rid, True)
             rid = conn.value(INSERT_RESPONSE, (
                 survey_id, point_id, questionnaire_version, submission_key, response["submitted_at"],
                 seconds_on_page, language, device_hash, "valid", prev, digest))
