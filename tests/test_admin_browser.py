@@ -66,7 +66,8 @@ def test_dashboard_and_review_render_in_chromium(chromium, live_server_factory):
         # the stylesheet applied (no CSP block): cards are white boxes, the header is blue
         assert page.eval_on_selector("header.top", "e => getComputedStyle(e).backgroundColor") == "rgb(21, 84, 176)"
         body = page.inner_text("main")
-        for shown in ("有效问卷\n50", "有效率\n100.0%", "满意度得分", "97.6", "达到预期目标", "5 / 5", "设计效应 deff"):
+        for shown in ("有效问卷\n50", "有效率\n100.0%", "满意度得分", "97.6", "按当前样本量尚不能判定是否达到目标",
+                      "单侧 95% 置信下限 92.49 分", "5 / 5", "扫码打开"):
             assert shown in body, shown
         q5 = page.inner_text('table.tally[data-question="q5"]')
         assert "非常满意\t46\t92.0%" in q5 and "合计\t50\t100.0%" in q5

@@ -87,7 +87,7 @@ def test_exclude_moves_every_figure_and_restore_moves_them_back(admin_client, yi
     page = text(admin_client.get(dashboard).get_data(as_text=True))
     assert "回收 50" in page and "有效问卷 49 已剔除 1 份" in page and "有效率 98.0% 49 ÷ 50" in page
     assert "有效问卷 49 / 目标 n = 50（98.0%）" in page
-    assert "满意度得分 98.37 （95% 置信区间" in page  # 4820 ÷ 49, as the annex and the rule's sentence print it
+    assert "满意度得分 98.37 分 （双侧 95% 置信区间" in page  # 4820 ÷ 49, as the annex and the rule's sentence print it
     assert "(46×100 + 2×80 + 1×60 + 0×40 + 0×20) ÷ 49 = 98.37" in page
     assert "A. 非常满意 46 93.9%" in page and "C. 一般满意 1 2.0%" in page and "合计 49 100.0%" in page
     assert database.get_response(target)["status"] == "excluded"
