@@ -63,3 +63,14 @@ def test_the_annex_says_what_a_convenience_sample_means(admin_client, filled):
 
 def test_the_design_effect_is_not_shown_across_two_points(app, database, filled):
     assert result_of(app, database, filled).design is None
+
+
+def test_an_unresolved_verdict_says_what_the_sample_size_can_show(database, admin_client, filled):
+    annex = _annex(admin_client, filled)   # the score 97.6: Gaffke's bound 92.49 < 95
+    assert "关于样本量：n = 50 时，即使全部选择最高一档，单侧 95% 置信下限也只到 95.34 分" in annex
+    database.update_survey(filled, c51_figure="top2")  # 48 of 50 against 95 %
+    annex = _annex(admin_client, filled)
+    assert "n = 50 时即使全部满意，单侧 95% 置信下限也只有 94.2%，无法证明满意率达到 95%。" in annex
+    assert "要以 80% 的检验效能证明满意率达到 95%" in annex
+    page = admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
+    assert "无法证明满意率达到 95%" in page

@@ -13,7 +13,7 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, render_tem
 import analysis
 
 from .. import fieldwork, qr, questionnaires, results
-from ..reports import wording
+from ..reports import planning_text, wording
 from ..store import Audit, get_store, is_row_id
 from . import planner
 from .auth import login_required, survey_or_404
@@ -189,6 +189,7 @@ def dashboard(survey_id):
         statuses=SURVEY_STATUS_LABELS,
         rule=analysis.RULES.get(survey["rule"]), base_url=current_app.config["PUBLIC_BASE_URL"],
         role_words=wording.ROLE_WORDS, rate_label=wording.rate_label,
+        can_show=planning_text.headline_sentences(result.headline),
         point_form=PointForm(), status_form=StatusForm())
 
 

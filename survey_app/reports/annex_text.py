@@ -8,6 +8,7 @@ from __future__ import annotations
 import analysis
 from analysis.formatting import fixed, num, pct
 
+from . import planning_text
 from .wording import ROLE_WORDS, project_name, headline_text, points_range_text, verdict_text
 
 ORDINALS = "一二三四五六七八九十"
@@ -201,6 +202,9 @@ def conclusion_blocks(result):
     rule = analysis.RULES.get(p.rule)
     standard = f"按照评分标准（{rule.text}），" if rule else ""
     yield ("p", f"C51“服务对象满意度”指标：{standard}{p.sentence}{points_range_text(h)}" + "".join(p.notes + h.notes))
+    can_show = planning_text.headline_sentences(h)
+    if can_show:
+        yield ("p", "关于样本量：" + "".join(can_show))
     d = result.design
     if d is not None:
         yield ("p", f"答卷来自 {d.groups} 个采集点，各采集点满意率之间的设计效应为 {fixed(d.design_effect, 2)}，"

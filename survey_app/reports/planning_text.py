@@ -5,7 +5,7 @@ with a population N), 80 % power. Rates print with ``pct``, targets (a rule's nu
 """
 from __future__ import annotations
 
-from analysis import max_provable_rate, min_successes_to_show, power_sample_size, target_power
+from analysis import max_provable_rate, min_successes_to_show, power_sample_size, score_bounds, target_power
 from analysis.formatting import num, pct, rounded
 
 LEVEL, POWER = 0.95, 0.8
@@ -70,3 +70,24 @@ def planning_sentences(n_valid: int, target_pct: float, *, population: int | Non
         return [ceiling_sentence(max(n_valid, 1), target_pct)]
     first = [ceiling_sentence(n_valid, target_pct, population=population)] if n_valid > 0 else []
     return first + [power_sentence(target_pct, planning_rate(target_pct), n=n_valid or None, population=population)]
+
+
+def score_ceiling_sentence(n: int, target: float, scale: tuple[float, float]) -> str:
+    """What n answers can show about a score target: the one-sided bound when every answer is at the top."""
+    best = score_bounds([scale[1]], [n], scale=scale, confidence_level=LEVEL).low
+    goal = f"满意度得分达到 {num(target)} 分"
+    if best < target:
+        return (f"n = {n} 时即使全部选择最高一档，满意度得分的{BOUND_ZH}也只有 {num(best, toward='down')} 分，"
+                f"无法证明{goal}；需要更多有效问卷。")
+    return (f"n = {n} 时，即使全部选择最高一档，{BOUND_ZH}也只到 {num(best, toward='down')} 分；"
+            f"有效问卷越多、答案越集中在高分档，越能证明{goal}。")
+
+
+def headline_sentences(headline) -> list[str]:
+    """The sentences the annex and the dashboard print under a verdict that is not "met": what this many
+    answers can show, and (for a rate) the n that shows the target with 80 % power."""
+    if headline is None or headline.verdict == "met":
+        return []
+    if headline.figure == "rate":
+        return planning_sentences(headline.n, headline.target_pct, population=headline.judgement.population)
+    return [score_ceiling_sentence(headline.n, headline.target_pct, headline.judgement.scale)]
