@@ -164,3 +164,32 @@ def test_help_and_usage_errors_return_instead_of_exiting(capsys):
     assert "--rule" in capsys.readouterr().out
     assert main([str(EXAMPLE), "--reading", "round"]) == 2
     assert "invalid choice: 'round'" in capsys.readouterr().err
+
+
+def test_a_survey_download_without_scale_items_is_refused_clearly(tmp_path, capsys):
+    path = tmp_path / "survey.json"
+    path.write_text(json.dumps({"survey": {"title": "t", "rule": None, "target": None, "population": None},
+                                "questions": [{"id": "g", "type": "single", "options": [], "rate": None}]}),
+                    encoding="utf-8")
+    assert main([str(path)]) == 2
+    assert "holds no answered scale item" in capsys.readouterr().err
+
+
+def test_a_survey_download_sets_the_rule_target_and_figure(tmp_path, capsys):
+    """The JSON download's rule, target and C51 figure become the defaults; options still override them."""
+    survey = {"survey": {"title": "窗口", "rule": "jiangxi-window", "target": 90, "population": None},
+              "headline": {"figure": "rate", "item": "w", "target_pct": 90, "population": None},
+              "questions": [{"id": "x", "type": "single", "text": "其他", "rate": {"satisfied": ["A"]},
+                             "options": [{"code": "A", "count": 5, "points": 100}, {"code": "B", "count": 5, "points": 0}]},
+                            {"id": "w", "type": "single", "text": "窗口", "rate": {"satisfied": ["A", "B"]},
+                             "options": [{"code": "A", "count": 40, "points": 100}, {"code": "B", "count": 8, "points": 80},
+                                         {"code": "C", "count": 2, "points": 60},
+                                         {"code": "N", "count": 9, "points": None, "not_applicable": True}]}]}
+    path = tmp_path / "survey.json"
+    path.write_text(json.dumps(survey, ensure_ascii=False), encoding="utf-8")
+    report = run_json(capsys, path)
+    first = report["items"][0]
+    assert first["id"] == "w" and first["n"] == 50   # the C51 item first; the N/A answers are not counted
+    assert report["settings"]["rule"] == "jiangxi-window" and report["settings"]["target_pct"] == 90
+    assert first["verdict"]["figure"] == "rate" and first["verdict"]["target"] == 0.9
+    assert run_json(capsys, path, "--points-from", "score")["items"][0]["verdict"]["figure"] == "score"
