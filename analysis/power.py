@@ -107,7 +107,7 @@ def max_provable_rate(n, *, confidence_level=0.95, population=None) -> float:
     low, high = size - 1, N          # P(X ≥ n | K) is 0 at K = n − 1 and 1 at K = N
     while high - low > 1:
         mid = (low + high) // 2
-        if _hyper_sf(np.array([size]), np.array([size]), N, mid)[0] > alpha:
+        if hypergeometric_sf(np.array([size]), np.array([size]), N, mid)[0] > alpha:
             high = mid
         else:
             low = mid
@@ -172,7 +172,7 @@ def _power(sizes, p, target, level, N):
     x = _x_min(sizes, target, level, N)
     if N is None:
         return stats.binom.sf(x - 1, sizes, p)
-    return _hyper_sf(x, sizes, N, math.floor(round(p * N, 9) + 0.5))
+    return hypergeometric_sf(x, sizes, N, math.floor(round(p * N, 9) + 0.5))
 
 
 def _x_min(sizes, target, level, N):
@@ -193,7 +193,7 @@ def _x_min(sizes, target, level, N):
         k0 = _goal_count(target, N) - 1
 
         def met(x, n):
-            return np.where(x <= 0, False, np.where(x > n, True, _hyper_sf(x, n, N, k0) <= alpha))
+            return np.where(x <= 0, False, np.where(x > n, True, hypergeometric_sf(x, n, N, k0) <= alpha))
         share, fpc = k0 / N, np.sqrt(np.maximum(N - sizes, 0) / max(N - 1, 1))
     spread = np.sqrt(sizes * share * (1 - share)) * fpc
     guess = np.ceil(sizes * share + z_value(level, "greater") * spread + 0.5).astype(np.int64)
@@ -225,7 +225,7 @@ def _log_pmf(k, n, N, K):
     return log_choose + prefix(K - i)[k] + prefix(N - K - i)[n - k] - prefix(N - i)[n]
 
 
-def _hyper_sf(x, n, N, K):
+def hypergeometric_sf(x, n, N, K):
     """P(X ≥ x) for X ~ Hypergeometric(N in the population, K of them satisfied, n drawn); arrays x, n.
 
     Sums the shorter-tailed side from its first term by the ratio of successive terms: upward from x

@@ -30,12 +30,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+
+import numpy as np
 from dataclasses import dataclass
 
 from scipy import stats
 
 from . import _checks, _text
 from .intervals import Interval, bounds
+from .power import hypergeometric_sf
 from .score_bounds import score_bounds
 from .scores import ScoreResult
 from .targets import VERDICTS_ZH, resolving_n
@@ -147,12 +150,18 @@ def _binomial_p(x, n, goal, above):
     return float(stats.binomtest(x, n, p=goal, alternative="greater" if above else "less").pvalue)
 
 
+def _sf(x, n, total, k):
+    """P(X ≥ x) for X ~ Hypergeometric(N = total, K = k, n): ``power.hypergeometric_sf``, the same sum the
+    planner uses (exact to ~1e-12 for any N; scipy's drifts by ~1e-7 at N ≥ 10⁷)."""
+    return float(hypergeometric_sf(np.array([x]), np.array([n]), total, k)[0])
+
+
 def _hypergeometric_p(x, n, total, goal, above):
     if above:   # H0: K ≤ ceil(goal·N) − 1, the largest count whose rate is below the target
         k0 = math.ceil(round(goal * total, 9)) - 1
-        return float(stats.hypergeom.sf(x - 1, total, k0, n)) if k0 >= 0 else 0.0
+        return _sf(x, n, total, k0) if k0 >= 0 else 0.0
     k0 = math.ceil(round(goal * total, 9))   # H0: K ≥ the smallest count at the target
-    return float(stats.hypergeom.cdf(x, total, k0, n)) if k0 <= total else 0.0
+    return 1.0 - _sf(x + 1, n, total, k0) if k0 <= total else 0.0
 
 
 def _hypergeometric_bounds(x, n, total, alpha):
@@ -169,9 +178,9 @@ def _hypergeometric_bounds(x, n, total, alpha):
                 lo = mid + 1
         return lo
 
-    low = first(lambda k: stats.hypergeom.sf(x - 1, total, k, n) > alpha) if x > 0 else k_min
-    high = first(lambda k: stats.hypergeom.cdf(x, total, k, n) <= alpha) - 1 if x < n else k_max
-    if x < n and stats.hypergeom.cdf(x, total, k_max, n) > alpha:
+    low = first(lambda k: _sf(x, n, total, k) > alpha) if x > 0 else k_min
+    high = first(lambda k: 1.0 - _sf(x + 1, n, total, k) <= alpha) - 1 if x < n else k_max
+    if x < n and 1.0 - _sf(x + 1, n, total, k_max) > alpha:
         high = k_max
     return low / total, high / total
 

@@ -249,9 +249,11 @@ def section(data: dict) -> tuple[str, bool]:
             "", "### PostgreSQL (20 points, and one point beside it)", "",
             "A throwaway cluster on this machine (tests/pg_cluster.py: Unix socket, `fsync=on`, "
             "`synchronous_commit=on`, shared_buffers 128MB, other settings default); bare: psycopg in autocommit, "
-            "one INSERT per POST; Manyi: one transaction per submit (`survey_app/store/postgres.py`). "
+            "one INSERT per POST; Manyi: one statement per submit, its own transaction (autocommit: one round trip; "
+            "`SAVE_PG` in `survey_app/store/responses.py`). "
             f"Points {POINTS}: the bodies cycle over {POINTS} collection points of one survey (each point's "
-            "chain head is locked by its submits until COMMIT; different points do not wait for each other); "
+            "chain head is locked by its submits while their statement runs, commit included; different points do "
+            "not wait for each other); "
             "points 1: the same server, every body for one point. The goal is the 20-point case's. WAL bytes "
             "per stored row from `pg_current_wal_lsn()`; WAL flushes per stored row from `pg_stat_wal.wal_sync` "
             "(flushed by the backends at most ~1 s late, so approximate): fewer than 1 means commits shared a flush.",

@@ -13,7 +13,7 @@ from scipy import stats
 import analysis.power
 from analysis import (max_provable_rate, min_successes_to_show, power_sample_size, proportion_interval,
                       rate_verdict, sample_size, target_power, target_test)
-from analysis.power import _hyper_sf
+from analysis.power import hypergeometric_sf
 
 
 def cp_low(x, n):
@@ -149,10 +149,10 @@ def test_hypergeometric_tail_is_exact():
         K = int(N * rng.choice([0.5, 0.9, 0.95, 0.97])) if rng.random() < 0.7 else int(rng.integers(0, N + 1))
         x = int(rng.integers(-1, n + 2))
         exact = float(exact_sf(x, n, N, K))
-        assert _hyper_sf(np.array([x]), np.array([n]), N, K)[0] == pytest.approx(exact, rel=1e-11, abs=1e-300)
+        assert hypergeometric_sf(np.array([x]), np.array([n]), N, K)[0] == pytest.approx(exact, rel=1e-11, abs=1e-300)
     for N, K, n in [(500, 475, 120), (3000, 2849, 700), (20000, 19000, 2000)]:
         xs = np.arange(0, n + 2)
-        assert np.allclose(_hyper_sf(xs, np.full(xs.size, n), N, K), stats.hypergeom.sf(xs - 1, N, K, n),
+        assert np.allclose(hypergeometric_sf(xs, np.full(xs.size, n), N, K), stats.hypergeom.sf(xs - 1, N, K, n),
                            rtol=1e-9, atol=1e-300)
 
 

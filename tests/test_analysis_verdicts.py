@@ -168,3 +168,15 @@ def test_a_score_on_another_ladder_cannot_feed_a_percentage_rule():
     score = satisfaction_score({"A": 40, "B": 10}, points={"A": 5, "B": 4})
     with pytest.raises(ValueError, match="0–100 ladder"):
         verdict_points(score_verdict(score, target=4.5), rule="xinjiang-c51")
+
+
+@pytest.mark.parametrize("total", [None, 60, 500, 10**7])
+def test_the_verdict_and_the_planner_agree_on_what_a_count_shows(total):
+    """"met" exactly from the smallest count the planner says can show the target (one sum for both)."""
+    from analysis import min_successes_to_show
+
+    for n in (10, 25, 50):
+        x_min = min_successes_to_show(n, target=0.9, population=total)
+        for x in range(n + 1):
+            met = rate_verdict(x, n, target=0.9, population=total).verdict == "met"
+            assert met == (x_min is not None and x >= x_min), (n, x, x_min)
