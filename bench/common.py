@@ -12,6 +12,9 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 
+# The benches' stores and servers key their chains with this (a deployment sets its own: README).
+os.environ.setdefault("FLASK_CHAIN_KEY", "manyi-bench-chain-key")
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 if str(ROOT) not in sys.path:

@@ -46,7 +46,7 @@ class BareServer(LiveServer):
         self.module = module
 
     def start(self, *, timeout: float = 20.0):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") or k == "FLASK_CHAIN_KEY"}
         env["BARE_DATABASE"] = self.db_path
         self.port = free_port()
         with open(self.log_path, "ab") as log:

@@ -7,6 +7,11 @@ from hypothesis import HealthCheck, settings
 from survey_app import create_app
 from survey_app.store import EXTENSION, open_store
 
+# Every store, app and server of the suite (live servers inherit it) keys its chains with this; a test of
+# the key's own rules sets or removes it (tests/test_trust.py).
+TEST_CHAIN_KEY = "manyi-test-chain-key-0123456789abcdef"
+os.environ.setdefault("FLASK_CHAIN_KEY", TEST_CHAIN_KEY)
+
 pytest_plugins = ["tests.live"]  # live_server, live_server_factory: gunicorn on a free port
 
 # make test is a check, not an exploration: the same examples every run, no wall-clock deadlines on a
@@ -71,7 +76,9 @@ def database_url(backend, tmp_path, request):
 
 @pytest.fixture
 def app(database_url):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": database_url()})
+    from tests.helpers import NO_DEFENCES  # tests/test_stuffing.py's own app has the defaults
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": database_url(), **NO_DEFENCES})
     yield app
     app.extensions[EXTENSION].close()
 

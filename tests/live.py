@@ -10,6 +10,7 @@ points there: the server only reads them). Registered from tests/conftest.py via
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import signal
 import socket
@@ -22,6 +23,7 @@ from typing import Callable
 import pytest
 
 from survey_app.store import open_store
+from tests.helpers import NO_DEFENCES
 
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = REPO / "survey_app" / "gunicorn_conf.py"
@@ -49,8 +51,11 @@ def get(url_path: str, port: int, *, timeout: float = 5.0, headers: dict | None 
 class LiveServer:
     """One gunicorn master and its workers; ``stop()`` is idempotent."""
 
-    def __init__(self, tmp_path: Path, *, workers: int = 2, name: str = "live", database: str | None = None):
+    def __init__(self, tmp_path: Path, *, workers: int = 2, name: str = "live", database: str | None = None,
+                 config: dict | None = None):
         self.tmp_path = Path(tmp_path)
+        # settings passed as FLASK_* (JSON values); default: the stuffing defences out of the way (tests.helpers)
+        self.config = NO_DEFENCES if config is None else config
         self.db_path = database or str(self.tmp_path / f"{name}.sqlite3")  # a file or a postgresql:// URL
         self.log_path = self.tmp_path / f"{name}-gunicorn.log"
         self.workers = workers
@@ -82,10 +87,11 @@ class LiveServer:
         return [int(p) for p in text.split()]
 
     def start(self, *, timeout: float = 20.0) -> "LiveServer":
-        env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") or k == "FLASK_CHAIN_KEY"}
         for attempt in range(3):  # the free port may be taken between probing and binding
             self.port = free_port()
             env.update(FLASK_SECRET_KEY=SECRET, FLASK_DATABASE=self.db_path, FLASK_PUBLIC_BASE_URL=self.url)
+            env.update({f"FLASK_{k}": json.dumps(v) for k, v in self.config.items()})
             with open(self.log_path, "ab") as log:
                 self.proc = subprocess.Popen(
                     [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF),

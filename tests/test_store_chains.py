@@ -35,7 +35,12 @@ def make_pre_chain_file(path: str) -> None:
         prev = digest
     store.execute("drop table chain_heads")
     store.execute("drop table store_meta")
-    store.execute("delete from _sqlite_migrations where name = 'm007_point_chains'")
+    store.execute("drop table survey_heads")  # and back before the keyed chains (m012)
+    store.execute("update audit_log set state = null, prev_hash = null, hash = null")
+    for column in ("state", "prev_hash", "hash"):
+        store.execute(f"alter table audit_log drop column {column}")
+    store.execute("alter table responses drop column channel")
+    store.execute("delete from _sqlite_migrations where name in ('m007_point_chains', 'm012_keyed_chains')")
     store.close()
 
 

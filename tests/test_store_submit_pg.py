@@ -1,5 +1,5 @@
 """The PostgreSQL submit as one statement (store/responses.py SAVE_PG, run outside a transaction): its chain
-link is computed by PostgreSQL and must be chain_hash's byte for byte; submits that queue for one point's head
+link is computed by PostgreSQL and must be link_hash's byte for byte (HMAC under the chain key); submits that queue for one point's head
 each link to the newest head; a retried key never stores twice; the tallies and counts stay exact."""
 import hashlib
 import json
@@ -9,8 +9,8 @@ import threading
 import psycopg
 import pytest
 
-from survey_app.store import chain_hash, open_store
-from survey_app.store.chain import chain_parts
+from survey_app.store import ChainKey, open_store
+from survey_app.store.chain import chain_parts, link_hash
 from survey_app.store.common import Conn
 from survey_app.store.responses import Saved
 from tests.helpers import YINING_ANSWERS
@@ -58,29 +58,32 @@ AWKWARD_HEADS = ["", "0" * 64, 'a"b\\c', "tab\there\nnew\rline\b\f", "\x01\x1f\x
 
 
 @pytest.mark.parametrize("head", AWKWARD_HEADS)
-def test_the_link_computed_by_postgresql_is_chain_hash_byte_for_byte(database, points, head):
+def test_the_link_computed_by_postgresql_is_link_hash_byte_for_byte(database, points, head):
     """Whatever a head holds (hex in practice; anything after tampering), PostgreSQL hashes what
-    chain_hash hashes: sha256(before || to_json(prev) || after) with chain_parts' two halves."""
+    link_hash does: HMAC(key, before || to_json(prev) || after) with chain_parts' two halves."""
     survey_id, (point, _) = points
     database.execute("update chain_heads set hash = ? where point_id = ?", [head, point])
     answers = ANSWERS + [("q_text", 'quote " back \\ slash \n 中文 \u2028 "prev":""')]
     saved = submit(database, survey_id, point, 'key-"prev":""-\\-中', answers)
     row = database.query("select * from responses where id = ?", [saved.response_id])[0]
     assert row["prev_hash"] == head
-    assert row["hash"] == chain_hash(head, row, stored_answers(database, saved.response_id))
+    assert row["hash"] == link_hash(database.backend.chain_key, head, row, stored_answers(database, saved.response_id))
     assert database.query("select response_id, hash from chain_heads where point_id = ?", [point]) \
         == [{"response_id": saved.response_id, "hash": row["hash"]}]
+    assert not database.verify().ok or head == ""  # a head written behind Manyi's back fails its MAC
 
 
 def test_chain_parts_cut_where_the_previous_hash_goes():
     response = {"survey_id": 3, "point_id": 7, "questionnaire_version": 2, "submission_key": '"prev":""',
-                "submitted_at": "2024-05-01T00:00:00.000000+00:00"}
+                "submitted_at": "2024-05-01T00:00:00.000000+00:00", "seconds_on_page": None,
+                "language": '"prev":""', "device_hash": None, "channel": "扫码"}
     answers = [("q1", '","prev":"'), ("q2", "5")]
     before, after = chain_parts(response, answers)
-    assert before.endswith(b'"prev":') and after == b',"survey":3,"version":2}'
+    assert before.endswith(b'"prev":') and after == b',"seconds":null,"survey":3,"version":2}'
+    key = ChainKey("a key")
     for prev in AWKWARD_HEADS:
         text = json.dumps(prev, ensure_ascii=False).encode()
-        assert hashlib.sha256(before + text + after).hexdigest() == chain_hash(prev, response, answers)
+        assert key.mac(before + text + after) == link_hash(key, prev, response, answers)
 
 
 def test_a_submit_is_one_statement_outside_any_transaction(database, points, monkeypatch):

@@ -46,7 +46,7 @@ def verify(runner, path):
 
 def test_intact_database_verifies(runner, stored):
     code, out = verify(runner, stored)
-    assert (code, out.strip()) == (0, "OK: 5 responses, hash chains and tallies intact")
+    assert (code, out.strip()) == (0, "OK: 5 responses, hash chains and tallies intact"), out
 
 
 def test_edited_answer_is_named_and_verify_fails(runner, stored, database):
@@ -71,7 +71,8 @@ def test_edit_with_a_recomputed_hash_breaks_the_next_link_at_its_point(runner, s
     code, out = verify(runner, stored)
     assert code == 1
     assert "response 3: link to the previous response does not match" in out
-    assert "response 2:" not in out  # its own hash was made to match; the chain still shows it
+    # without the chain key the rewriter cannot make the edited response's own link match either
+    assert "response 2: stored hash does not match its fields and answers (edited)" in out
     assert "response 4:" not in out and "response 5:" not in out  # the window's chain is its own
 
 
@@ -79,6 +80,7 @@ def test_rehashing_a_points_newest_response_is_caught_by_its_chain_head(runner, 
     _rehash_with_q5_e(database, 5)
     code, out = verify(runner, stored)
     assert code == 1 and "chain head of point 2 (response 5) does not match the newest stored hash" in out
+    assert "response 5: stored hash does not match its fields and answers (edited)" in out
 
 
 def test_deleted_response_and_padded_tally_are_found(runner, stored, database):
@@ -118,7 +120,8 @@ def test_an_exclusion_made_behind_manyis_back_is_named(runner, stored, database)
 
 def test_manyi_command_exit_codes(stored, database):
     """The installed console script, as an evaluator runs it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") or k == "FLASK_CHAIN_KEY"}
+    env["FLASK_DATABASE"] = stored  # the app's own database too (not a developer's instance/ file)
     ok = subprocess.run([MANYI, "verify", "--db", stored], capture_output=True, text=True, env=env, timeout=60)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     database.execute("update answers set value = 'C' where response_id = 5 and question_id = 'q1'")
@@ -151,7 +154,7 @@ def test_backup_during_submissions_holds_everything_acknowledged_before_it(live_
     try:
         time.sleep(1.0)
         copy = str(tmp_path / "backups" / "copy.sqlite3")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") or k == "FLASK_CHAIN_KEY"}
         env.update(FLASK_DATABASE=live_server.db_path, FLASK_SECRET_KEY=SECRET)
         began = time.monotonic()
         out = subprocess.run([MANYI, "backup", copy], capture_output=True, text=True, env=env, timeout=60)

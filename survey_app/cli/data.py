@@ -1,4 +1,5 @@
-"""Commands for evaluator accounts and for keeping the data: create-user, grant, verify, backup, copy-db, export."""
+"""Commands for evaluator accounts and for keeping the data: create-user, grant, revoke, revoke-sessions,
+verify, backup, copy-db, export."""
 from __future__ import annotations
 
 import sys
@@ -9,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import questionnaires, reports
+from ..safetext import clean_line
 from ..store import Audit, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
 
@@ -26,8 +28,9 @@ def create_user_command(username, password_stdin, reset):
     from ..admin.forms import MIN_PASSWORD_LENGTH
 
     username = username.strip()
-    if not username or len(username) > 64:
-        raise click.BadParameter("a username of 1 to 64 characters", param_hint="USERNAME")
+    if not username or len(username) > 64 or clean_line(username) != username:
+        raise click.BadParameter("a username of 1 to 64 characters, without control characters",
+                                 param_hint="USERNAME")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -86,12 +89,27 @@ def revoke_command(username, survey_id):
         click.echo(f"{username} could not see survey {survey_id}; nothing changed.")
 
 
+@click.command("revoke-sessions")
+@click.argument("username")
+@with_appcontext
+def revoke_sessions_command(username):
+    """Log an evaluator out everywhere (a lost phone, a shared computer): each of their sessions ends at
+    its next page. Their password stays; to change it: manyi create-user USERNAME --reset.
+
+    Example: manyi revoke-sessions wang
+    """
+    user = get_store().user_by_name(username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    click.echo(f"Ended {get_store().revoke_sessions(user['id'])} open session(s) of {username}.")
+
+
 def _open_db(path: str | None):
     if path is None:
         return get_store()
     if not is_postgres_url(path) and not Path(path.removeprefix("sqlite:///")).is_file():
         raise click.ClickException(f"no database file at {path}")
-    return open_store(path)
+    return open_store(path, chain_key=get_store().backend.chain_key)  # the app's chain key
 
 
 @click.command("verify")
@@ -181,8 +199,10 @@ def copy_db_command(source, destination):
               help="What to write (labels: the CSV's variable and code labels).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: the download's name in the current folder).")
+@click.option("--include-excluded", is_flag=True,
+              help="Raw data (csv, xlsx, sav): the excluded responses too (default: valid responses only).")
 @with_appcontext
-def export_command(survey_id, fmt, out):
+def export_command(survey_id, fmt, out, include_excluded):
     """Write a download of a survey: raw data, tallies, SPSS, JSON, the 附件3 annex or the C51 working paper.
 
     Example: manyi export 1 --format docx-annex --out 附件3.docx
@@ -190,8 +210,8 @@ def export_command(survey_id, fmt, out):
     config = current_app.config
     try:
         with reports.open_export(get_store(), survey_id, questionnaires.catalogue(),
-                                 timezone=config["TIMEZONE"]) as data:
-            out = out or Path(reports.filename(fmt, data.result.survey))
+                                 timezone=config["TIMEZONE"], include_excluded=include_excluded) as data:
+            out = out or Path(reports.filename(fmt, data.result.survey, include_excluded=include_excluded))
             with open(out, "wb") as f:
                 reports.write(fmt, data, f)
     except LookupError as e:

@@ -2,32 +2,40 @@
 ``FLASK_DATABASE``) is a ``postgresql://`` URL. A ``Store``, built in ``create_app`` and kept in
 ``app.extensions``, owns the connections (per thread and process), the write transactions, read
 snapshots for downloads, and the citizens' point cache. Its methods come from one module per concern:
-surveys.py, responses.py, counts.py, review.py, accounts.py, audit.py, chain.py, integrity.py,
-fieldwork.py.
+surveys.py, responses.py, counts.py, review.py, accounts.py, sessions.py, throttle.py, audit.py, chain.py,
+integrity.py, fieldwork.py.
 """
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 from .accounts import Accounts
 from .audit import AuditLog
 from .base import Base
-from .chain import Chains, chain_hash, survey_digest
+from .bulk import BulkReview
+from .chain import Chains, MissingChainKey, WrongChainKey, chain_hash, survey_digest
 from .common import Audit, StorageUnavailable, is_row_id, utcnow
 from .counts import Counts
 from .fieldwork import FieldworkRecords
 from .integrity import Integrity, Verification
+from .keys import ChainKey, key_from_env
 from .responses import Responses, Saved
 from .review import REVIEW_FLAGS, Review
+from .sessions import Sessions
+from .stuffing import Limits, Stuffing
 from .surveys import POINT_CACHE_SECONDS, SURVEY_FIELDS, Surveys
+from .throttle import LoginThrottle
 
-__all__ = ["EXTENSION", "Audit", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError",
-           "StorageUnavailable", "Store", "is_postgres_url", "Verification", "chain_hash", "get_store", "init_app", "is_row_id",
+__all__ = ["EXTENSION", "Audit", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError",
+           "StorageUnavailable", "Store", "ChainKey", "MissingChainKey", "is_postgres_url", "Verification", "chain_hash", "get_store", "init_app", "is_row_id",
            "open_store", "survey_digest", "utcnow"]
 EXTENSION = "manyi.store"
 
 
-class Store(Surveys, Responses, Counts, Review, Accounts, AuditLog, Chains, Integrity, FieldworkRecords, Base):
+class Store(Surveys, Responses, Counts, Review, Accounts, Sessions, LoginThrottle, AuditLog, Chains, Integrity,
+            FieldworkRecords, Stuffing, BulkReview, Base):
     """One deployment's data. ``store.snapshot()`` gives the same methods over one read transaction."""
 
     @property
@@ -48,25 +56,59 @@ def is_postgres_url(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
 
-def open_store(url: str) -> Store:
-    """A Store for a SQLite path (or ``sqlite:///path``) or a ``postgresql://`` URL (no connection yet)."""
+def open_store(url: str, *, chain_key: ChainKey | bytes | str | None = None) -> Store:
+    """A Store for a SQLite path (or ``sqlite:///path``) or a ``postgresql://`` URL (no connection yet),
+    with the chain key given or ``FLASK_CHAIN_KEY`` (None: it can read, but not write or verify links)."""
     if is_postgres_url(url):
         from .postgres import PostgresBackend
 
-        return Store(PostgresBackend(url))
-    from .sqlite import SQLiteBackend
+        backend = PostgresBackend(url)
+    else:
+        from .sqlite import SQLiteBackend
 
-    return Store(SQLiteBackend(url.removeprefix("sqlite:///")))
+        backend = SQLiteBackend(url.removeprefix("sqlite:///"))
+    if chain_key is None:
+        backend.chain_key = key_from_env()
+    else:
+        backend.chain_key = chain_key if isinstance(chain_key, ChainKey) else ChainKey(chain_key)
+    return Store(backend)
+
+
+def app_chain_key(app, *, postgres: bool) -> ChainKey:
+    """The app's chain key: ``CHAIN_KEY`` (FLASK_CHAIN_KEY) or instance/chain.key; a single SQLite server
+    writes the file on its first start, PostgreSQL (several servers) refuses to start without a key."""
+    configured = app.config.get("CHAIN_KEY")
+    if configured not in (None, ""):
+        return ChainKey(str(configured))
+    if key_from_env() is not None:  # also when a test or a command builds the app without the environment
+        return key_from_env()
+    path = Path(app.instance_path) / "chain.key"
+    if path.exists():
+        return ChainKey(path.read_text(encoding="utf-8"))
+    if postgres:
+        raise StartupError("Manyi on PostgreSQL needs a chain key that every server shares: set FLASK_CHAIN_KEY "
+                           "(e.g. the output of `python -c \"import secrets; print(secrets.token_hex(32))\"`); "
+                           "each server would otherwise make its own and no one could verify the chains.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process of this server wrote it a moment ago
+        return ChainKey(path.read_text(encoding="utf-8"))
+    with os.fdopen(descriptor, "w", encoding="utf-8") as f:
+        f.write(secrets.token_hex(32) + "\n")
+    return ChainKey(path.read_text(encoding="utf-8"))
 
 
 def init_app(app) -> Store:
     """Open the app's store and create or upgrade its schema (migrations are safe to re-run)."""
     url = str(app.config["DATABASE"])
-    store = open_store(url)
+    store = open_store(url, chain_key=app_chain_key(app, postgres=is_postgres_url(url)))
     if store.path:  # a SQLite file: its folder (instance/ by default) is made on first start
         Path(store.path).parent.mkdir(parents=True, exist_ok=True)
     try:
         store.migrate()
+    except WrongChainKey as e:
+        raise StartupError(f"Manyi cannot use the database {store.describe()}: {e}") from None
     except StorageUnavailable as e:
         raise StartupError(f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}") from None
     except Exception as e:  # a file that is not a database, a server that refuses the schema

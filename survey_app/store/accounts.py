@@ -1,7 +1,9 @@
-"""Evaluators: accounts, their per-survey grants, and login attempts (for the throttle)."""
+"""Evaluators: accounts and their per-survey grants (sessions: sessions.py; the login throttle: throttle.py)."""
 from __future__ import annotations
 
-from .common import Audit, utcnow
+from .audit import SYSTEM
+from .common import Audit, iso_time, utcnow
+from .sessions import revoke_all
 from .surveys import insert_survey
 
 _USER = "select id, username, password_hash, created_at from users where "
@@ -18,8 +20,15 @@ class Accounts:
         return user_id
 
     def set_password(self, username: str, password_hash: str) -> bool:
-        return self._write(lambda conn: conn.execute(
-            "update users set password_hash = ? where username = ?", [password_hash, username]).rowcount == 1)
+        """A new password, which ends every session of the user in the same transaction; False if there
+        is no such user."""
+        def body(conn):
+            user_id = conn.value("update users set password_hash = ? where username = ? returning id",
+                                 [password_hash, username])
+            if user_id is not None:
+                revoke_all(conn, user_id, iso_time(self.wall_clock()))
+            return user_id is not None
+        return self._write(body)
 
     def get_user(self, user_id: int) -> dict | None:
         return self._read().row(_USER + "id = ?", [user_id])
@@ -57,7 +66,7 @@ class Accounts:
             survey_id = insert_survey(conn, fields)
             conn.execute("insert into grants (user_id, survey_id, created_at) values (?, ?, ?)",
                          [user_id, survey_id, utcnow()])
-            self._audit(conn, audit, survey_id)
+            self._audit(conn, audit or Audit(SYSTEM, "create", ""), survey_id)  # opens the survey's chain
             return survey_id
         return self._write(body)
 
@@ -69,24 +78,3 @@ class Accounts:
             " (select coalesce(sum(n), 0) from response_counts c where c.survey_id = s.id and c.status = 'valid')"
             " as valid from surveys s join grants g on g.survey_id = s.id where g.user_id = ? order by s.id desc",
             [user_id])
-
-    def record_login_attempt(self, *, username: str, client_hash: str, success: bool, keep_since: str) -> None:
-        """Store one login attempt and prune attempts older than ``keep_since`` (UTC ISO time)."""
-        def body(conn):
-            conn.execute("insert into login_attempts (at, username, client_hash, success) values (?, ?, ?, ?)",
-                         [utcnow(), username, client_hash, int(success)])
-            conn.execute("delete from login_attempts where at < ?", [keep_since])
-        self._write(body)
-
-    def recent_failures(self, *, username: str, client_hash: str,
-                        since: str) -> tuple[tuple[int, str | None], tuple[int, str | None]]:
-        """((failures, oldest time) for the username, (failures, oldest time) for the client) after
-        ``since``, each counted from that key's last successful login."""
-        out = []
-        for column, key in (("username", username), ("client_hash", client_hash)):
-            count, oldest = self._read().one(
-                f"select count(*), min(at) from login_attempts where {column} = ? and success = 0 and at > ?"
-                f" and at > coalesce((select max(at) from login_attempts where {column} = ? and success = 1), '')",
-                [key, since, key])
-            out.append((count, oldest))
-        return out[0], out[1]

@@ -1,17 +1,73 @@
-"""The audit log: who changed what and when, written in the change's own transaction."""
+"""The audit log: who changed what and when, written in the change's own transaction, and chained.
+
+Each line is a link of its survey's chain (store/chain.py): HMAC over the previous link, the line and the
+survey's figure-affecting ``state`` after the change (questionnaire, target, target n, population, rule,
+C51 figure, the points' 发放/办件量). ``verify`` replays the chain: a forged exclusion, an edited or
+deleted line, or a target changed behind Manyi's back breaks it.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
+
+from .chain import _CHAIN_JSON, head_mac
 from .common import Audit, utcnow
+
+STATE_FIELDS = ("questionnaire_id", "questionnaire_version", "target", "target_n", "population", "rule",
+                "c51_figure")
+TAKE_SURVEY_HEAD = {"sqlite": "select audit_id, hash from survey_heads where survey_id = ?",
+                    "postgresql": "select audit_id, hash from survey_heads where survey_id = ? for update"}
+SYSTEM = "system"  # the user of lines no evaluator wrote (a survey made or changed by a command)
+
+
+def survey_state(conn, survey_id: int) -> str:
+    """The survey's figure-affecting state as canonical JSON ('' for a survey that does not exist)."""
+    row = conn.one(f"select {', '.join(STATE_FIELDS)} from surveys where id = ?", [survey_id])
+    if row is None:
+        return ""
+    state = dict(zip(STATE_FIELDS, row))
+    state["target"] = None if state["target"] is None else float(state["target"])
+    state["fieldwork"] = [list(r) for r in conn.execute(
+        "select id, issued, served from points where survey_id = ? and (issued is not null or served is not null)"
+        " order by id", [survey_id]).fetchall()]
+    return _CHAIN_JSON.encode(state)
+
+
+def entry_link(key, prev: str, entry: dict) -> str:
+    """The keyed link of one audit line (``entry``: at, user, action, survey_id, response_id, detail, state)."""
+    return key.mac(_CHAIN_JSON.encode({
+        "prev": prev, "at": entry["at"], "user": entry["user"], "action": entry["action"],
+        "survey": entry["survey_id"], "response": entry["response_id"], "detail": entry["detail"],
+        "state": entry["state"]}))
+
+
+def legacy_digest(entries: list[dict]) -> str:
+    """The first keyed line's link to the lines written before the chains were keyed."""
+    text = json.dumps([[e["id"], e["at"], e["user"], e["action"], e["response_id"], e["detail"]] for e in entries],
+                      ensure_ascii=False, separators=(",", ":"))
+    return "legacy:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 class AuditLog:
-    @staticmethod
-    def _audit(conn, audit: Audit | None, survey_id: int, response_id: int | None = None) -> None:
-        """Inside a write transaction: the audit-log line for what the transaction changes."""
-        if audit is not None:
-            conn.execute('insert into audit_log (at, "user", action, survey_id, response_id, detail)'
-                         " values (?, ?, ?, ?, ?, ?)",
-                         [utcnow(), audit.user, audit.action, survey_id, response_id, audit.detail])
+    def _audit(self, conn, audit: Audit | None, survey_id: int, response_id: int | None = None, *,
+               prev: str | None = None) -> None:
+        """Inside a write transaction: the chained audit line for what the transaction changes (after it)."""
+        if audit is None:
+            return
+        key = self._chain_key()
+        head = conn.one(TAKE_SURVEY_HEAD[conn.kind], [survey_id])
+        link_from = prev if prev is not None else (head[1] if head else "")
+        entry = {"at": utcnow(), "user": audit.user, "action": audit.action, "survey_id": survey_id,
+                 "response_id": response_id, "detail": audit.detail, "state": survey_state(conn, survey_id)}
+        link = entry_link(key, link_from, entry)
+        audit_id = conn.value('insert into audit_log (at, "user", action, survey_id, response_id, detail, state,'
+                              " prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+                              [entry["at"], entry["user"], entry["action"], survey_id, response_id, entry["detail"],
+                               entry["state"], link_from, link])
+        mac = head_mac(key, "survey", survey_id, audit_id, link)
+        conn.execute("insert into survey_heads (survey_id, audit_id, hash, mac) values (?, ?, ?, ?)"
+                     " on conflict (survey_id) do update set audit_id = excluded.audit_id, hash = excluded.hash,"
+                     " mac = excluded.mac", [survey_id, audit_id, link, mac])
 
     def audit_entries(self, survey_id: int) -> list[dict]:
         return self._read().rows("select * from audit_log where survey_id = ? order by id", [survey_id])

@@ -2,6 +2,7 @@
 and the write transaction."""
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 
 from .common import Conn
@@ -12,6 +13,7 @@ class Base:
         self.backend = backend
         self.kind = backend.kind
         self._pinned = pinned
+        self.wall_clock = time.time  # seconds since the epoch, for sessions and the login throttle (tests move it)
 
     def _read(self) -> Conn:
         return self._pinned if self._pinned is not None else self.backend.connection()
@@ -50,7 +52,10 @@ class Base:
         self.backend.make_durable()
 
     def migrate(self) -> None:
+        """Create or upgrade the schema; with a chain key, start (or check) the keyed chains."""
         self.backend.migrate()
+        if getattr(self.backend, "chain_key", None) is not None:
+            self.key_chains()
 
     def backup(self, target: str) -> int:
         return self.backend.backup(target)

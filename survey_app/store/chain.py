@@ -1,17 +1,28 @@
-"""The hash chains: one per collection point, so submits at different points never wait for each
-other. Each response's hash covers the one before it at its point; the newest is kept in
-``chain_heads``. Responses stored before per-point chains (``legacy_last_id``) form the old global
+"""The chains: one per collection point for the responses (submits at different points never wait for
+each other) and one per survey for everything an evaluator or the system changes (exclusions, restores,
+settings, fieldwork: the audit log, each entry carrying the survey's figure-affecting state).
+
+Links are HMAC-SHA256 under the chain key (store/keys.py) over every stored fact that can move a figure
+or a flag: answers, point, time, seconds on page, device hash, language, channel and questionnaire
+version; the heads (``chain_heads``, ``survey_heads``) carry a MAC of their own, so a holder of the file
+without the key can neither re-link, append, nor roll a head back. Older links stay verifiable: responses
+up to ``keyed_from_response`` (store_meta, itself MACed) are plain SHA-256 links, the first keyed link of
+a point follows its last plain one, and each survey's first keyed audit entry holds a digest of the audit
+lines before it. Responses stored before per-point chains (``legacy_last_id``) form the old global
 chain, whose head is every point chain's first link (the ``genesis``)."""
 from __future__ import annotations
 
 import hashlib
 import json
 
+from .keys import ChainKey, mac_sql
+
 # json.dumps with these arguments builds a new encoder per call; one built once writes the same bytes.
 _CHAIN_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def _chain_body(prev_hash: str, response: dict, answers: list[tuple[str, str]]) -> str:
+    """The plain links' JSON (responses up to ``keyed_from_response``)."""
     return _CHAIN_JSON.encode({
         "prev": prev_hash, "survey": response["survey_id"], "point": response["point_id"],
         "version": response["questionnaire_version"], "key": response["submission_key"],
@@ -20,8 +31,28 @@ def _chain_body(prev_hash: str, response: dict, answers: list[tuple[str, str]]) 
 
 
 def chain_hash(prev_hash: str, response: dict, answers: list[tuple[str, str]]) -> str:
-    """The hash that chains a response to the one before it; ``verify`` recomputes it."""
+    """A plain (SHA-256) link, as stored before the chains were keyed; ``verify`` recomputes it."""
     return hashlib.sha256(_chain_body(prev_hash, response, answers).encode()).hexdigest()
+
+
+def _link_body(prev_hash: str, response: dict, answers: list[tuple[str, str]]) -> str:
+    """A keyed link's JSON: every stored fact of the response that can change a figure or a flag."""
+    return _CHAIN_JSON.encode({
+        "prev": prev_hash, "survey": response["survey_id"], "point": response["point_id"],
+        "version": response["questionnaire_version"], "key": response["submission_key"],
+        "at": response["submitted_at"], "answers": sorted(answers), "seconds": response["seconds_on_page"],
+        "device": response["device_hash"], "language": response["language"], "channel": response["channel"],
+    })
+
+
+def link_hash(key: ChainKey, prev_hash: str, response: dict, answers: list[tuple[str, str]]) -> str:
+    """The keyed link that chains a response to the one before it at its point."""
+    return key.mac(_link_body(prev_hash, response, answers))
+
+
+def head_mac(key: ChainKey, kind: str, owner: int, record_id: int, link: str) -> str:
+    """The MAC of a chain head (``kind`` "point" or "survey"): a head moved back to an older link fails it."""
+    return key.mac(f"head|{kind}|{owner}|{record_id}|{link}")
 
 
 # The same link computed by PostgreSQL inside the submit's one statement (store/responses.py), so the point's
@@ -30,23 +61,31 @@ def chain_hash(prev_hash: str, response: dict, answers: list[tuple[str, str]]) -
 # ``,"survey":`` that follows it (only numbers come after "prev" in key order, so the cut is found from the
 # right). PostgreSQL puts the previous hash between them as a JSON string with ``to_json``, which escapes
 # exactly as the encoder above (``"``, ``\``, \b \f \n \r \t, other controls as \u00xx, the rest as is):
-# ``sha256(before || to_json(prev) || after)`` is ``chain_hash(prev, ...)`` byte for byte
-# (tests/test_store_submit_pg.py checks both on awkward heads). Change the chain here and in nowhere else
-# (an HMAC: ``sha256(:opad || sha256(:ipad || <the same bytes>))`` with the key's pads as bytea parameters).
+# ``HMAC(key, before || to_json(prev) || after)`` — ``sha256(:opad || sha256(:ipad || …))`` with the key's
+# pads as bytea parameters (keys.mac_sql) — is ``link_hash(key, prev, ...)`` byte for byte
+# (tests/test_store_submit_pg.py checks both on awkward heads). Change the chain here and in nowhere else.
 _PREV = '"prev":""'
 
 
 def chain_parts(response: dict, answers: list[tuple[str, str]]) -> tuple[bytes, bytes]:
-    """(before, after): the hashed bytes of a response's link on either side of the previous hash."""
-    body = _chain_body("", response, answers)
+    """(before, after): the hashed bytes of a response's keyed link on either side of the previous hash
+    (only numbers and null follow "prev" in key order: seconds, survey, version)."""
+    body = _link_body("", response, answers)
     cut = body.rindex(_PREV)
     return body[:cut + len(_PREV) - 2].encode(), body[cut + len(_PREV):].encode()
 
 
 def chain_link_sql(prev: str) -> str:
-    """SQL for a response's hash (hex text) after the head ``prev`` (an SQL text expression), from
-    chain_parts' two parts passed as the bytea parameters ``:before`` and ``:after``."""
-    return f"encode(sha256(:before || convert_to(to_json(({prev})::text)::text, 'UTF8') || :after), 'hex')"
+    """SQL for a response's keyed link (hex text) after the head ``prev`` (an SQL text expression), from
+    chain_parts' two parts passed as the bytea parameters ``:before`` and ``:after`` and the key's pads
+    ``:ipad``/``:opad``."""
+    return mac_sql(f"(:before || convert_to(to_json(({prev})::text)::text, 'UTF8') || :after)")
+
+
+def head_mac_sql(owner: str, record_id: str, link: str) -> str:
+    """SQL for ``head_mac(key, "point", owner, record_id, link)`` from SQL expressions."""
+    return mac_sql(f"convert_to('head|point|' || ({owner})::text || '|' || ({record_id})::text || '|' || ({link}),"
+                   " 'UTF8')")
 
 
 def survey_digest(heads: list[tuple[int, str]]) -> str:
@@ -56,7 +95,61 @@ def survey_digest(heads: list[tuple[int, str]]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+class MissingChainKey(RuntimeError):
+    """A write or a verify needs the chain key and none was given (FLASK_CHAIN_KEY or instance/chain.key)."""
+
+
+class WrongChainKey(RuntimeError):
+    """The chain key given is not the one this database's chains were keyed with."""
+
+
+def _keyed_mac(key: ChainKey, response_id: int, audit_id: int) -> str:
+    return key.mac(f"keyed|{response_id}|{audit_id}|{key.fingerprint}")
+
+
 class Chains:
+    def _chain_key(self) -> ChainKey:
+        key = getattr(self.backend, "chain_key", None)
+        if key is None:
+            raise MissingChainKey("no chain key: set FLASK_CHAIN_KEY (or let a single SQLite server write "
+                                  "instance/chain.key on its first start)")
+        return key
+
+    def key_chains(self) -> bool:
+        """Start the keyed chains on this database, once (after the migrations); whether it did now.
+
+        Records (MACed) where the plain links end, MACs every point's head, and opens every survey's chain
+        with a line holding a digest of its earlier audit lines. On a database keyed before, checks that
+        the key is the same one and raises WrongChainKey if not.
+        """
+        key = self._chain_key()
+        meta = self.store_meta()
+        if "keyed_mac" in meta:
+            r, a = int(meta["keyed_from_response"]), int(meta["keyed_from_audit"])
+            if meta["keyed_mac"] != _keyed_mac(key, r, a):
+                raise WrongChainKey(f"the chain key (fingerprint {key.fingerprint}) is not the one this database"
+                                    f" was keyed with (fingerprint {meta.get('key_fingerprint', '?')})")
+            return False
+        from .audit import SYSTEM, legacy_digest
+        from .common import Audit
+
+        def body(conn):
+            r = conn.value("select coalesce(max(id), 0) from responses")
+            a = conn.value("select coalesce(max(id), 0) from audit_log")
+            for name, value in (("keyed_from_response", r), ("keyed_from_audit", a),
+                                ("key_fingerprint", key.fingerprint), ("keyed_mac", _keyed_mac(key, r, a))):
+                conn.execute("insert into store_meta (key, value) values (?, ?)", [name, str(value)])
+            for point, rid, link in conn.execute("select point_id, response_id, hash from chain_heads").fetchall():
+                conn.execute("update chain_heads set mac = ? where point_id = ?",
+                             [head_mac(key, "point", point, rid, link), point])
+            for (survey_id,) in conn.execute("select id from surveys order by id").fetchall():
+                earlier = conn.rows("select id, at, \"user\", action, response_id, detail from audit_log"
+                                    " where survey_id = ? order by id", [survey_id])
+                self._audit(conn, Audit(SYSTEM, "chain_start", f"{len(earlier)} earlier audit lines"), survey_id,
+                            prev=legacy_digest(earlier))
+            return True
+        return self._write(body)
+
     def chain_heads(self, survey_id: int) -> list[dict]:
         """Each point's chain head: point id, newest response id (0: none yet) and its hash."""
         return self._read().rows(

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 # In an order that satisfies the foreign keys. The migration records are each database's own.
 TABLES = ("surveys", "points", "responses", "answers", "tallies", "response_counts", "audit_log", "users",
-          "grants", "login_attempts", "store_meta", "chain_heads", "page_opens")
+          "grants", "login_attempts", "store_meta", "chain_heads", "page_opens", "survey_heads")
 _WITH_IDS = ("surveys", "points", "responses", "audit_log", "users", "login_attempts")
 _KEYS = {"answers": "response_id, question_id, value", "tallies": "survey_id, question_id, value, point_id",
          "response_counts": "survey_id, point_id, hour, status", "grants": "user_id, survey_id",
-         "store_meta": "key", "chain_heads": "point_id", "page_opens": "point_id, day"}
+         "store_meta": "key", "chain_heads": "point_id", "page_opens": "point_id, day",
+         "survey_heads": "survey_id"}
 BATCH = 5000
 
 
@@ -57,7 +58,7 @@ def copy_database(source, destination) -> CopyReport:
     report = CopyReport()
     held = _hold_sqlite_writers(source.path) if source.kind == "sqlite" and source.path else None
     try:
-        if not all(source._has_table(t) for t in ("chain_heads", "page_opens")):  # m007 and m008
+        if not all(source._has_table(t) for t in ("chain_heads", "page_opens", "survey_heads")):  # m007, m008, m012
             raise CopyRefused(f"{source.describe()} is from an older Manyi: run `manyi init-db` on it first")
         if source.kind == "postgresql" and _other_sessions(source):
             raise CopyRefused(f"{source.describe()} has other Manyi connections: stop the servers first")

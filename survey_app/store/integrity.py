@@ -1,9 +1,11 @@
-"""Integrity: recompute every hash chain and recount tallies and response counts."""
+"""Integrity: recompute every chain (responses per point, audit lines per survey), check the heads' MACs,
+replay exclusions, compare each survey's settings with its chain, and recount tallies and counts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .chain import chain_hash
+from .audit import entry_link, legacy_digest, survey_state
+from .chain import _keyed_mac, chain_hash, head_mac, link_hash
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ def _differences(conn, recount_sql: str, kept_sql: str, name) -> list[str]:
 
 
 _COLUMNS = ("id", "survey_id", "point_id", "questionnaire_version", "submission_key", "submitted_at",
-            "prev_hash", "hash")
+            "prev_hash", "hash", "seconds_on_page", "language", "device_hash", "channel")
+_AUDIT = ("id", "at", "user", "action", "survey_id", "response_id", "detail", "state", "prev_hash", "hash")
 
 
 class Integrity:
@@ -61,17 +64,26 @@ class Integrity:
             return snap._verify(snap._read())
 
     def _verify(self, conn) -> Verification:
-        if self._has_table("store_meta"):
-            meta = self.store_meta()
+        meta = self.store_meta() if self._has_table("store_meta") else {}
+        if meta:
             legacy_last, genesis = int(meta.get("legacy_last_id", "0")), meta.get("genesis", "")
         else:  # a file from before per-point chains (an old backup): one global chain
             legacy_last, genesis = 2**63, conn.value("select hash from responses order by id desc limit 1") or ""
+        key = self._chain_key() if "keyed_mac" in meta else None
+        problems = []
+        plain_last, audit_last = 2**63, 2**63  # a file never keyed (an old backup): every link is plain
+        if key is not None:
+            plain_last, audit_last = int(meta["keyed_from_response"]), int(meta["keyed_from_audit"])
+            if meta["keyed_mac"] != _keyed_mac(key, plain_last, audit_last):
+                problems.append("the record of where the keyed links begin does not match its MAC (changed, or"
+                                " verified with another key)")
         bad, checked, legacy_prev = [], 0, ""
+        columns = _COLUMNS if key is not None else _COLUMNS[:8]
         heads: dict[int, tuple[int, str]] = {}  # point -> (last response id, its hash)
         answers = _answers_by_response(conn)  # a second cursor of the same snapshot
         pending = next(answers, None)
-        for values in conn.stream(f"select {', '.join(_COLUMNS)} from responses order by id"):
-            row = dict(zip(_COLUMNS, values))
+        for values in conn.stream(f"select {', '.join(columns)} from responses order by id"):
+            row = dict(zip(columns, values))
             while pending is not None and pending[0] < row["id"]:
                 bad.append((pending[0], "answers without a response"))
                 pending = next(answers, None)
@@ -86,18 +98,21 @@ class Integrity:
                 heads[row["point_id"]] = (row["id"], row["hash"])
             if row["prev_hash"] != prev:
                 bad.append((row["id"], "link to the previous response does not match (a response removed or re-hashed)"))
-            if chain_hash(row["prev_hash"], row, mine) != row["hash"]:
+            expected = (chain_hash(row["prev_hash"], row, mine) if row["id"] <= plain_last
+                        else link_hash(key, row["prev_hash"], row, mine))
+            if expected != row["hash"]:
                 bad.append((row["id"], "stored hash does not match its fields and answers (edited)"))
         while pending is not None:
             bad.append((pending[0], "answers without a response"))
             pending = next(answers, None)
-        problems = []
         if legacy_prev != genesis:
             problems.append("the chain kept from before per-point chains does not end at its recorded head"
                             " (its newest responses were removed or changed)")
-        kept_heads = conn.execute("select point_id, response_id, hash from chain_heads").fetchall() \
-            if legacy_last < 2**63 else []
-        for point_id, response_id, head in kept_heads:
+        kept_heads = conn.execute(f"select point_id, response_id, hash, {'mac' if key else 'null'} from chain_heads"
+                                  ).fetchall() if legacy_last < 2**63 else []
+        for point_id, response_id, head, mac in kept_heads:
+            if key is not None and mac != head_mac(key, "point", point_id, response_id, head):
+                problems.append(f"chain head of point {point_id} does not match its MAC (moved or rewritten)")
             newest = heads.get(point_id, (0, genesis))
             if newest[0] != response_id:
                 problems.append(f"chain head of point {point_id}: kept response {response_id}, newest stored"
@@ -105,15 +120,61 @@ class Integrity:
             elif newest[1] != head:
                 problems.append(f"chain head of point {point_id} (response {response_id}) does not match the newest"
                                 " stored hash (the newest response re-hashed, or the head changed)")
-        for rid, status, logged in conn.execute(  # an exclusion or restore done outside Manyi leaves no audit entry
-                "select r.id, r.status, (select action from audit_log l where l.response_id = r.id"
-                " and l.action in ('exclude', 'restore') order by l.id desc limit 1) from responses r"
-                " where r.status = 'excluded' or exists (select 1 from audit_log l where l.response_id = r.id)"
-                " order by r.id").fetchall():
+        for rid, status, reason, logged, why in conn.execute(  # an exclusion done outside Manyi is in no chain
+                "select r.id, r.status, r.exclude_reason, l.action, l.detail from responses r left join audit_log l"
+                " on l.id = (select max(x.id) from audit_log x where x.response_id = r.id"
+                " and x.action in ('exclude', 'restore'))"
+                " where r.status = 'excluded' or l.id is not null order by r.id").fetchall():
             if (status == "excluded") != (logged == "exclude"):
                 bad.append((rid, f"status {status!r} does not match the audit log (last entry: {logged or 'none'})"))
+            elif status == "excluded" and key is not None and (reason or "") != (why or ""):
+                bad.append((rid, "exclusion reason does not match the audit log"))
+        if key is not None:
+            problems += self._verify_audit_chains(conn, key, audit_last)
         problems += _differences(conn, _RECOUNT_TALLIES, "select survey_id, point_id, question_id, value, n from tallies",
                                  lambda k: f"tally survey {k[0]} point {k[1]} {k[2]}={k[3]!r}")
         problems += _differences(conn, _RECOUNT_RESPONSES, "select survey_id, point_id, hour, status, n from response_counts",
                                  lambda k: f"response count survey {k[0]} point {k[1]} hour {k[2]} {k[3]}")
         return Verification(checked, tuple(bad), tuple(problems))
+
+    @staticmethod
+    def _verify_audit_chains(conn, key, audit_last: int) -> list[str]:
+        """Each survey's audit chain: links, the digest of the lines before keying, the head and its MAC, and
+        the survey's settings against the state its newest line recorded."""
+        problems, chains = [], {}  # survey -> (lines before keying, last keyed line or None)
+        names = ", ".join('"user"' if c == "user" else c for c in _AUDIT)
+        for values in conn.stream(f"select {names} from audit_log order by id"):
+            entry = dict(zip(_AUDIT, values))
+            earlier, last = chains.setdefault(entry["survey_id"], ([], None))
+            if entry["id"] <= audit_last:
+                earlier.append(entry)
+                continue
+            prev = last["hash"] if last is not None else None
+            if prev is None:  # the survey's first keyed line: after its earlier lines (or none, if made since)
+                allowed = {legacy_digest(earlier), ""} if not earlier else {legacy_digest(earlier)}
+                if entry["prev_hash"] not in allowed:
+                    problems.append(f"audit line {entry['id']}: the lines before it were changed or removed")
+            elif entry["prev_hash"] != prev:
+                problems.append(f"audit line {entry['id']}: its link to the line before does not match"
+                                " (a line removed, inserted or re-linked)")
+            if entry["hash"] != entry_link(key, entry["prev_hash"] or "", entry):
+                problems.append(f"audit line {entry['id']} does not match its link (edited or forged)")
+            chains[entry["survey_id"]] = (earlier, entry)
+        heads = {row[0]: tuple(row[1:]) for row in
+                 conn.execute("select survey_id, audit_id, hash, mac from survey_heads").fetchall()}
+        for (survey_id,) in conn.execute("select id from surveys order by id").fetchall():
+            last = chains.get(survey_id, ([], None))[1]
+            head = heads.get(survey_id)
+            if last is None or head is None:
+                problems.append(f"survey {survey_id}: its audit chain or chain head is missing")
+                continue
+            audit_id, link, mac = head
+            if (audit_id, link) != (last["id"], last["hash"]):
+                problems.append(f"survey {survey_id}: the chain head is audit line {audit_id}, the newest line is"
+                                f" {last['id']} (lines removed or added behind Manyi's back)")
+            if mac != head_mac(key, "survey", survey_id, audit_id, link):
+                problems.append(f"survey {survey_id}: the chain head does not match its MAC")
+            if survey_state(conn, survey_id) != last["state"]:
+                problems.append(f"survey {survey_id}: its settings (target, rule, population, 办件量 …) differ from"
+                                " what its audit chain recorded (changed behind Manyi's back)")
+        return problems

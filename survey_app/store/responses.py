@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .chain import chain_hash, chain_link_sql, chain_parts
+from .chain import chain_link_sql, chain_parts, head_mac, head_mac_sql, link_hash
 from .common import Audit, utcnow
 
 
@@ -15,15 +15,16 @@ class Saved:
 
 
 _RESPONSE_COLUMNS = ("survey_id", "point_id", "questionnaire_version", "submission_key", "submitted_at",
-                     "seconds_on_page", "language", "device_hash", "status", "prev_hash", "hash")
-INSERT_RESPONSE = (f"insert into responses ({', '.join(_RESPONSE_COLUMNS)}) values ({', '.join('?' * 11)})"
+                     "seconds_on_page", "language", "device_hash", "channel", "status", "prev_hash", "hash")
+CHANNELS = ("扫码",)  # how a response came in; paper (纸质), kiosk (平板) and assisted (代填) come next
+INSERT_RESPONSE = (f"insert into responses ({', '.join(_RESPONSE_COLUMNS)}) values ({', '.join('?' * 12)})"
                    " on conflict (submission_key) do nothing returning id")
 INSERT_ANSWER = "insert into answers (response_id, question_id, value) values (?, ?, ?)"
 # The point's head, locked until the commit: the submits at one point take turns, those at other points
 # do not wait. PostgreSQL locks the row with FOR UPDATE (no new row version); SQLite keeps its no-op update.
 TAKE_HEAD = {"sqlite": "update chain_heads set response_id = response_id where point_id = ? returning hash",
              "postgresql": "select hash from chain_heads where point_id = ? for update"}
-MOVE_HEAD = "update chain_heads set response_id = ?, hash = ? where point_id = ?"
+MOVE_HEAD = "update chain_heads set response_id = ?, hash = ?, mac = ? where point_id = ?"
 BUMP_TALLY = ("insert into tallies (survey_id, point_id, question_id, value, n) values (?, ?, ?, ?, ?)"
               " on conflict (survey_id, question_id, value, point_id) do update set n = tallies.n + excluded.n")
 BUMP_COUNT = ("insert into response_counts (survey_id, point_id, hour, status, n) values (?, ?, substr(?, 1, 13), ?, ?)"
@@ -40,12 +41,14 @@ BUMP_COUNT = ("insert into response_counts (survey_id, point_id, hour, status, n
 SAVE_PG = (
     "with h as (select hash from chain_heads where point_id = :point for update),"
     " r as (insert into responses (survey_id, point_id, questionnaire_version, submission_key, submitted_at,"
-    " seconds_on_page, language, device_hash, status, prev_hash, hash) select :survey::bigint, :point::bigint,"
-    " :version::bigint, :key::text, :at::text, :seconds::bigint, :language::text, :device::text, 'valid', h.hash, "
+    " seconds_on_page, language, device_hash, channel, status, prev_hash, hash) select :survey::bigint,"
+    " :point::bigint, :version::bigint, :key::text, :at::text, :seconds::bigint, :language::text, :device::text,"
+    " :channel::text, 'valid', h.hash, "
     + chain_link_sql("h.hash") + " from h on conflict (submission_key) do nothing returning id, hash),"
     " a as (insert into answers (response_id, question_id, value)"
     " select r.id, x.q, x.v from r, unnest(:questions::text[], :values::text[]) as x(q, v)),"
-    " m as (update chain_heads set response_id = r.id, hash = r.hash from r where chain_heads.point_id = :point),"
+    " m as (update chain_heads set response_id = r.id, hash = r.hash, mac = "
+    + head_mac_sql(":point::bigint", "r.id", "r.hash") + " from r where chain_heads.point_id = :point),"
     " t as (insert into tallies (survey_id, point_id, question_id, value, n)"
     " select :survey, :point, x.q, x.v, 1 from r, unnest(:questions::text[], :values::text[]) as x(q, v)"
     " on conflict (survey_id, question_id, value, point_id) do update set n = tallies.n + excluded.n),"
@@ -67,13 +70,17 @@ def bump_count(conn, survey_id: int, point_id: int, submitted_at: str, status: s
 class Responses:
     def save_response(self, *, survey_id: int, point_id: int, questionnaire_version: int,
                       submission_key: str, answers: list[tuple[str, str]], seconds_on_page: int | None,
-                      language: str, device_hash: str | None) -> Saved:
+                      language: str, device_hash: str | None, channel: str = "扫码") -> Saved:
         """Store a response and its answers in one transaction; a known submission key stores nothing.
 
         The submit hot path: plain statements, as few as possible while the point's head is held (on
         PostgreSQL one statement, SAVE_PG)."""
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}; valid: {', '.join(CHANNELS)}")
+        key = self._chain_key()
         response = {"survey_id": survey_id, "point_id": point_id, "questionnaire_version": questionnaire_version,
-                    "submission_key": submission_key}
+                    "submission_key": submission_key, "seconds_on_page": seconds_on_page, "language": language,
+                    "device_hash": device_hash, "channel": channel}
         if self.kind == "postgresql":
             def one_statement(conn):
                 response["submitted_at"] = utcnow()
@@ -82,7 +89,8 @@ class Responses:
                 found, rid = conn.one(SAVE_PG, {
                     "survey": survey_id, "point": point_id, "version": questionnaire_version, "key": submission_key,
                     "at": response["submitted_at"], "seconds": seconds_on_page, "language": language,
-                    "device": device_hash, "before": before, "after": after,
+                    "device": device_hash, "channel": channel, "before": before, "after": after,
+                    "ipad": key.ipad, "opad": key.opad,
                     "questions": [q for q, _ in items], "values": [v for _, v in items]})
                 if not found:
                     raise LookupError(f"no collection point with id {point_id}")
@@ -98,14 +106,14 @@ class Responses:
             if prev is None:
                 raise LookupError(f"no collection point with id {point_id}")
             response["submitted_at"] = utcnow()
-            digest = chain_hash(prev, response, answers)
+            digest = link_hash(key, prev, response, answers)
             rid = conn.value(INSERT_RESPONSE, (
                 survey_id, point_id, questionnaire_version, submission_key, response["submitted_at"],
-                seconds_on_page, language, device_hash, "valid", prev, digest))
+                seconds_on_page, language, device_hash, channel, "valid", prev, digest))
             if rid is None:  # a retry: the key is stored already
                 return Saved(self.response_for_key(submission_key, conn=conn), False)
             conn.executemany(INSERT_ANSWER, [(rid, q, v) for q, v in answers])
-            conn.execute(MOVE_HEAD, (rid, digest, point_id))
+            conn.execute(MOVE_HEAD, (rid, digest, head_mac(key, "point", point_id, rid, digest), point_id))
             bump_tallies(conn, survey_id, point_id, answers, +1)
             bump_count(conn, survey_id, point_id, response["submitted_at"], "valid", +1)
             return Saved(rid, True)

@@ -4,11 +4,13 @@ from __future__ import annotations
 import secrets
 import time
 
+from .audit import SYSTEM
+from .chain import head_mac
 from .common import Audit, utcnow
 
 SURVEY_FIELDS = ("questionnaire_id", "questionnaire_version", "title", "department", "year",
                  "evaluator_org", "target", "target_n", "population", "opens_on", "closes_on",
-                 "status", "rule", "c51_figure", "background", "subjects")
+                 "status", "rule", "c51_figure", "background", "subjects", "one_per_device")
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o/1/l/i: codes are read off posters
 _POINT_COLUMNS = ("id", "survey_id", "name", "code", "created_at")
 # Every citizen's request looks up its point and survey; evaluators change them rarely. Each process
@@ -43,7 +45,12 @@ class Surveys:
 
     def create_survey(self, **fields) -> int:
         _checked(fields)
-        return self._write(lambda conn: insert_survey(conn, fields))
+
+        def body(conn):
+            survey_id = insert_survey(conn, fields)
+            self._audit(conn, Audit(SYSTEM, "create", ""), survey_id)  # opens the survey's chain
+            return survey_id
+        return self._write(body)
 
     def update_survey(self, survey_id: int, *, audit: Audit | None = None, **fields) -> None:
         _checked(fields)
@@ -52,7 +59,8 @@ class Surveys:
             if fields:
                 conn.execute(f"update surveys set {', '.join(f'{k} = ?' for k in fields)} where id = ?",
                              [*fields.values(), survey_id])
-            self._audit(conn, audit, survey_id)
+            # every change is a link of the survey's chain, recording the settings after it
+            self._audit(conn, audit or Audit(SYSTEM, "settings", ", ".join(sorted(fields))), survey_id)
         self._write(body)
         self._points_seen.clear()  # this process's citizens see the change at once, others within POINT_CACHE_SECONDS
 
@@ -78,8 +86,9 @@ class Surveys:
                 pid = conn.value("insert into points (survey_id, name, code, created_at) values (?, ?, ?, ?)"
                                  " on conflict do nothing returning id", [survey_id, name, new_code(), utcnow()])
                 if pid is not None:
-                    conn.execute("insert into chain_heads (point_id, response_id, hash)"
-                                 " select ?, 0, value from store_meta where key = 'genesis'", [pid])
+                    genesis = conn.value("select value from store_meta where key = 'genesis'")
+                    conn.execute("insert into chain_heads (point_id, response_id, hash, mac) values (?, 0, ?, ?)",
+                                 [pid, genesis, head_mac(self._chain_key(), "point", pid, 0, genesis)])
                     return pid
                 existing = conn.value("select id from points where survey_id = ? and name = ?", [survey_id, name])
                 if existing is not None:
