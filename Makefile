@@ -1,5 +1,5 @@
 # make demo  — set up .venv, create the demo survey and QR codes, serve on http://127.0.0.1:5000
-# make test  — set up .venv (and Chromium, a CJK font, PostgreSQL when missing), run the whole suite
+# make test  — set up .venv (and Chromium, a CJK font, PostgreSQL, nginx when missing), run the whole suite
 # make bench — the benchmarks in bench/ (not part of make test)
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -22,6 +22,10 @@ $(STAMP): pyproject.toml
 # The drop-in stops the package from creating (and starting) the usual "main" cluster: nothing is left
 # running, and a cluster that cannot start in a container cannot fail the install. It is removed afterwards.
 PG_NO_MAIN := /etc/postgresql-common/createcluster.d/00-manyi-no-main-cluster.conf
+# nginx for tests/test_slow_clients.py (the shipped deploy/nginx-manyi.conf, run by the tests themselves).
+# A policy-rc.d that answers 101 keeps the package from starting the system's nginx on port 80; it is
+# made only if none exists (Docker images ship one) and removed afterwards.
+NO_START := /usr/sbin/policy-rc.d
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  echo "Installing chromium and fonts-noto-cjk (Debian packages)"; \
@@ -32,6 +36,12 @@ system-deps:
 	  $(SUDO) mkdir -p $(dir $(PG_NO_MAIN)) && echo "create_main_cluster = off" | $(SUDO) tee $(PG_NO_MAIN) >/dev/null && \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  status=$$?; $(SUDO) rm -f $(PG_NO_MAIN); $(SUDO) rmdir --ignore-fail-on-non-empty $(dir $(PG_NO_MAIN)); exit $$status; \
+	fi
+	@if ! command -v nginx >/dev/null 2>&1 && ! test -x /usr/sbin/nginx; then \
+	  echo "Installing nginx (Debian package; the tests run deploy/nginx-manyi.conf in their own nginx, not the service)"; \
+	  made=; if ! test -e $(NO_START); then printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee $(NO_START) >/dev/null && $(SUDO) chmod +x $(NO_START) && made=1; fi; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  status=$$?; if [ -n "$$made" ]; then $(SUDO) rm -f $(NO_START); fi; exit $$status; \
 	fi
 
 demo: $(STAMP)

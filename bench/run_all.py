@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark and soak; each rewrites its own marked section of bench/RESULTS.md.
 
-Run:  .venv/bin/python bench/run_all.py [NAME ...]   (names: analysis page-weight submit results crash-soak fuzz-soak)
+Run:  .venv/bin/python bench/run_all.py [NAME ...]   (names: analysis page-weight submit results crash-soak fuzz-soak verdict-sim slow-clients)
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ BENCHES = {  # name -> script (each writes its own <!-- name --> section)
     "crash-soak": "soak_crash.py",
     "fuzz-soak": "soak_fuzz.py",
     "verdict-sim": "verdict_sim.py",
+    "slow-clients": "bench_slow_clients.py",
 }
 
 

@@ -5,6 +5,7 @@ verify, backup, copy-db, export; common.py: what they share.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from analysis import DEFAULT_RULE
 from .. import qr, questionnaires
 from ..store import get_store
 from . import data, demo
-from .common import find_questionnaire
+from .common import clean_line, find_questionnaire
 
 
 @click.command("init-db")
@@ -34,10 +35,10 @@ def init_db_command():
 
 @click.command("create-survey")
 @click.argument("questionnaire")
-@click.option("--title", help="Survey title (default: the questionnaire's title).")
-@click.option("--department", default="", help="被评价单位, e.g. 伊宁市医疗保障局.")
+@click.option("--title", callback=clean_line, help="Survey title (default: the questionnaire's title).")
+@click.option("--department", default="", callback=clean_line, help="被评价单位, e.g. 伊宁市医疗保障局.")
 @click.option("--year", type=int, help="Evaluation year, e.g. 2024.")
-@click.option("--evaluator", "evaluator_org", default="", help="评价机构.")
+@click.option("--evaluator", "evaluator_org", default="", callback=clean_line, help="评价机构.")
 @click.option("--target", type=click.FloatRange(0, 100), default=95.0, show_default=True, help="Target in %.")
 @click.option("--target-n", type=click.IntRange(1), default=50, show_default=True, help="Target sample size.")
 @click.option("--population", type=click.IntRange(1), help="Population size N (finite-population correction).")
@@ -70,13 +71,15 @@ def _check_date(value, name):
 
 @click.command("add-point")
 @click.argument("survey_id", type=int)
-@click.argument("name")
+@click.argument("name", callback=clean_line)
 @with_appcontext
 def add_point_command(survey_id, name):
     """Add a collection point (a hall or window) to a survey and print its URL.
 
     Example: manyi add-point 1 业务大厅
     """
+    if not name:
+        raise click.BadParameter("a name such as 业务大厅", param_hint="NAME")
     try:
         point = get_store().add_point(survey_id, name)
     except ValueError as e:
@@ -105,15 +108,45 @@ def list_surveys_command():
 @click.command("serve")
 @click.option("--bind", default="127.0.0.1:5000", show_default=True, help="Address:port to listen on.")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: 2 × cores).")
-def serve_command(bind, workers):
+@click.option("--behind-proxy", is_flag=True,
+              help="A buffering reverse proxy (nginx with deploy/nginx-manyi.conf) is in front: allow a --bind "
+                   "address other than loopback.")
+def serve_command(bind, workers, behind_proxy):
     """Serve Manyi with gunicorn and the recommended settings (use `flask run` for development).
 
-    Example: FLASK_SECRET_KEY=... FLASK_PUBLIC_BASE_URL=https://manyi.example.cn manyi serve --bind 0.0.0.0:8000
+    Put nginx with deploy/nginx-manyi.conf in front and listen on loopback (README, "Deploying").
+    Gunicorn's sync workers serve one connection each, so a few idle or slow clients would stop every
+    page: serve refuses any other address unless --behind-proxy says a buffering proxy is in front.
+
+    Example: FLASK_SECRET_KEY=... FLASK_PUBLIC_BASE_URL=https://manyi.example.cn FLASK_TRUSTED_PROXIES=1 manyi serve --bind 127.0.0.1:8000
     """
+    if not behind_proxy and not is_loopback(bind):
+        raise click.ClickException(
+            f"not listening on {bind}: each gunicorn worker waits on one connection, so a few idle or slow "
+            "clients would stop every page. Listen on 127.0.0.1 behind nginx (deploy/nginx-manyi.conf), "
+            "or add --behind-proxy if a buffering proxy is already in front.")
     workers = workers or 2 * (os.cpu_count() or 1)
     args = ["gunicorn", "--config", "python:survey_app.gunicorn_conf", "--bind", bind,
             "--workers", str(workers), "survey_app.wsgi:app"]
     os.execvp(sys.executable, [sys.executable, "-m", *args])
+
+
+def is_loopback(bind: str) -> bool:
+    """Whether a gunicorn --bind address is reachable only from this machine: a Unix socket, localhost,
+    127.0.0.0/8 or ::1. A name or an empty host (every address) is not."""
+    if bind.startswith("unix:"):
+        return True
+    address = bind.removeprefix("tcp://")
+    if address.startswith("["):
+        host = address[1:address.find("]")]
+    else:
+        host = address.rsplit(":", 1)[0] if address.count(":") == 1 else address
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @click.group("questionnaires")
@@ -178,7 +211,8 @@ def analyse_command(args):
 def init_app(app) -> None:
     for command in (init_db_command, create_survey_command, add_point_command, list_surveys_command,
                     serve_command, questionnaires_group, analyse_command, demo.qr_command, demo.demo_command,
-                    data.create_user_command, data.grant_command, data.revoke_command, data.verify_command,
+                    data.create_user_command, data.grant_command, data.revoke_command,
+                    data.revoke_sessions_command, data.verify_command,
                     data.backup_command, data.copy_db_command, data.export_command):
         app.cli.add_command(command)
 

@@ -1,0 +1,177 @@
+"""Issue 13, item 1: whoever holds the database but not the chain key cannot rewrite results unnoticed.
+
+Each test is one attack of the issue, done as an attacker with the file would do it (raw SQL, recounting
+what is recounted, re-linking with the plain SHA-256 the chains used to use), followed by ``verify``,
+which must name it. Then the key's own rules: generated once on a single SQLite server, required on
+PostgreSQL, and a wrong key stops start-up.
+"""
+import hashlib
+from types import SimpleNamespace
+
+import pytest
+
+from survey_app import create_app
+from survey_app.store import Audit, StartupError, app_chain_key, chain_hash, open_store
+from tests.helpers import YINING_ANSWERS
+
+ANSWERS = sorted(YINING_ANSWERS.items())
+
+
+@pytest.fixture
+def filled(database, yining):
+    """The Yining survey with 6 answers at the hall and 4 at the window, one excluded: (survey id, points)."""
+    survey_id, codes = yining
+    points = [database.point_by_code(code)[0]["id"] for code in codes]
+    for i in range(10):
+        database.save_response(survey_id=survey_id, point_id=points[0 if i < 6 else 1], questionnaire_version=1,
+                               submission_key=f"trust-{i}", answers=ANSWERS, seconds_on_page=40 + i,
+                               language="zh-CN", device_hash=f"device-{i}")
+    database.set_response_status(3, status="excluded", reason="答题过快", user="wang")
+    assert database.verify().ok
+    return survey_id, points
+
+
+def _problems(database) -> str:
+    v = database.verify()
+    assert not v.ok
+    return "\n".join([f"response {rid}: {what}" for rid, what in v.bad_responses] + list(v.count_problems))
+
+
+def _recount(database):
+    """What an attacker does after deleting rows: make the running tallies and counts agree again."""
+    database.execute("delete from tallies")
+    database.execute("insert into tallies (survey_id, point_id, question_id, value, n) select r.survey_id,"
+                     " r.point_id, a.question_id, a.value, count(*) from answers a join responses r on r.id ="
+                     " a.response_id where r.status = 'valid' group by 1, 2, 3, 4")
+    database.execute("delete from response_counts")
+    database.execute("insert into response_counts (survey_id, point_id, hour, status, n) select survey_id,"
+                     " point_id, substr(submitted_at, 1, 13), status, count(*) from responses group by 1, 2, 3, 4")
+
+
+def test_deleting_the_newest_responses_and_rolling_the_head_back_is_found(database, filled):
+    _, (hall, _) = filled
+    for rid in (5, 6):  # the hall's two newest
+        database.execute("delete from answers where response_id = ?", [rid])
+        database.execute("delete from responses where id = ?", [rid])
+    _recount(database)
+    database.execute("update chain_heads set response_id = 4, hash = (select hash from responses where id = 4)"
+                     " where point_id = ?", [hall])
+    assert f"chain head of point {hall} does not match its MAC" in _problems(database)
+
+
+def test_changing_answers_and_rebuilding_the_chain_is_found(database, filled):
+    prev = ""
+    for row in database.query("select * from responses where point_id = (select point_id from responses"
+                              " where id = 1) order by id"):
+        database.execute("update answers set value = 'E' where response_id = ? and question_id = 'q5'", [row["id"]])
+        answers = [tuple(a) for a in database.execute(
+            "select question_id, value from answers where response_id = ?", [row["id"]]).fetchall()]
+        digest = chain_hash(prev, row, answers)  # the best a key-less attacker can do
+        database.execute("update responses set prev_hash = ?, hash = ? where id = ?", [prev, digest, row["id"]])
+        prev = digest
+    _recount(database)
+    assert "response 1: stored hash does not match its fields and answers (edited)" in _problems(database)
+
+
+def test_appending_forged_responses_is_found(database, filled):
+    survey_id, (hall, _) = filled
+    head = database.query("select response_id, hash from chain_heads where point_id = ?", [hall])[0]
+    forged_hash = hashlib.sha256(b"forged").hexdigest()
+    rid = database.execute("insert into responses (survey_id, point_id, questionnaire_version, submission_key,"
+                           " submitted_at, status, prev_hash, hash) values (?, ?, 1, 'forged', ?, 'valid', ?, ?)"
+                           " returning id", [survey_id, hall, "2024-06-01T00:00:00.000000+00:00", head["hash"],
+                                             forged_hash]).fetchone()[0]
+    database.execute("insert into answers (response_id, question_id, value) values (?, 'q5', 'A')", [rid])
+    database.execute("update chain_heads set response_id = ?, hash = ? where point_id = ?", [rid, forged_hash, hall])
+    _recount(database)
+    problems = _problems(database)
+    assert f"response {rid}: stored hash does not match" in problems and "does not match its MAC" in problems
+
+
+def test_an_exclusion_with_a_forged_audit_line_is_found(database, filled):
+    survey_id, _ = filled
+    database.execute("update responses set status = 'excluded', exclude_reason = '重复' where id = 7")
+    database.execute('insert into audit_log (at, "user", action, survey_id, response_id, detail, state, prev_hash,'
+                     " hash) select '2024-06-01', 'wang', 'exclude', ?, 7, '重复', state, hash, ? from audit_log"
+                     " where survey_id = ? order by id desc limit 1", [survey_id, "0" * 64, survey_id])
+    _recount(database)
+    problems = _problems(database)
+    assert "does not match its link (edited or forged)" in problems
+    assert f"survey {survey_id}: the chain head is audit line" in problems
+
+
+def test_editing_or_deleting_an_audit_line_is_found(database, filled):
+    survey_id, _ = filled
+    line = database.query("select id from audit_log where action = 'exclude'")[0]["id"]
+    database.execute("update audit_log set detail = '现场核实' where id = ?", [line])
+    assert f"audit line {line} does not match its link" in _problems(database)
+    database.execute("update audit_log set detail = '答题过快' where id = ?", [line])
+    assert database.verify().ok
+    database.execute("delete from audit_log where id = ?", [line])
+    problems = _problems(database)
+    assert "status 'excluded' does not match the audit log" in problems or "link to the line before" in problems
+
+
+def test_changing_a_surveys_target_behind_manyi_is_found(database, filled):
+    survey_id, _ = filled
+    database.execute("update surveys set target = 90 where id = ?", [survey_id])
+    assert f"survey {survey_id}: its settings (target" in _problems(database)
+    database.execute("update surveys set target = 95 where id = ?", [survey_id])
+    database.update_survey(survey_id, target=90, audit=Audit("wang", "settings", "target 90"))  # through Manyi
+    assert database.verify().ok
+
+
+def test_changing_a_points_transactions_behind_manyi_is_found(database, filled):
+    survey_id, (hall, _) = filled
+    database.set_point_fieldwork(hall, issued=None, served=800, actor="wang")
+    assert database.verify().ok
+    database.execute("update points set served = 80 where id = ?", [hall])
+    assert f"survey {survey_id}: its settings" in _problems(database)
+
+
+def test_rewriting_seconds_on_page_or_device_hashes_to_hide_flags_is_found(database, filled):
+    database.execute("update responses set seconds_on_page = 300 where id = 2")
+    assert "response 2: stored hash does not match" in _problems(database)
+    database.execute("update responses set seconds_on_page = 41 where id = 2")
+    database.execute("update responses set device_hash = 'other' where id = 8")
+    assert "response 8: stored hash does not match" in _problems(database)
+
+
+def test_the_channel_is_covered_too(database, filled):
+    database.execute("update responses set channel = '纸质' where id = 9")
+    assert "response 9: stored hash does not match" in _problems(database)
+
+
+def test_verify_with_another_key_fails_rather_than_passing(app, database, filled):
+    keyless = open_store(app.config["DATABASE"], chain_key="not the key")
+    try:
+        assert not keyless.verify().ok
+    finally:
+        keyless.close()
+
+
+def _app(instance, **config):
+    return SimpleNamespace(config=config, instance_path=str(instance))
+
+
+def test_a_single_sqlite_server_writes_its_key_once_and_keeps_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("FLASK_CHAIN_KEY")
+    first = app_chain_key(_app(tmp_path), postgres=False)
+    key_file = tmp_path / "chain.key"
+    assert key_file.exists() and oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert app_chain_key(_app(tmp_path), postgres=False).fingerprint == first.fingerprint
+    assert app_chain_key(_app(tmp_path, CHAIN_KEY="configured"), postgres=False).fingerprint != first.fingerprint
+
+
+def test_postgresql_refuses_to_start_without_a_configured_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("FLASK_CHAIN_KEY")
+    with pytest.raises(StartupError, match="FLASK_CHAIN_KEY"):
+        app_chain_key(_app(tmp_path), postgres=True)
+    assert not (tmp_path / "chain.key").exists()
+
+
+def test_a_database_keyed_with_another_key_stops_start_up(database_url):
+    url = database_url("other")
+    create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": url})  # keyed with the suite's key
+    with pytest.raises(StartupError, match="not the one this database was keyed with"):
+        create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": url, "CHAIN_KEY": "a second key"})
