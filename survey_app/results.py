@@ -88,6 +88,7 @@ class SurveyResult:
     computed_at: str = field(default="")
     digest: tuple[int, str] | None = None  # (responses stored, digest over the survey's hash-chain heads)
     fieldwork: Fieldwork | None = None  # per point: 扫码打开, 发放, 办件量 and the rates they give
+    receipt: dict | None = None  # the signed receipt of the chains as of the newest event (store/receipts.py)
 
     @property
     def valid_rate_pct(self) -> float:  # 有效率
@@ -170,4 +171,4 @@ def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone:
     return SurveyResult(survey, questionnaire, returned, valid, returned - valid, points, daily,
                         tuple(questions.values()), head, design,
                         computed_at=datetime.now(ZoneInfo(timezone)).isoformat(timespec="seconds"),
-                        digest=database.survey_digest(survey_id), fieldwork=field)
+                        digest=database.survey_digest(survey_id), fieldwork=field, receipt=database.receipt(survey_id))

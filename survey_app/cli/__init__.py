@@ -212,7 +212,7 @@ def init_app(app) -> None:
     for command in (init_db_command, create_survey_command, add_point_command, list_surveys_command,
                     serve_command, questionnaires_group, analyse_command, demo.qr_command, demo.demo_command,
                     data.create_user_command, data.grant_command, data.revoke_command,
-                    data.revoke_sessions_command, data.verify_command,
+                    data.revoke_sessions_command, data.verify_command, data.receipt_command,
                     data.backup_command, data.copy_db_command, data.export_command):
         app.cli.add_command(command)
 

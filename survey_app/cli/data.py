@@ -11,7 +11,9 @@ from flask.cli import with_appcontext
 
 from .. import questionnaires, reports
 from ..safetext import clean_line
-from ..store import Audit, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
+import json
+
+from ..store import Audit, DamagedDatabase, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
 
 @click.command("create-user")
@@ -104,39 +106,85 @@ def revoke_sessions_command(username):
     click.echo(f"Ended {get_store().revoke_sessions(user['id'])} open session(s) of {username}.")
 
 
-def _open_db(path: str | None):
+def _open_db(path: str | None, *, readonly: bool = False):
     if path is None:
         return get_store()
     if not is_postgres_url(path) and not Path(path.removeprefix("sqlite:///")).is_file():
         raise click.ClickException(f"no database file at {path}")
-    return open_store(path, chain_key=get_store().backend.chain_key)  # the app's chain key
+    return open_store(path, chain_key=get_store().backend.chain_key, readonly=readonly)  # the app's chain key
 
 
 @click.command("verify")
 @click.option("--db", "path", help="Database file or postgresql:// URL (default: the app's).")
+@click.option("--receipt", "receipt_file", type=click.Path(dir_okay=False),
+              help="A receipt (manyi receipt): also check that nothing it covers is missing or rewritten.")
 @with_appcontext
-def verify_command(path):
-    """Check the hash chain of every response and recount the tallies; exit 1 and name each problem.
+def verify_command(path, receipt_file):
+    """Check every chain (with the chain key), replay exclusions, recount the tallies; exit 1 and name each
+    problem. With --receipt, also name what the receipt covers that the database no longer holds.
 
-    Example: manyi verify --db backups/manyi-2024-08-13.sqlite3
+    Example: manyi verify --db /media/backup/manyi-2024-08-13.sqlite3 --receipt 回执-1.json
     """
-    database = _open_db(path)
+    receipt = _read_receipt(receipt_file) if receipt_file else None
+    database = _open_db(path, readonly=True)
     try:
         result = database.verify()
+        missing = database.check_receipt(receipt) if receipt is not None else []
     except StorageUnavailable as e:
         raise click.ClickException(f"cannot read {database.describe()}: {e}") from None
+    except DamagedDatabase as e:  # a damaged or truncated file
+        raise click.ClickException(f"{database.describe()} is damaged: {' '.join(str(e).split())}"
+                                   + ("; " + "; ".join(_receipt_counts(receipt)) if receipt else "")) from None
     finally:
         if path is not None:
             database.close()
     for response_id, problem in result.bad_responses:
         click.echo(f"response {response_id}: {problem}")
-    for problem in result.count_problems:
+    for problem in result.count_problems + tuple(missing):
         click.echo(problem)
+    if missing and result.ok:
+        click.echo(f"FAILED: the database does not hold everything the receipt of {receipt['as_of']} covers")
+        sys.exit(1)
     if not result.ok:
         click.echo(f"FAILED: {len(result.bad_responses)} response problem(s), {len(result.count_problems)}"
                    f" count problem(s) in {result.responses} responses")
         sys.exit(1)
     click.echo(f"OK: {result.responses} responses, hash chains and tallies intact")
+
+
+def _read_receipt(path: str) -> dict:
+    try:
+        receipt = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise click.ClickException(f"cannot read the receipt {path}: {e}") from None
+    if not isinstance(receipt, dict) or receipt.get("format") != "manyi-receipt-1":
+        raise click.ClickException(f"{path} is not a Manyi receipt")
+    return receipt
+
+
+def _receipt_counts(receipt: dict) -> list[str]:
+    return [f"the receipt of {receipt.get('as_of')} covers {p.get('responses')} responses at point {p.get('code')}"
+            for p in receipt.get("points", [])]
+
+
+@click.command("receipt")
+@click.argument("survey_id", type=int)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the receipt (JSON).")
+@with_appcontext
+def receipt_command(survey_id, out):
+    """Write a signed receipt of a survey's chain heads and counts, for the evaluated department to keep.
+
+    Example: manyi receipt 1 --out 回执-1.json   (later: manyi verify --receipt 回执-1.json)
+    """
+    if get_store().get_survey(survey_id) is None:
+        raise click.ClickException(f"no survey with id {survey_id}")
+    receipt = get_store().receipt(survey_id)
+    Path(out).write_text(json.dumps(receipt, ensure_ascii=False, indent=2), encoding="utf-8")
+    from ..store.receipts import digest, fingerprint
+
+    click.echo(f"Wrote {out}: {receipt['counts']['returned']} responses as of {receipt['as_of']},"
+               f" digest {digest(receipt)[:16]}, public key {fingerprint(receipt['public_key'])}")
 
 
 @click.command("backup")

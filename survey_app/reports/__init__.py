@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from .. import questionnaires, results
+from ..safetext import file_name
 
 
 @dataclass(frozen=True)
@@ -26,19 +27,23 @@ class Format:
     name: str  # what the file is, in the evaluator's words (goes into the file name)
     label: str  # the link on the survey page
     on_page: bool = True  # listed among the survey page's downloads (all are in the routes and `manyi export`)
+    raw: bool = False  # one row per response: valid ones only, unless asked to include the excluded ones
 
 
 # The one list of downloads: the routes (/admin/surveys/<id>/export/<key>), `manyi export --format` and
 # the survey page's links (a Jinja global set in views.py) all read it, in this order.
 FORMATS = {
-    "csv": Format("raw", "write_csv", "csv", "text/csv; charset=utf-8", "原始数据", "原始数据 CSV（Excel）"),
+    "csv": Format("raw", "write_csv", "csv", "text/csv; charset=utf-8", "原始数据", "原始数据 CSV（Excel）",
+                  raw=True),
     "labels": Format("raw", "write_labels", "csv", "text/csv; charset=utf-8", "变量与选项标签",
                      "变量与选项标签 CSV", on_page=False),
     "xlsx": Format("workbook", "write", "xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "数据与汇总",
-                   "原始数据与频数表 XLSX"),
-    "sav": Format("spss", "write", "sav", "application/x-spss-sav", "SPSS数据", "SPSS 数据 .sav"),
+                   "原始数据与频数表 XLSX", raw=True),
+    "sav": Format("spss", "write", "sav", "application/x-spss-sav", "SPSS数据", "SPSS 数据 .sav", raw=True),
     "json": Format("summary", "write", "json", "application/json", "结果摘要", "结果摘要 JSON"),
+    "receipt": Format("summary", "write_receipt", "json", "application/json", "数据回执",
+                      "数据回执（交被评价单位保存）"),
     "docx-annex": Format("annex", "write", "docx",
                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                          "附件3满意度问卷报告", "附件3 满意度问卷报告 DOCX"),
@@ -53,6 +58,7 @@ class Export:
     result: results.SurveyResult
     database: object  # the read-only snapshot the result was computed from (raw rows read it too)
     timezone: str
+    include_excluded: bool = False  # raw rows: the excluded responses too (their status and reason in columns)
 
 
 class UnknownSurvey(LookupError):
@@ -61,14 +67,16 @@ class UnknownSurvey(LookupError):
 
 @contextmanager
 def open_export(store, survey_id: int, catalogue: questionnaires.Catalogue, *,
-                timezone: str = "Asia/Shanghai"):
-    """An Export of one survey, computed inside one read transaction of the ``store``."""
+                timezone: str = "Asia/Shanghai", include_excluded: bool = False):
+    """An Export of one survey, computed inside one read transaction of the ``store``. Its raw rows are
+    the valid responses, or every response returned with ``include_excluded``."""
     with store.snapshot() as conn:
         survey = conn.get_survey(survey_id)
         if survey is None:
             raise UnknownSurvey(f"no survey with id {survey_id}")
         questionnaire = catalogue.for_survey(survey)
-        yield Export(results.compute(conn, survey_id, questionnaire, timezone=timezone), conn, timezone)
+        yield Export(results.compute(conn, survey_id, questionnaire, timezone=timezone), conn, timezone,
+                     include_excluded)
 
 
 def write(fmt: str, export: Export, out) -> None:
@@ -80,8 +88,10 @@ def write(fmt: str, export: Export, out) -> None:
     getattr(import_module(f".{spec.module}", __name__), spec.function)(export, out)
 
 
-def filename(fmt: str, survey: dict) -> str:
-    """E.g. ``2024年伊宁市医疗保障局部门整体绩效满意度调查-附件3满意度问卷报告.docx`` (no path separators)."""
+def filename(fmt: str, survey: dict, *, include_excluded: bool = False) -> str:
+    """E.g. ``2024年伊宁市医疗保障局部门整体绩效满意度调查-附件3满意度问卷报告.docx`` (safetext.file_name:
+    no path separators, no control or bidi characters)."""
     spec = FORMATS[fmt]
-    title = "".join("_" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in survey["title"]).strip()
-    return f"{title or 'survey-' + str(survey['id'])}-{spec.name}.{spec.extension}"
+    title = file_name(survey["title"])
+    name = spec.name + ("（含已剔除）" if include_excluded and spec.raw else "")
+    return f"{title or 'survey-' + str(survey['id'])}-{name}.{spec.extension}"

@@ -9,7 +9,7 @@ import analysis
 from analysis.formatting import fixed, num, pct
 
 from . import planning_text
-from .wording import ROLE_WORDS, project_name, headline_text, points_range_text, verdict_text
+from .wording import ROLE_WORDS, project_name, headline_text, points_range_text, receipt_text, verdict_text
 
 ORDINALS = "一二三四五六七八九十"
 
@@ -210,6 +210,8 @@ def conclusion_blocks(result):
         yield ("p", f"答卷来自 {d.groups} 个采集点，各采集点满意率之间的设计效应为 {fixed(d.design_effect, 2)}，"
                     f"等效样本量约 {fixed(d.effective_n)} 份；按等效样本量计算，满意率 {pct(100 * d.rate)} 的 95% 置信区间为 "
                     f"{pct(100 * d.ci.low)}–{pct(100 * d.ci.high)}。")
+    if result.receipt:
+        yield ("p", receipt_text(result))
 
 
 def questionnaire_blocks(q):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from ..safetext import utf8_text
 from . import wording
 
 
@@ -93,4 +94,10 @@ def as_dict(result) -> dict:
 
 
 def write(export, out) -> None:
-    out.write(json.dumps(as_dict(export.result), ensure_ascii=False, indent=2).encode("utf-8"))
+    text = json.dumps(as_dict(export.result), ensure_ascii=False, indent=2)
+    out.write(utf8_text(text).encode("utf-8"))  # a lone surrogate in stored text as U+FFFD
+
+
+def write_receipt(export, out) -> None:
+    """The signed receipt of the survey's chains (store/receipts.py), for the evaluated department to keep."""
+    out.write(json.dumps(export.result.receipt, ensure_ascii=False, indent=2).encode("utf-8"))

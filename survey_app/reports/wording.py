@@ -57,3 +57,16 @@ def points_range_text(headline) -> str:
 def formula_zh(formula: str) -> str:
     """The rule's formula (symbols and numbers only) inside a Chinese sentence."""
     return formula.replace("; ", "；")
+
+
+def receipt_text(result) -> str:
+    """The receipt the annex and the working paper print (its digest and time), for the department to keep."""
+    from ..store.receipts import digest, fingerprint
+
+    r = result.receipt
+    if not r:
+        return ""
+    when = (r.get("as_of") or "")[:19].replace("T", " ")
+    return (f"数据回执：截至 {when} UTC 的数据（回收问卷 {r['counts']['returned']} 份），回执摘要 {digest(r)[:16]}，"
+            f"评价机构签名公钥指纹 {fingerprint(r['public_key'])}。被评价单位可保存回执文件，日后以"
+            f"“manyi verify --receipt 回执文件”核对其所涵盖的答卷未被删改。")

@@ -19,7 +19,8 @@ from .chain import Chains, MissingChainKey, WrongChainKey, chain_hash, survey_di
 from .common import Audit, StorageUnavailable, is_row_id, utcnow
 from .counts import Counts
 from .fieldwork import FieldworkRecords
-from .integrity import Integrity, Verification
+from .integrity import DamagedDatabase, Integrity, Verification
+from .receipts import Receipts
 from .keys import ChainKey, key_from_env
 from .responses import Responses, Saved
 from .review import REVIEW_FLAGS, Review
@@ -29,13 +30,13 @@ from .surveys import POINT_CACHE_SECONDS, SURVEY_FIELDS, Surveys
 from .throttle import LoginThrottle
 
 __all__ = ["EXTENSION", "Audit", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError",
-           "StorageUnavailable", "Store", "ChainKey", "MissingChainKey", "is_postgres_url", "Verification", "chain_hash", "get_store", "init_app", "is_row_id",
+           "StorageUnavailable", "Store", "ChainKey", "DamagedDatabase", "MissingChainKey", "is_postgres_url", "Verification", "chain_hash", "get_store", "init_app", "is_row_id",
            "open_store", "survey_digest", "utcnow"]
 EXTENSION = "manyi.store"
 
 
 class Store(Surveys, Responses, Counts, Review, Accounts, Sessions, LoginThrottle, AuditLog, Chains, Integrity,
-            FieldworkRecords, Stuffing, BulkReview, Base):
+            Receipts, FieldworkRecords, Stuffing, BulkReview, Base):
     """One deployment's data. ``store.snapshot()`` gives the same methods over one read transaction."""
 
     @property
@@ -56,7 +57,7 @@ def is_postgres_url(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
 
-def open_store(url: str, *, chain_key: ChainKey | bytes | str | None = None) -> Store:
+def open_store(url: str, *, chain_key: ChainKey | bytes | str | None = None, readonly: bool = False) -> Store:
     """A Store for a SQLite path (or ``sqlite:///path``) or a ``postgresql://`` URL (no connection yet),
     with the chain key given or ``FLASK_CHAIN_KEY`` (None: it can read, but not write or verify links)."""
     if is_postgres_url(url):
@@ -66,7 +67,7 @@ def open_store(url: str, *, chain_key: ChainKey | bytes | str | None = None) -> 
     else:
         from .sqlite import SQLiteBackend
 
-        backend = SQLiteBackend(url.removeprefix("sqlite:///"))
+        backend = SQLiteBackend(url.removeprefix("sqlite:///"), readonly=readonly)
     if chain_key is None:
         backend.chain_key = key_from_env()
     else:

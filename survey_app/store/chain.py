@@ -136,8 +136,13 @@ class Chains:
         def body(conn):
             r = conn.value("select coalesce(max(id), 0) from responses")
             a = conn.value("select coalesce(max(id), 0) from audit_log")
+            # several servers starting at once: the first to insert the mark keys the chains, the others
+            # wait for it (the unique key) and then only check their key against it
+            if conn.value("insert into store_meta (key, value) values ('keyed_mac', ?) on conflict (key) do nothing"
+                          " returning key", [_keyed_mac(key, r, a)]) is None:
+                return False
             for name, value in (("keyed_from_response", r), ("keyed_from_audit", a),
-                                ("key_fingerprint", key.fingerprint), ("keyed_mac", _keyed_mac(key, r, a))):
+                                ("key_fingerprint", key.fingerprint)):
                 conn.execute("insert into store_meta (key, value) values (?, ?)", [name, str(value)])
             for point, rid, link in conn.execute("select point_id, response_id, hash from chain_heads").fetchall():
                 conn.execute("update chain_heads set mac = ? where point_id = ?",
@@ -148,7 +153,7 @@ class Chains:
                 self._audit(conn, Audit(SYSTEM, "chain_start", f"{len(earlier)} earlier audit lines"), survey_id,
                             prev=legacy_digest(earlier))
             return True
-        return self._write(body)
+        return self._write(body) or self.key_chains()
 
     def chain_heads(self, survey_id: int) -> list[dict]:
         """Each point's chain head: point id, newest response id (0: none yet) and its hash."""

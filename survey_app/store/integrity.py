@@ -2,10 +2,26 @@
 replay exclusions, compare each survey's settings with its chain, and recount tallies and counts."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .audit import entry_link, legacy_digest, survey_state
 from .chain import _keyed_mac, chain_hash, head_mac, link_hash
+
+
+class DamagedDatabase(RuntimeError):
+    """The database cannot be read to its end: a damaged or truncated file (not a server that is away)."""
+
+
+@contextmanager
+def reading_damage():
+    """A driver error while reading everything (a malformed page, a truncated file) as DamagedDatabase."""
+    try:
+        yield
+    except Exception as e:
+        if type(e).__module__.split(".")[0] not in ("sqlite3", "psycopg"):
+            raise
+        raise DamagedDatabase(" ".join(str(e).split()) or type(e).__name__) from e
 
 
 @dataclass(frozen=True)
@@ -60,7 +76,7 @@ class Integrity:
         removed or re-hashed before it); a chain head that is not its point's newest response names
         the newest responses removed.
         """
-        with self.snapshot() as snap:
+        with reading_damage(), self.snapshot() as snap:
             return snap._verify(snap._read())
 
     def _verify(self, conn) -> Verification:

@@ -20,9 +20,16 @@ Error = sqlite3.Error
 IntegrityError = sqlite3.IntegrityError
 
 
+def writable_folder(path: str) -> bool:
+    return os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
+
+
 def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
+        # On read-only media (a backup on a DVD or a write-protected stick) SQLite cannot make the -shm it
+        # reads through: ``immutable=1`` then reads the file as it is, taking no locks.
+        frozen = "" if writable_folder(path) else "&immutable=1"
+        conn = sqlite3.connect(f"file:{path}?mode=ro{frozen}", uri=True, check_same_thread=False, isolation_level=None)
     else:
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)  # BEGIN is ours
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -34,32 +41,36 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
 class SQLiteBackend(PerThread):
     kind = "sqlite"
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, *, readonly: bool = False):
         super().__init__()
         self.path = path
         self.memory = path == ":memory:"
+        self.readonly = readonly  # ``manyi verify`` on a backup: never writes, works on read-only media
         self.timeout_ms = BUSY_TIMEOUT_MS  # the longest a write waits for its turn
-        self.writer = None if self.memory else Writer(path)
+        self.writer = None if self.memory or readonly else Writer(path)
 
     def describe(self) -> str:
         return self.path
 
     def connection(self) -> Conn:
         """This thread's connection (opened once per thread and process, then reused)."""
-        return self._kept() or self._keep(Conn(connect(self.path), self.kind))
+        return self._kept() or self._keep(Conn(connect(self.path, readonly=self.readonly), self.kind))
 
-    def write(self, body):
+    def write(self, body, *, durable: bool = True):
         """Run ``body(conn)`` in a transaction that takes the write lock at once (no read-then-upgrade
         deadlock) and is on disk when this returns: COMMIT writes the WAL frames at
         ``synchronous=NORMAL``, the turn is released, then the WAL is fdatasynced. A caller
-        acknowledges only after that, so nothing acknowledged is lost in a power cut."""
+        acknowledges only after that, so nothing acknowledged is lost in a power cut.
+        ``durable=False`` skips the fdatasync: for counters a crash may lose (the stuffing claim),
+        which the next durable write's sync covers anyway."""
         conn = self.connection()
         seconds = self.timeout_ms / 1000
         if self.writer is None:
             return self._transaction(conn, body)
         with self.writer.turn(seconds):
             result = self._transaction(conn, body)
-        self.writer.sync()
+        if durable:
+            self.writer.sync()
         return result
 
     @staticmethod

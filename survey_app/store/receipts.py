@@ -1,0 +1,130 @@
+"""Receipts: a small signed JSON of a survey's chain heads and counts, for the evaluated department to keep.
+
+``store.receipt(survey_id)`` signs, with an Ed25519 key derived from the chain key, what the survey's chains
+hold now: per point the number of responses, the newest one's id and link; the audit chain's length and
+head; the 回收/有效/剔除 counts; the time of the newest of them (``as_of``), so unchanged data always gives
+the same receipt, and the annex and the working paper print the same digest. Anyone can check the signature with the public key printed in
+the annex and the working paper (no server secret needed). ``store.check_receipt(receipt)`` later names
+every way the database no longer extends it: responses missing (deleted, or lost with a truncated or
+damaged WAL), a head rewritten, audit lines gone, counts that went down.
+
+What a holder of both the database and the chain key can still do: rewrite everything *after* a receipt
+consistently, or everything before the first receipt. What the receipts then still catch: any rewrite or
+deletion of what a receipt a department kept covers, since its signature cannot be made to fit other heads
+without the key — and a key holder who re-signs shows a receipt that differs from the department's copy.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+
+FORMAT = "manyi-receipt-1"
+
+
+def _canonical(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def signing_key(chain_key) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(chain_key.derive("receipt signing key"))
+
+
+def public_key_hex(chain_key) -> str:
+    return signing_key(chain_key).public_key().public_bytes_raw().hex()
+
+
+def fingerprint(public_hex: str) -> str:
+    """What the documents print: the public key's SHA-256, grouped for reading aloud."""
+    digest = hashlib.sha256(bytes.fromhex(public_hex)).hexdigest()[:20].upper()
+    return " ".join(digest[i:i + 4] for i in range(0, 20, 4))
+
+
+def digest(receipt: dict) -> str:
+    """The receipt's own SHA-256 (over its canonical JSON, signature included): what the documents print."""
+    return hashlib.sha256(_canonical(receipt)).hexdigest()
+
+
+def signature_ok(receipt: dict) -> bool:
+    """Whether the receipt's signature fits its body and the public key it names (no secret needed)."""
+    try:
+        body = {k: v for k, v in receipt.items() if k != "signature"}
+        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(receipt["public_key"]))
+        key.verify(bytes.fromhex(receipt["signature"]), _canonical(body))
+        return True
+    except (KeyError, ValueError, TypeError, InvalidSignature):
+        return False
+
+
+class Receipts:
+    def receipt_state(self, survey_id: int) -> dict:
+        """What the survey's chains and counts hold now (unsigned), as of its newest stored event: the
+        same data gives the same receipt (Ed25519 signatures are deterministic), whenever it is made."""
+        conn = self._read()
+        points = conn.rows(
+            "select p.id as point_id, p.code, h.response_id as head_id, h.hash as head,"
+            " coalesce((select sum(c.n) from response_counts c where c.point_id = p.id), 0) as responses,"
+            " (select r.submitted_at from responses r where r.id = h.response_id) as at"
+            " from points p join chain_heads h on h.point_id = p.id where p.survey_id = ? order by p.id", [survey_id])
+        audit = conn.one("select h.audit_id, h.hash, l.at from survey_heads h left join audit_log l on l.id = h.audit_id"
+                         " where h.survey_id = ?", [survey_id])
+        lines = conn.value("select count(*) from audit_log where survey_id = ?", [survey_id])
+        status = dict(conn.execute("select status, sum(n) from response_counts where survey_id = ? group by status",
+                                   [survey_id]).fetchall())
+        times = [p.pop("at") or "" for p in points] + [(audit[2] or "") if audit else ""]
+        return {"format": FORMAT, "survey_id": survey_id, "as_of": max(times),
+                "points": [{k: (int(v) if k in ("point_id", "head_id", "responses") else v) for k, v in p.items()}
+                           for p in points],
+                "audit": {"lines": int(lines), "head_id": int(audit[0]) if audit else 0,
+                          "head": audit[1] if audit else ""},
+                "counts": {"returned": int(sum(status.values())), "valid": int(status.get("valid", 0)),
+                           "excluded": int(status.get("excluded", 0))}}
+
+    def receipt(self, survey_id: int) -> dict:
+        """A signed receipt of the survey as it stands now."""
+        key = self._chain_key()
+        body = {**self.receipt_state(survey_id), "public_key": public_key_hex(key)}
+        return {**body, "signature": signing_key(key).sign(_canonical(body)).hex()}
+
+    def check_receipt(self, receipt: dict) -> list[str]:
+        """Every way this database does not extend ``receipt`` (empty: it does)."""
+        from .integrity import reading_damage
+
+        with reading_damage():
+            return self._check_receipt(receipt)
+
+    def _check_receipt(self, receipt: dict) -> list[str]:
+        if not signature_ok(receipt):
+            return ["the receipt's signature does not fit its content (the receipt was altered)"]
+        problems = []
+        key = getattr(self.backend, "chain_key", None)
+        if key is not None and receipt["public_key"] != public_key_hex(key):
+            problems.append("the receipt was signed with another key than this database's chain key")
+        conn = self._read()
+        for p in receipt["points"]:
+            now = conn.value("select count(*) from responses where point_id = ? and id <= ?",
+                             [p["point_id"], p["head_id"]])
+            head = conn.value("select hash from responses where id = ? and point_id = ?", [p["head_id"], p["point_id"]])
+            if now < p["responses"]:
+                problems.append(f"point {p['code']}: the receipt holds {p['responses']} responses up to no."
+                                f" {p['head_id']}; the database holds {now} of them: {p['responses'] - now} missing")
+            elif p["head_id"] and head != p["head"]:
+                problems.append(f"point {p['code']}: response no. {p['head_id']} is not the one the receipt"
+                                " names (rewritten or replaced)")
+        audit = receipt["audit"]
+        lines = conn.value("select count(*) from audit_log where survey_id = ? and id <= ?",
+                           [receipt["survey_id"], audit["head_id"]])
+        head = conn.value("select hash from audit_log where id = ? and survey_id = ?",
+                          [audit["head_id"], receipt["survey_id"]])
+        if lines < audit["lines"]:
+            problems.append(f"audit log: the receipt holds {audit['lines']} lines; {audit['lines'] - lines} are missing")
+        elif audit["head_id"] and head != audit["head"]:
+            problems.append(f"audit log: line {audit['head_id']} is not the one the receipt names (rewritten)")
+        returned = conn.value("select count(*) from responses where survey_id = ?", [receipt["survey_id"]])
+        if returned < receipt["counts"]["returned"]:
+            problems.append(f"survey {receipt['survey_id']}: {receipt['counts']['returned']} responses at the"
+                            f" receipt, {returned} now ({receipt['counts']['returned'] - returned} missing)")
+        return problems

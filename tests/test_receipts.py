@@ -1,0 +1,174 @@
+"""Receipts (issue 13, items 1 and 7): a signed JSON of a survey's chains that the evaluated department keeps;
+``manyi verify --receipt`` names what it covers that a database no longer holds, even after a rewrite by
+someone who has the chain key, a restored older copy (a lost or truncated WAL), and on a backup read from
+read-only media; a damaged file is reported as such."""
+import json
+
+import pytest
+
+from survey_app.store import open_store
+from survey_app.store.chain import head_mac
+from survey_app.store.receipts import digest, fingerprint, signature_ok
+from tests.helpers import YINING_ANSWERS
+
+ANSWERS = sorted(YINING_ANSWERS.items())
+
+
+def _save(database, survey_id, point, key):
+    return database.save_response(survey_id=survey_id, point_id=point, questionnaire_version=1, submission_key=key,
+                                  answers=ANSWERS, seconds_on_page=40, language="zh-CN", device_hash=None)
+
+
+@pytest.fixture
+def survey(database, yining):
+    survey_id, codes = yining
+    points = [database.point_by_code(code)[0]["id"] for code in codes]
+    for i in range(8):
+        _save(database, survey_id, points[i % 2], f"r-{i}")
+    return survey_id, points
+
+
+def _verify(runner, app, receipt_path, db=None):
+    args = ["verify", "--receipt", str(receipt_path)] + (["--db", db] if db else [])
+    result = runner.invoke(args=args)
+    return result.exit_code, result.output
+
+
+def _receipt(runner, tmp_path, survey_id):
+    out = tmp_path / "回执.json"
+    result = runner.invoke(args=["receipt", str(survey_id), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "digest" in result.output and "public key" in result.output
+    return out, json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_a_receipt_is_signed_deterministic_and_checks_without_secrets(database, survey):
+    survey_id, _ = survey
+    receipt = database.receipt(survey_id)
+    assert signature_ok(receipt) and receipt == database.receipt(survey_id)  # same data, same receipt
+    assert receipt["counts"] == {"returned": 8, "valid": 8, "excluded": 0}
+    assert sum(p["responses"] for p in receipt["points"]) == 8
+    forged = {**receipt, "counts": {**receipt["counts"], "returned": 80}}
+    assert not signature_ok(forged)
+    assert database.check_receipt(forged) == ["the receipt's signature does not fit its content (the receipt was altered)"]
+    assert database.check_receipt(receipt) == []
+
+
+def test_verify_with_the_receipt_passes_on_the_intact_database(app, runner, database, survey, tmp_path):
+    path, _ = _receipt(runner, tmp_path, survey[0])
+    code, out = _verify(runner, app, path)
+    assert code == 0 and out.startswith("OK"), out
+
+
+def test_a_key_holder_deleting_the_newest_responses_is_caught_by_the_receipt(app, runner, database, survey, tmp_path):
+    """Someone with the database AND the key rolls the hall back two answers, recounts and re-MACs the head:
+    plain verify passes, the receipt does not."""
+    survey_id, (hall, _) = survey
+    path, receipt = _receipt(runner, tmp_path, survey_id)
+    newest = [r["id"] for r in database.query("select id from responses where point_id = ? order by id desc", [hall])]
+    for rid in newest[:2]:
+        database.execute("delete from answers where response_id = ?", [rid])
+        database.execute("delete from responses where id = ?", [rid])
+    keep = database.query("select id, hash from responses where id = ?", [newest[2]])[0]
+    database.execute("update chain_heads set response_id = ?, hash = ?, mac = ? where point_id = ?",
+                     [keep["id"], keep["hash"], head_mac(database.backend.chain_key, "point", hall, keep["id"],
+                                                         keep["hash"]), hall])
+    database.execute("delete from tallies")
+    database.execute("insert into tallies (survey_id, point_id, question_id, value, n) select r.survey_id, r.point_id,"
+                     " a.question_id, a.value, count(*) from answers a join responses r on r.id = a.response_id"
+                     " group by 1, 2, 3, 4")
+    database.execute("delete from response_counts")
+    database.execute("insert into response_counts (survey_id, point_id, hour, status, n) select survey_id, point_id,"
+                     " substr(submitted_at, 1, 13), status, count(*) from responses group by 1, 2, 3, 4")
+    assert database.verify().ok  # the key holder's rewrite is consistent ...
+    code, out = _verify(runner, app, path)
+    assert code == 1  # ... but not with what the department kept
+    hall_code = next(p["code"] for p in receipt["points"] if p["point_id"] == hall)
+    assert f"point {hall_code}: the receipt holds 4 responses up to no. {newest[0]}; the database holds 2 of them: 2 missing" in out
+
+
+@pytest.mark.sqlite_only  # a restored older file stands for a truncated or damaged WAL: acknowledged answers gone
+def test_an_older_copy_restored_in_place_misses_what_the_receipt_covers(app, runner, database, survey, tmp_path):
+    survey_id, points = survey
+    older = str(tmp_path / "older.sqlite3")
+    database.backup(older)
+    for i in range(3):
+        _save(database, survey_id, points[0], f"late-{i}")
+    path, _ = _receipt(runner, tmp_path, survey_id)
+    code, out = _verify(runner, app, path, db=older)
+    assert code == 1 and "3 missing" in out and "survey" in out
+
+
+@pytest.mark.sqlite_only
+def test_verify_reads_a_backup_on_read_only_media(app, runner, database, survey, tmp_path, monkeypatch):
+    """A backup on read-only media: SQLite cannot make its -shm there, so verify reads it immutable."""
+    survey_id, _ = survey
+    path, _ = _receipt(runner, tmp_path, survey_id)
+    media = tmp_path / "dvd"
+    media.mkdir()
+    copy = str(media / "backup.sqlite3")
+    database.backup(copy)
+    before = sorted(p.name for p in media.iterdir())
+    import survey_app.store.sqlite as sqlite_backend
+
+    monkeypatch.setattr(sqlite_backend, "writable_folder", lambda _: False)  # as a DVD looks (root writes anywhere)
+    code, out = _verify(runner, app, path, db=copy)
+    assert code == 0, out
+    assert sorted(p.name for p in media.iterdir()) == before  # nothing written next to it: no lock, -wal or -shm
+
+
+@pytest.mark.sqlite_only
+def test_a_damaged_file_is_reported_as_damaged_with_what_the_receipt_covers(app, runner, database, survey, tmp_path):
+    survey_id, _ = survey
+    path, receipt = _receipt(runner, tmp_path, survey_id)
+    copy = tmp_path / "damaged.sqlite3"
+    database.backup(str(copy))
+    data = bytearray(copy.read_bytes())
+    for offset in range(4096 * 2, min(len(data), 4096 * 6)):
+        data[offset] = 0xA5  # pages of the tables overwritten
+    copy.write_bytes(bytes(data))
+    code, out = _verify(runner, app, path, db=str(copy))
+    assert code == 1
+    assert "is damaged" in out or "FAILED" in out
+    if "is damaged" in out:
+        assert f"covers {receipt['points'][0]['responses']} responses" in out
+
+
+def test_the_documents_print_the_receipt_and_the_page_offers_it(app, database, survey, admin_client):
+    from tests.reports_helpers import download
+
+    survey_id, _ = survey
+    receipt = json.loads(download(admin_client, survey_id, "receipt").get_data())
+    assert signature_ok(receipt)
+    import docx
+    import io
+
+    annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-annex")
+                                                                .get_data())).paragraphs)
+    assert f"回执摘要 {digest(receipt)[:16]}" in annex and fingerprint(receipt["public_key"]) in annex
+    paper = docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-c51").get_data()))
+    cells = "\n".join(c.text for t in paper.tables for row in t.rows for c in row.cells)
+    assert f"回执摘要 {digest(receipt)[:16]}" in cells
+    page = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
+    assert f"/admin/surveys/{survey_id}/export/receipt" in page
+
+
+def test_a_receipt_of_another_database_or_a_bad_file_is_refused(app, runner, database, survey, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    code, out = _verify(runner, app, bad)
+    assert code != 0 and "cannot read the receipt" in out
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"format": "something else"}), encoding="utf-8")
+    code, out = _verify(runner, app, other)
+    assert code != 0 and "is not a Manyi receipt" in out
+
+
+def test_a_keyless_copy_is_not_trusted(app, database, survey, tmp_path):
+    receipt = database.receipt(survey[0])
+    stranger = open_store(app.config["DATABASE"], chain_key="another key")
+    try:
+        assert "signed with another key" in " ".join(stranger.check_receipt(receipt))
+    finally:
+        stranger.close()
+
