@@ -1,0 +1,250 @@
+"""Evaluators' sessions live in the database (issue #13 item 4): logging out, a new password and
+``manyi revoke-sessions`` end them at once (a copied cookie opens nothing), idle and absolute lifetimes
+end them, and the login throttle counts atomically, keeps a client's failures through a success, and
+never locks anyone out for longer than its window when a clock jumps."""
+import hashlib
+import threading
+
+import pytest
+
+from survey_app.store import open_store
+from tests.admin_helpers import EVALUATOR, EVALUATOR_PASSWORD, csrf, login, post_form
+
+ENDED = "登录已失效"
+WINDOW = 15 * 60
+
+
+@pytest.fixture
+def clock(database, monkeypatch):
+    """The store's wall clock under the test's hand (seconds since the epoch)."""
+    now = [float(int(database.wall_clock()))]  # whole seconds: stored times keep microseconds exactly
+    monkeypatch.setattr(database, "wall_clock", lambda: now[0])
+    return now
+
+
+def _cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _replay(app, cookie: str):
+    """A new browser carrying a copy of someone's session cookie: its first admin page."""
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    return thief, thief.get("/admin/")
+
+
+def _logged_in(app):
+    client = app.test_client()
+    assert login(client).status_code == 302
+    return client
+
+
+def test_the_cookie_holds_only_a_random_id_and_the_database_only_its_hash(app, database, evaluator):
+    client = _logged_in(app)
+    data = app.session_interface.get_signing_serializer(app).loads(_cookie(client))
+    assert set(data) <= {"sid", "csrf_token"} and len(data["sid"]) >= 40
+    [row] = database.query("select * from sessions")
+    assert row["id_hash"] == hashlib.sha256(data["sid"].encode()).hexdigest()
+    assert data["sid"] not in str(row) and row["user_id"] == evaluator and row["revoked_at"] is None
+    assert "127.0.0.1" not in str(row)
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(app, database, evaluator):
+    client = _logged_in(app)
+    copied = _cookie(client)
+    assert _replay(app, copied)[1].status_code == 200  # the copy works while the session is open
+    assert post_form(client, "/admin/", "/admin/logout", {}).status_code == 302
+    thief, page = _replay(app, copied)
+    assert page.status_code == 302 and page.headers["Location"].startswith("/admin/login")
+    assert ENDED in thief.get("/admin/login").get_data(as_text=True)
+    assert database.query("select count(*) as n from sessions where revoked_at is not null") == [{"n": 1}]
+
+
+def test_a_new_login_in_the_same_browser_ends_the_session_before_it(app, evaluator):
+    client = _logged_in(app)
+    before = _cookie(client)
+    assert login(client).status_code == 302
+    assert client.get("/admin/").status_code == 200
+    assert _replay(app, before)[1].status_code == 302
+
+
+def test_a_password_change_ends_every_other_session_and_renews_this_one(app, evaluator):
+    client, other = _logged_in(app), _logged_in(app)
+    before = _cookie(client)
+    token = csrf(client.get("/admin/password").get_data(as_text=True))
+    new = "a-new-long-passphrase"
+    changed = client.post("/admin/password", data={"csrf_token": token, "current": EVALUATOR_PASSWORD,
+                                                   "new": new, "confirm": new})
+    assert changed.status_code == 302
+    assert "密码已修改" in client.get("/admin/").get_data(as_text=True)  # this browser goes on...
+    assert _replay(app, before)[1].status_code == 302  # ...with a new id: its old cookie is dead
+    page = other.get("/admin/")
+    assert page.status_code == 302 and ENDED in other.get("/admin/login").get_data(as_text=True)
+
+
+def test_revoke_sessions_from_the_command_line(app, runner, database, evaluator):
+    first, second = _logged_in(app), _logged_in(app)
+    result = runner.invoke(args=["revoke-sessions", EVALUATOR])
+    assert result.exit_code == 0 and "Ended 2 open session(s) of wang" in result.output
+    assert first.get("/admin/").status_code == 302 and second.get("/admin/").status_code == 302
+    assert "Ended 0" in runner.invoke(args=["revoke-sessions", EVALUATOR]).output
+    unknown = runner.invoke(args=["revoke-sessions", "nobody"])
+    assert unknown.exit_code != 0 and "no user 'nobody'" in unknown.output
+    assert login(first).status_code == 302 and first.get("/admin/").status_code == 200  # may log in again
+
+
+def test_a_session_ends_after_the_idle_time(app, evaluator, clock):
+    client = _logged_in(app)
+    for _ in range(3):  # each page within 2 hours of the last keeps it open
+        clock[0] += 119 * 60
+        assert client.get("/admin/").status_code == 200
+    clock[0] += 120 * 60
+    page = client.get("/admin/")
+    assert page.status_code == 302
+    assert "您已超过 120 分钟未操作" in client.get("/admin/login").get_data(as_text=True)
+
+
+def test_the_idle_time_is_configurable(app, evaluator, clock):
+    app.config["SESSION_IDLE_MINUTES"] = 5
+    client = _logged_in(app)
+    clock[0] += 4 * 60
+    assert client.get("/admin/").status_code == 200
+    clock[0] += 5 * 60
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_session_ends_after_its_absolute_lifetime_however_busy(app, evaluator, clock):
+    app.config["SESSION_MAX_HOURS"] = 3
+    client = _logged_in(app)
+    for _ in range(5):
+        clock[0] += 35 * 60
+        assert client.get("/admin/").status_code == 200
+    clock[0] += 10 * 60  # past 3 hours since the login
+    assert client.get("/admin/").status_code == 302
+    assert "本次登录已超过 3 小时" in client.get("/admin/login").get_data(as_text=True)
+
+
+def test_last_seen_is_written_at_most_once_a_minute(app, database, evaluator, clock):
+    client = _logged_in(app)
+
+    def last_seen():
+        return database.query("select last_seen_at from sessions")[0]["last_seen_at"]
+    first = last_seen()
+    for _ in range(5):
+        clock[0] += 11
+        assert client.get("/admin/").status_code == 200
+    assert last_seen() == first
+    clock[0] += 5
+    client.get("/admin/")
+    assert last_seen() > first
+
+
+def test_a_clock_set_back_ends_sessions_rather_than_lengthening_them(app, evaluator, clock):
+    client = _logged_in(app)
+    clock[0] -= 2 * 3600
+    assert client.get("/admin/").status_code == 302
+
+
+# -- the login throttle ---------------------------------------------------------------------------
+
+
+def _at_once(n: int, work) -> list:
+    """work(i) in n threads released together; each result (or exception), in order."""
+    barrier, results = threading.Barrier(n), [None] * n
+
+    def run(i):
+        barrier.wait()
+        try:
+            results[i] = work(i)
+        except Exception as e:  # noqa: BLE001 (the test looks at it)
+            results[i] = e
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_24_wrong_passwords_at_once_make_at_most_5_checks(app, evaluator, monkeypatch):
+    from survey_app.admin import auth
+
+    checks, counting = [], threading.Lock()
+    real = auth.check_password_hash
+
+    def counted(*args):
+        with counting:
+            checks.append(1)
+        return real(*args)
+    monkeypatch.setattr(auth, "check_password_hash", counted)
+    clients = [app.test_client() for _ in range(24)]
+    tokens = [csrf(c.get("/admin/login").get_data(as_text=True)) for c in clients]
+    codes = _at_once(24, lambda i: clients[i].post("/admin/login", data={
+        "csrf_token": tokens[i], "username": EVALUATOR, "password": f"guess-{i}"}).status_code)
+    assert sorted(codes) == [401] * 5 + [429] * 19
+    assert len(checks) == 5
+
+
+def test_servers_claiming_at_once_count_every_claim(app, database):
+    stores = [open_store(app.config["DATABASE"]) for _ in range(6)]
+    try:
+        allowed = _at_once(24, lambda i: stores[i % 6].claim_login_check(
+            username="wang", client_hash=f"client-{i}", limits=(5, 20), window_seconds=WINDOW))
+    finally:
+        for store in stores:
+            store.close()
+    assert sum(wait is None for wait in allowed) == 5, allowed
+    assert all(wait is None or 0 < wait <= WINDOW for wait in allowed)
+    assert database.query("select failures from login_counters where scope = 'user'") == [{"failures": 5}]
+
+
+def test_a_success_keeps_the_clients_failures(app, client, evaluator):
+    app.config["LOGIN_MAX_FAILURES_PER_CLIENT"] = 5
+    for name in ("a1", "a2", "a3", "a4"):
+        assert login(client, name, "guess-guess").status_code == 401
+    assert login(client).status_code == 302  # one's own account still opens...
+    assert login(client, "a5", "guess-guess").status_code == 401  # ...but the 5th failure is the last
+    assert login(client, "a6", "guess-guess").status_code == 429
+    assert login(client).status_code == 429
+
+
+def test_many_successes_do_not_buy_more_guesses(app, client, evaluator):
+    app.config["LOGIN_MAX_FAILURES_PER_CLIENT"] = 6
+    codes = []
+    for i in range(12):
+        codes.append(login(client, f"x{i}", "guess-guess").status_code)
+        login(client)
+    assert codes.count(401) == 6 and codes[6:] == [429] * 6
+
+
+def test_a_server_whose_clock_ran_a_day_ahead_locks_no_one_out_for_a_day(app, client, evaluator, clock):
+    real = clock[0]
+    clock[0] = real + 86400  # the failures are counted by a server a day ahead
+    for _ in range(5):
+        assert login(client, EVALUATOR, "wrong-password").status_code == 401
+    clock[0] = real  # the clock is put right
+    throttled = login(client)
+    assert throttled.status_code == 429 and 0 < int(throttled.headers["Retry-After"]) <= WINDOW
+    clock[0] += WINDOW
+    assert login(client).status_code == 302
+
+
+def test_a_clock_set_back_less_than_a_window_still_ends_the_lock_within_one(app, client, evaluator, clock):
+    for _ in range(5):
+        login(client, EVALUATOR, "wrong-password")
+    clock[0] -= WINDOW / 2
+    throttled = login(client)
+    assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) <= WINDOW
+    clock[0] += WINDOW
+    assert login(client).status_code == 302
+
+
+def test_throttled_attempts_are_not_counted(app, client, evaluator, clock, database):
+    for _ in range(5):
+        login(client, EVALUATOR, "wrong-password")
+    for _ in range(10):
+        clock[0] += 60
+        assert login(client, EVALUATOR, "wrong-password").status_code == 429
+    clock[0] += WINDOW - 600  # the window from the first failure, not from the last refusal
+    assert login(client).status_code == 302
+    assert database.query("select count(*) as n from login_attempts") == [{"n": 6}]

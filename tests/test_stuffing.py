@@ -1,0 +1,255 @@
+"""Stuffing defences a busy hall never trips (issue #13 item 2), with the shipped defaults: keys expire,
+a form answered too fast is offered back, device and address ceilings answer politely and keep the
+answers, a point flooded in a minute is flagged 异常集中提交 on the dashboard, a honeypot, the repeat page
+for a phone that answered, the strict one-per-device setting, and bulk exclude/restore, each audited."""
+import re
+
+import pytest
+
+from survey_app import create_app
+from survey_app.respondent import defences
+from survey_app.store import EXTENSION
+from tests.admin_helpers import csrf
+from tests.helpers import YINING_ANSWERS, fill, hidden_fields
+from tests.submitter import DEVICE_COOKIE, new_nonce, signed_key
+from tests.yining import _backdate
+
+OTHER = {"age": "C", "gender": "B", "q1": "B", "q2": "A", "q3": "A", "q4": "B", "q5": "A"}
+
+
+@pytest.fixture
+def app(database_url):
+    """The app with the shipped defaults (conftest's turns the defences off for other tests)."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": database_url()})
+    yield app
+    app.extensions[EXTENSION].close()
+
+
+def page_body(client, code: str, *, age: int | None = 60, query: str = "", answers=None, **kwargs) -> dict:
+    """The POST body of a freshly shown form, its key backdated ``age`` seconds (None: as issued)."""
+    html = client.get(f"/s/{code}{query}", **kwargs).get_data(as_text=True)
+    body = fill(html, answers)
+    if age is not None:
+        body["key"] = _backdate(client, body["key"], age)
+    return body
+
+
+def submit(client, code: str, *, new_device: bool = True, age: int = 60, answers=None, addr: str = "127.0.0.1"):
+    if new_device:
+        client.delete_cookie(DEVICE_COOKIE)
+        client.delete_cookie("mdone", path="/s/")
+    environ = {"REMOTE_ADDR": addr}
+    body = page_body(client, code, age=age, query="" if new_device else "?another=1", answers=answers,
+                     environ_base=environ)
+    return client.post(f"/s/{code}", data=body, environ_base=environ)
+
+
+def test_an_expired_key_brings_the_form_back_filled_in(client, yining, database, app):
+    _, (hall, _) = yining
+    body = page_body(client, hall, age=app.config["SUBMISSION_KEY_MAX_AGE"] + 1, answers=OTHER)
+    page = client.post(f"/s/{hall}", data=body)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "本页已经更新" in html and "您已填写的答案都保留着" in html
+    assert 'name="q1" value="B" checked' in html and 'name="age" value="C" checked' in html
+    assert database.response_count() == 0
+    again = fill(html, OTHER)
+    assert again["key"] != body["key"]
+    again["key"] = _backdate(client, again["key"], 10)  # the citizen checks the answers, taps 提交 again
+    assert client.post(f"/s/{hall}", data=again).status_code == 303 and database.response_count() == 1
+
+
+def test_a_key_a_year_old_is_not_accepted(client, yining, database):
+    _, (hall, _) = yining
+    assert client.post(f"/s/{hall}", data=page_body(client, hall, age=365 * 86400)).status_code == 400
+    assert database.response_count() == 0
+
+
+def test_a_form_answered_too_fast_is_kept_and_offered_back(client, yining, database):
+    _, (hall, _) = yining
+    body = page_body(client, hall, age=3, answers=OTHER)  # 3 s: under max(8, 7 questions)
+    page = client.post(f"/s/{hall}", data=body)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "您填写得很快，答卷还没有保存" in html
+    assert 'name="q1" value="B" checked' in html and 'name="q4" value="B" checked' in html
+    assert hidden_fields(html)["key"] == body["key"]  # the same key: its age keeps counting
+    assert database.response_count() == 0
+    body["key"] = _backdate(client, body["key"], 6)  # a few seconds later: 9 s since the form was shown
+    assert client.post(f"/s/{hall}", data=body).status_code == 303 and database.response_count() == 1
+
+
+def test_the_minimum_time_follows_the_form_length(app):
+    with app.app_context():
+        assert defences.min_seconds(type("Q", (), {"questions": [0] * 7})) == 8
+        assert defences.min_seconds(type("Q", (), {"questions": [0] * 20})) == 20
+        app.config["SUBMISSION_MIN_SECONDS"] = 3
+        assert defences.min_seconds(type("Q", (), {"questions": [0] * 20})) == 3
+
+
+def test_the_same_phone_sees_the_repeat_page_and_may_answer_for_someone_else(admin_client, yining, database):
+    survey_id, (hall, _) = yining
+    client = admin_client
+    assert submit(client, hall).status_code == 303
+    again = client.get(f"/s/{hall}")
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200 and "您已提交过本问卷，谢谢" in html and 'name="key"' not in html
+    assert 'href="?another=1"' in html and "再填写一份" in html
+    assert submit(client, hall, new_device=False, answers=OTHER).status_code == 303  # asked for: stored, flagged
+    assert database.response_count() == 2
+    flags = database.review_page(survey_id, threshold=15, scale_qids=["q1", "q2", "q3", "q4", "q5"])
+    assert [row["device"] for row in flags] == [1, 1]
+
+
+def test_the_back_button_after_submitting_stores_nothing_more(client, yining, database):
+    _, (hall, _) = yining
+    body = page_body(client, hall)
+    assert client.post(f"/s/{hall}", data=body).status_code == 303
+    assert "您已提交过本问卷" in client.get(f"/s/{hall}").get_data(as_text=True)  # a reloaded page
+    for _ in range(3):  # a page kept by the browser, posted again (changed answers or not)
+        assert client.post(f"/s/{hall}", data={**body, "q1": "E"}).status_code == 303
+    assert database.response_count() == 1
+
+
+def test_one_answer_per_device_when_the_survey_says_so(client, yining, database, app):
+    survey_id, (hall, window) = yining
+    database.update_survey(survey_id, one_per_device=1)
+    body = page_body(client, hall)
+    assert client.post(f"/s/{hall}", data=body).status_code == 303
+    page = client.get(f"/s/{hall}?another=1").get_data(as_text=True)
+    assert "您已提交过本问卷" in page and "本问卷每台设备限答一次" in page and "another" not in page
+    device = client.get_cookie(DEVICE_COOKIE).value
+    second = {**body, "key": _backdate(client, signed_key(app.config["SECRET_KEY"], window, new_nonce(), device), 60)}
+    refused = client.post(f"/s/{window}", data=second)  # another point of the survey, the same phone
+    assert refused.status_code == 409 and "您已提交过本问卷" in refused.get_data(as_text=True)
+    assert client.post(f"/s/{hall}", data=body).status_code == 303  # the first answer's retry: thanked
+    assert database.response_count() == 1
+    other_phone = app.test_client()
+    assert submit(other_phone, hall).status_code == 303 and database.response_count() == 2
+
+
+def test_a_filled_honeypot_stores_nothing_and_keeps_the_answers(client, yining, database):
+    _, (hall, _) = yining
+    body = page_body(client, hall, answers=OTHER)
+    page = client.post(f"/s/{hall}", data={**body, "website": "http://cheap-pills.example"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "应当留空的一栏被填写了" in html and 'name="q1" value="B" checked' in html
+    assert database.response_count() == 0
+    assert client.post(f"/s/{hall}", data=fill(html, OTHER)).status_code == 303 and database.response_count() == 1
+
+
+def test_the_address_ceiling_answers_politely_and_keeps_the_answers(client, yining, database, app):
+    _, (hall, _) = yining
+    start = database.wall_clock()
+    database.wall_clock = lambda: start
+    for _ in range(app.config["ADDRESS_BURST"]):  # 30 phones on one hall's Wi-Fi at once: all stored
+        assert submit(client, hall).status_code == 303
+    client.delete_cookie(DEVICE_COOKIE)
+    client.delete_cookie("mdone", path="/s/")
+    body = page_body(client, hall, answers=OTHER)
+    page = client.post(f"/s/{hall}", data=body)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 429 and "此刻这个网络上提交的答卷较多，您的答卷还没有保存" in html
+    assert 'name="q1" value="B" checked' in html and hidden_fields(html)["key"] == body["key"]
+    assert database.response_count() == 30
+    assert submit(app.test_client(), hall, addr="10.1.2.3").status_code == 303  # another network: not held back
+    database.wall_clock = lambda: start + 6.5  # 6.5 s later the hall's address has one answer more (10 a minute)
+    assert client.post(f"/s/{hall}", data=body).status_code == 303
+    assert client.post(f"/s/{hall}", data=page_body(client, hall, query="?another=1")).status_code == 429
+    assert database.response_count() == 32
+
+
+def test_the_device_ceiling_answers_politely(client, yining, database, app):
+    _, (hall, _) = yining
+    for _ in range(app.config["DEVICE_BURST"]):
+        assert submit(client, hall, new_device=False).status_code == 303
+    page = submit(client, hall, new_device=False, answers=OTHER)
+    assert page.status_code == 429 and "这台手机刚刚已经提交了多份答卷" in page.get_data(as_text=True)
+    assert 'name="q1" value="B" checked' in page.get_data(as_text=True)
+    assert database.response_count() == 5
+
+
+def test_a_flooded_point_is_flagged_on_the_dashboard_and_review(admin_client, yining, database):
+    survey_id, (hall, window) = yining
+    now = database.wall_clock()
+    database.wall_clock = lambda: now  # the claims' minute (the responses' own times are a moment apart)
+    assert submit(admin_client, window, addr="10.9.9.9").status_code == 303  # the other point: quiet
+    statuses = [submit(admin_client, hall).status_code for _ in range(35)]  # one address, fresh cookies
+    assert statuses.count(303) == 30 and statuses.count(429) == 5  # the address ceiling
+    page = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
+    card = page.split('id="bursts"')[1].split("</section>")[0]
+    assert "异常集中提交" in page and "业务大厅" in card and "<td class=\"num\">35</td>" in card
+    review = admin_client.get(f"/admin/surveys/{survey_id}/responses?flag=burst").get_data(as_text=True)
+    assert len(re.findall(r'<span class="flag burst">', review)) == 30
+    assert database.flag_counts(survey_id, threshold=15, burst=20)["burst"] == 30
+    quiet = admin_client.get(f"/admin/surveys/{survey_id}/responses?flag=none").get_data(as_text=True)
+    assert len(re.findall(r'<tr id="r\d+"', quiet)) == 1  # the window's answer carries no flag
+
+
+def test_a_hall_at_its_pace_is_never_flagged(client, yining, database):
+    survey_id, (hall, _) = yining
+    for _ in range(12):  # a dozen people in one minute at one hall, one address
+        assert submit(client, hall).status_code == 303
+    assert database.burst_minutes(survey_id, burst=20) == []
+    assert database.flag_counts(survey_id, threshold=15, burst=20)["burst"] == 0
+
+
+def test_bulk_exclude_and_restore_by_flag_each_audited(admin_client, yining, database):
+    survey_id, (hall, window) = yining
+    now = database.wall_clock()
+    database.wall_clock = lambda: now
+    assert submit(admin_client, window, addr="10.9.9.9").status_code == 303
+    for _ in range(25):
+        submit(admin_client, hall)
+    url = f"/admin/surveys/{survey_id}/responses"
+    preview = admin_client.get(f"{url}?bflag=burst&bpoint=&bsince=&buntil=").get_data(as_text=True)
+    assert "有效 <b>25</b> 份，已剔除 <b>0</b> 份" in preview
+    token = csrf(preview)
+    form = {"csrf_token": token, "bflag": "burst", "bpoint": "", "bsince": "", "buntil": "",
+            "expected_valid": "25", "expected_excluded": "0"}
+    assert admin_client.post(f"{url}/bulk", data={**form, "action": "exclude", "reason": " "}).status_code == 302
+    assert database.status_counts(survey_id) == {"valid": 26}  # no reason: nothing changed
+    assert admin_client.post(f"{url}/bulk", data={**form, "action": "exclude", "reason": "x",
+                                                  "expected_valid": "24"}).status_code == 302
+    assert database.status_counts(survey_id) == {"valid": 26}  # the count moved since the preview: nothing
+    done = admin_client.post(f"{url}/bulk", data={**form, "action": "exclude", "reason": "同一网络集中提交（现场核实）"})
+    assert done.status_code == 302 and "bflag=burst" in done.headers["Location"]
+    assert "已批量剔除 25 份问卷" in admin_client.get(done.headers["Location"]).get_data(as_text=True)
+    assert database.status_counts(survey_id) == {"valid": 1, "excluded": 25}
+    log = [e for e in database.audit_entries(survey_id) if e["action"] in ("exclude", "restore")]
+    assert len(log) == 25 and {(e["user"], e["detail"]) for e in log} == {("wang", "同一网络集中提交（现场核实）")}
+    assert sorted(e["response_id"] for e in log) == sorted(r["id"] for r in database.query(
+        "select id from responses where status = 'excluded'"))
+    tallied = database.execute("select sum(n) from tallies where question_id = 'q5'").fetchone()[0]
+    assert tallied == 1  # the tallies followed each exclusion
+    restore = {**form, "expected_valid": "0", "expected_excluded": "25", "action": "restore", "reason": "复核后恢复"}
+    assert admin_client.post(f"{url}/bulk", data=restore).status_code == 302
+    assert database.status_counts(survey_id) == {"valid": 26}
+    assert [e["action"] for e in database.audit_entries(survey_id)].count("restore") == 25
+
+
+def test_bulk_selection_by_point_and_time(database, yining, admin_client):
+    survey_id, (hall, window) = yining
+    submit(admin_client, hall)
+    submit(admin_client, window, addr="10.9.9.9")
+    args = {"threshold": 15, "scale_qids": ["q1"], "burst": 20}
+    everything = database.select_responses(survey_id, **args)
+    assert len(everything) == 2
+    point = database.point_by_code(window)[0]["id"]
+    assert len(database.select_responses(survey_id, point_id=point, **args)) == 1
+    assert database.select_responses(survey_id, since="2999-01-01", **args) == []
+    assert len(database.select_responses(survey_id, until="2999-01-01", **args)) == 2
+    with pytest.raises(ValueError):
+        database.select_responses(survey_id, flag="nonsense", **args)
+
+
+def test_kiosk_paper_and_assisted_entry_are_exempt(app, yining):
+    """The hook for the channels planned next: no minimum time, no ceilings for them."""
+    from survey_app.respondent import views
+
+    _, (hall, _) = yining
+    assert defences.checked(defences.SCAN)
+    with app.test_request_context(f"/s/{hall}", method="POST"):
+        point, survey = app.extensions[EXTENSION].point_for_citizen(hall)
+        q = type("Q", (), {"questions": [0] * 7})
+        args = (point, survey, q, new_nonce(), 0, "d" * 20, {})
+        assert views._defences(*args, channel=defences.SCAN) == "too_fast"
+        assert views._defences(*args, channel="协助填写") is None
