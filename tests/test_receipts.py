@@ -3,6 +3,8 @@
 someone who has the chain key, a restored older copy (a lost or truncated WAL), and on a backup read from
 read-only media; a damaged file is reported as such."""
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -172,3 +174,25 @@ def test_a_keyless_copy_is_not_trusted(app, database, survey, tmp_path):
     finally:
         stranger.close()
 
+
+
+@pytest.mark.sqlite_only
+def test_a_flipped_byte_in_the_wal_loses_answers_and_the_receipt_names_them(app, runner, database, survey, tmp_path):
+    """The issue's case: a byte flipped in the write-ahead log makes SQLite drop every commit after it, and a
+    verify without a receipt says intact. A crash-consistent copy (file and -wal, taken while the server runs)
+    is damaged in its WAL; verify --receipt counts what is gone."""
+    survey_id, points = survey
+    for i in range(12):
+        _save(database, survey_id, points[i % 2], f"wal-{i}")
+    path, receipt = _receipt(runner, tmp_path, survey_id)
+    source = database.path
+    copy = tmp_path / "copy" / "manyi.sqlite3"
+    copy.parent.mkdir()
+    shutil.copyfile(source, copy)
+    wal = bytearray(Path(source + "-wal").read_bytes())
+    assert len(wal) > 32 + 4096 * 4, "the answers are still in the WAL"
+    frame = 32 + (4096 + 24) * (len(wal) // (4096 + 24) // 2)  # a frame in the middle
+    wal[frame + 24 + 100] ^= 0xFF
+    (copy.parent / "manyi.sqlite3-wal").write_bytes(bytes(wal))
+    code, out = _verify(runner, app, path, db=str(copy))
+    assert code == 1 and "missing" in out, out
