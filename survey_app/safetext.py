@@ -11,9 +11,10 @@ Out: text stored before that cleaning (old data, a copied database) may hold any
 str can. Every writer makes it safe its own way, showing U+FFFD (�) where a code point cannot go, so
 a reader sees that something was there rather than losing it silently:
 
-    xml_text       XLSX cells and DOCX paragraphs (XML 1.0 characters only); raw.sheet_text builds on it
-    utf8_text      JSON, SPSS labels, HTML pages (``printable``, Jinja's finalize): UTF-8 cannot encode a
-                   lone surrogate; Jinja's autoescape does the rest of HTML
+    xml_text       XLSX cells, DOCX paragraphs, SPSS labels (XML 1.0 characters only); reports/raw.py's
+                   sheet_text builds on it for every cell of the raw data (CSV, XLSX, SAV: never a formula)
+    utf8_text      JSON and HTML pages (``printable``, Jinja's finalize): UTF-8 cannot encode a lone
+                   surrogate; Jinja's autoescape does the rest of HTML
     file_name      a download's file name (Content-Disposition): werkzeug sends it as RFC 5987
                    ``filename*`` with an ASCII fallback; no control (CR/LF), separator or bidi characters
 """

@@ -11,6 +11,7 @@ from analysis import formatting
 
 from .questionnaires import MissingQuestionnaire
 from .respondent import is_citizen_request
+from .safetext import printable
 from .store import StorageUnavailable
 
 
@@ -56,6 +57,7 @@ def has_nul(request) -> bool:
 
 def init_app(app) -> None:
     app.session_interface = SessionInterface()
+    app.jinja_env.finalize = printable  # before any template is compiled: finalize is compiled in
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     # Numbers on pages print as in the files and commands: {{ x|pct }}, {{ x|fixed }}, {{ x|num }}.
     app.jinja_env.filters.update(pct=formatting.pct, fixed=formatting.fixed, num=formatting.num)

@@ -11,3 +11,9 @@ def hidden_fields(html: str) -> dict:
 def fill(html: str, answers: dict | None = None) -> dict:
     """The POST body a citizen's browser would send for this page with these answers."""
     return {**hidden_fields(html), **(YINING_ANSWERS if answers is None else answers)}
+
+
+# The stuffing defences (survey_app/respondent/defences.py) out of the way of tests about something else, which
+# post a form at once, many from one address, and open a form again after answering it: no minimum time, ceilings no test reaches. tests/test_stuffing.py
+# runs with the defaults.
+NO_DEFENCES = {"SUBMISSION_MIN_SECONDS": 0, "DEVICE_BURST": 10**9, "ADDRESS_BURST": 10**9, "ANSWERED_PAGE": False}

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from survey_app import REPO_QUESTIONNAIRES, create_app, questionnaires
 from survey_app.store import EXTENSION, open_store
-from tests.helpers import hidden_fields
+from tests.helpers import NO_DEFENCES, hidden_fields
 from tests.submitter import new_nonce, signed_key
 
 SECRET = "fuzz-secret"
@@ -38,7 +38,7 @@ class Target:
 
     def __init__(self, tmp_path: Path, path: str | None = None):
         path = path or str(tmp_path / "fuzz.sqlite3")
-        self.app = create_app({"TESTING": True, "SECRET_KEY": SECRET, "DATABASE": path})
+        self.app = create_app({"TESTING": True, "SECRET_KEY": SECRET, "DATABASE": path, **NO_DEFENCES})
         conn = open_store(path)
         self.open: dict[str, questionnaires.Questionnaire] = {}  # point code -> questionnaire
         for q in questionnaires.Catalogue(REPO_QUESTIONNAIRES).load_all().values():

@@ -129,9 +129,15 @@ def test_json_summary_is_the_survey_result(app, database, admin_client, filled):
 def test_excluding_a_response_changes_the_data_downloads_consistently(app, database, admin_client, filled):
     rid = exclude_one_q5_c(database)
     rows = _csv(download(admin_client, filled, "csv"))
-    assert len(rows) == 50  # excluded, never deleted: the raw data keeps it with its reason
-    [excluded] = [r for r in rows if r["状态"] == "excluded"]
-    assert int(excluded["编号"]) == rid and excluded["剔除原因"] == "答题过快"
+    assert len(rows) == 49 and {r["状态"] for r in rows} == {"valid"}  # raw data: valid responses only
+    asked = download(admin_client, filled, "csv?include_excluded=1")
+    assert quote("原始数据（含已剔除）.csv") in asked.headers["Content-Disposition"]
+    everything = _csv(asked)
+    assert len(everything) == 50  # excluded, never deleted: asked for, the raw data has it with its reason
+    [excluded] = [r for r in everything if r["状态"] == "excluded"]
+    assert int(excluded["编号"]) == database.response_numbers(filled, [rid])[rid] and excluded["剔除原因"] == "答题过快"
+    assert int(excluded["编号"]) not in {int(r["编号"]) for r in rows}
+    assert [r["编号"] for r in everything] == [str(n) for n in range(1, 51)]  # numbered within the survey
     got = json.loads(download(admin_client, filled, "json").get_data())
     assert got["counts"]["valid"] == 49 and got["counts"]["valid_rate_pct"] == 98.0
     q5 = next(q for q in got["questions"] if q["id"] == "q5")

@@ -1,5 +1,7 @@
 """Operating Manyi on PostgreSQL: the server going away while citizens submit, backups with pg_dump,
 and moving a deployment between SQLite and PostgreSQL with ``manyi copy-db``."""
+import os
+import tempfile
 import subprocess
 import sys
 from pathlib import Path
@@ -15,9 +17,9 @@ MANYI = str(Path(sys.executable).parent / "manyi")
 
 
 def manyi(*args, database: str | None = None) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "FLASK_SECRET_KEY": "t"}
-    if database:
-        env["FLASK_DATABASE"] = database
+    env = {"PATH": "/usr/bin:/bin", "FLASK_SECRET_KEY": "t", "FLASK_CHAIN_KEY": os.environ["FLASK_CHAIN_KEY"]}
+    # the app's own database: the one named, else a fresh one (never a developer's instance/ file)
+    env["FLASK_DATABASE"] = database or os.path.join(tempfile.mkdtemp(), "app.sqlite3")
     return subprocess.run([MANYI, *args], env=env, capture_output=True, text=True, timeout=120)
 
 

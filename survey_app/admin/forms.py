@@ -1,11 +1,12 @@
-"""Forms for evaluator pages (Flask-WTF: every POST form carries a CSRF token). Messages in Chinese."""
+"""Forms for evaluator pages (Flask-WTF: every POST form carries a CSRF token). Messages in Chinese.
+Every text field that is stored is cleaned by its filter (safetext.clean_line / clean_text)."""
 from __future__ import annotations
 
 import math
 
 from flask_wtf import FlaskForm
-from wtforms import (DateField, FloatField, HiddenField, IntegerField, PasswordField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateField, FloatField, HiddenField, IntegerField, PasswordField, SelectField,
+                     StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -13,6 +14,7 @@ import analysis
 from analysis.formatting import num
 
 from ..results import C51_FIGURES
+from ..safetext import clean_line, clean_text
 from ..store.fieldwork import MAX_FIELDWORK
 
 MSG_NUMBER = "请输入数字。"
@@ -55,11 +57,13 @@ class SurveySettingsForm(FlaskForm):
     """Settings of a survey; ``questionnaire`` is only offered when creating one."""
 
     questionnaire = SelectField("问卷文件", invalid_choice_message=MSG_CHOICE)
-    title = StringField("评价项目名称", validators=[Optional(), Length(max=200, message="名称请控制在 200 字以内。")])
-    department = StringField("被评价单位", validators=[DataRequired("请填写被评价单位。"), Length(max=100)])
+    title = StringField("评价项目名称", filters=[clean_line],
+                        validators=[Optional(), Length(max=200, message="名称请控制在 200 字以内。")])
+    department = StringField("被评价单位", filters=[clean_line],
+                             validators=[DataRequired("请填写被评价单位。"), Length(max=100)])
     year = IntegerField("评价年度", invalid_value_message=MSG_WHOLE, validators=[
         InputRequired(MSG_WHOLE), NumberRange(2000, 2100, "年度应在 2000–2100 之间。")])
-    evaluator_org = StringField("评价机构", validators=[Optional(), Length(max=100)])
+    evaluator_org = StringField("评价机构", filters=[clean_line], validators=[Optional(), Length(max=100)])
     target = FloatField("目标值（%，留空则取评分规则的目标）", invalid_value_message=MSG_NUMBER, validators=[
         Optional(), finite, NumberRange(0.1, 100, "目标值应在 0 到 100 之间（不含 0）。")])
     rule = SelectField("C51 评分规则", invalid_choice_message=MSG_CHOICE, default=analysis.DEFAULT_RULE)
@@ -71,8 +75,9 @@ class SurveySettingsForm(FlaskForm):
         Optional(), NumberRange(2, 10**9, "总体规模应为不小于 2 的整数，不知道可留空。")])
     opens_on = DateField("开始日期", invalid_value_message=MSG_DATE, validators=[Optional()])
     closes_on = DateField("结束日期", invalid_value_message=MSG_DATE, validators=[Optional()])
-    background = TextAreaField("一、满意度调查背景", validators=[Optional(), Length(max=4000)])
-    subjects = TextAreaField("（一）调研对象", validators=[Optional(), Length(max=4000)])
+    one_per_device = BooleanField("每台设备限答一次")  # respondent/views.py: a second answer is refused
+    background = TextAreaField("一、满意度调查背景", filters=[clean_text], validators=[Optional(), Length(max=4000)])
+    subjects = TextAreaField("（一）调研对象", filters=[clean_text], validators=[Optional(), Length(max=4000)])
 
     def __init__(self, *args, questionnaires=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +96,7 @@ class SurveySettingsForm(FlaskForm):
         out["opens_on"] = self.opens_on.data.isoformat() if self.opens_on.data else None
         out["closes_on"] = self.closes_on.data.isoformat() if self.closes_on.data else None
         out["department"] = out["department"].strip()
+        out["one_per_device"] = int(bool(self.one_per_device.data))
         if out["target"] is None:  # the rule's own standard, e.g. ≥ 90 % for jiangxi-staff
             out["target"] = analysis.RULES[out["rule"]].target_pct
         # Left blank, the annex writes them from the survey at download time (reports/annex_text.py),
@@ -101,8 +107,9 @@ class SurveySettingsForm(FlaskForm):
 
 
 class PointForm(FlaskForm):
-    name = StringField("采集点名称", validators=[DataRequired("请填写采集点名称，如“业务大厅”或“1号窗口”。"),
-                                             Length(max=60, message="名称请控制在 60 字以内。")])
+    name = StringField("采集点名称", filters=[clean_line],
+                       validators=[DataRequired("请填写采集点名称，如“业务大厅”或“1号窗口”。"),
+                                   Length(max=60, message="名称请控制在 60 字以内。")])
 
 
 def whole_count(form, field):
@@ -130,7 +137,8 @@ class ReviewForm(FlaskForm):
     """Exclude (with a reason) or restore one response."""
 
     action = HiddenField(validators=[DataRequired()])
-    reason = StringField("原因", validators=[Optional(), Length(max=300, message="原因请控制在 300 字以内。")])
+    reason = StringField("原因", filters=[clean_line],
+                         validators=[Optional(), Length(max=300, message="原因请控制在 300 字以内。")])
     back = HiddenField()
 
 

@@ -14,7 +14,7 @@ from .surveys import _questionnaire
 
 bp = Blueprint("review", __name__, url_prefix="/surveys/<int:survey_id>/responses")
 PAGE_SIZE = 50
-FLAGS = {"speeder": "用时过短", "straight": "直线作答", "device": "同一设备重复"}
+FLAGS = {"speeder": "用时过短", "straight": "直线作答", "device": "同一设备重复", "burst": "异常集中提交"}
 FILTERS = {"": "全部", "any": "有任一标记", "none": "无标记", **FLAGS}
 STATUSES = {"": "全部", **raw.RESPONSE_STATUS_LABELS}
 ACTIONS = {"exclude": "剔除", "restore": "恢复", "create": "创建项目", "settings": "修改设置",
@@ -25,6 +25,11 @@ def speeder_seconds(questionnaire) -> int:
     """Config SPEEDER_SECONDS, else max(15, 2 s × number of questions)."""
     configured = current_app.config.get("SPEEDER_SECONDS")
     return int(configured) if configured is not None else max(15, 2 * len(questionnaire.questions))
+
+
+def review_limits() -> dict:
+    """The 异常集中提交 threshold: a point taking more than BURST_PER_MINUTE submits in a minute."""
+    return {"burst": int(current_app.config["BURST_PER_MINUTE"])}
 
 
 def scale_items(questionnaire) -> list[str]:
@@ -44,19 +49,25 @@ def _page_args() -> dict:
 @bp.get("")
 @login_required
 def responses(survey_id):
+    from . import bulk  # its routes are on this blueprint: it imports this module
+
     survey = survey_or_404(survey_id)
     q = _questionnaire(survey)
     args, threshold = _page_args(), speeder_seconds(q)
     rows = get_store().review_page(survey_id, threshold=threshold, scale_qids=scale_items(q),
                           status=args["status"] or None, flag=args["flag"] or None, before=args["before"],
-                          limit=PAGE_SIZE + 1)
+                          limit=PAGE_SIZE + 1, **review_limits())
     more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    audit = get_store().audit_entries(survey_id)
     return render_template(
         "admin/responses.html", survey=survey, q=q, rows=rows, args=args, more=more, threshold=threshold,
         answers=get_store().answers_for([r["id"] for r in rows]), flags=FLAGS, filters=FILTERS,
-        statuses=STATUSES, actions=ACTIONS, form=ReviewForm(), audit=get_store().audit_entries(survey_id),
+        statuses=STATUSES, actions=ACTIONS, form=ReviewForm(), audit=audit,
+        numbers=get_store().response_numbers(survey_id, [e["response_id"] for e in audit if e["response_id"]]),
         r=results.counts(get_store(), survey_id),  # the four cards only: no need for the whole result
-        flag_counts=get_store().flag_counts(survey_id, threshold=threshold))
+        flag_counts=get_store().flag_counts(survey_id, threshold=threshold, **review_limits()),
+        bulk=bulk.preview(survey), bulk_form=bulk.BulkForm(formdata=None), points=get_store().list_points(survey_id),
+        burst=review_limits()["burst"], bulk_flags=[("any", "有任一标记"), *FLAGS.items(), ("all", "全部问卷")])
 
 
 @bp.post("/<int:response_id>")
@@ -70,12 +81,13 @@ def set_status(survey_id, response_id):
     if not form.validate_on_submit() or form.action.data not in ("exclude", "restore"):
         abort(400)
     reason = (form.reason.data or "").strip()
+    number = get_store().response_numbers(survey_id, [response_id])[response_id]  # 编号 within the survey
     if form.action.data == "exclude" and not reason:
-        flash(f"剔除第 {response_id} 号问卷需要填写原因。", "error")
+        flash(f"剔除第 {number} 号问卷需要填写原因。", "error")
     else:
         status = "excluded" if form.action.data == "exclude" else "valid"
         get_store().set_response_status(response_id, status=status, reason=reason, user=g.current_user["username"])
-        flash(f"第 {response_id} 号问卷已{ACTIONS[form.action.data]}。")
+        flash(f"第 {number} 号问卷已{ACTIONS[form.action.data]}。")
     back = form.back.data or ""
     ok = back.startswith(url_for(".responses", survey_id=survey_id)) and "//" not in back
     return redirect(back if ok else url_for(".responses", survey_id=survey_id))

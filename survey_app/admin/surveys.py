@@ -14,6 +14,7 @@ import analysis
 
 from .. import fieldwork, qr, questionnaires, results
 from ..reports import planning_text, wording
+from ..safetext import file_name
 from ..store import Audit, get_store, is_row_id
 from . import planner
 from .auth import login_required, survey_or_404
@@ -129,7 +130,7 @@ def point_qr(survey_id, point_id, kind):
         return page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": POSTER_CSP}
     data, mimetype = (qr.png_bytes(url), "image/png") if kind == "png" else (qr.svg_bytes(url), "image/svg+xml")
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                     download_name=f"{point['name']}-{point['code']}.{kind}")
+                     download_name=f"{file_name(point['name'])}-{point['code']}.{kind}")
 
 
 def _points_page(survey: dict, failed: tuple[int, PointFieldworkForm] | None = None, status: int = 200):
@@ -190,7 +191,17 @@ def dashboard(survey_id):
         rule=analysis.RULES.get(survey["rule"]), base_url=current_app.config["PUBLIC_BASE_URL"],
         role_words=wording.ROLE_WORDS, rate_label=wording.rate_label,
         can_show=planning_text.headline_sentences(result.headline),
-        point_form=PointForm(), status_form=StatusForm())
+        point_form=PointForm(), status_form=StatusForm(), bursts=_bursts(survey_id))
+
+
+def _bursts(survey_id: int) -> dict:
+    """异常集中提交: the minutes in which a point took more submits than a hall plausibly can (store/stuffing.py)."""
+    from ..store.common import iso_time
+    from .review import review_limits
+
+    burst = review_limits()["burst"]
+    rows = get_store().burst_minutes(survey_id, burst=burst)
+    return {"burst": burst, "rows": [{**row, "at": iso_time(row["minute"] * 60)} for row in rows]}
 
 
 def _daily_table(result) -> dict:

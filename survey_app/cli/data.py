@@ -6,14 +6,14 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, has_app_context
 from flask.cli import with_appcontext
 
 from .. import questionnaires, reports
 from ..safetext import clean_line
 import json
 
-from ..store import Audit, DamagedDatabase, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
+from ..store import Audit, DamagedDatabase, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
 
 @click.command("create-user")
@@ -111,7 +111,8 @@ def _open_db(path: str | None, *, readonly: bool = False):
         return get_store()
     if not is_postgres_url(path) and not Path(path.removeprefix("sqlite:///")).is_file():
         raise click.ClickException(f"no database file at {path}")
-    return open_store(path, chain_key=get_store().backend.chain_key, readonly=readonly)  # the app's chain key
+    key = get_store().backend.chain_key if has_app_context() else None  # the app's, else FLASK_CHAIN_KEY
+    return open_store(path, chain_key=key, readonly=readonly)
 
 
 @click.command("verify")
@@ -223,7 +224,7 @@ def copy_db_command(source, destination):
     src, dst = _open_db(source), open_store(destination)
     try:
         report = copy_database(src, dst)
-    except (CopyRefused, StorageUnavailable) as e:
+    except (CopyRefused, StorageUnavailable, MissingChainKey, WrongChainKey) as e:
         raise click.ClickException(str(e)) from None
     finally:
         src.close()

@@ -12,6 +12,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from ..safetext import xml_text
+
 EAST_ASIAN = "宋体"
 HEADING_EAST_ASIAN = "黑体"
 LATIN = "Times New Roman"
@@ -58,8 +60,14 @@ def _no_title_border(style) -> None:
         ppr.remove(border)
 
 
+def safe_block(block: tuple) -> tuple:
+    """A block of text to lay out, each string as a Word document can hold it (safetext.xml_text: a
+    control character or U+FFFE from old data shows as U+FFFD instead of ending the download in a 500)."""
+    return tuple(xml_text(part) if isinstance(part, str) else part for part in block)
+
+
 def body(doc, text: str, *, indent: bool = True, align=None):
-    p = doc.add_paragraph(text)
+    p = doc.add_paragraph(xml_text(text))
     if indent:
         p.paragraph_format.first_line_indent = Pt(24)  # two Chinese characters
     if align is not None:
@@ -69,5 +77,5 @@ def body(doc, text: str, *, indent: bool = True, align=None):
 
 def cell_text(cell, text: str, *, bold: bool = False) -> None:
     cell.text = ""
-    run = cell.paragraphs[0].add_run(text)
+    run = cell.paragraphs[0].add_run(xml_text(text))
     run.bold = bold

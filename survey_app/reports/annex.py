@@ -15,6 +15,7 @@ def document(result):
     doc = _docx.new_document()
     new_page = False
     for block in annex_text.blocks(result):
+        block = _docx.safe_block(block)  # stored text (title, points, texts) as Word can hold it
         kind = block[0]
         if kind == "title":
             doc.add_paragraph(block[1], style="Title")

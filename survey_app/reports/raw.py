@@ -1,4 +1,6 @@
-"""Raw responses: one row per response (valid and excluded), one column per question, option codes.
+"""Raw responses: one row per valid response (every response returned, with its status and reason, when
+the export includes the excluded ones), one column per question, option codes. 编号 is the response's
+number within the survey (第 N 份 in the order returned, excluded ones counted), as the review page shows it.
 
 The CSV is UTF-8 with a BOM so that Excel opens it with the Chinese intact. Single choice: the
 option code; multiple choice: the codes in questionnaire order joined by ';'; free text: the text.
@@ -12,20 +14,20 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
+from ..safetext import xml_text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def sheet_text(value: str) -> str:
     """Text typed by a citizen or an evaluator, safe in Excel: never read as a formula (OWASP's leading
-    apostrophe for = + - @) and free of the control characters an XLSX file cannot hold."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    apostrophe for = + - @) and each code point an XLSX file cannot hold as U+FFFD (safetext.xml_text;
+    the CSV and SPSS files get the same cells, which are then valid UTF-8 too)."""
+    value = xml_text(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 META = (  # (key in Store.stream_responses, column header, what it is)
-    ("id", "编号", "response id（回收顺序编号）"),
+    ("id", "编号", "问卷编号：本项目第 N 份（按回收顺序，已剔除问卷也计入编号）"),
     ("point", "采集点", "采集点（张贴二维码的大厅或窗口）"),
     ("submitted_at", "提交时间", "提交时间（{tz} 当地时间）"),
     ("seconds_on_page", "答题用时（秒）", "从打开问卷到提交的秒数"),
@@ -57,10 +59,13 @@ def answer_cell(question, values: list[str] | None) -> str:
 
 
 def rows(export):
-    """Each response as a list of cells (ints as ints, time as a local datetime), in id order."""
+    """Each valid response (or each response, ``export.include_excluded``) as a list of cells (ints as ints,
+    time as a local datetime), in the order returned, numbered within the survey."""
     questions = export.result.questionnaire.questions
-    for r in export.database.stream_responses(export.result.survey["id"]):
-        yield [r["id"], sheet_text(r["point"]), local_time(r["submitted_at"], export.timezone), r["seconds_on_page"],
+    for number, r in enumerate(export.database.stream_responses(export.result.survey["id"]), 1):
+        if r["status"] != "valid" and not export.include_excluded:
+            continue
+        yield [number, sheet_text(r["point"]), local_time(r["submitted_at"], export.timezone), r["seconds_on_page"],
                r["language"] or "", r["status"], sheet_text(r["exclude_reason"] or "")] + [
             answer_cell(q, r["answers"].get(q.id)) for q in questions]
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
+from ..safetext import xml_text
 from . import raw
 
 STATUS_CODES = {"valid": 1, "excluded": 2}
@@ -41,7 +42,7 @@ def frame(export):
     SPSS leaves them out of valid percents and means as Manyi does."""
     result = export.result
     questions = result.questionnaire.questions
-    points = {p.name: i for i, p in enumerate(result.points, 1)}
+    points = {raw.sheet_text(p.name): i for i, p in enumerate(result.points, 1)}  # as the rows name them
     taken = set(META_NAMES)
     labels = {key: head for key, head, _ in raw.META}
     values = {"point": {i: name for name, i in points.items()},
@@ -100,6 +101,6 @@ def write(export, out) -> None:
         path = os.path.join(tmp, "data.sav")
         pyreadstat.write_sav(df, path, column_labels=[labels.get(c, c) for c in df.columns],
                              variable_value_labels=values, variable_measure=measures, missing_ranges=missing,
-                             file_label=export.result.survey["title"][:64])
+                             file_label=xml_text(export.result.survey["title"])[:64])
         with open(path, "rb") as f:
             shutil.copyfileobj(f, out)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Blueprint, abort, current_app, render_template, send_file
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 
 from .. import questionnaires, reports
 from ..admin.auth import login_required, survey_or_404
@@ -24,21 +24,23 @@ def _download_links(state) -> None:
     state.app.jinja_env.globals["download_formats"] = reports.FORMATS
 
 
-def _export(survey_id: int):
+def _export(survey_id: int, include_excluded: bool = False):
     config = current_app.config
     return reports.open_export(get_store(), survey_id, questionnaires.catalogue(),
-                               timezone=config["TIMEZONE"])
+                               timezone=config["TIMEZONE"], include_excluded=include_excluded)
 
 
 @bp.get("/export/<fmt>")
 @login_required
 def export(survey_id: int, fmt: str):
+    """The file; raw data (CSV, XLSX, SAV) holds the valid responses, all of them with ?include_excluded=1."""
     survey_or_404(survey_id)
     if fmt not in reports.FORMATS:
         abort(404)
+    include_excluded = request.args.get("include_excluded") == "1"
     out = tempfile.TemporaryFile()
     try:
-        with _export(survey_id) as data:
+        with _export(survey_id, include_excluded) as data:
             reports.write(fmt, data, out)
     except BaseException:
         out.close()
@@ -46,7 +48,8 @@ def export(survey_id: int, fmt: str):
     out.seek(0)
     spec = reports.FORMATS[fmt]
     response = send_file(out, mimetype=spec.mimetype, as_attachment=True,
-                         download_name=reports.filename(fmt, data.result.survey), max_age=0)
+                         download_name=reports.filename(fmt, data.result.survey, include_excluded=include_excluded),
+                         max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response
 

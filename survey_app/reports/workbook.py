@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from ..safetext import xml_text
 from . import raw, wording
 
 BOLD = Font(bold=True)
@@ -28,10 +29,10 @@ def _bold(ws, values):
 def overview_rows(result):
     """(项目, 值) pairs of the 概况 sheet."""
     s = result.survey
-    yield ("评价项目", s["title"])
-    yield ("被评价单位", s.get("department") or "")
+    yield ("评价项目", raw.sheet_text(s["title"]))  # stored text: never a formula
+    yield ("被评价单位", raw.sheet_text(s.get("department") or ""))
     yield ("年度", s.get("year") or "")
-    yield ("评价机构", s.get("evaluator_org") or "")
+    yield ("评价机构", raw.sheet_text(s.get("evaluator_org") or ""))
     yield ("问卷", f"{result.questionnaire.title}（{result.questionnaire.key}）")
     total = result.fieldwork.total
     yield ("扫码打开（次）", total.opens)
@@ -121,8 +122,8 @@ def write(export, out) -> None:
     ws = wb.create_sheet("概况")
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 90
-    for key, value in overview_rows(result):
-        ws.append([key, value])
+    for key, value in overview_rows(result):  # texts holding stored ones (point names) as XML can hold them
+        ws.append([xml_text(key), xml_text(value) if isinstance(value, str) else value])
     ws = wb.create_sheet("汇总")
     for col, width in zip("ABCDE", (12, 40, 12, 12, 30)):
         ws.column_dimensions[col].width = width

@@ -4,7 +4,6 @@ its CSRF token)."""
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 import time
 
@@ -16,20 +15,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..questionnaires import LANGUAGES, Questionnaire
+from ..safetext import clean_text  # a free-text answer as stored: \n line breaks, no control characters
 
 MSG_REQUIRED = "请选择一项后再提交。"
 MSG_REQUIRED_MULTI = "请至少选择一项。"
 MSG_CHOICE = "所选内容不在选项之中，请重新选择。"
 MSG_TEXT_REQUIRED = "请填写本题后再提交。"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def normalize_text(value: str | None) -> str | None:
-    """A free-text answer as stored: line breaks as \\n (a browser counts one, sends two), no control
-    characters (they break Excel files and mean nothing to a reader)."""
-    if value is None:
-        return None
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class SingleChoiceField(RadioField):
@@ -99,7 +90,7 @@ def _build(questionnaire: Questionnaire) -> type[SurveyForm]:
     for q in questionnaire.questions:
         if q.type == "text":
             required = DataRequired(MSG_TEXT_REQUIRED) if q.required else Optional()
-            attrs[q.id] = TextAreaField(filters=[normalize_text], validators=[required, Length(
+            attrs[q.id] = TextAreaField(filters=[clean_text], validators=[required, Length(
                 max=q.max_length, message=f"请将内容控制在 {q.max_length} 字以内。")])
             continue
         choices = [SelectChoice(code) for code in q.codes]
@@ -133,7 +124,7 @@ def clean_answers(questionnaire: Questionnaire, formdata) -> list[tuple[str, str
         elif len(values) > 1:
             return None
         elif q.type == "text":
-            text = normalize_text(values[0]) if values else ""
+            text = clean_text(values[0]) if values else ""
             if len(text) > q.max_length or (q.required and not text.strip()):
                 return None
             if text.strip():

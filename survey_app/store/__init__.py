@@ -30,7 +30,7 @@ from .surveys import POINT_CACHE_SECONDS, SURVEY_FIELDS, Surveys
 from .throttle import LoginThrottle
 
 __all__ = ["EXTENSION", "Audit", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError",
-           "StorageUnavailable", "Store", "ChainKey", "DamagedDatabase", "MissingChainKey", "is_postgres_url", "Verification", "chain_hash", "get_store", "init_app", "is_row_id",
+           "StorageUnavailable", "Store", "ChainKey", "DamagedDatabase", "WrongChainKey", "MissingChainKey", "is_postgres_url", "Verification", "chain_hash", "get_store", "init_app", "is_row_id",
            "open_store", "survey_digest", "utcnow"]
 EXTENSION = "manyi.store"
 
