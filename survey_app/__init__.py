@@ -29,6 +29,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         # A citizen may pause; the token outlives a long wait, and an expired one keeps the answers.
         WTF_CSRF_TIME_LIMIT=4 * 3600,
         WTF_CSRF_SSL_STRICT=False,  # WeChat's in-app browser may send no Referer
+        # Stuffing defences (respondent/defences.py; the numbers and reasons in README.md, "Ballot stuffing"):
+        # a submission key lives 2 hours; a hall's address takes 30 answers at once, then 10 a minute;
+        # a phone 5, then 1 every 10 minutes; a point taking more than 20 in a minute is flagged.
+        SUBMISSION_KEY_MAX_AGE=2 * 3600,
+        SUBMISSION_MIN_SECONDS=None,  # None: max(8, one second per question)
+        DEVICE_BURST=5, DEVICE_PER_MINUTE=0.1,
+        ADDRESS_BURST=30, ADDRESS_PER_MINUTE=10,
+        BURST_PER_MINUTE=20,
+        ANSWERED_PAGE=True,  # a phone that answered sees 您已提交过本问卷 (with a link to answer for someone else)
         MAX_CONTENT_LENGTH=64 * 1024,
         MAX_FORM_MEMORY_SIZE=64 * 1024,
         SESSION_COOKIE_HTTPONLY=True,

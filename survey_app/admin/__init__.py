@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.exceptions import HTTPException
 
-from . import auth, review, surveys
+from . import auth, bulk, review, surveys  # bulk adds its route to review's blueprint
 
 
 def init_app(app) -> None:

@@ -1,17 +1,19 @@
-"""Evaluator accounts: log in and out, throttled attempts, per-survey access. Citizens never log in.
+"""Evaluator accounts: log in and out, sessions, throttled attempts, per-survey access. Citizens never log in.
 
-Passwords are scrypt hashes (werkzeug). After ``LOGIN_MAX_FAILURES`` failed attempts for one
-username (or ``LOGIN_MAX_FAILURES_PER_CLIENT`` from one client) within ``LOGIN_WINDOW_SECONDS``, the
-login answers 429 with Retry-After, even for the right password. Attempts are stored in SQLite,
-keyed by username and a salted hash of the client address (never the raw address). A survey is
-visible only to the users granted it; any other id answers 404, so ids reveal nothing.
+Passwords are scrypt hashes (werkzeug). A login starts a session kept in the database
+(store/sessions.py); Flask's signed cookie carries only its random id. The session ends at once when
+the evaluator logs out, when the password changes (this browser goes on with a new session), by
+``manyi revoke-sessions``, after ``SESSION_IDLE_MINUTES`` without a page, and ``SESSION_MAX_HOURS``
+after the login. After ``LOGIN_MAX_FAILURES`` failed password checks for one username (or
+``LOGIN_MAX_FAILURES_PER_CLIENT`` from one client) within ``LOGIN_WINDOW_SECONDS``, the login answers
+429 with Retry-After, even for the right password. Each check is counted before it is made
+(store/throttle.py), by username and by a salted hash of the client address (never the raw address). A
+survey is visible only to the users granted it; any other id answers 404, so ids reveal nothing.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
-from datetime import datetime, timedelta, timezone
 
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
@@ -24,7 +26,7 @@ from .forms import MIN_PASSWORD_LENGTH, LoginForm, PasswordForm
 
 bp = Blueprint("auth", __name__)  # /admin/login, /admin/password, /admin/logout
 DEFAULTS = {"LOGIN_MAX_FAILURES": 5, "LOGIN_MAX_FAILURES_PER_CLIENT": 20, "LOGIN_WINDOW_SECONDS": 15 * 60,
-            "LOGIN_ATTEMPTS_KEEP_DAYS": 30}
+            "LOGIN_ATTEMPTS_KEEP_DAYS": 30, "SESSION_IDLE_MINUTES": 120, "SESSION_MAX_HOURS": 12}
 ERRORS = {400: "请求内容有误（表单可能已过期），请返回刷新页面后重试。", 403: "您没有访问此页面的权限。",
           404: "没有找到这个页面，或您没有该评价项目的访问权限。", 429: "操作过于频繁，请稍后再试。"}
 
@@ -42,19 +44,39 @@ def _cfg(name: str):
     return current_app.config.get(name, DEFAULTS[name])
 
 
-def _fingerprint(password_hash: str) -> str:  # changes with the password, which ends every old session
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+def _ended(why: str) -> str:
+    """Why the evaluator has to log in again, in their words."""
+    if why == "idle":
+        return f"您已超过 {_cfg('SESSION_IDLE_MINUTES')} 分钟未操作，为安全起见已退出登录，请重新登录。"
+    if why == "expired":
+        return f"本次登录已超过 {_cfg('SESSION_MAX_HOURS')} 小时，为安全起见请重新登录。"
+    return "登录已失效（已退出、密码已修改或登录已被撤销），请重新登录。"
 
 
 def load_user() -> None:
-    """g.current_user for an evaluator's page (run before each one: admin/__init__.py); citizens'
-    pages, / and static files never use the login."""
-    g.current_user = None
-    user_id = session.get("user_id")
-    if isinstance(user_id, int):
-        user = get_store().get_user(user_id)
-        if user and hmac.compare_digest(session.get("auth", ""), _fingerprint(user["password_hash"])):
-            g.current_user = {"id": user["id"], "username": user["username"]}
+    """g.current_user for an evaluator's page (run before each one: admin/__init__.py) from the session
+    record the cookie names, or g.session_ended saying why it ended; citizens' pages, / and static files
+    never use the login."""
+    g.current_user = g.session_ended = None
+    session_id = session.get("sid")
+    if not isinstance(session_id, str):
+        return
+    found = get_store().check_session(session_id, idle_seconds=60 * _cfg("SESSION_IDLE_MINUTES"),
+                                      max_seconds=3600 * _cfg("SESSION_MAX_HOURS"))
+    if found.user is None:
+        session.pop("sid")
+        g.session_ended = _ended(found.ended)
+    else:
+        g.current_user = found.user
+
+
+def _start_session(user_id: int) -> None:
+    """This browser's new session: a fresh id (nothing carried over from before), only its hash stored."""
+    if isinstance(old := session.get("sid"), str):
+        get_store().end_session(old)
+    session.clear()
+    session["sid"] = get_store().start_session(user_id, max_seconds=3600 * _cfg("SESSION_MAX_HOURS"),
+                                               user_agent=request.user_agent.string, client_hash=_client_hash())
 
 
 @bp.app_context_processor
@@ -66,6 +88,8 @@ def login_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if g.get("current_user") is None:
+            if g.get("session_ended"):
+                flash(g.session_ended, "error")
             return redirect(url_for("admin.auth.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
     return wrapped
@@ -93,24 +117,18 @@ def _client_hash() -> str:
     return hashlib.sha256(f"{salt}:login-client:{request.remote_addr}".encode()).hexdigest()[:24]
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="microseconds")
+def _claim(username: str, client: str) -> int | None:
+    """Count the password check about to be made; None to go ahead, else the seconds to wait."""
+    return get_store().claim_login_check(
+        username=username, client_hash=client, window_seconds=_cfg("LOGIN_WINDOW_SECONDS"),
+        limits=(_cfg("LOGIN_MAX_FAILURES"), _cfg("LOGIN_MAX_FAILURES_PER_CLIENT")))
 
 
-def _retry_after(username: str, client: str) -> int | None:
-    """Seconds until a throttled username or client may try again; None when not throttled."""
-    now, window = datetime.now(timezone.utc), timedelta(seconds=_cfg("LOGIN_WINDOW_SECONDS"))
-    by_user, by_client = get_store().recent_failures(username=username, client_hash=client, since=_iso(now - window))
-    waits = [(datetime.fromisoformat(oldest) + window - now).total_seconds()
-             for (count, oldest), limit in ((by_user, _cfg("LOGIN_MAX_FAILURES")),
-                                            (by_client, _cfg("LOGIN_MAX_FAILURES_PER_CLIENT")))
-             if count >= limit]
-    return max(1, int(max(waits)) + 1) if waits else None
-
-
-def _record_attempt(username: str, client: str, success: bool) -> None:
-    keep = _iso(datetime.now(timezone.utc) - timedelta(days=_cfg("LOGIN_ATTEMPTS_KEEP_DAYS")))
-    get_store().record_login_attempt(username=username, client_hash=client, success=success, keep_since=keep)
+def _settle(username: str, client: str, outcome: str) -> None:
+    """What the claimed check found: "failed", "login" or "confirmed" (store/throttle.py)."""
+    get_store().settle_login_check(username=username, client_hash=client, outcome=outcome,
+                                   window_seconds=_cfg("LOGIN_WINDOW_SECONDS"),
+                                   keep_seconds=86400 * _cfg("LOGIN_ATTEMPTS_KEEP_DAYS"))
 
 
 def _check(username: str, password: str) -> dict | None:
@@ -131,24 +149,23 @@ def login():
     if not form.validate_on_submit():
         return render_template("admin/login.html", form=form), 400 if request.method == "POST" else 200
     username, client = form.username.data.strip(), _client_hash()
-    wait = _retry_after(username, client)
+    wait = _claim(username, client)
     if wait is not None:
         form.form_errors.append(f"登录失败次数过多，请 {-(-wait // 60)} 分钟后再试。")
         return render_template("admin/login.html", form=form), 429, {"Retry-After": str(wait)}
     user = _check(username, form.password.data)
-    _record_attempt(username, client, bool(user))
+    _settle(username, client, "failed" if user is None else "login")
     if user is None:
         form.form_errors.append("用户名或密码不正确。")
         return render_template("admin/login.html", form=form), 401
-    session.clear()
-    session.update(user_id=user["id"], auth=_fingerprint(user["password_hash"]))
+    _start_session(user["id"])
     return redirect(_safe_next(request.args.get("next")))
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """An evaluator sets a new password: this browser stays logged in, every other session ends. A
+    """An evaluator sets a new password: every session of theirs ends, this browser goes on in a new one. A
     wrong current password counts as a failed login (the same throttle), so a borrowed session
     cannot be used to guess it."""
     form = PasswordForm()
@@ -159,23 +176,26 @@ def change_password():
     if not form.validate_on_submit():
         return page(400 if request.method == "POST" else 200)
     username, client = g.current_user["username"], _client_hash()
-    wait = _retry_after(username, client)
+    wait = _claim(username, client)
     if wait is not None:
         form.form_errors.append(f"密码输入错误次数过多，请 {-(-wait // 60)} 分钟后再试。")
         return page(429, {"Retry-After": str(wait)})
     if _check(username, form.current.data) is None:
-        _record_attempt(username, client, False)
+        _settle(username, client, "failed")
         form.current.errors = ["当前密码不正确。"]
         return page(400)
-    new_hash = hash_password(form.new.data)
-    get_store().set_password(username, new_hash)
-    session["auth"] = _fingerprint(new_hash)
+    _settle(username, client, "confirmed")
+    get_store().set_password(username, hash_password(form.new.data))  # ends every session of the user
+    _start_session(g.current_user["id"])
     flash("密码已修改。其他设备上的登录已退出。")
     return redirect(url_for("admin.surveys.index"))
 
 
 @bp.post("/logout")
 def logout():
+    """End this browser's session in the database (a copy of the cookie opens nothing afterwards)."""
+    if isinstance(session_id := session.get("sid"), str):
+        get_store().end_session(session_id)
     session.clear()
     flash("您已退出登录。")
     return redirect(url_for("admin.auth.login"))

@@ -36,6 +36,11 @@ def utcnow() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
+def iso_time(seconds: float) -> str:
+    """Seconds since the epoch in the stored time format (``utcnow``'s): such texts sort as their times do."""
+    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="microseconds")
+
+
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"])*\"|::|\?|:[A-Za-z_]\w*|%")
 
 
