@@ -29,13 +29,14 @@ from .score_bounds import ScoreBounds, score_bounds
 from .scores import ScoreResult, composite_score, satisfaction_score, score_interval
 from .tables import PercentTable, percent_table
 from .targets import TargetTest, target_test
-from .verdicts import Verdict, rate_verdict, score_verdict, stratified_rate_verdict, verdict_text
+from .strata import stratified_rate_verdict, stratified_score_verdict
+from .verdicts import Verdict, rate_verdict, score_verdict, verdict_text
 
 __all__ = [
     "DEFAULT_RULE", "RULES", "ClusterDesign", "IndicatorPoints", "Interval", "PercentTable", "PointsRange",
     "ProportionInterval", "RateResult", "Rule", "ScoreBounds", "ScoreResult", "TargetTest", "Verdict",
     "cluster_design_effect", "composite_score", "design_effect", "indicator_points", "indicator_points_range",
     "margin_of_error", "percent_table", "proportion_interval", "rate_verdict", "sample_size", "satisfaction_rate",
-    "satisfaction_score", "score_bounds", "score_interval", "score_verdict", "stratified_rate_verdict", "target_test", "verdict_points", "verdict_text",
+    "satisfaction_score", "score_bounds", "score_interval", "score_verdict", "stratified_rate_verdict", "stratified_score_verdict", "target_test", "verdict_points", "verdict_text",
     "PowerPlan", "max_provable_rate", "min_successes_to_show", "power_sample_size", "target_power",
 ]

@@ -14,9 +14,7 @@ The bounds, by figure:
   bounds on the population's satisfied count K, lower = min{K : P_K(X ≥ x) > α}/N and upper =
   max{K : P_K(X ≤ x) > α}/N (the exact hypergeometric test; 25 of 25 from N = 30 against 90 % gives
   p = 0.0002, "met"); a census (n = N) has no sampling error and is judged on the rate itself;
-- a *stratified rate* (points weighted by their share of transactions): Korn & Graubard's (1998)
-  Clopper–Pearson bounds at the effective sample size p(1 − p)/Var(p_st), capped at n (R's
-  ``survey::svyciprop(method = "beta")`` without the degrees-of-freedom factor);
+- a *stratified rate or score* (points weighted by their share of transactions): ``analysis.strata``;
 - a *score*: ``analysis.score_bounds`` (see there for the method and its simulated false-"met" rate).
 
 The two-sided interval printed beside the bound (``ci``) uses the same corrections (N, strata) and says
@@ -29,11 +27,9 @@ out of date); every answer not applicable is n = 0.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-
-import numpy as np
 from dataclasses import dataclass
 
+import numpy as np
 from scipy import stats
 
 from . import _checks, _text
@@ -47,6 +43,7 @@ EXACT = "exact binomial (one-sided Clopper-Pearson bounds)"
 HYPERGEOMETRIC = "exact hypergeometric (one-sided bounds on the population count)"
 STRATIFIED = "stratified, Korn-Graubard (Clopper-Pearson at the effective sample size)"
 CENSUS = "census (n = N): no sampling error"
+STRATIFIED_SCORE = "stratified, Bonferroni-combined Gaffke bounds"
 
 
 @dataclass(frozen=True)
@@ -183,49 +180,6 @@ def _hypergeometric_bounds(x, n, total, alpha):
     if x < n and 1.0 - _sf(x + 1, n, total, k_max) > alpha:
         high = k_max
     return low / total, high / total
-
-
-def stratified_rate_verdict(strata, *, target, confidence_level=0.95) -> Verdict:
-    """The verdict on a rate from strata (collection points) weighted by their known shares.
-
-    ``strata`` maps a point to ``(satisfied, n, share)``; the shares (e.g. each point's part of the
-    transactions served during fieldwork) are normalised over the strata that have answers. A stratum
-    with a share but no answers raises: its rate is unknown. p_st = Σ w_h·p_h, Var = Σ w_h²·p_h(1 − p_h)/n_h.
-
-    >>> v = stratified_rate_verdict({"A": (45, 50, 0.8), "B": (20, 25, 0.2)}, target=0.75)
-    >>> round(v.estimate, 3), round(v.low, 4), v.verdict
-    (0.88, 0.7999, 'met')
-    """
-    if not isinstance(strata, Mapping) or not strata:
-        raise ValueError("strata must map each point to (satisfied, n, share)")
-    goal = _checks.fraction(target, "target", closed=True)
-    level = _checks.confidence_level(confidence_level)
-    rows = []
-    for name, triple in strata.items():
-        try:
-            x_raw, n_raw, share = triple
-        except (TypeError, ValueError):
-            raise ValueError(f"strata[{name!r}] must be (satisfied, n, share), got {triple!r}") from None
-        x, m = _checks.count(x_raw, f"strata[{name!r}] satisfied"), _checks.count(n_raw, f"strata[{name!r}] n")
-        if x > m:
-            raise ValueError(f"strata[{name!r}]: satisfied ({x}) exceeds n ({m})")
-        if isinstance(share, bool) or not isinstance(share, (int, float)) or not math.isfinite(share) or share < 0:
-            raise ValueError(f"strata[{name!r}]: share must be a number ≥ 0, got {share!r}")
-        if share > 0 and m == 0:
-            raise ValueError(f"strata[{name!r}] has a share of the transactions but no answers")
-        rows.append((x, m, float(share)))
-    weight_total = sum(w for _, m, w in rows if m)
-    if weight_total <= 0:
-        raise ValueError("the strata's shares are all zero")
-    n = sum(m for _, m, _ in rows)
-    estimate = sum(w / weight_total * x / m for x, m, w in rows if m)
-    variance = sum((w / weight_total) ** 2 * (x / m) * (1 - x / m) / m for x, m, w in rows if m)
-    n_eff = n if variance <= 0 else min(n, estimate * (1 - estimate) / variance)
-    low = bounds(estimate * n_eff, n_eff, level, "clopper-pearson", "greater")[0]
-    high = bounds(estimate * n_eff, n_eff, level, "clopper-pearson", "less")[1]
-    ci = Interval(*bounds(estimate * n_eff, n_eff, level, "clopper-pearson", "two-sided"))
-    return Verdict("rate", estimate, goal, n, low, high, ci, _decide(low, high, goal), level, STRATIFIED,
-                   "clopper-pearson at the effective sample size (stratified)")
 
 
 def score_verdict(score: ScoreResult, *, target, confidence_level=0.95) -> Verdict:

@@ -88,7 +88,8 @@ _SCORE_METHODS = {"gaffke, two-sided": "Gaffke 区间（有界均值的精确方
                   "t": "t 分布单侧界（截断至量表范围）"}
 _BOUND_METHODS = {analysis.verdicts.EXACT: "精确二项检验", analysis.verdicts.HYPERGEOMETRIC: "精确超几何检验（有限总体）",
                   analysis.verdicts.CENSUS: "全面调查（n = N），无抽样误差",
-                  analysis.verdicts.STRATIFIED: "按采集点办件量分层估计（Korn–Graubard 精确区间）"}
+                  analysis.verdicts.STRATIFIED: "按采集点办件量分层估计（Korn–Graubard 精确区间）",
+                  analysis.verdicts.STRATIFIED_SCORE: "按采集点办件量分层估计（各采集点 Gaffke 单侧界按办件量加权，Bonferroni 校正）"}
 
 
 def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, strata) -> Headline | None:
@@ -123,6 +124,15 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
             return Headline("rate", label, judged, analysis.verdict_points(judged, rule=rule, label="满意率"),
                             method, _BOUND_METHODS[judged.method], rate.satisfied_count, notes)
         score, label = item.score, "满意度得分"
+        if strata and any(not sum(counts.values()) for counts, _ in strata.values()):
+            notes += ("有采集点填写了办件量但尚无有效问卷，暂按全部问卷简单估计，未作分层估计。",)
+        elif strata:
+            ladder = item.question.points
+            judged = analysis.stratified_score_verdict(
+                {p: (analysis.satisfaction_score(counts, points=ladder, method=SCORE_METHOD), share)
+                 for p, (counts, share) in strata.items()}, target=target, confidence_level=CONFIDENCE)
+            return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
+                            "分层估计，各采集点 Gaffke 区间按办件量加权", _BOUND_METHODS[judged.method], None, notes)
     else:
         if not rows or all(code is None for row in rows for code in row.values()):
             return None

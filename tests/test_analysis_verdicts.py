@@ -180,3 +180,33 @@ def test_the_verdict_and_the_planner_agree_on_what_a_count_shows(total):
         for x in range(n + 1):
             met = rate_verdict(x, n, target=0.9, population=total).verdict == "met"
             assert met == (x_min is not None and x >= x_min), (n, x, x_min)
+
+
+def test_a_stratified_score_weights_the_points_and_each_bound_is_bonferroni_adjusted():
+    from analysis import score_bounds, stratified_score_verdict
+
+    hall = satisfaction_score({"A": 90, "B": 10}, points=LADDER)
+    window = satisfaction_score({"A": 30, "C": 10}, points=LADDER)
+    v = stratified_score_verdict({"hall": (hall, 3), "window": (window, 1)}, target=90)
+    assert v.estimate == pytest.approx(0.75 * 98 + 0.25 * 90, abs=1e-12)
+    each = [score_bounds(*zip(*s.histogram), scale=s.scale, confidence_level=0.975) for s in (hall, window)]
+    assert v.low == pytest.approx(0.75 * each[0].low + 0.25 * each[1].low, abs=1e-12)
+    assert v.method.startswith("stratified") and v.n == 140
+    with pytest.raises(ValueError, match="no answers"):
+        stratified_score_verdict({"hall": (hall, 0.8), "empty": (None, 0.2)}, target=90)
+
+
+def test_false_met_of_a_stratified_score_stays_within_the_level():
+    """Two points at true score exactly 95 (80/15/5 % and 90/5/0/5 %), shares 0.6/0.4, n = 60 and 40."""
+    from analysis import stratified_score_verdict
+
+    rng = np.random.default_rng(7)
+    p1, p2 = [0.8, 0.15, 0.05, 0, 0], [0.9, 0.05, 0, 0.05, 0]
+    true = 0.6 * np.dot(p1, [100, 80, 60, 40, 20]) + 0.4 * np.dot(p2, [100, 80, 60, 40, 20])
+    met = 0
+    for _ in range(400):
+        a, b = rng.multinomial(60, p1), rng.multinomial(40, p2)
+        s1 = satisfaction_score(dict(zip("ABCDE", map(int, a))), points=LADDER)
+        s2 = satisfaction_score(dict(zip("ABCDE", map(int, b))), points=LADDER)
+        met += stratified_score_verdict({"1": (s1, 0.6), "2": (s2, 0.4)}, target=true).verdict == "met"
+    assert met / 400 <= 0.05

@@ -74,3 +74,21 @@ def test_an_unresolved_verdict_says_what_the_sample_size_can_show(database, admi
     assert "要以 80% 的检验效能证明满意率达到 95%" in annex
     page = admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
     assert "无法证明满意率达到 95%" in page
+
+
+def test_a_score_headline_is_stratified_too(app, database, admin_client, filled):
+    ids = _points(database, filled)
+    database.set_point_fieldwork(ids["业务大厅"], issued=None, served=900, actor="test")
+    database.set_point_fieldwork(ids["1号窗口"], issued=None, served=100, actor="test")
+    h = result_of(app, database, filled).headline
+    assert h.figure == "score" and h.judgement.method == analysis.strata.STRATIFIED_SCORE
+    per_point = {}
+    for t in database.tallies(filled):
+        if t["question_id"] == "q5":
+            total, n = per_point.get(t["point_id"], (0.0, 0))
+            per_point[t["point_id"]] = (total + t["n"] * {"A": 100, "B": 80, "C": 60, "D": 40, "E": 20}[t["value"]],
+                                        n + t["n"])
+    expected = 0.9 * per_point[ids["业务大厅"]][0] / per_point[ids["业务大厅"]][1] \
+        + 0.1 * per_point[ids["1号窗口"]][0] / per_point[ids["1号窗口"]][1]
+    assert h.judgement.estimate == pytest.approx(expected, abs=1e-9)
+    assert h.judgement.low <= h.judgement.estimate <= h.judgement.high and "分层" in h.bound_method

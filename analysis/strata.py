@@ -1,0 +1,120 @@
+"""Stratified verdicts: collection points weighted by their share of the transactions served (办件量).
+
+The estimate is Σ w_h·estimate_h over the points (strata) with the evaluator's shares w_h; the verdict
+rests on one-sided bounds as every ``Verdict`` does (see ``analysis.verdicts``):
+
+- a rate: Korn & Graubard's (1998) Clopper–Pearson bounds at the effective sample size
+  p(1 − p)/Var(p_st), capped at n (R's ``survey::svyciprop(method = "beta")`` without its
+  degrees-of-freedom factor), Var(p_st) = Σ w_h²·p_h(1 − p_h)/n_h;
+- a score: each stratum's Gaffke bound at level 1 − α/H (H strata), weighted by the shares: by the union
+  (Bonferroni) bound all H hold together with probability ≥ 1 − α, so the weighted bound is valid
+  (conservative; no finite-sample method for a stratified bounded mean is standard).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from . import _checks
+from .intervals import Interval, bounds
+from .score_bounds import score_bounds
+from .scores import ScoreResult
+from .verdicts import STRATIFIED, STRATIFIED_SCORE, Verdict, _decide
+
+
+def stratified_rate_verdict(strata, *, target, confidence_level=0.95) -> Verdict:
+    """The verdict on a rate from strata (collection points) weighted by their known shares.
+
+    ``strata`` maps a point to ``(satisfied, n, share)``; the shares (e.g. each point's part of the
+    transactions served during fieldwork) are normalised over the strata that have answers. A stratum
+    with a share but no answers raises: its rate is unknown. p_st = Σ w_h·p_h, Var = Σ w_h²·p_h(1 − p_h)/n_h.
+
+    >>> v = stratified_rate_verdict({"A": (45, 50, 0.8), "B": (20, 25, 0.2)}, target=0.75)
+    >>> round(v.estimate, 3), round(v.low, 4), v.verdict
+    (0.88, 0.7999, 'met')
+    """
+    if not isinstance(strata, Mapping) or not strata:
+        raise ValueError("strata must map each point to (satisfied, n, share)")
+    goal = _checks.fraction(target, "target", closed=True)
+    level = _checks.confidence_level(confidence_level)
+    rows = []
+    for name, triple in strata.items():
+        try:
+            x_raw, n_raw, share = triple
+        except (TypeError, ValueError):
+            raise ValueError(f"strata[{name!r}] must be (satisfied, n, share), got {triple!r}") from None
+        x, m = _checks.count(x_raw, f"strata[{name!r}] satisfied"), _checks.count(n_raw, f"strata[{name!r}] n")
+        if x > m:
+            raise ValueError(f"strata[{name!r}]: satisfied ({x}) exceeds n ({m})")
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not math.isfinite(share) or share < 0:
+            raise ValueError(f"strata[{name!r}]: share must be a number ≥ 0, got {share!r}")
+        if share > 0 and m == 0:
+            raise ValueError(f"strata[{name!r}] has a share of the transactions but no answers")
+        rows.append((x, m, float(share)))
+    weight_total = sum(w for _, m, w in rows if m)
+    if weight_total <= 0:
+        raise ValueError("the strata's shares are all zero")
+    n = sum(m for _, m, _ in rows)
+    estimate = sum(w / weight_total * x / m for x, m, w in rows if m)
+    variance = sum((w / weight_total) ** 2 * (x / m) * (1 - x / m) / m for x, m, w in rows if m)
+    n_eff = n if variance <= 0 else min(n, estimate * (1 - estimate) / variance)
+    low = bounds(estimate * n_eff, n_eff, level, "clopper-pearson", "greater")[0]
+    high = bounds(estimate * n_eff, n_eff, level, "clopper-pearson", "less")[1]
+    ci = Interval(*bounds(estimate * n_eff, n_eff, level, "clopper-pearson", "two-sided"))
+    return Verdict("rate", estimate, goal, n, low, high, ci, _decide(low, high, goal), level, STRATIFIED,
+                   "clopper-pearson at the effective sample size (stratified)")
+
+
+def stratified_score_verdict(strata, *, target, confidence_level=0.95) -> Verdict:
+    """The verdict on a score from strata weighted by their shares: ``strata`` maps a point to
+    ``(ScoreResult, share)`` (a stratum with a share and no answers raises: its score is unknown).
+
+    >>> from analysis import satisfaction_score
+    >>> ladder = {"A": 100, "B": 80, "C": 60}
+    >>> v = stratified_score_verdict({"hall": (satisfaction_score({"A": 90, "B": 10}, points=ladder), 0.8),
+    ...                               "window": (satisfaction_score({"A": 30, "C": 10}, points=ladder), 0.2)},
+    ...                              target=90)
+    >>> round(v.estimate, 2), v.verdict
+    (96.4, 'met')
+    """
+    if not isinstance(strata, Mapping) or not strata:
+        raise ValueError("strata must map each point to (ScoreResult, share)")
+    level = _checks.confidence_level(confidence_level)
+    rows = []
+    for name, pair in strata.items():
+        try:
+            score, share = pair
+        except (TypeError, ValueError):
+            raise ValueError(f"strata[{name!r}] must be (ScoreResult, share), got {pair!r}") from None
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not math.isfinite(share) or share < 0:
+            raise ValueError(f"strata[{name!r}]: share must be a number ≥ 0, got {share!r}")
+        if score is None:
+            if share > 0:
+                raise ValueError(f"strata[{name!r}] has a share of the transactions but no answers")
+            continue
+        if not isinstance(score, ScoreResult):
+            raise ValueError(f"strata[{name!r}]: need a ScoreResult, got {type(score).__name__}")
+        rows.append((score, float(share)))
+    total = sum(w for _, w in rows)
+    if total <= 0:
+        raise ValueError("the strata's shares are all zero")
+    if isinstance(target, bool) or not isinstance(target, (int, float)) or not math.isfinite(target):
+        raise ValueError(f"target must be a number on the score's scale, got {target!r}")
+    each, each_two = 1 - (1 - level) / len(rows), 1 - (1 - level) / (2 * len(rows))
+
+    def combined(at):
+        low = high = 0.0
+        for score, w in rows:
+            values, counts = zip(*score.histogram)
+            b = score_bounds(values, counts, scale=score.scale, confidence_level=at)
+            low, high = low + w / total * b.low, high + w / total * b.high
+        return low, high
+
+    estimate = sum(w / total * score.score for score, w in rows)
+    low, high = combined(each)
+    ci = Interval(*combined(each_two))
+    scale = (min(s.scale[0] for s, _ in rows), max(s.scale[1] for s, _ in rows))
+    return Verdict("score", estimate, float(target), sum(s.n for s, _ in rows), low, high, ci,
+                   _decide(low, high, float(target)), level, STRATIFIED_SCORE,
+                   "stratified, Bonferroni-combined Gaffke bounds, two-sided", None, None, None, scale)
