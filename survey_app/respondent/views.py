@@ -10,10 +10,12 @@ from flask import abort, current_app, g, render_template, request
 
 from .. import csrf, questionnaires
 from ..store import StorageUnavailable, get_store
-from . import bp, forms, text
+from . import bp, defences, forms, text
 
 csrf.exempt(bp)  # the submission key, bound to the device cookie, is the form's CSRF token (forms.py)
 DEVICE_COOKIE = "mid"
+DONE_COOKIE = "mdone"  # the surveys this browser has answered ("12.15"): the form shows the repeat page
+DONE_KEPT = 20  # surveys remembered
 
 
 def survey_state(survey: dict, tz: str) -> str:
@@ -86,9 +88,29 @@ def _malformed(formdata) -> bool:
     return any(name is None or "\ufffd" in name or "\ufffd" in value for name, value in formdata.items(multi=True))
 
 
+def _answered(survey_id: int) -> bool:
+    """Whether this browser answered the survey (and ANSWERED_PAGE is on: a hall's own shared tablet, until
+    the kiosk channel exists, turns it off)."""
+    return current_app.config["ANSWERED_PAGE"] and str(survey_id) in (request.cookies.get(DONE_COOKIE) or "").split(".")
+
+
+def _repeat_page(survey, questionnaire, status=200):
+    """您已提交过本问卷: no fresh form (so the back button or a second scan stores nothing unasked), with a
+    link to answer once more for someone else, unless the survey takes one answer per device."""
+    lang = forms.language(request.args.get("lang"), questionnaire)
+    title = survey["title"] if lang == "zh-CN" else questionnaire.title.get(lang)
+    page = render_template("repeat.html", lang=lang, title=title, t=text.text(lang),
+                           strict=bool(survey.get("one_per_device")), rtl=lang in questionnaires.RTL_LANGUAGES)
+    response = current_app.make_response((page, status))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/<code>")
 def show(code):
     point, survey, questionnaire = _load(code)
+    if _answered(survey["id"]) and not (request.args.get("another") and not survey.get("one_per_device")):
+        return _repeat_page(survey, questionnaire)
     form = forms.form_class(questionnaire)(formdata=None)
     form.key.data = forms.issue_key(code, _device()[0])
     form.lang.data = forms.language(request.args.get("lang"), questionnaire)
@@ -107,9 +129,13 @@ def post(code):
         abort(400)
     device, new_device = _device()
     key = None if new_device else forms.read_key(formdata.get("key"), code, device)
-    answers = forms.clean_answers(questionnaire, formdata) if key else None
     lang = forms.language(formdata.get("lang"), questionnaire)
     database = get_store()
+    if key is not None and key[1] > current_app.config["SUBMISSION_KEY_MAX_AGE"]:  # expired
+        if database.response_for_key(key[0]) is not None:  # a late retry of a stored answer: thanks
+            return _to_thanks(code, lang, survey["id"])
+        key = None  # the form comes back filled in, with a new key
+    answers = forms.clean_answers(questionnaire, formdata) if key else None
     if answers is None:  # not a clean sheet: the full WTForms validation, with its messages
         form = forms.form_class(questionnaire)()
         if key is None:  # not a key this server issued for this point and browser: new key, answers kept
@@ -118,26 +144,65 @@ def post(code):
             return _render(point, survey, questionnaire, form, 400, "cookies" if new_device else "expired")
         if database.response_for_key(key[0]) is not None:  # a retry of a stored submission
             database.make_durable()  # stored a moment ago by another worker, maybe not yet synced
-            return _to_thanks(code, lang)
+            return _to_thanks(code, lang, survey["id"])
         if not form.validate():
             return _render(point, survey, questionnaire, form, 400, "invalid")
         answers = form.answers(questionnaire)
     nonce, seconds = key
+    device_hash = _device_hash(survey["id"], device, new_device)
+    try:  # the claim is a write: a busy database gives the form back, as the save's failure does below
+        refused = _defences(point, survey, questionnaire, nonce, seconds, device_hash, formdata, channel=defences.SCAN)
+    except StorageUnavailable:
+        return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 503, "unavailable")
+    if refused == "stored":  # a retry of a stored submission (the back button, a double tap)
+        database.make_durable()
+        return _to_thanks(code, lang, survey["id"])
+    if refused == "repeat":
+        return _repeat_page(survey, questionnaire, 409)
+    if refused is not None:  # not stored: the form comes back filled in, with the same key
+        status = 429 if refused in ("busy", "busy_device") else 400
+        return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), status, refused)
     try:
         # a retried key stores nothing and gets the same thank-you
             database.save_response(survey_id=survey["id"], point_id=point["id"],
             questionnaire_version=questionnaire.version, submission_key=nonce, answers=answers,
-            seconds_on_page=seconds, language=lang, device_hash=_device_hash(survey["id"], device, new_device))
+            seconds_on_page=seconds, language=lang, device_hash=device_hash)
     except StorageUnavailable:  # not stored: the form comes back filled in, with the same key
         return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 503, "unavailable")
-    return _to_thanks(code, lang)
+    return _to_thanks(code, lang, survey["id"])
 
 
-def _to_thanks(code: str, lang: str):
-    """Post/redirect/get to the thank-you page, in the language the form was answered in."""
+def _defences(point, survey, questionnaire, nonce, seconds, device_hash, formdata, *, channel) -> str | None:
+    """Why a clean answer sheet with a good key is not saved now (a notice kind, "repeat" or "stored"),
+    or None. The honeypot and the strict setting apply to every channel; the minimum time and the
+    ceilings only to checked ones (defences.checked: kiosks, paper and assisted entry are exempt)."""
+    if formdata.get(defences.HONEYPOT):
+        return "honeypot"
+    if defences.checked(channel) and seconds < defences.min_seconds(questionnaire):
+        return "too_fast"
+    database = get_store()
+    if survey.get("one_per_device") and device_hash is not None:  # 每台设备限答一次
+        stored = database.device_submission_key(survey["id"], device_hash)
+        if stored is not None:
+            return "stored" if stored == nonce else "repeat"
+    if not defences.checked(channel):
+        return None
+    verdict = database.claim_submit(submission_key=nonce, point_id=point["id"], device_key=device_hash,
+                                    address_key=defences.address_key(survey["id"]), limits=defences.limits())
+    return {"ok": None, "stored": "stored", "device": "busy_device", "address": "busy"}[verdict]
+
+
+def _to_thanks(code: str, lang: str, survey_id: int):
+    """Post/redirect/get to the thank-you page, in the language the form was answered in; the browser
+    remembers that it answered this survey (DONE_COOKIE)."""
     query = "" if lang == "zh-CN" else f"?lang={lang}"  # codes and languages are URL-safe as they are
     location = f"{request.script_root}{bp.url_prefix}/{code}/thanks{query}"
-    return current_app.response_class(status=303, headers={"Location": location})
+    response = current_app.response_class(status=303, headers={"Location": location})
+    done = [s for s in (request.cookies.get(DONE_COOKIE) or "").split(".") if s.isdigit() and s != str(survey_id)]
+    response.set_cookie(DONE_COOKIE, ".".join([*done[-(DONE_KEPT - 1):], str(survey_id)]), max_age=400 * 86400,
+                        path=f"{request.script_root}{bp.url_prefix}/", httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
 
 
 @bp.get("/<code>/thanks")

@@ -90,7 +90,7 @@ class Stuffing:
                 conn.execute(_PACE, params)
                 if conn.value(TAKE_DEVICE, params) is None:
                     return "device"
-                return _verdict(0, 1, conn.value(TAKE_ADDRESS, params) is not None or True)
+                return _verdict(0, 1, conn.value(TAKE_ADDRESS, params) is not None)
             verdict = self.backend.write(body, durable=False)
         if random.randrange(PRUNE_EVERY) == 0:
             self.prune_stuffing_counters(limits)
