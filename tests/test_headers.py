@@ -8,6 +8,7 @@ import pytest
 from survey_app import create_app
 from survey_app.store import EXTENSION, open_store
 from tests.helpers import fill
+from tests.helpers import NO_DEFENCES
 
 
 def csp(response) -> dict[str, list[str]]:
@@ -23,7 +24,7 @@ def cookies(response) -> dict[str, str]:
 @pytest.fixture
 def https_client(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": str(tmp_path / "https.sqlite3"),
-                      "PUBLIC_BASE_URL": "https://manyi.example.cn"})
+                      "PUBLIC_BASE_URL": "https://manyi.example.cn", **NO_DEFENCES})
     conn = open_store(app.config["DATABASE"])
     survey_id = conn.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="t")
     code = conn.add_point(survey_id, "业务大厅")["code"]

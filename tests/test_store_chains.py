@@ -65,7 +65,8 @@ def test_migrating_an_old_file_keeps_every_response_and_verifies(old_file):
     try:
         meta = store.store_meta()
         newest = store.query("select id, hash from responses order by id desc limit 1")[0]
-        assert meta == {"legacy_last_id": str(newest["id"]), "genesis": newest["hash"]}
+        assert (meta["legacy_last_id"], meta["genesis"]) == (str(newest["id"]), newest["hash"])
+        assert meta["keyed_from_response"] == str(newest["id"])  # its plain links stay plain, verified as such
         assert store.response_count() == 6 and store.verify().ok
         for i in range(4):  # new answers chain per point, starting from the old chain's head
             save(store, 1 + i % 2, f"new-{i}")
