@@ -9,6 +9,7 @@ import pytest
 
 from survey_app.store import open_store
 from tests.admin_helpers import EVALUATOR, EVALUATOR_PASSWORD, csrf, login, post_form
+from tests.helpers import at_once
 
 ENDED = "登录已失效"
 WINDOW = 15 * 60
@@ -148,24 +149,6 @@ def test_a_clock_set_back_ends_sessions_rather_than_lengthening_them(app, evalua
 # -- the login throttle ---------------------------------------------------------------------------
 
 
-def _at_once(n: int, work) -> list:
-    """work(i) in n threads released together; each result (or exception), in order."""
-    barrier, results = threading.Barrier(n), [None] * n
-
-    def run(i):
-        barrier.wait()
-        try:
-            results[i] = work(i)
-        except Exception as e:  # noqa: BLE001 (the test looks at it)
-            results[i] = e
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def test_24_wrong_passwords_at_once_make_at_most_5_checks(app, evaluator, monkeypatch):
     from survey_app.admin import auth
 
@@ -179,7 +162,7 @@ def test_24_wrong_passwords_at_once_make_at_most_5_checks(app, evaluator, monkey
     monkeypatch.setattr(auth, "check_password_hash", counted)
     clients = [app.test_client() for _ in range(24)]
     tokens = [csrf(c.get("/admin/login").get_data(as_text=True)) for c in clients]
-    codes = _at_once(24, lambda i: clients[i].post("/admin/login", data={
+    codes = at_once(24, lambda i: clients[i].post("/admin/login", data={
         "csrf_token": tokens[i], "username": EVALUATOR, "password": f"guess-{i}"}).status_code)
     assert sorted(codes) == [401] * 5 + [429] * 19
     assert len(checks) == 5
@@ -188,7 +171,7 @@ def test_24_wrong_passwords_at_once_make_at_most_5_checks(app, evaluator, monkey
 def test_servers_claiming_at_once_count_every_claim(app, database):
     stores = [open_store(app.config["DATABASE"]) for _ in range(6)]
     try:
-        allowed = _at_once(24, lambda i: stores[i % 6].claim_login_check(
+        allowed = at_once(24, lambda i: stores[i % 6].claim_login_check(
             username="wang", client_hash=f"client-{i}", limits=(5, 20), window_seconds=WINDOW))
     finally:
         for store in stores:

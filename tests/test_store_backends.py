@@ -11,7 +11,7 @@ import pytest
 from survey_app import create_app
 from survey_app.store import StartupError, open_store
 from survey_app.store.schema import POSTGRES
-from tests.helpers import YINING_ANSWERS
+from tests.helpers import YINING_ANSWERS, at_once
 
 MANYI = str(Path(sys.executable).parent / "manyi")
 
@@ -72,24 +72,6 @@ def test_servers_starting_at_once_migrate_once(pg):
     finally:
         store.close()
         pg.drop_database("migrate_race")
-
-
-def at_once(n: int, work):
-    """Run work(i) in n threads released together; returns each result or exception, in order."""
-    barrier, results = threading.Barrier(n), [None] * n
-
-    def run(i):
-        barrier.wait()
-        try:
-            results[i] = work(i)
-        except Exception as e:  # noqa: BLE001 (the caller looks at it)
-            results[i] = e
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ each link to the newest head; a retried key never stores twice; the tallies and 
 import hashlib
 import json
 import random
-import threading
 
 import psycopg
 import pytest
@@ -13,7 +12,7 @@ from survey_app.store import ChainKey, open_store
 from survey_app.store.chain import chain_parts, link_hash
 from survey_app.store.common import Conn
 from survey_app.store.responses import Saved
-from tests.helpers import YINING_ANSWERS
+from tests.helpers import YINING_ANSWERS, at_once
 
 pytestmark = pytest.mark.postgresql_only
 ANSWERS = sorted(YINING_ANSWERS.items())
@@ -23,24 +22,6 @@ def submit(store, survey_id, point_id, key, answers=ANSWERS):
     return store.save_response(survey_id=survey_id, point_id=point_id, questionnaire_version=1,
                                submission_key=key, answers=answers, seconds_on_page=30, language="zh-CN",
                                device_hash=None)
-
-
-def threads(n: int, work) -> list:
-    """work(i) in n threads released together; each result or exception, in order."""
-    barrier, results = threading.Barrier(n), [None] * n
-
-    def run(i):
-        barrier.wait()
-        try:
-            results[i] = work(i)
-        except Exception as e:  # noqa: BLE001 (the test looks at it)
-            results[i] = e
-    started = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in started:
-        t.start()
-    for t in started:
-        t.join()
-    return results
 
 
 @pytest.fixture
@@ -117,7 +98,7 @@ def test_sixteen_citizens_at_one_point_make_one_valid_chain_with_exact_counts(da
     not the one its statement's snapshot saw."""
     survey_id, (point, other) = points
     per_thread = 50
-    found = threads(16, lambda i: [submit(database, survey_id, point, f"t{i}-{n}").created
+    found = at_once(16, lambda i: [submit(database, survey_id, point, f"t{i}-{n}").created
                                    for n in range(per_thread)])
     assert not [r for r in found if isinstance(r, Exception)], found
     assert all(all(r) for r in found)
@@ -145,7 +126,7 @@ def test_retries_of_the_same_keys_at_once_store_each_once(database, points):
         order = keys[:]
         random.Random(i).shuffle(order)
         return {k: submit(database, survey_id, pair[int(k[1:]) % 2], k) for k in order}
-    found = threads(16, citizen)
+    found = at_once(16, citizen)
     assert not [r for r in found if isinstance(r, Exception)], found
     for k in keys:
         answers = [f[k] for f in found]
@@ -171,7 +152,7 @@ def test_submits_beside_exclusions_and_other_servers_at_one_point_verify(databas
                                                   reason="复核", user="u")
                 return None
             return [submit(stores[i], survey_id, point, f"s{i}-{n}").created for n in range(60)]
-        found = threads(4, work)
+        found = at_once(4, work)
     finally:
         for store in stores:
             store.close()
