@@ -92,3 +92,12 @@ def test_a_score_headline_is_stratified_too(app, database, admin_client, filled)
         + 0.1 * per_point[ids["1号窗口"]][0] / per_point[ids["1号窗口"]][1]
     assert h.judgement.estimate == pytest.approx(expected, abs=1e-9)
     assert h.judgement.low <= h.judgement.estimate <= h.judgement.high and "分层" in h.bound_method
+
+
+def test_a_population_smaller_than_the_answers_is_ignored_with_a_note(app, database, admin_client, filled):
+    """n > N: the stated answer is no finite-population correction and a note asking to check N."""
+    database.update_survey(filled, population=30, c51_figure="top2")
+    h = result_of(app, database, filled).headline
+    assert h.judgement.population is None and h.judgement.method == analysis.verdicts.EXACT
+    assert any("总体数 N = 30 小于有效问卷数" in note for note in h.notes)
+    assert "总体数 N = 30 小于有效问卷数" in _annex(admin_client, filled)
