@@ -1,6 +1,7 @@
 """What the two databases must agree on: the same tables and columns from the same named migrations,
 migrations that several servers may start at once, races closed by constraints (not by SQLite's one
 writer), and a start-up that names a database it cannot use in one line."""
+import os
 import subprocess
 import sys
 import threading
@@ -137,10 +138,14 @@ def test_an_unreachable_database_stops_start_up_with_one_line(tmp_path):
         create_app({"SECRET_KEY": "t", "DATABASE": url})
     message = str(raised.value)
     assert "\n" not in message and "postgresql://manyi@" in message and "cannot" in message
-    done = subprocess.run([MANYI, "init-db"], env={"FLASK_DATABASE": url, "PATH": "/usr/bin:/bin"},
-                          capture_output=True, text=True, timeout=60)
+    env = {"FLASK_DATABASE": url, "PATH": "/usr/bin:/bin", "FLASK_CHAIN_KEY": os.environ["FLASK_CHAIN_KEY"]}
+    done = subprocess.run([MANYI, "init-db"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert done.stderr.strip().count("\n") == 0 and "cannot" in done.stderr, done.stderr
+    keyless = {k: v for k, v in env.items() if k != "FLASK_CHAIN_KEY"}  # and without a key: one line too
+    done = subprocess.run([MANYI, "init-db"], env=keyless, capture_output=True, text=True, timeout=60,
+                          cwd=tmp_path)
+    assert done.returncode != 0 and "Traceback" not in done.stderr and done.stderr.strip().count("\n") == 0
 
 
 def test_a_file_that_is_not_a_database_stops_start_up_with_one_line(tmp_path):
