@@ -162,11 +162,10 @@ def post(code):
     if refused is not None:  # not stored: the form comes back filled in, with the same key
         status = 429 if refused in ("busy", "busy_device") else 400
         return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), status, refused)
-    try:
-        # a retried key stores nothing and gets the same thank-you
-            database.save_response(survey_id=survey["id"], point_id=point["id"],
-            questionnaire_version=questionnaire.version, submission_key=nonce, answers=answers,
-            seconds_on_page=seconds, language=lang, device_hash=device_hash)
+    try:  # a retried key stores nothing and gets the same thank-you
+        database.save_response(survey_id=survey["id"], point_id=point["id"],
+                               questionnaire_version=questionnaire.version, submission_key=nonce, answers=answers,
+                               seconds_on_page=seconds, language=lang, device_hash=device_hash)
     except StorageUnavailable:  # not stored: the form comes back filled in, with the same key
         return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 503, "unavailable")
     return _to_thanks(code, lang, survey["id"])
