@@ -23,6 +23,15 @@ from .scores import ScoreResult
 from .verdicts import STRATIFIED, STRATIFIED_SCORE, Verdict, _decide
 
 
+def _share(name, share, *, empty: bool) -> float:
+    """A stratum's share, checked: a number ≥ 0, and 0 when the stratum has no answers."""
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not math.isfinite(share) or share < 0:
+        raise ValueError(f"strata[{name!r}]: share must be a number ≥ 0, got {share!r}")
+    if share > 0 and empty:
+        raise ValueError(f"strata[{name!r}] has a share of the transactions but no answers")
+    return float(share)
+
+
 def stratified_rate_verdict(strata, *, target, confidence_level=0.95) -> Verdict:
     """The verdict on a rate from strata (collection points) weighted by their known shares.
 
@@ -47,11 +56,7 @@ def stratified_rate_verdict(strata, *, target, confidence_level=0.95) -> Verdict
         x, m = _checks.count(x_raw, f"strata[{name!r}] satisfied"), _checks.count(n_raw, f"strata[{name!r}] n")
         if x > m:
             raise ValueError(f"strata[{name!r}]: satisfied ({x}) exceeds n ({m})")
-        if isinstance(share, bool) or not isinstance(share, (int, float)) or not math.isfinite(share) or share < 0:
-            raise ValueError(f"strata[{name!r}]: share must be a number ≥ 0, got {share!r}")
-        if share > 0 and m == 0:
-            raise ValueError(f"strata[{name!r}] has a share of the transactions but no answers")
-        rows.append((x, m, float(share)))
+        rows.append((x, m, _share(name, share, empty=m == 0)))
     weight_total = sum(w for _, m, w in rows if m)
     if weight_total <= 0:
         raise ValueError("the strata's shares are all zero")
@@ -87,15 +92,12 @@ def stratified_score_verdict(strata, *, target, confidence_level=0.95) -> Verdic
             score, share = pair
         except (TypeError, ValueError):
             raise ValueError(f"strata[{name!r}] must be (ScoreResult, share), got {pair!r}") from None
-        if isinstance(share, bool) or not isinstance(share, (int, float)) or not math.isfinite(share) or share < 0:
-            raise ValueError(f"strata[{name!r}]: share must be a number ≥ 0, got {share!r}")
+        weight = _share(name, share, empty=score is None)
         if score is None:
-            if share > 0:
-                raise ValueError(f"strata[{name!r}] has a share of the transactions but no answers")
             continue
         if not isinstance(score, ScoreResult):
             raise ValueError(f"strata[{name!r}]: need a ScoreResult, got {type(score).__name__}")
-        rows.append((score, float(share)))
+        rows.append((score, weight))
     total = sum(w for _, w in rows)
     if total <= 0:
         raise ValueError("the strata's shares are all zero")

@@ -101,6 +101,9 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
     weights = q.headline.weights
     notes = () if population is not None or not survey.get("population") else (
         f"填写的总体数 N = {survey['population']} 小于有效问卷数，未作有限总体校正，请核对总体数。",)
+    if strata and any(not sum(counts.values()) for counts, _ in strata.values()):
+        notes += ("有采集点填写了办件量但尚无有效问卷，暂按全部问卷简单估计，未作分层估计。",)
+        strata = None
     if len(weights) == 1:
         item = questions[next(iter(weights))]
         if item.rate is None:   # no answers, or every answer not applicable: nothing to judge
@@ -108,9 +111,6 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
         if figure != "score":
             rate = {"top3": item.top3, "top2": item.top2}.get(figure, item.rate)
             label = _RATE_LABELS.get(figure, "满意率")
-            if strata and any(not sum(counts.values()) for counts, _ in strata.values()):
-                notes += ("有采集点填写了办件量但尚无有效问卷，暂按全部问卷简单估计，未作分层估计。",)
-                strata = None
             if strata:
                 satisfied = set(rate.satisfied)
                 judged = analysis.stratified_rate_verdict(
@@ -124,9 +124,7 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
             return Headline("rate", label, judged, analysis.verdict_points(judged, rule=rule, label="满意率"),
                             method, _BOUND_METHODS[judged.method], rate.satisfied_count, notes)
         score, label = item.score, "满意度得分"
-        if strata and any(not sum(counts.values()) for counts, _ in strata.values()):
-            notes += ("有采集点填写了办件量但尚无有效问卷，暂按全部问卷简单估计，未作分层估计。",)
-        elif strata:
+        if strata:
             ladder = item.question.points
             judged = analysis.stratified_score_verdict(
                 {p: (analysis.satisfaction_score(counts, points=ladder, method=SCORE_METHOD), share)

@@ -175,3 +175,14 @@ def test_a_database_keyed_with_another_key_stops_start_up(database_url):
     create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": url})  # keyed with the suite's key
     with pytest.raises(StartupError, match="not the one this database was keyed with"):
         create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": url, "CHAIN_KEY": "a second key"})
+
+
+def test_changing_the_target_and_its_recorded_state_together_is_found(database, filled):
+    """The attacker rewrites the state the newest audit line recorded too: the line's link covers it."""
+    survey_id, _ = filled
+    database.execute("update surveys set target = 90 where id = ?", [survey_id])
+    line = database.query("select id, state from audit_log where survey_id = ? order by id desc limit 1",
+                          [survey_id])[0]
+    database.execute("update audit_log set state = ? where id = ?",
+                     [line["state"].replace('"target":95.0', '"target":90.0'), line["id"]])
+    assert f"audit line {line['id']} does not match its link" in _problems(database)

@@ -1,6 +1,8 @@
 """Shared words for the documents (no figure is computed here; numbers print as ``analysis.formatting``)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from analysis.formatting import num, pct
 
 ROLE_NAMES = {"demographic": "基本信息", "satisfaction": "满意度", "awareness": "知晓度", "other": "其他"}
@@ -66,7 +68,16 @@ def receipt_text(result) -> str:
     r = result.receipt
     if not r:
         return ""
-    when = (r.get("as_of") or "")[:19].replace("T", " ")
-    return (f"数据回执：截至 {when} UTC 的数据（回收问卷 {r['counts']['returned']} 份），回执摘要 {digest(r)[:16]}，"
+    when = _local(r.get("as_of") or "", result.computed_at)
+    return (f"数据回执：截至 {when} 的数据（回收问卷 {r['counts']['returned']} 份），回执摘要 {digest(r)[:16]}，"
             f"评价机构签名公钥指纹 {fingerprint(r['public_key'])}。被评价单位可保存回执文件，日后以"
             f"“manyi verify --receipt 回执文件”核对其所涵盖的答卷未被删改。")
+
+
+def _local(moment: str, computed_at: str) -> str:
+    """A stored UTC time in the time zone the result was computed in: '2026-12-02 16:12:19'."""
+    try:
+        zone = datetime.fromisoformat(computed_at).tzinfo
+        return datetime.fromisoformat(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return moment[:19].replace("T", " ")

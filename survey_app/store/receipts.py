@@ -21,6 +21,8 @@ import json
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from .integrity import reading_damage
+
 
 FORMAT = "manyi-receipt-1"
 
@@ -91,8 +93,6 @@ class Receipts:
 
     def check_receipt(self, receipt: dict) -> list[str]:
         """Every way this database does not extend ``receipt`` (empty: it does)."""
-        from .integrity import reading_damage
-
         with reading_damage():
             return self._check_receipt(receipt)
 
