@@ -11,7 +11,7 @@ import pytest
 
 from survey_app import create_app
 from survey_app.store import StartupError, open_store
-from survey_app.store.schema import POSTGRES
+from survey_app.store.schema_pg import POSTGRES
 from tests.helpers import YINING_ANSWERS, at_once
 
 MANYI = str(Path(sys.executable).parent / "manyi")

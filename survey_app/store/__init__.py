@@ -3,7 +3,7 @@
 ``app.extensions``, owns the connections (per thread and process), the write transactions, read
 snapshots for downloads, and the citizens' point cache. Its methods come from one module per concern:
 surveys.py, responses.py, counts.py, review.py, accounts.py, sessions.py, throttle.py, audit.py, chain.py,
-integrity.py, fieldwork.py.
+integrity.py, fieldwork.py, groups.py.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from .chain import Chains, MissingChainKey, WrongChainKey, chain_hash, survey_di
 from .common import Audit, StorageUnavailable, is_row_id, utcnow
 from .counts import Counts
 from .fieldwork import FieldworkRecords
+from .groups import Groups
 from .integrity import DamagedDatabase, Integrity, Verification
 from .receipts import Receipts
 from .keys import ChainKey, key_from_env
@@ -36,7 +37,7 @@ EXTENSION = "manyi.store"
 
 
 class Store(Surveys, Responses, Counts, Review, Accounts, Sessions, LoginThrottle, AuditLog, Chains, Integrity,
-            Receipts, FieldworkRecords, Stuffing, BulkReview, Base):
+            Receipts, FieldworkRecords, Stuffing, BulkReview, Groups, Base):
     """One deployment's data. ``store.snapshot()`` gives the same methods over one read transaction."""
 
     @property

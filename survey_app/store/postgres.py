@@ -18,7 +18,7 @@ from glob import glob
 import psycopg
 from psycopg import errors
 
-from . import schema
+from . import schema_pg
 from .common import Conn, PerThread, StorageUnavailable
 
 TIMEOUT_MS = 10_000
@@ -160,7 +160,7 @@ class PostgresBackend(PerThread):
     def migrate(self) -> None:
         raw = connect(self.url, timeouts=False, **self._connect_options)
         try:
-            schema.migrate_postgres(raw)
+            schema_pg.migrate_postgres(raw)
         finally:
             raw.close()
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .chain import chain_link_sql, chain_parts, head_mac, head_mac_sql, link_hash
 from .common import Audit, utcnow
+from .groups import bump_groups
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ class Responses:
             answers = conn.execute("select question_id, value from answers where response_id = ?",
                                    [response_id]).fetchall()
             bump_tallies(conn, survey_id, point_id, answers, -1 if status == "excluded" else +1)
+            bump_groups(conn, response_id, -1 if status == "excluded" else +1)
             bump_count(conn, survey_id, point_id, submitted_at, current, -1)
             bump_count(conn, survey_id, point_id, submitted_at, status, +1)
             self._audit(conn, Audit(user, "exclude" if status == "excluded" else "restore", reason.strip()),
