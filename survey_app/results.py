@@ -6,12 +6,14 @@ result for a million responses costs a few small queries.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import analysis
 
+from . import breakdowns
 from .fieldwork import Fieldwork, fieldwork
 from .headline import CONFIDENCE, SCORE_METHOD, Headline, cluster_design, headline, strata_for
 from .questionnaires import Question, Questionnaire
@@ -89,6 +91,7 @@ class SurveyResult:
     digest: tuple[int, str] | None = None  # (responses stored, digest over the survey's hash-chain heads)
     fieldwork: Fieldwork | None = None  # per point: 扫码打开, 发放, 办件量 and the rates they give
     receipt: dict | None = None  # the signed receipt of the chains as of the newest event (store/receipts.py)
+    breakdowns: object | None = None  # breakdowns.Breakdowns: by point and group (None: composite headline)
 
     @property
     def valid_rate_pct(self) -> float:  # 有效率
@@ -139,8 +142,10 @@ def question_result(question: Question, counts: dict, population=None, valid: in
                                           population=population, method=SCORE_METHOD))
 
 
-def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone: str = "Asia/Shanghai") -> SurveyResult:
-    """Everything the dashboard and the downloads show for one survey."""
+def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone: str = "Asia/Shanghai",
+            by: tuple[str, ...] = (), min_n: int = breakdowns.MIN_N, adjust: str = breakdowns.ADJUST) -> SurveyResult:
+    """Everything the dashboard and the downloads show for one survey (``by``, ``min_n``, ``adjust``: the
+    breakdowns' extra grouping questions, smallest group and multiple-comparison control)."""
     survey = database.get_survey(survey_id)
     tally = counts(database, survey_id)
     returned, valid = tally.returned, tally.valid
@@ -168,7 +173,9 @@ def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone:
                  for qid, code in row.items()} for row in rows]
     head = headline(survey, questionnaire, questions, rows, population, strata_for(tallies, questionnaire, field.shares))
     design = cluster_design(tallies, questionnaire)
-    return SurveyResult(survey, questionnaire, returned, valid, returned - valid, points, daily,
-                        tuple(questions.values()), head, design,
-                        computed_at=datetime.now(ZoneInfo(timezone)).isoformat(timespec="seconds"),
-                        digest=database.survey_digest(survey_id), fieldwork=field, receipt=database.receipt(survey_id))
+    result = SurveyResult(survey, questionnaire, returned, valid, returned - valid, points, daily,
+                          tuple(questions.values()), head, design,
+                          computed_at=datetime.now(ZoneInfo(timezone)).isoformat(timespec="seconds"),
+                          digest=database.survey_digest(survey_id), fieldwork=field, receipt=database.receipt(survey_id))
+    return dataclasses.replace(result, breakdowns=breakdowns.compute(database, survey_id, questionnaire, result, by=by,
+                                                                     min_n=min_n, adjust=adjust))

@@ -1,0 +1,149 @@
+"""Breakdowns (交叉分析, issue #14): the headline item's rate and score by collection point, by each
+demographic question and by point × group, each group compared with the rest of the survey
+(``analysis.breakdown``: Wilson and Gaffke intervals, Newcombe and Welch differences, Holm-adjusted).
+
+Counts by point are the tallies; counts by group are the store's folded group counts
+(``store.group_counts``). A group below ``min_n`` answers is 样本不足: its n is shown, never a bare
+percentage, and it is not compared. Only marked groups are called higher or lower anywhere.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import analysis
+
+from .headline import CONFIDENCE
+from .questionnaires import Question, Questionnaire
+
+MIN_N = 10  # the default smallest group shown with its figures (FLASK_BREAKDOWN_MIN_N)
+ADJUST = "holm"  # the default multiple-comparison control (FLASK_BREAKDOWN_ADJUST: holm, bh, bonferroni)
+UNANSWERED = "未作答"
+ADJUST_ZH = {"holm": "Holm 法", "bh": "Benjamini–Hochberg 法（控制错误发现率）", "bonferroni": "Bonferroni 法",
+             "none": "未作多重比较校正"}
+
+
+@dataclass(frozen=True)
+class BreakdownTable:
+    key: str  # "point", a question id, or "point×<question id>"
+    title: str  # 按采集点 / 按年龄 / 按采集点 × 年龄
+    group_label: str  # the column heading of the groups: 采集点 / 年龄
+    result: analysis.Breakdown  # rows in display order, labels as printed
+
+    @property
+    def marked(self) -> tuple:
+        return tuple(r for r in self.result.rows if r.marked or r.score_marked)
+
+
+@dataclass(frozen=True)
+class Breakdowns:
+    item: Question  # the headline item every table breaks down
+    figure: str  # the headline's figure ("rate" or "score"): which column leads
+    satisfied: tuple[str, ...]  # the codes counted satisfied in every rate
+    tables: tuple[BreakdownTable, ...]
+    notes: tuple[str, ...]
+    min_n: int
+    adjust: str
+
+    @property
+    def method_text(self) -> str:
+        level = f"{CONFIDENCE:.0%}"
+        score = "，得分为 Gaffke 区间、与其余样本之差为 Welch 区间" if self.item.points else ""
+        return (f"各组满意率为 Wilson {level} 置信区间，与其余样本之差为 Newcombe 区间{score}；"
+                f"差异检验按{ADJUST_ZH[self.adjust]}作多重比较校正，校正后 p < {1 - CONFIDENCE:.2f} 的组才标为"
+                f"“高于”或“低于”其余样本；有效回答少于 {self.min_n} 份的组标为“样本不足”，不作比较。")
+
+
+def group_name(question: Question) -> str:
+    """The question as a group heading: '年龄' for '您的年龄：' (its short label when it has one)."""
+    if question.short:
+        return question.short
+    return str(question.text).strip().removeprefix("您的").rstrip("：:？?。 ") or question.id
+
+
+def group_questions(questionnaire: Questionnaire, item_id: str) -> tuple[Question, ...]:
+    """The questions a survey is broken down by on its pages: single-choice demographic questions."""
+    return tuple(q for q in questionnaire.questions
+                 if q.role == "demographic" and q.type == "single" and q.id != item_id)
+
+
+def check_group_question(questionnaire: Questionnaire, qid: str, item_id: str) -> Question:
+    """The question ``qid`` if a survey can be broken down by it, else ValueError in Chinese."""
+    try:
+        question = questionnaire.question(qid)
+    except KeyError:
+        raise ValueError(f"问卷中没有题目“{qid}”，无法按其分组。") from None
+    if question.type == "text":
+        raise ValueError(f"“{question.label}”是文字题，回答各不相同，不能作为分组依据；请选择单选题。")
+    if question.type != "single":
+        raise ValueError(f"“{question.label}”是多选题，一人可属多组，不能作为分组依据；请选择单选题。")
+    if question.id == item_id:
+        raise ValueError(f"“{question.label}”就是被分析的满意度题目，不能按其自身分组。")
+    return question
+
+
+def compute(store, survey_id: int, questionnaire: Questionnaire, result, *, by: tuple[str, ...] = (),
+            min_n: int = MIN_N, adjust: str = ADJUST) -> Breakdowns | None:
+    """The survey's breakdowns: by point (two points or more), by each demographic question and by
+    point × that question, and by the questions in ``by`` (checked: ValueError in Chinese). None when the
+    headline is a composite of several items or has no answers yet."""
+    weights = questionnaire.headline.weights
+    if len(weights) != 1 or result.headline is None:
+        return None
+    item = questionnaire.question(next(iter(weights)))
+    extra = tuple(check_group_question(questionnaire, qid, item.id) for qid in by)
+    satisfied = _satisfied(result, item)
+    scored = set(item.scored_codes)
+    points = item.points
+    level = CONFIDENCE
+
+    def table(key, title, heading, groups):
+        res = analysis.breakdown(groups, satisfied=satisfied, points=points, confidence_level=level,
+                                 min_n=min_n, adjust=adjust)
+        return BreakdownTable(key, title, heading, res)
+
+    names = {p.id: p.name for p in result.points}
+    tables, notes = [], []
+    by_point = {name: {} for name in names.values()}
+    for t in store.tallies(survey_id):
+        if t["question_id"] == item.id and t["value"] in scored and t["point_id"] in names:
+            counts = by_point[names[t["point_id"]]]
+            counts[t["value"]] = counts.get(t["value"], 0) + t["n"]
+    answered_points = [name for name, counts in by_point.items() if sum(counts.values())]
+    if len(answered_points) >= 2:
+        tables.append(table("point", "按采集点", "采集点", {name: by_point[name] for name in answered_points}))
+    else:
+        notes.append("本调查只有一个采集点有有效回答，不作按采集点的比较。")
+    questions = group_questions(questionnaire, item.id)
+    questions += tuple(q for q in extra if q not in questions)
+    for question in questions:
+        rows = store.group_counts(survey_id, question.id, item.id)
+        labels = {o.code: str(o.label) for o in question.options}
+        one, two = {}, {}
+        for row in rows:
+            if row["value"] not in scored:
+                continue
+            group = labels.get(row["group_value"], UNANSWERED) if row["group_value"] else UNANSWERED
+            for target, key in ((one, group), (two, (names.get(row["point_id"], "?"), group))):
+                counts = target.setdefault(key, {})
+                counts[row["value"]] = counts.get(row["value"], 0) + row["n"]
+        order = [*labels.values(), UNANSWERED]
+        one = {g: one[g] for g in order if g in one}
+        if one:
+            tables.append(table(question.id, f"按{group_name(question)}", group_name(question), one))
+        if len(answered_points) >= 2 and one:
+            two = {f"{p} · {g}": two[(p, g)] for p in answered_points for g in order if (p, g) in two}
+            tables.append(table(f"point×{question.id}", f"按采集点 × {group_name(question)}",
+                                f"采集点 · {group_name(question)}", two))
+    return Breakdowns(item, result.headline.figure, tuple(sorted(satisfied)), tuple(tables), tuple(notes),
+                      min_n, adjust)
+
+
+def _satisfied(result, item: Question) -> set[str]:
+    """The codes the headline rate counts satisfied (top-2 / top-3 when the survey says so)."""
+    codes = item.scored_codes
+    figure = result.survey.get("c51_figure")
+    if figure == "top2":
+        return set(codes[:2])
+    if figure == "top3":
+        return set(codes[:3])
+    return set(item.satisfied or codes[:2])
