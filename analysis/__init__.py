@@ -31,6 +31,10 @@ from .tables import PercentTable, percent_table
 from .targets import TargetTest, target_test
 from .strata import stratified_rate_verdict, stratified_score_verdict
 from .verdicts import Verdict, rate_verdict, score_verdict, verdict_text
+from .compare import Comparison, adjust_p_values, compare_rates, compare_scores
+from .breakdown import Breakdown, BreakdownRow, breakdown
+from .weighting import RakeResult, WeightedEstimate, rake_weights, weighted_estimates
+from .reliability import Reliability, cronbach_alpha
 
 __all__ = [
     "DEFAULT_RULE", "RULES", "ClusterDesign", "IndicatorPoints", "Interval", "PercentTable", "PointsRange",
@@ -39,4 +43,6 @@ __all__ = [
     "margin_of_error", "percent_table", "proportion_interval", "rate_verdict", "sample_size", "satisfaction_rate",
     "satisfaction_score", "score_bounds", "score_interval", "score_verdict", "stratified_rate_verdict", "stratified_score_verdict", "target_test", "verdict_points", "verdict_text",
     "PowerPlan", "max_provable_rate", "min_successes_to_show", "power_sample_size", "target_power",
+    "Comparison", "adjust_p_values", "compare_rates", "compare_scores", "Breakdown", "BreakdownRow", "breakdown",
+    "RakeResult", "WeightedEstimate", "rake_weights", "weighted_estimates", "Reliability", "cronbach_alpha",
 ]

@@ -1,0 +1,78 @@
+"""Internal consistency of a multi-item scale (e.g. the satisfaction items of one questionnaire section).
+
+Cronbach's α (L. J. Cronbach (1951), "Coefficient alpha and the internal structure of tests",
+Psychometrika 16, 297–334) for k items: α = k/(k − 1) · (1 − Σ var(itemᵢ) / var(total)), variances with
+ddof = 1. Beside it, per item: the corrected item–total correlation (the item against the sum of the
+*other* items, so the item is not correlated with itself) and α if the item were deleted, the two
+figures that show which item does not belong.
+
+Respondents with any missing item (NaN) are left out (listwise), so every figure comes from the same
+rows. A figure that is undefined (a constant item has no correlation; deleting one of two items leaves
+no scale) is NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """``alpha`` over ``k`` items and ``n`` complete rows (``dropped`` rows had a missing item)."""
+
+    alpha: float
+    item_total: tuple[float, ...]
+    alpha_if_deleted: tuple[float, ...]
+    n: int
+    k: int
+    dropped: int
+
+
+def cronbach_alpha(matrix) -> Reliability:
+    """Cronbach's α of a respondents × items matrix of numbers (NaN = missing; such rows are dropped).
+
+    >>> r = cronbach_alpha([[4, 5, 4], [3, 3, 2], [5, 5, 5], [2, 3, 3]])
+    >>> round(r.alpha, 4), r.n, r.k
+    (0.9474, 4, 3)
+    """
+    try:
+        data = np.asarray(matrix, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("matrix must hold numbers (rows = respondents, columns = items)") from None
+    if data.ndim != 2:
+        raise ValueError(f"matrix must be two-dimensional (respondents × items), got shape {data.shape}")
+    if np.isinf(data).any():
+        raise ValueError("matrix holds an infinite value")
+    complete = data[~np.isnan(data).any(axis=1)]
+    n, k = complete.shape
+    if k < 2:
+        raise ValueError(f"Cronbach's alpha needs at least 2 items, got {k}")
+    if n < 2:
+        raise ValueError(f"Cronbach's alpha needs at least 2 complete rows, got {n}")
+    alpha = _alpha(complete)
+    if np.isnan(alpha):
+        raise ValueError("the total score has zero variance (every respondent has the same total): alpha is undefined")
+    total = complete.sum(axis=1)
+    item_total = tuple(_correlation(complete[:, i], total - complete[:, i]) for i in range(k))
+    if_deleted = tuple(_alpha(np.delete(complete, i, axis=1)) for i in range(k))
+    return Reliability(alpha, item_total, if_deleted, int(n), int(k), int(data.shape[0] - n))
+
+
+def _alpha(items) -> float:
+    """α of the columns of ``items``; NaN with fewer than 2 items or a constant total."""
+    k = items.shape[1]
+    total = items.sum(axis=1)
+    if k < 2 or np.all(total == total[0]):
+        return float("nan")
+    return k / (k - 1) * (1 - float(items.var(axis=0, ddof=1).sum()) / float(total.var(ddof=1)))
+
+
+def _correlation(x, y) -> float:
+    """Pearson's r; NaN when either side is constant."""
+    if np.all(x == x[0]) or np.all(y == y[0]):
+        return float("nan")
+    dx, dy = x - x.mean(), y - y.mean()
+    denominator = float(np.sqrt((dx @ dx) * (dy @ dy)))
+    return float(dx @ dy) / denominator

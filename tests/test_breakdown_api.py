@@ -1,0 +1,176 @@
+"""Breakdowns by group: each row's figures against the one-group functions and scipy, the comparison with
+the rest of the survey, the family adjustment and its marks, small and empty groups, bad input."""
+
+import doctest
+import importlib
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from analysis import (Breakdown, BreakdownRow, adjust_p_values, breakdown, compare_rates, compare_scores,
+                      proportion_interval, satisfaction_score)
+
+LADDER = {"A": 100, "B": 80, "C": 60, "D": 40, "E": 20}
+TOP2 = {"A", "B"}
+
+
+def newcombe_by_hand(x1, n1, x2, n2, level):
+    """Newcombe's method 10 from scipy's Wilson intervals, independent of analysis/."""
+    w1 = stats.binomtest(x1, n1).proportion_ci(confidence_level=level, method="wilson")
+    w2 = stats.binomtest(x2, n2).proportion_ci(confidence_level=level, method="wilson")
+    p1, p2 = x1 / n1, x2 / n2
+    return p1 - p2 - math.hypot(p1 - w1.low, w2.high - p2), p1 - p2 + math.hypot(w1.high - p1, p2 - w2.low)
+
+
+def test_docstring_examples_hold():
+    result = doctest.testmod(importlib.import_module("analysis.breakdown"))   # the package's name is the function
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_rows_carry_the_one_group_figures():
+    groups = {"城区": {"A": 30, "B": 10, "C": 5, "E": 1}, "乡镇": {"A": 12, "B": 8, "C": 6, "D": 4}}
+    b = breakdown(groups, satisfied=TOP2, points=LADDER)
+    assert isinstance(b, Breakdown) and all(isinstance(r, BreakdownRow) for r in b.rows)
+    for row, (label, counts) in zip(b.rows, groups.items()):
+        n, x = sum(counts.values()), counts.get("A", 0) + counts.get("B", 0)
+        wilson = proportion_interval(x, n, method="wilson")
+        scipy_wilson = stats.binomtest(x, n).proportion_ci(method="wilson")
+        score = satisfaction_score(counts, points=LADDER, method="gaffke")
+        assert (row.label, row.n, row.satisfied, row.rate) == (label, n, x, x / n)
+        assert (row.rate_low, row.rate_high) == (wilson.low, wilson.high)
+        assert row.rate_low == pytest.approx(scipy_wilson.low, abs=1e-12)
+        assert row.rate_high == pytest.approx(scipy_wilson.high, abs=1e-12)
+        assert (row.score, row.score_low, row.score_high) == (score.score, score.low, score.high)
+    everyone = {"A": 42, "B": 18, "C": 11, "D": 4, "E": 1}
+    assert (b.total.label, b.total.n, b.total.satisfied) == (None, 76, 60)
+    assert (b.total.rate_low, b.total.rate_high) == (proportion_interval(60, 76).low, proportion_interval(60, 76).high)
+    assert b.total.score == pytest.approx(satisfaction_score(everyone, points=LADDER).score)
+    assert b.total.rate_difference is None and not b.total.marked
+    assert (b.confidence_level, b.min_n, b.adjust) == (0.95, 10, "holm")
+    assert "Newcombe" in b.method and "Wilson" in b.method and "Gaffke" in b.method and "Welch" in b.method
+
+
+def test_each_group_is_compared_with_the_rest_of_the_survey():
+    groups = {"a": {"A": 20, "C": 5}, "b": {"A": 10, "B": 5, "D": 10}, "c": {"B": 30, "E": 3}}
+    b = breakdown(groups, satisfied=TOP2, points=LADDER)
+    # "a" against b and c pooled: 45 satisfied of 58; scores against {"A": 10, "B": 35, "D": 10, "E": 3}
+    a = b.rows[0]
+    assert a.rate_difference == compare_rates(20, 25, 45, 58)
+    assert a.score_difference == compare_scores(groups["a"], {"A": 10, "B": 35, "D": 10, "E": 3}, points=LADDER)
+    xa = np.repeat([100, 60], [20, 5])
+    rest = np.repeat([100, 80, 40, 20], [10, 35, 10, 3])
+    assert a.score_difference.p_value == pytest.approx(stats.ttest_ind(xa, rest, equal_var=False).pvalue, rel=1e-9)
+    p = [row.p_value for row in b.rows]
+    assert [row.adjusted_p for row in b.rows] == pytest.approx(adjust_p_values(p, method="holm").tolist())
+    score_p = [row.score_p_value for row in b.rows]
+    assert [row.score_adjusted_p for row in b.rows] == pytest.approx(adjust_p_values(score_p).tolist())
+
+
+def test_a_group_of_17_is_not_marked_on_a_nominal_p_below_005():
+    """14 of 17 against 268 of 283 (a survey of 300): Newcombe p = 0.037 on its own, but two groups make a
+    family of two; Holm doubles the smaller p, and the 97.5 % interval (the same decision) holds 0."""
+    b = breakdown({"窗口一": {"A": 14, "D": 3}, "其他": {"A": 268, "D": 15}}, satisfied={"A"})
+    row = b.rows[0]
+    assert row.n == 17 and not row.small
+    assert 0.025 < row.p_value < 0.05
+    assert row.adjusted_p == pytest.approx(2 * row.p_value)
+    low, high = newcombe_by_hand(14, 17, 268, 283, 0.975)
+    assert low < 0 < high
+    assert not row.marked and row.direction is None
+    assert not b.rows[1].marked
+
+
+def test_a_group_of_17_is_marked_when_the_difference_is_real():
+    b = breakdown({"窗口一": {"A": 8, "D": 9}, "其他": {"A": 270, "D": 13}}, satisfied={"A"})
+    low, high = newcombe_by_hand(8, 17, 270, 283, 0.975)
+    assert high < 0
+    assert b.rows[0].marked and b.rows[0].direction == "lower"
+    assert b.rows[1].marked and b.rows[1].direction == "higher"
+    assert b.rows[0].rate_difference.difference == pytest.approx(8 / 17 - 270 / 283)
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), min_size=1, max_size=6),
+       st.tuples(st.integers(0, 200), st.integers(0, 200)))
+def test_small_groups_are_never_marked(small_groups, big):
+    groups = {f"g{i}": {"A": s, "E": u} for i, (s, u) in enumerate(small_groups) if s + u < 10}
+    groups["big"] = {"A": big[0], "E": big[1]}
+    b = breakdown(groups, satisfied={"A"})
+    for row in b.rows:
+        if row.n < 10:
+            assert row.small and not row.marked and row.direction is None
+            assert row.p_value is row.adjusted_p is row.rate_difference is None
+        if row.n == 0:
+            assert row.rate is row.rate_low is row.score is None
+
+
+def test_an_extreme_small_group_is_still_not_compared():
+    b = breakdown({"小": {"E": 9}, "大": {"A": 291}}, satisfied={"A"})
+    small, big = b.rows
+    assert small.small and small.rate == 0.0 and small.rate_high < 0.35 and not small.marked
+    assert not big.small and big.rate_difference is not None   # compared against the 9 (its rest)
+    assert big.adjusted_p == big.p_value   # a family of one
+
+
+def test_labels_pass_through_as_given():
+    groups = {"（未作答）": {"A": 5, "C": 6}, "": {"A": 3}, "女": {"A": 40, "B": 2}, None: {"C": 1}}
+    b = breakdown(groups, satisfied=TOP2)
+    assert [row.label for row in b.rows] == ["（未作答）", "", "女", None]
+
+
+def test_empty_and_lonely_groups():
+    b = breakdown({"有": {"A": 30, "C": 5}, "无": {}, "零": {"A": 0, "C": 0}}, satisfied={"A"}, points=LADDER)
+    lonely, empty, zero = b.rows
+    assert empty.n == 0 and empty.small and empty.rate is None and empty.score is None
+    assert zero.n == 0 and zero.rate is None
+    assert not lonely.small and lonely.rate == 30 / 35
+    assert lonely.rate_difference is None and lonely.score_difference is None   # there is no rest
+    assert lonely.p_value is None and not lonely.marked
+    nobody = breakdown({"x": {}}, satisfied={"A"})
+    assert nobody.total.n == 0 and nobody.total.rate is None
+
+
+@pytest.mark.parametrize("adjust", ["holm", "bh", "bonferroni", "none"])
+def test_adjust_methods(adjust):
+    groups = {g: {"A": a, "C": 40 - a} for g, a in zip("abcde", (38, 30, 35, 20, 33))}
+    b = breakdown(groups, satisfied={"A"}, adjust=adjust)
+    p = [row.p_value for row in b.rows]
+    expected = p if adjust == "none" else adjust_p_values(p, method=adjust).tolist()
+    assert [row.adjusted_p for row in b.rows] == pytest.approx(expected)
+    for row in b.rows:
+        assert row.marked == (row.adjusted_p < 0.05)
+        assert row.direction == (None if not row.marked else "higher" if row.rate_difference.difference > 0
+                                 else "lower")
+    assert b.adjust == adjust
+    assert b.rows[3].marked and b.rows[3].direction == "lower"   # 20 of 40 against 136 of 160
+
+
+def test_score_marks_follow_the_score_family():
+    groups = {"a": {"A": 5, "E": 25}, "b": {"A": 28, "B": 2}, "c": {"A": 20, "B": 10}}
+    b = breakdown(groups, satisfied=TOP2, points=LADDER, confidence_level=0.9)
+    a = b.rows[0]
+    assert a.score_marked and a.score_direction == "lower" and a.score_adjusted_p < 0.1
+    assert a.score_difference.confidence_level == 0.9 and a.rate_difference.confidence_level == 0.9
+    assert all(row.score_marked == (row.score_adjusted_p < 0.1) for row in b.rows)
+
+
+def test_bad_input():
+    good = {"a": {"A": 5}}
+    with pytest.raises(ValueError, match="valid: 'holm', 'bh', 'bonferroni', 'none'"):
+        breakdown(good, satisfied={"A"}, adjust="fdr")
+    with pytest.raises(ValueError, match="min_n must be at least 1"):
+        breakdown(good, satisfied={"A"}, min_n=0)
+    with pytest.raises(ValueError, match="must not be negative"):
+        breakdown({"a": {"A": 5, "B": -1}}, satisfied={"A"})
+    with pytest.raises(ValueError, match="points gives no value for option"):
+        breakdown({"a": {"A": 5, "F": 1}}, satisfied={"A"}, points=LADDER)
+    with pytest.raises(ValueError, match="satisfied"):
+        breakdown(good, satisfied="AB")
+    with pytest.raises(ValueError, match="groups must map"):
+        breakdown([("a", {"A": 1})], satisfied={"A"})
+    with pytest.raises(ValueError, match="confidence_level"):
+        breakdown(good, satisfied={"A"}, confidence_level=1.5)

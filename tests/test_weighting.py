@@ -1,0 +1,162 @@
+"""Raking: margins met exactly, a closed-form 2×2 case, Kish's effective n, weighted estimates, bad input."""
+
+import doctest
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import analysis.weighting
+from analysis import RakeResult, rake_weights, satisfaction_score, weighted_estimates
+
+LADDER = {"A": 100, "B": 80, "C": 60, "D": 40, "E": 20}
+
+
+def test_docstring_examples_hold():
+    result = doctest.testmod(analysis.weighting)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def weighted_margin(result, cells, j):
+    total = sum(c * result.weights[key] for key, c in cells.items())
+    shares = {}
+    for key, c in cells.items():
+        shares[key[j]] = shares.get(key[j], 0.0) + c * result.weights[key] / total
+    return shares
+
+
+def shares(draw, levels):
+    raw = draw(st.lists(st.integers(1, 100), min_size=levels, max_size=levels))
+    return [r / sum(raw) for r in raw]
+
+
+@st.composite
+def survey(draw):
+    sizes = draw(st.lists(st.integers(2, 4), min_size=1, max_size=3))
+    levels = [[f"q{j}l{i}" for i in range(size)] for j, size in enumerate(sizes)]
+    keys = list(np.ndindex(*sizes))
+    cells = {tuple(levels[j][i] for j, i in enumerate(key)): draw(st.integers(1, 60)) for key in keys}
+    margins = [dict(zip(levels[j], shares(draw, size))) for j, size in enumerate(sizes)]
+    return cells, margins
+
+
+@settings(max_examples=100)
+@given(survey())
+def test_raking_meets_every_margin(case):
+    cells, margins = case
+    result = rake_weights(cells, margins)
+    n = sum(cells.values())
+    assert isinstance(result, RakeResult) and result.converged and result.n == n
+    for j, margin in enumerate(margins):
+        got = weighted_margin(result, cells, j)
+        for level, share in margin.items():
+            assert got[level] == pytest.approx(share, abs=1e-8)
+    assert sum(c * result.weights[key] for key, c in cells.items()) == pytest.approx(n, rel=1e-12)
+    w = np.array([result.weights[key] for key in cells])
+    c = np.array(list(cells.values()), dtype=float)
+    assert result.effective_n == pytest.approx(min(n, (c @ w) ** 2 / (c @ w ** 2)), rel=1e-12)
+    assert result.design_effect == pytest.approx(n / result.effective_n) and result.design_effect >= 1
+    assert result.max_error <= 1e-10
+
+
+def test_two_by_two_keeps_the_odds_ratio():
+    """Raking a 2×2 table to 50/50 margins keeps its odds ratio 30·40/(20·10) = 6, so the fitted table is
+    [[a, 50 − a], [50 − a, a]] with (a / (50 − a))² = 6: a = 50·√6 / (1 + √6)."""
+    cells = {("东", "男"): 30, ("东", "女"): 20, ("西", "男"): 10, ("西", "女"): 40}
+    result = rake_weights(cells, [{"东": 0.5, "西": 0.5}, {"男": 0.5, "女": 0.5}])
+    a = 50 * math.sqrt(6) / (1 + math.sqrt(6))
+    assert result.weights[("东", "男")] * 30 == pytest.approx(a, abs=1e-8)
+    assert result.weights[("西", "女")] * 40 == pytest.approx(a, abs=1e-8)
+    assert result.weights[("东", "女")] * 20 == pytest.approx(50 - a, abs=1e-8)
+    assert result.iterations > 1
+
+
+def test_margins_equal_to_the_sample_change_nothing():
+    cells = {("a", "x"): 12, ("a", "y"): 18, ("b", "x"): 30, ("b", "y"): 40}
+    result = rake_weights(cells, [{"a": 0.3, "b": 0.7}, {"x": 0.42, "y": 0.58}])
+    assert all(w == pytest.approx(1.0, abs=1e-12) for w in result.weights.values())
+    assert result.effective_n == pytest.approx(100, abs=1e-9) and result.design_effect == pytest.approx(1.0)
+    assert result.iterations <= 1
+
+
+def test_one_question_is_plain_post_stratification():
+    cells = {("城",): 60, ("乡",): 40}
+    result = rake_weights(cells, [{"城": 0.3, "乡": 0.7}])
+    assert result.weights[("城",)] == pytest.approx(0.5) and result.weights[("乡",)] == pytest.approx(1.75)
+    # Kish: (Σw)² / Σw² = 100² / (60·0.25 + 40·3.0625) = 10000 / 137.5
+    assert result.effective_n == pytest.approx(10000 / 137.5)
+
+
+def test_rounded_shares_are_rescaled():
+    cells = {("a",): 10, ("b",): 20, ("c",): 30}
+    result = rake_weights(cells, [{"a": 0.3333333, "b": 0.3333333, "c": 0.3333333}])   # adds up to 0.9999999
+    assert [result.weights[key] * c for key, c in cells.items()] == pytest.approx([20, 20, 20], abs=1e-9)
+
+
+def test_a_level_with_share_zero_gets_weight_zero():
+    result = rake_weights({("a",): 10, ("b",): 5}, [{"a": 1.0, "b": 0.0}])
+    assert result.weights[("b",)] == 0 and result.weights[("a",)] == pytest.approx(1.5)
+    assert result.effective_n == pytest.approx(10)
+
+
+@pytest.mark.parametrize(("cells", "margins", "message"), [
+    ({("a",): 5, ("b",): 5}, [{"a": 0.5, "b": 0.6}], r"margins\[0\] shares add up to 1.1, not 1"),
+    ({("a",): 5, ("b",): 5}, [{"a": 50, "b": 50}], "not percentages"),
+    ({("a",): 5, ("b",): 5}, [{"a": 1.2, "b": -0.2}], r"margins\[0\]\['b'\] must be a non-negative share"),
+    ({("a",): 5, ("b",): 5}, [{"a": 0.4, "b": 0.4, "c": 0.2}], r"level 'c' a share of 0.2 but no respondent"),
+    ({("a",): 5, ("b",): 0}, [{"a": 0.5, "b": 0.5}], r"level 'b' a share of 0.5 but no respondent"),
+    ({("a",): 5, ("z",): 5}, [{"a": 0.5, "b": 0.5}], r"level 'z' for question 0, which margins\[0\] does not list"),
+    ({("a",): 5, ("b",): -1}, [{"a": 0.5, "b": 0.5}], "must not be negative"),
+    ({("a", "x"): 5, ("b",): 5}, [{"a": 0.5, "b": 0.5}, {"x": 1.0}], r"cell \('b',\) must be a tuple of 2 level"),
+    ({("a",): 5}, {"a": 1.0}, "one dict per raked question"),
+    ({}, [{"a": 1.0}], "cells must map"),
+    ({("a",): 0}, [{"a": 1.0}], "no respondents"),
+])
+def test_bad_input(cells, margins, message):
+    with pytest.raises(ValueError, match=message):
+        rake_weights(cells, margins)
+
+
+def test_margins_the_sample_cannot_meet():
+    """Only (a, x) and (b, y) answered: question 2's shares follow question 1's, 30/70 cannot be met."""
+    cells = {("a", "x"): 10, ("b", "y"): 10}
+    with pytest.raises(ValueError, match=r"did not converge within 100 iterations \(largest margin error 0.2\)"):
+        rake_weights(cells, [{"a": 0.5, "b": 0.5}, {"x": 0.3, "y": 0.7}])
+    with pytest.raises(ValueError, match="within 3 iterations"):
+        rake_weights(cells, [{"a": 0.5, "b": 0.5}, {"x": 0.3, "y": 0.7}], max_iterations=3)
+    with pytest.raises(ValueError, match="tolerance must be a positive number"):
+        rake_weights(cells, [{"a": 0.5, "b": 0.5}, {"x": 0.5, "y": 0.5}], tolerance=0)
+
+
+def test_weighted_estimates_by_hand():
+    cell_counts = {("城",): {"A": 30, "C": 30}, ("乡",): {"A": 10, "B": 10, "E": 20}}
+    weights = {("城",): 0.5, ("乡",): 1.75}
+    est = weighted_estimates(cell_counts, weights, satisfied={"A", "B"}, points=LADDER)
+    # weights per answer: 60 × 0.5 = 30, 40 × 1.75 = 70
+    assert est.rate == pytest.approx((0.5 * 30 + 1.75 * 20) / 100)
+    assert est.score == pytest.approx((0.5 * (30 * 100 + 30 * 60) + 1.75 * (10 * 100 + 10 * 80 + 20 * 20)) / 100)
+    assert est.n == 100 and est.effective_n == pytest.approx(100 ** 2 / (60 * 0.25 + 40 * 1.75 ** 2))
+    assert est.design_effect == pytest.approx(100 / est.effective_n)
+
+
+def test_equal_weights_give_the_unweighted_figures():
+    cell_counts = {("a",): {"A": 7, "B": 3, "D": 2}, ("b",): {"A": 1, "E": 4, "X": 0}}
+    est = weighted_estimates(cell_counts, {("a",): 2.0, ("b",): 2.0}, satisfied={"A", "B"}, points=LADDER)
+    assert est.rate == pytest.approx(11 / 17)
+    pooled = {"A": 8, "B": 3, "D": 2, "E": 4}
+    assert est.score == pytest.approx(satisfaction_score(pooled, points=LADDER).score)
+    assert est.effective_n == pytest.approx(17) and est.design_effect == pytest.approx(1.0)
+    assert weighted_estimates(cell_counts, {("a",): 1, ("b",): 1}, satisfied={"A"}).score is None
+
+
+def test_weighted_estimates_bad_input():
+    with pytest.raises(ValueError, match=r"weights\[\('b',\)\] must be a non-negative number, got None"):
+        weighted_estimates({("a",): {"A": 1}, ("b",): {"A": 1}}, {("a",): 1.0}, satisfied={"A"})
+    with pytest.raises(ValueError, match="points gives no value for option"):
+        weighted_estimates({("a",): {"F": 1}}, {("a",): 1.0}, satisfied={"A"}, points=LADDER)
+    with pytest.raises(ValueError, match="no weighted answers"):
+        weighted_estimates({("a",): {"A": 0}}, {("a",): 1.0}, satisfied={"A"})
+    with pytest.raises(ValueError, match="satisfied"):
+        weighted_estimates({("a",): {"A": 1}}, {("a",): 1.0}, satisfied="A")
