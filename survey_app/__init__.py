@@ -26,6 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         QUESTIONNAIRE_DIR=str(REPO_QUESTIONNAIRES),
         PUBLIC_BASE_URL="http://127.0.0.1:5000",
         TIMEZONE="Asia/Shanghai",
+        # Breakdowns (交叉分析): groups with fewer answers are 样本不足; differences adjusted by Holm (or bh, bonferroni).
+        BREAKDOWN_MIN_N=10, BREAKDOWN_ADJUST="holm",
         # A citizen may pause; the token outlives a long wait, and an expired one keeps the answers.
         WTF_CSRF_TIME_LIMIT=4 * 3600,
         WTF_CSRF_SSL_STRICT=False,  # WeChat's in-app browser may send no Referer

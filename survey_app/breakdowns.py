@@ -22,6 +22,13 @@ ADJUST_ZH = {"holm": "Holm 法", "bh": "Benjamini–Hochberg 法（控制错误�
              "none": "未作多重比较校正"}
 
 
+def settings(config, adjust: str | None = None) -> dict:
+    """``min_n`` and ``adjust`` for ``results.compute`` from the app's configuration (BREAKDOWN_MIN_N,
+    BREAKDOWN_ADJUST), ``adjust`` overridden by a known method asked for on the page."""
+    chosen = adjust if adjust in ("holm", "bh", "bonferroni") else config.get("BREAKDOWN_ADJUST", ADJUST)
+    return {"min_n": int(config.get("BREAKDOWN_MIN_N", MIN_N)), "adjust": chosen}
+
+
 @dataclass(frozen=True)
 class BreakdownTable:
     key: str  # "point", a question id, or "point×<question id>"
@@ -48,9 +55,11 @@ class Breakdowns:
     def method_text(self) -> str:
         level = f"{CONFIDENCE:.0%}"
         score = "，得分为 Gaffke 区间、与其余样本之差为 Welch 区间" if self.item.points else ""
+        control = ("未作多重比较校正，p < {a} 的组即标为" if self.adjust == "none" else
+                   f"差异检验以 {ADJUST_ZH[self.adjust]}作多重比较校正，校正后 p < {{a}} 的组才标为")
         return (f"各组满意率为 Wilson {level} 置信区间，与其余样本之差为 Newcombe 区间{score}；"
-                f"差异检验按{ADJUST_ZH[self.adjust]}作多重比较校正，校正后 p < {1 - CONFIDENCE:.2f} 的组才标为"
-                f"“高于”或“低于”其余样本；有效回答少于 {self.min_n} 份的组标为“样本不足”，不作比较。")
+                + control.format(a=f"{1 - CONFIDENCE:.2f}")
+                + f"“高于”或“低于”其余样本；有效回答少于 {self.min_n} 份的组标为“样本不足”，不作比较。")
 
 
 def group_name(question: Question) -> str:

@@ -24,3 +24,24 @@ def yining_rows() -> list[dict[str, str]]:
     """50 answer dicts ({question id: option code}) whose marginal counts are the report's."""
     columns = {qid: [code for code, n in counts.items() for _ in range(n)] for qid, counts in YINING_COUNTS.items()}
     return [{qid: column[(i * _STEPS[qid]) % N] for qid, column in columns.items()} for i in range(N)]
+
+
+# 演示数据（虚构）: a fictional 2023 survey of the same bureau, with the same questionnaire, for the demo's
+# 与上年度比较 (issue #14). Invented counts, slightly below 2024's (q5 40/5/3/2/0 → score 93.2 against 97.6);
+# never present them as the bureau's real 2023 results.
+YINING_2023_COUNTS: dict[str, dict[str, int]] = {
+    "age": {"A": 12, "B": 18, "C": 16, "D": 4},
+    "gender": {"A": 24, "B": 26},
+    "q1": {"A": 25, "B": 12, "C": 7, "D": 4, "E": 2},
+    "q2": {"A": 36, "B": 7, "C": 4, "D": 2, "E": 1},
+    "q3": {"A": 35, "B": 8, "C": 4, "D": 2, "E": 1},
+    "q4": {"A": 30, "B": 13, "C": 4, "D": 2, "E": 1},
+    "q5": {"A": 40, "B": 5, "C": 3, "D": 2, "E": 0},
+}
+
+
+def yining_2023_rows() -> list[dict[str, str]]:
+    """50 fictional answer dicts for the demo's 2023 survey, laid out as ``yining_rows`` lays out 2024's."""
+    columns = {qid: [code for code, n in counts.items() for _ in range(n)]
+               for qid, counts in YINING_2023_COUNTS.items()}
+    return [{qid: column[(i * _STEPS[qid]) % N] for qid, column in columns.items()} for i in range(N)]

@@ -92,6 +92,9 @@ class SurveyResult:
     fieldwork: Fieldwork | None = None  # per point: 扫码打开, 发放, 办件量 and the rates they give
     receipt: dict | None = None  # the signed receipt of the chains as of the newest event (store/receipts.py)
     breakdowns: object | None = None  # breakdowns.Breakdowns: by point and group (None: composite headline)
+    trend: object | None = None  # trend.Trend against the earlier survey chosen (set by reports.open_export)
+    raked: object | None = None  # weighting.Raked: beside the figures, never deciding (reports.open_export)
+    reliability: object | None = None  # weighting.Reliability of the questionnaire's composite (reports.open_export)
 
     @property
     def valid_rate_pct(self) -> float:  # 有效率

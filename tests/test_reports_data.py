@@ -75,7 +75,8 @@ def _tallies(ws):
 
 def test_xlsx_sheets_agree_with_the_result(app, database, admin_client, filled):
     wb = openpyxl.load_workbook(io.BytesIO(download(admin_client, filled, "xlsx").get_data()))
-    assert wb.sheetnames == ["概况", "汇总", "数据", "标签"]
+    assert wb.sheetnames == ["概况", "汇总", "交叉-按采集点", "交叉-按年龄", "交叉-按采集点×年龄", "交叉-按性别",
+                             "交叉-按采集点×性别", "数据", "标签"]
     result = result_of(app, database, filled)
     overview = _pairs(wb["概况"])
     assert (overview["回收（份）"], overview["有效问卷（份）"], overview["有效率（%）"]) == (50, 50, 100.0)

@@ -55,13 +55,13 @@ def test_annex_numbers_each_chart_and_puts_its_caption_below_it(admin_client, fi
     document = _docx(download(admin_client, filled, "docx-annex"))
     paragraphs = document.paragraphs
     captions = [(i, p.text) for i, p in enumerate(paragraphs) if p.style.name == "Caption"]
-    assert [t.split(" ")[0] for _, t in captions] == [f"图{n}" for n in range(1, 8)]
+    assert [t.split(" ")[0] for _, t in captions] == [f"图{n}" for n in range(1, 11)]  # 8-10: 分组比较
     assert captions[0][1] == "图1 调研样本中年龄分布情况" and captions[6][1] == "图7 伊宁市医疗保障局整体工作的调研结果"
     for i, caption in captions:
         assert paragraphs[i - 1]._p.xpath(".//pic:pic"), f"no chart above {caption}"
         number = caption.split(" ")[0]
         assert any(f"绘制了{number}，" in p.text for p in paragraphs[:i])  # the text cites its figure
-    assert len(document.inline_shapes) == 7
+    assert len(document.inline_shapes) == 10
 
 
 def test_annex_ends_with_the_questionnaire_and_uses_an_east_asian_font(admin_client, filled):

@@ -251,5 +251,5 @@ def test_kiosk_paper_and_assisted_entry_are_exempt(app, yining):
         point, survey = app.extensions[EXTENSION].point_for_citizen(hall)
         q = type("Q", (), {"questions": [0] * 7})
         args = (point, survey, q, new_nonce(), 0, "d" * 20, {})
-        assert views._defences(*args, channel=defences.SCAN) == "too_fast"
-        assert views._defences(*args, channel="协助填写") is None
+        assert views._defences(*args, channel=defences.SCAN) == ("too_fast", None)
+        assert views._defences(*args, channel="协助填写") == (None, None)  # no minimum time, no claim

@@ -8,7 +8,8 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.exceptions import HTTPException
 
-from . import auth, bulk, review, surveys  # bulk adds its route to review's blueprint
+from . import auth, bulk, compare, review, surveys  # bulk adds its route to review's blueprint
+from . import weighting
 
 
 def init_app(app) -> None:
@@ -19,6 +20,6 @@ def init_app(app) -> None:
     parent = Blueprint("admin", __name__, url_prefix="/admin")
     parent.before_request(auth.load_user)
     parent.register_error_handler(HTTPException, auth.admin_error)
-    for child in (auth.bp, surveys.bp, review.bp, downloads.bp):
+    for child in (auth.bp, surveys.bp, compare.bp, review.bp, weighting.bp, downloads.bp):
         parent.register_blueprint(child)
     app.register_blueprint(parent)

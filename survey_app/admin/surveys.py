@@ -12,11 +12,12 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, render_tem
 
 import analysis
 
-from .. import fieldwork, qr, questionnaires, results
+from .. import breakdowns, fieldwork, qr, questionnaires, results
 from ..reports import planning_text, wording
 from ..safetext import file_name
 from ..store import Audit, get_store, is_row_id
-from . import planner
+from . import compare, planner
+from .weighting import panel as weighting_panel
 from .auth import login_required, survey_or_404
 from .forms import SURVEY_STATUS_LABELS, PointFieldworkForm, PointForm, StatusForm, SurveySettingsForm
 
@@ -183,15 +184,28 @@ def set_status(survey_id):
 def dashboard(survey_id):
     survey = survey_or_404(survey_id)
     questionnaire = _questionnaire(survey)
-    result = results.compute(get_store(), survey_id, questionnaire, timezone=current_app.config["TIMEZONE"])
+    settings = breakdowns.settings(current_app.config, request.args.get("adjust"))
+    by = tuple(qid for qid in request.args.getlist("by") if qid)[:3]
+    try:
+        result = results.compute(get_store(), survey_id, questionnaire, timezone=current_app.config["TIMEZONE"],
+                                 by=by, **settings)
+        breakdown_error = None
+    except ValueError as error:  # a breakdown by a question that cannot group (text, multiple choice)
+        result = results.compute(get_store(), survey_id, questionnaire, timezone=current_app.config["TIMEZONE"],
+                                 **settings)
+        breakdown_error, by = str(error), ()
     return render_template(
-        "admin/dashboard.html", survey=survey, r=result, q=questionnaire, daily=_daily_table(result),
+        "admin/dashboard.html", survey=survey, r=result, by=by, breakdown_error=breakdown_error,
+        adjust_methods=breakdowns.ADJUST_ZH, q=questionnaire, daily=_daily_table(result),
         per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,
         statuses=SURVEY_STATUS_LABELS,
         rule=analysis.RULES.get(survey["rule"]), base_url=current_app.config["PUBLIC_BASE_URL"],
         role_words=wording.ROLE_WORDS, rate_label=wording.rate_label,
         can_show=planning_text.headline_sentences(result.headline),
-        point_form=PointForm(), status_form=StatusForm(), bursts=_bursts(survey_id))
+        point_form=PointForm(), status_form=StatusForm(), bursts=_bursts(survey_id),
+        trend=compare.dashboard_trend(survey, result), compare_form=compare.compare_form(survey),
+        weighting=weighting_panel(get_store(), survey, questionnaire,
+                                  reliability=request.args.get("reliability") == "1"))
 
 
 def _bursts(survey_id: int) -> dict:

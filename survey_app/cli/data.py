@@ -9,7 +9,7 @@ import click
 from flask import current_app, has_app_context
 from flask.cli import with_appcontext
 
-from .. import questionnaires, reports
+from .. import breakdowns, questionnaires, reports
 from ..safetext import clean_line
 import json
 
@@ -259,7 +259,8 @@ def export_command(survey_id, fmt, out, include_excluded):
     config = current_app.config
     try:
         with reports.open_export(get_store(), survey_id, questionnaires.catalogue(),
-                                 timezone=config["TIMEZONE"], include_excluded=include_excluded) as data:
+                                 timezone=config["TIMEZONE"], include_excluded=include_excluded,
+                                 breakdowns=breakdowns.settings(config)) as data:
             out = out or Path(reports.filename(fmt, data.result.survey, include_excluded=include_excluded))
             with open(out, "wb") as f:
                 reports.write(fmt, data, f)

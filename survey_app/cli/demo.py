@@ -11,7 +11,8 @@ from flask import Config, current_app
 from flask.cli import with_appcontext
 
 from .. import demo_data, qr
-from ..store import get_store
+from ..store import Audit, get_store
+from ..store.audit import SYSTEM
 from .common import find_questionnaire
 
 DEMO_USER = "demo"
@@ -20,6 +21,9 @@ DEMO_POINTS = ("业务大厅", "1号窗口")
 DEMO_QUESTIONNAIRE = "yining-2024-public"
 DEMO_SURVEY = {"department": "伊宁市医疗保障局", "year": 2024, "evaluator_org": "新疆政通众和商务咨询有限公司",
                "target": 95.0, "target_n": 50}
+# The earlier survey the demo compares with (与上年度比较): fictional, and its title says so wherever it is named.
+EARLIER_TITLE = "2023年伊宁市医疗保障局部门整体绩效满意度调查（演示数据（虚构））"
+EARLIER_POINT = "业务大厅"
 
 
 def _qr_dir(survey_id: int) -> Path:
@@ -81,6 +85,26 @@ def _demo_answers(survey: dict) -> bool:
     return stored
 
 
+def _earlier_survey(survey: dict) -> dict:
+    """The fictional 2023 survey (one point, 50 answers with fixed keys), created and filled once, and the
+    demo survey compared with it unless it is already compared with something."""
+    earlier = get_store().find_survey(title=EARLIER_TITLE)
+    if earlier is None:
+        earlier = get_store().get_survey(get_store().create_survey(
+            questionnaire_id=survey["questionnaire_id"], questionnaire_version=survey["questionnaire_version"],
+            title=EARLIER_TITLE, status="closed", **{**DEMO_SURVEY, "year": 2023}))
+    point = get_store().add_point(earlier["id"], EARLIER_POINT)
+    for i, row in enumerate(demo_data.yining_2023_rows()):
+        get_store().save_response(  # fixed keys: a re-run stores nothing twice
+            survey_id=earlier["id"], point_id=point["id"], questionnaire_version=earlier["questionnaire_version"],
+            submission_key=f"demo-yining-2023-{i}", answers=sorted(row.items()), seconds_on_page=40 + i % 30,
+            language="zh-CN", device_hash=None)
+    if survey["compare_with"] is None:
+        get_store().update_survey(survey["id"], compare_with=earlier["id"],
+                                  audit=Audit(SYSTEM, "compare", f"compare_with: None → {earlier['id']}"))
+    return earlier
+
+
 def _demo_evaluator(survey_id: int) -> str:
     """The demo evaluator account, granted the demo survey, with a fresh random password (returned)."""
     from ..admin.auth import hash_password
@@ -139,6 +163,10 @@ def demo_command(host, port, no_serve, no_sample):
     if not no_sample and _demo_answers(survey):
         click.echo("Stored the 50 answers reconstructed from the Yining 2024 annex (附件3), so the dashboard"
                    " and downloads have data (skip with --no-sample)")
+    earlier = None if no_sample else _earlier_survey(survey)
+    if earlier is not None:
+        click.echo(f"Survey {earlier['id']}: {earlier['title']} (fictional 2023 answers; the demo survey"
+                   " is compared with it under 与上年度比较)")
     config_py = Path(current_app.instance_path) / "config.py"
     if _ensure_secret_key(config_py):
         click.echo(f"Wrote a random SECRET_KEY to {config_py}")
@@ -147,6 +175,8 @@ def demo_command(host, port, no_serve, no_sample):
     _write_qr_files(survey, out)
     click.echo(f"Posters to print on A4 (open in a browser): {out}/*-poster.html")
     password = _demo_evaluator(survey["id"])
+    if earlier is not None:
+        get_store().grant(get_store().user_by_name(DEMO_USER)["id"], earlier["id"])
     click.echo(f"Evaluator pages: http://{host}:{port}/admin/  user: {DEMO_USER}  password: {password}"
                " (a new password on every run of the demo)")
     note = _reachability_note(host, port)

@@ -1,5 +1,5 @@
 """The questionnaire model: frozen dataclasses for a questionnaire, its sections, questions and
-options, the format's closed vocabularies, and the two errors (a broken file, a missing one).
+options, its composites, the format's closed vocabularies, and the two errors (a broken file, a missing one).
 
 ``parse.py`` builds these from a file; ``catalogue.py`` keeps a folder of them.
 """
@@ -116,6 +116,17 @@ class HeadlineSpec:
 
 
 @dataclass(frozen=True)
+class Composite:
+    """A scale of several satisfaction items on one points ladder (``[[composites]]``): Manyi reports its
+    internal consistency (Cronbach's α, the item–total correlations). It never feeds C51: that is the
+    headline's."""
+
+    id: str
+    label: Text
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Questionnaire:
     id: str
     version: int
@@ -125,6 +136,7 @@ class Questionnaire:
     signature: str
     sections: tuple[Section, ...]
     headline: HeadlineSpec
+    composites: tuple[Composite, ...] = ()
     path: str = field(default="", compare=False)
 
     @property

@@ -10,6 +10,7 @@ module here computes a figure; they format what the SurveyResult holds.
 """
 from __future__ import annotations
 
+import dataclasses
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
@@ -67,16 +68,36 @@ class UnknownSurvey(LookupError):
 
 @contextmanager
 def open_export(store, survey_id: int, catalogue: questionnaires.Catalogue, *,
-                timezone: str = "Asia/Shanghai", include_excluded: bool = False):
+                timezone: str = "Asia/Shanghai", include_excluded: bool = False, breakdowns: dict | None = None):
     """An Export of one survey, computed inside one read transaction of the ``store``. Its raw rows are
-    the valid responses, or every response returned with ``include_excluded``."""
+    the valid responses, or every response returned with ``include_excluded``. ``breakdowns``: the
+    breakdowns' ``min_n`` and ``adjust`` (``breakdowns.settings``)."""
     with store.snapshot() as conn:
         survey = conn.get_survey(survey_id)
         if survey is None:
             raise UnknownSurvey(f"no survey with id {survey_id}")
         questionnaire = catalogue.for_survey(survey)
-        yield Export(results.compute(conn, survey_id, questionnaire, timezone=timezone), conn, timezone,
+        result = results.compute(conn, survey_id, questionnaire, timezone=timezone, **(breakdowns or {}))
+        yield Export(_with_comparisons(conn, result, catalogue, timezone), conn, timezone,
                      include_excluded)
+
+
+def _with_comparisons(conn, result, catalogue, timezone: str):
+    """The result with its trend (when an earlier survey was chosen and can still be compared), its raked
+    figures (when shares were entered and they still rake) and its composite's reliability."""
+    from .. import trend, weighting
+
+    survey, questionnaire = result.survey, result.questionnaire
+    try:
+        compared = trend.trend_for(conn, survey, result, catalogue, timezone=timezone)
+    except (LookupError, ValueError):  # the earlier survey or its file is gone, or its items changed since
+        compared = None
+    try:
+        raked = weighting.raked_figures(conn, survey, questionnaire)
+    except ValueError:  # the answers no longer rake: the dashboard says why; the documents leave it out
+        raked = None
+    return dataclasses.replace(result, trend=compared, raked=raked,
+                               reliability=weighting.reliability_for(conn, survey, questionnaire))
 
 
 def write(fmt: str, export: Export, out) -> None:

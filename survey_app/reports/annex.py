@@ -29,12 +29,10 @@ def document(result):
             _docx.body(doc, block[1]).paragraph_format.left_indent = Pt(24)
         elif kind == "figure":
             _, qr, caption = block
-            png = charts.question_chart(qr, caption.split(" ", 1)[1])
-            doc.add_picture(io.BytesIO(png), width=Cm(14))
-            picture = doc.paragraphs[-1]
-            picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            picture.paragraph_format.keep_with_next = True  # the caption stays under its chart
-            doc.add_paragraph(caption, style="Caption")
+            _picture(doc, charts.question_chart(qr, caption.split(" ", 1)[1]), caption)
+        elif kind == "forest":
+            _, table, figure, axis_label, caption = block
+            _picture(doc, charts.forest_chart(table, figure, caption.split(" ", 1)[1], axis_label), caption)
         elif kind == "page-break":
             new_page = True  # set on the next paragraph: a break paragraph can spill onto an empty page
             continue
@@ -51,6 +49,14 @@ def document(result):
             doc.paragraphs[-1].paragraph_format.page_break_before = True
             new_page = False
     return doc
+
+
+def _picture(doc, png: bytes, caption: str) -> None:
+    doc.add_picture(io.BytesIO(png), width=Cm(14))
+    picture = doc.paragraphs[-1]
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.keep_with_next = True  # the caption stays under its chart
+    doc.add_paragraph(caption, style="Caption")
 
 
 def write(export, out) -> None:

@@ -1,14 +1,15 @@
 """The words of the 附件3 满意度问卷报告, as a list of blocks that ``annex`` lays out in Word.
 
 Blocks: ("title", text), ("h1"|"h2"|"h3", text), ("p", text), ("figure", question result, caption),
-("page-break",), ("center"|"right", text). Every figure is read from the SurveyResult.
+("forest", breakdown table, "rate"|"score", axis label, caption) (breakdown_text), ("page-break",),
+("center"|"right", text). Every figure is read from the SurveyResult.
 """
 from __future__ import annotations
 
 import analysis
 from analysis.formatting import fixed, num, pct
 
-from . import planning_text
+from . import breakdown_text, planning_text, trend_text, weighting_text
 from .wording import ROLE_WORDS, project_name, headline_text, points_range_text, receipt_text, verdict_text
 
 ORDINALS = "一二三四五六七八九十"
@@ -161,7 +162,10 @@ def blocks(result):
     yield ("h2", "（二）问卷回收情况")
     yield ("p", returns_text(result, project))
     yield ("h1", "四、调查结果分析")
-    yield from analysis_blocks(result)
+    shown = list(analysis_blocks(result))
+    shown += list(breakdown_blocks(result, sum(b[0] == "h2" for b in shown), sum(b[0] == "figure" for b in shown)))
+    yield from shown
+    yield from comparison_blocks(result, sum(b[0] == "h2" for b in shown))
     yield ("h1", "五、结论")
     yield from conclusion_blocks(result)
     yield ("page-break",)
@@ -187,6 +191,29 @@ def analysis_blocks(result):
                 yield ("p", paragraph(result, qr, figure))
                 caption = f"调研样本中{topic(q)}分布情况" if demographic else f"{q.label}的调研结果"
                 yield ("figure", qr, f"图{figure} {caption}")
+
+
+def breakdown_blocks(result, sections: int, figures: int):
+    """（三）分组比较 after the per-question subsections (none without breakdowns): its charts numbered on from
+    the ``figures`` before it."""
+    parts = list(breakdown_text.blocks(result, figures + 1, _who))
+    if parts:
+        yield ("h2", f"（{ORDINALS[sections]}）分组比较")
+        yield from parts
+
+
+def comparison_blocks(result, sections: int):
+    """（N）与上年度比较 (only when an earlier survey was chosen) and （N+1）加权估计与量表信度 (only with
+    population shares entered or a composite defined), numbered on from the ``sections`` before them."""
+    trend = trend_text.trend_blocks(result.trend)
+    if trend:
+        yield ("h2", f"（{ORDINALS[sections]}）{trend[0][1]}")
+        yield from trend[1:]
+        sections += 1
+    weighting = weighting_text.weighting_blocks(result.raked, result.reliability)
+    if weighting:
+        yield ("h2", f"（{ORDINALS[sections]}）{'加权估计与量表信度' if result.raked else '量表信度分析'}")
+        yield from weighting
 
 
 def conclusion_blocks(result):

@@ -1,4 +1,5 @@
-"""Bar charts (PNG) of one question's counts and percentages, with Chinese labels.
+"""Bar charts (PNG) of one question's counts and percentages, and forest charts of a breakdown (each
+group's rate or score with its interval against the overall figure), with Chinese labels.
 
 The CJK font is found by name among the fonts matplotlib knows (fonts-noto-cjk on Debian:
 ``make system-deps``); when none is installed this fails loudly instead of drawing tofu boxes.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import warnings
 from functools import lru_cache
 
 from analysis import formatting
@@ -19,6 +21,9 @@ from matplotlib.ticker import MaxNLocator
 PREFERRED = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei",
              "Microsoft YaHei", "SimHei", "PingFang SC")
 BAR_COLOR = "#2f6f9f"
+MARKED_COLOR = "#c0392b"  # a group marked higher or lower than the rest of the survey
+SMALL_COLOR = "#a0a0a0"  # a group below the smallest size shown: 样本不足
+FALLBACK = "DejaVu Sans"  # matplotlib's own font: U+FFFD and the like, which CJK fonts lack
 
 
 class FontNotFound(RuntimeError):
@@ -78,3 +83,70 @@ def question_chart(qr, title: str) -> bytes:
               for row in qr.table.rows]
     return bar_chart(title, labels, [row.count for row in qr.table.rows],
                      [row.percent for row in qr.table.rows])
+
+
+def _label(text, width: int = 12, lines: int = 2) -> str:
+    """Stored text (a point's name) as a chart can draw it: line breaks and other spaces as one space, every
+    other unprintable code point as U+FFFD, at most ``lines`` lines of ``width``, and "$" literal (no mathtext)."""
+    text = "".join(" " if ch.isspace() else ch if ch.isprintable() else "\ufffd" for ch in str(text))
+    wrapped = textwrap.wrap(text, width, max_lines=lines, placeholder="…") or [" "]
+    return "\n".join(wrapped).replace("$", r"\$")
+
+
+def forest_chart(table, figure: str = "rate", title: str | None = None, axis_label: str | None = None) -> bytes:
+    """A PNG forest chart of a breakdown table (``breakdowns.BreakdownTable``): one line per group, top to
+    bottom in the table's order, with the group's rate (in percent; ``figure="score"``: its score) and
+    interval, and a dashed line at the overall figure. A group below the smallest size is grey and labelled
+    样本不足 (n=…) without its figure; a marked group (higher or lower than the rest) is red and says so."""
+    rows, total = table.result.rows, table.result.total
+    scale = 100.0 if figure == "rate" else 1.0
+    names = (("rate", "rate_low", "rate_high", "marked", "direction") if figure == "rate" else
+             ("score", "score_low", "score_high", "score_marked", "score_direction"))
+    value, low, high, marked, direction = (lambda r, name=name: getattr(r, name) for name in names)
+
+    def shown(x):
+        return formatting.pct(scale * x) if figure == "rate" else f"{formatting.num(x)} 分"
+
+    prop = font_manager.FontProperties(family=[cjk_family(), FALLBACK])
+    fig = Figure(figsize=(6.4, 1.2 + 0.42 * max(len(rows), 2)), dpi=150)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ends = [scale * x for r in rows if value(r) is not None for x in (low(r), high(r))]
+    if value(total) is not None:
+        ends.append(scale * value(total))
+    left, right = (min(ends), max(ends)) if ends else (0.0, scale)
+    pad = max(1.0, 0.08 * (right - left))
+    ax.set_xlim(left - pad, right + pad)
+    ax.set_ylim(len(rows) - 0.4, -1.0)
+    for y, r in enumerate(rows):
+        emphasis = marked(r) and not r.small
+        color = SMALL_COLOR if r.small else MARKED_COLOR if emphasis else BAR_COLOR
+        if value(r) is not None:
+            ax.hlines(y, scale * low(r), scale * high(r), color=color, linewidth=2.4 if emphasis else 1.4)
+            ax.plot([scale * value(r)], [y], marker="D" if emphasis else "o", color=color,
+                    markerfacecolor="white" if r.small else color, markersize=7 if emphasis else 5)
+        if r.small:
+            note = f"样本不足 (n={r.n})"
+        else:
+            note = f"{shown(value(r))} (n={r.n})"
+            if emphasis:
+                note += "，高于其余样本" if direction(r) == "higher" else "，低于其余样本"
+        ax.annotate(note, (1.02, y), xycoords=("axes fraction", "data"), va="center", ha="left", color=color,
+                    fontproperties=prop, fontsize=8, fontweight="bold" if emphasis else "normal")
+    ax.set_yticks(range(len(rows)), [_label(r.label) for r in rows], fontproperties=prop, fontsize=9)
+    for tick, r in zip(ax.get_yticklabels(), rows):
+        tick.set_color(SMALL_COLOR if r.small else MARKED_COLOR if marked(r) else "black")
+    if value(total) is not None:
+        ax.axvline(scale * value(total), color="#555555", linestyle="--", linewidth=1)
+        ax.annotate(f"总体 {shown(value(total))} (n={total.n})", (scale * value(total), -0.75), ha="center",
+                    va="center", fontproperties=prop, fontsize=8, color="#555555",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    ax.set_xlabel(axis_label or ("满意率（%）" if figure == "rate" else "满意度得分（分）"), fontproperties=prop)
+    ax.set_title(_label(title or table.title, 40), fontproperties=prop, fontsize=11)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    out = io.BytesIO()
+    with warnings.catch_warnings():  # a stored name may hold a glyph neither font has: a box, not a 500
+        warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
+        fig.savefig(out, format="png", bbox_inches="tight")
+    return out.getvalue()

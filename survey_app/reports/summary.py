@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from ..headline import CONFIDENCE
 from ..safetext import utf8_text
 from . import wording
 
@@ -69,6 +70,35 @@ def _fieldwork(field):
         p.name: field.shares[p.id] for p in field.points if p.id in field.shares}}
 
 
+def _comparison(c, adjusted_p, marked, direction):
+    """A group against the rest of the survey (group − rest), its adjusted p and whether it is marked."""
+    if c is None:
+        return None
+    return {"difference": c.difference, "low": c.low, "high": c.high, "p_value": c.p_value,
+            "adjusted_p": adjusted_p, "marked": marked, "direction": direction, "method": c.method,
+            "confidence_level": c.confidence_level}
+
+
+def _group(row):
+    return {"label": row.label, "n": row.n, "small": row.small, "satisfied": row.satisfied, "rate": row.rate,
+            "rate_low": row.rate_low, "rate_high": row.rate_high, "score": row.score, "score_low": row.score_low,
+            "score_high": row.score_high,
+            "rate_difference": _comparison(row.rate_difference, row.adjusted_p, row.marked, row.direction),
+            "score_difference": _comparison(row.score_difference, row.score_adjusted_p, row.score_marked,
+                                            row.score_direction)}
+
+
+def _breakdowns(b):
+    """The headline item by point and by group (issue #14); None for a composite headline or no answers."""
+    if b is None:
+        return None
+    return {"item": b.item.id, "figure": b.figure, "satisfied": list(b.satisfied), "min_n": b.min_n,
+            "adjust": b.adjust, "confidence_level": CONFIDENCE, "method": b.method_text, "notes": list(b.notes),
+            "tables": [{"key": t.key, "title": t.title, "group_label": t.group_label,
+                        "total": _group(t.result.total), "rows": [_group(r) for r in t.result.rows]}
+                       for t in b.tables]}
+
+
 def as_dict(result) -> dict:
     s = result.survey
     design = result.design
@@ -90,6 +120,7 @@ def as_dict(result) -> dict:
             "rate": design.rate, "low": design.ci.low, "high": design.ci.high, "n": design.n,
             "groups": design.groups, "design_effect": design.design_effect, "effective_n": design.effective_n,
             "method": design.method},
+        "breakdowns": _breakdowns(result.breakdowns),
     }
 
 

@@ -10,7 +10,7 @@ import tempfile
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
-from .. import questionnaires, reports
+from .. import breakdowns, questionnaires, reports
 from ..admin.auth import login_required, survey_or_404
 from ..store import get_store
 from . import c51
@@ -27,7 +27,8 @@ def _download_links(state) -> None:
 def _export(survey_id: int, include_excluded: bool = False):
     config = current_app.config
     return reports.open_export(get_store(), survey_id, questionnaires.catalogue(),
-                               timezone=config["TIMEZONE"], include_excluded=include_excluded)
+                               timezone=config["TIMEZONE"], include_excluded=include_excluded,
+                               breakdowns=breakdowns.settings(config))
 
 
 @bp.get("/export/<fmt>")

@@ -1,10 +1,13 @@
-"""XLSX (openpyxl, write-only so a million rows stream): 概况, 汇总, 数据, 标签.
+"""XLSX (openpyxl, write-only so a million rows stream): 概况, 汇总, one 交叉-… sheet per breakdown, 数据, 标签.
 
-概况 and 汇总 are the SurveyResult as tables; 数据 and 标签 are the raw rows and the labels of
-``raw`` (same columns as the CSV). Numbers are stored as numbers (rounded by the one rule of
+概况 and 汇总 are the SurveyResult as tables, the 交叉-… sheets its breakdowns (issue #14: by point, by each
+background question, by point × question); 数据 and 标签 are the raw rows and the labels of ``raw``
+(same columns as the CSV). Numbers are stored as numbers (rounded by the one rule of
 ``analysis.formatting.rounded``), times as Excel date-times.
 """
 from __future__ import annotations
+
+import re
 
 from analysis.formatting import rounded
 from openpyxl import Workbook
@@ -116,6 +119,100 @@ def _tally_sheet(ws, result):
         ws.append([])
 
 
+SHEET_NAME_MAX = 31
+_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+BREAKDOWN_HEADER = ("组别", "有效回答 n", "满意人数", "满意率（%）", "95%置信区间下限", "上限", "满意度得分（分）",
+                    "区间下限", "上限", "与其余样本之差（百分点）", "差的区间下限", "差的区间上限", "p 值",
+                    "校正后 p 值", "结论", "得分之差（分）", "得分之差区间下限", "得分之差区间上限", "得分 p 值",
+                    "得分校正后 p 值", "得分结论")
+# number formats by column (None: as stored); a p-value below 0.0001 shows as "<0.0001"
+P_FORMAT = '[<0.0001]"<0.0001";0.0000'
+BREAKDOWN_FORMATS = (None, "0", "0", "0.0", "0.0", "0.0", "0.00", "0.00", "0.00", "0.0", "0.0", "0.0", P_FORMAT,
+                     P_FORMAT, None, "0.00", "0.00", "0.00", P_FORMAT, P_FORMAT, None)
+
+
+def sheet_name(title: str, taken: set[str]) -> str:
+    """A worksheet name from ``title`` Excel accepts: no []:*?/\\, no outer apostrophe, at most 31
+    characters, unique (case-insensitively) among ``taken``, which it joins."""
+    name = _NOT_IN_SHEET_NAME.sub("_", xml_text(str(title))).strip().strip("'") or "表"
+    name = name[:SHEET_NAME_MAX]
+    k = 1
+    while name.casefold() in taken or name.casefold() == "history":
+        k += 1
+        suffix = f"({k})"
+        name = name[:SHEET_NAME_MAX - len(suffix)].rstrip("'") + suffix
+    taken.add(name.casefold())
+    return name
+
+
+def _verdict(row, difference, marked, direction) -> str:
+    if row.small:
+        return "样本不足"
+    if difference is None:
+        return "未作比较"
+    if marked:
+        return "高于其余样本" if direction == "higher" else "低于其余样本"
+    return "差异不显著"
+
+
+def _pct(x):
+    return None if x is None else rounded(100 * x, 4)
+
+
+def _pts(x):
+    return None if x is None else rounded(x, 4)
+
+
+def breakdown_row(row, label, *, scored: bool, total: bool = False) -> list:
+    """One group's (or, ``total``, the 合计 row's) cells in the order of BREAKDOWN_HEADER: a small group keeps
+    its n and its count, its rate, score and comparisons are left empty and its 结论 is 样本不足."""
+    hidden = row.small and not total
+    figures = [None] * 6 if hidden else [_pct(row.rate), _pct(row.rate_low), _pct(row.rate_high),
+                                         _pts(row.score), _pts(row.score_low), _pts(row.score_high)]
+    cells = [label, row.n, row.satisfied, *figures]
+    if total:
+        return cells + [None] * (len(BREAKDOWN_HEADER) - len(cells))
+    rate, score = row.rate_difference, row.score_difference
+    cells += [None] * 5 if rate is None else [
+        _pct(rate.difference), _pct(rate.low), _pct(rate.high), row.p_value, row.adjusted_p]
+    cells.append(_verdict(row, rate, row.marked, row.direction))
+    cells += [None] * 5 if score is None else [
+        _pts(score.difference), _pts(score.low), _pts(score.high), row.score_p_value, row.score_adjusted_p]
+    cells.append(_verdict(row, score, row.score_marked, row.score_direction) if scored else None)
+    return cells
+
+
+def _breakdown_sheet(ws, breakdowns, table):
+    ws.column_dimensions["A"].width = 24
+    item = breakdowns.item
+    ws.append(_bold(ws, [xml_text(f"{table.title}（{table.group_label}）：{item.label}（{item.id}）")]))
+    ws.append(_bold(ws, list(BREAKDOWN_HEADER)))
+    scored = item.points is not None
+    rows = [breakdown_row(row, raw.sheet_text(str(row.label)), scored=scored) for row in table.result.rows]
+    for values in rows + [breakdown_row(table.result.total, "合计", scored=scored, total=True)]:
+        cells = []
+        for value, fmt in zip(values, BREAKDOWN_FORMATS):
+            cell = WriteOnlyCell(ws, value=value)
+            if fmt and value is not None:
+                cell.number_format = fmt
+            cells.append(cell)
+        ws.append(cells)
+    ws.append([])
+    ws.append(["方法", xml_text(breakdowns.method_text)])
+    for note in breakdowns.notes:
+        ws.append(["说明", xml_text(note)])
+
+
+def breakdown_sheets(wb, result) -> None:
+    """One sheet per breakdown table (交叉-按采集点, 交叉-按年龄, 交叉-按采集点×年龄 ...), none without breakdowns."""
+    b = result.breakdowns
+    if b is None:
+        return
+    taken = {name.casefold() for name in wb.sheetnames} | {"数据", "标签"}
+    for table in b.tables:
+        _breakdown_sheet(wb.create_sheet(sheet_name("交叉-" + table.title.replace(" ", ""), taken)), b, table)
+
+
 def write(export, out) -> None:
     result = export.result
     wb = Workbook(write_only=True)
@@ -128,6 +225,7 @@ def write(export, out) -> None:
     for col, width in zip("ABCDE", (12, 40, 12, 12, 30)):
         ws.column_dimensions[col].width = width
     _tally_sheet(ws, result)
+    breakdown_sheets(wb, result)
     ws = wb.create_sheet("数据")
     ws.column_dimensions["C"].width = 20
     ws.append(_bold(ws, raw.header(result.questionnaire)))

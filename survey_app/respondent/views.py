@@ -150,10 +150,7 @@ def post(code):
         answers = form.answers(questionnaire)
     nonce, seconds = key
     device_hash = _device_hash(survey["id"], device, new_device)
-    try:  # the claim is a write: a busy database gives the form back, as the save's failure does below
-        refused = _defences(point, survey, questionnaire, nonce, seconds, device_hash, formdata, channel=defences.SCAN)
-    except StorageUnavailable:
-        return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 503, "unavailable")
+    refused, claim = _defences(point, survey, questionnaire, nonce, seconds, device_hash, formdata, channel=defences.SCAN)
     if refused == "stored":  # a retry of a stored submission (the back button, a double tap)
         database.make_durable()
         return _to_thanks(code, lang, survey["id"])
@@ -163,32 +160,38 @@ def post(code):
         status = 429 if refused in ("busy", "busy_device") else 400
         return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), status, refused)
     try:  # a retried key stores nothing and gets the same thank-you
-        database.save_response(survey_id=survey["id"], point_id=point["id"],
-                               questionnaire_version=questionnaire.version, submission_key=nonce, answers=answers,
-                               seconds_on_page=seconds, language=lang, device_hash=device_hash)
+        saved = database.save_response(survey_id=survey["id"], point_id=point["id"],
+                                       questionnaire_version=questionnaire.version, submission_key=nonce,
+                                       answers=answers, seconds_on_page=seconds, language=lang,
+                                       device_hash=device_hash, claim=claim)
     except StorageUnavailable:  # not stored: the form comes back filled in, with the same key
         return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 503, "unavailable")
+    if saved.refused is not None:  # over the device's or the address's ceiling: not stored, answers kept
+        kind = {"device": "busy_device", "address": "busy"}[saved.refused]
+        return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 429, kind)
+    if not saved.created:
+        database.make_durable()  # stored a moment ago by another worker, maybe not yet synced
     return _to_thanks(code, lang, survey["id"])
 
 
-def _defences(point, survey, questionnaire, nonce, seconds, device_hash, formdata, *, channel) -> str | None:
-    """Why a clean answer sheet with a good key is not saved now (a notice kind, "repeat" or "stored"),
-    or None. The honeypot and the strict setting apply to every channel; the minimum time and the
-    ceilings only to checked ones (defences.checked: kiosks, paper and assisted entry are exempt)."""
+def _defences(point, survey, questionnaire, nonce, seconds, device_hash, formdata, *, channel):
+    """(why a clean answer sheet with a good key is not saved now: a notice kind, "repeat" or "stored",
+    or None; the claim the save makes against the ceilings, or None). The honeypot and the strict setting
+    apply to every channel; the minimum time and the ceilings only to checked ones (defences.checked:
+    kiosks, paper and assisted entry are exempt)."""
     if formdata.get(defences.HONEYPOT):
-        return "honeypot"
+        return "honeypot", None
     if defences.checked(channel) and seconds < defences.min_seconds(questionnaire):
-        return "too_fast"
+        return "too_fast", None
     database = get_store()
     if survey.get("one_per_device") and device_hash is not None:  # 每台设备限答一次
         stored = database.device_submission_key(survey["id"], device_hash)
         if stored is not None:
-            return "stored" if stored == nonce else "repeat"
+            return ("stored" if stored == nonce else "repeat"), None
     if not defences.checked(channel):
-        return None
-    verdict = database.claim_submit(submission_key=nonce, point_id=point["id"], device_key=device_hash,
-                                    address_key=defences.address_key(survey["id"]), limits=defences.limits())
-    return {"ok": None, "stored": "stored", "device": "busy_device", "address": "busy"}[verdict]
+        return None, None
+    return None, database.claim(submission_key=nonce, point_id=point["id"], device_key=device_hash,
+                                address_key=defences.address_key(survey["id"]), limits=defences.limits())
 
 
 def _to_thanks(code: str, lang: str, survey_id: int):

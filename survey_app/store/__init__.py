@@ -23,6 +23,7 @@ from .groups import Groups
 from .integrity import DamagedDatabase, Integrity, Verification
 from .receipts import Receipts
 from .keys import ChainKey, key_from_env
+from .margins import Margins
 from .responses import Responses, Saved
 from .review import REVIEW_FLAGS, Review
 from .sessions import Sessions
@@ -37,7 +38,7 @@ EXTENSION = "manyi.store"
 
 
 class Store(Surveys, Responses, Counts, Review, Accounts, Sessions, LoginThrottle, AuditLog, Chains, Integrity,
-            Receipts, FieldworkRecords, Stuffing, BulkReview, Groups, Base):
+            Receipts, FieldworkRecords, Stuffing, BulkReview, Groups, Margins, Base):
     """One deployment's data. ``store.snapshot()`` gives the same methods over one read transaction."""
 
     @property

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from .chain import chain_link_sql, chain_parts, head_mac, head_mac_sql, link_hash
 from .common import Audit, utcnow
 from .groups import bump_groups
+from .stuffing import Claim, claim_in
 
 
 @dataclass(frozen=True)
 class Saved:
-    response_id: int
+    response_id: int | None
     created: bool  # False when the submission key had already been stored (a retry)
+    refused: str | None = None  # the claim's verdict when it refused: "device" or "address" (nothing saved)
 
 
 _RESPONSE_COLUMNS = ("survey_id", "point_id", "questionnaire_version", "submission_key", "submitted_at",
@@ -71,11 +73,13 @@ def bump_count(conn, survey_id: int, point_id: int, submitted_at: str, status: s
 class Responses:
     def save_response(self, *, survey_id: int, point_id: int, questionnaire_version: int,
                       submission_key: str, answers: list[tuple[str, str]], seconds_on_page: int | None,
-                      language: str, device_hash: str | None, channel: str = "扫码") -> Saved:
+                      language: str, device_hash: str | None, channel: str = "扫码", claim: Claim | None = None) -> Saved:
         """Store a response and its answers in one transaction; a known submission key stores nothing.
 
         The submit hot path: plain statements, as few as possible while the point's head is held (on
-        PostgreSQL one statement, SAVE_PG)."""
+        PostgreSQL one statement, SAVE_PG). With a ``claim`` (store/stuffing.py) the submit is first counted
+        against its device, address and point minute: on SQLite in this same transaction (one write turn,
+        one sync), on PostgreSQL as its own statement before; a refused claim saves nothing."""
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; valid: {', '.join(CHANNELS)}")
         key = self._chain_key()
@@ -83,6 +87,14 @@ class Responses:
                     "submission_key": submission_key, "seconds_on_page": seconds_on_page, "language": language,
                     "device_hash": device_hash, "channel": channel}
         if self.kind == "postgresql":
+            if claim is not None:
+                verdict = self._claim_apart(claim)
+                self._maybe_prune(claim)
+                if verdict == "stored":
+                    return Saved(self.response_for_key(submission_key), False)
+                if verdict != "ok":
+                    return Saved(None, False, verdict)
+
             def one_statement(conn):
                 response["submitted_at"] = utcnow()
                 before, after = chain_parts(response, answers)
@@ -103,6 +115,11 @@ class Responses:
             return self.backend.write(one_statement, transaction=False)
 
         def body(conn):
+            verdict = "ok" if claim is None else claim_in(conn, claim)
+            if verdict == "stored":
+                return Saved(self.response_for_key(submission_key, conn=conn), False)
+            if verdict != "ok":
+                return Saved(None, False, verdict)  # the point's minute still counts it: committed
             prev = conn.value(TAKE_HEAD[conn.kind], (point_id,))
             if prev is None:
                 raise LookupError(f"no collection point with id {point_id}")
@@ -118,7 +135,10 @@ class Responses:
             bump_tallies(conn, survey_id, point_id, answers, +1)
             bump_count(conn, survey_id, point_id, response["submitted_at"], "valid", +1)
             return Saved(rid, True)
-        return self._write(body)
+        saved = self._write(body)
+        if claim is not None:
+            self._maybe_prune(claim)
+        return saved
 
     def response_for_key(self, submission_key: str, *, conn=None) -> int | None:
         return (conn or self._read()).value("select id from responses where submission_key = ?", [submission_key])

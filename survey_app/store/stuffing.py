@@ -67,34 +67,58 @@ class Limits:
     burst: int
 
 
+@dataclass(frozen=True)
+class Claim:
+    params: dict
+    limits: Limits
+
+
+def claim_in(conn, claim: Claim) -> str:
+    """SQLite: the claim's statements inside the caller's write transaction."""
+    params = claim.params
+    if conn.value(_STORED, params) is not None:
+        return "stored"
+    conn.execute(_PACE, params)
+    if conn.value(TAKE_DEVICE, params) is None:
+        return "device"
+    return _verdict(0, 1, conn.value(TAKE_ADDRESS, params) is not None)
+
+
 class Stuffing:
     def claim_submit(self, *, submission_key: str, point_id: int, device_key: str, address_key: str,
                      limits: Limits) -> str:
         """Count one submit against its device, its address and its point's minute, before it is saved:
         "ok" (go ahead), "stored" (the key is stored already: a retry; nothing counted), "device" or
-        "address" (that bucket is empty: refused; the point's minute still counts it)."""
-        now = self.wall_clock()
-        params = {"key": submission_key, "point": point_id, "minute": int(now // 60), "now": now,
-                  "dkey": "d:" + device_key, "drate": limits.device_per_minute / 60, "dcap": limits.device_capacity,
-                  "akey": "a:" + address_key, "arate": limits.address_per_minute / 60,
-                  "acap": limits.address_capacity}
+        "address" (that bucket is empty: refused; the point's minute still counts it). The citizen's
+        submit passes the same ``Claim`` to ``save_response``, which on SQLite claims in the save's own
+        transaction (one write turn, one sync)."""
+        claim = self.claim(submission_key=submission_key, point_id=point_id, device_key=device_key,
+                           address_key=address_key, limits=limits)
         if self.kind == "postgresql":
-            def one_statement(conn):
-                stored, device, address, _ = conn.one(CLAIM_PG, params)
-                return _verdict(stored, device, address)
-            verdict = self.backend.write(one_statement, transaction=False)
+            verdict = self._claim_apart(claim)
         else:
-            def body(conn):
-                if conn.value(_STORED, params) is not None:
-                    return "stored"
-                conn.execute(_PACE, params)
-                if conn.value(TAKE_DEVICE, params) is None:
-                    return "device"
-                return _verdict(0, 1, conn.value(TAKE_ADDRESS, params) is not None)
-            verdict = self.backend.write(body, durable=False)
-        if random.randrange(PRUNE_EVERY) == 0:
-            self.prune_stuffing_counters(limits)
+            verdict = self.backend.write(lambda conn: claim_in(conn, claim), durable=False)
+        self._maybe_prune(claim)
         return verdict
+
+    def claim(self, *, submission_key: str, point_id: int, device_key: str, address_key: str, limits: Limits) -> "Claim":
+        """What a submit claims, for ``claim_submit`` or ``save_response(claim=…)``."""
+        now = self.wall_clock()
+        return Claim({"key": submission_key, "point": point_id, "minute": int(now // 60), "now": now,
+                      "dkey": "d:" + device_key, "drate": limits.device_per_minute / 60, "dcap": limits.device_capacity,
+                      "akey": "a:" + address_key, "arate": limits.address_per_minute / 60,
+                      "acap": limits.address_capacity}, limits)
+
+    def _claim_apart(self, claim: "Claim") -> str:
+        """PostgreSQL: the claim as its own statement and transaction (CLAIM_PG)."""
+        def one_statement(conn):
+            stored, device, address, _ = conn.one(CLAIM_PG, claim.params)
+            return _verdict(stored, device, address)
+        return self.backend.write(one_statement, transaction=False)
+
+    def _maybe_prune(self, claim: "Claim") -> None:
+        if random.randrange(PRUNE_EVERY) == 0:
+            self.prune_stuffing_counters(claim.limits)
 
     def prune_stuffing_counters(self, limits: Limits) -> None:
         """Delete point minutes of an ordinary pace older than ten minutes, and buckets that would be full

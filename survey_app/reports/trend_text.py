@@ -1,0 +1,89 @@
+"""The annex's 与上年度比较 section (issue #14), as blocks like annex_text's: ("h2", text), ("p", text).
+
+Written only when the evaluator chose an earlier survey (``trend`` is not None). Every figure is read from
+the ``trend.Trend``; scores are in 分, differences of rates in 个百分点, never mixed. A difference is called
+提高 or 降低 only when its 95% interval leaves out 0 (差异具有统计学意义); otherwise it is a 变化.
+"""
+from __future__ import annotations
+
+from analysis.formatting import fixed, num, pct
+
+from ..trend import Trend, TrendRow, excludes_zero
+from .wording import ROLE_WORDS
+
+TITLE = "与上年度比较"
+METHOD = ("两次调查为相互独立的样本：率之差的 95% 置信区间按 Newcombe 方法（由两次的 Wilson 区间合成）计算，"
+          "得分之差的 95% 置信区间按 Welch 方法计算；区间不包含 0 时，认为差异具有统计学意义。两次调查均由受访者"
+          "自愿扫码作答，区间只反映随机抽样误差，不反映两次受访人群构成的不同。")
+
+
+def _signed(text: str, x: float) -> str:
+    return ("+" if x > 0 and text.lstrip("0.") else "") + text
+
+
+def _change(comparison, unit: str, when: str, digits) -> str:
+    """'较上年度提高 5.2 分（95% 置信区间 1.1 至 9.3 分），差异具有统计学意义'."""
+    d, low, high = (digits(x) for x in (comparison.difference, comparison.low, comparison.high))
+    if excludes_zero(comparison):
+        verb = ("提高 " if comparison.difference > 0 else "降低 ") + digits(abs(comparison.difference))
+        verdict = "差异具有统计学意义"
+    else:
+        verb, verdict = "变化 " + _signed(d, comparison.difference), "差异不具有统计学意义"
+    return f"较{when}{verb} {unit}（95% 置信区间 {low} 至 {high} {unit}），{verdict}"
+
+
+def _points(x: float) -> str:  # a rate difference (a share) in percentage points
+    return fixed(100 * x)
+
+
+def score_text(row: TrendRow, when: str) -> str | None:
+    """'满意度得分为 97.6 分，较上年度提高 4.4 分（95% 置信区间 …分），差异具有统计学意义'; None without a score."""
+    if row.score is None:
+        return None
+    return f"{ROLE_WORDS[row.role][1]}为 {num(row.score_now)} 分，{_change(row.score, '分', when, num)}"
+
+
+def rate_text(row: TrendRow, when: str) -> str | None:
+    """'满意率为 96.0%（48/50），较上年度变化 +6.0 个百分点（…个百分点），差异不具有统计学意义'."""
+    if row.rate is None:
+        return None
+    return (f"{ROLE_WORDS[row.role][0]}为 {pct(100 * row.rate_now)}（{row.satisfied_now}/{row.n_now}），"
+            f"{_change(row.rate, '个百分点', when, _points)}")
+
+
+def _when(trend: Trend) -> str:
+    """'上年度' when the earlier survey is of the year before, else '2022年度' (or '较早调查' without a year)."""
+    year, now = trend.earlier.get("year"), trend.survey.get("year")
+    return "上年度" if year and now and year == now - 1 else f"{year}年度" if year else "较早调查"
+
+
+def _item(row: TrendRow, when: str, lead_with: str) -> list[str]:
+    texts = [score_text(row, when), rate_text(row, when)]
+    return [t for t in (texts if lead_with == "score" else texts[::-1]) if t]
+
+
+def trend_blocks(trend: Trend | None) -> list[tuple]:
+    """The section's blocks; [] when no earlier survey was chosen."""
+    if trend is None:
+        return []
+    before, head, when = trend.earlier, trend.headline, _when(trend)
+    year = f"{before['year']}年，" if when == "上年度" else ""
+    blocks = [("h2", TITLE)]
+    intro = (f"比较对象为“{before['title']}”，两次调查的主指标题目“{head.label}”及其选项相同。"
+             f"与{when}（{year}有效问卷 {trend.valid_before} 份）相比，")
+    texts = _item(head, when, trend.figure)
+    if texts:
+        blocks.append(("p", intro + "本年度" + "；".join(texts) + "。"))
+    else:
+        blocks.append(("p", intro + f"主指标题目在本年度或{when}的有效回答不足，暂不能比较。"))
+    others = [r for r in trend.rows if r is not head]
+    parts = []
+    for row in others:
+        texts = _item(row, when, "score")
+        parts.append(f"“{row.label}”" + (texts[0] if texts else "有效回答不足，未作比较"))
+    if parts:
+        blocks.append(("p", "分题目看，" + "；".join(parts) + "。"))
+    if trend.skipped:
+        blocks.append(("p", "以下题目未作比较：" + "；".join(f"“{label}”{why}" for label, why in trend.skipped) + "。"))
+    blocks.append(("p", METHOD))
+    return blocks

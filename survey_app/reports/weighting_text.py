@@ -1,0 +1,54 @@
+"""加权估计 and 量表信度 in the annex's words: blocks (("h3", ...), ("p", ...)) for ``annex_text`` to lay out.
+
+The raked figures are written beside the unweighted ones and said, in so many words, not to decide the
+verdict; every figure names the counts behind it (n, the effective n), so it can be traced.
+"""
+from __future__ import annotations
+
+import math
+
+from analysis.formatting import fixed, num, pct
+
+
+def weighting_blocks(raked, reliability) -> list[tuple]:
+    """Annex blocks for ``raked`` (a ``weighting.Raked`` or None) and ``reliability`` (a
+    ``weighting.Reliability`` or None); [] when there is neither."""
+    blocks: list[tuple] = []
+    if raked is not None:
+        blocks += [("h3", "加权估计（仅供参考）"), ("p", _raked_text(raked)), ("p", raked.note)]
+    if reliability is not None:
+        blocks += [("h3", "量表信度"), ("p", _reliability_text(reliability))]
+    return blocks
+
+
+def _raked_text(raked) -> str:
+    margins = "；".join(f"{q.label}（" + "、".join(f"{lv.label} {pct(100 * lv.share)}" for lv in q.levels) + "）"
+                       for q in raked.questions)
+    figures = []
+    if raked.weighted_rate is not None:
+        figures.append(f"{raked.figure_label}由未加权的 {pct(100 * raked.unweighted_rate)} 变为加权后的 "
+                       f"{pct(100 * raked.weighted_rate)}")
+    figures.append(f"满意度得分由未加权的 {num(raked.unweighted_score)} 分变为加权后的 {num(raked.weighted_score)} 分")
+    text = (f"按服务对象的总体构成（{margins}）对有效问卷进行迭代加权（raking，{raked.iterations} 轮收敛）后，"
+            f"{'，'.join(figures)}。加权估计基于 {raked.n} 份有效问卷（未加权估计 {raked.unweighted_n} 份），"
+            f"Kish 有效样本量约 {fixed(raked.effective_n)} 份，加权带来的设计效应为 {fixed(raked.design_effect, 2)}。")
+    if raked.left_out:
+        text += f"另有 {raked.left_out} 份问卷未回答加权所用的基本信息题，未计入加权估计。"
+    return text
+
+
+def _reliability_text(rel) -> str:
+    names = "、".join(f"“{name}”" for _, name in rel.items)
+    if rel.alpha is None:
+        return f"{rel.composite.label}（{names}）：{rel.error}"
+    items = "，".join(f"“{name}”{_r(it)}" for _, name, it, _ in rel.rows)
+    dropped = f"；另有 {rel.dropped} 份问卷有题目未答或选择“不适用”，未计入" if rel.dropped else ""
+    return (f"{rel.composite.label}由{names}共 {len(rel.items)} 道题组成，按回答齐全的 {rel.n} 份有效问卷计算"
+            f"{dropped}，Cronbach's α 系数为 {_r(rel.alpha)}"
+            f"（{'一般认为 0.7 以上内部一致性较好' if rel.alpha >= 0.7 else '低于常用的 0.7，各题测量的内容不尽一致'}）。"
+            f"各题的校正题总相关系数（该题与其余各题之和的相关）为：{items}。")
+
+
+def _r(x: float) -> str:
+    """A correlation or α with three decimals ('—' when undefined: an item everyone answered alike)."""
+    return "—" if x is None or not math.isfinite(x) else fixed(x, 3)

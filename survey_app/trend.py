@@ -1,0 +1,201 @@
+"""与上年度比较 (issue #14): this survey against an earlier survey of the same department, item by item.
+
+The evaluator chooses the earlier survey (``surveys.compare_with``); the two questionnaires must share
+the compared items, by question id and options (codes, points, satisfied and not-applicable marks), and
+the headline item must be among them (``comparable_items``, else ``NotComparable``: a ValueError whose
+message names the question and the difference, with the same in Chinese for the page).
+
+For every shared satisfaction item (a single-choice question with points or satisfied options) the
+difference now − before of the rate (the satisfied options, top-2 when none are marked, as results.py
+counts them; not-applicable answers in neither n) with Newcombe's interval, and of the score with
+Welch's interval (``analysis.compare_rates``, ``analysis.compare_scores``). Both surveys' figures come
+from ``results.compute``; nothing here reads answers of its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import analysis
+
+from . import results
+from .headline import CONFIDENCE
+from .questionnaires import Question, Questionnaire
+
+# What can differ between two versions of an item, as the English error and the Chinese message name it
+_ASPECTS = (("option codes", "选项", lambda q: q.codes),
+            ("points", "选项分值", lambda q: tuple(o.points for o in q.options)),
+            ("satisfied options", "计为满意的选项", lambda q: tuple(sorted(q.satisfied))),
+            ("not-applicable options", "不适用类选项", lambda q: tuple(sorted(q.not_applicable))))
+
+
+class NotComparable(ValueError):
+    """The headline item is missing from the earlier questionnaire, or its options differ. ``str(e)`` names
+    the question and the difference in English; ``message_zh`` says the same for the evaluator's page."""
+
+    def __init__(self, message: str, message_zh: str, question_id: str):
+        super().__init__(message)
+        self.message_zh = message_zh
+        self.question_id = question_id
+
+
+def is_satisfaction_item(question: Question) -> bool:
+    """A single-choice item with a rate: its options carry points or satisfied marks."""
+    return question.type == "single" and bool(question.options) and (
+        question.points is not None or bool(question.satisfied))
+
+
+def _shown(values) -> str:
+    return ", ".join("-" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in values) or "none"
+
+
+def _difference(now: Questionnaire, before: Questionnaire, qid: str) -> tuple[str, str] | None:
+    """Why item ``qid`` cannot be compared, (in English naming the question, in Chinese after its label);
+    None when it can."""
+    label = now.question(qid).label
+    try:
+        old = before.question(qid)
+    except KeyError:
+        return f"question {qid} ({label}) is not in the earlier questionnaire {before.key}", "在所选调查的问卷中没有"
+    if not is_satisfaction_item(old):
+        return (f"question {qid} ({label}) is not a rated single-choice item in {before.key}",
+                "在所选调查的问卷中不是同样的满意度单选题")
+    for english, chinese, values in _ASPECTS:
+        a, b = values(now.question(qid)), values(old)
+        if a != b:
+            return (f"question {qid} ({label}): {english} differ: now {_shown(a)}, before {_shown(b)}",
+                    f"的{chinese}与所选调查不同（本次 {_shown(a)}；所选调查 {_shown(b)}）")
+    return None
+
+
+def _match(now: Questionnaire, before: Questionnaire) -> tuple[tuple[str, ...], dict[str, tuple[str, str]]]:
+    """(comparable ids in questionnaire order, {id: (English, Chinese) reason} of the others)."""
+    ids, skipped = [], {}
+    for question in now.questions:
+        if is_satisfaction_item(question):
+            why = _difference(now, before, question.id)
+            if why is None:
+                ids.append(question.id)
+            else:
+                skipped[question.id] = why
+    return tuple(ids), skipped
+
+
+def headline_item(questionnaire: Questionnaire) -> str:
+    """The headline item (the heaviest one of a weighted combination)."""
+    weights = questionnaire.headline.weights
+    return max(weights, key=lambda qid: weights[qid])
+
+
+def comparable_items(now: Questionnaire, before: Questionnaire) -> tuple[str, ...]:
+    """Ids of the satisfaction items present in both questionnaires with the same options, in ``now``'s order.
+
+    Raises NotComparable (a ValueError) naming the question and the difference when a headline item of
+    ``now`` is not among them."""
+    ids, skipped = _match(now, before)
+    for qid in now.headline.weights:
+        if qid in skipped:
+            english, chinese = skipped[qid]
+            raise NotComparable(f"cannot compare {now.key} with {before.key}: headline item {english}",
+                                f"无法比较：主指标题目“{now.question(qid).label}”（{qid}）{chinese}。"
+                                "两次调查的主指标题目及其选项必须一致，未作更改。", qid)
+        if qid not in ids:  # a headline item without a rate (not expected from a valid file)
+            raise NotComparable(f"cannot compare {now.key} with {before.key}: headline item {qid} has no rate",
+                                f"无法比较：主指标题目（{qid}）没有满意率，未作更改。", qid)
+    return ids
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One item now and before. Rates are shares (0–1), scores on the 0–100 ladder; differences now − before."""
+
+    question_id: str
+    label: str
+    role: str
+    n_now: int  # answers counted by the rate and score (not-applicable ones left out)
+    n_before: int
+    satisfied_now: int
+    satisfied_before: int
+    counts_now: tuple[tuple[str, int], ...]  # (code, count) of the scored options: the figures' raw counts
+    counts_before: tuple[tuple[str, int], ...]
+    rate_now: float | None
+    rate_before: float | None
+    rate: analysis.Comparison | None  # None when either survey has no answer to the item
+    score_now: float | None
+    score_before: float | None
+    score: analysis.Comparison | None  # None without points, or with fewer than 2 answers on either side
+
+    @property
+    def rate_significant(self) -> bool:
+        return excludes_zero(self.rate)
+
+    @property
+    def score_significant(self) -> bool:
+        return excludes_zero(self.score)
+
+
+def excludes_zero(comparison: analysis.Comparison | None) -> bool:
+    """Whether the difference's interval leaves out 0 (差异显著)."""
+    return comparison is not None and (comparison.low > 0 or comparison.high < 0)
+
+
+@dataclass(frozen=True)
+class Trend:
+    earlier: dict  # the earlier survey (its title names it wherever it is shown)
+    survey: dict  # this survey
+    valid_now: int
+    valid_before: int
+    figure: str  # the headline's figure, "score" or "rate": which difference the annex leads with
+    rows: tuple[TrendRow, ...]
+    headline: TrendRow
+    skipped: tuple[tuple[str, str], ...]  # (label, why in Chinese) of the satisfaction items not compared
+
+    @property
+    def confidence_level(self) -> float:
+        return CONFIDENCE
+
+
+def _counts(qr: results.QuestionResult) -> dict[str, int]:
+    return {code: qr.count(code) for code in qr.question.scored_codes}
+
+
+def _row(question: Question, now: results.QuestionResult, before: results.QuestionResult) -> TrendRow:
+    a, b = _counts(now), _counts(before)
+    satisfied = question.satisfied or frozenset(question.scored_codes[:2])
+    n1, n2 = sum(a.values()), sum(b.values())
+    x1, x2 = (sum(c for code, c in counts.items() if code in satisfied) for counts in (a, b))
+    rate = analysis.compare_rates(x1, n1, x2, n2, confidence_level=CONFIDENCE) if n1 and n2 else None
+    points = question.points
+    score = (analysis.compare_scores(a, b, points=points, confidence_level=CONFIDENCE)
+             if points is not None and n1 >= 2 and n2 >= 2 else None)
+
+    def mean(counts, n):
+        return sum(points[code] * c for code, c in counts.items()) / n if points is not None and n else None
+
+    return TrendRow(question.id, question.label, question.role, n1, n2, x1, x2, tuple(a.items()), tuple(b.items()),
+                    x1 / n1 if n1 else None, x2 / n2 if n2 else None, rate, mean(a, n1), mean(b, n2), score)
+
+
+def compare(result: results.SurveyResult, earlier: results.SurveyResult) -> Trend:
+    """The trend of ``result`` against ``earlier`` (NotComparable when their headline items differ)."""
+    now, before = result.questionnaire, earlier.questionnaire
+    ids = comparable_items(now, before)
+    _, skipped = _match(now, before)
+    rows = tuple(_row(now.question(qid), result.question(qid), earlier.question(qid)) for qid in ids)
+    figure = result.headline.figure if result.headline else now.headline.figure
+    head = next(r for r in rows if r.question_id == headline_item(now))
+    why = tuple((now.question(qid).label, chinese) for qid, (_, chinese) in skipped.items())
+    return Trend(earlier.survey, result.survey, result.valid, earlier.valid, figure, rows, head, why)
+
+
+def trend_for(store, survey: dict, result: results.SurveyResult, catalogue, *, timezone: str) -> Trend | None:
+    """The trend of ``survey`` (whose result is ``result``) against the survey it is compared with; None
+    when none was chosen. Raises MissingQuestionnaire when the earlier survey's file is gone, NotComparable
+    when the items differ, LookupError when the earlier survey no longer exists."""
+    earlier_id = survey.get("compare_with")
+    if earlier_id is None:
+        return None
+    earlier = store.get_survey(earlier_id)
+    if earlier is None:
+        raise LookupError(f"survey {survey['id']} is compared with survey {earlier_id}, which does not exist")
+    before = results.compute(store, earlier_id, catalogue.for_survey(earlier), timezone=timezone)
+    return compare(result, before)

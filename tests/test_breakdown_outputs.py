@@ -1,0 +1,244 @@
+"""Breakdowns (交叉分析, issue #14) in the downloads: the JSON summary, one XLSX sheet per table and the annex's
+分组比较 subsection with its forest charts, each read back and compared with SurveyResult.breakdowns (the
+Yining survey's 50 answers at two points: 30 at 业务大厅, 20 at 1号窗口)."""
+import io
+import json
+import re
+from dataclasses import replace
+
+import analysis
+import docx
+import openpyxl
+import pytest
+from analysis.formatting import fixed, num, pct
+
+from survey_app import breakdowns as bd
+from survey_app.reports import breakdown_text, charts, workbook
+from survey_app.reports.raw import sheet_text
+from tests.hostile import HEADER_BREAK, HOSTILE
+from tests.reports_helpers import download, filled, result_of  # noqa: F401
+from tests.yining import submit_all, yining_rows
+
+TITLES = ["按采集点", "按年龄", "按采集点 × 年龄", "按性别", "按采集点 × 性别"]
+SHEETS = ["交叉-按采集点", "交叉-按年龄", "交叉-按采集点×年龄", "交叉-按性别", "交叉-按采集点×性别"]
+HEADER = list(workbook.BREAKDOWN_HEADER)
+FIGURES = ("rate", "rate_low", "rate_high", "score", "score_low", "score_high")
+
+
+def _docx(response):
+    return docx.Document(io.BytesIO(response.get_data()))
+
+
+def _table_rows(ws):
+    """(header, [group rows], 合计 row, [rows under the table]) of a 交叉-… sheet."""
+    rows = list(ws.iter_rows())
+    start = next(i for i, r in enumerate(rows) if r[0].value == "组别")
+    end = next(i for i, r in enumerate(rows) if r[0].value == "合计")
+    return [c.value for c in rows[start]], rows[start + 1:end], rows[end], rows[end + 1:]
+
+
+# -- JSON -----------------------------------------------------------------------------------------
+
+def test_json_breakdowns_are_the_survey_results(app, database, admin_client, filled):
+    got = json.loads(download(admin_client, filled, "json").get_data())["breakdowns"]
+    b = result_of(app, database, filled).breakdowns
+    assert (got["item"], got["figure"], got["satisfied"], got["min_n"], got["adjust"]) == (
+        "q5", b.figure, list(b.satisfied), 10, "holm")
+    assert got["method"] == b.method_text and got["notes"] == list(b.notes)
+    assert [t["title"] for t in got["tables"]] == [t.title for t in b.tables] == TITLES
+    for table, expected in zip(got["tables"], b.tables):
+        assert (table["key"], table["group_label"]) == (expected.key, expected.group_label)
+        pairs = list(zip(table["rows"], expected.result.rows)) + [(table["total"], expected.result.total)]
+        assert len(table["rows"]) == len(expected.result.rows)
+        for row, want in pairs:
+            assert (row["label"], row["n"], row["satisfied"], row["small"]) == (want.label, want.n, want.satisfied,
+                                                                                 want.small)
+            assert [row[k] for k in FIGURES] == [getattr(want, k) for k in FIGURES]  # raw floats, unrounded
+            for key, diff, adjusted, marked, direction in (
+                    ("rate_difference", want.rate_difference, want.adjusted_p, want.marked, want.direction),
+                    ("score_difference", want.score_difference, want.score_adjusted_p, want.score_marked,
+                     want.score_direction)):
+                if diff is None:
+                    assert row[key] is None
+                    continue
+                assert {k: row[key][k] for k in ("difference", "low", "high", "p_value", "adjusted_p", "marked",
+                                                 "direction")} == {
+                    "difference": diff.difference, "low": diff.low, "high": diff.high, "p_value": diff.p_value,
+                    "adjusted_p": adjusted, "marked": marked, "direction": direction}
+    age = got["tables"][1]
+    [old] = [r for r in age["rows"] if r["label"] == "60 岁以上"]
+    assert old["small"] and old["n"] == 3 and old["rate_difference"] is None and old["score_difference"] is None
+    hall = got["tables"][0]["rows"][0]
+    assert hall["label"] == "业务大厅" and hall["n"] == 30 and hall["satisfied"] == 28
+
+
+def test_no_breakdowns_before_any_answer(admin_client, yining):
+    survey_id = yining[0]
+    assert json.loads(download(admin_client, survey_id, "json").get_data())["breakdowns"] is None
+    wb = openpyxl.load_workbook(io.BytesIO(download(admin_client, survey_id, "xlsx").get_data()))
+    assert wb.sheetnames == ["概况", "汇总", "数据", "标签"]
+    text = "\n".join(p.text for p in _docx(download(admin_client, survey_id, "docx-annex")).paragraphs)
+    assert "分组比较" not in text
+
+
+# -- XLSX -----------------------------------------------------------------------------------------
+
+def test_xlsx_has_one_sheet_per_table_with_the_jsons_numbers(admin_client, filled):
+    got = json.loads(download(admin_client, filled, "json").get_data())["breakdowns"]
+    wb = openpyxl.load_workbook(io.BytesIO(download(admin_client, filled, "xlsx").get_data()))
+    assert wb.sheetnames == ["概况", "汇总", *SHEETS, "数据", "标签"]
+    for name, table in zip(SHEETS, got["tables"]):
+        header, rows, total, under = _table_rows(wb[name])
+        assert header == HEADER
+        assert [r[0].value for r in rows] == [g["label"] for g in table["rows"]]
+        for cells, group in zip(rows, table["rows"]):
+            values = {h: c.value for h, c in zip(HEADER, cells)}
+            assert (values["有效回答 n"], values["满意人数"]) == (group["n"], group["satisfied"])
+            if group["small"]:
+                assert values["结论"] == "样本不足" == values["得分结论"]
+                assert all(c.value is None for c in cells[3:14]) and all(c.value is None for c in cells[15:20])
+                continue
+            figures = [c.value for c in cells[3:9]]
+            assert all(isinstance(v, (int, float)) for v in figures)  # numbers, never text
+            assert figures == pytest.approx([100 * group["rate"], 100 * group["rate_low"], 100 * group["rate_high"],
+                                             group["score"], group["score_low"], group["score_high"]], abs=1e-4)
+            assert [c.number_format for c in cells[3:9]] == ["0.0"] * 3 + ["0.00"] * 3
+            rate, score = group["rate_difference"], group["score_difference"]
+            assert [c.value for c in cells[9:14]] == pytest.approx(
+                [100 * rate["difference"], 100 * rate["low"], 100 * rate["high"], rate["p_value"],
+                 rate["adjusted_p"]], abs=1e-4)
+            assert [c.value for c in cells[15:20]] == pytest.approx(
+                [score["difference"], score["low"], score["high"], score["p_value"], score["adjusted_p"]], abs=1e-4)
+            assert cells[13].number_format == workbook.P_FORMAT
+            assert values["结论"] == ("差异不显著" if not rate["marked"] else
+                                    "高于其余样本" if rate["direction"] == "higher" else "低于其余样本")
+        sums = [c.value for c in total]
+        assert sums[1:3] == [table["total"]["n"], table["total"]["satisfied"]] == [50, 48]
+        assert sums[3:9] == pytest.approx([100 * table["total"]["rate"], 100 * table["total"]["rate_low"],
+                                           100 * table["total"]["rate_high"], table["total"]["score"],
+                                           table["total"]["score_low"], table["total"]["score_high"]], abs=1e-4)
+        texts = [(r[0].value, r[1].value) for r in under if r and r[0].value]
+        assert ("方法", got["method"]) in texts
+    header, rows, *_ = _table_rows(wb["交叉-按年龄"])
+    [old] = [r for r in rows if r[0].value == "60 岁以上"]
+    assert [c.value for c in old[:3]] == ["60 岁以上", 3, 3] and old[3].value is None and old[14].value == "样本不足"
+
+
+def test_sheet_names_are_safe_short_and_unique():
+    taken = {"概况", "汇总"}
+    assert workbook.sheet_name("交叉-按采集点×年龄", taken) == "交叉-按采集点×年龄"
+    assert workbook.sheet_name("交叉-按采集点×年龄", taken) == "交叉-按采集点×年龄(2)"
+    odd = workbook.sheet_name("'交叉-[a]:b*c?d/e\\f" + "长" * 40 + "\x0b", taken)
+    assert len(odd) <= 31 and not set("[]:*?/\\") & set(odd) and not odd.startswith("'")
+    long_name = "交叉-" + "长" * 40
+    first, second = workbook.sheet_name(long_name, taken), workbook.sheet_name(long_name, taken)
+    assert len(first) == len(second) == 31 and first != second and second.endswith("(2)")
+    assert workbook.sheet_name("概况", set(taken)) == "概况(2)"
+
+
+# -- the annex ------------------------------------------------------------------------------------
+
+def test_annex_compares_the_groups_after_the_questions(app, database, admin_client, filled):
+    document = _docx(download(admin_client, filled, "docx-annex"))
+    paragraphs = document.paragraphs
+    texts = [p.text for p in paragraphs]
+    b = result_of(app, database, filled).breakdowns
+    h2 = [p.text for p in paragraphs if p.style.name == "Heading 2"]
+    assert h2[h2.index("（二）项目实施分析") + 1] == "（三）分组比较"
+    assert texts.index("（三）分组比较") < texts.index("五、结论")
+    hall, window = b.tables[0].result.rows
+    assert not any(t.marked for t in b.tables)  # the Yining answers differ nowhere after the Holm control
+
+    def figures(row):
+        return (f"满意度得分 {num(row.score)} 分（95% 置信区间 {num(row.score_low)}–{num(row.score_high)} 分），满意率 "
+                f"{pct(100 * row.rate)}（95% 置信区间 {pct(100 * row.rate_low)}–{pct(100 * row.rate_high)}）")
+    by_point = (f"根据分组比较结果绘制了图8，如图所示，按采集点分组，业务大厅有效问卷 30 份，{figures(hall)}；"
+                f"1号窗口有效问卷 20 份，{figures(window)}。经多重比较校正，各采集点的满意度得分和满意率与其余样本相比差异均不显著。")
+    assert by_point in texts
+    assert "满意率 93.3%（95% 置信区间" in by_point
+    section = "\n".join(texts[texts.index("（三）分组比较"):texts.index("五、结论")])
+    assert [h for h in section.split("\n") if re.match(r"\d\. 按", h)] == ["1. 按采集点", "2. 按年龄", "3. 按性别"]
+    assert "60 岁以上人员有效问卷 3 份，样本不足，不作比较" in section
+    small = section[section.index("60 岁以上人员"):]
+    assert "%" not in small[:small.index("。")]  # no bare percentage for a small group
+    assert "业务大厅 · " not in section and "按采集点 × 年龄、按采集点 × 性别" in section  # the XLSX has them
+    assert section.count(b.method_text) == 1 and "高于其余样本" not in section and "低于其余样本" not in section
+
+
+def test_annex_figures_stay_numbered_and_each_has_its_chart(admin_client, filled):
+    document = _docx(download(admin_client, filled, "docx-annex"))
+    paragraphs = document.paragraphs
+    captions = [(i, p.text) for i, p in enumerate(paragraphs) if p.style.name == "Caption"]
+    assert [t.split(" ")[0] for _, t in captions] == [f"图{n}" for n in range(1, 11)]
+    assert [t for _, t in captions[7:]] == ["图8 按采集点分组的满意度得分及其 95% 置信区间",
+                                            "图9 按年龄分组的满意度得分及其 95% 置信区间",
+                                            "图10 按性别分组的满意度得分及其 95% 置信区间"]
+    for i, caption in captions:
+        assert paragraphs[i - 1]._p.xpath(".//pic:pic"), f"no chart above {caption}"
+        assert any(f"绘制了{caption.split(' ')[0]}，" in p.text for p in paragraphs[:i])
+    assert len(document.inline_shapes) == 10
+
+
+def _marked_table():
+    groups = {"东区": {"A": 40, "C": 10}, "西区": {"A": 20, "C": 30}, "南区": {"A": 30, "C": 20},
+              "北区": {"A": 3, "C": 1}}
+    return bd.BreakdownTable("point", "按采集点", "采集点",
+                             analysis.breakdown(groups, satisfied={"A"}, points={"A": 100, "C": 60}))
+
+
+def test_only_marked_groups_are_called_higher_or_lower(app):
+    table = _marked_table()
+    east, west, south, north = table.result.rows
+    assert (east.direction, west.direction, south.marked, north.small) == ("higher", "lower", False, True)
+    from survey_app import questionnaires
+    item = questionnaires.catalogue(app).get("yining-2024-public", 1).question("q5")
+    b = bd.Breakdowns(item, "rate", ("A",), (table,), (), 10, "holm")
+    text = breakdown_text.paragraph(b, table, 3, str)
+    d = east.rate_difference
+    assert (f"东区的满意率明显高于其余样本（差 {fixed(100 * d.difference)} 个百分点，95% 置信区间 "
+            f"{fixed(100 * d.low)} 至 {fixed(100 * d.high)} 个百分点）") in text
+    assert "西区的满意率明显低于其余样本（差 −" in text and "南区的满意率明显" not in text
+    assert "北区有效问卷 4 份，样本不足，不作比较" in text and "其余比较差异不显著" in text
+    assert text.startswith("根据分组比较结果绘制了图3，如图所示，按采集点分组，东区有效问卷 50 份，满意率 80.0%")
+    cells = {row.label: workbook.breakdown_row(row, row.label, scored=True) for row in table.result.rows}
+    assert [cells[g][HEADER.index("结论")] for g in ("东区", "西区", "南区", "北区")] == [
+        "高于其余样本", "低于其余样本", "差异不显著", "样本不足"]
+    png = charts.forest_chart(table, "rate")
+    assert png.startswith(b"\x89PNG") and charts.forest_chart(table, "score", "按采集点").startswith(b"\x89PNG")
+
+
+# -- hostile stored text --------------------------------------------------------------------------
+
+def test_hostile_point_names_do_not_break_the_xlsx_or_the_annex(app, database, admin_client, evaluator):
+    survey_id = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1,
+                                       title="伊宁", department="伊宁市医疗保障局", year=2024, target=95.0,
+                                       target_n=50)
+    names = (HOSTILE, HEADER_BREAK + "\ufffe\x0b$x^{$")
+    codes = [database.add_point(survey_id, name)["code"] for name in names]  # past the form: stored as is
+    database.grant(evaluator, survey_id)
+    rows = yining_rows()
+    submit_all(admin_client, codes[0], rows[:30])
+    submit_all(admin_client, codes[1], rows[30:])
+    wb = openpyxl.load_workbook(io.BytesIO(download(admin_client, survey_id, "xlsx").get_data()))
+    assert SHEETS[0] in wb.sheetnames
+    _, groups, _, _ = _table_rows(wb[SHEETS[0]])
+    stored = {p["name"] for p in database.list_points(survey_id)}
+    assert [r[0].value for r in groups] == [sheet_text(n) for n in names] and set(names) == stored
+    assert groups[0][0].value.startswith("'=HYPERLINK") and "\ufffd" in groups[0][0].value  # never a formula
+    assert all("\ufffe" not in str(c.value) for r in groups for c in r)
+    document = _docx(download(admin_client, survey_id, "docx-annex"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "（三）分组比较" in text and "\ufffe" not in text and "\x0b" not in text
+    assert "按采集点分组，=HYPERLINK(\"http://evil.example\",\"点此\")\ufffd\ufffd\ufffd" in text  # as Word holds it
+    assert "名称有效问卷 30 份" in text
+    assert len(document.inline_shapes) == 10
+    got = json.loads(download(admin_client, survey_id, "json").get_data())["breakdowns"]
+    assert [r["label"] for r in got["tables"][0]["rows"]] == list(names)
+
+
+def test_a_chart_label_never_turns_into_mathtext_or_breaks_a_line():
+    table = _marked_table()
+    rows = tuple(replace(r, label=f"$\\frac{{{i}$\r\n\x0b\ufffe\ud800") for i, r in enumerate(table.result.rows))
+    odd = replace(table, result=replace(table.result, rows=rows))
+    assert charts.forest_chart(odd, "rate").startswith(b"\x89PNG")
+    assert charts._label("a$b\r\nc\x01") == "a\\$b  c\ufffd"
