@@ -68,6 +68,8 @@ def test_a_wrong_fold_is_noticed_and_counted_again(database, yining):
     database.execute("update group_tallies set n = n + 5 where group_id = 'age' and value = 'A'")
     assert sum(r["n"] for r in database.query("select n from group_tallies where group_id = 'age'")) > 12
     assert _got(database, survey_id, "age", "q5") == right
+    # repaired in the store too, not only counted around (no new response needed)
+    assert sum(r["n"] for r in database.query("select n from group_tallies where group_id = 'age'")) == 12
     # a response the mark already passed but the fold never counted (a late commit on PostgreSQL)
     database.execute("update group_folds set response_id = response_id + 1000")
     _save(database, survey_id, hall, "late", yining_rows()[20])

@@ -211,6 +211,8 @@ def comparison_blocks(result, sections: int):
         yield from trend[1:]
         sections += 1
     weighting = weighting_text.weighting_blocks(result.raked, result.reliability)
+    if not result.raked:  # α alone: the section's own heading says what it is
+        weighting = [b for b in weighting if b[0] != "h3"]
     if weighting:
         yield ("h2", f"（{ORDINALS[sections]}）{'加权估计与量表信度' if result.raked else '量表信度分析'}")
         yield from weighting

@@ -45,8 +45,16 @@ def _reliability_text(rel) -> str:
     dropped = f"；另有 {rel.dropped} 份问卷有题目未答或选择“不适用”，未计入" if rel.dropped else ""
     return (f"{rel.composite.label}由{names}共 {len(rel.items)} 道题组成，按回答齐全的 {rel.n} 份有效问卷计算"
             f"{dropped}，Cronbach's α 系数为 {_r(rel.alpha)}"
-            f"（{'一般认为 0.7 以上内部一致性较好' if rel.alpha >= 0.7 else '低于常用的 0.7，各题测量的内容不尽一致'}）。"
+            f"（{_alpha_reading(rel.alpha)}）。"
             f"各题的校正题总相关系数（该题与其余各题之和的相关）为：{items}。")
+
+
+def _alpha_reading(alpha: float) -> str:
+    if alpha >= 0.7:
+        return "一般认为 0.7 以上内部一致性较好"
+    if alpha < 0:
+        return "为负值，各题回答之间几乎不相关甚至负相关，不宜合成一个得分"
+    return "低于常用的 0.7，各题测量的内容不尽一致"
 
 
 def _r(x: float) -> str:

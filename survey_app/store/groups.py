@@ -81,13 +81,17 @@ class Groups:
         conn = self._read()
         mark = conn.value("select response_id from group_folds where survey_id = ? and group_id = ? and question_id = ?",
                           [survey_id, group_id, item_id]) or 0
-        counts = _key(conn.execute("select point_id, group_value, value, n from group_tallies where survey_id = ?"
-                                   " and group_id = ? and question_id = ?", [survey_id, group_id, item_id]).fetchall())
+        counts = self._stored(conn, survey_id, group_id, item_id)
         params = {"survey": survey_id, "group": group_id, "item": item_id, "after": mark, "upto": 2**62}
         counts.update(_key(conn.execute(_COUNT, params).fetchall()))
         if _by_item_value(counts) != self._item_tallies(conn, survey_id, item_id):
             counts = _key(conn.execute(_COUNT, {**params, "after": 0}).fetchall())
         return counts
+
+    @staticmethod
+    def _stored(conn, survey_id: int, group_id: str, item_id: str) -> Counter:
+        return _key(conn.execute("select point_id, group_value, value, n from group_tallies where survey_id = ?"
+                                 " and group_id = ? and question_id = ?", [survey_id, group_id, item_id]).fetchall())
 
     @staticmethod
     def _item_tallies(conn, survey_id: int, item_id: str) -> Counter:
@@ -96,7 +100,14 @@ class Groups:
             [survey_id, item_id]).fetchall()})
 
     def _fold(self, survey_id: int, group_id: str, item_id: str) -> None:
-        """Fold the responses since the pair's mark, FOLD_CHUNK at a time; the last chunk checks the result."""
+        """Fold the responses since the pair's mark, FOLD_CHUNK at a time; the last chunk checks the result.
+        Nothing new since the mark: no write at all (a dashboard view then costs citizens' submits nothing)."""
+        conn = self._read()
+        mark = conn.value("select response_id from group_folds where survey_id = ? and group_id = ? and question_id = ?",
+                          [survey_id, group_id, item_id])
+        if mark is not None and mark >= (conn.value("select max(id) from responses where survey_id = ?", [survey_id]) or 0) \
+                and _by_item_value(self._stored(conn, survey_id, group_id, item_id)) == self._item_tallies(conn, survey_id, item_id):
+            return
         while True:
             def body(conn):
                 if _HOLD_HEADS[conn.kind]:
@@ -114,10 +125,7 @@ class Groups:
                                  " and question_id = ?", [upto, survey_id, group_id, item_id])
                 if upto < newest:
                     return False  # more chunks to go
-                stored = _key(conn.execute("select point_id, group_value, value, n from group_tallies where"
-                                           " survey_id = ? and group_id = ? and question_id = ?",
-                                           [survey_id, group_id, item_id]).fetchall())
-                if _by_item_value(stored) != self._item_tallies(conn, survey_id, item_id):
+                if _by_item_value(self._stored(conn, survey_id, group_id, item_id)) != self._item_tallies(conn, survey_id, item_id):
                     conn.execute("delete from group_tallies where survey_id = ? and group_id = ? and question_id = ?",
                                  [survey_id, group_id, item_id])
                     conn.execute(_FOLD, {**params, "after": 0, "upto": newest})
