@@ -20,10 +20,14 @@ N = 50
 _STEPS = {"age": 1, "gender": 7, "q1": 11, "q2": 13, "q3": 17, "q4": 19, "q5": 23}
 
 
+def _rows(item_counts: dict[str, dict[str, int]]) -> list[dict[str, str]]:
+    columns = {qid: [code for code, n in counts.items() for _ in range(n)] for qid, counts in item_counts.items()}
+    return [{qid: column[(i * _STEPS[qid]) % N] for qid, column in columns.items()} for i in range(N)]
+
+
 def yining_rows() -> list[dict[str, str]]:
     """50 answer dicts ({question id: option code}) whose marginal counts are the report's."""
-    columns = {qid: [code for code, n in counts.items() for _ in range(n)] for qid, counts in YINING_COUNTS.items()}
-    return [{qid: column[(i * _STEPS[qid]) % N] for qid, column in columns.items()} for i in range(N)]
+    return _rows(YINING_COUNTS)
 
 
 # 演示数据（虚构）: a fictional 2023 survey of the same bureau, with the same questionnaire, for the demo's
@@ -42,6 +46,4 @@ YINING_2023_COUNTS: dict[str, dict[str, int]] = {
 
 def yining_2023_rows() -> list[dict[str, str]]:
     """50 fictional answer dicts for the demo's 2023 survey, laid out as ``yining_rows`` lays out 2024's."""
-    columns = {qid: [code for code, n in counts.items() for _ in range(n)]
-               for qid, counts in YINING_2023_COUNTS.items()}
-    return [{qid: column[(i * _STEPS[qid]) % N] for qid, column in columns.items()} for i in range(N)]
+    return _rows(YINING_2023_COUNTS)
