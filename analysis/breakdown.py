@@ -26,7 +26,8 @@ from .intervals import proportion_interval
 from .scores import _ladder, satisfaction_score
 
 ADJUST_METHODS = ("holm", "bh", "bonferroni", "none")
-METHOD = "rate: Wilson interval, Newcombe difference; score: Gaffke interval, Welch difference"
+SCORE_DIFFERENCE = "welch-bounded"  # analysis.compare: Welch with a pseudo-answer at each end of the ladder
+METHOD = "rate: Wilson interval, Newcombe difference; score: Gaffke interval, bounded Welch difference"
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ def breakdown(groups, *, satisfied, points=None, confidence_level=0.95, min_n=10
                 rows[label]["satisfied"], n, sum(c for code, c in rest.items() if code in codes), n_rest,
                 confidence_level=level)
         if ladder is not None and n >= 2 and n_rest >= 2:
-            rows[label]["score_difference"] = compare_scores(counts, rest, points=ladder, confidence_level=level)
+            rows[label]["score_difference"] = compare_scores(counts, rest, points=ladder, confidence_level=level,
+                                                             method=SCORE_DIFFERENCE)
     _mark(rows.values(), "rate_difference", "p_value", "adjusted_p", "marked", "direction", adjust, level)
     _mark(rows.values(), "score_difference", "score_p_value", "score_adjusted_p", "score_marked",
           "score_direction", adjust, level)

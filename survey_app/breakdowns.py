@@ -100,7 +100,7 @@ def compute(store, survey_id: int, questionnaire: Questionnaire, result, *, by: 
         return None
     item = questionnaire.question(next(iter(weights)))
     extra = tuple(check_group_question(questionnaire, qid, item.id) for qid in by)
-    satisfied = _satisfied(result, item)
+    satisfied = satisfied_codes(result.survey, item)
     scored = set(item.scored_codes)
     points = item.points
     level = CONFIDENCE
@@ -147,10 +147,11 @@ def compute(store, survey_id: int, questionnaire: Questionnaire, result, *, by: 
                       min_n, adjust)
 
 
-def _satisfied(result, item: Question) -> set[str]:
-    """The codes the headline rate counts satisfied (top-2 / top-3 when the survey says so)."""
+def satisfied_codes(survey: dict, item: Question) -> set[str]:
+    """The codes the survey's headline rate counts satisfied for ``item`` (top-2 / top-3 when the survey
+    says so, else the options marked satisfied, else the top two): one definition for every comparison."""
     codes = item.scored_codes
-    figure = result.survey.get("c51_figure")
+    figure = survey.get("c51_figure")
     if figure == "top2":
         return set(codes[:2])
     if figure == "top3":

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import analysis
 
-from . import results
+from . import breakdowns, results
 from .headline import CONFIDENCE
 from .questionnaires import Question, Questionnaire
 
@@ -158,14 +158,15 @@ def _counts(qr: results.QuestionResult) -> dict[str, int]:
     return {code: qr.count(code) for code in qr.question.scored_codes}
 
 
-def _row(question: Question, now: results.QuestionResult, before: results.QuestionResult) -> TrendRow:
+def _row(question: Question, now: results.QuestionResult, before: results.QuestionResult, survey: dict) -> TrendRow:
     a, b = _counts(now), _counts(before)
-    satisfied = question.satisfied or frozenset(question.scored_codes[:2])
+    # this survey's definition for both years (top-3 when its C51 figure is top-3), as its breakdowns count
+    satisfied = breakdowns.satisfied_codes(survey, question)
     n1, n2 = sum(a.values()), sum(b.values())
     x1, x2 = (sum(c for code, c in counts.items() if code in satisfied) for counts in (a, b))
     rate = analysis.compare_rates(x1, n1, x2, n2, confidence_level=CONFIDENCE) if n1 and n2 else None
     points = question.points
-    score = (analysis.compare_scores(a, b, points=points, confidence_level=CONFIDENCE)
+    score = (analysis.compare_scores(a, b, points=points, confidence_level=CONFIDENCE, method="welch-bounded")
              if points is not None and n1 >= 2 and n2 >= 2 else None)
 
     def mean(counts, n):
@@ -180,7 +181,9 @@ def compare(result: results.SurveyResult, earlier: results.SurveyResult) -> Tren
     now, before = result.questionnaire, earlier.questionnaire
     ids = comparable_items(now, before)
     _, skipped = _match(now, before)
-    rows = tuple(_row(now.question(qid), result.question(qid), earlier.question(qid)) for qid in ids)
+    head_id = headline_item(now)
+    rows = tuple(_row(now.question(qid), result.question(qid), earlier.question(qid),
+                      result.survey if qid == head_id else {}) for qid in ids)
     figure = result.headline.figure if result.headline else now.headline.figure
     head = next(r for r in rows if r.question_id == headline_item(now))
     why = tuple((now.question(qid).label, chinese) for qid, (_, chinese) in skipped.items())

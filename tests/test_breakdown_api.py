@@ -60,10 +60,28 @@ def test_each_group_is_compared_with_the_rest_of_the_survey():
     # "a" against b and c pooled: 45 satisfied of 58; scores against {"A": 10, "B": 35, "D": 10, "E": 3}
     a = b.rows[0]
     assert a.rate_difference == compare_rates(20, 25, 45, 58)
-    assert a.score_difference == compare_scores(groups["a"], {"A": 10, "B": 35, "D": 10, "E": 3}, points=LADDER)
+    assert a.score_difference == compare_scores(groups["a"], {"A": 10, "B": 35, "D": 10, "E": 3}, points=LADDER,
+                                                method="welch-bounded")
     xa = np.repeat([100, 60], [20, 5])
     rest = np.repeat([100, 80, 40, 20], [10, 35, 10, 3])
-    assert a.score_difference.p_value == pytest.approx(stats.ttest_ind(xa, rest, equal_var=False).pvalue, rel=1e-9)
+    # Welch's t with each variance from the answers plus one pseudo-answer at each end of the ladder
+    v1, v2 = (np.append(x, [20, 100]).var(ddof=1) / len(x) for x in (xa, rest))
+    t = (xa.mean() - rest.mean()) / np.sqrt(v1 + v2)
+    df = (v1 + v2) ** 2 / (v1 ** 2 / (len(xa) - 1) + v2 ** 2 / (len(rest) - 1))
+    assert a.score_difference.p_value == pytest.approx(2 * stats.t.sf(abs(t), df), rel=1e-9)
+    assert compare_scores(groups["a"], {"A": 10, "B": 35, "D": 10, "E": 3}, points=LADDER).p_value == \
+        pytest.approx(stats.ttest_ind(xa, rest, equal_var=False).pvalue, rel=1e-9)  # plain Welch stays scipy's
+
+
+def test_a_small_group_all_very_satisfied_is_not_taken_as_known_exactly():
+    """12 of 12 非常满意 has no spread: plain Welch calls +12.7 points significant at p = 5e-14; the
+    bounded Welch the breakdown uses does not, agreeing with the group's own wide Gaffke interval."""
+    groups = {"窗口1": {"A": 12}, "窗口2": {"A": 10, "B": 20}, "窗口3": {"A": 12, "B": 18}}
+    b = breakdown(groups, satisfied={"A", "B"}, points=LADDER)
+    one = b.rows[0]
+    assert one.score_low < 80 and not one.score_marked and one.score_p_value > 0.05
+    assert compare_scores(groups["窗口1"], {"A": 22, "B": 38}, points=LADDER).p_value < 1e-10  # plain Welch
+    assert -80 <= one.score_difference.low <= one.score_difference.high <= 80  # clipped to the ladder's range
     p = [row.p_value for row in b.rows]
     assert [row.adjusted_p for row in b.rows] == pytest.approx(adjust_p_values(p, method="holm").tolist())
     score_p = [row.score_p_value for row in b.rows]

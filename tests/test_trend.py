@@ -4,9 +4,11 @@ the evaluator may not see, and saves nothing when the items differ; `manyi demo`
 survey once and links it."""
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 
+import docx
 import pytest
 
 import analysis
@@ -69,7 +71,7 @@ def test_each_difference_is_the_analysis_comparison_of_the_two_surveys_counts(ap
         assert dict(b) == {k: v for k, v in YINING_2023_COUNTS[row.question_id].items() if v}
         x1, x2 = a["A"] + a["B"], b["A"] + b["B"]  # every item marks 非常/比较 (了解, 清楚) as satisfied
         rate = analysis.compare_rates(x1, 50, x2, 50)
-        score = analysis.compare_scores(dict(a), dict(b), points=LADDER)
+        score = analysis.compare_scores(dict(a), dict(b), points=LADDER, method="welch-bounded")
         assert (row.n_now, row.n_before, row.satisfied_now, row.satisfied_before) == (50, 50, x1, x2)
         for got, want in ((row.rate, rate), (row.score, score)):
             assert (got.difference, got.low, got.high, got.p_value) == pytest.approx(
@@ -262,3 +264,27 @@ def test_demo_keeps_a_comparison_the_evaluator_changed(runner, app, database, tm
     database.update_survey(now["id"], compare_with=other)
     assert runner.invoke(args=["demo", "--no-serve"]).exit_code == 0
     assert database.get_survey(now["id"])["compare_with"] == other
+
+
+def test_a_download_leaves_out_a_comparison_with_a_survey_the_evaluator_may_not_see(admin_client, client,
+                                                                                    database, yining):
+    """The annex of a survey compared with one the evaluator was never granted says nothing of it."""
+    submit_all(client, yining[1][0], yining_rows()[:20])
+    earlier = earlier_yining(database, "未授权的较早调查")
+    database.update_survey(yining[0], compare_with=earlier)  # set by another evaluator or a command
+    response = admin_client.get(f"/admin/surveys/{yining[0]}/export/docx-annex")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.data)).paragraphs)
+    response.close()
+    assert "未授权的较早调查" not in text and "与上年度比较" not in text and "较上年度" not in text
+    response = admin_client.get(f"/admin/surveys/{yining[0]}/export/json")
+    assert "未授权的较早调查" not in response.get_data(as_text=True)
+    response.close()
+
+
+def test_a_later_survey_cannot_be_chosen_as_the_earlier_one(admin_client, database, evaluator, yining):
+    later = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1,
+                                   title="2025年调查", department="伊宁市医疗保障局", year=2025, target=95.0, target_n=50)
+    database.grant(evaluator, later)
+    done = choose(admin_client, yining[0], str(later), follow_redirects=True)
+    assert "只能与较早的调查比较" in done.get_data(as_text=True)
+    assert database.get_survey(yining[0])["compare_with"] is None and compare_lines(database, yining[0]) == []

@@ -64,6 +64,9 @@ def _chosen(value: str) -> dict | None:
 
 def _check(survey: dict, earlier: dict) -> str | None:
     """Why ``survey`` cannot be compared with ``earlier``, in Chinese; None when it can."""
+    if earlier.get("year") and survey.get("year") and earlier["year"] > survey["year"]:
+        return (f"所选调查是 {earlier['year']} 年度的，晚于本项目的 {survey['year']} 年度；只能与较早的调查比较，"
+                "未作更改。")
     catalogue = questionnaires.catalogue()
     try:
         trend.comparable_items(catalogue.for_survey(survey), catalogue.for_survey(earlier))

@@ -68,28 +68,32 @@ class UnknownSurvey(LookupError):
 
 @contextmanager
 def open_export(store, survey_id: int, catalogue: questionnaires.Catalogue, *,
-                timezone: str = "Asia/Shanghai", include_excluded: bool = False, breakdowns: dict | None = None):
+                timezone: str = "Asia/Shanghai", include_excluded: bool = False, breakdowns: dict | None = None,
+                viewer: int | None = None):
     """An Export of one survey, computed inside one read transaction of the ``store``. Its raw rows are
     the valid responses, or every response returned with ``include_excluded``. ``breakdowns``: the
-    breakdowns' ``min_n`` and ``adjust`` (``breakdowns.settings``)."""
+    breakdowns' ``min_n`` and ``adjust`` (``breakdowns.settings``). ``viewer``: the evaluator's user id; the
+    trend is left out unless they may see the earlier survey (the command line, with no viewer, sees all)."""
     with store.snapshot() as conn:
         survey = conn.get_survey(survey_id)
         if survey is None:
             raise UnknownSurvey(f"no survey with id {survey_id}")
         questionnaire = catalogue.for_survey(survey)
         result = results.compute(conn, survey_id, questionnaire, timezone=timezone, **(breakdowns or {}))
-        yield Export(_with_comparisons(conn, result, catalogue, timezone), conn, timezone,
+        yield Export(_with_comparisons(conn, result, catalogue, timezone, viewer), conn, timezone,
                      include_excluded)
 
 
-def _with_comparisons(conn, result, catalogue, timezone: str):
+def _with_comparisons(conn, result, catalogue, timezone: str, viewer: int | None):
     """The result with its trend (when an earlier survey was chosen and can still be compared), its raked
     figures (when shares were entered and they still rake) and its composite's reliability."""
     from .. import trend, weighting
 
     survey, questionnaire = result.survey, result.questionnaire
+    earlier = survey.get("compare_with")
     try:
-        compared = trend.trend_for(conn, survey, result, catalogue, timezone=timezone)
+        hidden = earlier is not None and viewer is not None and not conn.can_see(viewer, earlier)
+        compared = None if hidden else trend.trend_for(conn, survey, result, catalogue, timezone=timezone)
     except (LookupError, ValueError):  # the earlier survey or its file is gone, or its items changed since
         compared = None
     try:

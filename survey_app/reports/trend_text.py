@@ -13,7 +13,8 @@ from .wording import ROLE_WORDS
 
 TITLE = "与上年度比较"
 METHOD = ("两次调查为相互独立的样本：率之差的 95% 置信区间按 Newcombe 方法（由两次的 Wilson 区间合成）计算，"
-          "得分之差的 95% 置信区间按 Welch 方法计算；区间不包含 0 时，认为差异具有统计学意义。两次调查均由受访者"
+          "得分之差的 95% 置信区间按 Welch 方法计算（各次方差计入量表两端各一个虚拟回答，以免全选一档时误作无抽样误差）；"
+          "区间不包含 0 时，认为差异具有统计学意义；各题逐一比较，未作多重比较校正，题目较多时个别“显著”可能出于偶然。两次调查均由受访者"
           "自愿扫码作答，区间只反映随机抽样误差，不反映两次受访人群构成的不同。")
 
 
@@ -68,7 +69,7 @@ def trend_blocks(trend: Trend | None) -> list[tuple]:
         return []
     before, head, when = trend.earlier, trend.headline, _when(trend)
     year = f"{before['year']}年，" if when == "上年度" else ""
-    blocks = [("h2", TITLE)]
+    blocks = [("h2", TITLE if when == "上年度" else f"与{when}比较" if when != "较早调查" else "与较早调查比较")]
     intro = (f"比较对象为“{before['title']}”，两次调查的主指标题目“{head.label}”及其选项相同。"
              f"与{when}（{year}有效问卷 {trend.valid_before} 份）相比，")
     texts = _item(head, when, trend.figure)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, g, render_template, request, send_file
 
 from .. import breakdowns, questionnaires, reports
 from ..admin.auth import login_required, survey_or_404
@@ -28,7 +28,7 @@ def _export(survey_id: int, include_excluded: bool = False):
     config = current_app.config
     return reports.open_export(get_store(), survey_id, questionnaires.catalogue(),
                                timezone=config["TIMEZONE"], include_excluded=include_excluded,
-                               breakdowns=breakdowns.settings(config))
+                               breakdowns=breakdowns.settings(config), viewer=g.current_user["id"])
 
 
 @bp.get("/export/<fmt>")
