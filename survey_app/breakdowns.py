@@ -56,7 +56,7 @@ class Breakdowns:
         level = f"{CONFIDENCE:.0%}"
         score = "，得分为 Gaffke 区间、与其余样本之差为 Welch 区间" if self.item.points else ""
         control = ("未作多重比较校正，p < {a} 的组即标为" if self.adjust == "none" else
-                   f"差异检验以 {ADJUST_ZH[self.adjust]}作多重比较校正，校正后 p < {{a}} 的组才标为")
+                   f"差异检验在每张表内、满意率与得分分别以 {ADJUST_ZH[self.adjust]}作多重比较校正，校正后 p < {{a}} 的组才标为")
         return (f"各组满意率为 Wilson {level} 置信区间，与其余样本之差为 Newcombe 区间{score}；"
                 + control.format(a=f"{1 - CONFIDENCE:.2f}")
                 + f"“高于”或“低于”其余样本；有效回答少于 {self.min_n} 份的组标为“样本不足”，不作比较。")
@@ -80,7 +80,8 @@ def check_group_question(questionnaire: Questionnaire, qid: str, item_id: str) -
     try:
         question = questionnaire.question(qid)
     except KeyError:
-        raise ValueError(f"问卷中没有题目“{qid}”，无法按其分组。") from None
+        shown = qid if len(qid) <= 40 else qid[:40] + "…"
+        raise ValueError(f"问卷中没有题目“{shown}”，无法按其分组。") from None
     if question.type == "text":
         raise ValueError(f"“{question.label}”是文字题，回答各不相同，不能作为分组依据；请选择单选题。")
     if question.type != "single":

@@ -186,14 +186,15 @@ def dashboard(survey_id):
     questionnaire = _questionnaire(survey)
     settings = breakdowns.settings(current_app.config, request.args.get("adjust"))
     by = tuple(qid for qid in request.args.getlist("by") if qid)[:3]
-    try:
-        result = results.compute(get_store(), survey_id, questionnaire, timezone=current_app.config["TIMEZONE"],
-                                 by=by, **settings)
+    item = next(iter(questionnaire.headline.weights))
+    try:  # a question that cannot group (text, multiple choice, unknown) is refused before any work
+        for qid in by:
+            breakdowns.check_group_question(questionnaire, qid, item)
         breakdown_error = None
-    except ValueError as error:  # a breakdown by a question that cannot group (text, multiple choice)
-        result = results.compute(get_store(), survey_id, questionnaire, timezone=current_app.config["TIMEZONE"],
-                                 **settings)
+    except ValueError as error:
         breakdown_error, by = str(error), ()
+    result = results.compute(get_store(), survey_id, questionnaire, timezone=current_app.config["TIMEZONE"],
+                             by=by, **settings)
     return render_template(
         "admin/dashboard.html", survey=survey, r=result, by=by, breakdown_error=breakdown_error,
         adjust_methods=breakdowns.ADJUST_ZH, q=questionnaire, daily=_daily_table(result),

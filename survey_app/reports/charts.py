@@ -111,7 +111,7 @@ def forest_chart(table, figure: str = "rate", title: str | None = None, axis_lab
     fig = Figure(figsize=(6.4, 1.2 + 0.42 * max(len(rows), 2)), dpi=150)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    ends = [scale * x for r in rows if value(r) is not None for x in (low(r), high(r))]
+    ends = [scale * x for r in rows if value(r) is not None and not r.small for x in (low(r), high(r))]
     if value(total) is not None:
         ends.append(scale * value(total))
     left, right = (min(ends), max(ends)) if ends else (0.0, scale)
@@ -121,7 +121,7 @@ def forest_chart(table, figure: str = "rate", title: str | None = None, axis_lab
     for y, r in enumerate(rows):
         emphasis = marked(r) and not r.small
         color = SMALL_COLOR if r.small else MARKED_COLOR if emphasis else BAR_COLOR
-        if value(r) is not None:
+        if value(r) is not None and not r.small:  # a small group: its label and n only, no figure
             ax.hlines(y, scale * low(r), scale * high(r), color=color, linewidth=2.4 if emphasis else 1.4)
             ax.plot([scale * value(r)], [y], marker="D" if emphasis else "o", color=color,
                     markerfacecolor="white" if r.small else color, markersize=7 if emphasis else 5)

@@ -80,9 +80,12 @@ def _comparison(c, adjusted_p, marked, direction):
 
 
 def _group(row):
-    return {"label": row.label, "n": row.n, "small": row.small, "satisfied": row.satisfied, "rate": row.rate,
-            "rate_low": row.rate_low, "rate_high": row.rate_high, "score": row.score, "score_low": row.score_low,
-            "score_high": row.score_high,
+    """A group's figures; a small group (样本不足) has its n only: its rate and score are null, as they are
+    never printed."""
+    hide = row.small and row.label is not None
+    figures = {name: None if hide else getattr(row, name)
+               for name in ("rate", "rate_low", "rate_high", "score", "score_low", "score_high")}
+    return {"label": row.label, "n": row.n, "small": row.small, "satisfied": row.satisfied, **figures,
             "rate_difference": _comparison(row.rate_difference, row.adjusted_p, row.marked, row.direction),
             "score_difference": _comparison(row.score_difference, row.score_adjusted_p, row.score_marked,
                                             row.score_direction)}

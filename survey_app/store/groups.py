@@ -112,8 +112,9 @@ class Groups:
             def body(conn):
                 if _HOLD_HEADS[conn.kind]:
                     conn.execute(_HOLD_HEADS[conn.kind], {"survey": survey_id})
-                conn.execute("insert into group_folds (survey_id, group_id, question_id, response_id)"
-                             " values (?, ?, ?, 0) on conflict do nothing", [survey_id, group_id, item_id])
+                conn.execute("insert into group_folds (survey_id, group_id, question_id, response_id) select ?, ?, ?,"
+                             " coalesce((select min(id) from responses where survey_id = ?), 1) - 1 where true"
+                             " on conflict do nothing", [survey_id, group_id, item_id, survey_id])
                 mark = conn.value("select response_id from group_folds where survey_id = ? and group_id = ?"
                                   " and question_id = ?", [survey_id, group_id, item_id])
                 newest = conn.value("select max(id) from responses where survey_id = ?", [survey_id]) or 0
