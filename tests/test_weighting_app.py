@@ -314,3 +314,16 @@ def test_the_annex_blocks_say_the_raked_figures_never_decide(app, database, fill
     assert "满意率由未加权的 96.0% 变为加权后的" in text and "满意度得分由未加权的 97.6 分" in text
     assert "性别（男 48.5%、女 51.5%）" in text and f"Kish 有效样本量约 {raked.effective_n:.1f} 份" in text
     assert "不改变判定" in text and f"Cronbach's α 系数为 {rel.alpha:.3f}" in text
+
+
+def test_a_large_survey_rakes_when_asked_not_on_every_view(admin_client, database, filled, monkeypatch):
+    """Raking reads every answer: past RAKE_ON_VIEW valid responses the dashboard offers it as a link."""
+    from survey_app.admin import surveys
+
+    assert post(admin_client, filled, GENDER).status_code == 302
+    monkeypatch.setattr(surveys, "RAKE_ON_VIEW", 10)
+    page = admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
+    card = page[page.index('id="weighting"'):page.index('id="downloads"')]
+    assert "?weighting=1" in card and 'data-figure="weighted"' not in card and "未填写总体占比" not in card
+    page = admin_client.get(f"/admin/surveys/{filled}?weighting=1").get_data(as_text=True)
+    assert 'data-figure="weighted"' in page[page.index('id="weighting"'):]

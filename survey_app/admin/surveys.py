@@ -179,6 +179,9 @@ def set_status(survey_id):
     return redirect(url_for(".dashboard", survey_id=survey_id))
 
 
+RAKE_ON_VIEW = 20_000  # valid responses up to which the dashboard rakes on every view (reading each answer)
+
+
 @bp.get("/surveys/<int:survey_id>")
 @login_required
 def dashboard(survey_id):
@@ -206,7 +209,8 @@ def dashboard(survey_id):
         point_form=PointForm(), status_form=StatusForm(), bursts=_bursts(survey_id),
         trend=compare.dashboard_trend(survey, result), compare_form=compare.compare_form(survey),
         weighting=weighting_panel(get_store(), survey, questionnaire,
-                                  reliability=request.args.get("reliability") == "1"))
+                                  reliability=request.args.get("reliability") == "1",
+                                  rake=result.valid <= RAKE_ON_VIEW or request.args.get("weighting") == "1"))
 
 
 def _bursts(survey_id: int) -> dict:

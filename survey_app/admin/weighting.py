@@ -133,14 +133,16 @@ class Panel:
     error: str | None  # the margins no longer rake with the answers stored now (Chinese)
     reliability: weighting.Reliability | None
     composite: bool = False  # the questionnaire defines a composite: α can be asked for (it reads every answer)
+    deferred: bool = False  # margins entered, raking left to be asked for (a large survey: it reads every answer)
 
 
-def panel(database, survey: dict, questionnaire, *, reliability: bool = True) -> Panel:
+def panel(database, survey: dict, questionnaire, *, reliability: bool = True, rake: bool = True) -> Panel:
     """The card's figures for the dashboard and this page: a failed raking is its ``error``, never a 500.
-    ``reliability=False`` leaves α to be asked for (it reads every respondent's answers: seconds at a million)."""
+    ``reliability=False`` leaves α to be asked for, ``rake=False`` the raking (each reads every respondent's
+    answers: seconds at a million)."""
     margins = database.population_margins(survey["id"])
     raked = error = None
-    if margins:
+    if margins and rake:
         try:
             raked = weighting.raked_figures(database, survey, questionnaire)
         except ValueError as e:
@@ -148,7 +150,7 @@ def panel(database, survey: dict, questionnaire, *, reliability: bool = True) ->
     entry = database.population_margins_entry(survey["id"]) if margins else None
     return Panel(margins, entry, source_of(entry["detail"]) if entry else None, raked, error,
                  weighting.reliability_for(database, survey, questionnaire) if reliability else None,
-                 bool(weighting.composites(questionnaire)))
+                 bool(weighting.composites(questionnaire)), bool(margins) and not rake)
 
 
 def audit_detail(source: str, questionnaire, margins: dict) -> str:
