@@ -34,7 +34,7 @@ from .verdicts import Verdict, rate_verdict, score_verdict, verdict_text
 from .compare import Comparison, adjust_p_values, compare_rates, compare_scores
 from .breakdown import Breakdown, BreakdownRow, breakdown
 from .weighting import RakeResult, WeightedEstimate, rake_weights, weighted_estimates
-from .reliability import Reliability, cronbach_alpha
+from .reliability import Reliability, cronbach_alpha, cronbach_alpha_from_covariance
 
 __all__ = [
     "DEFAULT_RULE", "RULES", "ClusterDesign", "IndicatorPoints", "Interval", "PercentTable", "PointsRange",
@@ -44,5 +44,5 @@ __all__ = [
     "satisfaction_score", "score_bounds", "score_interval", "score_verdict", "stratified_rate_verdict", "stratified_score_verdict", "target_test", "verdict_points", "verdict_text",
     "PowerPlan", "max_provable_rate", "min_successes_to_show", "power_sample_size", "target_power",
     "Comparison", "adjust_p_values", "compare_rates", "compare_scores", "Breakdown", "BreakdownRow", "breakdown",
-    "RakeResult", "WeightedEstimate", "rake_weights", "weighted_estimates", "Reliability", "cronbach_alpha",
+    "RakeResult", "WeightedEstimate", "rake_weights", "weighted_estimates", "Reliability", "cronbach_alpha", "cronbach_alpha_from_covariance",
 ]

@@ -60,6 +60,48 @@ def cronbach_alpha(matrix) -> Reliability:
     return Reliability(alpha, item_total, if_deleted, int(n), int(k), int(data.shape[0] - n))
 
 
+def cronbach_alpha_from_covariance(covariance, n) -> Reliability:
+    """Cronbach's α (with the corrected item–total correlations and α if an item is deleted) from the
+    items' covariance matrix over ``n`` complete respondents: the same figures as ``cronbach_alpha`` on the
+    rows, for when only counts are at hand (a million respondents' answers need not be read).
+
+    >>> rows = np.array([[4, 5, 4], [3, 3, 2], [5, 5, 5], [2, 3, 3]], dtype=float)
+    >>> round(cronbach_alpha_from_covariance(np.cov(rows, rowvar=False), 4).alpha, 4)
+    0.9474
+    """
+    cov = np.asarray(covariance, dtype=float)
+    if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or not np.allclose(cov, cov.T) or not np.isfinite(cov).all():
+        raise ValueError(f"covariance must be a finite symmetric square matrix, got shape {cov.shape}")
+    k = cov.shape[0]
+    if k < 2:
+        raise ValueError(f"Cronbach's alpha needs at least 2 items, got {k}")
+    if int(n) != n or n < 2:
+        raise ValueError(f"Cronbach's alpha needs at least 2 complete rows, got {n!r}")
+    alpha = _alpha_of(cov)
+    if np.isnan(alpha):
+        raise ValueError("the total score has zero variance (every respondent has the same total): alpha is undefined")
+    item_total = []
+    for i in range(k):
+        rest = np.delete(np.delete(cov, i, axis=0), i, axis=1)
+        spread = cov[i, i] * rest.sum()
+        item_total.append(float((cov[i].sum() - cov[i, i]) / np.sqrt(spread)) if spread > _TINY * cov.trace() ** 2
+                          else float("nan"))
+    if_deleted = tuple(_alpha_of(np.delete(np.delete(cov, i, axis=0), i, axis=1)) for i in range(k))
+    return Reliability(alpha, tuple(item_total), if_deleted, int(n), k, 0)
+
+
+_TINY = 1e-12  # relative: a total variance this close to 0 is 0 (sums of squares of ladder points)
+
+
+def _alpha_of(cov) -> float:
+    """α from a covariance matrix; NaN with fewer than 2 items or a constant total."""
+    k = cov.shape[0]
+    total = float(cov.sum())
+    if k < 2 or total <= _TINY * max(float(cov.trace()), 1.0):
+        return float("nan")
+    return k / (k - 1) * (1 - float(cov.trace()) / total)
+
+
 def _alpha(items) -> float:
     """α of the columns of ``items``; NaN with fewer than 2 items or a constant total."""
     k = items.shape[1]

@@ -22,11 +22,11 @@ import secrets
 from collections import Counter
 from itertools import islice
 
-from survey_app.store.chain import chain_hash
+from survey_app.store.chain import head_mac, link_hash
 from survey_app.store.responses import BUMP_COUNT, BUMP_TALLY, MOVE_HEAD
 
 RESPONSE_COLUMNS = ("id", "survey_id", "point_id", "questionnaire_version", "submission_key", "submitted_at",
-                    "language", "status", "prev_hash", "hash")
+                    "seconds_on_page", "language", "device_hash", "channel", "status", "prev_hash", "hash")
 ANSWER_COLUMNS = ("response_id", "question_id", "value")
 HEADS = {
     "sqlite": "select point_id, hash from chain_heads where point_id in ({marks})",
@@ -37,14 +37,15 @@ HEADS = {
 def bulk_load(store, *, survey_id: int, questionnaire_version: int, rows, batch: int = 50_000) -> int:
     """Append ``rows`` ((point_id, submitted_at ISO text, [(question_id, value), ...]) each) as valid
     responses in transactions of ``batch``; returns the number written."""
-    rows, written = iter(rows), 0
+    rows, written, key = iter(rows), 0, store._chain_key()
     while chunk := list(islice(rows, batch)):
-        store._write(lambda conn: _append(conn, survey_id, questionnaire_version, chunk))
+        store._write(lambda conn: _append(conn, key, survey_id, questionnaire_version, chunk))
         written += len(chunk)
     return written
 
 
-def _append(conn, survey_id: int, version: int, chunk: list) -> None:
+def _append(conn, key, survey_id: int, version: int, chunk: list) -> None:
+    """One batch: links and head MACs under the store's chain ``key``, exactly as ``save_response`` makes them."""
     points = sorted({point_id for point_id, _, _ in chunk})
     heads = dict(conn.execute(HEADS[conn.kind].format(marks=", ".join("?" * len(points))), points).fetchall())
     missing = set(points) - set(heads)
@@ -54,12 +55,13 @@ def _append(conn, survey_id: int, version: int, chunk: list) -> None:
     responses, answers, tallies, counts, newest = [], [], Counter(), Counter(), {}
     for rid, (point_id, submitted_at, items) in zip(ids, chunk):
         response = {"survey_id": survey_id, "point_id": point_id, "questionnaire_version": version,
-                    "submission_key": secrets.token_urlsafe(12), "submitted_at": submitted_at}
+                    "submission_key": secrets.token_urlsafe(12), "submitted_at": submitted_at,
+                    "seconds_on_page": None, "language": "zh-CN", "device_hash": None, "channel": "扫码"}
         prev = heads[point_id]
-        heads[point_id] = digest = chain_hash(prev, response, items)
+        heads[point_id] = digest = link_hash(key, prev, response, items)
         newest[point_id] = rid
         responses.append((rid, survey_id, point_id, version, response["submission_key"], submitted_at,
-                          "zh-CN", "valid", prev, digest))
+                          None, "zh-CN", None, "扫码", "valid", prev, digest))
         answers.extend((rid, q, v) for q, v in items)
         tallies.update((point_id, q, v) for q, v in items)
         counts[(point_id, submitted_at[:13])] += 1
@@ -67,13 +69,14 @@ def _append(conn, survey_id: int, version: int, chunk: list) -> None:
         _copy(conn, "responses", RESPONSE_COLUMNS, responses)
         _copy(conn, "answers", ANSWER_COLUMNS, answers)
     else:
-        conn.executemany(f"insert into responses ({', '.join(RESPONSE_COLUMNS)}) values ({', '.join('?' * 10)})",
-                         responses)
+        conn.executemany(f"insert into responses ({', '.join(RESPONSE_COLUMNS)}) values "
+                         f"({', '.join('?' * len(RESPONSE_COLUMNS))})", responses)
         conn.executemany("insert into answers (response_id, question_id, value) values (?, ?, ?)", answers)
     # In one order, as every submit bumps them, so a submit beside the load never locks crosswise.
     conn.executemany(BUMP_TALLY, [(survey_id, p, q, v, n) for (p, q, v), n in sorted(tallies.items())])
     conn.executemany(BUMP_COUNT, [(survey_id, p, hour, "valid", n) for (p, hour), n in sorted(counts.items())])
-    conn.executemany(MOVE_HEAD, [(newest[p], heads[p], p) for p in sorted(newest)])
+    conn.executemany(MOVE_HEAD, [(newest[p], heads[p], head_mac(key, "point", p, newest[p], heads[p]), p)
+                                 for p in sorted(newest)])
 
 
 def _new_ids(conn, n: int) -> list[int]:

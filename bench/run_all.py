@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark and soak; each rewrites its own marked section of bench/RESULTS.md.
 
-Run:  .venv/bin/python bench/run_all.py [NAME ...]   (names: analysis page-weight submit results crash-soak fuzz-soak verdict-sim slow-clients)
+Run:  .venv/bin/python bench/run_all.py [NAME ...]   (names: analysis page-weight submit results breakdowns crash-soak fuzz-soak verdict-sim slow-clients)
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ BENCHES = {  # name -> script (each writes its own <!-- name --> section)
     "page-weight": "bench_page_weight.py",
     "submit": "bench_submit.py",
     "results": "bench_results.py",
+    "breakdowns": "bench_breakdowns.py",
     "crash-soak": "soak_crash.py",
     "fuzz-soak": "soak_fuzz.py",
     "verdict-sim": "verdict_sim.py",

@@ -94,7 +94,7 @@ class SurveyResult:
     breakdowns: object | None = None  # breakdowns.Breakdowns: by point and group (None: composite headline)
     trend: object | None = None  # trend.Trend against the earlier survey chosen (set by reports.open_export)
     raked: object | None = None  # weighting.Raked: beside the figures, never deciding (reports.open_export)
-    reliability: object | None = None  # weighting.Reliability of the questionnaire's composite (reports.open_export)
+    reliability: object | None = None  # reliability.Reliability of the questionnaire's composite (reports.open_export)
 
     @property
     def valid_rate_pct(self) -> float:  # 有效率

@@ -17,7 +17,7 @@ from typing import Mapping
 import analysis
 from analysis.formatting import pct
 
-from .questionnaires.model import Composite, Question, Questionnaire, Text
+from .questionnaires.model import Question, Questionnaire
 from .store.margins import MAX_QUESTIONS
 
 NOTE = ("加权估计仅供参考：目标判定和 C51 得分只依据未加权估计（填写了各采集点办件量时为按办件量分层的估计），"
@@ -214,62 +214,3 @@ def save_margins(store, survey: dict, questionnaire: Questionnaire, margins: dic
     store.set_population_margins(survey["id"], {q.id: {lv.code: lv.share for lv in q.levels} for q in raked.questions},
                                  audit=audit)
     return raked
-
-
-# -- reliability (信度) -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Reliability:
-    """Cronbach's α of a composite (``alpha`` None with ``error`` when it cannot be computed yet)."""
-
-    composite: Composite
-    items: tuple[tuple[str, str], ...]  # (question id, name)
-    alpha: float | None
-    item_total: tuple[float, ...]  # corrected item–total correlations (NaN for a constant item)
-    alpha_if_deleted: tuple[float, ...]
-    n: int  # complete rows (every item answered, none 不适用)
-    dropped: int  # respondents who answered some items but not all (or chose 不适用)
-    error: str | None = None
-
-    @property
-    def rows(self) -> tuple[tuple[str, str, float, float], ...]:
-        """(question id, name, item–total correlation, α if deleted) per item."""
-        return tuple((qid, name, it, ad)
-                     for (qid, name), it, ad in zip(self.items, self.item_total, self.alpha_if_deleted))
-
-
-def composites(questionnaire: Questionnaire) -> tuple[Composite, ...]:
-    """The file's ``[[composites]]``, then the headline's items when it weighs several (a composite too)."""
-    found = tuple(questionnaire.composites)
-    items = tuple(questionnaire.headline.weights)
-    if len(items) > 1 and all(set(c.items) != set(items) for c in found):
-        found += (Composite("headline", Text(MappingProxyType({"zh-CN": "核心指标各题"})), items),)
-    return found
-
-
-def reliability(questionnaire: Questionnaire, composite: Composite, rows: list[dict]) -> Reliability:
-    """α over the respondents ``rows`` (question id -> code): listwise, not-applicable answers as missing."""
-    questions = [questionnaire.question(qid) for qid in composite.items]
-    matrix, dropped = [], 0
-    for row in rows:
-        codes = [row.get(q.id) for q in questions]
-        if all(c is not None and c in q.points for c, q in zip(codes, questions)):
-            matrix.append([q.points[c] for c, q in zip(codes, questions)])
-        elif any(c is not None for c in codes):
-            dropped += 1
-    names = tuple((q.id, q.label) for q in questions)
-    try:
-        r = analysis.cronbach_alpha(matrix)
-    except ValueError:
-        error = ("回答齐全的有效问卷不足 2 份，暂不能计算信度。" if len(matrix) < 2 else
-                 "所有受访者各题得分之和都相同，信度系数无定义。")
-        return Reliability(composite, names, None, (), (), len(matrix), dropped, error)
-    return Reliability(composite, names, r.alpha, r.item_total, r.alpha_if_deleted, r.n, dropped)
-
-
-def reliability_for(store, survey: dict, questionnaire: Questionnaire) -> Reliability | None:
-    """α of the questionnaire's first composite (``composites``), None when it defines none."""
-    found = composites(questionnaire)
-    if not found:
-        return None
-    return reliability(questionnaire, found[0], store.answer_rows(survey["id"], list(found[0].items)))

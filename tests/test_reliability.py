@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import analysis.reliability
-from analysis import Reliability, cronbach_alpha
+from analysis import Reliability, cronbach_alpha, cronbach_alpha_from_covariance
 
 
 def test_docstring_examples_hold():
@@ -81,3 +81,19 @@ def test_rows_with_a_missing_item_are_dropped():
 def test_bad_input(matrix, message):
     with pytest.raises(ValueError, match=message):
         cronbach_alpha(matrix)
+
+
+def test_alpha_from_the_covariance_matrix_is_alpha_from_the_rows():
+    rng = np.random.default_rng(7)
+    rows = rng.integers(1, 6, size=(300, 4)).astype(float)
+    rows[:, 1] += rows[:, 0]
+    rows[:, 3] = 5  # a constant item: its correlations are undefined on both paths
+    from_rows = cronbach_alpha(rows)
+    from_cov = cronbach_alpha_from_covariance(np.cov(rows, rowvar=False), 300)
+    assert from_cov.alpha == pytest.approx(from_rows.alpha, abs=1e-12) and from_cov.n == 300 and from_cov.k == 4
+    assert np.allclose(from_cov.item_total, from_rows.item_total, equal_nan=True)
+    assert np.allclose(from_cov.alpha_if_deleted, from_rows.alpha_if_deleted, equal_nan=True)
+    with pytest.raises(ValueError):
+        cronbach_alpha_from_covariance(np.zeros((3, 3)), 10)  # every total the same
+    with pytest.raises(ValueError):
+        cronbach_alpha_from_covariance([[1.0, 0.5], [0.4, 1.0]], 10)  # not symmetric

@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from survey_app import questionnaires, results, weighting
+from survey_app import questionnaires, reliability, results, weighting
 from survey_app.demo_data import yining_rows
 from survey_app.questionnaires import QuestionnaireError, parse
 from survey_app.reports.weighting_text import weighting_blocks
@@ -199,7 +199,7 @@ def _alpha(matrix):
 
 def test_alpha_on_the_yining_data_is_numpys(app, admin_client, database, filled):
     q = questionnaires.catalogue(app).get("yining-2024-public", 1)
-    rel = weighting.reliability_for(database, database.get_survey(filled), q)
+    rel = reliability.reliability_for(database, database.get_survey(filled), q)
     alpha, item_total = _alpha([[POINTS[row[i]] for i in ("q2", "q3", "q5")] for row in yining_rows()])
     assert rel.composite.id == "satisfaction" and rel.n == 50 and rel.dropped == 0
     assert rel.alpha == pytest.approx(alpha, abs=1e-12)
@@ -215,7 +215,7 @@ def test_alpha_leaves_out_incomplete_and_not_applicable_rows():
                                   '{ code = "E", label = "不满意", points = 20 },\n  { code = "X", label = "未办理过", not_applicable = true },')
     q = parse(_toml(text), "c.toml")
     rows = [{"q2": "A", "q3": "A"}, {"q2": "B", "q3": "C"}, {"q2": "C", "q3": "D"}, {"q2": "X", "q3": "A"}, {"q2": "A"}]
-    rel = weighting.reliability(q, q.composites[0], rows)
+    rel = reliability.reliability(q, q.composites[0], rows)
     assert (rel.n, rel.dropped) == (3, 2)
     assert rel.alpha == pytest.approx(_alpha([[100, 100], [80, 60], [60, 40]])[0], abs=1e-12)
 
@@ -307,7 +307,7 @@ def test_the_annex_blocks_say_the_raked_figures_never_decide(app, database, fill
     survey = database.get_survey(filled)
     assert weighting_blocks(None, None) == []
     database.set_population_margins(filled, {"gender": {"A": 0.485, "B": 0.515}}, audit=Audit("wang", "m"))
-    raked, rel = weighting.raked_figures(database, survey, q), weighting.reliability_for(database, survey, q)
+    raked, rel = weighting.raked_figures(database, survey, q), reliability.reliability_for(database, survey, q)
     blocks = weighting_blocks(raked, rel)
     assert [b[0] for b in blocks] == ["h3", "p", "p", "h3", "p"]
     text = "".join(b[1] for b in blocks)
@@ -327,3 +327,22 @@ def test_a_large_survey_rakes_when_asked_not_on_every_view(admin_client, databas
     assert "?weighting=1" in card and 'data-figure="weighted"' not in card and "未填写总体占比" not in card
     page = admin_client.get(f"/admin/surveys/{filled}?weighting=1").get_data(as_text=True)
     assert 'data-figure="weighted"' in page[page.index('id="weighting"'):]
+
+
+def test_alpha_from_folded_pair_counts_is_alpha_from_the_rows(app, database, filled):
+    """Every respondent answered every item: α comes from the tallies and the folded pair counts (no answer
+    read); it equals the listwise computation on the rows. A blank item sends it back to the rows."""
+    q = questionnaires.catalogue(app).get("yining-2024-public", 1)
+    survey = database.get_survey(filled)
+    composite = reliability.composites(q)[0]
+    counted = reliability.reliability_for(database, survey, q)
+    listwise = reliability.reliability(q, composite, database.answer_rows(filled, list(composite.items)))
+    assert database.query("select count(*) as n from group_folds")[0]["n"] == 3  # q2×q3, q2×q5, q3×q5
+    assert counted.alpha == pytest.approx(listwise.alpha, abs=1e-12) and counted.n == listwise.n == 50
+    assert counted.item_total == pytest.approx(listwise.item_total, abs=1e-12)
+    assert counted.alpha_if_deleted == pytest.approx(listwise.alpha_if_deleted, abs=1e-12)
+    point = database.list_points(filled)[0]["id"]
+    database.save_response(survey_id=filled, point_id=point, questionnaire_version=1, submission_key="blank-q3",
+                           answers=[("q2", "A"), ("q5", "B")], seconds_on_page=60, language="zh-CN", device_hash=None)
+    mixed = reliability.reliability_for(database, survey, q)
+    assert mixed.n == 50 and mixed.dropped == 1  # the rows, listwise: the new one has no q3

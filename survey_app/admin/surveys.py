@@ -209,7 +209,7 @@ def dashboard(survey_id):
         point_form=PointForm(), status_form=StatusForm(), bursts=_bursts(survey_id),
         trend=compare.dashboard_trend(survey, result), compare_form=compare.compare_form(survey),
         weighting=weighting_panel(get_store(), survey, questionnaire,
-                                  reliability=request.args.get("reliability") == "1",
+                                  alpha=request.args.get("reliability") == "1",
                                   rake=result.valid <= RAKE_ON_VIEW or request.args.get("weighting") == "1"))
 
 

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from analysis.formatting import num
 
-from .. import questionnaires, weighting
+from .. import questionnaires, reliability, weighting
 from ..safetext import clean_line
 from ..store import Audit, get_store
 from ..store.margins import AUDIT_ACTION, MAX_QUESTIONS
@@ -131,14 +131,14 @@ class Panel:
     source: str | None  # 来源 of the shares, as that line records it
     raked: weighting.Raked | None
     error: str | None  # the margins no longer rake with the answers stored now (Chinese)
-    reliability: weighting.Reliability | None
+    reliability: reliability.Reliability | None
     composite: bool = False  # the questionnaire defines a composite: α can be asked for (it reads every answer)
     deferred: bool = False  # margins entered, raking left to be asked for (a large survey: it reads every answer)
 
 
-def panel(database, survey: dict, questionnaire, *, reliability: bool = True, rake: bool = True) -> Panel:
+def panel(database, survey: dict, questionnaire, *, alpha: bool = True, rake: bool = True) -> Panel:
     """The card's figures for the dashboard and this page: a failed raking is its ``error``, never a 500.
-    ``reliability=False`` leaves α to be asked for, ``rake=False`` the raking (each reads every respondent's
+    ``alpha=False`` leaves α to be asked for, ``rake=False`` the raking (each reads every respondent's
     answers: seconds at a million)."""
     margins = database.population_margins(survey["id"])
     raked = error = None
@@ -149,8 +149,8 @@ def panel(database, survey: dict, questionnaire, *, reliability: bool = True, ra
             error = str(e)
     entry = database.population_margins_entry(survey["id"]) if margins else None
     return Panel(margins, entry, source_of(entry["detail"]) if entry else None, raked, error,
-                 weighting.reliability_for(database, survey, questionnaire) if reliability else None,
-                 bool(weighting.composites(questionnaire)), bool(margins) and not rake)
+                 reliability.reliability_for(database, survey, questionnaire) if alpha else None,
+                 bool(reliability.composites(questionnaire)), bool(margins) and not rake)
 
 
 def audit_detail(source: str, questionnaire, margins: dict) -> str:

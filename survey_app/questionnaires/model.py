@@ -83,7 +83,7 @@ class Question:
     def not_applicable(self) -> frozenset[str]:
         return frozenset(o.code for o in self.options if o.not_applicable)
 
-    @property
+    @cached_property  # read per answer when scores and α are computed
     def points(self) -> dict[str, float] | None:
         """Option code -> points on the 0-100 ladder, when every option that counts has points."""
         scored = [o for o in self.options if not o.not_applicable]

@@ -87,7 +87,7 @@ def open_export(store, survey_id: int, catalogue: questionnaires.Catalogue, *,
 def _with_comparisons(conn, result, catalogue, timezone: str, viewer: int | None):
     """The result with its trend (when an earlier survey was chosen and can still be compared), its raked
     figures (when shares were entered and they still rake) and its composite's reliability."""
-    from .. import trend, weighting
+    from .. import reliability, trend, weighting
 
     survey, questionnaire = result.survey, result.questionnaire
     earlier = survey.get("compare_with")
@@ -101,7 +101,7 @@ def _with_comparisons(conn, result, catalogue, timezone: str, viewer: int | None
     except ValueError:  # the answers no longer rake: the dashboard says why; the documents leave it out
         raked = None
     return dataclasses.replace(result, trend=compared, raked=raked,
-                               reliability=weighting.reliability_for(conn, survey, questionnaire))
+                               reliability=reliability.reliability_for(conn, survey, questionnaire))
 
 
 def write(fmt: str, export: Export, out) -> None:

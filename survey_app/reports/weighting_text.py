@@ -12,7 +12,7 @@ from analysis.formatting import fixed, num, pct
 
 def weighting_blocks(raked, reliability) -> list[tuple]:
     """Annex blocks for ``raked`` (a ``weighting.Raked`` or None) and ``reliability`` (a
-    ``weighting.Reliability`` or None); [] when there is neither."""
+    ``reliability.Reliability`` or None); [] when there is neither."""
     blocks: list[tuple] = []
     if raked is not None:
         blocks += [("h3", "加权估计（仅供参考）"), ("p", _raked_text(raked)), ("p", raked.note)]
