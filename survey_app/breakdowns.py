@@ -75,6 +75,15 @@ def group_questions(questionnaire: Questionnaire, item_id: str) -> tuple[Questio
                  if q.role == "demographic" and q.type == "single" and q.id != item_id)
 
 
+def group_pairs(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    """The (grouping question, item) pairs ``compute`` reads from the store's group counts."""
+    weights = questionnaire.headline.weights
+    if len(weights) != 1:
+        return []
+    item = next(iter(weights))
+    return [(q.id, item) for q in group_questions(questionnaire, item)]
+
+
 def check_group_question(questionnaire: Questionnaire, qid: str, item_id: str) -> Question:
     """The question ``qid`` if a survey can be broken down by it, else ValueError in Chinese."""
     try:

@@ -61,6 +61,13 @@ def reliability(questionnaire: Questionnaire, composite: Composite, rows: list[d
     return Reliability(composite, names, r.alpha, r.item_total, r.alpha_if_deleted, r.n, dropped)
 
 
+def item_pairs(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    """The item pairs whose folded counts give the first composite's α (``reliability_for``)."""
+    found = composites(questionnaire)
+    items = list(found[0].items) if found else []
+    return [(a, b) for i, a in enumerate(items) for b in items[i + 1:]]
+
+
 def reliability_for(store, survey: dict, questionnaire: Questionnaire, composite: Composite | None = None) -> Reliability | None:
     """α of ``composite`` (default: the questionnaire's first, ``composites``), None when it defines none.
 

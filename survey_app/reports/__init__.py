@@ -74,6 +74,7 @@ def open_export(store, survey_id: int, catalogue: questionnaires.Catalogue, *,
     the valid responses, or every response returned with ``include_excluded``. ``breakdowns``: the
     breakdowns' ``min_n`` and ``adjust`` (``breakdowns.settings``). ``viewer``: the evaluator's user id; the
     trend is left out unless they may see the earlier survey (the command line, with no viewer, sees all)."""
+    _fold_first(store, survey_id, catalogue)
     with store.snapshot() as conn:
         survey = conn.get_survey(survey_id)
         if survey is None:
@@ -82,6 +83,20 @@ def open_export(store, survey_id: int, catalogue: questionnaires.Catalogue, *,
         result = results.compute(conn, survey_id, questionnaire, timezone=timezone, **(breakdowns or {}))
         yield Export(_with_comparisons(conn, result, catalogue, timezone, viewer), conn, timezone,
                      include_excluded)
+
+
+def _fold_first(store, survey_id: int, catalogue) -> None:
+    """Fold the group and item-pair counts the export reads, so its snapshot reads them rather than count
+    every response again (nothing to do for an unknown survey or a missing questionnaire: the export says so)."""
+    from .. import breakdowns, reliability
+
+    survey = store.get_survey(survey_id)
+    try:
+        questionnaire = catalogue.for_survey(survey) if survey else None
+    except LookupError:
+        questionnaire = None
+    if questionnaire is not None and not getattr(store.backend, "readonly", False):
+        store.fold_groups(survey_id, breakdowns.group_pairs(questionnaire) + reliability.item_pairs(questionnaire))
 
 
 def _with_comparisons(conn, result, catalogue, timezone: str, viewer: int | None):

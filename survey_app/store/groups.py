@@ -77,6 +77,15 @@ class Groups:
             counts = store._folded_counts(survey_id, group_id, item_id)
         return [{"point_id": p, "group_value": g, "value": v, "n": n} for (p, g, v), n in sorted(counts.items()) if n > 0]
 
+    def fold_groups(self, survey_id: int, pairs) -> None:
+        """Bring the folded counts of each (group, item) pair up to date, e.g. before a download reads them
+        in its snapshot (a snapshot cannot fold: it would count the unfolded responses every time)."""
+        for group_id, item_id in pairs:
+            try:
+                self._fold(survey_id, group_id, item_id)
+            except StorageUnavailable:
+                return  # the snapshot's read counts what is not folded
+
     def _folded_counts(self, survey_id: int, group_id: str, item_id: str) -> Counter:
         conn = self._read()
         mark = conn.value("select response_id from group_folds where survey_id = ? and group_id = ? and question_id = ?",
