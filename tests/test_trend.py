@@ -204,7 +204,7 @@ def test_trend_blocks_in_the_annex_wording_with_units(app, database, compared):
     head = blocks[1][1]
     s = t.headline.score
     assert ("与上年度（2023年，有效问卷 50 份）相比，本年度满意度得分为 97.6 分，较上年度变化 +4.4 分"
-            f"（95% 置信区间 {analysis.formatting.num(s.low)} 至 {analysis.formatting.num(s.high)} 分），"
+            f"（95% 置信区间 {analysis.formatting.num(s.low).replace('-', '−')} 至 {analysis.formatting.num(s.high)} 分），"
             "差异不具有统计学意义；满意率为 96.0%（48/50），较上年度变化 +6.0 个百分点（95% 置信区间 ") in head
     assert "2023年伊宁市医疗保障局部门整体绩效满意度调查" in head  # the earlier survey named by its title
     for clause in re.split("[；。]", " ".join(text for _, text in blocks[1:])):

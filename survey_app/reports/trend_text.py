@@ -19,12 +19,17 @@ METHOD = ("两次调查为相互独立的样本：率之差的 95% 置信区间�
 
 
 def _signed(text: str, x: float) -> str:
-    return ("+" if x > 0 and text.lstrip("0.") else "") + text
+    return ("+" if x > 0 and text.lstrip("0.") else "") + _minus(text)
+
+
+def _minus(text: str) -> str:
+    """A negative number with the minus sign (−), as the breakdown paragraphs print it."""
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 def _change(comparison, unit: str, when: str, digits) -> str:
     """'较上年度提高 5.2 分（95% 置信区间 1.1 至 9.3 分），差异具有统计学意义'."""
-    d, low, high = (digits(x) for x in (comparison.difference, comparison.low, comparison.high))
+    d, low, high = (_minus(digits(x)) for x in (comparison.difference, comparison.low, comparison.high))
     if excludes_zero(comparison):
         verb = ("提高 " if comparison.difference > 0 else "降低 ") + digits(abs(comparison.difference))
         verdict = "差异具有统计学意义"
