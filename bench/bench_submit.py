@@ -36,7 +36,8 @@ from tests.live import SECRET, YINING_TITLE, LiveServer, prepare_database  # noq
 from tests.submitter import Citizen, new_nonce, signed_key  # noqa: E402
 
 CONCURRENCY = (16, 64)
-# The stuffing defences stay on (respondent/defences.py): every submit runs the claim (one more statement),
+# The stuffing defences stay on (respondent/defences.py): every submit runs the claim (SQLite: inside the save's
+# transaction; PostgreSQL: one statement before it),
 # each key is AGE seconds old (past the minimum time); only the device and address ceilings are raised, since
 # wrk sends thousands a second from one address and one cookie, which no hall does.
 AGE = 60
@@ -227,8 +228,8 @@ def section(data: dict) -> tuple[str, bool]:
         f"{data['workers']} sync workers (`manyi serve`'s default), one kept connection per worker, and a submit "
         "acknowledged only once on disk. Manyi: POST `/s/<code>` with a valid Yining answer sheet and a fresh "
         "submission key for that point, bound to the device cookie and signed 60 s earlier (past the minimum time); "
-        "the stuffing defences on, so every submit first runs its claim (`survey_app/store/stuffing.py`: one more "
-        "statement), with the device and address ceilings raised above wrk's one-address, one-cookie load (303); bare: POST `/submit`, one row inserted "
+        "the stuffing defences on, so every submit first runs its claim (`survey_app/store/stuffing.py`: on SQLite "
+        "inside the save's write transaction, on PostgreSQL one statement before the save), with the device and address ceilings raised above wrk's one-address, one-cookie load (303); bare: POST `/submit`, one row inserted "
         "(303). Goal: ≥ 80 % of bare throughput, p99 ≤ 1.5 × bare.",
     ]
     if "sqlite" in data["backends"]:
