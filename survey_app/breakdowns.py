@@ -102,11 +102,12 @@ def check_group_question(questionnaire: Questionnaire, qid: str, item_id: str) -
     return question
 
 
-def compute(store, survey_id: int, questionnaire: Questionnaire, result, *, by: tuple[str, ...] = (),
+def compute(store, survey_id: int, questionnaire: Questionnaire, result, *, by: tuple[str, ...] = (), tallies=None,
             min_n: int = MIN_N, adjust: str = ADJUST) -> Breakdowns | None:
     """The survey's breakdowns: by point (two points or more), by each demographic question and by
-    point × that question, and by the questions in ``by`` (checked: ValueError in Chinese). None when the
-    headline is a composite of several items or has no answers yet."""
+    point × that question, and by the questions in ``by`` (checked: ValueError in Chinese); ``tallies``:
+    the survey's ``store.tallies`` when the caller has read them already. None when the headline is a
+    composite of several items or has no answers yet."""
     weights = questionnaire.headline.weights
     if len(weights) != 1 or result.headline is None:
         return None
@@ -125,7 +126,7 @@ def compute(store, survey_id: int, questionnaire: Questionnaire, result, *, by: 
     names = {p.id: p.name for p in result.points}
     tables, notes = [], []
     by_point = {name: {} for name in names.values()}
-    for t in store.tallies(survey_id):
+    for t in store.tallies(survey_id) if tallies is None else tallies:
         if t["question_id"] == item.id and t["value"] in scored and t["point_id"] in names:
             counts = by_point[names[t["point_id"]]]
             counts[t["value"]] = counts.get(t["value"], 0) + t["n"]

@@ -180,5 +180,6 @@ def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone:
                           tuple(questions.values()), head, design,
                           computed_at=datetime.now(ZoneInfo(timezone)).isoformat(timespec="seconds"),
                           digest=database.survey_digest(survey_id), fieldwork=field, receipt=database.receipt(survey_id))
-    return dataclasses.replace(result, breakdowns=breakdowns.compute(database, survey_id, questionnaire, result, by=by,
-                                                                     min_n=min_n, adjust=adjust))
+    split = breakdowns.compute(database, survey_id, questionnaire, result, by=by, tallies=tallies, min_n=min_n,
+                               adjust=adjust)
+    return dataclasses.replace(result, breakdowns=split)

@@ -32,10 +32,9 @@ class NotComparable(ValueError):
     """The headline item is missing from the earlier questionnaire, or its options differ. ``str(e)`` names
     the question and the difference in English; ``message_zh`` says the same for the evaluator's page."""
 
-    def __init__(self, message: str, message_zh: str, question_id: str):
+    def __init__(self, message: str, message_zh: str):
         super().__init__(message)
         self.message_zh = message_zh
-        self.question_id = question_id
 
 
 def is_satisfaction_item(question: Question) -> bool:
@@ -44,8 +43,8 @@ def is_satisfaction_item(question: Question) -> bool:
         question.points is not None or bool(question.satisfied))
 
 
-def _shown(values) -> str:
-    return ", ".join("-" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in values) or "none"
+def _shown(values, *, missing: str = "-", empty: str = "none") -> str:
+    return ", ".join(missing if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in values) or empty
 
 
 def _difference(now: Questionnaire, before: Questionnaire, qid: str) -> tuple[str, str] | None:
@@ -63,7 +62,8 @@ def _difference(now: Questionnaire, before: Questionnaire, qid: str) -> tuple[st
         a, b = values(now.question(qid)), values(old)
         if a != b:
             return (f"question {qid} ({label}): {english} differ: now {_shown(a)}, before {_shown(b)}",
-                    f"的{chinese}与所选调查不同（本次 {_shown(a)}；所选调查 {_shown(b)}）")
+                    f"的{chinese}与所选调查不同（本次 {_shown(a, missing='—', empty='无')}；"
+                    f"所选调查 {_shown(b, missing='—', empty='无')}）")
     return None
 
 
@@ -91,17 +91,20 @@ def comparable_items(now: Questionnaire, before: Questionnaire) -> tuple[str, ..
 
     Raises NotComparable (a ValueError) naming the question and the difference when a headline item of
     ``now`` is not among them."""
+    return _comparable(now, before)[0]
+
+
+def _comparable(now: Questionnaire, before: Questionnaire) -> tuple[tuple[str, ...], dict[str, tuple[str, str]]]:
+    """``_match``'s (ids, skipped), NotComparable when a headline item is skipped (every headline item has
+    points, so it is either compared or skipped: questionnaires/parse.py)."""
     ids, skipped = _match(now, before)
     for qid in now.headline.weights:
         if qid in skipped:
             english, chinese = skipped[qid]
             raise NotComparable(f"cannot compare {now.key} with {before.key}: headline item {english}",
                                 f"无法比较：主指标题目“{now.question(qid).label}”（{qid}）{chinese}。"
-                                "两次调查的主指标题目及其选项必须一致，未作更改。", qid)
-        if qid not in ids:  # a headline item without a rate (not expected from a valid file)
-            raise NotComparable(f"cannot compare {now.key} with {before.key}: headline item {qid} has no rate",
-                                f"无法比较：主指标题目（{qid}）没有满意率，未作更改。", qid)
-    return ids
+                                "两次调查的主指标题目及其选项必须一致，未作更改。")
+    return ids, skipped
 
 
 @dataclass(frozen=True)
@@ -150,8 +153,10 @@ class Trend:
     skipped: tuple[tuple[str, str], ...]  # (label, why in Chinese) of the satisfaction items not compared
 
     @property
-    def confidence_level(self) -> float:
-        return CONFIDENCE
+    def when(self) -> str:
+        """'上年度' when the earlier survey is of the year before, else '2022年度' (or '较早调查' without a year)."""
+        year, now = self.earlier.get("year"), self.survey.get("year")
+        return "上年度" if year and now and year == now - 1 else f"{year}年度" if year else "较早调查"
 
 
 def _counts(qr: results.QuestionResult) -> dict[str, int]:
@@ -179,13 +184,12 @@ def _row(question: Question, now: results.QuestionResult, before: results.Questi
 def compare(result: results.SurveyResult, earlier: results.SurveyResult) -> Trend:
     """The trend of ``result`` against ``earlier`` (NotComparable when their headline items differ)."""
     now, before = result.questionnaire, earlier.questionnaire
-    ids = comparable_items(now, before)
-    _, skipped = _match(now, before)
+    ids, skipped = _comparable(now, before)
     head_id = headline_item(now)
     rows = tuple(_row(now.question(qid), result.question(qid), earlier.question(qid),
                       result.survey if qid == head_id else {}) for qid in ids)
     figure = result.headline.figure if result.headline else now.headline.figure
-    head = next(r for r in rows if r.question_id == headline_item(now))
+    head = next(r for r in rows if r.question_id == head_id)
     why = tuple((now.question(qid).label, chinese) for qid, (_, chinese) in skipped.items())
     return Trend(earlier.survey, result.survey, result.valid, earlier.valid, figure, rows, head, why)
 

@@ -194,11 +194,11 @@ def _level(q: Question, code: str, share: float, j: int, cells: dict, weights: d
     return Level(code, str(q.option(code).label), share, n, mean)
 
 
-def raked_figures(store, survey: dict, questionnaire: Questionnaire, result=None) -> Raked | None:
-    """The survey's raked figures from its stored margins and valid answers; None when no margins were
-    entered; ValueError (Chinese) when the answers no longer rake (``result`` is not needed: the figures
-    are read from the answers themselves)."""
-    margins = store.population_margins(survey["id"])
+def raked_figures(store, survey: dict, questionnaire: Questionnaire, margins: dict | None = None) -> Raked | None:
+    """The survey's raked figures from its stored margins (``margins``: those, when the caller has read
+    them) and valid answers; None when no margins were entered; ValueError (Chinese) when the answers no
+    longer rake."""
+    margins = store.population_margins(survey["id"]) if margins is None else margins
     return _rake_stored(store, survey, questionnaire, margins) if margins else None
 
 

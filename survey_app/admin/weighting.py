@@ -52,7 +52,7 @@ class WeightingForm(FlaskForm):
         self.problems = []
         chosen = [q for q in self.questions if self[f"use_{q.id}"].data]
         if not chosen:
-            self.problems.append(f"请勾选用于加权的基本信息题（一到 {MAX_QUESTIONS} 道）。")
+            self.problems.append(f"请勾选用于加权的基本信息题（1–{MAX_QUESTIONS} 道）。")
         elif len(chosen) > MAX_QUESTIONS:
             self.problems.append(f"最多选择 {MAX_QUESTIONS} 道题加权（现选了 {len(chosen)} 道）：题越多，每个组合的人越少。")
         for q in chosen:
@@ -144,7 +144,7 @@ def panel(database, survey: dict, questionnaire, *, alpha: bool = True, rake: bo
     raked = error = None
     if margins and rake:
         try:
-            raked = weighting.raked_figures(database, survey, questionnaire)
+            raked = weighting.raked_figures(database, survey, questionnaire, margins)
         except ValueError as e:
             error = str(e)
     entry = database.population_margins_entry(survey["id"]) if margins else None
@@ -175,10 +175,11 @@ def weighting_page(survey_id):
     form = form_for(questionnaire, data=_stored(database, survey_id) if request.method == "GET" else None)
     error, status = None, 200
     if form.validate_on_submit():
+        margins = form.margins()
         try:
-            weighting.save_margins(database, survey, questionnaire, form.margins(),
+            weighting.save_margins(database, survey, questionnaire, margins,
                                    audit=Audit(g.current_user["username"], AUDIT_ACTION,
-                                               audit_detail(form.source.data, questionnaire, form.margins())))
+                                               audit_detail(form.source.data, questionnaire, margins)))
         except ValueError as e:
             error = str(e)
         else:

@@ -95,7 +95,7 @@ def _fold_first(store, survey_id: int, catalogue) -> None:
         questionnaire = catalogue.for_survey(survey) if survey else None
     except LookupError:
         questionnaire = None
-    if questionnaire is not None and not getattr(store.backend, "readonly", False):
+    if questionnaire is not None:
         store.fold_groups(survey_id, breakdowns.group_pairs(questionnaire) + reliability.item_pairs(questionnaire))
 
 

@@ -10,10 +10,7 @@ from __future__ import annotations
 from analysis.formatting import fixed, num, pct
 
 from .wording import ROLE_WORDS
-
-
-def _minus(text: str) -> str:
-    return "−" + text[1:] if text.startswith("-") else text
+from .wording import minus as _minus
 
 
 def one_way(breakdowns) -> tuple:
@@ -61,16 +58,18 @@ def verdict_text(table, adjust: str, figures, words, who, scope: str) -> str:
         return "有足够样本的组不足两个，不作组间比较。"
     lead = "经多重比较校正，" if adjust != "none" else "在未作多重比较校正的情况下，"
     names = {"rate": words[0], "score": words[1]}
-    said = []
+    said, unmarked = [], False
     for figure in figures:
         for r in compared:
             marked, direction = (r.marked, r.direction) if figure == "rate" else (r.score_marked, r.score_direction)
             if marked:
                 side = "高于" if direction == "higher" else "低于"
                 said.append(f"{who(r.label)}的{names[figure]}明显{side}其余样本（{_difference(r, figure)}）")
+            elif (r.rate_difference if figure == "rate" else r.score_difference) is not None:
+                unmarked = True
     if not said:
         return f"{lead}{scope}的{'和'.join(names[f] for f in figures)}与其余样本相比差异均不显著。"
-    return lead + "；".join(said) + "；其余比较差异不显著。"
+    return lead + "；".join(said) + ("；其余比较差异不显著。" if unmarked else "。")
 
 
 def paragraph(breakdowns, table, figure_no: int, who) -> str:

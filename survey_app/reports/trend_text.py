@@ -10,8 +10,8 @@ from analysis.formatting import fixed, num, pct
 
 from ..trend import Trend, TrendRow, excludes_zero
 from .wording import ROLE_WORDS
+from .wording import minus as _minus
 
-TITLE = "与上年度比较"
 METHOD = ("两次调查为相互独立的样本：率之差的 95% 置信区间按 Newcombe 方法（由两次的 Wilson 区间合成）计算，"
           "得分之差的 95% 置信区间按 Welch 方法计算（各次方差计入量表两端各一个虚拟回答，以免全选一档时误作无抽样误差）；"
           "区间不包含 0 时，认为差异具有统计学意义；各题逐一比较，未作多重比较校正，题目较多时个别“显著”可能出于偶然。两次调查均由受访者"
@@ -20,11 +20,6 @@ METHOD = ("两次调查为相互独立的样本：率之差的 95% 置信区间�
 
 def _signed(text: str, x: float) -> str:
     return ("+" if x > 0 and text.lstrip("0.") else "") + _minus(text)
-
-
-def _minus(text: str) -> str:
-    """A negative number with the minus sign (−), as the breakdown paragraphs print it."""
-    return "−" + text[1:] if text.startswith("-") else text
 
 
 def _change(comparison, unit: str, when: str, digits) -> str:
@@ -57,12 +52,6 @@ def rate_text(row: TrendRow, when: str) -> str | None:
             f"{_change(row.rate, '个百分点', when, _points)}")
 
 
-def _when(trend: Trend) -> str:
-    """'上年度' when the earlier survey is of the year before, else '2022年度' (or '较早调查' without a year)."""
-    year, now = trend.earlier.get("year"), trend.survey.get("year")
-    return "上年度" if year and now and year == now - 1 else f"{year}年度" if year else "较早调查"
-
-
 def _item(row: TrendRow, when: str, lead_with: str) -> list[str]:
     texts = [score_text(row, when), rate_text(row, when)]
     return [t for t in (texts if lead_with == "score" else texts[::-1]) if t]
@@ -72,9 +61,9 @@ def trend_blocks(trend: Trend | None) -> list[tuple]:
     """The section's blocks; [] when no earlier survey was chosen."""
     if trend is None:
         return []
-    before, head, when = trend.earlier, trend.headline, _when(trend)
+    before, head, when = trend.earlier, trend.headline, trend.when
     year = f"{before['year']}年，" if when == "上年度" else ""
-    blocks = [("h2", TITLE if when == "上年度" else f"与{when}比较" if when != "较早调查" else "与较早调查比较")]
+    blocks = [("h2", f"与{when}比较")]
     intro = (f"比较对象为“{before['title']}”，两次调查的主指标题目“{head.label}”及其选项相同。"
              f"与{when}（{year}有效问卷 {trend.valid_before} 份）相比，")
     texts = _item(head, when, trend.figure)

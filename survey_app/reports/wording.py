@@ -21,6 +21,11 @@ def rate_label(role: str, which: str) -> str:
     return f"{ROLE_WORDS[role][0]}（{options}）"
 
 
+def minus(text: str) -> str:
+    """A printed negative number with the minus sign (−): '-4.4' -> '−4.4' (the annex's differences)."""
+    return "−" + text[1:] if text.startswith("-") else text
+
+
 def project_name(survey: dict) -> str:
     """项目名称 in the seed's form: '2024 年伊宁市医疗保障局部门整体绩效' (or the survey title)."""
     if survey.get("department") and survey.get("year"):

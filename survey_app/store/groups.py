@@ -64,36 +64,39 @@ def _by_item_value(counts: Counter) -> Counter:
     return +totals
 
 
+_MARK = "select response_id from group_folds where survey_id = ? and group_id = ? and question_id = ?"
+_NEWEST = "select max(id) from responses where survey_id = ?"
+
+
 class Groups:
     def group_counts(self, survey_id: int, group_id: str, item_id: str) -> list[dict]:
         """The valid answers to ``item_id`` per point and answer to ``group_id`` (single choice; ``''`` for
         respondents who left it blank): rows of point_id, group_value, value, n (n > 0), sorted."""
-        if self._pinned is None and not getattr(self.backend, "readonly", False):
-            try:
-                self._fold(survey_id, group_id, item_id)
-            except StorageUnavailable:
-                pass  # the read below counts what the fold could not
+        if self._pinned is None:
+            self.fold_groups(survey_id, [(group_id, item_id)])
         with self.snapshot() if self._pinned is None else nullcontext(self) as store:
             counts = store._folded_counts(survey_id, group_id, item_id)
         return [{"point_id": p, "group_value": g, "value": v, "n": n} for (p, g, v), n in sorted(counts.items()) if n > 0]
 
     def fold_groups(self, survey_id: int, pairs) -> None:
         """Bring the folded counts of each (group, item) pair up to date, e.g. before a download reads them
-        in its snapshot (a snapshot cannot fold: it would count the unfolded responses every time)."""
+        in its snapshot (a snapshot cannot fold: it would count the unfolded responses every time). A
+        read-only store (a backup) or a busy database folds nothing: the reads count what is not folded."""
+        if getattr(self.backend, "readonly", False):
+            return
         for group_id, item_id in pairs:
             try:
                 self._fold(survey_id, group_id, item_id)
             except StorageUnavailable:
-                return  # the snapshot's read counts what is not folded
+                return
 
     def _folded_counts(self, survey_id: int, group_id: str, item_id: str) -> Counter:
         conn = self._read()
-        mark = conn.value("select response_id from group_folds where survey_id = ? and group_id = ? and question_id = ?",
-                          [survey_id, group_id, item_id]) or 0
+        mark = conn.value(_MARK, [survey_id, group_id, item_id]) or 0
         counts = self._stored(conn, survey_id, group_id, item_id)
         params = {"survey": survey_id, "group": group_id, "item": item_id, "after": mark, "upto": 2**62}
         counts.update(_key(conn.execute(_COUNT, params).fetchall()))
-        if _by_item_value(counts) != self._item_tallies(conn, survey_id, item_id):
+        if not self._agrees(conn, survey_id, item_id, counts):
             counts = _key(conn.execute(_COUNT, {**params, "after": 0}).fetchall())
         return counts
 
@@ -103,43 +106,40 @@ class Groups:
                                  " and group_id = ? and question_id = ?", [survey_id, group_id, item_id]).fetchall())
 
     @staticmethod
-    def _item_tallies(conn, survey_id: int, item_id: str) -> Counter:
-        return +Counter({(p, v): n for p, v, n in conn.execute(
+    def _agrees(conn, survey_id: int, item_id: str, counts: Counter) -> bool:
+        """Whether ``counts``, summed over the groups, are the item's tallies point by point."""
+        tallies = +Counter({(p, v): n for p, v, n in conn.execute(
             "select point_id, value, n from tallies where survey_id = ? and question_id = ?",
             [survey_id, item_id]).fetchall()})
+        return _by_item_value(counts) == tallies
 
     def _fold(self, survey_id: int, group_id: str, item_id: str) -> None:
         """Fold the responses since the pair's mark, FOLD_CHUNK at a time; the last chunk checks the result.
         Nothing new since the mark: no write at all (a dashboard view then costs citizens' submits nothing)."""
-        conn = self._read()
-        mark = conn.value("select response_id from group_folds where survey_id = ? and group_id = ? and question_id = ?",
-                          [survey_id, group_id, item_id])
-        if mark is not None and mark >= (conn.value("select max(id) from responses where survey_id = ?", [survey_id]) or 0) \
-                and _by_item_value(self._stored(conn, survey_id, group_id, item_id)) == self._item_tallies(conn, survey_id, item_id):
+        conn, key = self._read(), [survey_id, group_id, item_id]
+        mark = conn.value(_MARK, key)
+        if mark is not None and mark >= (conn.value(_NEWEST, [survey_id]) or 0) \
+                and self._agrees(conn, survey_id, item_id, self._stored(conn, *key)):
             return
-        while True:
-            def body(conn):
-                if _HOLD_HEADS[conn.kind]:
-                    conn.execute(_HOLD_HEADS[conn.kind], {"survey": survey_id})
-                conn.execute("insert into group_folds (survey_id, group_id, question_id, response_id) select ?, ?, ?,"
-                             " coalesce((select min(id) from responses where survey_id = ?), 1) - 1 where true"
-                             " on conflict do nothing", [survey_id, group_id, item_id, survey_id])
-                mark = conn.value("select response_id from group_folds where survey_id = ? and group_id = ?"
-                                  " and question_id = ?", [survey_id, group_id, item_id])
-                newest = conn.value("select max(id) from responses where survey_id = ?", [survey_id]) or 0
-                upto = min(newest, mark + FOLD_CHUNK)
-                params = {"survey": survey_id, "group": group_id, "item": item_id}
-                if upto > mark:
-                    conn.execute(_FOLD, {**params, "after": mark, "upto": upto})
-                    conn.execute("update group_folds set response_id = ? where survey_id = ? and group_id = ?"
-                                 " and question_id = ?", [upto, survey_id, group_id, item_id])
-                if upto < newest:
-                    return False  # more chunks to go
-                if _by_item_value(self._stored(conn, survey_id, group_id, item_id)) != self._item_tallies(conn, survey_id, item_id):
-                    conn.execute("delete from group_tallies where survey_id = ? and group_id = ? and question_id = ?",
-                                 [survey_id, group_id, item_id])
-                    conn.execute(_FOLD, {**params, "after": 0, "upto": newest})
-                return True
-            if self._write(body):
-                return
+        params = {"survey": survey_id, "group": group_id, "item": item_id}
 
+        def body(conn):
+            if _HOLD_HEADS[conn.kind]:
+                conn.execute(_HOLD_HEADS[conn.kind], {"survey": survey_id})
+            conn.execute("insert into group_folds (survey_id, group_id, question_id, response_id) select ?, ?, ?,"
+                         " coalesce((select min(id) from responses where survey_id = ?), 1) - 1 where true"
+                         " on conflict do nothing", [*key, survey_id])
+            mark, newest = conn.value(_MARK, key), conn.value(_NEWEST, [survey_id]) or 0
+            upto = min(newest, mark + FOLD_CHUNK)
+            if upto > mark:
+                conn.execute(_FOLD, {**params, "after": mark, "upto": upto})
+                conn.execute("update group_folds set response_id = ? where survey_id = ? and group_id = ?"
+                             " and question_id = ?", [upto, *key])
+            if upto < newest:
+                return False  # more chunks to go
+            if not self._agrees(conn, survey_id, item_id, self._stored(conn, *key)):
+                conn.execute("delete from group_tallies where survey_id = ? and group_id = ? and question_id = ?", key)
+                conn.execute(_FOLD, {**params, "after": 0, "upto": newest})
+            return True
+        while not self._write(body):
+            pass
