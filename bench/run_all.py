@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark and soak; each rewrites its own marked section of bench/RESULTS.md.
 
-Run:  .venv/bin/python bench/run_all.py [NAME ...]   (names: analysis page-weight submit results breakdowns crash-soak fuzz-soak verdict-sim slow-clients)
+Run:  .venv/bin/python bench/run_all.py [NAME ...]   (names: analysis page-weight submit submit-budget results breakdowns crash-soak fuzz-soak verdict-sim slow-clients)
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ BENCHES = {  # name -> script (each writes its own <!-- name --> section)
     "analysis": "analysis_bench.py",
     "page-weight": "bench_page_weight.py",
     "submit": "bench_submit.py",
+    "submit-budget": "bench_submit_budget.py",
     "results": "bench_results.py",
     "breakdowns": "bench_breakdowns.py",
     "crash-soak": "soak_crash.py",
