@@ -153,6 +153,9 @@ def test_the_documents_print_the_receipt_and_the_page_offers_it(app, database, s
     assert f"回执摘要 {digest(receipt)[:16]}" in cells
     page = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
     assert f"/admin/surveys/{survey_id}/export/receipt" in page
+    # one code everywhere: the page prints the documents' receipt digest, and no other digest of the chains
+    assert f"回执摘要 {digest(receipt)[:16]}" in page and "数据校验码" not in page
+    assert database.survey_digest(survey_id)[1][:16] not in page
 
 
 def test_a_receipt_of_another_database_or_a_bad_file_is_refused(app, runner, database, survey, tmp_path):
