@@ -199,3 +199,76 @@ def test_a_flipped_byte_in_the_wal_loses_answers_and_the_receipt_names_them(app,
     (copy.parent / "manyi.sqlite3-wal").write_bytes(bytes(wal))
     code, out = _verify(runner, app, path, db=str(copy))
     assert code == 1 and "missing" in out, out
+
+
+# -- the anchors file (manyi anchor, hourly): every survey's receipt, appended outside the database ---------------
+
+def _anchor(runner, path):
+    result = runner.invoke(args=["anchor", str(path)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _lines(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_anchor_appends_a_line_only_for_surveys_that_changed(app, runner, database, survey, tmp_path):
+    survey_id, points = survey
+    other = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="另一项调查",
+                                   department="某局", year=2024, target=90.0)
+    path = tmp_path / "anchors" / "heads.jsonl"
+    path.parent.mkdir()
+    assert "Appended 2 receipt(s)" in _anchor(runner, path)
+    assert [r["survey_id"] for r in _lines(path)] == [survey_id, other]
+    assert "Appended 0 receipt(s)" in _anchor(runner, path) and len(_lines(path)) == 2  # nothing changed
+    _save(database, survey_id, points[0], "after-the-anchor")
+    assert "Appended 1 receipt(s)" in _anchor(runner, path)
+    lines = _lines(path)
+    assert len(lines) == 3 and lines[-1]["survey_id"] == survey_id and lines[-1]["counts"]["returned"] == 9
+    assert all(signature_ok(r) for r in lines) and lines[-1] == database.receipt(survey_id)
+    code, out = _verify(runner, app, path)
+    assert code == 0 and out.startswith("OK"), out
+
+
+def test_the_anchors_catch_a_key_holder_rolling_back_a_point(app, runner, database, survey, tmp_path):
+    """The newest line of each survey is checked against the data: two answers deleted and the head re-MACed
+    with the key is caught, and named with its survey and line."""
+    survey_id, (hall, _) = survey
+    path = tmp_path / "heads.jsonl"
+    _anchor(runner, path)
+    _save(database, survey_id, hall, "late-1")
+    _anchor(runner, path)
+    newest = [r["id"] for r in database.query("select id from responses where point_id = ? order by id desc", [hall])]
+    for rid in newest[:2]:
+        database.execute("delete from answers where response_id = ?", [rid])
+        database.execute("delete from responses where id = ?", [rid])
+    keep = database.query("select id, hash from responses where id = ?", [newest[2]])[0]
+    database.execute("update chain_heads set response_id = ?, hash = ?, mac = ? where point_id = ?",
+                     [keep["id"], keep["hash"], head_mac(database.backend.chain_key, "point", hall, keep["id"],
+                                                         keep["hash"]), hall])
+    code, out = _verify(runner, app, path)
+    assert code == 1
+    assert f"survey {survey_id}, receipt of " in out and "(line 2): point " in out and "2 missing" in out
+    assert "FAILED" in out
+
+
+def test_an_altered_or_torn_anchors_file_is_reported(app, runner, database, survey, tmp_path):
+    survey_id, points = survey
+    path = tmp_path / "heads.jsonl"
+    _anchor(runner, path)
+    _save(database, survey_id, points[0], "late-1")
+    _anchor(runner, path)
+    first, second = path.read_text(encoding="utf-8").splitlines()
+    forged = json.loads(first)
+    forged["counts"]["returned"] = 800
+    path.write_text(json.dumps(forged) + "\n" + second + "\n", encoding="utf-8")
+    code, out = _verify(runner, app, path)
+    assert code == 1 and "line 1: the receipt's signature does not fit its content" in out
+    path.write_text(first + "\n" + second[:40], encoding="utf-8")  # an append cut short
+    code, out = _verify(runner, app, path)
+    assert code != 0 and "line 2: not a Manyi receipt (the last line is cut short" in out
+    result = runner.invoke(args=["anchor", str(path)])  # never appends after a torn line it cannot read
+    assert result.exit_code != 0 and "line 2" in result.output
+    result = runner.invoke(args=["anchor", str(tmp_path / "no-such-folder" / "heads.jsonl")])
+    assert result.exit_code != 0 and "cannot append to" in result.output and "Traceback" not in result.output

@@ -1,7 +1,7 @@
 """Command line: `manyi COMMAND` (or `flask --app survey_app COMMAND`). Each command is thin.
 
 Here: setting up surveys, questionnaires, serving and analyse; demo.py: qr, demo; data.py: accounts,
-verify, backup, copy-db, export; common.py: what they share.
+verify, backup, copy-db, export; receipts.py: receipt, anchor; common.py: what they share.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from analysis import DEFAULT_RULE
 
 from .. import qr, questionnaires
 from ..store import get_store
-from . import data, demo
+from . import data, demo, receipts
 from .common import clean_line, find_questionnaire
 
 
@@ -212,7 +212,7 @@ def init_app(app) -> None:
     for command in (init_db_command, create_survey_command, add_point_command, list_surveys_command,
                     serve_command, questionnaires_group, analyse_command, demo.qr_command, demo.demo_command,
                     data.create_user_command, data.grant_command, data.revoke_command,
-                    data.revoke_sessions_command, data.verify_command, data.receipt_command,
+                    data.revoke_sessions_command, data.verify_command, receipts.receipt_command, receipts.anchor_command,
                     data.backup_command, data.copy_db_command, data.export_command):
         app.cli.add_command(command)
 

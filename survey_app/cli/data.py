@@ -1,5 +1,5 @@
 """Commands for evaluator accounts and for keeping the data: create-user, grant, revoke, revoke-sessions,
-verify, backup, copy-db, export."""
+verify, backup, copy-db, export (receipt and anchor: receipts.py)."""
 from __future__ import annotations
 
 import sys
@@ -11,8 +11,7 @@ from flask.cli import with_appcontext
 
 from .. import breakdowns, questionnaires, reports
 from ..safetext import clean_line
-import json
-
+from .receipts import check_receipts, read_receipts, receipt_counts
 from ..store import Audit, DamagedDatabase, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
 
@@ -118,7 +117,8 @@ def _open_db(path: str | None, *, readonly: bool = False):
 @click.command("verify")
 @click.option("--db", "path", help="Database file or postgresql:// URL (default: the app's).")
 @click.option("--receipt", "receipt_file", type=click.Path(dir_okay=False),
-              help="A receipt (manyi receipt): also check that nothing it covers is missing or rewritten.")
+              help="A receipt (manyi receipt) or an anchors file (manyi anchor): also check that nothing it covers"
+                   " is missing or rewritten.")
 @with_appcontext
 def verify_command(path, receipt_file):
     """Check every chain (with the chain key), replay exclusions, recount the tallies; exit 1 and name each
@@ -126,16 +126,16 @@ def verify_command(path, receipt_file):
 
     Example: manyi verify --db /media/backup/manyi-2024-08-13.sqlite3 --receipt 回执-1.json
     """
-    receipt = _read_receipt(receipt_file) if receipt_file else None
+    receipts = read_receipts(receipt_file) if receipt_file else None
     database = _open_db(path, readonly=True)
     try:
         result = database.verify()
-        missing = database.check_receipt(receipt) if receipt is not None else []
+        missing = check_receipts(database, receipts) if receipts else []
     except StorageUnavailable as e:
         raise click.ClickException(f"cannot read {database.describe()}: {e}") from None
     except DamagedDatabase as e:  # a damaged or truncated file
         raise click.ClickException(f"{database.describe()} is damaged: {' '.join(str(e).split())}"
-                                   + ("; " + "; ".join(_receipt_counts(receipt)) if receipt else "")) from None
+                                   + ("; " + "; ".join(receipt_counts(receipts)) if receipts else "")) from None
     finally:
         if path is not None:
             database.close()
@@ -144,48 +144,15 @@ def verify_command(path, receipt_file):
     for problem in result.count_problems + tuple(missing):
         click.echo(problem)
     if missing and result.ok:
-        click.echo(f"FAILED: the database does not hold everything the receipt of {receipt['as_of']} covers")
+        covered = (f"the receipt of {receipts[0][1]['as_of']}" if len(receipts) == 1
+                   else f"the {len(receipts)} receipts in {receipt_file}")
+        click.echo(f"FAILED: the database does not hold everything {covered} covers")
         sys.exit(1)
     if not result.ok:
         click.echo(f"FAILED: {len(result.bad_responses)} response problem(s), {len(result.count_problems)}"
                    f" count problem(s) in {result.responses} responses")
         sys.exit(1)
     click.echo(f"OK: {result.responses} responses, hash chains and tallies intact")
-
-
-def _read_receipt(path: str) -> dict:
-    try:
-        receipt = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise click.ClickException(f"cannot read the receipt {path}: {e}") from None
-    if not isinstance(receipt, dict) or receipt.get("format") != "manyi-receipt-1":
-        raise click.ClickException(f"{path} is not a Manyi receipt")
-    return receipt
-
-
-def _receipt_counts(receipt: dict) -> list[str]:
-    return [f"the receipt of {receipt.get('as_of')} covers {p.get('responses')} responses at point {p.get('code')}"
-            for p in receipt.get("points", [])]
-
-
-@click.command("receipt")
-@click.argument("survey_id", type=int)
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
-              help="Where to write the receipt (JSON).")
-@with_appcontext
-def receipt_command(survey_id, out):
-    """Write a signed receipt of a survey's chain heads and counts, for the evaluated department to keep.
-
-    Example: manyi receipt 1 --out 回执-1.json   (later: manyi verify --receipt 回执-1.json)
-    """
-    if get_store().get_survey(survey_id) is None:
-        raise click.ClickException(f"no survey with id {survey_id}")
-    receipt = get_store().receipt(survey_id)
-    Path(out).write_text(json.dumps(receipt, ensure_ascii=False, indent=2), encoding="utf-8")
-    from ..store.receipts import digest, fingerprint
-
-    click.echo(f"Wrote {out}: {receipt['counts']['returned']} responses as of {receipt['as_of']},"
-               f" digest {digest(receipt)[:16]}, public key {fingerprint(receipt['public_key'])}")
 
 
 @click.command("backup")
