@@ -10,7 +10,11 @@ questions (its odds ratios) and changes only the margins.
 Weighting costs precision: Kish's effective sample size (Σw)²/Σw² (over respondents) is what the
 weighted figures are worth, and n / effective_n is the design effect, which ``satisfaction_rate``
 takes as ``design_effect=`` to widen its interval. ``weighted_estimates`` gives the weighted rate and
-score of one question from the cells' option counts.
+score of one question from the cells' option counts. Their intervals: ``weighted_rate_interval`` (Korn &
+Graubard 1998: Clopper–Pearson at Kish's effective n, R survey's ``svyciprop(method="beta")``) and
+``weighted_mean_interval`` (the weighted mean's Taylor-linearised variance with n/(n − 1), as R survey's
+``svymean`` with weights only, and t with n − 1 degrees of freedom; raking's calibration, which can only narrow
+it for answers related to the raked questions, is left out: the interval errs wide).
 
 Shares are fractions that add up to 1 within 1e-6 (rounded shares are rescaled to add up to 1 exactly;
 the app converts percentages). A level with a positive share
@@ -26,8 +30,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 from . import _checks
+from .intervals import Interval, bounds
 from .scores import _ladder
 
 SHARE_TOLERANCE = 1e-6
@@ -135,6 +141,56 @@ def weighted_estimates(cell_counts, weights, *, satisfied, points=None) -> Weigh
     n = int(sum(sizes))
     effective = _kish(np.array(per_answer), np.array(sizes, dtype=float))
     return WeightedEstimate(hit / total, None if ladder is None else score / total, n, effective, n / effective)
+
+
+def weighted_rate_interval(rate, effective_n, *, confidence_level=0.95) -> Interval:
+    """Two-sided interval of a weighted rate: Clopper–Pearson with x = rate · n_eff of n_eff answers (Korn &
+    Graubard 1998); with equal weights (n_eff = n) it is the exact interval of x of n.
+
+    >>> ci = weighted_rate_interval(0.9, 40.0)
+    >>> round(ci.low, 4), round(ci.high, 4)
+    (0.7634, 0.9721)
+    """
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate <= 1:
+        raise ValueError(f"rate must be a number from 0 to 1, got {rate!r}")
+    if isinstance(effective_n, bool) or not isinstance(effective_n, numbers.Real) or not math.isfinite(effective_n) \
+            or effective_n <= 0:
+        raise ValueError(f"effective_n must be a positive number, got {effective_n!r}")
+    level = _checks.confidence_level(confidence_level)
+    return Interval(*bounds(float(rate) * effective_n, float(effective_n), level, "clopper-pearson", "two-sided"))
+
+
+def weighted_mean_interval(groups, *, confidence_level=0.95, low=None, high=None) -> Interval:
+    """Two-sided interval of the weighted mean Σwy / Σw, from ``groups`` of respondents who share a weight:
+    (weight per respondent, respondents, Σy, Σy²) each. Variance n/(n − 1) · Σ w²(y − ȳ)² / (Σw)²,
+    t with n − 1 degrees of freedom; clipped to [low, high] (the ladder's ends) when given.
+
+    >>> ci = weighted_mean_interval([(1.0, 2, 3.0, 5.0), (2.0, 2, 7.0, 25.0)])
+    >>> round(ci.low, 3), round(ci.high, 3)
+    (0.935, 4.732)
+    """
+    level = _checks.confidence_level(confidence_level)
+    rows = []
+    for group in groups:
+        try:
+            w, m, total, squares = (float(v) for v in group)
+        except (TypeError, ValueError):
+            raise ValueError(f"each group must be (weight, respondents, sum, sum of squares), got {group!r}") from None
+        if not all(math.isfinite(v) for v in (w, m, total, squares)) or w < 0 or m < 0:
+            raise ValueError(f"a group's weight and respondents must be finite and non-negative, got {group!r}")
+        if m:
+            rows.append((w, m, total, squares))
+    n = sum(m for _, m, _, _ in rows)
+    weight = sum(w * m for w, m, _, _ in rows)
+    if n < 2 or weight <= 0:
+        raise ValueError("a weighted mean's interval needs at least 2 respondents with a positive weight")
+    mean = sum(w * total for w, _, total, _ in rows) / weight
+    # Σ over a group of (y − ȳ)² = Σy² − 2ȳΣy + mȳ², each respondent's deviation weighted by w²
+    spread = sum(w * w * max(0.0, squares - 2 * mean * total + m * mean * mean) for w, m, total, squares in rows)
+    se = math.sqrt(n / (n - 1) * spread) / weight
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * se
+    lo, hi = mean - half, mean + half
+    return Interval(lo if low is None else max(low, lo), hi if high is None else min(high, hi))
 
 
 def _kish(weights, size) -> float:

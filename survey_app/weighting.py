@@ -20,6 +20,8 @@ from analysis.formatting import pct
 from .questionnaires.model import Question, Questionnaire
 from .store.margins import MAX_QUESTIONS
 
+INTERVALS = ("加权估计的 95% 置信区间：满意率按 Kish 有效样本量计算的 Clopper–Pearson 区间（Korn–Graubard 法），"
+             "得分按加权均值的线性化方差计算（t 分布）；未计入迭代加权本身可能带来的精度提高，区间偏保守。")
 NOTE = ("加权估计仅供参考：目标判定和 C51 得分只依据未加权估计（填写了各采集点办件量时为按办件量分层的估计），"
         "加权结果不改变判定。")
 SHARE_SLACK = 1e-3 + 1e-9  # shares (fractions) add up to 1 within this (the page's ±0.1 %); then rescaled
@@ -52,6 +54,8 @@ class Raked:
     weighted_rate: float | None
     unweighted_score: float
     weighted_score: float
+    weighted_rate_ci: analysis.Interval | None  # 95 %, two-sided (INTERVALS says how)
+    weighted_score_ci: analysis.Interval | None  # None with fewer than 2 respondents
     unweighted_n: int  # respondents counted in the unweighted figure
     n: int  # of them, in the weighted estimate (answered every raked question)
     left_out: int  # counted unweighted, left a raked question blank: outside the weighted estimate
@@ -61,6 +65,7 @@ class Raked:
     weights: Mapping[tuple, float]  # cell (one code per raked question) -> weight per respondent
     cells: Mapping[tuple, int]  # cell -> respondents
     note: str = NOTE
+    intervals: str = INTERVALS
 
 
 def question_name(question: Question) -> str:
@@ -123,6 +128,12 @@ def _headline_value(row: dict, questionnaire: Questionnaire) -> tuple[str | None
     return (code if len(weights) == 1 else None), total / wsum
 
 
+def _score_range(questionnaire: Questionnaire) -> tuple[float, float]:
+    """The lowest and highest points a headline answer can give (a weighted score's interval stays inside)."""
+    values = [p for qid in questionnaire.headline.weights for p in questionnaire.question(qid).points.values()]
+    return min(values), max(values)
+
+
 def _satisfied(questionnaire: Questionnaire, figure: str) -> tuple[frozenset[str] | None, str]:
     weights = questionnaire.headline.weights
     if len(weights) > 1:
@@ -152,8 +163,8 @@ def rake(questionnaire: Questionnaire, margins: dict, rows: list[dict], *, figur
             left_out += 1
             continue
         cells[key] = cells.get(key, 0) + 1
-        hit, points = sums.get(key, (0, 0.0))
-        sums[key] = (hit + (satisfied is not None and value[0] in satisfied), points + value[1])
+        hit, points, squares = sums.get(key, (0, 0.0, 0.0))
+        sums[key] = (hit + (satisfied is not None and value[0] in satisfied), points + value[1], squares + value[1] ** 2)
     if not cells:
         raise ValueError("尚无同时回答了加权所用基本信息题和主指标题的有效问卷，暂不能加权；请在收集到问卷后再填写。")
     for j, (q, shares) in enumerate(raked):
@@ -173,15 +184,21 @@ def rake(questionnaire: Questionnaire, margins: dict, rows: list[dict], *, figur
     w = result.weights
     total = sum(w[key] * n for key, n in cells.items())
     n_all = len(counted)
+    rate = None if satisfied is None else sum(w[k] * s[0] for k, s in sums.items()) / total
+    low, high = _score_range(questionnaire)
+    score_ci = None if result.n < 2 else analysis.weighted_mean_interval(
+        [(w[k], cells[k], s[1], s[2]) for k, s in sums.items()], low=low, high=high)
     return Raked(
         questions=tuple(RakedQuestion(q.id, question_name(q), tuple(_level(q, code, share, j, cells, w)
                                                             for code, share in shares.items()))
                         for j, (q, shares) in enumerate(raked)),
         figure_label=label,
         unweighted_rate=None if satisfied is None else sum(c in satisfied for c, _ in counted) / n_all,
-        weighted_rate=None if satisfied is None else sum(w[k] * s[0] for k, s in sums.items()) / total,
+        weighted_rate=rate,
         unweighted_score=sum(v for _, v in counted) / n_all,
         weighted_score=sum(w[k] * s[1] for k, s in sums.items()) / total,
+        weighted_rate_ci=None if rate is None else analysis.weighted_rate_interval(rate, result.effective_n),
+        weighted_score_ci=score_ci,
         unweighted_n=n_all, n=result.n, left_out=left_out, effective_n=result.effective_n,
         design_effect=result.design_effect, iterations=result.iterations,
         weights=MappingProxyType(dict(w)), cells=MappingProxyType(dict(cells)))

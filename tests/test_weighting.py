@@ -160,3 +160,40 @@ def test_weighted_estimates_bad_input():
         weighted_estimates({("a",): {"A": 0}}, {("a",): 1.0}, satisfied={"A"})
     with pytest.raises(ValueError, match="satisfied"):
         weighted_estimates({("a",): {"A": 1}}, {("a",): 1.0}, satisfied="A")
+
+
+# -- the weighted figures' intervals --------------------------------------------------------------------------
+
+def test_weighted_rate_interval_is_clopper_pearson_at_the_effective_n():
+    from analysis import proportion_interval, weighted_rate_interval
+
+    exact = proportion_interval(45, 50, method="clopper-pearson")
+    same = weighted_rate_interval(0.9, 50.0)  # equal weights: n_eff = n, x = 45
+    assert same.low == pytest.approx(exact.ci.low, abs=1e-12) and same.high == pytest.approx(exact.ci.high, abs=1e-12)
+    wider = weighted_rate_interval(0.9, 25.0)  # a design effect of 2 halves what the answers are worth
+    assert wider.low < same.low and wider.high > same.high
+    assert weighted_rate_interval(1.0, 30.0).high == 1.0 and weighted_rate_interval(0.0, 30.0).low == 0.0
+    for bad in ((1.2, 10.0), (0.5, 0.0), (0.5, float("nan")), (True, 10.0)):
+        with pytest.raises(ValueError):
+            weighted_rate_interval(*bad)
+
+
+def test_weighted_mean_interval_by_hand_and_with_equal_weights():
+    from scipy import stats
+
+    from analysis import weighted_mean_interval
+
+    # y = 1, 2 with weight 1 and 3, 4 with weight 2: mean 17/6; Σw²(y − ȳ)² = 173/18; se = √(4/3 · 173/18) / 6
+    ci = weighted_mean_interval([(1.0, 2, 3.0, 5.0), (2.0, 2, 7.0, 25.0)])
+    half = stats.t.ppf(0.975, 3) * math.sqrt(4 / 3 * 173 / 18) / 6
+    assert ci.low == pytest.approx(17 / 6 - half, abs=1e-12) and ci.high == pytest.approx(17 / 6 + half, abs=1e-12)
+    answers = [100] * 30 + [80] * 12 + [60] * 5 + [40] * 2 + [20]
+    groups = [(1.0, answers.count(v), v * answers.count(v), v * v * answers.count(v)) for v in set(answers)]
+    equal = weighted_mean_interval(groups)
+    classic = stats.t.interval(0.95, len(answers) - 1, loc=sum(answers) / len(answers), scale=stats.sem(answers))
+    assert equal.low == pytest.approx(classic[0], abs=1e-9) and equal.high == pytest.approx(classic[1], abs=1e-9)
+    assert weighted_mean_interval([(0.5, 20, 2000.0, 200000.0), (2.0, 3, 240.0, 19200.0)], high=100).high <= 100
+    with pytest.raises(ValueError):
+        weighted_mean_interval([(1.0, 1, 100.0, 10000.0)])  # one respondent: no spread to estimate
+    with pytest.raises(ValueError):
+        weighted_mean_interval([(-1.0, 3, 1.0, 1.0)])

@@ -8,6 +8,9 @@ import re
 
 import numpy as np
 import pytest
+from scipy import stats
+
+from analysis.formatting import num
 
 from survey_app import questionnaires, reliability, results, weighting
 from survey_app.demo_data import yining_rows
@@ -141,7 +144,11 @@ def test_the_dashboard_shows_weighted_figures_beside_the_unweighted_and_the_verd
     card = after[after.index('id="weighting"'):after.index('id="downloads"')]
     raked = weighting.raked_figures(database, database.get_survey(filled), q)
     assert re.search(r'data-figure="unweighted">.*?96\.0%.*?97\.6 分', card, re.S)  # q5: 48 of 50; 97.6
-    assert f'{100 * raked.weighted_rate:.1f}%' in card.split('data-figure="weighted"')[1]
+    weighted_row = card.split('data-figure="weighted"')[1].split("</tr>")[0]
+    assert f'{100 * raked.weighted_rate:.1f}%' in weighted_row
+    ci, sci = raked.weighted_rate_ci, raked.weighted_score_ci
+    assert f"95% 置信区间 {100 * ci.low:.1f} – {100 * ci.high:.1f}%" in weighted_row
+    assert f"95% 置信区间 {num(sci.low)} – {num(sci.high)} 分" in weighted_row and "Korn–Graubard" in card
     assert "Kish 有效样本量" in card and "设计效应" in card and "部门服务对象台账（2024 年）" in card
     assert "目标判定和 C51 得分只依据未加权估计" in card
     assert raked.weighted_score != pytest.approx(97.6)  # the weights did move the figure ...
@@ -170,6 +177,16 @@ def test_the_weighted_rate_is_the_hand_computation_from_the_raw_answers(app, dat
     assert raked.effective_n == pytest.approx(sum(w) ** 2 / np.dot(w, w), abs=1e-9)  # Kish
     assert raked.design_effect == pytest.approx(50 / raked.effective_n)
     assert (raked.unweighted_rate, raked.unweighted_score) == (pytest.approx(0.96), pytest.approx(97.6))
+    # the intervals from the same raw answers: Clopper–Pearson at Kish's n; the linearised weighted mean
+    n_eff, p_w = sum(w) ** 2 / np.dot(w, w), np.dot(w, sat) / sum(w)
+    assert raked.weighted_rate_ci.low == pytest.approx(stats.beta.ppf(0.025, p_w * n_eff, n_eff - p_w * n_eff + 1), abs=1e-9)
+    assert raked.weighted_rate_ci.high == pytest.approx(min(1.0, stats.beta.ppf(0.975, p_w * n_eff + 1, n_eff - p_w * n_eff)), abs=1e-9)
+    y = np.array([POINTS[p["q5"]] for p in people.values()], dtype=float)
+    mean = np.dot(w, y) / sum(w)
+    se = np.sqrt(50 / 49 * np.sum((np.array(w) * (y - mean)) ** 2)) / sum(w)
+    half = stats.t.ppf(0.975, 49) * se
+    assert raked.weighted_score_ci.low == pytest.approx(mean - half, abs=1e-9)
+    assert raked.weighted_score_ci.high == pytest.approx(min(100.0, mean + half), abs=1e-9)
 
 
 def test_a_blank_raked_question_is_left_out_of_the_weighted_estimate_and_counted(app, database, yining):
@@ -309,8 +326,11 @@ def test_the_annex_blocks_say_the_raked_figures_never_decide(app, database, fill
     database.set_population_margins(filled, {"gender": {"A": 0.485, "B": 0.515}}, audit=Audit("wang", "m"))
     raked, rel = weighting.raked_figures(database, survey, q), reliability.reliability_for(database, survey, q)
     blocks = weighting_blocks(raked, rel)
-    assert [b[0] for b in blocks] == ["h3", "p", "p", "h3", "p"]
+    assert [b[0] for b in blocks] == ["h3", "p", "p", "p", "h3", "p"]
     text = "".join(b[1] for b in blocks)
+    ci, sci = raked.weighted_rate_ci, raked.weighted_score_ci
+    assert f"（95% 置信区间 {100 * ci.low:.1f}–{100 * ci.high:.1f}%）" in text and "Korn–Graubard" in text
+    assert f"（95% 置信区间 {num(sci.low)}–{num(sci.high)} 分）" in text
     assert "满意率由未加权的 96.0% 变为加权后的" in text and "满意度得分由未加权的 97.6 分" in text
     assert "性别（男 48.5%、女 51.5%）" in text and f"Kish 有效样本量约 {raked.effective_n:.1f} 份" in text
     assert "不改变判定" in text and f"Cronbach's α 系数为 {rel.alpha:.3f}" in text
