@@ -64,13 +64,6 @@ class Breakdowns:
                 + f"“高于”或“低于”其余样本；有效回答少于 {self.min_n} 份的组标为“样本不足”，不作比较。")
 
 
-def group_name(question: Question) -> str:
-    """The question as a group heading: '年龄' for '您的年龄：' (its short label when it has one)."""
-    if question.short:
-        return question.short
-    return str(question.text).strip().removeprefix("您的").rstrip("：:？?。 ") or question.id
-
-
 def group_questions(questionnaire: Questionnaire, item_id: str) -> tuple[Question, ...]:
     """The questions a survey is broken down by on its pages: single-choice demographic questions."""
     return tuple(q for q in questionnaire.questions
@@ -151,11 +144,11 @@ def compute(store, survey_id: int, questionnaire: Questionnaire, result, *, by: 
         order = [*labels.values(), UNANSWERED]
         one = {g: one[g] for g in order if g in one}
         if one:
-            tables.append(table(question.id, f"按{group_name(question)}", group_name(question), one))
+            tables.append(table(question.id, f"按{question.heading}", question.heading, one))
         if len(answered_points) >= 2 and one:
             two = {f"{p} · {g}": two[(p, g)] for p in answered_points for g in order if (p, g) in two}
-            tables.append(table(f"point×{question.id}", f"按采集点 × {group_name(question)}",
-                                f"采集点 · {group_name(question)}", two))
+            tables.append(table(f"point×{question.id}", f"按采集点 × {question.heading}",
+                                f"采集点 · {question.heading}", two))
     return Breakdowns(item, result.headline.figure, tuple(sorted(satisfied)), tuple(tables), tuple(notes),
                       min_n, adjust)
 

@@ -68,14 +68,6 @@ class Raked:
     intervals: str = INTERVALS
 
 
-def question_name(question: Question) -> str:
-    """'您的性别：' -> '性别' (or the question's short name)."""
-    if question.short:
-        return question.short
-    text = str(question.text).strip().rstrip("：:？?（）() ")
-    return text[2:] if text.startswith("您的") else text
-
-
 def check_margins(questionnaire: Questionnaire, margins: dict) -> list[tuple[Question, dict[str, float]]]:
     """The raked questions in questionnaire order with their shares, or ValueError in Chinese naming the
     question and option: one or two single-choice demographic questions, a share for every option and
@@ -96,16 +88,16 @@ def check_margins(questionnaire: Questionnaire, margins: dict) -> list[tuple[Que
         shares = margins[q.id]
         unknown = [code for code in shares if code not in q.codes]
         if unknown:
-            raise ValueError(f"“{question_name(q)}”没有选项 {'、'.join(map(str, unknown))}，请核对选项。")
+            raise ValueError(f"“{q.heading}”没有选项 {'、'.join(map(str, unknown))}，请核对选项。")
         missing = [str(q.option(code).label) for code in q.codes if code not in shares]
         if missing:
-            raise ValueError(f"请填写“{question_name(q)}”每个选项的总体占比（缺：{'、'.join(missing)}）。")
+            raise ValueError(f"请填写“{q.heading}”每个选项的总体占比（缺：{'、'.join(missing)}）。")
         for code, share in shares.items():
             if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
-                raise ValueError(f"“{question_name(q)}”选项“{q.option(code).label}”的总体占比应在 0% 到 100% 之间。")
+                raise ValueError(f"“{q.heading}”选项“{q.option(code).label}”的总体占比应在 0% 到 100% 之间。")
         total = sum(shares.values())
         if abs(total - 1) > SHARE_SLACK:
-            raise ValueError(f"“{question_name(q)}”各选项的总体占比合计为 {pct(100 * total, 2)}，应为 100%。")
+            raise ValueError(f"“{q.heading}”各选项的总体占比合计为 {pct(100 * total, 2)}，应为 100%。")
         checked.append((q, {code: shares[code] / total for code in q.codes}))
     return checked
 
@@ -170,7 +162,7 @@ def rake(questionnaire: Questionnaire, margins: dict, rows: list[dict], *, figur
     for j, (q, shares) in enumerate(raked):
         for code, share in shares.items():
             if share > 0 and not any(key[j] == code for key in cells):
-                raise ValueError(f"“{question_name(q)}”的选项“{q.option(code).label}”总体占比 {pct(100 * share, 2)}，但计入加权的"
+                raise ValueError(f"“{q.heading}”的选项“{q.option(code).label}”总体占比 {pct(100 * share, 2)}，但计入加权的"
                                  f"有效问卷中无人选择该项，无法加权（没有可以放大权重的受访者）。请与相邻选项合并后重新填写，"
                                  f"或不用这道题加权。")
     try:
@@ -189,7 +181,7 @@ def rake(questionnaire: Questionnaire, margins: dict, rows: list[dict], *, figur
     score_ci = None if result.n < 2 else analysis.weighted_mean_interval(
         [(w[k], cells[k], s[1], s[2]) for k, s in sums.items()], low=low, high=high)
     return Raked(
-        questions=tuple(RakedQuestion(q.id, question_name(q), tuple(_level(q, code, share, j, cells, w)
+        questions=tuple(RakedQuestion(q.id, q.heading, tuple(_level(q, code, share, j, cells, w)
                                                             for code, share in shares.items()))
                         for j, (q, shares) in enumerate(raked)),
         figure_label=label,

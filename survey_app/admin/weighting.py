@@ -61,11 +61,11 @@ class WeightingForm(FlaskForm):
                 continue
             blank = [str(q.option(code).label) for code, f in zip(q.codes, fields) if f.data is None]
             if blank:
-                self.problems.append(f"请填写“{weighting.question_name(q)}”每个选项的总体占比（缺：{'、'.join(blank)}；没有这类人请填 0）。")
+                self.problems.append(f"请填写“{q.heading}”每个选项的总体占比（缺：{'、'.join(blank)}；没有这类人请填 0）。")
                 continue
             total = sum(f.data for f in fields)
             if abs(total - 100) > SUM_SLACK + 1e-9:
-                self.problems.append(f"“{weighting.question_name(q)}”各选项的总体占比合计为 {num(total, 2)}%，"
+                self.problems.append(f"“{q.heading}”各选项的总体占比合计为 {num(total, 2)}%，"
                                      f"应为 100%（允许相差 ±{SUM_SLACK:g}）。")
         names = {f"share_{q.id}_{code}" for q in self.questions for code in q.codes}
         for key in request.form:
@@ -92,7 +92,7 @@ def form_for(questionnaire, **kwargs) -> WeightingForm:
     """A WeightingForm with this questionnaire's fields (built per request: an evaluator's page, rarely seen)."""
     attrs = {}
     for q in eligible(questionnaire):
-        attrs[f"use_{q.id}"] = BooleanField(f"用“{weighting.question_name(q)}”加权")
+        attrs[f"use_{q.id}"] = BooleanField(f"用“{q.heading}”加权")
         for code in q.codes:
             attrs[f"share_{q.id}_{code}"] = FloatField(str(q.option(code).label), invalid_value_message="请输入数字。",
                                                        validators=[Optional(), share_value])
@@ -155,7 +155,7 @@ def panel(database, survey: dict, questionnaire, *, alpha: bool = True, rake: bo
 
 def audit_detail(source: str, questionnaire, margins: dict) -> str:
     """The audit line of a change of margins: '来源：部门服务对象台账' on the first line, then the shares."""
-    parts = [f"{weighting.question_name(questionnaire.question(qid))}："
+    parts = [f"{questionnaire.question(qid).heading}："
              + "、".join(f"{questionnaire.question(qid).option(c).label} {100 * s:g}%" for c, s in shares.items())
              for qid, shares in margins.items()]
     return (f"{SOURCE_PREFIX}{source}\n" + "；".join(parts))[:2000]

@@ -99,6 +99,13 @@ class Question:
     def label(self) -> str:
         return self.short or str(self.text)
 
+    @property
+    def heading(self) -> str:
+        """The question as a heading or a name in a sentence: '年龄' for '您的年龄：' (its short label when it has one)."""
+        if self.short:
+            return self.short
+        return str(self.text).strip().removeprefix("您的").rstrip("：:？?。（）() ") or self.id
+
 
 @dataclass(frozen=True)
 class Section:
