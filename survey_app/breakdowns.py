@@ -51,6 +51,13 @@ class Breakdowns:
     min_n: int
     adjust: str
 
+    def figures(self, table: "BreakdownTable") -> tuple[str, ...]:
+        """The figures a table gives, the headline's first: ("score", "rate") or ("rate",) ... (the dashboard's
+        forest plot and the annex's chart draw the first)."""
+        if not any(r.score is not None for r in table.result.rows):
+            return ("rate",)
+        return ("score", "rate") if self.figure == "score" else ("rate", "score")
+
     @property
     def method_text(self) -> str:
         level = f"{CONFIDENCE:.0%}"

@@ -72,6 +72,11 @@ def test_every_breakdown_figure_equals_the_raw_csv(app, admin_client, client, yi
     assert "样本不足" in over_60 and "n = 3" in over_60 and "%" not in over_60
     hall = by_key["point"].rows[0]
     assert f"{100 * hall.rate:.1f}%" in section and "<svg class=\"forest\"" in section
+    # Yining's headline is the score: the forest plots draw scores (in 分), as the annex's charts do
+    plots = re.findall(r'<svg class="forest"[^>]*data-figure="(\w+)"', section)
+    assert plots and set(plots) == {"score"} and "各组满意度得分及其 95% 置信区间" in section
+    first = section[section.index('<svg class="forest"'):section.index("</svg>")]
+    assert "100分</text>" in first and "%</text>" not in first
     assert "高于其余样本" not in section and "低于其余样本" not in section  # nothing differs in Yining's 50
 
 
@@ -87,6 +92,13 @@ def test_a_marked_group_is_called_lower_and_only_it(app, admin_client, client, y
     assert "低于其余样本" in window
     hall = re.search(r'<tr data-group="业务大厅"[^>]*>(.*?)</tr>', section, re.S).group(1)
     assert "高于其余样本" in hall
+    plot = re.search(r'<svg class="forest"[^>]*data-figure="score".*?</svg>', section, re.S).group(0)
+    assert '<g class="marked">' in plot  # the marked groups are marked in the plot of the figure they differ in
+    database.update_survey(survey_id, c51_figure="top2")  # C51 from the rate: the plots draw rates, in %
+    page = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
+    section = page[page.index('id="breakdowns"'):page.index('id="tallies"')]
+    assert set(re.findall(r'<svg class="forest"[^>]*data-figure="(\w+)"', section)) == {"rate"}
+    assert "100%</text>" in section and "各组满意率及其 95% 置信区间" in section
 
 
 def test_a_question_that_cannot_group_is_refused_in_chinese(admin_client, client, yining, app, database):

@@ -18,14 +18,6 @@ def one_way(breakdowns) -> tuple:
     return tuple(t for t in breakdowns.tables if not t.key.startswith("point×"))
 
 
-def _figures(breakdowns, table) -> tuple[str, ...]:
-    """The figures a table gives, the headline's first: ("score", "rate") or ("rate",) ..."""
-    scored = any(r.score is not None for r in table.result.rows)
-    if not scored:
-        return ("rate",)
-    return ("score", "rate") if breakdowns.figure == "score" else ("rate", "score")
-
-
 def _value(row, figure: str, rate_word: str, score_word: str) -> str:
     if figure == "rate":
         return (f"{rate_word} {pct(100 * row.rate)}（95% 置信区间 {pct(100 * row.rate_low)}–"
@@ -75,7 +67,7 @@ def verdict_text(table, adjust: str, figures, words, who, scope: str) -> str:
 def paragraph(breakdowns, table, figure_no: int, who) -> str:
     """'根据分组比较结果绘制了图8，如图所示，按采集点分组，业务大厅有效问卷 30 份，…。经多重比较校正，…。'"""
     words = ROLE_WORDS[breakdowns.item.role]
-    figures = _figures(breakdowns, table)
+    figures = breakdowns.figures(table)
     point = table.key == "point"
     name = (lambda label: str(label)) if point else (lambda label: who(str(label)))
     groups = "；".join(group_text(r, name(r.label), figures, words) for r in table.result.rows)
@@ -87,7 +79,7 @@ def paragraph(breakdowns, table, figure_no: int, who) -> str:
 def _word(breakdowns, table) -> str:
     """满意率 or 满意度得分 (知晓率 ...): the figure the table's chart shows, the headline's."""
     rate_word, score_word = ROLE_WORDS[breakdowns.item.role]
-    return score_word if _figures(breakdowns, table)[0] == "score" else rate_word
+    return score_word if breakdowns.figures(table)[0] == "score" else rate_word
 
 
 def caption(breakdowns, table, figure_no: int) -> str:
@@ -110,7 +102,7 @@ def blocks(result, first_figure: int, who):
     for i, table in enumerate(shown, 1):
         yield ("h3", f"{i}. {table.title}")
         yield ("p", paragraph(b, table, figure_no, who))
-        lead = _figures(b, table)[0]
+        lead = b.figures(table)[0]
         axis = f"{_word(b, table)}（{'%' if lead == 'rate' else '分'}）"
         yield ("forest", table, lead, axis, caption(b, table, figure_no))
         figure_no += 1
