@@ -30,6 +30,20 @@ def survey(database, yining):
     return survey_id, points
 
 
+def _roll_back(database, point: int, count: int) -> list[int]:
+    """What a holder of the database AND the key can do: delete a point's newest responses and move its head
+    back, MACed with the key. Returns the point's response ids as they were, newest first."""
+    newest = [r["id"] for r in database.query("select id from responses where point_id = ? order by id desc", [point])]
+    for rid in newest[:count]:
+        database.execute("delete from answers where response_id = ?", [rid])
+        database.execute("delete from responses where id = ?", [rid])
+    keep = database.query("select id, hash from responses where id = ?", [newest[count]])[0]
+    database.execute("update chain_heads set response_id = ?, hash = ?, mac = ? where point_id = ?",
+                     [keep["id"], keep["hash"], head_mac(database.backend.chain_key, "point", point, keep["id"],
+                                                         keep["hash"]), point])
+    return newest
+
+
 def _verify(runner, app, receipt_path, db=None):
     args = ["verify", "--receipt", str(receipt_path)] + (["--db", db] if db else [])
     result = runner.invoke(args=args)
@@ -67,14 +81,7 @@ def test_a_key_holder_deleting_the_newest_responses_is_caught_by_the_receipt(app
     plain verify passes, the receipt does not."""
     survey_id, (hall, _) = survey
     path, receipt = _receipt(runner, tmp_path, survey_id)
-    newest = [r["id"] for r in database.query("select id from responses where point_id = ? order by id desc", [hall])]
-    for rid in newest[:2]:
-        database.execute("delete from answers where response_id = ?", [rid])
-        database.execute("delete from responses where id = ?", [rid])
-    keep = database.query("select id, hash from responses where id = ?", [newest[2]])[0]
-    database.execute("update chain_heads set response_id = ?, hash = ?, mac = ? where point_id = ?",
-                     [keep["id"], keep["hash"], head_mac(database.backend.chain_key, "point", hall, keep["id"],
-                                                         keep["hash"]), hall])
+    newest = _roll_back(database, hall, 2)
     database.execute("delete from tallies")
     database.execute("insert into tallies (survey_id, point_id, question_id, value, n) select r.survey_id, r.point_id,"
                      " a.question_id, a.value, count(*) from answers a join responses r on r.id = a.response_id"
@@ -239,14 +246,7 @@ def test_the_anchors_catch_a_key_holder_rolling_back_a_point(app, runner, databa
     _anchor(runner, path)
     _save(database, survey_id, hall, "late-1")
     _anchor(runner, path)
-    newest = [r["id"] for r in database.query("select id from responses where point_id = ? order by id desc", [hall])]
-    for rid in newest[:2]:
-        database.execute("delete from answers where response_id = ?", [rid])
-        database.execute("delete from responses where id = ?", [rid])
-    keep = database.query("select id, hash from responses where id = ?", [newest[2]])[0]
-    database.execute("update chain_heads set response_id = ?, hash = ?, mac = ? where point_id = ?",
-                     [keep["id"], keep["hash"], head_mac(database.backend.chain_key, "point", hall, keep["id"],
-                                                         keep["hash"]), hall])
+    _roll_back(database, hall, 2)
     code, out = _verify(runner, app, path)
     assert code == 1
     assert f"survey {survey_id}, receipt of " in out and "(line 2): point " in out and "2 missing" in out
