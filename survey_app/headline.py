@@ -18,6 +18,20 @@ MIN_POINTS_FOR_DESIGN_EFFECT = 10  # fewer points: the cluster design effect is 
 
 
 @dataclass(frozen=True)
+class Stratum:
+    """One collection point of a stratified headline: its share of the 办件量 (normalised over the points with
+    answers), its answers and its own figure (in percent for a rate, on the ladder for a score)."""
+
+    point_id: int
+    share: float
+    n: int
+    value_pct: float
+
+
+STRATIFIED = "（按办件量分层估计）"  # after the label of a stratified figure, wherever it is printed
+
+
+@dataclass(frozen=True)
 class Headline:
     """The figure that feeds C51: its one verdict (``analysis.Verdict``), the points, and how they print.
 
@@ -31,6 +45,7 @@ class Headline:
     bound_method: str  # what decides the verdict, in Chinese
     successes: int | None = None  # the satisfied count behind a rate
     notes: tuple[str, ...] = ()
+    strata: tuple[Stratum, ...] = ()  # a stratified figure's points (empty: a simple estimate)
 
     @property
     def _scale(self) -> float:
@@ -111,26 +126,32 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
         if figure != "score":
             rate = {"top3": item.top3, "top2": item.top2}.get(figure, item.rate)
             label = _RATE_LABELS.get(figure, "满意率")
+            layers = ()
             if strata:
                 satisfied = set(rate.satisfied)
-                judged = analysis.stratified_rate_verdict(
-                    {p: (sum(n for code, n in counts.items() if code in satisfied), sum(counts.values()), share)
-                     for p, (counts, share) in strata.items()}, target=target / 100, confidence_level=CONFIDENCE)
+                cells = {p: (sum(n for code, n in counts.items() if code in satisfied), sum(counts.values()), share)
+                         for p, (counts, share) in strata.items()}
+                judged = analysis.stratified_rate_verdict(cells, target=target / 100, confidence_level=CONFIDENCE)
                 method = "分层估计，Clopper–Pearson 区间（等效样本量）"
+                layers = _layers({p: (n, share, 100 * x / n) for p, (x, n, share) in cells.items()})
+                label += STRATIFIED
             else:
                 judged = analysis.rate_verdict(rate.satisfied_count, rate.n, target=target / 100,
                                                confidence_level=CONFIDENCE, population=population)
                 method = "Wilson 区间" + ("（有限总体校正）" if population else "")
-            return Headline("rate", label, judged, analysis.verdict_points(judged, rule=rule, label="满意率"),
-                            method, _BOUND_METHODS[judged.method], rate.satisfied_count, notes)
+            return Headline("rate", label, judged, analysis.verdict_points(
+                                judged, rule=rule, label="满意率" + (STRATIFIED if layers else "")),
+                            method, _BOUND_METHODS[judged.method], rate.satisfied_count, notes, layers)
         score, label = item.score, "满意度得分"
         if strata:
             ladder = item.question.points
-            judged = analysis.stratified_score_verdict(
-                {p: (analysis.satisfaction_score(counts, points=ladder, method=SCORE_METHOD), share)
-                 for p, (counts, share) in strata.items()}, target=target, confidence_level=CONFIDENCE)
+            cells = {p: (analysis.satisfaction_score(counts, points=ladder, method=SCORE_METHOD), share)
+                     for p, (counts, share) in strata.items()}
+            judged = analysis.stratified_score_verdict(cells, target=target, confidence_level=CONFIDENCE)
+            label += STRATIFIED
             return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
-                            "分层估计，各采集点 Gaffke 区间按办件量加权", _BOUND_METHODS[judged.method], None, notes)
+                            "分层估计，各采集点 Gaffke 区间按办件量加权", _BOUND_METHODS[judged.method], None, notes,
+                            _layers({p: (sc.n, share, sc.score) for p, (sc, share) in cells.items()}))
     else:
         if not rows or all(code is None for row in rows for code in row.values()):
             return None
@@ -141,6 +162,12 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
     judged = analysis.score_verdict(score, target=target, confidence_level=CONFIDENCE)
     return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
                     _zh(judged.interval_method), _zh(judged.method), None, notes)
+
+
+def _layers(cells: dict) -> tuple[Stratum, ...]:
+    """point -> (n, share, figure) as Strata, the shares normalised as the stratified verdicts do."""
+    total = sum(share for _, share, _ in cells.values())
+    return tuple(Stratum(p, share / total, n, value) for p, (n, share, value) in sorted(cells.items()))
 
 
 def _zh(method: str) -> str:

@@ -38,6 +38,7 @@ def test_with_every_points_transactions_the_headline_is_stratified(app, database
     expected = sum(shares[p] * x / n for p, (x, n) in per_point.items())
     assert h.judgement.estimate == pytest.approx(expected, abs=1e-12)
     assert h.points.at_estimate.value_pct == analysis.formatting.rounded(100 * expected, 1)
+    assert h.label == "满意率（前两项）（按办件量分层估计）" and [s.n for s in h.strata] == [30, 20]
     # the page and the annex say which estimate decides
     page = admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
     assert "按采集点办件量分层估计" in page and h.verdict_text in page
@@ -92,6 +93,41 @@ def test_a_score_headline_is_stratified_too(app, database, admin_client, filled)
         + 0.1 * per_point[ids["1号窗口"]][0] / per_point[ids["1号窗口"]][1]
     assert h.judgement.estimate == pytest.approx(expected, abs=1e-9)
     assert h.judgement.low <= h.judgement.estimate <= h.judgement.high and "分层" in h.bound_method
+    # one label for the stratified figure wherever it is printed, and its own arithmetic on the page
+    assert h.label == "满意度得分（按办件量分层估计）" and "满意度得分（按办件量分层估计）" in h.points.at_estimate.sentence
+    assert [(s.point_id, s.share, s.n) for s in h.strata] == [(ids["业务大厅"], pytest.approx(0.9), 30),
+                                                              (ids["1号窗口"], pytest.approx(0.1), 20)]
+    page = admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
+    basis = page[page.index("data-strata"):page.index("</td>", page.index("data-strata"))]
+    hall, window = (per_point[ids[name]][0] / per_point[ids[name]][1] for name in ("业务大厅", "1号窗口"))
+    from analysis.formatting import num
+    assert f"0.900 × {num(hall)} + 0.100 × {num(window)}" in basis and f"= {num(h.value_pct)} 分" in basis
+    assert "业务大厅：办件量占比 90.0%，有效回答 30 份" in basis and "Σ(人数 × 分值)" not in page
+    for text in (_annex(admin_client, filled),
+                 "\n".join(c.text for t in docx.Document(io.BytesIO(download(admin_client, filled, "docx-c51").get_data())).tables
+                           for row in t.rows for c in row.cells)):
+        assert f"满意度得分（按办件量分层估计）为 {num(h.value_pct)} 分" in text or f"满意度得分（按办件量分层估计）{num(h.value_pct)}" in text
+
+
+def test_a_stratified_unresolved_verdict_says_what_its_own_sample_can_show(app, database, admin_client, filled):
+    """The ceiling sentence under a stratified headline is the stratified bound with every answer at the top
+    (each point keeping its n and share), not the simple sample's."""
+    from survey_app.reports.planning_text import headline_sentences, score_ceiling_sentence
+
+    ids = _points(database, filled)
+    database.set_point_fieldwork(ids["业务大厅"], issued=None, served=200, actor="test")
+    database.set_point_fieldwork(ids["1号窗口"], issued=None, served=600, actor="test")
+    h = result_of(app, database, filled).headline
+    assert h.verdict != "met" and h.strata
+    (sentence,) = headline_sentences(h)
+    best = analysis.stratified_score_verdict(
+        {s.point_id: (analysis.satisfaction_score({"A": s.n}, points={"A": 100, "E": 20}, method="gaffke"), s.share)
+         for s in h.strata}, target=95, confidence_level=0.95).bound
+    assert sentence.startswith("按办件量分层估计，2 个采集点共 n = 50 份有效问卷时即使全部选择最高一档")
+    assert analysis.formatting.num(best, toward="down") + " 分" in sentence
+    assert sentence != score_ceiling_sentence(50, 95.0, h.judgement.scale)
+    page = admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
+    assert sentence in page and sentence in _annex(admin_client, filled)
 
 
 def test_a_population_smaller_than_the_answers_is_ignored_with_a_note(app, database, admin_client, filled):

@@ -5,7 +5,8 @@ with a population N), 80 % power. Rates print with ``pct``, targets (a rule's nu
 """
 from __future__ import annotations
 
-from analysis import max_provable_rate, min_successes_to_show, power_sample_size, score_bounds, target_power
+from analysis import (max_provable_rate, min_successes_to_show, power_sample_size, satisfaction_score, score_bounds,
+                      stratified_rate_verdict, stratified_score_verdict, target_power)
 from analysis.formatting import num, pct, rounded
 
 LEVEL, POWER = 0.95, 0.8
@@ -83,11 +84,35 @@ def score_ceiling_sentence(n: int, target: float, scale: tuple[float, float]) ->
             f"有效问卷越多、答案越集中在高分档，越能证明{goal}。")
 
 
+def stratified_ceiling_sentence(headline) -> str:
+    """What a stratified headline's answers can show: its deciding bound were every answer at every point the
+    best one (each point keeps its n and its share of the 办件量)."""
+    strata, n = headline.strata, sum(s.n for s in headline.strata)
+    if headline.figure == "rate":
+        best = stratified_rate_verdict({s.point_id: (s.n, s.n, s.share) for s in strata},
+                                       target=headline.target_pct / 100, confidence_level=LEVEL).bound * 100
+        shown, goal, all_best = pct(best, toward="down"), f"满意率达到 {num(headline.target_pct)}%", "全部满意"
+    else:
+        low, high = headline.judgement.scale
+        ladder = {"top": high, "bottom": low}
+        best = stratified_score_verdict({s.point_id: (satisfaction_score({"top": s.n, "bottom": 0}, points=ladder,
+                                                                         method="gaffke"), s.share) for s in strata},
+                                        target=headline.target_pct, confidence_level=LEVEL).bound
+        shown, goal, all_best = f"{num(best, toward='down')} 分", f"满意度得分达到 {num(headline.target_pct)} 分", "全部选择最高一档"
+    lead = f"按办件量分层估计，{len(strata)} 个采集点共 n = {n} 份有效问卷时即使{all_best}，{BOUND_ZH}也"
+    if best < headline.target_pct:
+        return f"{lead}只有 {shown}，无法证明{goal}；需要更多有效问卷，尤其是办件量占比大的采集点。"
+    return f"{lead}只到 {shown}；有效问卷越多、答案越集中在高分档，越能证明{goal}。"
+
+
 def headline_sentences(headline) -> list[str]:
     """The sentences the annex and the dashboard print under a verdict that is not "met": what this many
-    answers can show, and (for a rate) the n that shows the target with 80 % power."""
+    answers can show, and (for a rate) the n that shows the target with 80 % power (for a stratified
+    headline, its own ceiling only: the power plan assumes one simple sample)."""
     if headline is None or headline.verdict == "met":
         return []
+    if headline.strata:
+        return [stratified_ceiling_sentence(headline)]
     if headline.figure == "rate":
         return planning_sentences(headline.n, headline.target_pct, population=headline.judgement.population)
     return [score_ceiling_sentence(headline.n, headline.target_pct, headline.judgement.scale)]
