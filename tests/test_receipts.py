@@ -44,6 +44,17 @@ def _roll_back(database, point: int, count: int) -> list[int]:
     return newest
 
 
+def _recount(database) -> None:
+    """The rest of a consistent rewrite: tallies and counts recomputed from what is left."""
+    database.execute("delete from tallies")
+    database.execute("insert into tallies (survey_id, point_id, question_id, value, n) select r.survey_id, r.point_id,"
+                     " a.question_id, a.value, count(*) from answers a join responses r on r.id = a.response_id"
+                     " group by 1, 2, 3, 4")
+    database.execute("delete from response_counts")
+    database.execute("insert into response_counts (survey_id, point_id, hour, status, n) select survey_id, point_id,"
+                     " substr(submitted_at, 1, 13), status, count(*) from responses group by 1, 2, 3, 4")
+
+
 def _verify(runner, app, receipt_path, db=None):
     args = ["verify", "--receipt", str(receipt_path)] + (["--db", db] if db else [])
     result = runner.invoke(args=args)
@@ -82,13 +93,7 @@ def test_a_key_holder_deleting_the_newest_responses_is_caught_by_the_receipt(app
     survey_id, (hall, _) = survey
     path, receipt = _receipt(runner, tmp_path, survey_id)
     newest = _roll_back(database, hall, 2)
-    database.execute("delete from tallies")
-    database.execute("insert into tallies (survey_id, point_id, question_id, value, n) select r.survey_id, r.point_id,"
-                     " a.question_id, a.value, count(*) from answers a join responses r on r.id = a.response_id"
-                     " group by 1, 2, 3, 4")
-    database.execute("delete from response_counts")
-    database.execute("insert into response_counts (survey_id, point_id, hour, status, n) select survey_id, point_id,"
-                     " substr(submitted_at, 1, 13), status, count(*) from responses group by 1, 2, 3, 4")
+    _recount(database)
     assert database.verify().ok  # the key holder's rewrite is consistent ...
     code, out = _verify(runner, app, path)
     assert code == 1  # ... but not with what the department kept
@@ -169,7 +174,7 @@ def test_a_receipt_of_another_database_or_a_bad_file_is_refused(app, runner, dat
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
     code, out = _verify(runner, app, bad)
-    assert code != 0 and "cannot read the receipt" in out
+    assert code != 0 and "is not a Manyi receipt (not JSON)" in out and "Traceback" not in out
     other = tmp_path / "other.json"
     other.write_text(json.dumps({"format": "something else"}), encoding="utf-8")
     code, out = _verify(runner, app, other)
@@ -249,8 +254,20 @@ def test_the_anchors_catch_a_key_holder_rolling_back_a_point(app, runner, databa
     _roll_back(database, hall, 2)
     code, out = _verify(runner, app, path)
     assert code == 1
-    assert f"survey {survey_id}, receipt of " in out and "(line 2): point " in out and "2 missing" in out
-    assert "FAILED" in out
+    assert f"line 2 (survey {survey_id}, as of " in out and "2 missing" in out and "FAILED" in out
+    # anchoring the rewritten state is refused: it would hide the rewrite from every later check
+    before = path.read_text(encoding="utf-8")
+    result = runner.invoke(args=["anchor", str(path)])
+    assert result.exit_code == 1 and "nothing appended" in result.output and "2 missing" in result.output
+    assert path.read_text(encoding="utf-8") == before
+    # the key holder appends a line signed for the rewritten state (an append-only file allows appends):
+    # the older lines still hold what was there, and verify reads every line
+    _recount(database)
+    assert database.verify().ok
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(json.dumps(database.receipt(survey_id)) + "\n")
+    code, out = _verify(runner, app, path)
+    assert code == 1 and "line 2 (survey" in out and "line 3" not in out
 
 
 def test_an_altered_or_torn_anchors_file_is_reported(app, runner, database, survey, tmp_path):
@@ -264,11 +281,43 @@ def test_an_altered_or_torn_anchors_file_is_reported(app, runner, database, surv
     forged["counts"]["returned"] = 800
     path.write_text(json.dumps(forged) + "\n" + second + "\n", encoding="utf-8")
     code, out = _verify(runner, app, path)
-    assert code == 1 and "line 1: the receipt's signature does not fit its content" in out
-    path.write_text(first + "\n" + second[:40], encoding="utf-8")  # an append cut short
-    code, out = _verify(runner, app, path)
-    assert code != 0 and "line 2: not a Manyi receipt (the last line is cut short" in out
-    result = runner.invoke(args=["anchor", str(path)])  # never appends after a torn line it cannot read
-    assert result.exit_code != 0 and "line 2" in result.output
+    assert code == 1 and "line 1 (survey " in out and "the receipt's signature does not fit its content" in out
+    path.write_text(first + "\n" + second[:40], encoding="utf-8")  # an append cut short (a crash mid-write)
+    code, out = _verify(runner, app, path)  # the complete lines are checked; the cut one is named and left out
+    assert code == 0 and "line 2: cut short by an append that did not finish; left out" in out, out
+    result = runner.invoke(args=["anchor", str(path)])  # never appends after a torn line: says how to repair
+    assert result.exit_code != 0 and "line 2: cut short" in result.output and "Remove that" in result.output
+    assert path.read_text(encoding="utf-8") == first + "\n" + second[:40]
+    receipt_path, _ = _receipt(runner, tmp_path, survey_id)  # a kept receipt is never appended to nor replaced
+    kept = receipt_path.read_text(encoding="utf-8")
+    result = runner.invoke(args=["anchor", str(receipt_path)])
+    assert result.exit_code != 0 and "is a single receipt" in result.output
+    result = runner.invoke(args=["receipt", str(survey_id), "--out", str(receipt_path)])
+    assert result.exit_code != 0 and "exists already" in result.output and receipt_path.read_text(encoding="utf-8") == kept
+    result = runner.invoke(args=["receipt", str(survey_id), "--out", str(tmp_path / "no-such-folder" / "r.json")])
+    assert result.exit_code != 0 and "cannot write" in result.output and "Traceback" not in result.output
     result = runner.invoke(args=["anchor", str(tmp_path / "no-such-folder" / "heads.jsonl")])
     assert result.exit_code != 0 and "cannot append to" in result.output and "Traceback" not in result.output
+
+
+def test_backup_never_replaces_a_file_and_anchor_refuses_an_empty_database(app, runner, database, survey, tmp_path):
+    """`manyi backup` onto the live file (or any existing file) would swap the file under the running server's
+    open connections: refused, nothing changed. An anchor run against a database with no survey (a cron job
+    without FLASK_DATABASE) fails instead of anchoring nothing every hour."""
+    kept = tmp_path / "r.json"
+    kept.write_text("{}", encoding="utf-8")
+    live = [app.config["DATABASE"]] if database.kind == "sqlite" else []
+    for target in live + [str(kept)]:
+        result = runner.invoke(args=["backup", target])
+        assert result.exit_code != 0 and "exists already" in result.output
+    assert kept.read_text(encoding="utf-8") == "{}" and database.response_count() == 8
+    from survey_app import create_app
+    from survey_app.store import EXTENSION
+
+    empty = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "empty.sqlite3")})
+    try:
+        result = empty.test_cli_runner().invoke(args=["anchor", str(tmp_path / "heads.jsonl")])
+    finally:
+        empty.extensions[EXTENSION].close()
+    assert result.exit_code != 0 and "holds no survey: nothing to anchor" in result.output
+    assert not (tmp_path / "heads.jsonl").exists()

@@ -46,7 +46,7 @@ def verify(runner, path):
 
 def test_intact_database_verifies(runner, stored):
     code, out = verify(runner, stored)
-    assert (code, out.strip()) == (0, "OK: 5 responses, hash chains and tallies intact"), out
+    assert code == 0 and out.strip().startswith("OK: 5 responses, hash chains and tallies intact ("), out
 
 
 def test_edited_answer_is_named_and_verify_fails(runner, stored, database):

@@ -143,16 +143,17 @@ def verify_command(path, receipt_file):
         click.echo(f"response {response_id}: {problem}")
     for problem in result.count_problems + tuple(missing):
         click.echo(problem)
-    if missing and result.ok:
-        covered = (f"the receipt of {receipts[0][1]['as_of']}" if len(receipts) == 1
-                   else f"the {len(receipts)} receipts in {receipt_file}")
-        click.echo(f"FAILED: the database does not hold everything {covered} covers")
-        sys.exit(1)
-    if not result.ok:
+    if receipts and receipts.torn:
+        click.echo(f"note: {receipt_file}, line {receipts.torn}: cut short by an append that did not finish; left out")
+    if not result.ok or missing:
         click.echo(f"FAILED: {len(result.bad_responses)} response problem(s), {len(result.count_problems)}"
-                   f" count problem(s) in {result.responses} responses")
+                   f" count problem(s)" + (f", {len(missing)} problem(s) with {receipt_file}" if receipts else "")
+                   + f" in {result.responses} responses ({database.describe()})")
         sys.exit(1)
-    click.echo(f"OK: {result.responses} responses, hash chains and tallies intact")
+    checked = "" if not receipts else (
+        f"; everything the receipt of {receipts.receipts[0][1]['as_of']} covers is there" if receipts.single else
+        f"; everything the {len(receipts.receipts)} receipts of {receipt_file} cover is there")
+    click.echo(f"OK: {result.responses} responses, hash chains and tallies intact{checked} ({database.describe()})")
 
 
 @click.command("backup")
@@ -164,13 +165,18 @@ def backup_command(target):
 
     Example: manyi backup backups/manyi-2024-08-13.sqlite3 && manyi verify --db backups/manyi-2024-08-13.sqlite3
     """
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    if Path(target).exists():  # the live file itself, or an older backup or a receipt: never replaced
+        raise click.ClickException(f"{target} exists already: back up to a new file name")
+    try:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise click.ClickException(f"cannot create the folder for {target}: {e.strerror}") from None
     store = get_store()
     try:
         count = store.backup(target)
     except StorageUnavailable as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"Backup written: {target} ({count} responses)")
+    click.echo(f"Backup written: {target} ({count} responses, from {store.describe()})")
     if store.kind == "postgresql":
         click.echo(f"Restore it into a new database with: pg_restore --no-owner --dbname URL {target}"
                    "   then: manyi verify --db URL")

@@ -3,61 +3,78 @@
 reading either back for `manyi verify --receipt`.
 
 An anchors file holds one receipt per line (JSON), a new line for a survey only when its data changed.
-Its newest line per survey covers the earlier ones (a point's chain only grows), so verify checks that
-line against the database, and every line's signature.
+verify checks every line against the database (a rewrite that was anchored afterwards fits the newer lines,
+not the older ones); anchor refuses to append while the database no longer holds what the last lines cover.
 """
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 from ..store import get_store
-from ..store.receipts import FORMAT, digest, fingerprint, signature_ok
+from ..store.receipts import FORMAT, digest, fingerprint
 
 
 def _is_receipt(document) -> bool:
     return isinstance(document, dict) and document.get("format") == FORMAT and isinstance(document.get("survey_id"), int)
 
 
-def read_receipts(path: str) -> list[tuple[int | None, dict]]:
-    """(line number or None, receipt) for a receipt file (one JSON document) or an anchors file (one per line)."""
+@dataclass(frozen=True)
+class ReceiptFile:
+    """A receipt file (one JSON document: ``single``) or an anchors file (one receipt per line, numbered)."""
+
+    path: str
+    receipts: tuple[tuple[int | None, dict], ...]
+    single: bool = False
+    torn: int | None = None  # an anchors file's last line, cut short by an append that did not finish (ignored)
+
+
+def read_receipts(path: str, *, may_be_empty: bool = False) -> ReceiptFile:
+    """A receipt file or an anchors file, or a one-line ClickException saying what is wrong with it."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, ValueError) as e:
-        raise click.ClickException(f"cannot read the receipt {path}: {e}") from None
+        raise click.ClickException(f"cannot read {path}: {e.strerror if isinstance(e, OSError) else e}") from None
+    if not text.strip():
+        if may_be_empty:
+            return ReceiptFile(path, ())
+        raise click.ClickException(f"{path} is empty: not a Manyi receipt")
     try:
         document = json.loads(text)
-    except ValueError as e:
-        document, error = None, e
-    if document is not None:
-        if not _is_receipt(document):
-            raise click.ClickException(f"{path} is not a Manyi receipt")
-        return [(None, document)]
-    if len([line for line in text.splitlines() if line.strip()]) <= 1:  # one document, and not JSON
-        raise click.ClickException(f"cannot read the receipt {path}: {error}")
-    found = []
-    for number, line in enumerate(text.splitlines(), 1):
+    except ValueError:
+        document = None
+    if document is not None and not _is_receipt(document):
+        raise click.ClickException(f"{path} is not a Manyi receipt")
+    if document is not None and "\n" in text.strip():  # one document over several lines: manyi receipt's file
+        return ReceiptFile(path, ((None, document),), single=True)
+    lines = text.splitlines()
+    if len([line for line in lines if line.strip()]) == 1 and document is None:  # one document, and not JSON
+        raise click.ClickException(f"{path} is not a Manyi receipt (not JSON)")
+    found, torn = [], None
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             document = json.loads(line)
         except ValueError:
             document = None
-        if not _is_receipt(document):
-            torn = number == len(text.splitlines()) and not text.endswith("\n")
-            raise click.ClickException(f"{path}, line {number}: not a Manyi receipt"
-                                       + (" (the last line is cut short: an append that did not finish)" if torn else ""))
-        found.append((number, document))
+        if _is_receipt(document):
+            found.append((number, document))
+        elif number == len(lines) and not text.endswith("\n") and found:
+            torn = number  # the last append did not finish: what it held was never complete
+        else:
+            raise click.ClickException(f"{path}, line {number}: not a Manyi receipt")
     if not found:
-        raise click.ClickException(f"{path} is not a Manyi receipt (it is empty)")
-    return found
+        raise click.ClickException(f"{path} is not a Manyi receipt")
+    return ReceiptFile(path, tuple(found), torn=torn)
 
 
-def newest_per_survey(receipts: list[tuple[int | None, dict]]) -> list[tuple[int | None, dict]]:
+def newest_per_survey(receipts) -> list[tuple[int | None, dict]]:
     """The last line of each survey, in survey order."""
     newest = {}
     for number, receipt in receipts:
@@ -65,24 +82,31 @@ def newest_per_survey(receipts: list[tuple[int | None, dict]]) -> list[tuple[int
     return [newest[k] for k in sorted(newest)]
 
 
-def check_receipts(database, receipts: list[tuple[int | None, dict]]) -> list[str]:
-    """Every way the database does not extend the receipts: each line's signature, and the newest
-    receipt of each survey against the data."""
-    newest = newest_per_survey(receipts)
-    checked = {number for number, _ in newest}
-    problems = [f"line {number}: the receipt's signature does not fit its content (the line was altered)"
-                for number, receipt in receipts if number not in checked and not signature_ok(receipt)]
-    several = len(receipts) > 1
-    for number, receipt in newest:
-        where = f"survey {receipt['survey_id']}, receipt of {receipt.get('as_of')}" + (f" (line {number})" if number else "")
-        problems += [f"{where}: {p}" if several else p for p in database.check_receipt(receipt)]
+def check_receipts(database, file: ReceiptFile) -> list[str]:
+    """Every way the database does not extend the receipts: every line, not only each survey's newest (a
+    rewrite anchored afterwards fits the newer lines; the older ones still hold what was there before)."""
+    problems = []
+    for number, receipt in file.receipts:
+        where = "" if number is None else f"line {number} (survey {receipt['survey_id']}, as of {receipt.get('as_of')}): "
+        problems += [where + p for p in database.check_receipt(receipt)]
     return problems
 
 
-def receipt_counts(receipts: list[tuple[int | None, dict]]) -> list[str]:
+def receipt_counts(file: ReceiptFile) -> list[str]:
     """What the receipts say the database held (for a database too damaged to read)."""
     return [f"the receipt of {r.get('as_of')} covers {p.get('responses')} responses at point {p.get('code')}"
-            for _, r in newest_per_survey(receipts) for p in r.get("points", [])]
+            for _, r in newest_per_survey(file.receipts) for p in r.get("points", [])]
+
+
+def _new_file(path: str, text: str) -> None:
+    """Write ``text`` to ``path``, which must not exist yet (a kept receipt or an anchors file is never replaced)."""
+    try:
+        with open(path, "x", encoding="utf-8") as out:
+            out.write(text)
+    except FileExistsError:
+        raise click.ClickException(f"{path} exists already: choose a new file name (receipts are kept, not replaced)") from None
+    except OSError as e:
+        raise click.ClickException(f"cannot write {path}: {e.strerror}") from None
 
 
 @click.command("receipt")
@@ -98,7 +122,7 @@ def receipt_command(survey_id, out):
     if get_store().get_survey(survey_id) is None:
         raise click.ClickException(f"no survey with id {survey_id}")
     receipt = get_store().receipt(survey_id)
-    Path(out).write_text(json.dumps(receipt, ensure_ascii=False, indent=2), encoding="utf-8")
+    _new_file(out, json.dumps(receipt, ensure_ascii=False, indent=2))
     click.echo(f"Wrote {out}: {receipt['counts']['returned']} responses as of {receipt['as_of']},"
                f" digest {digest(receipt)[:16]}, public key {fingerprint(receipt['public_key'])}")
 
@@ -113,21 +137,37 @@ def anchor_command(path):
 
     Example (crontab): 5 * * * * cd /srv/manyi && .venv/bin/manyi anchor /var/lib/manyi/anchors.jsonl
     """
-    known = {}
-    if Path(path).exists() and Path(path).stat().st_size:
-        known = {r["survey_id"]: digest(r) for _, r in newest_per_survey(read_receipts(path))}
+    file = read_receipts(path, may_be_empty=True) if Path(path).exists() else ReceiptFile(path, ())
+    if file.single:
+        raise click.ClickException(f"{path} is a single receipt (manyi receipt), not an anchors file: choose another file")
+    if file.torn:
+        raise click.ClickException(
+            f"{path}, line {file.torn}: cut short by an append that did not finish; nothing appended. Remove that"
+            f" incomplete last line (e.g. truncate the file to the end of line {file.torn - 1}) and run again")
     store = get_store()
-    lines = []
+    last = dict((r["survey_id"], r) for _, r in newest_per_survey(file.receipts))
+    problems = [f"survey {sid}, as of {r.get('as_of')}: {p}" for sid, r in last.items() for p in store.check_receipt(r)]
+    if problems:  # a rewrite since the last line: anchoring the new state would hide it
+        for problem in problems:
+            click.echo(problem)
+        raise click.ClickException(f"the database no longer holds what {path} covers: nothing appended;"
+                                   " run manyi verify --receipt on it and find out what changed")
     surveys = store.list_surveys()
+    if not surveys:  # e.g. a cron job without FLASK_DATABASE, on a new empty file
+        raise click.ClickException(f"{store.describe()} holds no survey: nothing to anchor (is FLASK_DATABASE set"
+                                   " for this command?)")
+    lines = []
     for survey in surveys:
         receipt = store.receipt(survey["id"])
-        if known.get(survey["id"]) != digest(receipt):
+        if survey["id"] not in last or digest(last[survey["id"]]) != digest(receipt):
             lines.append(json.dumps(receipt, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n")
-    try:
-        with open(path, "a", encoding="utf-8") as out:
-            out.write("".join(lines))
-            out.flush()
-            os.fsync(out.fileno())
-    except OSError as e:
-        raise click.ClickException(f"cannot append to {path}: {e}") from None
-    click.echo(f"Appended {len(lines)} receipt(s) to {path} ({len(surveys) - len(lines)} survey(s) unchanged)")
+    if lines:
+        try:
+            with open(path, "a", encoding="utf-8") as out:
+                out.write("".join(lines))
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as e:
+            raise click.ClickException(f"cannot append to {path}: {e.strerror}") from None
+    click.echo(f"Appended {len(lines)} receipt(s) to {path} ({len(surveys) - len(lines)} survey(s) unchanged)"
+               f" from {store.describe()}")
