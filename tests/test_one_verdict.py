@@ -48,6 +48,12 @@ def test_every_output_prints_the_one_verdict(case, app, database, admin_client, 
     assert f'<span class="verdict {h.verdict}">' in page
     summary = json.loads(download(admin_client, filled, "json").get_data())
     assert (summary["headline"]["verdict"], summary["headline"]["verdict_text"]) == (h.verdict, text)
+
+    def keys(node):
+        if isinstance(node, dict):
+            return [k for k, v in node.items() for k in (k, *keys(v))]
+        return [k for v in node for k in keys(v)] if isinstance(node, list) else []
+    assert "met" not in keys(summary) and keys(summary).count("verdict") == 1  # one verdict in the file
     cells = _xlsx_cells(download(admin_client, filled, "xlsx"))
     assert cells["判定说明"] == text and cells["目标判定"] == h.judgement.verdict_zh
     for fmt in ("docx-annex", "docx-c51"):

@@ -24,8 +24,11 @@ def _score(score):
 
 
 def _points(p):
+    """C51 points as the province's rule scores them at one figure (the estimate or an interval end).
+    ``reaches_target`` is that figure against the target, as the rule reads it: not a verdict (the one verdict
+    is the headline's ``verdict``, decided by the one-sided bound)."""
     return {"points": p.points, "maximum": p.maximum, "value_pct": p.value_pct, "target_pct": p.target_pct,
-            "met": p.met, "rule": p.rule, "reading": p.reading, "formula": p.formula, "sentence": p.sentence,
+            "reaches_target": p.met, "rule": p.rule, "reading": p.reading, "formula": p.formula, "sentence": p.sentence,
             "notes": list(p.notes)}
 
 
