@@ -110,7 +110,7 @@ def test_xlsx_has_one_sheet_per_table_with_the_jsons_numbers(admin_client, fille
                  rate["adjusted_p"]], abs=1e-4)
             assert [c.value for c in cells[15:20]] == pytest.approx(
                 [score["difference"], score["low"], score["high"], score["p_value"], score["adjusted_p"]], abs=1e-4)
-            assert cells[13].number_format == workbook.P_FORMAT
+            assert cells[13].number_format == workbook.P_FORMAT == '[<0.001]"<0.001";0.000'  # as the page: p_text
             assert values["结论"] == ("差异不显著" if not rate["marked"] else
                                     "高于其余样本" if rate["direction"] == "higher" else "低于其余样本")
         sums = [c.value for c in total]

@@ -10,6 +10,7 @@ import docx
 import openpyxl
 import pytest
 
+import analysis
 from analysis.cli import main as analyse
 from tests.reports_helpers import download, filled, result_of  # noqa: F401
 
@@ -56,6 +57,10 @@ def test_every_output_prints_the_one_verdict(case, app, database, admin_client, 
     assert "met" not in keys(summary) and keys(summary).count("verdict") == 1  # one verdict in the file
     cells = _xlsx_cells(download(admin_client, filled, "xlsx"))
     assert cells["判定说明"] == text and cells["目标判定"] == h.judgement.verdict_zh
+    # the points at the interval's ends, as the page and the documents print them (num: two places)
+    assert (cells["区间下限对应得分"], cells["区间上限对应得分"]) == (round(h.points.points_low, 2),
+                                                          round(h.points.points_high, 2))
+    assert f"{analysis.formatting.num(h.points.points_low)}" in page
     for fmt in ("docx-annex", "docx-c51"):
         assert text in _docx_text(download(admin_client, filled, fmt)), fmt
     c51_page = html.unescape(admin_client.get(f"/admin/surveys/{filled}/c51").get_data(as_text=True))

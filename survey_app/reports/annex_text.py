@@ -10,7 +10,8 @@ import analysis
 from analysis.formatting import fixed, num, pct
 
 from . import breakdown_text, planning_text, trend_text, weighting_text
-from .wording import ROLE_WORDS, project_name, headline_text, points_range_text, receipt_text, verdict_text
+from .wording import (ROLE_WORDS, project_name, headline_text, points_range_text, receipt_text, target_text,
+                      verdict_text)
 
 ORDINALS = "一二三四五六七八九十"
 
@@ -226,7 +227,7 @@ def conclusion_blocks(result):
         return
     q = result.questionnaire
     items = "、".join(f"“{q.question(qid).label}”" for qid in q.headline.weights)
-    yield ("p", f"以{items}计算，受访者{headline_text(h)}。预期目标为≥{num(h.target_pct)}%。{verdict_text(h)}。")
+    yield ("p", f"以{items}计算，受访者{headline_text(h)}。预期目标为{target_text(h)}。{verdict_text(h)}。")
     p = h.points.at_estimate
     rule = analysis.RULES.get(p.rule)
     standard = f"按照评分标准（{rule.text}），" if rule else ""

@@ -47,6 +47,12 @@ def headline_text(h) -> str:
     return f"{h.label}为 {value}（双侧 95% 置信区间 {low}–{high}，{h.method}，n = {h.n}）"
 
 
+def target_text(h) -> str:
+    """The target as the indicator table writes it (≥95%), read as 分 when the figure is a score."""
+    target = num(h.target_pct)
+    return f"≥{target}%" if h.figure == "rate" else f"≥{target}%（满意度得分按 {target} 分理解）"
+
+
 def verdict_text(h) -> str:
     """'目标判定：单侧 95% 置信下限 87.9%，低于目标值 95%，按当前样本量尚不能判定是否达到目标（精确二项检验）'."""
     return f"目标判定：{h.verdict_text}（{h.bound_method}；以单侧置信界判定，双侧区间仅作说明）"

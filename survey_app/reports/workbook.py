@@ -69,12 +69,12 @@ def overview_rows(result):
     yield ("目标判定", h.judgement.verdict_zh)
     yield ("判定说明", h.verdict_text)
     yield ("评分规则", points.rule)
-    yield ("C51 得分", points.points)
+    yield ("C51 得分", rounded(points.points, 2))  # as every page and document prints it (formatting.num)
     yield ("C51 满分", points.maximum)
     yield ("计算过程", points.formula)
     yield ("评价结果", points.sentence)
-    yield ("区间下限对应得分", h.points.points_low)
-    yield ("区间上限对应得分", h.points.points_high)
+    yield ("区间下限对应得分", rounded(h.points.points_low, 2))
+    yield ("区间上限对应得分", rounded(h.points.points_high, 2))
     for note in h.notes:
         yield ("说明", note)
     if result.design is not None:
@@ -125,8 +125,8 @@ BREAKDOWN_HEADER = ("组别", "有效回答 n", "满意人数", "满意率（%�
                     "区间下限", "上限", "与其余样本之差（百分点）", "差的区间下限", "差的区间上限", "p 值",
                     "校正后 p 值", "结论", "得分之差（分）", "得分之差区间下限", "得分之差区间上限", "得分 p 值",
                     "得分校正后 p 值", "得分结论")
-# number formats by column (None: as stored); a p-value below 0.0001 shows as "<0.0001"
-P_FORMAT = '[<0.0001]"<0.0001";0.0000'
+# number formats by column (None: as stored); p-values to three places, "<0.001" below, as the pages print them
+P_FORMAT = '[<0.001]"<0.001";0.000'
 BREAKDOWN_FORMATS = (None, "0", "0", "0.0", "0.0", "0.0", "0.00", "0.00", "0.00", "0.0", "0.0", "0.0", P_FORMAT,
                      P_FORMAT, None, "0.00", "0.00", "0.00", P_FORMAT, P_FORMAT, None)
 
