@@ -181,6 +181,9 @@ def test_choosing_a_comparable_survey_saves_it_audited_and_shows_the_table(admin
     q5 = q5[:q5.index("</table>")]
     assert "97.6 分" in q5 and "93.2 分" in q5 and "96.0%（48/50）" in q5 and "90.0%（45/50）" in q5
     assert "+4.4 分" in q5 and "+6.0 个百分点" in q5 and "差异不显著" in q5 and "差异显著" not in q5.replace("差异不显著", "")
+    # the intervals with their units and the minus sign, as the annex prints them
+    assert re.search(r"95% 置信区间 −\d+\.\d+ 至 \+\d+\.\d+ 个百分点", q5) and re.search(r"95% 置信区间 −[\d.]+ 至 \+[\d.]+ 分", q5)
+    assert not re.search(r"-\d", q5[q5.index("<tfoot>"):])
     assert section.count("<table") == 5  # one per item: q1 … q5
     assert re.search(rf'<option (selected value="{earlier}"|value="{earlier}" selected)', section)
     # 不比较 clears it, audited again
@@ -205,7 +208,7 @@ def test_trend_blocks_in_the_annex_wording_with_units(app, database, compared):
     s = t.headline.score
     assert ("与上年度（2023年，有效问卷 50 份）相比，本年度满意度得分为 97.6 分，较上年度变化 +4.4 分"
             f"（95% 置信区间 {analysis.formatting.num(s.low).replace('-', '−')} 至 {analysis.formatting.num(s.high)} 分），"
-            "差异不具有统计学意义；满意率为 96.0%（48/50），较上年度变化 +6.0 个百分点（95% 置信区间 ") in head
+            "差异不显著；满意率为 96.0%（48/50），较上年度变化 +6.0 个百分点（95% 置信区间 ") in head
     assert "2023年伊宁市医疗保障局部门整体绩效满意度调查" in head  # the earlier survey named by its title
     for clause in re.split("[；。]", " ".join(text for _, text in blocks[1:])):
         assert not ("个百分点" in clause and re.search(r"\d 分", clause)), clause  # units never mixed
@@ -225,7 +228,7 @@ def test_a_significant_difference_rises_or_falls(app, database, yining):
     text = trend_blocks(t)[1][1]
     c = t.headline.score
     assert (f"本年度满意度得分为 98 分，较上年度提高 38 分（95% 置信区间 {analysis.formatting.num(c.low)} 至 "
-            f"{analysis.formatting.num(c.high)} 分），差异具有统计学意义；满意率为 100.0%（50/50），较上年度提高 60.0 个百分点") in text
+            f"{analysis.formatting.num(c.high)} 分），差异显著；满意率为 100.0%（50/50），较上年度提高 60.0 个百分点") in text
     database.update_survey(yining[0], compare_with=None)
     database.update_survey(earlier, compare_with=yining[0])  # the other way round: a fall
     assert "与2024年度（有效问卷 50 份）相比，本年度满意度得分为 60 分，较2024年度降低 38 分" in trend_blocks(trend_of(app, database, earlier))[1][1]

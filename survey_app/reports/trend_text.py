@@ -2,7 +2,7 @@
 
 Written only when the evaluator chose an earlier survey (``trend`` is not None). Every figure is read from
 the ``trend.Trend``; scores are in 分, differences of rates in 个百分点, never mixed. A difference is called
-提高 or 降低 only when its 95% interval leaves out 0 (差异具有统计学意义); otherwise it is a 变化.
+提高 or 降低 only when its 95% interval leaves out 0 (差异显著); otherwise it is a 变化.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .wording import minus as _minus
 
 METHOD = ("两次调查为相互独立的样本：率之差的 95% 置信区间按 Newcombe 方法（由两次的 Wilson 区间合成）计算，"
           "得分之差的 95% 置信区间按 Welch 方法计算（各次方差计入量表两端各一个虚拟回答，以免全选一档时误作无抽样误差）；"
-          "区间不包含 0 时，认为差异具有统计学意义；各题逐一比较，未作多重比较校正，题目较多时个别“显著”可能出于偶然。两次调查均由受访者"
+          "区间不包含 0 时为“差异显著”（具有统计学意义），否则为“差异不显著”；各题逐一比较，未作多重比较校正，题目较多时个别“显著”可能出于偶然。两次调查均由受访者"
           "自愿扫码作答，区间只反映随机抽样误差，不反映两次受访人群构成的不同。")
 
 
@@ -23,13 +23,13 @@ def _signed(text: str, x: float) -> str:
 
 
 def _change(comparison, unit: str, when: str, digits) -> str:
-    """'较上年度提高 5.2 分（95% 置信区间 1.1 至 9.3 分），差异具有统计学意义'."""
+    """'较上年度提高 5.2 分（95% 置信区间 1.1 至 9.3 分），差异显著'."""
     d, low, high = (_minus(digits(x)) for x in (comparison.difference, comparison.low, comparison.high))
     if excludes_zero(comparison):
         verb = ("提高 " if comparison.difference > 0 else "降低 ") + digits(abs(comparison.difference))
-        verdict = "差异具有统计学意义"
+        verdict = "差异显著"
     else:
-        verb, verdict = "变化 " + _signed(d, comparison.difference), "差异不具有统计学意义"
+        verb, verdict = "变化 " + _signed(d, comparison.difference), "差异不显著"
     return f"较{when}{verb} {unit}（95% 置信区间 {low} 至 {high} {unit}），{verdict}"
 
 
@@ -38,14 +38,14 @@ def _points(x: float) -> str:  # a rate difference (a share) in percentage point
 
 
 def score_text(row: TrendRow, when: str) -> str | None:
-    """'满意度得分为 97.6 分，较上年度提高 4.4 分（95% 置信区间 …分），差异具有统计学意义'; None without a score."""
+    """'满意度得分为 97.6 分，较上年度提高 4.4 分（95% 置信区间 …分），差异显著'; None without a score."""
     if row.score is None:
         return None
     return f"{ROLE_WORDS[row.role][1]}为 {num(row.score_now)} 分，{_change(row.score, '分', when, num)}"
 
 
 def rate_text(row: TrendRow, when: str) -> str | None:
-    """'满意率为 96.0%（48/50），较上年度变化 +6.0 个百分点（…个百分点），差异不具有统计学意义'."""
+    """'满意率为 96.0%（48/50），较上年度变化 +6.0 个百分点（…个百分点），差异不显著'."""
     if row.rate is None:
         return None
     return (f"{ROLE_WORDS[row.role][0]}为 {pct(100 * row.rate_now)}（{row.satisfied_now}/{row.n_now}），"
