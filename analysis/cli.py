@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=None, help="seed for --score-method bca/percentile")
     parser.add_argument("--population", type=int, default=None,
                         help="population size N (finite-population correction); overrides the file's")
+    parser.add_argument("--simple", action="store_true",
+                        help="judge a download whose C51 figure is stratified by the points' 办件量 from its totals anyway"
+                             " (a simple estimate, not the one that decides)")
     parser.add_argument("--points-from", default=None, choices=("score", "rate"),
                         help="which figure the rule scores and the verdict judges: the 0-100 score (the "
                              "default, as in the Yining working paper) or the rate; the rate is used when "
@@ -81,6 +84,13 @@ def main(argv=None) -> int:
 
 def analyse(document: dict, args) -> dict:
     defaults = document.get("defaults") or {}
+    strata = defaults.get("stratified")
+    if strata and not getattr(args, "simple", False):
+        value = (f"{num(strata['value_pct'])} 分" if strata.get("figure") == "score"
+                 else f"{num(strata['value_pct'])}%") if strata.get("value_pct") is not None else "?"
+        raise ValueError(f"this download's C51 figure is stratified by the points' 办件量 ({strata.get('label')} {value}:"
+                         f" {strata.get('verdict_text')}); the file holds totals only, which give another estimate."
+                         " That verdict stands; pass --simple to judge the totals anyway")
     rule = resolve_rule(args.rule or defaults.get("rule") or DEFAULT_RULE)
     target = args.target if args.target is not None else defaults.get("target_pct")
     if target is not None:
@@ -156,7 +166,9 @@ def render(report: dict) -> str:
             lines.append("  score: not computed (no points ladder for these option codes)")
         v = it["verdict"]
         resolve = f"; at the observed rate n = {v.n_to_resolve} would settle it" if v.n_to_resolve else ""
-        lines.append(f"  target ≥ {num(s['target_pct'])}% (the {v.figure}): {v.verdict} — {verdict_text(v)} "
+        target = (f"{num(s['target_pct'])}%" if v.figure == "rate"
+                  else f"{num(s['target_pct'])} 分 (the rule's {num(s['target_pct'])}% read as 分)")
+        lines.append(f"  target ≥ {target} (the {v.figure}): {v.verdict} — {verdict_text(v)} "
                      f"[{v.method}]{resolve}")
         now = points.at_estimate
         value = pct(now.value_pct) if it["points_basis"] == "rate" else num(now.value_pct)

@@ -110,10 +110,11 @@ def resolve_rule(rule) -> Rule:
     raise ValueError(f"unknown rule {rule!r}; presets: {', '.join(map(repr, RULES))} (or pass a Rule)")
 
 
-def indicator_points(value_pct, *, rule, reading="linear", verdict=None, label="满意度") -> IndicatorPoints:
+def indicator_points(value_pct, *, rule, reading="linear", verdict=None, label="满意度", figure=None) -> IndicatorPoints:
     """Points for a satisfaction of ``value_pct`` percent (0–100) under ``rule``.
 
-    Without ``verdict`` the sentence is the rule's own reading of the value, as the seeds write it. Pages
+    Without ``verdict`` the sentence is the rule's own reading of the value, as the seeds write it (``figure``
+    "score" writes the value in 分, as an interval end of a score is; default: the verdict's, else "rate"). Pages
     and documents call ``verdict_points``, which passes the figure's ``Verdict`` so that the sentence
     states the one judgement and the bound that decides it (``label`` names the figure: 满意率, 满意度得分).
 
@@ -143,7 +144,7 @@ def indicator_points(value_pct, *, rule, reading="linear", verdict=None, label="
     notes = ()
     if spec.min_benchmark_pct is not None and t < spec.min_benchmark_pct:
         notes = (f"标杆值{num(t)}%低于{num(spec.min_benchmark_pct)}%，需要作出说明。",)
-    figure = verdict.figure if verdict is not None else "rate"
+    figure = figure or (verdict.figure if verdict is not None else "rate")
     text = sentence(value=s, target=t, weight=w, points=points, met=met, spec=spec, reading=used, verdict=verdict,
                     figure=figure, label=label)
     return IndicatorPoints(points, w, s, t, met, spec.name, used, formula, text, notes)
@@ -230,6 +231,6 @@ def verdict_points(verdict, *, rule, reading="linear", label=None) -> PointsRang
                              "use a 0–100 ladder or the rate")
         scale, digits, name = 1.0, 2, label or "满意度得分"
     low, value, high = (rounded(scale * x, digits) for x in (verdict.ci.low, verdict.estimate, verdict.ci.high))
-    return PointsRange(indicator_points(min(low, value), rule=rule, reading=reading),
+    return PointsRange(indicator_points(min(low, value), rule=rule, reading=reading, label=name, figure=verdict.figure),
                        indicator_points(value, rule=rule, reading=reading, verdict=verdict, label=name),
-                       indicator_points(max(high, value), rule=rule, reading=reading))
+                       indicator_points(max(high, value), rule=rule, reading=reading, label=name, figure=verdict.figure))

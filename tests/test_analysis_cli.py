@@ -52,7 +52,8 @@ def test_text_report_shows_every_part(capsys):
     assert main([str(EXAMPLE)]) == 0
     out = capsys.readouterr().out
     for part in ("Q5 整体工作满意度  (n = 50)", "92.0%", "total", "rate (满意率, A+B): 96.0%", "score (满意度得分): 97.6",
-                 "target ≥ 95% (the score): unresolved — 单侧 95% 置信下限 92.49 分", "5 of 5", "得分 5 分。"):
+                 "target ≥ 95 分 (the rule's 95% read as 分) (the score): unresolved — 单侧 95% 置信下限 92.49 分", "5 of 5",
+                 "得分 5 分。"):
         assert part in out
 
 

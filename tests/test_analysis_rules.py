@@ -195,3 +195,15 @@ def test_points_are_bounded_and_monotone(name, reading, a, b):
     p_low = indicator_points(low, rule=name, reading=reading)
     p_high = indicator_points(high, rule=name, reading=reading)
     assert 0 <= p_low.points <= p_high.points <= p_high.maximum
+
+
+def test_the_points_at_a_scores_interval_ends_are_written_in_fen():
+    """A score's interval ends are scored and written as scores (分, 个百分点 never), as its estimate is."""
+    from analysis import satisfaction_score, score_verdict, verdict_points
+
+    score = satisfaction_score({"A": 40, "B": 6, "C": 4}, points={"A": 100, "B": 80, "C": 60, "D": 40, "E": 20},
+                               method="gaffke")
+    points = verdict_points(score_verdict(score, target=95), rule="xinjiang-c51")
+    for end in (points.at_low, points.at_high):
+        assert "满意度得分为" in end.sentence and "分（百分制" in end.sentence and "%，" not in end.sentence.split("结果显示")[1]
+    assert "个百分点" not in points.at_low.sentence and "低于目标" in points.at_low.sentence

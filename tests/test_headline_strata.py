@@ -137,3 +137,23 @@ def test_a_population_smaller_than_the_answers_is_ignored_with_a_note(app, datab
     assert h.judgement.population is None and h.judgement.method == analysis.verdicts.EXACT
     assert any("总体数 N = 30 小于有效问卷数" in note for note in h.notes)
     assert "总体数 N = 30 小于有效问卷数" in _annex(admin_client, filled)
+
+
+def test_the_command_line_never_judges_a_stratified_download_differently(app, database, admin_client, filled, tmp_path,
+                                                                          capsys):
+    """The JSON download holds the totals, not each point's counts: `manyi analyse` on it refuses to give the
+    simple estimate's verdict in place of the stratified one, names the one that stands, and judges the totals
+    only when asked (--simple)."""
+    from analysis.cli import main as analyse
+
+    ids = _points(database, filled)
+    database.set_point_fieldwork(ids["业务大厅"], issued=None, served=200, actor="test")
+    database.set_point_fieldwork(ids["1号窗口"], issued=None, served=600, actor="test")
+    h = result_of(app, database, filled).headline
+    path = tmp_path / "survey.json"
+    path.write_bytes(download(admin_client, filled, "json").get_data())
+    assert analyse([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "stratified by the points' 办件量" in err and h.verdict_text in err and "--simple" in err
+    assert analyse([str(path), "--simple"]) == 0
+    assert "97.6" in capsys.readouterr().out  # the totals' simple score, asked for
