@@ -98,7 +98,7 @@ def test_a_key_holder_deleting_the_newest_responses_is_caught_by_the_receipt(app
     code, out = _verify(runner, app, path)
     assert code == 1  # ... but not with what the department kept
     hall_code = next(p["code"] for p in receipt["points"] if p["point_id"] == hall)
-    assert f"point {hall_code}: the receipt holds 4 responses up to no. {newest[0]}; the database holds 2 of them: 2 missing" in out
+    assert f"point {hall_code}: the receipt holds 4 responses up to response id {newest[0]}; the database holds 2 of them: 2 missing" in out
 
 
 @pytest.mark.sqlite_only  # a restored older file stands for a truncated or damaged WAL: acknowledged answers gone

@@ -109,20 +109,21 @@ class Receipts:
                              [p["point_id"], p["head_id"]])
             head = conn.value("select hash from responses where id = ? and point_id = ?", [p["head_id"], p["point_id"]])
             if now < p["responses"]:
-                problems.append(f"point {p['code']}: the receipt holds {p['responses']} responses up to no."
+                problems.append(f"point {p['code']}: the receipt holds {p['responses']} responses up to response id"
                                 f" {p['head_id']}; the database holds {now} of them: {p['responses'] - now} missing")
             elif p["head_id"] and head != p["head"]:
-                problems.append(f"point {p['code']}: response no. {p['head_id']} is not the one the receipt"
-                                " names (rewritten or replaced)")
+                problems.append(f"point {p['code']}: the chain up to response id {p['head_id']} was rewritten (a"
+                                " response at or before it edited, removed or replaced)")
         audit = receipt["audit"]
         lines = conn.value("select count(*) from audit_log where survey_id = ? and id <= ?",
                            [receipt["survey_id"], audit["head_id"]])
         head = conn.value("select hash from audit_log where id = ? and survey_id = ?",
                           [audit["head_id"], receipt["survey_id"]])
         if lines < audit["lines"]:
-            problems.append(f"audit log: the receipt holds {audit['lines']} lines; {audit['lines'] - lines} are missing")
+            problems.append(f"audit log: the receipt holds {audit['lines']} line(s); {audit['lines'] - lines} missing")
         elif audit["head_id"] and head != audit["head"]:
-            problems.append(f"audit log: line {audit['head_id']} is not the one the receipt names (rewritten)")
+            problems.append(f"audit log: the log up to entry id {audit['head_id']} was rewritten (an entry at or before"
+                            " it edited, removed or replaced)")
         returned = conn.value("select count(*) from responses where survey_id = ?", [receipt["survey_id"]])
         if returned < receipt["counts"]["returned"]:
             problems.append(f"survey {receipt['survey_id']}: {receipt['counts']['returned']} responses at the"
