@@ -3,6 +3,7 @@
 someone who has the chain key, a restored older copy (a lost or truncated WAL), and on a backup read from
 read-only media; a damaged file is reported as such."""
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -167,6 +168,7 @@ def test_the_documents_print_the_receipt_and_the_page_offers_it(app, database, s
     assert f"/admin/surveys/{survey_id}/export/receipt" in page
     # one code everywhere: the page prints the documents' receipt digest, and no other digest of the chains
     assert f"回执摘要 {digest(receipt)[:16]}" in page and "数据校验码" not in page
+    assert re.search(r"截至 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d（UTC\+8）的数据", page)  # the zone: the file says UTC
     assert database.survey_digest(survey_id)[1][:16] not in page
 
 

@@ -86,9 +86,12 @@ def receipt_text(result) -> str:
 
 
 def _local(moment: str, computed_at: str) -> str:
-    """A stored UTC time in the time zone the result was computed in: '2026-12-02 16:12:19'."""
+    """A stored UTC time in the time zone the result was computed in, with its offset (the receipt file says
+    UTC): '2026-12-02 16:12:19（UTC+8）'."""
     try:
-        zone = datetime.fromisoformat(computed_at).tzinfo
-        return datetime.fromisoformat(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        local = datetime.fromisoformat(moment).astimezone(datetime.fromisoformat(computed_at).tzinfo)
     except ValueError:
         return moment[:19].replace("T", " ")
+    minutes = int(local.utcoffset().total_seconds() // 60) if local.utcoffset() is not None else 0
+    zone = f"UTC{'+' if minutes >= 0 else '−'}{abs(minutes) // 60}" + (f":{abs(minutes) % 60:02d}" if minutes % 60 else "")
+    return local.strftime("%Y-%m-%d %H:%M:%S") + f"（{zone}）"
