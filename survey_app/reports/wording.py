@@ -80,7 +80,7 @@ def receipt_text(result) -> str:
     if not r:
         return ""
     when = _local(r.get("as_of") or "", result.computed_at)
-    return (f"数据回执：截至 {when} 的数据（回收问卷 {r['counts']['returned']} 份），回执摘要 {digest(r)[:16]}，"
+    return (f"数据回执：截至 {when}的数据（回收问卷 {r['counts']['returned']} 份），回执摘要 {digest(r)[:16]}，"
             f"评价机构签名公钥指纹 {fingerprint(r['public_key'])}。被评价单位可保存回执文件，日后以"
             f"“manyi verify --receipt 回执文件”核对其所涵盖的答卷未被删改。")
 
