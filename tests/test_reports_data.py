@@ -111,6 +111,7 @@ def test_sav_has_numeric_codes_with_value_and_variable_labels(tmp_path, database
     assert meta.variable_value_labels["status"] == {1: "有效", 2: "已剔除"} and set(df["status"]) == {1.0}
     assert {meta.variable_value_labels["point"][k]: n for k, n in df["point"].value_counts().items()} == {
         "业务大厅": 30, "1号窗口": 20}
+    assert all(meta.original_variable_types[name] == "F8.0" for name in meta.variable_value_labels)  # 1, not 1.00
 
 
 def test_json_summary_is_the_survey_result(app, database, admin_client, filled):

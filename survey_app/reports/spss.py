@@ -101,6 +101,7 @@ def write(export, out) -> None:
         path = os.path.join(tmp, "data.sav")
         pyreadstat.write_sav(df, path, column_labels=[labels.get(c, c) for c in df.columns],
                              variable_value_labels=values, variable_measure=measures, missing_ranges=missing,
+                             variable_format={name: "F8.0" for name in values},  # codes print as 1, not 1.00
                              file_label=xml_text(export.result.survey["title"])[:64])
         with open(path, "rb") as f:
             shutil.copyfileobj(f, out)
