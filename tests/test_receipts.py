@@ -187,9 +187,17 @@ def test_a_keyless_copy_is_not_trusted(app, database, survey, tmp_path):
     receipt = database.receipt(survey[0])
     stranger = open_store(app.config["DATABASE"], chain_key="another key")
     try:
-        assert "signed with another key" in " ".join(stranger.check_receipt(receipt))
+        problems = stranger.check_receipt(receipt)  # one line naming both keys, no misleading "rewritten" lines
+        assert len(problems) == 1 and "signed with another key" in problems[0]
+        assert fingerprint(receipt["public_key"]) in problems[0] and "not checked against this data" in problems[0]
     finally:
         stranger.close()
+    other = open_store(str(tmp_path / "other.sqlite3"), chain_key=database.backend.chain_key)  # same key, other data
+    try:
+        other.migrate()
+        assert other.check_receipt(receipt) == [f"survey {survey[0]} of the receipt is not in this database"]
+    finally:
+        other.close()
 
 
 

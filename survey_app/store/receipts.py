@@ -101,8 +101,11 @@ class Receipts:
             return ["the receipt's signature does not fit its content (the receipt was altered)"]
         problems = []
         key = getattr(self.backend, "chain_key", None)
-        if key is not None and receipt["public_key"] != public_key_hex(key):
-            problems.append("the receipt was signed with another key than this database's chain key")
+        if key is not None and receipt["public_key"] != public_key_hex(key):  # another deployment's, or another key:
+            return [f"the receipt was signed with another key (fingerprint {fingerprint(receipt['public_key'])}) than"
+                    f" this database's chain key ({fingerprint(public_key_hex(key))}): not checked against this data"]
+        if self._read().value("select 1 from surveys where id = ?", [receipt["survey_id"]]) is None:
+            return [f"survey {receipt['survey_id']} of the receipt is not in this database"]
         conn = self._read()
         for p in receipt["points"]:
             now = conn.value("select count(*) from responses where point_id = ? and id <= ?",
