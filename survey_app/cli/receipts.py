@@ -28,7 +28,6 @@ def _is_receipt(document) -> bool:
 class ReceiptFile:
     """A receipt file (one JSON document: ``single``) or an anchors file (one receipt per line, numbered)."""
 
-    path: str
     receipts: tuple[tuple[int | None, dict], ...]
     single: bool = False
     torn: int | None = None  # an anchors file's last line, cut short by an append that did not finish (ignored)
@@ -42,7 +41,7 @@ def read_receipts(path: str, *, may_be_empty: bool = False) -> ReceiptFile:
         raise click.ClickException(f"cannot read {path}: {e.strerror if isinstance(e, OSError) else e}") from None
     if not text.strip():
         if may_be_empty:
-            return ReceiptFile(path, ())
+            return ReceiptFile(())
         raise click.ClickException(f"{path} is empty: not a Manyi receipt")
     try:
         document = json.loads(text)
@@ -51,7 +50,7 @@ def read_receipts(path: str, *, may_be_empty: bool = False) -> ReceiptFile:
     if document is not None and not _is_receipt(document):
         raise click.ClickException(f"{path} is not a Manyi receipt")
     if document is not None and "\n" in text.strip():  # one document over several lines: manyi receipt's file
-        return ReceiptFile(path, ((None, document),), single=True)
+        return ReceiptFile(((None, document),), single=True)
     lines = text.splitlines()
     if len([line for line in lines if line.strip()]) == 1 and document is None:  # one document, and not JSON
         raise click.ClickException(f"{path} is not a Manyi receipt (not JSON)")
@@ -71,7 +70,7 @@ def read_receipts(path: str, *, may_be_empty: bool = False) -> ReceiptFile:
             raise click.ClickException(f"{path}, line {number}: not a Manyi receipt")
     if not found:
         raise click.ClickException(f"{path} is not a Manyi receipt")
-    return ReceiptFile(path, tuple(found), torn=torn)
+    return ReceiptFile(tuple(found), torn=torn)
 
 
 def newest_per_survey(receipts) -> list[tuple[int | None, dict]]:
@@ -137,7 +136,7 @@ def anchor_command(path):
 
     Example (crontab): 5 * * * * cd /srv/manyi && .venv/bin/manyi anchor /var/lib/manyi/anchors.jsonl
     """
-    file = read_receipts(path, may_be_empty=True) if Path(path).exists() else ReceiptFile(path, ())
+    file = read_receipts(path, may_be_empty=True) if Path(path).exists() else ReceiptFile(())
     if file.single:
         raise click.ClickException(f"{path} is a single receipt (manyi receipt), not an anchors file: choose another file")
     if file.torn:

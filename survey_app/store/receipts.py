@@ -104,9 +104,9 @@ class Receipts:
         if key is not None and receipt["public_key"] != public_key_hex(key):  # another deployment's, or another key:
             return [f"the receipt was signed with another key (fingerprint {fingerprint(receipt['public_key'])}) than"
                     f" this database's chain key ({fingerprint(public_key_hex(key))}): not checked against this data"]
-        if self._read().value("select 1 from surveys where id = ?", [receipt["survey_id"]]) is None:
-            return [f"survey {receipt['survey_id']} of the receipt is not in this database"]
         conn = self._read()
+        if conn.value("select 1 from surveys where id = ?", [receipt["survey_id"]]) is None:
+            return [f"survey {receipt['survey_id']} of the receipt is not in this database"]
         for p in receipt["points"]:
             now = conn.value("select count(*) from responses where point_id = ? and id <= ?",
                              [p["point_id"], p["head_id"]])
