@@ -86,8 +86,8 @@ def analyse(document: dict, args) -> dict:
     defaults = document.get("defaults") or {}
     strata = defaults.get("stratified")
     if strata and not getattr(args, "simple", False):
-        value = (f"{num(strata['value_pct'])} 分" if strata.get("figure") == "score"
-                 else f"{num(strata['value_pct'])}%") if strata.get("value_pct") is not None else "?"
+        value = (f"{num(strata['value'])} 分" if strata.get("figure") == "score"
+                 else f"{num(strata['value'])}%") if strata.get("value") is not None else "?"
         raise ValueError(f"this download's C51 figure is stratified by the points' 办件量 ({strata.get('label')} {value}:"
                          f" {strata.get('verdict_text')}); the file holds totals only, which give another estimate."
                          " That verdict stands; pass --simple to judge the totals anyway")

@@ -60,11 +60,14 @@ def _from_download(raw: dict, name: str) -> dict:
         raise ValueError(f"{name}: the survey download holds no answered scale item")
     if headline.get("item"):
         items.sort(key=lambda item: item["id"] != headline["item"])   # the C51 item first
-    defaults = {"rule": survey.get("rule"), "target_pct": headline.get("target_pct") or survey.get("target"),
+    # downloads before 2026-12 named the headline's figures *_pct even for a score in 分: still read
+    target = headline.get("target", headline.get("target_pct"))
+    defaults = {"rule": survey.get("rule"), "target_pct": target or survey.get("target"),
                 "points_from": headline.get("figure")}
     method = (headline.get("deciding_bound") or {}).get("method") or ""
     if method.startswith("stratified"):  # per-point counts are not in the file: the totals give another estimate
-        defaults["stratified"] = {"label": headline.get("label"), "value_pct": headline.get("value_pct"),
+        defaults["stratified"] = {"label": headline.get("label"),
+                                  "value": headline.get("value", headline.get("value_pct")),
                                   "figure": headline.get("figure"), "verdict_text": headline.get("verdict_text")}
     population = headline["population"] if "population" in headline else survey.get("population")
     return {"title": survey.get("title"), "population": population, "items": items, "defaults": defaults}

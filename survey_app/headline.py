@@ -25,7 +25,7 @@ class Stratum:
     point_id: int
     share: float
     n: int
-    value_pct: float
+    value: float
 
 
 STRATIFIED = "（按办件量分层估计）"  # after the label of a stratified figure, wherever it is printed
@@ -35,7 +35,8 @@ STRATIFIED = "（按办件量分层估计）"  # after the label of a stratified
 class Headline:
     """The figure that feeds C51: its one verdict (``analysis.Verdict``), the points, and how they print.
 
-    Rates are shown in percent and scores on their ladder (``*_pct`` is either: 96.0 or 97.6)."""
+    ``value``, ``low``, ``high``, ``bound`` and ``target`` are as printed, in ``unit``: a rate in percent (96.0
+    for 96.0%), a score on its ladder (97.6 for 97.6 分)."""
 
     figure: str  # "score" or "rate"
     label: str  # e.g. 满意度得分 or 满意率（前两项）
@@ -52,24 +53,29 @@ class Headline:
         return 100.0 if self.figure == "rate" else 1.0
 
     @property
-    def value_pct(self) -> float:
+    def unit(self) -> str:
+        """"%" for a rate, "分" for a score: the unit of ``value``, ``low``, ``high``, ``bound`` and ``target``."""
+        return "%" if self.figure == "rate" else "分"
+
+    @property
+    def value(self) -> float:
         return self._scale * self.judgement.estimate
 
     @property
-    def low_pct(self) -> float:
+    def low(self) -> float:
         return self._scale * self.judgement.ci.low
 
     @property
-    def high_pct(self) -> float:
+    def high(self) -> float:
         return self._scale * self.judgement.ci.high
 
     @property
-    def bound_pct(self) -> float:
+    def bound(self) -> float:
         """The one-sided bound that decides (the lower one when the estimate is at or above the target)."""
         return self._scale * self.judgement.bound
 
     @property
-    def target_pct(self) -> float:
+    def target(self) -> float:
         return self._scale * self.judgement.target
 
     @property

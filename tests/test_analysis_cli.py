@@ -194,3 +194,6 @@ def test_a_survey_download_sets_the_rule_target_and_figure(tmp_path, capsys):
     assert report["settings"]["rule"] == "jiangxi-window" and report["settings"]["target_pct"] == 90
     assert first["verdict"]["figure"] == "rate" and first["verdict"]["target"] == 0.9
     assert run_json(capsys, path, "--points-from", "score")["items"][0]["verdict"]["figure"] == "score"
+    survey["headline"] = {"figure": "rate", "item": "w", "unit": "%", "target": 85, "population": None}  # today's keys
+    path.write_text(json.dumps(survey, ensure_ascii=False), encoding="utf-8")
+    assert run_json(capsys, path)["settings"]["target_pct"] == 85

@@ -101,12 +101,12 @@ def test_a_score_headline_is_stratified_too(app, database, admin_client, filled)
     basis = page[page.index("data-strata"):page.index("</td>", page.index("data-strata"))]
     hall, window = (per_point[ids[name]][0] / per_point[ids[name]][1] for name in ("业务大厅", "1号窗口"))
     from analysis.formatting import num
-    assert f"0.900 × {num(hall)} + 0.100 × {num(window)}" in basis and f"= {num(h.value_pct)} 分" in basis
+    assert f"0.900 × {num(hall)} + 0.100 × {num(window)}" in basis and f"= {num(h.value)} 分" in basis
     assert "业务大厅：办件量占比 90.0%，有效回答 30 份" in basis and "Σ(人数 × 分值)" not in page
     for text in (_annex(admin_client, filled),
                  "\n".join(c.text for t in docx.Document(io.BytesIO(download(admin_client, filled, "docx-c51").get_data())).tables
                            for row in t.rows for c in row.cells)):
-        assert f"满意度得分（按办件量分层估计）为 {num(h.value_pct)} 分" in text or f"满意度得分（按办件量分层估计）{num(h.value_pct)}" in text
+        assert f"满意度得分（按办件量分层估计）为 {num(h.value)} 分" in text or f"满意度得分（按办件量分层估计）{num(h.value)}" in text
 
 
 def test_a_stratified_unresolved_verdict_says_what_its_own_sample_can_show(app, database, admin_client, filled):

@@ -20,7 +20,7 @@ def _docx_text(response) -> str:
 def test_the_headline_score_and_the_valid_rate_print_alike_everywhere(app, database, admin_client, filled):
     exclude_one_q5_c(database)  # Q5: (46·100 + 2·80 + 60) / 49 = 98.367…, valid 49 of 50
     result = result_of(app, database, filled)
-    score, valid_rate = num(result.headline.value_pct), pct(result.valid_rate_pct)
+    score, valid_rate = num(result.headline.value), pct(result.valid_rate_pct)
     assert (score, valid_rate) == ("98.37", "98.0%")
     page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
     annex = _docx_text(download(admin_client, filled, "docx-annex"))
@@ -32,8 +32,8 @@ def test_the_headline_score_and_the_valid_rate_print_alike_everywhere(app, datab
         assert f"受访者满意度得分为 {score} 分" in text and f"满意度得分 {score} 分" in text and f"{score}%" not in text
     assert f'<span class="v">{valid_rate}</span>' in page and f"有效率为 {valid_rate}" in annex
     summary = json.loads(download(admin_client, filled, "json").get_data())
-    assert num(summary["headline"]["value_pct"]) == score
-    low, high = num(result.headline.low_pct), num(result.headline.high_pct)
+    assert num(summary["headline"]["value"]) == score and summary["headline"]["unit"] == "分"
+    low, high = num(result.headline.low), num(result.headline.high)
     assert f"95% 置信区间 {low} – {high} 分" in page and f"95% 置信区间 {low}–{high} 分" in annex
     # each item's own figures on the page: every figure with its unit and its interval
     q5 = result.question("q5")
@@ -47,9 +47,9 @@ def test_the_headline_score_and_the_valid_rate_print_alike_everywhere(app, datab
 def test_a_rate_interval_prints_the_same_in_the_sentence_and_beside_the_points(app, database, admin_client, filled):
     database.update_survey(filled, c51_figure="top2")  # 48 of 50: Wilson 86.5 %–98.9 %
     result = result_of(app, database, filled)
-    low, high = pct(result.headline.low_pct), pct(result.headline.high_pct)
+    low, high = pct(result.headline.low), pct(result.headline.high)
     paper = _docx_text(download(admin_client, filled, "docx-c51"))
     assert f"95% 置信区间 {low}–{high}" in paper and f"两端（{low}、{high}）" in paper
     page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
     shown = re.findall(r'<td>(?:区间下限|点估计|区间上限)</td><td class="num">([\d.]+%)</td>', page)
-    assert shown == [low, pct(result.headline.value_pct), high]
+    assert shown == [low, pct(result.headline.value), high]

@@ -121,8 +121,11 @@ def test_json_summary_is_the_survey_result(app, database, admin_client, filled):
     assert got == json.loads(json.dumps(expected))
     q5 = next(q for q in got["questions"] if q["id"] == "q5")
     assert [o["count"] for o in q5["options"]] == [46, 2, 2, 0, 0] and q5["score"]["score"] == pytest.approx(97.6)
-    assert got["headline"]["value_pct"] == pytest.approx(97.6) and got["headline"]["c51"]["points"] == 5
-    assert got["headline"]["low_pct"] < 97.6 < got["headline"]["high_pct"] + 1e-9
+    assert got["headline"]["value"] == pytest.approx(97.6) and got["headline"]["c51"]["points"] == 5
+    assert got["headline"]["low"] < 97.6 < got["headline"]["high"] + 1e-9
+    # a score is in 分 and says so; no key of the headline or its C51 block calls it a percentage
+    assert got["headline"]["unit"] == got["headline"]["c51"]["unit"] == "分" and got["headline"]["target"] == 95
+    assert not [k for k in (*got["headline"], *got["headline"]["c51"], *got["headline"]["deciding_bound"]) if "pct" in k]
     assert got["counts"] == {"returned": 50, "valid": 50, "excluded": 0, "valid_rate_pct": 100.0}
     # no "发放 = 回收": page opens (each answer's form was opened once) and no response rate until 办件量 is entered
     assert got["fieldwork"]["total"]["returned"] == 50 and got["fieldwork"]["total"]["response_rate_pct"] is None
@@ -144,7 +147,7 @@ def test_excluding_a_response_changes_the_data_downloads_consistently(app, datab
     assert got["counts"]["valid"] == 49 and got["counts"]["valid_rate_pct"] == 98.0
     q5 = next(q for q in got["questions"] if q["id"] == "q5")
     assert [o["count"] for o in q5["options"]] == [46, 2, 1, 0, 0]
-    assert got["headline"]["value_pct"] == pytest.approx((46 * 100 + 2 * 80 + 60) / 49)
+    assert got["headline"]["value"] == pytest.approx((46 * 100 + 2 * 80 + 60) / 49)
     overview = _pairs(openpyxl.load_workbook(io.BytesIO(download(admin_client, filled, "xlsx").get_data()))["概况"])
     assert (overview["有效问卷（份）"], overview["已剔除（份）"], overview["有效率（%）"]) == (49, 1, 98.0)
     valid_q5 = Counter(r["q5"] for r in rows if r["状态"] == "valid")

@@ -100,7 +100,7 @@ def test_c51_working_paper_docx_and_html_agree(app, database, admin_client, fill
         "评分标准按实际值计分，不扣分。综上，该指标满分 5 分，得分 5 分。")
     h = result_of(app, database, filled).headline
     assert f"该指标得分分别为 {num(h.points.points_low)} 分和 {num(h.points.points_high)} 分" in cells["评价结果"]
-    assert f"两端（{num(h.low_pct)} 分、{num(h.high_pct)} 分）" in cells["评价结果"]
+    assert f"两端（{num(h.low)} 分、{num(h.high)} 分）" in cells["评价结果"]
     assert cells["指标得分"] == "指标得分：5"
     page = admin_client.get(f"/admin/surveys/{filled}/c51")
     assert page.status_code == 200
@@ -116,7 +116,7 @@ def test_excluding_a_response_changes_the_documents_consistently(app, database, 
     assert "提交 50 份（完成率 100.0%），剔除无效问卷 1 份，有效问卷 49 份，有效率为 98.0%。" in text
     q5 = result.question("q5")
     assert f"1 人表示对伊宁市医疗保障局整体工作一般满意，占比 {q5.percent('C'):.1f}%" in text
-    shown = f"{result.headline.value_pct:.2f}".rstrip("0")  # 98.37, as the rule's sentence rounds
+    shown = f"{result.headline.value:.2f}".rstrip("0")  # 98.37, as the rule's sentence rounds
     assert f"满意度得分为 {shown} 分" in text
     cells = dict(_paper_rows(_docx(download(admin_client, filled, "docx-c51"))))
     assert "有效问卷 49 份" in cells["评价依据或数据来源"]

@@ -29,7 +29,7 @@ def test_yining_headline_is_the_q5_score_with_c51_full_marks(database, filled):
     survey_id, questionnaire = filled
     r = results.compute(database, survey_id, questionnaire)
     assert (r.returned, r.valid, r.excluded, r.valid_rate_pct) == (50, 50, 0, 100.0)
-    assert r.headline.value_pct == pytest.approx(97.6, abs=1e-9)  # annex counts 46/2/2/0/0 of 50
+    assert r.headline.value == pytest.approx(97.6, abs=1e-9)  # annex counts 46/2/2/0/0 of 50
     assert r.headline.points.points == 5.0 and r.headline.points.at_estimate.maximum == 5.0
     assert [row.percent for row in r.question("age").table.rows] == [22.0, 38.0, 34.0, 6.0]
     assert r.question("q5").top2.rate == pytest.approx(0.96) and r.question("q5").top3.rate == 1.0
@@ -44,13 +44,13 @@ def test_excluding_and_restoring_a_response_moves_every_figure(database, filled)
     r = results.compute(database, survey_id, questionnaire)
     assert (r.returned, r.valid, r.excluded) == (50, 49, 1)
     assert r.question("q5").count("C") == 1 and r.question("q5").n == 49
-    assert r.headline.value_pct == pytest.approx((46 * 100 + 2 * 80 + 60) / 49)
+    assert r.headline.value == pytest.approx((46 * 100 + 2 * 80 + 60) / 49)
     assert sum(p.valid for p in r.points) == 49
     with pytest.raises(ValueError):
         database.set_response_status(a_response, status="excluded", reason=" ", user="ev")
     assert database.set_response_status(a_response, status="valid", reason="复核无误", user="ev")
     r = results.compute(database, survey_id, questionnaire)
-    assert r.valid == 50 and r.headline.value_pct == pytest.approx(97.6)
+    assert r.valid == 50 and r.headline.value == pytest.approx(97.6)
     assert [e["action"] for e in database.audit_entries(survey_id)] == ["create", "exclude", "restore"]  # chain opens
 
 
@@ -68,7 +68,7 @@ def _survey_with(database, app, answers_q5, **settings):
 
 def test_the_survey_target_is_the_one_in_the_verdict_and_the_points_sentence(app, database):
     r = _survey_with(database, app, Q5, target=90.0, rule="xinjiang-c51")
-    assert r.headline.target_pct == 90.0 and r.headline.points.at_estimate.target_pct == 90.0
+    assert r.headline.target == 90.0 and r.headline.points.at_estimate.target_pct == 90.0
     assert "预期目标为≥90%" in r.headline.points.at_estimate.sentence
 
 
@@ -81,7 +81,7 @@ def test_settings_that_cannot_hold_give_figures_not_errors(app, database):
 
 def test_two_identical_answers_are_no_proof_that_the_target_is_met(app, database):
     r = _survey_with(database, app, ["A", "A"], target=95.0)
-    assert r.headline.value_pct == 100.0 and r.headline.verdict == "unresolved"
+    assert r.headline.value == 100.0 and r.headline.verdict == "unresolved"
 
 
 def test_the_result_carries_the_digest_of_its_chain_heads_to_write_down(database, filled):

@@ -160,7 +160,7 @@ def test_the_demo_runs_on_postgresql_with_the_yining_figures(pg, tmp_path):
         out = tmp_path / "demo.json"
         assert manyi("export", "1", "--format", "json", "--out", str(out), database=url).returncode == 0
         result = json.loads(out.read_text(encoding="utf-8"))
-        assert result["counts"]["valid"] == 50 and round(result["headline"]["value_pct"], 1) == 97.6
+        assert result["counts"]["valid"] == 50 and round(result["headline"]["value"], 1) == 97.6
         assert (result["headline"]["c51"]["points"], result["headline"]["c51"]["maximum"]) == (5, 5)
         assert manyi("verify", database=url).returncode == 0
     finally:

@@ -90,17 +90,17 @@ def stratified_ceiling_sentence(headline) -> str:
     strata, n = headline.strata, sum(s.n for s in headline.strata)
     if headline.figure == "rate":
         best = stratified_rate_verdict({s.point_id: (s.n, s.n, s.share) for s in strata},
-                                       target=headline.target_pct / 100, confidence_level=LEVEL).bound * 100
-        shown, goal, all_best = pct(best, toward="down"), f"满意率达到 {num(headline.target_pct)}%", "全部满意"
+                                       target=headline.target / 100, confidence_level=LEVEL).bound * 100
+        shown, goal, all_best = pct(best, toward="down"), f"满意率达到 {num(headline.target)}%", "全部满意"
     else:
         low, high = headline.judgement.scale
         ladder = {"top": high, "bottom": low}
         best = stratified_score_verdict({s.point_id: (satisfaction_score({"top": s.n, "bottom": 0}, points=ladder,
                                                                          method="gaffke"), s.share) for s in strata},
-                                        target=headline.target_pct, confidence_level=LEVEL).bound
-        shown, goal, all_best = f"{num(best, toward='down')} 分", f"满意度得分达到 {num(headline.target_pct)} 分", "全部选择最高一档"
+                                        target=headline.target, confidence_level=LEVEL).bound
+        shown, goal, all_best = f"{num(best, toward='down')} 分", f"满意度得分达到 {num(headline.target)} 分", "全部选择最高一档"
     lead = f"按办件量分层估计，{len(strata)} 个采集点共 n = {n} 份有效问卷时即使{all_best}，{BOUND_ZH}也"
-    if best < headline.target_pct:
+    if best < headline.target:
         return f"{lead}只有 {shown}，无法证明{goal}；需要更多有效问卷，尤其是办件量占比大的采集点。"
     return f"{lead}只到 {shown}；有效问卷越多、答案越集中在高分档，越能证明{goal}。"
 
@@ -114,5 +114,5 @@ def headline_sentences(headline) -> list[str]:
     if headline.strata:
         return [stratified_ceiling_sentence(headline)]
     if headline.figure == "rate":
-        return planning_sentences(headline.n, headline.target_pct, population=headline.judgement.population)
-    return [score_ceiling_sentence(headline.n, headline.target_pct, headline.judgement.scale)]
+        return planning_sentences(headline.n, headline.target, population=headline.judgement.population)
+    return [score_ceiling_sentence(headline.n, headline.target, headline.judgement.scale)]

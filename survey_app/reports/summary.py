@@ -23,11 +23,12 @@ def _score(score):
             "method": score.method, "confidence_level": score.confidence_level, "scale": list(score.scale)}
 
 
-def _points(p):
-    """C51 points as the province's rule scores them at one figure (the estimate or an interval end).
+def _points(p, unit):
+    """C51 points as the province's rule scores them at one figure (the estimate or an interval end), with that
+    figure and the target in ``unit`` (the rule reads a score of 97.6 分 as 97.6%).
     ``reaches_target`` is that figure against the target, as the rule reads it: not a verdict (the one verdict
     is the headline's ``verdict``, decided by the one-sided bound)."""
-    return {"points": p.points, "maximum": p.maximum, "value_pct": p.value_pct, "target_pct": p.target_pct,
+    return {"points": p.points, "maximum": p.maximum, "value": p.value_pct, "target": p.target_pct, "unit": unit,
             "reaches_target": p.met, "rule": p.rule, "reading": p.reading, "formula": p.formula, "sentence": p.sentence,
             "notes": list(p.notes)}
 
@@ -52,14 +53,14 @@ def _headline(h, questionnaire):
     weights = list(questionnaire.headline.weights)
     item = weights[0] if len(weights) == 1 else None
     return {
-        "figure": h.figure, "item": item, "label": h.label, "value_pct": h.value_pct, "low_pct": h.low_pct,
-        "high_pct": h.high_pct, "method": h.method, "n": h.n, "confidence_level": 0.95,
-        "target_pct": h.target_pct, "verdict": h.verdict, "verdict_text": h.verdict_text,
-        "deciding_bound": {"side": h.judgement.deciding, "value_pct": h.bound_pct, "confidence_level": 0.95,
+        "figure": h.figure, "item": item, "label": h.label, "unit": h.unit, "value": h.value, "low": h.low,
+        "high": h.high, "method": h.method, "n": h.n, "confidence_level": 0.95,
+        "target": h.target, "verdict": h.verdict, "verdict_text": h.verdict_text,
+        "deciding_bound": {"side": h.judgement.deciding, "value": h.bound, "confidence_level": 0.95,
                            "method": h.judgement.method, "method_text": h.bound_method},
         "p_value": h.judgement.p_value, "population": h.judgement.population, "notes": list(h.notes),
         "n_to_resolve": h.n_to_resolve,
-        "c51": {**_points(h.points.at_estimate), "points_low": h.points.points_low,
+        "c51": {**_points(h.points.at_estimate, h.unit), "points_low": h.points.points_low,
                 "points_high": h.points.points_high},
     }
 

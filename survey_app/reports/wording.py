@@ -37,8 +37,8 @@ def with_units(h) -> tuple[str, str, str]:
     """The headline's value and interval ends as printed: '97.6 分', '95.13', '100 分' or '96.0%' ...
     (a score as the rule's sentence prints it, a rate as the percent tables)."""
     if h.figure == "score":
-        return f"{num(h.value_pct)} 分", num(h.low_pct), f"{num(h.high_pct)} 分"
-    return pct(h.value_pct), pct(h.low_pct), pct(h.high_pct)
+        return f"{num(h.value)} 分", num(h.low), f"{num(h.high)} 分"
+    return pct(h.value), pct(h.low), pct(h.high)
 
 
 def headline_text(h) -> str:
@@ -49,7 +49,7 @@ def headline_text(h) -> str:
 
 def target_text(h) -> str:
     """The target as the indicator table writes it (≥95%), read as 分 when the figure is a score."""
-    target = num(h.target_pct)
+    target = num(h.target)
     return f"≥{target}%" if h.figure == "rate" else f"≥{target}%（满意度得分按 {target} 分理解）"
 
 
