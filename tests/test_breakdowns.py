@@ -8,6 +8,7 @@ import io
 import re
 
 import analysis
+from analysis.formatting import fixed, num, pct
 from survey_app import breakdowns, questionnaires, results
 from tests.yining import submit_all, yining_rows
 
@@ -78,6 +79,11 @@ def test_every_breakdown_figure_equals_the_raw_csv(app, admin_client, client, yi
     first = section[section.index('<svg class="forest"'):section.index("</svg>")]
     assert "100分</text>" in first and "%</text>" not in first
     assert "高于其余样本" not in section and "低于其余样本" not in section  # nothing differs in Yining's 50
+    # the 合计 row is the item over all answers, with its intervals, as the XLSX sheet has them
+    total = by_key["point"].total
+    row = re.search(r'<tr data-group="合计">(.*?)</tr>', section, re.S).group(1)
+    assert f"{pct(100 * total.rate)}（{fixed(100 * total.rate_low)} – {pct(100 * total.rate_high)}）" in row
+    assert f"{num(total.score)} 分（{num(total.score_low)} – {num(total.score_high)}）" in row
 
 
 def test_a_marked_group_is_called_lower_and_only_it(app, admin_client, client, yining, database):
