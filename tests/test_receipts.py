@@ -331,3 +331,40 @@ def test_backup_never_replaces_a_file_and_anchor_refuses_an_empty_database(app, 
         empty.extensions[EXTENSION].close()
     assert result.exit_code != 0 and "holds no survey: nothing to anchor" in result.output
     assert not (tmp_path / "heads.jsonl").exists()
+
+
+def test_a_status_other_than_valid_or_excluded_is_named(database, survey):
+    """A holder without the key 'voids' a response and recounts: it drops out of every figure, in no audit line."""
+    rid = database.query("select id from responses order by id limit 1")[0]["id"]
+    database.execute("update responses set status = 'void' where id = ?", [rid])
+    _recount(database)
+    found = database.verify()
+    assert (rid, "status 'void' does not match the audit log (last entry: none)") in found.bad_responses
+
+
+def test_a_key_holder_back_dating_an_exclusion_is_caught_by_the_receipt(app, runner, database, survey, tmp_path,
+                                                                        monkeypatch):
+    """With the key, exclusions can be written as if made before the receipt: plain verify passes, the receipt
+    names the line the log did not hold when it was signed."""
+    import survey_app.store.audit as audit
+    survey_id, _ = survey
+    path, receipt = _receipt(runner, tmp_path, survey_id)
+    rid = database.query("select id from responses order by id limit 1")[0]["id"]
+    monkeypatch.setattr(audit, "utcnow", lambda: "2020-01-01T00:00:00")
+    assert database.set_response_status(rid, status="excluded", reason="答题过快", user="demo")
+    monkeypatch.undo()
+    assert database.verify().ok and database.receipt(survey_id)["counts"]["excluded"] == 1
+    code, out = _verify(runner, app, path)
+    assert code == 1 and "1 audit line(s) dated before the receipt's time" in out and "back-dated" in out, out
+
+
+def test_a_status_changed_before_the_receipt_without_its_audit_line_is_named(database, survey):
+    """The receipt's signed 有效/剔除 counts are checked against the audit log up to the receipt."""
+    survey_id, _ = survey
+    receipt = database.receipt(survey_id)
+    forged = {**receipt, "counts": {**receipt["counts"], "valid": 7, "excluded": 1}}
+    body = {k: v for k, v in forged.items() if k != "signature"}
+    from survey_app.store.receipts import _canonical, signing_key
+    forged["signature"] = signing_key(database.backend.chain_key).sign(_canonical(body)).hex()
+    assert any("the receipt signed 7 有效 and 1 剔除" in p for p in database.check_receipt(forged))
+    assert database.check_receipt(receipt) == []

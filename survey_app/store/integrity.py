@@ -140,8 +140,8 @@ class Integrity:
                 "select r.id, r.status, r.exclude_reason, l.action, l.detail from responses r left join audit_log l"
                 " on l.id = (select max(x.id) from audit_log x where x.response_id = r.id"
                 " and x.action in ('exclude', 'restore'))"
-                " where r.status = 'excluded' or l.id is not null order by r.id").fetchall():
-            if (status == "excluded") != (logged == "exclude"):
+                " where r.status != 'valid' or l.id is not null order by r.id").fetchall():
+            if status != ("excluded" if logged == "exclude" else "valid"):  # 'valid' and 'excluded' only
                 bad.append((rid, f"status {status!r} does not match the audit log (last entry: {logged or 'none'})"))
             elif status == "excluded" and key is not None and (reason or "") != (why or ""):
                 bad.append((rid, "exclusion reason does not match the audit log"))

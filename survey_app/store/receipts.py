@@ -131,4 +131,27 @@ class Receipts:
         if returned < receipt["counts"]["returned"]:
             problems.append(f"survey {receipt['survey_id']}: {receipt['counts']['returned']} responses at the"
                             f" receipt, {returned} now ({receipt['counts']['returned'] - returned} missing)")
-        return problems
+        return problems + _status_then(conn, receipt)
+
+
+def _status_then(conn, receipt: dict) -> list[str]:
+    """The 有效/剔除 counts the receipt signed against the exclusions its audit log held (replayed up to the
+    receipt's audit head), and any exclusion or restore line dated before the receipt that came after it."""
+    survey_id, audit = receipt["survey_id"], receipt["audit"]
+    excluded = conn.value(
+        "select count(*) from responses r join audit_log l on l.id = (select max(x.id) from audit_log x"
+        " where x.response_id = r.id and x.action in ('exclude', 'restore') and x.id <= ?)"
+        " where r.survey_id = ? and l.action = 'exclude'", [audit["head_id"], survey_id])
+    counts, problems = receipt["counts"], []
+    if (counts["returned"] - excluded, excluded) != (counts["valid"], counts["excluded"]):
+        problems.append(f"survey {survey_id}: the receipt signed {counts['valid']} 有效 and {counts['excluded']} 剔除;"
+                        f" the responses and the audit log up to the receipt give {counts['returned'] - excluded} and"
+                        f" {excluded} (a status changed without its audit line)")
+    late = conn.execute("select id, action, at from audit_log where survey_id = ? and id > ? and at < ?"
+                        " and action in ('exclude', 'restore') order by id",
+                        [survey_id, audit["head_id"], receipt["as_of"]]).fetchall()
+    if late:
+        problems.append(f"survey {survey_id}: {len(late)} audit line(s) dated before the receipt's time"
+                        f" ({receipt['as_of']}) were not in the log the receipt signed (back-dated), e.g. line"
+                        f" {late[0][0]} ({late[0][1]}, {late[0][2]})")
+    return problems
