@@ -186,3 +186,34 @@ def test_changing_the_target_and_its_recorded_state_together_is_found(database, 
     database.execute("update audit_log set state = ? where id = ?",
                      [line["state"].replace('"target":95.0', '"target":90.0'), line["id"]])
     assert f"audit line {line['id']} does not match its link" in _problems(database)
+
+
+def test_removing_the_keyed_record_is_found_and_never_keyed_again_silently(app, database, filled):
+    """Without the record of where keyed links begin, every link would be checked as plain SHA-256, which
+    anyone can recompute: verify names the removal and start-up refuses to key the chains a second time."""
+    test_changing_answers_and_rebuilding_the_chain_is_found(database, filled)  # a key-less rewrite ...
+    database.execute("delete from store_meta where key like 'keyed%' or key = 'key_fingerprint'")  # ... then this
+    assert "the record of where the keyed links begin (store_meta keyed_mac) is missing" in _problems(database)
+    with pytest.raises(StartupError, match="keyed_mac\\) is missing: someone removed it"):
+        create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": app.config["DATABASE"]})
+    assert not database.store_meta().get("keyed_mac")  # nothing was keyed over the forgery
+
+
+def test_moving_the_old_chains_end_to_skip_its_checks_is_found(database, filled):
+    """legacy_last_id and genesis are covered by the keyed record's MAC: set past every id, the old chain would
+    swallow every response and skip the heads' check."""
+    database.execute("update store_meta set value = '9223372036854775808' where key = 'legacy_last_id'")
+    assert "the record of where the keyed links begin does not match its MAC" in _problems(database)
+
+
+def test_a_database_keyed_in_the_records_first_form_is_upgraded_at_start(app, database, filled):
+    from survey_app.store.chain import _keyed_mac
+    meta = database.store_meta()
+    key = database.backend.chain_key
+    first = _keyed_mac(key, int(meta["keyed_from_response"]), int(meta["keyed_from_audit"]))
+    database.execute("update store_meta set value = ? where key = 'keyed_mac'", [first])
+    database.execute("delete from store_meta where key = 'keyed_format'")
+    assert database.verify().ok  # a backup keyed before still verifies
+    create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": app.config["DATABASE"]})
+    meta = database.store_meta()
+    assert meta["keyed_format"] == "2" and meta["keyed_mac"] != first and database.verify().ok

@@ -15,7 +15,7 @@ from .accounts import Accounts
 from .audit import AuditLog
 from .base import Base
 from .bulk import BulkReview
-from .chain import Chains, MissingChainKey, WrongChainKey, chain_hash, survey_digest
+from .chain import Chains, KeyedRecordMissing, MissingChainKey, WrongChainKey, chain_hash, survey_digest
 from .common import Audit, StorageUnavailable, is_row_id, utcnow
 from .counts import Counts
 from .fieldwork import FieldworkRecords
@@ -32,7 +32,7 @@ from .surveys import POINT_CACHE_SECONDS, SURVEY_FIELDS, Surveys
 from .throttle import LoginThrottle
 
 __all__ = ["EXTENSION", "Audit", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError",
-           "StorageUnavailable", "Store", "ChainKey", "DamagedDatabase", "WrongChainKey", "MissingChainKey", "is_postgres_url", "Verification", "chain_hash", "get_store", "init_app", "is_row_id",
+           "StorageUnavailable", "Store", "ChainKey", "DamagedDatabase", "WrongChainKey", "MissingChainKey", "KeyedRecordMissing", "is_postgres_url", "Verification", "chain_hash", "get_store", "init_app", "is_row_id",
            "open_store", "survey_digest", "utcnow"]
 EXTENSION = "manyi.store"
 
@@ -110,7 +110,7 @@ def init_app(app) -> Store:
         Path(store.path).parent.mkdir(parents=True, exist_ok=True)
     try:
         store.migrate()
-    except WrongChainKey as e:
+    except (WrongChainKey, KeyedRecordMissing) as e:
         raise StartupError(f"Manyi cannot use the database {store.describe()}: {e}") from None
     except StorageUnavailable as e:
         raise StartupError(f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}") from None

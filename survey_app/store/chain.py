@@ -103,8 +103,37 @@ class WrongChainKey(RuntimeError):
     """The chain key given is not the one this database's chains were keyed with."""
 
 
-def _keyed_mac(key: ChainKey, response_id: int, audit_id: int) -> str:
-    return key.mac(f"keyed|{response_id}|{audit_id}|{key.fingerprint}")
+def _keyed_mac(key: ChainKey, response_id: int, audit_id: int, meta: dict | None = None) -> str:
+    """The MAC of the record of where keyed links begin. ``meta`` given: the record's second form, which also
+    covers where the old global chain ends and its head (``legacy_last_id``, ``genesis``), so that neither
+    can be moved to skip a check; without: the first form (databases keyed before 2026-12, upgraded at start)."""
+    if meta is None:
+        return key.mac(f"keyed|{response_id}|{audit_id}|{key.fingerprint}")
+    return key.mac(f"keyed2|{response_id}|{audit_id}|{meta.get('legacy_last_id', '')}|{meta.get('genesis', '')}"
+                   f"|{key.fingerprint}")
+
+
+def keyed_record_ok(key: ChainKey, meta: dict) -> bool:
+    r, a = int(meta["keyed_from_response"]), int(meta["keyed_from_audit"])
+    if meta.get("keyed_format") == "2":
+        return meta["keyed_mac"] == _keyed_mac(key, r, a, meta)
+    return meta["keyed_mac"] == _keyed_mac(key, r, a)
+
+
+# Where a database keyed before shows it, even with its keyed record removed from store_meta
+KEYING_TRACES = ("select 1 from chain_heads where mac is not null union all select 1 from survey_heads"
+                 " union all select 1 from audit_log where hash is not null")
+
+
+class KeyedRecordMissing(RuntimeError):
+    """The database's chains were keyed (MACed heads, keyed audit lines) but the record of where the keyed
+    links begin is gone: its links can no longer be told from plain ones. Never keyed again silently."""
+
+    def __init__(self):
+        super().__init__("this database's chains were keyed, but the record of where the keyed links begin"
+                         " (store_meta keyed_mac) is missing: someone removed it to turn the key's checks off."
+                         " Compare the database with a receipt or the anchors file (manyi verify --receipt FILE)"
+                         " and restore it from a backup you trust")
 
 
 class Chains:
@@ -125,11 +154,14 @@ class Chains:
         key = self._chain_key()
         meta = self.store_meta()
         if "keyed_mac" in meta:
-            r, a = int(meta["keyed_from_response"]), int(meta["keyed_from_audit"])
-            if meta["keyed_mac"] != _keyed_mac(key, r, a):
+            if not keyed_record_ok(key, meta):
                 raise WrongChainKey(f"the chain key (fingerprint {key.fingerprint}) is not the one this database"
                                     f" was keyed with (fingerprint {meta.get('key_fingerprint', '?')})")
+            if meta.get("keyed_format") != "2":  # the record's first form: now covering the old chain's end too
+                self._write(lambda conn: _second_form(conn, key, meta))
             return False
+        if self._read().value(KEYING_TRACES) is not None:
+            raise KeyedRecordMissing()
         from .audit import SYSTEM, legacy_digest
         from .common import Audit
 
@@ -138,10 +170,11 @@ class Chains:
             a = conn.value("select coalesce(max(id), 0) from audit_log")
             # several servers starting at once: the first to insert the mark keys the chains, the others
             # wait for it (the unique key) and then only check their key against it
+            old = {row[0]: row[1] for row in conn.execute("select key, value from store_meta").fetchall()}
             if conn.value("insert into store_meta (key, value) values ('keyed_mac', ?) on conflict (key) do nothing"
-                          " returning key", [_keyed_mac(key, r, a)]) is None:
+                          " returning key", [_keyed_mac(key, r, a, old)]) is None:
                 return False
-            for name, value in (("keyed_from_response", r), ("keyed_from_audit", a),
+            for name, value in (("keyed_from_response", r), ("keyed_from_audit", a), ("keyed_format", 2),
                                 ("key_fingerprint", key.fingerprint)):
                 conn.execute("insert into store_meta (key, value) values (?, ?)", [name, str(value)])
             for point, rid, link in conn.execute("select point_id, response_id, hash from chain_heads").fetchall():
@@ -170,3 +203,10 @@ class Chains:
 
     def store_meta(self) -> dict[str, str]:
         return {r["key"]: r["value"] for r in self._read().rows("select key, value from store_meta")}
+
+
+def _second_form(conn, key: ChainKey, meta: dict) -> None:
+    """Rewrite a first-form keyed record (checked with the key just before) in its second form."""
+    r, a = int(meta["keyed_from_response"]), int(meta["keyed_from_audit"])
+    conn.execute("update store_meta set value = ? where key = 'keyed_mac'", [_keyed_mac(key, r, a, meta)])
+    conn.execute("insert into store_meta (key, value) values ('keyed_format', '2') on conflict (key) do nothing")

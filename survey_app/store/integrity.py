@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .audit import entry_link, legacy_digest, survey_state
-from .chain import _keyed_mac, chain_hash, head_mac, link_hash
+from .chain import KEYING_TRACES, KeyedRecordMissing, chain_hash, head_mac, keyed_record_ok, link_hash
 
 
 class DamagedDatabase(RuntimeError):
@@ -90,9 +90,11 @@ class Integrity:
         plain_last, audit_last = 2**63, 2**63  # a file never keyed (an old backup): every link is plain
         if key is not None:
             plain_last, audit_last = int(meta["keyed_from_response"]), int(meta["keyed_from_audit"])
-            if meta["keyed_mac"] != _keyed_mac(key, plain_last, audit_last):
+            if not keyed_record_ok(key, meta):
                 problems.append("the record of where the keyed links begin does not match its MAC (changed, or"
                                 " verified with another key)")
+        elif self._has_table("survey_heads") and conn.value(KEYING_TRACES) is not None:
+            problems.append(str(KeyedRecordMissing()))
         bad, checked, legacy_prev = [], 0, ""
         columns = _COLUMNS if key is not None else _COLUMNS[:8]
         heads: dict[int, tuple[int, str]] = {}  # point -> (last response id, its hash)
@@ -125,7 +127,7 @@ class Integrity:
             problems.append("the chain kept from before per-point chains does not end at its recorded head"
                             " (its newest responses were removed or changed)")
         kept_heads = conn.execute(f"select point_id, response_id, hash, {'mac' if key else 'null'} from chain_heads"
-                                  ).fetchall() if legacy_last < 2**63 else []
+                                  ).fetchall() if legacy_last < 2**63 or key is not None else []
         for point_id, response_id, head, mac in kept_heads:
             if key is not None and mac != head_mac(key, "point", point_id, response_id, head):
                 problems.append(f"chain head of point {point_id} does not match its MAC (moved or rewritten)")
