@@ -30,6 +30,7 @@ def test_settings_grants_and_new_surveys_are_logged_with_their_change(database, 
                                   questionnaire_version=1, title="新项目", audit=Audit("wang", "create", "新项目"))
     assert [(e["user"], e["action"], e["detail"]) for e in database.audit_entries(survey_id)] == [
         ("system", "create", ""),  # every survey's chain opens with its creation (issue 13)
+        ("system", "add_point", "业务大厅"), ("system", "add_point", "1号窗口"),  # its points are part of its state
         ("wang", "closed", ""), ("cli", "grant", "access for wang"), ("cli", "revoke", "access of wang ended")]
     assert [e["action"] for e in database.audit_entries(new_id)] == ["create"]
 

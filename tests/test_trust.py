@@ -217,3 +217,43 @@ def test_a_database_keyed_in_the_records_first_form_is_upgraded_at_start(app, da
     create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": app.config["DATABASE"]})
     meta = database.store_meta()
     assert meta["keyed_format"] == "2" and meta["keyed_mac"] != first and database.verify().ok
+
+
+@pytest.mark.parametrize("change", [
+    "update points set name = '1号窗口（改）' where id = {point}",             # a hall's answers under another name
+    "delete from points where id = {point}",                                 # a whole point gone (no answers at it)
+    "update surveys set title = '别的项目' where id = {survey}",
+    "insert into population_margins (survey_id, question_id, value, share) values ({survey}, 'gender', '1', 0.9)"])
+def test_renaming_or_removing_a_point_or_editing_a_title_or_margin_is_found(database, filled, change):
+    survey_id, _ = filled
+    point = database.add_point(survey_id, "3号窗口")["id"]
+    assert database.verify().ok
+    if change.startswith("delete"):
+        database.execute("delete from chain_heads where point_id = ?", [point])
+    database.execute(change.format(point=point, survey=survey_id))
+    assert f"survey {survey_id}: its settings (target, rule, population, 办件量, points" in _problems(database)
+
+
+def test_a_survey_whose_newest_line_recorded_less_gets_its_state_recorded_in_full_at_start(app, database, filled):
+    """Lines written before 2026-12 recorded the figure-moving settings only: still verified as such, and at
+    the next start a line records the rest (points, title, margins), unless what was recorded no longer holds."""
+    import json
+    from survey_app.store.audit import STATE_FIELDS, entry_link
+    from survey_app.store.chain import head_mac
+    survey_id, _ = filled
+    line = database.query("select * from audit_log where survey_id = ? order by id desc limit 1", [survey_id])[0]
+    state = json.loads(line["state"])
+    old = json.dumps({k: state[k] for k in (*STATE_FIELDS, "fieldwork")}, ensure_ascii=False, separators=(",", ":"),
+                     sort_keys=True)
+    key = database.backend.chain_key
+    link = entry_link(key, line["prev_hash"], {**line, "state": old})
+    database.execute("update audit_log set state = ?, hash = ? where id = ?", [old, link, line["id"]])
+    database.execute("update survey_heads set hash = ?, mac = ? where survey_id = ?",
+                     [link, head_mac(key, "survey", survey_id, line["id"], link), survey_id])
+    database.execute("update surveys set title = '改过的标题' where id = ?", [survey_id])
+    assert database.verify().ok  # the old line did not record the title
+    create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": app.config["DATABASE"]})
+    newest = database.audit_entries(survey_id)[-1]
+    assert (newest["action"], newest["detail"]) == ("state", "settings recorded in full") and database.verify().ok
+    database.execute("update surveys set title = '再改' where id = ?", [survey_id])
+    assert "its settings (target, rule, population, 办件量, points, title" in _problems(database)

@@ -109,7 +109,8 @@ def add_point(survey_id):
     survey_or_404(survey_id)
     form = PointForm()
     if form.validate_on_submit():
-        point = get_store().add_point(survey_id, form.name.data.strip())
+        name = form.name.data.strip()
+        point = get_store().add_point(survey_id, name, audit=Audit(_user(), "add_point", name))
         flash(f"采集点“{point['name']}”已添加，编码 {point['code']}。")
     else:
         for errors in form.errors.values():

@@ -15,22 +15,41 @@ from .common import Audit, utcnow
 
 STATE_FIELDS = ("questionnaire_id", "questionnaire_version", "target", "target_n", "population", "rule",
                 "c51_figure")
+MORE_FIELDS = ("title", "department", "year", "evaluator_org", "opens_on", "closes_on", "status", "background",
+               "subjects", "one_per_device", "compare_with")  # recorded since 2026-12
 TAKE_SURVEY_HEAD = {"sqlite": "select audit_id, hash from survey_heads where survey_id = ?",
                     "postgresql": "select audit_id, hash from survey_heads where survey_id = ? for update"}
 SYSTEM = "system"  # the user of lines no evaluator wrote (a survey made or changed by a command)
 
 
 def survey_state(conn, survey_id: int) -> str:
-    """The survey's figure-affecting state as canonical JSON ('' for a survey that does not exist)."""
-    row = conn.one(f"select {', '.join(STATE_FIELDS)} from surveys where id = ?", [survey_id])
+    """The survey's state as canonical JSON ('' for a survey that does not exist): every setting, its points
+    (id, name, code, 发放 and 办件量) and its population margins, so that any change made outside Manyi
+    (a point renamed or removed, a title or a weighting share edited) differs from what its chain recorded.
+    Lines written before 2026-12 recorded only STATE_FIELDS and the fieldwork: ``state_differs`` compares
+    what a line recorded."""
+    row = conn.one(f"select {', '.join(STATE_FIELDS + MORE_FIELDS)} from surveys where id = ?", [survey_id])
     if row is None:
         return ""
-    state = dict(zip(STATE_FIELDS, row))
+    state = dict(zip(STATE_FIELDS + MORE_FIELDS, row))
     state["target"] = None if state["target"] is None else float(state["target"])
     state["fieldwork"] = [list(r) for r in conn.execute(
         "select id, issued, served from points where survey_id = ? and (issued is not null or served is not null)"
         " order by id", [survey_id]).fetchall()]
+    state["points"] = [list(r) for r in conn.execute(
+        "select id, name, code from points where survey_id = ? order by id", [survey_id]).fetchall()]
+    state["margins"] = [[q, v, float(share)] for q, v, share in conn.execute(
+        "select question_id, value, share from population_margins where survey_id = ? order by question_id, value",
+        [survey_id]).fetchall()]
     return _CHAIN_JSON.encode(state)
+
+
+def state_differs(now: str, recorded: str | None) -> bool:
+    """Whether the state now differs from what an audit line recorded, in what that line recorded."""
+    if not now or not recorded:
+        return now != (recorded or "")
+    then, current = json.loads(recorded), json.loads(now)
+    return any(current.get(k) != v for k, v in then.items())
 
 
 def entry_link(key, prev: str, entry: dict) -> str:

@@ -159,6 +159,7 @@ class Chains:
                                     f" was keyed with (fingerprint {meta.get('key_fingerprint', '?')})")
             if meta.get("keyed_format") != "2":  # the record's first form: now covering the old chain's end too
                 self._write(lambda conn: _second_form(conn, key, meta))
+            self._record_full_states()
             return False
         if self._read().value(KEYING_TRACES) is not None:
             raise KeyedRecordMissing()
@@ -187,6 +188,19 @@ class Chains:
                             prev=legacy_digest(earlier))
             return True
         return self._write(body) or self.key_chains()
+
+    def _record_full_states(self) -> None:
+        """Surveys whose newest audit line recorded the state before 2026-12 (settings that move a figure, no
+        points, titles or margins) get a line recording all of it, if what it did record still holds."""
+        from .audit import SYSTEM, state_differs, survey_state
+        from .common import Audit
+        for survey_id, state in self._read().execute(
+                "select l.survey_id, l.state from survey_heads h join audit_log l on l.id = h.audit_id"
+                " where l.state not like '%\"points\":%'").fetchall():
+            def body(conn, survey_id=survey_id, state=state):
+                if not state_differs(survey_state(conn, survey_id), state):
+                    self._audit(conn, Audit(SYSTEM, "state", "settings recorded in full"), survey_id)
+            self._write(body)
 
     def chain_heads(self, survey_id: int) -> list[dict]:
         """Each point's chain head: point id, newest response id (0: none yet) and its hash."""

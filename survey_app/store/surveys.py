@@ -75,7 +75,7 @@ class Surveys:
             "select s.*, (select coalesce(sum(n), 0) from response_counts c where c.survey_id = s.id) as responses,"
             " (select count(*) from points p where p.survey_id = s.id) as points from surveys s order by s.id")
 
-    def add_point(self, survey_id: int, name: str) -> dict:
+    def add_point(self, survey_id: int, name: str, *, audit: Audit | None = None) -> dict:
         """Add a collection point (or return the existing one of that name: adding twice is harmless).
         The unique name per survey and the unique code decide, not a check before the insert."""
         if self.get_survey(survey_id) is None:
@@ -89,6 +89,7 @@ class Surveys:
                     genesis = conn.value("select value from store_meta where key = 'genesis'")
                     conn.execute("insert into chain_heads (point_id, response_id, hash, mac) values (?, 0, ?, ?)",
                                  [pid, genesis, head_mac(self._chain_key(), "point", pid, 0, genesis)])
+                    self._audit(conn, audit or Audit(SYSTEM, "add_point", name), survey_id)  # the points are state
                     return pid
                 existing = conn.value("select id from points where survey_id = ? and name = ?", [survey_id, name])
                 if existing is not None:
