@@ -253,3 +253,21 @@ def test_kiosk_paper_and_assisted_entry_are_exempt(app, yining):
         args = (point, survey, q, new_nonce(), 0, "d" * 20, {})
         assert views._defences(*args, channel=defences.SCAN) == ("too_fast", None)
         assert views._defences(*args, channel="协助填写") == (None, None)  # no minimum time, no claim
+
+
+def test_one_ipv6_host_counts_as_one_address(client, yining, database, app):
+    """A host holds a whole /64: each of its addresses is the same network for the ceiling."""
+    _, (hall, _) = yining
+    start = database.wall_clock()
+    database.wall_clock = lambda: start
+    for i in range(app.config["ADDRESS_BURST"]):
+        assert submit(client, hall, addr=f"2001:db8:1:2::{i + 1:x}").status_code == 303
+    assert submit(client, hall, addr="2001:db8:1:2:ffff::99").status_code == 429
+    assert submit(client, hall, addr="2001:db8:1:3::1").status_code == 303  # the next /64: another subscriber
+    assert database.response_count() == app.config["ADDRESS_BURST"] + 1
+
+
+def test_the_network_of_an_address():
+    from survey_app.respondent.defences import network
+    assert network("2001:db8:1:2:3:4:5:6") == network("2001:db8:1:2::1") == "2001:db8:1:2::/64"
+    assert network("::ffff:10.1.2.3") == network("10.1.2.3") == "10.1.2.3" and network(None) == ""

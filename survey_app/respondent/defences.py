@@ -11,6 +11,7 @@ flagged 异常集中提交: 20).
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 
 from flask import current_app, request
 
@@ -49,4 +50,18 @@ def address_key(survey_id: int) -> str:
     """The client's network address, salted and hashed per survey (never stored raw). Behind a reverse
     proxy, TRUSTED_PROXIES makes this the citizen's address rather than the proxy's."""
     salt = current_app.config["SECRET_KEY"]
-    return hashlib.sha256(f"{salt}:submit-address:{survey_id}:{request.remote_addr}".encode()).hexdigest()[:24]
+    return hashlib.sha256(f"{salt}:submit-address:{survey_id}:{network(request.remote_addr)}".encode()).hexdigest()[:24]
+
+
+def network(address: str | None) -> str:
+    """What one subscriber holds: an IPv4 address, or an IPv6 address's /64 (a host gets a whole /64, so its
+    full addresses would each get their own ceiling)."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or ""
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
