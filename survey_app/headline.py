@@ -101,7 +101,12 @@ def survey_rule(survey: dict) -> analysis.Rule:
     survey's own target: one target for the verdict and the points."""
     base = analysis.RULES.get(survey.get("rule") or "", analysis.RULES[analysis.DEFAULT_RULE])
     target = float(survey["target"]) if survey.get("target") is not None else base.target_pct
-    return dataclasses.replace(base, target_pct=target)
+    text = base.text
+    if target != base.target_pct:  # the published standard stays as published; the override is said
+        num = analysis.formatting.num
+        text += (f"（本项目预期目标为≥{num(target)}%，不同于上述标准中的{num(base.target_pct)}%；"
+                 f"本底稿按预期目标{num(target)}%计分。）")
+    return dataclasses.replace(base, target_pct=target, text=text)
 
 
 _RATE_LABELS = {"top3": "满意率（前三项）", "top2": "满意率（前两项）"}

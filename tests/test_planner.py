@@ -65,8 +65,26 @@ def test_planner_takes_the_target_from_the_survey(admin_client, yining, database
     html = admin_client.get(f"/admin/surveys/{survey_id}/edit").get_data(as_text=True)
     assert re.search(r'name="plan_t"[^>]*value="90.0"', html) and re.search(r'name="plan_p"[^>]*value="92.0"', html)
     assert "无法证明" not in text(html)
-    database.update_survey(survey_id, target=95.0)
+    database.update_survey(survey_id, target=95.0, c51_figure="top2")  # C51 from the rate: 50 cannot show 95 %
     assert "目标样本量 " + WARNING_50 in text(admin_client.get(f"/admin/surveys/{survey_id}/edit").get_data(as_text=True))
+
+
+def test_a_score_target_is_warned_about_as_a_score(admin_client, yining, database):
+    """Yining's C51 takes the score: 50 answers all at 100 give a bound of 95.34 分, which shows 95 分 but
+    not 96 分; the warning says so in 分, as the dashboard does, never as a rate."""
+    survey_id, _ = yining
+    page = text(admin_client.get(f"/admin/surveys/{survey_id}/edit").get_data(as_text=True))
+    assert "无法证明" not in page
+    database.update_survey(survey_id, target=96.0)
+    page = text(admin_client.get(f"/admin/surveys/{survey_id}/edit").get_data(as_text=True))
+    assert ("目标样本量 n = 50 时即使全部选择最高一档，满意度得分的单侧 95% 置信下限也只有 95.34 分，"
+            "无法证明满意度得分达到 96 分") in page and "满意率达到 96%" not in page.split("按检验效能")[0]
+
+
+def test_a_planned_population_is_the_warnings_population_too(admin_client):
+    """Planned for N = 10, the form gets n = 10: a census, which needs no warning."""
+    html = admin_client.get(NEW + "?plan_t=95&plan_p=97&plan_e=5&plan_N=10").get_data(as_text=True)
+    assert target_n(html) == "10" and "无法证明" not in text(html)
 
 
 def test_planner_bad_input(admin_client):

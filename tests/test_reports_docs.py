@@ -109,6 +109,20 @@ def test_c51_working_paper_docx_and_html_agree(app, database, admin_client, fill
         assert f"<th scope=\"row\">{head}</th><td>{cell}</td>" in body
 
 
+def test_a_survey_target_other_than_the_standards_is_said_where_the_standard_is_printed(app, database, admin_client,
+                                                                                       filled):
+    """The published standard keeps its own words (95%); the survey's own target (90) is said beside it, and
+    the points are computed against it: in the working paper and on the dashboard alike."""
+    database.update_survey(filled, target=90.0)
+    cells = dict(_paper_rows(_docx(download(admin_client, filled, "docx-c51"))))
+    said = "（本项目预期目标为≥90%，不同于上述标准中的95%；本底稿按预期目标90%计分。）"
+    assert "满意度达95%，则得满分" in cells["评价标准"] and cells["评价标准"].endswith(said)
+    assert "预期目标为≥90%" in cells["评价结果"]
+    assert said in html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    database.update_survey(filled, target=95.0)
+    assert "本项目预期目标为" not in dict(_paper_rows(_docx(download(admin_client, filled, "docx-c51"))))["评价标准"]
+
+
 def test_excluding_a_response_changes_the_documents_consistently(app, database, admin_client, filled):
     exclude_one_q5_c(database)
     result = result_of(app, database, filled)

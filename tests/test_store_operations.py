@@ -135,14 +135,20 @@ def test_copy_db_refuses_while_the_source_is_being_written_to(demo_file, tmp_pat
 
 
 def test_copy_db_names_every_value_postgresql_cannot_hold(pg, demo_file):
-    source = open_store(demo_file)
-    source.execute("update surveys set department = ?", ["a\x00b"])  # stored by an older version or by hand
+    source = open_store(demo_file, chain_key=os.environ["FLASK_CHAIN_KEY"])
+    source.update_survey(1, department="a\x00b")  # as an older version stored it (the edge cleans it today)
+    assert source.verify().ok
     source.close()
     pg.create_database("nul")
     try:
         done = manyi("copy-db", demo_file, pg.url("nul"))
         assert "CHANGED surveys row 1 column department: U+0000 replaced by U+FFFD" in done.stdout, done.stdout
-        assert done.returncode == 0  # the department is not under a hash: the copy still verifies
+        assert done.returncode == 0, done.stdout  # the change is recorded in the survey's chain: the copy verifies
+        copy = open_store(pg.url("nul"), chain_key=os.environ["FLASK_CHAIN_KEY"])
+        try:
+            assert copy.audit_entries(1)[-1]["action"] == "copy" and copy.get_survey(1)["department"] == "a\ufffdb"
+        finally:
+            copy.close()
     finally:
         pg.drop_database("nul")
 

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from survey_app import create_app
-from survey_app.store import Audit, StartupError, app_chain_key, chain_hash, open_store
+from survey_app.store import Audit, StartupError, WrongChainKey, app_chain_key, chain_hash, open_store
 from tests.helpers import YINING_ANSWERS
 
 ANSWERS = sorted(YINING_ANSWERS.items())
@@ -145,7 +145,11 @@ def test_the_channel_is_covered_too(database, filled):
 def test_verify_with_another_key_fails_rather_than_passing(app, database, filled):
     keyless = open_store(app.config["DATABASE"], chain_key="not the key")
     try:
-        assert not keyless.verify().ok
+        with pytest.raises(WrongChainKey, match="is not the one .* was keyed with"):
+            keyless.verify()  # one error naming both keys, not a pass and not every link called forged
+        database.execute("update store_meta set value = ? where key = 'key_fingerprint'",
+                         [keyless.backend.chain_key.fingerprint])  # a holder hiding that it is another key
+        assert not keyless.verify().ok  # the record's MAC still does not fit
     finally:
         keyless.close()
 

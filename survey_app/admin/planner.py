@@ -34,8 +34,21 @@ def settings_target(form) -> float | None:
     return float(rule.target_pct) if rule else None
 
 
-def build(args, settings, *, fill: bool) -> Planner:
-    """The planner from the query string ``args``; with ``fill``, its n goes into ``settings.target_n``."""
+def score_scale(questionnaire, figure: str | None) -> tuple[float, float] | None:
+    """The ladder's (lowest, highest) when C51 takes the score (``figure`` as the settings say), else None."""
+    if questionnaire is None:
+        return None
+    if figure in (None, "", "headline"):
+        figure = "score" if questionnaire.headline.figure == "score" else "rate"
+    if figure != "score":
+        return None
+    ladder = [v for qid in questionnaire.headline.weights for v in (questionnaire.question(qid).points or {}).values()]
+    return (float(min(ladder)), float(max(ladder))) if ladder else None
+
+
+def build(args, settings, *, fill: bool, questionnaire=None) -> Planner:
+    """The planner from the query string ``args``; with ``fill``, its n goes into ``settings.target_n``.
+    ``questionnaire`` (the survey's, or the one chosen for a new survey) tells whether C51 takes a score."""
     target = settings_target(settings)
     population = settings.population.data if not settings.population.errors else None
     defaults = {"plan_t": target, "plan_N": population}
@@ -53,17 +66,24 @@ def build(args, settings, *, fill: bool) -> Planner:
         power_text = planning_text.power_sentence(target, true_pct, population=size, plan=plan)
         if fill:
             settings.target_n.data = max(margin_n, power_n or 0)
-    return Planner(form, target, margin_n, power_n, power_text, _warning(settings))
+    if margin_n is not None and fill and form.plan_N.data:  # planned for a population: the warning too
+        population = form.plan_N.data
+    scale = score_scale(questionnaire, settings.c51_figure.data)
+    return Planner(form, target, margin_n, power_n, power_text, _warning(settings, population, scale))
 
 
-def _warning(settings) -> str | None:
-    """The plain sentence when the form's n cannot show its target, else None."""
+def _warning(settings, population: int | None, scale: tuple[float, float] | None) -> str | None:
+    """The plain sentence when the form's n cannot show its target, else None (for a score: every answer
+    at the top of ``scale`` still below the target)."""
     n, target = settings.target_n.data, settings_target(settings)
-    population = settings.population.data if not settings.population.errors else None
     if settings.target_n.errors or not isinstance(n, int) or n < 1 or target is None:
         return None
-    if population is not None and n > population:
-        return None
+    if population is not None and n >= population:
+        return None  # a census: no sampling error
+    if scale is not None:
+        if planning_text.score_ceiling(n, scale) >= target:
+            return None
+        return "目标样本量 " + planning_text.score_ceiling_sentence(n, target, scale)
     if target < 100:
         # Without replacement, all n satisfied bound the rate higher than α^(1/n), so what the binomial
         # test can show, the population's can too: the exact check is only needed for small n.

@@ -13,6 +13,7 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, render_tem
 import analysis
 
 from .. import breakdowns, fieldwork, qr, questionnaires, results
+from ..headline import survey_rule
 from ..reports import planning_text, wording
 from ..safetext import file_name
 from ..store import Audit, get_store, is_row_id
@@ -49,7 +50,9 @@ def _user() -> str:
 
 
 def _settings_page(template: str, form, survey=None, status=200):
-    plan = planner.build(request.args, form, fill=request.method == "GET")  # the sample-size planner
+    catalogue = {} if survey else _catalogue()  # a new survey's: the one chosen, else the first offered
+    chosen = _questionnaire(survey) if survey else catalogue.get(form.questionnaire.data or next(iter(catalogue), ""))
+    plan = planner.build(request.args, form, fill=request.method == "GET", questionnaire=chosen)  # sample sizes
     return render_template(template, form=form, survey=survey, planner=plan, rules=analysis.RULES), status
 
 
@@ -204,7 +207,7 @@ def dashboard(survey_id):
         adjust_methods=breakdowns.ADJUST_ZH, q=questionnaire, daily=_daily_table(result),
         per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,
         statuses=SURVEY_STATUS_LABELS,
-        rule=analysis.RULES.get(survey["rule"]), base_url=current_app.config["PUBLIC_BASE_URL"],
+        rule=survey_rule(survey), base_url=current_app.config["PUBLIC_BASE_URL"],
         role_words=wording.ROLE_WORDS, rate_label=wording.rate_label, receipt=wording.receipt_text(result),
         can_show=planning_text.headline_sentences(result.headline),
         point_form=PointForm(), status_form=StatusForm(), bursts=_bursts(survey_id),

@@ -14,12 +14,12 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from analysis import DEFAULT_RULE
+from analysis import DEFAULT_RULE, RULES
 
 from .. import qr, questionnaires
 from ..store import get_store
 from . import data, demo, receipts
-from .common import clean_line, find_questionnaire
+from .common import ROW_ID, Manyi, clean_line, find_questionnaire, finite
 
 
 @click.command("init-db")
@@ -30,21 +30,23 @@ def init_db_command():
     Example: manyi init-db
     """
     get_store().migrate()
-    click.echo(f"Database ready: {current_app.config['DATABASE']}")
+    click.echo(f"Database ready: {get_store().describe()}")
 
 
 @click.command("create-survey")
 @click.argument("questionnaire")
 @click.option("--title", callback=clean_line, help="Survey title (default: the questionnaire's title).")
 @click.option("--department", default="", callback=clean_line, help="被评价单位, e.g. 伊宁市医疗保障局.")
-@click.option("--year", type=int, help="Evaluation year, e.g. 2024.")
+@click.option("--year", type=click.IntRange(1900, 2200), help="Evaluation year, e.g. 2024.")
 @click.option("--evaluator", "evaluator_org", default="", callback=clean_line, help="评价机构.")
-@click.option("--target", type=click.FloatRange(0, 100), default=95.0, show_default=True, help="Target in %.")
+@click.option("--target", type=click.FloatRange(0, 100, min_open=True), default=95.0, show_default=True,
+              callback=finite, help="Target in % (a score's target in 分), above 0 and at most 100.")
 @click.option("--target-n", type=click.IntRange(1), default=50, show_default=True, help="Target sample size.")
 @click.option("--population", type=click.IntRange(1), help="Population size N (finite-population correction).")
 @click.option("--opens", "opens_on", help="First day (YYYY-MM-DD).")
 @click.option("--closes", "closes_on", help="Last day (YYYY-MM-DD).")
-@click.option("--rule", default=DEFAULT_RULE, show_default=True, help="C51 scoring rule preset.")
+@click.option("--rule", default=DEFAULT_RULE, show_default=True, type=click.Choice(sorted(RULES)),
+              help="C51 scoring rule preset.")
 @with_appcontext
 def create_survey_command(questionnaire, title, **fields):
     """Create a survey from a questionnaire file (id or id@version) and print its id.
@@ -52,8 +54,10 @@ def create_survey_command(questionnaire, title, **fields):
     Example: manyi create-survey yining-2024-public --department 伊宁市医疗保障局 --year 2024 --target 95
     """
     q = find_questionnaire(questionnaire)
-    for name in ("opens_on", "closes_on"):
-        _check_date(fields[name], name)
+    for name, option in (("opens_on", "--opens"), ("closes_on", "--closes")):
+        _check_date(fields[name], option)
+    if fields["opens_on"] and fields["closes_on"] and fields["closes_on"] < fields["opens_on"]:
+        raise click.BadParameter(f"{fields['closes_on']} is before --opens {fields['opens_on']}", param_hint="--closes")
     survey_id = get_store().create_survey(questionnaire_id=q.id, questionnaire_version=q.version,
                                           title=title or str(q.title), **fields)
     click.echo(f"Survey {survey_id}: {title or q.title} ({q.key})")
@@ -70,7 +74,7 @@ def _check_date(value, name):
 
 
 @click.command("add-point")
-@click.argument("survey_id", type=int)
+@click.argument("survey_id", type=ROW_ID)
 @click.argument("name", callback=clean_line)
 @with_appcontext
 def add_point_command(survey_id, name):
@@ -217,7 +221,15 @@ def init_app(app) -> None:
         app.cli.add_command(command)
 
 
-def main() -> None:
+class ManyiGroup(Manyi, FlaskGroup):
+    """`manyi`: Flask's command group, whose commands end with one line on a file they cannot read or write."""
+
+
+def cli_group() -> ManyiGroup:
     from .. import create_app
 
-    FlaskGroup(create_app=create_app, help="Manyi (满意): satisfaction surveys for C51.")()
+    return ManyiGroup(create_app=create_app, help="Manyi (满意): satisfaction surveys for C51.")
+
+
+def main() -> None:
+    cli_group()()

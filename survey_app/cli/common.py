@@ -2,10 +2,47 @@
 cleaning of text that is stored (click's ``callback=clean_line``)."""
 from __future__ import annotations
 
+import math
+from pathlib import Path
+
 import click
 
 from .. import questionnaires
 from ..safetext import clean_line as _clean_line
+
+# a survey, user or point id as the databases store it (signed 64-bit): a bigger number is a usage error
+ROW_ID = click.IntRange(1, 2**63 - 1)
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class Manyi(click.Group):
+    """Mixed into the command group: a file that cannot be written or read ends the command with one line
+    naming it, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as e:
+            where = f"{e.filename}: " if e.filename else ""
+            raise click.ClickException(f"{where}{e.strerror or e}") from None
+
+
+def finite(ctx, param, value):
+    """A click callback: refuse NaN (click's FloatRange lets it through)."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("is not a number")
+    return value
+
+
+def not_a_database(path: Path) -> None:
+    """Refuse to write a download over a database file (a mistyped --out would wipe a survey's answers)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(SQLITE_MAGIC))
+    except (FileNotFoundError, IsADirectoryError):
+        return
+    if head == SQLITE_MAGIC:
+        raise click.ClickException(f"{path} is a SQLite database: not replaced; choose another --out")
 
 
 def find_questionnaire(ref: str):

@@ -11,8 +11,9 @@ from flask.cli import with_appcontext
 
 from .. import breakdowns, questionnaires, reports
 from ..safetext import clean_line
+from .common import ROW_ID, not_a_database
 from .receipts import check_receipts, read_receipts, receipt_counts
-from ..store import Audit, DamagedDatabase, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
+from ..store import Audit, ChainKey, DamagedDatabase, configured_chain_key, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
 
 @click.command("create-user")
@@ -62,7 +63,7 @@ def _user_and_survey(username: str, survey_id: int) -> int:
 
 @click.command("grant")
 @click.argument("username")
-@click.argument("survey_id", type=int)
+@click.argument("survey_id", type=ROW_ID)
 @with_appcontext
 def grant_command(username, survey_id):
     """Let an evaluator see a survey (its dashboard, review page and downloads).
@@ -76,7 +77,7 @@ def grant_command(username, survey_id):
 
 @click.command("revoke")
 @click.argument("username")
-@click.argument("survey_id", type=int)
+@click.argument("survey_id", type=ROW_ID)
 @with_appcontext
 def revoke_command(username, survey_id):
     """End an evaluator's access to a survey (takes effect at their next page).
@@ -105,13 +106,23 @@ def revoke_sessions_command(username):
     click.echo(f"Ended {get_store().revoke_sessions(user['id'])} open session(s) of {username}.")
 
 
-def _open_db(path: str | None, *, readonly: bool = False):
+def _open_db(path: str | None, *, readonly: bool = False, key=None):
     if path is None:
         return get_store()
     if not is_postgres_url(path) and not Path(path.removeprefix("sqlite:///")).is_file():
         raise click.ClickException(f"no database file at {path}")
-    key = get_store().backend.chain_key if has_app_context() else None  # the app's, else FLASK_CHAIN_KEY
+    if key is None and has_app_context():
+        key = get_store().backend.chain_key  # the app's
     return open_store(path, chain_key=key, readonly=readonly)
+
+
+def _key_file(path: str | None):
+    if path is None:
+        return None
+    try:
+        return ChainKey(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise click.ClickException(f"cannot read the chain key in {path}: {getattr(e, 'strerror', None) or e}") from None
 
 
 @click.command("verify")
@@ -119,18 +130,25 @@ def _open_db(path: str | None, *, readonly: bool = False):
 @click.option("--receipt", "receipt_file", type=click.Path(dir_okay=False),
               help="A receipt (manyi receipt) or an anchors file (manyi anchor): also check that nothing it covers"
                    " is missing or rewritten.")
+@click.option("--key-file", "key_file", type=click.Path(dir_okay=False),
+              help="With --db: the chain key that database was keyed with, if not the app's (a backup from"
+                   " before a key rotation).")
 @with_appcontext
-def verify_command(path, receipt_file):
+def verify_command(path, receipt_file, key_file):
     """Check every chain (with the chain key), replay exclusions, recount the tallies; exit 1 and name each
     problem. With --receipt, also name what the receipt covers that the database no longer holds.
 
     Example: manyi verify --db /media/backup/manyi-2024-08-13.sqlite3 --receipt 回执-1.json
     """
+    if key_file and path is None:
+        raise click.UsageError("--key-file goes with --db (the app's own database uses the app's key)")
     receipts = read_receipts(receipt_file) if receipt_file else None
-    database = _open_db(path, readonly=True)
+    database = _open_db(path, readonly=True, key=_key_file(key_file))
     try:
         result = database.verify()
         missing = check_receipts(database, receipts) if receipts else []
+    except WrongChainKey as e:
+        raise click.ClickException(f"{e}: verify it with that key (--key-file FILE)") from None
     except StorageUnavailable as e:
         raise click.ClickException(f"cannot read {database.describe()}: {e}") from None
     except DamagedDatabase as e:  # a damaged or truncated file
@@ -194,10 +212,19 @@ def copy_db_command(source, destination):
     """
     from ..store.copy import CopyRefused, copy_database
 
-    src, dst = _open_db(source), open_store(destination)
+    from flask import Flask
+
+    # one key for both: FLASK_CHAIN_KEY, else this installation's instance/chain.key (never a new one)
+    key = configured_chain_key(Flask("survey_app").instance_path)
+    if key is None:
+        raise click.ClickException("no chain key: set FLASK_CHAIN_KEY to the key the source was keyed with"
+                                   " (the contents of its instance/chain.key)")
+    src, dst = _open_db(source, key=key), open_store(destination, chain_key=key)
     try:
         report = copy_database(src, dst)
-    except (CopyRefused, StorageUnavailable, MissingChainKey, WrongChainKey) as e:
+    except WrongChainKey as e:
+        raise click.ClickException(f"{e}: nothing copied; set FLASK_CHAIN_KEY to that key (the copy keeps it)") from None
+    except (CopyRefused, StorageUnavailable, MissingChainKey) as e:
         raise click.ClickException(str(e)) from None
     finally:
         src.close()
@@ -216,7 +243,7 @@ def copy_db_command(source, destination):
 
 
 @click.command("export")
-@click.argument("survey_id", type=int)
+@click.argument("survey_id", type=ROW_ID)
 @click.option("--format", "fmt", required=True, type=click.Choice(list(reports.FORMATS)),
               help="What to write (labels: the CSV's variable and code labels).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
@@ -235,8 +262,12 @@ def export_command(survey_id, fmt, out, include_excluded):
                                  timezone=config["TIMEZONE"], include_excluded=include_excluded,
                                  breakdowns=breakdowns.settings(config)) as data:
             out = out or Path(reports.filename(fmt, data.result.survey, include_excluded=include_excluded))
-            with open(out, "wb") as f:
+            not_a_database(out)
+            with open(out, "xb" if fmt == "receipt" else "wb") as f:  # a kept receipt is never replaced
                 reports.write(fmt, data, f)
+    except FileExistsError:
+        raise click.ClickException(f"{out} exists already: choose a new file name (receipts are kept, not"
+                                   " replaced)") from None
     except LookupError as e:
         raise click.ClickException(f"{e}; see: manyi list-surveys") from None
     click.echo(f"Wrote {out}")

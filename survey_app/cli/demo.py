@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 from .. import demo_data, qr
 from ..store import Audit, get_store
 from ..store.audit import SYSTEM
-from .common import find_questionnaire
+from .common import ROW_ID, find_questionnaire
 
 DEMO_USER = "demo"
 DEMO_TITLE = "2024年伊宁市医疗保障局部门整体绩效满意度调查（演示）"
@@ -41,7 +41,7 @@ def _write_qr_files(survey: dict, out: Path) -> None:
 
 
 @click.command("qr")
-@click.argument("survey_id", type=int)
+@click.argument("survey_id", type=ROW_ID)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the files (default: INSTANCE/qr/SURVEY_ID).")
 @with_appcontext

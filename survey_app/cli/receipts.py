@@ -17,6 +17,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..store import get_store
+from .common import ROW_ID
 from ..store.receipts import FORMAT, digest, fingerprint
 
 
@@ -109,7 +110,7 @@ def _new_file(path: str, text: str) -> None:
 
 
 @click.command("receipt")
-@click.argument("survey_id", type=int)
+@click.argument("survey_id", type=ROW_ID)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
               help="Where to write the receipt (JSON).")
 @with_appcontext

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import analysis
 from analysis.formatting import num
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from . import _docx
+from ..headline import survey_rule
 from .wording import formula_zh, points_range_text, project_name, receipt_text, with_units
 
 EXPLANATION = "社会公众或服务对象对实施效果的满意程度。"
@@ -48,7 +48,7 @@ def _result_text(result) -> str:
 
 def paper(result) -> WorkingPaper:
     s, h = result.survey, result.headline
-    rule = analysis.RULES.get(h.points.at_estimate.rule if h else (s.get("rule") or analysis.DEFAULT_RULE))
+    rule = survey_rule(s)  # the survey's target: the standard's own text, and the override said
     maximum = h.points.at_estimate.maximum if h else (rule.weight if rule else None)
     points = h.points.points if h else None
     rows = (

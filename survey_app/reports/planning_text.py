@@ -73,9 +73,14 @@ def planning_sentences(n_valid: int, target_pct: float, *, population: int | Non
     return first + [power_sentence(target_pct, planning_rate(target_pct), n=n_valid or None, population=population)]
 
 
+def score_ceiling(n: int, scale: tuple[float, float]) -> float:
+    """The one-sided bound of a score when all n answers are at the top of the ladder."""
+    return score_bounds([scale[1]], [n], scale=scale, confidence_level=LEVEL).low
+
+
 def score_ceiling_sentence(n: int, target: float, scale: tuple[float, float]) -> str:
     """What n answers can show about a score target: the one-sided bound when every answer is at the top."""
-    best = score_bounds([scale[1]], [n], scale=scale, confidence_level=LEVEL).low
+    best = score_ceiling(n, scale)
     goal = f"满意度得分达到 {num(target)} 分"
     if best < target:
         return (f"n = {n} 时即使全部选择最高一档，满意度得分的{BOUND_ZH}也只有 {num(best, toward='down')} 分，"

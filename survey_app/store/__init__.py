@@ -32,7 +32,7 @@ from .surveys import POINT_CACHE_SECONDS, SURVEY_FIELDS, Surveys
 from .throttle import LoginThrottle
 
 __all__ = ["EXTENSION", "Audit", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError",
-           "StorageUnavailable", "Store", "ChainKey", "DamagedDatabase", "WrongChainKey", "MissingChainKey", "KeyedRecordMissing", "is_postgres_url", "Verification", "chain_hash", "get_store", "init_app", "is_row_id",
+           "StorageUnavailable", "Store", "ChainKey", "DamagedDatabase", "WrongChainKey", "MissingChainKey", "KeyedRecordMissing", "is_postgres_url", "Verification", "configured_chain_key", "chain_hash", "get_store", "init_app", "is_row_id",
            "open_store", "survey_digest", "utcnow"]
 EXTENSION = "manyi.store"
 
@@ -75,6 +75,12 @@ def open_store(url: str, *, chain_key: ChainKey | bytes | str | None = None, rea
     else:
         backend.chain_key = chain_key if isinstance(chain_key, ChainKey) else ChainKey(chain_key)
     return Store(backend)
+
+
+def configured_chain_key(instance_path: str) -> ChainKey | None:
+    """FLASK_CHAIN_KEY, else the instance folder's chain.key if there is one; never makes a key."""
+    path = Path(instance_path) / "chain.key"
+    return key_from_env() or (ChainKey(path.read_text(encoding="utf-8")) if path.exists() else None)
 
 
 def app_chain_key(app, *, postgres: bool) -> ChainKey:

@@ -144,6 +144,17 @@ class Chains:
                                   "instance/chain.key on its first start)")
         return key
 
+    def check_chain_key(self) -> None:
+        """Raise WrongChainKey, naming both fingerprints, when this database was keyed with another key than
+        the one given (before a copy or a verify would call every link forged)."""
+        meta = self.store_meta() if self._has_table("store_meta") else {}
+        key = getattr(self.backend, "chain_key", None)
+        if key is None or "keyed_mac" not in meta or keyed_record_ok(key, meta):
+            return
+        if meta.get("key_fingerprint") != key.fingerprint:
+            raise WrongChainKey(f"the chain key given (fingerprint {key.fingerprint}) is not the one"
+                                f" {self.describe()} was keyed with (fingerprint {meta.get('key_fingerprint', '?')})")
+
     def key_chains(self) -> bool:
         """Start the keyed chains on this database, once (after the migrations); whether it did now.
 

@@ -27,6 +27,7 @@ class CopyReport:
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows copied
     changed: list[str] = field(default_factory=list)  # each value that had to change, and why
     problems: list[str] = field(default_factory=list)  # what the check after the copy found
+    recorded: int = 0  # audit lines the copy added (a survey's state with a value it had to change)
 
 
 def _clean(value, where: str, report: CopyReport):
@@ -63,6 +64,7 @@ def copy_database(source, destination) -> CopyReport:
             raise CopyRefused(f"{source.describe()} is from an older Manyi: run `manyi init-db` on it first")
         if source.kind == "postgresql" and _other_sessions(source):
             raise CopyRefused(f"{source.describe()} has other Manyi connections: stop the servers first")
+        source.check_chain_key()  # before anything is written: the copy keeps the source's key
         destination.migrate()
         filled = [t for t in ("surveys", "points", "responses", "users")
                   if destination._read().value(f"select count(*) from {t}")]
@@ -70,6 +72,8 @@ def copy_database(source, destination) -> CopyReport:
             raise CopyRefused(f"{destination.describe()} is not empty ({', '.join(filled)}): copy into a new database")
         with source.snapshot() as snap:
             destination._write(lambda conn: _copy_rows(snap._read(), conn, destination.kind, report))
+        if report.changed:
+            _record_changed_states(source, destination, report)
     finally:
         if held is not None:
             os.close(held)  # releases the write turn
@@ -96,6 +100,25 @@ def _copy_rows(src, dst, kind: str, report: CopyReport) -> None:
                         f" coalesce((select max(id) from {table}), 0) + 1, false)")
 
 
+def _record_changed_states(source, destination, report: CopyReport) -> None:
+    """A survey whose settings or point names the copy had to change (and that held what its chain recorded
+    in the source) gets an audit line recording its state as copied, so the copy verifies and says why."""
+    from .audit import SYSTEM, state_differs, survey_state
+    from .common import Audit
+    for survey in source.list_surveys():
+        sid = survey["id"]
+        recorded = source._read().value("select l.state from survey_heads h join audit_log l on l.id = h.audit_id"
+                                        " where h.survey_id = ?", [sid])
+        if state_differs(survey_state(source._read(), sid), recorded):
+            continue  # the source itself does not match its chain: the check after the copy names it
+
+        def body(conn, sid=sid):
+            if state_differs(survey_state(conn, sid), recorded):
+                destination._audit(conn, Audit(SYSTEM, "copy", "U+0000 replaced by U+FFFD in the copy"), sid)
+                report.recorded += 1
+        destination._write(body)
+
+
 def _key(row: dict) -> tuple:
     return tuple(row.values())  # sorted here: the two databases may order text differently (collation)
 
@@ -103,7 +126,7 @@ def _key(row: dict) -> tuple:
 def _check(source, destination, report: CopyReport) -> None:
     for table in TABLES:
         mine = destination._read().value(f"select count(*) from {table}")
-        theirs = source._read().value(f"select count(*) from {table}")
+        theirs = source._read().value(f"select count(*) from {table}") + (report.recorded if table == "audit_log" else 0)
         if mine != theirs:
             report.problems.append(f"{table}: {theirs} rows in the source, {mine} in the copy")
     for survey in source.list_surveys():

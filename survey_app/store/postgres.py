@@ -171,8 +171,12 @@ class PostgresBackend(PerThread):
         with self.snapshot() as conn:
             snapshot_id = conn.value("select pg_export_snapshot()")
             count = conn.value("select count(*) from responses")
+            params = psycopg.conninfo.conninfo_to_dict(self.url)
+            password = params.pop("password", None)  # in the environment, not in the process list
+            env = {**os.environ, **({"PGPASSWORD": str(password)} if password is not None else {})}
             done = subprocess.run([pg_tool("pg_dump"), "--format=custom", f"--snapshot={snapshot_id}",
-                                   "--file", tmp, "--dbname", self.url], capture_output=True, text=True)
+                                   "--file", tmp, "--dbname", psycopg.conninfo.make_conninfo(**params)],
+                                  capture_output=True, text=True, env=env)
         if done.returncode != 0:
             raise StorageUnavailable(f"pg_dump failed: {done.stderr.strip()}")
         os.replace(tmp, target)

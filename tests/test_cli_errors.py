@@ -1,0 +1,88 @@
+"""The operator's commands given what operators get wrong: a key from another deployment, a path that cannot
+be written, a number too big for an id, an --out that names the database. Each gets one line and exit 1 or 2,
+never a traceback, and nothing is changed. Run through the installed console script (`manyi`), as an
+operator runs it."""
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+MANYI = str(Path(sys.executable).parent / "manyi")
+pytestmark = pytest.mark.sqlite_only  # the command line, not the storage: test_store_operations.py runs copy-db on both
+
+
+def manyi(*args, database: str, key: str | None = None, cwd: str | None = None) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "FLASK_SECRET_KEY": "t", "FLASK_DATABASE": database,
+           "FLASK_CHAIN_KEY": key or os.environ["FLASK_CHAIN_KEY"]}
+    return subprocess.run([MANYI, *args], env=env, capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+def one_line_error(done: subprocess.CompletedProcess) -> str:
+    assert done.returncode in (1, 2) and "Traceback" not in done.stderr, done.stdout + done.stderr
+    return done.stderr
+
+
+@pytest.fixture
+def deployment(tmp_path):
+    path = str(tmp_path / "manyi.sqlite3")
+    done = manyi("demo", "--no-serve", database=path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return path
+
+
+def test_verify_of_a_backup_keyed_with_another_key_says_so_in_one_line(deployment, tmp_path):
+    backup = str(tmp_path / "backup.sqlite3")
+    assert manyi("backup", backup, database=deployment).returncode == 0
+    rotated = str(tmp_path / "rotated.sqlite3")  # the deployment after a key rotation
+    done = manyi("verify", "--db", backup, database=rotated, key="the new key")
+    err = one_line_error(done)
+    assert "is not the one" in err and "was keyed with" in err and "--key-file" in err
+    assert "(edited)" not in done.stdout + err  # not a list of every link called forged
+    (tmp_path / "old.key").write_text(os.environ["FLASK_CHAIN_KEY"])
+    ok = manyi("verify", "--db", backup, "--key-file", str(tmp_path / "old.key"), database=rotated, key="the new key")
+    assert ok.returncode == 0 and ok.stdout.startswith("OK: 100 responses"), ok.stdout + ok.stderr
+
+
+def test_copy_db_with_another_key_copies_nothing(deployment, tmp_path):
+    target = tmp_path / "copy.sqlite3"
+    err = one_line_error(manyi("copy-db", deployment, str(target), database=str(tmp_path / "app.sqlite3"),
+                               key="not the deployment's key"))
+    assert "was keyed with" in err and "nothing copied" in err and "FLASK_CHAIN_KEY" in err
+    assert not target.exists()
+    done = manyi("copy-db", deployment, str(target), database=str(tmp_path / "app2.sqlite3"))
+    assert done.returncode == 0 and "OK: copied" in done.stdout, done.stdout + done.stderr
+
+
+def test_files_that_cannot_be_written_and_ids_too_big_get_one_line(deployment, tmp_path):
+    size = Path(deployment).stat().st_size
+    err = one_line_error(manyi("export", "1", "--format", "csv", "--out", deployment, database=deployment))
+    assert "is a SQLite database: not replaced" in err and Path(deployment).stat().st_size == size
+    err = one_line_error(manyi("export", "1", "--format", "csv", "--out", str(tmp_path / "no" / "x.csv"),
+                               database=deployment))
+    assert "No such file or directory" in err and "x.csv" in err
+    receipt = tmp_path / "回执.json"
+    assert manyi("export", "1", "--format", "receipt", "--out", str(receipt), database=deployment).returncode == 0
+    kept = receipt.read_bytes()
+    err = one_line_error(manyi("export", "1", "--format", "receipt", "--out", str(receipt), database=deployment))
+    assert "exists already" in err and receipt.read_bytes() == kept
+    for args in (("receipt", "99999999999999999999", "--out", str(tmp_path / "r.json")),
+                 ("export", "99999999999999999999", "--format", "csv"), ("add-point", "99999999999999999999", "x")):
+        assert "is not in the range" in one_line_error(manyi(*args, database=deployment))
+
+
+@pytest.mark.parametrize("args, said", [
+    (("--target", "0"), "0<x<=100"), (("--target", "nan"), "is not a number"), (("--rule", "nosuch"), "is not one of"),
+    (("--opens", "2024-09-01", "--closes", "2024-08-01"), "is before --opens"),
+    (("--year", "99999999999999999999"), "is not in the range")])
+def test_create_survey_refuses_what_would_break_its_pages(deployment, args, said):
+    before = manyi("list-surveys", database=deployment).stdout
+    assert said in one_line_error(manyi("create-survey", "yining-2024-public", *args, database=deployment))
+    assert manyi("list-surveys", database=deployment).stdout == before
+
+
+def test_init_db_never_prints_a_password(tmp_path):
+    done = manyi("init-db", database=str(tmp_path / "new.sqlite3"))
+    assert done.returncode == 0 and done.stdout.strip() == f"Database ready: {tmp_path / 'new.sqlite3'}"
