@@ -254,3 +254,39 @@ def _double_exponential(b, c, sd):
     log_abs = -0.5 * np.sum(c[:, None, :] * np.log1p(ub * ub), axis=2)
     phase = np.sum(c[:, None, :] * np.arctan(ub), axis=2)
     return 0.5 - np.sum(np.exp(log_abs) * np.sin(phase) * _DE_W[None, :], axis=1) / np.pi
+
+
+def effective_score_bounds(values, shares, n_eff, *, scale, confidence_level=0.95) -> ScoreBounds:
+    """Gaffke's bounds for a weighted mean (strata weighted by their shares, or raked weights): the values'
+    weighted distribution (``shares``, any positive total) taken as ``n_eff`` answers, its effective sample
+    size, which need not be whole (the Gamma shapes of the computation above need not be integers).
+
+    It is Korn & Graubard's (1998) idea for a rate (Clopper–Pearson at the effective sample size) applied to
+    a bounded mean, and like theirs an approximation to a design-based bound, not an exact one. With equal
+    weights and ``n_eff`` = n it is ``score_bounds`` itself; on two values it is Korn–Graubard's interval.
+
+    >>> b = effective_score_bounds([100, 80, 60], [46, 2, 2], 50, scale=(20, 100))
+    >>> round(b.low, 4), round(b.high, 4)   # = score_bounds([100, 80, 60], [46, 2, 2], scale=(20, 100))
+    (92.4926, 99.2013)
+    """
+    level = _checks.confidence_level(confidence_level)
+    values, shares = list(values), list(shares)
+    if len(values) != len(shares):
+        raise ValueError(f"values ({len(values)}) and shares ({len(shares)}) differ in length")
+    _, _, low_end, high_end = _histogram(values, None, scale)  # the values on the scale, the scale itself
+    x, inverse = np.unique(np.asarray(values, dtype=float), return_inverse=True)
+    p = np.bincount(inverse.ravel(), weights=np.asarray(shares, dtype=float), minlength=x.size)
+    if not (np.all(np.isfinite(p)) and np.all(p >= 0) and p.sum() > 0):
+        raise ValueError("shares must be numbers ≥ 0 with a positive total")
+    if not (isinstance(n_eff, (int, float)) and math.isfinite(n_eff) and n_eff > 0):
+        raise ValueError(f"n_eff must be a positive number, got {n_eff!r}")
+    keep = p > 0
+    x, c = x[keep], p[keep] / p.sum() * float(n_eff)
+    mean = float(np.dot(x, c) / c.sum())
+    if n_eff <= 1:   # one answer's worth says nothing
+        low, high = low_end, high_end
+    else:
+        low = _gaffke(x, c, low_end, 1.0 - level, low_end, high_end)
+        high = _gaffke(x, c, high_end, level, low_end, high_end)
+    return ScoreBounds(float(max(low, low_end)), float(min(high, high_end)), int(math.floor(n_eff)),
+                       "gaffke, effective n", level, None, mean, (low_end, high_end))

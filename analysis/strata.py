@@ -6,9 +6,14 @@ rests on one-sided bounds as every ``Verdict`` does (see ``analysis.verdicts``):
 - a rate: Korn & Graubard's (1998) Clopper–Pearson bounds at the effective sample size
   p(1 − p)/Var(p_st), capped at n (R's ``survey::svyciprop(method = "beta")`` without its
   degrees-of-freedom factor), Var(p_st) = Σ w_h²·p_h(1 − p_h)/n_h;
-- a score: each stratum's Gaffke bound at level 1 − α/H (H strata), weighted by the shares: by the union
-  (Bonferroni) bound all H hold together with probability ≥ 1 − α, so the weighted bound is valid
-  (conservative; no finite-sample method for a stratified bounded mean is standard).
+- a score: the same idea for a bounded mean. The points' answers, weighted by the shares, give a
+  distribution of the ladder's values with mean Σ w_h·m_h and variance σ²; Var(m_st) = Σ w_h²·s_h²/n_h
+  (s_h² the point's variance, divisor n_h); Gaffke's bound (``analysis.score_bounds``) of that distribution
+  taken as n_eff = σ²/Var(m_st) answers, capped at n (``analysis.effective_score_bounds``). On a two-value
+  ladder it is the rate's Korn–Graubard bound; with shares proportional to the points' answers it is the
+  simple Gaffke bound of all answers, as Korn–Graubard is Clopper–Pearson's. (Until 2026-12 each point's
+  bound at α/H was weighted instead, Bonferroni: valid but far too wide, so entering 办件量 in proportion
+  to the answers could turn 达到 into 尚不能判定.)
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from collections.abc import Mapping
 
 from . import _checks
 from .intervals import Interval, bounds
-from .score_bounds import score_bounds
+from .score_bounds import effective_score_bounds
 from .scores import ScoreResult
 from .verdicts import STRATIFIED, STRATIFIED_SCORE, Verdict, _decide
 
@@ -103,20 +108,21 @@ def stratified_score_verdict(strata, *, target, confidence_level=0.95) -> Verdic
         raise ValueError("the strata's shares are all zero")
     if isinstance(target, bool) or not isinstance(target, (int, float)) or not math.isfinite(target):
         raise ValueError(f"target must be a number on the score's scale, got {target!r}")
-    each, each_two = 1 - (1 - level) / len(rows), 1 - (1 - level) / (2 * len(rows))
-
-    def combined(at):
-        low = high = 0.0
-        for score, w in rows:
-            values, counts = zip(*score.histogram)
-            b = score_bounds(values, counts, scale=score.scale, confidence_level=at)
-            low, high = low + w / total * b.low, high + w / total * b.high
-        return low, high
-
-    estimate = sum(w / total * score.score for score, w in rows)
-    low, high = combined(each)
-    ci = Interval(*combined(each_two))
     scale = (min(s.scale[0] for s, _ in rows), max(s.scale[1] for s, _ in rows))
-    return Verdict("score", estimate, float(target), sum(s.n for s, _ in rows), low, high, ci,
-                   _decide(low, high, float(target)), level, STRATIFIED_SCORE,
-                   "stratified, Bonferroni-combined Gaffke bounds, two-sided", None, None, None, scale)
+    n = sum(s.n for s, _ in rows)
+    values, shares, variance = [], [], 0.0
+    for score, w in rows:
+        share = w / total
+        x, c = zip(*score.histogram)
+        values += x
+        shares += [share * k / score.n for k in c]
+        spread = sum(k * (v - score.score) ** 2 for v, k in zip(x, c)) / score.n
+        variance += share ** 2 * spread / score.n
+    estimate = sum(p * v for p, v in zip(shares, values))
+    sigma2 = sum(p * (v - estimate) ** 2 for p, v in zip(shares, values))
+    n_eff = n if variance <= 0 else min(n, sigma2 / variance)
+    one = effective_score_bounds(values, shares, n_eff, scale=scale, confidence_level=level)
+    two = effective_score_bounds(values, shares, n_eff, scale=scale, confidence_level=1 - (1 - level) / 2)
+    return Verdict("score", estimate, float(target), n, one.low, one.high, Interval(two.low, two.high),
+                   _decide(one.low, one.high, float(target)), level, STRATIFIED_SCORE,
+                   "Gaffke bounds at the effective sample size (stratified), two-sided", None, None, None, scale)

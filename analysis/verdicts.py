@@ -43,7 +43,7 @@ EXACT = "exact binomial (one-sided Clopper-Pearson bounds)"
 HYPERGEOMETRIC = "exact hypergeometric (one-sided bounds on the population count)"
 STRATIFIED = "stratified, Korn-Graubard (Clopper-Pearson at the effective sample size)"
 CENSUS = "census (n = N): no sampling error"
-STRATIFIED_SCORE = "stratified, Bonferroni-combined Gaffke bounds"
+STRATIFIED_SCORE = "stratified, Gaffke bounds at the effective sample size"
 
 
 @dataclass(frozen=True)

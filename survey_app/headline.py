@@ -115,7 +115,7 @@ _SCORE_METHODS = {"gaffke, two-sided": "Gaffke 区间（有界均值的精确方
 _BOUND_METHODS = {analysis.verdicts.EXACT: "精确二项检验", analysis.verdicts.HYPERGEOMETRIC: "精确超几何检验（有限总体）",
                   analysis.verdicts.CENSUS: "全面调查（n = N），无抽样误差",
                   analysis.verdicts.STRATIFIED: "按采集点办件量分层估计（Korn–Graubard 精确区间）",
-                  analysis.verdicts.STRATIFIED_SCORE: "按采集点办件量分层估计（各采集点 Gaffke 单侧界按办件量加权，Bonferroni 校正）"}
+                  analysis.verdicts.STRATIFIED_SCORE: "按采集点办件量分层估计（有效样本量下的 Gaffke 界，与分层满意率的 Korn–Graubard 区间同理）"}
 
 
 def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, strata) -> Headline | None:

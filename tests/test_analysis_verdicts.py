@@ -182,18 +182,48 @@ def test_the_verdict_and_the_planner_agree_on_what_a_count_shows(total):
             assert met == (x_min is not None and x >= x_min), (n, x, x_min)
 
 
-def test_a_stratified_score_weights_the_points_and_each_bound_is_bonferroni_adjusted():
-    from analysis import score_bounds, stratified_score_verdict
+def test_a_stratified_score_is_gaffke_at_its_effective_sample_size():
+    """Σ w_h·m_h, and Gaffke's bound of the shares-weighted answers taken as n_eff = σ²/Var(m_st) answers."""
+    from analysis import effective_score_bounds, stratified_score_verdict
 
     hall = satisfaction_score({"A": 90, "B": 10}, points=LADDER)
     window = satisfaction_score({"A": 30, "C": 10}, points=LADDER)
     v = stratified_score_verdict({"hall": (hall, 3), "window": (window, 1)}, target=90)
     assert v.estimate == pytest.approx(0.75 * 98 + 0.25 * 90, abs=1e-12)
-    each = [score_bounds(*zip(*s.histogram), scale=s.scale, confidence_level=0.975) for s in (hall, window)]
-    assert v.low == pytest.approx(0.75 * each[0].low + 0.25 * each[1].low, abs=1e-12)
+    shares = {100: 0.75 * 90 / 100 + 0.25 * 30 / 40, 80: 0.75 * 10 / 100, 60: 0.25 * 10 / 40}
+    sigma2 = sum(p * (x - v.estimate) ** 2 for x, p in shares.items())
+    var_st = 0.75 ** 2 * (90 * 2 ** 2 + 10 * 18 ** 2) / 100 / 100 + 0.25 ** 2 * (30 * 10 ** 2 + 10 * 30 ** 2) / 40 / 40
+    by_hand = effective_score_bounds(list(shares), list(shares.values()), min(140, sigma2 / var_st), scale=(20, 100))
+    assert v.low == pytest.approx(by_hand.low, abs=1e-9) and v.high == pytest.approx(by_hand.high, abs=1e-9)
     assert v.method.startswith("stratified") and v.n == 140
     with pytest.raises(ValueError, match="no answers"):
         stratified_score_verdict({"hall": (hall, 0.8), "empty": (None, 0.2)}, target=90)
+
+
+def test_shares_in_proportion_to_the_answers_give_the_simple_bound():
+    """Entering 办件量 proportional to the answers must not change the verdict (it did when each point's bound
+    was Bonferroni-adjusted): 29 and 20 answers, 办件量 290 and 200."""
+    from analysis import score_verdict, stratified_score_verdict
+
+    hall = satisfaction_score({"A": 28, "B": 1}, points=LADDER)
+    window = satisfaction_score({"A": 17, "B": 1, "C": 2}, points=LADDER)
+    pooled = satisfaction_score({"A": 45, "B": 2, "C": 2}, points=LADDER, method="gaffke")
+    v = stratified_score_verdict({"hall": (hall, 290), "window": (window, 200)}, target=95)
+    simple = score_verdict(pooled, target=95)
+    assert v.estimate == pytest.approx(simple.estimate, abs=1e-9)
+    assert v.low == pytest.approx(simple.low, abs=1e-6) and v.verdict == simple.verdict
+
+
+def test_a_stratified_score_on_two_values_is_the_stratified_rates_bound():
+    """On a ladder of two values the score is a rate: Gaffke at n_eff is Clopper–Pearson at n_eff."""
+    from analysis import stratified_rate_verdict, stratified_score_verdict
+
+    two = {"A": 100, "B": 0}
+    a = satisfaction_score({"A": 40, "B": 10}, points=two)
+    b = satisfaction_score({"A": 18, "B": 2}, points=two)
+    score = stratified_score_verdict({"a": (a, 0.3), "b": (b, 0.7)}, target=80)
+    rate = stratified_rate_verdict({"a": (40, 50, 0.3), "b": (18, 20, 0.7)}, target=0.8)
+    assert score.low == pytest.approx(100 * rate.low, abs=1e-6) and score.high == pytest.approx(100 * rate.high, abs=1e-6)
 
 
 def test_false_met_of_a_stratified_score_stays_within_the_level():
