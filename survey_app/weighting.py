@@ -21,7 +21,8 @@ from .questionnaires.model import Question, Questionnaire
 from .store.margins import MAX_QUESTIONS
 
 INTERVALS = ("加权估计的 95% 置信区间：满意率按 Kish 有效样本量计算的 Clopper–Pearson 区间（Korn–Graubard 法），"
-             "得分按加权均值的线性化方差计算（t 分布）；未计入迭代加权本身可能带来的精度提高，区间偏保守。")
+             "得分按同一有效样本量计算加权分布的 Gaffke 区间（与未加权得分同一方法）；"
+             "未计入迭代加权本身可能带来的精度提高。")
 NOTE = ("加权估计仅供参考：目标判定和 C51 得分只依据未加权估计（填写了各采集点办件量时为按办件量分层的估计），"
         "加权结果不改变判定。")
 SHARE_SLACK = 1e-3 + 1e-9  # shares (fractions) add up to 1 within this (the page's ±0.1 %); then rescaled
@@ -120,12 +121,6 @@ def _headline_value(row: dict, questionnaire: Questionnaire) -> tuple[str | None
     return (code if len(weights) == 1 else None), total / wsum
 
 
-def _score_range(questionnaire: Questionnaire) -> tuple[float, float]:
-    """The lowest and highest points a headline answer can give (a weighted score's interval stays inside)."""
-    values = [p for qid in questionnaire.headline.weights for p in questionnaire.question(qid).points.values()]
-    return min(values), max(values)
-
-
 def _satisfied(questionnaire: Questionnaire, figure: str) -> tuple[frozenset[str] | None, str]:
     weights = questionnaire.headline.weights
     if len(weights) > 1:
@@ -155,8 +150,9 @@ def rake(questionnaire: Questionnaire, margins: dict, rows: list[dict], *, figur
             left_out += 1
             continue
         cells[key] = cells.get(key, 0) + 1
-        hit, points, squares = sums.get(key, (0, 0.0, 0.0))
-        sums[key] = (hit + (satisfied is not None and value[0] in satisfied), points + value[1], squares + value[1] ** 2)
+        hit, points, ladder = sums.get(key, (0, 0.0, {}))
+        ladder[value[1]] = ladder.get(value[1], 0) + 1
+        sums[key] = (hit + (satisfied is not None and value[0] in satisfied), points + value[1], ladder)
     if not cells:
         raise ValueError("尚无同时回答了加权所用基本信息题和主指标题的有效问卷，暂不能加权；请在收集到问卷后再填写。")
     for j, (q, shares) in enumerate(raked):
@@ -177,9 +173,14 @@ def rake(questionnaire: Questionnaire, margins: dict, rows: list[dict], *, figur
     total = sum(w[key] * n for key, n in cells.items())
     n_all = len(counted)
     rate = None if satisfied is None else sum(w[k] * s[0] for k, s in sums.items()) / total
-    low, high = _score_range(questionnaire)
-    score_ci = None if result.n < 2 else analysis.weighted_mean_interval(
-        [(w[k], cells[k], s[1], s[2]) for k, s in sums.items()], low=low, high=high)
+    # the weighted distribution of the headline's points, taken as Kish's effective n answers (as the rate)
+    values = [v for s in sums.values() for v in s[2]]
+    shares = [w[k] * count for k, s in sums.items() for count in s[2].values()]
+    score_ci = None
+    if result.n >= 2:
+        b = analysis.effective_score_bounds(values, shares, result.effective_n, scale=questionnaire.headline_range(),
+                                            confidence_level=0.975)  # each side at 97.5 %: a two-sided 95 %
+        score_ci = analysis.Interval(b.low, b.high)
     return Raked(
         questions=tuple(RakedQuestion(q.id, q.heading, tuple(_level(q, code, share, j, cells, w)
                                                             for code, share in shares.items()))

@@ -166,3 +166,16 @@ def test_the_cdf_is_exact_far_from_the_mean_and_monotone():
     values = module.cdf(x, np.repeat(counts, grid.size, axis=0), grid)
     assert np.all(np.diff(values) >= -1e-12) and values[0] < 1e-9 and values[-1] > 0.5
     assert module.cdf(x, counts, np.array([20.0]))[0] == 0.0 and module.cdf(x, counts, np.array([100.0]))[0] == 1.0
+
+
+def test_effective_score_bounds_at_a_small_effective_n_are_wide_not_a_point():
+    """Raked weights piling onto three answers (Kish n_eff 3): the bound says how little that shows, where a
+    linearised t interval of answers all at 100 printed 100 – 100."""
+    from analysis import effective_score_bounds, score_bounds
+
+    b = effective_score_bounds([100, 80], [0.999, 0.001], 3.0, scale=(20, 100), confidence_level=0.975)
+    assert b.high == 100 and b.low < 60
+    assert effective_score_bounds([100], [1], 3, scale=(20, 100)).low == pytest.approx(
+        score_bounds([100], [3], scale=(20, 100)).low, abs=1e-9)  # whole n_eff, one value: the plain bound
+    with pytest.raises(ValueError, match="n_eff"):
+        effective_score_bounds([100], [1], 0, scale=(20, 100))

@@ -177,16 +177,22 @@ def test_the_weighted_rate_is_the_hand_computation_from_the_raw_answers(app, dat
     assert raked.effective_n == pytest.approx(sum(w) ** 2 / np.dot(w, w), abs=1e-9)  # Kish
     assert raked.design_effect == pytest.approx(50 / raked.effective_n)
     assert (raked.unweighted_rate, raked.unweighted_score) == (pytest.approx(0.96), pytest.approx(97.6))
-    # the intervals from the same raw answers: Clopper–Pearson at Kish's n; the linearised weighted mean
+    # the intervals from the same raw answers: Clopper–Pearson at Kish's n; Gaffke's at Kish's n for the score
     n_eff, p_w = sum(w) ** 2 / np.dot(w, w), np.dot(w, sat) / sum(w)
     assert raked.weighted_rate_ci.low == pytest.approx(stats.beta.ppf(0.025, p_w * n_eff, n_eff - p_w * n_eff + 1), abs=1e-9)
     assert raked.weighted_rate_ci.high == pytest.approx(min(1.0, stats.beta.ppf(0.975, p_w * n_eff + 1, n_eff - p_w * n_eff)), abs=1e-9)
+    # Gaffke by simulation, as its definition reads: the weighted answers as n_eff answers (Gamma shapes
+    # n_eff × weight share per value) and one pseudo answer at the ladder's end, R = Σ G·y / Σ G
     y = np.array([POINTS[p["q5"]] for p in people.values()], dtype=float)
-    mean = np.dot(w, y) / sum(w)
-    se = np.sqrt(50 / 49 * np.sum((np.array(w) * (y - mean)) ** 2)) / sum(w)
-    half = stats.t.ppf(0.975, 49) * se
-    assert raked.weighted_score_ci.low == pytest.approx(mean - half, abs=1e-9)
-    assert raked.weighted_score_ci.high == pytest.approx(min(100.0, mean + half), abs=1e-9)
+    values = sorted(set(y))
+    shape = [n_eff * sum(wi for wi, yi in zip(w, y) if yi == v) / sum(w) for v in values]
+    rng = np.random.default_rng(3)
+    draws = np.stack([rng.gamma(k, size=400_000) for k in shape])
+    for end, q, got in ((20.0, 0.025, raked.weighted_score_ci.low), (100.0, 0.975, raked.weighted_score_ci.high)):
+        pseudo = rng.gamma(1.0, size=400_000)
+        r = (np.array(values) @ draws + end * pseudo) / (draws.sum(axis=0) + pseudo)
+        assert got == pytest.approx(np.quantile(r, q), abs=0.1)
+    assert raked.weighted_score_ci.low < raked.weighted_score < raked.weighted_score_ci.high <= 100
 
 
 def test_a_blank_raked_question_is_left_out_of_the_weighted_estimate_and_counted(app, database, yining):

@@ -40,10 +40,7 @@ def score_scale(questionnaire, figure: str | None) -> tuple[float, float] | None
         return None
     if figure in (None, "", "headline"):
         figure = "score" if questionnaire.headline.figure == "score" else "rate"
-    if figure != "score":
-        return None
-    ladder = [v for qid in questionnaire.headline.weights for v in (questionnaire.question(qid).points or {}).values()]
-    return (float(min(ladder)), float(max(ladder))) if ladder else None
+    return questionnaire.headline_range() if figure == "score" else None
 
 
 def build(args, settings, *, fill: bool, questionnaire=None) -> Planner:

@@ -163,3 +163,8 @@ class Questionnaire:
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(lang for lang in LANGUAGES if lang in self.title.values)
+
+    def headline_range(self) -> tuple[float, float]:
+        """The lowest and highest points a headline answer can give: the ladder a C51 score lies on."""
+        values = [p for qid in self.headline.weights for p in (self.question(qid).points or {}).values()]
+        return (float(min(values)), float(max(values))) if values else (0.0, 100.0)
