@@ -86,3 +86,18 @@ def test_create_survey_refuses_what_would_break_its_pages(deployment, args, said
 def test_init_db_never_prints_a_password(tmp_path):
     done = manyi("init-db", database=str(tmp_path / "new.sqlite3"))
     assert done.returncode == 0 and done.stdout.strip() == f"Database ready: {tmp_path / 'new.sqlite3'}"
+
+
+def test_a_mistyped_database_is_never_taken_for_an_empty_one(deployment, tmp_path):
+    """verify, export and backup on a path with nothing there refuse, and leave nothing behind; a URL of
+    another scheme (or postgresql: without //) is refused, never made into a file named after it."""
+    typo = tmp_path / "manyi.sqlite"  # .sqlite3 meant
+    for args in (("verify",), ("export", "1", "--format", "csv", "--out", str(tmp_path / "x.csv")),
+                 ("backup", str(tmp_path / "b.sqlite3")), ("receipt", "1", "--out", str(tmp_path / "r.json"))):
+        err = one_line_error(manyi(*args, database=str(typo)))
+        assert f"no database at {typo}" in err and "manyi init-db" in err, (args, err)
+        assert not [f for f in tmp_path.iterdir() if f.name.startswith("manyi.sqlite") and "sqlite3" not in f.name]
+    for url in ("postgresql:/manyi", "mysql://u:secret@db/manyi", "sqlite://relative.db"):
+        err = one_line_error(manyi("list-surveys", database=url, cwd=str(tmp_path)))
+        assert "not a file path, sqlite:///path" in err and "secret" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manyi.sqlite3", "manyi.sqlite3-writer.lock"]

@@ -9,11 +9,21 @@ from survey_app.cli import is_loopback, serve_command
 
 
 @pytest.fixture
-def exec_calls(monkeypatch):
-    """The command line serve would exec, instead of exec'ing it."""
+def exec_calls(monkeypatch, tmp_path):
+    """The command line serve would exec, instead of exec'ing it (with a database that exists)."""
     calls = []
     monkeypatch.setattr(os, "execvp", lambda path, argv: calls.append(argv))
+    (tmp_path / "manyi.sqlite3").touch()
+    monkeypatch.setenv("FLASK_DATABASE", str(tmp_path / "manyi.sqlite3"))
     return calls
+
+
+def test_serve_never_starts_on_a_database_that_is_not_there(exec_calls, monkeypatch, tmp_path):
+    """A mistyped FLASK_DATABASE would have the servers start an empty database that nobody looks at."""
+    monkeypatch.setenv("FLASK_DATABASE", str(tmp_path / "typo" / "manyi.sqlite3"))
+    result = CliRunner().invoke(serve_command, ["--bind", "127.0.0.1:8000"])
+    assert result.exit_code == 1 and exec_calls == [] and "no database at" in result.output
+    assert "manyi init-db" in result.output and not (tmp_path / "typo").exists()
 
 
 @pytest.mark.parametrize("bind", ["0.0.0.0:8000", ":8000", "10.1.2.3:80", "[::]:8000", "manyi.example.cn:8000"])

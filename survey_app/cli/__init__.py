@@ -129,6 +129,12 @@ def serve_command(bind, workers, behind_proxy):
             f"not listening on {bind}: each gunicorn worker waits on one connection, so a few idle or slow "
             "clients would stop every page. Listen on 127.0.0.1 behind nginx (deploy/nginx-manyi.conf), "
             "or add --behind-proxy if a buffering proxy is already in front.")
+    from flask import Flask
+
+    database = os.environ.get("FLASK_DATABASE") or os.path.join(Flask("survey_app").instance_path, "manyi.sqlite3")
+    if not database.startswith(("postgresql://", "postgres://")) and not Path(database.removeprefix("sqlite:///")).exists():
+        raise click.ClickException(f"no database at {database}: check FLASK_DATABASE, or run manyi init-db first"
+                                   " (serve never starts an empty database, where answers would go unseen)")
     workers = workers or 2 * (os.cpu_count() or 1)
     args = ["gunicorn", "--config", "python:survey_app.gunicorn_conf", "--bind", bind,
             "--workers", str(workers), "survey_app.wsgi:app"]

@@ -58,3 +58,17 @@ def find_questionnaire(ref: str):
 def clean_line(ctx, param, value):
     """A click callback: a one-line text option or argument as stored (safetext.clean_line)."""
     return _clean_line(value)
+
+
+def existing_store():
+    """The app's store, for a command that reads what is stored: refused, and the empty file removed, when
+    the app's start-up just created it (a mistyped FLASK_DATABASE would otherwise verify or export nothing)."""
+    from ..store import get_store
+
+    store = get_store()
+    if store.fresh and not store.list_surveys():
+        for suffix in ("", "-wal", "-shm", "-writer.lock"):
+            Path(store.path + suffix).unlink(missing_ok=True)
+        raise click.ClickException(f"no database at {store.path}: check FLASK_DATABASE (to start a new one,"
+                                   " run manyi init-db)")
+    return store

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from .. import breakdowns, questionnaires, reports
 from ..safetext import clean_line
-from .common import ROW_ID, not_a_database
+from .common import ROW_ID, existing_store, not_a_database
 from .receipts import check_receipts, read_receipts, receipt_counts
 from ..store import Audit, ChainKey, DamagedDatabase, configured_chain_key, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
@@ -108,7 +108,7 @@ def revoke_sessions_command(username):
 
 def _open_db(path: str | None, *, readonly: bool = False, key=None):
     if path is None:
-        return get_store()
+        return existing_store()
     if not is_postgres_url(path) and not Path(path.removeprefix("sqlite:///")).is_file():
         raise click.ClickException(f"no database file at {path}")
     if key is None and has_app_context():
@@ -189,7 +189,7 @@ def backup_command(target):
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise click.ClickException(f"cannot create the folder for {target}: {e.strerror}") from None
-    store = get_store()
+    store = existing_store()
     try:
         count = store.backup(target)
     except StorageUnavailable as e:
@@ -258,7 +258,7 @@ def export_command(survey_id, fmt, out, include_excluded):
     """
     config = current_app.config
     try:
-        with reports.open_export(get_store(), survey_id, questionnaires.catalogue(),
+        with reports.open_export(existing_store(), survey_id, questionnaires.catalogue(),
                                  timezone=config["TIMEZONE"], include_excluded=include_excluded,
                                  breakdowns=breakdowns.settings(config)) as data:
             out = out or Path(reports.filename(fmt, data.result.survey, include_excluded=include_excluded))

@@ -17,7 +17,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..store import get_store
-from .common import ROW_ID
+from .common import ROW_ID, existing_store
 from ..store.receipts import FORMAT, digest, fingerprint
 
 
@@ -119,7 +119,7 @@ def receipt_command(survey_id, out):
 
     Example: manyi receipt 1 --out 回执-1.json   (later: manyi verify --receipt 回执-1.json)
     """
-    if get_store().get_survey(survey_id) is None:
+    if existing_store().get_survey(survey_id) is None:
         raise click.ClickException(f"no survey with id {survey_id}")
     receipt = get_store().receipt(survey_id)
     _new_file(out, json.dumps(receipt, ensure_ascii=False, indent=2))

@@ -8,6 +8,7 @@ integrity.py, fieldwork.py, groups.py.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -41,6 +42,8 @@ class Store(Surveys, Responses, Counts, Review, Accounts, Sessions, LoginThrottl
             Receipts, FieldworkRecords, Stuffing, BulkReview, Groups, Margins, Base):
     """One deployment's data. ``store.snapshot()`` gives the same methods over one read transaction."""
 
+    fresh = False  # a SQLite file this process's start-up created (nothing was there)
+
     @property
     def path(self) -> str | None:
         """The SQLite file (None on PostgreSQL or in memory)."""
@@ -66,6 +69,11 @@ def open_store(url: str, *, chain_key: ChainKey | bytes | str | None = None, rea
         from .postgres import PostgresBackend
 
         backend = PostgresBackend(url)
+    elif re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", url) and not url.startswith("sqlite:///") or re.match(
+            r"(postgres(ql)?|sqlite):(?!//)", url):
+        shown = re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", url)  # no password in a message
+        raise StartupError(f"Manyi cannot use the database {shown}: not a file path, sqlite:///path (relative)"
+                           " or sqlite:////path (absolute), nor postgresql://…")
     else:
         from .sqlite import SQLiteBackend
 
@@ -113,6 +121,7 @@ def init_app(app) -> Store:
     url = str(app.config["DATABASE"])
     store = open_store(url, chain_key=app_chain_key(app, postgres=is_postgres_url(url)))
     if store.path:  # a SQLite file: its folder (instance/ by default) is made on first start
+        store.fresh = not Path(store.path).exists()  # made now: commands that read data refuse it (cli/common.py)
         Path(store.path).parent.mkdir(parents=True, exist_ok=True)
     try:
         store.migrate()
