@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"points rule preset: {', '.join(RULES)} (default: the file's, else {DEFAULT_RULE})")
     parser.add_argument("--reading", default="linear", choices=READINGS, help="reading of 'each 1%% below'")
     parser.add_argument("--target", type=float, default=None,
-                        help="target in percent (default: the file's, else the rule's); used by the verdict and the rule")
+                        help="target in percent, read as 分 for a score (default: the file's, else the rule's); used by the verdict and the rule")
     parser.add_argument("--confidence-level", type=float, default=0.95)
     parser.add_argument("--method", default="wilson", choices=METHODS, help="interval for the rate")
     parser.add_argument("--score-method", default="gaffke", choices=SCORE_METHODS,
@@ -76,7 +76,7 @@ def main(argv=None) -> int:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(_plain(report), ensure_ascii=False, indent=2))
+        print(json.dumps(_in_units(_plain(report)), ensure_ascii=False, indent=2))
     else:
         print(render(report))
     return 0
@@ -105,8 +105,10 @@ def analyse(document: dict, args) -> dict:
         import numpy as np
 
         rng = np.random.default_rng(args.seed)
-    items = []
+    items, left_out = [], [f"{item['id']} ({item['role']})" for item in document["items"] if item["role"] != "satisfaction"]
     for item in document["items"]:
+        if item["role"] != "satisfaction":  # an awareness item's 知晓率 is no satisfaction: no verdict, no C51
+            continue
         where = f"item {item['id']!r}: "
         try:
             items.append(_one(item, rule, args, level, population, rng))
@@ -115,7 +117,19 @@ def analyse(document: dict, args) -> dict:
     settings = {"rule": rule.name, "rule_text": rule.text, "reading": args.reading, "target_pct": rule.target_pct,
                 "confidence_level": level, "method": args.method, "score_method": args.score_method,
                 "seed": args.seed, "population": population, "points_from": args.points_from}
-    return {"title": document.get("title"), "settings": settings, "items": items}
+    if not items:
+        raise ValueError("no satisfaction item to analyse (items of another \"role\" are left out)")
+    return {"title": document.get("title"), "settings": settings, "items": items, "left_out": left_out}
+
+
+def _in_units(report: dict) -> dict:
+    """The JSON's C51 figures in their own unit: a score's in 分, never under a key that says percent."""
+    for it in report["items"]:
+        unit = "%" if it["points_basis"] == "rate" else "分"
+        for which in ("at_low", "at_estimate", "at_high"):
+            d = it["points"][which]
+            d["value"], d["target"], d["unit"] = d.pop("value_pct"), d.pop("target_pct"), unit
+    return report
 
 
 def _one(item, rule, args, level, population, rng) -> dict:
@@ -160,8 +174,8 @@ def render(report: dict) -> str:
                      f"{level} CI {pct(100 * rate.ci.low)} – {pct(100 * rate.ci.high)} ({rate.method})")
         if score is not None:
             clip = f", clipped to {num(score.scale[0])}–{num(score.scale[1])}" if score.clipped else ""
-            lines.append(f"  score (满意度得分): {num(score.score)}  {level} CI {num(score.ci.low)} – "
-                         f"{num(score.ci.high)} ({score.method}{clip})")
+            lines.append(f"  score (满意度得分): {num(score.score)} 分  {level} CI {num(score.ci.low)} – "
+                         f"{num(score.ci.high)} 分 ({score.method}{clip})")
         else:
             lines.append("  score: not computed (no points ladder for these option codes)")
         v = it["verdict"]
@@ -171,13 +185,15 @@ def render(report: dict) -> str:
         lines.append(f"  target ≥ {target} (the {v.figure}): {v.verdict} — {verdict_text(v)} "
                      f"[{v.method}]{resolve}")
         now = points.at_estimate
-        value = pct(now.value_pct) if it["points_basis"] == "rate" else num(now.value_pct)
+        value = pct(now.value_pct) if it["points_basis"] == "rate" else f"{num(now.value_pct)} 分"
         lines.append(f"  points ({now.rule}, reading {now.reading}, from the {it['points_basis']} "
                      f"{value}): {num(now.points)} of {num(now.maximum)}; at the interval's ends "
                      f"{num(points.points_low)} – {num(points.points_high)}")
         lines.append(f"  formula: {now.formula}")
         lines.append(f"  底稿: {now.sentence}")
         lines += [f"  note: {note}" for note in now.notes]
+    if report.get("left_out"):
+        lines += ["", f"not analysed (not satisfaction items): {', '.join(report['left_out'])}"]
     lines += ["", f"rule {s['rule']}: {s['rule_text']}"]
     return "\n".join(lines)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 DEFAULT_POINTS = {"A": 100, "B": 80, "C": 60, "D": 40, "E": 20}
 DEFAULT_SATISFIED = ("A", "B")
+ROLES = ("satisfaction", "awareness", "demographic", "other")  # as the questionnaire files say; only the first is judged
 _TRUE = {"1", "true", "yes", "y", "x", "是", "✓"}
 _FALSE = {"0", "false", "no", "n", "否", ""}
 
@@ -54,7 +55,7 @@ def _from_download(raw: dict, name: str) -> dict:
             continue
         counts = {o["code"]: o["count"] for o in options if not o.get("not_applicable")}
         ladder = {o["code"]: o["points"] for o in options if o.get("points") is not None and not o.get("not_applicable")}
-        items.append({"id": q["id"], "label": q.get("text", ""), "counts": counts,
+        items.append({"id": q["id"], "label": q.get("text", ""), "counts": counts, "role": q.get("role") or "satisfaction",
                       "points": ladder if len(ladder) == len(counts) else None, "satisfied": rate["satisfied"]})
     if not items:
         raise ValueError(f"{name}: the survey download holds no answered scale item")
@@ -96,8 +97,11 @@ def _item(entry, index) -> dict:
         unknown = [code for code in satisfied if code not in counts]
         if unknown:       # a file that names its satisfied codes must name real ones (catches typos)
             raise ValueError(f"item {item_id!r}: satisfied names unknown option(s) {', '.join(map(repr, unknown))}")
+    role = entry.get("role", "satisfaction")
+    if role not in ROLES:
+        raise ValueError(f"item {item_id!r}: role must be one of {', '.join(ROLES)}, got {role!r}")
     return {"id": item_id, "label": entry.get("label", ""), "counts": counts, "points": points,
-            "satisfied": satisfied}
+            "satisfied": satisfied, "role": role}
 
 
 def _from_csv(text: str, name: str) -> dict:

@@ -62,7 +62,8 @@ def test_options_reach_the_analysis(capsys):
                       "--method", "clopper-pearson", "--points-from", "rate", "--confidence-level", "0.9")
     q2 = next(item for item in report["items"] if item["id"] == "Q2")
     assert q2["rate"]["method"] == "clopper-pearson" and q2["rate"]["confidence_level"] == 0.9
-    assert q2["points_basis"] == "rate" and q2["points"]["at_estimate"]["value_pct"] == 90.0
+    assert q2["points_basis"] == "rate" and q2["points"]["at_estimate"]["value"] == 90.0
+    assert q2["points"]["at_estimate"]["unit"] == "%" and "value_pct" not in q2["points"]["at_estimate"]
     assert q2["points"]["at_estimate"]["reading"] == "floor" and q2["points"]["at_estimate"]["maximum"] == 8.0
     assert q2["verdict"]["target"] == 0.9 and q2["verdict"]["figure"] == "rate"
 
@@ -122,7 +123,11 @@ def test_missing_file_and_bad_rule(capsys, tmp_path):
 def test_python_dash_m_runs_the_same_command():
     done = subprocess.run([sys.executable, "-m", "analysis", str(EXAMPLE), "--json"], cwd=ROOT,
                           capture_output=True, text=True, encoding="utf-8", check=True)
-    assert json.loads(done.stdout)["items"][4]["points"]["at_estimate"]["points"] == 5.0
+    report = json.loads(done.stdout)
+    assert [item["id"] for item in report["items"]] == ["Q2", "Q3", "Q5"]  # Q1 and Q4 are awareness items
+    assert report["left_out"] == ["Q1 (awareness)", "Q4 (awareness)"]
+    q5 = report["items"][2]["points"]["at_estimate"]
+    assert q5["points"] == 5.0 and (q5["value"], q5["unit"]) == (97.6, "分")
 
 
 def test_analysis_imports_no_web_or_database_code():
@@ -197,3 +202,20 @@ def test_a_survey_download_sets_the_rule_target_and_figure(tmp_path, capsys):
     survey["headline"] = {"figure": "rate", "item": "w", "unit": "%", "target": 85, "population": None}  # today's keys
     path.write_text(json.dumps(survey, ensure_ascii=False), encoding="utf-8")
     assert run_json(capsys, path)["settings"]["target_pct"] == 85
+
+
+def test_a_survey_downloads_awareness_items_get_no_verdict_and_no_points(tmp_path, capsys):
+    """知晓度 items are in the download with their role: left out, named, never scored as satisfaction."""
+    survey = {"survey": {"title": "t", "rule": None, "target": 95, "population": None},
+              "headline": {"figure": "score", "item": "q5", "unit": "分", "target": 95, "population": None},
+              "questions": [{"id": q, "type": "single", "text": q, "role": role, "rate": {"satisfied": ["A", "B"]},
+                             "options": [{"code": c, "count": n, "points": p} for c, n, p in
+                                         (("A", 40, 100), ("B", 8, 80), ("C", 2, 60))]}
+                            for q, role in (("q1", "awareness"), ("q5", "satisfaction"))]}
+    path = tmp_path / "survey.json"
+    path.write_text(json.dumps(survey, ensure_ascii=False), encoding="utf-8")
+    report = run_json(capsys, path)
+    assert [item["id"] for item in report["items"]] == ["q5"] and report["left_out"] == ["q1 (awareness)"]
+    survey["questions"] = survey["questions"][:1]
+    path.write_text(json.dumps(survey, ensure_ascii=False), encoding="utf-8")
+    assert main([str(path)]) == 2 and "no satisfaction item to analyse" in capsys.readouterr().err
