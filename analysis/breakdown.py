@@ -6,7 +6,8 @@ the score with its two-sided Gaffke interval (the app's score method, ``analysis
 compared with the *rest* of the survey (all other groups pooled; the overall figure contains the group
 itself): the rate by Newcombe's hybrid score interval, the score by Welch's t (``analysis.compare``).
 The p-values of one breakdown are one family, adjusted together (Holm by default) over the groups that
-are compared; a group is *marked* higher or lower only when its adjusted p is below 1 − confidence_level.
+are compared (two groups holding every answer are one comparison, each the other's rest: left as they
+are); a group is *marked* higher or lower only when its adjusted p is below 1 − confidence_level.
 Unadjusted, a page of 20 districts that do not differ at all would mark at least one in about two surveys
 out of three (1 − 0.95²⁰ = 0.64).
 
@@ -113,9 +114,10 @@ def breakdown(groups, *, satisfied, points=None, confidence_level=0.95, min_n=10
         if ladder is not None and n >= 2 and n_rest >= 2:
             rows[label]["score_difference"] = compare_scores(counts, rest, points=ladder, confidence_level=level,
                                                              method=SCORE_DIFFERENCE)
-    _mark(rows.values(), "rate_difference", "p_value", "adjusted_p", "marked", "direction", adjust, level)
+    everyone = sum(pooled.values())
+    _mark(rows.values(), "rate_difference", "p_value", "adjusted_p", "marked", "direction", adjust, level, everyone)
     _mark(rows.values(), "score_difference", "score_p_value", "score_adjusted_p", "score_marked",
-          "score_direction", adjust, level)
+          "score_direction", adjust, level, everyone)
     total = _describe(None, pooled, codes, ladder, level, smallest)
     return Breakdown(tuple(BreakdownRow(**row) for row in rows.values()), BreakdownRow(**total), level, smallest,
                      adjust)
@@ -150,11 +152,13 @@ def _describe(label, counts, codes, ladder, level, min_n) -> dict:
     return row
 
 
-def _mark(rows, difference, p_name, adjusted_name, marked_name, direction_name, adjust, level) -> None:
-    """Fill p, adjusted p, mark and direction of one family (the rows with a ``difference``)."""
+def _mark(rows, difference, p_name, adjusted_name, marked_name, direction_name, adjust, level, everyone) -> None:
+    """Fill p, adjusted p, mark and direction of one family (the rows with a ``difference``). Two groups that
+    hold every answer between them are one comparison (each is the other's rest): nothing to adjust."""
     family = [row for row in rows if row.get(difference) is not None]
     p_values = [row[difference].p_value for row in family]
-    adjusted = p_values if adjust == "none" else adjust_p_values(p_values, method=adjust).tolist()
+    one_test = len(family) == 2 and sum(row["n"] for row in family) == everyone
+    adjusted = p_values if adjust == "none" or one_test else adjust_p_values(p_values, method=adjust).tolist()
     for row, p, q in zip(family, p_values, adjusted):
         marked = q < 1 - level
         row.update({p_name: p, adjusted_name: q, marked_name: marked})

@@ -89,17 +89,22 @@ def test_a_small_group_all_very_satisfied_is_not_taken_as_known_exactly():
 
 
 def test_a_group_of_17_is_not_marked_on_a_nominal_p_below_005():
-    """14 of 17 against 268 of 283 (a survey of 300): Newcombe p = 0.037 on its own, but two groups make a
-    family of two; Holm doubles the smaller p, and the 97.5 % interval (the same decision) holds 0."""
-    b = breakdown({"窗口一": {"A": 14, "D": 3}, "其他": {"A": 268, "D": 15}}, satisfied={"A"})
+    """14 of 17 against 268 of 283 (a survey of 300, the rest at two windows): Newcombe p = 0.037 on its own,
+    but three groups make a family of three; Holm triples the smallest p, and the 98.33 % interval (the same
+    decision) holds 0."""
+    b = breakdown({"窗口一": {"A": 14, "D": 3}, "窗口二": {"A": 134, "D": 8}, "窗口三": {"A": 134, "D": 7}},
+                  satisfied={"A"})
     row = b.rows[0]
     assert row.n == 17 and not row.small
     assert 0.025 < row.p_value < 0.05
-    assert row.adjusted_p == pytest.approx(2 * row.p_value)
-    low, high = newcombe_by_hand(14, 17, 268, 283, 0.975)
+    assert row.adjusted_p == pytest.approx(3 * row.p_value)
+    low, high = newcombe_by_hand(14, 17, 268, 283, 1 - 0.05 / 3)
     assert low < 0 < high
     assert not row.marked and row.direction is None
-    assert not b.rows[1].marked
+    assert not b.rows[1].marked and not b.rows[2].marked
+    # the same 17 against one other window holding the rest: one comparison, nothing to adjust, marked
+    two = breakdown({"窗口一": {"A": 14, "D": 3}, "其他": {"A": 268, "D": 15}}, satisfied={"A"})
+    assert two.rows[0].adjusted_p == two.rows[0].p_value and two.rows[0].marked
 
 
 def test_a_group_of_17_is_marked_when_the_difference_is_real():
@@ -192,3 +197,16 @@ def test_bad_input():
         breakdown([("a", {"A": 1})], satisfied={"A"})
     with pytest.raises(ValueError, match="confidence_level"):
         breakdown(good, satisfied={"A"}, confidence_level=1.5)
+
+
+def test_two_groups_holding_every_answer_are_one_comparison_not_adjusted_twice():
+    """按性别 with two groups: "men vs the rest" is "women vs the rest" turned round; Holm over the pair would
+    double the one p-value. With a third (small) group in the rest they are two comparisons again."""
+    b = breakdown({"男": {"A": 20, "B": 5, "C": 5}, "女": {"A": 30, "B": 2, "C": 2}}, satisfied=("A", "B"),
+                  points={"A": 100, "B": 80, "C": 60})
+    for row in b.rows:
+        assert row.adjusted_p == row.p_value and row.score_adjusted_p == row.score_p_value
+    assert b.rows[0].p_value == pytest.approx(b.rows[1].p_value, rel=1e-9)
+    three = breakdown({"男": {"A": 20, "B": 5, "C": 5}, "女": {"A": 30, "B": 2, "C": 2}, "未答": {"A": 3}},
+                      satisfied=("A", "B"))
+    assert any(row.adjusted_p is not None and row.adjusted_p > row.p_value for row in three.rows)
