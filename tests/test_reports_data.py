@@ -29,7 +29,7 @@ def _csv(response):
 
 def test_csv_has_one_row_per_response_with_codes_that_add_up_to_the_tallies(app, database, admin_client, filled):
     response = download(admin_client, filled, "csv")
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # once
     name = "2024年伊宁市医疗保障局部门整体绩效满意度调查-原始数据.csv"
     assert f"filename*=UTF-8''{quote(name)}" in response.headers["Content-Disposition"]
     rows = _csv(response)
@@ -49,7 +49,7 @@ def test_labels_file_names_every_column_and_code(admin_client, filled):
     rows = _csv(download(admin_client, filled, "labels"))
     labels = {(r["变量"], r["代码"]): r["标签"] for r in rows}
     assert labels[("q5", "")].startswith("您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？")
-    assert labels[("q5", "A")] == "非常满意" and labels[("age", "D")] == "60 岁以上"
+    assert labels[("q5", "A")] == "非常满意（100 分）" and labels[("age", "D")] == "60 岁以上"  # points where scored
     assert labels[("状态", "excluded")] == "已剔除" and ("采集点", "") in labels
 
 
@@ -104,8 +104,8 @@ def test_sav_has_numeric_codes_with_value_and_variable_labels(tmp_path, database
     assert len(df) == 50 and df["submitted_at"].iloc[0].year >= 2024  # a date-time, local time
     labels = dict(zip(meta.column_names, meta.column_labels))
     assert labels["q5"].startswith("您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？") and "1–5" in labels["q5"]
-    assert meta.variable_value_labels["q5"] == {1: "A. 非常满意", 2: "B. 比较满意", 3: "C. 一般满意",
-                                                4: "D. 不太满意", 5: "E. 不满意"}
+    assert meta.variable_value_labels["q5"] == {1: "A. 非常满意（100 分）", 2: "B. 比较满意（80 分）", 3: "C. 一般满意（60 分）",
+                                                4: "D. 不太满意（40 分）", 5: "E. 不满意（20 分）"}
     assert df["q5"].value_counts().to_dict() == {1.0: 46, 2.0: 2, 3.0: 2}
     assert df["gender"].value_counts().sort_index().tolist() == [22, 28]
     assert meta.variable_value_labels["status"] == {1: "有效", 2: "已剔除"} and set(df["status"]) == {1.0}

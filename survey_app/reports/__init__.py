@@ -34,10 +34,10 @@ class Format:
 # The one list of downloads: the routes (/admin/surveys/<id>/export/<key>), `manyi export --format` and
 # the survey page's links (a Jinja global set in views.py) all read it, in this order.
 FORMATS = {
-    "csv": Format("raw", "write_csv", "csv", "text/csv; charset=utf-8", "原始数据", "原始数据 CSV（Excel）",
+    "csv": Format("raw", "write_csv", "csv", "text/csv", "原始数据", "原始数据 CSV（Excel）",
                   raw=True),
-    "labels": Format("raw", "write_labels", "csv", "text/csv; charset=utf-8", "变量与选项标签",
-                     "变量与选项标签 CSV", on_page=False),
+    "labels": Format("raw", "write_labels", "csv", "text/csv", "变量与选项标签",
+                     "变量与选项标签 CSV（含各选项分值）"),
     "xlsx": Format("workbook", "write", "xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "数据与汇总",
                    "原始数据与频数表 XLSX", raw=True),

@@ -14,6 +14,8 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from analysis.formatting import num
+
 from ..safetext import xml_text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -82,7 +84,14 @@ def label_rows(questionnaire, timezone: str):
     for q in questionnaire.questions:
         kind = {"single": "单选", "multiple": f"多选，代码以“{MULTI_SEPARATOR}”分隔", "text": "文字"}[q.type]
         yield (q.id, "", f"{q.text}（{kind}）")
-        yield from ((q.id, o.code, str(o.label)) for o in q.options)
+        yield from ((q.id, o.code, option_text(q, o)) for o in q.options)
+
+
+def option_text(q, o) -> str:
+    """An option's label, with its points on a scored question ("非常满意（100 分）"): the raw data then
+    reproduce every score without the annex."""
+    points = (q.points or {}).get(o.code)
+    return str(o.label) if points is None else f"{o.label}（{num(points)} 分）"
 
 
 def _csv_out(out):

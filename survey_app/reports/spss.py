@@ -65,7 +65,7 @@ def frame(export):
             labels[var] = f"{q.text}（文字）"
             continue
         labels[var] = f"{q.text}（1–{len(q.options)} = 选项 {q.codes[0]}–{q.codes[-1]}）"
-        values[var] = {i: f"{o.code}. {o.label}" for i, o in enumerate(q.options, 1)}
+        values[var] = {i: f"{o.code}. {raw.option_text(q, o)}" for i, o in enumerate(q.options, 1)}
         measures[var] = "ordinal" if q.points is not None else "nominal"
         if q.type == "single" and q.not_applicable:
             missing[var] = [float(i) for i, o in enumerate(q.options, 1) if o.not_applicable][:3]
