@@ -53,8 +53,8 @@ class PointProgress:
     valid: int
 
 
-def _rate_pct(valid: int, returned: int) -> float:  # 有效率
-    return 100.0 * valid / returned if returned else 0.0
+def _rate_pct(valid: int, returned: int) -> float | None:  # 有效率; None before any answer (0 ÷ 0)
+    return 100.0 * valid / returned if returned else None
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class Counts:
     excluded: int
 
     @property
-    def valid_rate_pct(self) -> float:
+    def valid_rate_pct(self) -> float | None:
         return _rate_pct(self.valid, self.returned)
 
 
@@ -97,7 +97,7 @@ class SurveyResult:
     reliability: object | None = None  # reliability.Reliability of the questionnaire's composite (reports.open_export)
 
     @property
-    def valid_rate_pct(self) -> float:  # 有效率
+    def valid_rate_pct(self) -> float | None:  # 有效率 (None before any answer)
         return _rate_pct(self.valid, self.returned)
 
     @property

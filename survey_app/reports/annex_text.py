@@ -13,6 +13,12 @@ from . import breakdown_text, planning_text, trend_text, weighting_text
 from .wording import (ROLE_WORDS, project_name, headline_text, points_range_text, receipt_text, target_text,
                       verdict_text)
 
+
+def rate_text(value: float | None) -> str:
+    """A percentage, or — where there is nothing to divide (0 ÷ 0)."""
+    return "—" if value is None else pct(value)
+
+
 ORDINALS = "一二三四五六七八九十"
 
 
@@ -133,7 +139,7 @@ def returns_text(result, project) -> str:
     opened = (f"问卷页面共被扫码打开 {total.opens} 次，提交 {result.returned} 份（完成率 {pct(total.completion_rate_pct)}）"
               if total.completion_rate_pct is not None else f"共回收问卷 {result.returned} 份")
     paper = f"；另发放纸质问卷 {total.issued} 份" if total.issued else ""
-    text = f"{project}问卷调研{opened}{paper}{excluded}，有效问卷 {result.valid} 份，有效率为 {pct(result.valid_rate_pct)}。"
+    text = f"{project}问卷调研{opened}{paper}{excluded}，有效问卷 {result.valid} 份，有效率为 {rate_text(result.valid_rate_pct)}。"
     if total.response_rate_pct is not None:
         text += (f"调查期间各采集点共办理业务 {total.served} 件，有效问卷占办件量的 {pct(total.response_rate_pct)}"
                  f"（应答率）。")
@@ -221,7 +227,7 @@ def comparison_blocks(result, sections: int):
 
 def conclusion_blocks(result):
     h = result.headline
-    yield ("p", f"本次调查共回收问卷 {result.returned} 份，有效问卷 {result.valid} 份，有效率为 {pct(result.valid_rate_pct)}。")
+    yield ("p", f"本次调查共回收问卷 {result.returned} 份，有效问卷 {result.valid} 份，有效率为 {rate_text(result.valid_rate_pct)}。")
     if h is None:
         yield ("p", "尚无有效问卷，暂不能计算满意度及 C51 指标得分。")
         return

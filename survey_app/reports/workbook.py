@@ -46,7 +46,7 @@ def overview_rows(result):
     yield ("回收（份）", result.returned)
     yield ("有效问卷（份）", result.valid)
     yield ("已剔除（份）", result.excluded)
-    yield ("有效率（%）", rounded(result.valid_rate_pct, 1))
+    yield ("有效率（%）", None if result.valid_rate_pct is None else rounded(result.valid_rate_pct, 1))
     for p in result.points:
         yield (f"采集点：{p.name}（回收/有效）", f"{p.returned}/{p.valid}")
     h = result.headline
