@@ -107,7 +107,7 @@ def resolve_rule(rule) -> Rule:
         return rule
     if isinstance(rule, str) and rule in RULES:
         return RULES[rule]
-    raise ValueError(f"unknown rule {rule!r}; presets: {', '.join(map(repr, RULES))} (or pass a Rule)")
+    raise ValueError(f"unknown rule {rule!r}; presets: {', '.join(map(repr, RULES))} (in Python, a Rule object may be passed instead)")
 
 
 def indicator_points(value_pct, *, rule, reading="linear", verdict=None, label="满意度", figure=None) -> IndicatorPoints:

@@ -94,5 +94,8 @@ def init_app(app) -> None:
     def http_error(e: HTTPException):
         if e.response is not None:  # a view built its own page (e.g. survey closed)
             return e.response
+        if request.path.startswith("/admin/"):  # an unknown evaluator URL: the evaluators' page, not the citizens'
+            from .admin.auth import admin_error
+            return admin_error(e)
         public = is_citizen_request(request) or request.path == "/"
         return render_template("error.html", code=e.code, public=public), e.code

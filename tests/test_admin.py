@@ -125,8 +125,10 @@ def test_edit_settings_later(admin_client, yining, database):
 def test_add_points_and_download_their_qr_codes(admin_client, database, app):
     survey_id = int(create(admin_client).headers["Location"].rsplit("/", 1)[1])
     dashboard = f"/admin/surveys/{survey_id}"
-    for name in ("业务大厅", "1号窗口", "业务大厅"):  # adding twice is harmless
+    for name in ("业务大厅", "1号窗口", "业务大厅"):  # adding twice is harmless, and said so
         assert post_form(admin_client, dashboard, f"{dashboard}/points", {"name": name}).status_code == 302
+        said = admin_client.get(dashboard).get_data(as_text=True)
+    assert "采集点“业务大厅”已存在" in said and "未重复添加" in said
     assert post_form(admin_client, dashboard, f"{dashboard}/points", {"name": "  "}).status_code == 302
     points = database.list_points(survey_id)
     assert [p["name"] for p in points] == ["业务大厅", "1号窗口"]
@@ -211,3 +213,9 @@ def test_dashboard_of_an_empty_survey(admin_client, yining):
     survey_id, _ = yining
     page = text(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
     assert "尚无有效问卷" in page and "暂无 C51 结果" in page and "有效率 — 0 ÷ 0" in page and "有效率 0.0%" not in page  # 0 ÷ 0 is no rate
+
+
+def test_an_unknown_evaluator_address_gets_the_evaluators_page(admin_client):
+    page = admin_client.get("/admin/no-such-page")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 404 and "没有找到这个页面，或您没有该评价项目的访问权限" in body and "二维码" not in body
