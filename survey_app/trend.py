@@ -126,6 +126,11 @@ class TrendRow:
     score_now: float | None
     score_before: float | None
     score: analysis.Comparison | None  # None without points, or with fewer than 2 answers on either side
+    # each survey's own two-sided 95 % intervals, as its dashboard prints them (Wilson; Gaffke for a score)
+    rate_now_ci: analysis.Interval | None = None
+    rate_before_ci: analysis.Interval | None = None
+    score_now_ci: analysis.Interval | None = None
+    score_before_ci: analysis.Interval | None = None
 
     @property
     def rate_significant(self) -> bool:
@@ -177,8 +182,21 @@ def _row(question: Question, now: results.QuestionResult, before: results.Questi
     def mean(counts, n):
         return sum(points[code] * c for code, c in counts.items()) / n if points is not None and n else None
 
+    def rate_ci(x, n):
+        if not n:
+            return None
+        ci = analysis.proportion_interval(x, n, confidence_level=CONFIDENCE, method="wilson")
+        return analysis.Interval(ci.low, ci.high)
+
+    def score_ci(counts, n):
+        if points is None or not n:
+            return None
+        s = analysis.satisfaction_score(counts, points=points, confidence_level=CONFIDENCE, method="gaffke")
+        return analysis.Interval(s.low, s.high)
+
     return TrendRow(question.id, question.label, question.role, n1, n2, x1, x2, tuple(a.items()), tuple(b.items()),
-                    x1 / n1 if n1 else None, x2 / n2 if n2 else None, rate, mean(a, n1), mean(b, n2), score)
+                    x1 / n1 if n1 else None, x2 / n2 if n2 else None, rate, mean(a, n1), mean(b, n2), score,
+                    rate_ci(x1, n1), rate_ci(x2, n2), score_ci(a, n1), score_ci(b, n2))
 
 
 def compare(result: results.SurveyResult, earlier: results.SurveyResult) -> Trend:

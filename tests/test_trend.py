@@ -205,10 +205,14 @@ def test_trend_blocks_in_the_annex_wording_with_units(app, database, compared):
     blocks = trend_blocks(t)
     assert blocks[0] == ("h2", "与上年度比较") and all(kind == "p" for kind, _ in blocks[1:])
     head = blocks[1][1]
-    s = t.headline.score
-    assert ("与上年度（2023年，有效问卷 50 份）相比，本年度满意度得分为 97.6 分，较上年度变化 +4.4 分"
-            f"（95% 置信区间 {analysis.formatting.num(s.low).replace('-', '−')} 至 {analysis.formatting.num(s.high)} 分），"
-            "差异不显著；满意率为 96.0%（48/50），较上年度变化 +6.0 个百分点（95% 置信区间 ") in head
+    s, h, num = t.headline.score, t.headline, analysis.formatting.num
+    # each year's figure with its own interval, then the difference with the interval that decides it
+    assert (f"与上年度（2023年，有效问卷 50 份）相比，本年度满意度得分为 97.6 分（95% 置信区间 {num(h.score_now_ci.low)} – "
+            f"{num(h.score_now_ci.high)} 分），上年度为 {num(h.score_before)} 分（95% 置信区间 {num(h.score_before_ci.low)} – "
+            f"{num(h.score_before_ci.high)} 分），较上年度变化 +4.4 分"
+            f"（95% 置信区间 {num(s.low).replace('-', '−')} 至 {num(s.high)} 分），"
+            "差异不显著；满意率为 96.0%（48/50；95% 置信区间 86.5 – 98.9%），上年度为 90.0%（45/50），"
+            "较上年度变化 +6.0 个百分点（95% 置信区间 ") in head
     assert "2023年伊宁市医疗保障局部门整体绩效满意度调查" in head  # the earlier survey named by its title
     for clause in re.split("[；。]", " ".join(text for _, text in blocks[1:])):
         assert not ("个百分点" in clause and re.search(r"\d 分", clause)), clause  # units never mixed
@@ -227,11 +231,13 @@ def test_a_significant_difference_rises_or_falls(app, database, yining):
     assert t.headline.score_significant and t.headline.rate_significant
     text = trend_blocks(t)[1][1]
     c = t.headline.score
-    assert (f"本年度满意度得分为 98 分，较上年度提高 38 分（95% 置信区间 {analysis.formatting.num(c.low)} 至 "
-            f"{analysis.formatting.num(c.high)} 分），差异显著；满意率为 100.0%（50/50），较上年度提高 60.0 个百分点") in text
+    assert (f"，较上年度提高 38 分（95% 置信区间 {analysis.formatting.num(c.low)} 至 "
+            f"{analysis.formatting.num(c.high)} 分），差异显著；满意率为 100.0%（50/50；") in text
+    assert "本年度满意度得分为 98 分（95% 置信区间 " in text and "上年度为 60 分（" in text
     database.update_survey(yining[0], compare_with=None)
     database.update_survey(earlier, compare_with=yining[0])  # the other way round: a fall
-    assert "与2024年度（有效问卷 50 份）相比，本年度满意度得分为 60 分，较2024年度降低 38 分" in trend_blocks(trend_of(app, database, earlier))[1][1]
+    fall = trend_blocks(trend_of(app, database, earlier))[1][1]
+    assert "与2024年度（有效问卷 50 份）相比，本年度满意度得分为 60 分（" in fall and "较2024年度降低 38 分" in fall
 
 
 # --- the demo ------------------------------------------------------------------------------------------
@@ -291,3 +297,31 @@ def test_a_later_survey_cannot_be_chosen_as_the_earlier_one(admin_client, databa
     done = choose(admin_client, yining[0], str(later), follow_redirects=True)
     assert "只能与较早的调查比较" in done.get_data(as_text=True)
     assert database.get_survey(yining[0])["compare_with"] is None and compare_lines(database, yining[0]) == []
+
+
+def test_the_trend_is_in_the_json_and_the_xlsx_with_the_pages_figures(app, admin_client, database, evaluator, compared):
+    """The annex's 与上年度比较 figures can be traced to a data file: both years with their intervals and the
+    differences with theirs, in the JSON and in an XLSX sheet."""
+    import json
+
+    import openpyxl
+
+    from tests.reports_helpers import download
+    survey_id, earlier = compared
+    database.grant(evaluator, earlier)  # the trend is shown to those who may see both surveys
+    t = trend_of(app, database, survey_id).headline
+    got = json.loads(download(admin_client, survey_id, "json").get_data())["trend"]
+    head = next(r for r in got["rows"] if r["item"] == "q5")
+    assert got["earlier"]["id"] == earlier and got["valid_before"] == 50
+    assert head["score_now"] == pytest.approx(t.score_now) and head["score_before"] == pytest.approx(t.score_before)
+    assert head["score_now_ci"] == {"low": pytest.approx(t.score_now_ci.low), "high": pytest.approx(t.score_now_ci.high)}
+    assert head["score_difference"]["low"] == pytest.approx(t.score.low)
+    assert head["score_difference"]["significant"] == t.score_significant
+    assert head["rate_before_ci"]["low"] == pytest.approx(t.rate_before_ci.low)
+    sheet = list(openpyxl.load_workbook(io.BytesIO(download(admin_client, survey_id, "xlsx").get_data()))
+                 ["与上年度比较"].iter_rows(values_only=True))
+    assert sheet[1][:3] == ("题目", "本次 n", "本次满意率（%）")
+    row = next(r for r in sheet[2:] if r[0].endswith("（q5）"))
+    assert row[1] == t.n_now and row[2] == pytest.approx(100 * t.rate_now) and row[3] == pytest.approx(100 * t.rate_now_ci.low, abs=1e-4)
+    assert row[13] == pytest.approx(t.score_now, abs=1e-4) and row[19] == pytest.approx(t.score.difference, abs=1e-4)
+    assert row[22] == ("差异显著" if t.score_significant else "差异不显著")

@@ -106,6 +106,31 @@ def _breakdowns(b):
                        for t in b.tables]}
 
 
+def _interval(ci):
+    return None if ci is None else {"low": ci.low, "high": ci.high}
+
+
+def _difference(c, significant: bool):
+    return None if c is None else {"difference": c.difference, "low": c.low, "high": c.high, "p_value": c.p_value,
+                                   "significant": significant, "method": c.method}
+
+
+def _trend(t):
+    """与上年度比较: each item's figures in both surveys with their intervals, and the differences (this − earlier)."""
+    if t is None:
+        return None
+    return {"earlier": {"id": t.earlier["id"], "title": t.earlier["title"], "year": t.earlier.get("year")},
+            "when": t.when, "valid_now": t.valid_now, "valid_before": t.valid_before, "confidence_level": CONFIDENCE,
+            "rows": [{"item": r.question_id, "label": r.label, "role": r.role, "n_now": r.n_now, "n_before": r.n_before,
+                      "satisfied_now": r.satisfied_now, "satisfied_before": r.satisfied_before,
+                      "rate_now": r.rate_now, "rate_now_ci": _interval(r.rate_now_ci),
+                      "rate_before": r.rate_before, "rate_before_ci": _interval(r.rate_before_ci),
+                      "rate_difference": _difference(r.rate, r.rate_significant),
+                      "score_now": r.score_now, "score_now_ci": _interval(r.score_now_ci),
+                      "score_before": r.score_before, "score_before_ci": _interval(r.score_before_ci),
+                      "score_difference": _difference(r.score, r.score_significant)} for r in t.rows]}
+
+
 def as_dict(result) -> dict:
     s = result.survey
     design = result.design
@@ -128,6 +153,7 @@ def as_dict(result) -> dict:
             "groups": design.groups, "design_effect": design.design_effect, "effective_n": design.effective_n,
             "method": design.method},
         "breakdowns": _breakdowns(result.breakdowns),
+        "trend": _trend(result.trend),
     }
 
 

@@ -41,14 +41,27 @@ def score_text(row: TrendRow, when: str) -> str | None:
     """'满意度得分为 97.6 分，较上年度提高 4.4 分（95% 置信区间 …分），差异显著'; None without a score."""
     if row.score is None:
         return None
-    return f"{ROLE_WORDS[row.role][1]}为 {num(row.score_now)} 分，{_change(row.score, '分', when, num)}"
+    return (f"{ROLE_WORDS[row.role][1]}为 {num(row.score_now)} 分{_ci(row.score_now_ci, num, ' 分')}，{when}为 "
+            f"{num(row.score_before)} 分{_ci(row.score_before_ci, num, ' 分')}，{_change(row.score, '分', when, num)}")
+
+
+def _ci(interval, digits, unit: str) -> str:
+    """'（95% 置信区间 91.47 – 99.36 分）', or nothing without one."""
+    return "" if interval is None else f"（95% 置信区间 {digits(interval.low)} – {digits(interval.high)}{unit}）"
+
+
+def _pct_points(x: float) -> str:
+    return fixed(100 * x)
 
 
 def rate_text(row: TrendRow, when: str) -> str | None:
     """'满意率为 96.0%（48/50），较上年度变化 +6.0 个百分点（…个百分点），差异不显著'."""
     if row.rate is None:
         return None
-    return (f"{ROLE_WORDS[row.role][0]}为 {pct(100 * row.rate_now)}（{row.satisfied_now}/{row.n_now}），"
+    ci = row.rate_now_ci
+    within = "" if ci is None else f"；95% 置信区间 {_pct_points(ci.low)} – {pct(100 * ci.high)}"
+    return (f"{ROLE_WORDS[row.role][0]}为 {pct(100 * row.rate_now)}（{row.satisfied_now}/{row.n_now}{within}），"
+            f"{when}为 {pct(100 * row.rate_before)}（{row.satisfied_before}/{row.n_before}），"
             f"{_change(row.rate, '个百分点', when, _points)}")
 
 

@@ -208,9 +208,43 @@ def breakdown_sheets(wb, result) -> None:
     b = result.breakdowns
     if b is None:
         return
-    taken = {name.casefold() for name in wb.sheetnames} | {"数据", "标签"}
+    taken = {name.casefold() for name in wb.sheetnames} | {"数据", "标签", "与上年度比较"}
     for table in b.tables:
         _breakdown_sheet(wb.create_sheet(sheet_name("交叉-" + table.title.replace(" ", ""), taken)), b, table)
+
+
+TREND_HEADER = ("题目", "本次 n", "本次满意率（%）", "下限（%）", "上限（%）", "上次 n", "上次满意率（%）", "下限（%）",
+                "上限（%）", "满意率之差（百分点）", "下限（百分点）", "上限（百分点）", "结论", "本次得分（分）", "下限（分）",
+                "上限（分）", "上次得分（分）", "下限（分）", "上限（分）", "得分之差（分）", "下限（分）", "上限（分）", "结论")
+
+
+def trend_sheet(wb, result) -> None:
+    """与上年度比较 (when an earlier survey was chosen): each item in both surveys with the two-sided 95 %
+    intervals, and the differences (this − earlier) with theirs; rates in %, scores in 分, as the page."""
+    t = result.trend
+    if t is None:
+        return
+    ws = wb.create_sheet("与上年度比较")
+    ws.column_dimensions["A"].width = 30
+    ws.append([xml_text(f"比较对象：第 {t.earlier['id']} 号“{t.earlier['title']}”（{t.earlier.get('year') or '—'} 年）；"
+                        "差值 = 本次 − 上次；区间为双侧 95% 置信区间，不含 0 时差异显著")])
+    ws.append(_bold(ws, list(TREND_HEADER)))
+
+    def figure(value, ci, scale):
+        return [None if value is None else rounded(scale * value, 4)] + (
+            [None, None] if ci is None else [rounded(scale * ci.low, 4), rounded(scale * ci.high, 4)])
+
+    def difference(c, significant, scale):
+        if c is None:
+            return [None, None, None, "不作比较"]
+        return [rounded(scale * c.difference, 4), rounded(scale * c.low, 4), rounded(scale * c.high, 4),
+                "差异显著" if significant else "差异不显著"]
+
+    for r in t.rows:
+        ws.append([xml_text(f"{r.label}（{r.question_id}）"), r.n_now, *figure(r.rate_now, r.rate_now_ci, 100),
+                   r.n_before, *figure(r.rate_before, r.rate_before_ci, 100),
+                   *difference(r.rate, r.rate_significant, 100), *figure(r.score_now, r.score_now_ci, 1),
+                   *figure(r.score_before, r.score_before_ci, 1), *difference(r.score, r.score_significant, 1)])
 
 
 def write(export, out) -> None:
@@ -226,6 +260,7 @@ def write(export, out) -> None:
         ws.column_dimensions[col].width = width
     _tally_sheet(ws, result)
     breakdown_sheets(wb, result)
+    trend_sheet(wb, result)
     ws = wb.create_sheet("数据")
     ws.column_dimensions["C"].width = 20
     ws.append(_bold(ws, raw.header(result.questionnaire)))
