@@ -372,3 +372,18 @@ def test_alpha_from_folded_pair_counts_is_alpha_from_the_rows(app, database, fil
                            answers=[("q2", "A"), ("q5", "B")], seconds_on_page=60, language="zh-CN", device_hash=None)
     mixed = reliability.reliability_for(database, survey, q)
     assert mixed.n == 50 and mixed.dropped == 1  # the rows, listwise: the new one has no q3
+
+
+def test_the_weighted_figures_are_in_the_json_beside_the_unweighted(app, database, filled, admin_client):
+    import json
+
+    from tests.reports_helpers import download
+    q = questionnaires.catalogue(app).get("yining-2024-public", 1)
+    database.set_population_margins(filled, {"gender": {"A": 0.485, "B": 0.515}}, audit=Audit("wang", "m"))
+    raked = weighting.raked_figures(database, database.get_survey(filled), q)
+    got = json.loads(download(admin_client, filled, "json").get_data())["weighting"]
+    assert got["decides"] is False and got["raked_questions"] == ["gender"]
+    assert got["weighted_score"] == pytest.approx(raked.weighted_score)
+    assert got["weighted_score_ci"] == {"low": pytest.approx(raked.weighted_score_ci.low),
+                                        "high": pytest.approx(raked.weighted_score_ci.high)}
+    assert got["effective_n"] == pytest.approx(raked.effective_n) and got["unweighted_score"] == pytest.approx(97.6)

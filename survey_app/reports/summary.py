@@ -131,6 +131,18 @@ def _trend(t):
                       "score_difference": _difference(r.score, r.score_significant)} for r in t.rows]}
 
 
+def _weighting(k):
+    """The headline weighted to the entered population shares, beside the unweighted figure (never deciding)."""
+    if k is None:
+        return None
+    return {"figure": k.figure_label, "decides": False, "note": k.note, "method": k.intervals,
+            "unweighted_rate": k.unweighted_rate, "weighted_rate": k.weighted_rate,
+            "weighted_rate_ci": _interval(k.weighted_rate_ci), "unweighted_score": k.unweighted_score,
+            "weighted_score": k.weighted_score, "weighted_score_ci": _interval(k.weighted_score_ci),
+            "unweighted_n": k.unweighted_n, "n": k.n, "left_out": k.left_out, "effective_n": k.effective_n,
+            "design_effect": k.design_effect, "raked_questions": [q.id for q in k.questions]}
+
+
 def as_dict(result) -> dict:
     s = result.survey
     design = result.design
@@ -154,6 +166,7 @@ def as_dict(result) -> dict:
             "method": design.method},
         "breakdowns": _breakdowns(result.breakdowns),
         "trend": _trend(result.trend),
+        "weighting": _weighting(result.raked),
     }
 
 
