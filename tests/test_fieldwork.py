@@ -311,3 +311,18 @@ def test_a_forked_worker_starts_with_no_opens_of_its_parent():
         os._exit(0 if counter.take() == {} and counter.pending == {} else 1)
     assert os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0
     assert counter.pending == {(1, "2024-08-13"): 1}
+
+
+def test_a_served_count_below_the_points_valid_answers_is_refused(admin_client, client, database, yining):
+    """办件量 0 (or any number below the answers at the point) would make no sense of the response rate and
+    drop the point's answers from the stratified estimate: refused, with the count it must reach."""
+    from tests.yining import submit_all, yining_rows
+    survey_id, codes = yining
+    submit_all(client, codes[0], yining_rows()[:3])
+    first = point_ids(database, survey_id)[0]
+    refused = post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{first}/fieldwork",
+                        {"issued": "", "served": "0"})
+    assert refused.status_code == 400 and "少于该采集点已有的有效问卷（3 份）" in refused.get_data(as_text=True)
+    assert database.get_point(survey_id, first)["served"] is None
+    assert post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{first}/fieldwork",
+                     {"issued": "", "served": "3"}).status_code == 302

@@ -167,6 +167,11 @@ def point_fieldwork(survey_id, point_id):
     form = PointFieldworkForm()
     if not form.validate_on_submit():
         return _points_page(survey, (point_id, form), 400)
+    valid = next((p["valid"] for p in get_store().point_counts(survey_id) if p["id"] == point_id), 0)
+    if form.served.data is not None and form.served.data < valid:  # 0 would also drop its answers from 分层估计
+        form.served.errors.append(f"办件量（{form.served.data}）少于该采集点已有的有效问卷（{valid} 份）：每份有效问卷"
+                                  "都来自一次办件，请核对后重新填写；不知道可留空。")
+        return _points_page(survey, (point_id, form), 400)
     if (form.issued.data, form.served.data) != (point["issued"], point["served"]):
         get_store().set_point_fieldwork(point_id, issued=form.issued.data, served=form.served.data, actor=_user())
     flash(f"采集点“{point['name']}”的发放份数与办件量已保存。")
