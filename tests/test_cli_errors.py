@@ -83,9 +83,12 @@ def test_create_survey_refuses_what_would_break_its_pages(deployment, args, said
     assert manyi("list-surveys", database=deployment).stdout == before
 
 
-def test_init_db_never_prints_a_password(tmp_path):
+def test_init_db_never_prints_a_password_and_the_files_are_the_owners(tmp_path):
     done = manyi("init-db", database=str(tmp_path / "new.sqlite3"))
     assert done.returncode == 0 and done.stdout.strip() == f"Database ready: {tmp_path / 'new.sqlite3'}"
+    # the answers and their backups are the server user's alone
+    assert manyi("backup", str(tmp_path / "b.sqlite3"), database=str(tmp_path / "new.sqlite3")).returncode == 0
+    assert [oct((tmp_path / n).stat().st_mode & 0o777) for n in ("new.sqlite3", "b.sqlite3")] == ["0o600", "0o600"]
 
 
 def test_a_mistyped_database_is_never_taken_for_an_empty_one(deployment, tmp_path):

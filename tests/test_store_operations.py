@@ -65,6 +65,8 @@ def test_backup_writes_a_pg_dump_archive_that_restores_and_verifies(pg, app, cli
     done = manyi("backup", str(target), database=app.config["DATABASE"])
     assert done.returncode == 0, done.stderr
     assert f"Backup written: {target} (12 responses, from " in done.stdout and "pg_restore" in done.stdout
+    archive = manyi("verify", "--db", str(target))  # the archive itself is no database: say how to check it
+    assert archive.returncode == 1 and "is a pg_dump archive: restore it" in archive.stderr
     pg.create_database("restored")
     try:
         restore = subprocess.run([pg_tool("pg_restore"), "--no-owner", "--dbname", pg.url("restored"), str(target)],

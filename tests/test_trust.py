@@ -177,8 +177,10 @@ def test_postgresql_refuses_to_start_without_a_configured_key(tmp_path, monkeypa
 def test_a_database_keyed_with_another_key_stops_start_up(database_url):
     url = database_url("other")
     create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": url})  # keyed with the suite's key
-    with pytest.raises(StartupError, match="not the one this database was keyed with"):
+    with pytest.raises(StartupError, match="not the one this database was keyed with .*the key given is from CHAIN_KEY"):
         create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": url, "CHAIN_KEY": "a second key"})
+    with pytest.raises(StartupError, match="FLASK_DATABASE is empty"):
+        create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": " "})
 
 
 def test_changing_the_target_and_its_recorded_state_together_is_found(database, filled):

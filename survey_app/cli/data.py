@@ -111,9 +111,17 @@ def _open_db(path: str | None, *, readonly: bool = False, key=None):
         return existing_store()
     if not is_postgres_url(path) and not Path(path.removeprefix("sqlite:///")).is_file():
         raise click.ClickException(f"no database file at {path}")
+    if not is_postgres_url(path) and _starts_with(Path(path.removeprefix("sqlite:///")), b"PGDMP"):
+        raise click.ClickException(f"{path} is a pg_dump archive: restore it into a new database"
+                                   f" (pg_restore --no-owner --dbname URL {path}), then: manyi verify --db URL")
     if key is None and has_app_context():
         key = get_store().backend.chain_key  # the app's
     return open_store(path, chain_key=key, readonly=readonly)
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    with open(path, "rb") as f:
+        return f.read(len(magic)) == magic
 
 
 def _key_file(path: str | None):
@@ -183,6 +191,8 @@ def backup_command(target):
 
     Example: manyi backup backups/manyi-2024-08-13.sqlite3 && manyi verify --db backups/manyi-2024-08-13.sqlite3
     """
+    if not target.strip():
+        raise click.UsageError("TARGET is empty: name the backup file, e.g. backups/manyi-2024-08-13.sqlite3")
     if Path(target).exists():  # the live file itself, or an older backup or a receipt: never replaced
         raise click.ClickException(f"{target} exists already: back up to a new file name")
     try:

@@ -96,12 +96,12 @@ def app_chain_key(app, *, postgres: bool) -> ChainKey:
     writes the file on its first start, PostgreSQL (several servers) refuses to start without a key."""
     configured = app.config.get("CHAIN_KEY")
     if configured not in (None, ""):
-        return ChainKey(str(configured))
+        return _from(ChainKey(str(configured)), "CHAIN_KEY (FLASK_CHAIN_KEY or instance/config.py)")
     if key_from_env() is not None:  # also when a test or a command builds the app without the environment
-        return key_from_env()
+        return _from(key_from_env(), "FLASK_CHAIN_KEY")
     path = Path(app.instance_path) / "chain.key"
     if path.exists():
-        return ChainKey(path.read_text(encoding="utf-8"))
+        return _from(ChainKey(path.read_text(encoding="utf-8")), str(path))
     if postgres:
         raise StartupError("Manyi on PostgreSQL needs a chain key that every server shares: set FLASK_CHAIN_KEY "
                            "(e.g. the output of `python -c \"import secrets; print(secrets.token_hex(32))\"`); "
@@ -113,12 +113,20 @@ def app_chain_key(app, *, postgres: bool) -> ChainKey:
         return ChainKey(path.read_text(encoding="utf-8"))
     with os.fdopen(descriptor, "w", encoding="utf-8") as f:
         f.write(secrets.token_hex(32) + "\n")
-    return ChainKey(path.read_text(encoding="utf-8"))
+    return _from(ChainKey(path.read_text(encoding="utf-8")), f"{path}, written just now because there was none: if"
+                 " this deployment had a key, delete this file and put the old one back")
+
+
+def _from(key: ChainKey, source: str) -> ChainKey:
+    key.source = source  # named when the database was keyed with another key
+    return key
 
 
 def init_app(app) -> Store:
     """Open the app's store and create or upgrade its schema (migrations are safe to re-run)."""
-    url = str(app.config["DATABASE"])
+    url = str(app.config["DATABASE"] or "").strip()
+    if not url:
+        raise StartupError("Manyi cannot use the database: FLASK_DATABASE is empty (a file path or postgresql://…)")
     store = open_store(url, chain_key=app_chain_key(app, postgres=is_postgres_url(url)))
     if store.path:  # a SQLite file: its folder (instance/ by default) is made on first start
         store.fresh = not Path(store.path).exists()  # made now: commands that read data refuse it (cli/common.py)
@@ -126,7 +134,9 @@ def init_app(app) -> Store:
     try:
         store.migrate()
     except (WrongChainKey, KeyedRecordMissing) as e:
-        raise StartupError(f"Manyi cannot use the database {store.describe()}: {e}") from None
+        source = getattr(store.backend.chain_key, "source", None)
+        raise StartupError(f"Manyi cannot use the database {store.describe()}: {e}"
+                           + (f" (the key given is from {source})" if source and isinstance(e, WrongChainKey) else "")) from None
     except StorageUnavailable as e:
         raise StartupError(f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}") from None
     except Exception as e:  # a file that is not a database, a server that refuses the schema
@@ -135,6 +145,8 @@ def init_app(app) -> Store:
         raise StartupError(f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}") from None
     finally:
         store.close()  # the migration's connections stay in this process (gunicorn forks after this)
+    if store.fresh and Path(store.path).exists():
+        os.chmod(store.path, 0o600)  # the answers readable by the server's user only (its -wal and -shm follow)
     app.extensions[EXTENSION] = store
     return store
 

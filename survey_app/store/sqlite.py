@@ -128,6 +128,7 @@ class SQLiteBackend(PerThread):
         tmp = f"{target}.partial"
         if os.path.exists(tmp):
             os.remove(tmp)
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # answers: readable by the owner only
         copy = sqlite3.connect(tmp)
         try:
             self.connection().raw.backup(copy)  # pages=-1: the whole file under one read lock
