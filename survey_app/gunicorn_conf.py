@@ -25,3 +25,6 @@ def when_ready(server):
 
     gc.collect()
     gc.freeze()
+# gunicorn ≥ 24's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl), shared by
+# every server of that user (stopping one removed another's); Manyi needs none of its commands.
+control_socket_disable = True
