@@ -173,7 +173,8 @@ def verify_command(path, receipt_file, key_file):
         click.echo(f"note: {receipt_file}, line {receipts.torn}: cut short by an append that did not finish; left out")
     if not result.ok or missing:
         click.echo(f"FAILED: {len(result.bad_responses)} response problem(s), {len(result.count_problems)}"
-                   f" count problem(s)" + (f", {len(missing)} problem(s) with {receipt_file}" if receipts else "")
+                   f" other problem(s) (counts, chain heads, audit log, settings)"
+                   + (f", {len(missing)} problem(s) with {receipt_file}" if receipts else "")
                    + f" in {result.responses} responses ({database.describe()})")
         sys.exit(1)
     checked = "" if not receipts else (

@@ -9,6 +9,8 @@ import math
 
 from analysis.formatting import fixed, num, pct
 
+from .wording import minus
+
 
 def weighting_blocks(raked, reliability) -> list[tuple]:
     """Annex blocks for ``raked`` (a ``weighting.Raked`` or None) and ``reliability`` (a
@@ -62,4 +64,4 @@ def _alpha_reading(alpha: float) -> str:
 
 def _r(x: float) -> str:
     """A correlation or α with three decimals ('—' when undefined: an item everyone answered alike)."""
-    return "—" if x is None or not math.isfinite(x) else fixed(x, 3)
+    return "—" if x is None or not math.isfinite(x) else minus(fixed(x, 3))
