@@ -1,6 +1,13 @@
-"""Small helpers shared by tests: read a rendered respondent form and answer it."""
+"""Small helpers shared by tests: read a rendered respondent form and answer it; run the `manyi` command."""
+import os
 import re
+import subprocess
+import sys
+import tempfile
 import threading
+from pathlib import Path
+
+MANYI = str(Path(sys.executable).parent / "manyi")
 
 YINING_ANSWERS = {"age": "B", "gender": "A", "q1": "A", "q2": "B", "q3": "A", "q4": "C", "q5": "A"}
 
@@ -36,3 +43,18 @@ def at_once(n: int, work) -> list:
     for t in threads:
         t.join()
     return results
+
+
+def manyi(*args, database: str | None = None, key: str | None = None, cwd: str | None = None):
+    """The installed console script, as an operator runs it: the suite's chain key (or ``key``), and the
+    app's own database the one named, else a fresh one (never a developer's instance/ file)."""
+    env = {"PATH": "/usr/bin:/bin", "FLASK_SECRET_KEY": "t", "FLASK_CHAIN_KEY": key or os.environ["FLASK_CHAIN_KEY"],
+           "FLASK_DATABASE": database or os.path.join(tempfile.mkdtemp(), "app.sqlite3")}
+    return subprocess.run([MANYI, *args], env=env, capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+def demo_database(path: str) -> str:
+    """``manyi demo --no-serve`` into ``path`` (the Yining survey, its 50 answers, an evaluator)."""
+    done = manyi("demo", "--no-serve", database=path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return path

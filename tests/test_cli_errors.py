@@ -4,20 +4,13 @@ never a traceback, and nothing is changed. Run through the installed console scr
 operator runs it."""
 import os
 import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
-MANYI = str(Path(sys.executable).parent / "manyi")
+from tests.helpers import demo_database, manyi
+
 pytestmark = pytest.mark.sqlite_only  # the command line, not the storage: test_store_operations.py runs copy-db on both
-
-
-def manyi(*args, database: str, key: str | None = None, cwd: str | None = None) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "FLASK_SECRET_KEY": "t", "FLASK_DATABASE": database,
-           "FLASK_CHAIN_KEY": key or os.environ["FLASK_CHAIN_KEY"]}
-    return subprocess.run([MANYI, *args], env=env, capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
 def one_line_error(done: subprocess.CompletedProcess) -> str:
@@ -27,10 +20,7 @@ def one_line_error(done: subprocess.CompletedProcess) -> str:
 
 @pytest.fixture
 def deployment(tmp_path):
-    path = str(tmp_path / "manyi.sqlite3")
-    done = manyi("demo", "--no-serve", database=path)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return path
+    return demo_database(str(tmp_path / "manyi.sqlite3"))
 
 
 def test_verify_of_a_backup_keyed_with_another_key_says_so_in_one_line(deployment, tmp_path):

@@ -1,26 +1,16 @@
 """Operating Manyi on PostgreSQL: the server going away while citizens submit, backups with pg_dump,
 and moving a deployment between SQLite and PostgreSQL with ``manyi copy-db``."""
 import os
-import tempfile
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from survey_app.store import open_store
 from survey_app.store.postgres import pg_tool
-from tests.helpers import fill
+from tests.helpers import demo_database, fill, manyi
 from tests.yining import submit_all, yining_rows
 
-MANYI = str(Path(sys.executable).parent / "manyi")
-
-
-def manyi(*args, database: str | None = None) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "FLASK_SECRET_KEY": "t", "FLASK_CHAIN_KEY": os.environ["FLASK_CHAIN_KEY"]}
-    # the app's own database: the one named, else a fresh one (never a developer's instance/ file)
-    env["FLASK_DATABASE"] = database or os.path.join(tempfile.mkdtemp(), "app.sqlite3")
-    return subprocess.run([MANYI, *args], env=env, capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.postgresql_only
@@ -81,10 +71,7 @@ def test_backup_writes_a_pg_dump_archive_that_restores_and_verifies(pg, app, cli
 @pytest.fixture
 def demo_file(tmp_path):
     """The demo deployment on SQLite: the Yining survey, its 50 answers, an evaluator."""
-    path = str(tmp_path / "demo.sqlite3")
-    done = manyi("demo", "--no-serve", database=path)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return path
+    return demo_database(str(tmp_path / "demo.sqlite3"))
 
 
 def test_copy_db_moves_the_demo_to_postgresql_and_back_with_the_same_figures(pg, demo_file, tmp_path):
