@@ -94,3 +94,13 @@ def test_a_mistyped_database_is_never_taken_for_an_empty_one(deployment, tmp_pat
         err = one_line_error(manyi("list-surveys", database=url, cwd=str(tmp_path)))
         assert "not a file path, sqlite:///path" in err and "secret" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["manyi.sqlite3", "manyi.sqlite3-writer.lock"]
+
+
+def test_help_and_copy_db_work_while_the_configured_database_is_away(deployment, tmp_path):
+    """Disaster recovery: the configured PostgreSQL server is down, yet help is there and a copy can be made."""
+    away = f"postgresql://nobody@/manyi?host={tmp_path / 'no-server'}"
+    listed = manyi("--help", database=away)
+    assert listed.returncode == 0 and "copy-db" in listed.stdout and "verify" in listed.stdout
+    assert manyi("verify", "--help", database=away).returncode == 0
+    done = manyi("copy-db", deployment, str(tmp_path / "copy.sqlite3"), database=away)
+    assert done.returncode == 0 and "OK: copied" in done.stdout, done.stdout + done.stderr

@@ -218,23 +218,34 @@ def analyse_command(args):
     raise SystemExit(analysis_main(list(args)))
 
 
+COMMANDS = (init_db_command, create_survey_command, add_point_command, list_surveys_command, serve_command,
+            questionnaires_group, analyse_command, demo.qr_command, demo.demo_command, data.create_user_command,
+            data.grant_command, data.revoke_command, data.revoke_sessions_command, data.verify_command,
+            receipts.receipt_command, receipts.anchor_command, data.backup_command, data.copy_db_command,
+            data.export_command)
+
+
 def init_app(app) -> None:
-    for command in (init_db_command, create_survey_command, add_point_command, list_surveys_command,
-                    serve_command, questionnaires_group, analyse_command, demo.qr_command, demo.demo_command,
-                    data.create_user_command, data.grant_command, data.revoke_command,
-                    data.revoke_sessions_command, data.verify_command, receipts.receipt_command, receipts.anchor_command,
-                    data.backup_command, data.copy_db_command, data.export_command):
+    for command in COMMANDS:  # `flask --app survey_app COMMAND`
         app.cli.add_command(command)
 
 
 class ManyiGroup(Manyi, FlaskGroup):
-    """`manyi`: Flask's command group, whose commands end with one line on a file they cannot read or write."""
+    """`manyi`: Flask's command group, whose commands end with one line on a file they cannot read or write.
+    The commands are the group's own, so `manyi --help`, `manyi COMMAND --help` and the commands that need
+    no app (copy-db, serve, analyse) work while the configured database is unreachable."""
+
+    def list_commands(self, ctx):
+        return sorted(click.Group.list_commands(self, ctx))
 
 
 def cli_group() -> ManyiGroup:
     from .. import create_app
 
-    return ManyiGroup(create_app=create_app, help="Manyi (满意): satisfaction surveys for C51.")
+    group = ManyiGroup(create_app=create_app, help="Manyi (满意): satisfaction surveys for C51.")
+    for command in COMMANDS:
+        group.add_command(command)
+    return group
 
 
 def main() -> None:
