@@ -69,8 +69,9 @@ def test_create_a_survey_in_the_browser(admin_client, database, evaluator):
     ({"c51_figure": "median"}, "请从列表中选择"),
     ({"questionnaire": "no-such-questionnaire@1"}, "请从列表中选择"),
     ({"year": "二〇二四"}, "请输入整数"),
-    ({"target_n": "0"}, "目标样本量应为正整数"),
-    ({"target_n": "9" * 30}, "目标样本量应为正整数"),
+    ({"target_n": "0"}, "目标样本量应为 1 到 10,000,000 之间的整数"),
+    ({"target_n": "9" * 30}, "目标样本量应为 1 到 10,000,000 之间的整数"),
+    ({"target_n": "60", "population": "49"}, "目标样本量（60）大于总体规模 N（49）"),
     ({"population": "-3"}, "总体规模应为不小于 2 的整数"),
     ({"department": ""}, "请填写被评价单位"),
 ])

@@ -239,6 +239,9 @@ def test_bulk_selection_by_point_and_time(database, yining, admin_client):
     assert len(database.select_responses(survey_id, until="2999-01-01", **args)) == 2
     with pytest.raises(ValueError):
         database.select_responses(survey_id, flag="nonsense", **args)
+    url = f"/admin/surveys/{survey_id}/responses"  # a period that ends before it starts: said, not "0 found"
+    page = admin_client.get(f"{url}?bflag=all&bpoint=&bsince=2024-09-02&buntil=2024-09-01", follow_redirects=True)
+    assert "结束时间早于开始时间" in page.get_data(as_text=True)
 
 
 def test_kiosk_paper_and_assisted_entry_are_exempt(app, yining):

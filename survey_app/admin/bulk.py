@@ -66,6 +66,9 @@ def criteria(values, survey_id: int) -> dict | None:
         return None
     if point and point not in points:
         return None
+    if since and until and until <= since:
+        flash("结束时间早于开始时间，请核对所选时间段。", "error")
+        return None
     return {"flag": None if flag == "all" else flag, "point_id": int(point) if point else None,
             "since": since, "until": until}
 

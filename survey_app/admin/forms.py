@@ -70,7 +70,7 @@ class SurveySettingsForm(FlaskForm):
     c51_figure = SelectField("计入 C51 的数值", invalid_choice_message=MSG_CHOICE, default="headline",
                              choices=[SelectChoice(k, v) for k, v in FIGURE_LABELS.items()])
     target_n = IntegerField("目标样本量 n", invalid_value_message=MSG_WHOLE, default=50, validators=[
-        InputRequired(MSG_WHOLE), NumberRange(1, 10_000_000, "目标样本量应为正整数。")])
+        InputRequired(MSG_WHOLE), NumberRange(1, 10_000_000, "目标样本量应为 1 到 10,000,000 之间的整数。")])
     population = IntegerField("总体规模 N（可选）", invalid_value_message=MSG_WHOLE, validators=[
         Optional(), NumberRange(2, 10**9, "总体规模应为不小于 2 的整数，不知道可留空。")])
     opens_on = DateField("开始日期", invalid_value_message=MSG_DATE, validators=[Optional()])
@@ -83,6 +83,10 @@ class SurveySettingsForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.questionnaire.choices = [SelectChoice(key, f"{q.title}（{key}）") for key, q in (questionnaires or {}).items()]
         self.rule.choices = _rule_choices()
+
+    def validate_target_n(self, field):
+        if field.data and self.population.data and not self.population.errors and field.data > self.population.data:
+            raise ValidationError(f"目标样本量（{field.data}）大于总体规模 N（{self.population.data}）：请核对两者。")
 
     def validate_closes_on(self, field):
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
