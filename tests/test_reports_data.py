@@ -32,6 +32,7 @@ def test_csv_has_one_row_per_response_with_codes_that_add_up_to_the_tallies(app,
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # once
     name = "2024年伊宁市医疗保障局部门整体绩效满意度调查-原始数据.csv"
     assert f"filename*=UTF-8''{quote(name)}" in response.headers["Content-Disposition"]
+    assert f'filename="manyi-{filled}-csv.csv"' in response.headers["Content-Disposition"]  # an old browser's name
     rows = _csv(response)
     result = result_of(app, database, filled)
     assert len(rows) == result.returned == 50

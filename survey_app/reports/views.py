@@ -7,6 +7,7 @@ Files are spooled to an anonymous temporary file, so a million-row CSV never sit
 from __future__ import annotations
 
 import tempfile
+from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, g, render_template, request, send_file
 
@@ -48,9 +49,11 @@ def export(survey_id: int, fmt: str):
         raise
     out.seek(0)
     spec = reports.FORMATS[fmt]
-    response = send_file(out, mimetype=spec.mimetype, as_attachment=True,
-                         download_name=reports.filename(fmt, data.result.survey, include_excluded=include_excluded),
-                         max_age=0)
+    name = reports.filename(fmt, data.result.survey, include_excluded=include_excluded)
+    response = send_file(out, mimetype=spec.mimetype, as_attachment=True, download_name=name, max_age=0)
+    # the Chinese name for every browser of this decade; an old one's ASCII name says which file it is
+    response.headers["Content-Disposition"] = (f'attachment; filename="manyi-{survey_id}-{fmt}.{spec.extension}";'
+                                               f" filename*=UTF-8''{quote(name)}")
     response.headers["Cache-Control"] = "no-store"
     return response
 
