@@ -123,8 +123,22 @@ def receipt_command(survey_id, out):
         raise click.ClickException(f"no survey with id {survey_id}")
     receipt = get_store().receipt(survey_id)
     _new_file(out, json.dumps(receipt, ensure_ascii=False, indent=2))
-    click.echo(f"Wrote {out}: {receipt['counts']['returned']} responses as of {receipt['as_of']},"
+    click.echo(f"Wrote {out}: {receipt['counts']['returned']} responses as of {_local(receipt['as_of'])},"
                f" digest {digest(receipt)[:16]}, public key {fingerprint(receipt['public_key'])}")
+
+
+def _local(as_of: str) -> str:
+    """The receipt's time as the documents print it (local, with its zone); the file keeps UTC."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    if not as_of:
+        return "its creation (nothing stored yet)"
+    zone = current_app.config["TIMEZONE"]
+    local = datetime.fromisoformat(as_of).astimezone(ZoneInfo(zone))
+    return f"{local:%Y-%m-%d %H:%M:%S} {zone} (UTC {as_of[:19].replace('T', ' ')} in the file)"
 
 
 @click.command("anchor")
