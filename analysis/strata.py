@@ -4,16 +4,20 @@ The estimate is Σ w_h·estimate_h over the points (strata) with the evaluator's
 rests on one-sided bounds as every ``Verdict`` does (see ``analysis.verdicts``):
 
 - a rate: Korn & Graubard's (1998) Clopper–Pearson bounds at the effective sample size
-  p(1 − p)/Var(p_st), capped at n (R's ``survey::svyciprop(method = "beta")`` without its
-  degrees-of-freedom factor), Var(p_st) = Σ w_h²·p_h(1 − p_h)/n_h;
+  p(1 − p)/Var(p_st) (R's ``survey::svyciprop(method = "beta")`` without its degrees-of-freedom factor),
+  Var(p_st) = Σ w_h²·p_h(1 − p_h)/n_h;
 - a score: the same idea for a bounded mean. The points' answers, weighted by the shares, give a
   distribution of the ladder's values with mean Σ w_h·m_h and variance σ²; Var(m_st) = Σ w_h²·s_h²/n_h
   (s_h² the point's variance, divisor n_h); Gaffke's bound (``analysis.score_bounds``) of that distribution
-  taken as n_eff = σ²/Var(m_st) answers, capped at n (``analysis.effective_score_bounds``). On a two-value
-  ladder it is the rate's Korn–Graubard bound; with shares proportional to the points' answers it is the
-  simple Gaffke bound of all answers, as Korn–Graubard is Clopper–Pearson's. (Until 2026-12 each point's
-  bound at α/H was weighted instead, Bonferroni: valid but far too wide, so entering 办件量 in proportion
-  to the answers could turn 达到 into 尚不能判定.)
+  taken as n_eff = σ²/Var(m_st) answers (``analysis.effective_score_bounds``). On a two-value ladder it is
+  the rate's bound; with shares proportional to the points' answers it is the simple Gaffke bound of all
+  answers, as Korn–Graubard is Clopper–Pearson's. (Until 2026-12 each point's bound at α/H was weighted
+  instead, Bonferroni: valid but far too wide, so entering 办件量 in proportion to the answers could turn
+  达到 into 尚不能判定.)
+
+Both cap n_eff at n and at the shares' own effective size 1/Σ(w_h²/n_h) (Kish's): a point whose few answers
+happen to agree has variance 0 and would otherwise count as measured exactly (3 answers with a 90 % share
+made "met" come out 72 % of the time at a true mean below the target). Proportional shares give n.
 """
 
 from __future__ import annotations
@@ -37,6 +41,15 @@ def _share(name, share, *, empty: bool) -> float:
     return float(share)
 
 
+def _effective_n(n: int, sigma2: float, variance: float, shares: list[tuple[float, int]]) -> float:
+    """σ²/Var(estimate), capped at n and at the design's own effective size 1/Σ(w_h²/n_h): a point whose few
+    answers happen to agree (variance 0) must not count as measured exactly (3 answers with a 90 % share
+    would otherwise have the precision of all n). Proportional shares give n, so nothing changes there."""
+    design = 1 / sum(w * w / m for w, m in shares if w > 0)
+    cap = min(n, design)
+    return cap if variance <= 0 else min(cap, sigma2 / variance)
+
+
 def stratified_rate_verdict(strata, *, target, confidence_level=0.95) -> Verdict:
     """The verdict on a rate from strata (collection points) weighted by their known shares.
 
@@ -46,7 +59,7 @@ def stratified_rate_verdict(strata, *, target, confidence_level=0.95) -> Verdict
 
     >>> v = stratified_rate_verdict({"A": (45, 50, 0.8), "B": (20, 25, 0.2)}, target=0.75)
     >>> round(v.estimate, 3), round(v.low, 4), v.verdict
-    (0.88, 0.7999, 'met')
+    (0.88, 0.796, 'met')
     """
     if not isinstance(strata, Mapping) or not strata:
         raise ValueError("strata must map each point to (satisfied, n, share)")
@@ -68,7 +81,7 @@ def stratified_rate_verdict(strata, *, target, confidence_level=0.95) -> Verdict
     n = sum(m for _, m, _ in rows)
     estimate = sum(w / weight_total * x / m for x, m, w in rows if m)
     variance = sum((w / weight_total) ** 2 * (x / m) * (1 - x / m) / m for x, m, w in rows if m)
-    n_eff = n if variance <= 0 else min(n, estimate * (1 - estimate) / variance)
+    n_eff = _effective_n(n, estimate * (1 - estimate), variance, [(w / weight_total, m) for _, m, w in rows if m])
     low = bounds(estimate * n_eff, n_eff, level, "clopper-pearson", "greater")[0]
     high = bounds(estimate * n_eff, n_eff, level, "clopper-pearson", "less")[1]
     ci = Interval(*bounds(estimate * n_eff, n_eff, level, "clopper-pearson", "two-sided"))
@@ -120,7 +133,7 @@ def stratified_score_verdict(strata, *, target, confidence_level=0.95) -> Verdic
         variance += share ** 2 * spread / score.n
     estimate = sum(p * v for p, v in zip(shares, values))
     sigma2 = sum(p * (v - estimate) ** 2 for p, v in zip(shares, values))
-    n_eff = n if variance <= 0 else min(n, sigma2 / variance)
+    n_eff = _effective_n(n, sigma2, variance, [(w / total, s.n) for s, w in rows])
     one = effective_score_bounds(values, shares, n_eff, scale=scale, confidence_level=level)
     two = effective_score_bounds(values, shares, n_eff, scale=scale, confidence_level=1 - (1 - level) / 2)
     return Verdict("score", estimate, float(target), n, one.low, one.high, Interval(two.low, two.high),

@@ -87,7 +87,8 @@ def test_a_stratified_rate_follows_the_weights_and_korn_graubard():
     v = stratified_rate_verdict(strata, target=0.75)
     p = 0.8 * 0.9 + 0.2 * 0.8
     var = 0.64 * 0.9 * 0.1 / 50 + 0.04 * 0.8 * 0.2 / 25
-    n_eff = min(75, p * (1 - p) / var)
+    kish = 1 / (0.8 ** 2 / 50 + 0.2 ** 2 / 25)  # 69.4: the shares' own design effect caps it
+    n_eff = min(75, kish, p * (1 - p) / var)
     assert v.estimate == pytest.approx(p, abs=1e-12) and v.n == 75
     assert v.low == pytest.approx(stats.beta.ppf(0.05, p * n_eff, n_eff - p * n_eff + 1), abs=1e-9)
     assert v.verdict == "met" and v.method.startswith("stratified")
@@ -193,7 +194,9 @@ def test_a_stratified_score_is_gaffke_at_its_effective_sample_size():
     shares = {100: 0.75 * 90 / 100 + 0.25 * 30 / 40, 80: 0.75 * 10 / 100, 60: 0.25 * 10 / 40}
     sigma2 = sum(p * (x - v.estimate) ** 2 for x, p in shares.items())
     var_st = 0.75 ** 2 * (90 * 2 ** 2 + 10 * 18 ** 2) / 100 / 100 + 0.25 ** 2 * (30 * 10 ** 2 + 10 * 30 ** 2) / 40 / 40
-    by_hand = effective_score_bounds(list(shares), list(shares.values()), min(140, sigma2 / var_st), scale=(20, 100))
+    kish = 1 / (0.75 ** 2 / 100 + 0.25 ** 2 / 40)
+    by_hand = effective_score_bounds(list(shares), list(shares.values()), min(140, kish, sigma2 / var_st),
+                                     scale=(20, 100))
     assert v.low == pytest.approx(by_hand.low, abs=1e-9) and v.high == pytest.approx(by_hand.high, abs=1e-9)
     assert v.method.startswith("stratified") and v.n == 140
     with pytest.raises(ValueError, match="no answers"):
@@ -240,3 +243,17 @@ def test_false_met_of_a_stratified_score_stays_within_the_level():
         s2 = satisfaction_score(dict(zip("ABCDE", map(int, b))), points=LADDER)
         met += stratified_score_verdict({"1": (s1, 0.6), "2": (s2, 0.4)}, target=true).verdict == "met"
     assert met / 400 <= 0.05
+
+
+def test_a_heavy_point_whose_few_answers_agree_is_not_taken_as_measured_exactly():
+    """3 answers at the top with a 90 % share and 500 mixed ones with 10 %: the 3 have variance 0, so σ²/Var
+    alone would give them the precision of all 503. The design's effective size 1/Σ(w²/n) ≈ 3.3 caps it,
+    for the score and for the rate alike."""
+    from analysis import stratified_rate_verdict, stratified_score_verdict
+
+    few = satisfaction_score({"A": 3}, points=LADDER)
+    many = satisfaction_score({"A": 250, "E": 250}, points=LADDER)
+    v = stratified_score_verdict({"big": (few, 0.9), "small": (many, 0.1)}, target=88)
+    assert v.estimate == pytest.approx(0.9 * 100 + 0.1 * 60) and v.verdict != "met" and v.low < 88
+    r = stratified_rate_verdict({"big": (3, 3, 0.9), "small": (250, 500, 0.1)}, target=0.85)
+    assert r.estimate == pytest.approx(0.95) and r.verdict != "met"
