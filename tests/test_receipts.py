@@ -368,3 +368,46 @@ def test_a_status_changed_before_the_receipt_without_its_audit_line_is_named(dat
     forged["signature"] = signing_key(database.backend.chain_key).sign(_canonical(body)).hex()
     assert any("the receipt signed 7 有效 and 1 剔除" in p for p in database.check_receipt(forged))
     assert database.check_receipt(receipt) == []
+
+
+def test_a_receipt_is_read_in_one_snapshot_while_evaluators_exclude(app, database, survey, monkeypatch):
+    """An exclusion committed between the receipt's audit-head and count queries must not make a receipt that
+    signs counts its own audit head cannot explain (a false 'status changed' alarm that would stop anchoring)."""
+    survey_id, _ = survey
+    rid = database.query("select id from responses order by id limit 1")[0]["id"]
+    other = open_store(app.config["DATABASE"])  # another evaluator's server
+    real_snapshot, fired = database.snapshot, []
+
+    class Interleaved:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def __getattr__(self, name):
+            return getattr(self.conn, name)
+
+        def execute(self, sql, params=()):
+            if "from response_counts where survey_id = ? group by status" in sql and not fired:
+                fired.append(other.set_response_status(rid, status="excluded", reason="重复", user="wang"))
+            return self.conn.execute(sql, params)
+
+    def snapshot():
+        class Wrapped:
+            def __enter__(self_inner):
+                self_inner.cm = real_snapshot()
+                snap = self_inner.cm.__enter__()
+                read = snap._read
+                snap._read = lambda: Interleaved(read())
+                return snap
+
+            def __exit__(self_inner, *exc):
+                return self_inner.cm.__exit__(*exc)
+        return Wrapped()
+
+    monkeypatch.setattr(database, "snapshot", snapshot)
+    try:
+        receipt = database.receipt(survey_id)
+    finally:
+        other.close()
+    assert fired == [True] and receipt["counts"]["excluded"] == 0  # the receipt's moment: before the exclusion
+    monkeypatch.undo()
+    assert database.check_receipt(receipt) == [] and database.receipt(survey_id)["counts"]["excluded"] == 1

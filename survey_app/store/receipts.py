@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from .common import iso_time
 from .integrity import reading_damage
 
 
 FORMAT = "manyi-receipt-1"
+BACKDATE_SLACK = 300  # seconds
 
 
 def _canonical(document: dict) -> bytes:
@@ -63,8 +66,12 @@ def signature_ok(receipt: dict) -> bool:
 
 class Receipts:
     def receipt_state(self, survey_id: int) -> dict:
-        """What the survey's chains and counts hold now (unsigned), as of its newest stored event: the
-        same data gives the same receipt (Ed25519 signatures are deterministic), whenever it is made."""
+        """What the survey's chains and counts hold now (unsigned), as of its newest stored event, read in
+        one snapshot (heads, audit head and counts of one moment, even while evaluators exclude): the same
+        data gives the same receipt (Ed25519 signatures are deterministic), whenever it is made."""
+        if self._pinned is None:
+            with self.snapshot() as snap:
+                return snap.receipt_state(survey_id)
         conn = self._read()
         points = conn.rows(
             "select p.id as point_id, p.code, h.response_id as head_id, h.hash as head,"
@@ -147,9 +154,12 @@ def _status_then(conn, receipt: dict) -> list[str]:
         problems.append(f"survey {survey_id}: the receipt signed {counts['valid']} 有效 and {counts['excluded']} 剔除;"
                         f" the responses and the audit log up to the receipt give {counts['returned'] - excluded} and"
                         f" {excluded} (a status changed without its audit line)")
+    # a line stamped in its transaction commits a moment later, and servers' clocks differ by seconds:
+    # only a line dated BACKDATE_SLACK before the receipt's time is called back-dated
+    before = iso_time(datetime.fromisoformat(receipt["as_of"]).timestamp() - BACKDATE_SLACK) if receipt["as_of"] else ""
     late = conn.execute("select id, action, at from audit_log where survey_id = ? and id > ? and at < ?"
                         " and action in ('exclude', 'restore') order by id",
-                        [survey_id, audit["head_id"], receipt["as_of"]]).fetchall()
+                        [survey_id, audit["head_id"], before]).fetchall()
     if late:
         problems.append(f"survey {survey_id}: {len(late)} audit line(s) dated before the receipt's time"
                         f" ({receipt['as_of']}) were not in the log the receipt signed (back-dated), e.g. line"
