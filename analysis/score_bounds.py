@@ -120,7 +120,7 @@ def _histogram(values, counts, scale):
     if not (math.isfinite(low_end) and math.isfinite(high_end) and low_end < high_end):
         raise ValueError(f"scale must be a finite (min, max) with min < max, got {scale!r}")
     try:
-        x = np.asarray(values, dtype=float).ravel()
+        x = _snap(np.asarray(values, dtype=float).ravel(), low_end, high_end)
     except (TypeError, ValueError):
         raise ValueError("values must be numbers") from None
     if counts is None:
@@ -141,6 +141,14 @@ def _histogram(values, counts, scale):
     if x[0] < low_end or x[-1] > high_end:
         raise ValueError(f"values must lie on the scale {low_end:g}–{high_end:g}, got {x[0]:g}–{x[-1]:g}")
     return x, c, low_end, high_end
+
+
+def _snap(x, low_end: float, high_end: float):
+    """Values within rounding of an end of the scale, at that end: a weighted composite of answers all at
+    the top can come out as 5.000000000000001 on a 1–5 ladder."""
+    tolerance = 1e-9 * (high_end - low_end)
+    x = np.where((x < low_end) & (x >= low_end - tolerance), low_end, x)
+    return np.where((x > high_end) & (x <= high_end + tolerance), high_end, x)
 
 
 def _gaffke(x, c, pseudo, q, low_end, high_end):
@@ -274,7 +282,7 @@ def effective_score_bounds(values, shares, n_eff, *, scale, confidence_level=0.9
     if len(values) != len(shares):
         raise ValueError(f"values ({len(values)}) and shares ({len(shares)}) differ in length")
     _, _, low_end, high_end = _histogram(values, None, scale)  # the values on the scale, the scale itself
-    x, inverse = np.unique(np.asarray(values, dtype=float), return_inverse=True)
+    x, inverse = np.unique(_snap(np.asarray(values, dtype=float), low_end, high_end), return_inverse=True)
     p = np.bincount(inverse.ravel(), weights=np.asarray(shares, dtype=float), minlength=x.size)
     if not (np.all(np.isfinite(p)) and np.all(p >= 0) and p.sum() > 0):
         raise ValueError("shares must be numbers ≥ 0 with a positive total")

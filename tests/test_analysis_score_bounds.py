@@ -179,3 +179,15 @@ def test_effective_score_bounds_at_a_small_effective_n_are_wide_not_a_point():
         score_bounds([100], [3], scale=(20, 100)).low, abs=1e-9)  # whole n_eff, one value: the plain bound
     with pytest.raises(ValueError, match="n_eff"):
         effective_score_bounds([100], [1], 0, scale=(20, 100))
+
+
+def test_a_weighted_composite_at_an_end_of_the_ladder_is_on_the_ladder():
+    """Weights 0.1, 0.1, 0.1 over three items all answered at the bottom of a 20–100 ladder average to
+    19.999999999999996 in floating point: that is the bottom, not a value off the scale (it raised)."""
+    from analysis import composite_score, effective_score_bounds
+
+    ladder = {"A": 100, "B": 80, "C": 60, "D": 40, "E": 20}
+    rows = [{"x": "E", "y": "E", "z": "E"}] * 20 + [{"x": "D", "y": "E", "z": "E"}]
+    low = composite_score(rows, points=ladder, weights={"x": 0.1, "y": 0.1, "z": 0.1}, method="gaffke")
+    assert 20 <= low.low < low.score < low.high
+    assert 20 <= effective_score_bounds([19.999999999999996, 40], [20, 1], 21, scale=(20, 100)).low < 21
