@@ -90,9 +90,9 @@ def test_a_mistyped_database_is_never_taken_for_an_empty_one(deployment, tmp_pat
         err = one_line_error(manyi(*args, database=str(typo)))
         assert f"no database at {typo}" in err and "manyi init-db" in err, (args, err)
         assert not [f for f in tmp_path.iterdir() if f.name.startswith("manyi.sqlite") and "sqlite3" not in f.name]
-    for url in ("postgresql:/manyi", "mysql://u:secret@db/manyi", "sqlite://relative.db"):
+    for url in ("postgresql:/manyi", "postgresql:/manyi:secret@db/manyi", "mysql://u:se@cret@db/manyi", "sqlite://relative.db"):
         err = one_line_error(manyi("list-surveys", database=url, cwd=str(tmp_path)))
-        assert "not a file path, sqlite:///path" in err and "secret" not in err
+        assert "not a file path, sqlite:///path" in err and "secret" not in err and "cret" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["manyi.sqlite3", "manyi.sqlite3-writer.lock"]
 
 

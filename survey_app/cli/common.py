@@ -72,3 +72,15 @@ def existing_store():
         raise click.ClickException(f"no database at {store.path}: check FLASK_DATABASE (to start a new one,"
                                    " run manyi init-db)")
     return store
+
+
+def configured(name: str, default=None):
+    """A setting as the app would read it (instance/config.py, then FLASK_<NAME>), without starting the app
+    (which would open, and might create, the database)."""
+    from flask import Config, Flask
+
+    config = Config(Flask("survey_app", instance_relative_config=True).instance_path)
+    config.from_pyfile("config.py", silent=True)
+    config.from_prefixed_env()
+    value = config.get(name, default)
+    return value.strip() if isinstance(value, str) else value

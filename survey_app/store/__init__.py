@@ -71,7 +71,7 @@ def open_store(url: str, *, chain_key: ChainKey | bytes | str | None = None, rea
         backend = PostgresBackend(url)
     elif re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", url) and not url.startswith("sqlite:///") or re.match(
             r"(postgres(ql)?|sqlite):(?!//)", url):
-        shown = re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", url)  # no password in a message
+        shown = re.sub(r"^([^:]*:/*[^:/@]*):.*@", r"\1:***@", url)  # no password in a message (it may hold @)
         raise StartupError(f"Manyi cannot use the database {shown}: not a file path, sqlite:///path (relative)"
                            " or sqlite:////path (absolute), nor postgresql://…")
     else:
