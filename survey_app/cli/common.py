@@ -69,6 +69,9 @@ def existing_store():
     if store.fresh and not store.list_surveys():
         for suffix in ("", "-wal", "-shm", "-writer.lock"):
             Path(store.path + suffix).unlink(missing_ok=True)
+        written = getattr(store.backend.chain_key, "written", "")
+        if written:  # made by this same start-up for the database just removed: it keys nothing
+            Path(written).unlink(missing_ok=True)
         raise click.ClickException(f"no database at {store.path}: check FLASK_DATABASE (to start a new one,"
                                    " run manyi init-db)")
     return store

@@ -113,8 +113,10 @@ def app_chain_key(app, *, postgres: bool) -> ChainKey:
         return ChainKey(path.read_text(encoding="utf-8"))
     with os.fdopen(descriptor, "w", encoding="utf-8") as f:
         f.write(secrets.token_hex(32) + "\n")
-    return _from(ChainKey(path.read_text(encoding="utf-8")), f"{path}, written just now because there was none: if"
-                 " this deployment had a key, delete this file and put the old one back")
+    key = _from(ChainKey(path.read_text(encoding="utf-8")), f"{path}, written just now because there was none: if"
+                " this deployment had a key, delete this file and put the old one back")
+    key.written = str(path)  # a command that then refuses its new, empty database removes the key with it
+    return key
 
 
 def _from(key: ChainKey, source: str) -> ChainKey:

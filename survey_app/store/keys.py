@@ -28,6 +28,7 @@ class ChainKey:
             raise ValueError("the chain key is empty")
         self._raw = raw.strip()
         self.source = ""  # where the app found it (store.app_chain_key), for messages
+        self.written = ""  # the file store.app_chain_key wrote it to just now, if it did
         block = hashlib.sha256(self._raw).digest() if len(self._raw) > _BLOCK else self._raw
         block = block.ljust(_BLOCK, b"\0")
         # HMAC(K, m) = SHA256(opad ‖ SHA256(ipad ‖ m)): PostgreSQL's sha256() does it with these two parameters
