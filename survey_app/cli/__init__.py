@@ -19,7 +19,7 @@ from analysis import DEFAULT_RULE, RULES
 from .. import qr, questionnaires
 from ..store import get_store
 from . import data, demo, receipts
-from .common import ROW_ID, Manyi, clean_line, configured, find_questionnaire, finite
+from .common import ROW_ID, Manyi, clean_line, configured, find_questionnaire, finite, instance_path
 
 
 @click.command("init-db")
@@ -129,9 +129,7 @@ def serve_command(bind, workers, behind_proxy):
             f"not listening on {bind}: each gunicorn worker waits on one connection, so a few idle or slow "
             "clients would stop every page. Listen on 127.0.0.1 behind nginx (deploy/nginx-manyi.conf), "
             "or add --behind-proxy if a buffering proxy is already in front.")
-    from flask import Flask
-
-    database = str(configured("DATABASE") or os.path.join(Flask("survey_app").instance_path, "manyi.sqlite3"))
+    database = str(configured("DATABASE") or os.path.join(instance_path(), "manyi.sqlite3"))
     if not database.startswith(("postgresql://", "postgres://")) and not Path(database.removeprefix("sqlite:///")).exists():
         raise click.ClickException(f"no database at {database}: check FLASK_DATABASE, or run manyi init-db first"
                                    " (serve never starts an empty database, where answers would go unseen)")

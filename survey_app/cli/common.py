@@ -80,10 +80,17 @@ def existing_store():
 def configured(name: str, default=None):
     """A setting as the app would read it (instance/config.py, then FLASK_<NAME>), without starting the app
     (which would open, and might create, the database)."""
-    from flask import Config, Flask
+    from flask import Config
 
-    config = Config(Flask("survey_app", instance_relative_config=True).instance_path)
+    config = Config(instance_path())
     config.from_pyfile("config.py", silent=True)
     config.from_prefixed_env()
     value = config.get(name, default)
     return value.strip() if isinstance(value, str) else value
+
+
+def instance_path() -> str:
+    """The app's instance folder (instance/ beside the package), found as Flask finds it, without the app."""
+    from flask import Flask
+
+    return Flask("survey_app").instance_path

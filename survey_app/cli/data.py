@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from .. import breakdowns, questionnaires, reports
 from ..safetext import clean_line
-from .common import ROW_ID, configured, existing_store, not_a_database
+from .common import ROW_ID, configured, existing_store, instance_path, not_a_database
 from .receipts import check_receipts, read_receipts, receipt_counts
 from ..store import Audit, ChainKey, DamagedDatabase, configured_chain_key, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
@@ -223,11 +223,9 @@ def copy_db_command(source, destination):
     """
     from ..store.copy import CopyRefused, copy_database
 
-    from flask import Flask
-
     # one key for both: CHAIN_KEY (FLASK_CHAIN_KEY or instance/config.py), else instance/chain.key (never a new one)
     chain_key = configured("CHAIN_KEY")
-    key = ChainKey(str(chain_key)) if chain_key else configured_chain_key(Flask("survey_app").instance_path)
+    key = ChainKey(str(chain_key)) if chain_key else configured_chain_key(instance_path())
     if key is None:
         raise click.ClickException("no chain key: set FLASK_CHAIN_KEY to the key the source was keyed with"
                                    " (the contents of its instance/chain.key)")
