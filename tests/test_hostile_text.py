@@ -192,3 +192,29 @@ def test_response_numbers_are_per_survey(app, database, admin_client, yining):
     rows = list(csv.DictReader(io.StringIO(admin_client.get(
         f"/admin/surveys/{survey_id}/export/csv?include_excluded=1", buffered=True).get_data().decode("utf-8-sig"))))
     assert [r["编号"] for r in rows] == ["1", "2", "3"]
+
+
+@pytest.mark.sqlite_only  # PostgreSQL refuses text that is not UTF-8; a SQLite file holds any bytes
+def test_bytes_that_are_not_utf8_never_break_a_page_and_verify_names_them(app, database, client, hostile, tmp_path):
+    """Whoever holds the file can write bytes that are not UTF-8 into a text column (``cast(x'ff' as
+    text)``); Python's sqlite3 refuses such a row. Every page and download still opens (the bytes shown
+    as U+FFFD) and verify names each changed record rather than failing."""
+    survey_id, point_id, response_id = hostile["survey_id"], hostile["point_ids"][1], hostile["response_ids"][1]
+    assert database.verify().ok
+    for sql, params in (("update surveys set title = cast(x'e4bda0ff' as text) where id = ?", [survey_id]),
+                        ("update points set name = cast(x'c3' as text) where id = ?", [point_id]),
+                        ("update answers set value = cast(x'fe41' as text) where response_id = ? and question_id = 'suggestion'",
+                         [response_id]),
+                        ("update responses set exclude_reason = cast(x'80' as text) where id = ?", [hostile["response_ids"][0]])):
+        assert database.execute(sql, params).rowcount == 1
+    base = f"/admin/surveys/{survey_id}"
+    for url in ("/admin/", base, f"{base}/edit", f"{base}/points", f"{base}/responses", f"{base}/c51",
+                f"{base}/points/{point_id}/png", f"{base}/points/{point_id}/poster",
+                *(f"{base}/export/{fmt}?include_excluded=1" for fmt in reports.FORMATS)):
+        response = client.get(url, buffered=True)
+        assert response.status_code == 200, url
+    assert "\ufffd" in client.get(base).get_data(as_text=True)  # the bad bytes show, as U+FFFD
+    found = database.verify()
+    assert not found.ok
+    assert response_id in [r for r, _ in found.bad_responses]  # its free text changed
+    assert any("settings" in p for p in found.count_problems)  # the title and the point's name

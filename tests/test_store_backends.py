@@ -230,3 +230,28 @@ def test_exclusions_beside_submits_at_one_point_never_deadlock(database, yining,
         time.sleep(0.5)
         assert database.query("select deadlocks from pg_stat_database where datname = current_database()") \
             == [{"deadlocks": 0}]
+
+
+@pytest.mark.sqlite_only  # PostgreSQL refuses such bytes when they are written
+def test_a_read_that_meets_bytes_that_are_not_utf8_reads_on(tmp_path):
+    """A bad row in the middle of a streamed read: the rows before it are not handed out twice, the bad
+    bytes come back as U+FFFD, the rows after it follow, and the next read decodes strictly again."""
+    import sqlite3
+
+    from survey_app.store.common import Conn
+    from survey_app.store.sqlite import Rows
+
+    raw = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None)
+    raw.execute("create table t (id integer primary key, v text)")
+    raw.executemany("insert into t (v) values (?)", [(f"行{i}",) for i in range(2500)])
+    raw.execute("update t set v = cast(x'ff' || cast('尾' as blob) as text) where id = 1500")
+    conn = Conn(raw, "sqlite", rows=Rows)
+    cursor = conn.execute("select id, v from t order by id")
+    first = cursor.fetchmany(1200)
+    rest = list(cursor)
+    ids = [row[0] for row in first + rest]
+    assert ids == list(range(1, 2501))
+    assert (first + rest)[1499][1] == "\ufffd尾" and rest[-1][1] == "行2499"
+    assert conn.value("select v from t where id = 2") == "行1" and raw.text_factory is str
+    with pytest.raises(sqlite3.OperationalError, match="decode"):  # a write is never run twice to read it
+        conn.execute("update t set v = v where id = 1500 returning v").fetchall()

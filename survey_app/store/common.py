@@ -66,12 +66,13 @@ class Conn:
     """One database connection as the store's modules use it, the same on SQLite and PostgreSQL:
     ``?`` and ``:name`` parameters, rows as tuples or dicts."""
 
-    def __init__(self, raw, kind: str, unavailable=None, reopen=None):
+    def __init__(self, raw, kind: str, unavailable=None, reopen=None, rows=None):
         self.raw = raw
         self.kind = kind
         self._translate = pyformat if kind == "postgresql" else str
         self._unavailable = unavailable or (lambda conn, error: None)  # a driver error -> StorageUnavailable or None
         self._reopen = reopen  # a new driver connection, for a read that found this one lost
+        self._rows = rows  # (cursor, raw, sql, params) -> the cursor callers read (SQLite: text that is not UTF-8)
 
     @contextmanager
     def _errors(self):
@@ -91,7 +92,8 @@ class Conn:
             and sql.lstrip()[:6].lower() == "select"
         try:
             with self._errors():
-                return self.raw.execute(self._translate(sql), params)
+                cursor = self.raw.execute(self._translate(sql), params)
+                return cursor if self._rows is None else self._rows(cursor, self.raw, sql, params)
         except StorageUnavailable:
             if not (rerun and (self.raw.closed or self.raw.broken)):
                 raise

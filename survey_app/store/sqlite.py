@@ -20,6 +20,68 @@ Error = sqlite3.Error
 IntegrityError = sqlite3.IntegrityError
 
 
+class Rows:
+    """A cursor whose rows survive text that is not UTF-8. Manyi never stores such bytes, but whoever
+    holds the file can (``cast(x'ff' as text)``), and SQLite hands them to Python as they are: Python's
+    ``sqlite3`` then refuses the row, and a page or download would fail for good. A read that meets
+    one runs again with the bad bytes read as U+FFFD, so every page still opens and ``verify`` names the
+    changed record (its MAC no longer matches). Only reads run again; other rows cost nothing extra."""
+    __slots__ = ("_cursor", "_raw", "_sql", "_params", "_given", "_left")
+
+    def __init__(self, cursor, raw, sql, params):
+        self._cursor, self._raw, self._sql, self._params = cursor, raw, sql, params
+        self._given = 0  # rows handed out so far
+        self._left = None  # the rest of the rows, once read again leniently
+
+    description = property(lambda self: self._cursor.description)
+    rowcount = property(lambda self: self._cursor.rowcount)
+    lastrowid = property(lambda self: self._cursor.lastrowid)
+
+    def _read(self, count):
+        """Up to ``count`` rows (all with None)."""
+        if self._left is None:
+            try:
+                rows = self._cursor.fetchall() if count is None else self._cursor.fetchmany(count)
+            except sqlite3.OperationalError as e:
+                if not str(e).startswith("Could not decode to UTF-8") or not _rereadable(self._sql):
+                    raise
+                self._left = self._lenient()
+        if self._left is not None:
+            rows, self._left = (self._left, []) if count is None else (self._left[:count], self._left[count:])
+        self._given += len(rows)
+        return rows
+
+    def _lenient(self) -> list:
+        """The whole result again, bad bytes as U+FFFD, less the rows already handed out."""
+        self._raw.text_factory = _lenient_text
+        try:
+            return self._raw.execute(self._sql, self._params).fetchall()[self._given:]
+        finally:
+            self._raw.text_factory = str
+
+    def fetchone(self):
+        rows = self._read(1)
+        return rows[0] if rows else None
+
+    def fetchmany(self, size: int = 1000) -> list:
+        return self._read(size)
+
+    def fetchall(self) -> list:
+        return self._read(None)
+
+    def __iter__(self):
+        while rows := self._read(1000):
+            yield from rows
+
+
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
+def _rereadable(sql: str) -> bool:
+    return sql.lstrip()[:6].lower() in ("select", "pragma")  # not a write's RETURNING: it would run twice
+
+
 def writable_folder(path: str) -> bool:
     return os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
 
@@ -54,7 +116,7 @@ class SQLiteBackend(PerThread):
 
     def connection(self) -> Conn:
         """This thread's connection (opened once per thread and process, then reused)."""
-        return self._kept() or self._keep(Conn(connect(self.path, readonly=self.readonly), self.kind))
+        return self._kept() or self._keep(Conn(connect(self.path, readonly=self.readonly), self.kind, rows=Rows))
 
     def write(self, body, *, durable: bool = True):
         """Run ``body(conn)`` in a transaction that takes the write lock at once (no read-then-upgrade
@@ -102,7 +164,7 @@ class SQLiteBackend(PerThread):
         raw = self.connection().raw if self.memory else connect(self.path, readonly=True)
         try:
             raw.execute("BEGIN")
-            yield Conn(raw, self.kind)
+            yield Conn(raw, self.kind, rows=Rows)
         finally:
             raw.rollback()
             if not self.memory:
