@@ -223,6 +223,25 @@ def test_a_database_keyed_in_the_records_first_form_is_upgraded_at_start(app, da
     create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": app.config["DATABASE"]})
     meta = database.store_meta()
     assert meta["keyed_format"] == "2" and meta["keyed_mac"] != first and database.verify().ok
+    survey_id = filled[0]
+    assert database.query("select action from audit_log where survey_id = ? order by id desc limit 1",
+                          [survey_id]) == [{"action": "keyed_record_v2"}]  # the upgrade is in the survey's chain
+
+
+def test_putting_the_records_first_form_back_from_an_old_copy_is_found(app, database, filled):
+    """A holder of the file without the key puts back the first-form record of a backup made before the
+    upgrade (its MAC is genuine), to move the old chain's end again: verify names it, start-up refuses."""
+    test_a_database_keyed_in_the_records_first_form_is_upgraded_at_start(app, database, filled)
+    from survey_app.store.chain import _keyed_mac
+    meta = database.store_meta()
+    first = _keyed_mac(database.backend.chain_key, int(meta["keyed_from_response"]), int(meta["keyed_from_audit"]))
+    database.execute("update store_meta set value = ? where key = 'keyed_mac'", [first])  # the old copy's rows
+    database.execute("delete from store_meta where key = 'keyed_format'")
+    database.execute("update store_meta set value = '9223372036854775808' where key = 'legacy_last_id'")
+    assert "it was put back from an older copy" in _problems(database)
+    with pytest.raises(StartupError, match="put back from an older copy"):
+        create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": app.config["DATABASE"]})
+    assert database.store_meta()["keyed_mac"] == first  # not certified by a second upgrade
 
 
 @pytest.mark.parametrize("change", [

@@ -125,12 +125,22 @@ KEYING_TRACES = ("select 1 from chain_heads where mac is not null union all sele
                  " union all select 1 from audit_log where hash is not null")
 
 
+# Where a database whose keyed record was rewritten in its second form shows it: that rewrite's audit line
+# in each survey's keyed chain (removing it breaks the chain). A first-form record on such a database was
+# put back from an older copy, so that the old chain's end (which only the second form covers) can be moved.
+SECOND_FORM_TRACE = "select 1 from audit_log where action = 'keyed_record_v2'"
+SECOND_FORM_BACK = ("the record of where the keyed links begin is in its first form, but this database's audit"
+                    " chains show it was rewritten in its second form: it was put back from an older copy, so that"
+                    " the old chain's end can be moved. Compare the database with a receipt (manyi verify --receipt"
+                    " FILE) and restore it from a backup you trust")
+
+
 class KeyedRecordMissing(RuntimeError):
     """The database's chains were keyed (MACed heads, keyed audit lines) but the record of where the keyed
     links begin is gone: its links can no longer be told from plain ones. Never keyed again silently."""
 
-    def __init__(self):
-        super().__init__("this database's chains were keyed, but the record of where the keyed links begin"
+    def __init__(self, why: str = ""):
+        super().__init__(why or "this database's chains were keyed, but the record of where the keyed links begin"
                          " (store_meta keyed_mac) is missing: someone removed it to turn the key's checks off."
                          " Compare the database with a receipt or the anchors file (manyi verify --receipt FILE)"
                          " and restore it from a backup you trust")
@@ -169,7 +179,9 @@ class Chains:
                 raise WrongChainKey(f"the chain key (fingerprint {key.fingerprint}) is not the one this database"
                                     f" was keyed with (fingerprint {meta.get('key_fingerprint', '?')})")
             if meta.get("keyed_format") != "2":  # the record's first form: now covering the old chain's end too
-                self._write(lambda conn: _second_form(conn, key, meta))
+                if self._read().value(SECOND_FORM_TRACE) is not None:
+                    raise KeyedRecordMissing(SECOND_FORM_BACK)
+                self._write(lambda conn: self._second_form(conn, key, meta))
             self._record_full_states()
             return False
         if self._read().value(KEYING_TRACES) is not None:
@@ -231,9 +243,18 @@ class Chains:
     def store_meta(self) -> dict[str, str]:
         return {r["key"]: r["value"] for r in self._read().rows("select key, value from store_meta")}
 
+    def _second_form(self, conn, key: ChainKey, meta: dict) -> None:
+        """Rewrite a first-form keyed record (checked with the key just before) in its second form, with a
+        line in every survey's chain saying so (SECOND_FORM_TRACE)."""
+        from .audit import SYSTEM
+        from .common import Audit
+        r, a = int(meta["keyed_from_response"]), int(meta["keyed_from_audit"])
+        if conn.value("update store_meta set value = ? where key = 'keyed_mac' and value = ? returning key",
+                      [_keyed_mac(key, r, a, meta), meta["keyed_mac"]]) is None:
+            return  # another server starting at once rewrote it first
+        conn.execute("insert into store_meta (key, value) values ('keyed_format', '2') on conflict (key) do nothing")
+        for (survey_id,) in conn.execute("select id from surveys order by id").fetchall():
+            self._audit(conn, Audit(SYSTEM, "keyed_record_v2", "the keyed record now covers the old chain's end"),
+                        survey_id)
 
-def _second_form(conn, key: ChainKey, meta: dict) -> None:
-    """Rewrite a first-form keyed record (checked with the key just before) in its second form."""
-    r, a = int(meta["keyed_from_response"]), int(meta["keyed_from_audit"])
-    conn.execute("update store_meta set value = ? where key = 'keyed_mac'", [_keyed_mac(key, r, a, meta)])
-    conn.execute("insert into store_meta (key, value) values ('keyed_format', '2') on conflict (key) do nothing")
+

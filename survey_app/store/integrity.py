@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .audit import entry_link, legacy_digest, state_differs, survey_state
-from .chain import KEYING_TRACES, KeyedRecordMissing, chain_hash, head_mac, keyed_record_ok, link_hash
+from .chain import KEYING_TRACES, SECOND_FORM_BACK, SECOND_FORM_TRACE, KeyedRecordMissing, chain_hash, head_mac, keyed_record_ok, link_hash
 
 
 class DamagedDatabase(RuntimeError):
@@ -94,6 +94,8 @@ class Integrity:
             if not keyed_record_ok(key, meta):
                 problems.append("the record of where the keyed links begin does not match its MAC (changed, or"
                                 " verified with another key)")
+            elif meta.get("keyed_format") != "2" and conn.value(SECOND_FORM_TRACE) is not None:
+                problems.append(SECOND_FORM_BACK)
         elif self._has_table("survey_heads") and conn.value(KEYING_TRACES) is not None:
             problems.append(str(KeyedRecordMissing()))
         bad, checked, legacy_prev = [], 0, ""
