@@ -411,3 +411,45 @@ def test_a_receipt_is_read_in_one_snapshot_while_evaluators_exclude(app, databas
     assert fired == [True] and receipt["counts"]["excluded"] == 0  # the receipt's moment: before the exclusion
     monkeypatch.undo()
     assert database.check_receipt(receipt) == [] and database.receipt(survey_id)["counts"]["excluded"] == 1
+
+
+def test_a_key_holder_back_dating_responses_is_caught_by_the_receipt(app, runner, database, survey, tmp_path,
+                                                                     monkeypatch):
+    """With the key, answers can be added after a receipt as if stored before it, at a point the receipt had
+    and at one added since: plain verify passes, the receipt names them as back-dated."""
+    import survey_app.store.responses as responses
+    survey_id, points = survey
+    path, _ = _receipt(runner, tmp_path, survey_id)
+    new_point = database.add_point(survey_id, "3号窗口")["id"]
+    monkeypatch.setattr(responses, "utcnow", lambda: "2020-01-01T00:00:00.000000+00:00")
+    first = _save(database, survey_id, points[0], "late-1").response_id
+    _save(database, survey_id, new_point, "late-2")
+    monkeypatch.undo()
+    _save(database, survey_id, points[1], "on-time")  # stored now, dated now: nothing to name
+    assert database.verify().ok
+    code, out = _verify(runner, app, path)
+    assert code == 1 and f"2 response(s) dated before the receipt's time" in out and f"response {first}" in out, out
+
+
+def test_an_exclusion_filed_in_a_made_up_surveys_chain_is_found(app, runner, database, survey, tmp_path):
+    """With the key, an exclusion line can be written in the chain of a survey that does not exist, leaving the
+    real survey's chain untouched: verify counts only the response's own survey's lines, and names the stray
+    chain."""
+    from survey_app.store.audit import entry_link
+    survey_id, _ = survey
+    path, _ = _receipt(runner, tmp_path, survey_id)
+    rid = database.query("select id from responses order by id limit 1")[0]["id"]
+    at = "2020-01-01T00:00:00.000000+00:00"
+    entry = {"at": at, "user": "demo", "action": "exclude", "survey_id": 999, "response_id": rid,
+             "detail": "重复作答", "state": ""}
+    database.execute("insert into audit_log (at, \"user\", action, survey_id, response_id, detail, state, prev_hash,"
+                     " hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     [at, "demo", "exclude", 999, rid, "重复作答", "", "", entry_link(database.backend.chain_key, "", entry)])
+    database.execute("update responses set status = 'excluded', exclude_reason = '重复作答' where id = ?", [rid])
+    _recount(database)
+    database.execute("delete from tallies where n = 0")
+    found = database.verify()
+    assert (rid, "status 'excluded' does not match the audit log (last entry: none)") in found.bad_responses
+    assert any("audit lines of survey 999, which is not in this database" in p for p in found.count_problems)
+    code, out = _verify(runner, app, path)
+    assert code == 1 and "1 audit line(s) dated before the receipt's time" in out and "back-dated" in out, out

@@ -282,3 +282,21 @@ def test_a_survey_whose_newest_line_recorded_less_gets_its_state_recorded_in_ful
     assert (newest["action"], newest["detail"]) == ("state", "settings recorded in full") and database.verify().ok
     database.execute("update surveys set title = '再改' where id = ?", [survey_id])
     assert "its settings (target, rule, population, 办件量, points, title" in _problems(database)
+
+
+@pytest.mark.parametrize("deleted", [2, 4])  # a point's newest responses, or all of them
+def test_removing_a_points_chain_head_to_delete_its_answers_is_found(database, filled, deleted):
+    """Without the key: delete a point's newest answers and its chain head row, so that no head is there to
+    compare with; verify names the missing head."""
+    _, points = filled
+    window = points[1]
+    ids = [r["id"] for r in database.query("select id from responses where point_id = ? order by id desc", [window])]
+    for rid in ids[:deleted]:
+        database.execute("delete from answers where response_id = ?", [rid])
+        database.execute("delete from responses where id = ?", [rid])
+    database.execute("delete from chain_heads where point_id = ?", [window])
+    _recount(database)
+    problems = _problems(database)
+    assert f"point {window} has no chain head" in problems
+    if deleted < 4:
+        assert f"responses at point {window} but no chain head for it" in problems

@@ -131,6 +131,14 @@ class Integrity:
                             " (its newest responses were removed or changed)")
         kept_heads = conn.execute(f"select point_id, response_id, hash, {'mac' if key else 'null'} from chain_heads"
                                   ).fetchall() if legacy_last < 2**63 or key is not None else []
+        if legacy_last < 2**63 or key is not None:  # per-point chains: every point has its head, always
+            held = {row[0] for row in kept_heads}
+            for (point_id,) in conn.execute("select id from points order by id").fetchall():
+                if point_id not in held:
+                    problems.append(f"point {point_id} has no chain head (removed: its chain's newest responses"
+                                    " could then go unseen)")
+            for point_id in sorted(set(heads) - held):
+                problems.append(f"responses at point {point_id} but no chain head for it")
         for point_id, response_id, head, mac in kept_heads:
             if key is not None and mac != head_mac(key, "point", point_id, response_id, head):
                 problems.append(f"chain head of point {point_id} does not match its MAC (moved or rewritten)")
@@ -144,7 +152,7 @@ class Integrity:
         for rid, status, reason, logged, why in conn.execute(  # an exclusion done outside Manyi is in no chain
                 "select r.id, r.status, r.exclude_reason, l.action, l.detail from responses r left join audit_log l"
                 " on l.id = (select max(x.id) from audit_log x where x.response_id = r.id"
-                " and x.action in ('exclude', 'restore'))"
+                " and x.survey_id = r.survey_id and x.action in ('exclude', 'restore'))"
                 " where r.status != 'valid' or l.id is not null order by r.id").fetchall():
             if status != ("excluded" if logged == "exclude" else "valid"):  # 'valid' and 'excluded' only
                 bad.append((rid, f"status {status!r} does not match the audit log (last entry: {logged or 'none'})"))
@@ -183,7 +191,12 @@ class Integrity:
             chains[entry["survey_id"]] = (earlier, entry)
         heads = {row[0]: tuple(row[1:]) for row in
                  conn.execute("select survey_id, audit_id, hash, mac from survey_heads").fetchall()}
-        for (survey_id,) in conn.execute("select id from surveys order by id").fetchall():
+        surveys = [row[0] for row in conn.execute("select id from surveys order by id").fetchall()]
+        for survey_id in sorted(set(chains) - set(surveys), key=lambda s: (s is None, s or 0)):
+            if chains[survey_id][1] is not None:  # keyed lines of no survey: a chain made to hide lines in
+                problems.append(f"audit lines of survey {survey_id}, which is not in this database (a chain made"
+                                " up, or a survey removed)")
+        for survey_id in surveys:
             last = chains.get(survey_id, ([], None))[1]
             head = heads.get(survey_id)
             if last is None or head is None:

@@ -147,7 +147,8 @@ def _status_then(conn, receipt: dict) -> list[str]:
     survey_id, audit = receipt["survey_id"], receipt["audit"]
     excluded = conn.value(
         "select count(*) from responses r join audit_log l on l.id = (select max(x.id) from audit_log x"
-        " where x.response_id = r.id and x.action in ('exclude', 'restore') and x.id <= ?)"
+        " where x.response_id = r.id and x.survey_id = r.survey_id and x.action in ('exclude', 'restore')"
+        " and x.id <= ?)"
         " where r.survey_id = ? and l.action = 'exclude'", [audit["head_id"], survey_id])
     counts, problems = receipt["counts"], []
     if (counts["returned"] - excluded, excluded) != (counts["valid"], counts["excluded"]):
@@ -157,11 +158,32 @@ def _status_then(conn, receipt: dict) -> list[str]:
     # a line stamped in its transaction commits a moment later, and servers' clocks differ by seconds:
     # only a line dated BACKDATE_SLACK before the receipt's time is called back-dated
     before = iso_time(datetime.fromisoformat(receipt["as_of"]).timestamp() - BACKDATE_SLACK) if receipt["as_of"] else ""
-    late = conn.execute("select id, action, at from audit_log where survey_id = ? and id > ? and at < ?"
-                        " and action in ('exclude', 'restore') order by id",
-                        [survey_id, audit["head_id"], before]).fetchall()
+    late = conn.execute("select id, action, at from audit_log where id > ? and at < ?"
+                        " and action in ('exclude', 'restore') and (survey_id = ? or response_id in"
+                        " (select id from responses where survey_id = ?)) order by id",  # or filed under another
+                        [audit["head_id"], before, survey_id, survey_id]).fetchall()
     if late:
         problems.append(f"survey {survey_id}: {len(late)} audit line(s) dated before the receipt's time"
                         f" ({receipt['as_of']}) were not in the log the receipt signed (back-dated), e.g. line"
                         f" {late[0][0]} ({late[0][1]}, {late[0][2]})")
-    return problems
+    return problems + _responses_backdated(conn, receipt, before)
+
+
+def _responses_backdated(conn, receipt: dict, before: str) -> list[str]:
+    """Responses after a point's head in the receipt (or at a point the receipt did not have) dated
+    BACKDATE_SLACK or more before the receipt's time: stored since, with an earlier time written in."""
+    if not before:
+        return []
+    survey_id, found = receipt["survey_id"], []
+    for p in receipt["points"]:
+        found += conn.execute("select id, submitted_at from responses where point_id = ? and id > ?"
+                              " and submitted_at < ? order by id", [p["point_id"], p["head_id"], before]).fetchall()
+    known = [p["point_id"] for p in receipt["points"]] or [0]
+    found += conn.execute(f"select id, submitted_at from responses where survey_id = ? and point_id not in"
+                          f" ({', '.join('?' * len(known))}) and submitted_at < ? order by id",
+                          [survey_id, *known, before]).fetchall()
+    if not found:
+        return []
+    first = min(found)
+    return [f"survey {survey_id}: {len(found)} response(s) dated before the receipt's time ({receipt['as_of']}) were"
+            f" not in the chains the receipt signed (back-dated), e.g. response {first[0]} ({first[1]})"]
