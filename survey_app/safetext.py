@@ -38,8 +38,9 @@ _NOT_IN_FILE_NAME = re.compile(f'[\x00-\x1f\x7f-\x9f\\\\/:*?"<>|{_NONCHARACTERS}
 
 
 def clean_line(value: str | None) -> str | None:
-    """A one-line field as stored: line breaks and tabs as spaces, nothing unwanted, no outer spaces."""
-    if value is None:
+    """A one-line field as stored: line breaks and tabs as spaces, nothing unwanted, no outer spaces.
+    Not text at all (a file part posted under a field's name): None, as if the field were left empty."""
+    if not isinstance(value, str):
         return None
     return _UNWANTED.sub("", _LINE_BREAKS.sub(" ", value)).strip()
 
@@ -47,7 +48,7 @@ def clean_line(value: str | None) -> str | None:
 def clean_text(value: str | None) -> str | None:
     """A text of several lines as stored: line breaks as \\n (a browser sends \\r\\n), nothing unwanted.
     Outer spaces are left to the caller (a citizen's answer is stripped after its length is checked)."""
-    if value is None:
+    if not isinstance(value, str):
         return None
     return _UNWANTED.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 

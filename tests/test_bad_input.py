@@ -196,6 +196,18 @@ def test_invalid_utf8_multipart_body_is_refused(client, hall, database, where):
     assert_refused(page, database, before, page.status_code, MSG_MALFORMED)
 
 
+@pytest.mark.parametrize("name", ["q1", "note"])  # a question's name, or a field the form does not have
+def test_a_file_part_is_refused(client, hall, database, name):
+    """The form has no file field: a file part (which once reached a text question's cleaning as a file
+    object: a 500) is refused, even beside a clean answer sheet, and nothing is stored."""
+    before = snapshot(database)
+    data, content_type = multipart([(k, v.encode()) for k, v in fresh_form(client, hall).items()])
+    part = (b'--manyi-boundary\r\nContent-Disposition: form-data; name="%s"; filename="a.txt"\r\n'
+            b"Content-Type: text/plain\r\n\r\nx\r\n" % name.encode())
+    page = client.post(f"/s/{hall}", data=part + data, content_type=content_type)
+    assert_refused(page, database, before, 400, MSG_MALFORMED)
+
+
 def test_broken_multipart_and_garbage_bodies_are_refused(client, hall, database):
     before = snapshot(database)
     for data, content_type in [(b"--b\r\nbroken", "multipart/form-data; boundary=b"),

@@ -57,6 +57,19 @@ def test_evaluator_forms_store_clean_text(app, database, admin_client, yining):
     assert "业务大厅 Set-Cookie: evil=1" in [p["name"] for p in database.list_points(survey_id)]
 
 
+def test_a_file_posted_as_an_evaluator_field_is_an_empty_field(app, database, admin_client, yining):
+    """A file part under a text field's name (no browser sends one to these forms) is no text: an empty title,
+    which keeps the title as it was, and never a failure."""
+    survey_id = yining[0]
+    page = f"/admin/surveys/{survey_id}/edit"
+    before = database.get_survey(survey_id)
+    data = {"title": (io.BytesIO(b"x"), "a.txt"), "department": "伊宁市医疗保障局", "year": "2024",
+            "rule": DEFAULT_RULE, "c51_figure": "headline", "target_n": "50"}
+    response = post_form(admin_client, page, page, data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert database.get_survey(survey_id)["title"] == before["title"]
+
+
 def test_the_cli_stores_clean_text(app, runner, database):
     made = runner.invoke(args=["create-survey", "yining-2024-public", "--title", HOSTILE, "--department", HEADER_BREAK])
     assert made.exit_code == 0, made.output

@@ -84,8 +84,11 @@ def _render(point, survey, questionnaire, form, status=200, notice=None):
 def _malformed(formdata) -> bool:
     """Bytes that are not UTF-8 (Werkzeug turns them into U+FFFD in multipart bodies): a browser
     showing our UTF-8 page never sends them, and a text answer must not be stored mangled. A multipart
-    part whose name Werkzeug cannot read comes back with the name None (a 500 before: tests/test_fuzz.py)."""
-    return any(name is None or "\ufffd" in name or "\ufffd" in value for name, value in formdata.items(multi=True))
+    part whose name Werkzeug cannot read comes back with the name None (a 500 before: tests/test_fuzz.py).
+    A file part: the form has no file field, and a file named like a text question reached its cleaning
+    (a 500 before)."""
+    return bool(request.files) or any(name is None or "\ufffd" in name or "\ufffd" in value
+                                      for name, value in formdata.items(multi=True))
 
 
 def _answered(survey_id: int) -> bool:
