@@ -300,3 +300,23 @@ def test_removing_a_points_chain_head_to_delete_its_answers_is_found(database, f
     assert f"point {window} has no chain head" in problems
     if deleted < 4:
         assert f"responses at point {window} but no chain head for it" in problems
+
+
+@pytest.mark.parametrize("change", [
+    "update store_meta set value = 'x' where key = 'keyed_from_response'",
+    "delete from store_meta where key = 'keyed_from_audit'",
+    "update store_meta set value = '9e999' where key = 'legacy_last_id'",
+    "update audit_log set state = 'not json' where id = (select max(id) from audit_log)",
+    "update surveys set target = 'abc'"])
+def test_values_manyi_never_writes_are_named_not_a_traceback(app, database, filled, change):
+    """Whatever a holder of the file writes where Manyi reads a number or JSON, verify names a problem (never
+    raises), and a changed keyed record is called changed, not "another key" with two equal fingerprints."""
+    if "target" in change and database.kind == "postgresql":
+        change = "alter table surveys alter column target type text; update surveys set target = 'abc'"
+    for statement in change.split("; "):
+        database.execute(statement)
+    assert _problems(database)  # not ok, and no exception
+    if "store_meta" in change:
+        with pytest.raises(StartupError) as refused:
+            create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": app.config["DATABASE"]})
+        assert "changed behind Manyi's back" in str(refused.value) and "fingerprint" not in str(refused.value)

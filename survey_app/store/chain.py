@@ -114,7 +114,10 @@ def _keyed_mac(key: ChainKey, response_id: int, audit_id: int, meta: dict | None
 
 
 def keyed_record_ok(key: ChainKey, meta: dict) -> bool:
-    r, a = int(meta["keyed_from_response"]), int(meta["keyed_from_audit"])
+    try:
+        r, a = int(meta["keyed_from_response"]), int(meta["keyed_from_audit"])
+    except (KeyError, ValueError, TypeError):  # a part removed, or a value Manyi never writes
+        return False
     if meta.get("keyed_format") == "2":
         return meta["keyed_mac"] == _keyed_mac(key, r, a, meta)
     return meta["keyed_mac"] == _keyed_mac(key, r, a)
@@ -133,6 +136,11 @@ SECOND_FORM_BACK = ("the record of where the keyed links begin is in its first f
                     " chains show it was rewritten in its second form: it was put back from an older copy, so that"
                     " the old chain's end can be moved. Compare the database with a receipt (manyi verify --receipt"
                     " FILE) and restore it from a backup you trust")
+
+
+CHANGED_RECORD = ("the record of where the keyed links begin (store_meta) does not match its MAC under this"
+                  " database's own chain key: it was changed behind Manyi's back. Check the database with"
+                  " manyi verify --db FILE --key-file KEY (and --receipt FILE) and restore it from a backup you trust")
 
 
 class KeyedRecordMissing(RuntimeError):
@@ -176,6 +184,8 @@ class Chains:
         meta = self.store_meta()
         if "keyed_mac" in meta:
             if not keyed_record_ok(key, meta):
+                if meta.get("key_fingerprint") == key.fingerprint:  # the right key: the record itself was changed
+                    raise KeyedRecordMissing(CHANGED_RECORD)
                 raise WrongChainKey(f"the chain key (fingerprint {key.fingerprint}) is not the one this database"
                                     f" was keyed with (fingerprint {meta.get('key_fingerprint', '?')})")
             if meta.get("keyed_format") != "2":  # the record's first form: now covering the old chain's end too
