@@ -320,3 +320,19 @@ def test_values_manyi_never_writes_are_named_not_a_traceback(app, database, fill
         with pytest.raises(StartupError) as refused:
             create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": app.config["DATABASE"]})
         assert "changed behind Manyi's back" in str(refused.value) and "fingerprint" not in str(refused.value)
+
+
+@pytest.mark.parametrize("change", [
+    # answers moved from one age group to another: every total still agrees with the tallies
+    "update group_tallies set group_value = 'B' where group_id = 'gender' and question_id = 'q5'",
+    # counts for a pair never folded
+    "insert into group_tallies (survey_id, point_id, group_id, group_value, question_id, value, n)"
+    " values ({survey}, {point}, 'q1', 'A', 'q5', 'A', 3)"])
+def test_changing_the_breakdown_counts_is_found(database, filled, change):
+    """Without the key: the folded counts behind 交叉分析 are recounted by verify."""
+    survey_id, points = filled
+    assert database.group_counts(survey_id, "gender", "q5")
+    database.set_response_status(4, status="excluded", reason="重复", user="wang")  # moves the folded counts too
+    assert database.verify().ok
+    database.execute(change.format(survey=survey_id, point=points[0]))
+    assert f"breakdown counts of survey {survey_id}, q5 by" in _problems(database)

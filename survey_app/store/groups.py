@@ -20,13 +20,13 @@ from contextlib import nullcontext
 from .common import StorageUnavailable
 
 FOLD_CHUNK = 20_000  # responses per fold transaction: a cold fold never holds the heads for long
-_COUNT = ("select r.point_id, coalesce(g.value, '') as group_value, h.value, count(*) as n from responses r"
+COUNT_GROUPS = ("select r.point_id, coalesce(g.value, '') as group_value, h.value, count(*) as n from responses r"
           " join answers h on h.response_id = r.id and h.question_id = :item"
           " left join answers g on g.response_id = r.id and g.question_id = :group"
           " where r.survey_id = :survey and r.id > :after and r.id <= :upto and r.status = 'valid'"
           " group by r.point_id, coalesce(g.value, ''), h.value")
 _FOLD = ("insert into group_tallies (survey_id, point_id, group_id, group_value, question_id, value, n)"
-         " select :survey, point_id, cast(:group as text), group_value, cast(:item as text), value, n from (" + _COUNT + ") as c where true"
+         " select :survey, point_id, cast(:group as text), group_value, cast(:item as text), value, n from (" + COUNT_GROUPS + ") as c where true"
          " on conflict (survey_id, group_id, question_id, point_id, group_value, value)"
          " do update set n = group_tallies.n + excluded.n")
 # PostgreSQL: every submit to the survey locks its point's head FOR UPDATE; holding them all FOR SHARE
@@ -50,7 +50,7 @@ def bump_groups(conn, response_id: int, delta: int) -> None:
     conn.execute(_BUMP, {"response": response_id, "delta": delta})
 
 
-def _key(rows) -> Counter:
+def cell_counts(rows) -> Counter:
     counts: Counter = Counter()
     for point, group_value, value, n in rows:
         counts[(point, group_value, value)] += n
@@ -95,14 +95,14 @@ class Groups:
         mark = conn.value(_MARK, [survey_id, group_id, item_id]) or 0
         counts = self._stored(conn, survey_id, group_id, item_id)
         params = {"survey": survey_id, "group": group_id, "item": item_id, "after": mark, "upto": 2**62}
-        counts.update(_key(conn.execute(_COUNT, params).fetchall()))
+        counts.update(cell_counts(conn.execute(COUNT_GROUPS, params).fetchall()))
         if not self._agrees(conn, survey_id, item_id, counts):
-            counts = _key(conn.execute(_COUNT, {**params, "after": 0}).fetchall())
+            counts = cell_counts(conn.execute(COUNT_GROUPS, {**params, "after": 0}).fetchall())
         return counts
 
     @staticmethod
     def _stored(conn, survey_id: int, group_id: str, item_id: str) -> Counter:
-        return _key(conn.execute("select point_id, group_value, value, n from group_tallies where survey_id = ?"
+        return cell_counts(conn.execute("select point_id, group_value, value, n from group_tallies where survey_id = ?"
                                  " and group_id = ? and question_id = ?", [survey_id, group_id, item_id]).fetchall())
 
     @staticmethod

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .audit import entry_link, legacy_digest, state_differs, survey_state
+from .groups import COUNT_GROUPS, cell_counts
 from .chain import KEYING_TRACES, SECOND_FORM_BACK, SECOND_FORM_TRACE, KeyedRecordMissing, chain_hash, head_mac, keyed_record_ok, link_hash
 
 
@@ -60,6 +61,29 @@ def _differences(conn, recount_sql: str, kept_sql: str, name) -> list[str]:
     kept = {tuple(r[:4]): r[4] for r in conn.execute(kept_sql + " where n != 0").fetchall()}
     return [f"{name(k)}: kept {kept.get(k, 0)}, recount {recount.get(k, 0)}"
             for k in sorted(set(recount) | set(kept), key=repr) if recount.get(k, 0) != kept.get(k, 0)]
+
+
+def _group_differences(conn) -> list[str]:
+    """Each folded breakdown pair (group question, item) whose stored counts differ from a recount of the
+    responses it has folded, and counts kept for a pair never folded."""
+    problems, folded = [], set()
+    for survey_id, group_id, item_id, upto in conn.execute(
+            "select survey_id, group_id, question_id, response_id from group_folds order by 1, 2, 3").fetchall():
+        folded.add((survey_id, group_id, item_id))
+        recount = cell_counts(conn.execute(COUNT_GROUPS, {"survey": survey_id, "group": group_id, "item": item_id, "after": 0,
+                                             "upto": upto}).fetchall())
+        kept = cell_counts(conn.execute("select point_id, group_value, value, n from group_tallies where survey_id = ?"
+                                 " and group_id = ? and question_id = ? and n != 0",
+                                 [survey_id, group_id, item_id]).fetchall())
+        if +recount != +kept:
+            problems.append(f"breakdown counts of survey {survey_id}, {item_id} by {group_id}, differ from a recount"
+                            " of its responses (changed behind Manyi's back)")
+    for survey_id, group_id, item_id in conn.execute(
+            "select distinct survey_id, group_id, question_id from group_tallies where n != 0 order by 1, 2, 3").fetchall():
+        if (survey_id, group_id, item_id) not in folded:
+            problems.append(f"breakdown counts of survey {survey_id}, {item_id} by {group_id}, kept without a"
+                            " record of what they count (added behind Manyi's back)")
+    return problems
 
 
 _COLUMNS = ("id", "survey_id", "point_id", "questionnaire_version", "submission_key", "submitted_at",
@@ -169,6 +193,7 @@ class Integrity:
                                  lambda k: f"tally survey {k[0]} point {k[1]} {k[2]}={k[3]!r}")
         problems += _differences(conn, _RECOUNT_RESPONSES, "select survey_id, point_id, hour, status, n from response_counts",
                                  lambda k: f"response count survey {k[0]} point {k[1]} hour {k[2]} {k[3]}")
+        problems += _group_differences(conn)
         return Verification(checked, tuple(bad), tuple(problems))
 
     @staticmethod
