@@ -8,7 +8,7 @@ it is the rule's own reading of that value, as the seeds write it.
 
 from __future__ import annotations
 
-from .formatting import num, pct
+from .formatting import above_digits, num, pct
 from .targets import VERDICTS_ZH
 
 _READING_ZH = {"linear": "（不足1%的部分按比例扣分）", "floor": "（不足1%的部分不扣分）", "ceil": "（不足1%按1%计）"}
@@ -24,11 +24,14 @@ def value_text(x: float, figure: str, toward: str | None = None) -> str:
 
 
 def bound_text(verdict) -> str:
-    """'单侧 95% 置信下限 87.9%' (the bound that decides, rounded down: see ``formatting``)."""
+    """'单侧 95% 置信下限 87.9%' (the bound that decides, rounded down: see ``formatting``). An upper bound above
+    the target that would print as the target (95.07 → 95.0%) gets the decimals that show it is above."""
     scale = 100 if verdict.figure == "rate" else 1
     side = "下限" if verdict.deciding == "lower" else "上限"
-    return (f"单侧 {level_text(verdict.confidence_level)} 置信{side} "
-            f"{value_text(scale * verdict.bound, verdict.figure, 'down')}")
+    bound, target = scale * verdict.bound, scale * verdict.target
+    digits = above_digits(bound, target, 1 if verdict.figure == "rate" else 2)
+    shown = pct(bound, digits, "down") if verdict.figure == "rate" else f"{num(bound, digits, 'down')} 分"
+    return f"单侧 {level_text(verdict.confidence_level)} 置信{side} {shown}"
 
 
 def verdict_clause(verdict) -> str:
@@ -40,7 +43,7 @@ def verdict_clause(verdict) -> str:
         return f"{bound}，不低于目标值 {target}，{VERDICTS_ZH['met']}"
     if verdict.verdict == "missed":
         return f"{bound}，低于目标值 {target}，{VERDICTS_ZH['missed']}"
-    relation = "低于" if verdict.deciding == "lower" else "高于"
+    relation = "低于" if verdict.deciding == "lower" else ("高于" if verdict.bound > verdict.target else "等于")
     return f"{bound}，{relation}目标值 {target}，{VERDICTS_ZH['unresolved']}"
 
 

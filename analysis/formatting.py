@@ -52,6 +52,14 @@ def fixed(x: float, digits: int = 1, toward: str | None = None) -> str:
     return format(_decimal(x, digits, toward), "f")
 
 
+def above_digits(x: float, target: float, digits: int) -> int:
+    """The decimals (``digits`` or more, at most 6) at which ``x`` rounded down still prints above ``target``
+    when it is above it: an upper bound of 95.07 against 95 prints 95.07, not 95.0."""
+    while x > target and float(fixed(x, digits, "down")) <= target and digits < 6:
+        digits += 1
+    return digits
+
+
 def num(x: float, digits: int = 2, toward: str | None = None) -> str:
     """At most ``digits`` decimals, no trailing zeros: ``num(97.6) == "97.6"``, ``num(5.0) == "5"``,
     ``num(4.3421) == "4.34"``, ``num(100, 0) == "100"``."""

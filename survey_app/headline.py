@@ -149,10 +149,10 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
             else:
                 judged = analysis.rate_verdict(rate.satisfied_count, rate.n, target=target / 100,
                                                confidence_level=CONFIDENCE, population=population)
-                method = "Wilson 区间" + ("（有限总体校正）" if population else "")
+                method = "Wilson 区间" + fpc_note(population)
             return Headline("rate", label, judged, analysis.verdict_points(
                                 judged, rule=rule, label="满意率" + (STRATIFIED if layers else "")),
-                            method, _BOUND_METHODS[judged.method], rate.satisfied_count, notes, layers)
+                            method, _bound_method(judged, population), rate.satisfied_count, notes, layers)
         score, label = item.score, "满意度得分"
         if strata:
             ladder = item.question.points
@@ -172,7 +172,21 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
         label = "综合满意度得分"
     judged = analysis.score_verdict(score, target=target, confidence_level=CONFIDENCE)
     return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
-                    _zh(judged.interval_method), _zh(judged.method), None, notes)
+                    _zh(judged.interval_method) + fpc_note(score.population),
+                    _zh(judged.method) + fpc_note(score.population), None, notes)
+
+
+def fpc_note(population: int | None) -> str:
+    """'（有限总体校正，N = 500）' after a method that used the population size, so anyone can recompute it."""
+    return f"（有限总体校正，N = {population}）" if population else ""
+
+
+def _bound_method(judged, population: int | None) -> str:
+    if judged.method == analysis.verdicts.HYPERGEOMETRIC:
+        return f"精确超几何检验（有限总体，N = {population}）"
+    if judged.method == analysis.verdicts.CENSUS:
+        return f"全面调查（n = N = {population}），无抽样误差"
+    return _BOUND_METHODS[judged.method]
 
 
 def _layers(cells: dict) -> tuple[Stratum, ...]:

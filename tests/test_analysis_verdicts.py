@@ -257,3 +257,15 @@ def test_a_heavy_point_whose_few_answers_agree_is_not_taken_as_measured_exactly(
     assert v.estimate == pytest.approx(0.9 * 100 + 0.1 * 60) and v.verdict != "met" and v.low < 88
     r = stratified_rate_verdict({"big": (3, 3, 0.9), "small": (250, 500, 0.1)}, target=0.85)
     assert r.estimate == pytest.approx(0.95) and r.verdict != "met"
+
+
+def test_an_upper_bound_just_above_the_target_prints_above_it():
+    """Bounds print rounded down; an upper bound of 95.07% would print as 95.0% "高于目标值 95%": it gets the
+    decimals that show it above. One that rounds clearly below or above keeps one decimal."""
+    v = rate_verdict(36, 41, target=0.95)
+    assert v.verdict == "unresolved" and 0.9505 < v.high < 0.951
+    text = verdict_text(v)
+    assert text.startswith("单侧 95% 置信上限 95.0") and "高于目标值 95%" in text
+    shown = float(text.split("上限 ")[1].split("%")[0])
+    assert 95 < shown <= 100 * v.high
+    assert verdict_text(rate_verdict(16, 19, target=0.95)).startswith("单侧 95% 置信上限 95.5%，高于目标值 95%")

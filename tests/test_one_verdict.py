@@ -18,6 +18,7 @@ CASES = {
     "score": {},
     "rate": {"c51_figure": "top2"},
     "rate-with-N": {"c51_figure": "top2", "population": 60},
+    "score-with-N": {"population": 60},
     "score-missed": {"target": 99.5},
 }
 
@@ -65,6 +66,11 @@ def test_every_output_prints_the_one_verdict(case, app, database, admin_client, 
         assert text in _docx_text(download(admin_client, filled, fmt)), fmt
     c51_page = html.unescape(admin_client.get(f"/admin/surveys/{filled}/c51").get_data(as_text=True))
     assert text in c51_page
+    if "population" in CASES[case]:  # the N that moved the interval and the bound is printed beside them
+        assert "有限总体校正，N = 60" in h.method and "N = 60" in h.bound_method
+        assert cells["总体规模 N（用于有限总体校正）"] == 60 and "N = 60" in cells["区间方法"]
+        for shown in (page, c51_page, *(_docx_text(download(admin_client, filled, fmt)) for fmt in ("docx-annex", "docx-c51"))):
+            assert "有限总体校正，N = 60" in shown
     # the command line, on the JSON download, judges the same figure the same way
     path = tmp_path / "survey.json"
     path.write_bytes(download(admin_client, filled, "json").get_data())

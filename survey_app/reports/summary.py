@@ -13,14 +13,15 @@ def _rate(rate):
         return None
     return {"rate": rate.rate, "low": rate.ci.low, "high": rate.ci.high, "n": rate.n,
             "satisfied_count": rate.satisfied_count, "satisfied": sorted(rate.satisfied),
-            "method": rate.method, "confidence_level": rate.confidence_level}
+            "method": rate.method, "confidence_level": rate.confidence_level, "population": rate.population}
 
 
 def _score(score):
     if score is None:
         return None
     return {"score": score.score, "low": score.ci.low, "high": score.ci.high, "n": score.n, "sd": score.sd,
-            "method": score.method, "confidence_level": score.confidence_level, "scale": list(score.scale)}
+            "method": score.method, "confidence_level": score.confidence_level, "scale": list(score.scale),
+            "population": score.population}
 
 
 def _points(p, unit):

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-from analysis.formatting import rounded
+from analysis.formatting import above_digits, rounded
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from ..headline import fpc_note
 from ..safetext import xml_text
 from . import raw, wording
 
@@ -62,9 +63,11 @@ def overview_rows(result):
     yield (f"双侧 95% 置信上限（{unit}）", rounded(h.high, digits))
     yield ("区间方法", h.method)
     yield ("样本量 n", h.n)
+    if h.judgement.population:
+        yield ("总体规模 N（用于有限总体校正）", h.judgement.population)
     yield (f"预期目标（{unit}）", h.target)
     yield (f"判定依据：单侧 95% 置信{side}（{unit}）",
-           rounded(h.bound, digits, "down"))
+           rounded(h.bound, above_digits(h.bound, h.target, digits), "down"))
     yield ("判定方法", h.bound_method)
     yield ("目标判定", h.judgement.verdict_zh)
     yield ("判定说明", h.verdict_text)
@@ -89,11 +92,11 @@ def _estimates(qr):
     for which, rate in (("rate", qr.rate), ("top2", qr.top2), ("top3", qr.top3)):
         if rate is not None:
             yield (wording.rate_label(role, which), rounded(100 * rate.rate, 4), rounded(100 * rate.ci.low, 4),
-                   rounded(100 * rate.ci.high, 4), f"{rate.method}，n = {rate.n}")
+                   rounded(100 * rate.ci.high, 4), f"Wilson 区间{fpc_note(rate.population)}，n = {rate.n}")
     if qr.score is not None:
         s = qr.score
         yield (wording.ROLE_WORDS[role][1], rounded(s.score, 4), rounded(s.ci.low, 4), rounded(s.ci.high, 4),
-               f"{s.method}，n = {s.n}")
+               f"{'Gaffke 区间' if s.method == 'gaffke' else s.method}{fpc_note(s.population)}，n = {s.n}")
 
 
 def _tally_sheet(ws, result):
