@@ -12,8 +12,13 @@ Unadjusted, a page of 20 districts that do not differ at all would mark at least
 out of three (1 − 0.95²⁰ = 0.64).
 
 Small groups (n < ``min_n``) get their rate and score but are not compared: no difference, no p, never
-marked, and not in the family (their answers still count in every other group's rest). A group without
-answers has rate and score None. Labels (an unanswered group's too) pass through as given, in order.
+marked, and not in the family (their answers still count in every other group's rest). Nor is a group
+whose rest is smaller than ``min_n`` (15 answers against the other 2: no defensible "higher"). A group
+without answers has rate and score None. Labels (an unanswered group's too) pass through as given, in order.
+
+The total is the whole survey's figure; with ``population`` (N, the survey's population size) its intervals
+carry the finite-population correction, as the survey's own figures do (a group's part of N is unknown:
+the groups' intervals have none).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 from . import _checks
 from .compare import Comparison, adjust_p_values, compare_rates, compare_scores
 from .intervals import proportion_interval
+from .rates import satisfaction_rate
 from .scores import _ladder, satisfaction_score
 
 ADJUST_METHODS = ("holm", "bh", "bonferroni", "none")
@@ -74,7 +80,8 @@ class Breakdown:
     method: str = METHOD
 
 
-def breakdown(groups, *, satisfied, points=None, confidence_level=0.95, min_n=10, adjust="holm") -> Breakdown:
+def breakdown(groups, *, satisfied, points=None, confidence_level=0.95, min_n=10, adjust="holm",
+              population=None) -> Breakdown:
     """Rate (and score, with ``points``) per group, each group compared with the rest of the survey.
 
     ``groups`` maps a group label to its option counts (code -> count); every code counted is an
@@ -107,6 +114,8 @@ def breakdown(groups, *, satisfied, points=None, confidence_level=0.95, min_n=10
             continue
         rest = {code: c - counts.get(code, 0) for code, c in pooled.items()}
         n, n_rest = rows[label]["n"], sum(rest.values())
+        if n_rest < smallest:  # a rest too small to compare with
+            continue
         if n_rest > 0:
             rows[label]["rate_difference"] = compare_rates(
                 rows[label]["satisfied"], n, sum(c for code, c in rest.items() if code in codes), n_rest,
@@ -118,7 +127,8 @@ def breakdown(groups, *, satisfied, points=None, confidence_level=0.95, min_n=10
     _mark(rows.values(), "rate_difference", "p_value", "adjusted_p", "marked", "direction", adjust, level, everyone)
     _mark(rows.values(), "score_difference", "score_p_value", "score_adjusted_p", "score_marked",
           "score_direction", adjust, level, everyone)
-    total = _describe(None, pooled, codes, ladder, level, smallest)
+    total = _describe(None, pooled, codes, ladder, level, smallest, _checks.population(population, everyone)
+                      if population is not None and everyone else None)
     return Breakdown(tuple(BreakdownRow(**row) for row in rows.values()), BreakdownRow(**total), level, smallest,
                      adjust)
 
@@ -136,18 +146,24 @@ def _tally(counts, label, ladder) -> dict:
     return checked
 
 
-def _describe(label, counts, codes, ladder, level, min_n) -> dict:
-    """The group's own figures: n, satisfied count, rate and score with their intervals."""
+def _describe(label, counts, codes, ladder, level, min_n, population=None) -> dict:
+    """The group's own figures: n, satisfied count, rate and score with their intervals (finite-population
+    corrected with ``population``)."""
     n = sum(counts.values())
     x = sum(c for code, c in counts.items() if code in codes)
     row = dict(label=label, n=n, satisfied=x, rate=None, rate_low=None, rate_high=None, score=None,
                score_low=None, score_high=None, small=n < min_n)
     if n == 0:
         return row
-    rate = proportion_interval(x, n, confidence_level=level, method="wilson")
-    row.update(rate=rate.estimate, rate_low=rate.low, rate_high=rate.high)
+    if population is None:
+        rate = proportion_interval(x, n, confidence_level=level, method="wilson")
+        row.update(rate=rate.estimate, rate_low=rate.low, rate_high=rate.high)
+    else:
+        rate = satisfaction_rate(counts, satisfied=codes, confidence_level=level, population=population)
+        row.update(rate=rate.rate, rate_low=rate.ci.low, rate_high=rate.ci.high)
     if ladder is not None:
-        score = satisfaction_score(counts, points=ladder, confidence_level=level, method="gaffke")
+        score = satisfaction_score(counts, points=ladder, confidence_level=level, method="gaffke",
+                                   population=population)
         row.update(score=score.score, score_low=score.low, score_high=score.high)
     return row
 

@@ -50,6 +50,7 @@ class Breakdowns:
     notes: tuple[str, ...]
     min_n: int
     adjust: str
+    population: int | None = None  # N: the 合计 row's intervals carry the finite-population correction
 
     def figures(self, table: "BreakdownTable") -> tuple[str, ...]:
         """The figures a table gives, the headline's first: ("score", "rate") or ("rate",) ... (the dashboard's
@@ -68,7 +69,10 @@ class Breakdowns:
         return (f"各组满意率为 Wilson {level} 置信区间，与其余样本之差为 Newcombe 区间{score}；"
                 "各差值的 p 值与其区间一致（区间恰好不含 0 时的显著性水平；得分为同一 Welch t 检验）；"
                 + control.format(a=f"{1 - CONFIDENCE:.2f}")
-                + f"“高于”或“低于”其余样本；有效回答少于 {self.min_n} 份的组标为“样本不足”，不作比较。")
+                + f"“高于”或“低于”其余样本；有效回答少于 {self.min_n} 份的组标为“样本不足”，不作比较，"
+                f"其余样本少于 {self.min_n} 份时也不作比较。"
+                + (f"合计行按总体规模 N = {self.population} 作有限总体校正（与全样本结果一致），各组不作校正。"
+                   if self.population else ""))
 
 
 def group_questions(questionnaire: Questionnaire, item_id: str) -> tuple[Question, ...]:
@@ -117,10 +121,12 @@ def compute(store, survey_id: int, questionnaire: Questionnaire, result, *, by: 
     scored = set(item.scored_codes)
     points = item.points
     level = CONFIDENCE
+    own = next((q for q in result.questions if q.question.id == item.id), None)
+    population = own.rate.population if own is not None and own.rate is not None else None
 
     def table(key, title, heading, groups):
         res = analysis.breakdown(groups, satisfied=satisfied, points=points, confidence_level=level,
-                                 min_n=min_n, adjust=adjust)
+                                 min_n=min_n, adjust=adjust, population=population)
         return BreakdownTable(key, title, heading, res)
 
     names = {p.id: p.name for p in result.points}
@@ -157,7 +163,7 @@ def compute(store, survey_id: int, questionnaire: Questionnaire, result, *, by: 
             tables.append(table(f"point×{question.id}", f"按采集点 × {question.heading}",
                                 f"采集点 · {question.heading}", two))
     return Breakdowns(item, result.headline.figure, tuple(sorted(satisfied)), tuple(tables), tuple(notes),
-                      min_n, adjust)
+                      min_n, adjust, population)
 
 
 def satisfied_codes(survey: dict, item: Question) -> set[str]:

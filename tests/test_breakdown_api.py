@@ -135,8 +135,30 @@ def test_an_extreme_small_group_is_still_not_compared():
     b = breakdown({"小": {"E": 9}, "大": {"A": 291}}, satisfied={"A"})
     small, big = b.rows
     assert small.small and small.rate == 0.0 and small.rate_high < 0.35 and not small.marked
-    assert not big.small and big.rate_difference is not None   # compared against the 9 (its rest)
-    assert big.adjusted_p == big.p_value   # a family of one
+    assert not big.small and big.rate_difference is None and not big.marked  # its rest is the 9: too few
+
+
+def test_a_group_is_compared_only_with_a_rest_of_min_n_answers():
+    """15 answers against a rest of 2 (an outside review found "明显高于其余样本" on such a table): not compared;
+    with a rest of min_n it is, and a family of one is left unadjusted."""
+    b = breakdown({"综合窗口": {"A": 15}, "小窗口": {"C": 1, "E": 1}}, satisfied={"A"}, points=LADDER)
+    assert all(r.rate_difference is None and r.score_difference is None and not r.marked for r in b.rows)
+    b = breakdown({"综合窗口": {"A": 15}, "小窗口": {"C": 5, "E": 5}}, satisfied={"A"}, points=LADDER)
+    big = b.rows[0]
+    assert big.rate_difference is not None and big.marked and big.adjusted_p == big.p_value
+
+
+def test_the_total_carries_the_finite_population_correction_as_the_survey_figure_does():
+    from analysis import satisfaction_rate, satisfaction_score
+    groups = {"东区": {"A": 20, "C": 5}, "西区": {"A": 10, "B": 5}}
+    b = breakdown(groups, satisfied={"A", "B"}, points=LADDER, population=80)
+    pooled = {"A": 30, "B": 5, "C": 5}
+    rate = satisfaction_rate(pooled, satisfied={"A", "B"}, population=80)
+    score = satisfaction_score(pooled, points=LADDER, method="gaffke", population=80)
+    assert (b.total.rate_low, b.total.rate_high) == (rate.ci.low, rate.ci.high)
+    assert (b.total.score_low, b.total.score_high) == (score.ci.low, score.ci.high)
+    plain = breakdown(groups, satisfied={"A", "B"}, points=LADDER)
+    assert plain.total.rate_low < b.total.rate_low and plain.rows == b.rows  # the groups: no correction
 
 
 def test_labels_pass_through_as_given():

@@ -151,3 +151,23 @@ def test_a_download_folds_what_it_reads_before_its_snapshot(admin_client, client
     response.close()
     folded = {(r["group_id"], r["question_id"]) for r in database.query("select group_id, question_id from group_folds")}
     assert {("age", "q5"), ("gender", "q5"), ("q2", "q3"), ("q2", "q5"), ("q3", "q5")} <= folded
+
+
+def test_with_a_population_every_total_row_equals_the_survey_figure(app, admin_client, client, yining, database):
+    """An outside review found the 合计 row's interval without the N correction beside the same figure with it:
+    with N set, every table's total equals the item's own rate and score, and the method says so."""
+    survey_id, codes = yining
+    _submit(client, codes, yining_rows())
+    database.update_survey(survey_id, population=120)
+    with app.app_context():
+        q = questionnaires.catalogue().for_survey(database.get_survey(survey_id))
+        got = results.compute(database, survey_id, q)
+    own = got.question("q5")
+    assert own.rate.population == 120
+    for table in got.breakdowns.tables:
+        total = table.result.total
+        assert (total.rate_low, total.rate_high) == (own.rate.ci.low, own.rate.ci.high), table.key
+        assert (total.score_low, total.score_high) == (own.score.ci.low, own.score.ci.high), table.key
+    assert "合计行按总体规模 N = 120 作有限总体校正" in got.breakdowns.method_text
+    page = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
+    assert "合计行按总体规模 N = 120" in page
