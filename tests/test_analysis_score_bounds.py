@@ -97,15 +97,26 @@ def test_one_answer_says_nothing():
     assert (bounds.low, bounds.high, bounds.n) == (20.0, 100.0, 1)
 
 
-def test_a_census_is_exact_and_a_finite_population_shrinks_the_distance_to_the_mean():
+def test_a_census_is_exact_and_a_finite_population_keeps_what_the_sample_makes_certain():
     census = score_bounds(LADDER, [30, 10, 5, 3, 2], scale=SCALE, population=50)
     assert census.low == census.high == census.mean == pytest.approx(85.2)
     infinite = score_bounds(LADDER, [30, 10, 5, 3, 2], scale=SCALE)
-    finite = score_bounds(LADDER, [30, 10, 5, 3, 2], scale=SCALE, population=200)
-    shrink = math.sqrt(150 / 199)
-    assert finite.mean - finite.low == pytest.approx((infinite.mean - infinite.low) * shrink, abs=1e-12)
-    assert finite.high - finite.mean == pytest.approx((infinite.high - infinite.mean) * shrink, abs=1e-12)
-    assert finite.population == 200
+    total = 85.2 * 50
+    for size in (52, 60, 200):
+        finite = score_bounds(LADDER, [30, 10, 5, 3, 2], scale=SCALE, population=size)
+        assert finite.low == max(infinite.low, (total + (size - 50) * 20) / size)
+        assert finite.high == min(infinite.high, (total + (size - 50) * 100) / size)
+        assert finite.population == size
+    assert score_bounds(LADDER, [30, 10, 5, 3, 2], scale=SCALE, population=52).low > infinite.low  # nearly all asked
+
+
+def test_a_finite_population_never_says_met_more_often_than_promised():
+    """An outside review's case: N = 60 people, 56 answering 100 and 4 answering 20 (mean 94.67, below 95).
+    Asking 59 of them leaves out one 20 in 4 samples out of 60 (6.7 %); the √((N − n)/(N − 1)) shrink then
+    printed a lower bound of 95.14: "met" too often. Every possible sample of 59 now stays below 95."""
+    for left_out in (100, 20):
+        counts = [56 - (left_out == 100), 0, 0, 0, 4 - (left_out == 20)]
+        assert score_bounds(LADDER, counts, scale=SCALE, population=60).low < 95
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
