@@ -134,6 +134,9 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
         item = questions[next(iter(weights))]
         if item.rate is None:   # no answers, or every answer not applicable: nothing to judge
             return None
+        if figure == "score" and max(item.question.points.values()) != 100:  # chosen for a 1–5 ladder, say
+            figure = "rate"
+            notes += ("问卷的量表不是百分制（最高一档不是 100 分），满意度得分不能按评分规则计分，改按满意率计。",)
         if figure != "score":
             rate = {"top3": item.top3, "top2": item.top2}.get(figure, item.rate)
             label = _RATE_LABELS.get(figure, "满意率")

@@ -168,6 +168,8 @@ BROKEN = {
                                 ["question 'q2'", "requierd"]),
     "unknown language": ('title = "测试问卷"', 'title = { zh = "测试问卷" }', ["field 'title'", "unknown language"]),
     "invalid TOML": ('title = "测试问卷"', 'title = "测试问卷', ["not valid TOML", "line 3"]),
+    "a score on a ladder that does not reach 100": ("points = 100,", "points = 5,",
+                                                    ["field 'headline'", "'q2'", "worth 100 points, not 5"]),
 }
 
 
@@ -355,3 +357,16 @@ def test_a_question_id_the_form_uses_itself_is_refused(tmp_path, reserved):
     path.write_text(VALID.replace('id = "q1"', f'id = "{reserved}"'), encoding="utf-8")
     with pytest.raises(QuestionnaireError, match=f"^clash.toml, .*question '{reserved}', field 'id'"):
         load(path)
+
+
+def test_a_score_chosen_for_a_ladder_that_is_not_0_to_100_is_judged_as_a_rate(tmp_path):
+    """A survey may ask for 满意度得分 (c51_figure = "score") on a questionnaire whose ladder is 1–5: no rule
+    scores that as a percentage, so the headline is the rate, and says why (it once raised: a 500 on every page)."""
+    from survey_app import headline as headlines, results
+    path = tmp_path / "broken.toml"
+    path.write_text(VALID.replace('figure = "score"', 'figure = "rate"').replace("points = 100,", "points = 5,")
+                    .replace("points = 0,", "points = 1,"), encoding="utf-8")
+    q = load(path)
+    qr = {x.id: results.question_result(x, {"A": 46, "B": 4} if x.id == "q2" else {}) for x in q.questions}
+    h = headlines.headline({"rule": "xinjiang-c51", "c51_figure": "score"}, q, qr, None, None, None)
+    assert h.figure == "rate" and h.value == 92.0 and "不是百分制" in h.notes[-1]
