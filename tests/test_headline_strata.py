@@ -68,7 +68,13 @@ def test_the_design_effect_is_not_shown_across_two_points(app, database, filled)
 
 def test_an_unresolved_verdict_says_what_the_sample_size_can_show(database, admin_client, filled):
     annex = _annex(admin_client, filled)   # the score 97.6: Gaffke's bound 92.49 < 95
-    assert "关于样本量：n = 50 时，即使全部选择最高一档，单侧 95% 置信下限也只到 95.34 分" in annex
+    assert ("关于样本量：n = 50 时，若全部选择最高一档，单侧 95% 置信下限可达 95.34 分，足以证明满意度得分达到 95 分；"
+            "现有答案尚不能证明") in annex  # not "只到 95.34 分", as if 95.34 were below 95
+    database.update_survey(filled, target=96.0)
+    annex = _annex(admin_client, filled)
+    assert ("n = 50 时即使全部选择最高一档，满意度得分的单侧 95% 置信下限也只有 95.34 分，无法证明满意度得分达到 96 分；"
+            "即使全部选择最高一档，也至少需要有效问卷 n = 59 份") in annex  # 20 + 80·0.05^(1/n) ≥ 96 from n = 59
+    database.update_survey(filled, target=95.0)
     database.update_survey(filled, c51_figure="top2")  # 48 of 50 against 95 %
     annex = _annex(admin_client, filled)
     assert "n = 50 时即使全部满意，单侧 95% 置信下限也只有 94.2%，无法证明满意率达到 95%。" in annex

@@ -78,9 +78,9 @@ def _warning(settings, population: int | None, scale: tuple[float, float] | None
     if population is not None and n >= population:
         return None  # a census: no sampling error
     if scale is not None:
-        if planning_text.score_ceiling(n, scale) >= target:
+        if planning_text.score_ceiling(n, scale, population) >= target:
             return None
-        return "目标样本量 " + planning_text.score_ceiling_sentence(n, target, scale)
+        return "目标样本量 " + planning_text.score_ceiling_sentence(n, target, scale, population)
     if target < 100:
         # Without replacement, all n satisfied bound the rate higher than α^(1/n), so what the binomial
         # test can show, the population's can too: the exact check is only needed for small n.

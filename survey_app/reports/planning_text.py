@@ -73,20 +73,34 @@ def planning_sentences(n_valid: int, target_pct: float, *, population: int | Non
     return first + [power_sentence(target_pct, planning_rate(target_pct), n=n_valid or None, population=population)]
 
 
-def score_ceiling(n: int, scale: tuple[float, float]) -> float:
+def score_ceiling(n: int, scale: tuple[float, float], population: int | None = None) -> float:
     """The one-sided bound of a score when all n answers are at the top of the ladder."""
-    return score_bounds([scale[1]], [n], scale=scale, confidence_level=LEVEL).low
+    return score_bounds([scale[1]], [n], scale=scale, confidence_level=LEVEL, population=population).low
 
 
-def score_ceiling_sentence(n: int, target: float, scale: tuple[float, float]) -> str:
+def score_n_needed(target: float, scale: tuple[float, float], population: int | None = None) -> int | None:
+    """The fewest answers that, all at the top of the ladder, show a score target (None: none can)."""
+    top = population or 10**7
+    if target > scale[1] or score_ceiling(top, scale, population) < target:
+        return None
+    low, high = 1, top
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (middle + 1, high) if score_ceiling(middle, scale, population) < target else (low, middle)
+    return low
+
+
+def score_ceiling_sentence(n: int, target: float, scale: tuple[float, float], population: int | None = None) -> str:
     """What n answers can show about a score target: the one-sided bound when every answer is at the top."""
-    best = score_ceiling(n, scale)
+    best = score_ceiling(n, scale, population)
     goal = f"满意度得分达到 {num(target)} 分"
     if best < target:
+        need = score_n_needed(target, scale, population)
+        more = f"即使全部选择最高一档，也至少需要有效问卷 n = {need} 份" if need else "需要更多有效问卷"
         return (f"n = {n} 时即使全部选择最高一档，满意度得分的{BOUND_ZH}也只有 {num(best, toward='down')} 分，"
-                f"无法证明{goal}；需要更多有效问卷。")
-    return (f"n = {n} 时，即使全部选择最高一档，{BOUND_ZH}也只到 {num(best, toward='down')} 分；"
-            f"有效问卷越多、答案越集中在高分档，越能证明{goal}。")
+                f"无法证明{goal}；{more}。")
+    return (f"n = {n} 时，若全部选择最高一档，{BOUND_ZH}可达 {num(best, toward='down')} 分，足以证明{goal}；"
+            f"现有答案尚不能证明，需要答案更集中于高分档，或更多有效问卷。")
 
 
 def stratified_ceiling_sentence(headline) -> str:
@@ -120,4 +134,5 @@ def headline_sentences(headline) -> list[str]:
         return [stratified_ceiling_sentence(headline)]
     if headline.figure == "rate":
         return planning_sentences(headline.n, headline.target, population=headline.judgement.population)
-    return [score_ceiling_sentence(headline.n, headline.target, headline.judgement.scale)]
+    return [score_ceiling_sentence(headline.n, headline.target, headline.judgement.scale,
+                                   headline.judgement.population)]
