@@ -220,3 +220,18 @@ def test_an_unknown_evaluator_address_gets_the_evaluators_page(admin_client):
     page = admin_client.get("/admin/no-such-page")
     body = page.get_data(as_text=True)
     assert page.status_code == 404 and "没有找到这个页面，或您没有该评价项目的访问权限" in body and "二维码" not in body
+
+
+@pytest.mark.parametrize(("dates", "said"), [({"closes_on": "2000-01-31"}, "已过结束日期，群众无法提交"),
+                                             ({"opens_on": "2099-01-01"}, "未到开始日期，群众暂不能提交"),
+                                             ({}, None)])
+def test_the_status_badge_says_when_the_dates_turn_citizens_away(admin_client, client, yining, database, dates, said):
+    """收集中 with an end date already past turned every citizen away while the badge said 收集中."""
+    survey_id, codes = yining
+    database.update_survey(survey_id, status="open", **dates)
+    for url in ("/admin/", f"/admin/surveys/{survey_id}"):
+        page = admin_client.get(url).get_data(as_text=True)
+        assert "收集中" in page
+        assert (said in page) if said else ("群众无法提交" not in page and "群众暂不能提交" not in page)
+    citizen = client.get(f"/s/{codes[0]}")
+    assert citizen.status_code == {None: 200, "已过结束日期，群众无法提交": 410}.get(said, 403)

@@ -172,3 +172,17 @@ def test_review_pages_walk_an_index_without_sorting(database, yining):
                 assert not any(step.startswith("SCAN") or "ORDER BY" in step for step in plan), plan
                 if before:
                     assert "id<?" in plan[0] or "rowid<?" in plan[0], plan
+
+
+def test_excluding_an_excluded_response_again_says_nothing_changed(admin_client, yining, database):
+    """A second exclusion (another evaluator, a second tab) with another reason changes nothing and says so,
+    instead of 已剔除 with the new reason silently dropped."""
+    survey_id, (hall, _) = yining
+    submit_one(admin_client, hall, CLEAN, seconds=60)
+    [rid] = ids(database)
+    assert _exclude(admin_client, survey_id, rid, "重复填写").status_code == 302
+    response = _exclude(admin_client, survey_id, rid, "另一个原因")
+    page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "原已是剔除状态，未作更改（剔除原因仍为原来填写的）" in page
+    assert database.get_response(rid)["exclude_reason"] == "重复填写"
+    assert [e["action"] for e in database.audit_entries(survey_id)].count("exclude") == 1

@@ -149,7 +149,7 @@ def test_choosing_a_survey_the_evaluator_may_not_see_answers_404(admin_client, d
 
 def test_items_that_differ_give_a_chinese_message_and_save_nothing(admin_client, database, evaluator, yining):
     other = database.create_survey(questionnaire_id="nanchang-window", questionnaire_version=1, title="窗口满意度 2023",
-                                   department="青云谱区医疗保障局", year=2023)
+                                   department="伊宁市医疗保障局", year=2023)
     database.grant(evaluator, other)
     before = database.audit_entries(yining[0])
     page = choose(admin_client, yining[0], str(other), follow_redirects=True).get_data(as_text=True)
@@ -295,8 +295,26 @@ def test_a_later_survey_cannot_be_chosen_as_the_earlier_one(admin_client, databa
                                    title="2025年调查", department="伊宁市医疗保障局", year=2025, target=95.0, target_n=50)
     database.grant(evaluator, later)
     done = choose(admin_client, yining[0], str(later), follow_redirects=True)
-    assert "只能与较早的调查比较" in done.get_data(as_text=True)
+    assert "只能与较早年度的调查比较" in done.get_data(as_text=True)
     assert database.get_survey(yining[0])["compare_with"] is None and compare_lines(database, yining[0]) == []
+
+
+@pytest.mark.parametrize(("department", "year", "said"), [
+    ("乌鲁木齐市财政局", 2023, "所选调查的被评价单位（乌鲁木齐市财政局）与本项目（伊宁市医疗保障局）不同"),
+    ("伊宁市医疗保障局", 2024, "所选调查是 2024 年度的，与本项目同一年度"),
+    (" 伊宁市医疗保障局 ", 2023, None)])  # spaces aside, the same department: offered and saved
+def test_only_an_earlier_survey_of_the_same_department_is_offered_and_taken(admin_client, database, evaluator, yining,
+                                                                             department, year, said):
+    other = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="另一调查",
+                                   department=department, year=year, target=95.0, target_n=50)
+    database.grant(evaluator, other)
+    page = admin_client.get(f"/admin/surveys/{yining[0]}").get_data(as_text=True)
+    assert (f'<option value="{other}"' in page) == (said is None)
+    done = choose(admin_client, yining[0], str(other), follow_redirects=True).get_data(as_text=True)
+    if said:
+        assert said in done and database.get_survey(yining[0])["compare_with"] is None
+    else:
+        assert database.get_survey(yining[0])["compare_with"] == other
 
 
 def test_the_trend_is_in_the_json_and_the_xlsx_with_the_pages_figures(app, admin_client, database, evaluator, compared):

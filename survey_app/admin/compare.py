@@ -31,10 +31,24 @@ class CompareForm(FlaskForm):
                                validators=[posted])
 
 
+def _unit(survey: dict) -> str:
+    """The evaluated department as compared: spaces and case aside."""
+    return "".join((survey.get("department") or "").split()).casefold()
+
+
+def _offered(survey: dict, other: dict) -> bool:
+    """Whether ``other`` is offered as the earlier survey: the same department, an earlier year (or a year
+    not entered), or the one chosen already."""
+    if other["id"] == survey["compare_with"]:
+        return True
+    earlier = not (other.get("year") and survey.get("year")) or other["year"] < survey["year"]
+    return other["id"] != survey["id"] and earlier and _unit(other) == _unit(survey)
+
+
 def compare_form(survey: dict) -> CompareForm:
-    """The choice for ``survey``: 不比较, or another survey the logged-in evaluator may see."""
+    """The choice for ``survey``: 不比较, or an earlier survey of the same department the evaluator may see."""
     form = CompareForm(data={"compare_with": "" if survey["compare_with"] is None else str(survey["compare_with"])})
-    others = [s for s in get_store().surveys_for_user(g.current_user["id"]) if s["id"] != survey["id"]]
+    others = [s for s in get_store().surveys_for_user(g.current_user["id"]) if _offered(survey, s)]
     form.compare_with.choices = [SelectChoice("", NONE_LABEL)] + [
         SelectChoice(str(s["id"]), f"第 {s['id']} 号：{s['title']}（{s['year'] or '—'} 年，{s['department'] or '—'}）")
         for s in others]
@@ -64,9 +78,12 @@ def _chosen(value: str) -> dict | None:
 
 def _check(survey: dict, earlier: dict) -> str | None:
     """Why ``survey`` cannot be compared with ``earlier``, in Chinese; None when it can."""
-    if earlier.get("year") and survey.get("year") and earlier["year"] > survey["year"]:
-        return (f"所选调查是 {earlier['year']} 年度的，晚于本项目的 {survey['year']} 年度；只能与较早的调查比较，"
-                "未作更改。")
+    if earlier.get("year") and survey.get("year") and earlier["year"] >= survey["year"]:
+        when = "与本项目同一年度" if earlier["year"] == survey["year"] else f"晚于本项目的 {survey['year']} 年度"
+        return f"所选调查是 {earlier['year']} 年度的，{when}；只能与较早年度的调查比较，未作更改。"
+    if _unit(earlier) != _unit(survey):
+        return (f"所选调查的被评价单位（{earlier.get('department') or '未填写'}）与本项目（{survey.get('department') or '未填写'}）"
+                "不同；与上年度比较只在同一被评价单位的调查之间进行，未作更改。如单位更名，请先在“修改设置”中统一单位名称。")
     catalogue = questionnaires.catalogue()
     try:
         trend.comparable_items(catalogue.for_survey(survey), catalogue.for_survey(earlier))
@@ -83,10 +100,9 @@ def choose(survey_id):
     survey = survey_or_404(survey_id)
     earlier = _chosen(request.form.get("compare_with", ""))
     form = compare_form(survey)
-    if not form.validate_on_submit():  # an id not offered (this survey itself), or no choice posted
+    problem = _check(survey, earlier) if earlier and earlier["id"] != survey["id"] else None  # why, said first
+    if problem is None and not form.validate_on_submit():  # this survey itself, or no choice posted
         problem = "；".join(e for errors in form.errors.values() for e in errors) or MSG_CHOICE
-    else:
-        problem = _check(survey, earlier) if earlier else None
     new = earlier["id"] if earlier else None
     if problem:
         flash(problem, "error")

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Num
 import analysis
 from analysis.formatting import num
 
+from ..fieldwork import collection_state
 from ..results import C51_FIGURES
 from ..safetext import clean_line, clean_text
 from ..store.fieldwork import MAX_FIELDWORK
@@ -24,6 +25,15 @@ MSG_CHOICE = "请从列表中选择。"
 FIGURE_LABELS = {"headline": "问卷设定的主指标（如伊宁问卷：总体工作满意度得分）", "score": "满意度得分（0–100）",
                  "top2": "满意率（前两项：非常满意 + 比较满意）", "top3": "满意率（前三项：含一般满意）"}
 SURVEY_STATUS_LABELS = {"draft": "未开放", "open": "收集中", "closed": "已结束"}  # a survey's status
+DATE_STATES = {"closed": "已过结束日期，群众无法提交", "not-yet-open": "未到开始日期，群众暂不能提交"}
+
+
+def status_label(survey: dict, tz: str) -> str:
+    """The survey's status as its badge says it, with what its dates mean for citizens today when they
+    differ from it (收集中 past the end date turns every citizen away)."""
+    label = SURVEY_STATUS_LABELS.get(survey["status"], survey["status"])
+    state = collection_state(survey, tz)
+    return f"{label}（{DATE_STATES[state]}）" if survey["status"] == "open" and state != "open" else label
 
 
 def finite(form, field):

@@ -88,8 +88,11 @@ def set_status(survey_id, response_id):
         flash(f"剔除第 {number} 号问卷需要填写原因。", "error")
     else:
         status = "excluded" if form.action.data == "exclude" else "valid"
-        get_store().set_response_status(response_id, status=status, reason=reason, user=g.current_user["username"])
-        flash(f"第 {number} 号问卷已{ACTIONS[form.action.data]}。")
+        if get_store().set_response_status(response_id, status=status, reason=reason, user=g.current_user["username"]):
+            flash(f"第 {number} 号问卷已{ACTIONS[form.action.data]}。")
+        else:  # already so (another evaluator, or a second tab): nothing changed, the first reason stands
+            flash(f"第 {number} 号问卷原已是{'剔除' if status == 'excluded' else '有效'}状态，未作更改"
+                  + ("（剔除原因仍为原来填写的）。" if status == "excluded" else "。"), "error")
     back = form.back.data or ""
     ok = back.startswith(url_for(".responses", survey_id=survey_id)) and "//" not in back
     return redirect(back if ok else url_for(".responses", survey_id=survey_id))

@@ -20,7 +20,7 @@ from ..store import Audit, get_store, is_row_id
 from . import compare, planner
 from .weighting import panel as weighting_panel
 from .auth import login_required, survey_or_404
-from .forms import SURVEY_STATUS_LABELS, PointFieldworkForm, PointForm, StatusForm, SurveySettingsForm
+from .forms import PointFieldworkForm, PointForm, StatusForm, SurveySettingsForm, status_label
 
 bp = Blueprint("surveys", __name__)  # /admin/ and /admin/surveys/...
 POSTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
@@ -60,7 +60,8 @@ def _settings_page(template: str, form, survey=None, status=200):
 @login_required
 def index():
     surveys = get_store().surveys_for_user(g.current_user["id"])
-    return render_template("admin/index.html", surveys=surveys, statuses=SURVEY_STATUS_LABELS)
+    tz = current_app.config["TIMEZONE"]
+    return render_template("admin/index.html", surveys=surveys, status_label=lambda s: status_label(s, tz))
 
 
 @bp.route("/surveys/new", methods=["GET", "POST"])
@@ -213,7 +214,7 @@ def dashboard(survey_id):
         "admin/dashboard.html", survey=survey, r=result, by=by, breakdown_error=breakdown_error,
         adjust_methods=breakdowns.ADJUST_ZH, q=questionnaire, daily=_daily_table(result),
         per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,
-        statuses=SURVEY_STATUS_LABELS,
+        status_text=status_label(survey, current_app.config["TIMEZONE"]),
         rule=survey_rule(survey), base_url=current_app.config["PUBLIC_BASE_URL"],
         role_words=wording.ROLE_WORDS, rate_label=wording.rate_label, receipt=wording.receipt_text(result),
         can_show=planning_text.headline_sentences(result.headline),

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, g, render_template, request
 
 from .. import csrf, questionnaires
+from ..fieldwork import collection_state
 from ..store import StorageUnavailable, get_store
 from . import bp, defences, forms, text
 
@@ -16,16 +17,6 @@ csrf.exempt(bp)  # the submission key, bound to the device cookie, is the form's
 DEVICE_COOKIE = "mid"
 DONE_COOKIE = "mdone"  # the surveys this browser has answered ("12.15"): the form shows the repeat page
 DONE_KEPT = 20  # surveys remembered
-
-
-def survey_state(survey: dict, tz: str) -> str:
-    """'open', 'not-yet-open' or 'closed' for a survey today (dates are local to the survey's region)."""
-    today = datetime.now(ZoneInfo(tz)).date().isoformat()
-    if survey["status"] == "closed" or (survey["closes_on"] and today > survey["closes_on"]):
-        return "closed"
-    if survey["status"] == "draft" or (survey["opens_on"] and today < survey["opens_on"]):
-        return "not-yet-open"
-    return "open"
 
 
 def _point(code: str) -> tuple[dict, dict]:
@@ -39,7 +30,7 @@ def _point(code: str) -> tuple[dict, dict]:
 def _load(code: str):
     """(point, survey, questionnaire) for an open point, or aborts with a friendly page."""
     point, survey = _point(code)
-    state = survey_state(survey, current_app.config["TIMEZONE"])
+    state = collection_state(survey, current_app.config["TIMEZONE"])
     if state != "open":
         lang = request.args.get("lang") if request.args.get("lang") in text.TEXT else "zh-CN"
         page = render_template("notice.html", kind=state, survey=survey, lang=lang, t=text.text(lang))
