@@ -207,7 +207,7 @@ def test_dashboard_rate_figure_with_an_unresolved_verdict(admin_client, yining, 
     submit_all(admin_client, hall, yining_rows())
     page = text(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
     assert "满意率（前两项） 96.0%" in page and "满意人数 48 ÷ n 50 = 96.0%" in page
-    assert "按当前样本量尚不能判定是否达到目标" in page and "约需有效样本 n =" in page
+    assert "按当前样本量尚不能判定是否达到目标" in page and "有效样本约达 n = 1332 时单侧置信界才越过目标值；这只有约一半把握" in page
 
 
 def test_dashboard_of_an_empty_survey(admin_client, yining):
