@@ -212,4 +212,5 @@ def thanks(code):
         title = title if lang == "zh-CN" else questionnaire.title.get(lang)
     except questionnaires.MissingQuestionnaire:  # the answer is stored: thank them all the same
         pass
+    get_store().flush_opens_if_due()  # the opens counted before this answer reach every report (store/fieldwork.py)
     return render_template("thanks.html", lang=lang, title=title, closing=closing, t=text.text(lang))

@@ -4,8 +4,8 @@ out, transactions served while collecting) and how often the respondent page was
 Page opens are a bare counter per point and local day: nothing about the citizen (no cookie, no
 address). Counting must not slow the page or take the write turn per view, so each process adds
 opens up in memory (``store.opens``, an ``OpenCounter``) and writes them with one upsert once
-FLUSH_SECONDS or FLUSH_OPENS have passed, at the end of the request that finds them due, and when the
-store is closed. That write never waits: if the database is busy (SQLite: another writer holds the
+FLUSH_SECONDS or FLUSH_OPENS have passed, at the end of the request that finds them due (an open, or a
+thank-you page: a quiet hall's last opens are not left waiting for the next one), and when the store is closed. That write never waits: if the database is busy (SQLite: another writer holds the
 turn or the lock; PostgreSQL: a row lock held past a fifth of a second) the counts stay in memory for
 the next flush. The counter is less durable than an answer, by choice: the write is not fsynced (the
 next submit's sync carries it), and a worker that crashes or is killed loses the opens it had not yet
@@ -73,6 +73,12 @@ class OpenCounter:
             for key, n in batch.items():
                 self._pending[key] = self._pending.get(key, 0) + n
 
+    def due(self) -> bool:
+        """Whether opens wait that FLUSH_SECONDS have passed since the last flush."""
+        self.reset_after_fork()
+        with self._lock:
+            return bool(self._pending) and self.clock() >= self._due
+
     @property
     def pending(self) -> dict[tuple[int, str], int]:
         with self._lock:
@@ -96,6 +102,15 @@ class FieldworkRecords:
                 self.flush_opens()
         except Exception:  # noqa: BLE001 (a counter; the page matters more)
             log.exception("counting a page open failed")
+
+    def flush_opens_if_due(self) -> None:
+        """Write this process's opens if they have waited FLUSH_SECONDS (the thank-you page calls it, so the
+        opens of a quiet hall reach the database, and every report, within seconds). Never raises."""
+        try:
+            if self.opens.due():
+                self.flush_opens()
+        except Exception:  # noqa: BLE001 (a counter; the page matters more)
+            log.exception("writing page opens failed")
 
     def flush_opens(self) -> bool:
         """Write the opens counted in this process, if the database takes a write now; whether all were
