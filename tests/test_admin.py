@@ -65,6 +65,9 @@ def test_create_a_survey_in_the_browser(admin_client, database, evaluator):
     ({"opens_on": "2024-13-45"}, "请输入日期"),
     ({"closes_on": "31/08/2024"}, "请输入日期"),
     ({"opens_on": "2024-09-01", "closes_on": "2024-08-01"}, "结束日期不能早于开始日期"),
+    ({"opens_on": "0001-01-01"}, "日期应在 2000 年至 2100 年之间"),
+    ({"closes_on": "9999-12-31"}, "日期应在 2000 年至 2100 年之间"),
+    ({"background": "背" * 4001}, "请控制在 4000 字以内"),
     ({"rule": "made-up-rule"}, "请从列表中选择"),
     ({"c51_figure": "median"}, "请从列表中选择"),
     ({"questionnaire": "no-such-questionnaire@1"}, "请从列表中选择"),
@@ -121,6 +124,10 @@ def test_edit_settings_later(admin_client, yining, database):
     assert post_form(admin_client, edit, edit, {**data, "target": "101"}).status_code == 400
     assert database.get_survey(survey_id)["target"] == 90.0
     assert [e["action"] for e in database.audit_entries(survey_id) if e["action"] != "add_point"] == ["create", "settings"]  # its chain opens at creation
+    detail = [e["detail"] for e in database.audit_entries(survey_id) if e["action"] == "settings"][0]
+    assert "目标值：95 → 90" in detail and "总体规模 N：（空） → 3000" in detail  # the form's words, not field names
+    log = admin_client.get(f"/admin/surveys/{survey_id}/responses").get_data(as_text=True)
+    assert "修改设置" in log and "目标值：95 → 90" in log
 
 
 def test_add_points_and_download_their_qr_codes(admin_client, database, app):

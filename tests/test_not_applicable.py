@@ -55,6 +55,13 @@ def test_every_output_shows_the_na_and_blank_counts(app, database, client, windo
     assert [o["not_applicable"] for o in payout["options"]] == [False] * 5 + [True]
     annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(client, window, "docx-annex").get_data())).paragraphs)
     assert "其中 2 人选择不适用类选项，不计入满意率和得分的计算。另有 1 份有效问卷未作答本题。" in annex
+    q = questionnaires.catalogue(app).get("nanchang-window", 2).question("payout")
+    na = str(q.option("F").label)
+    assert f"2 人选择“{na}”" in annex and f"人表示对{q.label}{na}" not in annex  # not "表示对…未办理过报销"
+    d, e = (str(q.option(c).label) for c in "DE")
+    assert f"没有受访者表示对{q.label}{str(q.option('B').label)}、{d}或{e}。" in annex  # 、…或, the N/A left out
+    assert "问卷调研中，" in annex and "（多选）（多选）" not in annex and "多选）（多选" not in annex
+    assert "江西正效咨询管理有限公司制定的满意度调查问卷" in annex  # the questionnaire's own signature
 
 
 def test_spss_marks_the_na_option_user_missing(client, window):

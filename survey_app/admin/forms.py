@@ -24,6 +24,10 @@ MSG_DATE = "请输入日期，格式如 2024-08-13。"
 MSG_CHOICE = "请从列表中选择。"
 FIGURE_LABELS = {"headline": "问卷设定的主指标（如伊宁问卷：总体工作满意度得分）", "score": "满意度得分（0–100）",
                  "top2": "满意率（前两项：非常满意 + 比较满意）", "top3": "满意率（前三项：含一般满意）"}
+def at_most(n: int) -> Length:
+    return Length(max=n, message=f"请控制在 {n} 字以内。")
+
+
 SURVEY_STATUS_LABELS = {"draft": "未开放", "open": "收集中", "closed": "已结束"}  # a survey's status
 DATE_STATES = {"closed": "已过结束日期，群众无法提交", "not-yet-open": "未到开始日期，群众暂不能提交"}
 
@@ -42,15 +46,15 @@ def finite(form, field):
 
 
 class LoginForm(FlaskForm):
-    username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=64)])
-    password = PasswordField("密码", validators=[DataRequired("请输入密码。"), Length(max=256)])
+    username = StringField("用户名", validators=[DataRequired("请输入用户名。"), at_most(64)])
+    password = PasswordField("密码", validators=[DataRequired("请输入密码。"), at_most(256)])
 
 
 MIN_PASSWORD_LENGTH = 8
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。"), Length(max=256)])
+    current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。"), at_most(256)])
     new = PasswordField("新密码", validators=[
         DataRequired("请输入新密码。"),
         Length(min=MIN_PASSWORD_LENGTH, max=256, message=f"新密码需要 {MIN_PASSWORD_LENGTH} 到 256 个字符。")])
@@ -70,10 +74,10 @@ class SurveySettingsForm(FlaskForm):
     title = StringField("评价项目名称", filters=[clean_line],
                         validators=[Optional(), Length(max=200, message="名称请控制在 200 字以内。")])
     department = StringField("被评价单位", filters=[clean_line],
-                             validators=[DataRequired("请填写被评价单位。"), Length(max=100)])
+                             validators=[DataRequired("请填写被评价单位。"), at_most(100)])
     year = IntegerField("评价年度", invalid_value_message=MSG_WHOLE, validators=[
         InputRequired(MSG_WHOLE), NumberRange(2000, 2100, "年度应在 2000–2100 之间。")])
-    evaluator_org = StringField("评价机构", filters=[clean_line], validators=[Optional(), Length(max=100)])
+    evaluator_org = StringField("评价机构", filters=[clean_line], validators=[Optional(), at_most(100)])
     target = FloatField("目标值（%，留空则取评分规则的目标）", invalid_value_message=MSG_NUMBER, validators=[
         Optional(), finite, NumberRange(0.1, 100, "目标值应在 0 到 100 之间（不含 0）。")])
     rule = SelectField("C51 评分规则", invalid_choice_message=MSG_CHOICE, default=analysis.DEFAULT_RULE)
@@ -86,8 +90,8 @@ class SurveySettingsForm(FlaskForm):
     opens_on = DateField("开始日期", invalid_value_message=MSG_DATE, validators=[Optional()])
     closes_on = DateField("结束日期", invalid_value_message=MSG_DATE, validators=[Optional()])
     one_per_device = BooleanField("每台设备限答一次")  # respondent/views.py: a second answer is refused
-    background = TextAreaField("一、满意度调查背景", filters=[clean_text], validators=[Optional(), Length(max=4000)])
-    subjects = TextAreaField("（一）调研对象", filters=[clean_text], validators=[Optional(), Length(max=4000)])
+    background = TextAreaField("一、满意度调查背景", filters=[clean_text], validators=[Optional(), at_most(4000)])
+    subjects = TextAreaField("（一）调研对象", filters=[clean_text], validators=[Optional(), at_most(4000)])
 
     def __init__(self, *args, questionnaires=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,7 +102,12 @@ class SurveySettingsForm(FlaskForm):
         if field.data and self.population.data and not self.population.errors and field.data > self.population.data:
             raise ValidationError(f"目标样本量（{field.data}）大于总体规模 N（{self.population.data}）：请核对两者。")
 
+    def validate_opens_on(self, field):
+        if field.data and not 2000 <= field.data.year <= 2100:
+            raise ValidationError("日期应在 2000 年至 2100 年之间。")
+
     def validate_closes_on(self, field):
+        self.validate_opens_on(field)
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
             raise ValidationError("结束日期不能早于开始日期。")
 

@@ -11,6 +11,7 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, render_tem
                    url_for)
 
 import analysis
+from analysis.formatting import num
 
 from .. import breakdowns, fieldwork, qr, questionnaires, results
 from ..headline import survey_rule
@@ -91,7 +92,8 @@ def edit_survey(survey_id):
         return _settings_page("admin/survey_form.html", form, survey, 400 if request.method == "POST" else 200)
     values = form.values()
     values["title"] = (values["title"] or "").strip() or survey["title"]
-    get_store().update_survey(survey_id, audit=Audit(_user(), "settings", _changes(survey, values)), **values)
+    labels = {f.name: str(f.label.text).split("（")[0].strip() for f in form}  # 目标值（%，…） → 目标值
+    get_store().update_survey(survey_id, audit=Audit(_user(), "settings", _changes(survey, values, labels)), **values)
     flash("设置已保存。")
     return redirect(url_for(".dashboard", survey_id=survey_id))
 
@@ -103,8 +105,12 @@ def _form_data(survey: dict) -> dict:
     return data
 
 
-def _changes(before: dict, after: dict) -> str:
-    return "; ".join(f"{k}: {before.get(k)!s} → {v!s}" for k, v in after.items() if before.get(k) != v)[:2000]
+def _changes(before: dict, after: dict, labels: dict) -> str:
+    """'目标值：95 → 100；开始日期：2026-11-01 → （空）', as the audit log shows a settings change."""
+    def shown(value) -> str:
+        return "（空）" if value in (None, "") else num(value) if isinstance(value, float) else str(value)
+    return "；".join(f"{labels.get(k, k)}：{shown(before.get(k))} → {shown(v)}"
+                    for k, v in after.items() if before.get(k) != v)[:2000]
 
 
 @bp.post("/surveys/<int:survey_id>/points")
@@ -170,7 +176,7 @@ def point_fieldwork(survey_id, point_id):
         return _points_page(survey, (point_id, form), 400)
     valid = next((p["valid"] for p in get_store().point_counts(survey_id) if p["id"] == point_id), 0)
     if form.served.data is not None and form.served.data < valid:  # 0 would also drop its answers from 分层估计
-        form.served.errors.append(f"办件量（{form.served.data}）少于该采集点已有的有效问卷（{valid} 份）：每份有效问卷"
+        form.served.errors.append(f"填写的 {form.served.data} 件少于该采集点已有的有效问卷（{valid} 份）：每份有效问卷"
                                   "都来自一次办件，请核对后重新填写；不知道可留空。")
         return _points_page(survey, (point_id, form), 400)
     if (form.issued.data, form.served.data) != (point["issued"], point["served"]):

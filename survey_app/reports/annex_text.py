@@ -55,8 +55,12 @@ def paragraph(result, qr, figure_no: int) -> str:
         text = f"{lead}调研中{scope}，" + "；".join(parts) + "。"
         return text + (f"没有受访者选择“{'”“'.join(none)}”。" if none else "")
     if q.role == "satisfaction":
-        parts = [f"{n} 人表示对{q.label}{label}，占比 {pct(p)}" for label, n, p in given]
-        tail = f"没有受访者表示对{q.label}{'或'.join(none)}。" if none else ""
+        na = {str(q.option(c).label) for c in q.not_applicable}
+        parts = [f"{n} 人选择“{label}”，占比 {pct(p)}" if label in na else f"{n} 人表示对{q.label}{label}，占比 {pct(p)}"
+                 for label, n, p in given]
+        none = [label for label in none if label not in na]  # nobody choosing 不适用 needs no sentence
+        listed = "、".join(none[:-1]) + "或" + none[-1] if len(none) > 1 else "".join(none)  # 一般满意、不太满意或不满意
+        tail = f"没有受访者表示对{q.label}{listed}。" if none else ""
     else:
         parts = [f"{n} 人选择“{label}”，占比 {pct(p)}" for label, n, p in given]
         tail = f"没有受访者选择“{'”“'.join(none)}”。" if none else ""
@@ -124,7 +128,8 @@ def design_blocks(result):
                 + (f"（{per_point}）" if per_point else "") + "。")
     yield ("p", SELF_SELECTED)
     yield ("h2", "（五）问卷的设计")
-    yield ("p", f"运用由评价机构{('（' + s['evaluator_org'] + '）') if s.get('evaluator_org') else ''}制定的满意度调查问卷，"
+    author = q.signature or s.get("evaluator_org")  # who signed the questionnaire printed at the end, else the evaluator
+    yield ("p", f"运用{('由' + author + '制定的') if author else ''}满意度调查问卷（{q.title}），"
                 f"共 {len(q.questions)} 题（基本信息 {demographic} 题，项目实施问题 {len(q.questions) - demographic} 题），"
                 f"对{project}满意度进行评价，问卷详细内容见文末。")
     yield ("h2", "（六）问卷的发放和回收")
@@ -140,7 +145,7 @@ def returns_text(result, project) -> str:
     opened = (f"问卷页面共被扫码打开 {total.opens} 次，提交 {result.returned} 份（完成率 {pct(total.completion_rate_pct)}）"
               if total.completion_rate_pct is not None else f"共回收问卷 {result.returned} 份")
     paper = f"；另发放纸质问卷 {total.issued} 份" if total.issued else ""
-    text = f"{project}问卷调研{opened}{paper}{excluded}，有效问卷 {result.valid} 份，有效率为 {rate_text(result.valid_rate_pct)}。"
+    text = f"{project}问卷调研中，{opened}{paper}{excluded}，有效问卷 {result.valid} 份，有效率为 {rate_text(result.valid_rate_pct)}。"
     if total.response_rate_pct is not None:
         text += (f"调查期间各采集点共办理业务 {total.served} 件，有效问卷占办件量的 {pct(total.response_rate_pct)}"
                  f"（应答率）。")
@@ -261,7 +266,7 @@ def questionnaire_blocks(q):
     for section in q.sections:
         yield ("h3", str(section.title))
         for i, question in enumerate(section.questions, 1):
-            kind = "（多选）" if question.type == "multiple" else ""
+            kind = "（多选）" if question.type == "multiple" and "多选" not in str(question.text) else ""
             optional = "" if question.required else "（选填）"
             yield ("p", f"{i}. {question.text}{kind}{optional}（  ）")
             if question.options:
