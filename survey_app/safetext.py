@@ -31,6 +31,7 @@ _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 _SURROGATES = "\ud800-\udfff"
 # What no stored text keeps: C0 controls but tab and line feed, DEL, C1 controls, and the above.
 _UNWANTED = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_NONCHARACTERS}{_BIDI_CONTROLS}{_SURROGATES}]")
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")  # zero-width space, word joiner, BOM: a name that looks the same
 _LINE_BREAKS = re.compile("\r\n|[\r\n\t\x0b\x0c\x85\u2028\u2029]")  # in a one-line field: one space each
 _NOT_XML = re.compile(f"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SURROGATE = re.compile(f"[{_SURROGATES}]")
@@ -42,7 +43,7 @@ def clean_line(value: str | None) -> str | None:
     Not text at all (a file part posted under a field's name): None, as if the field were left empty."""
     if not isinstance(value, str):
         return None
-    return _UNWANTED.sub("", _LINE_BREAKS.sub(" ", value)).strip()
+    return _INVISIBLE.sub("", _UNWANTED.sub("", _LINE_BREAKS.sub(" ", value))).strip()
 
 
 def clean_text(value: str | None) -> str | None:

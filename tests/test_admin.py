@@ -242,3 +242,17 @@ def test_the_status_badge_says_when_the_dates_turn_citizens_away(admin_client, c
         assert (said in page) if said else ("群众无法提交" not in page and "群众暂不能提交" not in page)
     citizen = client.get(f"/s/{codes[0]}")
     assert citizen.status_code == {None: 200, "已过结束日期，群众无法提交": 410}.get(said, 403)
+
+
+def test_a_point_name_that_only_looks_different_is_the_same_point(admin_client, yining, database):
+    """An evaluator's review added 综合窗口 + U+200B and 综合　窗口 beside 综合窗口: three points, two of them empty in
+    every annex. Invisible characters are dropped and names that differ in spaces, width or case are one point."""
+    survey_id, _ = yining
+    dashboard = f"/admin/surveys/{survey_id}"
+    post_form(admin_client, dashboard, f"{dashboard}/points", {"name": "综合窗口"})
+    for look_alike in ("综合窗口\u200b", "综合　窗口", " 综合 窗口 ", "\ufeff综合窗口"):
+        page = post_form(admin_client, dashboard, f"{dashboard}/points", {"name": look_alike},
+                         follow_redirects=True).get_data(as_text=True)
+        assert "未重复添加" in page, look_alike
+    assert [p["name"] for p in database.list_points(survey_id)] == ["业务大厅", "1号窗口", "综合窗口"]
+    assert database.add_point(survey_id, "ＡＢ窗口")["name"] == database.add_point(survey_id, "ab窗口")["name"]

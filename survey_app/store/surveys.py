@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 import time
+import unicodedata
 
 from .audit import SYSTEM
 from .chain import head_mac
@@ -76,12 +77,16 @@ class Surveys:
             " (select count(*) from points p where p.survey_id = s.id) as points from surveys s order by s.id")
 
     def add_point(self, survey_id: int, name: str, *, audit: Audit | None = None) -> dict:
-        """Add a collection point (or return the existing one of that name: adding twice is harmless).
-        The unique name per survey and the unique code decide, not a check before the insert."""
+        """Add a collection point (or return the existing one of that name: adding twice is harmless; so is a
+        name that differs only in spaces, full- or half-width forms or case: ``same_name``). The unique name
+        per survey and the unique code decide, not a check before the insert."""
         if self.get_survey(survey_id) is None:
             raise ValueError(f"no survey with id {survey_id}")
 
         def body(conn):
+            for pid, known in conn.execute("select id, name from points where survey_id = ?", [survey_id]).fetchall():
+                if known != name and same_name(known, name):
+                    return pid
             while True:
                 pid = conn.value("insert into points (survey_id, name, code, created_at) values (?, ?, ?, ?)"
                                  " on conflict do nothing returning id", [survey_id, name, new_code(), utcnow()])
@@ -124,3 +129,10 @@ class Surveys:
             seen = self._points_seen[code] = (now + POINT_CACHE_SECONDS, found)
         point, survey = seen[1]
         return dict(point), dict(survey)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two point names read the same to an evaluator: 综合窗口, 综合　窗口 and ＡＢ窗口 / ab窗口."""
+    def key(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    return key(a) == key(b)
