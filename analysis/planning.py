@@ -54,6 +54,9 @@ def sample_size(*, expected_rate, margin=None, target=None, power=None, confiden
     e = _checks.fraction(margin, "margin")
     level = _checks.confidence_level(confidence_level)
     deff = _positive(design_effect, "design_effect")
+    if deff < 1:
+        raise ValueError(f"design_effect must be at least 1 (below 1 would plan fewer answers than a simple random"
+                         f" sample needs, which no estimate here allows), got {design_effect!r}")
     size = _checks.population(population)
     z = z_value(level)
     n = z * z * p * (1 - p) / (e * e) * deff

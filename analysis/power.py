@@ -132,8 +132,9 @@ def power_sample_size(*, expected_rate, target, power=0.8, confidence_level=0.95
     goal_power = _checks.fraction(power, "power")
     level = _checks.confidence_level(confidence_level)
     if isinstance(design_effect, bool) or not isinstance(design_effect, numbers.Real) \
-            or not math.isfinite(design_effect) or design_effect <= 0:
-        raise ValueError(f"design_effect must be a positive number, got {design_effect!r}")
+            or not math.isfinite(design_effect) or design_effect < 1:
+        raise ValueError(f"design_effect must be a number of at least 1 (below 1 would plan fewer answers than a"
+                         f" simple random sample needs), got {design_effect!r}")
     deff = float(design_effect)
     top = _size(limit, "limit")
     N = _checks.population(population)

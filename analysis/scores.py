@@ -115,6 +115,12 @@ def score_interval(values, *, scale, confidence_level=0.95, method="t", populati
     if n == 0:
         raise ValueError("no answers (n = 0)")
     low_end, high_end = float(scale[0]), float(scale[1])
+    if not (math.isfinite(low_end) and math.isfinite(high_end) and low_end < high_end):
+        raise ValueError(f"scale must be (min, max) with min < max, got {scale!r}")
+    slack = 1e-9 * (high_end - low_end)  # a weighted composite of 100s may come out 100.00000000000001
+    if not np.all(np.isfinite(x)) or np.any((x < low_end - slack) | (x > high_end + slack)):
+        raise ValueError(f"every value must be a number on the scale {scale!r} (a NaN or a value off the ladder)")
+    x = np.clip(x, low_end, high_end)
     size = _checks.population(population, n)
     if method not in ("t", "gaffke"):
         if size is not None:

@@ -178,7 +178,7 @@ def weighted_mean_interval(groups, *, confidence_level=0.95, low=None, high=None
             raise ValueError(f"each group must be (weight, respondents, sum, sum of squares), got {group!r}") from None
         if not all(math.isfinite(v) for v in (w, m, total, squares)) or w < 0 or m < 0:
             raise ValueError(f"a group's weight and respondents must be finite and non-negative, got {group!r}")
-        if m:
+        if m and w > 0:  # a zero weight counts for nothing, not as a respondent
             rows.append((w, m, total, squares))
     n = sum(m for _, m, _, _ in rows)
     weight = sum(w * m for w, m, _, _ in rows)

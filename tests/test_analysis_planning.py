@@ -176,3 +176,10 @@ def test_percent_table_bad_input():
         percent_table({"A": -2, "B": 5})
     with pytest.raises(ValueError, match="decimals must be a whole number from 0 to 6"):
         percent_table({"A": 1}, decimals=-1)
+
+
+def test_a_design_effect_below_one_is_refused_as_in_estimation():
+    from analysis import sample_size
+    with pytest.raises(ValueError, match="at least 1"):
+        sample_size(expected_rate=0.5, margin=0.05, design_effect=0.5)
+    assert sample_size(expected_rate=0.5, margin=0.05, design_effect=1) == 385  # z²·p(1−p)/e², as before

@@ -227,7 +227,8 @@ def test_sample_size_target_form():
     (lambda: power_sample_size(expected_rate=0.95, target=0.95), r"expected_rate \(0.95\) must exceed target"),
     (lambda: power_sample_size(expected_rate=0.97, target=95), "did you mean 0.95"),
     (lambda: power_sample_size(expected_rate=0.97, target=0.95, power=1), "power must be a fraction"),
-    (lambda: power_sample_size(expected_rate=0.97, target=0.95, design_effect=0), "design_effect must be a positive"),
+    (lambda: power_sample_size(expected_rate=0.97, target=0.95, design_effect=0), "design_effect must be a number of at least 1"),
+    (lambda: power_sample_size(expected_rate=0.97, target=0.95, design_effect=0.5), "at least 1"),  # halved n before
     (lambda: power_sample_size(expected_rate=0.97, target=0.95, limit=0), "limit must be positive"),
     (lambda: target_power(0, true_rate=0.9, target=0.8), "n must be positive"),
     (lambda: target_power(60, true_rate=0.9, target=0.8, population=50), "larger than the population"),

@@ -117,3 +117,14 @@ def test_composite_per_item_ladders_and_errors():
 def test_score_interval_on_plain_values():
     result = score_interval([3.0, 4.0, 5.0, 4.0], scale=(1, 5))
     assert result.score == 4.0 and 1 <= result.ci.low < 4 < result.ci.high <= 5
+
+
+@pytest.mark.parametrize(("values", "scale"), [([100, float("nan"), 80], (20, 100)), ([100, 200, 80], (20, 100)),
+                                               ([100, 80], (100, 20))])
+def test_score_interval_refuses_values_off_the_scale_with_any_method(values, scale):
+    """An outside review: with method="t" a NaN gave score NaN and 200 gave 126.7 with an interval [20, 100]."""
+    from analysis.scores import score_interval
+    for method in ("t", "gaffke"):
+        with pytest.raises(ValueError, match="scale"):
+            score_interval(values, scale=scale, method=method)
+    assert score_interval([100 + 1e-13, 80], scale=(20, 100)).score == 90.0  # a composite's rounding is on the scale

@@ -197,3 +197,10 @@ def test_weighted_mean_interval_by_hand_and_with_equal_weights():
         weighted_mean_interval([(1.0, 1, 100.0, 10000.0)])  # one respondent: no spread to estimate
     with pytest.raises(ValueError):
         weighted_mean_interval([(-1.0, 3, 1.0, 1.0)])
+
+
+def test_a_zero_weight_is_not_a_respondent():
+    """One respondent of positive weight and 50 of weight 0 gave a zero-width interval [100, 100]."""
+    from analysis.weighting import weighted_mean_interval
+    with pytest.raises(ValueError, match="at least 2 respondents with a positive weight"):
+        weighted_mean_interval([(0, 5, 500, 50000), (1, 1, 100, 10000)])
