@@ -33,8 +33,8 @@ from .strata import stratified_rate_verdict, stratified_score_verdict
 from .verdicts import Verdict, rate_verdict, score_verdict, verdict_text
 from .compare import Comparison, adjust_p_values, compare_rates, compare_scores
 from .breakdown import Breakdown, BreakdownRow, breakdown
-from .weighting import (RakeResult, WeightedEstimate, rake_weights, weighted_estimates, weighted_mean_interval,
-                        weighted_rate_interval)
+from .weighting import (RakeResult, WeightedEstimate, cells_effective_n, rake_weights, weighted_estimates,
+                        weighted_mean_interval, weighted_rate_interval)
 from .reliability import Reliability, cronbach_alpha, cronbach_alpha_from_covariance
 
 __all__ = [
@@ -45,5 +45,5 @@ __all__ = [
     "satisfaction_score", "effective_score_bounds", "score_bounds", "score_interval", "score_verdict", "stratified_rate_verdict", "stratified_score_verdict", "target_test", "verdict_points", "verdict_text",
     "PowerPlan", "max_provable_rate", "min_successes_to_show", "power_sample_size", "target_power",
     "Comparison", "adjust_p_values", "compare_rates", "compare_scores", "Breakdown", "BreakdownRow", "breakdown",
-    "RakeResult", "WeightedEstimate", "rake_weights", "weighted_estimates", "weighted_mean_interval", "weighted_rate_interval", "Reliability", "cronbach_alpha", "cronbach_alpha_from_covariance",
+    "RakeResult", "WeightedEstimate", "cells_effective_n", "rake_weights", "weighted_estimates", "weighted_mean_interval", "weighted_rate_interval", "Reliability", "cronbach_alpha", "cronbach_alpha_from_covariance",
 ]

@@ -35,6 +35,7 @@ from scipy import stats
 from . import _checks
 from .intervals import Interval, bounds
 from .scores import _ladder
+from .strata import _effective_n
 
 SHARE_TOLERANCE = 1e-6
 
@@ -141,6 +142,32 @@ def weighted_estimates(cell_counts, weights, *, satisfied, points=None) -> Weigh
     n = int(sum(sizes))
     effective = _kish(np.array(per_answer), np.array(sizes, dtype=float))
     return WeightedEstimate(hit / total, None if ladder is None else score / total, n, effective, n / effective)
+
+
+def cells_effective_n(cells) -> float:
+    """The effective n of a weighted mean (or rate: values 1 and 0) over weight cells, for its interval: σ²/Var
+    with Var = Σ W_c²·var_c/n_c (W_c a cell's share of the weight; the cells as post-strata, Korn & Graubard
+    1998), capped at n and at Kish's (Σw)²/Σw² as a stratified estimate's is (``strata``). Kish's alone
+    ignores that the cells differ: with the less satisfied group weighted up, a 95 % interval at Kish's n
+    covered 89.9 % (an outside review's simulation). ``cells``: (Σw of the cell, {value: answers}) pairs.
+
+    >>> round(cells_effective_n([(0.5, {1: 178, 0: 2}), (0.5, {1: 16, 0: 4})]), 1)
+    46.8
+    """
+    rows = [(float(w), {float(v): int(c) for v, c in hist.items() if c}) for w, hist in cells]
+    rows = [(w, hist) for w, hist in rows if w > 0 and hist]
+    total = sum(w for w, _ in rows)
+    if total <= 0:
+        raise ValueError("no cell with answers and a positive weight")
+    n, shares, mean, variance = 0, [], 0.0, 0.0
+    for w, hist in rows:
+        m = sum(hist.values())
+        cell_mean = sum(v * c for v, c in hist.items()) / m
+        cell_var = sum((v - cell_mean) ** 2 * c for v, c in hist.items()) / m
+        n, mean, variance = n + m, mean + w / total * cell_mean, variance + (w / total) ** 2 * cell_var / m
+        shares.append((w / total, m))
+    sigma2 = sum(w / total * sum((v - mean) ** 2 * c for v, c in hist.items()) / sum(hist.values()) for w, hist in rows)
+    return _effective_n(n, sigma2, variance, shares)
 
 
 def weighted_rate_interval(rate, effective_n, *, confidence_level=0.95) -> Interval:
