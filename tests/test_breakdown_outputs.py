@@ -243,3 +243,18 @@ def test_a_chart_label_never_turns_into_mathtext_or_breaks_a_line():
     odd = replace(table, result=replace(table.result, rows=rows))
     assert charts.forest_chart(odd, "rate").startswith(b"\x89PNG")
     assert charts._label("a$b\r\nc\x01") == "a\\$b  c\ufffd"
+
+
+def test_a_table_whose_groups_are_all_too_small_has_no_chart(admin_client, client, yining):
+    """Six answers over two points: both 样本不足. The annex says so without an empty chart (an outside review
+    found one with an axis of 87.25–89.00) and the figures stay numbered without a gap."""
+    survey_id, codes = yining
+    rows = yining_rows()[:6]
+    submit_all(client, codes[0], rows[:3])
+    submit_all(client, codes[1], rows[3:])
+    document = _docx(download(admin_client, survey_id, "docx-annex"))
+    texts = [p.text for p in document.paragraphs]
+    section = "\n".join(texts[texts.index("（三）分组比较"):texts.index("五、结论")])
+    assert "按采集点分组，业务大厅有效问卷 3 份，样本不足" in section and "绘制了图" not in section
+    captions = [p.text.split(" ")[0] for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions == [f"图{n}" for n in range(1, len(captions) + 1)] and len(document.inline_shapes) == len(captions)

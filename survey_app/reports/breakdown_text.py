@@ -72,7 +72,8 @@ def paragraph(breakdowns, table, figure_no: int, who) -> str:
     name = (lambda label: str(label)) if point else (lambda label: who(str(label)))
     groups = "；".join(group_text(r, name(r.label), figures, words) for r in table.result.rows)
     scope = "各采集点" if point else f"各{table.group_label}组"
-    return (f"根据分组比较结果绘制了图{figure_no}，如图所示，{table.title}分组，{groups}。"
+    lead = f"根据分组比较结果绘制了图{figure_no}，如图所示，" if figure_no else ""  # no chart: every group too small
+    return (f"{lead}{table.title}分组，{groups}。"
             + verdict_text(table, breakdowns.adjust, figures, words, name, scope))
 
 
@@ -101,11 +102,13 @@ def blocks(result, first_figure: int, who):
     figure_no = first_figure
     for i, table in enumerate(shown, 1):
         yield ("h3", f"{i}. {table.title}")
-        yield ("p", paragraph(b, table, figure_no, who))
-        lead = b.figures(table)[0]
-        axis = f"{_word(b, table)}（{'%' if lead == 'rate' else '分'}）"
-        yield ("forest", table, lead, axis, caption(b, table, figure_no))
-        figure_no += 1
+        drawn = any(not r.small for r in table.result.rows)  # a chart of "样本不足" lines only shows nothing
+        yield ("p", paragraph(b, table, figure_no if drawn else None, who))
+        if drawn:
+            lead = b.figures(table)[0]
+            axis = f"{_word(b, table)}（{'%' if lead == 'rate' else '分'}）"
+            yield ("forest", table, lead, axis, caption(b, table, figure_no))
+            figure_no += 1
     crossed = [t.title for t in b.tables if t.key.startswith("point×")]
     if crossed:
         yield ("p", f"按采集点与受访者基本信息交叉分组（{'、'.join(crossed)}）的结果篇幅较长，未在此列出，"
