@@ -44,6 +44,8 @@ def _moment(text: str, *, end: bool) -> str | None:
     if not text:
         return None
     zone = ZoneInfo(current_app.config["TIMEZONE"])
+    if text[:4].isdigit() and not 2000 <= int(text[:4]) <= 2100:
+        raise ValueError("时间应在 2000 年至 2100 年之间。")
     if len(text) == 10:
         moment = datetime.fromisoformat(text).replace(tzinfo=zone).timestamp() + (86400 if end else 0)
     else:
@@ -56,15 +58,18 @@ def criteria(values, survey_id: int) -> dict | None:
     None when there is none or it is malformed (a message is flashed for a malformed one)."""
     flag = values.get("bflag", "")
     if flag not in BULK_FLAGS:
+        if flag:
+            flash("所选标记不在列表中，请重新选择。", "error")
         return None
     point = values.get("bpoint", "")
     points = {str(p["id"]) for p in get_store().list_points(survey_id)}
     try:
         since, until = _moment(values.get("bsince", ""), end=False), _moment(values.get("buntil", ""), end=True)
-    except ValueError:
-        flash("时间格式不正确，请按“2024-08-13”或“2024-08-13T10:40”填写。", "error")
+    except (ValueError, OverflowError, OSError) as e:
+        flash(str(e) if "2000" in str(e) else "时间格式不正确，请按“2024-08-13”或“2024-08-13T10:40”填写。", "error")
         return None
     if point and point not in points:
+        flash("所选采集点不属于本项目，请重新选择。", "error")
         return None
     if since and until and until <= since:
         flash("结束时间早于开始时间，请核对所选时间段。", "error")
