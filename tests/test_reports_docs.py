@@ -204,3 +204,23 @@ def test_a_multiple_choice_background_question_is_counted_in_selections(app, dat
     r = reports.results.compute(database, survey_id, q)
     text = annex_text.paragraph(r, r.question(multi.id), 1)
     assert "（多选题，占比按人次计）" in text and "1 人次，占比 50.0%" in text
+
+
+def test_a_project_name_entered_is_the_documents_project(app, database, admin_client, filled):
+    """项目名称 was always "{年度} 年{单位}部门整体绩效" (a window-service survey printed 部门整体绩效 in its 底稿):
+    entered on the settings page, it is what the annex and the working paper print, and it is audited."""
+    from tests.admin_helpers import post_form
+    edit = f"/admin/surveys/{filled}/edit"
+    page = admin_client.get(edit).get_data(as_text=True)
+    assert "项目名称（附件3与评价底稿中）" in page
+    survey = database.get_survey(filled)
+    data = {k: (str(v) if v is not None else "") for k, v in survey.items()
+            if k in ("title", "department", "year", "evaluator_org", "rule", "c51_figure", "target_n", "target")}
+    assert post_form(admin_client, edit, edit, {**data, "project": "2024 年伊宁市医疗保障局窗口服务"}).status_code == 302
+    assert database.get_survey(filled)["project"] == "2024 年伊宁市医疗保障局窗口服务"
+    for fmt in ("docx-annex", "docx-c51"):
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, filled, fmt).get_data())).paragraphs)
+        assert "2024 年伊宁市医疗保障局窗口服务" in text and "部门整体绩效的受益人员" not in text, fmt
+    assert "项目名称（附件3与评价底稿中）：（空） → 2024 年伊宁市医疗保障局窗口服务" not in str(database.audit_entries(filled))
+    assert any("项目名称：（空） → 2024 年伊宁市医疗保障局窗口服务" in e["detail"] for e in database.audit_entries(filled))
+    assert database.verify().ok

@@ -78,6 +78,7 @@ class SurveySettingsForm(FlaskForm):
     year = IntegerField("评价年度", invalid_value_message=MSG_WHOLE, validators=[
         InputRequired(MSG_WHOLE), NumberRange(2000, 2100, "年度应在 2000–2100 之间。")])
     evaluator_org = StringField("评价机构", filters=[clean_line], validators=[Optional(), at_most(100)])
+    project = StringField("项目名称（附件3与评价底稿中）", filters=[clean_line], validators=[Optional(), at_most(100)])
     target = FloatField("目标值（%，留空则取评分规则的目标）", invalid_value_message=MSG_NUMBER, validators=[
         Optional(), finite, NumberRange(0.1, 100, "目标值应在 0 到 100 之间（不含 0）。")])
     rule = SelectField("C51 评分规则", invalid_choice_message=MSG_CHOICE, default=analysis.DEFAULT_RULE)
@@ -126,6 +127,7 @@ class SurveySettingsForm(FlaskForm):
         # so they follow later changes of the department or year.
         out["background"] = (out["background"] or "").strip() or None
         out["subjects"] = (out["subjects"] or "").strip() or None
+        out["project"] = self.project.data or None  # blank: "{年度} 年{被评价单位}部门整体绩效", following both
         return out
 
 

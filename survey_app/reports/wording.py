@@ -27,7 +27,10 @@ def minus(text: str) -> str:
 
 
 def project_name(survey: dict) -> str:
-    """项目名称 in the seed's form: '2024 年伊宁市医疗保障局部门整体绩效' (or the survey title)."""
+    """项目名称 as the evaluator entered it, else in the seed's form: '2024 年伊宁市医疗保障局部门整体绩效' (or the
+    survey title)."""
+    if survey.get("project"):
+        return survey["project"]
     if survey.get("department") and survey.get("year"):
         return f"{survey['year']} 年{survey['department']}部门整体绩效"
     return survey["title"]

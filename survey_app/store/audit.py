@@ -16,7 +16,7 @@ from .common import Audit, utcnow
 STATE_FIELDS = ("questionnaire_id", "questionnaire_version", "target", "target_n", "population", "rule",
                 "c51_figure")
 MORE_FIELDS = ("title", "department", "year", "evaluator_org", "opens_on", "closes_on", "status", "background",
-               "subjects", "one_per_device", "compare_with")  # recorded since 2026-12
+               "subjects", "one_per_device", "compare_with", "project")  # recorded since 2026-12
 TAKE_SURVEY_HEAD = {"sqlite": "select audit_id, hash from survey_heads where survey_id = ?",
                     "postgresql": "select audit_id, hash from survey_heads where survey_id = ? for update"}
 SYSTEM = "system"  # the user of lines no evaluator wrote (a survey made or changed by a command)

@@ -232,3 +232,13 @@ def _m013(integer: str) -> tuple[str, ...]:
 def m013_breakdowns(db):
     for sql in _m013("integer"):
         db.execute(sql)
+
+
+# 项目名称 as the annex and the working paper print it, when it is not "{year} 年{department}部门整体绩效"
+# (a window-service or a single programme's evaluation): empty keeps that default.
+_M014 = "alter table surveys add column project text"
+
+
+@migrations()
+def m014_project_name(db):
+    db.execute(_M014)

@@ -11,7 +11,7 @@ from .common import Audit, utcnow
 
 SURVEY_FIELDS = ("questionnaire_id", "questionnaire_version", "title", "department", "year",
                  "evaluator_org", "target", "target_n", "population", "opens_on", "closes_on",
-                 "status", "rule", "c51_figure", "background", "subjects", "one_per_device", "compare_with")
+                 "status", "rule", "c51_figure", "background", "subjects", "one_per_device", "compare_with", "project")
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o/1/l/i: codes are read off posters
 _POINT_COLUMNS = ("id", "survey_id", "name", "code", "created_at")
 # Every citizen's request looks up its point and survey; evaluators change them rarely. Each process
