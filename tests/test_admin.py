@@ -221,6 +221,7 @@ def test_dashboard_of_an_empty_survey(admin_client, yining):
     survey_id, _ = yining
     page = text(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
     assert "尚无有效问卷" in page and "暂无 C51 结果" in page and "有效率 — 0 ÷ 0" in page and "有效率 0.0%" not in page  # 0 ÷ 0 is no rate
+    assert "合计 0 —" in page and "合计 0 0.0%" not in page  # a share of nothing is no share either
 
 
 def test_an_unknown_evaluator_address_gets_the_evaluators_page(admin_client):
