@@ -174,12 +174,14 @@ def render(report: dict) -> str:
                      f"{level} CI {pct(100 * rate.ci.low)} – {pct(100 * rate.ci.high)} ({rate.method})")
         if score is not None:
             clip = f", clipped to {num(score.scale[0])}–{num(score.scale[1])}" if score.clipped else ""
+            shown = "" if score.method == "gaffke" else "; shown only: the verdict reads Gaffke's bound"
             lines.append(f"  score (满意度得分): {num(score.score)} 分  {level} CI {num(score.ci.low)} – "
-                         f"{num(score.ci.high)} 分 ({score.method}{clip})")
+                         f"{num(score.ci.high)} 分 ({score.method}{clip}{shown})")
         else:
             lines.append("  score: not computed (no points ladder for these option codes)")
         v = it["verdict"]
-        resolve = f"; at the observed rate n = {v.n_to_resolve} would settle it" if v.n_to_resolve else ""
+        resolve = (f"; at the observed rate n = {v.n_to_resolve} would settle it about half the time"
+                   if v.n_to_resolve else "")
         target = (f"{num(s['target_pct'])}%" if v.figure == "rate"
                   else f"{num(s['target_pct'])} 分 (the rule's {num(s['target_pct'])}% read as 分)")
         lines.append(f"  target ≥ {target} (the {v.figure}): {v.verdict} — {verdict_text(v)} "

@@ -219,3 +219,13 @@ def test_a_survey_downloads_awareness_items_get_no_verdict_and_no_points(tmp_pat
     survey["questions"] = survey["questions"][:1]
     path.write_text(json.dumps(survey, ensure_ascii=False), encoding="utf-8")
     assert main([str(path)]) == 2 and "no satisfaction item to analyse" in capsys.readouterr().err
+
+
+def test_a_score_interval_of_another_method_says_the_verdict_reads_gaffke(capsys):
+    """With --score-method t the interval printed is t's; the verdict beside it reads Gaffke's bound, and the
+    output says so (an outside review saw "100 – 100 分 (t)" beside a lower bound of 95.34)."""
+    assert main([str(EXAMPLE), "--score-method", "t"]) == 0
+    out = capsys.readouterr().out
+    assert "(t; shown only: the verdict reads Gaffke's bound)" in out
+    assert main([str(EXAMPLE)]) == 0
+    assert "shown only" not in capsys.readouterr().out
