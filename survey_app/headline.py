@@ -153,6 +153,7 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
                 judged = analysis.rate_verdict(rate.satisfied_count, rate.n, target=target / 100,
                                                confidence_level=CONFIDENCE, population=population)
                 method = "Wilson 区间" + fpc_note(population)
+                notes += _apart(judged, target / 100)
             return Headline("rate", label, judged, analysis.verdict_points(
                                 judged, rule=rule, label="满意率" + (STRATIFIED if layers else "")),
                             method, _bound_method(judged, population), rate.satisfied_count, notes, layers)
@@ -177,6 +178,16 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
     return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
                     _zh(judged.interval_method) + fpc_note(score.population),
                     _zh(judged.method) + fpc_note(score.population), None, notes)
+
+
+def _apart(judged, target: float) -> tuple[str, ...]:
+    """The note for a two-sided Wilson interval wholly on one side of the target beside an exact verdict that
+    cannot decide (16 of 19 against 95 %: Wilson 62.4–94.5 %, the exact upper bound 95.5 %): the two methods
+    differ at small n, and the verdict reads the exact bound."""
+    if judged.verdict != "unresolved" or judged.ci.low <= target <= judged.ci.high:
+        return ()
+    return ("双侧 Wilson 区间整体在目标值的一侧，但判定依据的是精确单侧置信界（见目标判定）：小样本时两种方法的区间"
+            "略有不同，以精确界判定更为稳妥，故尚不能判定。",)
 
 
 def fpc_note(population: int | None) -> str:

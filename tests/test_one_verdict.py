@@ -91,3 +91,17 @@ def test_the_cases_cover_all_three_verdicts_and_both_figures(app, database, fill
         seen.add((h.figure, h.verdict))
     assert {figure for figure, _ in seen} == {"score", "rate"}
     assert {verdict for _, verdict in seen} >= {"unresolved", "missed"}
+
+
+def test_a_wilson_interval_beside_an_undecided_exact_verdict_is_explained(app, database):
+    """16 of 19 against 95 %: Wilson 62.4–94.5 % lies below the target while the exact upper bound (95.5 %) does
+    not, so the verdict is "unresolved"; the headline says why instead of contradicting itself silently."""
+    from survey_app import headline as headlines, questionnaires, results
+    q = questionnaires.catalogue(app).get("yining-2024-public", 1)
+    qr = {x.id: results.question_result(x, {"A": 16, "D": 3} if x.id == "q5" else {}) for x in q.questions}
+    h = headlines.headline({"rule": "xinjiang-c51", "c51_figure": "top2"}, q, qr, None, None, None)
+    assert h.verdict == "unresolved" and h.high < 95
+    assert any("双侧 Wilson 区间整体在目标值的一侧" in note for note in h.notes)
+    qr["q5"] = results.question_result(q.question("q5"), {"A": 46, "B": 2, "C": 2})  # 48 of 50: no note
+    h = headlines.headline({"rule": "xinjiang-c51", "c51_figure": "top2"}, q, qr, None, None, None)
+    assert h.verdict == "unresolved" and not any("Wilson" in note for note in h.notes)
