@@ -118,10 +118,22 @@ _BOUND_METHODS = {analysis.verdicts.EXACT: "精确二项检验", analysis.verdic
                   analysis.verdicts.STRATIFIED_SCORE: "按采集点办件量分层估计（有效样本量下的 Gaffke 界，与分层满意率的 Korn–Graubard 区间同理）"}
 
 
-def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, strata) -> Headline | None:
-    figure = survey.get("c51_figure") or "headline"
+def figure_judged(c51_figure: str | None, q: Questionnaire) -> str:
+    """What C51 judges for a survey's setting ("headline" or None: the questionnaire's own): "score", "rate",
+    "top2" or "top3". A score only on a ladder reaching 100 (a target of 95 read as 95 分): chosen for a 1–5
+    ladder, the rate. The headline, the settings page's planner and the documents read this one rule."""
+    figure = c51_figure or "headline"
     if figure == "headline":
         figure = "score" if q.headline.figure == "score" else "rate"
+    weights = q.headline.weights
+    if figure == "score" and len(weights) == 1 and max(q.question(next(iter(weights))).points.values()) != 100:
+        return "rate"
+    return figure
+
+
+def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, strata) -> Headline | None:
+    chosen = survey.get("c51_figure") or "headline"
+    figure = figure_judged(chosen, q)
     rule = survey_rule(survey)
     target = rule.target_pct
     weights = q.headline.weights
@@ -134,8 +146,7 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
         item = questions[next(iter(weights))]
         if item.rate is None:   # no answers, or every answer not applicable: nothing to judge
             return None
-        if figure == "score" and max(item.question.points.values()) != 100:  # chosen for a 1–5 ladder, say
-            figure = "rate"
+        if chosen == "score" and figure == "rate":  # chosen for a 1–5 ladder, say (figure_judged)
             notes += ("问卷的量表不是百分制（最高一档不是 100 分），满意度得分不能按评分规则计分，改按满意率计。",)
         if figure != "score":
             rate = {"top3": item.top3, "top2": item.top2}.get(figure, item.rate)

@@ -126,6 +126,9 @@ def test_edit_settings_later(admin_client, yining, database):
     assert [e["action"] for e in database.audit_entries(survey_id) if e["action"] != "add_point"] == ["create", "settings"]  # its chain opens at creation
     detail = [e["detail"] for e in database.audit_entries(survey_id) if e["action"] == "settings"][0]
     assert "目标值：95 → 90" in detail and "总体规模 N：（空） → 3000" in detail  # the form's words, not field names
+    assert post_form(admin_client, edit, edit, {**data, "subjects": "窗口办事群众"}).status_code == 302
+    detail = [e["detail"] for e in database.audit_entries(survey_id) if e["action"] == "settings"][-1]
+    assert detail.startswith("（一）调研对象：（空） → 窗口办事群众"), detail  # a label that is all parenthesis
     log = admin_client.get(f"/admin/surveys/{survey_id}/responses").get_data(as_text=True)
     assert "修改设置" in log and "目标值：95 → 90" in log
 

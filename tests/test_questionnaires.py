@@ -370,3 +370,5 @@ def test_a_score_chosen_for_a_ladder_that_is_not_0_to_100_is_judged_as_a_rate(tm
     qr = {x.id: results.question_result(x, {"A": 46, "B": 4} if x.id == "q2" else {}) for x in q.questions}
     h = headlines.headline({"rule": "xinjiang-c51", "c51_figure": "score"}, q, qr, None, None, None)
     assert h.figure == "rate" and h.value == 92.0 and "不是百分制" in h.notes[-1]
+    from survey_app.admin.planner import score_scale
+    assert headlines.figure_judged("score", q) == "rate" and score_scale(q, "score") is None  # the planner agrees

@@ -243,7 +243,7 @@ def test_bulk_selection_by_point_and_time(database, yining, admin_client):
     page = admin_client.get(f"{url}?bflag=all&bpoint=&bsince=2024-09-02&buntil=2024-09-01", follow_redirects=True)
     assert "结束时间早于开始时间" in page.get_data(as_text=True)
     for query, said in (("bflag=all&bsince=0001-01-01", "时间应在 2000 年至 2100 年之间"),
-                        ("bflag=all&bsince=2024-13-45", "时间格式不正确"),
+                        ("bflag=all&bsince=2024-13-45", "时间格式不正确"), ("bflag=all&bsince=2000-01-0x", "时间格式不正确"),
                         ("bflag=nonsense", "所选标记不在列表中"), ("bflag=all&bpoint=99999", "所选采集点不属于本项目")):
         page = admin_client.get(f"{url}?{query}", follow_redirects=True)
         assert page.status_code == 200 and said in page.get_data(as_text=True), query

@@ -336,3 +336,21 @@ def test_changing_the_breakdown_counts_is_found(database, filled, change):
     assert database.verify().ok
     database.execute(change.format(survey=survey_id, point=points[0]))
     assert f"breakdown counts of survey {survey_id}, q5 by" in _problems(database)
+
+
+def test_two_servers_upgrading_the_first_form_at_once_both_start(app, database, filled, monkeypatch):
+    """Server A reads the first-form record; server B upgrades it (writing its chain line) before A looks for
+    that line: A must see B's upgrade, not call the record put back from an older copy."""
+    from survey_app.store.chain import _keyed_mac
+    meta = database.store_meta()
+    first = _keyed_mac(database.backend.chain_key, int(meta["keyed_from_response"]), int(meta["keyed_from_audit"]))
+    database.execute("update store_meta set value = ? where key = 'keyed_mac'", [first])
+    database.execute("delete from store_meta where key = 'keyed_format'")
+    stale = database.store_meta()  # what A read
+    create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": app.config["DATABASE"]})  # B upgrades meanwhile
+    reads = iter([stale])
+    real = type(database).store_meta
+    monkeypatch.setattr(type(database), "store_meta", lambda self: next(reads, None) or real(self))
+    assert database.key_chains() is False  # A carries on: keyed before, now in the second form
+    monkeypatch.undo()
+    assert database.store_meta()["keyed_format"] == "2" and database.verify().ok

@@ -37,6 +37,10 @@ class BulkForm(FlaskForm):
     buntil = HiddenField()
 
 
+class OutOfRange(ValueError):
+    """A date the review cannot mean (before 2000 or after 2100), said as such."""
+
+
 def _moment(text: str, *, end: bool) -> str | None:
     """A local date ("2024-08-13") or minute ("2024-08-13T10:40") as a stored UTC time text; a date's end
     is the next day's start. Raises ValueError for anything else."""
@@ -45,7 +49,7 @@ def _moment(text: str, *, end: bool) -> str | None:
         return None
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     if text[:4].isdigit() and not 2000 <= int(text[:4]) <= 2100:
-        raise ValueError("时间应在 2000 年至 2100 年之间。")
+        raise OutOfRange("时间应在 2000 年至 2100 年之间。")
     if len(text) == 10:
         moment = datetime.fromisoformat(text).replace(tzinfo=zone).timestamp() + (86400 if end else 0)
     else:
@@ -66,7 +70,7 @@ def criteria(values, survey_id: int) -> dict | None:
     try:
         since, until = _moment(values.get("bsince", ""), end=False), _moment(values.get("buntil", ""), end=True)
     except (ValueError, OverflowError, OSError) as e:
-        flash(str(e) if "2000" in str(e) else "时间格式不正确，请按“2024-08-13”或“2024-08-13T10:40”填写。", "error")
+        flash(str(e) if isinstance(e, OutOfRange) else "时间格式不正确，请按“2024-08-13”或“2024-08-13T10:40”填写。", "error")
         return None
     if point and point not in points:
         flash("所选采集点不属于本项目，请重新选择。", "error")

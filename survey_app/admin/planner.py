@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import analysis
 
+from ..headline import figure_judged
 from ..reports import planning_text
 from .forms import PlannerForm
 
@@ -38,9 +39,7 @@ def score_scale(questionnaire, figure: str | None) -> tuple[float, float] | None
     """The ladder's (lowest, highest) when C51 takes the score (``figure`` as the settings say), else None."""
     if questionnaire is None:
         return None
-    if figure in (None, "", "headline"):
-        figure = "score" if questionnaire.headline.figure == "score" else "rate"
-    return questionnaire.headline_range() if figure == "score" else None
+    return questionnaire.headline_range() if figure_judged(figure, questionnaire) == "score" else None
 
 
 def build(args, settings, *, fill: bool, questionnaire=None) -> Planner:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -92,7 +93,7 @@ def edit_survey(survey_id):
         return _settings_page("admin/survey_form.html", form, survey, 400 if request.method == "POST" else 200)
     values = form.values()
     values["title"] = (values["title"] or "").strip() or survey["title"]
-    labels = {f.name: str(f.label.text).split("（")[0].strip() for f in form}  # 目标值（%，…） → 目标值
+    labels = {f.name: re.sub(r"（[^（）]*）$", "", str(f.label.text)).strip() or f.name for f in form}  # 目标值（%，…） → 目标值
     get_store().update_survey(survey_id, audit=Audit(_user(), "settings", _changes(survey, values, labels)), **values)
     flash("设置已保存。")
     return redirect(url_for(".dashboard", survey_id=survey_id))

@@ -22,16 +22,19 @@ TAKE_SURVEY_HEAD = {"sqlite": "select audit_id, hash from survey_heads where sur
 SYSTEM = "system"  # the user of lines no evaluator wrote (a survey made or changed by a command)
 
 
-def survey_state(conn, survey_id: int) -> str:
+def survey_state(conn, survey_id: int, columns: tuple[str, ...] | None = None, *, margins: bool = True) -> str:
     """The survey's state as canonical JSON ('' for a survey that does not exist): every setting, its points
     (id, name, code, 发放 and 办件量) and its population margins, so that any change made outside Manyi
     (a point renamed or removed, a title or a weighting share edited) differs from what its chain recorded.
     Lines written before 2026-12 recorded only STATE_FIELDS and the fieldwork: ``state_differs`` compares
-    what a line recorded."""
-    row = conn.one(f"select {', '.join(STATE_FIELDS + MORE_FIELDS)} from surveys where id = ?", [survey_id])
+    what a line recorded. ``columns``: the survey fields a file being verified has (a backup made before a
+    later migration lacks the newer ones, which its lines never recorded)."""
+    fields = STATE_FIELDS + MORE_FIELDS if columns is None else tuple(f for f in STATE_FIELDS + MORE_FIELDS
+                                                                      if f in columns)
+    row = conn.one(f"select {', '.join(fields)} from surveys where id = ?", [survey_id])
     if row is None:
         return ""
-    state = dict(zip(STATE_FIELDS + MORE_FIELDS, row))
+    state = dict(zip(fields, row))
     state["target"] = None if state["target"] is None else float(state["target"])
     state["fieldwork"] = [list(r) for r in conn.execute(
         "select id, issued, served from points where survey_id = ? and (issued is not null or served is not null)"
@@ -40,7 +43,7 @@ def survey_state(conn, survey_id: int) -> str:
         "select id, name, code from points where survey_id = ? order by id", [survey_id]).fetchall()]
     state["margins"] = [[q, v, float(share)] for q, v, share in conn.execute(
         "select question_id, value, share from population_margins where survey_id = ? order by question_id, value",
-        [survey_id]).fetchall()]
+        [survey_id]).fetchall()] if margins else []
     return _CHAIN_JSON.encode(state)
 
 

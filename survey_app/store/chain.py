@@ -190,6 +190,8 @@ class Chains:
                                     f" was keyed with (fingerprint {meta.get('key_fingerprint', '?')})")
             if meta.get("keyed_format") != "2":  # the record's first form: now covering the old chain's end too
                 if self._read().value(SECOND_FORM_TRACE) is not None:
+                    if self.store_meta().get("keyed_format") == "2":  # another server upgraded it since our read
+                        return self.key_chains()
                     raise KeyedRecordMissing(SECOND_FORM_BACK)
                 self._write(lambda conn: self._second_form(conn, key, meta))
             self._record_full_states()
