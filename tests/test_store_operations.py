@@ -142,6 +142,22 @@ def test_copy_db_names_every_value_postgresql_cannot_hold(pg, demo_file):
         pg.drop_database("nul")
 
 
+def test_copy_db_names_text_that_is_not_utf8_in_the_source(pg, demo_file):
+    """Bytes a file holder wrote past Manyi (not UTF-8) reach the copy as U+FFFD, said in the report; the check
+    after the copy names the changed answer, as verify on the source does."""
+    source = open_store(demo_file, chain_key=os.environ["FLASK_CHAIN_KEY"])
+    source.execute("update answers set value = cast(x'41ff' as text) where response_id = 3 and question_id = 'q5'")
+    source.close()
+    pg.create_database("bytes")
+    try:
+        done = manyi("copy-db", demo_file, pg.url("bytes"))
+        assert "answers: text that is not UTF-8 (written into the source behind Manyi's back) copied as U+FFFD" \
+            in done.stdout, done.stdout
+        assert done.returncode == 1 and "response 3" in done.stdout + done.stderr, done.stdout + done.stderr
+    finally:
+        pg.drop_database("bytes")
+
+
 def test_the_demo_runs_on_postgresql_with_the_yining_figures(pg, tmp_path):
     """As the README says: FLASK_DATABASE=postgresql://… manyi init-db && manyi demo."""
     import json

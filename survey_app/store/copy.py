@@ -94,6 +94,9 @@ def _copy_rows(src, dst, kind: str, report: CopyReport) -> None:
                     for row in batch]
             dst.executemany(insert, rows)
             count += len(rows)
+        if getattr(cursor, "lenient", False):  # store/sqlite.py Rows: bytes that are not UTF-8 in the source
+            report.changed.append(f"{table}: text that is not UTF-8 (written into the source behind Manyi's back)"
+                                  " copied as U+FFFD")
         report.rows[table] = count
         if kind == "postgresql" and table in _WITH_IDS:  # the next id continues after the copied ones
             dst.execute(f"select setval(pg_get_serial_sequence('{table}', 'id'),"

@@ -26,12 +26,13 @@ class Rows:
     ``sqlite3`` then refuses the row, and a page or download would fail for good. A read that meets
     one runs again with the bad bytes read as U+FFFD, so every page still opens and ``verify`` names the
     changed record (its MAC no longer matches). Only reads run again; other rows cost nothing extra."""
-    __slots__ = ("_cursor", "_raw", "_sql", "_params", "_given", "_left")
+    __slots__ = ("_cursor", "_raw", "_sql", "_params", "_given", "_left", "lenient")
 
     def __init__(self, cursor, raw, sql, params):
         self._cursor, self._raw, self._sql, self._params = cursor, raw, sql, params
         self._given = 0  # rows handed out so far
         self._left = None  # the rest of the rows, once read again leniently
+        self.lenient = False  # whether it was (copy-db reports it)
 
     description = property(lambda self: self._cursor.description)
     rowcount = property(lambda self: self._cursor.rowcount)
@@ -45,7 +46,7 @@ class Rows:
             except sqlite3.OperationalError as e:
                 if not str(e).startswith("Could not decode to UTF-8") or not _rereadable(self._sql):
                     raise
-                self._left = self._lenient()
+                self._left, self.lenient = self._lenient(), True
         if self._left is not None:
             rows, self._left = (self._left, []) if count is None else (self._left[:count], self._left[count:])
         self._given += len(rows)
