@@ -27,10 +27,10 @@ tail cut where the remaining terms are < 1e-9) or, when that needs more than 20,
 answers at an extreme t), the double-exponential rule u = exp(π/2·sinh τ). Brent's method finds the
 quantile (1–5 ms for a five-point ladder, whatever n up to 10⁹).
 
-Edge cases: n = 0 raises ValueError; one answer: low and high are the scale's ends. A population N keeps Gaffke's bounds (drawing without replacement is
-less variable: Hoeffding 1963, Thm 4) tightened by what is certain, the mean lying in (Σx + (N − n)·[min, max])/N:
-low = max(Gaffke's, (Σx + (N − n)·min)/N), high likewise (a census: low = high = mean). The √((N − n)/(N − 1))
-shrink said "met" too often near n = N (6.7 % at n = 59 of 60); ``method="t"`` keeps it.
+Edge cases: n = 0 raises ValueError; one answer: low and high are the scale's ends. A population N keeps
+Gaffke's bounds (without replacement is less variable: Hoeffding 1963, Thm 4), tightened by the certain
+range (Σx + (N − n)·[min, max])/N (a census: low = high = mean). The √((N − n)/(N − 1)) shrink said "met"
+too often near n = N (6.7 % at n = 59 of 60); ``method="t"`` keeps it.
 
 >>> b = score_bounds([100, 80, 60], [46, 2, 2], scale=(20, 100))
 >>> round(b.low, 4), round(b.high, 4), b.method

@@ -155,19 +155,18 @@ def cells_effective_n(cells) -> float:
     46.8
     """
     rows = [(float(w), {float(v): int(c) for v, c in hist.items() if c}) for w, hist in cells]
-    rows = [(w, hist) for w, hist in rows if w > 0 and hist]
-    total = sum(w for w, _ in rows)
+    rows = [(w, hist, sum(hist.values())) for w, hist in rows if w > 0 and hist]
+    total = sum(w for w, _, _ in rows)
     if total <= 0:
         raise ValueError("no cell with answers and a positive weight")
-    n, shares, mean, variance = 0, [], 0.0, 0.0
-    for w, hist in rows:
-        m = sum(hist.values())
-        cell_mean = sum(v * c for v, c in hist.items()) / m
-        cell_var = sum((v - cell_mean) ** 2 * c for v, c in hist.items()) / m
-        n, mean, variance = n + m, mean + w / total * cell_mean, variance + (w / total) ** 2 * cell_var / m
-        shares.append((w / total, m))
-    sigma2 = sum(w / total * sum((v - mean) ** 2 * c for v, c in hist.items()) / sum(hist.values()) for w, hist in rows)
-    return _effective_n(n, sigma2, variance, shares)
+    shares = [(w / total, m) for w, _, m in rows]
+    means = [sum(v * c for v, c in hist.items()) / m for _, hist, m in rows]
+    mean = sum(share * cell_mean for (share, _), cell_mean in zip(shares, means))
+    variance = sum(share * share * sum((v - cell_mean) ** 2 * c for v, c in hist.items()) / m / m
+                   for (share, m), cell_mean, (_, hist, _) in zip(shares, means, rows))
+    sigma2 = sum(share * sum((v - mean) ** 2 * c for v, c in hist.items()) / m
+                 for (share, m), (_, hist, _) in zip(shares, rows))
+    return _effective_n(sum(m for _, m in shares), sigma2, variance, shares)
 
 
 def weighted_rate_interval(rate, effective_n, *, confidence_level=0.95) -> Interval:

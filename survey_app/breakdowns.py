@@ -121,8 +121,8 @@ def compute(store, survey_id: int, questionnaire: Questionnaire, result, *, by: 
     scored = set(item.scored_codes)
     points = item.points
     level = CONFIDENCE
-    own = next((q for q in result.questions if q.question.id == item.id), None)
-    population = own.rate.population if own is not None and own.rate is not None else None
+    own = result.question(item.id).rate  # the item's own figure: its N correction (None without N) is the total's
+    population = own.population if own is not None else None
 
     def table(key, title, heading, groups):
         res = analysis.breakdown(groups, satisfied=satisfied, points=points, confidence_level=level,

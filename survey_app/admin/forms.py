@@ -24,10 +24,6 @@ MSG_DATE = "请输入日期，格式如 2024-08-13。"
 MSG_CHOICE = "请从列表中选择。"
 FIGURE_LABELS = {"headline": "问卷设定的主指标（如伊宁问卷：总体工作满意度得分）", "score": "满意度得分（0–100）",
                  "top2": "满意率（前两项：非常满意 + 比较满意）", "top3": "满意率（前三项：含一般满意）"}
-def at_most(n: int) -> Length:
-    return Length(max=n, message=f"请控制在 {n} 字以内。")
-
-
 SURVEY_STATUS_LABELS = {"draft": "未开放", "open": "收集中", "closed": "已结束"}  # a survey's status
 DATE_STATES = {"closed": "已过结束日期，群众无法提交", "not-yet-open": "未到开始日期，群众暂不能提交"}
 
@@ -38,6 +34,15 @@ def status_label(survey: dict, tz: str) -> str:
     label = SURVEY_STATUS_LABELS.get(survey["status"], survey["status"])
     state = collection_state(survey, tz)
     return f"{label}（{DATE_STATES[state]}）" if survey["status"] == "open" and state != "open" else label
+
+
+def at_most(n: int) -> Length:
+    return Length(max=n, message=f"请控制在 {n} 字以内。")
+
+
+def in_years(form, field):
+    if field.data and not 2000 <= field.data.year <= 2100:
+        raise ValidationError("日期应在 2000 年至 2100 年之间。")
 
 
 def finite(form, field):
@@ -88,8 +93,8 @@ class SurveySettingsForm(FlaskForm):
         InputRequired(MSG_WHOLE), NumberRange(1, 10_000_000, "目标样本量应为 1 到 10,000,000 之间的整数。")])
     population = IntegerField("总体规模 N（可选）", invalid_value_message=MSG_WHOLE, validators=[
         Optional(), NumberRange(2, 10**9, "总体规模应为不小于 2 的整数，不知道可留空。")])
-    opens_on = DateField("开始日期", invalid_value_message=MSG_DATE, validators=[Optional()])
-    closes_on = DateField("结束日期", invalid_value_message=MSG_DATE, validators=[Optional()])
+    opens_on = DateField("开始日期", invalid_value_message=MSG_DATE, validators=[Optional(), in_years])
+    closes_on = DateField("结束日期", invalid_value_message=MSG_DATE, validators=[Optional(), in_years])
     one_per_device = BooleanField("每台设备限答一次")  # respondent/views.py: a second answer is refused
     background = TextAreaField("一、满意度调查背景", filters=[clean_text], validators=[Optional(), at_most(4000)])
     subjects = TextAreaField("（一）调研对象", filters=[clean_text], validators=[Optional(), at_most(4000)])
@@ -103,12 +108,7 @@ class SurveySettingsForm(FlaskForm):
         if field.data and self.population.data and not self.population.errors and field.data > self.population.data:
             raise ValidationError(f"目标样本量（{field.data}）大于总体规模 N（{self.population.data}）：请核对两者。")
 
-    def validate_opens_on(self, field):
-        if field.data and not 2000 <= field.data.year <= 2100:
-            raise ValidationError("日期应在 2000 年至 2100 年之间。")
-
     def validate_closes_on(self, field):
-        self.validate_opens_on(field)
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
             raise ValidationError("结束日期不能早于开始日期。")
 

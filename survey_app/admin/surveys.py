@@ -124,7 +124,7 @@ def add_point(survey_id):
         known = {p["name"] for p in get_store().list_points(survey_id)}
         point = get_store().add_point(survey_id, name, audit=Audit(_user(), "add_point", name))
         if point["name"] != name:
-            flash(f"已有名称相同的采集点“{point['name']}”（仅空格、全角半角或大小写不同；编码 {point['code']}），"
+            flash(f"已有名称相近的采集点“{point['name']}”（仅空格、全角半角或大小写不同，编码 {point['code']}），"
                   "未重复添加。")
         else:
             flash(f"采集点“{point['name']}”已存在（编码 {point['code']}），未重复添加。" if name in known

@@ -84,7 +84,7 @@ def _estimates(qr) -> str:
     ladder = "/".join(num(q.option(c).points) for c in q.scored_codes)
     satisfied = "与".join(f"“{q.option(c).label}”" for c in q.scored_codes if c in qr.rate.satisfied)
     s, r = qr.score, qr.rate
-    fpc = f"，有限总体校正 N = {r.population}" if r.population else ""
+    fpc = f"，有限总体校正，N = {r.population}" if r.population else ""  # as headline.fpc_note words it
     return (f"按 {ladder} 分计，该题{score_word}为 {num(s.score)} 分（95% 置信区间 {num(s.ci.low)}–"
             f"{num(s.ci.high)} 分，Gaffke 区间{fpc}）；{rate_word}（{satisfied}合计）为 {pct(100 * r.rate)}（95% 置信区间 "
             f"{pct(100 * r.ci.low)}–{pct(100 * r.ci.high)}，Wilson 区间{fpc}）。")

@@ -145,7 +145,9 @@ CHANGED_RECORD = ("the record of where the keyed links begin (store_meta) does n
 
 class KeyedRecordMissing(RuntimeError):
     """The database's chains were keyed (MACed heads, keyed audit lines) but the record of where the keyed
-    links begin is gone: its links can no longer be told from plain ones. Never keyed again silently."""
+    links begin is gone, changed under the database's own key (CHANGED_RECORD) or put back in its first form
+    (SECOND_FORM_BACK): its links can no longer be trusted to be told from plain ones. Never keyed again
+    silently: start-up refuses, naming which."""
 
     def __init__(self, why: str = ""):
         super().__init__(why or "this database's chains were keyed, but the record of where the keyed links begin"

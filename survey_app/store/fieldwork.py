@@ -5,8 +5,8 @@ Page opens are a bare counter per point and local day: nothing about the citizen
 address). Counting must not slow the page or take the write turn per view, so each process adds
 opens up in memory (``store.opens``, an ``OpenCounter``) and writes them with one upsert once
 FLUSH_SECONDS or FLUSH_OPENS have passed, at the end of the request that finds them due (an open, or a
-thank-you page: a quiet hall's last opens are not left waiting for the next one), and when the store is closed. That write never waits: if the database is busy (SQLite: another writer holds the
-turn or the lock; PostgreSQL: a row lock held past a fifth of a second) the counts stay in memory for
+thank-you page: a quiet hall's last opens are not left waiting for the next one), and when the store is
+closed. That write never waits: if the database is busy (SQLite: another writer holds the turn or the lock; PostgreSQL: a row lock held past a fifth of a second) the counts stay in memory for
 the next flush. The counter is less durable than an answer, by choice: the write is not fsynced (the
 next submit's sync carries it), and a worker that crashes or is killed loses the opens it had not yet
 written (at most FLUSH_SECONDS' worth, or FLUSH_OPENS).

@@ -20,13 +20,13 @@ from contextlib import nullcontext
 from .common import StorageUnavailable
 
 FOLD_CHUNK = 20_000  # responses per fold transaction: a cold fold never holds the heads for long
-COUNT_GROUPS = ("select r.point_id, coalesce(g.value, '') as group_value, h.value, count(*) as n from responses r"
+_COUNT = ("select r.point_id, coalesce(g.value, '') as group_value, h.value, count(*) as n from responses r"
           " join answers h on h.response_id = r.id and h.question_id = :item"
           " left join answers g on g.response_id = r.id and g.question_id = :group"
           " where r.survey_id = :survey and r.id > :after and r.id <= :upto and r.status = 'valid'"
           " group by r.point_id, coalesce(g.value, ''), h.value")
 _FOLD = ("insert into group_tallies (survey_id, point_id, group_id, group_value, question_id, value, n)"
-         " select :survey, point_id, cast(:group as text), group_value, cast(:item as text), value, n from (" + COUNT_GROUPS + ") as c where true"
+         " select :survey, point_id, cast(:group as text), group_value, cast(:item as text), value, n from (" + _COUNT + ") as c where true"
          " on conflict (survey_id, group_id, question_id, point_id, group_value, value)"
          " do update set n = group_tallies.n + excluded.n")
 # PostgreSQL: every submit to the survey locks its point's head FOR UPDATE; holding them all FOR SHARE
@@ -50,11 +50,23 @@ def bump_groups(conn, response_id: int, delta: int) -> None:
     conn.execute(_BUMP, {"response": response_id, "delta": delta})
 
 
-def cell_counts(rows) -> Counter:
+def _key(rows) -> Counter:
     counts: Counter = Counter()
     for point, group_value, value, n in rows:
         counts[(point, group_value, value)] += n
     return counts
+
+
+def counted(conn, survey_id: int, group_id: str, item_id: str, *, after: int = 0, upto: int = 2**62) -> Counter:
+    """(point, group value, item value) -> valid answers, counted from the responses with after < id ≤ upto."""
+    return _key(conn.execute(_COUNT, {"survey": survey_id, "group": group_id, "item": item_id, "after": after,
+                                      "upto": upto}).fetchall())
+
+
+def stored(conn, survey_id: int, group_id: str, item_id: str) -> Counter:
+    """The folded counts of a (group, item) pair, as group_tallies keeps them."""
+    return _key(conn.execute("select point_id, group_value, value, n from group_tallies where survey_id = ?"
+                             " and group_id = ? and question_id = ?", [survey_id, group_id, item_id]).fetchall())
 
 
 def _by_item_value(counts: Counter) -> Counter:
@@ -93,17 +105,11 @@ class Groups:
     def _folded_counts(self, survey_id: int, group_id: str, item_id: str) -> Counter:
         conn = self._read()
         mark = conn.value(_MARK, [survey_id, group_id, item_id]) or 0
-        counts = self._stored(conn, survey_id, group_id, item_id)
-        params = {"survey": survey_id, "group": group_id, "item": item_id, "after": mark, "upto": 2**62}
-        counts.update(cell_counts(conn.execute(COUNT_GROUPS, params).fetchall()))
+        counts = stored(conn, survey_id, group_id, item_id)
+        counts.update(counted(conn, survey_id, group_id, item_id, after=mark))
         if not self._agrees(conn, survey_id, item_id, counts):
-            counts = cell_counts(conn.execute(COUNT_GROUPS, {**params, "after": 0}).fetchall())
+            counts = counted(conn, survey_id, group_id, item_id)
         return counts
-
-    @staticmethod
-    def _stored(conn, survey_id: int, group_id: str, item_id: str) -> Counter:
-        return cell_counts(conn.execute("select point_id, group_value, value, n from group_tallies where survey_id = ?"
-                                 " and group_id = ? and question_id = ?", [survey_id, group_id, item_id]).fetchall())
 
     @staticmethod
     def _agrees(conn, survey_id: int, item_id: str, counts: Counter) -> bool:
@@ -119,7 +125,7 @@ class Groups:
         conn, key = self._read(), [survey_id, group_id, item_id]
         mark = conn.value(_MARK, key)
         if mark is not None and mark >= (conn.value(_NEWEST, [survey_id]) or 0) \
-                and self._agrees(conn, survey_id, item_id, self._stored(conn, *key)):
+                and self._agrees(conn, survey_id, item_id, stored(conn, *key)):
             return
         params = {"survey": survey_id, "group": group_id, "item": item_id}
 
@@ -137,7 +143,7 @@ class Groups:
                              " and question_id = ?", [upto, *key])
             if upto < newest:
                 return False  # more chunks to go
-            if not self._agrees(conn, survey_id, item_id, self._stored(conn, *key)):
+            if not self._agrees(conn, survey_id, item_id, stored(conn, *key)):
                 conn.execute("delete from group_tallies where survey_id = ? and group_id = ? and question_id = ?", key)
                 conn.execute(_FOLD, {**params, "after": 0, "upto": newest})
             return True

@@ -6,8 +6,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .audit import entry_link, legacy_digest, state_differs, survey_state
-from .groups import COUNT_GROUPS, cell_counts
-from .chain import KEYING_TRACES, SECOND_FORM_BACK, SECOND_FORM_TRACE, KeyedRecordMissing, chain_hash, head_mac, keyed_record_ok, link_hash
+from .chain import (KEYING_TRACES, SECOND_FORM_BACK, SECOND_FORM_TRACE, KeyedRecordMissing, chain_hash, head_mac,
+                    keyed_record_ok, link_hash)
+from .groups import counted, stored
 
 
 class DamagedDatabase(RuntimeError):
@@ -70,16 +71,12 @@ def _group_differences(conn) -> list[str]:
     for survey_id, group_id, item_id, upto in conn.execute(
             "select survey_id, group_id, question_id, response_id from group_folds order by 1, 2, 3").fetchall():
         folded.add((survey_id, group_id, item_id))
-        recount = cell_counts(conn.execute(COUNT_GROUPS, {"survey": survey_id, "group": group_id, "item": item_id, "after": 0,
-                                             "upto": upto}).fetchall())
-        kept = cell_counts(conn.execute("select point_id, group_value, value, n from group_tallies where survey_id = ?"
-                                 " and group_id = ? and question_id = ? and n != 0",
-                                 [survey_id, group_id, item_id]).fetchall())
+        recount, kept = counted(conn, survey_id, group_id, item_id, upto=upto), stored(conn, survey_id, group_id, item_id)
         if +recount != +kept:
             problems.append(f"breakdown counts of survey {survey_id}, {item_id} by {group_id}, differ from a recount"
                             " of its responses (changed behind Manyi's back)")
-    for survey_id, group_id, item_id in conn.execute(
-            "select distinct survey_id, group_id, question_id from group_tallies where n != 0 order by 1, 2, 3").fetchall():
+    for survey_id, group_id, item_id in conn.execute("select distinct survey_id, group_id, question_id"
+                                                     " from group_tallies where n != 0 order by 1, 2, 3").fetchall():
         if (survey_id, group_id, item_id) not in folded:
             problems.append(f"breakdown counts of survey {survey_id}, {item_id} by {group_id}, kept without a"
                             " record of what they count (added behind Manyi's back)")
