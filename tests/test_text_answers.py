@@ -51,3 +51,19 @@ def test_a_text_answer_too_long_only_because_of_line_breaks_is_accepted(app, cli
     text = "意见\r\n" * 100  # 300 characters in the browser's count (a line break is one), 400 as sent
     page = client.get(f"/s/{code}").get_data(as_text=True)
     assert client.post(f"/s/{code}", data={**hidden_fields(page), **answers, "suggestion": text}).status_code == 303
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_a_replacement_character_the_citizen_typed_is_kept(app, client, database, encoding):
+    """U+FFFD (�) pasted from a garbled message is valid UTF-8: stored as typed, not refused as broken
+    bytes (which a body with bytes that are not UTF-8 still is: tests/test_bad_input.py)."""
+    survey_id = database.create_survey(questionnaire_id="nanchang-window", questionnaire_version=1, title="窗口")
+    code = database.add_point(survey_id, "大厅")["code"]
+    q = questionnaires.catalogue(app).get("nanchang-window", 1)
+    answers = {x.id: x.codes[0] for x in q.questions if x.options and x.required}
+    page = client.get(f"/s/{code}").get_data(as_text=True)
+    body = {**hidden_fields(page), **answers, "suggestion": "收到的短信是\ufffd\ufffd乱码"}
+    content_type = "multipart/form-data" if encoding == "multipart" else None
+    assert client.post(f"/s/{code}", data=body, content_type=content_type).status_code == 303
+    [value] = [a["value"] for a in database.query("select value from answers where question_id = 'suggestion'")]
+    assert value == "收到的短信是\ufffd\ufffd乱码"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from urllib.parse import unquote_to_bytes
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, g, render_template, request
@@ -72,14 +73,32 @@ def _render(point, survey, questionnaire, form, status=200, notice=None):
     return response
 
 
-def _malformed(formdata) -> bool:
-    """Bytes that are not UTF-8 (Werkzeug turns them into U+FFFD in multipart bodies): a browser
-    showing our UTF-8 page never sends them, and a text answer must not be stored mangled. A multipart
-    part whose name Werkzeug cannot read comes back with the name None (a 500 before: tests/test_fuzz.py).
-    A file part: the form has no file field, and a file named like a text question reached its cleaning
-    (a 500 before)."""
-    return bool(request.files) or any(name is None or "\ufffd" in name or "\ufffd" in value
-                                      for name, value in formdata.items(multi=True))
+def _malformed(formdata, raw: bytes) -> bool:
+    """Bytes that are not UTF-8 (Werkzeug reads them as U+FFFD): a browser showing our UTF-8 page never
+    sends them, and a text answer must not be stored mangled. A U+FFFD the citizen typed or pasted is valid
+    UTF-8 and is kept: only then is the body itself read again (``raw``). A multipart part whose name
+    Werkzeug cannot read comes back with the name None (a 500 before: tests/test_fuzz.py). A file part:
+    the form has no file field, and a file named like a text question reached its cleaning (a 500 before)."""
+    if request.files:
+        return True
+    replaced = False
+    for name, value in formdata.items(multi=True):
+        if name is None:
+            return True
+        replaced = replaced or "\ufffd" in name or "\ufffd" in value
+    return replaced and not _utf8(raw)
+
+
+def _utf8(raw: bytes) -> bool:
+    """Whether every name and value in the body, as sent, is UTF-8 (urlencoded: after %-decoding)."""
+    pieces = [raw] if request.mimetype == "multipart/form-data" else [
+        unquote_to_bytes(piece.replace(b"+", b" ")) for piece in raw.split(b"&")]
+    try:
+        for piece in pieces:
+            piece.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _answered(survey_id: int) -> bool:
@@ -118,8 +137,9 @@ def show(code):
 @bp.post("/<code>")
 def post(code):
     point, survey, questionnaire = _load(code)
+    raw = request.get_data(cache=True)  # kept: the form is parsed from it, and _malformed may read it
     formdata = request.form  # the hot path: each request.x goes through a context-local proxy
-    if _malformed(formdata):
+    if _malformed(formdata, raw):
         abort(400)
     device, new_device = _device()
     key = None if new_device else forms.read_key(formdata.get("key"), code, device)
