@@ -7,7 +7,7 @@ import unicodedata
 
 from .audit import SYSTEM
 from .chain import head_mac
-from .common import Audit, utcnow
+from .common import Audit, StorageUnavailable, utcnow
 
 SURVEY_FIELDS = ("questionnaire_id", "questionnaire_version", "title", "department", "year",
                  "evaluator_org", "target", "target_n", "population", "opens_on", "closes_on",
@@ -119,11 +119,18 @@ class Surveys:
         return dict(zip(_POINT_COLUMNS, row[:k])), dict(zip([d[0] for d in cursor.description[k:]], row[k:]))
 
     def point_for_citizen(self, code: str) -> tuple[dict, dict] | None:
-        """``point_by_code``, read at most POINT_CACHE_SECONDS ago (copies: callers may change them)."""
+        """``point_by_code``, read at most POINT_CACHE_SECONDS ago (copies: callers may change them); while
+        the database cannot be reached, the last reading of a code this process has seen (the submit
+        then keeps the answers and says 系统繁忙, instead of a bare error page)."""
         now = self.clock()
         seen = self._points_seen.get(code)
         if seen is None or seen[0] < now:
-            found = self.point_by_code(code)
+            try:
+                found = self.point_by_code(code)
+            except StorageUnavailable:
+                if seen is None:
+                    raise
+                found = seen[1]  # the database is away: the last reading, so the form comes back filled in
             if found is None:
                 return None
             seen = self._points_seen[code] = (now + POINT_CACHE_SECONDS, found)
