@@ -54,8 +54,20 @@ def test_an_expired_key_brings_the_form_back_filled_in(client, yining, database,
     assert database.response_count() == 0
     again = fill(html, OTHER)
     assert again["key"] != body["key"]
-    again["key"] = _backdate(client, again["key"], 10)  # the citizen checks the answers, taps 提交 again
+    # the citizen taps 提交 again at once: the renewed key counts the time already spent (no "too fast")
     assert client.post(f"/s/{hall}", data=again).status_code == 303 and database.response_count() == 1
+
+
+def test_a_forged_key_gets_a_new_one_without_credit(client, yining, database):
+    """Only an expired key of this server's proves time spent: any other key gets a fresh one, and a
+    submit straight after is 'too fast' (a script cannot skip the minimum time by posting junk first)."""
+    _, (hall, _) = yining
+    body = page_body(client, hall, age=None, answers=OTHER)
+    page = client.post(f"/s/{hall}", data={**body, "key": "junk"})
+    assert page.status_code == 400 and "本页已经更新" in page.get_data(as_text=True)
+    again = client.post(f"/s/{hall}", data=fill(page.get_data(as_text=True), OTHER))
+    assert again.status_code == 400 and "您填写得很快" in again.get_data(as_text=True)
+    assert database.response_count() == 0
 
 
 def test_a_key_a_year_old_is_not_accepted(client, yining, database):

@@ -162,8 +162,11 @@ def device_digest(device_token: str) -> str:
     return hashlib.sha256(device_token.encode()).hexdigest()[:16]
 
 
-def issue_key(point_code: str, device_token: str) -> str:
-    return _signer().dumps([secrets.token_urlsafe(12), point_code, int(time.time()), device_digest(device_token)])
+def issue_key(point_code: str, device_token: str, *, credit: int = 0) -> str:
+    """A submission key; ``credit`` seconds count as already spent on the form (a renewed key for
+    answers the citizen has been at for longer than a key lives: no 'too fast' on the next tap)."""
+    issued = int(time.time()) - credit
+    return _signer().dumps([secrets.token_urlsafe(12), point_code, issued, device_digest(device_token)])
 
 
 def read_key(token: str | None, point_code: str, device_token: str | None) -> tuple[str, int] | None:

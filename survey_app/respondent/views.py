@@ -145,15 +145,17 @@ def post(code):
     key = None if new_device else forms.read_key(formdata.get("key"), code, device)
     lang = forms.language(formdata.get("lang"), questionnaire)
     database = get_store()
+    credit = 0
     if key is not None and key[1] > current_app.config["SUBMISSION_KEY_MAX_AGE"]:  # expired
         if database.response_for_key(key[0]) is not None:  # a late retry of a stored answer: thanks
             return _to_thanks(code, lang, survey["id"])
-        key = None  # the form comes back filled in, with a new key
+        # the form comes back filled in, with a new key counting the time already spent on it
+        key, credit = None, defences.min_seconds(questionnaire)
     answers = forms.clean_answers(questionnaire, formdata) if key else None
     if answers is None:  # not a clean sheet: the full WTForms validation, with its messages
         form = forms.form_class(questionnaire)()
         if key is None:  # not a key this server issued for this point and browser: new key, answers kept
-            form.key.data = forms.issue_key(code, device)
+            form.key.data = forms.issue_key(code, device, credit=credit)
             # with no device cookie at all, the browser refuses cookies (or lost them): say so
             return _render(point, survey, questionnaire, form, 400, "cookies" if new_device else "expired")
         if database.response_for_key(key[0]) is not None:  # a retry of a stored submission
