@@ -43,7 +43,8 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 def csp(style_src: str) -> str:
-    return (f"default-src 'none'; style-src {style_src}; img-src 'self' data:; script-src 'self'; "
+    scripts = "'self'" if style_src == "'self'" else f"'self' {style_src}"  # a page's nonce covers its inline script
+    return (f"default-src 'none'; style-src {style_src}; img-src 'self' data:; script-src {scripts}; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
 

@@ -71,7 +71,7 @@ def test_unknown_option_code_is_refused_beside_the_question(client, hall, databa
     before = snapshot(database)
     page = client.post(f"/s/{hall}", data={**fresh_form(client, hall), "q2": value})
     assert_refused(page, database, before, 400, MSG_CHOICE)
-    fieldset = re.search(r'<fieldset id="f-q2" class="err">.*?</fieldset>', text(page), re.S)
+    fieldset = re.search(r'<fieldset id="f-q2" class="err"[^>]*>.*?</fieldset>', text(page), re.S)
     assert fieldset and MSG_CHOICE in fieldset.group(0)
     assert 'name="q1" value="A" checked' in text(page)  # the other answers are kept
 
@@ -83,7 +83,8 @@ def test_missing_required_answer_is_named_and_the_rest_kept(client, hall, databa
     page = client.post(f"/s/{hall}", data=body)
     assert_refused(page, database, before, 400, MSG_REQUIRED)
     html = text(page)
-    assert re.search(rf'<fieldset id="f-{question}" class="err">\s*<legend>.*?</legend>\s*<p class="msg">{MSG_REQUIRED}',
+    assert re.search(rf'<fieldset id="f-{question}" class="err" aria-describedby="e-{question}">\s*<legend[^>]*>.*?'
+                     rf'</legend>\s*<p class="msg" id="e-{question}">{MSG_REQUIRED}',
                      html, re.S)
     assert html.count('class="err"') == 1
     for other, value in YINING_ANSWERS.items():
@@ -274,7 +275,8 @@ def test_closed_survey_gets_a_friendly_410(client, hall, yining, database, chang
     before = snapshot(database)
     for response in (client.get(f"/s/{hall}"), client.post(f"/s/{hall}", data=body)):
         assert_refused(response, database, before, 410, "本次问卷调查已经结束")
-        assert "2024年伊宁市医疗保障局部门整体绩效满意度调查" in text(response)
+        assert "2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查" in text(response)  # the form's own title
+    assert "您的答卷未能保存" in text(response)  # a form sent after the end: said plainly that it is not kept
 
 
 @pytest.mark.parametrize("change", [{"opens_on": "tomorrow"}, {"status": "draft"}])
@@ -286,7 +288,8 @@ def test_not_yet_open_survey_gets_a_friendly_403(client, hall, yining, database,
     for response in (client.get(f"/s/{hall}"), client.post(f"/s/{hall}", data=body)):
         assert_refused(response, database, before, 403, "本次问卷调查尚未开始")
         if "opens_on" in change:
-            assert f"将于 {local_day(1)} 开始" in text(response)
+            year, month, day = (int(x) for x in local_day(1).split("-"))
+            assert f"将于{year}年{month}月{day}日开始" in text(response)
 
 
 # -- anything at all ------------------------------------------------------------------------------

@@ -16,8 +16,11 @@ def test_full_flow_stores_the_response_and_its_answers(client, yining, database)
     posted = client.post(f"/s/{hall}", data=fill(html))
     assert posted.status_code == 303
     assert posted.headers["Location"].endswith(f"/s/{hall}/thanks")
-    thanks = client.get(posted.headers["Location"])
-    assert "提交成功" in thanks.get_data(as_text=True)
+    thanks = client.get(posted.headers["Location"]).get_data(as_text=True)
+    assert "提交成功" in thanks
+    # the questionnaire's title, as the form showed it, not the evaluator's name for the survey
+    assert "2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查" in thanks
+    assert database.get_survey(survey_id)["title"] not in thanks
 
     [response] = database.query("select * from responses")
     point = database.point_by_code(hall)[0]
@@ -29,6 +32,14 @@ def test_full_flow_stores_the_response_and_its_answers(client, yining, database)
     assert stored == set(YINING_ANSWERS.items())
     tallies = {(t["question_id"], t["value"]): t["n"] for t in database.tallies(survey_id)}
     assert tallies == {item: 1 for item in YINING_ANSWERS.items()}
+
+
+def test_a_code_typed_in_capitals_off_the_poster_opens_the_form(client, yining, database):
+    _, (hall, _) = yining
+    page = client.get(f"/s/{hall.upper()}")
+    assert page.status_code == 200 and "提交" in page.get_data(as_text=True)
+    assert client.post(f"/s/{hall.upper()}", data=fill(page.get_data(as_text=True))).status_code == 303
+    assert database.response_count() == 1
 
 
 def test_same_submission_key_posted_ten_times_stores_one_response(client, yining, database):

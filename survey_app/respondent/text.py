@@ -20,13 +20,17 @@ TEXT = {
         "unavailable": "系统繁忙，您的答卷还没有保存。请稍等片刻后再次点击“提交”，您已填写的答案都保留着。",
         "closed": "本次问卷调查已经结束，感谢您的关注！",
         "not_yet": "本次问卷调查尚未开始，欢迎开始后再来填写。",
-        "not_yet_on": "本次问卷调查尚未开始，将于 {day} 开始，欢迎届时再来填写。",
+        "not_yet_on": "本次问卷调查尚未开始，将于{day}开始，欢迎届时再来填写。",
         "cookies": "您的浏览器没有保存本页需要的 Cookie，答卷暂时无法提交。请在浏览器设置中允许 Cookie"
                    "（或用微信扫码打开），然后再次点击“提交”。您已填写的答案都保留着。",
         "too_fast": "您填写得很快，答卷还没有保存。请再核对一下答案，然后再次点击“提交”即可。您已填写的答案都保留着。",
         "busy": "此刻这个网络上提交的答卷较多，您的答卷还没有保存。请稍等一两分钟后再次点击“提交”，您已填写的答案都保留着。",
         "busy_device": "这台手机刚刚已经提交了多份答卷，您的这份还没有保存。请过几分钟再次点击“提交”，您已填写的答案都保留着。",
         "honeypot": "答卷还没有保存：页面中应当留空的一栏被填写了（可能是浏览器自动填充）。请再次点击“提交”。您已填写的答案都保留着。",
+        "at_most": "（最多 {n} 字）",
+        "offline": "网络已断开，答卷还没有提交。您的答案都还在，请连上网络后再点击“提交”。",
+        "restored": "已为您恢复上次填写但还没有提交的答案，请核对后点击“提交”。",
+        "closed_post": "本次问卷调查已经结束，您的答卷未能保存。感谢您的关注！",
         "leave_empty": "请勿填写此栏",
         "repeat_title": "您已提交过本问卷",
         "repeat": "您已提交过本问卷，谢谢！",
@@ -61,6 +65,11 @@ TEXT = {
                        "“Submit” again in a few minutes. Your answers are kept.",
         "honeypot": "Not saved yet: a box that should stay empty was filled in (perhaps by the browser's autofill). "
                     "Please tap “Submit” again. Your answers are kept.",
+        "at_most": " (at most {n} characters)",
+        "offline": "You are offline and the answers have not been sent. They are all still here: tap "
+                   "“Submit” again once you are connected.",
+        "restored": "The answers you gave earlier but did not send are back: please check them and tap “Submit”.",
+        "closed_post": "This survey has ended, so your answers could not be saved. Thank you for your interest!",
         "leave_empty": "Please leave this empty",
         "repeat_title": "Already answered",
         "repeat": "You have already answered this questionnaire. Thank you!",
@@ -98,9 +107,13 @@ def message(msg: str, lang: str) -> str:
     return msg
 
 
+RESUBMIT = ("expired", "unavailable", "cookies", "too_fast", "busy", "busy_device", "honeypot")  # nothing to change
+
+
 def notice(kind: str | None, lang: str, first_error: str | None = None) -> Markup | None:
-    """The banner above a form that came back: 'invalid' (with a link to the first open question) or 'expired'."""
-    if kind in ("expired", "unavailable", "cookies", "too_fast", "busy", "busy_device", "honeypot"):
+    """The banner above a form that came back: 'invalid' (with a link to the first open question), or one
+    of RESUBMIT, where the answers need no change and a 提交 button stands right under the banner."""
+    if kind in RESUBMIT:
         return Markup(escape(text(lang)[kind]))
     if kind == "invalid":
         link = text(lang)["go_to"].format(qid=escape(first_error)) if first_error else ""

@@ -22,7 +22,7 @@ DONE_KEPT = 20  # surveys remembered
 
 def _point(code: str) -> tuple[dict, dict]:
     """(point, survey) for a collection-point code, or a 404."""
-    found = get_store().point_for_citizen(code) if len(code) <= 32 else None
+    found = get_store().point_for_citizen(code.lower()) if len(code) <= 32 else None  # typed off a poster in capitals
     if found is None:
         abort(404)
     return found
@@ -34,9 +34,27 @@ def _load(code: str):
     state = collection_state(survey, current_app.config["TIMEZONE"])
     if state != "open":
         lang = request.args.get("lang") if request.args.get("lang") in text.TEXT else "zh-CN"
-        page = render_template("notice.html", kind=state, survey=survey, lang=lang, t=text.text(lang))
+        kind = "closed_post" if state == "closed" and request.method == "POST" else state  # say the answers are not kept
+        page = render_template("notice.html", kind=kind, title=_title(survey, lang), lang=lang, t=text.text(lang),
+                               day=_day(survey["opens_on"], lang))
         abort(current_app.response_class(page, status=410 if state == "closed" else 403))
     return point, survey, questionnaires.catalogue().for_survey(survey)
+
+
+def _title(survey: dict, lang: str) -> str:
+    """The questionnaire's title as the form shows it (the survey's title is the evaluator's own name for it)."""
+    try:
+        return questionnaires.catalogue().for_survey(survey).title.get(lang)
+    except questionnaires.MissingQuestionnaire:
+        return survey["title"]
+
+
+def _day(iso: str | None, lang: str) -> str | None:
+    """2030-01-01 as 2030年1月1日 for Chinese readers."""
+    if not iso or lang != "zh-CN":
+        return iso
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{year}年{month}月{day}日"
 
 
 def _device() -> tuple[str, bool]:
@@ -63,7 +81,7 @@ def _render(point, survey, questionnaire, form, status=200, notice=None):
     response = current_app.make_response((render_template(
         "form.html", point=point, survey=survey, q=questionnaire, form=form, lang=lang,
         rtl=lang in questionnaires.RTL_LANGUAGES, t=text.text(lang),
-        notice=text.notice(notice, lang, first_error),
+        notice=text.notice(notice, lang, first_error), resubmit=notice in text.RESUBMIT,
         message=lambda m: text.message(m, lang)), status))
     token, new = _device()
     if new:
@@ -111,7 +129,7 @@ def _repeat_page(survey, questionnaire, status=200):
     """您已提交过本问卷: no fresh form (so the back button or a second scan stores nothing unasked), with a
     link to answer once more for someone else, unless the survey takes one answer per device."""
     lang = forms.language(request.args.get("lang"), questionnaire)
-    title = survey["title"] if lang == "zh-CN" else questionnaire.title.get(lang)
+    title = questionnaire.title.get(lang)
     page = render_template("repeat.html", lang=lang, title=title, t=text.text(lang),
                            strict=bool(survey.get("one_per_device")), rtl=lang in questionnaires.RTL_LANGUAGES)
     response = current_app.make_response((page, status))
@@ -231,7 +249,7 @@ def thanks(code):
         questionnaire = questionnaires.catalogue().for_survey(survey)
         lang = forms.language(request.args.get("lang"), questionnaire)
         closing = questionnaire.closing.get(lang)
-        title = title if lang == "zh-CN" else questionnaire.title.get(lang)
+        title = questionnaire.title.get(lang)
     except questionnaires.MissingQuestionnaire:  # the answer is stored: thank them all the same
         pass
     get_store().flush_opens_if_due()  # the opens counted before this answer reach every report (store/fieldwork.py)

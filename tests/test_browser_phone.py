@@ -1,0 +1,144 @@
+"""What a citizen's phone meets beyond the plain flow (tests/test_browser.py): the connection lost at the
+moment of 提交 (the form's small script keeps the answers on the phone, with their key, until sent), and a
+right-to-left (Uyghur) page, which must fit the screen and show Chinese fallback text left to right."""
+from pathlib import Path
+
+import pytest
+
+from survey_app import create_app
+from survey_app.store import EXTENSION, open_store
+from tests.helpers import YINING_ANSWERS
+from tests.test_browser import CHROMIUM, PHONE, WECHAT_UA, chromium, option, screenshot, tap_row  # noqa: F401
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent: install Debian's chromium"),
+]
+
+RTL_QUESTIONNAIRE = '''
+id = "rtl-demo"
+version = 1
+title = { zh-CN = "测试问卷", ug = "سىناق" }
+invitation = { zh-CN = "您好！本问卷匿名填写。", ug = "ياخشىمۇسىز" }
+[headline]
+questions = "q1"
+[[sections]]
+title = "一、问题"
+[[sections.questions]]
+id = "q1"
+text = { zh-CN = "您是否满意？", ug = "رازىمۇ؟" }
+role = "satisfaction"
+options = [
+  { code = "A", label = { zh-CN = "满意", ug = "رازى" }, points = 100, satisfied = true },
+  { code = "B", label = "不满意：", points = 0 },
+]
+'''
+
+
+@pytest.fixture
+def phone_js(chromium):  # noqa: F811
+    """The WeChat-like phone with JavaScript on (WeChat's browser runs it; test_browser.py's phone has it off)."""
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
+                                   user_agent=WECHAT_UA, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def checked(page) -> dict:
+    return page.evaluate("() => Object.fromEntries([...document.querySelectorAll('input:checked')]"
+                         ".map(e => [e.name, e.value]))")
+
+
+def test_answers_survive_a_lost_connection_and_are_stored_once(live_server, phone_js):
+    hall = live_server.prepared["codes"][0]
+    form_url = f"{live_server.url}/s/{hall}"
+    phone_js.goto(form_url)
+    for question, code in YINING_ANSWERS.items():
+        tap_row(phone_js, question, code)
+    phone_js.context.set_offline(True)
+    phone_js.locator("#send").click()  # offline: the script keeps the page and says so
+    assert phone_js.locator("#offline").is_visible() and "网络已断开" in phone_js.locator("#offline").inner_text()
+    assert phone_js.url == form_url
+    screenshot(phone_js, "browser-6-offline")
+
+    phone_js.context.set_offline(False)
+    phone_js.goto(form_url)  # the citizen opens the link again (or comes Back) once connected
+    assert checked(phone_js) == YINING_ANSWERS
+    assert phone_js.get_by_text("已为您恢复上次填写但还没有提交的答案").is_visible()
+    phone_js.locator("#send").click()
+    phone_js.wait_for_url(f"**/s/{hall}/thanks")
+
+    phone_js.goto(form_url)  # sent: nothing is restored for the next person
+    assert checked(phone_js) == {} and not phone_js.get_by_text("已为您恢复").count()
+    conn = live_server.connect()
+    try:
+        assert conn.response_count() == 1
+    finally:
+        conn.close()
+
+
+def test_a_form_sent_but_not_acknowledged_is_not_stored_twice(live_server, phone_js):
+    """The answer reached the server but the thank-you page did not reach the phone: the restored form
+    carries the same key, so sending it again shows the thank-you and stores nothing more."""
+    hall = live_server.prepared["codes"][0]
+    form_url = f"{live_server.url}/s/{hall}"
+    phone_js.goto(form_url)
+    for question, code in YINING_ANSWERS.items():
+        tap_row(phone_js, question, code)
+
+    def reply_lost(route):  # the POST reaches the server and is stored; its reply never reaches the phone
+        if route.request.method == "POST":
+            assert route.fetch(max_redirects=0).status == 303
+            route.abort()
+        else:
+            route.continue_()
+
+    phone_js.route(form_url, reply_lost)
+    phone_js.locator("#send").click()
+    phone_js.wait_for_load_state()
+    phone_js.unroute(form_url)
+    conn = live_server.connect()
+    try:
+        assert conn.response_count() == 1
+    finally:
+        conn.close()
+    phone_js.goto(form_url)
+    assert checked(phone_js) == YINING_ANSWERS
+    phone_js.locator("#send").click()
+    phone_js.wait_for_url(f"**/s/{hall}/thanks")
+    conn = live_server.connect()
+    try:
+        assert conn.response_count() == 1
+    finally:
+        conn.close()
+
+
+def test_a_right_to_left_page_fits_the_screen_and_shows_chinese_fallbacks_left_to_right(tmp_path, phone_js):
+    folder = tmp_path / "q"
+    folder.mkdir()
+    (folder / "rtl.toml").write_text(RTL_QUESTIONNAIRE, encoding="utf-8")
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "rtl.sqlite3"),
+                      "QUESTIONNAIRE_DIR": str(folder)})
+    conn = open_store(app.config["DATABASE"])
+    code = conn.add_point(conn.create_survey(questionnaire_id="rtl-demo", questionnaire_version=1, title="测试"),
+                          "大厅")["code"]
+    conn.close()
+    html = app.test_client().get(f"/s/{code}?lang=ug").get_data(as_text=True)
+    app.extensions[EXTENSION].close()
+    phone_js.set_content(html)
+    assert phone_js.evaluate("document.documentElement.dir") == "rtl"
+    # the page is no wider than the phone (a honeypot pushed 9,999 px to the left once made it a grey void)
+    assert phone_js.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    option(phone_js, "q1", "A").click()
+    assert checked(phone_js) == {"q1": "A"}
+    # a Chinese fallback label reads left to right: its closing "：" stands right of its first character
+    order = phone_js.evaluate("""() => {
+        const label = [...document.querySelectorAll('label.opt')].find(l => l.textContent.includes('不满意'));
+        const text = [...label.childNodes].find(n => n.nodeType === 3 && n.textContent.includes('不满意'));
+        const at = i => { const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1);
+                          return r.getBoundingClientRect().left; };
+        const first = text.textContent.indexOf('不'), last = text.textContent.length - 1;
+        return [at(first), at(last)]; }""")
+    assert order[0] < order[1], order
+    screenshot(phone_js, "browser-7-rtl")
