@@ -1,4 +1,6 @@
 """The citizen's flow: open the point's page, answer, submit, see thanks; the answer is stored."""
+import re
+
 import pytest
 
 from survey_app.store import open_store
@@ -12,6 +14,8 @@ def test_full_flow_stores_the_response_and_its_answers(client, yining, database)
     html = page.get_data(as_text=True)
     assert "您对困难群众医疗救助政策的知晓度（如低保户参保补贴、大病兜底保障）？" in html
     assert "不收集姓名、电话" in html
+    numbers = re.findall(r'<legend id="l-\w+">(\d+)\. ', html)  # one numbering across the sections
+    assert numbers == [str(i) for i in range(1, len(YINING_ANSWERS) + 1)]
 
     posted = client.post(f"/s/{hall}", data=fill(html))
     assert posted.status_code == 303

@@ -51,6 +51,7 @@ def test_an_expired_key_brings_the_form_back_filled_in(client, yining, database,
     html = page.get_data(as_text=True)
     assert page.status_code == 400 and "本页已经更新" in html and "您已填写的答案都保留着" in html
     assert 'name="q1" value="B" checked' in html and 'name="age" value="C" checked' in html
+    assert html.count('<button type="submit"') == 2  # one right under the notice: nothing to change, tap again
     assert database.response_count() == 0
     again = fill(html, OTHER)
     assert again["key"] != body["key"]
