@@ -18,7 +18,7 @@
     var all = fields(), kept, i, j;
     for (i = 0; i < all.length; i++) if (all[i].tagName === "TEXTAREA" ? all[i].value : all[i].checked) return;
     try { kept = JSON.parse(store.getItem(name)); } catch (e) { return; }
-    if (!kept || !kept.a || !kept.a.length || !(Date.now() - kept.t < life)) return;
+    if (!kept || !kept.a || !kept.a.length || !(Date.now() - kept.t < life)) { store.removeItem(name); return; }
     for (i = 0; i < all.length; i++) for (j = 0; j < kept.a.length; j++) {
       var e = all[i], a = kept.a[j];
       if (a[0] !== e.name) continue;
