@@ -58,3 +58,24 @@ def demo_database(path: str) -> str:
     done = manyi("demo", "--no-serve", database=path)
     assert done.returncode == 0, done.stdout + done.stderr
     return path
+
+
+# A questionnaire with Uyghur labels (a stand-in text) and a label left in Chinese ending in a neutral "：".
+RTL_QUESTIONNAIRE = '''
+id = "rtl-demo"
+version = 1
+title = { zh-CN = "测试问卷", ug = "سىناق" }
+invitation = { zh-CN = "您好！本问卷匿名填写。", ug = "ياخشىمۇسىز" }
+[headline]
+questions = "q1"
+[[sections]]
+title = "一、问题"
+[[sections.questions]]
+id = "q1"
+text = { zh-CN = "您是否满意？", ug = "رازىمۇ؟" }
+role = "satisfaction"
+options = [
+  { code = "A", label = { zh-CN = "满意", ug = "رازى" }, points = 100, satisfied = true },
+  { code = "B", label = "不满意：", points = 0 },
+]
+'''

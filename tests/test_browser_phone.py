@@ -7,32 +7,13 @@ import pytest
 
 from survey_app import create_app
 from survey_app.store import EXTENSION, open_store
-from tests.helpers import YINING_ANSWERS
+from tests.helpers import RTL_QUESTIONNAIRE, YINING_ANSWERS
 from tests.test_browser import CHROMIUM, PHONE, WECHAT_UA, chromium, option, screenshot, tap_row  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent: install Debian's chromium"),
 ]
-
-RTL_QUESTIONNAIRE = '''
-id = "rtl-demo"
-version = 1
-title = { zh-CN = "测试问卷", ug = "سىناق" }
-invitation = { zh-CN = "您好！本问卷匿名填写。", ug = "ياخشىمۇسىز" }
-[headline]
-questions = "q1"
-[[sections]]
-title = "一、问题"
-[[sections.questions]]
-id = "q1"
-text = { zh-CN = "您是否满意？", ug = "رازىمۇ؟" }
-role = "satisfaction"
-options = [
-  { code = "A", label = { zh-CN = "满意", ug = "رازى" }, points = 100, satisfied = true },
-  { code = "B", label = "不满意：", points = 0 },
-]
-'''
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from survey_app.store import open_store
-from tests.helpers import YINING_ANSWERS, fill
+from tests.helpers import RTL_QUESTIONNAIRE, YINING_ANSWERS, fill
 
 
 def test_full_flow_stores_the_response_and_its_answers(client, yining, database):
@@ -120,24 +120,7 @@ def test_a_right_to_left_language_is_offered_and_laid_out_right_to_left(tmp_path
 
     folder = tmp_path / "q"
     folder.mkdir()
-    (folder / "rtl.toml").write_text('''
-id = "rtl-demo"
-version = 1
-title = { zh-CN = "测试问卷", ug = "سىناق" }
-invitation = { zh-CN = "您好！本问卷匿名填写。", ug = "ياخشىمۇسىز" }
-[headline]
-questions = "q1"
-[[sections]]
-title = "一、问题"
-[[sections.questions]]
-id = "q1"
-text = { zh-CN = "您是否满意？", ug = "رازىمۇ؟" }
-role = "satisfaction"
-options = [
-  { code = "A", label = { zh-CN = "满意", ug = "رازى" }, points = 100, satisfied = true },
-  { code = "B", label = "不满意", points = 0 },
-]
-''', encoding="utf-8")
+    (folder / "rtl.toml").write_text(RTL_QUESTIONNAIRE, encoding="utf-8")
     app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "rtl.sqlite3"),
                       "QUESTIONNAIRE_DIR": str(folder)})
     conn = open_store(app.config["DATABASE"])
