@@ -45,12 +45,12 @@ def at_once(n: int, work) -> list:
     return results
 
 
-def manyi(*args, database: str | None = None, key: str | None = None, cwd: str | None = None):
+def manyi(*args, database: str | None = None, key: str | None = None, cwd: str | None = None, input: str | None = None):
     """The installed console script, as an operator runs it: the suite's chain key (or ``key``), and the
     app's own database the one named, else a fresh one (never a developer's instance/ file)."""
     env = {"PATH": "/usr/bin:/bin", "FLASK_SECRET_KEY": "t", "FLASK_CHAIN_KEY": key or os.environ["FLASK_CHAIN_KEY"],
            "FLASK_DATABASE": database or os.path.join(tempfile.mkdtemp(), "app.sqlite3")}
-    return subprocess.run([MANYI, *args], env=env, capture_output=True, text=True, timeout=120, cwd=cwd)
+    return subprocess.run([MANYI, *args], env=env, capture_output=True, text=True, timeout=120, cwd=cwd, input=input)
 
 
 def demo_database(path: str) -> str:

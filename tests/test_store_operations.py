@@ -110,6 +110,31 @@ def test_copy_db_refuses_a_destination_that_holds_data(pg, demo_file, tmp_path):
     assert again.returncode == 1 and "is not empty" in again.stderr and "Traceback" not in again.stderr
 
 
+def test_copy_db_into_a_database_set_up_with_init_db_takes_the_source_key(pg, demo_file):
+    """README order: `FLASK_CHAIN_KEY=new manyi init-db` on PostgreSQL, then copy-db with the SQLite key: the
+    empty, keyed destination takes the source's key and the copy verifies."""
+    pg.create_database("initialised")
+    url = pg.url("initialised")
+    try:
+        assert manyi("init-db", database=url, key="a new key made for postgresql").returncode == 0
+        done = manyi("copy-db", demo_file, url)
+        assert done.returncode == 0 and "OK: copied" in done.stdout, done.stdout + done.stderr
+        check = manyi("verify", "--db", url)
+        assert check.returncode == 0 and check.stdout.startswith("OK: 100 responses"), check.stdout + check.stderr
+    finally:
+        pg.drop_database("initialised")
+
+
+def test_copy_db_into_a_database_holding_data_under_another_key_says_it_is_not_empty(demo_file, tmp_path):
+    other = str(tmp_path / "other.sqlite3")
+    assert manyi("init-db", database=other, key="another deployment's key").returncode == 0
+    assert manyi("create-user", "li", "--password-stdin", database=other, key="another deployment's key",
+                 input="a long password\n").returncode == 0
+    refused = manyi("copy-db", demo_file, other)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+    assert f"{other} is not empty (users" in refused.stderr and "keyed with" not in refused.stderr
+
+
 def test_copy_db_refuses_while_the_source_is_being_written_to(demo_file, tmp_path):
     lock = demo_file + "-writer.lock"
     holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, time; "

@@ -233,7 +233,8 @@ def copy_db_command(source, destination):
     try:
         report = copy_database(src, dst)
     except WrongChainKey as e:
-        raise click.ClickException(f"{e}: nothing copied; set FLASK_CHAIN_KEY to that key (the copy keeps it)") from None
+        raise click.ClickException(f"{e}: nothing copied; set FLASK_CHAIN_KEY to the key of the source,"
+                                   f" {src.describe()} (the copy keeps it)") from None
     except (CopyRefused, StorageUnavailable, MissingChainKey) as e:
         raise click.ClickException(str(e)) from None
     finally:

@@ -64,12 +64,9 @@ def copy_database(source, destination) -> CopyReport:
             raise CopyRefused(f"{source.describe()} is from an older Manyi: run `manyi init-db` on it first")
         if source.kind == "postgresql" and _other_sessions(source):
             raise CopyRefused(f"{source.describe()} has other Manyi connections: stop the servers first")
+        _refuse_filled(destination)  # before its key is looked at: a database holding data is never copied into
         source.check_chain_key()  # before anything is written: the copy keeps the source's key
-        destination.migrate()
-        filled = [t for t in ("surveys", "points", "responses", "users")
-                  if destination._read().value(f"select count(*) from {t}")]
-        if filled:
-            raise CopyRefused(f"{destination.describe()} is not empty ({', '.join(filled)}): copy into a new database")
+        destination.backend.migrate()  # the schema only: an empty database keyed by init-db takes the source's key
         with source.snapshot() as snap:
             destination._write(lambda conn: _copy_rows(snap._read(), conn, destination.kind, report))
         if report.changed:
@@ -79,6 +76,15 @@ def copy_database(source, destination) -> CopyReport:
             os.close(held)  # releases the write turn
     _check(source, destination, report)
     return report
+
+
+def _refuse_filled(destination) -> None:
+    """Refuse a destination holding rows (its own store_meta aside: an empty database set up with
+    `manyi init-db` is keyed, under its own key, and the source's keyed record replaces it)."""
+    filled = [t for t in TABLES if t != "store_meta" and destination._has_table(t)
+              and destination._read().value(f"select count(*) from {t}")]
+    if filled:
+        raise CopyRefused(f"{destination.describe()} is not empty ({', '.join(filled)}): copy into a new database")
 
 
 def _copy_rows(src, dst, kind: str, report: CopyReport) -> None:
