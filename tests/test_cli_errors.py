@@ -104,3 +104,18 @@ def test_help_and_copy_db_work_while_the_configured_database_is_away(deployment,
     assert manyi("verify", "--help", database=away).returncode == 0
     done = manyi("copy-db", deployment, str(tmp_path / "copy.sqlite3"), database=away)
     assert done.returncode == 0 and "OK: copied" in done.stdout, done.stdout + done.stderr
+
+
+def test_copy_db_names_a_path_that_cannot_be_a_database_and_leaves_nothing(deployment, tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    text = tmp_path / "notdb.txt"
+    text.write_text("not a database\n")
+    for destination, says in ((folder, "is a folder"), (tmp_path / "no" / "copy.sqlite3", "no such file or folder"),
+                              (text, "is not a SQLite database: not replaced")):
+        err = one_line_error(manyi("copy-db", deployment, str(destination)))
+        assert says in err and str(destination) in err and len(err.strip().splitlines()) == 1
+    err = one_line_error(manyi("copy-db", str(text), str(tmp_path / "copy.sqlite3")))
+    assert f"the source {text} is not a SQLite database" in err
+    assert text.read_text() == "not a database\n" and list(folder.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "manyi.sqlite3", "manyi.sqlite3-writer.lock", "notdb.txt"]

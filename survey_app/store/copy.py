@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # In an order that satisfies the foreign keys. The migration records are each database's own.
 TABLES = ("surveys", "points", "responses", "answers", "tallies", "response_counts", "audit_log", "users",
@@ -55,27 +56,68 @@ def _other_sessions(store) -> int:
         " and application_name = 'manyi'")
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _sqlite_file(path: str, role: str) -> bool:
+    """Whether the SQLite file exists; refused in one line when it cannot be one (a folder, a folder that is
+    not there, a file that is not a database). A destination that exists is never replaced."""
+    if os.path.isdir(path):
+        raise CopyRefused(f"the {role} {path} is a folder: name a database file")
+    if not os.path.exists(path):
+        if role == "source" or not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            raise CopyRefused(f"the {role} {path}: no such file or folder")
+        return False
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(SQLITE_MAGIC))
+    except OSError as e:
+        raise CopyRefused(f"the {role} {path} cannot be read: {e.strerror}") from None
+    if head and head != SQLITE_MAGIC:
+        raise CopyRefused(f"the {role} {path} is not a SQLite database" + ("" if role == "source" else ": not replaced"))
+    return True
+
+
 def copy_database(source, destination) -> CopyReport:
-    """Copy every row of ``source`` into the empty, migrated ``destination`` (two Stores), then check it."""
+    """Copy every row of ``source`` into the empty, migrated ``destination`` (two Stores), then check it.
+    A new SQLite destination is made readable by its owner only (0600, as its -wal and -shm then are), and
+    removed again if the copy fails before it starts."""
     report = CopyReport()
+    if source.kind == "sqlite" and source.path:
+        _sqlite_file(source.path, "source")
+    made = destination.kind == "sqlite" and destination.path and not _sqlite_file(destination.path, "destination")
     held = _hold_sqlite_writers(source.path) if source.kind == "sqlite" and source.path else None
     try:
-        if not all(source._has_table(t) for t in ("chain_heads", "page_opens", "survey_heads")):  # m007, m008, m012
-            raise CopyRefused(f"{source.describe()} is from an older Manyi: run `manyi init-db` on it first")
-        if source.kind == "postgresql" and _other_sessions(source):
-            raise CopyRefused(f"{source.describe()} has other Manyi connections: stop the servers first")
-        _refuse_filled(destination)  # before its key is looked at: a database holding data is never copied into
-        source.check_chain_key()  # before anything is written: the copy keeps the source's key
-        destination.backend.migrate()  # the schema only: an empty database keyed by init-db takes the source's key
-        with source.snapshot() as snap:
-            destination._write(lambda conn: _copy_rows(snap._read(), conn, destination.kind, report))
-        if report.changed:
-            _record_changed_states(source, destination, report)
+        _copy(source, destination, report, made)
+    except Exception as e:
+        if made:  # the copy is one transaction: the new file holds nothing of the source, and goes
+            destination.close()
+            for suffix in ("", "-wal", "-shm", "-writer.lock"):
+                Path(destination.path + suffix).unlink(missing_ok=True)
+        if type(e).__module__.split(".")[0] in ("sqlite3", "psycopg"):  # a database that cannot be used
+            raise CopyRefused(f"cannot copy {source.describe()} to {destination.describe()}:"
+                              f" {' '.join(str(e).split())}") from None
+        raise
     finally:
         if held is not None:
             os.close(held)  # releases the write turn
     _check(source, destination, report)
     return report
+
+
+def _copy(source, destination, report: CopyReport, made: bool) -> None:
+    if not all(source._has_table(t) for t in ("chain_heads", "page_opens", "survey_heads")):  # m007, m008, m012
+        raise CopyRefused(f"{source.describe()} is from an older Manyi: run `manyi init-db` on it first")
+    if source.kind == "postgresql" and _other_sessions(source):
+        raise CopyRefused(f"{source.describe()} has other Manyi connections: stop the servers first")
+    if not made:
+        _refuse_filled(destination)  # before its key is looked at: a database holding data is never copied into
+    source.check_chain_key()  # before anything is written: the copy keeps the source's key
+    destination.backend.migrate()  # the schema only: an empty database keyed by init-db takes the source's key
+    with source.snapshot() as snap:
+        destination._write(lambda conn: _copy_rows(snap._read(), conn, destination.kind, report))
+    if report.changed:
+        _record_changed_states(source, destination, report)
 
 
 def _refuse_filled(destination) -> None:
