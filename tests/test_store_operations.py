@@ -58,6 +58,7 @@ def test_backup_writes_a_pg_dump_archive_that_restores_and_verifies(pg, app, cli
     done = manyi("backup", str(target), database=app.config["DATABASE"])
     assert done.returncode == 0, done.stderr
     assert f"Backup written: {target} (12 responses, from " in done.stdout and "pg_restore" in done.stdout
+    assert target.stat().st_mode & 0o777 == 0o600  # the answers: readable by the server's user only (README)
     archive = manyi("verify", "--db", str(target))  # the archive itself is no database: say how to check it
     assert archive.returncode == 1 and "is a pg_dump archive: restore it" in archive.stderr
     pg.create_database("restored")
@@ -98,6 +99,8 @@ def test_copy_db_moves_the_demo_to_postgresql_and_back_with_the_same_figures(pg,
         back = tmp_path / "back.sqlite3"
         returned = manyi("copy-db", url, str(back))
         assert returned.returncode == 0, returned.stdout + returned.stderr
+        for made in tmp_path.glob("back.sqlite3*"):  # the copy, its -wal and -shm: the owner's only
+            assert made.stat().st_mode & 0o777 == 0o600, made
         assert manyi("verify", "--db", str(back)).returncode == 0
     finally:
         pg.drop_database("moved")

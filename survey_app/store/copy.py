@@ -113,6 +113,8 @@ def _copy(source, destination, report: CopyReport, made: bool) -> None:
     if not made:
         _refuse_filled(destination)  # before its key is looked at: a database holding data is never copied into
     source.check_chain_key()  # before anything is written: the copy keeps the source's key
+    if made:
+        os.close(os.open(destination.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
     destination.backend.migrate()  # the schema only: an empty database keyed by init-db takes the source's key
     with source.snapshot() as snap:
         destination._write(lambda conn: _copy_rows(snap._read(), conn, destination.kind, report))

@@ -168,6 +168,10 @@ class PostgresBackend(PerThread):
         """``pg_dump`` in custom format (restore with ``pg_restore``) of one exported snapshot, and the
         number of responses in that same snapshot."""
         tmp = f"{target}.partial"
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        # answers: readable by the owner only (pg_dump keeps the mode of the file it is given)
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
         with self.snapshot() as conn:
             snapshot_id = conn.value("select pg_export_snapshot()")
             count = conn.value("select count(*) from responses")
@@ -178,6 +182,8 @@ class PostgresBackend(PerThread):
                                    "--file", tmp, "--dbname", psycopg.conninfo.make_conninfo(**params)],
                                   capture_output=True, text=True, env=env)
         if done.returncode != 0:
+            os.remove(tmp)
             raise StorageUnavailable(f"pg_dump failed: {done.stderr.strip()}")
+        os.chmod(tmp, 0o600)
         os.replace(tmp, target)
         return count
