@@ -18,7 +18,10 @@ def check_deployable(app: Flask) -> None:
         raise RuntimeError("Set FLASK_SECRET_KEY (or SECRET_KEY in instance/config.py) before serving Manyi.")
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, *, database: str = "create") -> Flask:
+    """The app. ``database``: "create" (the server, init-db, demo) creates or upgrades the database;
+    "existing" (the other commands) refuses one that is not there yet; "later" leaves it unopened until a
+    command asks for it (cli/common.py, existing_store): verify --db and questionnaires need no database."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
         SECRET_KEY=DEV_SECRET,
@@ -66,7 +69,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import admin, cli, questionnaires, respondent, store, web
 
     questionnaires.init_app(app)  # app.extensions["manyi.catalogue"]: the QUESTIONNAIRE_DIR files
-    store.init_app(app)
+    if database != "later":
+        store.init_app(app, create=database == "create")
     web.init_app(app)
     respondent.init_app(app)  # citizens, /s/<code>; app.extensions["manyi.forms"]: their form classes
     admin.init_app(app)  # evaluators, /admin: login, surveys, dashboard, data-quality review, downloads

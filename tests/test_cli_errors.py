@@ -119,3 +119,31 @@ def test_copy_db_names_a_path_that_cannot_be_a_database_and_leaves_nothing(deplo
     assert f"the source {text} is not a SQLite database" in err
     assert text.read_text() == "not a database\n" and list(folder.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "manyi.sqlite3", "manyi.sqlite3-writer.lock", "notdb.txt"]
+
+
+def test_commands_refuse_a_database_that_is_not_there_instead_of_creating_it(tmp_path):
+    """A mistyped FLASK_DATABASE: every command but init-db and demo says there is none, in one line, and
+    creates nothing (it used to print "No surveys yet" and leave a new, empty database behind)."""
+    typo = tmp_path / "typo.sqlite3"
+    for command in (["list-surveys"], ["add-point", "1", "大厅"], ["grant", "wang", "1"], ["revoke-sessions", "wang"],
+                    ["qr", "1", "--out", str(tmp_path / "qr")], ["anchor", str(tmp_path / "anchors.jsonl")],
+                    ["create-survey", "yining-2024-public"], ["verify"], ["export", "1", "--format", "csv"]):
+        err = one_line_error(manyi(*command, database=str(typo)))
+        assert f"no database at {typo}: check FLASK_DATABASE" in err and "manyi init-db" in err, command
+        assert len(err.strip().splitlines()) == 1, err
+        assert sorted(p.name for p in tmp_path.iterdir()) == [], command
+    assert manyi("init-db", database=str(typo)).returncode == 0 and typo.exists()
+    done = manyi("list-surveys", database=str(typo))
+    assert done.returncode == 0 and "No surveys yet" in done.stdout
+
+
+def test_verify_db_and_questionnaires_work_while_the_app_database_is_away(deployment, tmp_path):
+    """They do not use the app's database: a stopped PostgreSQL server (or a missing file) does not stop them."""
+    for away in ("postgresql://manyi@127.0.0.1:1/manyi", str(tmp_path / "away.sqlite3")):
+        done = manyi("verify", "--db", deployment, database=away)
+        assert done.returncode == 0 and done.stdout.startswith("OK: 100 responses"), done.stdout + done.stderr
+        listed = manyi("questionnaires", "list", database=away)
+        assert listed.returncode == 0 and "yining-2024-public@1" in listed.stdout, listed.stderr
+        checked = manyi("questionnaires", "check", database=away)
+        assert checked.returncode == 0 and "0 error(s)" in checked.stdout, checked.stderr
+    assert not (tmp_path / "away.sqlite3").exists()

@@ -207,3 +207,20 @@ def test_the_demo_runs_on_postgresql_with_the_yining_figures(pg, tmp_path):
         assert manyi("verify", database=url).returncode == 0
     finally:
         pg.drop_database("demo")
+
+
+def test_a_command_on_an_empty_postgresql_database_neither_migrates_nor_keys_it(pg):
+    """Only init-db (and demo) set up a database: list-surveys on an empty one says there is none."""
+    pg.create_database("bare")
+    url = pg.url("bare")
+    try:
+        refused = manyi("list-surveys", database=url, key="abc")
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stdout + refused.stderr
+        assert "no database at" in refused.stderr and "manyi init-db" in refused.stderr
+        store = open_store(url)
+        try:
+            assert not store._has_table("store_meta") and not store._has_table("surveys")
+        finally:
+            store.close()
+    finally:
+        pg.drop_database("bare")

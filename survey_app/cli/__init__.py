@@ -19,9 +19,11 @@ from analysis import DEFAULT_RULE, RULES
 from .. import qr, questionnaires
 from ..store import get_store
 from . import data, demo, receipts
-from .common import ROW_ID, Manyi, clean_line, configured, find_questionnaire, finite, instance_path
+from .common import (ROW_ID, Manyi, clean_line, configured, database_mode, find_questionnaire, finite, instance_path,
+                     opens_database)
 
 
+@opens_database("create")
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
@@ -162,6 +164,7 @@ def questionnaires_group():
     """Check and list questionnaire files (the format is in questionnaires/README.md)."""
 
 
+@opens_database("later")
 @questionnaires_group.command("check")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
@@ -188,6 +191,7 @@ def questionnaires_check_command(files):
         sys.exit(1)
 
 
+@opens_database("later")
 @questionnaires_group.command("list")
 @with_appcontext
 def questionnaires_list_command():
@@ -240,7 +244,10 @@ class ManyiGroup(Manyi, FlaskGroup):
 def cli_group() -> ManyiGroup:
     from .. import create_app
 
-    group = ManyiGroup(create_app=create_app, help="Manyi (满意): satisfaction surveys for C51.")
+    def app_for_the_command():  # a mistyped FLASK_DATABASE is refused, not created: only init-db and demo make one
+        return create_app(database=database_mode())
+
+    group = ManyiGroup(create_app=app_for_the_command, help="Manyi (满意): satisfaction surveys for C51.")
     for command in COMMANDS:
         group.add_command(command)
     return group

@@ -60,11 +60,32 @@ def clean_line(ctx, param, value):
     return _clean_line(value)
 
 
+def opens_database(how: str):
+    """Mark a command with how the app it starts opens the database (create_app's ``database``): "create"
+    (init-db, demo), "later" (opened only if it calls existing_store()); unmarked: "existing", refused if
+    it is not there yet."""
+    def mark(command: click.Command) -> click.Command:
+        command.manyi_database = how
+        return command
+    return mark
+
+
+def database_mode() -> str:
+    """How the command being run opens the app's database (opens_database)."""
+    ctx = click.get_current_context(silent=True)
+    return getattr(ctx.command, "manyi_database", "existing") if ctx is not None else "existing"
+
+
 def existing_store():
     """The app's store, for a command that reads what is stored: refused, and the empty file removed, when
-    the app's start-up just created it (a mistyped FLASK_DATABASE would otherwise verify or export nothing)."""
-    from ..store import get_store
+    the app's start-up just created it (a mistyped FLASK_DATABASE would otherwise verify or export nothing).
+    Opened now if the command's app left it for later."""
+    from flask import current_app
 
+    from ..store import EXTENSION, get_store, init_app
+
+    if EXTENSION not in current_app.extensions:
+        init_app(current_app, create=False)
     store = get_store()
     if store.fresh and not store.list_surveys():
         for suffix in ("", "-wal", "-shm", "-writer.lock"):

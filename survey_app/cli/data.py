@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from .. import breakdowns, questionnaires, reports
 from ..safetext import clean_line
-from .common import ROW_ID, configured, existing_store, instance_path, not_a_database
+from .common import ROW_ID, configured, existing_store, instance_path, not_a_database, opens_database
 from .receipts import check_receipts, read_receipts, receipt_counts
 from ..store import Audit, ChainKey, DamagedDatabase, configured_chain_key, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
@@ -114,8 +114,9 @@ def _open_db(path: str | None, *, readonly: bool = False, key=None):
     if not is_postgres_url(path) and _starts_with(Path(path.removeprefix("sqlite:///")), b"PGDMP"):
         raise click.ClickException(f"{path} is a pg_dump archive: restore it into a new database"
                                    f" (pg_restore --no-owner --dbname URL {path}), then: manyi verify --db URL")
-    if key is None and has_app_context():
-        key = get_store().backend.chain_key  # the app's
+    if key is None and has_app_context():  # the app's, without opening its database (it may be away)
+        configured_key = current_app.config.get("CHAIN_KEY")
+        key = ChainKey(str(configured_key)) if configured_key else configured_chain_key(current_app.instance_path)
     return open_store(path, chain_key=key, readonly=readonly)
 
 
@@ -133,6 +134,7 @@ def _key_file(path: str | None):
         raise click.ClickException(f"cannot read the chain key in {path}: {getattr(e, 'strerror', None) or e}") from None
 
 
+@opens_database("later")
 @click.command("verify")
 @click.option("--db", "path", help="Database file or postgresql:// URL (default: the app's).")
 @click.option("--receipt", "receipt_file", type=click.Path(dir_okay=False),
@@ -157,6 +159,9 @@ def verify_command(path, receipt_file, key_file):
         missing = check_receipts(database, receipts) if receipts else []
     except WrongChainKey as e:
         raise click.ClickException(f"{e}: verify it with that key (--key-file FILE)") from None
+    except MissingChainKey:
+        raise click.ClickException(f"no chain key to verify {database.describe()} with: set FLASK_CHAIN_KEY or"
+                                   " give --key-file FILE") from None
     except StorageUnavailable as e:
         raise click.ClickException(f"cannot read {database.describe()}: {e}") from None
     except DamagedDatabase as e:  # a damaged or truncated file

@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 from .. import demo_data, qr
 from ..store import Audit, get_store
 from ..store.audit import SYSTEM
-from .common import ROW_ID, find_questionnaire
+from .common import ROW_ID, find_questionnaire, opens_database
 
 DEMO_USER = "demo"
 DEMO_TITLE = "2024年伊宁市医疗保障局部门整体绩效满意度调查（演示）"
@@ -146,6 +146,7 @@ def _reachability_note(host: str, port: int) -> str | None:
     return None
 
 
+@opens_database("create")
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: all).")
 @click.option("--port", type=int, default=5000, show_default=True, help="Port to listen on.")

@@ -124,11 +124,14 @@ def _from(key: ChainKey, source: str) -> ChainKey:
     return key
 
 
-def init_app(app) -> Store:
-    """Open the app's store and create or upgrade its schema (migrations are safe to re-run)."""
+def init_app(app, *, create: bool = True) -> Store:
+    """Open the app's store and create or upgrade its schema (migrations are safe to re-run). ``create=False``
+    (every command but init-db and demo): a database that is not there yet is refused, not made."""
     url = str(app.config["DATABASE"] or "").strip()
     if not url:
         raise StartupError("Manyi cannot use the database: FLASK_DATABASE is empty (a file path or postgresql://…)")
+    if not create:
+        _refuse_absent(url)
     store = open_store(url, chain_key=app_chain_key(app, postgres=is_postgres_url(url)))
     if store.path:  # a SQLite file: its folder (instance/ by default) is made on first start
         store.fresh = not Path(store.path).exists()  # made now: commands that read data refuse it (cli/common.py)
@@ -151,6 +154,28 @@ def init_app(app) -> Store:
         os.chmod(store.path, 0o600)  # the answers readable by the server's user only (its -wal and -shm follow)
     app.extensions[EXTENSION] = store
     return store
+
+
+def _refuse_absent(url: str) -> None:
+    """Refuse, in one line, a database with no Manyi schema: a SQLite file that is not there, a PostgreSQL
+    database without Manyi's tables (a mistyped FLASK_DATABASE would otherwise be created and keyed)."""
+    store = open_store(url)
+    try:
+        if store.path is not None:
+            absent = not Path(store.path).exists()
+        else:
+            absent = store.kind == "postgresql" and not store._has_table("store_meta")
+    except StorageUnavailable as e:
+        raise StartupError(f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}") from None
+    except Exception as e:
+        if type(e).__module__.split(".")[0] not in ("sqlite3", "psycopg"):
+            raise
+        raise StartupError(f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}") from None
+    finally:
+        store.close()
+    if absent:
+        raise StartupError(f"no database at {store.describe()}: check FLASK_DATABASE (to start a new one,"
+                           " run manyi init-db)")
 
 
 def get_store() -> Store:
