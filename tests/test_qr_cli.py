@@ -223,6 +223,19 @@ def test_demo_prints_an_evaluator_login_that_works(runner, app, client, database
     assert demo.DEMO_TITLE in dashboard and "97.6" in dashboard
 
 
+def test_demo_refuses_a_database_holding_real_surveys_unless_forced(runner, app, database, yining, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
+    refused = runner.invoke(args=["demo", "--no-serve"])
+    assert refused.exit_code == 1 and "1 survey(s) that are not the demo's" in refused.output, refused.output
+    assert "nothing added" in refused.output and "--force" in refused.output and "50 invented answers" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    assert [s["id"] for s in database.list_surveys()] == [yining[0]] and database.user_by_name("demo") is None
+    forced = runner.invoke(args=["demo", "--no-serve", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert any(s["title"] == demo.DEMO_TITLE for s in database.list_surveys())
+
+
 def test_demo_without_the_sample_answers(runner, app, database, tmp_path, monkeypatch):
     monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
     assert runner.invoke(args=["demo", "--no-serve", "--no-sample"]).exit_code == 0

@@ -271,7 +271,8 @@ def test_demo_keeps_a_comparison_the_evaluator_changed(runner, app, database, tm
     database.update_survey(now["id"], compare_with=None)
     other = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="另一次")
     database.update_survey(now["id"], compare_with=other)
-    assert runner.invoke(args=["demo", "--no-serve"]).exit_code == 0
+    assert runner.invoke(args=["demo", "--no-serve"]).exit_code == 1  # a survey that is not the demo's: refused
+    assert runner.invoke(args=["demo", "--no-serve", "--force"]).exit_code == 0
     assert database.get_survey(now["id"])["compare_with"] == other
 
 

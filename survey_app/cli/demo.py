@@ -105,6 +105,18 @@ def _earlier_survey(survey: dict) -> dict:
     return earlier
 
 
+def _refuse_real_surveys(no_sample: bool) -> None:
+    """A database holding surveys that are not the demo's is a deployment's: no invented data goes into it."""
+    others = [s for s in get_store().list_surveys() if s["title"] not in (DEMO_TITLE, EARLIER_TITLE)]
+    if others:
+        adds = ("the demo survey with two points" if no_sample else
+                "the demo survey with 50 reconstructed answers, a fictional 2023 survey with 50 invented answers")
+        raise click.ClickException(
+            f"{get_store().describe()} holds {len(others)} survey(s) that are not the demo's (e.g. survey"
+            f" {others[0]['id']}, {others[0]['title']}): nothing added. The demo would add {adds} and the account"
+            f" {DEMO_USER!r}; run it on another database (FLASK_DATABASE=/tmp/manyi-demo.sqlite3), or add --force")
+
+
 def _demo_evaluator(survey_id: int) -> str:
     """The demo evaluator account, granted the demo survey, with a fresh random password (returned)."""
     from ..admin.auth import hash_password
@@ -152,14 +164,17 @@ def _reachability_note(host: str, port: int) -> str | None:
 @click.option("--port", type=int, default=5000, show_default=True, help="Port to listen on.")
 @click.option("--no-serve", is_flag=True, help="Set everything up and print the URLs, but do not serve.")
 @click.option("--no-sample", is_flag=True, help="Do not store the 50 reconstructed Yining answers.")
+@click.option("--force", is_flag=True, help="Add the demo to a database that holds other surveys too.")
 @with_appcontext
-def demo_command(host, port, no_serve, no_sample):
+def demo_command(host, port, no_serve, no_sample, force):
     """Set up the demo (Yining 2024 survey, two points, QR posters) and serve it until Ctrl-C.
 
     Safe to re-run: the demo survey and its points are found again, never duplicated.
 
     Example: FLASK_PUBLIC_BASE_URL=http://192.168.1.23:5000 manyi demo --host 0.0.0.0
     """
+    if not force:
+        _refuse_real_surveys(no_sample)
     survey = _demo_survey()
     if not no_sample and _demo_answers(survey):
         click.echo("Stored the 50 answers reconstructed from the Yining 2024 annex (附件3), so the dashboard"
