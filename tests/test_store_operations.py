@@ -72,6 +72,26 @@ def test_backup_writes_a_pg_dump_archive_that_restores_and_verifies(pg, app, cli
         pg.drop_database("restored")
 
 
+@pytest.mark.postgresql_only
+def test_verify_as_a_role_that_may_not_read_the_restored_tables_says_so(pg):
+    """A dump restored by one role, checked as another: a permission problem, never "damaged"."""
+    import psycopg
+
+    pg.create_database("others", template="manyi_template")
+    admin = psycopg.connect(pg.url("postgres"), autocommit=True)
+    try:
+        admin.execute("create role manyi_reader login")
+        other = pg.url("others").replace("postgres@", "manyi_reader@", 1)
+        done = manyi("verify", "--db", other)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
+        assert "permission denied" in done.stderr and "damaged" not in done.stderr
+        assert "Restore the backup as the app's role" in done.stderr
+    finally:
+        pg.drop_database("others")
+        admin.execute("drop role if exists manyi_reader")
+        admin.close()
+
+
 @pytest.fixture
 def demo_file(tmp_path):
     """The demo deployment on SQLite: the Yining survey, its 50 answers, an evaluator."""

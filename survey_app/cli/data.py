@@ -13,7 +13,7 @@ from .. import breakdowns, questionnaires, reports
 from ..safetext import clean_line
 from .common import ROW_ID, configured, existing_store, instance_path, not_a_database, opens_database
 from .receipts import check_receipts, read_receipts, receipt_counts
-from ..store import Audit, ChainKey, DamagedDatabase, configured_chain_key, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
+from ..store import Audit, ChainKey, DamagedDatabase, NotPermitted, configured_chain_key, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
 
 @click.command("create-user")
@@ -112,8 +112,9 @@ def _open_db(path: str | None, *, readonly: bool = False, key=None):
     if not is_postgres_url(path) and not Path(path.removeprefix("sqlite:///")).is_file():
         raise click.ClickException(f"no database file at {path}")
     if not is_postgres_url(path) and _starts_with(Path(path.removeprefix("sqlite:///")), b"PGDMP"):
-        raise click.ClickException(f"{path} is a pg_dump archive: restore it into a new database"
-                                   f" (pg_restore --no-owner --dbname URL {path}), then: manyi verify --db URL")
+        raise click.ClickException(f"{path} is a pg_dump archive: restore it into a new database owned by the app's"
+                                   f" role (pg_restore --no-owner --role ROLE --dbname URL {path}), then:"
+                                   " manyi verify --db URL")
     if key is None and has_app_context():  # the app's, without opening its database (it may be away)
         configured_key = current_app.config.get("CHAIN_KEY")
         key = ChainKey(str(configured_key)) if configured_key else configured_chain_key(current_app.instance_path)
@@ -162,7 +163,7 @@ def verify_command(path, receipt_file, key_file):
     except MissingChainKey:
         raise click.ClickException(f"no chain key to verify {database.describe()} with: set FLASK_CHAIN_KEY or"
                                    " give --key-file FILE") from None
-    except StorageUnavailable as e:
+    except (StorageUnavailable, NotPermitted) as e:
         raise click.ClickException(f"cannot read {database.describe()}: {e}") from None
     except DamagedDatabase as e:  # a damaged or truncated file
         raise click.ClickException(f"{database.describe()} is damaged: {' '.join(str(e).split())}"
@@ -212,7 +213,8 @@ def backup_command(target):
         raise click.ClickException(str(e)) from None
     click.echo(f"Backup written: {target} ({count} responses, from {store.describe()})")
     if store.kind == "postgresql":
-        click.echo(f"Restore it into a new database with: pg_restore --no-owner --dbname URL {target}"
+        click.echo(f"Restore it, as the app's role, into a new database that role owns with: pg_restore --no-owner"
+                   f" --role ROLE --dbname URL {target}"
                    "   then: manyi verify --db URL")
 
 

@@ -21,7 +21,7 @@ from .common import Audit, StorageUnavailable, is_row_id, utcnow
 from .counts import Counts
 from .fieldwork import FieldworkRecords
 from .groups import Groups
-from .integrity import DamagedDatabase, Integrity, Verification
+from .integrity import DamagedDatabase, Integrity, NotPermitted, Verification
 from .receipts import Receipts
 from .keys import ChainKey, key_from_env
 from .margins import Margins
@@ -33,7 +33,7 @@ from .surveys import POINT_CACHE_SECONDS, SURVEY_FIELDS, Surveys
 from .throttle import LoginThrottle
 
 __all__ = ["EXTENSION", "Audit", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError",
-           "StorageUnavailable", "Store", "ChainKey", "DamagedDatabase", "WrongChainKey", "MissingChainKey", "KeyedRecordMissing", "is_postgres_url", "Verification", "configured_chain_key", "chain_hash", "get_store", "init_app", "is_row_id",
+           "StorageUnavailable", "Store", "ChainKey", "DamagedDatabase", "NotPermitted", "WrongChainKey", "MissingChainKey", "KeyedRecordMissing", "is_postgres_url", "Verification", "configured_chain_key", "chain_hash", "get_store", "init_app", "is_row_id",
            "open_store", "survey_digest", "utcnow"]
 EXTENSION = "manyi.store"
 

@@ -15,14 +15,27 @@ class DamagedDatabase(RuntimeError):
     """The database cannot be read to its end: a damaged or truncated file (not a server that is away)."""
 
 
+class NotPermitted(RuntimeError):
+    """The role connected may not read the database's tables (a dump restored as another role): nothing is
+    known about the data, which is not called damaged."""
+
+
+PERMISSION_DENIED = "42501"  # PostgreSQL's insufficient_privilege
+
+
 @contextmanager
 def reading_damage():
-    """A driver error while reading everything (a malformed page, a truncated file) as DamagedDatabase."""
+    """A driver error while reading everything (a malformed page, a truncated file) as DamagedDatabase; a
+    role without the privileges to read as NotPermitted."""
     try:
         yield
     except Exception as e:
         if type(e).__module__.split(".")[0] not in ("sqlite3", "psycopg"):
             raise
+        if getattr(e, "sqlstate", None) == PERMISSION_DENIED:
+            raise NotPermitted(f"{' '.join(str(e).split())}: the role connecting does not own the restored tables."
+                               " Restore the backup as the app's role into a database it owns (pg_restore"
+                               " --no-owner --role ROLE), or connect as the role that owns them") from e
         raise DamagedDatabase(" ".join(str(e).split()) or type(e).__name__) from e
 
 
