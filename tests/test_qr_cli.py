@@ -78,6 +78,24 @@ def test_qr_command_writes_three_files_per_point(runner, yining, tmp_path, app):
         f"{c}{suffix}" for c in codes for suffix in (".png", ".svg", "-poster.html"))
 
 
+@pytest.mark.parametrize("base", ["manyi.example.cn", "ftp://manyi.example.cn", "https://"])
+def test_qr_command_refuses_a_base_url_a_phone_cannot_open(runner, yining, tmp_path, app, base):
+    app.config["PUBLIC_BASE_URL"] = base
+    result = runner.invoke(args=["qr", str(yining[0]), "--out", str(tmp_path / "posters")])
+    assert result.exit_code == 1 and "http:// or https://" in result.output and repr(base) in result.output
+    assert not (tmp_path / "posters").exists()
+
+
+def test_qr_command_warns_when_the_posters_point_to_this_machine(runner, yining, tmp_path, app):
+    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
+    result = runner.invoke(args=["qr", str(yining[0]), "--out", str(tmp_path / "posters")])
+    assert result.exit_code == 0 and "only this machine can open" in result.stderr
+    assert "only this machine" not in result.stdout
+    app.config["PUBLIC_BASE_URL"] = "https://manyi.example.cn"
+    quiet = runner.invoke(args=["qr", str(yining[0]), "--out", str(tmp_path / "other")])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
 def test_qr_command_defaults_to_the_instance_folder(runner, yining, tmp_path, app, monkeypatch):
     monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
     survey_id, codes = yining

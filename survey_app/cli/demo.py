@@ -1,6 +1,7 @@
 """Commands for trying Manyi and printing its QR codes: `manyi qr`, `manyi demo`."""
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -50,6 +51,7 @@ def qr_command(survey_id, out):
 
     Example: FLASK_PUBLIC_BASE_URL=https://manyi.example.cn manyi qr 1 --out posters/
     """
+    _check_base_url(current_app.config["PUBLIC_BASE_URL"])
     survey = get_store().get_survey(survey_id)
     if survey is None:
         raise click.ClickException(f"no survey with id {survey_id}; see: manyi list-surveys")
@@ -57,6 +59,23 @@ def qr_command(survey_id, out):
         raise click.ClickException(f"survey {survey_id} has no collection points yet; "
                                    f"add one with: manyi add-point {survey_id} 业务大厅")
     _write_qr_files(survey, out or _qr_dir(survey_id))
+
+
+def _check_base_url(base: str) -> None:
+    """Posters are printed once and hung for weeks: refuse an address a phone cannot open (no http(s)://),
+    and warn (stderr) when it is this machine's own (the default, http://127.0.0.1:5000)."""
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.ClickException(f"FLASK_PUBLIC_BASE_URL {base!r} is not an address a phone can open: give it"
+                                   " with http:// or https://, e.g. https://manyi.example.cn; no poster written")
+    host = parts.hostname
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        click.echo(f"Warning: the posters point to {base}, which only this machine can open: set"
+                   " FLASK_PUBLIC_BASE_URL to the address phones use (e.g. https://manyi.example.cn)", err=True)
 
 
 def _demo_survey() -> dict:
