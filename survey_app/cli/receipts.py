@@ -149,7 +149,7 @@ def anchor_command(path):
     (one JSON line each; PATH is created if missing). Run it every hour, and keep PATH off the database's
     machine or append-only: `manyi verify --receipt PATH` then finds any rewrite of what it covers.
 
-    Example (crontab): 5 * * * * cd /srv/manyi && set -a && . /etc/manyi.env && .venv/bin/manyi anchor /var/lib/manyi/anchors.jsonl
+    Example: manyi anchor /var/lib/manyi/anchors.jsonl   (hourly: deploy/manyi-anchor.timer, README "Hourly anchors")
     """
     file = read_receipts(path, may_be_empty=True) if Path(path).exists() else ReceiptFile(())
     if file.single:

@@ -1,0 +1,21 @@
+"""The shipped deployment files and the README agree: what runs as user manyi never has to read root's
+/etc/manyi.env itself (mode 0600, owned by root, as deploy/manyi.service says)."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_hourly_anchor_gets_the_servers_settings_the_way_the_server_does():
+    service = (ROOT / "deploy" / "manyi.service").read_text(encoding="utf-8")
+    anchor = (ROOT / "deploy" / "manyi-anchor.service").read_text(encoding="utf-8")
+    timer = (ROOT / "deploy" / "manyi-anchor.timer").read_text(encoding="utf-8")
+    assert "/etc/manyi.env (mode 0600, owned by root)" in service
+    for line in ("EnvironmentFile=/etc/manyi.env", "User=manyi", "WorkingDirectory=/srv/manyi", "UMask=0077"):
+        assert line in service.splitlines() and line in anchor.splitlines(), line
+    assert "manyi anchor /var/lib/manyi/anchors.jsonl" in anchor and "OnCalendar=" in timer
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "deploy/manyi-anchor.timer" in readme
+    sourcing = [line for line in readme.splitlines() if ". /etc/manyi.env" in line]
+    assert sourcing, "the README's cron line is gone: say how cron gets the settings"
+    for line in sourcing:  # read as root (cron.d's user field), the command then run as manyi
+        assert " root " in line and "runuser -u manyi --" in line, line
