@@ -48,6 +48,7 @@ def _from_download(raw: dict, name: str) -> dict:
     C51 figure as defaults, so that the command judges the headline as the dashboard does."""
     survey, headline = raw["survey"], raw.get("headline") or {}
     items = []
+    judged = headline.get("satisfied")  # the codes the headline rate counts (top-2, top-3 or the questionnaire's)
     for q in raw["questions"]:
         options = q.get("options") or []
         rate = q.get("rate") or {}
@@ -55,8 +56,9 @@ def _from_download(raw: dict, name: str) -> dict:
             continue
         counts = {o["code"]: o["count"] for o in options if not o.get("not_applicable")}
         ladder = {o["code"]: o["points"] for o in options if o.get("points") is not None and not o.get("not_applicable")}
+        satisfied = judged if judged and q["id"] == headline.get("item") else rate["satisfied"]
         items.append({"id": q["id"], "label": q.get("text", ""), "counts": counts, "role": q.get("role") or "satisfaction",
-                      "points": ladder if len(ladder) == len(counts) else None, "satisfied": rate["satisfied"]})
+                      "points": ladder if len(ladder) == len(counts) else None, "satisfied": satisfied})
     if not items:
         raise ValueError(f"{name}: the survey download holds no answered scale item")
     if headline.get("item"):

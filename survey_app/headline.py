@@ -47,6 +47,7 @@ class Headline:
     successes: int | None = None  # the satisfied count behind a rate
     notes: tuple[str, ...] = ()
     strata: tuple[Stratum, ...] = ()  # a stratified figure's points (empty: a simple estimate)
+    satisfied: tuple[str, ...] = ()  # the option codes a rate counts as satisfied (empty for a score)
 
     @property
     def _scale(self) -> float:
@@ -167,7 +168,8 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
                 notes += _apart(judged, target / 100)
             return Headline("rate", label, judged, analysis.verdict_points(
                                 judged, rule=rule, label="满意率" + (STRATIFIED if layers else "")),
-                            method, _bound_method(judged, population), rate.satisfied_count, notes, layers)
+                            method, _bound_method(judged, population), rate.satisfied_count, notes, layers,
+                            tuple(sorted(rate.satisfied)))
         score, label = item.score, "满意度得分"
         if strata:
             ladder = item.question.points

@@ -1,0 +1,50 @@
+"""``manyi analyse`` on a survey's JSON download judges the figure the dashboard judges: the same satisfied
+codes (top-2, top-3), the same figure (rate or score), the same population N, so the same estimate, interval,
+deciding bound, verdict and C51 points."""
+import html
+import json
+
+import pytest
+
+from analysis.cli import main as analyse
+from tests.reports_helpers import download, filled, result_of  # noqa: F401
+
+CASES = {
+    "top2": {"c51_figure": "top2"},
+    "top3": {"c51_figure": "top3"},
+    "score": {"c51_figure": "score"},
+    "top3-with-N": {"c51_figure": "top3", "population": 60},
+    "score-with-N": {"c51_figure": "score", "population": 60},
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_analyse_on_the_download_agrees_with_the_dashboard(case, app, database, admin_client, filled, tmp_path,
+                                                           capsys):
+    database.update_survey(filled, **CASES[case])
+    h = result_of(app, database, filled).headline
+    page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    assert h.verdict_text in page
+    path = tmp_path / "survey.json"
+    path.write_bytes(download(admin_client, filled, "json").get_data())
+    assert analyse([str(path), "--json"]) == 0
+    item = json.loads(capsys.readouterr().out)["items"][0]
+    v = item["verdict"]
+    assert v["figure"] == h.figure and v["n"] == h.n and v["population"] == h.judgement.population
+    assert v["estimate"] == pytest.approx(h.judgement.estimate) and v["verdict"] == h.verdict
+    assert (v["low"], v["high"]) == pytest.approx((h.judgement.low, h.judgement.high))
+    assert (v["ci"]["low"], v["ci"]["high"]) == pytest.approx((h.judgement.ci.low, h.judgement.ci.high))
+    points = item["points"]
+    assert points["at_estimate"]["points"] == pytest.approx(h.points.at_estimate.points)
+    assert (points["points_low"], points["points_high"]) == pytest.approx((h.points.points_low, h.points.points_high))
+    assert analyse([str(path)]) == 0
+    assert h.verdict_text in capsys.readouterr().out
+
+
+def test_the_top3_case_differs_from_the_questionnaires_own_rate(app, database, filled):
+    """The data make top-3 and A+B different figures, so the test above can tell them apart."""
+    database.update_survey(filled, c51_figure="top3")
+    r = result_of(app, database, filled)
+    q5 = next(qr for qr in r.questions if qr.question.id == "q5")
+    assert q5.top3.satisfied_count != q5.rate.satisfied_count
+    assert r.headline.satisfied == ("A", "B", "C")
