@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import _checks
-from .intervals import METHODS, Interval, WithInterval, bounds
+from .intervals import METHODS, Interval, WithInterval, bounds, within_population
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ def satisfaction_rate(counts, *, satisfied, confidence_level=0.95, method="wilso
     ``counts`` maps option code -> count (codes missing from ``counts`` count as 0 answers);
     ``satisfied`` is the set of codes that count, e.g. {"A", "B"} for the top-2 box.
     With a population size N the finite-population correction is applied through the effective
-    sample size n·(N − 1)/(N − n) (a census, n = N, gives a zero-width interval); with a design
+    sample size n·(N − 1)/(N − n), the interval kept within the rates N people can have once x of n are
+    known satisfied, [x/N, (x + N − n)/N] (a census, n = N, gives a zero-width interval); with a design
     effect (clustered collection) the effective sample size is divided by it.
 
     >>> r = satisfaction_rate({"A": 46, "B": 2, "C": 2, "D": 0, "E": 0}, satisfied={"A", "B"})
@@ -67,7 +68,7 @@ def satisfaction_rate(counts, *, satisfied, confidence_level=0.95, method="wilso
         high = 1.0 if alternative == "greater" else high
     else:
         n_eff = n / deff / _checks.fpc_factor(n, size) ** 2
-        low, high = bounds(rate * n_eff, n_eff, level, method, alternative)
+        low, high = within_population(*bounds(rate * n_eff, n_eff, level, method, alternative), x, n, size)
     ordered = tuple(code for code in checked if code in set(codes)) + tuple(
         sorted((set(codes) - set(checked)), key=str))
     return RateResult(rate, Interval(low, high), n, x, ordered, method, level, alternative, size, deff, n_eff)

@@ -18,7 +18,7 @@ The bounds, by figure:
 - a *score*: ``analysis.score_bounds`` (see there for the method and its simulated false-"met" rate).
 
 The two-sided interval printed beside the bound (``ci``) uses the same corrections (N, strata) and says
-so in ``interval_method``; the sentence always names the one-sided bound that decides.
+so in ``interval_method``; with N it is kept within the rates N people can have ([x/N, (x + N − n)/N]); the sentence always names the one-sided bound that decides.
 Edge cases: a 100 % target is "missed" once one answer falls short and otherwise "unresolved" (no sample
 short of a census can show it met); n = 0 and n > N raise ValueError (there is nothing to judge, or N is
 out of date); every answer not applicable is n = 0.
@@ -33,7 +33,7 @@ import numpy as np
 from scipy import stats
 
 from . import _checks, _text
-from .intervals import Interval, bounds
+from .intervals import Interval, bounds, within_population
 from .power import hypergeometric_sf
 from .score_bounds import score_bounds
 from .scores import ScoreResult
@@ -131,7 +131,8 @@ def rate_verdict(successes, n, *, target, confidence_level=0.95, population=None
             method = HYPERGEOMETRIC
             p_value = _hypergeometric_p(x, size, total, goal, rate >= goal)
         n_eff = size / _checks.fpc_factor(size, total) ** 2
-        ci = Interval(*bounds(rate * n_eff, n_eff, level, interval_method, "two-sided"))
+        ci = Interval(*within_population(*bounds(rate * n_eff, n_eff, level, interval_method, "two-sided"),
+                                         x, size, total))
     verdict = _decide(low, high, goal)
     needed = None
     if verdict == "unresolved" and total is None and goal < 1:

@@ -269,3 +269,16 @@ def test_an_upper_bound_just_above_the_target_prints_above_it():
     shown = float(text.split("上限 ")[1].split("%")[0])
     assert 95 < shown <= 100 * v.high
     assert verdict_text(rate_verdict(16, 19, target=0.95)).startswith("单侧 95% 置信上限 95.5%，高于目标值 95%")
+
+
+def test_an_interval_with_a_population_stays_within_the_rates_n_people_can_have():
+    """48 of 50 satisfied from N = 60: between 48/60 = 80% and 58/60 = 96.7% are satisfied, whatever the
+    corrected interval says; the points at the interval's ends read the same interval."""
+    from analysis import rate_verdict, satisfaction_rate, verdict_points, RULES, DEFAULT_RULE
+    v = rate_verdict(48, 50, target=0.95, population=60)
+    assert 48 / 60 <= v.ci.low and v.ci.high == pytest.approx(58 / 60)
+    r = satisfaction_rate({"A": 48, "C": 2}, satisfied={"A"}, population=60)
+    assert (r.ci.low, r.ci.high) == pytest.approx((v.ci.low, v.ci.high))
+    points = verdict_points(v, rule=RULES[DEFAULT_RULE])
+    at_high = verdict_points(rate_verdict(58, 60, target=0.95, population=60), rule=RULES[DEFAULT_RULE])
+    assert points.points_high == at_high.at_estimate.points
