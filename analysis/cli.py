@@ -148,7 +148,7 @@ def _one(item, rule, args, level, population, rng) -> dict:
     else:
         judged = rate_verdict(rate.satisfied_count, rate.n, target=rule.target_pct / 100, confidence_level=level,
                               population=population, interval_method=args.method)
-    points = verdict_points(judged, rule=rule, reading=args.reading)
+    points = verdict_points(judged, rule=rule, reading=args.reading, label=item["figure_label"].get(judged.figure))
     return {"id": item["id"], "label": item["label"], "n": table.n, "table": table, "rate": rate, "score": score,
             "verdict": judged, "points_basis": judged.figure, "points": points}
 

@@ -1,7 +1,8 @@
 """Reading answer counts from JSON or CSV for the command line (format: analysis/README.md).
 
-Every item comes out as ``{"id", "label", "counts", "points", "satisfied"}`` with the defaults filled
-in: codes within A–E get the ladder 100/80/60/40/20 and the top-2 box {A, B} unless the file says
+Every item comes out as ``{"id", "label", "counts", "points", "satisfied", "role", "figure_label"}`` (the
+last, from a survey download, names the C51 figure as the dashboard does: {"rate": "满意率（前三项）"}), with
+the defaults filled in: codes within A–E get the ladder 100/80/60/40/20 and the top-2 box {A, B} unless the file says
 otherwise; other codes need ``satisfied`` (and ``points`` for a score).
 """
 
@@ -49,6 +50,8 @@ def _from_download(raw: dict, name: str) -> dict:
     survey, headline = raw["survey"], raw.get("headline") or {}
     items = []
     judged = headline.get("satisfied")  # the codes the headline rate counts (top-2, top-3 or the questionnaire's)
+    method = (headline.get("deciding_bound") or {}).get("method") or ""
+    named = {} if method.startswith("stratified") else {headline.get("figure"): headline.get("label")}
     for q in raw["questions"]:
         options = q.get("options") or []
         rate = q.get("rate") or {}
@@ -56,9 +59,11 @@ def _from_download(raw: dict, name: str) -> dict:
             continue
         counts = {o["code"]: o["count"] for o in options if not o.get("not_applicable")}
         ladder = {o["code"]: o["points"] for o in options if o.get("points") is not None and not o.get("not_applicable")}
-        satisfied = judged if judged and q["id"] == headline.get("item") else rate["satisfied"]
+        c51 = q["id"] == headline.get("item")
         items.append({"id": q["id"], "label": q.get("text", ""), "counts": counts, "role": q.get("role") or "satisfaction",
-                      "points": ladder if len(ladder) == len(counts) else None, "satisfied": satisfied})
+                      "points": ladder if len(ladder) == len(counts) else None,
+                      "satisfied": judged if judged and c51 else rate["satisfied"],
+                      "figure_label": named if c51 else None})  # a stratified label is not the totals'
     if not items:
         raise ValueError(f"{name}: the survey download holds no answered scale item")
     if headline.get("item"):
@@ -67,7 +72,6 @@ def _from_download(raw: dict, name: str) -> dict:
     target = headline.get("target", headline.get("target_pct"))
     defaults = {"rule": survey.get("rule"), "target_pct": target or survey.get("target"),
                 "points_from": headline.get("figure")}
-    method = (headline.get("deciding_bound") or {}).get("method") or ""
     if method.startswith("stratified"):  # per-point counts are not in the file: the totals give another estimate
         defaults["stratified"] = {"label": headline.get("label"),
                                   "value": headline.get("value", headline.get("value_pct")),
@@ -103,7 +107,7 @@ def _item(entry, index) -> dict:
     if role not in ROLES:
         raise ValueError(f"item {item_id!r}: role must be one of {', '.join(ROLES)}, got {role!r}")
     return {"id": item_id, "label": entry.get("label", ""), "counts": counts, "points": points,
-            "satisfied": satisfied, "role": role}
+            "satisfied": satisfied, "role": role, "figure_label": entry.get("figure_label") or {}}
 
 
 def _from_csv(text: str, name: str) -> dict:

@@ -167,7 +167,7 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
                 method = "Wilson 区间" + fpc_note(population)
                 notes += _apart(judged, target / 100)
             return Headline("rate", label, judged, analysis.verdict_points(
-                                judged, rule=rule, label="满意率" + (STRATIFIED if layers else "")),
+                                judged, rule=rule, label=label),
                             method, _bound_method(judged, population), rate.satisfied_count, notes, layers,
                             tuple(sorted(rate.satisfied)))
         score, label = item.score, "满意度得分"

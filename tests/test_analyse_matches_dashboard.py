@@ -48,3 +48,25 @@ def test_the_top3_case_differs_from_the_questionnaires_own_rate(app, database, f
     q5 = next(qr for qr in r.questions if qr.question.id == "q5")
     assert q5.top3.satisfied_count != q5.rate.satisfied_count
     assert r.headline.satisfied == ("A", "B", "C")
+
+
+@pytest.mark.parametrize("figure, label", [("top3", "满意率（前三项）"), ("top2", "满意率（前两项）")])
+def test_the_working_paper_sentence_names_the_rate_it_judges(figure, label, app, database, admin_client, filled,
+                                                             tmp_path, capsys):
+    """The sentence 结果显示受访者满意率（前三项）为 …% names the figure its label names, in every output."""
+    from tests.test_one_verdict import _docx_text, _xlsx_cells
+    database.update_survey(filled, c51_figure=figure)
+    h = result_of(app, database, filled).headline
+    said = f"结果显示受访者{label}为 "
+    assert h.label == label and said in h.points.at_estimate.sentence
+    page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    c51_page = html.unescape(admin_client.get(f"/admin/surveys/{filled}/c51").get_data(as_text=True))
+    assert said in page and said in c51_page
+    assert any(isinstance(v, str) and said in v for v in _xlsx_cells(download(admin_client, filled, "xlsx")).values())
+    for fmt in ("docx-annex", "docx-c51"):
+        assert said in _docx_text(download(admin_client, filled, fmt)), fmt
+    path = tmp_path / "survey.json"
+    path.write_bytes(download(admin_client, filled, "json").get_data())
+    assert analyse([str(path)]) == 0
+    assert h.points.at_estimate.sentence in capsys.readouterr().out
+
