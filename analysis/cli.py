@@ -22,6 +22,7 @@ import math
 import sys
 
 from . import _checks
+from ._text import value_text
 from .inputs import load_items
 from .intervals import METHODS
 from .rates import satisfaction_rate
@@ -86,8 +87,7 @@ def analyse(document: dict, args) -> dict:
     defaults = document.get("defaults") or {}
     strata = defaults.get("stratified")
     if strata and not getattr(args, "simple", False):
-        value = (f"{num(strata['value'])} 分" if strata.get("figure") == "score"
-                 else f"{num(strata['value'])}%") if strata.get("value") is not None else "?"
+        value = "?" if strata.get("value") is None else value_text(strata["value"], strata.get("figure") or "rate")
         raise ValueError(f"this download's C51 figure is stratified by the points' 办件量 ({strata.get('label')} {value}:"
                          f" {strata.get('verdict_text')}); the file holds totals only, which give another estimate."
                          " That verdict stands; pass --simple to judge the totals anyway")

@@ -70,3 +70,20 @@ def test_the_working_paper_sentence_names_the_rate_it_judges(figure, label, app,
     assert analyse([str(path)]) == 0
     assert h.points.at_estimate.sentence in capsys.readouterr().out
 
+
+def test_analyse_names_a_stratified_rate_as_the_dashboard_prints_it(app, database, admin_client, filled, tmp_path,
+                                                                    capsys):
+    """The refusal names the stratified 满意率 at one decimal, as every page prints it (94.7%, never 94.67%)."""
+    from analysis.formatting import pct
+    database.update_survey(filled, c51_figure="top2")
+    points = {p["name"]: p["id"] for p in database.list_points(filled)}
+    database.set_point_fieldwork(points["业务大厅"], issued=None, served=800, actor="test")
+    database.set_point_fieldwork(points["1号窗口"], issued=None, served=200, actor="test")
+    h = result_of(app, database, filled).headline
+    assert h.strata and round(h.value, 1) != round(h.value, 2)   # the two roundings differ here
+    page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    assert pct(h.value) in page
+    path = tmp_path / "survey.json"
+    path.write_bytes(download(admin_client, filled, "json").get_data())
+    assert analyse([str(path)]) == 2
+    assert f"{h.label} {pct(h.value)}:" in capsys.readouterr().err
