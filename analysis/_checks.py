@@ -76,6 +76,11 @@ def _looks_like_percent(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and 1 < value <= 100
 
 
+def census(n: int, population: int | None) -> bool:
+    """Every one of the population answered (n = N): no sampling error, so no interval and no bound."""
+    return population is not None and n >= population
+
+
 def population(value, n: int | float | None = None) -> int | None:
     """A population size N (None means infinite); N must be at least the sample size n."""
     if value is None:

@@ -25,8 +25,11 @@ def value_text(x: float, figure: str, toward: str | None = None) -> str:
 
 def bound_text(verdict) -> str:
     """'单侧 95% 置信下限 87.9%' (the bound that decides, rounded down: see ``formatting``). An upper bound above
-    the target that would print as the target (95.07 → 95.0%) gets the decimals that show it is above."""
+    the target that would print as the target (95.07 → 95.0%) gets the decimals that show it is above.
+    A census has no bound: '全面调查（无抽样误差），实际值 96.0%'."""
     scale = 100 if verdict.figure == "rate" else 1
+    if verdict.census:
+        return f"全面调查（无抽样误差），实际值 {value_text(scale * verdict.estimate, verdict.figure)}"
     side = "下限" if verdict.deciding == "lower" else "上限"
     bound, target = scale * verdict.bound, scale * verdict.target
     digits = above_digits(bound, target, 1 if verdict.figure == "rate" else 2)

@@ -31,7 +31,7 @@ from .rules import DEFAULT_RULE, READINGS, RULES, resolve_rule, verdict_points
 from .scores import METHODS as SCORE_METHODS
 from .scores import satisfaction_score
 from .tables import percent_table
-from .verdicts import rate_verdict, score_verdict, verdict_text
+from .verdicts import CENSUS, rate_verdict, score_verdict, verdict_text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -170,13 +170,14 @@ def render(report: dict) -> str:
         lines.append(f"  {'total':<7}{it['n']:>7}  {pct(it['table'].total_percent):>7}")
         lines += [f"  ({it['table'].note})"] if it["table"].note else []
         rate, score, points = it["rate"], it["score"], it["points"]
-        lines.append(f"  rate (满意率, {'+'.join(map(str, rate.satisfied))}): {pct(100 * rate.rate)}  "
-                     f"{level} CI {pct(100 * rate.ci.low)} – {pct(100 * rate.ci.high)} ({rate.method})")
+        census = it["verdict"].census   # n = N: no sampling error, no interval
+        lines.append(f"  rate (满意率, {'+'.join(map(str, rate.satisfied))}): {pct(100 * rate.rate)}  " + (
+            CENSUS if census else f"{level} CI {pct(100 * rate.ci.low)} – {pct(100 * rate.ci.high)} ({rate.method})"))
         if score is not None:
             clip = f", clipped to {num(score.scale[0])}–{num(score.scale[1])}" if score.clipped else ""
             shown = "" if score.method == "gaffke" else "; shown only: the verdict reads Gaffke's bound"
-            lines.append(f"  score (满意度得分): {num(score.score)} 分  {level} CI {num(score.ci.low)} – "
-                         f"{num(score.ci.high)} 分 ({score.method}{clip}{shown})")
+            lines.append(f"  score (满意度得分): {num(score.score)} 分  " + (CENSUS if census else (
+                f"{level} CI {num(score.ci.low)} – {num(score.ci.high)} 分 ({score.method}{clip}{shown})")))
         else:
             lines.append("  score: not computed (no points ladder for these option codes)")
         v = it["verdict"]

@@ -52,6 +52,11 @@ class WithInterval:
     def high(self) -> float:
         return self.ci.high
 
+    @property
+    def census(self) -> bool:
+        """n = N (``_checks.census``): the interval is the estimate itself, printed as 全面调查, not as an interval."""
+        return _checks.census(self.n, getattr(self, "population", None))
+
 
 @dataclass(frozen=True)
 class ProportionInterval:

@@ -75,6 +75,11 @@ class Verdict:
         return VERDICTS_ZH[self.verdict]
 
     @property
+    def census(self) -> bool:
+        """Every one of the population answered (n = N, ``_checks.census``): no interval and no bound to print."""
+        return _checks.census(self.n, self.population)
+
+    @property
     def deciding(self) -> str:
         """"lower" when the estimate is at or above the target (only the lower bound can show "met"),
         else "upper" (only the upper bound can show "missed")."""

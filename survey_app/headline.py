@@ -164,7 +164,7 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
             else:
                 judged = analysis.rate_verdict(rate.satisfied_count, rate.n, target=target / 100,
                                                confidence_level=CONFIDENCE, population=population)
-                method = "Wilson 区间" + fpc_note(population)
+                method = census_text(population) if judged.census else "Wilson 区间" + fpc_note(population)
                 notes += _apart(judged, target / 100)
             return Headline("rate", label, judged, analysis.verdict_points(
                                 judged, rule=rule, label=label),
@@ -188,6 +188,9 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
                                          confidence_level=CONFIDENCE, method=SCORE_METHOD)
         label = "综合满意度得分"
     judged = analysis.score_verdict(score, target=target, confidence_level=CONFIDENCE)
+    if judged.census:
+        return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
+                        census_text(score.population), census_text(score.population), None, notes)
     return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
                     _zh(judged.interval_method) + fpc_note(score.population),
                     _zh(judged.method) + fpc_note(score.population), None, notes)
@@ -212,8 +215,13 @@ def _bound_method(judged, population: int | None) -> str:
     if judged.method == analysis.verdicts.HYPERGEOMETRIC:
         return f"精确超几何检验（有限总体，N = {population}）"
     if judged.method == analysis.verdicts.CENSUS:
-        return f"全面调查（n = N = {population}），无抽样误差"
+        return census_text(population)
     return _BOUND_METHODS[judged.method]
+
+
+def census_text(population: int) -> str:
+    """The method of a census (n = N), printed in place of an interval and a bound: it has neither."""
+    return f"全面调查（n = N = {population}），无抽样误差"
 
 
 def _layers(cells: dict) -> tuple[Stratum, ...]:

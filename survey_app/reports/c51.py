@@ -13,7 +13,7 @@ from docx.shared import Cm
 
 from . import _docx
 from ..headline import survey_rule
-from .wording import formula_zh, points_range_text, project_name, receipt_text, with_units
+from .wording import formula_zh, interval_text, points_range_text, project_name, receipt_text, with_units
 
 EXPLANATION = "社会公众或服务对象对实施效果的满意程度。"
 STANDARD_LEAD = "社会公众或服务对象是指因该项目实施而受到影响的部门（单位）、群体或个人。一般采取社会调查的方式。"
@@ -39,10 +39,9 @@ def _result_text(result) -> str:
     if found >= 0:  # the rule's sentence, spliced into the seed's opening
         sentence = (f"调阅绩效资料，{project_name(s)}满意度指标预期目标为≥{num(p.target_pct)}%，"
                     f"实际开展的《{s['title']}》中，{sentence[found:]}")
-    value, low, high = with_units(h)
+    judged = "" if h.judgement.census else f"；判定方法：{h.bound_method}，以单侧置信界判定"
     return (f"指标评分计算过程及依据：{sentence}"
-            f"（{h.label} {value}，双侧 95% 置信区间 {low}–{high}，{h.method}；判定方法：{h.bound_method}，"
-            f"以单侧置信界判定；有效问卷 {h.n} 份）。"
+            f"（{h.label} {with_units(h)[0]}，{interval_text(h)}{judged}；有效问卷 {h.n} 份）。"
             f"{points_range_text(h)}计算过程：{formula_zh(p.formula)}。" + "".join(p.notes + h.notes))
 
 

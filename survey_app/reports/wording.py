@@ -44,10 +44,23 @@ def with_units(h) -> tuple[str, str, str]:
     return pct(h.value), pct(h.low), pct(h.high)
 
 
+def interval_text(h) -> str:
+    """'双侧 95% 置信区间 86.5%–98.9%，Wilson 区间'; a census (n = N) has no interval: its method alone,
+    '全面调查（n = N = 50），无抽样误差'."""
+    if h.judgement.census:
+        return h.method
+    _, low, high = with_units(h)
+    return f"双侧 95% 置信区间 {low}–{high}，{h.method}"
+
+
+def judged_by(h) -> str:
+    """How the verdict reads the bounds, after the method that decides ('' for a census: nothing to read)."""
+    return "" if h.judgement.census else "；以单侧置信界判定，双侧区间仅作说明"
+
+
 def headline_text(h) -> str:
     """'满意率为 96.0%（双侧 95% 置信区间 86.5%–98.9%，Wilson 区间，n = 50）'."""
-    value, low, high = with_units(h)
-    return f"{h.label}为 {value}（双侧 95% 置信区间 {low}–{high}，{h.method}，n = {h.n}）"
+    return f"{h.label}为 {with_units(h)[0]}（{interval_text(h)}，n = {h.n}）"
 
 
 def target_text(h) -> str:
@@ -58,12 +71,14 @@ def target_text(h) -> str:
 
 def verdict_text(h) -> str:
     """'目标判定：单侧 95% 置信下限 87.9%，低于目标值 95%，按当前样本量尚不能判定是否达到目标（精确二项检验）'."""
-    return f"目标判定：{h.verdict_text}（{h.bound_method}；以单侧置信界判定，双侧区间仅作说明）"
+    return f"目标判定：{h.verdict_text}（{h.bound_method}{judged_by(h)}）"
 
 
 def points_range_text(headline) -> str:
     """What sampling luck is worth: the points at the interval's two ends (printed as the interval is)."""
     p = headline.points
+    if headline.judgement.census:
+        return ""
     low, high = (pct(x) if headline.figure == "rate" else f"{num(x)} 分"
                  for x in (p.at_low.value_pct, p.at_high.value_pct))
     return (f"按 95% 置信区间两端（{low}、{high}）计，"

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ..headline import fpc_note
+from ..headline import census_text, fpc_note
 from ..safetext import xml_text
 from . import raw, wording
 
@@ -59,15 +59,18 @@ def overview_rows(result):
     side = "下限" if h.judgement.deciding == "lower" else "上限"
     yield ("C51 依据", h.label)
     yield (f"估计值（{unit}）", rounded(h.value, digits))
-    yield (f"双侧 95% 置信下限（{unit}）", rounded(h.low, digits))
-    yield (f"双侧 95% 置信上限（{unit}）", rounded(h.high, digits))
+    if not h.judgement.census:   # a census has no sampling error: no interval, no bound
+        yield (f"双侧 95% 置信下限（{unit}）", rounded(h.low, digits))
+        yield (f"双侧 95% 置信上限（{unit}）", rounded(h.high, digits))
     yield ("区间方法", h.method)
     yield ("样本量 n", h.n)
     if h.judgement.population:
         yield ("总体规模 N（用于有限总体校正）", h.judgement.population)
     yield (f"预期目标（{unit}）", h.target)
-    yield (f"判定依据：单侧 95% 置信{side}（{unit}）",
-           rounded(h.bound, above_digits(h.bound, h.target, digits), "down"))
+    if h.judgement.census:
+        yield (f"判定依据：全面调查实际值（{unit}）", rounded(h.value, digits))
+    else:
+        yield (f"判定依据：单侧 95% 置信{side}（{unit}）", rounded(h.bound, above_digits(h.bound, h.target, digits), "down"))
     yield ("判定方法", h.bound_method)
     yield ("目标判定", h.judgement.verdict_zh)
     yield ("判定说明", h.verdict_text)
@@ -90,12 +93,16 @@ def _estimates(qr):
     """(指标, 估计值, 下限, 上限, 方法) rows for a scale item, in percent / points."""
     role = qr.question.role
     for which, rate in (("rate", qr.rate), ("top2", qr.top2), ("top3", qr.top3)):
-        if rate is not None:
+        if rate is not None and rate.census:
+            yield (wording.rate_label(role, which), rounded(100 * rate.rate, 4), None, None, census_text(rate.population))
+        elif rate is not None:
             yield (wording.rate_label(role, which), rounded(100 * rate.rate, 4), rounded(100 * rate.ci.low, 4),
                    rounded(100 * rate.ci.high, 4), f"Wilson 区间{fpc_note(rate.population)}，n = {rate.n}")
     if qr.score is not None:
         s = qr.score
-        yield (wording.ROLE_WORDS[role][1], rounded(s.score, 4), rounded(s.ci.low, 4), rounded(s.ci.high, 4),
+        census = s.census   # n = N: no interval
+        yield (wording.ROLE_WORDS[role][1], rounded(s.score, 4), None if census else rounded(s.ci.low, 4),
+               None if census else rounded(s.ci.high, 4), census_text(s.population) if census else
                f"{'Gaffke 区间' if s.method == 'gaffke' else s.method}{fpc_note(s.population)}，n = {s.n}")
 
 
