@@ -29,6 +29,9 @@ class Stratum:
 
 
 STRATIFIED = "（按办件量分层估计）"  # after the label of a stratified figure, wherever it is printed
+# what analysis.stratified_score_verdict computes: one Gaffke interval, of the points' answers pooled with weights
+# by 办件量, at the effective sample size (not each point's interval, then weighted)
+STRATIFIED_SCORE_INTERVAL = "分层估计，各采集点得分分布按办件量加权合并后，按等效样本量求 Gaffke 区间"
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,7 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
             judged = analysis.stratified_score_verdict(cells, target=target, confidence_level=CONFIDENCE)
             label += STRATIFIED
             return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
-                            "分层估计，各采集点 Gaffke 区间按办件量加权", _BOUND_METHODS[judged.method], None, notes,
+                            STRATIFIED_SCORE_INTERVAL, _BOUND_METHODS[judged.method], None, notes,
                             _layers({p: (sc.n, share, sc.score) for p, (sc, share) in cells.items()}))
     else:
         if not rows or all(code is None for row in rows for code in row.values()):

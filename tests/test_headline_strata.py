@@ -1,6 +1,7 @@
 """Points are strata (issue 12, items 6 and 7): with every point's 办件量 entered, the headline rate is the
 stratified estimate and its verdict decides; without it, the simple estimate. The annex reports page opens,
 the completion rate and, with 办件量, the response rate instead of "发放 = 回收"."""
+import html
 import io
 
 import docx
@@ -163,3 +164,27 @@ def test_the_command_line_never_judges_a_stratified_download_differently(app, da
     assert "stratified by the points' 办件量" in err and h.verdict_text in err and "--simple" in err
     assert analyse([str(path), "--simple"]) == 0
     assert "97.6" in capsys.readouterr().out  # the totals' simple score, asked for
+
+
+def test_a_stratified_scores_interval_is_described_as_computed(app, database, admin_client, filled):
+    """The interval is one Gaffke interval of the points' answers pooled with 办件量 weights, at the effective
+    sample size (analysis.stratified_score_verdict), not the points' own Gaffke intervals weighted: the method
+    printed beside it says so."""
+    ids = _points(database, filled)
+    database.set_point_fieldwork(ids["业务大厅"], issued=None, served=900, actor="test")
+    database.set_point_fieldwork(ids["1号窗口"], issued=None, served=100, actor="test")
+    h = result_of(app, database, filled).headline
+    assert h.judgement.method == analysis.strata.STRATIFIED_SCORE
+    counts = {}
+    for t in database.tallies(filled):
+        if t["question_id"] == "q5":
+            counts.setdefault(t["point_id"], {})[t["value"]] = t["n"]
+    ladder = {"A": 100, "B": 80, "C": 60, "D": 40, "E": 20}
+    own = {p: analysis.satisfaction_score(c, points=ladder, method="gaffke") for p, c in counts.items()}
+    weighted = [sum(share * getattr(own[ids[name]].ci, end) for name, share in (("业务大厅", 0.9), ("1号窗口", 0.1)))
+                for end in ("low", "high")]
+    assert weighted != pytest.approx([h.judgement.ci.low, h.judgement.ci.high])  # not what is computed
+    assert "加权合并" in h.method and "等效样本量" in h.method and "Gaffke 区间" in h.method
+    assert "各采集点 Gaffke 区间按办件量加权" not in h.method
+    page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    assert h.method in page
