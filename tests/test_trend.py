@@ -207,12 +207,18 @@ def test_trend_blocks_in_the_annex_wording_with_units(app, database, compared):
     head = blocks[1][1]
     s, h, num = t.headline.score, t.headline, analysis.formatting.num
     # each year's figure with its own interval, then the difference with the interval that decides it
-    assert (f"与上年度（2023年，有效问卷 50 份）相比，本年度满意度得分为 97.6 分（95% 置信区间 {num(h.score_now_ci.low)} – "
-            f"{num(h.score_now_ci.high)} 分），上年度为 {num(h.score_before)} 分（95% 置信区间 {num(h.score_before_ci.low)} – "
+    # ranges as the rest of the annex writes them (86.5%–98.9%), last year's rate with its interval as the page
+    # shows it, and a difference's ends signed as the page prints them (−2.02 至 +10.82)
+    pct = analysis.formatting.pct
+    assert (f"与上年度（2023年，有效问卷 50 份）相比，本年度满意度得分为 97.6 分（95% 置信区间 {num(h.score_now_ci.low)}–"
+            f"{num(h.score_now_ci.high)} 分），上年度为 {num(h.score_before)} 分（95% 置信区间 {num(h.score_before_ci.low)}–"
             f"{num(h.score_before_ci.high)} 分），较上年度变化 +4.4 分"
-            f"（95% 置信区间 {num(s.low).replace('-', '−')} 至 {num(s.high)} 分），"
-            "差异不显著；满意率为 96.0%（48/50；95% 置信区间 86.5 – 98.9%），上年度为 90.0%（45/50），"
+            f"（95% 置信区间 {num(s.low).replace('-', '−')} 至 +{num(s.high)} 分），"
+            "差异不显著；满意率为 96.0%（48/50；95% 置信区间 86.5%–98.9%），上年度为 90.0%（45/50；95% 置信区间 "
+            f"{pct(100 * h.rate_before_ci.low)}–{pct(100 * h.rate_before_ci.high)}），"
             "较上年度变化 +6.0 个百分点（95% 置信区间 ") in head
+    r = h.rate
+    assert f"（95% 置信区间 {analysis.formatting.fixed(100 * r.low).replace('-', '−')} 至 +{analysis.formatting.fixed(100 * r.high)} 个百分点）" in head
     assert "2023年伊宁市医疗保障局部门整体绩效满意度调查" in head  # the earlier survey named by its title
     for clause in re.split("[；。]", " ".join(text for _, text in blocks[1:])):
         assert not ("个百分点" in clause and re.search(r"\d 分", clause)), clause  # units never mixed
@@ -231,8 +237,8 @@ def test_a_significant_difference_rises_or_falls(app, database, yining):
     assert t.headline.score_significant and t.headline.rate_significant
     text = trend_blocks(t)[1][1]
     c = t.headline.score
-    assert (f"，较上年度提高 38 分（95% 置信区间 {analysis.formatting.num(c.low)} 至 "
-            f"{analysis.formatting.num(c.high)} 分），差异显著；满意率为 100.0%（50/50；") in text
+    assert (f"，较上年度提高 38 分（95% 置信区间 +{analysis.formatting.num(c.low)} 至 "
+            f"+{analysis.formatting.num(c.high)} 分），差异显著；满意率为 100.0%（50/50；") in text
     assert "本年度满意度得分为 98 分（95% 置信区间 " in text and "上年度为 60 分（" in text
     database.update_survey(yining[0], compare_with=None)
     database.update_survey(earlier, compare_with=yining[0])  # the other way round: a fall

@@ -23,13 +23,13 @@ def _signed(text: str, x: float) -> str:
 
 
 def _change(comparison, unit: str, when: str, digits) -> str:
-    """'较上年度提高 5.2 分（95% 置信区间 1.1 至 9.3 分），差异显著'."""
-    d, low, high = (_minus(digits(x)) for x in (comparison.difference, comparison.low, comparison.high))
+    """'较上年度提高 5.2 分（95% 置信区间 +1.1 至 +9.3 分），差异显著' (the ends signed, as the page prints them)."""
+    d, low, high = (_signed(digits(x), x) for x in (comparison.difference, comparison.low, comparison.high))
     if excludes_zero(comparison):
         verb = ("提高 " if comparison.difference > 0 else "降低 ") + digits(abs(comparison.difference))
         verdict = "差异显著"
     else:
-        verb, verdict = "变化 " + _signed(d, comparison.difference), "差异不显著"
+        verb, verdict = "变化 " + d, "差异不显著"
     return f"较{when}{verb} {unit}（95% 置信区间 {low} 至 {high} {unit}），{verdict}"
 
 
@@ -46,22 +46,23 @@ def score_text(row: TrendRow, when: str) -> str | None:
 
 
 def _ci(interval, digits, unit: str) -> str:
-    """'（95% 置信区间 91.47 – 99.36 分）', or nothing without one."""
-    return "" if interval is None else f"（95% 置信区间 {digits(interval.low)} – {digits(interval.high)}{unit}）"
+    """'（95% 置信区间 91.47–99.36 分）', as the rest of the annex writes a range; nothing without one."""
+    return "" if interval is None else f"（95% 置信区间 {digits(interval.low)}–{digits(interval.high)}{unit}）"
 
 
-def _pct_points(x: float) -> str:
-    return fixed(100 * x)
+def _rate_ci(interval) -> str:
+    """'；95% 置信区间 86.5%–98.9%' after a rate's count, as the rest of the annex writes a rate's range."""
+    return "" if interval is None else f"；95% 置信区间 {pct(100 * interval.low)}–{pct(100 * interval.high)}"
 
 
 def rate_text(row: TrendRow, when: str) -> str | None:
-    """'满意率为 96.0%（48/50），较上年度变化 +6.0 个百分点（…个百分点），差异不显著'."""
+    """'满意率为 96.0%（48/50；95% 置信区间 86.5%–98.9%），上年度为 90.0%（45/50；95% 置信区间 78.6%–95.7%），
+    较上年度变化 +6.0 个百分点（…个百分点），差异不显著'."""
     if row.rate is None:
         return None
-    ci = row.rate_now_ci
-    within = "" if ci is None else f"；95% 置信区间 {_pct_points(ci.low)} – {pct(100 * ci.high)}"
-    return (f"{ROLE_WORDS[row.role][0]}为 {pct(100 * row.rate_now)}（{row.satisfied_now}/{row.n_now}{within}），"
-            f"{when}为 {pct(100 * row.rate_before)}（{row.satisfied_before}/{row.n_before}），"
+    return (f"{ROLE_WORDS[row.role][0]}为 {pct(100 * row.rate_now)}（{row.satisfied_now}/{row.n_now}"
+            f"{_rate_ci(row.rate_now_ci)}），{when}为 {pct(100 * row.rate_before)}（{row.satisfied_before}/"
+            f"{row.n_before}{_rate_ci(row.rate_before_ci)}），"
             f"{_change(row.rate, '个百分点', when, _points)}")
 
 
