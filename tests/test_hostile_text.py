@@ -164,8 +164,8 @@ def test_raw_data_holds_valid_responses_unless_asked(client, hostile):
     valid = list(csv.DictReader(io.StringIO(client.get(f"{base}/export/csv", buffered=True).get_data().decode("utf-8-sig"))))
     every = list(csv.DictReader(io.StringIO(
         client.get(f"{base}/export/csv?include_excluded=1", buffered=True).get_data().decode("utf-8-sig"))))
-    assert [r["编号"] for r in valid] == ["2", "3", "4"] and {r["状态"] for r in valid} == {"valid"}
-    assert [(r["编号"], r["状态"]) for r in every][:2] == [("1", "excluded"), ("2", "valid")]
+    assert [r["编号"] for r in valid] == ["2", "3", "4"] and {r["状态"] for r in valid} == {"有效"}
+    assert [(r["编号"], r["状态"]) for r in every][:2] == [("1", "已剔除"), ("2", "有效")]
     assert every[0]["剔除原因"].startswith("'=HYPERLINK")  # never a formula
     for query, n in (("", 3), ("?include_excluded=1", 4)):
         book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/export/xlsx{query}", buffered=True).get_data()))

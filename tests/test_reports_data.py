@@ -42,7 +42,7 @@ def test_csv_has_one_row_per_response_with_codes_that_add_up_to_the_tallies(app,
         counted = Counter(r[qr.question.id] for r in rows)
         assert [counted[row.code] for row in qr.table.rows] == [row.count for row in qr.table.rows]
         assert [row.count for row in qr.table.rows] == YINING[qr.question.id]
-    assert {r["状态"] for r in rows} == {"valid"} and all(int(r["答题用时（秒）"]) >= 60 for r in rows)
+    assert {r["状态"] for r in rows} == {"有效"} and all(int(r["答题用时（秒）"]) >= 60 for r in rows)
     assert all(len(r["提交时间"]) == 19 for r in rows)  # local time, 2024-08-13 10:42:07
 
 
@@ -51,7 +51,7 @@ def test_labels_file_names_every_column_and_code(admin_client, filled):
     labels = {(r["变量"], r["代码"]): r["标签"] for r in rows}
     assert labels[("q5", "")].startswith("您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？")
     assert labels[("q5", "A")] == "非常满意（100 分）" and labels[("age", "D")] == "60 岁以上"  # points where scored
-    assert labels[("状态", "excluded")] == "已剔除" and ("采集点", "") in labels
+    assert labels[("状态", "")] == "问卷状态：有效 / 已剔除" and ("采集点", "") in labels  # the cells are the words
 
 
 def _pairs(ws):
@@ -135,12 +135,12 @@ def test_json_summary_is_the_survey_result(app, database, admin_client, filled):
 def test_excluding_a_response_changes_the_data_downloads_consistently(app, database, admin_client, filled):
     rid = exclude_one_q5_c(database)
     rows = _csv(download(admin_client, filled, "csv"))
-    assert len(rows) == 49 and {r["状态"] for r in rows} == {"valid"}  # raw data: valid responses only
+    assert len(rows) == 49 and {r["状态"] for r in rows} == {"有效"}  # raw data: valid responses only
     asked = download(admin_client, filled, "csv?include_excluded=1")
     assert quote("原始数据（含已剔除）.csv") in asked.headers["Content-Disposition"]
     everything = _csv(asked)
     assert len(everything) == 50  # excluded, never deleted: asked for, the raw data has it with its reason
-    [excluded] = [r for r in everything if r["状态"] == "excluded"]
+    [excluded] = [r for r in everything if r["状态"] == "已剔除"]
     assert int(excluded["编号"]) == database.response_numbers(filled, [rid])[rid] and excluded["剔除原因"] == "答题过快"
     assert int(excluded["编号"]) not in {int(r["编号"]) for r in rows}
     assert [r["编号"] for r in everything] == [str(n) for n in range(1, 51)]  # numbered within the survey
@@ -151,7 +151,7 @@ def test_excluding_a_response_changes_the_data_downloads_consistently(app, datab
     assert got["headline"]["value"] == pytest.approx((46 * 100 + 2 * 80 + 60) / 49)
     overview = _pairs(openpyxl.load_workbook(io.BytesIO(download(admin_client, filled, "xlsx").get_data()))["概况"])
     assert (overview["有效问卷（份）"], overview["已剔除（份）"], overview["有效率（%）"]) == (49, 1, 98.0)
-    valid_q5 = Counter(r["q5"] for r in rows if r["状态"] == "valid")
+    valid_q5 = Counter(r["q5"] for r in rows if r["状态"] == "有效")
     assert [valid_q5[c] for c in "ABCDE"] == [o["count"] for o in q5["options"]]
 
 
@@ -201,3 +201,25 @@ def test_multiple_choice_and_text_answers_in_csv_and_sav(app, database, tmp_path
     df, meta = pyreadstat.read_sav(str(sav))
     assert (df["business_A"][0], df["business_B"][0], df["business_C"][0]) == (1, 0, 1)
     assert df["suggestion"][0].startswith("希望增加") and df["payout"].isna()[0]
+
+
+@pytest.mark.parametrize("title", ["伊宁市满意度调查（演示）", "2024年度伊宁市医疗保障局部门整体绩效群众满意度调查（演示）"])
+def test_raw_status_reads_in_chinese_and_the_sav_keeps_the_title(title, tmp_path, database, admin_client, filled):
+    """状态 reads 有效/已剔除 in the CSV and the XLSX as in the SAV's value labels; the SAV's file label is the
+    whole title when it fits the header's 64 bytes, else cut visibly with “…”, the whole title in the note."""
+    exclude_one_q5_c(database)
+    database.update_survey(filled, title=title)
+    rows = _csv(download(admin_client, filled, "csv?include_excluded=1"))
+    assert Counter(r["状态"] for r in rows) == {"有效": 49, "已剔除": 1}
+    book = openpyxl.load_workbook(io.BytesIO(download(admin_client, filled, "xlsx?include_excluded=1").get_data()))
+    cells = {c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row}
+    assert {"有效", "已剔除"} <= cells and not {"valid", "excluded"} & cells
+    path = tmp_path / "t.sav"
+    path.write_bytes(download(admin_client, filled, "sav?include_excluded=1").get_data())
+    df, meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
+    assert Counter(df["status"]) == {"有效": 49, "已剔除": 1}
+    if len(title.encode("utf-8")) <= 64:
+        assert meta.file_label == title
+    else:
+        assert meta.file_label.endswith("…") and title.startswith(meta.file_label[:-1])
+        assert len(meta.file_label.encode("utf-8")) <= 64 and "".join(meta.notes) == title

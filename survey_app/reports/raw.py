@@ -34,10 +34,10 @@ META = (  # (key in Store.stream_responses, column header, what it is)
     ("submitted_at", "提交时间", "提交时间（{tz} 当地时间）"),
     ("seconds_on_page", "答题用时（秒）", "从打开问卷到提交的秒数"),
     ("language", "语言", "作答语言"),
-    ("status", "状态", "问卷状态：valid 有效 / excluded 已剔除"),
+    ("status", "状态", "问卷状态：有效 / 已剔除"),
     ("exclude_reason", "剔除原因", "剔除原因（仅已剔除问卷）"),
 )
-RESPONSE_STATUS_LABELS = {"valid": "有效", "excluded": "已剔除"}  # a response's status
+RESPONSE_STATUS_LABELS = {"valid": "有效", "excluded": "已剔除"}  # a response's status, as every file prints it
 LANGUAGE_LABELS = {"zh-CN": "中文", "ug": "维吾尔文", "en": "English"}
 MULTI_SEPARATOR = ";"
 
@@ -68,7 +68,7 @@ def rows(export):
         if r["status"] != "valid" and not export.include_excluded:
             continue
         yield [number, sheet_text(r["point"]), local_time(r["submitted_at"], export.timezone), r["seconds_on_page"],
-               r["language"] or "", r["status"], sheet_text(r["exclude_reason"] or "")] + [
+               r["language"] or "", RESPONSE_STATUS_LABELS[r["status"]], sheet_text(r["exclude_reason"] or "")] + [
             answer_cell(q, r["answers"].get(q.id)) for q in questions]
 
 
@@ -77,8 +77,6 @@ def label_rows(questionnaire, timezone: str):
     yield ("变量", "代码", "标签")
     for key, head, meaning in META:
         yield (head, "", meaning.format(tz=timezone))
-        if key == "status":
-            yield from ((head, code, label) for code, label in RESPONSE_STATUS_LABELS.items())
         if key == "language":
             yield from ((head, code, label) for code, label in LANGUAGE_LABELS.items())
     for q in questionnaire.questions:

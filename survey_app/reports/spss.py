@@ -22,9 +22,12 @@ from ..safetext import xml_text
 from . import raw
 
 STATUS_CODES = {"valid": 1, "excluded": 2}
+FILE_LABEL_BYTES = 64  # the .sav header's file label: longer titles are cut, visibly, and kept whole in a note
+NOTE_LINE_BYTES = 80  # a line of the .sav file's note (SPSS "documents")
 EPOCH = datetime(1970, 1, 1)  # local times are naive: seconds since this, then back to datetimes
 RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 META_NAMES = tuple(key for key, _, _ in raw.META)
+STATUS_VALUES = {raw.RESPONSE_STATUS_LABELS[s]: code for s, code in STATUS_CODES.items()}  # 有效 -> 1 (raw.rows' cells)
 
 
 def _name(candidate: str, taken: set) -> str:
@@ -79,7 +82,7 @@ def frame(export):
         rid, point, when, seconds, language, status, reason = row[:7]
         for name, value in zip(META_NAMES, (rid, points.get(point, nan), (when - EPOCH).total_seconds(),
                                             nan if seconds is None else seconds, language,
-                                            STATUS_CODES[status], reason)):
+                                            STATUS_VALUES[status], reason)):
             data[name].append(value)
         for q, var, code in columns:
             cell = row[7 + index[q.id]]
@@ -97,11 +100,33 @@ def frame(export):
 
 def write(export, out) -> None:
     df, labels, values, measures, missing = frame(export)
+    title = xml_text(export.result.survey["title"])
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "data.sav")
         pyreadstat.write_sav(df, path, column_labels=[labels.get(c, c) for c in df.columns],
                              variable_value_labels=values, variable_measure=measures, missing_ranges=missing,
                              variable_format={name: "F8.0" for name in values},  # codes print as 1, not 1.00
-                             file_label=xml_text(export.result.survey["title"])[:64])
+                             file_label=file_label(title), note=note_lines(title) or None)
         with open(path, "rb") as f:
             shutil.copyfileobj(f, out)
+
+
+def file_label(title: str) -> str:
+    """The title as the .sav file label: whole when its UTF-8 fits the header's 64 bytes, else cut on a
+    character with "…" (the whole title is in the file's note)."""
+    if len(title.encode("utf-8")) <= FILE_LABEL_BYTES:
+        return title
+    while len((title + "…").encode("utf-8")) > FILE_LABEL_BYTES:
+        title = title[:-1]
+    return title + "…"
+
+
+def note_lines(title: str) -> list[str]:
+    """The whole title as the file's note (SPSS DISPLAY DOCUMENTS), in lines of at most 80 bytes of UTF-8."""
+    lines, line = [], ""
+    for char in title:
+        if len((line + char).encode("utf-8")) > NOTE_LINE_BYTES:
+            lines.append(line)
+            line = ""
+        line += char
+    return lines + [line] if line else lines
