@@ -387,3 +387,29 @@ def test_the_weighted_figures_are_in_the_json_beside_the_unweighted(app, databas
     assert got["weighted_score_ci"] == {"low": pytest.approx(raked.weighted_score_ci.low),
                                         "high": pytest.approx(raked.weighted_score_ci.high)}
     assert got["effective_n"] == pytest.approx(raked.effective_n) and got["unweighted_score"] == pytest.approx(97.6)
+
+
+def test_the_xlsx_gives_the_weighted_figures_the_dashboard_shows(app, admin_client, database, filled):
+    """概况 gives the weighted rate and score with their intervals, the weighted n, Kish's effective n and the
+    design effect, rounded as the dashboard prints them; the verdict rows are the unweighted ones still."""
+    import io
+
+    import openpyxl
+
+    from analysis.formatting import rounded
+    from tests.reports_helpers import download
+    database.set_population_margins(filled, {"gender": {"A": 0.485, "B": 0.515}}, audit=Audit("wang", "m"))
+    q = questionnaires.catalogue(app).get("yining-2024-public", 1)
+    k = weighting.raked_figures(database, database.get_survey(filled), q)
+    book = openpyxl.load_workbook(io.BytesIO(download(admin_client, filled, "xlsx").get_data()))
+    cells = {row[0]: row[1] for row in book["概况"].iter_rows(values_only=True)}
+    assert cells[f"加权{k.figure_label}（%）"] == rounded(100 * k.weighted_rate, 1)
+    assert (cells[f"加权{k.figure_label} 95% 置信下限（%）"], cells[f"加权{k.figure_label} 95% 置信上限（%）"]) == (
+        rounded(100 * k.weighted_rate_ci.low, 1), rounded(100 * k.weighted_rate_ci.high, 1))
+    assert cells["加权满意度得分（分）"] == rounded(k.weighted_score, 2)
+    assert (cells["加权满意度得分 95% 置信下限（分）"], cells["加权满意度得分 95% 置信上限（分）"]) == (
+        rounded(k.weighted_score_ci.low, 2), rounded(k.weighted_score_ci.high, 2))
+    assert (cells["加权估计的有效问卷 n"], cells["Kish 有效样本量"], cells["加权设计效应"]) == (
+        k.n, rounded(k.effective_n, 1), rounded(k.design_effect, 2))
+    page = admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
+    assert f"{k.effective_n:.1f}" in page and f"{k.design_effect:.2f}" in page

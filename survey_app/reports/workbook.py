@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 
 from ..headline import census_text, fpc_note
 from ..safetext import xml_text
-from . import raw, wording
+from . import raw, weighting_text, wording
 
 BOLD = Font(bold=True)
 
@@ -86,6 +86,7 @@ def overview_rows(result):
     if result.design is not None:
         yield ("设计效应（采集点聚类）", rounded(result.design.design_effect, 4))
         yield ("等效样本量", rounded(result.design.effective_n, 1))
+    yield from weighting_text.raked_rows(result.raked)
     yield ("计算时间", result.computed_at)
 
 
