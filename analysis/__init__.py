@@ -20,6 +20,7 @@ raises ValueError naming the valid ones, ``alternative`` in {"two-sided", "great
 The command line lives in ``analysis.cli`` (``python -m analysis FILE``) and is not imported here.
 """
 
+from ._checks import census
 from .intervals import Interval, ProportionInterval, proportion_interval
 from .planning import ClusterDesign, cluster_design_effect, design_effect, margin_of_error, sample_size
 from .power import PowerPlan, max_provable_rate, min_successes_to_show, power_sample_size, target_power
@@ -38,6 +39,7 @@ from .weighting import (RakeResult, WeightedEstimate, cells_effective_n, rake_we
 from .reliability import Reliability, cronbach_alpha, cronbach_alpha_from_covariance
 
 __all__ = [
+    "census",
     "DEFAULT_RULE", "RULES", "ClusterDesign", "IndicatorPoints", "Interval", "PercentTable", "PointsRange",
     "ProportionInterval", "RateResult", "Rule", "ScoreBounds", "ScoreResult", "TargetTest", "Verdict",
     "cluster_design_effect", "composite_score", "design_effect", "indicator_points", "indicator_points_range",

@@ -52,6 +52,10 @@ class Breakdowns:
     adjust: str
     population: int | None = None  # N: the 合计 row's intervals carry the finite-population correction
 
+    def census(self, table: "BreakdownTable") -> bool:
+        """A table's 合计 row covers all N (n = N): its figures are exact, printed without an interval."""
+        return analysis.census(table.result.total.n, self.population)
+
     def figures(self, table: "BreakdownTable") -> tuple[str, ...]:
         """The figures a table gives, the headline's first: ("score", "rate") or ("rate",) ... (the dashboard's
         forest plot and the annex's chart draw the first)."""
