@@ -59,6 +59,21 @@ def test_answers_survive_a_lost_connection_and_are_stored_once(live_server, phon
         conn.close()
 
 
+def test_someone_elses_unsent_answers_can_be_cleared(live_server, phone_js):
+    """A shared phone: the answers a first person left unsent come back for the next, who can clear them."""
+    hall = live_server.prepared["codes"][0]
+    form_url = f"{live_server.url}/s/{hall}"
+    phone_js.goto(form_url)
+    tap_row(phone_js, "q1", "E")
+    phone_js.goto(form_url)
+    assert checked(phone_js) == {"q1": "E"}
+    phone_js.get_by_role("button", name="清空，重新填写").click()
+    phone_js.wait_for_load_state()
+    assert checked(phone_js) == {} and not phone_js.get_by_text("已为您恢复").count()
+    phone_js.goto(form_url)
+    assert checked(phone_js) == {}
+
+
 def test_a_form_sent_but_not_acknowledged_is_not_stored_twice(live_server, phone_js):
     """The answer reached the server but the thank-you page did not reach the phone: the restored form
     carries the same key, so sending it again shows the thank-you and stores nothing more."""

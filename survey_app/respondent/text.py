@@ -29,7 +29,8 @@ TEXT = {
         "honeypot": "答卷还没有保存：页面中应当留空的一栏被填写了（可能是浏览器自动填充）。请再次点击“提交”。您已填写的答案都保留着。",
         "at_most": "（最多 {n} 字）",
         "offline": "网络已断开，答卷还没有提交。您的答案都还在，请连上网络后再点击“提交”。",
-        "restored": "已为您恢复上次填写但还没有提交的答案，请核对后点击“提交”。",
+        "restored": "已为您恢复上次填写但还没有提交的答案，请核对后点击“提交”。如果这些不是您的答案，请点击：",
+        "fresh": "清空，重新填写",
         "closed_post": "本次问卷调查已经结束，您的答卷未能保存。感谢您的关注！",
         "leave_empty": "请勿填写此栏",
         "repeat_title": "您已提交过本问卷",
@@ -68,7 +69,9 @@ TEXT = {
         "at_most": " (at most {n} characters)",
         "offline": "You are offline and the answers have not been sent. They are all still here: tap "
                    "“Submit” again once you are connected.",
-        "restored": "The answers you gave earlier but did not send are back: please check them and tap “Submit”.",
+        "restored": "The answers you gave earlier but did not send are back: please check them and tap “Submit”. "
+                    "If they are not yours, tap:",
+        "fresh": "Clear and start again",
         "closed_post": "This survey has ended, so your answers could not be saved. Thank you for your interest!",
         "leave_empty": "Please leave this empty",
         "repeat_title": "Already answered",

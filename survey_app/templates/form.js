@@ -25,10 +25,18 @@
       if (e.tagName === "TEXTAREA") e.value = a[1]; else if (a[1] === e.value) e.checked = true;
     }
     if (kept.k) form.elements.key.value = kept.k;
-    var note = document.createElement("p");
+    var note = document.createElement("p"), fresh = document.createElement("button");
     note.className = "notice";
     note.setAttribute("role", "status");
     note.textContent = send.getAttribute("data-restored");
+    fresh.type = "button";  // someone else's unsent answers on a shared phone: start afresh
+    fresh.id = "fresh";
+    fresh.textContent = send.getAttribute("data-fresh");
+    fresh.addEventListener("click", function () {
+      store.removeItem(name);
+      location.reload();
+    });
+    note.appendChild(fresh);
     form.insertBefore(note, form.firstChild);
   }
   restore();
