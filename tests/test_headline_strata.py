@@ -3,6 +3,7 @@ stratified estimate and its verdict decides; without it, the simple estimate. Th
 the completion rate and, with 办件量, the response rate instead of "发放 = 回收"."""
 import html
 import io
+import re
 
 import docx
 import pytest
@@ -43,6 +44,10 @@ def test_with_every_points_transactions_the_headline_is_stratified(app, database
     # the page and the annex say which estimate decides
     page = admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
     assert "按采集点办件量分层估计" in page and h.verdict_text in page
+    basis = page[page.index("data-strata"):page.index("</td>", page.index("data-strata"))]
+    hall, window = per_point[ids["业务大厅"]], per_point[ids["1号窗口"]]
+    assert f"900/1000 × {hall[0]}/{hall[1]} + 100/1000 × {window[0]}/{window[1]}" in basis  # redone by hand exactly
+    assert f"业务大厅：办件量 900 件（占比 90.0%），有效回答 {hall[1]} 份，满意 {hall[0]} 份" in basis
     annex = _annex(admin_client, filled)
     assert "有效问卷占办件量的" in annex and "（应答率）" in annex
 
@@ -106,10 +111,15 @@ def test_a_score_headline_is_stratified_too(app, database, admin_client, filled)
                                                               (ids["1号窗口"], pytest.approx(0.1), 20)]
     page = admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
     basis = page[page.index("data-strata"):page.index("</td>", page.index("data-strata"))]
-    hall, window = (per_point[ids[name]][0] / per_point[ids[name]][1] for name in ("业务大厅", "1号窗口"))
+    hall, window = (per_point[ids[name]][0] for name in ("业务大厅", "1号窗口"))
     from analysis.formatting import num
-    assert f"0.900 × {num(hall)} + 0.100 × {num(window)}" in basis and f"= {num(h.value)} 分" in basis
-    assert "业务大厅：办件量占比 90.0%，有效回答 30 份" in basis and "Σ(人数 × 分值)" not in page
+    # exact operands (办件量 and points as counts), so the printed sum can be redone by hand or in Excel
+    assert f"900/1000 × {num(hall)}/30 + 100/1000 × {num(window)}/20" in basis and f"= {num(h.value)} 分" in basis
+    redone = sum(float(a) / float(b) * float(c) / float(d)
+                 for a, b, c, d in re.findall(r"(\d+)/(\d+) × ([\d.]+)/(\d+)", basis))
+    assert num(redone) == num(h.value)
+    assert f"业务大厅：办件量 900 件（占比 90.0%），有效回答 30 份，得分合计 {num(hall)} 分" in basis
+    assert "Σ(人数 × 分值)" not in page
     for text in (_annex(admin_client, filled),
                  "\n".join(c.text for t in docx.Document(io.BytesIO(download(admin_client, filled, "docx-c51").get_data())).tables
                            for row in t.rows for c in row.cells)):
