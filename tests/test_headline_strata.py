@@ -124,6 +124,9 @@ def test_a_score_headline_is_stratified_too(app, database, admin_client, filled)
                  "\n".join(c.text for t in docx.Document(io.BytesIO(download(admin_client, filled, "docx-c51").get_data())).tables
                            for row in t.rows for c in row.cells)):
         assert f"满意度得分（按办件量分层估计）为 {num(h.value)} 分" in text or f"满意度得分（按办件量分层估计）{num(h.value)}" in text
+        # the documents carry the same exact arithmetic as the page (the annex said 97.6 and 97.13 with no shares)
+        assert f"900/1000 × {num(hall)}/30 + 100/1000 × {num(window)}/20 = {num(h.value)} 分" in text
+        assert "业务大厅：办件量 900 件（占比 90.0%），有效回答 30 份" in text
 
 
 def test_a_stratified_unresolved_verdict_says_what_its_own_sample_can_show(app, database, admin_client, filled):

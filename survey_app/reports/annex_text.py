@@ -11,7 +11,7 @@ from analysis.formatting import fixed, num, pct
 
 from ..headline import census_text
 from . import breakdown_text, planning_text, trend_text, weighting_text
-from .wording import (ROLE_WORDS, project_name, headline_text, points_range_text, receipt_text, target_text,
+from .wording import (ROLE_WORDS, headline_text, points_range_text, project_name, receipt_text, strata_text, target_text,
                       verdict_text)
 
 
@@ -244,6 +244,9 @@ def conclusion_blocks(result):
     q = result.questionnaire
     items = "、".join(f"“{q.question(qid).label}”" for qid in q.headline.weights)
     yield ("p", f"以{items}计算，受访者{headline_text(h)}。预期目标为{target_text(h)}。{verdict_text(h)}。")
+    strata = strata_text(result)
+    if strata:
+        yield ("p", f"{h.label}的计算：{strata[0]}。其中{strata[1]}")
     p = h.points.at_estimate
     rule = analysis.RULES.get(p.rule)
     standard = f"按照评分标准（{rule.text}），" if rule else ""

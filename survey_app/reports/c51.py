@@ -13,7 +13,8 @@ from docx.shared import Cm
 
 from . import _docx
 from ..headline import survey_rule
-from .wording import formula_zh, interval_text, points_range_text, project_name, receipt_text, with_units
+from .wording import (formula_zh, interval_text, points_range_text, project_name, receipt_text, strata_text,
+                      with_units)
 
 EXPLANATION = "社会公众或服务对象对实施效果的满意程度。"
 STANDARD_LEAD = "社会公众或服务对象是指因该项目实施而受到影响的部门（单位）、群体或个人。一般采取社会调查的方式。"
@@ -42,7 +43,13 @@ def _result_text(result) -> str:
     judged = "" if h.judgement.census else f"；判定方法：{h.bound_method}，以单侧置信界判定"
     return (f"指标评分计算过程及依据：{sentence}"
             f"（{h.label} {with_units(h)[0]}，{interval_text(h)}{judged}；有效问卷 {h.n} 份）。"
-            f"{points_range_text(h)}计算过程：{formula_zh(p.formula)}。" + "".join(p.notes + h.notes))
+            f"{points_range_text(h)}{strata_line(result)}计算过程：{formula_zh(p.formula)}。" + "".join(p.notes + h.notes))
+
+
+def strata_line(result) -> str:
+    """A stratified figure's own arithmetic, before the points' (wording.strata_text)."""
+    strata = strata_text(result)
+    return f"{result.headline.label}的计算：{strata[0]}（{strata[1][:-1]}）。" if strata else ""
 
 
 def paper(result) -> WorkingPaper:

@@ -85,6 +85,31 @@ def points_range_text(headline) -> str:
             f"该指标得分分别为 {num(p.points_low, 2)} 分和 {num(p.points_high, 2)} 分。")
 
 
+def strata_text(result) -> tuple[str, str] | None:
+    """A stratified headline's arithmetic in exact operands (办件量 and counts, so it can be redone by hand or
+    in Excel), and each point's figures: ('各采集点按办件量占比加权：Σ(…) = 900/1000 × 28/30 + … = 94.7%',
+    '业务大厅：办件量 900 件（占比 90.0%），有效回答 30 份，满意 28 份（93.3%）；…。'); None if not stratified."""
+    h, field = result.headline, result.fieldwork
+    if h is None or not h.strata or field is None:
+        return None
+    points = {p.id: p for p in field.points}
+    rate = h.figure == "rate"
+
+    def count(st) -> float:  # satisfied answers, or the points summed
+        return round(st.value * st.n / 100) if rate else st.value * st.n
+
+    terms = " + ".join(f"{points[st.point_id].served}/{field.total.served} × {num(count(st))}/{st.n}"
+                       for st in h.strata)
+    formula = (f"各采集点按办件量占比加权：Σ(办件量占比 × 采集点{'满意率' if rate else '得分'}) = {terms} = "
+               + (pct(h.value) if rate else f"{num(h.value)} 分"))
+    each = "；".join(
+        f"{points[st.point_id].name}：办件量 {points[st.point_id].served} 件（占比 {pct(100 * st.share)}），"
+        f"有效回答 {st.n} 份，" + (f"满意 {count(st)} 份（{pct(st.value)}）" if rate
+                                  else f"得分合计 {num(count(st))} 分（平均 {num(st.value)} 分）")
+        for st in h.strata)
+    return formula, each + "。"
+
+
 def formula_zh(formula: str) -> str:
     """The rule's formula (symbols and numbers only) inside a Chinese sentence."""
     return formula.replace("; ", "；")
