@@ -22,6 +22,7 @@ The command line lives in ``analysis.cli`` (``python -m analysis FILE``) and is 
 
 from ._checks import census
 from .intervals import Interval, ProportionInterval, proportion_interval
+from .hypergeometric import population_bounds
 from .planning import ClusterDesign, cluster_design_effect, design_effect, margin_of_error, sample_size
 from .power import PowerPlan, max_provable_rate, min_successes_to_show, power_sample_size, target_power
 from .rates import RateResult, satisfaction_rate
@@ -39,7 +40,7 @@ from .weighting import (RakeResult, WeightedEstimate, cells_effective_n, rake_we
 from .reliability import Reliability, cronbach_alpha, cronbach_alpha_from_covariance
 
 __all__ = [
-    "census",
+    "census", "population_bounds",
     "DEFAULT_RULE", "RULES", "ClusterDesign", "IndicatorPoints", "Interval", "PercentTable", "PointsRange",
     "ProportionInterval", "RateResult", "Rule", "ScoreBounds", "ScoreResult", "TargetTest", "Verdict",
     "cluster_design_effect", "composite_score", "design_effect", "indicator_points", "indicator_points_range",

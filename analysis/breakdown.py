@@ -17,8 +17,8 @@ whose rest is smaller than ``min_n`` (15 answers against the other 2: no defensi
 without answers has rate and score None. Labels (an unanswered group's too) pass through as given, in order.
 
 The total is the whole survey's figure; with ``population`` (N, the survey's population size) its intervals
-carry the finite-population correction, as the survey's own figures do (a group's part of N is unknown:
-the groups' intervals have none).
+use N as the survey's own figures do — the rate's is the exact hypergeometric one, the score's carries the
+finite-population correction (a group's part of N is unknown: the groups' intervals use no N).
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ import sys
 from . import _checks
 from ._text import value_text
 from .inputs import load_items
+from .hypergeometric import METHOD as HYPERGEOMETRIC, interval_text
 from .intervals import METHODS
 from .rates import satisfaction_rate
 from .formatting import num, pct
@@ -47,12 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--target", type=float, default=None,
                         help="target in percent, read as 分 for a score (default: the file's, else the rule's); used by the verdict and the rule")
     parser.add_argument("--confidence-level", type=float, default=0.95)
-    parser.add_argument("--method", default="wilson", choices=METHODS, help="interval for the rate")
+    parser.add_argument("--method", default="wilson", choices=METHODS, help="interval for the rate (with a population N: the exact hypergeometric one)")
     parser.add_argument("--score-method", default="gaffke", choices=SCORE_METHODS,
                         help="interval for the score (gaffke: the method of the score's verdict)")
     parser.add_argument("--seed", type=int, default=None, help="seed for --score-method bca/percentile")
     parser.add_argument("--population", type=int, default=None,
-                        help="population size N (finite-population correction); overrides the file's")
+                        help="population size N (exact hypergeometric rate intervals and bounds; finite-population "
+                             "correction of scores); overrides the file's")
     parser.add_argument("--simple", action="store_true",
                         help="judge a download whose C51 figure is stratified by the points' 办件量 from its totals anyway"
                              " (a simple estimate, not the one that decides)")
@@ -171,8 +173,9 @@ def render(report: dict) -> str:
         lines += [f"  ({it['table'].note})"] if it["table"].note else []
         rate, score, points = it["rate"], it["score"], it["points"]
         census = it["verdict"].census   # n = N: no sampling error, no interval
+        method = interval_text(rate.population) if rate.method == HYPERGEOMETRIC else rate.method
         lines.append(f"  rate (满意率, {'+'.join(map(str, rate.satisfied))}): {pct(100 * rate.rate)}  " + (
-            CENSUS if census else f"{level} CI {pct(100 * rate.ci.low)} – {pct(100 * rate.ci.high)} ({rate.method})"))
+            CENSUS if census else f"{level} CI {pct(100 * rate.ci.low)} – {pct(100 * rate.ci.high)} ({method})"))
         if score is not None:
             clip = f", clipped to {num(score.scale[0])}–{num(score.scale[1])}" if score.clipped else ""
             shown = "" if score.method == "gaffke" else "; shown only: the verdict reads Gaffke's bound"

@@ -121,14 +121,6 @@ def bounds(x: float, n: float, level: float, method: str, alternative: str) -> t
     return low, high
 
 
-def within_population(low: float, high: float, x: int, n: int, population: int | None) -> tuple[float, float]:
-    """(low, high) clipped to the rates a population of N can have once x of n are known satisfied:
-    [x/N, (x + N − n)/N] (48 of 50 from N = 60: 80%–96.7%; a corrected interval may reach past them)."""
-    if population is None:
-        return low, high
-    return max(low, x / population), min(high, (x + population - n) / population)
-
-
 def _beta_bounds(x, n, level, method, alternative):
     tail = (1.0 - level) / 2 if alternative == "two-sided" else 1.0 - level
     if method == "clopper-pearson":

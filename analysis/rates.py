@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import _checks
-from .intervals import METHODS, Interval, WithInterval, bounds, within_population
+from . import hypergeometric
+from .intervals import METHODS, Interval, WithInterval, bounds
 
 
 @dataclass(frozen=True)
 class RateResult(WithInterval):
-    """``rate`` = satisfied_count / n, with ``ci`` from the stated method and confidence level.
+    """``rate`` = satisfied_count / n, with ``ci`` from ``method`` at the confidence level: the method asked
+    for, or "hypergeometric" (``analysis.hypergeometric``) when a population size N was given.
 
-    ``effective_n`` is the sample size the interval was computed from: n itself, or
-    n / design_effect × (N − 1)/(N − n) when a design effect or a population size N was given.
+    ``effective_n`` is the sample size the interval was computed from: n itself, n / design_effect
+    with a design effect, or n / design_effect × (N − 1)/(N − n) with both a design effect and N.
     """
 
     rate: float
@@ -35,10 +37,12 @@ def satisfaction_rate(counts, *, satisfied, confidence_level=0.95, method="wilso
 
     ``counts`` maps option code -> count (codes missing from ``counts`` count as 0 answers);
     ``satisfied`` is the set of codes that count, e.g. {"A", "B"} for the top-2 box.
-    With a population size N the finite-population correction is applied through the effective
-    sample size n·(N − 1)/(N − n), the interval kept within the rates N people can have once x of n are
-    known satisfied, [x/N, (x + N − n)/N] (a census, n = N, gives a zero-width interval); with a design
-    effect (clustered collection) the effective sample size is divided by it.
+    With a population size N (answers drawn without replacement from N people) the interval is the exact
+    hypergeometric one, whatever ``method`` says (``result.method`` is then "hypergeometric"): 50 of 50 from
+    N = 60 gives 96.7 %–100 %, and it holds the one-sided bound a verdict reads (a census, n = N, gives a
+    zero-width interval). With a design effect (clustered collection) the sample is no simple random one: the
+    effective sample size is divided by it and ``method`` used, with N through the finite-population
+    correction n·(N − 1)/(N − n), kept within [x/N, (x + N − n)/N].
 
     >>> r = satisfaction_rate({"A": 46, "B": 2, "C": 2, "D": 0, "E": 0}, satisfied={"A", "B"})
     >>> r.rate, r.satisfied_count, r.n, round(r.ci.low, 4)
@@ -66,9 +70,15 @@ def satisfaction_rate(counts, *, satisfied, confidence_level=0.95, method="wilso
         low = high = rate
         low = 0.0 if alternative == "less" else low
         high = 1.0 if alternative == "greater" else high
+    elif size is not None and deff == 1:       # a simple random sample without replacement: exact
+        n_eff = float(n)
+        low, high = hypergeometric.population_bounds(x, n, size, level, alternative)
+        method = hypergeometric.METHOD
     else:
         n_eff = n / deff / _checks.fpc_factor(n, size) ** 2
-        low, high = within_population(*bounds(rate * n_eff, n_eff, level, method, alternative), x, n, size)
+        low, high = bounds(rate * n_eff, n_eff, level, method, alternative)
+        if size is not None:                    # the rates N people can have once x of n are known satisfied
+            low, high = max(low, x / size), min(high, (x + size - n) / size)
     ordered = tuple(code for code in checked if code in set(codes)) + tuple(
         sorted((set(codes) - set(checked)), key=str))
     return RateResult(rate, Interval(low, high), n, x, ordered, method, level, alternative, size, deff, n_eff)

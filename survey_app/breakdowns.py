@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import analysis
 
-from .headline import CONFIDENCE
+from .headline import CONFIDENCE, rate_method
 from .questionnaires import Question, Questionnaire
 
 MIN_N = 10  # the default smallest group shown with its figures (FLASK_BREAKDOWN_MIN_N)
@@ -50,7 +50,7 @@ class Breakdowns:
     notes: tuple[str, ...]
     min_n: int
     adjust: str
-    population: int | None = None  # N: the 合计 row's intervals carry the finite-population correction
+    population: int | None = None  # N: the 合计 row's intervals use it, as the survey's own figures do
 
     def census(self, table: "BreakdownTable") -> bool:
         """A table's 合计 row covers all N (n = N): its figures are exact, printed without an interval."""
@@ -64,6 +64,11 @@ class Breakdowns:
         return ("score", "rate") if self.figure == "score" else ("rate", "score")
 
     @property
+    def rate_method(self) -> str:
+        """The 合计 row's rate interval, as the headline words it (``headline.rate_method``)."""
+        return rate_method(self.population)
+
+    @property
     def method_text(self) -> str:
         level = f"{CONFIDENCE:.0%}"
         score = ("，得分为 Gaffke 区间、与其余样本之差为 Welch 区间（各组方差计入量表两端各一个虚拟回答，"
@@ -75,8 +80,9 @@ class Breakdowns:
                 + control.format(a=f"{1 - CONFIDENCE:.2f}")
                 + f"“高于”或“低于”其余样本；有效回答少于 {self.min_n} 份的组标为“样本不足”，不作比较，"
                 f"其余样本少于 {self.min_n} 份时也不作比较。"
-                + (f"合计行按总体规模 N = {self.population} 作有限总体校正（与全样本结果一致），各组不作校正。"
-                   if self.population else ""))
+                + (f"合计行的满意率为{self.rate_method}"
+                   + (f"、得分作有限总体校正（N = {self.population}）" if self.item.points else "")
+                   + "，与全样本结果一致；各组不作校正。" if self.population else ""))
 
 
 def group_questions(questionnaire: Questionnaire, item_id: str) -> tuple[Question, ...]:

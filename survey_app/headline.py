@@ -142,7 +142,7 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
     target = rule.target_pct
     weights = q.headline.weights
     notes = () if population is not None or not survey.get("population") else (
-        f"填写的总体数 N = {survey['population']} 小于有效问卷数，未作有限总体校正，请核对总体数。",)
+        f"填写的总体数 N = {survey['population']} 小于有效问卷数，未按有限总体计算，请核对总体数。",)
     if strata and any(not sum(counts.values()) for counts, _ in strata.values()):
         notes += ("有采集点填写了办件量但尚无有效问卷，暂按全部问卷简单估计，未作分层估计。",)
         strata = None
@@ -167,7 +167,7 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
             else:
                 judged = analysis.rate_verdict(rate.satisfied_count, rate.n, target=target / 100,
                                                confidence_level=CONFIDENCE, population=population)
-                method = census_text(population) if judged.census else "Wilson 区间" + fpc_note(population)
+                method = census_text(population) if judged.census else rate_method(population)
                 notes += _apart(judged, target / 100)
             return Headline("rate", label, judged, analysis.verdict_points(
                                 judged, rule=rule, label=label),
@@ -209,8 +209,15 @@ def _apart(judged, target: float) -> tuple[str, ...]:
             "略有不同，以精确界判定更为稳妥，故尚不能判定。",)
 
 
+def rate_method(population: int | None) -> str:
+    """A rate's two-sided interval, in Chinese: 'Wilson 区间', or with a population N the exact one,
+    '精确超几何区间（有限总体，N = 60）' (``analysis.hypergeometric``). Every page, file and command words it so."""
+    return analysis.hypergeometric.interval_text(population) if population else "Wilson 区间"
+
+
 def fpc_note(population: int | None) -> str:
-    """'（有限总体校正，N = 500）' after a method that used the population size, so anyone can recompute it."""
+    """'（有限总体校正，N = 500）' after a score's method that used the population size, so anyone can recompute it
+    (a rate's interval with N is the exact one: ``rate_method``)."""
     return f"（有限总体校正，N = {population}）" if population else ""
 
 

@@ -114,9 +114,12 @@ def test_satisfaction_rate_finite_population_narrows_and_census_is_exact():
     small = satisfaction_rate(counts, satisfied={"A", "B"}, population=60)
     census = satisfaction_rate(counts, satisfied={"A", "B"}, population=50)
     assert free.ci.width > small.ci.width > 0
-    assert small.effective_n == pytest.approx(50 * 59 / 10)
+    assert small.effective_n == 50 and small.method == "hypergeometric"   # the exact interval, from n itself
     assert (census.ci.low, census.ci.high) == (0.9, 0.9)
-    assert satisfaction_rate(counts, satisfied={"A", "B"}, population=10**9).ci.low == pytest.approx(free.ci.low)
+    # N far above n: the exact hypergeometric interval becomes the exact binomial one (Clopper–Pearson)
+    far = satisfaction_rate(counts, satisfied={"A", "B"}, population=10**9)
+    exact = proportion_interval(45, 50, method="clopper-pearson")
+    assert (far.ci.low, far.ci.high) == pytest.approx((exact.low, exact.high), abs=1e-6)
 
 
 def test_satisfaction_rate_design_effect_widens():

@@ -48,7 +48,7 @@ def test_with_a_population_the_bounds_are_the_exact_hypergeometric_ones(x, n, to
     v = rate_verdict(x, n, target=0.9, population=total)
     assert (v.low, v.high) == pytest.approx(_brute_force_bounds(x, n, total, 0.05), abs=1e-12)
     assert v.population == total and "hypergeometric" in v.method
-    assert v.interval_method.endswith("finite-population corrected")
+    assert v.interval_method == "exact hypergeometric, two-sided (population N)"
     assert (v.ci.low, v.ci.high) == pytest.approx(
         (satisfaction_rate({"y": x, "n": n - x}, satisfied={"y"}, population=total).ci.low,
          satisfaction_rate({"y": x, "n": n - x}, satisfied={"y"}, population=total).ci.high), abs=1e-12)

@@ -67,16 +67,20 @@ def test_every_output_prints_the_one_verdict(case, app, database, admin_client, 
     c51_page = html.unescape(admin_client.get(f"/admin/surveys/{filled}/c51").get_data(as_text=True))
     assert text in c51_page
     if "population" in CASES[case]:  # the N that moved the interval and the bound is printed beside them
-        assert "有限总体校正，N = 60" in h.method and "N = 60" in h.bound_method
-        assert cells["总体规模 N（用于有限总体校正）"] == 60 and "N = 60" in cells["区间方法"]
+        # a rate's interval with N is the exact hypergeometric one, a score's carries the correction
+        method = "精确超几何区间（有限总体，N = 60）" if h.figure == "rate" else "有限总体校正，N = 60"
+        assert method in h.method and "N = 60" in h.bound_method
+        assert cells["总体规模 N（用于有限总体的区间和判定）"] == 60 and cells["区间方法"] == h.method
         for shown in (page, c51_page, *(_docx_text(download(admin_client, filled, fmt)) for fmt in ("docx-annex", "docx-c51"))):
-            assert "有限总体校正，N = 60" in shown
+            assert method in shown
     # the command line, on the JSON download, judges the same figure the same way
     path = tmp_path / "survey.json"
     path.write_bytes(download(admin_client, filled, "json").get_data())
     assert analyse([str(path)]) == 0
     out = capsys.readouterr().out
     assert text in out
+    if "population" in CASES[case]:   # the rate line names the interval as the page and the documents do
+        assert "(精确超几何区间（有限总体，N = 60）)" in out
     assert analyse([str(path), "--json"]) == 0
     item = json.loads(capsys.readouterr().out)["items"][0]
     assert item["id"] == "q5" and item["verdict"]["verdict"] == h.verdict

@@ -1,5 +1,6 @@
 """The N used is printed beside every interval it moves: the dashboard's 各题频数 estimates and the breakdown
-tables' 合计 rows, with a population N, say 有限总体校正，N = 60 beside their intervals."""
+tables' 合计 rows, with a population N, say N = 60 beside their intervals: a rate's is the exact hypergeometric
+interval (精确超几何区间（有限总体，N = 60）), a score's carries the finite-population correction."""
 import html
 import re
 
@@ -14,15 +15,18 @@ def test_every_interval_moved_by_n_says_n_on_the_dashboard(app, database, admin_
     lines = re.findall(r"<p class=\"small\" data-estimates>(.*?)</p>", page, re.S)
     assert lines
     for line in lines:
-        intervals = re.findall(r"95% 置信区间 [^（）]*", line)
-        assert intervals and all("有限总体校正，N = 60" in ci for ci in intervals), line
+        scores = re.findall(r"分（95% 置信区间 [^（）]*", line)
+        rates = re.findall(r"\d/\d+；95% 置信区间 [^（）]*（[^（）]*）", line)
+        assert scores and all("有限总体校正，N = 60" in ci for ci in scores), line
+        assert rates and all(ci.endswith("精确超几何区间（有限总体，N = 60）") for ci in rates), line
     totals = re.findall(r'<tr data-group="合计">(.*?)</tr>', page, re.S)
     assert totals
     for row in totals:
-        cells = re.findall(r"（[^（）]*–[^（）]*）", row)
-        assert cells and all("有限总体校正，N = 60" in cell for cell in cells), row
+        rate, *score = re.findall(r"（[^（）]*–[^（）]*(?:（[^（）]*）)?）", row)
+        assert rate.endswith("；精确超几何区间（有限总体，N = 60））"), row
+        assert all("；有限总体校正，N = 60）" in cell for cell in score), row
 
 
 def test_without_n_no_correction_is_claimed(app, database, admin_client, filled):
     page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
-    assert "有限总体校正" not in page
+    assert "有限总体校正" not in page and "精确超几何区间" not in page

@@ -15,7 +15,7 @@ import analysis
 from analysis.formatting import num
 
 from .. import breakdowns, fieldwork, qr, questionnaires, results
-from ..headline import survey_rule
+from ..headline import rate_method, survey_rule
 from ..reports import planning_text, wording
 from ..safetext import file_name
 from ..store import Audit, get_store, is_row_id
@@ -227,7 +227,8 @@ def dashboard(survey_id):
         per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,
         status_text=status_label(survey, current_app.config["TIMEZONE"]),
         rule=survey_rule(survey), base_url=current_app.config["PUBLIC_BASE_URL"],
-        role_words=wording.ROLE_WORDS, rate_label=wording.rate_label, receipt=wording.receipt_text(result), strata=wording.strata_text(result),
+        role_words=wording.ROLE_WORDS, rate_label=wording.rate_label, rate_method=rate_method,
+        receipt=wording.receipt_text(result), strata=wording.strata_text(result),
         can_show=planning_text.headline_sentences(result.headline),
         point_form=PointForm(), status_form=StatusForm(), bursts=_bursts(survey_id),
         trend=compare.dashboard_trend(survey, result), compare_form=compare.compare_form(survey),

@@ -44,7 +44,7 @@ def init_db_command():
 @click.option("--target", type=click.FloatRange(0, 100, min_open=True), default=95.0, show_default=True,
               callback=finite, help="Target in % (a score's target in 分), above 0 and at most 100.")
 @click.option("--target-n", type=click.IntRange(1), default=50, show_default=True, help="Target sample size.")
-@click.option("--population", type=click.IntRange(1), help="Population size N (finite-population correction).")
+@click.option("--population", type=click.IntRange(1), help="Population size N (exact hypergeometric rate intervals, finite-population correction of scores).")
 @click.option("--opens", "opens_on", help="First day (YYYY-MM-DD).")
 @click.option("--closes", "closes_on", help="Last day (YYYY-MM-DD).")
 @click.option("--rule", default=DEFAULT_RULE, show_default=True, type=click.Choice(sorted(RULES)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import analysis
 from analysis.formatting import fixed, num, pct
 
-from ..headline import census_text
+from ..headline import census_text, rate_method
 from . import breakdown_text, planning_text, trend_text, weighting_text
 from .wording import (ROLE_WORDS, headline_text, points_range_text, project_name, receipt_text, strata_text, target_text,
                       verdict_text)
@@ -88,10 +88,10 @@ def _estimates(qr) -> str:
     if r.census:   # n = N: the figures themselves, no interval
         return (f"按 {ladder} 分计，该题{score_word}为 {num(s.score)} 分；{rate_word}（{satisfied}合计）为 "
                 f"{pct(100 * r.rate)}（{census_text(r.population)}）。")
-    fpc = f"，有限总体校正，N = {r.population}" if r.population else ""  # as headline.fpc_note words it
+    fpc = f"，有限总体校正，N = {s.population}" if s.population else ""  # as headline.fpc_note words it
     return (f"按 {ladder} 分计，该题{score_word}为 {num(s.score)} 分（95% 置信区间 {num(s.ci.low)}–"
             f"{num(s.ci.high)} 分，Gaffke 区间{fpc}）；{rate_word}（{satisfied}合计）为 {pct(100 * r.rate)}（95% 置信区间 "
-            f"{pct(100 * r.ci.low)}–{pct(100 * r.ci.high)}，Wilson 区间{fpc}）。")
+            f"{pct(100 * r.ci.low)}–{pct(100 * r.ci.high)}，{rate_method(r.population)}）。")
 
 
 def background(survey) -> str:

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ..headline import census_text, fpc_note
+from ..headline import census_text, fpc_note, rate_method
 from ..safetext import xml_text
 from . import raw, weighting_text, wording
 
@@ -65,7 +65,7 @@ def overview_rows(result):
     yield ("区间方法", h.method)
     yield ("样本量 n", h.n)
     if h.judgement.population:
-        yield ("总体规模 N（用于有限总体校正）", h.judgement.population)
+        yield ("总体规模 N（用于有限总体的区间和判定）", h.judgement.population)
     yield (f"预期目标（{unit}）", h.target)
     if h.judgement.census:
         yield (f"判定依据：全面调查实际值（{unit}）", rounded(h.value, digits))
@@ -98,7 +98,7 @@ def _estimates(qr):
             yield (wording.rate_label(role, which), rounded(100 * rate.rate, 4), None, None, census_text(rate.population))
         elif rate is not None:
             yield (wording.rate_label(role, which), rounded(100 * rate.rate, 4), rounded(100 * rate.ci.low, 4),
-                   rounded(100 * rate.ci.high, 4), f"Wilson 区间{fpc_note(rate.population)}，n = {rate.n}")
+                   rounded(100 * rate.ci.high, 4), f"{rate_method(rate.population)}，n = {rate.n}")
     if qr.score is not None:
         s = qr.score
         census = s.census   # n = N: no interval
