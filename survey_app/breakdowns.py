@@ -80,9 +80,18 @@ class Breakdowns:
                 + control.format(a=f"{1 - CONFIDENCE:.2f}")
                 + f"“高于”或“低于”其余样本；有效回答少于 {self.min_n} 份的组标为“样本不足”，不作比较，"
                 f"其余样本少于 {self.min_n} 份时也不作比较。"
-                + (f"合计行的满意率为{self.rate_method}"
-                   + (f"、得分作有限总体校正（N = {self.population}）" if self.item.points else "")
-                   + "，与全样本结果一致；各组不作校正。" if self.population else ""))
+                + self._total_text)
+
+    @property
+    def _total_text(self) -> str:
+        """How the 合计 row uses N: a census (n = N) has no sampling error, as the headline says."""
+        if not self.population:
+            return ""
+        if self.tables and self.census(self.tables[0]):
+            return f"合计行为全面调查（n = N = {self.population}），无抽样误差，与全样本结果一致；各组不作校正。"
+        return (f"合计行的满意率为{self.rate_method}"
+                + (f"、得分作有限总体校正（N = {self.population}）" if self.item.points else "")
+                + "，与全样本结果一致；各组不作校正。")
 
 
 def group_questions(questionnaire: Questionnaire, item_id: str) -> tuple[Question, ...]:

@@ -20,9 +20,12 @@ def test_a_census_prints_no_interval_and_no_bound(figure, app, database, admin_c
     page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
     c51_page = html.unescape(admin_client.get(f"/admin/surveys/{filled}/c51").get_data(as_text=True))
     docs = [_docx_text(download(admin_client, filled, fmt)) for fmt in ("docx-annex", "docx-c51")]
+    # the breakdown tables' method note says the 合计 row is the census too (no N correction of a census)
+    assert "合计行为全面调查（n = N = 50），无抽样误差" in page and "合计行为全面调查（n = N = 50），无抽样误差" in docs[0]
     for shown in (page, c51_page, *docs):
         assert h.verdict_text in shown and "全面调查（n = N = 50），无抽样误差" in shown
-        for wording in ("双侧 95% 置信区间", "单侧 95% 置信", "以单侧置信界判定", "置信区间两端", "有限总体校正，N = 50"):
+        for wording in ("双侧 95% 置信区间", "单侧 95% 置信", "以单侧置信界判定", "置信区间两端", "有限总体校正",
+                        "精确超几何区间"):
             assert wording not in shown, wording
     cells = _xlsx_cells(download(admin_client, filled, "xlsx"))
     assert not [k for k in cells if "置信" in k] and cells["区间方法"] == h.method
