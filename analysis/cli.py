@@ -150,8 +150,11 @@ def _one(item, rule, args, level, population, rng) -> dict:
     else:
         judged = rate_verdict(rate.satisfied_count, rate.n, target=rule.target_pct / 100, confidence_level=level,
                               population=population, interval_method=args.method)
-    points = verdict_points(judged, rule=rule, reading=args.reading, label=item["figure_label"].get(judged.figure))
+    labels = item.get("figure_label") or {}   # a download's C51 figure as the dashboard names it: 满意率（前三项）
+    points = verdict_points(judged, rule=rule, reading=args.reading, label=labels.get(judged.figure))
+    rate_label = labels.get("rate") or f"满意率, {'+'.join(map(str, rate.satisfied))}"
     return {"id": item["id"], "label": item["label"], "n": table.n, "table": table, "rate": rate, "score": score,
+            "rate_label": rate_label,
             "verdict": judged, "points_basis": judged.figure, "points": points}
 
 
@@ -174,7 +177,7 @@ def render(report: dict) -> str:
         rate, score, points = it["rate"], it["score"], it["points"]
         census = it["verdict"].census   # n = N: no sampling error, no interval
         method = interval_text(rate.population) if rate.method == HYPERGEOMETRIC else rate.method
-        lines.append(f"  rate (满意率, {'+'.join(map(str, rate.satisfied))}): {pct(100 * rate.rate)}  " + (
+        lines.append(f"  rate ({it['rate_label']}): {pct(100 * rate.rate)}  " + (
             CENSUS if census else f"{level} CI {pct(100 * rate.ci.low)} – {pct(100 * rate.ci.high)} ({method})"))
         if score is not None:
             clip = f", clipped to {num(score.scale[0])}–{num(score.scale[1])}" if score.clipped else ""

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+import analysis
 from analysis.cli import main as analyse
 from tests.reports_helpers import download, filled, result_of  # noqa: F401
 
@@ -68,7 +69,9 @@ def test_the_working_paper_sentence_names_the_rate_it_judges(figure, label, app,
     path = tmp_path / "survey.json"
     path.write_bytes(download(admin_client, filled, "json").get_data())
     assert analyse([str(path)]) == 0
-    assert h.points.at_estimate.sentence in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert h.points.at_estimate.sentence in out
+    assert f"  rate ({label}): {analysis.formatting.pct(h.value)}" in out   # the headline's label, not A+B+C
 
 
 def test_analyse_names_a_stratified_rate_as_the_dashboard_prints_it(app, database, admin_client, filled, tmp_path,
