@@ -11,7 +11,7 @@ Glossary (one vocabulary everywhere):
 - *target*: the benchmark a figure is held against (fraction for a rate, the score's scale for a score,
   percent in rules); the *verdict* is met / missed / unresolved, one per figure, decided by a printed
   one-sided bound: ``rate_verdict``, ``stratified_rate_verdict``, ``score_verdict`` (``analysis.verdicts``).
-- *printing*: ``analysis.formatting`` (``pct``, ``fixed``, ``num``, ``rounded``) is the one number format of
+- *printing*: ``analysis.formatting`` (``pct``, ``fixed``, ``num``, ``rounded``, ``span`` for an interval) is the one number format of
   every page, file and command.
 
 Conventions: keyword-only options, ``confidence_level`` (never alpha), a closed ``method=`` set that

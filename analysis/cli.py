@@ -27,7 +27,7 @@ from .inputs import load_items
 from .hypergeometric import METHOD as HYPERGEOMETRIC, interval_text
 from .intervals import METHODS
 from .rates import satisfaction_rate
-from .formatting import num, pct
+from .formatting import num, pct, span
 from .rules import DEFAULT_RULE, READINGS, RULES, resolve_rule, verdict_points
 from .scores import METHODS as SCORE_METHODS
 from .scores import satisfaction_score
@@ -178,12 +178,12 @@ def render(report: dict) -> str:
         census = it["verdict"].census   # n = N: no sampling error, no interval
         method = interval_text(rate.population) if rate.method == HYPERGEOMETRIC else rate.method
         lines.append(f"  rate ({it['rate_label']}): {pct(100 * rate.rate)}  " + (
-            CENSUS if census else f"{level} CI {pct(100 * rate.ci.low)} – {pct(100 * rate.ci.high)} ({method})"))
+            CENSUS if census else f"{level} CI {span(100 * rate.ci.low, 100 * rate.ci.high)} ({method})"))
         if score is not None:
             clip = f", clipped to {num(score.scale[0])}–{num(score.scale[1])}" if score.clipped else ""
             shown = "" if score.method == "gaffke" else "; shown only: the verdict reads Gaffke's bound"
             lines.append(f"  score (满意度得分): {num(score.score)} 分  " + (CENSUS if census else (
-                f"{level} CI {num(score.ci.low)} – {num(score.ci.high)} 分 ({score.method}{clip}{shown})")))
+                f"{level} CI {span(score.ci.low, score.ci.high, '分')} ({score.method}{clip}{shown})")))
         else:
             lines.append("  score: not computed (no points ladder for these option codes)")
         v = it["verdict"]
@@ -197,7 +197,7 @@ def render(report: dict) -> str:
         value = pct(now.value_pct) if it["points_basis"] == "rate" else f"{num(now.value_pct)} 分"
         lines.append(f"  points ({now.rule}, reading {now.reading}, from the {it['points_basis']} "
                      f"{value}): {num(now.points)} of {num(now.maximum)}; at the interval's ends "
-                     f"{num(points.points_low)} – {num(points.points_high)}")
+                     f"{span(points.points_low, points.points_high, '')}")
         lines.append(f"  formula: {now.formula}")
         lines.append(f"  底稿: {now.sentence}")
         lines += [f"  note: {note}" for note in now.notes]

@@ -6,7 +6,9 @@
   scores, the target, the weight, the points, the operands of its formula) print with up to two
   decimals and no trailing zeros, so that the working paper's sentence, its formula and the score
   agree and the deduction can be redone by hand: ``num(97.551) == "97.55"``, ``num(5.0) == "5"``;
-- other statistics with a stated number of decimals: ``fixed(5.4712, 2) == "5.47"`` (a design effect).
+- other statistics with a stated number of decimals: ``fixed(5.4712, 2) == "5.47"`` (a design effect);
+- an *interval* (a rate's or a score's two ends) prints as one range, each end in full and an en dash
+  between them without spaces: ``span(86.54, 98.9) == "86.5%–98.9%"``, ``span(95.126, 100, "分") == "95.13–100 分"``.
 
 One rounding rule everywhere: the decimal value, with binary noise below 10⁻⁹ removed first (so that
 100 × 1/80 and 100 / 80 both give 1.25), rounded half away from zero as a calculator or a spreadsheet
@@ -65,6 +67,14 @@ def num(x: float, digits: int = 2, toward: str | None = None) -> str:
     ``num(4.3421) == "4.34"``, ``num(100, 0) == "100"``."""
     text = fixed(x, digits, toward)
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def span(low: float, high: float, unit: str = "%") -> str:
+    """An interval as every page, file and command prints it: a rate's ends in percent with ``pct``
+    ('86.5%–98.9%'), a score's with ``num`` and its unit once at the end ('95.13–100 分')."""
+    if unit == "%":
+        return f"{pct(low)}–{pct(high)}"
+    return f"{num(low)}–{num(high)}" + (f" {unit}" if unit else "")
 
 
 def pct(x: float, digits: int = 1, toward: str | None = None) -> str:

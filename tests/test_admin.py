@@ -196,7 +196,7 @@ def test_dashboard_shows_the_yining_figures(admin_client, yining):
         assert re.search(rf'data-question="{qid}">.*?<tfoot><tr><th>合计</th><th class="num">50</th>'
                          r'<th class="num">100.0%</th>', html, re.S), qid
     page = text(html)
-    assert "满意度得分 97.6 分 （双侧 95% 置信区间 91.47 – 99.36 分" in page
+    assert "满意度得分 97.6 分 （双侧 95% 置信区间 91.47–99.36 分" in page
     assert "(46×100 + 2×80 + 2×60 + 0×40 + 0×20) ÷ 50 = 97.6 分" in page  # traceable to the counts
     assert "点估计 97.6 分 5 / 5" in page
     assert "单侧 95% 置信下限 92.49 分，低于目标值 95 分，按当前样本量尚不能判定是否达到目标" in page

@@ -43,3 +43,10 @@ def test_a_share_prints_as_its_exact_decimal_rounded_half_up(x, n):
 @pytest.mark.parametrize("value", [float("nan"), float("inf")])
 def test_not_a_number_prints_as_python_does(value):
     assert fixed(value) == f"{value:.1f}" and num(value) == f"{value:.2f}"
+
+
+def test_an_interval_prints_as_one_range_everywhere():
+    """formatting.span: each end in full, an en dash, no spaces; a score's unit once at the end."""
+    from analysis.formatting import span
+    assert span(86.5399, 98.8961) == "86.5%–98.9%"
+    assert span(95.126, 100, "分") == "95.13–100 分" and span(95.126, 100, "") == "95.13–100"

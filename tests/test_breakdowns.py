@@ -9,7 +9,7 @@ import io
 import re
 
 import analysis
-from analysis.formatting import fixed, num, pct
+from analysis.formatting import num, pct
 from survey_app import breakdowns, questionnaires, results
 from tests.yining import submit_all, yining_rows
 
@@ -83,8 +83,8 @@ def test_every_breakdown_figure_equals_the_raw_csv(app, admin_client, client, yi
     # the 合计 row is the item over all answers, with its intervals, as the XLSX sheet has them
     total = by_key["point"].total
     row = re.search(r'<tr data-group="合计">(.*?)</tr>', section, re.S).group(1)
-    assert f"{pct(100 * total.rate)}（{fixed(100 * total.rate_low)} – {pct(100 * total.rate_high)}）" in row
-    assert f"{num(total.score)} 分（{num(total.score_low)} – {num(total.score_high)}）" in row
+    assert f"{pct(100 * total.rate)}（{pct(100 * total.rate_low)}–{pct(100 * total.rate_high)}）" in row
+    assert f"{num(total.score)} 分（{num(total.score_low)}–{num(total.score_high)}）" in row
 
 
 def test_a_marked_group_is_called_lower_and_only_it(app, admin_client, client, yining, database):

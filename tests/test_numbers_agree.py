@@ -34,14 +34,16 @@ def test_the_headline_score_and_the_valid_rate_print_alike_everywhere(app, datab
     summary = json.loads(download(admin_client, filled, "json").get_data())
     assert num(summary["headline"]["value"]) == score and summary["headline"]["unit"] == "分"
     low, high = num(result.headline.low), num(result.headline.high)
-    assert f"95% 置信区间 {low} – {high} 分" in page and f"95% 置信区间 {low}–{high} 分" in annex
+    assert f"95% 置信区间 {low}–{high} 分" in page and f"95% 置信区间 {low}–{high} 分" in annex  # one range format
     # each item's own figures on the page: every figure with its unit and its interval
     q5 = result.question("q5")
     estimates = re.findall(r"<p class=\"small\" data-estimates>(.*?)</p>", page, re.S)
     line = next(e for e in estimates if f"{num(q5.score.score)} 分（95% 置信区间" in e)
-    assert f"{num(q5.score.ci.low)} – {num(q5.score.ci.high)} 分）" in line
+    assert f"{num(q5.score.ci.low)}–{num(q5.score.ci.high)} 分）" in line
     top2 = q5.top2
-    assert f"（{top2.satisfied_count}/{top2.n}；95% 置信区间 {100 * top2.ci.low:.1f} – {100 * top2.ci.high:.1f}%）" in line
+    assert f"（{top2.satisfied_count}/{top2.n}；95% 置信区间 {100 * top2.ci.low:.1f}%–{100 * top2.ci.high:.1f}%）" in line
+    # the annex writes the same rate's range the same way (formatting.span), never "86.5 – 98.9%"
+    assert f"{100 * top2.ci.low:.1f}%–{100 * top2.ci.high:.1f}%" in annex and " – " not in line
 
 
 def test_a_rate_interval_prints_the_same_in_the_sentence_and_beside_the_points(app, database, admin_client, filled):

@@ -147,8 +147,8 @@ def test_the_dashboard_shows_weighted_figures_beside_the_unweighted_and_the_verd
     weighted_row = card.split('data-figure="weighted"')[1].split("</tr>")[0]
     assert f'{100 * raked.weighted_rate:.1f}%' in weighted_row
     ci, sci = raked.weighted_rate_ci, raked.weighted_score_ci
-    assert f"95% 置信区间 {100 * ci.low:.1f} – {100 * ci.high:.1f}%" in weighted_row
-    assert f"95% 置信区间 {num(sci.low)} – {num(sci.high)} 分" in weighted_row and "Korn–Graubard" in card
+    assert f"95% 置信区间 {100 * ci.low:.1f}%–{100 * ci.high:.1f}%" in weighted_row
+    assert f"95% 置信区间 {num(sci.low)}–{num(sci.high)} 分" in weighted_row and "Korn–Graubard" in card
     assert "Kish 有效样本量" in card and "设计效应" in card and "部门服务对象台账（2024 年）" in card
     assert "目标判定和 C51 得分只依据未加权估计" in card
     assert raked.weighted_score != pytest.approx(97.6)  # the weights did move the figure ...
@@ -335,7 +335,7 @@ def test_the_annex_blocks_say_the_raked_figures_never_decide(app, database, fill
     assert [b[0] for b in blocks] == ["h3", "p", "p", "p", "h3", "p"]
     text = "".join(b[1] for b in blocks)
     ci, sci = raked.weighted_rate_ci, raked.weighted_score_ci
-    assert f"（95% 置信区间 {100 * ci.low:.1f}–{100 * ci.high:.1f}%）" in text and "Korn–Graubard" in text
+    assert f"（95% 置信区间 {100 * ci.low:.1f}%–{100 * ci.high:.1f}%）" in text and "Korn–Graubard" in text
     assert f"（95% 置信区间 {num(sci.low)}–{num(sci.high)} 分）" in text
     assert "满意率由未加权的 96.0% 变为加权后的" in text and "满意度得分由未加权的 97.6 分" in text
     assert "性别（男 48.5%、女 51.5%）" in text and f"Kish 有效样本量约 {raked.effective_n:.1f} 份" in text

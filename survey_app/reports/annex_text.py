@@ -7,7 +7,7 @@ Blocks: ("title", text), ("h1"|"h2"|"h3", text), ("p", text), ("figure", questio
 from __future__ import annotations
 
 import analysis
-from analysis.formatting import fixed, num, pct
+from analysis.formatting import fixed, num, pct, span
 
 from ..headline import census_text, rate_method
 from . import breakdown_text, planning_text, trend_text, weighting_text
@@ -89,9 +89,9 @@ def _estimates(qr) -> str:
         return (f"按 {ladder} 分计，该题{score_word}为 {num(s.score)} 分；{rate_word}（{satisfied}合计）为 "
                 f"{pct(100 * r.rate)}（{census_text(r.population)}）。")
     fpc = f"，有限总体校正，N = {s.population}" if s.population else ""  # as headline.fpc_note words it
-    return (f"按 {ladder} 分计，该题{score_word}为 {num(s.score)} 分（95% 置信区间 {num(s.ci.low)}–"
-            f"{num(s.ci.high)} 分，Gaffke 区间{fpc}）；{rate_word}（{satisfied}合计）为 {pct(100 * r.rate)}（95% 置信区间 "
-            f"{pct(100 * r.ci.low)}–{pct(100 * r.ci.high)}，{rate_method(r.population)}）。")
+    return (f"按 {ladder} 分计，该题{score_word}为 {num(s.score)} 分（95% 置信区间 {span(s.ci.low, s.ci.high, '分')}，"
+            f"Gaffke 区间{fpc}）；{rate_word}（{satisfied}合计）为 {pct(100 * r.rate)}（95% 置信区间 "
+            f"{span(100 * r.ci.low, 100 * r.ci.high)}，{rate_method(r.population)}）。")
 
 
 def background(survey) -> str:
@@ -258,7 +258,7 @@ def conclusion_blocks(result):
     if d is not None:
         yield ("p", f"答卷来自 {d.groups} 个采集点，各采集点满意率之间的设计效应为 {fixed(d.design_effect, 2)}，"
                     f"等效样本量约 {fixed(d.effective_n)} 份；按等效样本量计算，满意率 {pct(100 * d.rate)} 的 95% 置信区间为 "
-                    f"{pct(100 * d.ci.low)}–{pct(100 * d.ci.high)}。")
+                    f"{span(100 * d.ci.low, 100 * d.ci.high)}。")
     if result.receipt:
         yield ("p", receipt_text(result))
 

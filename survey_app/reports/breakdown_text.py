@@ -7,7 +7,7 @@ group marked after the multiple-comparison control is called 高于 or 低于 �
 """
 from __future__ import annotations
 
-from analysis.formatting import fixed, num, pct
+from analysis.formatting import fixed, num, pct, span
 
 from .wording import ROLE_WORDS
 from .wording import minus as _minus
@@ -20,9 +20,8 @@ def one_way(breakdowns) -> tuple:
 
 def _value(row, figure: str, rate_word: str, score_word: str) -> str:
     if figure == "rate":
-        return (f"{rate_word} {pct(100 * row.rate)}（95% 置信区间 {pct(100 * row.rate_low)}–"
-                f"{pct(100 * row.rate_high)}）")
-    return f"{score_word} {num(row.score)} 分（95% 置信区间 {num(row.score_low)}–{num(row.score_high)} 分）"
+        return f"{rate_word} {pct(100 * row.rate)}（95% 置信区间 {span(100 * row.rate_low, 100 * row.rate_high)}）"
+    return f"{score_word} {num(row.score)} 分（95% 置信区间 {span(row.score_low, row.score_high, '分')}）"
 
 
 def _difference(row, figure: str) -> str:

@@ -6,7 +6,7 @@ the ``trend.Trend``; scores are in 分, differences of rates in 个百分点, ne
 """
 from __future__ import annotations
 
-from analysis.formatting import fixed, num, pct
+from analysis.formatting import fixed, num, pct, span
 
 from ..trend import Trend, TrendRow, excludes_zero
 from .wording import ROLE_WORDS
@@ -41,18 +41,18 @@ def score_text(row: TrendRow, when: str) -> str | None:
     """'满意度得分为 97.6 分，较上年度提高 4.4 分（95% 置信区间 …分），差异显著'; None without a score."""
     if row.score is None:
         return None
-    return (f"{ROLE_WORDS[row.role][1]}为 {num(row.score_now)} 分{_ci(row.score_now_ci, num, ' 分')}，{when}为 "
-            f"{num(row.score_before)} 分{_ci(row.score_before_ci, num, ' 分')}，{_change(row.score, '分', when, num)}")
+    return (f"{ROLE_WORDS[row.role][1]}为 {num(row.score_now)} 分{_ci(row.score_now_ci)}，{when}为 "
+            f"{num(row.score_before)} 分{_ci(row.score_before_ci)}，{_change(row.score, '分', when, num)}")
 
 
-def _ci(interval, digits, unit: str) -> str:
-    """'（95% 置信区间 91.47–99.36 分）', as the rest of the annex writes a range; nothing without one."""
-    return "" if interval is None else f"（95% 置信区间 {digits(interval.low)}–{digits(interval.high)}{unit}）"
+def _ci(interval) -> str:
+    """'（95% 置信区间 91.47–99.36 分）' after a score (``formatting.span``); nothing without one."""
+    return "" if interval is None else f"（95% 置信区间 {span(interval.low, interval.high, '分')}）"
 
 
 def _rate_ci(interval) -> str:
     """'；95% 置信区间 86.5%–98.9%' after a rate's count, as the rest of the annex writes a rate's range."""
-    return "" if interval is None else f"；95% 置信区间 {pct(100 * interval.low)}–{pct(100 * interval.high)}"
+    return "" if interval is None else f"；95% 置信区间 {span(100 * interval.low, 100 * interval.high)}"
 
 
 def rate_text(row: TrendRow, when: str) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from analysis.formatting import fixed, num, pct, rounded
+from analysis.formatting import fixed, num, pct, rounded, span
 
 from .wording import minus
 
@@ -52,10 +52,10 @@ def _raked_text(raked) -> str:
     if raked.weighted_rate is not None:
         ci = raked.weighted_rate_ci
         figures.append(f"{raked.figure_label}由未加权的 {pct(100 * raked.unweighted_rate)} 变为加权后的 "
-                       f"{pct(100 * raked.weighted_rate)}（95% 置信区间 {fixed(100 * ci.low)}–{pct(100 * ci.high)}）")
+                       f"{pct(100 * raked.weighted_rate)}（95% 置信区间 {span(100 * ci.low, 100 * ci.high)}）")
     ci = raked.weighted_score_ci
     figures.append(f"满意度得分由未加权的 {num(raked.unweighted_score)} 分变为加权后的 {num(raked.weighted_score)} 分"
-                   + (f"（95% 置信区间 {num(ci.low)}–{num(ci.high)} 分）" if ci else ""))
+                   + (f"（95% 置信区间 {span(ci.low, ci.high, '分')}）" if ci else ""))
     text = (f"按服务对象的总体构成（{margins}）对有效问卷进行迭代加权（raking，{raked.iterations} 轮收敛）后，"
             f"{'，'.join(figures)}。加权估计基于 {raked.n} 份有效问卷（未加权估计 {raked.unweighted_n} 份），"
             f"Kish 有效样本量约 {fixed(raked.effective_n)} 份，加权带来的设计效应为 {fixed(raked.design_effect, 2)}。")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from analysis.formatting import num, pct
+from analysis.formatting import num, pct, span
 
 ROLE_NAMES = {"demographic": "基本信息", "satisfaction": "满意度", "awareness": "知晓度", "other": "其他"}
 TYPE_NAMES = {"single": "单选", "multiple": "多选", "text": "文字"}
@@ -49,8 +49,7 @@ def interval_text(h) -> str:
     '全面调查（n = N = 50），无抽样误差'."""
     if h.judgement.census:
         return h.method
-    _, low, high = with_units(h)
-    return f"双侧 95% 置信区间 {low}–{high}，{h.method}"
+    return f"双侧 95% 置信区间 {span(h.low, h.high, h.unit)}，{h.method}"
 
 
 def judged_by(h) -> str:
