@@ -79,3 +79,22 @@ options = [
   { code = "B", label = "不满意：", points = 0 },
 ]
 '''
+
+
+def rtl_app(tmp_path):
+    """(app, point code): an app on a SQLite file in ``tmp_path`` whose only questionnaire is
+    RTL_QUESTIONNAIRE, with one survey and one point. The caller closes the app's store."""
+    from survey_app import create_app
+    from survey_app.store import open_store
+
+    folder = tmp_path / "q"
+    folder.mkdir()
+    (folder / "rtl.toml").write_text(RTL_QUESTIONNAIRE, encoding="utf-8")
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "rtl.sqlite3"),
+                      "QUESTIONNAIRE_DIR": str(folder)})
+    conn = open_store(app.config["DATABASE"])
+    try:
+        survey_id = conn.create_survey(questionnaire_id="rtl-demo", questionnaire_version=1, title="测试")
+        return app, conn.add_point(survey_id, "大厅")["code"]
+    finally:
+        conn.close()

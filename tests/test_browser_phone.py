@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from survey_app import create_app
-from survey_app.store import EXTENSION, open_store
-from tests.helpers import RTL_QUESTIONNAIRE, YINING_ANSWERS
+from survey_app.store import EXTENSION
+from tests.helpers import YINING_ANSWERS, rtl_app
 from tests.test_browser import CHROMIUM, PHONE, WECHAT_UA, chromium, option, screenshot, tap_row  # noqa: F401
 
 pytestmark = [
@@ -111,15 +110,7 @@ def test_a_form_sent_but_not_acknowledged_is_not_stored_twice(live_server, phone
 
 
 def test_a_right_to_left_page_fits_the_screen_and_shows_chinese_fallbacks_left_to_right(tmp_path, phone_js):
-    folder = tmp_path / "q"
-    folder.mkdir()
-    (folder / "rtl.toml").write_text(RTL_QUESTIONNAIRE, encoding="utf-8")
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "rtl.sqlite3"),
-                      "QUESTIONNAIRE_DIR": str(folder)})
-    conn = open_store(app.config["DATABASE"])
-    code = conn.add_point(conn.create_survey(questionnaire_id="rtl-demo", questionnaire_version=1, title="测试"),
-                          "大厅")["code"]
-    conn.close()
+    app, code = rtl_app(tmp_path)
     html = app.test_client().get(f"/s/{code}?lang=ug").get_data(as_text=True)
     app.extensions[EXTENSION].close()
     phone_js.set_content(html)

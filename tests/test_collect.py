@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from survey_app.store import open_store
-from tests.helpers import RTL_QUESTIONNAIRE, YINING_ANSWERS, fill
+from survey_app.store import EXTENSION, open_store
+from tests.helpers import YINING_ANSWERS, fill, rtl_app
 
 
 def test_full_flow_stores_the_response_and_its_answers(client, yining, database):
@@ -116,21 +116,12 @@ def test_the_error_banner_links_to_the_first_unanswered_question(client, yining)
 
 def test_a_right_to_left_language_is_offered_and_laid_out_right_to_left(tmp_path, database):
     """A questionnaire with Uyghur labels (a stand-in text here) gets a ug link and a dir="rtl" page."""
-    from survey_app import create_app
-
-    folder = tmp_path / "q"
-    folder.mkdir()
-    (folder / "rtl.toml").write_text(RTL_QUESTIONNAIRE, encoding="utf-8")
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "rtl.sqlite3"),
-                      "QUESTIONNAIRE_DIR": str(folder)})
-    conn = open_store(app.config["DATABASE"])
-    survey_id = conn.create_survey(questionnaire_id="rtl-demo", questionnaire_version=1, title="测试")
-    code = conn.add_point(survey_id, "大厅")["code"]
+    app, code = rtl_app(tmp_path)
     client = app.test_client()
     assert 'href="?lang=ug"' in client.get(f"/s/{code}").get_data(as_text=True)
     page = client.get(f"/s/{code}?lang=ug").get_data(as_text=True)
     assert '<html lang="ug" dir="rtl">' in page and "رازى" in page and "不满意" in page  # label fallback
-    conn.close()
+    app.extensions[EXTENSION].close()
 
 
 def test_a_busy_database_gives_the_form_back_and_the_retry_stores_once(app, client, yining, database, backend):
