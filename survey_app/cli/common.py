@@ -9,10 +9,10 @@ import click
 
 from .. import questionnaires
 from ..safetext import clean_line as _clean_line
+from ..store.common import SQLITE_MAGIC
 
 # a survey, user or point id as the databases store it (signed 64-bit): a bigger number is a usage error
 ROW_ID = click.IntRange(1, 2**63 - 1)
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class Manyi(click.Group):

@@ -13,6 +13,9 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
+
+
 class StorageUnavailable(RuntimeError):
     """The database could not take a write now (locked past the busy timeout, disk full, I/O error,
     the server gone): nothing was acknowledged; the caller may show the form again and let the citizen

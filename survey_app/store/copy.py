@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .common import SQLITE_MAGIC
+
 # In an order that satisfies the foreign keys. The migration records are each database's own.
 TABLES = ("surveys", "points", "responses", "answers", "tallies", "response_counts", "audit_log", "users",
           "grants", "login_attempts", "store_meta", "chain_heads", "page_opens", "survey_heads",
@@ -54,9 +56,6 @@ def _other_sessions(store) -> int:
     return store._read().value(
         "select count(*) from pg_stat_activity where datname = current_database() and pid != pg_backend_pid()"
         " and application_name = 'manyi'")
-
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _sqlite_file(path: str, role: str) -> bool:
