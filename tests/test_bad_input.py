@@ -197,6 +197,18 @@ def test_invalid_utf8_multipart_body_is_refused(client, hall, database, where):
     assert_refused(page, database, before, page.status_code, MSG_MALFORMED)
 
 
+@pytest.mark.parametrize("charset", ["us-ascii", "iso-8859-1", '"gbk"'])
+def test_a_multipart_part_in_another_charset_is_refused(client, hall, database, charset):
+    """Werkzeug decodes a part by its declared charset: UTF-8 text read as ASCII or Latin-1 would be stored
+    as U+FFFD or mojibake. Our page posts UTF-8 urlencoded; such a part comes only from a crafted client."""
+    before = snapshot(database)
+    data, content_type = multipart([(k, v.encode()) for k, v in fresh_form(client, hall).items()])
+    part = (b'--manyi-boundary\r\nContent-Disposition: form-data; name="note"\r\n'
+            b"Content-Type: text/plain; charset=%s\r\n\r\n%s\r\n" % (charset.encode(), "窗口态度很好".encode()))
+    page = client.post(f"/s/{hall}", data=part + data, content_type=content_type)
+    assert_refused(page, database, before, 400, MSG_MALFORMED)
+
+
 @pytest.mark.parametrize("name", ["q1", "note"])  # a question's name, or a field the form does not have
 def test_a_file_part_is_refused(client, hall, database, name):
     """The form has no file field: a file part (which once reached a text question's cleaning as a file

@@ -161,7 +161,7 @@ def requests(draw, t: Target):
         # Werkzeug reads a multipart part named with a backslash or a line break as nameless (a malformed
         # body: 400 first) and cuts a name at a quote (then a replayed key is thanked): either may happen
         unreadable = multipart and any(c in k for k, _ in fields + pairs for c in '\\"\r\n')
-        if key == "replayed" and t.stored:  # a stored key: thanked again, nothing stored
+        if key == "replayed" and t.stored:  # a stored key: thanked again or 您已提交过本问卷, nothing stored
             kind = "replay" if not unreadable else "replay or malformed"
         elif clean:
             kind = "clean"
@@ -216,10 +216,12 @@ def check(t: Target, request) -> None:
         return
     if kind in ("invalid", "replay"):
         assert not changed, request
-        assert status in (303, 400, 403, 404, 405, 410, 413) and (status == 303) == (kind == "replay"), (status, request)
+        # a replayed key: thanked with the stored answers, 您已提交过本问卷 (409) with others; nothing stored either way
+        assert status in (303, 400, 403, 404, 405, 409, 410, 413) and (status in (303, 409)) == (kind == "replay"), \
+            (status, request)
         return
     if kind == "replay or malformed":
-        assert not changed and status in (303, 400), (status, request)
+        assert not changed and status in (303, 400, 409), (status, request)
         return
     code, nonce, body, expect = submit
     if kind == "clean":

@@ -117,9 +117,47 @@ def test_the_back_button_after_submitting_stores_nothing_more(client, yining, da
     body = page_body(client, hall)
     assert client.post(f"/s/{hall}", data=body).status_code == 303
     assert "您已提交过本问卷" in client.get(f"/s/{hall}").get_data(as_text=True)  # a reloaded page
-    for _ in range(3):  # a page kept by the browser, posted again (changed answers or not)
-        assert client.post(f"/s/{hall}", data={**body, "q1": "E"}).status_code == 303
+    for _ in range(3):  # a page kept by the browser, posted again: the same answers are thanked (a retry) ...
+        assert client.post(f"/s/{hall}", data=body).status_code == 303
+    for _ in range(3):  # ... changed ones are told they were not stored again, never thanked as if they were
+        again = client.post(f"/s/{hall}", data={**body, "q1": "E"})
+        assert again.status_code == 409 and "您已提交过本问卷" in again.get_data(as_text=True)
+        assert "再填写一份" in again.get_data(as_text=True)
     assert database.response_count() == 1
+
+
+def test_a_shared_phones_restored_key_never_thanks_the_next_person_for_nothing(client, yining, database):
+    """The form's script restores a page's answers and key after a lost reply; if the next person on the phone
+    answers that page, the key is already stored with other answers: they are told so (您已提交过本问卷, with
+    再填写一份), not thanked for answers that were not stored, and the page clears what the phone kept."""
+    _, (hall, _) = yining
+    body = page_body(client, hall)
+    assert client.post(f"/s/{hall}", data=body).status_code == 303
+    client.delete_cookie("mdone", path="/s/")  # the reply, and its cookie, never reached the phone
+    page = client.post(f"/s/{hall}", data={**body, **OTHER})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 409 and "您已提交过本问卷" in html and 'localStorage.removeItem("manyi:"' in html
+    assert database.response_count() == 1
+    [stored] = database.query("select id from responses")
+    assert sorted(database.get_response(stored["id"])["answers"]) == sorted(YINING_ANSWERS.items())  # the first's
+    for answers in (None, OTHER):  # even when the stored key has expired by then
+        expired = {**body, **(answers or {}), "key": _backdate(client, body["key"], 3 * 3600)}
+        late = client.post(f"/s/{hall}", data=expired)
+        assert late.status_code == (303 if answers is None else 409)
+    assert database.response_count() == 1
+
+
+def test_an_expired_key_is_renewed_with_its_nonce_and_the_time_spent(client, yining, database, app):
+    """One form page stores at most one answer however often its key is renewed, and the stored time on page
+    is the real one (a renewed key counted 8 s and got flagged 用时过短)."""
+    _, (hall, _) = yining
+    old = page_body(client, hall, age=app.config["SUBMISSION_KEY_MAX_AGE"] + 60, answers=OTHER)
+    renewals = [hidden_fields(client.post(f"/s/{hall}", data=old).get_data(as_text=True))["key"] for _ in range(3)]
+    assert client.post(f"/s/{hall}", data={**old, "key": renewals[0]}).status_code == 303  # at once: not too fast
+    for key in [old["key"], *renewals]:  # the old key and every renewal of it: thanks, nothing more stored
+        assert client.post(f"/s/{hall}", data={**old, "key": key}).status_code == 303
+    [row] = database.query("select seconds_on_page from responses")
+    assert database.response_count() == 1 and row["seconds_on_page"] >= app.config["SUBMISSION_KEY_MAX_AGE"]
 
 
 def test_one_answer_per_device_when_the_survey_says_so(client, yining, database, app):

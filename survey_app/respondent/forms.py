@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from typing import NamedTuple
 
 from flask import current_app
 from flask_wtf import FlaskForm
@@ -162,23 +163,38 @@ def device_digest(device_token: str) -> str:
     return hashlib.sha256(device_token.encode()).hexdigest()[:16]
 
 
-def issue_key(point_code: str, device_token: str, *, credit: int = 0) -> str:
-    """A submission key; ``credit`` seconds count as already spent on the form (a renewed key for
-    answers the citizen has been at for longer than a key lives: no 'too fast' on the next tap)."""
-    issued = int(time.time()) - credit
-    return _signer().dumps([secrets.token_urlsafe(12), point_code, issued, device_digest(device_token)])
+class Key(NamedTuple):
+    """A submission key as read back: its nonce (the response's idempotency key), its age, and the seconds
+    spent on the form before the key was renewed (an expired key's answers come back with a new one)."""
+
+    nonce: str
+    age: int
+    spent: int = 0
+
+    @property
+    def seconds(self) -> int:
+        """Seconds on the form, from first showing it (what the minimum time and the speeder flag read)."""
+        return self.age + self.spent
 
 
-def read_key(token: str | None, point_code: str, device_token: str | None) -> tuple[str, int] | None:
-    """(nonce, seconds since the form was rendered) for a key this server issued for this point and
-    this browser's device cookie, else None (forged, garbled, another point's, another browser's)."""
+def issue_key(point_code: str, device_token: str, *, nonce: str | None = None, spent: int = 0) -> str:
+    """A submission key. A renewed key keeps the expired key's ``nonce`` (one form page stores at most one
+    answer, however often its key is renewed) and carries the seconds already ``spent`` on the form."""
+    fields = [nonce or secrets.token_urlsafe(12), point_code, int(time.time()), device_digest(device_token)]
+    return _signer().dumps(fields + [spent] if spent else fields)
+
+
+def read_key(token: str | None, point_code: str, device_token: str | None) -> Key | None:
+    """The Key for a key this server issued for this point and this browser's device cookie, else None
+    (forged, garbled, another point's, another browser's)."""
     if not token or len(token) > 200 or not device_token:
         return None
     try:
-        nonce, code, issued, digest = _signer().loads(token)
+        nonce, code, issued, digest, *rest = _signer().loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
+    spent = rest[0] if len(rest) == 1 else None if rest else 0
     if (code != point_code or not isinstance(nonce, str) or not isinstance(issued, int)
-            or digest != device_digest(device_token)):
+            or not isinstance(spent, int) or spent < 0 or digest != device_digest(device_token)):
         return None
-    return nonce, max(0, int(time.time()) - issued)
+    return Key(nonce, max(0, int(time.time()) - issued), spent)

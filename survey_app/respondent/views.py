@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime
 from urllib.parse import unquote_to_bytes
@@ -97,7 +98,7 @@ def _malformed(formdata, raw: bytes) -> bool:
     UTF-8 and is kept: only then is the body itself read again (``raw``). A multipart part whose name
     Werkzeug cannot read comes back with the name None (a 500 before: tests/test_fuzz.py). A file part:
     the form has no file field, and a file named like a text question reached its cleaning (a 500 before)."""
-    if request.files:
+    if request.files or (request.mimetype == "multipart/form-data" and _OTHER_CHARSET.search(raw)):
         return True
     replaced = False
     for name, value in formdata.items(multi=True):
@@ -105,6 +106,11 @@ def _malformed(formdata, raw: bytes) -> bool:
             return True
         replaced = replaced or "\ufffd" in name or "\ufffd" in value
     return replaced and not _utf8(raw)
+
+
+# a multipart part declaring a charset other than UTF-8 (Werkzeug decodes it so, mangling the answer): our
+# page is UTF-8 and posts urlencoded; only a crafted client sends one
+_OTHER_CHARSET = re.compile(rb"(?i)^content-type:[^\r\n]*charset=(?!\"?utf-?8\b)", re.M)
 
 
 def _utf8(raw: bytes) -> bool:
@@ -163,31 +169,31 @@ def post(code):
     key = None if new_device else forms.read_key(formdata.get("key"), code, device)
     lang = forms.language(formdata.get("lang"), questionnaire)
     database = get_store()
-    credit = 0
-    if key is not None and key[1] > current_app.config["SUBMISSION_KEY_MAX_AGE"]:  # expired
-        if database.response_for_key(key[0]) is not None:  # a late retry of a stored answer: thanks
-            return _to_thanks(code, lang, survey["id"])
-        # the form comes back filled in, with a new key counting the time already spent on it
-        key, credit = None, defences.min_seconds(questionnaire)
+    renewed = None
+    if key is not None and key.age > current_app.config["SUBMISSION_KEY_MAX_AGE"]:  # expired
+        if database.response_for_key(key.nonce) is not None:  # a late retry of a stored answer
+            answers = forms.clean_answers(questionnaire, formdata)
+            return _stored_reply(code, lang, survey, questionnaire, key.nonce, answers)
+        # the form comes back filled in, with a renewed key: the same nonce (one answer per form page, however
+        # often renewed) and the time already spent on the form
+        renewed, key = forms.issue_key(code, device, nonce=key.nonce, spent=key.seconds), None
     answers = forms.clean_answers(questionnaire, formdata) if key else None
     if answers is None:  # not a clean sheet: the full WTForms validation, with its messages
         form = forms.form_class(questionnaire)()
         if key is None:  # not a key this server issued for this point and browser: new key, answers kept
-            form.key.data = forms.issue_key(code, device, credit=credit)
+            form.key.data = renewed or forms.issue_key(code, device)
             # with no device cookie at all, the browser refuses cookies (or lost them): say so
             return _render(point, survey, questionnaire, form, 400, "cookies" if new_device else "expired")
-        if database.response_for_key(key[0]) is not None:  # a retry of a stored submission
-            database.make_durable()  # stored a moment ago by another worker, maybe not yet synced
-            return _to_thanks(code, lang, survey["id"])
+        if database.response_for_key(key.nonce) is not None:  # stored, then sent again with other answers
+            return _repeat_page(survey, questionnaire, 409)
         if not form.validate():
             return _render(point, survey, questionnaire, form, 400, "invalid")
         answers = form.answers(questionnaire)
-    nonce, seconds = key
+    nonce, seconds = key.nonce, key.seconds
     device_hash = _device_hash(survey["id"], device, new_device)
     refused, claim = _defences(point, survey, questionnaire, nonce, seconds, device_hash, formdata, channel=defences.SCAN)
     if refused == "stored":  # a retry of a stored submission (the back button, a double tap)
-        database.make_durable()
-        return _to_thanks(code, lang, survey["id"])
+        return _stored_reply(code, lang, survey, questionnaire, nonce, answers)
     if refused == "repeat":
         return _repeat_page(survey, questionnaire, 409)
     if refused is not None:  # not stored: the form comes back filled in, with the same key
@@ -204,8 +210,28 @@ def post(code):
         kind = {"device": "busy_device", "address": "busy"}[saved.refused]
         return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 429, kind)
     if not saved.created:
-        database.make_durable()  # stored a moment ago by another worker, maybe not yet synced
+        return _stored_reply(code, lang, survey, questionnaire, nonce, answers)
     return _to_thanks(code, lang, survey["id"])
+
+
+def _stored_reply(code, lang, survey, questionnaire, nonce, answers):
+    """A key already stored: the same answers are a retry (a double tap, a lost reply), thanked; other answers
+    (the back button and a change, or a shared phone's restored page answered by the next person) get
+    您已提交过本问卷 with its 再填写一份, never a thank-you for answers that were not stored."""
+    if not _stored_as(nonce, answers):
+        return _repeat_page(survey, questionnaire, 409)
+    get_store().make_durable()  # stored a moment ago by another worker, maybe not yet synced
+    return _to_thanks(code, lang, survey["id"])
+
+
+def _stored_as(nonce: str, answers) -> bool | None:
+    """None if nothing is stored under the key; else whether it was stored with these answers (a retry)
+    or with others (a page restored on a shared phone and answered by someone else)."""
+    database = get_store()
+    response_id = database.response_for_key(nonce)
+    if response_id is None:
+        return None
+    return answers is not None and sorted(database.get_response(response_id)["answers"]) == sorted(answers)
 
 
 def _defences(point, survey, questionnaire, nonce, seconds, device_hash, formdata, *, channel):
