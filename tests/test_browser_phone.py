@@ -25,6 +25,14 @@ def phone_js(chromium):  # noqa: F811
     context.close()
 
 
+def stored(live_server) -> int:
+    conn = live_server.connect()
+    try:
+        return conn.response_count()
+    finally:
+        conn.close()
+
+
 def checked(page) -> dict:
     return page.evaluate("() => Object.fromEntries([...document.querySelectorAll('input:checked')]"
                          ".map(e => [e.name, e.value]))")
@@ -51,11 +59,7 @@ def test_answers_survive_a_lost_connection_and_are_stored_once(live_server, phon
 
     phone_js.goto(form_url)  # sent: nothing is restored for the next person
     assert checked(phone_js) == {} and not phone_js.get_by_text("已为您恢复").count()
-    conn = live_server.connect()
-    try:
-        assert conn.response_count() == 1
-    finally:
-        conn.close()
+    assert stored(live_server) == 1
 
 
 def test_someone_elses_unsent_answers_can_be_cleared(live_server, phone_js):
@@ -93,20 +97,12 @@ def test_a_form_sent_but_not_acknowledged_is_not_stored_twice(live_server, phone
     phone_js.locator("#send").click()
     phone_js.wait_for_load_state()
     phone_js.unroute(form_url)
-    conn = live_server.connect()
-    try:
-        assert conn.response_count() == 1
-    finally:
-        conn.close()
+    assert stored(live_server) == 1
     phone_js.goto(form_url)
     assert checked(phone_js) == YINING_ANSWERS
     phone_js.locator("#send").click()
     phone_js.wait_for_url(f"**/s/{hall}/thanks")
-    conn = live_server.connect()
-    try:
-        assert conn.response_count() == 1
-    finally:
-        conn.close()
+    assert stored(live_server) == 1
 
 
 def test_a_right_to_left_page_fits_the_screen_and_shows_chinese_fallbacks_left_to_right(tmp_path, phone_js):
