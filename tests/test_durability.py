@@ -130,15 +130,16 @@ def test_a_wal_made_anew_is_synced_through_a_fresh_descriptor(tmp_path, monkeypa
 
 
 def test_a_retry_is_thanked_only_once_the_stored_answer_is_on_disk(app, client, yining, database, monkeypatch):
-    """Another worker committed the answer but has not synced yet; the phone's retry (here with an
-    answer sheet that is not clean, so it takes the slow path) must not be thanked before a sync."""
+    """Another worker committed the answer but has not synced yet; the phone's retry must not be told it is
+    stored (thanked, or 您已提交过本问卷 for a sheet that differs, here one the hot path does not take) before
+    a sync."""
     _, (hall, _) = yining
     body = fill(client.get(f"/s/{hall}").get_data(as_text=True))
     assert client.post(f"/s/{hall}", data=body).status_code == 303
     synced = []
     monkeypatch.setattr(writer, "datasync", synced.append)
-    retry = {**body, "q5": "Z"}  # the same key, a sheet the hot path does not take
-    assert client.post(f"/s/{hall}", data=retry).status_code == 303
+    retry = client.post(f"/s/{hall}", data={**body, "q5": "Z"})  # the same key, another (not clean) sheet
+    assert retry.status_code == 409 and "您已提交过本问卷" in retry.get_data(as_text=True)
     assert len(synced) == 1 and database.response_count() == 1
 
 

@@ -185,7 +185,7 @@ def post(code):
             # with no device cookie at all, the browser refuses cookies (or lost them): say so
             return _render(point, survey, questionnaire, form, 400, "cookies" if new_device else "expired")
         if database.response_for_key(key.nonce) is not None:  # stored, then sent again with other answers
-            return _repeat_page(survey, questionnaire, 409)
+            return _stored_reply(code, lang, survey, questionnaire, key.nonce, None)
         if not form.validate():
             return _render(point, survey, questionnaire, form, 400, "invalid")
         answers = form.answers(questionnaire)
@@ -218,9 +218,9 @@ def _stored_reply(code, lang, survey, questionnaire, nonce, answers):
     """A key already stored: the same answers are a retry (a double tap, a lost reply), thanked; other answers
     (the back button and a change, or a shared phone's restored page answered by the next person) get
     您已提交过本问卷 with its 再填写一份, never a thank-you for answers that were not stored."""
+    get_store().make_durable()  # stored a moment ago by another worker, maybe not yet synced: either reply says stored
     if not _stored_as(nonce, answers):
         return _repeat_page(survey, questionnaire, 409)
-    get_store().make_durable()  # stored a moment ago by another worker, maybe not yet synced
     return _to_thanks(code, lang, survey["id"])
 
 
