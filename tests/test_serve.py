@@ -51,3 +51,19 @@ def test_serve_on_loopback_needs_no_flag(bind, exec_calls):
 
 def test_a_name_is_not_taken_for_loopback():
     assert not is_loopback("fd://3") and not is_loopback("localhost.example.cn:80") and is_loopback("127.0.0.2:80")
+
+
+@pytest.mark.parametrize("workers", ["0", "-2", "many"])
+def test_serve_refuses_a_worker_count_gunicorn_cannot_run(workers, exec_calls):
+    """gunicorn given 0 workers would start a master that serves nobody; the operator hears it at once."""
+    result = CliRunner().invoke(serve_command, ["--workers", workers])
+    assert result.exit_code == 2 and exec_calls == [] and "--workers" in result.output
+
+
+def test_manyi_version_names_manyi_not_flask():
+    """A bug report starts with `manyi --version`: Manyi's own version, then what it runs on."""
+    from tests.helpers import manyi
+
+    done = manyi("--version")
+    assert done.returncode == 0 and done.stdout.startswith("Manyi 0."), done.stdout + done.stderr
+    assert "Flask" in done.stdout and "Python" in done.stdout

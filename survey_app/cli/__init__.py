@@ -113,7 +113,7 @@ def list_surveys_command():
 
 @click.command("serve")
 @click.option("--bind", default="127.0.0.1:5000", show_default=True, help="Address:port to listen on.")
-@click.option("--workers", type=int, default=None, help="Worker processes (default: 2 × cores).")
+@click.option("--workers", type=click.IntRange(1, 256), default=None, help="Worker processes (default: 2 × cores).")
 @click.option("--behind-proxy", is_flag=True,
               help="A buffering reverse proxy (nginx with deploy/nginx-manyi.conf) is in front: allow a --bind "
                    "address other than loopback.")
@@ -241,13 +241,23 @@ class ManyiGroup(Manyi, FlaskGroup):
         return sorted(click.Group.list_commands(self, ctx))
 
 
+def version_text() -> str:
+    """`manyi --version`: Manyi's own version first (what a bug report needs), then what it runs on."""
+    import platform
+    from importlib.metadata import version
+    return (f"Manyi %(version)s (Python {platform.python_version()}, Flask {version('flask')}, "
+            f"psycopg {version('psycopg')})")
+
+
 def cli_group() -> ManyiGroup:
     from .. import create_app
 
     def app_for_the_command():  # a mistyped FLASK_DATABASE is refused, not created: only init-db and demo make one
         return create_app(database=database_mode())
 
-    group = ManyiGroup(create_app=app_for_the_command, help="Manyi (满意): satisfaction surveys for C51.")
+    group = ManyiGroup(create_app=app_for_the_command, add_version_option=False,
+                       help="Manyi (满意): satisfaction surveys for C51.")
+    click.version_option(package_name="manyi", message=version_text(), help="Show Manyi's version.")(group)
     for command in COMMANDS:
         group.add_command(command)
     return group
