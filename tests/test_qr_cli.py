@@ -167,10 +167,18 @@ def test_create_survey_with_bad_input_fails_clearly_and_creates_nothing(runner, 
 def test_create_survey_then_add_point(runner, database, app):
     created = runner.invoke(args=["create-survey", "yining-2024-public", "--year", "2024", "--opens", "2024-08-13"])
     assert created.exit_code == 0, created.output
+    assert "Note:" not in created.output  # the questionnaire's texts say 2024 too
     [survey] = database.list_surveys()
     added = runner.invoke(args=["add-point", str(survey["id"]), "业务大厅"])
     [point] = database.list_points(survey["id"])
     assert added.output.strip() == f"业务大厅: {app.config['PUBLIC_BASE_URL']}/s/{point['code']}"
+
+
+def test_create_survey_for_another_year_says_the_citizens_would_read_the_questionnaires_year(runner, database):
+    """yining-2024-public's title and invitation say 2024: a 2025 survey made from it would show 2024 to citizens."""
+    created = runner.invoke(args=["create-survey", "yining-2024-public", "--year", "2025"])
+    assert created.exit_code == 0 and len(database.list_surveys()) == 1
+    assert "say 2024 年, not 2025" in created.output and "copy the questionnaire file" in created.output
 
 
 def test_add_point_to_an_unknown_survey_fails_clearly(runner, database):

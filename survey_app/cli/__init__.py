@@ -63,6 +63,20 @@ def create_survey_command(questionnaire, title, **fields):
     survey_id = get_store().create_survey(questionnaire_id=q.id, questionnaire_version=q.version,
                                           title=title or str(q.title), **fields)
     click.echo(f"Survey {survey_id}: {title or q.title} ({q.key})")
+    if other := other_years(q, fields["year"]):
+        click.echo(f"Note: citizens read the questionnaire's title and invitation, which say {'、'.join(other)} "
+                   f"年, not {fields['year']}. For a {fields['year']} survey copy the questionnaire file with the "
+                   "year changed (questionnaires/README.md) and create the survey from the copy.", err=True)
+
+
+def other_years(q, year: int | None) -> list[str]:
+    """Years the citizen-facing texts of ``q`` name other than the survey's ``year``."""
+    import re
+
+    if year is None:
+        return []
+    said = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", f"{q.title} {q.invitation}")
+    return sorted(set(said) - {str(year)})
 
 
 def _check_date(value, name):
