@@ -224,3 +224,19 @@ def test_a_project_name_entered_is_the_documents_project(app, database, admin_cl
     assert "项目名称（附件3与评价底稿中）：（空） → 2024 年伊宁市医疗保障局窗口服务" not in str(database.audit_entries(filled))
     assert any("项目名称：（空） → 2024 年伊宁市医疗保障局窗口服务" in e["detail"] for e in database.audit_entries(filled))
     assert database.verify().ok
+
+
+@pytest.mark.sqlite_only  # the page layout, not the storage
+def test_both_documents_are_a4_with_their_own_file_properties(admin_client, filled):
+    """Chinese reports are A4; python-docx's template is US Letter (8.5 × 11 in) and says 2013, python-docx."""
+    from datetime import datetime
+
+    from docx.shared import Mm
+
+    for kind in ("docx-annex", "docx-c51"):
+        document = _docx(download(admin_client, filled, kind))
+        for section in document.sections:
+            assert (round(section.page_width / Mm(1)), round(section.page_height / Mm(1))) == (210, 297), kind
+            assert section.page_width - section.left_margin - section.right_margin > Mm(140)
+        props = document.core_properties
+        assert props.author == "Manyi" and props.created.year == datetime.now().year, kind

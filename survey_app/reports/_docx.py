@@ -7,10 +7,12 @@ font such as Noto Serif/Sans CJK SC. Headings drop the theme fonts, which would 
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor
 
 from ..safetext import xml_text
 
@@ -36,7 +38,17 @@ def _fonts(style, east_asian: str) -> None:
 
 
 def new_document() -> Document:
+    """A4 with Word's Chinese default margins (python-docx's template is US Letter), styles Chinese-ready,
+    and file properties of its own (the template's say python-docx, 2013)."""
     doc = Document()
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin = section.bottom_margin = Cm(2.54)
+        section.left_margin = section.right_margin = Cm(3.18)
+    props = doc.core_properties
+    props.author = props.last_modified_by = "Manyi"
+    props.created = props.modified = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.revision, props.comments, props.keywords, props.subject = 1, "", "", ""
     for name, size in SIZES.items():
         style = doc.styles[name]
         _fonts(style, HEADING_EAST_ASIAN if name.startswith(("Heading", "Title")) else EAST_ASIAN)
