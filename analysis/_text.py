@@ -8,7 +8,7 @@ it is the rule's own reading of that value, as the seeds write it.
 
 from __future__ import annotations
 
-from .formatting import above_digits, num, pct
+from .formatting import above_digits, below_digits, num, pct
 from .targets import VERDICTS_ZH
 
 _READING_ZH = {"linear": "（不足1%的部分按比例扣分）", "floor": "（不足1%的部分不扣分）", "ceil": "（不足1%按1%计）"}
@@ -55,9 +55,9 @@ def sentence(*, value, target, weight, points, met, spec, reading, verdict=None,
     tail = f"综上，该指标满分 {num(weight)} 分，得分 {num(points)} 分。"
     unit = "分" if figure == "score" else "个百分点"
     if figure == "score":
-        shown = (f"{label}为 {num(value)} 分（百分制，评分标准中的“{num(target)}%”按 {num(target)} 分理解）")
+        shown = (f"{label}为 {num(value, below_digits(value, target, 2))} 分（百分制，评分标准中的“{num(target)}%”按 {num(target)} 分理解）")
     else:
-        shown = f"{label}为 {pct(value) if verdict is not None else num(value) + '%'}"
+        shown = f"{label}为 {pct(value, below_digits(value, target, 1)) if verdict is not None else num(value) + '%'}"
     head = f"该指标预期目标为≥{num(target)}%，结果显示受访者{shown}，"
     if verdict is None:
         head += "达到预期设定目标。" if met else "未达到预期设定目标，"

@@ -62,6 +62,15 @@ def above_digits(x: float, target: float, digits: int) -> int:
     return digits
 
 
+def below_digits(x: float, target: float, digits: int) -> int:
+    """The decimals (``digits`` or more, at most 6) at which ``x`` below ``target`` still prints below it: a
+    figure never reaches its target by rounding (94.95 % against 95 % prints 94.95%, not 95.0%, and is scored
+    so); a figure at or above its target keeps ``digits``."""
+    while x < target and rounded(x, digits) >= target and digits < 6:
+        digits += 1
+    return digits
+
+
 def num(x: float, digits: int = 2, toward: str | None = None) -> str:
     """At most ``digits`` decimals, no trailing zeros: ``num(97.6) == "97.6"``, ``num(5.0) == "5"``,
     ``num(4.3421) == "4.34"``, ``num(100, 0) == "100"``."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ._text import sentence
-from .formatting import num, rounded
+from .formatting import below_digits, num, rounded
 
 READINGS = ("linear", "floor", "ceil")
 KINDS = ("deduction", "completion", "proportional")
@@ -150,13 +150,18 @@ def indicator_points(value_pct, *, rule, reading="linear", verdict=None, label="
     return IndicatorPoints(points, w, s, t, met, spec.name, used, formula, text, notes)
 
 
+def _value(s: float, t: float) -> str:
+    """The scored value in a formula, as printed: 94.95 against 95 (never "95 ≥ 95" for 94.95)."""
+    return num(s, below_digits(s, t, 2))
+
+
 def _deduction(s, t, w, spec, reading, met):
     if met:
-        return w, f"{num(s)} ≥ {num(t)} ⇒ {num(w)}"
+        return w, f"{_value(s, t)} ≥ {num(t)} ⇒ {num(w)}"
     gap = round(t - s, 9)
     k = {"linear": gap, "floor": math.floor(gap), "ceil": math.ceil(gap)}[reading]
-    shown = {"linear": f"({num(t)} − {num(s)})", "floor": f"floor({num(t)} − {num(s)})",
-             "ceil": f"ceil({num(t)} − {num(s)})"}[reading]
+    shown = {"linear": f"({num(t)} − {_value(s, t)})", "floor": f"floor({num(t)} − {_value(s, t)})",
+             "ceil": f"ceil({num(t)} − {_value(s, t)})"}[reading]
     points = max(spec.floor_points, w - spec.per_point * k)
     return points, (f"max({num(spec.floor_points)}, {num(w)} − {num(spec.per_point)} × {shown}) = "
                     f"max({num(spec.floor_points)}, {num(w)} − {num(spec.per_point)} × {num(k)}) = "
@@ -165,19 +170,19 @@ def _deduction(s, t, w, spec, reading, met):
 
 def _completion(s, t, w, met):
     if met:
-        return w, f"{num(s)} ≥ {num(t)} ⇒ {num(w)}"
+        return w, f"{_value(s, t)} ≥ {num(t)} ⇒ {num(w)}"
     r = s / t
     if r < 0.6:
-        return 0.0, f"r = {num(s)} / {num(t)} = {num(r, 4)} < 0.6 ⇒ 0"
+        return 0.0, f"r = {_value(s, t)} / {num(t)} = {num(r, 4)} < 0.6 ⇒ 0"
     points = (r - 0.6) / 0.4 * w
-    return points, f"r = {num(s)} / {num(t)} = {num(r, 4)}; ({num(r, 4)} − 0.6) / 0.4 × {num(w)} = {num(points)}"
+    return points, f"r = {_value(s, t)} / {num(t)} = {num(r, 4)}; ({num(r, 4)} − 0.6) / 0.4 × {num(w)} = {num(points)}"
 
 
 def _proportional(s, t, w, met):
     if met:
-        return w, f"{num(s)} ≥ {num(t)} ⇒ {num(w)}"
+        return w, f"{_value(s, t)} ≥ {num(t)} ⇒ {num(w)}"
     points = min(w, s / t * w)
-    return points, f"{num(s)} / {num(t)} × {num(w)} = {num(points)}"
+    return points, f"{_value(s, t)} / {num(t)} × {num(w)} = {num(points)}"
 
 
 @dataclass(frozen=True)
@@ -230,7 +235,9 @@ def verdict_points(verdict, *, rule, reading="linear", label=None) -> PointsRang
             raise ValueError(f"a score on the ladder {verdict.scale} cannot be scored as a percentage; "
                              "use a 0–100 ladder or the rate")
         scale, digits, name = 1.0, 2, label or "满意度得分"
-    low, value, high = (rounded(scale * x, digits) for x in (verdict.ci.low, verdict.estimate, verdict.ci.high))
+    target = scale * verdict.target  # a figure printed and scored never reaches the target by rounding (94.95 %)
+    low, value, high = (rounded(scale * x, below_digits(scale * x, target, digits))
+                        for x in (verdict.ci.low, verdict.estimate, verdict.ci.high))
     return PointsRange(indicator_points(min(low, value), rule=rule, reading=reading, label=name, figure=verdict.figure),
                        indicator_points(value, rule=rule, reading=reading, verdict=verdict, label=name),
                        indicator_points(max(high, value), rule=rule, reading=reading, label=name, figure=verdict.figure))

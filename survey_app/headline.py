@@ -9,6 +9,7 @@ import dataclasses
 from dataclasses import dataclass
 
 import analysis
+from analysis.formatting import below_digits, num, pct
 
 from .questionnaires import Questionnaire
 
@@ -64,6 +65,13 @@ class Headline:
     @property
     def value(self) -> float:
         return self._scale * self.judgement.estimate
+
+    def text(self, x: float) -> str:
+        """``x`` in the headline's unit as printed and scored: '96.0%', '97.6 分'; a figure below the target
+        never prints as reaching it (94.95%, not 95.0%: ``analysis.formatting.below_digits``)."""
+        if self.figure == "rate":
+            return pct(x, below_digits(x, self.target, 1))
+        return f"{num(x, below_digits(x, self.target, 2))} 分"
 
     @property
     def low(self) -> float:

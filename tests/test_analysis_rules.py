@@ -207,3 +207,20 @@ def test_the_points_at_a_scores_interval_ends_are_written_in_fen():
     for end in (points.at_low, points.at_high):
         assert "满意度得分为" in end.sentence and "分（百分制" in end.sentence and "%，" not in end.sentence.split("结果显示")[1]
     assert "个百分点" not in points.at_low.sentence and "低于目标" in points.at_low.sentence
+
+
+def test_a_figure_just_below_the_target_is_printed_and_scored_below_it():
+    """1,899 of 2,000 is 94.95 %: printed to one decimal it would read 95.0 % and get full marks 按实际值;
+    it prints as 94.95% and is scored as that (found by a statistician's review)."""
+    from analysis import rate_verdict, satisfaction_score, score_verdict, verdict_points
+
+    points = verdict_points(rate_verdict(1899, 2000, target=0.95), rule="xinjiang-c51")
+    assert points.at_estimate.value_pct == 94.95 and points.at_estimate.points == 4.985
+    assert "满意率为 94.95%" in points.at_estimate.sentence and "不扣分" not in points.at_estimate.sentence
+    assert "(95 − 94.95)" in points.at_estimate.formula
+    # a score of 94.996 against 95 prints 94.996 分, never 95 分; one at the target keeps two decimals
+    score = satisfaction_score({"A": 3749, "B": 1251}, points={"A": 100, "B": 80, "C": 60, "D": 40, "E": 20})
+    below = verdict_points(score_verdict(score, target=95), rule="xinjiang-c51").at_estimate
+    assert below.value_pct == 94.996 and "满意度得分为 94.996 分" in below.sentence and below.points < 5
+    on = verdict_points(rate_verdict(95, 100, target=0.95), rule="xinjiang-c51").at_estimate
+    assert on.value_pct == 95.0 and on.points == 5 and "满意率为 95.0%" in on.sentence

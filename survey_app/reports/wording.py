@@ -39,9 +39,8 @@ def project_name(survey: dict) -> str:
 def with_units(h) -> tuple[str, str, str]:
     """The headline's value and interval ends as printed: '97.6 分', '95.13', '100 分' or '96.0%' ...
     (a score as the rule's sentence prints it, a rate as the percent tables)."""
-    if h.figure == "score":
-        return f"{num(h.value)} 分", num(h.low), f"{num(h.high)} 分"
-    return pct(h.value), pct(h.low), pct(h.high)
+    value, low, high = h.text(h.value), h.text(h.low), h.text(h.high)
+    return (value, low.removesuffix(" 分"), high) if h.figure == "score" else (value, low, high)
 
 
 def interval_text(h) -> str:
