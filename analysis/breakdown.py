@@ -1,7 +1,8 @@
 """Satisfaction by group (by district, age band, service window): each group's rate and score with their
 intervals, and whether the group differs from the rest of the survey.
 
-Per group: n, the satisfied count, the rate with its two-sided Wilson interval and, with a points ladder,
+Per group: n, the satisfied count, the rate with its two-sided Clopper–Pearson interval (exact, as the
+survey's own rates: ``analysis.verdicts``) and, with a points ladder,
 the score with its two-sided Gaffke interval (the app's score method, ``analysis.scores``). Each group is
 compared with the *rest* of the survey (all other groups pooled; the overall figure contains the group
 itself): the rate by Newcombe's hybrid score interval, the score by Welch's t (``analysis.compare``).
@@ -34,7 +35,7 @@ from .scores import _ladder, satisfaction_score
 
 ADJUST_METHODS = ("holm", "bh", "bonferroni", "none")
 SCORE_DIFFERENCE = "welch-bounded"  # analysis.compare: Welch with a pseudo-answer at each end of the ladder
-METHOD = "rate: Wilson interval, Newcombe difference; score: Gaffke interval, bounded Welch difference"
+METHOD = "rate: Clopper-Pearson interval, Newcombe difference; score: Gaffke interval, bounded Welch difference"
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def _describe(label, counts, codes, ladder, level, min_n, population=None) -> di
     if n == 0:
         return row
     if population is None:
-        rate = proportion_interval(x, n, confidence_level=level, method="wilson")
+        rate = proportion_interval(x, n, confidence_level=level, method="clopper-pearson")
         row.update(rate=rate.estimate, rate_low=rate.low, rate_high=rate.high)
     else:
         rate = satisfaction_rate(counts, satisfied=codes, confidence_level=level, population=population)

@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--target", type=float, default=None,
                         help="target in percent, read as 分 for a score (default: the file's, else the rule's); used by the verdict and the rule")
     parser.add_argument("--confidence-level", type=float, default=0.95)
-    parser.add_argument("--method", default="wilson", choices=METHODS, help="interval for the rate (with a population N: the exact hypergeometric one)")
+    parser.add_argument("--method", default="clopper-pearson", choices=METHODS,
+                        help="interval for the rate (clopper-pearson: the exact one, as the verdict's bounds and the app; "
+                             "with a population N: the exact hypergeometric one)")
     parser.add_argument("--score-method", default="gaffke", choices=SCORE_METHODS,
                         help="interval for the score (gaffke: the method of the score's verdict)")
     parser.add_argument("--seed", type=int, default=None, help="seed for --score-method bca/percentile")

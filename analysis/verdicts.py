@@ -110,9 +110,11 @@ def _decide(low: float, high: float, target: float) -> str:
 
 
 def rate_verdict(successes, n, *, target, confidence_level=0.95, population=None,
-                 interval_method="wilson") -> Verdict:
+                 interval_method="clopper-pearson") -> Verdict:
     """The verdict on "rate ≥ target" (fractions), exact, with a population N when one is given.
-    ``interval_method`` names the two-sided interval shown without N; with N it is the exact hypergeometric one.
+    ``interval_method`` names the two-sided interval shown without N (Clopper–Pearson by default: exact, as the
+    bounds, so it always holds the bound that decides; Wilson's may not at small n: 9 of 11 against 95 %,
+    Wilson 52.3–94.9 % beside an exact upper bound of 96.6 %); with N it is the exact hypergeometric one.
 
     >>> v = rate_verdict(48, 50, target=0.95)
     >>> v.verdict, round(v.low, 4), v.n_to_resolve

@@ -1,6 +1,6 @@
 """Breakdowns (交叉分析, issue #14): the headline item's rate and score by collection point, by each
 demographic question and by point × group, each group compared with the rest of the survey
-(``analysis.breakdown``: Wilson and Gaffke intervals, Newcombe and Welch differences, Holm-adjusted).
+(``analysis.breakdown``: Clopper–Pearson and Gaffke intervals, Newcombe and Welch differences, Holm-adjusted).
 
 Counts by point are the tallies; counts by group are the store's folded group counts
 (``store.group_counts``). A group below ``min_n`` answers is 样本不足: its n is shown, never a bare
@@ -75,7 +75,7 @@ class Breakdowns:
                  "以免全选一档的小组被当作没有抽样误差）") if self.item.points else ""
         control = ("未作多重比较校正，p < {a} 的组即标为" if self.adjust == "none" else
                    f"差异检验在每张表内、满意率与得分分别以 {ADJUST_ZH[self.adjust]}作多重比较校正，校正后 p < {{a}} 的组才标为")
-        return (f"各组满意率为 Wilson {level} 置信区间，与其余样本之差为 Newcombe 区间{score}；"
+        return (f"各组满意率为 Clopper–Pearson {level} 精确置信区间，与其余样本之差为 Newcombe 区间{score}；"
                 "各差值的 p 值与其区间一致（区间恰好不含 0 时的显著性水平；得分为同一 Welch t 检验）；"
                 + control.format(a=f"{1 - CONFIDENCE:.2f}")
                 + f"“高于”或“低于”其余样本；有效回答少于 {self.min_n} 份的组标为“样本不足”，不作比较，"

@@ -15,6 +15,8 @@ from .questionnaires import Questionnaire
 
 CONFIDENCE = 0.95
 SCORE_METHOD = "gaffke"  # the scores' intervals and bounds (analysis.score_bounds): one method for both
+RATE_METHOD = "clopper-pearson"  # the rates' two-sided intervals: exact, as the one-sided bounds that decide, so
+# an interval printed beside a verdict always holds the deciding bound (Wilson's did not at small n: 9 of 11)
 MIN_POINTS_FOR_DESIGN_EFFECT = 10  # fewer points: the cluster design effect is noise (issue 12), not shown
 
 
@@ -174,9 +176,9 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
                 label += STRATIFIED
             else:
                 judged = analysis.rate_verdict(rate.satisfied_count, rate.n, target=target / 100,
-                                               confidence_level=CONFIDENCE, population=population)
+                                               confidence_level=CONFIDENCE, population=population,
+                                               interval_method=RATE_METHOD)
                 method = census_text(population) if judged.census else rate_method(population)
-                notes += _apart(judged, target / 100)
             return Headline("rate", label, judged, analysis.verdict_points(
                                 judged, rule=rule, label=label),
                             method, _bound_method(judged, population), rate.satisfied_count, notes, layers,
@@ -207,20 +209,11 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
                     _zh(judged.method) + fpc_note(score.population), None, notes)
 
 
-def _apart(judged, target: float) -> tuple[str, ...]:
-    """The note for a two-sided Wilson interval wholly on one side of the target beside an exact verdict that
-    cannot decide (16 of 19 against 95 %: Wilson 62.4–94.5 %, the exact upper bound 95.5 %): the two methods
-    differ at small n, and the verdict reads the exact bound."""
-    if judged.verdict != "unresolved" or judged.ci.low <= target <= judged.ci.high:
-        return ()
-    return ("双侧 Wilson 区间整体在目标值的一侧，但判定依据的是精确单侧置信界（见目标判定）：小样本时两种方法的区间"
-            "略有不同，以精确界判定更为稳妥，故尚不能判定。",)
-
-
 def rate_method(population: int | None) -> str:
-    """A rate's two-sided interval, in Chinese: 'Wilson 区间', or with a population N the exact one,
-    '精确超几何区间（有限总体，N = 60）' (``analysis.hypergeometric``). Every page, file and command words it so."""
-    return analysis.hypergeometric.interval_text(population) if population else "Wilson 区间"
+    """A rate's two-sided interval, in Chinese: 'Clopper–Pearson 精确区间' (``RATE_METHOD``), or with a population N
+    the exact hypergeometric one, '精确超几何区间（有限总体，N = 60）' (``analysis.hypergeometric``). Every page,
+    file and command words it so."""
+    return analysis.hypergeometric.interval_text(population) if population else "Clopper–Pearson 精确区间"
 
 
 def fpc_note(population: int | None) -> str:

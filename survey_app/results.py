@@ -15,7 +15,7 @@ import analysis
 
 from . import breakdowns
 from .fieldwork import Fieldwork, fieldwork
-from .headline import CONFIDENCE, SCORE_METHOD, Headline, cluster_design, headline, strata_for
+from .headline import CONFIDENCE, RATE_METHOD, SCORE_METHOD, Headline, cluster_design, headline, strata_for
 from .questionnaires import Question, Questionnaire
 C51_FIGURES = {  # survey.c51_figure -> what feeds C51 (the questionnaire's own choice: HEADLINE_FIGURES)
     "headline": "the questionnaire's headline figure",
@@ -116,7 +116,7 @@ def _rate(counts: dict, codes, population):
     if not sum(counts.values()):
         return None
     return analysis.satisfaction_rate(counts, satisfied=set(codes), confidence_level=CONFIDENCE,
-                                      population=population)
+                                      population=population, method=RATE_METHOD)
 
 
 def question_result(question: Question, counts: dict, population=None, valid: int | None = None) -> QuestionResult:

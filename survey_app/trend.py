@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import analysis
 
 from . import breakdowns, results
-from .headline import CONFIDENCE
+from .headline import CONFIDENCE, RATE_METHOD, SCORE_METHOD
 from .questionnaires import Question, Questionnaire
 
 # What can differ between two versions of an item, as the English error and the Chinese message name it
@@ -126,7 +126,7 @@ class TrendRow:
     score_now: float | None
     score_before: float | None
     score: analysis.Comparison | None  # None without points, or with fewer than 2 answers on either side
-    # each survey's own two-sided 95 % intervals, as its dashboard prints them (Wilson; Gaffke for a score)
+    # each survey's own two-sided 95 % intervals, as its dashboard prints them (Clopper–Pearson; Gaffke for a score)
     rate_now_ci: analysis.Interval | None = None
     rate_before_ci: analysis.Interval | None = None
     score_now_ci: analysis.Interval | None = None
@@ -185,13 +185,13 @@ def _row(question: Question, now: results.QuestionResult, before: results.Questi
     def rate_ci(x, n):
         if not n:
             return None
-        ci = analysis.proportion_interval(x, n, confidence_level=CONFIDENCE, method="wilson")
+        ci = analysis.proportion_interval(x, n, confidence_level=CONFIDENCE, method=RATE_METHOD)
         return analysis.Interval(ci.low, ci.high)
 
     def score_ci(counts, n):
         if points is None or not n:
             return None
-        s = analysis.satisfaction_score(counts, points=points, confidence_level=CONFIDENCE, method="gaffke")
+        s = analysis.satisfaction_score(counts, points=points, confidence_level=CONFIDENCE, method=SCORE_METHOD)
         return analysis.Interval(s.low, s.high)
 
     return TrendRow(question.id, question.label, question.role, n1, n2, x1, x2, tuple(a.items()), tuple(b.items()),

@@ -37,21 +37,22 @@ def test_rows_carry_the_one_group_figures():
     assert isinstance(b, Breakdown) and all(isinstance(r, BreakdownRow) for r in b.rows)
     for row, (label, counts) in zip(b.rows, groups.items()):
         n, x = sum(counts.values()), counts.get("A", 0) + counts.get("B", 0)
-        wilson = proportion_interval(x, n, method="wilson")
-        scipy_wilson = stats.binomtest(x, n).proportion_ci(method="wilson")
+        exact = proportion_interval(x, n, method="clopper-pearson")  # the survey's own rates' interval
+        scipy_exact = stats.binomtest(x, n).proportion_ci(method="exact")
         score = satisfaction_score(counts, points=LADDER, method="gaffke")
         assert (row.label, row.n, row.satisfied, row.rate) == (label, n, x, x / n)
-        assert (row.rate_low, row.rate_high) == (wilson.low, wilson.high)
-        assert row.rate_low == pytest.approx(scipy_wilson.low, abs=1e-12)
-        assert row.rate_high == pytest.approx(scipy_wilson.high, abs=1e-12)
+        assert (row.rate_low, row.rate_high) == (exact.low, exact.high)
+        assert row.rate_low == pytest.approx(scipy_exact.low, abs=1e-12)
+        assert row.rate_high == pytest.approx(scipy_exact.high, abs=1e-12)
         assert (row.score, row.score_low, row.score_high) == (score.score, score.low, score.high)
     everyone = {"A": 42, "B": 18, "C": 11, "D": 4, "E": 1}
     assert (b.total.label, b.total.n, b.total.satisfied) == (None, 76, 60)
-    assert (b.total.rate_low, b.total.rate_high) == (proportion_interval(60, 76).low, proportion_interval(60, 76).high)
+    total = proportion_interval(60, 76, method="clopper-pearson")
+    assert (b.total.rate_low, b.total.rate_high) == (total.low, total.high)
     assert b.total.score == pytest.approx(satisfaction_score(everyone, points=LADDER).score)
     assert b.total.rate_difference is None and not b.total.marked
     assert (b.confidence_level, b.min_n, b.adjust) == (0.95, 10, "holm")
-    assert "Newcombe" in b.method and "Wilson" in b.method and "Gaffke" in b.method and "Welch" in b.method
+    assert "Newcombe" in b.method and "Clopper-Pearson" in b.method and "Gaffke" in b.method and "Welch" in b.method
 
 
 def test_each_group_is_compared_with_the_rest_of_the_survey():

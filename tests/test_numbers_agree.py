@@ -47,7 +47,7 @@ def test_the_headline_score_and_the_valid_rate_print_alike_everywhere(app, datab
 
 
 def test_a_rate_interval_prints_the_same_in_the_sentence_and_beside_the_points(app, database, admin_client, filled):
-    database.update_survey(filled, c51_figure="top2")  # 48 of 50: Wilson 86.5 %–98.9 %
+    database.update_survey(filled, c51_figure="top2")  # 48 of 50: Clopper–Pearson 86.3 %–99.5 %
     result = result_of(app, database, filled)
     low, high = pct(result.headline.low), pct(result.headline.high)
     paper = _docx_text(download(admin_client, filled, "docx-c51"))

@@ -97,15 +97,21 @@ def test_the_cases_cover_all_three_verdicts_and_both_figures(app, database, fill
     assert {verdict for _, verdict in seen} >= {"unresolved", "missed"}
 
 
-def test_a_wilson_interval_beside_an_undecided_exact_verdict_is_explained(app, database):
-    """16 of 19 against 95 %: Wilson 62.4–94.5 % lies below the target while the exact upper bound (95.5 %) does
-    not, so the verdict is "unresolved"; the headline says why instead of contradicting itself silently."""
+def test_the_interval_beside_a_verdict_always_holds_the_bound_that_decides(app, database):
+    """16 of 19 against 95 %: a Wilson interval (62.4–94.5 %) lay wholly below the target beside an exact verdict
+    尚不能判定 (upper bound 95.5 %), and an evaluator read a contradiction. The rate's two-sided interval is now
+    the exact Clopper–Pearson one, which holds both one-sided bounds for every x ≤ n ≤ 80: an undecided verdict
+    always has the target inside the interval printed beside it."""
+    from analysis import rate_verdict
     from survey_app import headline as headlines, questionnaires, results
     q = questionnaires.catalogue(app).get("yining-2024-public", 1)
     qr = {x.id: results.question_result(x, {"A": 16, "D": 3} if x.id == "q5" else {}) for x in q.questions}
     h = headlines.headline({"rule": "xinjiang-c51", "c51_figure": "top2"}, q, qr, None, None, None)
-    assert h.verdict == "unresolved" and h.high < 95
-    assert any("双侧 Wilson 区间整体在目标值的一侧" in note for note in h.notes)
-    qr["q5"] = results.question_result(q.question("q5"), {"A": 46, "B": 2, "C": 2})  # 48 of 50: no note
-    h = headlines.headline({"rule": "xinjiang-c51", "c51_figure": "top2"}, q, qr, None, None, None)
-    assert h.verdict == "unresolved" and not any("Wilson" in note for note in h.notes)
+    assert h.verdict == "unresolved" and h.low < 95 < h.high and h.method == "Clopper–Pearson 精确区间"
+    assert round(qr["q5"].top2.ci.high, 12) == round(h.judgement.ci.high, 12)  # the item's line, the same interval
+    for n in range(1, 81):
+        for x in range(n + 1):
+            v = rate_verdict(x, n, target=0.9, interval_method=headlines.RATE_METHOD)
+            assert v.ci.low <= v.low <= v.estimate <= v.high <= v.ci.high, (x, n)
+            if v.verdict == "unresolved":
+                assert v.ci.low <= 0.9 <= v.ci.high, (x, n)

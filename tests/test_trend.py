@@ -214,7 +214,7 @@ def test_trend_blocks_in_the_annex_wording_with_units(app, database, compared):
             f"{num(h.score_now_ci.high)} 分），上年度为 {num(h.score_before)} 分（95% 置信区间 {num(h.score_before_ci.low)}–"
             f"{num(h.score_before_ci.high)} 分），较上年度变化 +4.4 分"
             f"（95% 置信区间 {num(s.low).replace('-', '−')} 至 +{num(s.high)} 分），"
-            "差异不显著；满意率为 96.0%（48/50；95% 置信区间 86.5%–98.9%），上年度为 90.0%（45/50；95% 置信区间 "
+            "差异不显著；满意率为 96.0%（48/50；95% 置信区间 86.3%–99.5%），上年度为 90.0%（45/50；95% 置信区间 "
             f"{pct(100 * h.rate_before_ci.low)}–{pct(100 * h.rate_before_ci.high)}），"
             "较上年度变化 +6.0 个百分点（95% 置信区间 ") in head
     r = h.rate

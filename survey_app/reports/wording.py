@@ -44,7 +44,7 @@ def with_units(h) -> tuple[str, str, str]:
 
 
 def interval_text(h) -> str:
-    """'双侧 95% 置信区间 86.5%–98.9%，Wilson 区间'; a census (n = N) has no interval: its method alone,
+    """'双侧 95% 置信区间 86.3%–99.5%，Clopper–Pearson 精确区间'; a census (n = N) has no interval: its method alone,
     '全面调查（n = N = 50），无抽样误差'."""
     if h.judgement.census:
         return h.method
@@ -57,7 +57,7 @@ def judged_by(h) -> str:
 
 
 def headline_text(h) -> str:
-    """'满意率为 96.0%（双侧 95% 置信区间 86.5%–98.9%，Wilson 区间，n = 50）'."""
+    """'满意率为 96.0%（双侧 95% 置信区间 86.3%–99.5%，Clopper–Pearson 精确区间，n = 50）'."""
     return f"{h.label}为 {with_units(h)[0]}（{interval_text(h)}，n = {h.n}）"
 
 
