@@ -101,13 +101,15 @@ def test_xlsx_has_one_sheet_per_table_with_the_jsons_numbers(admin_client, fille
                 continue
             figures = [c.value for c in cells[3:9]]
             assert all(isinstance(v, (int, float)) for v in figures)  # numbers, never text
-            assert figures == pytest.approx([100 * group["rate"], 100 * group["rate_low"], 100 * group["rate_high"],
-                                             group["score"], group["score_low"], group["score_high"]], abs=1e-4)
-            assert [c.number_format for c in cells[3:9]] == ["0.0"] * 3 + ["0.00"] * 3
+            # rates as fractions shown in percent (0.933333 -> 93.3%), scores in 分 to 0.01
+            assert figures[:3] == pytest.approx([group["rate"], group["rate_low"], group["rate_high"]], abs=1e-6)
+            assert figures[3:] == pytest.approx([group["score"], group["score_low"], group["score_high"]], abs=1e-4)
+            assert [c.number_format for c in cells[3:9]] == ["0.0%"] * 3 + ["0.00"] * 3
             rate, score = group["rate_difference"], group["score_difference"]
-            assert [c.value for c in cells[9:14]] == pytest.approx(
-                [100 * rate["difference"], 100 * rate["low"], 100 * rate["high"], rate["p_value"],
-                 rate["adjusted_p"]], abs=1e-4)
+            assert [c.value for c in cells[9:12]] == pytest.approx(
+                [rate["difference"], rate["low"], rate["high"]], abs=1e-6)
+            assert [c.number_format for c in cells[9:12]] == ["0.0%"] * 3
+            assert [c.value for c in cells[12:14]] == pytest.approx([rate["p_value"], rate["adjusted_p"]], abs=1e-4)
             assert [c.value for c in cells[15:20]] == pytest.approx(
                 [score["difference"], score["low"], score["high"], score["p_value"], score["adjusted_p"]], abs=1e-4)
             assert cells[13].number_format == workbook.P_FORMAT == '[<0.001]"<0.001";0.000'  # as the page: p_text
@@ -115,9 +117,11 @@ def test_xlsx_has_one_sheet_per_table_with_the_jsons_numbers(admin_client, fille
                                     "高于其余样本" if rate["direction"] == "higher" else "低于其余样本")
         sums = [c.value for c in total]
         assert sums[1:3] == [table["total"]["n"], table["total"]["satisfied"]] == [50, 48]
-        assert sums[3:9] == pytest.approx([100 * table["total"]["rate"], 100 * table["total"]["rate_low"],
-                                           100 * table["total"]["rate_high"], table["total"]["score"],
+        assert sums[3:9] == pytest.approx([table["total"]["rate"], table["total"]["rate_low"],
+                                           table["total"]["rate_high"], table["total"]["score"],
                                            table["total"]["score_low"], table["total"]["score_high"]], abs=1e-4)
+        assert sums[3:6] == pytest.approx([table["total"]["rate"], table["total"]["rate_low"],
+                                           table["total"]["rate_high"]], abs=1e-6)
         texts = [(r[0].value, r[1].value) for r in under if r and r[0].value]
         assert ("方法", got["method"]) in texts
     header, rows, *_ = _table_rows(wb["交叉-按年龄"])

@@ -80,17 +80,18 @@ def test_xlsx_sheets_agree_with_the_result(app, database, admin_client, filled):
                              "交叉-按采集点×性别", "数据", "标签"]
     result = result_of(app, database, filled)
     overview = _pairs(wb["概况"])
-    assert (overview["回收（份）"], overview["有效问卷（份）"], overview["有效率（%）"]) == (50, 50, 100.0)
+    assert (overview["回收（份）"], overview["有效问卷（份）"], overview["有效率"]) == (50, 50, 1.0)  # shown 100.0%
     assert "发放（份）" not in overview and overview["办件量（件）"] is None  # no "发放 = 回收"
     assert overview["C51 得分"] == 5 and overview["C51 满分"] == 5 and overview["估计值（分）"] == pytest.approx(97.6)
     assert "结果显示受访者满意度得分为 97.6 分" in overview["评价结果"]
     assert overview["判定说明"] == result.headline.verdict_text and overview["目标判定"] == "按当前样本量尚不能判定是否达到目标"
     tallies = _tallies(wb["汇总"])
-    for qr in result.questions:
-        assert [(c, n, p) for c, _, n, p in tallies[qr.question.id]] == [
-            (row.code, row.count, row.percent) for row in qr.table.rows]
-    assert tallies["gender"] == [("A", "男", 22, 44.0), ("B", "女", 28, 56.0)]
-    assert [p for *_, p in tallies["age"]] == [22.0, 38.0, 34.0, 6.0]
+    for qr in result.questions:  # 占比 a fraction, shown in percent with one decimal
+        got = tallies[qr.question.id]
+        assert [(c, n) for c, _, n, _ in got] == [(row.code, row.count) for row in qr.table.rows]
+        assert [p for *_, p in got] == pytest.approx([row.percent / 100 for row in qr.table.rows], abs=1e-12)
+    assert tallies["gender"] == [("A", "男", 22, 0.44), ("B", "女", 28, 0.56)]
+    assert [p for *_, p in tallies["age"]] == [0.22, 0.38, 0.34, 0.06]
     data = list(wb["数据"].iter_rows(values_only=True))
     assert len(data) == 51 and data[0][:2] == ("编号", "采集点") and data[1][2].year >= 2024
     assert Counter(r[data[0].index("q5")] for r in data[1:]) == {"A": 46, "B": 2, "C": 2}
@@ -150,7 +151,7 @@ def test_excluding_a_response_changes_the_data_downloads_consistently(app, datab
     assert [o["count"] for o in q5["options"]] == [46, 2, 1, 0, 0]
     assert got["headline"]["value"] == pytest.approx((46 * 100 + 2 * 80 + 60) / 49)
     overview = _pairs(openpyxl.load_workbook(io.BytesIO(download(admin_client, filled, "xlsx").get_data()))["概况"])
-    assert (overview["有效问卷（份）"], overview["已剔除（份）"], overview["有效率（%）"]) == (49, 1, 98.0)
+    assert (overview["有效问卷（份）"], overview["已剔除（份）"], overview["有效率"]) == (49, 1, 0.98)
     valid_q5 = Counter(r["q5"] for r in rows if r["状态"] == "有效")
     assert [valid_q5[c] for c in "ABCDE"] == [o["count"] for o in q5["options"]]
 

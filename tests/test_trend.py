@@ -343,10 +343,14 @@ def test_the_trend_is_in_the_json_and_the_xlsx_with_the_pages_figures(app, admin
     assert head["score_difference"]["low"] == pytest.approx(t.score.low)
     assert head["score_difference"]["significant"] == t.score_significant
     assert head["rate_before_ci"]["low"] == pytest.approx(t.rate_before_ci.low)
-    sheet = list(openpyxl.load_workbook(io.BytesIO(download(admin_client, survey_id, "xlsx").get_data()))
-                 ["与上年度比较"].iter_rows(values_only=True))
-    assert sheet[1][:3] == ("题目", "本次 n", "本次满意率（%）")
+    ws = openpyxl.load_workbook(io.BytesIO(download(admin_client, survey_id, "xlsx").get_data()))["与上年度比较"]
+    sheet = list(ws.iter_rows(values_only=True))
+    assert sheet[1][:3] == ("题目", "本次 n", "本次满意率")  # a fraction shown in percent, no （%） over 0.96
     row = next(r for r in sheet[2:] if r[0].endswith("（q5）"))
-    assert row[1] == t.n_now and row[2] == pytest.approx(100 * t.rate_now) and row[3] == pytest.approx(100 * t.rate_now_ci.low, abs=1e-4)
+    assert row[1] == t.n_now and row[2] == pytest.approx(t.rate_now) and row[3] == pytest.approx(t.rate_now_ci.low, abs=1e-6)
+    cells = next(r for r in ws.iter_rows() if str(r[0].value).endswith("（q5）"))
+    assert [c.number_format for c in cells[2:5]] == ["0.0%"] * 3 and cells[13].number_format == "0.00"
+    assert cells[9].number_format == "0.0%" and cells[19].number_format == "0.00"  # differences: 个百分点 as %, 分
+    assert ws.freeze_panes == "B3" and ws.auto_filter.ref.startswith("A2:")
     assert row[13] == pytest.approx(t.score_now, abs=1e-4) and row[19] == pytest.approx(t.score.difference, abs=1e-4)
     assert row[22] == ("差异显著" if t.score_significant else "差异不显著")

@@ -403,9 +403,12 @@ def test_the_xlsx_gives_the_weighted_figures_the_dashboard_shows(app, admin_clie
     k = weighting.raked_figures(database, database.get_survey(filled), q)
     book = openpyxl.load_workbook(io.BytesIO(download(admin_client, filled, "xlsx").get_data()))
     cells = {row[0]: row[1] for row in book["概况"].iter_rows(values_only=True)}
-    assert cells[f"加权{k.figure_label}（%）"] == rounded(100 * k.weighted_rate, 1)
-    assert (cells[f"加权{k.figure_label} 95% 置信下限（%）"], cells[f"加权{k.figure_label} 95% 置信上限（%）"]) == (
-        rounded(100 * k.weighted_rate_ci.low, 1), rounded(100 * k.weighted_rate_ci.high, 1))
+    formats = {row[0].value: row[1].number_format for row in book["概况"].iter_rows()}
+    # a rate is a fraction shown in percent with one decimal, as the page prints it
+    assert cells[f"加权{k.figure_label}"] == pytest.approx(rounded(100 * k.weighted_rate, 1) / 100, abs=1e-12)
+    assert (cells[f"加权{k.figure_label} 95% 置信下限"], cells[f"加权{k.figure_label} 95% 置信上限"]) == pytest.approx((
+        rounded(100 * k.weighted_rate_ci.low, 1) / 100, rounded(100 * k.weighted_rate_ci.high, 1) / 100), abs=1e-12)
+    assert formats[f"加权{k.figure_label}"] == "0.0%" and formats["加权满意度得分（分）"] == "0.00"
     assert cells["加权满意度得分（分）"] == rounded(k.weighted_score, 2)
     assert (cells["加权满意度得分 95% 置信下限（分）"], cells["加权满意度得分 95% 置信上限（分）"]) == (
         rounded(k.weighted_score_ci.low, 2), rounded(k.weighted_score_ci.high, 2))

@@ -24,25 +24,26 @@ def weighting_blocks(raked, reliability) -> list[tuple]:
 
 
 def raked_rows(raked):
-    """(item, value) rows of the weighted figures for the XLSX 概况 sheet, rounded as the dashboard prints them
-    (a rate to 0.1 %, a score to 0.01 分, the effective n to 0.1, the design effect to 0.01); none unweighted."""
+    """(item, value[, format]) rows of the weighted figures for the XLSX 概况 sheet, rounded as the dashboard
+    prints them (a rate to 0.1 %, stored as a fraction, a score to 0.01 分, the effective n to 0.1, the design
+    effect to 0.01); none unweighted."""
     if raked is None:
         return
     yield ("加权估计（仅供参考，不用于判定）", "按" + "、".join(q.label for q in raked.questions) + "的总体占比迭代加权")
     if raked.weighted_rate is not None:
-        yield (f"加权{raked.figure_label}（%）", rounded(100 * raked.weighted_rate, 1))
+        yield (f"加权{raked.figure_label}", rounded(raked.weighted_rate, 3), "0.0%")
         ci = raked.weighted_rate_ci
         if ci:
-            yield (f"加权{raked.figure_label} 95% 置信下限（%）", rounded(100 * ci.low, 1))
-            yield (f"加权{raked.figure_label} 95% 置信上限（%）", rounded(100 * ci.high, 1))
-    yield ("加权满意度得分（分）", rounded(raked.weighted_score, 2))
+            yield (f"加权{raked.figure_label} 95% 置信下限", rounded(ci.low, 3), "0.0%")
+            yield (f"加权{raked.figure_label} 95% 置信上限", rounded(ci.high, 3), "0.0%")
+    yield ("加权满意度得分（分）", rounded(raked.weighted_score, 2), "0.00")
     ci = raked.weighted_score_ci
     if ci:
-        yield ("加权满意度得分 95% 置信下限（分）", rounded(ci.low, 2))
-        yield ("加权满意度得分 95% 置信上限（分）", rounded(ci.high, 2))
-    yield ("加权估计的有效问卷 n", raked.n)
-    yield ("Kish 有效样本量", rounded(raked.effective_n, 1))
-    yield ("加权设计效应", rounded(raked.design_effect, 2))
+        yield ("加权满意度得分 95% 置信下限（分）", rounded(ci.low, 2), "0.00")
+        yield ("加权满意度得分 95% 置信上限（分）", rounded(ci.high, 2), "0.00")
+    yield ("加权估计的有效问卷 n", raked.n, "0")
+    yield ("Kish 有效样本量", rounded(raked.effective_n, 1), "0.0")
+    yield ("加权设计效应", rounded(raked.design_effect, 2), "0.00")
 
 
 def _raked_text(raked) -> str:

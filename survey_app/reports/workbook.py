@@ -3,7 +3,8 @@
 概况 and 汇总 are the SurveyResult as tables, the 交叉-… sheets its breakdowns (issue #14: by point, by each
 background question, by point × question); 数据 and 标签 are the raw rows and the labels of ``raw``
 (same columns as the CSV). Numbers are stored as numbers (rounded by the one rule of
-``analysis.formatting.rounded``), times as Excel date-times.
+``analysis.formatting.rounded``) and formatted by their unit (``sheet_style``: a rate as a fraction shown
+in percent, a score in 分 with two decimals), times as Excel date-times; every sheet prints on A4.
 """
 from __future__ import annotations
 
@@ -11,135 +12,139 @@ import re
 
 from analysis.formatting import above_digits, rounded
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from ..headline import census_text, fpc_note, rate_method
 from ..safetext import xml_text
 from . import raw, weighting_text, wording
-
-BOLD = Font(bold=True)
-
-
-def _bold(ws, values):
-    cells = []
-    for v in values:
-        cell = WriteOnlyCell(ws, value=v)
-        cell.font = BOLD
-        cells.append(cell)
-    return cells
+from .sheet_style import COUNT, DATETIME, P_VALUE, RATE, SCORE, autofilter, decimals, prepare, row, share
 
 
 def overview_rows(result):
-    """(项目, 值) pairs of the 概况 sheet."""
+    """(项目, 值[, 格式]) rows of the 概况 sheet: a rate as a fraction shown in percent, a score in 分; a
+    collection point's 回收 and 有效 in two numeric cells."""
     s = result.survey
     yield ("评价项目", raw.sheet_text(s["title"]))  # stored text: never a formula
     yield ("被评价单位", raw.sheet_text(s.get("department") or ""))
-    yield ("年度", s.get("year") or "")
+    yield ("年度", s.get("year") or "", COUNT)
     yield ("评价机构", raw.sheet_text(s.get("evaluator_org") or ""))
     yield ("问卷", f"{result.questionnaire.title}（{result.questionnaire.key}）")
     total = result.fieldwork.total
-    yield ("扫码打开（次）", total.opens)
-    yield ("完成率（%，提交÷扫码打开）", None if total.completion_rate_pct is None else rounded(total.completion_rate_pct, 1))
-    yield ("发放（份，纸质）", total.issued)
-    yield ("办件量（件）", total.served)
-    yield ("应答率（%，有效÷办件量）", None if total.response_rate_pct is None else rounded(total.response_rate_pct, 1))
-    yield ("回收（份）", result.returned)
-    yield ("有效问卷（份）", result.valid)
-    yield ("已剔除（份）", result.excluded)
-    yield ("有效率（%）", None if result.valid_rate_pct is None else rounded(result.valid_rate_pct, 1))
+    yield ("扫码打开（次）", total.opens, COUNT)
+    yield ("完成率（提交÷扫码打开）", share(total.completion_rate_pct), RATE)
+    yield ("发放（份，纸质）", total.issued, COUNT)
+    yield ("办件量（件）", total.served, COUNT)
+    yield ("应答率（有效÷办件量）", share(total.response_rate_pct), RATE)
+    yield ("回收（份）", result.returned, COUNT)
+    yield ("有效问卷（份）", result.valid, COUNT)
+    yield ("已剔除（份）", result.excluded, COUNT)
+    yield ("有效率", share(result.valid_rate_pct), RATE)
     for p in result.points:
-        yield (f"采集点：{p.name}（回收/有效）", f"{p.returned}/{p.valid}")
+        yield (f"采集点：{p.name}（回收、有效，份）", p.returned, COUNT, p.valid)
     h = result.headline
     if h is None:
         yield ("C51 得分", "尚无有效问卷")
         return
     points = h.points.at_estimate
-    unit, digits = ("%", 1) if h.figure == "rate" else ("分", 2)
+    rate = h.figure == "rate"
+    unit, digits = ("", 1) if rate else ("（分）", 2)
+
+    def figure(x, places=digits, toward=None):  # the headline's unit: a fraction in percent, or 分
+        return (share(x, places, toward) if rate else rounded(x, places, toward)), decimals(places, rate)
+
     side = "下限" if h.judgement.deciding == "lower" else "上限"
     yield ("C51 依据", h.label)
-    yield (f"估计值（{unit}）", rounded(h.value, digits))
+    yield (f"估计值{unit}", *figure(h.value))
     if not h.judgement.census:   # a census has no sampling error: no interval, no bound
-        yield (f"双侧 95% 置信下限（{unit}）", rounded(h.low, digits))
-        yield (f"双侧 95% 置信上限（{unit}）", rounded(h.high, digits))
+        yield (f"双侧 95% 置信下限{unit}", *figure(h.low))
+        yield (f"双侧 95% 置信上限{unit}", *figure(h.high))
     yield ("区间方法", h.method)
-    yield ("样本量 n", h.n)
+    yield ("样本量 n", h.n, COUNT)
     if h.judgement.population:
-        yield ("总体规模 N（用于有限总体的区间和判定）", h.judgement.population)
-    yield (f"预期目标（{unit}）", h.target)
+        yield ("总体规模 N（用于有限总体的区间和判定）", h.judgement.population, COUNT)
+    yield (f"预期目标{unit}", *figure(h.target))
     if h.judgement.census:
-        yield (f"判定依据：全面调查实际值（{unit}）", rounded(h.value, digits))
+        yield (f"判定依据：全面调查实际值{unit}", *figure(h.value))
     else:
-        yield (f"判定依据：单侧 95% 置信{side}（{unit}）", rounded(h.bound, above_digits(h.bound, h.target, digits), "down"))
+        yield (f"判定依据：单侧 95% 置信{side}{unit}", *figure(h.bound, above_digits(h.bound, h.target, digits), "down"))
     yield ("判定方法", h.bound_method)
     yield ("目标判定", h.judgement.verdict_zh)
     yield ("判定说明", h.verdict_text)
     yield ("评分规则", points.rule)
-    yield ("C51 得分", rounded(points.points, 2))  # as every page and document prints it (formatting.num)
-    yield ("C51 满分", points.maximum)
+    yield ("C51 得分", rounded(points.points, 2), SCORE)  # as every page and document prints it (formatting.num)
+    yield ("C51 满分", points.maximum, SCORE)
     yield ("计算过程", points.formula)
     yield ("评价结果", points.sentence)
-    yield ("区间下限对应得分", rounded(h.points.points_low, 2))
-    yield ("区间上限对应得分", rounded(h.points.points_high, 2))
+    yield ("区间下限对应得分", rounded(h.points.points_low, 2), SCORE)
+    yield ("区间上限对应得分", rounded(h.points.points_high, 2), SCORE)
     for note in h.notes:
         yield ("说明", note)
     if result.design is not None:
-        yield ("设计效应（采集点聚类）", rounded(result.design.design_effect, 4))
-        yield ("等效样本量", rounded(result.design.effective_n, 1))
+        yield ("设计效应（采集点聚类）", rounded(result.design.design_effect, 4), "0.0000")
+        yield ("等效样本量", rounded(result.design.effective_n, 1), "0.0")
     yield from weighting_text.raked_rows(result.raked)
     yield ("计算时间", result.computed_at)
 
 
 def _estimates(qr):
-    """(指标, 估计值, 下限, 上限, 方法) rows for a scale item, in percent / points."""
+    """(指标, 估计值, 下限, 上限, 方法, 格式) rows for a scale item: a rate as a fraction, a score in 分."""
     role = qr.question.role
     for which, rate in (("rate", qr.rate), ("top2", qr.top2), ("top3", qr.top3)):
         if rate is not None and rate.census:
-            yield (wording.rate_label(role, which), rounded(100 * rate.rate, 4), None, None, census_text(rate.population))
+            yield (wording.rate_label(role, which), _frac(rate.rate), None, None, census_text(rate.population), RATE)
         elif rate is not None:
-            yield (wording.rate_label(role, which), rounded(100 * rate.rate, 4), rounded(100 * rate.ci.low, 4),
-                   rounded(100 * rate.ci.high, 4), f"{rate_method(rate.population)}，n = {rate.n}")
+            yield (wording.rate_label(role, which), _frac(rate.rate), _frac(rate.ci.low), _frac(rate.ci.high),
+                   f"{rate_method(rate.population)}，n = {rate.n}", RATE)
     if qr.score is not None:
         s = qr.score
         census = s.census   # n = N: no interval
         yield (wording.ROLE_WORDS[role][1], rounded(s.score, 4), None if census else rounded(s.ci.low, 4),
                None if census else rounded(s.ci.high, 4), census_text(s.population) if census else
-               f"{'Gaffke 区间' if s.method == 'gaffke' else s.method}{fpc_note(s.population)}，n = {s.n}")
+               f"{'Gaffke 区间' if s.method == 'gaffke' else s.method}{fpc_note(s.population)}，n = {s.n}", SCORE)
+
+
+TALLY_WIDTHS = (14, 40, 11, 11, 11, 34)
 
 
 def _tally_sheet(ws, result):
+    """Each question: its title, its options' counts and shares (占比, a fraction shown in percent), its
+    not-applicable and blank counts and, for a scale item, its estimates with their intervals."""
+    wrap = (1, 4)
     for i, qr in enumerate(result.questions, 1):
         q = qr.question
-        ws.append(_bold(ws, [f"{i}. {q.id}", str(q.text), wording.TYPE_NAMES[q.type], wording.ROLE_NAMES[q.role]]))
-        ws.append(_bold(ws, ["代码", "选项", "人数", "占比（%）"]))
-        for row in qr.table.rows:
-            label = str(q.option(row.code).label) if q.options else ""
-            ws.append([raw.sheet_text(row.code), label, row.count, row.percent])
-        ws.append(["合计", "", qr.n, qr.table.total_percent if qr.n else 0.0])
+        ws.append(row(ws, [f"{i}. {q.id}", str(q.text), wording.TYPE_NAMES[q.type], wording.ROLE_NAMES[q.role]],
+                      bold=True, wrap_columns=wrap))
+        ws.append(row(ws, ["代码", "选项", "人数", "占比"], bold=True))
+        for r in qr.table.rows:
+            label = str(q.option(r.code).label) if q.options else ""
+            ws.append(row(ws, [raw.sheet_text(r.code), label, r.count, share(r.percent)], (None, None, COUNT, RATE),
+                          wrap_columns=wrap))
+        ws.append(row(ws, ["合计", "", qr.n, share(qr.table.total_percent if qr.n else 0.0)], (None, None, COUNT, RATE)))
         if qr.table.note and q.type != "multiple":
             ws.append([qr.table.note])
         if q.not_applicable:
-            ws.append(["不适用（不计入分母）", "", qr.not_applicable])
+            ws.append(row(ws, ["不适用（不计入分母）", "", qr.not_applicable], (None, None, COUNT)))
         if q.type != "multiple":
-            ws.append(["未作答", "", qr.unanswered])
+            ws.append(row(ws, ["未作答", "", qr.unanswered], (None, None, COUNT)))
         estimates = list(_estimates(qr))
         if estimates:
-            ws.append(_bold(ws, ["指标", "估计值", "95% 下限", "95% 上限", "方法"]))
-            for row in estimates:
-                ws.append(list(row))
+            ws.append(row(ws, ["指标", None, "估计值", "95% 下限", "95% 上限", "方法"], bold=True))
+            for *values, fmt in estimates:  # the label runs on into the empty column B
+                ws.append(row(ws, [values[0], None, *values[1:]], (None, None, fmt, fmt, fmt), wrap_columns=(5,)))
         ws.append([])
 
 
 SHEET_NAME_MAX = 31
 _NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-BREAKDOWN_HEADER = ("组别", "有效回答 n", "满意人数", "满意率（%）", "95%置信区间下限", "上限", "满意度得分（分）",
-                    "区间下限", "上限", "与其余样本之差（百分点）", "差的区间下限", "差的区间上限", "p 值",
+BREAKDOWN_HEADER = ("组别", "有效回答 n", "满意人数", "满意率", "95%置信区间下限", "上限", "满意度得分（分）",
+                    "区间下限", "上限", "满意率与其余样本之差", "差的区间下限", "差的区间上限", "p 值",
                     "校正后 p 值", "结论", "得分之差（分）", "得分之差区间下限", "得分之差区间上限", "得分 p 值",
                     "得分校正后 p 值", "得分结论")
-# number formats by column (None: as stored); p-values to three places, "<0.001" below, as the pages print them
-P_FORMAT = '[<0.001]"<0.001";0.000'
-BREAKDOWN_FORMATS = (None, "0", "0", "0.0", "0.0", "0.0", "0.00", "0.00", "0.00", "0.0", "0.0", "0.0", P_FORMAT,
-                     P_FORMAT, None, "0.00", "0.00", "0.00", P_FORMAT, P_FORMAT, None)
+# number formats by column (None: text): rates and their differences as fractions shown in percent (a
+# difference of 0.032 reads 3.2%, i.e. 3.2 个百分点), scores in 分, p-values to three places, "<0.001" below
+P_FORMAT = P_VALUE
+BREAKDOWN_FORMATS = (None, COUNT, COUNT, RATE, RATE, RATE, SCORE, SCORE, SCORE, RATE, RATE, RATE, P_FORMAT,
+                     P_FORMAT, None, SCORE, SCORE, SCORE, P_FORMAT, P_FORMAT, None)
+BREAKDOWN_WIDTHS = (22,) + (9,) * 13 + (12,) + (9,) * 5 + (12,)
 
 
 def sheet_name(title: str, taken: set[str]) -> str:
@@ -166,8 +171,9 @@ def _verdict(row, difference, marked, direction) -> str:
     return "差异不显著"
 
 
-def _pct(x):
-    return None if x is None else rounded(100 * x, 4)
+def _frac(x):
+    """A rate (a fraction) as the workbook stores it: to 10⁻⁶, i.e. 10⁻⁴ percent."""
+    return None if x is None else rounded(x, 6)
 
 
 def _pts(x):
@@ -178,14 +184,14 @@ def breakdown_row(row, label, *, scored: bool, total: bool = False) -> list:
     """One group's (or, ``total``, the 合计 row's) cells in the order of BREAKDOWN_HEADER: a small group keeps
     its n and its count, its rate, score and comparisons are left empty and its 结论 is 样本不足."""
     hidden = row.small and not total
-    figures = [None] * 6 if hidden else [_pct(row.rate), _pct(row.rate_low), _pct(row.rate_high),
+    figures = [None] * 6 if hidden else [_frac(row.rate), _frac(row.rate_low), _frac(row.rate_high),
                                          _pts(row.score), _pts(row.score_low), _pts(row.score_high)]
     cells = [label, row.n, row.satisfied, *figures]
     if total:
         return cells + [None] * (len(BREAKDOWN_HEADER) - len(cells))
     rate, score = row.rate_difference, row.score_difference
     cells += [None] * 5 if rate is None else [
-        _pct(rate.difference), _pct(rate.low), _pct(rate.high), row.p_value, row.adjusted_p]
+        _frac(rate.difference), _frac(rate.low), _frac(rate.high), row.p_value, row.adjusted_p]
     cells.append(_verdict(row, rate, row.marked, row.direction))
     cells += [None] * 5 if score is None else [
         _pts(score.difference), _pts(score.low), _pts(score.high), row.score_p_value, row.score_adjusted_p]
@@ -194,20 +200,15 @@ def breakdown_row(row, label, *, scored: bool, total: bool = False) -> list:
 
 
 def _breakdown_sheet(ws, breakdowns, table):
-    ws.column_dimensions["A"].width = 24
+    prepare(ws, BREAKDOWN_WIDTHS, landscape=True, header_row=2, freeze="B3")
     item = breakdowns.item
-    ws.append(_bold(ws, [xml_text(f"{table.title}（{table.group_label}）：{item.label}（{item.id}）")]))
-    ws.append(_bold(ws, list(BREAKDOWN_HEADER)))
+    ws.append(row(ws, [xml_text(f"{table.title}（{table.group_label}）：{item.label}（{item.id}）")], bold=True))
+    ws.append(row(ws, list(BREAKDOWN_HEADER), bold=True, wrap_columns=range(len(BREAKDOWN_HEADER))))
     scored = item.points is not None
-    rows = [breakdown_row(row, raw.sheet_text(str(row.label)), scored=scored) for row in table.result.rows]
+    rows = [breakdown_row(r, raw.sheet_text(str(r.label)), scored=scored) for r in table.result.rows]
     for values in rows + [breakdown_row(table.result.total, "合计", scored=scored, total=True)]:
-        cells = []
-        for value, fmt in zip(values, BREAKDOWN_FORMATS):
-            cell = WriteOnlyCell(ws, value=value)
-            if fmt and value is not None:
-                cell.number_format = fmt
-            cells.append(cell)
-        ws.append(cells)
+        ws.append(row(ws, values, BREAKDOWN_FORMATS, wrap_columns=(0,)))
+    autofilter(ws, 2, 2 + len(rows), len(BREAKDOWN_HEADER))  # the groups; 合计 stays below the filter
     ws.append([])
     ws.append(["方法", xml_text(breakdowns.method_text)])
     for note in breakdowns.notes:
@@ -224,64 +225,74 @@ def breakdown_sheets(wb, result) -> None:
         _breakdown_sheet(wb.create_sheet(sheet_name("交叉-" + table.title.replace(" ", ""), taken)), b, table)
 
 
-TREND_HEADER = ("题目", "本次 n", "本次满意率（%）", "下限（%）", "上限（%）", "上次 n", "上次满意率（%）", "下限（%）",
-                "上限（%）", "满意率之差（百分点）", "下限（百分点）", "上限（百分点）", "结论", "本次得分（分）", "下限（分）",
-                "上限（分）", "上次得分（分）", "下限（分）", "上限（分）", "得分之差（分）", "下限（分）", "上限（分）", "结论")
+TREND_HEADER = ("题目", "本次 n", "本次满意率", "下限", "上限", "上次 n", "上次满意率", "下限", "上限", "满意率之差",
+                "下限", "上限", "结论", "本次得分（分）", "下限（分）", "上限（分）", "上次得分（分）", "下限（分）",
+                "上限（分）", "得分之差（分）", "下限（分）", "上限（分）", "结论")
+TREND_FORMATS = (None, COUNT, RATE, RATE, RATE, COUNT, RATE, RATE, RATE, RATE, RATE, RATE, None, *[SCORE] * 9, None)
+TREND_WIDTHS = (28, 7, 9, 9, 9, 7, 9, 9, 9, 9, 9, 9, 11, *[9] * 9, 11)
 
 
 def trend_sheet(wb, result) -> None:
     """与上年度比较 (when an earlier survey was chosen): each item in both surveys with the two-sided 95 %
-    intervals, and the differences (this − earlier) with theirs; rates in %, scores in 分, as the page."""
+    intervals, and the differences (this − earlier) with theirs; rates as fractions shown in percent (a
+    difference of 0.06 reads 6.0%, i.e. 6.0 个百分点), scores in 分, as the page."""
     t = result.trend
     if t is None:
         return
     ws = wb.create_sheet("与上年度比较")
-    ws.column_dimensions["A"].width = 30
+    prepare(ws, TREND_WIDTHS, landscape=True, header_row=2, freeze="B3")
     ws.append([xml_text(f"比较对象：第 {t.earlier['id']} 号“{t.earlier['title']}”（{t.earlier.get('year') or '—'} 年）；"
                         "差值 = 本次 − 上次；区间为双侧 95% 置信区间，不含 0 时差异显著")])
-    ws.append(_bold(ws, list(TREND_HEADER)))
+    ws.append(row(ws, list(TREND_HEADER), bold=True, wrap_columns=range(len(TREND_HEADER))))
 
-    def figure(value, ci, scale):
-        return [None if value is None else rounded(scale * value, 4)] + (
-            [None, None] if ci is None else [rounded(scale * ci.low, 4), rounded(scale * ci.high, 4)])
+    def figure(value, ci, unit):
+        return [None if value is None else unit(value)] + ([None, None] if ci is None else [unit(ci.low), unit(ci.high)])
 
-    def difference(c, significant, scale):
+    def difference(c, significant, unit):
         if c is None:
             return [None, None, None, "不作比较"]
-        return [rounded(scale * c.difference, 4), rounded(scale * c.low, 4), rounded(scale * c.high, 4),
-                "差异显著" if significant else "差异不显著"]
+        return [unit(c.difference), unit(c.low), unit(c.high), "差异显著" if significant else "差异不显著"]
+
+    def score(x):
+        return rounded(x, 4)
 
     for r in t.rows:
-        ws.append([xml_text(f"{r.label}（{r.question_id}）"), r.n_now, *figure(r.rate_now, r.rate_now_ci, 100),
-                   r.n_before, *figure(r.rate_before, r.rate_before_ci, 100),
-                   *difference(r.rate, r.rate_significant, 100), *figure(r.score_now, r.score_now_ci, 1),
-                   *figure(r.score_before, r.score_before_ci, 1), *difference(r.score, r.score_significant, 1)])
+        ws.append(row(ws, [xml_text(f"{r.label}（{r.question_id}）"), r.n_now, *figure(r.rate_now, r.rate_now_ci, _frac),
+                           r.n_before, *figure(r.rate_before, r.rate_before_ci, _frac),
+                           *difference(r.rate, r.rate_significant, _frac), *figure(r.score_now, r.score_now_ci, score),
+                           *figure(r.score_before, r.score_before_ci, score),
+                           *difference(r.score, r.score_significant, score)], TREND_FORMATS, wrap_columns=(0,)))
+    autofilter(ws, 2, 2 + len(t.rows), len(TREND_HEADER))
 
 
 def write(export, out) -> None:
     result = export.result
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("概况")
-    ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 90
-    for key, value in overview_rows(result):  # texts holding stored ones (point names) as XML can hold them
-        ws.append([xml_text(key), xml_text(value) if isinstance(value, str) else value])
+    prepare(ws, (30, 60, 12), header_row=1)
+    ws.append(row(ws, ["项目", "值"], bold=True))
+    for key, value, *more in overview_rows(result):  # texts holding stored ones (point names) as XML can hold them
+        fmt, *extra = more or [None]
+        ws.append(row(ws, [xml_text(key), xml_text(value) if isinstance(value, str) else value, *extra],
+                      (None, fmt, fmt), wrap_columns=(0, 1)))
     ws = wb.create_sheet("汇总")
-    for col, width in zip("ABCDE", (12, 40, 12, 12, 30)):
-        ws.column_dimensions[col].width = width
+    prepare(ws, TALLY_WIDTHS)
     _tally_sheet(ws, result)
     breakdown_sheets(wb, result)
     trend_sheet(wb, result)
     ws = wb.create_sheet("数据")
-    ws.column_dimensions["C"].width = 20
-    ws.append(_bold(ws, raw.header(result.questionnaire)))
-    for row in raw.rows(export):
-        when = WriteOnlyCell(ws, value=row[2])
-        when.number_format = "yyyy-mm-dd hh:mm:ss"
-        row[2] = when
-        ws.append(row)
+    header = raw.header(result.questionnaire)
+    prepare(ws, (8, 14, 19, 8, 7, 7, 14, *[7] * (len(header) - 7)), landscape=True, header_row=1, freeze="B2")
+    ws.append(row(ws, header, bold=True))
+    n = 0
+    for n, values in enumerate(raw.rows(export), 1):  # a million rows: only the first four cells are styled
+        values[:4] = row(ws, values[:4], (COUNT, None, DATETIME, COUNT))
+        ws.append(values)
+    autofilter(ws, 1, 1 + n, len(header))
     ws = wb.create_sheet("标签")
-    ws.column_dimensions["C"].width = 60
-    for i, row in enumerate(raw.label_rows(result.questionnaire, export.timezone)):
-        ws.append(_bold(ws, row) if i == 0 else list(row))
+    prepare(ws, (14, 8, 70), header_row=1)
+    n = 0
+    for n, values in enumerate(raw.label_rows(result.questionnaire, export.timezone)):
+        ws.append(row(ws, list(values), bold=n == 0, wrap_columns=(2,)))
+    autofilter(ws, 1, 1 + n, 3)
     wb.save(out)

@@ -1,0 +1,77 @@
+"""How the XLSX sheets look and print: one number format per unit, A4 page setup, frozen headers, filters.
+
+Units, as every page and document prints them (``analysis.formatting``): a rate (满意率, 占比, 有效率) is
+stored as a fraction and shown in percent with one decimal (0.976 -> 97.6%), a score in 分 with two
+decimals (97.55), a count as a whole number, a p-value to three places ("<0.001" below). A figure keeps
+the value the workbook always stored; only its unit (a fraction, not 97.6) and its display change.
+
+Every sheet prints on A4 (paperSize 9), fitted to one page wide and as many pages long as it needs, with
+its header row repeated on each page; long texts wrap in their columns.
+"""
+from __future__ import annotations
+
+from analysis.formatting import rounded
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+RATE = "0.0%"       # a fraction shown in percent: 0.976 -> 97.6%
+SCORE = "0.00"      # 分
+COUNT = "0"
+P_VALUE = '[<0.001]"<0.001";0.000'  # as the pages print p (p_text)
+DATETIME = "yyyy-mm-dd hh:mm:ss"
+A4 = 9  # ECMA-376 paperSize
+
+
+def decimals(digits: int, percent: bool = False) -> str:
+    """A number format with ``digits`` decimals: decimals(3) == '0.000', decimals(1, True) == '0.0%'."""
+    return ("0." + "0" * digits if digits else "0") + ("%" if percent else "")
+
+
+def share(percent_value, digits: int = 1, toward: str | None = None):
+    """A figure held in percent (96.04) as the fraction a percent-formatted cell stores (0.96 for one
+    decimal), rounded as it prints; None stays None."""
+    if percent_value is None:
+        return None
+    return rounded(percent_value / 100, digits + 2, toward)
+
+
+def cell(ws, value, fmt: str | None = None, *, bold: bool = False, wrap: bool = False):
+    c = WriteOnlyCell(ws, value=value)
+    if fmt and value is not None and not isinstance(value, (str, bool)):
+        c.number_format = fmt
+    if bold:
+        c.font = BOLD
+    if wrap:
+        c.alignment = WRAP
+    return c
+
+
+def row(ws, values, formats=(), *, bold: bool = False, wrap_columns=()):
+    """Cells for ``ws.append``: each value with its format (by position), wrapped in ``wrap_columns`` (0-based)."""
+    formats = tuple(formats) + (None,) * max(0, len(values) - len(formats))
+    return [cell(ws, v, f, bold=bold, wrap=i in wrap_columns and isinstance(v, str))
+            for i, (v, f) in enumerate(zip(values, formats))]
+
+
+def prepare(ws, widths, *, landscape: bool = False, header_row: int | None = None, freeze: str | None = None):
+    """Before the first row: column widths, A4 one page wide, the header row frozen and repeated on each page."""
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.paperSize = A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages long as needed
+    ws.print_options.gridLines = True
+    if header_row:
+        ws.freeze_panes = freeze or f"A{header_row + 1}"
+        ws.print_title_rows = f"{header_row}:{header_row}"
+
+
+def autofilter(ws, header_row: int, last_row: int, columns: int) -> None:
+    """A filter on the table from its header row to ``last_row`` (after the rows are written)."""
+    if columns and last_row > header_row:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{last_row}"
