@@ -73,6 +73,8 @@ def test_spss_marks_the_na_option_user_missing(client, window):
         df, meta = pyreadstat.read_sav(path, user_missing=True)
     assert meta.missing_ranges["payout"] == [{"lo": 6.0, "hi": 6.0}]
     assert meta.variable_value_labels["payout"][6.0].startswith("F. 未办理过报销")
+    # the score variable leaves 不适用 and the blank out (system-missing): its mean is the item's score
+    assert df["payout_score"].count() == 7 and df["payout_score"].mean() == pytest.approx((6 * 100 + 60) / 7)
 
 
 def test_all_answers_not_applicable_leave_no_headline(app, database, client, evaluator):

@@ -5,6 +5,11 @@ questionnaire order (A..E -> 1..5) and each number carries the value label "A. �
 variable label says so. A multiple-choice question becomes one 0/1 variable per option
 (``q_A``...), free text a string variable. 状态 (status: 1 有效, 2 已剔除) and 采集点 (point: 1..m in
 the order the points were added) are labelled numeric variables too. Unanswered is system-missing.
+
+A scored item (q5 on the 100/80/60/40/20 ladder) also gets its score variable ``q5_score`` in 分 (not
+applicable and unanswered system-missing), so that SPSS's mean of q5_score is Manyi's 满意度得分, where the
+mean of the codes 1..5 means nothing. ``valid`` (1 有效, 0 已剔除) is the filter variable: in the file with
+the excluded responses, ``FILTER BY valid.`` leaves the valid ones the figures are computed from.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from ..safetext import xml_text
 from . import raw
 
 STATUS_CODES = {"valid": 1, "excluded": 2}
+VALID_LABELS = {1: "有效", 0: "已剔除"}
 FILE_LABEL_BYTES = 64  # the .sav header's file label: longer titles are cut, visibly, and kept whole in a note
 NOTE_LINE_BYTES = 80  # a line of the .sav file's note (SPSS "documents")
 EPOCH = datetime(1970, 1, 1)  # local times are naive: seconds since this, then back to datetimes
@@ -39,7 +45,7 @@ def _name(candidate: str, taken: set) -> str:
 
 
 def frame(export):
-    """(DataFrame, variable labels, value labels, measures, user-missing values) for the survey's raw rows.
+    """(DataFrame, variable labels, value labels, measures, user-missing values, formats) for the raw rows.
 
     A single-choice item's not-applicable options (不适用) are SPSS user-missing values (at most three), so
     SPSS leaves them out of valid percents and means as Manyi does."""
@@ -52,6 +58,8 @@ def frame(export):
               "status": {code: raw.RESPONSE_STATUS_LABELS[s] for s, code in STATUS_CODES.items()}}
     measures = {"id": "scale", "point": "nominal", "seconds_on_page": "scale", "status": "nominal"}
     columns = []  # (question, variable name, option code or None)
+    scores = []  # (question, score variable name)
+    formats = {"id": "F8.0", "seconds_on_page": "F8.0", "submitted_at": "DATETIME20"}
     missing = {}
     for q in questions:
         if q.type == "multiple":
@@ -72,9 +80,22 @@ def frame(export):
         measures[var] = "ordinal" if q.points is not None else "nominal"
         if q.type == "single" and q.not_applicable:
             missing[var] = [float(i) for i, o in enumerate(q.options, 1) if o.not_applicable][:3]
+        if q.type == "single" and q.points:
+            score = _name(f"{q.id}_score", taken)
+            scores.append((q, score))
+            labels[score] = f"{q.id} 得分（分）"
+            values[score] = {float(q.points[o.code]): f"{o.code}. {o.label}" for o in q.options if o.code in q.points}
+            measures[score] = "scale"
+            whole = all(float(x).is_integer() for x in q.points.values())
+            formats[score] = "F8.0" if whole else "F8.2"
+    valid = _name("valid", taken)
+    labels[valid] = "有效问卷（1 = 有效，0 = 已剔除；FILTER BY 本变量即只留有效问卷）"
+    values[valid] = dict(VALID_LABELS)
+    measures[valid] = "nominal"
     # Numbers go into typed arrays (8 bytes a value, not a Python float object): a million rows fit.
     text = {"language", "exclude_reason", *(var for q, var, _ in columns if q.type == "text")}
-    data = {name: [] if name in text else array("d") for name in (*META_NAMES, *(v for _, v, _ in columns))}
+    data = {name: [] if name in text else array("d")
+            for name in (*META_NAMES, valid, *(v for _, v, _ in columns), *(v for _, v in scores))}
     codes = {q.id: {c: i for i, c in enumerate(q.codes, 1)} for q in questions}
     index = {q.id: i for i, q in enumerate(questions)}
     nan = float("nan")
@@ -84,6 +105,7 @@ def frame(export):
                                             nan if seconds is None else seconds, language,
                                             STATUS_VALUES[status], reason)):
             data[name].append(value)
+        data[valid].append(1.0 if STATUS_VALUES[status] == STATUS_CODES["valid"] else 0.0)
         for q, var, code in columns:
             cell = row[7 + index[q.id]]
             if q.type == "text":
@@ -92,20 +114,24 @@ def frame(export):
                 data[var].append((code in cell.split(raw.MULTI_SEPARATOR)) * 1.0 if cell else nan)
             else:
                 data[var].append(float(codes[q.id][cell]) if cell else nan)
+        for q, var in scores:  # an option without points (不适用) or no answer: system-missing
+            cell = row[7 + index[q.id]]
+            data[var].append(float(q.points[cell]) if cell in q.points else nan)
     df = pd.DataFrame({name: np.frombuffer(col, dtype="float64") if isinstance(col, array) else col
                        for name, col in data.items()})
     df["submitted_at"] = pd.to_datetime(df["submitted_at"], unit="s")
-    return df, labels, values, measures, missing
+    return df, labels, values, measures, missing, {**{name: "F8.0" for name in values}, **formats}
 
 
 def write(export, out) -> None:
-    df, labels, values, measures, missing = frame(export)
+    df, labels, values, measures, missing, formats = frame(export)
     title = xml_text(export.result.survey["title"])
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "data.sav")
         pyreadstat.write_sav(df, path, column_labels=[labels.get(c, c) for c in df.columns],
                              variable_value_labels=values, variable_measure=measures, missing_ranges=missing,
-                             variable_format={name: "F8.0" for name in values},  # codes print as 1, not 1.00
+                             variable_format=formats,  # codes, ids and seconds print as 1, not 1.00
+                             variable_display_width={"submitted_at": 20},
                              file_label=file_label(title), note=note_lines(title) or None)
         with open(path, "rb") as f:
             shutil.copyfileobj(f, out)
