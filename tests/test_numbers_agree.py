@@ -4,6 +4,7 @@ import html
 import io
 import json
 import re
+import tempfile
 
 import docx
 
@@ -33,6 +34,19 @@ def test_the_headline_score_and_the_valid_rate_print_alike_everywhere(app, datab
     assert f'<span class="v">{valid_rate}</span>' in page and f"有效率为 {valid_rate}" in annex
     summary = json.loads(download(admin_client, filled, "json").get_data())
     assert num(summary["headline"]["value"]) == score and summary["headline"]["unit"] == "分"
+    # the workbook holds it in 分 shown with two decimals, the SPSS file's q5_score (FILTER BY valid) averages to it
+    import openpyxl
+    import pyreadstat
+    cells = {r[0].value: r[1] for r in openpyxl.load_workbook(
+        io.BytesIO(download(admin_client, filled, "xlsx").get_data()))["概况"].iter_rows()}
+    assert num(cells["估计值（分）"].value) == score and cells["估计值（分）"].number_format == "0.00"
+    assert pct(100 * cells["有效率"].value) == valid_rate and cells["有效率"].number_format == "0.0%"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = f"{tmp}/data.sav"
+        with open(path, "wb") as f:
+            f.write(download(admin_client, filled, "sav?include_excluded=1").get_data())
+        df, _ = pyreadstat.read_sav(path)
+    assert num(df.loc[df["valid"] == 1, "q5_score"].mean()) == score
     low, high = num(result.headline.low), num(result.headline.high)
     assert f"95% 置信区间 {low}–{high} 分" in page and f"95% 置信区间 {low}–{high} 分" in annex  # one range format
     # each item's own figures on the page: every figure with its unit and its interval
