@@ -25,6 +25,7 @@ from .intervals import Interval, ProportionInterval, proportion_interval
 from .hypergeometric import population_bounds
 from .planning import ClusterDesign, cluster_design_effect, design_effect, margin_of_error, sample_size
 from .power import PowerPlan, max_provable_rate, min_successes_to_show, power_sample_size, target_power
+from .score_power import ScorePowerPlan, ladder_spread, score_power, score_power_sample_size
 from .rates import RateResult, satisfaction_rate
 from .rules import DEFAULT_RULE, RULES, IndicatorPoints, PointsRange, Rule, indicator_points, indicator_points_range, verdict_points
 from .score_bounds import ScoreBounds, effective_score_bounds, score_bounds
@@ -46,7 +47,7 @@ __all__ = [
     "cluster_design_effect", "composite_score", "design_effect", "indicator_points", "indicator_points_range",
     "margin_of_error", "percent_table", "proportion_interval", "rate_verdict", "sample_size", "satisfaction_rate",
     "satisfaction_score", "effective_score_bounds", "score_bounds", "score_interval", "score_verdict", "stratified_rate_verdict", "stratified_score_verdict", "target_test", "verdict_points", "verdict_text",
-    "PowerPlan", "max_provable_rate", "min_successes_to_show", "power_sample_size", "target_power",
+    "PowerPlan", "ScorePowerPlan", "ladder_spread", "score_power", "score_power_sample_size", "max_provable_rate", "min_successes_to_show", "power_sample_size", "target_power",
     "Comparison", "adjust_p_values", "compare_rates", "compare_scores", "Breakdown", "BreakdownRow", "breakdown",
     "RakeResult", "WeightedEstimate", "cells_effective_n", "rake_weights", "weighted_estimates", "weighted_mean_interval", "weighted_rate_interval", "Reliability", "cronbach_alpha", "cronbach_alpha_from_covariance",
 ]

@@ -54,6 +54,7 @@ class Headline:
     notes: tuple[str, ...] = ()
     strata: tuple[Stratum, ...] = ()  # a stratified figure's points (empty: a simple estimate)
     satisfied: tuple[str, ...] = ()  # the option codes a rate counts as satisfied (empty for a score)
+    histogram: tuple[tuple[float, int], ...] = ()  # a single item's score: (points, count) of its answers
 
     @property
     def _scale(self) -> float:
@@ -206,7 +207,8 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
                         census_text(score.population), census_text(score.population), None, notes)
     return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
                     _zh(judged.interval_method) + fpc_note(score.population),
-                    _zh(judged.method) + fpc_note(score.population), None, notes)
+                    _zh(judged.method) + fpc_note(score.population), None, notes,
+                    histogram=score.histogram if len(weights) == 1 else ())
 
 
 def rate_method(population: int | None) -> str:

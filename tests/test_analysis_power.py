@@ -238,3 +238,61 @@ def test_sample_size_target_form():
 def test_power_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --- a score: the power of the score verdict (analysis.score_power) ----------------------------------------
+
+LADDER = [100, 80, 60, 40, 20]
+
+
+def test_score_power_is_the_share_of_samples_whose_score_verdict_is_met():
+    """Each simulated sample is judged as analysis.score_verdict judges it: Gaffke's lower bound ≥ target."""
+    import numpy as np
+
+    from analysis import score_bounds, score_power
+    from analysis.score_power import SEED
+    shares = [0.87, 0.10, 0.02, 0.01, 0.0]
+    up = np.array([0.01, 0.02, 0.10, 0.87])          # the canonical form: ascending values, no 0 % rung
+    draws = np.random.default_rng([SEED, 300]).multinomial(300, up, size=200)
+    met = np.mean([score_bounds([40, 60, 80, 100], c, scale=(20, 100)).low >= 95 for c in draws])
+    assert score_power(300, values=LADDER, shares=shares, target=95, scale=(20, 100), draws=200) == met
+
+
+def test_the_same_top2_rate_plans_very_differently_by_its_score():
+    """The reviewer's case: 97 % top-2 either way, scores 96.6 and 95.2; the rate plan's n = 694 gives the score
+    verdict ~97 % power for the first and under 15 % for the second, even at n = 2000."""
+    from analysis import score_power, score_power_sample_size
+    high, low = [87, 10, 2, 1, 0], [80, 17, 2, 1, 0]
+    assert score_power(694, values=LADDER, shares=high, target=95, scale=(20, 100)) > 0.9
+    assert score_power(2000, values=LADDER, shares=low, target=95, scale=(20, 100)) < 0.2
+    plan = score_power_sample_size(values=LADDER, shares=high, target=95, scale=(20, 100))
+    assert plan.n < 694 and plan.power >= 0.8 and round(plan.score, 1) == 96.6
+    assert score_power(plan.n - 40, values=LADDER, shares=high, target=95, scale=(20, 100)) < 0.8
+    none = score_power_sample_size(values=LADDER, shares=low, target=95, scale=(20, 100))
+    assert none.n is None and none.power < 0.8 and none.limit == 10_000
+
+
+def test_score_power_is_seeded_and_one_form_of_a_distribution_draws_the_same():
+    """A ladder listed top first with a 0 % rung and the answers as a histogram give the same power and n."""
+    from analysis import score_power_sample_size
+    a = score_power_sample_size(values=LADDER, shares=[46, 2, 2, 0, 0], target=95, scale=(20, 100))
+    b = score_power_sample_size(values=[60, 80, 100], shares=[0.04, 0.04, 0.92], target=95, scale=(20, 100))
+    assert a == b and a.n is not None
+
+
+def test_score_power_with_a_population_and_no_reach():
+    from analysis import score_power, score_power_sample_size
+    assert score_power(60, values=LADDER, shares=[87, 10, 2, 1, 0], target=95, scale=(20, 100), population=60) == 1.0
+    plan = score_power_sample_size(values=LADDER, shares=[87, 10, 2, 1, 0], target=95, scale=(20, 100), population=60)
+    assert plan.n is not None and plan.n <= 60
+    below = score_power_sample_size(values=LADDER, shares=[60, 40, 0, 0, 0], target=95, scale=(20, 100))
+    assert below.n is None and below.score == 92
+
+
+def test_ladder_spread_has_the_asked_mean():
+    from analysis import ladder_spread
+    shares = ladder_spread(LADDER, 97)
+    assert sum(shares) == pytest.approx(1) and sum(v * s for v, s in zip(LADDER, shares)) == pytest.approx(97)
+    assert list(shares) == sorted(shares, reverse=True)
+    with pytest.raises(ValueError):
+        ladder_spread(LADDER, 100)

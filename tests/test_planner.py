@@ -139,3 +139,76 @@ def test_a_bound_just_below_the_target_never_prints_as_the_target():
 def test_ceiling_sentence_agrees_with_min_successes(n):
     cannot = "无法证明" in ceiling_sentence(n, 95)
     assert cannot == (min_successes_to_show(n, target=0.95) is None)
+
+
+# --- a score: planned by the score verdict under an assumed answer distribution ----------------------------
+
+from analysis import ladder_spread, score_power_sample_size  # noqa: E402
+from tests.reports_helpers import download, filled  # noqa: E402,F401
+
+YINING_Q5 = {100: 46, 80: 2, 60: 2}     # tests/yining.py: q5 46/2/2/0/0, score 97.6, verdict unresolved at n = 50
+PLAN = "?plan_t=95&plan_p=97&plan_e=5"
+
+
+def _power_n(page: str) -> str:
+    return re.search(r"按检验效能：若[^。]*?需要有效问卷 n = (\d+) 份", page).group(1)
+
+
+def test_a_score_is_planned_by_the_score_verdict_from_the_answers_so_far(admin_client, filled):
+    """Yining's C51 takes the score: the planner plans the Gaffke verdict on the score under this survey's answers,
+    names the score, the distribution and the power, fills that n, never the rate's n = 694 at 97 %."""
+    html = admin_client.get(f"/admin/surveys/{filled}/edit{PLAN}").get_data(as_text=True)
+    page = text(html)
+    plan = score_power_sample_size(values=list(YINING_Q5), shares=list(YINING_Q5.values()), target=95, scale=(20, 100))
+    assert plan.n is not None and plan.n != 694
+    assert (f"按检验效能：若答案分布为本次调查现有答案的分布（100 分 92.0%、80 分 4.0%、60 分 4.0%，平均得分 97.6 分），"
+            f"要以 80% 的检验效能证明满意度得分达到 95 分") in page
+    assert _power_n(page) == str(plan.n) and target_n(html) == str(plan.n)
+    assert "若真实满意率为" not in page and 'value="92/4/4/0/0"' in html
+
+
+def test_the_planner_and_the_annex_say_the_same_n_for_the_same_answers(admin_client, filled):
+    """The dashboard's and 附件3's sentence under the unresolved score verdict plans from the same answers."""
+    from tests.test_one_verdict import _docx_text
+    planned = _power_n(text(admin_client.get(f"/admin/surveys/{filled}/edit{PLAN}").get_data(as_text=True)))
+    dashboard = text(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    annex = _docx_text(download(admin_client, filled, "docx-annex"))
+    for said in (dashboard, annex):
+        assert f"若答案分布为本次调查现有答案的分布（100 分 92.0%、80 分 4.0%、60 分 4.0%" in said
+        assert re.search(r"满意度得分达到 95 分（.*?），需要有效问卷 n = (\d+) 份", said).group(1) == planned
+
+
+def test_the_evaluator_changes_the_assumed_distribution(admin_client, yining):
+    """The reviewer's 80/17/2/1 (97 % top-2, score 95.2): no n up to 10000 shows 95 分 with 80 % power; a
+    malformed distribution is refused with the order it needs."""
+    survey_id, _ = yining
+    url = f"/admin/surveys/{survey_id}/edit{PLAN}&plan_d="
+    page = text(admin_client.get(url + "80/17/2/1/0").get_data(as_text=True))
+    assert "若答案分布为所填的分布（100 分 80.0%、80 分 17.0%、60 分 2.0%、40 分 1.0%，平均得分 95.2 分）" in page
+    assert "在 n ≤ 10000 的范围内都做不到" in page
+    page = text(admin_client.get(url + "87/10/2/1/0").get_data(as_text=True))
+    n = score_power_sample_size(values=[100, 80, 60, 40], shares=[87, 10, 2, 1], target=95, scale=(20, 100)).n
+    assert _power_n(page) == str(n)
+    page = text(admin_client.get(url + "87/10/2").get_data(as_text=True))
+    assert "答案分布请按 A/B/C/D/E 的顺序填写各选项的百分比，合计 100" in page and "按检验效能：若" not in page
+
+
+def test_without_answers_the_plan_states_its_assumed_spread(admin_client, yining):
+    survey_id, _ = yining
+    page = text(admin_client.get(f"/admin/surveys/{survey_id}/edit{PLAN}").get_data(as_text=True))
+    shares = ladder_spread([100, 80, 60, 40, 20], 97)
+    n = score_power_sample_size(values=[100, 80, 60, 40, 20], shares=shares, target=95, scale=(20, 100)).n
+    assert "若答案分布为假定的分布（平均得分取目标加 2 分，各档人数按同一比例逐档递减）（100 分 86.9%" in page
+    assert _power_n(page) == str(n)
+
+
+def test_an_earlier_compared_survey_gives_the_default_distribution(admin_client, filled, database, evaluator):
+    """与上年度比较: the year after, the plan starts from last year's answers."""
+    later = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1,
+                                   title="2025年伊宁市医疗保障局满意度调查", department="伊宁市医疗保障局", year=2025,
+                                   target=95.0, target_n=50)
+    database.grant(evaluator, later)
+    database.update_survey(later, compare_with=filled)
+    page = text(admin_client.get(f"/admin/surveys/{later}/edit{PLAN}").get_data(as_text=True))
+    title = database.get_survey(filled)["title"]
+    assert f"若答案分布为所比较的较早调查“{title}”的答案分布（100 分 92.0%、80 分 4.0%、60 分 4.0%" in page

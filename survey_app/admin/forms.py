@@ -180,6 +180,8 @@ class PlannerForm(FlaskForm):
         InputRequired(MSG_NUMBER), finite, NumberRange(0.1, 99.99, "预期满意率应在 0 到 100 之间（不含两端）。")])
     plan_e = FloatField("允许误差 ±（百分点）", invalid_value_message=MSG_NUMBER, default=5.0, validators=[
         InputRequired(MSG_NUMBER), finite, NumberRange(0.1, 50, "允许误差应在 0.1 到 50 个百分点之间。")])
+    plan_d = StringField("假定答案分布（%，按选项顺序）", filters=[clean_line],
+                         validators=[Optional(), Length(max=200, message="答案分布请控制在 200 字以内。")])
     plan_N = IntegerField("总体规模 N（可选）", invalid_value_message=MSG_WHOLE, validators=[
         Optional(), NumberRange(2, 10**9, "总体规模应为不小于 2 的整数，不知道可留空。")])
 

@@ -1,19 +1,27 @@
 """The sample-size planner of the survey settings page (new survey, edit settings).
 
 Two answers: the n that estimates the rate within ± the margin (z²·p(1 − p)/e², as before), and the
-n that shows the survey's target with 80 % power at the expected rate (the exact one-sided test that
-decides the verdict; ``reports.planning_text`` words it, so the page and 附件3 say the same). The larger
-goes into the form's 目标样本量 n; when the form's n cannot show the target even with every answer
-satisfied, the page says so plainly.
+n that shows the survey's target with 80 % power: for a rate at the expected rate (the exact one-sided
+test that decides the verdict); when C51 takes the score, for the score verdict (Gaffke's bound) under an
+assumed answer distribution the page shows and the evaluator can change (``plan_d``): by default the
+answers of the earlier survey this one is compared with (与上年度比较), else this survey's answers so far,
+else a stated spread (``analysis.ladder_spread``) with a mean of target + 2 points. ``reports.planning_text``
+words it, so the page and 附件3 say the same n for the same answers. The larger n goes into the form's
+目标样本量 n; when the form's n cannot show the target even with every answer at the top, the page says so.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import analysis
+from analysis.formatting import num
 
+from .. import questionnaires
 from ..headline import figure_judged
 from ..reports import planning_text
+from ..store import get_store
+from ..trend import headline_item
 from .forms import PlannerForm
 
 
@@ -25,6 +33,19 @@ class Planner:
     power_n: int | None
     power_text: str | None
     warning: str | None           # the settings form's target_n cannot show its target
+    ladder: str | None = None     # a score's plan: the options plan_d lists, e.g. "A/B/C/D/E"
+
+
+@dataclass(frozen=True)
+class Assumed:
+    """The answer distribution a score is planned for: the ladder (code → points), shares per code, whence."""
+
+    points: dict
+    shares: dict
+    source: str
+
+    def text(self) -> str:
+        return "/".join(num(round(100 * self.shares.get(code, 0.0), 1)) for code in self.points)
 
 
 def settings_target(form) -> float | None:
@@ -42,9 +63,10 @@ def score_scale(questionnaire, figure: str | None) -> tuple[float, float] | None
     return questionnaire.headline_range() if figure_judged(figure, questionnaire) == "score" else None
 
 
-def build(args, settings, *, fill: bool, questionnaire=None) -> Planner:
+def build(args, settings, *, fill: bool, questionnaire=None, survey: dict | None = None) -> Planner:
     """The planner from the query string ``args``; with ``fill``, its n goes into ``settings.target_n``.
-    ``questionnaire`` (the survey's, or the one chosen for a new survey) tells whether C51 takes a score."""
+    ``questionnaire`` (the survey's, or the one chosen for a new survey) tells whether C51 takes a score;
+    ``survey`` (when editing one) gives the answers a score is planned for."""
     target = settings_target(settings)
     population = settings.population.data if not settings.population.errors else None
     defaults = {"plan_t": target, "plan_N": population}
@@ -55,17 +77,91 @@ def build(args, settings, *, fill: bool, questionnaire=None) -> Planner:
     margin_n = form.sample_size() if asked else None
     power_n = power_text = None
     target = form.plan_t.data or target
+    scale = score_scale(questionnaire, settings.c51_figure.data)
+    default = assumed_answers(questionnaire, survey, target) if scale and target is not None else None
+    if default is not None:
+        form.plan_d.data = form.plan_d.data or default.text()   # shown, and what the evaluator may change
     if margin_n is not None and target is not None:
         true_pct, size = form.plan_p.data, form.plan_N.data
-        plan = planning_text.power_plan(target, true_pct, population=size)
-        power_n = plan.n if plan else None
-        power_text = planning_text.power_sentence(target, true_pct, population=size, plan=plan)
+        if scale is None:
+            plan = planning_text.power_plan(target, true_pct, population=size)
+            power_n = plan.n if plan else None
+            power_text = planning_text.power_sentence(target, true_pct, population=size, plan=plan)
+        else:
+            power_n, power_text = _score_plan(form, default, target, scale, size)
         if fill:
             settings.target_n.data = max(margin_n, power_n or 0)
     if margin_n is not None and fill and form.plan_N.data:  # planned for a population: the warning too
         population = form.plan_N.data
-    scale = score_scale(questionnaire, settings.c51_figure.data)
-    return Planner(form, target, margin_n, power_n, power_text, _warning(settings, population, scale))
+    ladder = "/".join(default.points) if default else None
+    return Planner(form, target, margin_n, power_n, power_text, _warning(settings, population, scale), ladder)
+
+
+def assumed_answers(questionnaire, survey: dict | None, target: float) -> Assumed | None:
+    """The default distribution of the C51 item's answers (the heaviest item of a composite): the compared
+    earlier survey's, else this survey's so far, else ``analysis.ladder_spread`` at ``planning_score``."""
+    item = headline_item(questionnaire)
+    points = questionnaire.question(item).points
+    if not points:
+        return None
+    of = "" if len(questionnaire.headline.weights) == 1 else f"（综合得分按权重最大的题目 {item} 估算）"
+    store = get_store() if survey else None
+    earlier = store.get_survey(survey["compare_with"]) if survey and survey.get("compare_with") else None
+    if earlier is not None:
+        try:
+            same = questionnaires.catalogue().for_survey(earlier).question(item).points == points
+        except (KeyError, LookupError, questionnaires.MissingQuestionnaire):
+            same = False
+        counts = _counts(store, earlier["id"], item, points) if same else {}
+        if sum(counts.values()):
+            return Assumed(points, _shares(counts), f"所比较的较早调查“{earlier['title']}”的答案分布{of}")
+    counts = _counts(store, survey["id"], item, points) if survey else {}
+    if sum(counts.values()):
+        return Assumed(points, _shares(counts), planning_text.ANSWERS_NOW + of)
+    top, bottom = max(points.values()), min(points.values())
+    score = planning_text.planning_score(target, top)
+    if not bottom < score < top:
+        return None
+    values = list(points.values())
+    spread = dict(zip(points, analysis.ladder_spread(values, score)))
+    return Assumed(points, spread, f"假定的分布（平均得分取目标加 2 分，各档人数按同一比例逐档递减）{of}")
+
+
+def _counts(store, survey_id: int, item: str, points: dict) -> dict:
+    counts = {code: 0 for code in points}
+    for row in store.tallies(survey_id):
+        if row["question_id"] == item and row["value"] in counts:
+            counts[row["value"]] += row["n"]
+    return counts
+
+
+def _shares(counts: dict) -> dict:
+    total = sum(counts.values())
+    return {code: n / total for code, n in counts.items()}
+
+
+def _score_plan(form, default: Assumed | None, target: float, scale, size) -> tuple[int | None, str | None]:
+    """The score's power n and sentence for the distribution in ``plan_d`` (the default's own shares when the
+    evaluator left its text as shown)."""
+    if default is None:
+        return None, f"答案分布的平均得分无法高于目标 {num(target)} 分，任何样本量都无法以足够的检验效能证明满意度得分达到目标。"
+    assumed = default
+    if form.plan_d.data != default.text():
+        parts = [p for p in re.split(r"[/,，、\s]+", form.plan_d.data or "") if p]
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            values = []
+        if len(values) != len(default.points) or min(values) < 0 or not 99 <= sum(values) <= 101:
+            form.plan_d.errors = list(form.plan_d.errors) + [
+                f"答案分布请按 {'/'.join(default.points)} 的顺序填写各选项的百分比，合计 100，如 {default.text()}。"]
+            return None, None
+        assumed = Assumed(default.points, dict(zip(default.points, values)), "所填的分布")
+    values = [assumed.points[code] for code in assumed.points]
+    shares = [assumed.shares.get(code, 0.0) for code in assumed.points]
+    plan = planning_text.score_power_plan(target, values, shares, scale, population=size)
+    return plan.n, planning_text.score_power_sentence(target, values, shares, scale, assumed.source, population=size,
+                                                      plan=plan)
 
 
 def _warning(settings, population: int | None, scale: tuple[float, float] | None) -> str | None:

@@ -54,7 +54,8 @@ def _user() -> str:
 def _settings_page(template: str, form, survey=None, status=200):
     catalogue = {} if survey else _catalogue()  # a new survey's: the one chosen, else the first offered
     chosen = _questionnaire(survey) if survey else catalogue.get(form.questionnaire.data or next(iter(catalogue), ""))
-    plan = planner.build(request.args, form, fill=request.method == "GET", questionnaire=chosen)  # sample sizes
+    plan = planner.build(request.args, form, fill=request.method == "GET", questionnaire=chosen,
+                         survey=survey)  # sample sizes
     return render_template(template, form=form, survey=survey, planner=plan, rules=analysis.RULES), status
 
 

@@ -1,21 +1,30 @@
 """What a sample size can show about a rate target, in the evaluators' words (附件3 and the planner).
 
 The numbers are ``analysis.power``'s: the exact one-sided test of the verdict at 95 % (hypergeometric
-with a population N), 80 % power. Rates print with ``pct``, targets (a rule's numbers) with ``num``.
+with a population N), 80 % power; for a score, ``analysis.score_power``'s (the Gaffke bound of the score
+verdict, simulated under an assumed answer distribution, which the sentence names). Rates print with ``pct``, targets (a rule's numbers) with ``num``.
 """
 from __future__ import annotations
 
 from analysis import (max_provable_rate, min_successes_to_show, power_sample_size, satisfaction_score, score_bounds,
-                      stratified_rate_verdict, stratified_score_verdict, target_power)
+                      score_power, score_power_sample_size, stratified_rate_verdict, stratified_score_verdict,
+                      target_power)
 from analysis.formatting import num, pct, rounded
 
 LEVEL, POWER = 0.95, 0.8
 BOUND_ZH = "单侧 95% 置信下限"
+ANSWERS_NOW = "本次调查现有答案的分布"  # the score's power plan from the answers so far (dashboard, 附件3, planner)
 
 
 def planning_rate(target_pct: float) -> float:
     """The true rate (%) a plan assumes: 2 points above the target, or halfway to 100 when that reaches 100."""
     return target_pct + 2 if target_pct + 2 < 100 else (target_pct + 100) / 2
+
+
+def planning_score(target: float, top: float) -> float:
+    """The mean score a plan assumes when no answers are known: 2 points above the target, or halfway to the
+    top of the ladder when that reaches it (``planning_rate`` for a ladder)."""
+    return target + 2 if target + 2 < top else (target + top) / 2
 
 
 def _below(value_pct: float, target_pct: float) -> str:
@@ -63,6 +72,31 @@ def power_sentence(target_pct: float, true_pct: float, *, n: int | None = None, 
                              population=population)
         need += f"；n = {n} 时检验效能为 {pct(100 * power)}"
     return f"{head}，{need}。"
+
+
+def score_power_plan(target: float, values, shares, scale: tuple[float, float], *, population: int | None = None):
+    """``analysis.score_power_sample_size`` at 80 % power for answers spread as ``shares`` over ``values``."""
+    return score_power_sample_size(values=list(values), shares=list(shares), target=target, scale=scale, power=POWER,
+                                   confidence_level=LEVEL, population=population)
+
+
+def score_power_sentence(target: float, values, shares, scale: tuple[float, float], source: str, *,
+                         n: int | None = None, population: int | None = None, plan=None) -> str:
+    """The n that shows a score target with 80 % power if the answers are spread as ``shares`` over ``values``
+    (``source`` says where that spread comes from), and the power at ``n``."""
+    goal = f"满意度得分达到 {num(target)} 分"
+    plan = plan or score_power_plan(target, values, shares, scale, population=population)
+    spread = "、".join(f"{num(v)} 分 {pct(100 * s)}" for v, s in sorted(zip(plan.values, plan.shares), reverse=True))
+    head = f"若答案分布为{source}（{spread}，平均得分 {num(plan.score, 1)} 分）"
+    if plan.n is None and plan.score <= target:
+        return f"{head}，平均得分不高于目标 {num(target)} 分，任何样本量都无法以足够的检验效能证明{goal}。"
+    need = (f"需要有效问卷 n = {plan.n} 份" if plan.n else f"在 n ≤ {plan.limit} 的范围内都做不到")
+    if n:
+        power = score_power(n, values=plan.values, shares=plan.shares, target=target, scale=scale,
+                            confidence_level=LEVEL, population=population)
+        need += f"；n = {n} 时检验效能为 {pct(100 * power)}"
+    return (f"{head}，要以 {pct(100 * POWER, 0)} 的检验效能证明{goal}（满意度得分的{BOUND_ZH}不低于目标；"
+            f"按该分布模拟 {plan.draws} 次估算），{need}。")
 
 
 def planning_sentences(n_valid: int, target_pct: float, *, population: int | None = None) -> list[str]:
@@ -126,7 +160,8 @@ def stratified_ceiling_sentence(headline) -> str:
 
 def headline_sentences(headline) -> list[str]:
     """The sentences the annex and the dashboard print under a verdict that is not "met": what this many
-    answers can show, and (for a rate) the n that shows the target with 80 % power (for a stratified
+    answers can show, and the n that shows the target with 80 % power (a rate at target + 2 points, a single
+item's score under its answers' distribution so far) (for a stratified
     headline, its own ceiling only: the power plan assumes one simple sample)."""
     if headline is None or headline.verdict == "met":
         return []
@@ -134,5 +169,10 @@ def headline_sentences(headline) -> list[str]:
         return [stratified_ceiling_sentence(headline)]
     if headline.figure == "rate":
         return planning_sentences(headline.n, headline.target, population=headline.judgement.population)
-    return [score_ceiling_sentence(headline.n, headline.target, headline.judgement.scale,
-                                   headline.judgement.population)]
+    first = [score_ceiling_sentence(headline.n, headline.target, headline.judgement.scale,
+                                    headline.judgement.population)]
+    if not headline.histogram:   # a composite: its answers are respondents' weighted means, not one ladder
+        return first
+    values, counts = zip(*headline.histogram)
+    return first + [score_power_sentence(headline.target, values, counts, headline.judgement.scale, ANSWERS_NOW,
+                                         n=headline.n, population=headline.judgement.population)]
