@@ -58,8 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="population size N (exact hypergeometric rate intervals and bounds; finite-population "
                              "correction of scores); overrides the file's")
     parser.add_argument("--simple", action="store_true",
-                        help="judge a download whose C51 figure is stratified by the points' 办件量 from its totals anyway"
-                             " (a simple estimate, not the one that decides)")
+                        help="judge a download whose C51 figure is stratified by the points' 办件量 from its totals, or is a"
+                             " weighted composite item by item, anyway (not the figure that decides)")
     parser.add_argument("--points-from", default=None, choices=("score", "rate"),
                         help="which figure the rule scores and the verdict judges: the 0-100 score (the "
                              "default, as in the Yining working paper) or the rate; the rate is used when "
@@ -95,6 +95,13 @@ def analyse(document: dict, args) -> dict:
         raise ValueError(f"this download's C51 figure is stratified by the points' 办件量 ({strata.get('label')} {value}:"
                          f" {strata.get('verdict_text')}); the file holds totals only, which give another estimate."
                          " That verdict stands; pass --simple to judge the totals anyway")
+    composite = defaults.get("composite")
+    if composite and not getattr(args, "simple", False):
+        value = "?" if composite.get("value") is None else value_text(composite["value"], composite.get("figure") or "score")
+        items = " + ".join(f"{num(w)}×{qid}" for qid, w in (composite.get("weights") or {}).items()) or "several items"
+        raise ValueError(f"this download's C51 figure is a weighted composite of {items} ({composite.get('label')} {value}:"
+                         f" {composite.get('verdict_text')}), computed from each respondent's answers, which the file does"
+                         " not hold. That verdict stands; pass --simple to judge the items one by one anyway")
     rule = resolve_rule(args.rule or defaults.get("rule") or DEFAULT_RULE)
     target = args.target if args.target is not None else defaults.get("target_pct")
     if target is not None:

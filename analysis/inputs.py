@@ -72,10 +72,14 @@ def _from_download(raw: dict, name: str) -> dict:
     target = headline.get("target", headline.get("target_pct"))
     defaults = {"rule": survey.get("rule"), "target_pct": target or survey.get("target"),
                 "points_from": headline.get("figure")}
+    judged = {"label": headline.get("label"), "value": headline.get("value", headline.get("value_pct")),
+              "figure": headline.get("figure"),
+              "verdict_text": headline.get("verdict_text") or f"verdict {headline.get('verdict') or '?'}"}
     if method.startswith("stratified"):  # per-point counts are not in the file: the totals give another estimate
-        defaults["stratified"] = {"label": headline.get("label"),
-                                  "value": headline.get("value", headline.get("value_pct")),
-                                  "figure": headline.get("figure"), "verdict_text": headline.get("verdict_text")}
+        defaults["stratified"] = judged
+    elif headline and not headline.get("item"):
+        # a weighted composite (综合满意度得分): its per-respondent scores are not in the file, only the items' counts
+        defaults["composite"] = {**judged, "weights": headline.get("weights") or {}}
     population = headline["population"] if "population" in headline else survey.get("population")
     return {"title": survey.get("title"), "population": population, "items": items, "defaults": defaults}
 

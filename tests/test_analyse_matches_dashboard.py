@@ -90,3 +90,84 @@ def test_analyse_names_a_stratified_rate_as_the_dashboard_prints_it(app, databas
     path.write_bytes(download(admin_client, filled, "json").get_data())
     assert analyse([str(path)]) == 2
     assert f"{h.label} {pct(h.value)}:" in capsys.readouterr().err
+
+
+COMPOSITE = '''
+id = "composite-demo"
+version = 1
+title = "综合得分测试问卷"
+invitation = "您好，本问卷匿名填写，仅用于统计分析。"
+[headline]
+questions = { q2 = 0.5, q3 = 0.5 }
+figure = "score"
+[scales.s5]
+options = [
+  { code = "A", label = "非常满意", points = 100, satisfied = true },
+  { code = "B", label = "比较满意", points = 80, satisfied = true },
+  { code = "C", label = "一般满意", points = 60 },
+  { code = "D", label = "不太满意", points = 40 },
+  { code = "E", label = "不满意", points = 20 },
+]
+[[sections]]
+title = "一、服务评价"
+[[sections.questions]]
+id = "q2"
+text = "您对办事效率满意吗？"
+role = "satisfaction"
+scale = "s5"
+[[sections.questions]]
+id = "q3"
+text = "您对服务态度满意吗？"
+role = "satisfaction"
+scale = "s5"
+'''
+
+
+def test_analyse_on_a_composite_download_never_prints_another_verdict(tmp_path, capsys):
+    """A headline weighted over q2 and q3 (综合满意度得分) is one verdict on each respondent's weighted score; the
+    download holds the items' counts only, so ``manyi analyse`` names the dashboard's figure and verdict in one
+    line and stops (exit 2), rather than judging q2 and q3 one by one; --simple judges the items anyway."""
+    from survey_app import create_app, questionnaires, results
+    from survey_app.admin.auth import hash_password
+    from survey_app.store import EXTENSION, open_store
+    from tests.admin_helpers import EVALUATOR, EVALUATOR_PASSWORD, login
+    folder = tmp_path / "q"
+    folder.mkdir()
+    (folder / "composite-demo.toml").write_text(COMPOSITE, encoding="utf-8")
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "c.sqlite3"),
+                      "QUESTIONNAIRE_DIR": str(folder)})
+    store = open_store(app.config["DATABASE"])
+    try:
+        survey_id = store.create_survey(questionnaire_id="composite-demo", questionnaire_version=1, title="综合得分测试",
+                                        target=95.0, target_n=50)
+        point = store.add_point(survey_id, "大厅")["id"]
+        rows = [("A", "A")] * 40 + [("A", "B")] * 5 + [("B", "C")] * 5       # q2 45/5, q3 40/5/5
+        for i, (q2, q3) in enumerate(rows):
+            store.save_response(survey_id=survey_id, point_id=point, questionnaire_version=1, submission_key=f"c-{i}",
+                                answers=[("q2", q2), ("q3", q3)], seconds_on_page=40, language="zh-CN",
+                                device_hash=None)
+        store.grant(store.create_user(EVALUATOR, hash_password(EVALUATOR_PASSWORD)), survey_id)
+        q = questionnaires.catalogue(app).get("composite-demo", 1)
+        h = results.compute(store, survey_id, q).headline
+    finally:
+        store.close()
+    try:
+        client = app.test_client()
+        assert login(client).status_code == 302
+        page = html.unescape(client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
+        path = tmp_path / "survey.json"
+        path.write_bytes(download(client, survey_id, "json").get_data())
+    finally:
+        if EXTENSION in app.extensions:
+            app.extensions[EXTENSION].close()
+    assert h.label == "综合满意度得分" and h.verdict_text in page
+    headline = json.loads(path.read_text(encoding="utf-8"))["headline"]
+    assert headline["item"] is None and headline["weights"] == {"q2": 0.5, "q3": 0.5}
+    assert analyse([str(path)]) == 2
+    said = capsys.readouterr()
+    assert said.out == "" and len(said.err.strip().splitlines()) == 1
+    assert "weighted composite of 0.5×q2 + 0.5×q3" in said.err and "综合满意度得分" in said.err
+    assert h.verdict_text in said.err and "--simple" in said.err
+    assert analyse([str(path), "--json"]) == 2 and capsys.readouterr().out == ""
+    assert analyse([str(path), "--simple", "--json"]) == 0
+    assert [item["id"] for item in json.loads(capsys.readouterr().out)["items"]] == ["q2", "q3"]

@@ -54,7 +54,7 @@ def _headline(h, questionnaire):
     weights = list(questionnaire.headline.weights)
     item = weights[0] if len(weights) == 1 else None
     return {
-        "figure": h.figure, "item": item, "label": h.label, "satisfied": list(h.satisfied) or None, "unit": h.unit, "value": h.value, "low": h.low,
+        "figure": h.figure, "item": item, "weights": dict(questionnaire.headline.weights), "label": h.label, "satisfied": list(h.satisfied) or None, "unit": h.unit, "value": h.value, "low": h.low,
         "high": h.high, "method": h.method, "n": h.n, "confidence_level": 0.95,
         "target": h.target, "verdict": h.verdict, "verdict_text": h.verdict_text,
         "deciding_bound": {"side": h.judgement.deciding, "value": h.bound, "confidence_level": 0.95,
