@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.formatting import above_digits, rounded
+from analysis.formatting import above_digits, below_digits, rounded
 from openpyxl import Workbook
 
 from ..headline import census_text, fpc_note, rate_method
@@ -48,7 +48,8 @@ def overview_rows(result):
     rate = h.figure == "rate"
     unit, digits = ("", 1) if rate else ("（分）", 2)
 
-    def figure(x, places=digits, toward=None):  # the headline's unit: a fraction in percent, or 分
+    def figure(x, places=None, toward=None):  # the headline's unit: a fraction in percent, or 分; below the
+        places = below_digits(x, h.target, digits) if places is None else places  # target never shown reaching it
         return (share(x, places, toward) if rate else rounded(x, places, toward)), decimals(places, rate)
 
     side = "下限" if h.judgement.deciding == "lower" else "上限"
