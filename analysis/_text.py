@@ -59,24 +59,28 @@ def sentence(*, value, target, weight, points, met, spec, reading, verdict=None,
     else:
         shown = f"{label}为 {pct(value, below_digits(value, target, 1)) if verdict is not None else num(value) + '%'}"
     head = f"该指标预期目标为≥{num(target)}%，结果显示受访者{shown}，"
+    note = ""  # an undecided verdict follows the scoring, labelled, so that the two are not read as one claim
     if verdict is None:
         head += "达到预期设定目标。" if met else "未达到预期设定目标，"
+    elif verdict.verdict == "unresolved":
+        note = f"统计判定：{verdict_clause(verdict)}（说明抽样误差，不影响按评分标准计分）。"
+        if met:
+            shown_target = f"{num(target)} 分" if figure == "score" else f"{num(target)}%"
+            head += f"不低于目标值 {shown_target}，按评分标准以调查结果计分，不扣分。"
     else:
-        head += verdict_clause(verdict) + ("。" if met and verdict.verdict == "met" else "；")
-        if met and verdict.verdict != "met":
-            head += "评分标准按实际值计分，不扣分。"
+        head += verdict_clause(verdict) + ("。" if met else "；")
     if met:
-        return head + tail
+        return head + note + tail
     if spec.kind == "completion":
         rate = value / target * 100
         if rate < 60:
-            return head + f"完成率为 {num(rate)}%，低于60%，不得分。" + tail
-        return head + f"完成率为 {num(rate)}%，按（实际完成率−60%）/（1−60%）×指标分值计分。" + tail
+            return head + f"完成率为 {num(rate)}%，低于60%，不得分。" + note + tail
+        return head + f"完成率为 {num(rate)}%，按（实际完成率−60%）/（1−60%）×指标分值计分。" + note + tail
     if spec.kind == "proportional":
-        return head + f"完成率为 {num(value / target * 100)}%，按实际完成值/目标值×指标分值计分。" + tail
+        return head + f"完成率为 {num(value / target * 100)}%，按实际完成值/目标值×指标分值计分。" + note + tail
     lost = round(weight - points, 10)
     per = "每降低1%（按 1 分计）" if figure == "score" else "每降低1%"
     how = f"按{per}扣{num(spec.per_point)}分{_READING_ZH[reading]}"
     if points <= spec.floor_points:
         how += f"，得分不低于 {num(spec.floor_points)} 分"
-    return head + f"低于目标 {num(target - value)} {unit}，{how}，扣 {num(lost)} 分。" + tail
+    return head + f"低于目标 {num(target - value)} {unit}，{how}，扣 {num(lost)} 分。" + note + tail

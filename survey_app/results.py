@@ -95,6 +95,7 @@ class SurveyResult:
     trend: object | None = None  # trend.Trend against the earlier survey chosen (set by reports.open_export)
     raked: object | None = None  # weighting.Raked: beside the figures, never deciding (reports.open_export)
     reliability: object | None = None  # reliability.Reliability of the questionnaire's composite (reports.open_export)
+    exclusions: tuple[tuple[str, int], ...] = ()  # (reason, count) of the excluded responses, most frequent first
 
     @property
     def valid_rate_pct(self) -> float | None:  # 有效率 (None before any answer)
@@ -179,7 +180,8 @@ def compute(database, survey_id: int, questionnaire: Questionnaire, *, timezone:
     result = SurveyResult(survey, questionnaire, returned, valid, returned - valid, points, daily,
                           tuple(questions.values()), head, design,
                           computed_at=datetime.now(ZoneInfo(timezone)).isoformat(timespec="seconds"),
-                          digest=database.survey_digest(survey_id), fieldwork=field, receipt=database.receipt(survey_id))
+                          digest=database.survey_digest(survey_id), fieldwork=field, receipt=database.receipt(survey_id),
+                          exclusions=tuple(database.exclusion_reasons(survey_id)) if returned > valid else ())
     split = breakdowns.compute(database, survey_id, questionnaire, result, by=by, tallies=tallies, min_n=min_n,
                                adjust=adjust)
     return dataclasses.replace(result, breakdowns=split)

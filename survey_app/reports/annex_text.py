@@ -145,7 +145,7 @@ def returns_text(result, project) -> str:
     """问卷回收情况 without "发放 = 回收": page opens and the completion rate, answers, and the response rate
     against the transactions served when the evaluator entered them."""
     total = result.fieldwork.total
-    excluded = f"，剔除无效问卷 {result.excluded} 份" if result.excluded else ""
+    excluded = f"，剔除无效问卷 {result.excluded} 份{exclusions_text(result.exclusions)}" if result.excluded else ""
     opened = (f"问卷页面共被扫码打开 {total.opens} 次，提交 {result.returned} 份（完成率 {pct(total.completion_rate_pct)}）"
               if total.completion_rate_pct is not None else f"共回收问卷 {result.returned} 份")
     paper = f"；另发放纸质问卷 {total.issued} 份" if total.issued else ""
@@ -153,9 +153,14 @@ def returns_text(result, project) -> str:
     if total.response_rate_pct is not None:
         text += (f"调查期间各采集点共办理业务 {total.served} 件，有效问卷占办件量的 {pct(total.response_rate_pct)}"
                  f"（应答率）。")
-    else:
-        text += "评价人员尚未填写各采集点调查期间的办件量，无法计算应答率。"
     return text
+
+
+def exclusions_text(exclusions) -> str:
+    """'（剔除原因：现场核实为同一人重复填写 1 份）': each reason the evaluator gave, with its count."""
+    if not exclusions:
+        return ""
+    return "（剔除原因：" + "；".join(f"{reason} {n} 份" for reason, n in exclusions) + "）"
 
 
 def blocks(result):
@@ -249,7 +254,7 @@ def conclusion_blocks(result):
         yield ("p", f"{h.label}的计算：{strata[0]}。其中{strata[1]}")
     p = h.points.at_estimate
     rule = analysis.RULES.get(p.rule)
-    standard = f"按照评分标准（{rule.text}），" if rule else ""
+    standard = f"按照评分标准“{rule.text.rstrip('。')}”，" if rule else ""
     yield ("p", f"C51“服务对象满意度”指标：{standard}{p.sentence}{points_range_text(h)}" + "".join(p.notes + h.notes))
     can_show = planning_text.headline_sentences(h)
     if can_show:

@@ -61,3 +61,9 @@ class Counts:
                 " order by a.response_id", [survey_id, *question_ids]).fetchall():
             rows.setdefault(rid, {})[qid] = value
         return list(rows.values())
+
+    def exclusion_reasons(self, survey_id: int) -> list[tuple[str, int]]:
+        """(reason, responses excluded for it), most frequent first: what the annex says of 剔除."""
+        return [(reason, int(n)) for reason, n in self._read().execute(
+            "select exclude_reason, count(*) as n from responses where survey_id = ? and status = 'excluded'"
+            " group by exclude_reason order by n desc, exclude_reason", [survey_id]).fetchall()]
