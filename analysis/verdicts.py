@@ -43,9 +43,9 @@ from .targets import VERDICTS_ZH, resolving_n
 EXACT = "exact binomial (one-sided Clopper-Pearson bounds)"
 HYPERGEOMETRIC = "exact hypergeometric (one-sided bounds on the population count)"
 HYPERGEOMETRIC_INTERVAL = "exact hypergeometric, two-sided (population N)"
-STRATIFIED = "stratified, Korn-Graubard (Clopper-Pearson at the effective sample size)"
+STRATIFIED = "stratified, Fay-Feuer gamma bound of the weighted dissatisfied"
 CENSUS = "census (n = N): no sampling error"
-STRATIFIED_SCORE = "stratified, Gaffke bounds at the effective sample size"
+STRATIFIED_SCORE = "stratified, Fay-Feuer gamma bound of the weighted shortfall from the top"
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,6 @@ from scipy import stats
 from . import _checks
 from .intervals import Interval, bounds
 from .scores import _ladder
-from .strata import _effective_n
 
 SHARE_TOLERANCE = 1e-6
 
@@ -147,7 +146,8 @@ def weighted_estimates(cell_counts, weights, *, satisfied, points=None) -> Weigh
 def cells_effective_n(cells) -> float:
     """The effective n of a weighted mean (or rate: values 1 and 0) over weight cells, for its interval: σ²/Var
     with Var = Σ W_c²·var_c/n_c (W_c a cell's share of the weight; the cells as post-strata, Korn & Graubard
-    1998), capped at n and at Kish's (Σw)²/Σw² as a stratified estimate's is (``strata``). Kish's alone
+    1998), capped at n and at Kish's (Σw)²/Σw². (Display only; like the stratified verdicts' former bound it
+    takes a small cell whose answers all agree as exact, which ``analysis.strata`` no longer does.) Kish's alone
     ignores that the cells differ: with the less satisfied group weighted up, a 95 % interval at Kish's n
     covered 89.9 % (an outside review's simulation). ``cells``: (Σw of the cell, {value: answers}) pairs.
 
@@ -167,6 +167,14 @@ def cells_effective_n(cells) -> float:
     sigma2 = sum(share * sum((v - mean) ** 2 * c for v, c in hist.items()) / m
                  for (share, m), (_, hist, _) in zip(shares, rows))
     return _effective_n(sum(m for _, m in shares), sigma2, variance, shares)
+
+
+def _effective_n(n: int, sigma2: float, variance: float, shares: list[tuple[float, int]]) -> float:
+    """σ²/Var(estimate), capped at n and at the design's own effective size 1/Σ(w_h²/n_h): a cell whose few
+    answers happen to agree (variance 0) must not count as measured exactly."""
+    design = 1 / sum(w * w / m for w, m in shares if w > 0)
+    cap = min(n, design)
+    return cap if variance <= 0 else min(cap, sigma2 / variance)
 
 
 def weighted_rate_interval(rate, effective_n, *, confidence_level=0.95) -> Interval:

@@ -32,9 +32,10 @@ class Stratum:
 
 
 STRATIFIED = "（按办件量分层估计）"  # after the label of a stratified figure, wherever it is printed
-# what analysis.stratified_score_verdict computes: one Gaffke interval, of the points' answers pooled with weights
-# by 办件量, at the effective sample size (not each point's interval, then weighted)
-STRATIFIED_SCORE_INTERVAL = "分层估计，各采集点得分分布按办件量加权合并后，按等效样本量求 Gaffke 区间"
+# what analysis.stratified_score_verdict computes: one gamma interval (Fay & Feuer) of the points' shortfalls from
+# full marks pooled with weights by 办件量 (not each point's interval, then weighted)
+STRATIFIED_SCORE_INTERVAL = "分层估计，各采集点距满分的差距按办件量加权合并后，求 Fay–Feuer 伽马区间"
+STRATIFIED_RATE_INTERVAL = "分层估计，各采集点不满意人数按办件量加权合并后，求 Fay–Feuer 伽马区间"
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,8 @@ _SCORE_METHODS = {"gaffke, two-sided": "Gaffke 区间（有界均值的精确方
                   "t": "t 分布单侧界（截断至量表范围）"}
 _BOUND_METHODS = {analysis.verdicts.EXACT: "精确二项检验", analysis.verdicts.HYPERGEOMETRIC: "精确超几何检验（有限总体）",
                   analysis.verdicts.CENSUS: "全面调查（n = N），无抽样误差",
-                  analysis.verdicts.STRATIFIED: "按采集点办件量分层估计（Korn–Graubard 精确区间）",
-                  analysis.verdicts.STRATIFIED_SCORE: "按采集点办件量分层估计（有效样本量下的 Gaffke 界，与分层满意率的 Korn–Graubard 区间同理）"}
+                  analysis.verdicts.STRATIFIED: "按采集点办件量分层估计（加权不满意人数的 Fay–Feuer 伽马界）",
+                  analysis.verdicts.STRATIFIED_SCORE: "按采集点办件量分层估计（加权距满分差距的 Fay–Feuer 伽马界，与分层满意率同法）"}
 
 
 def figure_judged(c51_figure: str | None, q: Questionnaire) -> str:
@@ -172,7 +173,7 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
                 cells = {p: (sum(n for code, n in counts.items() if code in satisfied), sum(counts.values()), share)
                          for p, (counts, share) in strata.items()}
                 judged = analysis.stratified_rate_verdict(cells, target=target / 100, confidence_level=CONFIDENCE)
-                method = "分层估计，Clopper–Pearson 区间（等效样本量）"
+                method = STRATIFIED_RATE_INTERVAL
                 layers = _layers({p: (n, share, 100 * x / n) for p, (x, n, share) in cells.items()})
                 label += STRATIFIED
             else:

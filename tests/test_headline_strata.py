@@ -197,7 +197,7 @@ def test_a_stratified_scores_interval_is_described_as_computed(app, database, ad
     weighted = [sum(share * getattr(own[ids[name]].ci, end) for name, share in (("业务大厅", 0.9), ("1号窗口", 0.1)))
                 for end in ("low", "high")]
     assert weighted != pytest.approx([h.judgement.ci.low, h.judgement.ci.high])  # not what is computed
-    assert "加权合并" in h.method and "等效样本量" in h.method and "Gaffke 区间" in h.method
+    assert "加权合并" in h.method and "Fay–Feuer 伽马区间" in h.method
     assert "各采集点 Gaffke 区间按办件量加权" not in h.method
     page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
     assert h.method in page
