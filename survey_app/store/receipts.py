@@ -73,11 +73,16 @@ class Receipts:
             with self.snapshot() as snap:
                 return snap.receipt_state(survey_id)
         conn = self._read()
+        # a point with nothing since the upgrade from one global chain (head 0, the old chain's head): its chain
+        # covers its responses in the old chain, so its newest one there is where the receipt says it is
         points = conn.rows(
-            "select p.id as point_id, p.code, h.response_id as head_id, h.hash as head,"
+            "select p.id as point_id, p.code, coalesce(o.id, h.response_id) as head_id,"
+            " coalesce(o.hash, h.hash) as head,"
             " coalesce((select sum(c.n) from response_counts c where c.point_id = p.id), 0) as responses,"
-            " (select r.submitted_at from responses r where r.id = h.response_id) as at"
-            " from points p join chain_heads h on h.point_id = p.id where p.survey_id = ? order by p.id", [survey_id])
+            " (select r.submitted_at from responses r where r.id = coalesce(o.id, h.response_id)) as at"
+            " from points p join chain_heads h on h.point_id = p.id left join responses o on h.response_id = 0"
+            f" and o.id = (select max(r.id) from responses r where r.point_id = p.id and r.id <= {_LEGACY_LAST})"
+            " where p.survey_id = ? order by p.id", [survey_id])
         audit = conn.one("select h.audit_id, h.hash, l.at from survey_heads h left join audit_log l on l.id = h.audit_id"
                          " where h.survey_id = ?", [survey_id])
         lines = conn.value("select count(*) from audit_log where survey_id = ?", [survey_id])
@@ -114,15 +119,16 @@ class Receipts:
         conn = self._read()
         if conn.value("select 1 from surveys where id = ?", [receipt["survey_id"]]) is None:
             return [f"survey {receipt['survey_id']} of the receipt is not in this database"]
+        meta = self.store_meta() if self._has_table("store_meta") else {}
+        receipt = {**receipt, "points": [_covered(conn, p, meta) for p in receipt["points"]]}
         for p in receipt["points"]:
-            now = conn.value("select count(*) from responses where point_id = ? and id <= ?",
-                             [p["point_id"], p["head_id"]])
-            head = conn.value("select hash from responses where id = ? and point_id = ?", [p["head_id"], p["point_id"]])
+            upto = p["head_id"]
+            now = conn.value("select count(*) from responses where point_id = ? and id <= ?", [p["point_id"], upto])
             if now < p["responses"]:
                 problems.append(f"point {p['code']}: the receipt holds {p['responses']} responses up to response id"
-                                f" {p['head_id']}; the database holds {now} of them: {p['responses'] - now} missing")
-            elif p["head_id"] and head != p["head"]:
-                problems.append(f"point {p['code']}: the chain up to response id {p['head_id']} was rewritten (a"
+                                f" {upto}; the database holds {now} of them: {p['responses'] - now} missing")
+            elif (upto or p.get("legacy")) and p["stored"] != p["head"]:
+                problems.append(f"point {p['code']}: the chain up to response id {upto} was rewritten (a"
                                 " response at or before it edited, removed or replaced)")
         audit = receipt["audit"]
         lines = conn.value("select count(*) from audit_log where survey_id = ? and id <= ?",
@@ -139,6 +145,24 @@ class Receipts:
             problems.append(f"survey {receipt['survey_id']}: {receipt['counts']['returned']} responses at the"
                             f" receipt, {returned} now ({receipt['counts']['returned'] - returned} missing)")
         return problems + _status_then(conn, receipt)
+
+
+# where the old global chain ends (0 on a database made with per-point chains): store_meta, MACed by the keyed record
+_LEGACY_LAST = "(select cast(value as bigint) from store_meta where key = 'legacy_last_id')"
+
+
+def _covered(conn, point: dict, meta: dict) -> dict:
+    """The receipt's point with the id it covers responses up to (``head_id``) and the stored link of the response
+    its ``head`` names (``stored``). A receipt made before 2027-01 of a point with nothing since the upgrade from
+    one global chain says head 0 with the old chain's head (``genesis``): it covers the point's responses in that
+    chain, and its head is the link of that chain's newest response."""
+    last = int(meta.get("legacy_last_id") or 0)
+    if point["head_id"] != 0 or not last or point["head"] != meta.get("genesis"):
+        return {**point, "stored": conn.value("select hash from responses where id = ? and point_id = ?",
+                                              [point["head_id"], point["point_id"]]) if point["head_id"] else None}
+    newest = conn.value("select max(id) from responses where point_id = ? and id <= ?", [point["point_id"], last])
+    return {**point, "head_id": int(newest or 0), "stored": conn.value("select hash from responses where id = ?",
+                                                                      [last]), "legacy": True}
 
 
 def _status_then(conn, receipt: dict) -> list[str]:
