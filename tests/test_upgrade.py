@@ -89,3 +89,39 @@ def test_a_receipt_made_before_the_fix_still_checks_and_still_catches(database, 
     database.execute("update responses set hash = 'x' where id = (select max(id) from responses)")
     window = old["points"][1]["code"]  # the old chain's newest link, at the hall, now differs
     assert f"point {window}: the chain up to response id 7 was rewritten" in database.check_receipt(old)[1]
+
+
+def _as_recorded_by_an_old_version(database, survey_id, *, without: tuple[str, ...]) -> None:
+    """The survey's newest audit line as a version that did not record ``without`` wrote it (754a4af, before
+    m014: no 项目名称), linked and MACed with the key as that version did."""
+    from survey_app.store.audit import entry_link
+    line = database.query("select * from audit_log where survey_id = ? order by id desc limit 1", [survey_id])[0]
+    state = {k: v for k, v in json.loads(line["state"]).items() if k not in without}
+    old = json.dumps(state, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    key = database.backend.chain_key
+    link = entry_link(key, line["prev_hash"], {**line, "state": old})
+    database.execute("update audit_log set state = ?, hash = ? where id = ?", [old, link, line["id"]])
+    database.execute("update survey_heads set hash = ?, mac = ? where survey_id = ?",
+                     [link, head_mac(key, "survey", survey_id, line["id"], link), survey_id])
+    assert database.verify().ok
+
+
+@pytest.mark.parametrize("setting, change", [
+    ("project", "project = '篡改的项目名称'"),            # 754a4af's lines: before m014
+    ("one_per_device", "one_per_device = 1"),
+    ("compare_with", "compare_with = {survey}")])
+def test_a_setting_the_newest_line_did_not_record_is_recorded_at_the_upgrade_and_then_protected(
+        app, database, yining, setting, change):
+    from survey_app import create_app
+    survey_id, _ = yining
+    _as_recorded_by_an_old_version(database, survey_id, without=(setting,))
+    create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": app.config["DATABASE"]})  # the upgrade's start
+    newest = database.audit_entries(survey_id)[-1]
+    assert (newest["action"], newest["detail"]) == ("state", "settings recorded in full")
+    assert setting in json.loads(newest["state"]) and database.verify().ok
+    create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": app.config["DATABASE"]})
+    assert database.audit_entries(survey_id)[-1]["id"] == newest["id"]  # once: the next start adds nothing
+    database.execute(f"update surveys set {change.format(survey=survey_id)} where id = ?", [survey_id])
+    result = database.verify()
+    assert not result.ok and any(f"survey {survey_id}: its settings" in p and p.endswith(
+        f"(changed behind Manyi's back: {setting})") for p in result.count_problems), result

@@ -49,10 +49,16 @@ def survey_state(conn, survey_id: int, columns: tuple[str, ...] | None = None, *
 
 def state_differs(now: str, recorded: str | None) -> bool:
     """Whether the state now differs from what an audit line recorded, in what that line recorded."""
+    return bool(changed_settings(now, recorded))
+
+
+def changed_settings(now: str, recorded: str | None) -> list[str]:
+    """The settings (state keys) that differ from what an audit line recorded, in what that line recorded
+    (["survey"]: the survey itself was added or removed)."""
     if not now or not recorded:
-        return now != (recorded or "")
+        return [] if now == (recorded or "") else ["survey"]
     then, current = json.loads(recorded), json.loads(now)
-    return any(current.get(k) != v for k, v in then.items())
+    return [k for k, v in sorted(then.items()) if current.get(k) != v]
 
 
 def entry_link(key, prev: str, entry: dict) -> str:

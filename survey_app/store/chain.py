@@ -229,15 +229,25 @@ class Chains:
         return self._write(body) or self.key_chains()
 
     def _record_full_states(self) -> None:
-        """Surveys whose newest audit line recorded the state before 2026-12 (settings that move a figure, no
-        points, titles or margins) get a line recording all of it, if what it did record still holds."""
-        from .audit import SYSTEM, state_differs, survey_state
+        """Surveys whose newest audit line recorded less than this version records (before 2026-12: no points,
+        titles or margins; before m014: no 项目名称) get a line recording all of it, if what it did record still
+        holds: a setting changed behind Manyi's back after the upgrade is then named, whichever it is."""
+        from .audit import SYSTEM, TAKE_SURVEY_HEAD, state_differs, survey_state
         from .common import Audit
-        for survey_id, state in self._read().execute(
-                "select l.survey_id, l.state from survey_heads h join audit_log l on l.id = h.audit_id"
-                " where l.state not like '%\"points\":%'").fetchall():
-            def body(conn, survey_id=survey_id, state=state):
-                if not state_differs(survey_state(conn, survey_id), state):
+        heads = "select l.id, l.state from survey_heads h join audit_log l on l.id = h.audit_id where h.survey_id = ?"
+
+        def unrecorded(conn, survey_id: int, state: str | None) -> bool:
+            return bool(set(json.loads(survey_state(conn, survey_id) or "{}")) - set(json.loads(state or "{}")))
+        conn = self._read()
+        for (survey_id,) in conn.execute("select survey_id from survey_heads order by survey_id").fetchall():
+            line = conn.one(heads, [survey_id])
+            if line is None or not unrecorded(conn, survey_id, line[1]):
+                continue
+
+            def body(conn, survey_id=survey_id, line=line):
+                held = conn.one(TAKE_SURVEY_HEAD[conn.kind], [survey_id])  # not recorded by a server starting too
+                if held is not None and held[0] == line[0] and not state_differs(survey_state(conn, survey_id),
+                                                                                   line[1]):
                     self._audit(conn, Audit(SYSTEM, "state", "settings recorded in full"), survey_id)
             self._write(body)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .audit import entry_link, legacy_digest, state_differs, survey_state
+from .audit import changed_settings, entry_link, legacy_digest, survey_state
 from .chain import (KEYING_TRACES, SECOND_FORM_BACK, SECOND_FORM_TRACE, KeyedRecordMissing, chain_hash, head_mac,
                     keyed_record_ok, link_hash)
 from .groups import counted, stored
@@ -250,8 +250,9 @@ class Integrity:
                                 f" {last['id']} (lines removed or added behind Manyi's back)")
             if mac != head_mac(key, "survey", survey_id, audit_id, link):
                 problems.append(f"survey {survey_id}: the chain head does not match its MAC")
-            if state_differs(survey_state(conn, survey_id, columns, margins=margins), last["state"]):
+            changed = changed_settings(survey_state(conn, survey_id, columns, margins=margins), last["state"])
+            if changed:
                 problems.append(f"survey {survey_id}: its settings (target, rule, population, 办件量, points,"
                                 " title, weighting …) differ from what its audit chain recorded (changed behind"
-                                " Manyi's back)")
+                                f" Manyi's back: {', '.join(changed)})")
         return problems
