@@ -9,6 +9,7 @@ from survey_app.store import chain_hash
 from survey_app.store.chain import _keyed_mac, head_mac
 from survey_app.store.receipts import _canonical, signing_key
 from tests.helpers import YINING_ANSWERS
+from tests.test_trust import _recount
 
 ANSWERS = sorted(YINING_ANSWERS.items())
 
@@ -125,3 +126,125 @@ def test_a_setting_the_newest_line_did_not_record_is_recorded_at_the_upgrade_and
     result = database.verify()
     assert not result.ok and any(f"survey {survey_id}: its settings" in p and p.endswith(
         f"(changed behind Manyi's back: {setting})") for p in result.count_problems), result
+
+
+def _relink(database, survey_id, first_id, **fields):
+    """What a holder of the database and the key can do: change audit line ``first_id`` (``fields``) and link
+    every line after it again, with the survey's head MACed."""
+    from survey_app.store.audit import entry_link
+    key = database.backend.chain_key
+    lines = database.query("select * from audit_log where survey_id = ? and id >= ? order by id", [survey_id, first_id])
+    prev = lines[0]["prev_hash"]
+    for line in lines:
+        line = {**line, **(fields if line["id"] == first_id else {})}
+        link = entry_link(key, prev, line)
+        database.execute("update audit_log set at = ?, action = ?, detail = ?, prev_hash = ?, hash = ? where id = ?",
+                         [line["at"], line["action"], line["detail"], prev, link, line["id"]])
+        prev = link
+    database.execute("update survey_heads set hash = ?, mac = ? where survey_id = ?",
+                     [prev, head_mac(key, "survey", survey_id, lines[-1]["id"], prev), survey_id])
+    assert database.verify().ok
+
+
+class _Backup:
+    """A database keyed in the record's first form (596c5e6), with an exclusion; ``restore()`` puts back what
+    its backup made before the upgrade holds (the upgrade's lines gone, the first-form record back)."""
+
+    def __init__(self, app, database, survey_id, point, backend):
+        self.app, self.database, self.survey_id, self.point, self.backend = app, database, survey_id, point, backend
+        self.point_head = database.query("select * from chain_heads where point_id = ?", [point])[0]
+        meta = database.store_meta()
+        self.first = _keyed_mac(database.backend.chain_key, int(meta["keyed_from_response"]),
+                                int(meta["keyed_from_audit"]))
+        self.restore(lines_after=None)
+
+    def restore(self, lines_after):
+        db = self.database
+        if lines_after is not None:
+            db.execute("delete from audit_log where id > ?", [lines_after])
+            db.execute("update survey_heads set audit_id = ?, hash = ?, mac = ? where survey_id = ?",
+                       [self.head["audit_id"], self.head["hash"], self.head["mac"], self.survey_id])
+            if self.backend == "postgresql":
+                db.execute("select setval(pg_get_serial_sequence('audit_log', 'id'), ?)", [lines_after])
+        db.execute("update store_meta set value = ? where key = 'keyed_mac'", [self.first])
+        db.execute("delete from store_meta where key = 'keyed_format'")
+        self.head = db.query("select audit_id, hash, mac from survey_heads where survey_id = ?", [self.survey_id])[0]
+        self.lines = self.head["audit_id"]
+        assert db.verify().ok
+
+    def upgrade(self):
+        from survey_app import create_app
+        create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": self.app.config["DATABASE"]})
+        newest = self.database.audit_entries(self.survey_id)[-1]
+        assert newest["action"] == "keyed_record_v2" and self.database.verify().ok
+        return newest
+
+
+@pytest.fixture
+def backup(app, database, yining, backend):
+    survey_id, codes = yining
+    point = database.point_by_code(codes[0])[0]["id"]
+    for i in range(4):
+        _save(database, survey_id, point, f"b-{i}")
+    database.set_response_status(2, status="excluded", reason="答题过快", user="wang")
+    return _Backup(app, database, survey_id, point, backend)
+
+
+def test_a_backup_made_before_the_upgrade_restored_and_upgraded_again_writes_the_same_line(database, backup):
+    line = backup.upgrade()
+    assert line["at"] == database.audit_entries(backup.survey_id)[-2]["at"]  # dated as the line before it
+    receipt = database.receipt(backup.survey_id)
+    backup.restore(lines_after=backup.lines)
+    assert backup.upgrade() == line and database.check_receipt(receipt) == []
+
+
+def test_an_upgrade_line_an_older_version_dated_with_the_clock_is_named_not_called_a_rewrite(database, backup):
+    """Versions before 2027-01 dated the upgrade's line with the clock: restored and upgraded again, the line
+    differs from the receipt's. When the receipt's time is the line's, it is proven the same line otherwise."""
+    line = backup.upgrade()
+    from survey_app.store.common import utcnow
+    _relink(database, backup.survey_id, line["id"], at=utcnow())  # the clock, after every response
+    newest_line = database.receipt(backup.survey_id)  # as_of is the line's own time
+    lost = _save(database, backup.survey_id, backup.point, "after-the-upgrade").response_id
+    newer_response = database.receipt(backup.survey_id)
+    backup.restore(lines_after=backup.lines)
+    _delete(database, lost)  # and the chain head, tallies and counts as the backup holds them
+    database.execute("update chain_heads set response_id = ?, hash = ?, mac = ? where point_id = ?",
+                     [backup.point_head["response_id"], backup.point_head["hash"], backup.point_head["mac"],
+                      backup.point])
+    _recount(database)
+    backup.upgrade()
+    assert database.check_receipt(newest_line) == []
+    problems = database.check_receipt(newer_response)
+    assert not any(p.startswith("audit log: the log up to entry id") for p in problems), problems
+    assert any(p.startswith(f"audit log: entry id {line['id']}, the newest the receipt covers, is not the one the"
+                            " receipt signed but an upgrade's line (keyed_record_v2) written again at") and
+               "restored and started again (what it lost of what the receipt covers is named here)" in p
+               for p in problems), problems
+    assert any("1 missing" in p for p in problems), problems
+
+
+def test_a_key_holder_rewriting_a_line_before_the_upgrade_line_is_still_caught(database, backup):
+    line = backup.upgrade()
+    receipt = database.receipt(backup.survey_id)
+    exclusion = [e for e in database.audit_entries(backup.survey_id) if e["action"] == "exclude"][0]
+    database.execute("update responses set exclude_reason = '重复提交' where id = ?", [exclusion["response_id"]])
+    _relink(database, backup.survey_id, exclusion["id"], detail="重复提交")  # the reason changed, relinked
+    problems = database.check_receipt(receipt)
+    assert len(problems) == 1 and f"entry id {line['id']}" in problems[0] and "or the log up to that line was" \
+        " rewritten" in problems[0] and "none of the responses or audit lines the receipt covers is missing" in problems[0]
+    _relink(database, backup.survey_id, line["id"], action="settings")  # not an upgrade's line: a rewrite, as before
+    assert database.check_receipt(receipt)[0].startswith(f"audit log: the log up to entry id {line['id']} was rewritten")
+
+
+def test_a_restore_that_lost_an_exclusion_says_its_line_is_missing(database, backup):
+    backup.upgrade()
+    database.set_response_status(3, status="excluded", reason="重复", user="wang")
+    receipt = database.receipt(backup.survey_id)
+    database.execute("update responses set status = 'valid', exclude_reason = null where id = 3")
+    _recount(database)
+    backup.restore(lines_after=backup.lines)  # the backup holds neither the upgrade nor that exclusion
+    backup.upgrade()
+    problems = database.check_receipt(receipt)
+    assert problems[0] == f"audit log: the receipt holds {backup.lines + 2} line(s); 1 missing", problems
+    assert problems[1].endswith("give 3 and 1 (audit lines it covers are missing, see above)"), problems

@@ -61,6 +61,17 @@ def changed_settings(now: str, recorded: str | None) -> list[str]:
     return [k for k, v in sorted(then.items()) if current.get(k) != v]
 
 
+UPGRADE_ACTIONS = ("chain_start", "keyed_record_v2", "state")  # the lines an upgrade writes (user SYSTEM)
+
+
+def upgrade_time(conn, survey_id: int) -> str:
+    """The time a line an upgrade writes is dated with: the newest of the survey's lines before it (else the
+    survey's creation), not the clock's, so that a backup made before the upgrade, restored and upgraded again,
+    writes the very same line, whose link the receipts and anchors made since then signed."""
+    return (conn.value("select max(at) from audit_log where survey_id = ?", [survey_id])
+            or conn.value("select created_at from surveys where id = ?", [survey_id]) or "")
+
+
 def entry_link(key, prev: str, entry: dict) -> str:
     """The keyed link of one audit line (``entry``: at, user, action, survey_id, response_id, detail, state)."""
     return key.mac(_CHAIN_JSON.encode({
@@ -78,14 +89,15 @@ def legacy_digest(entries: list[dict]) -> str:
 
 class AuditLog:
     def _audit(self, conn, audit: Audit | None, survey_id: int, response_id: int | None = None, *,
-               prev: str | None = None) -> None:
-        """Inside a write transaction: the chained audit line for what the transaction changes (after it)."""
+               prev: str | None = None, at: str | None = None) -> None:
+        """Inside a write transaction: the chained audit line for what the transaction changes (after it), dated
+        now unless ``at`` is given (an upgrade's line: ``upgrade_time``)."""
         if audit is None:
             return
         key = self._chain_key()
         head = conn.one(TAKE_SURVEY_HEAD[conn.kind], [survey_id])
         link_from = prev if prev is not None else (head[1] if head else "")
-        entry = {"at": utcnow(), "user": audit.user, "action": audit.action, "survey_id": survey_id,
+        entry = {"at": at or utcnow(), "user": audit.user, "action": audit.action, "survey_id": survey_id,
                  "response_id": response_id, "detail": audit.detail, "state": survey_state(conn, survey_id)}
         link = entry_link(key, link_from, entry)
         audit_id = conn.value('insert into audit_log (at, "user", action, survey_id, response_id, detail, state,'

@@ -202,7 +202,7 @@ class Chains:
             if "keyed_mac" in self.store_meta():  # another server keyed it between the two reads
                 return self.key_chains()
             raise KeyedRecordMissing()
-        from .audit import SYSTEM, legacy_digest
+        from .audit import SYSTEM, legacy_digest, upgrade_time
         from .common import Audit
 
         def body(conn):
@@ -224,7 +224,7 @@ class Chains:
                 earlier = conn.rows("select id, at, \"user\", action, response_id, detail from audit_log"
                                     " where survey_id = ? order by id", [survey_id])
                 self._audit(conn, Audit(SYSTEM, "chain_start", f"{len(earlier)} earlier audit lines"), survey_id,
-                            prev=legacy_digest(earlier))
+                            prev=legacy_digest(earlier), at=upgrade_time(conn, survey_id))
             return True
         return self._write(body) or self.key_chains()
 
@@ -232,7 +232,7 @@ class Chains:
         """Surveys whose newest audit line recorded less than this version records (before 2026-12: no points,
         titles or margins; before m014: no 项目名称) get a line recording all of it, if what it did record still
         holds: a setting changed behind Manyi's back after the upgrade is then named, whichever it is."""
-        from .audit import SYSTEM, TAKE_SURVEY_HEAD, state_differs, survey_state
+        from .audit import SYSTEM, TAKE_SURVEY_HEAD, state_differs, survey_state, upgrade_time
         from .common import Audit
         heads = "select l.id, l.state from survey_heads h join audit_log l on l.id = h.audit_id where h.survey_id = ?"
 
@@ -248,7 +248,8 @@ class Chains:
                 held = conn.one(TAKE_SURVEY_HEAD[conn.kind], [survey_id])  # not recorded by a server starting too
                 if held is not None and held[0] == line[0] and not state_differs(survey_state(conn, survey_id),
                                                                                    line[1]):
-                    self._audit(conn, Audit(SYSTEM, "state", "settings recorded in full"), survey_id)
+                    self._audit(conn, Audit(SYSTEM, "state", "settings recorded in full"), survey_id,
+                                at=upgrade_time(conn, survey_id))
             self._write(body)
 
     def chain_heads(self, survey_id: int) -> list[dict]:
@@ -270,7 +271,7 @@ class Chains:
     def _second_form(self, conn, key: ChainKey, meta: dict) -> None:
         """Rewrite a first-form keyed record (checked with the key just before) in its second form, with a
         line in every survey's chain saying so (SECOND_FORM_TRACE)."""
-        from .audit import SYSTEM
+        from .audit import SYSTEM, upgrade_time
         from .common import Audit
         r, a = int(meta["keyed_from_response"]), int(meta["keyed_from_audit"])
         if conn.value("update store_meta set value = ? where key = 'keyed_mac' and value = ? returning key",
@@ -279,6 +280,6 @@ class Chains:
         conn.execute("insert into store_meta (key, value) values ('keyed_format', '2') on conflict (key) do nothing")
         for (survey_id,) in conn.execute("select id from surveys order by id").fetchall():
             self._audit(conn, Audit(SYSTEM, "keyed_record_v2", "the keyed record now covers the old chain's end"),
-                        survey_id)
+                        survey_id, at=upgrade_time(conn, survey_id))
 
 

@@ -22,6 +22,7 @@ from datetime import datetime
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from .audit import SYSTEM, UPGRADE_ACTIONS, entry_link
 from .common import iso_time
 from .integrity import reading_damage
 
@@ -131,6 +132,7 @@ class Receipts:
                 problems.append(f"point {p['code']}: the chain up to response id {upto} was rewritten (a"
                                 " response at or before it edited, removed or replaced)")
         audit = receipt["audit"]
+        returned = conn.value("select count(*) from responses where survey_id = ?", [receipt["survey_id"]])
         lines = conn.value("select count(*) from audit_log where survey_id = ? and id <= ?",
                            [receipt["survey_id"], audit["head_id"]])
         head = conn.value("select hash from audit_log where id = ? and survey_id = ?",
@@ -138,13 +140,37 @@ class Receipts:
         if lines < audit["lines"]:
             problems.append(f"audit log: the receipt holds {audit['lines']} line(s); {audit['lines'] - lines} missing")
         elif audit["head_id"] and head != audit["head"]:
-            problems.append(f"audit log: the log up to entry id {audit['head_id']} was rewritten (an entry at or before"
-                            " it edited, removed or replaced)")
-        returned = conn.value("select count(*) from responses where survey_id = ?", [receipt["survey_id"]])
+            lost = bool(problems) or returned < receipt["counts"]["returned"]
+            problems.append(_audit_head_differs(conn, key, receipt, lost))
         if returned < receipt["counts"]["returned"]:
             problems.append(f"survey {receipt['survey_id']}: {receipt['counts']['returned']} responses at the"
                             f" receipt, {returned} now ({receipt['counts']['returned'] - returned} missing)")
-        return problems + _status_then(conn, receipt)
+        return [p for p in problems if p] + _status_then(conn, receipt, lines < audit["lines"])
+
+
+def _audit_head_differs(conn, key, receipt: dict, missing: bool) -> str | None:
+    """What it means that the receipt's audit head is not the line the database holds there. An upgrade writes
+    its lines dated as the line before them (audit.upgrade_time), so a backup made before the upgrade, restored
+    and upgraded again, holds the very same line; versions before 2027-01 dated them with the clock: such a
+    line, re-written, differs from the receipt's in its time only if the lines before it were kept, which the
+    receipt cannot show unless its own time is the line's (``as_of``, a line newer than every response)."""
+    audit = receipt["audit"]
+    line = conn.one('select id, at, "user", action, survey_id, response_id, detail, state, prev_hash from audit_log'
+                    " where id = ? and survey_id = ?", [audit["head_id"], receipt["survey_id"]])
+    entry = dict(zip(("id", "at", "user", "action", "survey_id", "response_id", "detail", "state", "prev"), line or ()))
+    if not line or (entry["user"], entry["action"]) not in {(SYSTEM, a) for a in UPGRADE_ACTIONS}:
+        return (f"audit log: the log up to entry id {audit['head_id']} was rewritten (an entry at or before it"
+                " edited, removed or replaced)")
+    if key is not None and entry_link(key, entry["prev"] or "", {**entry, "at": receipt["as_of"]}) == audit["head"]:
+        return None  # the same line, written again with another time: everything before it is the receipt's
+    return (f"audit log: entry id {entry['id']}, the newest the receipt covers, is not the one the receipt signed but"
+            f" an upgrade's line ({entry['action']}) written again at {entry['at']}: the database is a backup made"
+            " before the upgrade, restored and started again ("
+            + ("what it lost of what the receipt covers is named here" if missing else
+               "none of the responses or audit lines the receipt covers is missing")
+            + "), or the log up to that line was rewritten. The receipt cannot tell which (a version before 2027-01"
+            " dated that line with the clock): compare the lines before it with an export, receipt or anchors file"
+            " made before the upgrade")
 
 
 # where the old global chain ends (0 on a database made with per-point chains): store_meta, MACed by the keyed record
@@ -165,7 +191,7 @@ def _covered(conn, point: dict, meta: dict) -> dict:
                                                                       [last]), "legacy": True}
 
 
-def _status_then(conn, receipt: dict) -> list[str]:
+def _status_then(conn, receipt: dict, lines_missing: bool = False) -> list[str]:
     """The 有效/剔除 counts the receipt signed against the exclusions its audit log held (replayed up to the
     receipt's audit head), and any exclusion or restore line dated before the receipt that came after it."""
     survey_id, audit = receipt["survey_id"], receipt["audit"]
@@ -178,7 +204,9 @@ def _status_then(conn, receipt: dict) -> list[str]:
     if (counts["returned"] - excluded, excluded) != (counts["valid"], counts["excluded"]):
         problems.append(f"survey {survey_id}: the receipt signed {counts['valid']} 有效 and {counts['excluded']} 剔除;"
                         f" the responses and the audit log up to the receipt give {counts['returned'] - excluded} and"
-                        f" {excluded} (a status changed without its audit line)")
+                        f" {excluded} ("
+                        + ("audit lines it covers are missing, see above)" if lines_missing else
+                           "a status changed without its audit line)"))
     # a line stamped in its transaction commits a moment later, and servers' clocks differ by seconds:
     # only a line dated BACKDATE_SLACK before the receipt's time is called back-dated
     before = iso_time(datetime.fromisoformat(receipt["as_of"]).timestamp() - BACKDATE_SLACK) if receipt["as_of"] else ""
