@@ -13,7 +13,7 @@ from docx.shared import Cm
 
 from . import _docx
 from ..headline import survey_rule
-from .wording import (formula_zh, interval_text, points_range_text, project_name, receipt_text, strata_text,
+from .wording import (basis_text, formula_zh, interval_text, points_range_text, project_name, receipt_text, strata_text,
                       with_units)
 
 EXPLANATION = "社会公众或服务对象对实施效果的满意程度。"
@@ -43,7 +43,14 @@ def _result_text(result) -> str:
     judged = "" if h.judgement.census else f"；判定方法：{h.bound_method}，以单侧置信界判定"
     return (f"指标评分计算过程及依据：{sentence}"
             f"（{h.label} {with_units(h)[0]}，{interval_text(h)}{judged}；有效问卷 {h.n} 份）。"
-            f"{points_range_text(h)}{strata_line(result)}计算过程：{formula_zh(p.formula)}。" + "".join(p.notes + h.notes))
+            f"{points_range_text(h)}{strata_line(result)}{basis_line(result)}计算过程：{formula_zh(p.formula)}。"
+            + "".join(p.notes + h.notes))
+
+
+def basis_line(result) -> str:
+    """The figure's own arithmetic (wording.basis_text), before the points'."""
+    basis = basis_text(result)
+    return f"{result.headline.label}的计算：{basis}。" if basis else ""
 
 
 def strata_line(result) -> str:
@@ -84,7 +91,7 @@ def document(result):
         _docx.cell_text(cells[1], text)
         cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     table.autofit = False
-    for column, width in zip(table.columns, (Cm(3.6), Cm(12.4))):
+    for column, width in zip(table.columns, (Cm(3.2), Cm(11.4))):  # A4's 14.64 cm between the margins
         column.width = width  # w:gridCol (LibreOffice) ...
         for cell in column.cells:
             cell.width = width  # ... and w:tcW (Word)

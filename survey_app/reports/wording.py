@@ -108,6 +108,24 @@ def strata_text(result) -> tuple[str, str] | None:
     return formula, each + "。"
 
 
+def basis_text(result) -> str | None:
+    """How a one-item, unstratified C51 figure is computed, with its operands, as the dashboard, the annex and the
+    working paper print it: '题目“…”：Σ(人数 × 分值) ÷ n = (46×100 + 2×80 + 2×60) ÷ 50 = 97.6 分' or
+    '题目“…”：满意人数 48 ÷ n 50 = 96.0%'. None for a composite or a stratified figure (``strata_text``)."""
+    h, weights = result.headline, result.questionnaire.headline.weights
+    if h is None or h.strata or len(weights) != 1:
+        return None
+    item = result.question(next(iter(weights)))
+    head = f"题目“{item.question.label}”："
+    if h.figure == "score":
+        ladder = item.question.points
+        terms = " + ".join(f"{row.count}×{num(ladder[row.code])}" for row in item.table.rows if row.code in ladder)
+        return f"{head}Σ(人数 × 分值) ÷ n = ({terms}) ÷ {item.n} = {h.text(h.value)}"
+    if h.successes is None:
+        return None
+    return f"{head}满意人数 {h.successes} ÷ n {h.n} = {h.text(h.value)}"
+
+
 def formula_zh(formula: str) -> str:
     """The rule's formula (symbols and numbers only) inside a Chinese sentence."""
     return formula.replace("; ", "；")
