@@ -40,6 +40,7 @@ class Rule:
     min_benchmark_pct: float | None = None
     source: str = ""
     text: str = ""
+    indicator: str = "“服务对象满意度”"  # the indicator as the province's table names it (the working paper's title)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -54,24 +55,24 @@ class Rule:
 
 DEFAULT_RULE = "xinjiang-c51"  # seed 000's C51: the preset used wherever none is named
 RULES = MappingProxyType({rule.name: rule for rule in (
-    Rule("xinjiang-c51", 5, 95, per_point=0.3, min_benchmark_pct=80,
+    Rule("xinjiang-c51", 5, 95, per_point=0.3, min_benchmark_pct=80, indicator="C51“服务对象满意度”",
          source="seed 000, Xinjiang 2024 department-wide template, indicator C51 (line 309; no 扣完为止 there: "
                 "that is C52's wording, line 310; points never go below 0)",
          text="满意度达95%，则得满分，每降低1%，扣0.3分（标杆值根据历史数据、绩效目标、考核目标等确定，"
               "通常不低于80%，若低于则需要作出说明）。"),
-    Rule("xinjiang-c52", 3, 95, per_point=0.2,
+    Rule("xinjiang-c52", 3, 95, per_point=0.2, indicator="C52“投诉处置率”",
          source="seed 000, indicator C52 (complaint handling rate)",
          text="投诉处置率≥95%得满分，每降低1%扣0.2分，扣完为止。"),
-    Rule("jiangxi-window", 8, 95, per_point=0.4,
+    Rule("jiangxi-window", 8, 95, per_point=0.4, indicator="“窗口办理业务群众满意度”",
          source="seed 001, Jiangxi/Nanchang 2022, window-service satisfaction",
          text="满意度≥95%得100%权重分，否则每下降1%扣5%权重分（0.4分），扣完为止。"),
-    Rule("jiangxi-staff", 2, 90, per_point=0.1,
+    Rule("jiangxi-staff", 2, 90, per_point=0.1, indicator="“部门职工满意度”",
          source="seed 001, Jiangxi/Nanchang 2022, staff satisfaction",
          text="满意度≥90%得100%权重分，否则每下降1%扣5%权重分（0.1分），扣完为止。"),
     Rule("completion-60", 5, 90, kind="completion",
          source="seed 002, Qinghai self-evaluation tables (weight 5, target ≥90%)",
          text="完成指标值的记全部分值；未完成的，完成率≥60%时得分=（实际完成率−60%）/（1−60%）×指标分值，否则0分。"),
-    Rule("kashgar-10", 10, 95, kind="proportional",
+    Rule("kashgar-10", 10, 95, kind="proportional", indicator="“待遇享受人员满意度”",
          source="seed 003, Kashgar 2022 social-insurance fund evaluation: C51 weight 10, target ≥95% (line 202: "
                 "待遇享受人员满意度 ≥95%, 10 分; line 449: 95% 与预期目标一致，不扣分，得 10 分). Its other unmet "
                 "indicators are scored 完成值/指标值 × 分值 with no floor: line 193/411 参保人数 40.28万 of ≥41万, "

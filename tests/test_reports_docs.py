@@ -257,3 +257,14 @@ def test_the_working_paper_shows_the_figures_arithmetic_as_the_dashboard_does(ad
     section = document.sections[0]
     usable = section.page_width - section.left_margin - section.right_margin
     assert sum(column.width for column in document.tables[0].columns) <= usable  # the table fits A4
+
+
+def test_the_documents_name_the_indicator_of_the_surveys_rule(database, admin_client, filled):
+    """A Jiangxi window survey is scored as 窗口办理业务群众满意度 (8 分), not as Xinjiang's C51."""
+    database.update_survey(filled, rule="jiangxi-window")
+    paper = _docx(download(admin_client, filled, "docx-c51"))
+    assert _text(paper).startswith("“窗口办理业务群众满意度”评价底稿") and "C51" not in _text(paper)
+    assert "“窗口办理业务群众满意度”指标：按照评分标准“满意度≥95%得100%权重分" in _text(
+        _docx(download(admin_client, filled, "docx-annex")))
+    database.update_survey(filled, rule="xinjiang-c51")
+    assert _text(_docx(download(admin_client, filled, "docx-c51"))).startswith("C51“服务对象满意度”评价底稿")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import analysis
 from analysis.formatting import fixed, num, pct, span
 
-from ..headline import census_text, rate_method
+from ..headline import census_text, rate_method, survey_rule
 from . import breakdown_text, planning_text, trend_text, weighting_text
 from .wording import (ROLE_WORDS, headline_text, points_range_text, project_name, receipt_text, strata_text, target_text,
                       verdict_text)
@@ -244,7 +244,7 @@ def conclusion_blocks(result):
     h = result.headline
     yield ("p", f"本次调查共回收问卷 {result.returned} 份，有效问卷 {result.valid} 份，有效率为 {rate_text(result.valid_rate_pct)}。")
     if h is None:
-        yield ("p", "尚无有效问卷，暂不能计算满意度及 C51 指标得分。")
+        yield ("p", f"尚无有效问卷，暂不能计算满意度及{survey_rule(result.survey).indicator}指标得分。")
         return
     q = result.questionnaire
     items = "、".join(f"“{q.question(qid).label}”" for qid in q.headline.weights)
@@ -255,7 +255,7 @@ def conclusion_blocks(result):
     p = h.points.at_estimate
     rule = analysis.RULES.get(p.rule)
     standard = f"按照评分标准“{rule.text.rstrip('。')}”，" if rule else ""
-    yield ("p", f"C51“服务对象满意度”指标：{standard}{p.sentence}{points_range_text(h)}" + "".join(p.notes + h.notes))
+    yield ("p", f"{survey_rule(result.survey).indicator}指标：{standard}{p.sentence}{points_range_text(h)}" + "".join(p.notes + h.notes))
     can_show = planning_text.headline_sentences(h)
     if can_show:
         yield ("p", "关于样本量：" + "".join(can_show))

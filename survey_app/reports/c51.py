@@ -73,7 +73,7 @@ def paper(result) -> WorkingPaper:
         ("评价结果", _result_text(result)),
         ("指标得分", f"指标得分：{num(points, 2) if points is not None else '—'}"),
     )
-    return WorkingPaper("C51“服务对象满意度”评价底稿", project_name(s), s.get("evaluator_org") or "", rows,
+    return WorkingPaper(f"{rule.indicator}评价底稿", project_name(s), s.get("evaluator_org") or "", rows,
                         points, maximum)
 
 
