@@ -3,6 +3,7 @@ library and compared with the SurveyResult of the Yining survey (50 answers via 
 import csv
 import io
 import json
+import re
 from collections import Counter
 from urllib.parse import quote
 
@@ -30,9 +31,12 @@ def _csv(response):
 def test_csv_has_one_row_per_response_with_codes_that_add_up_to_the_tallies(app, database, admin_client, filled):
     response = download(admin_client, filled, "csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # once
-    name = "2024年伊宁市医疗保障局部门整体绩效满意度调查-原始数据.csv"
-    assert f"filename*=UTF-8''{quote(name)}" in response.headers["Content-Disposition"]
-    assert f'filename="manyi-{filled}-csv.csv"' in response.headers["Content-Disposition"]  # an old browser's name
+    # the data's time in the name: a download after a 剔除 is told apart from one before it
+    disposition = response.headers["Content-Disposition"]
+    stamp = re.search(r"-(20\d{6}-\d{4})\.csv\"", disposition).group(1)
+    name = f"2024年伊宁市医疗保障局部门整体绩效满意度调查-原始数据-{stamp}.csv"
+    assert f"filename*=UTF-8''{quote(name)}" in disposition
+    assert f'filename="manyi-{filled}-csv-{stamp}.csv"' in disposition  # an old browser's name
     rows = _csv(response)
     result = result_of(app, database, filled)
     assert len(rows) == result.returned == 50
@@ -138,7 +142,7 @@ def test_excluding_a_response_changes_the_data_downloads_consistently(app, datab
     rows = _csv(download(admin_client, filled, "csv"))
     assert len(rows) == 49 and {r["状态"] for r in rows} == {"有效"}  # raw data: valid responses only
     asked = download(admin_client, filled, "csv?include_excluded=1")
-    assert quote("原始数据（含已剔除）.csv") in asked.headers["Content-Disposition"]
+    assert quote("原始数据（含已剔除）-") in asked.headers["Content-Disposition"]
     everything = _csv(asked)
     assert len(everything) == 50  # excluded, never deleted: asked for, the raw data has it with its reason
     [excluded] = [r for r in everything if r["状态"] == "已剔除"]

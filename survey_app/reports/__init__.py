@@ -128,10 +128,16 @@ def write(fmt: str, export: Export, out) -> None:
     getattr(import_module(f".{spec.module}", __name__), spec.function)(export, out)
 
 
-def filename(fmt: str, survey: dict, *, include_excluded: bool = False) -> str:
-    """E.g. ``2024年伊宁市医疗保障局部门整体绩效满意度调查-附件3满意度问卷报告.docx`` (safetext.file_name:
-    no path separators, no control or bidi characters)."""
+def filename(fmt: str, survey: dict, *, include_excluded: bool = False, at: str = "") -> str:
+    """E.g. ``2024年伊宁市医疗保障局部门整体绩效满意度调查-附件3满意度问卷报告-20261203-1738.docx`` (safetext.file_name:
+    no path separators, no control or bidi characters). ``at`` is the time the data were read (``computed_at``,
+    ISO): downloads before and after a 剔除 get different names, and the evaluator can tell which is newer."""
     spec = FORMATS[fmt]
     title = file_name(survey["title"])
     name = spec.name + ("（含已剔除）" if include_excluded and spec.raw else "")
-    return f"{title or 'survey-' + str(survey['id'])}-{name}.{spec.extension}"
+    return f"{title or 'survey-' + str(survey['id'])}-{name}{stamp(at)}.{spec.extension}"
+
+
+def stamp(at: str) -> str:
+    """'-20261203-1738' for '2026-12-03T17:38:58+08:00' (local time, to the minute); '' without a time."""
+    return f"-{at[:10].replace('-', '')}-{at[11:16].replace(':', '')}" if len(at) >= 16 else ""

@@ -49,11 +49,12 @@ def export(survey_id: int, fmt: str):
         raise
     out.seek(0)
     spec = reports.FORMATS[fmt]
-    name = reports.filename(fmt, data.result.survey, include_excluded=include_excluded)
+    at = data.result.computed_at
+    name = reports.filename(fmt, data.result.survey, include_excluded=include_excluded, at=at)
     response = send_file(out, mimetype=spec.mimetype, as_attachment=True, download_name=name, max_age=0)
     # the Chinese name for every browser of this decade; an old one's ASCII name says which file it is
-    response.headers["Content-Disposition"] = (f'attachment; filename="manyi-{survey_id}-{fmt}.{spec.extension}";'
-                                               f" filename*=UTF-8''{quote(name)}")
+    response.headers["Content-Disposition"] = (f'attachment; filename="manyi-{survey_id}-{fmt}{reports.stamp(at)}.'
+                                               f"{spec.extension}\"; filename*=UTF-8''{quote(name)}")
     response.headers["Cache-Control"] = "no-store"
     return response
 
