@@ -13,9 +13,13 @@ csrf = CSRFProtect()
 
 
 def check_deployable(app: Flask) -> None:
-    """Refuse to serve with the development secret key (sessions and submission keys would be forgeable)."""
+    """Refuse to serve with the development secret key (sessions and submission keys would be forgeable),
+    and, on PostgreSQL, with another secret key than the other servers' (store.check_secret_key)."""
     if app.config["SECRET_KEY"] == DEV_SECRET:
         raise RuntimeError("Set FLASK_SECRET_KEY (or SECRET_KEY in instance/config.py) before serving Manyi.")
+    from .store import check_secret_key
+
+    check_secret_key(app)
 
 
 def create_app(test_config: dict | None = None, *, database: str = "create") -> Flask:
@@ -50,6 +54,9 @@ def create_app(test_config: dict | None = None, *, database: str = "create") -> 
         # Reverse proxies in front (nginx, Caddy): trust that many X-Forwarded-For/-Proto hops, so the
         # login throttle sees each client rather than the proxy. 0 when Manyi faces the network itself.
         TRUSTED_PROXIES=0,
+        # Several servers on PostgreSQL: one whose clock differs from the database server's by more than this
+        # refuses to start (keys, sessions and response times depend on it; README, "Deploying on PostgreSQL").
+        MAX_CLOCK_SKEW_SECONDS=5,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -18,7 +18,7 @@ from analysis import DEFAULT_RULE, RULES
 
 from .. import qr, questionnaires
 from ..store import get_store
-from . import data, demo, receipts
+from . import data, demo, receipts, servers
 from .common import (ROW_ID, Manyi, clean_line, configured, database_mode, find_questionnaire, finite, instance_path,
                      opens_database)
 
@@ -238,7 +238,7 @@ COMMANDS = (init_db_command, create_survey_command, add_point_command, list_surv
             questionnaires_group, analyse_command, demo.qr_command, demo.demo_command, data.create_user_command,
             data.grant_command, data.revoke_command, data.revoke_sessions_command, data.verify_command,
             receipts.receipt_command, receipts.anchor_command, data.backup_command, data.copy_db_command,
-            data.export_command)
+            data.export_command, servers.rotate_secret_key_command)
 
 
 def init_app(app) -> None:

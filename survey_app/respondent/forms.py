@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from typing import NamedTuple
 
 from flask import current_app
@@ -170,6 +169,7 @@ class Key(NamedTuple):
     nonce: str
     age: int
     spent: int = 0
+    ahead: int = 0  # seconds the key's issue time lies ahead of this server's clock (issued by a server ahead)
 
     @property
     def seconds(self) -> int:
@@ -180,7 +180,7 @@ class Key(NamedTuple):
 def issue_key(point_code: str, device_token: str, *, nonce: str | None = None, spent: int = 0) -> str:
     """A submission key. A renewed key keeps the expired key's ``nonce`` (one form page stores at most one
     answer, however often its key is renewed) and carries the seconds already ``spent`` on the form."""
-    fields = [nonce or secrets.token_urlsafe(12), point_code, int(time.time()), device_digest(device_token)]
+    fields = [nonce or secrets.token_urlsafe(12), point_code, int(_now()), device_digest(device_token)]
     return _signer().dumps(fields + [spent] if spent else fields)
 
 
@@ -197,4 +197,10 @@ def read_key(token: str | None, point_code: str, device_token: str | None) -> Ke
     if (code != point_code or not isinstance(nonce, str) or not isinstance(issued, int)
             or not isinstance(spent, int) or spent < 0 or digest != device_digest(device_token)):
         return None
-    return Key(nonce, max(0, int(time.time()) - issued), spent)
+    age = int(_now()) - issued
+    return Key(nonce, max(0, age), spent, max(0, -age))
+
+
+def _now() -> float:
+    """This server's clock (the Store's: tests give a server one that is off)."""
+    return current_app.extensions["manyi.store"].wall_clock()

@@ -198,7 +198,11 @@ def post(code):
         return _repeat_page(survey, questionnaire, 409)
     if refused is not None:  # not stored: the form comes back filled in, with the same key
         status = 429 if refused in ("busy", "busy_device") else 400
-        return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), status, refused)
+        form = forms.form_class(questionnaire)()
+        if refused == "too_fast" and key.ahead:  # issued by a server whose clock runs ahead of this one's:
+            # timed from now by this server's clock, or it would read 0 s old until this clock caught up
+            form.key.data = forms.issue_key(code, device, nonce=nonce, spent=seconds)
+        return _render(point, survey, questionnaire, form, status, refused)
     try:  # a retried key stores nothing and gets the same thank-you
         saved = database.save_response(survey_id=survey["id"], point_id=point["id"],
                                        questionnaire_version=questionnaire.version, submission_key=nonce,

@@ -27,19 +27,20 @@ from .keys import ChainKey, key_from_env
 from .margins import Margins
 from .responses import Responses, Saved
 from .review import REVIEW_FLAGS, Review
+from .servers import ClockSkew, Servers, WrongSecretKey, secret_fingerprint
 from .sessions import Sessions
 from .stuffing import Limits, Stuffing
 from .surveys import POINT_CACHE_SECONDS, SURVEY_FIELDS, Surveys
 from .throttle import LoginThrottle
 
-__all__ = ["EXTENSION", "Audit", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError",
+__all__ = ["EXTENSION", "Audit", "ClockSkew", "WrongSecretKey", "check_secret_key", "secret_fingerprint", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError",
            "StorageUnavailable", "Store", "ChainKey", "DamagedDatabase", "NotPermitted", "WrongChainKey", "MissingChainKey", "KeyedRecordMissing", "is_postgres_url", "Verification", "configured_chain_key", "chain_hash", "get_store", "init_app", "is_row_id",
            "open_store", "survey_digest", "utcnow"]
 EXTENSION = "manyi.store"
 
 
 class Store(Surveys, Responses, Counts, Review, Accounts, Sessions, LoginThrottle, AuditLog, Chains, Integrity,
-            Receipts, FieldworkRecords, Stuffing, BulkReview, Groups, Margins, Base):
+            Receipts, FieldworkRecords, Stuffing, BulkReview, Groups, Margins, Servers, Base):
     """One deployment's data. ``store.snapshot()`` gives the same methods over one read transaction."""
 
     fresh = False  # a SQLite file this process's start-up created (nothing was there)
@@ -62,9 +63,11 @@ def is_postgres_url(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
 
-def open_store(url: str, *, chain_key: ChainKey | bytes | str | None = None, readonly: bool = False) -> Store:
+def open_store(url: str, *, chain_key: ChainKey | bytes | str | None = None, readonly: bool = False,
+               wall_clock=None) -> Store:
     """A Store for a SQLite path (or ``sqlite:///path``) or a ``postgresql://`` URL (no connection yet),
-    with the chain key given or ``FLASK_CHAIN_KEY`` (None: it can read, but not write or verify links)."""
+    with the chain key given or ``FLASK_CHAIN_KEY`` (None: it can read, but not write or verify links).
+    ``wall_clock``: seconds since the epoch (time.time; tests give a server a clock that is off)."""
     if is_postgres_url(url):
         from .postgres import PostgresBackend
 
@@ -82,6 +85,7 @@ def open_store(url: str, *, chain_key: ChainKey | bytes | str | None = None, rea
         backend.chain_key = key_from_env()
     else:
         backend.chain_key = chain_key if isinstance(chain_key, ChainKey) else ChainKey(chain_key)
+    backend.wall_clock = wall_clock
     return Store(backend)
 
 
@@ -132,12 +136,16 @@ def init_app(app, *, create: bool = True) -> Store:
         raise StartupError("Manyi cannot use the database: FLASK_DATABASE is empty (a file path or postgresql://…)")
     if not create:
         _refuse_absent(url)
-    store = open_store(url, chain_key=app_chain_key(app, postgres=is_postgres_url(url)))
+    store = open_store(url, chain_key=app_chain_key(app, postgres=is_postgres_url(url)),
+                       wall_clock=app.config.get("WALL_CLOCK"))
     if store.path:  # a SQLite file: its folder (instance/ by default) is made on first start
         store.fresh = not Path(store.path).exists()  # made now: commands that read data refuse it (cli/common.py)
         Path(store.path).parent.mkdir(parents=True, exist_ok=True)
     try:
         store.migrate()
+        store.check_clock(float(app.config["MAX_CLOCK_SKEW_SECONDS"]))  # PostgreSQL: several servers' clocks
+    except ClockSkew as e:
+        raise StartupError(str(e)) from None
     except (WrongChainKey, KeyedRecordMissing) as e:
         source = getattr(store.backend.chain_key, "source", None)
         raise StartupError(f"Manyi cannot use the database {store.describe()}: {e}"
@@ -154,6 +162,22 @@ def init_app(app, *, create: bool = True) -> Store:
         os.chmod(store.path, 0o600)  # the answers readable by the server's user only (its -wal and -shm follow)
     app.extensions[EXTENSION] = store
     return store
+
+
+def check_secret_key(app) -> None:
+    """On PostgreSQL, refuse (StartupError) a server whose SECRET_KEY is not the deployment's (the fingerprint
+    the first server recorded: store/servers.py). A single SQLite server keeps today's behaviour: none."""
+    store = app.extensions.get(EXTENSION)
+    if store is None or store.kind != "postgresql":
+        return
+    try:
+        store.check_secret_key(app.config["SECRET_KEY"])
+    except WrongSecretKey as e:
+        raise StartupError(f"Manyi will not serve: {e}") from None
+    except StorageUnavailable as e:
+        raise StartupError(f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}") from None
+    finally:
+        store.close()  # gunicorn forks after this: each worker opens its own connections
 
 
 def _refuse_absent(url: str) -> None:

@@ -13,7 +13,7 @@ class Base:
         self.backend = backend
         self.kind = backend.kind
         self._pinned = pinned
-        self.wall_clock = time.time  # seconds since the epoch, for sessions and the login throttle (tests move it)
+        self.wall_clock = getattr(backend, "wall_clock", None) or time.time  # seconds since the epoch, for sessions and the login throttle (tests move it)
 
     def _read(self) -> Conn:
         return self._pinned if self._pinned is not None else self.backend.connection()

@@ -1,0 +1,93 @@
+"""What several app servers on one PostgreSQL must share, checked when each starts (store.init_app):
+
+* the clock: submission keys carry the time the form was shown, sessions their start, responses and audit
+  lines the time they were stored. A server whose clock is minutes off tells citizens 您填写得很快 on every
+  tap (or lets a form through at once), logs evaluators out as they move between servers, and dates its
+  answers minutes early, which ``manyi verify --receipt`` reports as back-dated. Start-up compares this
+  server's clock with the database server's (one ``clock_timestamp()`` between two local readings) and
+  refuses a difference above MAX_CLOCK_SKEW_SECONDS.
+* the secret key (FLASK_SECRET_KEY): it signs citizens' submission keys and evaluators' session cookies and
+  salts the stuffing limits' hashes. The database keeps a fingerprint of it (an HMAC of a fixed label under
+  the key, never the key), written by the first server that starts; a server with another key is refused,
+  naming both fingerprints. ``manyi rotate-secret-key`` records a new key's fingerprint.
+
+A single SQLite server checks neither: there is one clock, and a key lost with instance/config.py and made
+again only sends open forms back with a fresh key and evaluators to the login page.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+SECRET_META = "secret_key_fingerprint"
+SAMPLES = 3  # clock readings; the one with the shortest round trip is kept
+
+
+class ClockSkew(Exception):
+    """This server's clock differs from the database server's by more than allowed."""
+
+
+class WrongSecretKey(Exception):
+    """This server's secret key is not the one the other servers (the database) use."""
+
+
+def secret_fingerprint(secret: str | bytes) -> str:
+    """A short name of the secret key (not the key): the HMAC of a fixed label under it."""
+    raw = secret.encode() if isinstance(secret, str) else bytes(secret)
+    return hmac.new(raw, b"manyi secret-key fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
+def describe_skew(skew: float) -> str:
+    """"612 s ahead of" / "3 s behind" (``skew``: this server minus the database server)."""
+    return f"{abs(skew):.0f} s {'ahead of' if skew > 0 else 'behind'}"
+
+
+class Servers:
+    def clock_skew(self) -> float | None:
+        """This server's clock minus the database server's, in seconds (None on SQLite: one machine). Of
+        SAMPLES readings, the one with the shortest round trip (its midpoint is the closest guess)."""
+        if self.kind != "postgresql":
+            return None
+        conn, best = self._read(), None
+        for _ in range(SAMPLES):
+            before = self.wall_clock()
+            database = float(conn.value("select extract(epoch from clock_timestamp())"))
+            after = self.wall_clock()
+            if best is None or after - before < best[0]:
+                best = (after - before, (before + after) / 2 - database)
+        return best[1]
+
+    def check_clock(self, max_skew: float) -> float | None:
+        """The skew (clock_skew); raise ClockSkew, in one line, when it exceeds ``max_skew`` seconds."""
+        skew = self.clock_skew()
+        if skew is not None and abs(skew) > max_skew:
+            raise ClockSkew(f"this server's clock is {describe_skew(skew)} the database server's (PostgreSQL at"
+                            f" {self.describe()}; at most {max_skew:g} s allowed, MAX_CLOCK_SKEW_SECONDS): sync"
+                            " both with NTP (chrony) before starting; keys, sessions and response times depend on it")
+        return skew
+
+    def check_secret_key(self, secret: str | bytes) -> str:
+        """Record the secret key's fingerprint if none is (the first server to start), else raise
+        WrongSecretKey when it is another key's. Returns the recorded fingerprint."""
+        mine = secret_fingerprint(secret)
+        recorded = self._write(lambda conn: conn.value(
+            "insert into store_meta (key, value) values (?, ?) on conflict (key) do update set value ="
+            " store_meta.value returning value", [SECRET_META, mine]))
+        if recorded != mine:
+            raise WrongSecretKey(
+                f"this server's secret key (FLASK_SECRET_KEY, fingerprint {mine}) is not the one the database"
+                f" {self.describe()} records for the other servers (fingerprint {recorded}): give every server"
+                " the same FLASK_SECRET_KEY, or, to change it, set the new key on every server and run"
+                " `manyi rotate-secret-key` (README, \"Deploying on PostgreSQL\")")
+        return mine
+
+    def record_secret_key(self, secret: str | bytes) -> tuple[str | None, str]:
+        """Make ``secret`` the deployment's key (rotation): (the fingerprint recorded before, the new one)."""
+        mine = secret_fingerprint(secret)
+
+        def body(conn):
+            before = conn.value("select value from store_meta where key = ?", [SECRET_META])
+            conn.execute("insert into store_meta (key, value) values (?, ?) on conflict (key) do update set"
+                         " value = excluded.value", [SECRET_META, mine])
+            return before
+        return self._write(body), mine
