@@ -19,3 +19,25 @@ def test_the_hourly_anchor_gets_the_servers_settings_the_way_the_server_does():
     assert sourcing, "the README's cron line is gone: say how cron gets the settings"
     for line in sourcing:  # read as root (cron.d's user field), the command then run as manyi
         assert " root " in line and "runuser -u manyi --" in line, line
+
+
+def test_several_servers_are_documented_as_the_code_checks_them(tmp_path):
+    """README, "Deploying on PostgreSQL": what every server shares, the clock bound the app enforces, the
+    rotation command that exists, and the shipped nginx file's commented upstream for several servers."""
+    from survey_app import create_app
+    from survey_app.cli import COMMANDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("## Deploying on PostgreSQL"):]
+    part = " ".join(part[:part.index("\n## ")].split())
+    for shared in ("FLASK_SECRET_KEY", "FLASK_CHAIN_KEY", "FLASK_PUBLIC_BASE_URL", "FLASK_TRUSTED_PROXIES",
+                   "`questionnaires/`", "`instance/config.py`", "No sticky sessions", "NTP (chrony)",
+                   "statement_timeout", "gunicorn's timeout (120 s)", "nothing is lost"):
+        assert shared in part, shared
+    bound = create_app({"TESTING": True, "DATABASE": str(tmp_path / "d.sqlite3")}).config["MAX_CLOCK_SKEW_SECONDS"]
+    assert f"`MAX_CLOCK_SKEW_SECONDS` ({bound} s)" in part
+    assert "manyi rotate-secret-key" in part and "rotate-secret-key" in {c.name for c in COMMANDS}
+    nginx = (ROOT / "deploy" / "nginx-manyi.conf").read_text(encoding="utf-8")
+    start = nginx.index("upstream manyi {")
+    upstream = nginx[start:nginx.index("}", start)]
+    assert upstream.count("#   server ") >= 2 and "sticky" in upstream
