@@ -108,3 +108,14 @@ def fpc_factor(n: float, size: int | None) -> float:
     if size is None:
         return 1.0
     return math.sqrt(max(size - n, 0) / (size - 1))
+
+
+def scale(value) -> tuple[float, float]:
+    """A score's (min, max) ladder ends as floats: finite, min < max."""
+    try:
+        low_end, high_end = (float(s) for s in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"scale must be a (min, max) pair of numbers, got {value!r}") from None
+    if not (math.isfinite(low_end) and math.isfinite(high_end) and low_end < high_end):
+        raise ValueError(f"scale must be a finite (min, max) with min < max, got {value!r}")
+    return low_end, high_end

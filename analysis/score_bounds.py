@@ -113,12 +113,7 @@ def score_bounds(values, counts=None, *, scale, confidence_level=0.95, populatio
 
 
 def _histogram(values, counts, scale):
-    try:
-        low_end, high_end = (float(s) for s in scale)
-    except (TypeError, ValueError):
-        raise ValueError(f"scale must be a (min, max) pair of numbers, got {scale!r}") from None
-    if not (math.isfinite(low_end) and math.isfinite(high_end) and low_end < high_end):
-        raise ValueError(f"scale must be a finite (min, max) with min < max, got {scale!r}")
+    low_end, high_end = _checks.scale(scale)
     try:
         x = _snap(np.asarray(values, dtype=float).ravel(), low_end, high_end)
     except (TypeError, ValueError):

@@ -59,7 +59,7 @@ class ScorePowerPlan:
 
 
 def _distribution(values, shares, scale):
-    low_end, high_end = _scale(scale)
+    low_end, high_end = _checks.scale(scale)
     try:
         x = np.asarray(values, dtype=float).ravel()
         p = np.asarray(shares, dtype=float).ravel()
@@ -77,16 +77,6 @@ def _distribution(values, shares, scale):
     p = np.bincount(inverse.ravel(), weights=p, minlength=x.size)
     keep = p > 0
     return x[keep], p[keep] / p.sum(), low_end, high_end
-
-
-def _scale(scale):
-    try:
-        low_end, high_end = (float(s) for s in scale)
-    except (TypeError, ValueError):
-        raise ValueError(f"scale must be a (min, max) pair of numbers, got {scale!r}") from None
-    if not (math.isfinite(low_end) and math.isfinite(high_end) and low_end < high_end):
-        raise ValueError(f"scale must be a finite (min, max) with min < max, got {scale!r}")
-    return low_end, high_end
 
 
 def _met_share(n, x, p, target, low_end, level, population, draws, seed) -> float:
