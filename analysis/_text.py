@@ -63,7 +63,7 @@ def sentence(*, value, target, weight, points, met, spec, reading, verdict=None,
     if verdict is None:
         head += "达到预期设定目标。" if met else "未达到预期设定目标，"
     elif verdict.verdict == "unresolved":
-        note = f"统计判定：{verdict_clause(verdict)}（说明抽样误差，不影响按评分标准计分）。"
+        note = f"目标判定：{verdict_clause(verdict)}（该判定仅反映抽样误差，不影响按评分标准计分）。"
         if met:
             shown_target = f"{num(target)} 分" if figure == "score" else f"{num(target)}%"
             head += f"不低于目标值 {shown_target}，按评分标准以调查结果计分，不扣分。"

@@ -130,8 +130,8 @@ _SCORE_METHODS = {"gaffke, two-sided": "Gaffke 区间（有界均值的精确方
                   "t": "t 分布单侧界（截断至量表范围）"}
 _BOUND_METHODS = {analysis.verdicts.EXACT: "精确二项检验", analysis.verdicts.HYPERGEOMETRIC: "精确超几何检验（有限总体）",
                   analysis.verdicts.CENSUS: "全面调查（n = N），无抽样误差",
-                  analysis.verdicts.STRATIFIED: "按采集点办件量分层估计（加权不满意人数的 Fay–Feuer 伽马界）",
-                  analysis.verdicts.STRATIFIED_SCORE: "按采集点办件量分层估计（加权距满分差距的 Fay–Feuer 伽马界，与分层满意率同法）"}
+                  analysis.verdicts.STRATIFIED: "按采集点办件量分层估计，加权不满意人数的 Fay–Feuer 伽马界",
+                  analysis.verdicts.STRATIFIED_SCORE: "按采集点办件量分层估计，加权距满分差距的 Fay–Feuer 伽马界（与分层满意率同法）"}
 
 
 def figure_judged(c51_figure: str | None, q: Questionnaire) -> str:
@@ -282,4 +282,4 @@ def cluster_design(tallies: list[dict], questionnaire: Questionnaire) -> analysi
               for point, counts in _point_counts(tallies, questionnaire).items()}
     if len(groups) < MIN_POINTS_FOR_DESIGN_EFFECT:
         return None
-    return analysis.cluster_design_effect(groups, confidence_level=CONFIDENCE)
+    return analysis.cluster_design_effect(groups, confidence_level=CONFIDENCE, method=RATE_METHOD)

@@ -126,7 +126,8 @@ class TrendRow:
     score_now: float | None
     score_before: float | None
     score: analysis.Comparison | None  # None without points, or with fewer than 2 answers on either side
-    # each survey's own two-sided 95 % intervals, as its dashboard prints them (Clopper–Pearson; Gaffke for a score)
+    # each survey's own two-sided 95 % intervals, as its dashboard prints them (Clopper–Pearson, or the exact
+    # hypergeometric one with the survey's N; Gaffke for a score, finite-population corrected with N)
     rate_now_ci: analysis.Interval | None = None
     rate_before_ci: analysis.Interval | None = None
     score_now_ci: analysis.Interval | None = None
@@ -182,21 +183,26 @@ def _row(question: Question, now: results.QuestionResult, before: results.Questi
     def mean(counts, n):
         return sum(points[code] * c for code, c in counts.items()) / n if points is not None and n else None
 
-    def rate_ci(x, n):
+    def rate_ci(x, n, population):  # with the survey's population N, as its dashboard: the exact hypergeometric
         if not n:
             return None
+        if population:
+            return analysis.Interval(*analysis.hypergeometric.population_bounds(x, n, population, CONFIDENCE))
         ci = analysis.proportion_interval(x, n, confidence_level=CONFIDENCE, method=RATE_METHOD)
         return analysis.Interval(ci.low, ci.high)
 
-    def score_ci(counts, n):
+    def score_ci(counts, n, population):
         if points is None or not n:
             return None
-        s = analysis.satisfaction_score(counts, points=points, confidence_level=CONFIDENCE, method=SCORE_METHOD)
+        s = analysis.satisfaction_score(counts, points=points, confidence_level=CONFIDENCE, method=SCORE_METHOD,
+                                        population=population)
         return analysis.Interval(s.low, s.high)
 
+    n_now, n_before = (qr.rate.population if qr.rate else None for qr in (now, before))  # N as results used it
     return TrendRow(question.id, question.label, question.role, n1, n2, x1, x2, tuple(a.items()), tuple(b.items()),
                     x1 / n1 if n1 else None, x2 / n2 if n2 else None, rate, mean(a, n1), mean(b, n2), score,
-                    rate_ci(x1, n1), rate_ci(x2, n2), score_ci(a, n1), score_ci(b, n2))
+                    rate_ci(x1, n1, n_now), rate_ci(x2, n2, n_before), score_ci(a, n1, n_now),
+                    score_ci(b, n2, n_before))
 
 
 def compare(result: results.SurveyResult, earlier: results.SurveyResult) -> Trend:

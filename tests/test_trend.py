@@ -84,6 +84,23 @@ def test_each_difference_is_the_analysis_comparison_of_the_two_surveys_counts(ap
     assert head.score.low < 0 < head.score.high and not head.score_significant
 
 
+def test_each_years_interval_uses_its_own_population_as_its_dashboard_does(app, database, compared):
+    """With N entered, the dashboard prints the exact hypergeometric interval for the rate and the corrected
+    Gaffke one for the score; the trend table printed each year's interval without N (a reviewer's find)."""
+    survey_id, earlier = compared
+    database.update_survey(survey_id, population=60)
+    database.update_survey(earlier, population=80)
+    t = trend_of(app, database, survey_id)
+    head = t.headline
+    now = results.compute(database, survey_id, questionnaires.catalogue(app).for_survey(database.get_survey(survey_id)))
+    q5 = now.question("q5")
+    assert (head.rate_now_ci.low, head.rate_now_ci.high) == pytest.approx((q5.rate.ci.low, q5.rate.ci.high))
+    assert (head.score_now_ci.low, head.score_now_ci.high) == pytest.approx((q5.score.low, q5.score.high))
+    x2 = head.satisfied_before
+    want = analysis.hypergeometric.population_bounds(x2, 50, 80, 0.95)
+    assert (head.rate_before_ci.low, head.rate_before_ci.high) == pytest.approx(want)
+
+
 def test_not_applicable_answers_are_in_neither_n(app, database):
     q = questionnaires.catalogue(app).get("nanchang-window", 2)
     ids = []

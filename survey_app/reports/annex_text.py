@@ -262,7 +262,7 @@ def conclusion_blocks(result):
     d = result.design
     if d is not None:
         yield ("p", f"答卷来自 {d.groups} 个采集点，各采集点满意率之间的设计效应为 {fixed(d.design_effect, 2)}，"
-                    f"等效样本量约 {fixed(d.effective_n)} 份；按等效样本量计算，满意率 {pct(100 * d.rate)} 的 95% 置信区间为 "
+                    f"等效样本量约 {fixed(d.effective_n)} 份；按等效样本量计算，满意率 {pct(100 * d.rate)} 的 95% 置信区间（Clopper–Pearson）为 "
                     f"{span(100 * d.ci.low, 100 * d.ci.high)}。")
     if result.receipt:
         yield ("p", receipt_text(result))
