@@ -77,7 +77,10 @@ def create_app(test_config: dict | None = None, *, database: str = "create") -> 
 
     questionnaires.init_app(app)  # app.extensions["manyi.catalogue"]: the QUESTIONNAIRE_DIR files
     if database != "later":
-        store.init_app(app, create=database == "create")
+        opened = store.init_app(app, create=database == "create")
+        if database == "create":  # the server's start (and init-db, demo) upgrades: surveys without a digest get
+            # their questionnaire's as found now (schema.py, m015); every later load compares with it
+            opened.record_questionnaire_digests(questionnaires.catalogue(app).digest_of)
     web.init_app(app)
     respondent.init_app(app)  # citizens, /s/<code>; app.extensions["manyi.forms"]: their form classes
     admin.init_app(app)  # evaluators, /admin: login, surveys, dashboard, data-quality review, downloads

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from analysis import formatting
 
-from .questionnaires import MissingQuestionnaire
+from .questionnaires import ChangedQuestionnaire, MissingQuestionnaire
 from .respondent import is_citizen_request
 from .safetext import printable
 from .store import StorageUnavailable
@@ -89,7 +89,8 @@ def init_app(app) -> None:
     def missing_questionnaire(e: MissingQuestionnaire):
         if is_citizen_request(request):  # citizens: the friendly "try later" page
             return render_template("error.html", code=503, public=True), 503
-        return render_template("admin/missing_questionnaire.html", survey=e.survey), 503
+        changed = e if isinstance(e, ChangedQuestionnaire) else None  # the file is there, but reads otherwise
+        return render_template("admin/missing_questionnaire.html", survey=e.survey, changed=changed), 503
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

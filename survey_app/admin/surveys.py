@@ -78,7 +78,8 @@ def new_survey():
     values = form.values()
     values["title"] = (values["title"] or "").strip() or str(q.title)
     survey_id = get_store().create_survey_for(g.current_user["id"], questionnaire_id=q.id,
-                                     questionnaire_version=q.version, status="draft",
+                                     questionnaire_version=q.version, questionnaire_digest=q.digest,
+                                     status="draft",
                                      audit=Audit(_user(), "create", values["title"]), **values)
     flash("评价项目已创建。下一步：添加采集点，下载二维码海报，然后开放收集。")
     return redirect(url_for(".dashboard", survey_id=survey_id))

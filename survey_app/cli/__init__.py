@@ -20,7 +20,7 @@ from .. import qr, questionnaires
 from ..store import get_store
 from . import data, demo, receipts, servers
 from .common import (ROW_ID, Manyi, clean_line, configured, database_mode, find_questionnaire, finite, instance_path,
-                     opens_database)
+                     opens_database, unmatched_surveys)
 
 
 @opens_database("create")
@@ -61,7 +61,7 @@ def create_survey_command(questionnaire, title, **fields):
     if fields["opens_on"] and fields["closes_on"] and fields["closes_on"] < fields["opens_on"]:
         raise click.BadParameter(f"{fields['closes_on']} is before --opens {fields['opens_on']}", param_hint="--closes")
     survey_id = get_store().create_survey(questionnaire_id=q.id, questionnaire_version=q.version,
-                                          title=title or str(q.title), **fields)
+                                          questionnaire_digest=q.digest, title=title or str(q.title), **fields)
     click.echo(f"Survey {survey_id}: {title or q.title} ({q.key})")
     if other := other_years(q, fields["year"]):
         click.echo(f"Note: citizens read the questionnaire's title and invitation, which say {'、'.join(other)} "
@@ -183,7 +183,8 @@ def questionnaires_group():
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def questionnaires_check_command(files):
-    """Load every questionnaire file (or the FILES given) and print OK or the error; exit 1 on any error.
+    """Load every questionnaire file (or the FILES given) and print OK or the error; without FILES, also list
+    the surveys whose questionnaire file is gone or differs from the one they were created with; exit 1 on any.
 
     Example: manyi questionnaires check questionnaires/yining-2024-public.toml
     """
@@ -201,6 +202,14 @@ def questionnaires_check_command(files):
         seen[q.key] = path.name
         click.echo(f"OK    {path.name}: {q.key}, {len(q.questions)} questions, languages {', '.join(q.languages)}")
     click.echo(f"{len(paths)} file(s), {errors} error(s)")
+    if not files:
+        checked, lines = unmatched_surveys()
+        for line in lines:
+            click.echo(line)
+        unmatched = sum(line.startswith(("CHANGED", "MISSING")) for line in lines)
+        errors += unmatched
+        if checked:
+            click.echo(f"{checked} survey(s), {unmatched} whose questionnaire file is gone or changed")
     if errors:
         sys.exit(1)
 

@@ -55,6 +55,30 @@ def find_questionnaire(ref: str):
         raise click.BadParameter(f"unknown questionnaire {ref!r}; known: {known}") from None
 
 
+def unmatched_surveys() -> tuple[int, list[str]]:
+    """(surveys checked, one line per survey whose questionnaire file is gone or no longer reads as when the
+    survey was created) in the app's database; (0, [why]) when there is none to check. No database is made."""
+    from flask import current_app
+
+    from ..store import EXTENSION, StartupError, StorageUnavailable, get_store, init_app
+
+    try:
+        if EXTENSION not in current_app.extensions:
+            init_app(current_app, create=False)
+        surveys = get_store().list_surveys()
+    except (StartupError, StorageUnavailable) as e:
+        return 0, [f"surveys not checked: {' '.join(str(e.code if isinstance(e, StartupError) else e).split())}"]
+    catalogue, lines = questionnaires.catalogue(), []
+    for survey in surveys:
+        try:
+            catalogue.for_survey(survey)
+        except questionnaires.ChangedQuestionnaire as e:
+            lines.append(f"CHANGED survey {survey['id']} {survey['title']}: {e}")
+        except questionnaires.MissingQuestionnaire as e:
+            lines.append(f"MISSING survey {survey['id']} {survey['title']}: {e}; put that file back")
+    return len(surveys), lines
+
+
 def clean_line(ctx, param, value):
     """A click callback: a one-line text option or argument as stored (safetext.clean_line)."""
     return _clean_line(value)

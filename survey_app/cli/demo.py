@@ -84,7 +84,7 @@ def _demo_survey() -> dict:
     if survey is None:
         q = find_questionnaire(DEMO_QUESTIONNAIRE)
         survey_id = get_store().create_survey(questionnaire_id=q.id, questionnaire_version=q.version,
-                                              title=DEMO_TITLE, **DEMO_SURVEY)
+                                              questionnaire_digest=q.digest, title=DEMO_TITLE, **DEMO_SURVEY)
         survey = get_store().get_survey(survey_id)
     for name in DEMO_POINTS:
         get_store().add_point(survey["id"], name)
@@ -111,7 +111,7 @@ def _earlier_survey(survey: dict) -> dict:
     if earlier is None:
         earlier = get_store().get_survey(get_store().create_survey(
             questionnaire_id=survey["questionnaire_id"], questionnaire_version=survey["questionnaire_version"],
-            title=EARLIER_TITLE, status="closed", **{**DEMO_SURVEY, "year": 2023}))
+            questionnaire_digest=survey["questionnaire_digest"], title=EARLIER_TITLE, status="closed", **{**DEMO_SURVEY, "year": 2023}))
     point = get_store().add_point(earlier["id"], EARLIER_POINT)
     for i, row in enumerate(demo_data.yining_2023_rows()):
         get_store().save_response(  # fixed keys: a re-run stores nothing twice

@@ -16,7 +16,7 @@ from typing import Callable, Mapping, NamedTuple
 
 from flask import Flask, current_app
 
-from .model import MissingQuestionnaire, Questionnaire, QuestionnaireError
+from .model import ChangedQuestionnaire, MissingQuestionnaire, Questionnaire, QuestionnaireError
 from .parse import load
 
 EXTENSION = "manyi.catalogue"  # the key in app.extensions
@@ -95,11 +95,21 @@ class Catalogue:
         return max(matches, key=lambda q: q.version)
 
     def for_survey(self, survey: dict) -> Questionnaire:
-        """The questionnaire version a survey was created with; MissingQuestionnaire if its file is gone."""
+        """The questionnaire version a survey was created with; MissingQuestionnaire if its file is gone,
+        ChangedQuestionnaire (a MissingQuestionnaire) if it no longer reads as when the survey was created."""
         try:
-            return self.get(survey["questionnaire_id"], survey["questionnaire_version"])
+            q = self.get(survey["questionnaire_id"], survey["questionnaire_version"])
         except KeyError:
             raise MissingQuestionnaire(survey) from None
+        recorded = survey.get("questionnaire_digest")  # None: not recorded yet (store.record_questionnaire_digests)
+        if recorded and recorded != q.digest:
+            raise ChangedQuestionnaire(survey, q.digest)
+        return q
+
+    def digest_of(self, qid: str, version: int) -> str | None:
+        """The digest of questionnaire ``qid`` at ``version`` as found now, None when its file is not there."""
+        q = self.load_all().get(f"{qid}@{version}")
+        return None if q is None else q.digest
 
 
 def init_app(app: Flask) -> None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping
 
+from .digest import digest, short
+
 DEFAULT_LANGUAGE = "zh-CN"
 LANGUAGES = ("zh-CN", "ug", "en")
 RTL_LANGUAGES = frozenset({"ug"})
@@ -28,6 +30,28 @@ class MissingQuestionnaire(LookupError):
         super().__init__(f"questionnaire {survey['questionnaire_id']}@{survey['questionnaire_version']}"
                          f" of survey {survey['id']} is not in the questionnaire folder")
         self.survey = survey
+
+
+class ChangedQuestionnaire(MissingQuestionnaire):
+    """A survey's questionnaire file (id and version) is there, but reads otherwise than when the survey was
+    created (its digest differs: edited in place, or another copy on this server). Treated as missing: the
+    form is not served, no answer is taken, no figure is read from it."""
+
+    def __init__(self, survey: dict, found: str):
+        super().__init__(survey)
+        self.recorded, self.found = survey["questionnaire_digest"], found
+        self.args = (f"questionnaire {self.key} of survey {survey['id']} differs from the one the survey was created"
+                     f" with (digest recorded {short(self.recorded)}, found {short(found)}): restore the file as it"
+                     f" was when the survey was created, or create a new version (version = {self.next_version})"
+                     " for changes",)
+
+    @property
+    def key(self) -> str:
+        return f"{self.survey['questionnaire_id']}@{self.survey['questionnaire_version']}"
+
+    @property
+    def next_version(self) -> int:
+        return int(self.survey["questionnaire_version"]) + 1
 
 
 @dataclass(frozen=True)
@@ -149,6 +173,11 @@ class Questionnaire:
     @property
     def key(self) -> str:
         return f"{self.id}@{self.version}"
+
+    @cached_property  # once per parse: the catalogue keeps the parsed file, every submit compares it
+    def digest(self) -> str:
+        """SHA-256 of what citizens read and what a stored code means (digest.py); recorded on a survey."""
+        return digest(self)
 
     @property
     def questions(self) -> tuple[Question, ...]:

@@ -1,7 +1,7 @@
 """The audit log: who changed what and when, written in the change's own transaction, and chained.
 
 Each line is a link of its survey's chain (store/chain.py): HMAC over the previous link, the line and the
-survey's figure-affecting ``state`` after the change (questionnaire, target, target n, population, rule,
+survey's figure-affecting ``state`` after the change (questionnaire and its digest, target, target n, population, rule,
 C51 figure, the points' 发放/办件量). ``verify`` replays the chain: a forged exclusion, an edited or
 deleted line, or a target changed behind Manyi's back breaks it.
 """
@@ -16,7 +16,8 @@ from .common import Audit, utcnow
 STATE_FIELDS = ("questionnaire_id", "questionnaire_version", "target", "target_n", "population", "rule",
                 "c51_figure")
 MORE_FIELDS = ("title", "department", "year", "evaluator_org", "opens_on", "closes_on", "status", "background",
-               "subjects", "one_per_device", "compare_with", "project")  # recorded since 2026-12
+               "subjects", "one_per_device", "compare_with", "project",  # recorded since 2026-12
+               "questionnaire_digest")  # since m015: a digest rewritten behind Manyi's back is named by verify
 TAKE_SURVEY_HEAD = {"sqlite": "select audit_id, hash from survey_heads where survey_id = ?",
                     "postgresql": "select audit_id, hash from survey_heads where survey_id = ? for update"}
 SYSTEM = "system"  # the user of lines no evaluator wrote (a survey made or changed by a command)
@@ -70,6 +71,14 @@ def upgrade_time(conn, survey_id: int) -> str:
     writes the very same line, whose link the receipts and anchors made since then signed."""
     return (conn.value("select max(at) from audit_log where survey_id = ?", [survey_id])
             or conn.value("select created_at from surveys where id = ?", [survey_id]) or "")
+
+
+def digest_differs(now: str, recorded: str | None) -> bool:
+    """Whether the questionnaire digest now differs from the one an audit line recorded (lines before m015
+    recorded none)."""
+    if not now or not recorded or "questionnaire_digest" not in (then := json.loads(recorded)):
+        return False
+    return json.loads(now).get("questionnaire_digest") != then["questionnaire_digest"]
 
 
 def entry_link(key, prev: str, entry: dict) -> str:

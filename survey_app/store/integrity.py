@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .audit import changed_settings, entry_link, legacy_digest, survey_state
+from .audit import changed_settings, digest_differs, entry_link, legacy_digest, survey_state
 from .chain import (KEYING_TRACES, SECOND_FORM_BACK, SECOND_FORM_TRACE, KeyedRecordMissing, chain_hash, head_mac,
                     keyed_record_ok, link_hash)
 from .groups import counted, stored
@@ -250,8 +250,13 @@ class Integrity:
                                 f" {last['id']} (lines removed or added behind Manyi's back)")
             if mac != head_mac(key, "survey", survey_id, audit_id, link):
                 problems.append(f"survey {survey_id}: the chain head does not match its MAC")
-            changed = changed_settings(survey_state(conn, survey_id, columns, margins=margins), last["state"])
-            if changed:
+            state = survey_state(conn, survey_id, columns, margins=margins)
+            changed = changed_settings(state, last["state"])
+            if digest_differs(state, last["state"]):
+                problems.append(f"survey {survey_id}: its questionnaire digest differs from what its audit chain"
+                                " recorded (rewritten behind Manyi's back: the questionnaire it was created with"
+                                " can no longer be told from another)")
+            elif changed:
                 problems.append(f"survey {survey_id}: its settings (target, rule, population, 办件量, points,"
                                 " title, weighting …) differ from what its audit chain recorded (changed behind"
                                 f" Manyi's back: {', '.join(changed)})")

@@ -242,3 +242,19 @@ _M014 = "alter table surveys add column project text"
 @migrations()
 def m014_project_name(db):
     db.execute(_M014)
+
+
+# The digest of the questionnaire as citizens and the statistics read it (survey_app/questionnaires/digest.py),
+# recorded when a survey is created and compared whenever its questionnaire is loaded: a file edited in place
+# or another server's different copy under the same id@version is refused, not served. The column is all this
+# migration adds (the store does not read questionnaire files): existing surveys get the digest of their file
+# as found at the upgrade, by the app's start right after it (create_app -> record_questionnaire_digests);
+# a survey whose file is not there then gets it at the first start that finds the file. NULL: not recorded.
+_M015 = "alter table surveys add column questionnaire_digest text"
+
+
+@migrations()
+def m015_questionnaire_digest(db):
+    """surveys.questionnaire_digest (see _M015): existing surveys get the digest of their questionnaire file
+    as found at the upgrade, recorded by the app's start right after this migration."""
+    db.execute(_M015)

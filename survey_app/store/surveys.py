@@ -11,7 +11,8 @@ from .common import Audit, StorageUnavailable, utcnow
 
 SURVEY_FIELDS = ("questionnaire_id", "questionnaire_version", "title", "department", "year",
                  "evaluator_org", "target", "target_n", "population", "opens_on", "closes_on",
-                 "status", "rule", "c51_figure", "background", "subjects", "one_per_device", "compare_with", "project")
+                 "status", "rule", "c51_figure", "background", "subjects", "one_per_device", "compare_with", "project",
+                 "questionnaire_digest")
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o/1/l/i: codes are read off posters
 _POINT_COLUMNS = ("id", "survey_id", "name", "code", "created_at")
 # Every citizen's request looks up its point and survey; evaluators change them rarely. Each process
@@ -64,6 +65,31 @@ class Surveys:
             self._audit(conn, audit or Audit(SYSTEM, "settings", ", ".join(sorted(fields))), survey_id)
         self._write(body)
         self._points_seen.clear()  # this process's citizens see the change at once, others within POINT_CACHE_SECONDS
+
+    def record_questionnaire_digests(self, digest_of) -> list[int]:
+        """Record the questionnaire digest of every survey that has none yet (made before m015, or by a server
+        not yet upgraded) as ``digest_of(questionnaire_id, version)`` finds it now (None: its file is not
+        there; tried again at the next start). Each is a line of the survey's audit chain. Returns their ids."""
+        done = []
+        for survey_id, qid, version in self._read().execute(
+                "select id, questionnaire_id, questionnaire_version from surveys where questionnaire_digest is null"
+                " order by id").fetchall():
+            found = digest_of(qid, version)
+            if not found:
+                continue
+
+            def body(conn, survey_id=survey_id, found=found):
+                if conn.value("update surveys set questionnaire_digest = ? where id = ? and questionnaire_digest"
+                              " is null returning id", [found, survey_id]) is None:
+                    return False  # another server starting at once recorded it first
+                self._audit(conn, Audit(SYSTEM, "questionnaire_digest", f"{qid}@{version} as found: {found[:12]}"),
+                            survey_id)
+                return True
+            if self._write(body):
+                done.append(survey_id)
+        if done:
+            self._points_seen.clear()
+        return done
 
     def get_survey(self, survey_id: int) -> dict | None:
         return self._read().row("select * from surveys where id = ?", [survey_id])
