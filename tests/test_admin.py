@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from survey_app import reports
+from survey_app import questionnaires, reports
 from tests.admin_helpers import post_form
 from tests.yining import YINING_COUNTS, submit_all, yining_rows
 
@@ -34,7 +34,7 @@ def text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<svg.*?</svg>", "", html, flags=re.S)))
 
 
-def test_create_a_survey_in_the_browser(admin_client, database, evaluator):
+def test_create_a_survey_in_the_browser(app, admin_client, database, evaluator):
     form = admin_client.get(NEW).get_data(as_text=True)
     assert "yining-2024-public@1" in form and "nanchang-window" in form
     assert "每降低1%，扣0.3分" in form  # each rule's text is shown beside it
@@ -45,6 +45,7 @@ def test_create_a_survey_in_the_browser(admin_client, database, evaluator):
     assert survey["status"] == "draft" and survey["title"] == "2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查"
     assert (survey["questionnaire_id"], survey["questionnaire_version"], survey["target"], survey["target_n"]) == (
         "yining-2024-public", 1, 95.0, 50)
+    assert survey["questionnaire_digest"] == questionnaires.catalogue(app).get("yining-2024-public", 1).digest
     assert (survey["opens_on"], survey["closes_on"], survey["population"]) == ("2024-08-13", "2024-08-31", None)
     assert survey["background"] is None and survey["subjects"] is None  # the annex writes them (one wording)
     annex = admin_client.get(f"/admin/surveys/{survey_id}/export/docx-annex", buffered=True)
