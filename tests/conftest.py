@@ -102,8 +102,12 @@ def database(app):
 
 @pytest.fixture
 def yining(app, database):
-    """The Yining 2024 survey with two collection points; returns (survey_id, [point codes])."""
+    """The Yining 2024 survey with two collection points; returns (survey_id, [point codes]). Made as Manyi
+    makes one: with the digest of its questionnaire (a survey without one gets it at the next start)."""
+    from survey_app import questionnaires
+
     survey_id = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1,
+                                 questionnaire_digest=questionnaires.catalogue(app).get("yining-2024-public", 1).digest,
                                  title="2024年伊宁市医疗保障局部门整体绩效满意度调查", department="伊宁市医疗保障局",
                                  year=2024, evaluator_org="新疆政通众和商务咨询有限公司", target=95.0, target_n=50)
     codes = [database.add_point(survey_id, name)["code"] for name in ("业务大厅", "1号窗口")]
