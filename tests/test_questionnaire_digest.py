@@ -153,6 +153,10 @@ def test_editing_the_file_in_place_after_answers_were_collected_is_refused_until
     check = app.test_cli_runner().invoke(args=["questionnaires", "check"])
     assert check.exit_code == 1 and f"CHANGED survey {survey_id}" in check.output
     assert "1 survey(s), 1 whose questionnaire file is gone or changed" in check.output
+    export = app.test_cli_runner().invoke(args=["export", str(survey_id), "--format", "csv",
+                                                "--out", str(tmp_path / "out.csv")])
+    assert export.exit_code == 1 and "restore the file as it was" in export.output
+    assert not (tmp_path / "out.csv").exists()
 
     rewrite(directory / ORIGINAL.name, lambda text: ORIGINAL.read_text(encoding="utf-8"))  # put back as it was
     assert answer(app, code).status_code == 303 and stored(app)[0] == 2

@@ -287,6 +287,8 @@ def export_command(survey_id, fmt, out, include_excluded):
     except FileExistsError:
         raise click.ClickException(f"{out} exists already: choose a new file name (receipts are kept, not"
                                    " replaced)") from None
+    except questionnaires.ChangedQuestionnaire as e:  # says what to do with the file itself
+        raise click.ClickException(str(e)) from None
     except LookupError as e:
         raise click.ClickException(f"{e}; see: manyi list-surveys") from None
     click.echo(f"Wrote {out}")
