@@ -68,11 +68,15 @@ def test_the_breakdown_total_reads_the_same_interval_as_the_headline():
     assert (res.total.rate_low, res.total.rate_high) == pytest.approx((v.ci.low, v.ci.high), abs=1e-12)
 
 
-def test_without_a_population_the_interval_is_still_wilson():
+def test_without_a_population_the_rate_keeps_its_method_and_the_verdict_prints_the_exact_interval():
+    """satisfaction_rate keeps its method (Wilson by default); a verdict prints the Clopper–Pearson interval,
+    exact as its bounds, so that the interval beside it always holds the bound that decides."""
     r = satisfaction_rate({"A": 48, "C": 2}, satisfied={"A"})
     w = proportion_interval(48, 50, method="wilson")
     assert (r.ci.low, r.ci.high, r.method) == (w.low, w.high, "wilson")
-    assert rate_verdict(48, 50, target=0.95).interval_method == "wilson"
+    v = rate_verdict(48, 50, target=0.95)
+    exact = proportion_interval(48, 50, method="clopper-pearson")
+    assert v.interval_method == "clopper-pearson" and (v.ci.low, v.ci.high) == (exact.low, exact.high)
 
 
 def test_a_design_effect_with_n_keeps_the_corrected_method():
