@@ -27,7 +27,7 @@ from .inputs import load_items
 from .hypergeometric import METHOD as HYPERGEOMETRIC, interval_text
 from .intervals import METHODS
 from .rates import satisfaction_rate
-from .formatting import num, pct, span
+from .formatting import num, num_below, pct, pct_below, span
 from .rules import DEFAULT_RULE, READINGS, RULES, resolve_rule, verdict_points
 from .scores import METHODS as SCORE_METHODS
 from .scores import satisfaction_score
@@ -186,13 +186,14 @@ def render(report: dict) -> str:
         rate, score, points = it["rate"], it["score"], it["points"]
         census = it["verdict"].census   # n = N: no sampling error, no interval
         method = interval_text(rate.population) if rate.method == HYPERGEOMETRIC else rate.method
-        lines.append(f"  rate ({it['rate_label']}): {pct(100 * rate.rate)}  " + (
-            CENSUS if census else f"{level} CI {span(100 * rate.ci.low, 100 * rate.ci.high)} ({method})"))
+        t = s["target_pct"]  # below the target, a rate or a score never prints as reaching it (pct_below)
+        lines.append(f"  rate ({it['rate_label']}): {pct_below(100 * rate.rate, t)}  " + (
+            CENSUS if census else f"{level} CI {span(100 * rate.ci.low, 100 * rate.ci.high, '%', t)} ({method})"))
         if score is not None:
             clip = f", clipped to {num(score.scale[0])}–{num(score.scale[1])}" if score.clipped else ""
             shown = "" if score.method == "gaffke" else "; shown only: the verdict reads Gaffke's bound"
-            lines.append(f"  score (满意度得分): {num(score.score)} 分  " + (CENSUS if census else (
-                f"{level} CI {span(score.ci.low, score.ci.high, '分')} ({score.method}{clip}{shown})")))
+            lines.append(f"  score (满意度得分): {num_below(score.score, t)} 分  " + (CENSUS if census else (
+                f"{level} CI {span(score.ci.low, score.ci.high, '分', t)} ({score.method}{clip}{shown})")))
         else:
             lines.append("  score: not computed (no points ladder for these option codes)")
         v = it["verdict"]
@@ -203,7 +204,8 @@ def render(report: dict) -> str:
         lines.append(f"  target ≥ {target} (the {v.figure}): {v.verdict} — {verdict_text(v)} "
                      f"[{v.method}]{resolve}")
         now = points.at_estimate
-        value = pct(now.value_pct) if it["points_basis"] == "rate" else f"{num(now.value_pct)} 分"
+        value = (pct_below(now.value_pct, t) if it["points_basis"] == "rate"
+                 else f"{num_below(now.value_pct, t)} 分")
         lines.append(f"  points ({now.rule}, reading {now.reading}, from the {it['points_basis']} "
                      f"{value}): {num(now.points)} of {num(now.maximum)}; at the interval's ends "
                      f"{span(points.points_low, points.points_high, '')}")

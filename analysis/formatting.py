@@ -25,6 +25,13 @@ upper bound of 94.96 % prints "94.9%" beside 未达到预期目标.
 ('95.9%', '97.6', '97.55', '5', '6.3%', 6.3)
 >>> pct(94.96, toward="down"), pct(94.91, toward="up"), num(95.126424, toward="down")
 ('94.9%', '95.0%', '95.12')
+
+A *satisfaction figure* (a rate or a score, the survey's or a group's) printed where its target applies goes
+through ``pct_below`` / ``num_below`` (and ``span(..., target=...)``): below the target it never prints as
+reaching it, 189 of 199 satisfied against 95 % prints "94.97%", not "95.0%"; at or above it keeps one decimal.
+
+>>> pct_below(100 * 189 / 199, 95), pct_below(96, 95), num_below(94.996, 95), span(94.96, 98.2, target=95)
+('94.97%', '96.0%', '94.996', '94.96%–98.2%')
 """
 
 from __future__ import annotations
@@ -78,12 +85,26 @@ def num(x: float, digits: int = 2, toward: str | None = None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def span(low: float, high: float, unit: str = "%") -> str:
+def span(low: float, high: float, unit: str = "%", target: float | None = None) -> str:
     """An interval as every page, file and command prints it: a rate's ends in percent with ``pct``
-    ('86.5%–98.9%'), a score's with ``num`` and its unit once at the end ('95.13–100 分')."""
+    ('86.5%–98.9%'), a score's with ``num`` and its unit once at the end ('95.13–100 分'); with a
+    ``target`` an end below it never prints as reaching it (``pct_below``, ``num_below``)."""
     if unit == "%":
-        return f"{pct(low)}–{pct(high)}"
-    return f"{num(low)}–{num(high)}" + (f" {unit}" if unit else "")
+        return f"{pct_below(low, target)}–{pct_below(high, target)}"
+    return f"{num_below(low, target)}–{num_below(high, target)}" + (f" {unit}" if unit else "")
+
+
+def pct_below(x: float, target: float | None, digits: int = 1) -> str:
+    """A satisfaction rate (in percent) as printed beside its ``target`` (in percent): one decimal, more when
+    one would print a rate below the target as reaching it: ``pct_below(100 * 189 / 199, 95) == "94.97%"``,
+    ``pct_below(96, 95) == "96.0%"``; no target (None): ``pct``."""
+    return pct(x, digits if target is None else below_digits(x, target, digits))
+
+
+def num_below(x: float, target: float | None, digits: int = 2) -> str:
+    """A satisfaction score (in 分) as printed beside its ``target`` (in 分): ``num``, with more decimals when
+    a score below the target would print as reaching it: ``num_below(94.996, 95) == "94.996"``."""
+    return num(x, digits if target is None else below_digits(x, target, digits))
 
 
 def pct(x: float, digits: int = 1, toward: str | None = None) -> str:

@@ -9,7 +9,7 @@ import dataclasses
 from dataclasses import dataclass
 
 import analysis
-from analysis.formatting import below_digits, num, pct
+from analysis.formatting import num_below, pct_below
 
 from .questionnaires import Questionnaire
 
@@ -72,10 +72,8 @@ class Headline:
 
     def text(self, x: float) -> str:
         """``x`` in the headline's unit as printed and scored: '96.0%', '97.6 分'; a figure below the target
-        never prints as reaching it (94.95%, not 95.0%: ``analysis.formatting.below_digits``)."""
-        if self.figure == "rate":
-            return pct(x, below_digits(x, self.target, 1))
-        return f"{num(x, below_digits(x, self.target, 2))} 分"
+        never prints as reaching it (94.95%, not 95.0%: ``analysis.formatting.pct_below``)."""
+        return pct_below(x, self.target) if self.figure == "rate" else f"{num_below(x, self.target)} 分"
 
     @property
     def low(self) -> float:

@@ -15,7 +15,7 @@ import analysis
 
 from . import breakdowns
 from .fieldwork import Fieldwork, fieldwork
-from .headline import CONFIDENCE, RATE_METHOD, SCORE_METHOD, Headline, cluster_design, headline, strata_for
+from .headline import CONFIDENCE, RATE_METHOD, SCORE_METHOD, Headline, cluster_design, headline, strata_for, survey_rule
 from .questionnaires import Question, Questionnaire
 C51_FIGURES = {  # survey.c51_figure -> what feeds C51 (the questionnaire's own choice: HEADLINE_FIGURES)
     "headline": "the questionnaire's headline figure",
@@ -100,6 +100,12 @@ class SurveyResult:
     @property
     def valid_rate_pct(self) -> float | None:  # 有效率 (None before any answer)
         return _rate_pct(self.valid, self.returned)
+
+    @property
+    def target(self) -> float:
+        """The survey's target (survey["target"], else its rule's): in % for a rate, read as 分 for a score. Every
+        satisfaction rate and score, the survey's and its groups', prints below it when below it (``pct_below``)."""
+        return survey_rule(self.survey).target_pct
 
     @property
     def target_n(self) -> int:

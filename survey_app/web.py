@@ -61,7 +61,8 @@ def init_app(app) -> None:
     app.jinja_env.finalize = printable  # before any template is compiled: finalize is compiled in
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     # Numbers on pages print as in the files and commands: {{ x|pct }}, {{ x|fixed }}, {{ x|num }}.
-    app.jinja_env.filters.update(pct=formatting.pct, fixed=formatting.fixed, num=formatting.num, span=formatting.span)
+    app.jinja_env.filters.update(pct=formatting.pct, fixed=formatting.fixed, num=formatting.num, span=formatting.span,
+                                 pct_below=formatting.pct_below, num_below=formatting.num_below)
 
     @app.before_request
     def refuse_nul():  # refused at the edge: the same answer on SQLite and PostgreSQL, nothing changed

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.formatting import fixed, num, pct, rounded
+from analysis.formatting import fixed, num, num_below, pct, pct_below, rounded, span
 
 
 def test_a_percentage_prints_with_one_decimal_and_other_statistics_with_the_stated_decimals():
@@ -50,3 +50,12 @@ def test_an_interval_prints_as_one_range_everywhere():
     from analysis.formatting import span
     assert span(86.5399, 98.8961) == "86.5%–98.9%"
     assert span(95.126, 100, "分") == "95.13–100 分" and span(95.126, 100, "") == "95.13–100"
+
+
+def test_a_satisfaction_figure_just_below_its_target_never_prints_as_reaching_it():
+    """189 of 199 (94.97 %) against 95 % prints 94.97%, not 95.0%; at or above the target one decimal stays."""
+    assert pct_below(100 * 189 / 199, 95) == "94.97%" and pct_below(96, 95) == "96.0%"
+    assert pct_below(95, 95) == "95.0%" and pct_below(100 * 189 / 199, 90) == "95.0%"
+    assert pct_below(100 * 189 / 199, None) == "95.0%"  # no target: pct
+    assert num_below(94.996, 95) == "94.996" and num_below(97.551, 95) == "97.55"
+    assert span(94.96, 98.2, target=95) == "94.96%–98.2%" and span(94.996, 100, "分", 95) == "94.996–100 分"

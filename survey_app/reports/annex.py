@@ -31,8 +31,8 @@ def document(result):
             _, qr, caption = block
             _picture(doc, charts.question_chart(qr, caption.split(" ", 1)[1]), caption)
         elif kind == "forest":
-            _, table, figure, axis_label, caption = block
-            _picture(doc, charts.forest_chart(table, figure, caption.split(" ", 1)[1], axis_label), caption)
+            _, table, figure, axis_label, caption, target = block
+            _picture(doc, charts.forest_chart(table, figure, caption.split(" ", 1)[1], axis_label, target), caption)
         elif kind == "page-break":
             new_page = True  # set on the next paragraph: a break paragraph can spill onto an empty page
             continue

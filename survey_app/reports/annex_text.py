@@ -7,7 +7,7 @@ Blocks: ("title", text), ("h1"|"h2"|"h3", text), ("p", text), ("figure", questio
 from __future__ import annotations
 
 import analysis
-from analysis.formatting import fixed, num, pct, span
+from analysis.formatting import fixed, num, num_below, pct, pct_below, span
 
 from ..headline import census_text, rate_method, survey_rule
 from . import breakdown_text, planning_text, trend_text, weighting_text
@@ -74,10 +74,11 @@ def paragraph(result, qr, figure_no: int) -> str:
         text += f"其中 {qr.not_applicable} 人选择不适用类选项，不计入满意率和得分的计算。"
     if qr.unanswered and q.type != "multiple":
         text += f"另有 {qr.unanswered} 份有效问卷未作答本题。"
-    return text + _estimates(qr)
+    return text + _estimates(qr, result.target)
 
 
-def _estimates(qr) -> str:
+def _estimates(qr, target: float) -> str:
+    """The item's score and rate, each below the survey's ``target`` printed below it (``pct_below``)."""
     if qr.score is None:
         return ""
     q = qr.question
@@ -86,12 +87,13 @@ def _estimates(qr) -> str:
     satisfied = "与".join(f"“{q.option(c).label}”" for c in q.scored_codes if c in qr.rate.satisfied)
     s, r = qr.score, qr.rate
     if r.census:   # n = N: the figures themselves, no interval
-        return (f"按 {ladder} 分计，该题{score_word}为 {num(s.score)} 分；{rate_word}（{satisfied}合计）为 "
-                f"{pct(100 * r.rate)}（{census_text(r.population)}）。")
+        return (f"按 {ladder} 分计，该题{score_word}为 {num_below(s.score, target)} 分；{rate_word}（{satisfied}合计）为 "
+                f"{pct_below(100 * r.rate, target)}（{census_text(r.population)}）。")
     fpc = f"，有限总体校正，N = {s.population}" if s.population else ""  # as headline.fpc_note words it
-    return (f"按 {ladder} 分计，该题{score_word}为 {num(s.score)} 分（95% 置信区间 {span(s.ci.low, s.ci.high, '分')}，"
-            f"Gaffke 区间{fpc}）；{rate_word}（{satisfied}合计）为 {pct(100 * r.rate)}（95% 置信区间 "
-            f"{span(100 * r.ci.low, 100 * r.ci.high)}，{rate_method(r.population)}）。")
+    return (f"按 {ladder} 分计，该题{score_word}为 {num_below(s.score, target)} 分（95% 置信区间 "
+            f"{span(s.ci.low, s.ci.high, '分', target)}，Gaffke 区间{fpc}）；{rate_word}（{satisfied}合计）为 "
+            f"{pct_below(100 * r.rate, target)}（95% 置信区间 {span(100 * r.ci.low, 100 * r.ci.high, '%', target)}，"
+            f"{rate_method(r.population)}）。")
 
 
 def background(survey) -> str:

@@ -7,7 +7,7 @@ group marked after the multiple-comparison control is called 高于 or 低于 �
 """
 from __future__ import annotations
 
-from analysis.formatting import fixed, num, pct, span
+from analysis.formatting import fixed, num, num_below, pct_below, span
 
 from .wording import ROLE_WORDS
 from .wording import minus as _minus
@@ -18,10 +18,13 @@ def one_way(breakdowns) -> tuple:
     return tuple(t for t in breakdowns.tables if not t.key.startswith("point×"))
 
 
-def _value(row, figure: str, rate_word: str, score_word: str) -> str:
+def _value(row, figure: str, rate_word: str, score_word: str, target: float | None = None) -> str:
+    """A group's rate or score, below the survey's ``target`` printed below it (``pct_below``, ``num_below``)."""
     if figure == "rate":
-        return f"{rate_word} {pct(100 * row.rate)}（95% 置信区间 {span(100 * row.rate_low, 100 * row.rate_high)}）"
-    return f"{score_word} {num(row.score)} 分（95% 置信区间 {span(row.score_low, row.score_high, '分')}）"
+        return (f"{rate_word} {pct_below(100 * row.rate, target)}（95% 置信区间 "
+                f"{span(100 * row.rate_low, 100 * row.rate_high, '%', target)}）")
+    return (f"{score_word} {num_below(row.score, target)} 分（95% 置信区间 "
+            f"{span(row.score_low, row.score_high, '分', target)}）")
 
 
 def _difference(row, figure: str) -> str:
@@ -33,12 +36,12 @@ def _difference(row, figure: str) -> str:
     return f"差 {_minus(num(d.difference))} 分，95% 置信区间 {_minus(num(d.low))} 至 {_minus(num(d.high))} 分"
 
 
-def group_text(row, who: str, figures, words) -> str:
+def group_text(row, who: str, figures, words, target: float | None = None) -> str:
     """'业务大厅有效问卷 30 份，满意度得分 96.67 分（95% 置信区间 …），满意率 93.3%（…）' or, for a small group,
     '60 岁以上人员有效问卷 3 份，样本不足，不作比较'."""
     if row.small or row.rate is None:
         return f"{who}有效问卷 {row.n} 份，样本不足，不作比较"
-    return f"{who}有效问卷 {row.n} 份，" + "，".join(_value(row, f, *words) for f in figures)
+    return f"{who}有效问卷 {row.n} 份，" + "，".join(_value(row, f, *words, target) for f in figures)
 
 
 def verdict_text(table, adjust: str, figures, words, who, scope: str) -> str:
@@ -63,13 +66,13 @@ def verdict_text(table, adjust: str, figures, words, who, scope: str) -> str:
     return lead + "；".join(said) + ("；其余比较差异不显著。" if unmarked else "。")
 
 
-def paragraph(breakdowns, table, figure_no: int, who) -> str:
+def paragraph(breakdowns, table, figure_no: int, who, target: float | None = None) -> str:
     """'根据分组比较结果绘制了图8，如图所示，按采集点分组，业务大厅有效问卷 30 份，…。经多重比较校正，…。'"""
     words = ROLE_WORDS[breakdowns.item.role]
     figures = breakdowns.figures(table)
     point = table.key == "point"
     name = (lambda label: str(label)) if point else (lambda label: who(str(label)))
-    groups = "；".join(group_text(r, name(r.label), figures, words) for r in table.result.rows)
+    groups = "；".join(group_text(r, name(r.label), figures, words, target) for r in table.result.rows)
     scope = "各采集点" if point else f"各{table.group_label}组"
     lead = f"根据分组比较结果绘制了图{figure_no}，如图所示，" if figure_no else ""  # no chart: every group too small
     return (f"{lead}{table.title}分组，{groups}。"
@@ -102,11 +105,11 @@ def blocks(result, first_figure: int, who):
     for i, table in enumerate(shown, 1):
         yield ("h3", f"{i}. {table.title}")
         drawn = any(not r.small for r in table.result.rows)  # a chart of "样本不足" lines only shows nothing
-        yield ("p", paragraph(b, table, figure_no if drawn else None, who))
+        yield ("p", paragraph(b, table, figure_no if drawn else None, who, result.target))
         if drawn:
             lead = b.figures(table)[0]
             axis = f"{_word(b, table)}（{'%' if lead == 'rate' else '分'}）"
-            yield ("forest", table, lead, axis, caption(b, table, figure_no))
+            yield ("forest", table, lead, axis, caption(b, table, figure_no), result.target)
             figure_no += 1
     crossed = [t.title for t in b.tables if t.key.startswith("point×")]
     if crossed:

@@ -93,11 +93,13 @@ def _label(text, width: int = 12, lines: int = 2) -> str:
     return "\n".join(wrapped).replace("$", r"\$")
 
 
-def forest_chart(table, figure: str = "rate", title: str | None = None, axis_label: str | None = None) -> bytes:
+def forest_chart(table, figure: str = "rate", title: str | None = None, axis_label: str | None = None,
+                 target: float | None = None) -> bytes:
     """A PNG forest chart of a breakdown table (``breakdowns.BreakdownTable``): one line per group, top to
     bottom in the table's order, with the group's rate (in percent; ``figure="score"``: its score) and
     interval, and a dashed line at the overall figure. A group below the smallest size is grey and labelled
-    样本不足 (n=…) without its figure; a marked group (higher or lower than the rest) is red and says so."""
+    样本不足 (n=…) without its figure; a marked group (higher or lower than the rest) is red and says so. A figure
+    below the survey's ``target`` is labelled below it (``formatting.pct_below``: 94.97%, not 95.0%)."""
     rows, total = table.result.rows, table.result.total
     scale = 100.0 if figure == "rate" else 1.0
     names = (("rate", "rate_low", "rate_high", "marked", "direction") if figure == "rate" else
@@ -105,7 +107,8 @@ def forest_chart(table, figure: str = "rate", title: str | None = None, axis_lab
     value, low, high, marked, direction = (lambda r, name=name: getattr(r, name) for name in names)
 
     def shown(x):
-        return formatting.pct(scale * x) if figure == "rate" else f"{formatting.num(x)} 分"
+        return (formatting.pct_below(scale * x, target) if figure == "rate"
+                else f"{formatting.num_below(x, target)} 分")
 
     prop = font_manager.FontProperties(family=[cjk_family(), FALLBACK])
     fig = Figure(figsize=(6.4, 1.2 + 0.42 * max(len(rows), 2)), dpi=150)

@@ -10,10 +10,14 @@ its header row repeated on each page; long texts wrap in their columns.
 """
 from __future__ import annotations
 
-from analysis.formatting import rounded
+import re
+
+from analysis.formatting import below_digits, rounded
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from ..safetext import xml_text
 
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -28,6 +32,15 @@ A4 = 9  # ECMA-376 paperSize
 def decimals(digits: int, percent: bool = False) -> str:
     """A number format with ``digits`` decimals: decimals(3) == '0.000', decimals(1, True) == '0.0%'."""
     return ("0." + "0" * digits if digits else "0") + ("%" if percent else "")
+
+
+def below(value, target: float | None, percent: bool = True) -> str:
+    """The number format of a satisfaction rate (a fraction, ``percent``) or score (in 分) that shows it below the
+    survey's ``target`` (% or 分) when it is below it: 0.949749 against 95 reads 94.97% ('0.00%'), never 95.0%
+    (``analysis.formatting.below_digits``, as the pages' ``pct_below``); otherwise RATE or SCORE."""
+    if value is None or target is None:
+        return RATE if percent else SCORE
+    return decimals(below_digits(100 * value if percent else value, target, 1 if percent else 2), percent)
 
 
 def share(percent_value, digits: int = 1, toward: str | None = None):
@@ -75,3 +88,21 @@ def autofilter(ws, header_row: int, last_row: int, columns: int) -> None:
     """A filter on the table from its header row to ``last_row`` (after the rows are written)."""
     if columns and last_row > header_row:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{last_row}"
+
+
+SHEET_NAME_MAX = 31
+_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(title: str, taken: set[str]) -> str:
+    """A worksheet name from ``title`` Excel accepts: no []:*?/\\, no outer apostrophe, at most 31
+    characters, unique (case-insensitively) among ``taken``, which it joins."""
+    name = _NOT_IN_SHEET_NAME.sub("_", xml_text(str(title))).strip().strip("'") or "表"
+    name = name[:SHEET_NAME_MAX]
+    k = 1
+    while name.casefold() in taken or name.casefold() == "history":
+        k += 1
+        suffix = f"({k})"
+        name = name[:SHEET_NAME_MAX - len(suffix)].rstrip("'") + suffix
+    taken.add(name.casefold())
+    return name

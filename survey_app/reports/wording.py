@@ -48,7 +48,7 @@ def interval_text(h) -> str:
     '全面调查（n = N = 50），无抽样误差'."""
     if h.judgement.census:
         return h.method
-    return f"双侧 95% 置信区间 {span(h.low, h.high, h.unit)}，{h.method}"
+    return f"双侧 95% 置信区间 {span(h.low, h.high, h.unit, h.target)}，{h.method}"
 
 
 def judged_by(h) -> str:
@@ -77,8 +77,7 @@ def points_range_text(headline) -> str:
     p = headline.points
     if headline.judgement.census:
         return ""
-    low, high = (pct(x) if headline.figure == "rate" else f"{num(x)} 分"
-                 for x in (p.at_low.value_pct, p.at_high.value_pct))
+    low, high = (headline.text(x) for x in (p.at_low.value_pct, p.at_high.value_pct))
     return (f"按 95% 置信区间两端（{low}、{high}）计，"
             f"该指标得分分别为 {num(p.points_low, 2)} 分和 {num(p.points_high, 2)} 分。")
 
@@ -99,7 +98,7 @@ def strata_text(result) -> tuple[str, str] | None:
     terms = " + ".join(f"{points[st.point_id].served}/{field.total.served} × {num(count(st))}/{st.n}"
                        for st in h.strata)
     formula = (f"各采集点按办件量占比加权：Σ(办件量占比 × 采集点{'满意率' if rate else '得分'}) = {terms} = "
-               + (pct(h.value) if rate else f"{num(h.value)} 分"))
+               + h.text(h.value))
     each = "；".join(
         f"{points[st.point_id].name}：办件量 {points[st.point_id].served} 件（占比 {pct(100 * st.share)}），"
         f"有效回答 {st.n} 份，" + (f"满意 {count(st)} 份（{pct(st.value)}）" if rate

@@ -8,15 +8,13 @@ in percent, a score in 分 with two decimals), times as Excel date-times; every 
 """
 from __future__ import annotations
 
-import re
-
 from analysis.formatting import above_digits, below_digits, rounded
 from openpyxl import Workbook
 
 from ..headline import census_text, fpc_note, rate_method
 from ..safetext import xml_text
 from . import raw, weighting_text, wording
-from .sheet_style import COUNT, DATETIME, P_VALUE, RATE, SCORE, autofilter, decimals, prepare, row, share
+from .sheet_style import COUNT, DATETIME, P_VALUE, RATE, SCORE, autofilter, below, decimals, prepare, row, share, sheet_name
 
 
 def overview_rows(result):
@@ -86,21 +84,28 @@ def overview_rows(result):
     yield ("计算时间", result.computed_at)
 
 
-def _estimates(qr):
-    """(指标, 估计值, 下限, 上限, 方法, 格式) rows for a scale item: a rate as a fraction, a score in 分."""
+def _estimates(qr, target=None):
+    """(指标, 估计值, 下限, 上限, 方法, 格式) rows for a scale item: a rate as a fraction, a score in 分, each
+    figure formatted to show it below the survey's ``target`` when below it (``sheet_style.below``)."""
     role = qr.question.role
+
+    def formats(*values, percent=True):
+        return tuple(below(x, target, percent) for x in values)
     for which, rate in (("rate", qr.rate), ("top2", qr.top2), ("top3", qr.top3)):
         if rate is not None and rate.census:
-            yield (wording.rate_label(role, which), _frac(rate.rate), None, None, census_text(rate.population), RATE)
+            yield (wording.rate_label(role, which), _frac(rate.rate), None, None, census_text(rate.population),
+                   formats(_frac(rate.rate)))
         elif rate is not None:
-            yield (wording.rate_label(role, which), _frac(rate.rate), _frac(rate.ci.low), _frac(rate.ci.high),
-                   f"{rate_method(rate.population)}，n = {rate.n}", RATE)
+            cells = _frac(rate.rate), _frac(rate.ci.low), _frac(rate.ci.high)
+            yield (wording.rate_label(role, which), *cells, f"{rate_method(rate.population)}，n = {rate.n}",
+                   formats(*cells))
     if qr.score is not None:
         s = qr.score
         census = s.census   # n = N: no interval
-        yield (wording.ROLE_WORDS[role][1], rounded(s.score, 4), None if census else rounded(s.ci.low, 4),
-               None if census else rounded(s.ci.high, 4), census_text(s.population) if census else
-               f"{'Gaffke 区间' if s.method == 'gaffke' else s.method}{fpc_note(s.population)}，n = {s.n}", SCORE)
+        cells = rounded(s.score, 4), None if census else rounded(s.ci.low, 4), None if census else rounded(s.ci.high, 4)
+        yield (wording.ROLE_WORDS[role][1], *cells, census_text(s.population) if census else
+               f"{'Gaffke 区间' if s.method == 'gaffke' else s.method}{fpc_note(s.population)}，n = {s.n}",
+               formats(*cells, percent=False))
 
 
 TALLY_WIDTHS = (14, 40, 11, 11, 11, 34)
@@ -126,16 +131,14 @@ def _tally_sheet(ws, result):
             ws.append(row(ws, ["不适用（不计入分母）", "", qr.not_applicable], (None, None, COUNT)))
         if q.type != "multiple":
             ws.append(row(ws, ["未作答", "", qr.unanswered], (None, None, COUNT)))
-        estimates = list(_estimates(qr))
+        estimates = list(_estimates(qr, result.target))
         if estimates:
             ws.append(row(ws, ["指标", None, "估计值", "95% 下限", "95% 上限", "方法"], bold=True))
             for *values, fmt in estimates:  # the label runs on into the empty column B
-                ws.append(row(ws, [values[0], None, *values[1:]], (None, None, fmt, fmt, fmt), wrap_columns=(5,)))
+                ws.append(row(ws, [values[0], None, *values[1:]], (None, None, *fmt), wrap_columns=(5,)))
         ws.append([])
 
 
-SHEET_NAME_MAX = 31
-_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 BREAKDOWN_HEADER = ("组别", "有效回答 n", "满意人数", "满意率", "95%置信区间下限", "上限", "满意度得分（分）",
                     "区间下限", "上限", "满意率与其余样本之差", "差的区间下限", "差的区间上限", "p 值",
                     "校正后 p 值", "结论", "得分之差（分）", "得分之差区间下限", "得分之差区间上限", "得分 p 值",
@@ -146,20 +149,6 @@ P_FORMAT = P_VALUE
 BREAKDOWN_FORMATS = (None, COUNT, COUNT, RATE, RATE, RATE, SCORE, SCORE, SCORE, RATE, RATE, RATE, P_FORMAT,
                      P_FORMAT, None, SCORE, SCORE, SCORE, P_FORMAT, P_FORMAT, None)
 BREAKDOWN_WIDTHS = (22,) + (9,) * 13 + (12,) + (9,) * 5 + (12,)
-
-
-def sheet_name(title: str, taken: set[str]) -> str:
-    """A worksheet name from ``title`` Excel accepts: no []:*?/\\, no outer apostrophe, at most 31
-    characters, unique (case-insensitively) among ``taken``, which it joins."""
-    name = _NOT_IN_SHEET_NAME.sub("_", xml_text(str(title))).strip().strip("'") or "表"
-    name = name[:SHEET_NAME_MAX]
-    k = 1
-    while name.casefold() in taken or name.casefold() == "history":
-        k += 1
-        suffix = f"({k})"
-        name = name[:SHEET_NAME_MAX - len(suffix)].rstrip("'") + suffix
-    taken.add(name.casefold())
-    return name
 
 
 def _verdict(row, difference, marked, direction) -> str:
@@ -200,7 +189,12 @@ def breakdown_row(row, label, *, scored: bool, total: bool = False) -> list:
     return cells
 
 
-def _breakdown_sheet(ws, breakdowns, table):
+def breakdown_formats(cells, target) -> tuple:
+    """BREAKDOWN_FORMATS with a group's rate and score (and their intervals) shown below ``target`` when below it."""
+    return tuple(below(cells[i], target, fmt == RATE) if 3 <= i <= 8 else fmt for i, fmt in enumerate(BREAKDOWN_FORMATS))
+
+
+def _breakdown_sheet(ws, breakdowns, table, target=None):
     prepare(ws, BREAKDOWN_WIDTHS, landscape=True, header_row=2, freeze="B3")
     item = breakdowns.item
     ws.append(row(ws, [xml_text(f"{table.title}（{table.group_label}）：{item.label}（{item.id}）")], bold=True))
@@ -208,7 +202,7 @@ def _breakdown_sheet(ws, breakdowns, table):
     scored = item.points is not None
     rows = [breakdown_row(r, raw.sheet_text(str(r.label)), scored=scored) for r in table.result.rows]
     for values in rows + [breakdown_row(table.result.total, "合计", scored=scored, total=True)]:
-        ws.append(row(ws, values, BREAKDOWN_FORMATS, wrap_columns=(0,)))
+        ws.append(row(ws, values, breakdown_formats(values, target), wrap_columns=(0,)))
     autofilter(ws, 2, 2 + len(rows), len(BREAKDOWN_HEADER))  # the groups; 合计 stays below the filter
     ws.append([])
     ws.append(["方法", xml_text(breakdowns.method_text)])
@@ -223,7 +217,7 @@ def breakdown_sheets(wb, result) -> None:
         return
     taken = {name.casefold() for name in wb.sheetnames} | {"数据", "标签", "与上年度比较"}
     for table in b.tables:
-        _breakdown_sheet(wb.create_sheet(sheet_name("交叉-" + table.title.replace(" ", ""), taken)), b, table)
+        _breakdown_sheet(wb.create_sheet(sheet_name("交叉-" + table.title.replace(" ", ""), taken)), b, table, result.target)
 
 
 TREND_HEADER = ("题目", "本次 n", "本次满意率", "下限", "上限", "上次 n", "上次满意率", "下限", "上限", "满意率之差",
