@@ -2,6 +2,7 @@
 and watch the dashboard: the Yining figures appear when its 50 answers arrive through /s/<code>."""
 import io
 import re
+from urllib.parse import quote
 
 import docx
 import pytest
@@ -153,6 +154,8 @@ def test_add_points_and_download_their_qr_codes(admin_client, database, app):
     png = admin_client.get(f"{dashboard}/points/{hall['id']}/png")
     assert png.status_code == 200 and png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
     assert "attachment" in png.headers["Content-Disposition"]
+    assert f'filename="manyi-point-{hall["code"]}.png"' in png.headers["Content-Disposition"]  # an old browser's
+    assert f"filename*=UTF-8''{quote('业务大厅-' + hall['code'] + '.png')}" in png.headers["Content-Disposition"]
     assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png.data)))] == [url]
     svg = admin_client.get(f"{dashboard}/points/{hall['id']}/svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<svg" in svg.data

@@ -6,6 +6,7 @@ import io
 import math
 import re
 from datetime import date, datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file,
@@ -150,8 +151,12 @@ def point_qr(survey_id, point_id, kind):
                               evaluator=survey.get("evaluator_org") or "")
         return page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": POSTER_CSP}
     data, mimetype = (qr.png_bytes(url), "image/png") if kind == "png" else (qr.svg_bytes(url), "image/svg+xml")
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                     download_name=f"{file_name(point['name'])}-{point['code']}.{kind}")
+    name = f"{file_name(point['name'])}-{point['code']}.{kind}"
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+    # an old browser's ASCII name says what it is ("-9a2za84n.png" was all that was left of 业务大厅-9a2za84n.png)
+    response.headers["Content-Disposition"] = (f'attachment; filename="manyi-point-{point["code"]}.{kind}";'
+                                               f" filename*=UTF-8''{quote(name)}")
+    return response
 
 
 def _points_page(survey: dict, failed: tuple[int, PointFieldworkForm] | None = None, status: int = 200):
