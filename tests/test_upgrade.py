@@ -78,7 +78,7 @@ def test_a_receipt_of_points_with_nothing_since_the_upgrade_covers_their_old_ans
 
 
 def test_a_receipt_made_before_the_fix_still_checks_and_still_catches(database, upgraded):
-    """Receipts and anchors written before 2027-01 say head 0 with the old chain's head for such a point."""
+    """Receipts and anchors written before commit a218c74 (2026-12-03) say head 0 with the old chain's head for such a point."""
     survey_id, _, genesis = upgraded
     key = database.backend.chain_key
     body = {k: v for k, v in database.receipt(survey_id).items() if k != "signature"}
@@ -199,7 +199,7 @@ def test_a_backup_made_before_the_upgrade_restored_and_upgraded_again_writes_the
 
 
 def test_an_upgrade_line_an_older_version_dated_with_the_clock_is_named_not_called_a_rewrite(database, backup):
-    """Versions before 2027-01 dated the upgrade's line with the clock: restored and upgraded again, the line
+    """Versions before commit 591d731 (2026-12-03) dated the upgrade's line with the clock: restored and upgraded again, the line
     differs from the receipt's. When the receipt's time is the line's, it is proven the same line otherwise."""
     line = backup.upgrade()
     from survey_app.store.common import utcnow
