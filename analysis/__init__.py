@@ -32,7 +32,7 @@ from .score_bounds import ScoreBounds, effective_score_bounds, score_bounds
 from .scores import ScoreResult, composite_score, satisfaction_score, score_interval
 from .tables import PercentTable, percent_table
 from .targets import TargetTest, target_test
-from .strata import stratified_rate_verdict, stratified_score_verdict
+from .strata import stratified_rate_verdict, stratified_score_verdict, weighted_cells_interval
 from .verdicts import Verdict, rate_verdict, score_verdict, verdict_text
 from .compare import Comparison, adjust_p_values, compare_rates, compare_scores
 from .breakdown import Breakdown, BreakdownRow, breakdown
@@ -46,7 +46,7 @@ __all__ = [
     "ProportionInterval", "RateResult", "Rule", "ScoreBounds", "ScoreResult", "TargetTest", "Verdict",
     "cluster_design_effect", "composite_score", "design_effect", "indicator_points", "indicator_points_range",
     "margin_of_error", "percent_table", "proportion_interval", "rate_verdict", "sample_size", "satisfaction_rate",
-    "satisfaction_score", "effective_score_bounds", "score_bounds", "score_interval", "score_verdict", "stratified_rate_verdict", "stratified_score_verdict", "target_test", "verdict_points", "verdict_text",
+    "satisfaction_score", "effective_score_bounds", "score_bounds", "score_interval", "score_verdict", "stratified_rate_verdict", "stratified_score_verdict", "weighted_cells_interval", "target_test", "verdict_points", "verdict_text",
     "PowerPlan", "ScorePowerPlan", "ladder_spread", "score_power", "score_power_sample_size", "max_provable_rate", "min_successes_to_show", "power_sample_size", "target_power",
     "Comparison", "adjust_p_values", "compare_rates", "compare_scores", "Breakdown", "BreakdownRow", "breakdown",
     "RakeResult", "WeightedEstimate", "cells_effective_n", "rake_weights", "weighted_estimates", "weighted_mean_interval", "weighted_rate_interval", "Reliability", "cronbach_alpha", "cronbach_alpha_from_covariance",

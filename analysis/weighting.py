@@ -146,8 +146,8 @@ def weighted_estimates(cell_counts, weights, *, satisfied, points=None) -> Weigh
 def cells_effective_n(cells) -> float:
     """The effective n of a weighted mean (or rate: values 1 and 0) over weight cells, for its interval: σ²/Var
     with Var = Σ W_c²·var_c/n_c (W_c a cell's share of the weight; the cells as post-strata, Korn & Graubard
-    1998), capped at n and at Kish's (Σw)²/Σw². (Display only; like the stratified verdicts' former bound it
-    takes a small cell whose answers all agree as exact, which ``analysis.strata`` no longer does.) Kish's alone
+    1998), capped at n and at Kish's (Σw)²/Σw². (The app no longer uses it: like the stratified verdicts' former
+    bound it takes a small cell whose answers all agree as exact; ``analysis.weighted_cells_interval`` does not.) Kish's alone
     ignores that the cells differ: with the less satisfied group weighted up, a 95 % interval at Kish's n
     covered 89.9 % (an outside review's simulation). ``cells``: (Σw of the cell, {value: answers}) pairs.
 

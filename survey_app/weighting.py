@@ -20,9 +20,9 @@ from analysis.formatting import pct
 from .questionnaires.model import Question, Questionnaire
 from .store.margins import MAX_QUESTIONS
 
-INTERVALS = ("加权估计的 95% 置信区间：满意率为 Clopper–Pearson 区间（Korn–Graubard 法），得分为加权分布的 Gaffke 区间"
-             "（与未加权得分同一方法）；两者的有效样本量取 Kish 有效样本量与按各权重组方差计算的有效样本量中较小者"
-             "（各组满意程度不同时后者更小，只用 Kish 会使区间偏窄）；未计入迭代加权本身可能带来的精度提高。")
+INTERVALS = ("加权估计的 95% 置信区间：满意率和得分均按各权重组加权的不满意程度计算 Fay–Feuer 伽马区间（与按办件量分层的"
+             "估计同一方法）：答卷少而权重大的组决定区间宽度，其答卷全部相同时也不视为精确；未计入迭代加权本身可能带来的"
+             "精度提高。")
 NOTE = ("加权估计仅供参考：目标判定和 C51 得分只依据未加权估计（填写了各采集点办件量时为按办件量分层的估计），"
         "加权结果不改变判定。")
 SHARE_SLACK = 1e-3 + 1e-9  # shares (fractions) add up to 1 within this (the page's ±0.1 %); then rescaled
@@ -173,18 +173,14 @@ def rake(questionnaire: Questionnaire, margins: dict, rows: list[dict], *, figur
     total = sum(w[key] * n for key, n in cells.items())
     n_all = len(counted)
     rate = None if satisfied is None else sum(w[k] * s[0] for k, s in sums.items()) / total
-    # each interval at its own effective n: Kish's, or less where the cells differ (analysis.cells_effective_n)
-    rate_n = None if satisfied is None else analysis.cells_effective_n(
+    # each cell a stratum weighted by its part of the weight (analysis.weighted_cells_interval: Fay–Feuer, as the
+    # stratified verdicts): a small cell whose answers all agree is not taken as measured exactly
+    rate_ci = None if satisfied is None else analysis.weighted_cells_interval(
         [(w[k] * cells[k], {1: s[0], 0: cells[k] - s[0]}) for k, s in sums.items()])
-    score_n = analysis.cells_effective_n([(w[k] * cells[k], s[2]) for k, s in sums.items()])
-    # the weighted distribution of the headline's points, taken as that many answers
-    values = [v for s in sums.values() for v in s[2]]
-    shares = [w[k] * count for k, s in sums.items() for count in s[2].values()]
     score_ci = None
     if result.n >= 2:
-        b = analysis.effective_score_bounds(values, shares, score_n, scale=questionnaire.headline_range(),
-                                            confidence_level=0.975)  # each side at 97.5 %: a two-sided 95 %
-        score_ci = analysis.Interval(b.low, b.high)
+        score_ci = analysis.weighted_cells_interval([(w[k] * cells[k], s[2]) for k, s in sums.items()],
+                                                    scale=questionnaire.headline_range())
     return Raked(
         questions=tuple(RakedQuestion(q.id, q.heading, tuple(_level(q, code, share, j, cells, w)
                                                             for code, share in shares.items()))
@@ -194,7 +190,7 @@ def rake(questionnaire: Questionnaire, margins: dict, rows: list[dict], *, figur
         weighted_rate=rate,
         unweighted_score=sum(v for _, v in counted) / n_all,
         weighted_score=sum(w[k] * s[1] for k, s in sums.items()) / total,
-        weighted_rate_ci=None if rate is None else analysis.weighted_rate_interval(rate, rate_n),
+        weighted_rate_ci=rate_ci,
         weighted_score_ci=score_ci,
         unweighted_n=n_all, n=result.n, left_out=left_out, effective_n=result.effective_n,
         design_effect=result.design_effect, iterations=result.iterations,

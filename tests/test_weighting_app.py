@@ -148,7 +148,7 @@ def test_the_dashboard_shows_weighted_figures_beside_the_unweighted_and_the_verd
     assert f'{100 * raked.weighted_rate:.1f}%' in weighted_row
     ci, sci = raked.weighted_rate_ci, raked.weighted_score_ci
     assert f"95% 置信区间 {100 * ci.low:.1f}%–{100 * ci.high:.1f}%" in weighted_row
-    assert f"95% 置信区间 {num(sci.low)}–{num(sci.high)} 分" in weighted_row and "Korn–Graubard" in card
+    assert f"95% 置信区间 {num(sci.low)}–{num(sci.high)} 分" in weighted_row and "Fay–Feuer" in card
     assert "Kish 有效样本量" in card and "设计效应" in card and "部门服务对象台账（2024 年）" in card
     assert "目标判定和 C51 得分只依据未加权估计" in card
     assert raked.weighted_score != pytest.approx(97.6)  # the weights did move the figure ...
@@ -177,21 +177,17 @@ def test_the_weighted_rate_is_the_hand_computation_from_the_raw_answers(app, dat
     assert raked.effective_n == pytest.approx(sum(w) ** 2 / np.dot(w, w), abs=1e-9)  # Kish
     assert raked.design_effect == pytest.approx(50 / raked.effective_n)
     assert (raked.unweighted_rate, raked.unweighted_score) == (pytest.approx(0.96), pytest.approx(97.6))
-    # the intervals from the same raw answers: Clopper–Pearson at Kish's n; Gaffke's at Kish's n for the score
-    n_eff, p_w = sum(w) ** 2 / np.dot(w, w), np.dot(w, sat) / sum(w)
-    assert raked.weighted_rate_ci.low == pytest.approx(stats.beta.ppf(0.025, p_w * n_eff, n_eff - p_w * n_eff + 1), abs=1e-9)
-    assert raked.weighted_rate_ci.high == pytest.approx(min(1.0, stats.beta.ppf(0.975, p_w * n_eff + 1, n_eff - p_w * n_eff)), abs=1e-9)
-    # Gaffke by simulation, as its definition reads: the weighted answers as n_eff answers (Gamma shapes
-    # n_eff × weight share per value) and one pseudo answer at the ladder's end, R = Σ G·y / Σ G
+    # the intervals from the same raw answers, by Fay & Feuer's gamma bounds on the weighted shortfall from the top
+    # (each answer's weight share a_i; one more answer at the heaviest weight for the bound away from the top)
     y = np.array([POINTS[p["q5"]] for p in people.values()], dtype=float)
-    values = sorted(set(y))
-    shape = [n_eff * sum(wi for wi, yi in zip(w, y) if yi == v) / sum(w) for v in values]
-    rng = np.random.default_rng(3)
-    draws = np.stack([rng.gamma(k, size=400_000) for k in shape])
-    for end, q, got in ((20.0, 0.025, raked.weighted_score_ci.low), (100.0, 0.975, raked.weighted_score_ci.high)):
-        pseudo = rng.gamma(1.0, size=400_000)
-        r = (np.array(values) @ draws + end * pseudo) / (draws.sum(axis=0) + pseudo)
-        assert got == pytest.approx(np.quantile(r, q), abs=0.1)
+    share = np.array(w, dtype=float) / sum(w)
+    for shortfall, (end_low, end_high), got in ((1.0 - np.array(sat, dtype=float), (0.0, 1.0), raked.weighted_rate_ci),
+                                                ((100.0 - y) / 80.0, (20.0, 100.0), raked.weighted_score_ci)):
+        q, v, top = float(share @ shortfall), float(share ** 2 @ shortfall ** 2), float(share.max())
+        far = stats.gamma.ppf(0.975, (q + top) ** 2 / (v + top * top), scale=(v + top * top) / (q + top))
+        near = stats.gamma.ppf(0.025, q * q / v, scale=v / q) if q > 0 else 0.0
+        span = end_high - end_low
+        assert (got.low, got.high) == pytest.approx((end_high - span * min(1.0, far), end_high - span * near), abs=1e-9)
     assert raked.weighted_score_ci.low < raked.weighted_score < raked.weighted_score_ci.high <= 100
 
 
@@ -335,7 +331,7 @@ def test_the_annex_blocks_say_the_raked_figures_never_decide(app, database, fill
     assert [b[0] for b in blocks] == ["h3", "p", "p", "p", "h3", "p"]
     text = "".join(b[1] for b in blocks)
     ci, sci = raked.weighted_rate_ci, raked.weighted_score_ci
-    assert f"（95% 置信区间 {100 * ci.low:.1f}%–{100 * ci.high:.1f}%）" in text and "Korn–Graubard" in text
+    assert f"（95% 置信区间 {100 * ci.low:.1f}%–{100 * ci.high:.1f}%）" in text and "Fay–Feuer" in text
     assert f"（95% 置信区间 {num(sci.low)}–{num(sci.high)} 分）" in text
     assert "满意率由未加权的 96.0% 变为加权后的" in text and "满意度得分由未加权的 97.6 分" in text
     assert "性别（男 48.5%、女 51.5%）" in text and f"Kish 有效样本量约 {raked.effective_n:.1f} 份" in text
