@@ -129,3 +129,29 @@ def test_a_single_sqlite_server_may_start_with_a_new_secret_key(start):
     check_deployable(start(SECRET_KEY="made-again-after-config-py-was-lost"))
     result = start(SECRET_KEY="another").test_cli_runner().invoke(args=["rotate-secret-key"])
     assert result.exit_code == 0 and "Nothing to record" in result.output
+
+
+@pytest.mark.postgresql_only
+def test_a_key_rotation_is_a_line_in_every_surveys_audit_chain_and_verifies(start, yining_on):
+    """An operator's rotation is recorded like other operator actions: a chained audit line per survey
+    (the key is the deployment's), naming both fingerprints (never the key); the chains still verify, and a
+    rotation to the key already recorded writes nothing."""
+    first = start(SECRET_KEY="the-first-key")
+    check_deployable(first)
+    yining_on(first), yining_on(first)
+    second = start(SECRET_KEY="a-new-key")
+    runner = second.test_cli_runner()
+    assert runner.invoke(args=["rotate-secret-key"]).exit_code == 0
+    store = second.extensions[EXTENSION]
+    surveys = [s["id"] for s in store.list_surveys()]
+    lines = {s: store.audit_entries(s) for s in surveys}
+    assert len(surveys) == 2
+    for entries in lines.values():
+        last = entries[-1]
+        assert (last["user"], last["action"]) == ("cli", "secret_key"), entries
+        assert (secret_fingerprint("the-first-key") in last["detail"] and secret_fingerprint("a-new-key")
+                in last["detail"] and "a-new-key" not in last["detail"])
+    verified = runner.invoke(args=["verify"])
+    assert verified.exit_code == 0 and verified.output.startswith("OK:"), verified.output
+    assert "nothing changed" in runner.invoke(args=["rotate-secret-key"]).output
+    assert {s: store.audit_entries(s) for s in surveys} == lines

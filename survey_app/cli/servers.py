@@ -15,7 +15,7 @@ def rotate_secret_key_command():
 
     Each server refuses to start with another secret key than the one whose fingerprint the database
     records. To change the key: set the new FLASK_SECRET_KEY on every server, run this command with it,
-    then restart every server. Citizens' open forms come back filled in with a fresh key (their next
+    then restart every server. The change is a line in every survey's audit log. Citizens' open forms come back filled in with a fresh key (their next
     tap stores them); evaluators log in again.
 
     Example: FLASK_SECRET_KEY=<the new key> manyi rotate-secret-key
@@ -34,6 +34,6 @@ def rotate_secret_key_command():
     if before == now:
         click.echo(f"The database already records this key (fingerprint {now}); nothing changed.")
         return
-    click.echo(f"Recorded the secret key fingerprint {now} (was {before or 'none'}) in {store.describe()}:"
-               " servers with this key now start, servers with the old one are refused at their next start;"
+    click.echo(f"Recorded the secret key fingerprint {now} (was {before or 'none'}) in {store.describe()}, with a"
+               " line in every survey's audit log: servers with this key now start, servers with the old one are refused at their next start;"
                " restart every server with the new key.")

@@ -9,7 +9,8 @@
 * the secret key (FLASK_SECRET_KEY): it signs citizens' submission keys and evaluators' session cookies and
   salts the stuffing limits' hashes. The database keeps a fingerprint of it (an HMAC of a fixed label under
   the key, never the key), written by the first server that starts; a server with another key is refused,
-  naming both fingerprints. ``manyi rotate-secret-key`` records a new key's fingerprint.
+  naming both fingerprints. ``manyi rotate-secret-key`` records a new key's fingerprint, with a
+  ``secret_key`` line in every survey's audit chain (the key is the deployment's, the chains are the surveys').
 
 A single SQLite server checks neither: there is one clock, and a key lost with instance/config.py and made
 again only sends open forms back with a fresh key and evaluators to the login page.
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+
+from .common import Audit
 
 SECRET_META = "secret_key_fingerprint"
 SAMPLES = 3  # clock readings; the one with the shortest round trip is kept
@@ -81,13 +84,19 @@ class Servers:
                 " `manyi rotate-secret-key` (README, \"Deploying on PostgreSQL\")")
         return mine
 
-    def record_secret_key(self, secret: str | bytes) -> tuple[str | None, str]:
-        """Make ``secret`` the deployment's key (rotation): (the fingerprint recorded before, the new one)."""
+    def record_secret_key(self, secret: str | bytes, *, actor: str = "cli") -> tuple[str | None, str]:
+        """Make ``secret`` the deployment's key (rotation): (the fingerprint recorded before, the new one).
+        A change is written, in the same transaction, as a ``secret_key`` line in every survey's audit chain."""
         mine = secret_fingerprint(secret)
 
         def body(conn):
             before = conn.value("select value from store_meta where key = ?", [SECRET_META])
+            if before == mine:
+                return before
             conn.execute("insert into store_meta (key, value) values (?, ?) on conflict (key) do update set"
                          " value = excluded.value", [SECRET_META, mine])
+            audit = Audit(actor, "secret_key", f"FLASK_SECRET_KEY fingerprint {before or 'none'} → {mine}")
+            for (survey_id,) in conn.execute("select id from surveys order by id").fetchall():
+                self._audit(conn, audit, survey_id)
             return before
         return self._write(body), mine
