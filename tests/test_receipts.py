@@ -453,3 +453,23 @@ def test_an_exclusion_filed_in_a_made_up_surveys_chain_is_found(app, runner, dat
     assert any("audit lines of survey 999, which is not in this database" in p for p in found.count_problems)
     code, out = _verify(runner, app, path)
     assert code == 1 and "1 audit line(s) dated before the receipt's time" in out and "back-dated" in out, out
+
+
+def test_a_response_from_a_server_a_minute_behind_is_not_called_back_dated(database, survey, monkeypatch):
+    """Servers' clocks may drift apart after the 5 s start check: an answer stored after a receipt by a server
+    up to CLOCK_SLACK_SECONDS behind is not back-dated; one dated further before the receipt's time is."""
+    from datetime import datetime
+
+    import survey_app.store.responses as responses
+    from survey_app.store.common import iso_time
+    from survey_app.store.servers import CLOCK_SLACK_SECONDS
+    survey_id, points = survey
+    receipt = database.receipt(survey_id)
+    as_of = datetime.fromisoformat(receipt["as_of"]).timestamp()
+    monkeypatch.setattr(responses, "utcnow", lambda: iso_time(as_of - 60))
+    _save(database, survey_id, points[0], "a-minute-behind")
+    assert database.check_receipt(receipt) == []
+    monkeypatch.setattr(responses, "utcnow", lambda: iso_time(as_of - CLOCK_SLACK_SECONDS - 1))
+    _save(database, survey_id, points[1], "too-far-behind")
+    [problem] = database.check_receipt(receipt)
+    assert "1 response(s) dated before the receipt's time" in problem, problem

@@ -25,10 +25,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from .audit import SYSTEM, UPGRADE_ACTIONS, entry_link
 from .common import iso_time
 from .integrity import reading_damage
+from .servers import CLOCK_SLACK_SECONDS
 
 
 FORMAT = "manyi-receipt-1"
-BACKDATE_SLACK = 300  # seconds
 
 
 def _canonical(document: dict) -> bytes:
@@ -207,9 +207,10 @@ def _status_then(conn, receipt: dict, lines_missing: bool = False) -> list[str]:
                         f" {excluded} ("
                         + ("audit lines it covers are missing, see above)" if lines_missing else
                            "a status changed without its audit line)"))
-    # a line stamped in its transaction commits a moment later, and servers' clocks differ by seconds:
-    # only a line dated BACKDATE_SLACK before the receipt's time is called back-dated
-    before = iso_time(datetime.fromisoformat(receipt["as_of"]).timestamp() - BACKDATE_SLACK) if receipt["as_of"] else ""
+    # a line stamped in its transaction commits a moment later, and servers' clocks differ: only a line
+    # dated CLOCK_SLACK_SECONDS before the receipt's time is called back-dated
+    before = (iso_time(datetime.fromisoformat(receipt["as_of"]).timestamp() - CLOCK_SLACK_SECONDS)
+              if receipt["as_of"] else "")
     late = conn.execute("select id, action, at from audit_log where id > ? and at < ?"
                         " and action in ('exclude', 'restore') and (survey_id = ? or response_id in"
                         " (select id from responses where survey_id = ?)) order by id",  # or filed under another
@@ -223,7 +224,7 @@ def _status_then(conn, receipt: dict, lines_missing: bool = False) -> list[str]:
 
 def _responses_backdated(conn, receipt: dict, before: str) -> list[str]:
     """Responses after a point's head in the receipt (or at a point the receipt did not have) dated
-    BACKDATE_SLACK or more before the receipt's time: stored since, with an earlier time written in."""
+    CLOCK_SLACK_SECONDS or more before the receipt's time: stored since, with an earlier time written in."""
     if not before:
         return []
     survey_id, found = receipt["survey_id"], []

@@ -23,6 +23,15 @@ import hmac
 from .common import Audit
 
 SECRET_META = "secret_key_fingerprint"
+# How far apart times stamped by different servers (or by one whose clock stepped since it started) may be
+# before Manyi calls one wrong, after the fact: a session begun further "in the future" has ended
+# (store/sessions.py), and a response or audit line dated further before a receipt's time is back-dated
+# (store/receipts.py, ``verify --receipt``; a line also commits a moment after it is stamped). Far wider
+# than MAX_CLOCK_SKEW_SECONDS (5 s, config) on purpose: that is a gate at start, where refusing costs a
+# restart after syncing NTP; this judges what is already stored, where too tight a bound logs evaluators
+# out or calls a department's answers back-dated for a clock that drifted. Not configurable: a receipt
+# must verify the same on any machine, away from the servers' configuration.
+CLOCK_SLACK_SECONDS = 300
 SAMPLES = 3  # clock readings; the one with the shortest round trip is kept
 
 

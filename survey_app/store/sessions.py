@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .common import StorageUnavailable, iso_time
+from .servers import CLOCK_SLACK_SECONDS
 
 TOUCH_SECONDS = 60
-SKEW_SECONDS = 300  # servers' clocks may differ this much; a session begun further "in the future" has ended
 KEEP_SECONDS = 86400  # a session's record is kept this long past its absolute lifetime, then deleted
 
 
@@ -63,7 +63,7 @@ class Sessions:
             return SessionCheck(None, "revoked")
         now = self.wall_clock()
         age, idle = now - _seconds(found["created_at"]), now - _seconds(found["last_seen_at"])
-        if age < -SKEW_SECONDS:
+        if age < -CLOCK_SLACK_SECONDS:  # begun further "in the future" than servers' clocks may differ
             return SessionCheck(None, "clock")
         if age >= max_seconds:
             return SessionCheck(None, "expired")
