@@ -25,7 +25,8 @@ def test_every_sheet_prints_on_a4_one_page_wide(book):
 
 
 def test_tables_have_a_frozen_repeated_header_and_a_filter(book):
-    expected = {"概况": ("A2", None), "数据": ("B2", "A1:"), "标签": ("A2", "A1:"), "交叉-按采集点": ("B3", "A2:")}
+    expected = {"概况": ("A2", None), "汇总": ("A2", None), "数据": ("B2", "A1:"), "标签": ("A2", "A1:"),
+                "交叉-按采集点": ("B3", "A2:")}
     for name, (freeze, ref) in expected.items():
         ws = book[name]
         assert ws.freeze_panes == freeze, name
@@ -33,6 +34,11 @@ def test_tables_have_a_frozen_repeated_header_and_a_filter(book):
         assert ws.print_title_rows == f"${header}:${header}", name  # repeated on every printed page
         if ref:
             assert ws.auto_filter.ref.startswith(ref), name
+    # 汇总 stacks one block per question: its header row names what each column holds in the blocks' rows
+    # (the question's, its options', its estimates'), which repeat their own headings
+    assert [c.value for c in book["汇总"][1]] == ["题号／代码／指标", "题目／选项", "题型／人数／估计值",
+                                                 "类别／占比／95% 下限", "95% 上限", "方法"]
+    assert book["汇总"]["A2"].value == "1. age" and book["汇总"]["D1"].font.bold and book["汇总"]["D1"].alignment.wrap_text
     data = book["数据"]
     assert data.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(data.max_column)}51"  # 50 answers
     # the filter on a 交叉 sheet covers the groups, not the 合计 row below them

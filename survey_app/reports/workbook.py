@@ -109,12 +109,16 @@ def _estimates(qr, target=None):
 
 
 TALLY_WIDTHS = (14, 40, 11, 11, 11, 34)
+# 汇总 stacks a block per question: the header (frozen, printed on each page) names each column's use in a
+# block's rows (the question's, its options', its estimates'), which repeat their own headings
+TALLY_HEADER = ("题号／代码／指标", "题目／选项", "题型／人数／估计值", "类别／占比／95% 下限", "95% 上限", "方法")
 
 
 def _tally_sheet(ws, result):
     """Each question: its title, its options' counts and shares (占比, a fraction shown in percent), its
     not-applicable and blank counts and, for a scale item, its estimates with their intervals."""
     wrap = (1, 4)
+    ws.append(row(ws, TALLY_HEADER, bold=True, wrap_columns=range(6)))  # narrow columns: wrapped
     for i, qr in enumerate(result.questions, 1):
         q = qr.question
         ws.append(row(ws, [f"{i}. {q.id}", str(q.text), wording.TYPE_NAMES[q.type], wording.ROLE_NAMES[q.role]],
@@ -271,7 +275,7 @@ def write(export, out) -> None:
         ws.append(row(ws, [xml_text(key), xml_text(value) if isinstance(value, str) else value, *extra],
                       (None, fmt, fmt), wrap_columns=(0, 1)))
     ws = wb.create_sheet("汇总")
-    prepare(ws, TALLY_WIDTHS)
+    prepare(ws, TALLY_WIDTHS, header_row=1)
     _tally_sheet(ws, result)
     breakdown_sheets(wb, result)
     trend_sheet(wb, result)
