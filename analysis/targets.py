@@ -17,7 +17,6 @@ without a population and adds the hypergeometric test, strata and scores).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from scipy import stats

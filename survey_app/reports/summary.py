@@ -5,7 +5,6 @@ import json
 
 from ..headline import CONFIDENCE
 from ..safetext import utf8_text
-from . import wording
 
 
 def _rate(rate):
