@@ -126,6 +126,16 @@ def test_the_back_button_after_submitting_stores_nothing_more(client, yining, da
     assert database.response_count() == 1
 
 
+def test_a_retry_is_compared_with_the_answers_stored_under_its_key(database, yining):
+    """What the back button's and a lost reply's retry is checked against (the views' _stored_as): the
+    answers stored under the key, sorted, or None when no response has it."""
+    survey_id, (hall, _) = yining
+    answers = [("q5", "A"), ("age", "B"), ("q1", "C")]
+    database.save_response(survey_id=survey_id, point_id=database.point_by_code(hall)[0]["id"],
+                           questionnaire_version=1, submission_key="stored-key", answers=answers, seconds_on_page=30,
+                           language="zh-CN", device_hash=None)
+    assert database.stored_answers("stored-key") == sorted(answers)
+    assert database.stored_answers("another-key") is None
 def test_a_shared_phones_restored_key_never_thanks_the_next_person_for_nothing(client, yining, database):
     """The form's script restores a page's answers and key after a lost reply; if the next person on the phone
     answers that page, the key is already stored with other answers: they are told so (您已提交过本问卷, with

@@ -231,11 +231,10 @@ def _stored_reply(code, lang, survey, questionnaire, nonce, answers):
 def _stored_as(nonce: str, answers) -> bool | None:
     """None if nothing is stored under the key; else whether it was stored with these answers (a retry)
     or with others (a page restored on a shared phone and answered by someone else)."""
-    database = get_store()
-    response_id = database.response_for_key(nonce)
-    if response_id is None:
+    stored = get_store().stored_answers(nonce)
+    if stored is None:
         return None
-    return answers is not None and sorted(database.get_response(response_id)["answers"]) == sorted(answers)
+    return answers is not None and stored == sorted(answers)
 
 
 def _defences(point, survey, questionnaire, nonce, seconds, device_hash, formdata, *, channel):

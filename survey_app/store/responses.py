@@ -143,6 +143,13 @@ class Responses:
     def response_for_key(self, submission_key: str, *, conn=None) -> int | None:
         return (conn or self._read()).value("select id from responses where submission_key = ?", [submission_key])
 
+    def stored_answers(self, submission_key: str) -> list[tuple[str, str]] | None:
+        """The answers stored under a submission key, sorted (None: no response is), in one query: a retry's
+        check of whether it carries the answers stored."""
+        rows = self._read().execute("select r.id, a.question_id, a.value from responses r left join answers a on"
+                                    " a.response_id = r.id where r.submission_key = ?", [submission_key]).fetchall()
+        return sorted((q, v) for _, q, v in rows if q is not None) if rows else None
+
     def response_count(self, survey_id: int | None = None) -> int:
         if survey_id is None:
             return self._read().value("select count(*) from responses")
