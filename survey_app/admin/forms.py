@@ -14,6 +14,7 @@ import analysis
 from analysis.formatting import num
 
 from ..fieldwork import collection_state
+from ..questionnaires import fill
 from ..results import C51_FIGURES
 from ..safetext import clean_line, clean_text
 from ..store.fieldwork import MAX_FIELDWORK
@@ -101,7 +102,7 @@ class SurveySettingsForm(FlaskForm):
 
     def __init__(self, *args, questionnaires=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.questionnaire.choices = [SelectChoice(key, f"{q.title}（{key}）") for key, q in (questionnaires or {}).items()]
+        self.questionnaire.choices = [SelectChoice(key, f"{fill.preview(str(q.title))}（{key}）") for key, q in (questionnaires or {}).items()]
         self.rule.choices = _rule_choices()
 
     def validate_target_n(self, field):

@@ -16,6 +16,7 @@ import analysis
 from analysis.formatting import num
 
 from .. import breakdowns, fieldwork, qr, questionnaires, results
+from ..questionnaires import fill
 from ..headline import rate_method, survey_rule
 from ..reports import planning_text, wording
 from ..safetext import file_name
@@ -77,12 +78,16 @@ def new_survey():
         return _settings_page("admin/survey_form.html", form, status=400 if request.method == "POST" else 200)
     q = catalogue[form.questionnaire.data]
     values = form.values()
-    values["title"] = (values["title"] or "").strip() or str(q.title)
+    if _missing_settings(form, q, values):
+        return _settings_page("admin/survey_form.html", form, status=400)
+    values["title"] = (values["title"] or "").strip() or str(fill.fill(q, values).title)
     survey_id = get_store().create_survey_for(g.current_user["id"], questionnaire_id=q.id,
                                      questionnaire_version=q.version, questionnaire_digest=q.digest,
                                      status="draft",
                                      audit=Audit(_user(), "create", values["title"]), **values)
     flash("评价项目已创建。下一步：添加采集点，下载二维码海报，然后开放收集。")
+    if note := fill.year_note(fill.fill(q, values), values["year"]):
+        flash(note, "error")
     return redirect(url_for(".dashboard", survey_id=survey_id))
 
 
@@ -95,11 +100,22 @@ def edit_survey(survey_id):
     if not form.validate_on_submit():
         return _settings_page("admin/survey_form.html", form, survey, 400 if request.method == "POST" else 200)
     values = form.values()
+    if _missing_settings(form, _questionnaire(survey), values):
+        return _settings_page("admin/survey_form.html", form, survey, 400)
     values["title"] = (values["title"] or "").strip() or survey["title"]
     labels = {f.name: re.sub(r"（[^（）]*）$", "", str(f.label.text)).strip() or f.name for f in form}  # 目标值（%，…） → 目标值
     get_store().update_survey(survey_id, audit=Audit(_user(), "settings", _changes(survey, values, labels)), **values)
     flash("设置已保存。")
     return redirect(url_for(".dashboard", survey_id=survey_id))
+
+
+def _missing_settings(form, q, values: dict) -> bool:
+    """Put a message beside each setting the questionnaire's texts name ({year} …: questionnaires/fill.py) that
+    is empty; True if there was one."""
+    missing = fill.missing(q, values)
+    for setting in missing:
+        getattr(form, setting).errors.append(fill.missing_message(setting))
+    return bool(missing)
 
 
 def _form_data(survey: dict) -> dict:
@@ -232,7 +248,7 @@ def dashboard(survey_id):
         "admin/dashboard.html", survey=survey, r=result, by=by, breakdown_error=breakdown_error,
         adjust_methods=breakdowns.ADJUST_ZH, q=questionnaire, daily=_daily_table(result),
         per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,
-        status_text=status_label(survey, current_app.config["TIMEZONE"]),
+        status_text=status_label(survey, current_app.config["TIMEZONE"]), year_note=fill.year_note(questionnaire, survey["year"]),
         rule=survey_rule(survey), base_url=current_app.config["PUBLIC_BASE_URL"],
         role_words=wording.ROLE_WORDS, rate_label=wording.rate_label, rate_method=rate_method,
         receipt=wording.receipt_text(result), strata=wording.strata_text(result), basis=wording.basis_text(result),

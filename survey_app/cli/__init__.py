@@ -17,6 +17,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from analysis import DEFAULT_RULE, RULES
 
 from .. import qr, questionnaires
+from ..questionnaires import fill
 from ..store import get_store
 from . import data, demo, receipts, servers
 from .common import (ROW_ID, Manyi, clean_line, configured, database_mode, find_questionnaire, finite, instance_path,
@@ -60,23 +61,21 @@ def create_survey_command(questionnaire, title, **fields):
         _check_date(fields[name], option)
     if fields["opens_on"] and fields["closes_on"] and fields["closes_on"] < fields["opens_on"]:
         raise click.BadParameter(f"{fields['closes_on']} is before --opens {fields['opens_on']}", param_hint="--closes")
+    if needed := [OPTIONS[s] for s in fill.missing(q, fields)]:
+        raise click.UsageError(f"{q.key}'s texts name the survey's {', '.join(needed)} (questionnaires/README.md,"
+                               f" placeholders): give {' and '.join(needed)}")
+    filled = fill.fill(q, fields)
+    title = title or str(filled.title)
     survey_id = get_store().create_survey(questionnaire_id=q.id, questionnaire_version=q.version,
-                                          questionnaire_digest=q.digest, title=title or str(q.title), **fields)
-    click.echo(f"Survey {survey_id}: {title or q.title} ({q.key})")
-    if other := other_years(q, fields["year"]):
+                                          questionnaire_digest=q.digest, title=title, **fields)
+    click.echo(f"Survey {survey_id}: {title} ({q.key})")
+    if other := fill.other_years(filled, fields["year"]):
         click.echo(f"Note: citizens read the questionnaire's title and invitation, which say {'、'.join(other)} "
                    f"年, not {fields['year']}. For a {fields['year']} survey copy the questionnaire file with the "
                    "year changed (questionnaires/README.md) and create the survey from the copy.", err=True)
 
 
-def other_years(q, year: int | None) -> list[str]:
-    """Years the citizen-facing texts of ``q`` name other than the survey's ``year``."""
-    import re
-
-    if year is None:
-        return []
-    said = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", f"{q.title} {q.invitation}")
-    return sorted(set(said) - {str(year)})
+OPTIONS = {"year": "--year", "department": "--department", "evaluator_org": "--evaluator"}  # fill.missing's settings
 
 
 def _check_date(value, name):

@@ -16,6 +16,7 @@ from typing import Callable, Mapping, NamedTuple
 
 from flask import Flask, current_app
 
+from . import fill
 from .model import ChangedQuestionnaire, MissingQuestionnaire, Questionnaire, QuestionnaireError
 from .parse import load
 
@@ -53,11 +54,13 @@ class Catalogue:
     """
 
     RESCAN_SECONDS = 2.0
+    FILLED_KEPT = 256  # filled copies kept (fill.py): one per survey that uses placeholders
 
     def __init__(self, directory: str | Path, *, clock: Callable[[], float] = time.monotonic):
         self.directory = Path(directory)
         self._clock = clock
         self._scan: _Scan | None = None  # replaced whole, so a reader in another thread sees one scan
+        self._filled: dict[tuple, Questionnaire] = {}  # fill.fill's copies, by file and survey settings
 
     def __repr__(self) -> str:
         return f"Catalogue({str(self.directory)!r})"
@@ -95,8 +98,9 @@ class Catalogue:
         return max(matches, key=lambda q: q.version)
 
     def for_survey(self, survey: dict) -> Questionnaire:
-        """The questionnaire version a survey was created with; MissingQuestionnaire if its file is gone,
-        ChangedQuestionnaire (a MissingQuestionnaire) if it no longer reads as when the survey was created."""
+        """The questionnaire version a survey was created with, its texts' placeholders filled from the survey's
+        settings (fill.py); MissingQuestionnaire if its file is gone, ChangedQuestionnaire (a
+        MissingQuestionnaire) if it no longer reads as when the survey was created."""
         try:
             q = self.get(survey["questionnaire_id"], survey["questionnaire_version"])
         except KeyError:
@@ -104,7 +108,15 @@ class Catalogue:
         recorded = survey.get("questionnaire_digest")  # None: not recorded yet (store.record_questionnaire_digests)
         if recorded and recorded != q.digest:
             raise ChangedQuestionnaire(survey, q.digest)
-        return q
+        if not q.placeholders:
+            return q
+        key = (q.key, q.digest, *fill.values_of(survey).values())
+        filled = self._filled.get(key)
+        if filled is None:
+            if len(self._filled) >= self.FILLED_KEPT:
+                self._filled.clear()
+            filled = self._filled[key] = fill.fill(q, survey)
+        return filled
 
     def digest_of(self, qid: str, version: int) -> str | None:
         """The digest of questionnaire ``qid`` at ``version`` as found now, None when its file is not there."""

@@ -179,6 +179,13 @@ class Questionnaire:
         """SHA-256 of what citizens read and what a stored code means (digest.py); recorded on a survey."""
         return digest(self)
 
+    @cached_property  # once per parse: Catalogue.for_survey asks on every request
+    def placeholders(self) -> frozenset[str]:
+        """The survey settings its texts name ({year}, {department}, {evaluator}: fill.py)."""
+        from .fill import used
+
+        return used(self)
+
     @property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for s in self.sections for q in s.questions)
