@@ -212,3 +212,17 @@ def test_an_earlier_compared_survey_gives_the_default_distribution(admin_client,
     page = text(admin_client.get(f"/admin/surveys/{later}/edit{PLAN}").get_data(as_text=True))
     title = database.get_survey(filled)["title"]
     assert f"若答案分布为所比较的较早调查“{title}”的答案分布（100 分 92.0%、80 分 4.0%、60 分 4.0%" in page
+
+
+def test_an_earlier_survey_the_evaluator_may_not_see_stays_hidden(admin_client, filled, database, evaluator):
+    """The plan reads a compared survey's answers only while the evaluator is granted it (a revoked grant, or a
+    comparison chosen by another evaluator): neither its title nor its answers reach the page."""
+    later = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1,
+                                   title="2025年伊宁市医疗保障局满意度调查", department="伊宁市医疗保障局", year=2025,
+                                   target=95.0, target_n=50)
+    database.grant(evaluator, later)
+    database.update_survey(later, compare_with=filled)
+    database.revoke(evaluator, filled)
+    page = text(admin_client.get(f"/admin/surveys/{later}/edit{PLAN}").get_data(as_text=True))
+    assert database.get_survey(filled)["title"] not in page and "所比较的较早调查" not in page
+    assert "若答案分布为假定的分布" in page  # the stated spread, as for a survey without answers

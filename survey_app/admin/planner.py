@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import analysis
 from analysis.formatting import num
+from flask import g
 
 from .. import questionnaires
 from ..headline import figure_judged
@@ -107,6 +108,8 @@ def assumed_answers(questionnaire, survey: dict | None, target: float) -> Assume
     of = "" if len(questionnaire.headline.weights) == 1 else f"（综合得分按权重最大的题目 {item} 估算）"
     store = get_store() if survey else None
     earlier = store.get_survey(survey["compare_with"]) if survey and survey.get("compare_with") else None
+    if earlier is not None and not store.can_see(g.current_user["id"], earlier["id"]):
+        earlier = None  # granted no longer (or to another evaluator): neither its title nor its answers
     if earlier is not None:
         try:
             same = questionnaires.catalogue().for_survey(earlier).question(item).points == points
