@@ -1,5 +1,6 @@
 """An honest response rate (issue #12 item 7): each point's fieldwork record (发放份数, 办件量) entered
 by the evaluator, the respondent page's opens counted in batches, and the rates and shares they give."""
+import re
 import sqlite3
 import threading
 import time
@@ -55,6 +56,34 @@ def test_a_points_fieldwork_is_stored_and_audited(database, yining):
     audit = [(e["user"], e["action"], e["detail"]) for e in _logged(database, survey_id)]
     assert audit == [("wang", "fieldwork", "业务大厅：发放份数 — → 120；办件量 — → 860"),
                      ("li", "fieldwork", "业务大厅：发放份数 120 → —；办件量 860 → 900")]
+
+
+def test_several_points_fieldwork_is_stored_in_one_transaction_each_audited(database, yining):
+    survey_id, _ = yining
+    first, second = point_ids(database, survey_id)
+    database.set_point_fieldwork(first, issued=3, served=30, actor="wang")
+    changed = database.set_points_fieldwork(survey_id, {first: (3, 30), second: (None, 140)}, actor="li")
+    assert changed == [{"point_id": second, "name": "1号窗口", "issued_before": None, "served_before": None,
+                        "issued": None, "served": 140}]  # the unchanged point is neither written nor logged
+    database.set_points_fieldwork(survey_id, {first: (4, 40), second: (5, 150)}, actor="li")
+    assert [(r["issued"], r["served"]) for r in database.fieldwork(survey_id)] == [(4, 40), (5, 150)]
+    assert [(e["user"], e["detail"]) for e in _logged(database, survey_id)] == [
+        ("wang", "业务大厅：发放份数 — → 3；办件量 — → 30"), ("li", "1号窗口：发放份数 — → —；办件量 — → 140"),
+        ("li", "业务大厅：发放份数 3 → 4；办件量 30 → 40"), ("li", "1号窗口：发放份数 — → 5；办件量 140 → 150")]
+    assert database.verify().ok
+
+
+def test_several_points_fieldwork_is_all_or_nothing(database, yining):
+    survey_id, _ = yining
+    first, second = point_ids(database, survey_id)
+    other = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="别的项目")
+    foreign = database.add_point(other, "别处")["id"]
+    for bad in ({first: (1, 10), second: (-1, 10)}, {first: (1, 10), foreign: (1, 10)},
+                {first: (1, 10), 10**6: (1, 10)}):
+        with pytest.raises(ValueError):
+            database.set_points_fieldwork(survey_id, bad, actor="wang")
+    assert [(r["issued"], r["served"]) for r in database.fieldwork(survey_id)] == [(None, None)] * 2
+    assert _logged(database, survey_id) == [] and database.get_point(other, foreign)["served"] is None
 
 
 @pytest.mark.parametrize("bad", [-1, 10**9 + 1, 1.5, "12", True])
@@ -239,24 +268,59 @@ def points_url(survey_id):
     return f"/admin/surveys/{survey_id}/points"
 
 
+def save_url(survey_id):
+    return f"/admin/surveys/{survey_id}/points/fieldwork"
+
+
+def rows(database, survey_id, values: list[tuple[str, str]]) -> dict:
+    """The 采集点 form's fields as the browser posts them: (发放份数, 办件量) per point, in point order."""
+    out = {}
+    for point_id, (issued, served) in zip(point_ids(database, survey_id), values):
+        out[f"point-{point_id}-issued"], out[f"point-{point_id}-served"] = issued, served
+    return out
+
+
+def records(database, survey_id) -> list[tuple]:
+    return [(p["issued"], p["served"]) for p in database.list_points(survey_id)]
+
+
 def test_the_points_page_saves_a_fieldwork_record_and_shows_the_rates(admin_client, database, yining):
     survey_id, codes = yining
-    first, second = point_ids(database, survey_id)
     page = admin_client.get(points_url(survey_id)).get_data(as_text=True)
     assert "办件量" in page and "在“采集点”页填写办件量后显示应答率" in page and "—" in page
-    done = post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{first}/fieldwork",
-                     {"issued": "", "served": " 860 "})
-    assert done.status_code == 302 and done.headers["Location"].endswith(f"/points#point-{first}")
-    assert database.get_point(survey_id, first)["served"] == 860 and database.get_point(survey_id, first)["issued"] is None
+    assert page.count('type="submit">保存<') == 1  # one form, one 保存, for every point
+    done = post_form(admin_client, points_url(survey_id), save_url(survey_id), rows(database, survey_id, [
+        ("", " 860 "), ("", "")]))
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/surveys/{survey_id}/points")
+    assert records(database, survey_id) == [(None, 860), (None, None)]
     assert [e["action"] for e in _logged(database, survey_id)] == ["fieldwork"]
-    post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{first}/fieldwork",
-              {"issued": "", "served": "860"})
+    post_form(admin_client, points_url(survey_id), save_url(survey_id), rows(database, survey_id, [
+        ("", "860"), ("", "")]))
     assert len(_logged(database, survey_id)) == 1  # saved again unchanged: nothing to log
-    post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{second}/fieldwork",
-              {"issued": "30", "served": "140"})
+    assert "发放份数与办件量没有改动。" in admin_client.get(points_url(survey_id)).get_data(as_text=True)
+    post_form(admin_client, points_url(survey_id), save_url(survey_id), rows(database, survey_id, [
+        ("", "860"), ("30", "140")]))
     page = admin_client.get(points_url(survey_id)).get_data(as_text=True)
-    assert "已保存" in page and 'value="860"' in page and "0.0%" in page  # 0 valid of 860 served
+    assert "已保存：1号窗口 发放份数 — → 30，办件量 — → 140。" in page and 'value="860"' in page and "0.0%" in page
     assert "在“采集点”页填写办件量后显示应答率" not in page
+
+
+def test_one_save_keeps_what_was_typed_in_every_row(admin_client, database, yining):
+    """The reviewer's case: 办件量 typed into all three rows, one 保存: every row is saved (the page once
+    had a 保存 per row, and each saved its own row only, dropping what was typed in the others)."""
+    survey_id, _ = yining
+    database.add_point(survey_id, "2号窗口")
+    first = point_ids(database, survey_id)[0]
+    database.set_point_fieldwork(first, issued=None, served=120, actor="wang")
+    done = post_form(admin_client, points_url(survey_id), save_url(survey_id), rows(database, survey_id, [
+        ("", "100"), ("", "90"), ("", "80")]))
+    assert done.status_code == 302 and records(database, survey_id) == [(None, 100), (None, 90), (None, 80)]
+    page = admin_client.get(points_url(survey_id)).get_data(as_text=True)
+    assert "已保存：业务大厅 办件量 120 → 100；1号窗口 办件量 — → 90；2号窗口 办件量 — → 80。" in page
+    details = [e["detail"] for e in _logged(database, survey_id)][1:]  # one audit line per changed point
+    assert details == ["业务大厅：发放份数 — → —；办件量 120 → 100", "1号窗口：发放份数 — → —；办件量 — → 90",
+                       "2号窗口：发放份数 — → —；办件量 — → 80"]
+    assert database.verify().ok  # chained as the single setter chains them
 
 
 @pytest.mark.parametrize("issued, served, message", [
@@ -268,29 +332,41 @@ def test_the_points_page_saves_a_fieldwork_record_and_shows_the_rates(admin_clie
 ])
 def test_bad_fieldwork_input_is_refused_precisely_and_changes_nothing(admin_client, database, yining,
                                                                        issued, served, message):
+    """A bad value in one row: its message beside that row, every typed value kept, no row saved."""
     survey_id, _ = yining
-    first = point_ids(database, survey_id)[0]
+    first, second = point_ids(database, survey_id)
     database.set_point_fieldwork(first, issued=1, served=2, actor="wang")
-    refused = post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{first}/fieldwork",
-                        {"issued": issued, "served": served})
+    refused = post_form(admin_client, points_url(survey_id), save_url(survey_id), rows(database, survey_id, [
+        ("7", "77"), (issued, served)]))
     assert refused.status_code == 400
     page = refused.get_data(as_text=True)
     assert message in page and "尚未保存" in page
-    point = database.get_point(survey_id, first)
-    assert (point["issued"], point["served"]) == (1, 2) and len(_logged(database, survey_id)) == 1
+    row = re.search(rf'<tr id="point-{second}">.*?</tr>', page, re.S).group(0)
+    assert message in row and f'value="{issued}"' in row and f'value="{served}"' in row
+    assert 'value="77"' in re.search(rf'<tr id="point-{first}">.*?</tr>', page, re.S).group(0)
+    assert records(database, survey_id) == [(1, 2), (None, None)] and len(_logged(database, survey_id)) == 1
 
 
-def test_fieldwork_form_needs_its_csrf_token_and_a_point_of_the_survey(admin_client, database, yining):
+def test_fieldwork_form_needs_its_csrf_token_and_a_survey_granted(admin_client, database, yining):
     survey_id, _ = yining
-    first = point_ids(database, survey_id)[0]
-    assert admin_client.post(f"{points_url(survey_id)}/{first}/fieldwork", data={"served": "5"}).status_code == 400
+    refused = admin_client.post(save_url(survey_id), data=rows(database, survey_id, [("", "5"), ("", "6")]))
+    assert refused.status_code == 400 and "缺少安全令牌" in refused.get_data(as_text=True)  # CSRFProtect's page
     other = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="别的项目")
     foreign = database.add_point(other, "别处")["id"]
-    assert post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{foreign}/fieldwork",
-                     {"served": "5"}).status_code == 404
-    assert post_form(admin_client, points_url(survey_id), f"{points_url(other)}/{foreign}/fieldwork",
-                     {"served": "5"}).status_code in (403, 404)  # not granted to this evaluator
-    assert database.get_point(survey_id, first)["served"] is None and database.get_point(other, foreign)["served"] is None
+    assert post_form(admin_client, points_url(survey_id), save_url(survey_id),
+                     {f"point-{foreign}-served": "5"}).status_code == 302  # not a point of this survey: ignored
+    assert post_form(admin_client, points_url(survey_id), save_url(other),
+                     {f"point-{foreign}-served": "5"}).status_code in (403, 404)  # not granted to this evaluator
+    assert records(database, survey_id) == [(None, None)] * 2 and database.get_point(other, foreign)["served"] is None
+
+
+def test_a_point_added_after_the_page_was_shown_keeps_its_record(admin_client, database, yining):
+    survey_id, _ = yining
+    posted = rows(database, survey_id, [("", "10"), ("", "20")])
+    late = database.add_point(survey_id, "2号窗口")["id"]
+    database.set_point_fieldwork(late, issued=5, served=50, actor="li")
+    assert post_form(admin_client, points_url(survey_id), save_url(survey_id), posted).status_code == 302
+    assert records(database, survey_id) == [(None, 10), (None, 20), (5, 50)]
 
 
 def test_copy_db_moves_the_fieldwork_record_and_the_opens(tmp_path, pg):
@@ -338,10 +414,10 @@ def test_a_served_count_below_the_points_valid_answers_is_refused(admin_client, 
     from tests.yining import submit_all, yining_rows
     survey_id, codes = yining
     submit_all(client, codes[0], yining_rows()[:3])
-    first = point_ids(database, survey_id)[0]
-    refused = post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{first}/fieldwork",
-                        {"issued": "", "served": "0"})
+    refused = post_form(admin_client, points_url(survey_id), save_url(survey_id), rows(database, survey_id, [
+        ("", "0"), ("", "40")]))
     assert refused.status_code == 400 and "少于该采集点已有的有效问卷（3 份）" in refused.get_data(as_text=True)
-    assert database.get_point(survey_id, first)["served"] is None
-    assert post_form(admin_client, points_url(survey_id), f"{points_url(survey_id)}/{first}/fieldwork",
-                     {"issued": "", "served": "3"}).status_code == 302
+    assert records(database, survey_id) == [(None, None)] * 2  # the other row's 40 waits too
+    assert post_form(admin_client, points_url(survey_id), save_url(survey_id), rows(database, survey_id, [
+        ("", "3"), ("", "40")])).status_code == 302
+    assert records(database, survey_id) == [(None, 3), (None, 40)]

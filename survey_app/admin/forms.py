@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, FloatField, HiddenField, IntegerField, PasswordField, SelectField,
                      StringField, TextAreaField)
@@ -153,6 +154,21 @@ class PointFieldworkForm(FlaskForm):
                           validators=[Optional(), whole_count])
     served = IntegerField("办件量", invalid_value_message="请输入整数，如 860；不知道可留空。",
                           validators=[Optional(), whole_count])
+
+
+class PointsFieldworkForm(FlaskForm):
+    """The 采集点 page's one form (its CSRF token) over every point's PointFieldworkForm, whose fields are
+    named point-<id>-issued and point-<id>-served: one 保存 saves them all, or none. ``rows``: (point,
+    its form, whether its fields were posted: a point added since the page was shown keeps its record)."""
+
+    def __init__(self, points: list[dict], **kwargs):
+        super().__init__(**kwargs)
+        posted = request.form if self.is_submitted() else {}
+        self.rows = []
+        for point in points:
+            sent = any(f"point-{point['id']}-{name}" in posted for name in ("issued", "served"))
+            self.rows.append((point, PointFieldworkForm(formdata=request.form if sent else None, data=point,
+                                                        prefix=f"point-{point['id']}", meta={"csrf": False}), sent))
 
 
 class StatusForm(FlaskForm):

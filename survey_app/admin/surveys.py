@@ -24,7 +24,7 @@ from ..store import Audit, get_store, is_row_id
 from . import compare, planner
 from .weighting import panel as weighting_panel
 from .auth import login_required, survey_or_404
-from .forms import PointFieldworkForm, PointForm, StatusForm, SurveySettingsForm, status_label
+from .forms import PointForm, PointsFieldworkForm, StatusForm, SurveySettingsForm, status_label
 
 bp = Blueprint("surveys", __name__)  # /admin/ and /admin/surveys/...
 POSTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
@@ -175,14 +175,13 @@ def point_qr(survey_id, point_id, kind):
     return response
 
 
-def _points_page(survey: dict, failed: tuple[int, PointFieldworkForm] | None = None, status: int = 200):
-    """The 采集点 page: a fieldwork form per point (``failed``: the point whose posted form is shown
-    again with its errors) and the rates they give."""
+def _points_page(survey: dict, form: PointsFieldworkForm | None = None, status: int = 200):
+    """The 采集点 page: one form with every point's fieldwork record (``form``: as posted, with its errors)
+    and the rates they give."""
     database = get_store()
-    rows = [(p, failed[1] if failed and failed[0] == p["id"] else PointFieldworkForm(formdata=None, data=p))
-            for p in database.list_points(survey["id"])]
+    form = form or PointsFieldworkForm(database.list_points(survey["id"]), formdata=None)
     work = fieldwork.fieldwork(database, survey["id"], database.point_counts(survey["id"]))
-    return render_template("admin/points.html", survey=survey, rows=rows, fieldwork=work), status
+    return render_template("admin/points.html", survey=survey, form=form, fieldwork=work), status
 
 
 @bp.get("/surveys/<int:survey_id>/points")
@@ -191,26 +190,35 @@ def points(survey_id):
     return _points_page(survey_or_404(survey_id))
 
 
-@bp.post("/surveys/<int:survey_id>/points/<int:point_id>/fieldwork")
+@bp.post("/surveys/<int:survey_id>/points/fieldwork")
 @login_required
-def point_fieldwork(survey_id, point_id):
-    """Save a point's 发放份数 and 办件量 (blank: not known); bad input changes nothing."""
+def points_fieldwork(survey_id):
+    """Save every point's 发放份数 and 办件量 (blank: not known) at once; a bad value anywhere saves nothing."""
     survey = survey_or_404(survey_id)
-    point = get_store().get_point(survey_id, point_id) if is_row_id(point_id) else None
-    if point is None:
-        abort(404)
-    form = PointFieldworkForm()
-    if not form.validate_on_submit():
-        return _points_page(survey, (point_id, form), 400)
-    valid = next((p["valid"] for p in get_store().point_counts(survey_id) if p["id"] == point_id), 0)
-    if form.served.data is not None and form.served.data < valid:  # 0 would also drop its answers from 分层估计
-        form.served.errors.append(f"填写的 {form.served.data} 件少于该采集点已有的有效问卷（{valid} 份）：每份有效问卷"
-                                  "都来自一次办件，请核对后重新填写；不知道可留空。")
-        return _points_page(survey, (point_id, form), 400)
-    if (form.issued.data, form.served.data) != (point["issued"], point["served"]):
-        get_store().set_point_fieldwork(point_id, issued=form.issued.data, served=form.served.data, actor=_user())
-    flash(f"采集点“{point['name']}”的发放份数与办件量已保存。")
-    return redirect(url_for(".points", survey_id=survey_id) + f"#point-{point_id}")
+    database = get_store()
+    form = PointsFieldworkForm(database.list_points(survey_id))
+    valid = {p["id"]: p["valid"] for p in database.point_counts(survey_id)}
+    ok = form.validate_on_submit()
+    for point, row, sent in form.rows:
+        if sent and row.validate() and row.served.data is not None and row.served.data < valid.get(point["id"], 0):
+            row.served.errors.append(f"填写的 {row.served.data} 件少于该采集点已有的有效问卷（{valid[point['id']]} 份）："
+                                     "每份有效问卷都来自一次办件，请核对后重新填写；不知道可留空。")
+        ok = ok and not (sent and row.errors)  # 0 would also drop its answers from 分层估计
+    if not ok:
+        return _points_page(survey, form, 400)
+    changed = database.set_points_fieldwork(survey_id, {p["id"]: (row.issued.data, row.served.data)
+                                                        for p, row, sent in form.rows if sent}, actor=_user())
+    flash(f"已保存：{_fieldwork_changes(changed)}。" if changed else "发放份数与办件量没有改动。")
+    return redirect(url_for(".points", survey_id=survey_id))
+
+
+def _fieldwork_changes(changed: list[dict]) -> str:
+    """'1号窗口 办件量 120 → 100；2号窗口 发放份数 — → 30，办件量 — → 80', as the flash names what was saved."""
+    def shown(value) -> str:
+        return "—" if value is None else str(value)
+    return "；".join(f"{c['name']} " + "，".join(f"{label} {shown(c[key + '_before'])} → {shown(c[key])}"
+                                                for key, label in (("issued", "发放份数"), ("served", "办件量"))
+                                                if c[key + "_before"] != c[key]) for c in changed)
 
 
 @bp.post("/surveys/<int:survey_id>/status")

@@ -165,21 +165,39 @@ class FieldworkRecords:
     def set_point_fieldwork(self, point_id: int, *, issued: int | None, served: int | None, actor: str) -> dict:
         """Record a point's paper forms handed out and transactions served (None: not known), with
         its audit-log line in the same transaction; returns the point."""
-        for name, value in (("issued", issued), ("served", served)):
-            if value is not None and (type(value) is not int or not 0 <= value <= MAX_FIELDWORK):
-                raise ValueError(f"{name} must be a whole number from 0 to {MAX_FIELDWORK} or None, not {value!r}")
+        _check_counts(issued, served)
 
         def body(conn):
             before = conn.row("select survey_id, name, issued, served from points where id = ?", [point_id])
             if before is None:
                 raise ValueError(f"no collection point with id {point_id}")
-            conn.execute("update points set issued = ?, served = ? where id = ?", [issued, served, point_id])
-            detail = (f"{before['name']}：发放份数 {_shown(before['issued'])} → {_shown(issued)}；"
-                      f"办件量 {_shown(before['served'])} → {_shown(served)}")
-            self._audit(conn, Audit(actor, "fieldwork", detail), before["survey_id"])
+            _record(self, conn, point_id, before, issued, served, actor)
             return before["survey_id"]
         survey_id = self._write(body)
         return self.get_point(survey_id, point_id)
+
+    def set_points_fieldwork(self, survey_id: int, records: dict[int, tuple[int | None, int | None]], *,
+                             actor: str) -> list[dict]:
+        """Record several points' (issued, served) of one survey in one transaction: all or none. Each
+        point whose record changes gets its own audit-log line, as ``set_point_fieldwork`` writes it;
+        an unchanged one is neither written nor logged. Returns the changes, in point order: point_id,
+        name, issued and served before and after."""
+        for issued, served in records.values():
+            _check_counts(issued, served)
+
+        def body(conn):
+            changed = []
+            for point_id in sorted(records):
+                before = conn.row("select survey_id, name, issued, served from points where id = ?", [point_id])
+                if before is None or before["survey_id"] != survey_id:
+                    raise ValueError(f"no collection point with id {point_id} in survey {survey_id}")
+                issued, served = records[point_id]
+                if (issued, served) != (before["issued"], before["served"]):
+                    _record(self, conn, point_id, before, issued, served, actor)
+                    changed.append({"point_id": point_id, "name": before["name"], "issued_before": before["issued"],
+                                    "served_before": before["served"], "issued": issued, "served": served})
+            return changed
+        return self._write(body)
 
     def fieldwork(self, survey_id: int) -> list[dict]:
         """Per collection point of the survey: point_id, name, code, issued, served (None when not
@@ -193,6 +211,20 @@ class FieldworkRecords:
         for row in rows:
             row["opens"] = int(row["opens"]) + sum(n for (point, _), n in pending.items() if point == row["point_id"])
         return rows
+
+
+def _check_counts(issued, served) -> None:
+    for name, value in (("issued", issued), ("served", served)):
+        if value is not None and (type(value) is not int or not 0 <= value <= MAX_FIELDWORK):
+            raise ValueError(f"{name} must be a whole number from 0 to {MAX_FIELDWORK} or None, not {value!r}")
+
+
+def _record(store, conn, point_id: int, before: dict, issued: int | None, served: int | None, actor: str) -> None:
+    """Inside a write transaction: a point's new record and its audit-log line."""
+    conn.execute("update points set issued = ?, served = ? where id = ?", [issued, served, point_id])
+    detail = (f"{before['name']}：发放份数 {_shown(before['issued'])} → {_shown(issued)}；"
+              f"办件量 {_shown(before['served'])} → {_shown(served)}")
+    store._audit(conn, Audit(actor, "fieldwork", detail), before["survey_id"])
 
 
 def _shown(value: int | None) -> str:
