@@ -1,0 +1,91 @@
+"""The evaluator's pages on a 1366×768 laptop (the outside review's screen) in Debian's Chromium against a
+real gunicorn server: what must be seen is seen, and figures do not break across lines. Screenshots go
+to tests/artifacts/ for a human look."""
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from survey_app.admin.auth import hash_password
+from tests.live import add_yining
+from tests.yining import yining_rows
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+LAPTOP = {"width": 1366, "height": 768}
+USER, PASSWORD = "wang", "browser-test-password"
+LONG_TITLE = ("2024年伊宁市医疗保障局部门整体绩效满意度调查（含城乡居民医保参保缴费、异地就医备案、"
+              "门诊慢特病待遇认定及医疗救助窗口服务）第二轮补充调查")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent: install Debian's chromium"),
+]
+
+
+def _prepare(conn) -> dict:
+    """The Yining survey with its 50 answers split over two points, a second survey with a long title,
+    and an evaluator granted both."""
+    made = add_yining(conn)
+    survey_id, (hall, window) = made["survey_id"], made["codes"]
+    points = {p["code"]: p["id"] for p in conn.list_points(survey_id)}
+    for i, row in enumerate(yining_rows()):
+        conn.save_response(survey_id=survey_id, point_id=points[hall if i < 30 else window],
+                           questionnaire_version=1, submission_key=f"layout-{i}", answers=sorted(row.items()),
+                           seconds_on_page=75, language="zh-CN", device_hash=f"phone-{i}")
+    long_id = conn.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title=LONG_TITLE,
+                                 department="伊宁市医疗保障局", year=2024, target=95.0, target_n=50)
+    user = conn.create_user(USER, hash_password(PASSWORD))
+    conn.grant(user, survey_id)
+    conn.grant(user, long_id)
+    return made
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def laptop(chromium, live_server_factory):
+    """A logged-in evaluator's page at 1366×768; ``page.server`` is the live server."""
+    server = live_server_factory(_prepare)
+    context = chromium.new_context(viewport=LAPTOP, locale="zh-CN", device_scale_factor=1)
+    page = context.new_page()
+    page.goto(f"{server.url}/admin/login")
+    page.fill("#username", USER)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.server = server
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def style(page, selector: str, prop: str) -> str:
+    return page.eval_on_selector(selector, f"e => getComputedStyle(e).{prop}")
+
+
+def test_the_change_password_link_is_seen_in_the_header_as_log_out_is(laptop):
+    """修改密码 once took the header's own blue (the page's link colour) and could not be seen."""
+    page = laptop
+    page.goto(f"{page.server.url}/admin/")
+    header = style(page, "header.top", "backgroundColor")
+    link, button = "header.top a:has-text('修改密码')", "header.top button:has-text('退出登录')"
+    assert style(page, link, "color") != header
+    for prop in ("color", "borderTopColor", "borderTopStyle", "backgroundColor", "textDecorationLine", "fontSize"):
+        assert style(page, link, prop) == style(page, button, prop), prop
+    heights = [page.locator(s).bounding_box()["height"] for s in (link, button)]
+    assert abs(heights[0] - heights[1]) <= 1, heights  # the same box, side by side
+    page.screenshot(path="/tmp/fix-points-shots/header.png", clip={"x": 0, "y": 0, "width": 1366, "height": 60})
+    page.click(link)
+    assert page.url.endswith("/admin/password")
