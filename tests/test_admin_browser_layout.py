@@ -89,3 +89,58 @@ def test_the_change_password_link_is_seen_in_the_header_as_log_out_is(laptop):
     page.screenshot(path="/tmp/fix-points-shots/header.png", clip={"x": 0, "y": 0, "width": 1366, "height": 60})
     page.click(link)
     assert page.url.endswith("/admin/password")
+
+
+ONE_LINE = """() => {
+  // every '（…）' holding an interval ('–' or '至') in a breakdown cell: the lines its text is laid out on
+  const out = {checked: 0, broken: []};
+  for (const cell of document.querySelectorAll("table.breakdown td, table.breakdown th")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+    const text = nodes.map(n => n.data).join("");
+    for (const m of text.matchAll(/（[^（）；]*?(–|至)[^（）；]*?[）；]/g)) {
+      const range = document.createRange();
+      let start = m.index, end = m.index + m[0].length, seen = 0;
+      for (const n of nodes) {
+        if (start >= seen && start <= seen + n.length) range.setStart(n, start - seen);
+        if (end >= seen && end <= seen + n.length) { range.setEnd(n, end - seen); break; }
+        seen += n.length;
+      }
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      out.checked += 1;  // on two lines: one piece starts below where another ends
+      if (rects.some(a => rects.some(b => a.top >= b.bottom - 1))) out.broken.push(m[0]);
+    }
+  }
+  return out;
+}"""
+
+
+def test_intervals_stay_on_one_line_in_the_breakdown_tables(laptop):
+    """'93.3%（77.9%– / 99.2%）' broke across lines at 1366 px: an interval is one figure."""
+    page = laptop
+    page.goto(f"{page.server.url}/admin/surveys/{page.server.prepared['survey_id']}")
+    broken = page.evaluate(ONE_LINE)
+    page.locator("#breakdowns").screenshot(path="/tmp/fix-points-shots/breakdowns-1366.png")
+    assert broken["checked"] >= 4 and broken["broken"] == [], broken
+    overflowing = page.evaluate("""() => [...document.querySelectorAll("table.breakdown")].filter(t =>
+        t.getBoundingClientRect().right > t.closest(".card").getBoundingClientRect().right - 1).map(t => t.dataset.breakdown)""")
+    assert overflowing == []  # kept on one line, yet every table within its card
+    page.locator("#breakdowns").screenshot(path="/tmp/fix-points-shots/breakdowns-1366.png")
+    screenshot(page, "admin-dashboard-1366")
+
+
+def test_a_long_survey_title_leaves_the_department_column_readable(laptop):
+    """A long title once squeezed 被评价单位 to one character per line in the survey list."""
+    page = laptop
+    page.goto(f"{page.server.url}/admin/")
+    for row in page.locator("main table tbody tr").all():
+        department = row.locator("td").nth(2)
+        assert department.inner_text() == "伊宁市医疗保障局"
+        font = float(department.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+        line = float(department.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+        assert department.evaluate("e => e.getBoundingClientRect().width") >= 8 * font  # 8 characters wide
+        assert department.evaluate("e => e.getBoundingClientRect().height") <= 2 * line + 12  # at most 2 lines
+    for header in page.locator("main table thead th").all():  # 编号, 回收: short, never one character a line
+        assert header.evaluate("e => e.getBoundingClientRect().height") <= line + 12, header.inner_text()
+    page.screenshot(path="/tmp/fix-points-shots/survey-list-1366.png")

@@ -19,7 +19,7 @@ def test_every_interval_moved_by_n_says_n_on_the_dashboard(app, database, admin_
         rates = re.findall(r"\d/\d+；95% 置信区间 [^（）]*（[^（）]*）", line)
         assert scores and all("有限总体校正，N = 60" in ci for ci in scores), line
         assert rates and all(ci.endswith("精确超几何区间（有限总体，N = 60）") for ci in rates), line
-    totals = re.findall(r'<tr data-group="合计">(.*?)</tr>', page, re.S)
+    totals = [re.sub(r"<[^>]+>", "", row) for row in re.findall(r'<tr data-group="合计">(.*?)</tr>', page, re.S)]
     assert totals
     for row in totals:
         rate, *score = re.findall(r"（[^（）]*–[^（）]*(?:（[^（）]*）)?）", row)
