@@ -90,6 +90,33 @@ def test_a_form_answered_too_fast_is_kept_and_offered_back(client, yining, datab
     assert client.post(f"/s/{hall}", data=body).status_code == 303 and database.response_count() == 1
 
 
+def test_a_second_tap_at_once_is_told_honestly_how_long_to_wait(client, yining, database):
+    """Answered in about a second, then 提交 tapped again at once: the notice once promised 再次点击“提交”即可
+    both times while the second tap was refused too. The minimum time stays (a script posting twice without
+    a pause stores nothing more); the notice says how long to wait, and waiting that long stores it."""
+    _, (hall, _) = yining
+    first = client.post(f"/s/{hall}", data=page_body(client, hall, age=1, answers=OTHER))
+    assert first.status_code == 400 and database.response_count() == 0
+    again = client.post(f"/s/{hall}", data=fill(first.get_data(as_text=True), OTHER))  # tapped again at once
+    html = again.get_data(as_text=True)
+    notice = re.search(r'<p class="notice" role="alert">(.*?)</p>', html, re.S).group(1)
+    assert again.status_code == 400 and database.response_count() == 0
+    assert "即可" not in notice and "答卷还没有保存" in notice and "您已填写的答案都保留着" in notice
+    wait = int(re.search(r"请稍等 (\d+) 秒", notice).group(1))
+    assert 5 <= wait <= 7  # 8 s for the 7-question form, about 1–3 s of it spent
+    body = fill(html, OTHER)
+    body["key"] = _backdate(client, body["key"], wait)  # the citizen waits as told, then taps
+    assert client.post(f"/s/{hall}", data=body).status_code == 303 and database.response_count() == 1
+
+
+def test_the_readme_says_what_the_too_fast_notice_says():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("- **Minimum time.**"):readme.index("- **Ceilings**")]
+    assert "请稍等" in section and "即可" not in section and "the next tap stores it" not in section
+
+
 def test_the_minimum_time_follows_the_form_length(app):
     with app.app_context():
         assert defences.min_seconds(type("Q", (), {"questions": [0] * 7})) == 8

@@ -23,7 +23,7 @@ TEXT = {
         "not_yet_on": "本次问卷调查尚未开始，将于{day}开始，欢迎届时再来填写。",
         "cookies": "您的浏览器没有保存本页需要的 Cookie，答卷暂时无法提交。请在浏览器设置中允许 Cookie"
                    "（或用微信扫码打开），然后再次点击“提交”。您已填写的答案都保留着。",
-        "too_fast": "您填写得很快，答卷还没有保存。请再核对一下答案，然后再次点击“提交”即可。您已填写的答案都保留着。",
+        "too_fast": "您填写得很快，答卷还没有保存。请稍等 {wait} 秒，核对一下答案后再点击“提交”。您已填写的答案都保留着。",
         "busy": "此刻这个网络上提交的答卷较多，您的答卷还没有保存。请稍等一两分钟后再次点击“提交”，您已填写的答案都保留着。",
         "busy_device": "这台手机刚刚已经提交了多份答卷，您的这份还没有保存。请过几分钟再次点击“提交”，您已填写的答案都保留着。",
         "honeypot": "答卷还没有保存：页面中应当留空的一栏被填写了（可能是浏览器自动填充）。请再次点击“提交”。您已填写的答案都保留着。",
@@ -58,8 +58,8 @@ TEXT = {
         "not_yet_on": "This survey has not started yet; it opens on {day}. You are welcome to come back then.",
         "cookies": "Your browser did not keep the cookie this page needs, so the answers cannot be submitted "
                    "yet. Please allow cookies in the browser settings, then tap “Submit” again. Your answers are kept.",
-        "too_fast": "You answered very quickly, and your answers have not been saved yet. Please check them, then "
-                    "tap “Submit” again. Your answers are kept.",
+        "too_fast": "You answered very quickly, and your answers have not been saved yet. Please wait {wait} "
+                    "seconds, check them, then tap “Submit” again. Your answers are kept.",
         "busy": "Many answers are being sent from this network right now, and yours has not been saved yet. Please "
                 "wait a minute or two, then tap “Submit” again. Your answers are kept.",
         "busy_device": "This phone has just sent several answers, and this one has not been saved yet. Please tap "
@@ -113,11 +113,12 @@ def message(msg: str, lang: str) -> str:
 RESUBMIT = ("expired", "unavailable", "cookies", "too_fast", "busy", "busy_device", "honeypot")  # nothing to change
 
 
-def notice(kind: str | None, lang: str, first_error: str | None = None) -> Markup | None:
+def notice(kind: str | None, lang: str, first_error: str | None = None, wait: int = 1) -> Markup | None:
     """The banner above a form that came back: 'invalid' (with a link to the first open question), or one
-    of RESUBMIT, where the answers need no change and a 提交 button stands right under the banner."""
+    of RESUBMIT, where the answers need no change and a 提交 button stands right under the banner; 'too_fast'
+    says the seconds to ``wait`` before a tap is stored (a tap sooner is refused again)."""
     if kind in RESUBMIT:
-        return Markup(escape(text(lang)[kind]))
+        return Markup(escape(text(lang)[kind].replace("{wait}", str(max(1, wait)))))
     if kind == "invalid":
         link = text(lang)["go_to"].format(qid=escape(first_error)) if first_error else ""
         return Markup(escape(text(lang)["invalid"]).replace("{link}", Markup(link)))

@@ -76,13 +76,13 @@ def _device_hash(survey_id: int, token: str, new: bool) -> str | None:
     return hashlib.sha256(f"{salt}:{survey_id}:{token}".encode()).hexdigest()[:20]
 
 
-def _render(point, survey, questionnaire, form, status=200, notice=None):
+def _render(point, survey, questionnaire, form, status=200, notice=None, wait=1):
     lang = forms.language(form.lang.data or request.args.get("lang"), questionnaire)
     first_error = next((q.id for q in questionnaire.questions if form[q.id].errors), None)
     response = current_app.make_response((render_template(
         "form.html", point=point, survey=survey, q=questionnaire, form=form, lang=lang,
         rtl=lang in questionnaires.RTL_LANGUAGES, t=text.text(lang),
-        notice=text.notice(notice, lang, first_error), resubmit=notice in text.RESUBMIT,
+        notice=text.notice(notice, lang, first_error, wait), resubmit=notice in text.RESUBMIT,
         message=lambda m: text.message(m, lang)), status))
     token, new = _device()
     if new:
@@ -202,7 +202,8 @@ def post(code):
         if refused == "too_fast" and key.ahead:  # issued by a server whose clock runs ahead of this one's:
             # timed from now by this server's clock, or it would read 0 s old until this clock caught up
             form.key.data = forms.issue_key(code, device, nonce=nonce, spent=seconds)
-        return _render(point, survey, questionnaire, form, status, refused)
+        wait = defences.min_seconds(questionnaire) - seconds  # too_fast: until then every tap is refused
+        return _render(point, survey, questionnaire, form, status, refused, wait)
     try:  # a retried key stores nothing and gets the same thank-you
         saved = database.save_response(survey_id=survey["id"], point_id=point["id"],
                                        questionnaire_version=questionnaire.version, submission_key=nonce,
