@@ -144,3 +144,21 @@ def test_a_long_survey_title_leaves_the_department_column_readable(laptop):
     for header in page.locator("main table thead th").all():  # 编号, 回收: short, never one character a line
         assert header.evaluate("e => e.getBoundingClientRect().height") <= line + 12, header.inner_text()
     page.screenshot(path="/tmp/fix-points-shots/survey-list-1366.png")
+
+
+def test_the_points_page_saves_what_was_typed_in_every_row_with_one_button(laptop):
+    page = laptop
+    survey_id = page.server.prepared["survey_id"]
+    page.goto(f"{page.server.url}/admin/surveys/{survey_id}/points")
+    served = page.locator("#points input[name$='-served']")
+    assert served.count() == 2 and page.locator("#points button[type=submit]").count() == 1
+    served.nth(0).fill("100")
+    served.nth(1).fill("-5")
+    page.click("#points button:has-text('保存')")
+    assert "办件量不能为负数" in page.inner_text("#points") and served.nth(0).input_value() == "100"
+    page.screenshot(path="/tmp/fix-points-shots/points-refused.png", full_page=True)
+    served.nth(1).fill("80")
+    page.click("#points button:has-text('保存')")
+    assert "已保存：业务大厅 办件量 — → 100；1号窗口 办件量 — → 80。" in page.inner_text("main")
+    assert [served.nth(i).input_value() for i in range(2)] == ["100", "80"]
+    page.screenshot(path="/tmp/fix-points-shots/points-saved.png", full_page=True)
