@@ -59,8 +59,9 @@ def test_create_a_survey_in_the_browser(app, admin_client, database, evaluator):
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"target": "150"}, "目标值应在 0 到 100 之间"),
-    ({"target": "-5"}, "目标值应在 0 到 100 之间"),
+    ({"target": "150"}, "目标值应大于 1、不超过 100"),
+    ({"target": "-5"}, "目标值应大于 1、不超过 100"),
+    ({"target": "0.95"}, "目标值按百分制得分填写：90 分请填 90（您填写的是 0.95）"),  # Yining's C51 takes its score
     ({"target": "abc"}, "请输入数字"),
     ({"target": "nan"}, "请输入数字"),
     ({"target": "inf"}, "请输入数字"),
@@ -107,7 +108,7 @@ def test_sample_size_planner_shows_n_and_fills_the_target(admin_client):
     assert 'id="target_n" inputmode="numeric" name="target_n" size="8" type="number" value="109"' in page \
         or re.search(r'name="target_n"[^>]*value="109"', page)
     bad = admin_client.get(NEW + "?plan_p=150&plan_e=x").get_data(as_text=True)
-    assert "预期满意率应在 0 到 100 之间" in bad and "请输入数字" in bad
+    assert "预期满意率应大于 1、小于 100" in bad and "请输入数字" in bad
 
 
 def test_edit_settings_later(admin_client, yining, database):

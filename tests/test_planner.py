@@ -89,7 +89,7 @@ def test_a_planned_population_is_the_warnings_population_too(admin_client):
 
 def test_planner_bad_input(admin_client):
     page = text(admin_client.get(NEW + "?plan_t=0&plan_p=97&plan_e=5&plan_N=1").get_data(as_text=True))
-    assert "目标值应在 0 到 100 之间" in page and "总体规模应为不小于 2 的整数" in page
+    assert "目标值应大于 1、不超过 100" in page and "总体规模应为不小于 2 的整数" in page
     assert "需要有效问卷" not in page and "任何样本量" not in page
 
 

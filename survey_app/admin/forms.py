@@ -10,11 +10,14 @@ from wtforms import (BooleanField, DateField, FloatField, HiddenField, IntegerFi
                      StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 import analysis
 from analysis.formatting import num
 
+from .. import percent
 from ..fieldwork import collection_state
+from ..headline import figure_judged
 from ..questionnaires import fill
 from ..results import C51_FIGURES
 from ..safetext import clean_line, clean_text
@@ -26,6 +29,9 @@ MSG_DATE = "请输入日期，格式如 2024-08-13。"
 MSG_CHOICE = "请从列表中选择。"
 FIGURE_LABELS = {"headline": "问卷设定的主指标（如伊宁问卷：总体工作满意度得分）", "score": "满意度得分（0–100）",
                  "top2": "满意率（前两项：非常满意 + 比较满意）", "top3": "满意率（前三项：含一般满意）"}
+TARGET_LABELS = {percent.RATE: "目标值（%，留空则取评分规则的目标）",
+                 percent.SCORE: "目标值（分，满意度得分按百分制；留空则取评分规则的目标）",
+                 percent.EITHER: "目标值（%，计入满意度得分时为分；留空则取评分规则的目标）"}
 SURVEY_STATUS_LABELS = {"draft": "未开放", "open": "收集中", "closed": "已结束"}  # a survey's status
 DATE_STATES = {"closed": "已过结束日期，群众无法提交", "not-yet-open": "未到开始日期，群众暂不能提交"}
 
@@ -50,6 +56,38 @@ def in_years(form, field):
 def finite(form, field):
     if field.data is not None and not math.isfinite(field.data):
         raise ValidationError(MSG_NUMBER)
+
+
+class PercentField(FloatField):
+    """A percentage as typed (percent.read: 95, 95%, ９５％; a text input, as a number input drops "95%"),
+    with one message per mistake (percent.problem): 0.95 is refused, saying to type 95. ``scored``: in 分
+    when C51 takes a score, as the form's ``unit`` says (percent.RATE, SCORE or EITHER)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, *, what: str, example: float = 95, below_100=False,
+                 scored=True, **kwargs):
+        super().__init__(label, validators, invalid_value_message=f"请输入数字，如 {example}。", **kwargs)
+        self.what, self.example, self.below_100, self.scored = what, example, below_100, scored
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = percent.read(valuelist[0])
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(self.invalid_value_message) from exc
+
+    def post_validate(self, form, stopped):
+        if stopped or self.data is None or self.process_errors:
+            return
+        unit = getattr(form, "unit", percent.RATE) if self.scored else percent.RATE
+        example = 90 if unit == percent.SCORE else self.example
+        typed = self.raw_data[0].strip() if self.raw_data else None
+        if message := percent.problem(self.data, self.what, unit, example=example, below_100=self.below_100,
+                                      typed=typed):
+            raise ValidationError(message)
 
 
 class LoginForm(FlaskForm):
@@ -86,8 +124,7 @@ class SurveySettingsForm(FlaskForm):
         InputRequired(MSG_WHOLE), NumberRange(2000, 2100, "年度应在 2000–2100 之间。")])
     evaluator_org = StringField("评价机构", filters=[clean_line], validators=[Optional(), at_most(100)])
     project = StringField("项目名称（附件3与评价底稿中）", filters=[clean_line], validators=[Optional(), at_most(100)])
-    target = FloatField("目标值（%，留空则取评分规则的目标）", invalid_value_message=MSG_NUMBER, validators=[
-        Optional(), finite, NumberRange(0.1, 100, "目标值应在 0 到 100 之间（不含 0）。")])
+    target = PercentField(TARGET_LABELS[percent.EITHER], validators=[Optional()], what="目标值")
     rule = SelectField("C51 评分规则", invalid_choice_message=MSG_CHOICE, default=analysis.DEFAULT_RULE)
     c51_figure = SelectField("计入 C51 的数值", invalid_choice_message=MSG_CHOICE, default="headline",
                              choices=[SelectChoice(k, v) for k, v in FIGURE_LABELS.items()])
@@ -101,10 +138,16 @@ class SurveySettingsForm(FlaskForm):
     background = TextAreaField("一、满意度调查背景", filters=[clean_text], validators=[Optional(), at_most(4000)])
     subjects = TextAreaField("（一）调研对象", filters=[clean_text], validators=[Optional(), at_most(4000)])
 
-    def __init__(self, *args, questionnaires=None, **kwargs):
+    def __init__(self, *args, questionnaires=None, chosen=None, **kwargs):
+        """``chosen``: the survey's questionnaire when it is fixed (editing); else the one chosen from
+        ``questionnaires``. With it the target's unit is known: % for a rate, 分 for a score."""
         super().__init__(*args, **kwargs)
         self.questionnaire.choices = [SelectChoice(key, f"{fill.preview(str(q.title))}（{key}）") for key, q in (questionnaires or {}).items()]
         self.rule.choices = _rule_choices()
+        chosen = chosen or (questionnaires or {}).get(self.questionnaire.data or "")
+        figure = figure_judged(self.c51_figure.data, chosen) if chosen is not None else self.c51_figure.data
+        self.unit = {"score": percent.SCORE, "headline": percent.EITHER}.get(figure, percent.RATE)
+        self.target.label.text = TARGET_LABELS[self.unit]
 
     def validate_target_n(self, field):
         if field.data and self.population.data and not self.population.errors and field.data > self.population.data:
@@ -191,10 +234,10 @@ class PlannerForm(FlaskForm):
     class Meta:
         csrf = False
 
-    plan_t = FloatField("目标值（%）", invalid_value_message=MSG_NUMBER, validators=[
-        Optional(), finite, NumberRange(0.1, 100, "目标值应在 0 到 100 之间（不含 0）。")])
-    plan_p = FloatField("预期满意率（%）", invalid_value_message=MSG_NUMBER, default=97.0, validators=[
-        InputRequired(MSG_NUMBER), finite, NumberRange(0.1, 99.99, "预期满意率应在 0 到 100 之间（不含两端）。")])
+    unit = percent.RATE  # the planner: percent.SCORE when C51 takes a score (plan_t is then in 分)
+    plan_t = PercentField("目标值（%）", validators=[Optional()], what="目标值")
+    plan_p = PercentField("预期满意率（%）", default=97.0, validators=[InputRequired("请输入数字，如 97。")],
+                          what="预期满意率", example=97, below_100=True, scored=False)
     plan_e = FloatField("允许误差 ±（百分点）", invalid_value_message=MSG_NUMBER, default=5.0, validators=[
         InputRequired(MSG_NUMBER), finite, NumberRange(0.1, 50, "允许误差应在 0.1 到 50 个百分点之间。")])
     plan_d = StringField("假定答案分布（%，按选项顺序）", filters=[clean_line],

@@ -18,7 +18,7 @@ import analysis
 from analysis.formatting import num
 from flask import g
 
-from .. import questionnaires
+from .. import percent, questionnaires
 from ..headline import figure_judged
 from ..reports import planning_text
 from ..store import get_store
@@ -75,10 +75,12 @@ def build(args, settings, *, fill: bool, questionnaire=None, survey: dict | None
         defaults["plan_p"] = round(planning_text.planning_rate(min(target, 99.9)), 2)
     asked = "plan_p" in args
     form = PlannerForm(formdata=args if asked else None, data=defaults)
+    scale = score_scale(questionnaire, settings.c51_figure.data)
+    if scale is not None:  # the target is a score's: in 分, and so is what plan_t's messages ask for
+        form.unit, form.plan_t.label.text = percent.SCORE, "目标值（分）"
     margin_n = form.sample_size() if asked else None
     power_n = power_text = None
-    target = form.plan_t.data or target
-    scale = score_scale(questionnaire, settings.c51_figure.data)
+    target = form.plan_t.data if form.plan_t.data is not None and not form.plan_t.errors else target
     default = assumed_answers(questionnaire, survey, target) if scale and target is not None else None
     if default is not None:
         form.plan_d.data = form.plan_d.data or default.text()   # shown, and what the evaluator may change

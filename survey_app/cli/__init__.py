@@ -20,7 +20,7 @@ from .. import qr, questionnaires
 from ..questionnaires import fill
 from ..store import get_store
 from . import data, demo, receipts, servers
-from .common import (ROW_ID, Manyi, clean_line, configured, database_mode, find_questionnaire, finite, instance_path,
+from .common import (ROW_ID, Manyi, Percent, clean_line, configured, database_mode, find_questionnaire, instance_path,
                      opens_database, unmatched_surveys)
 
 
@@ -42,8 +42,8 @@ def init_db_command():
 @click.option("--department", default="", callback=clean_line, help="被评价单位, e.g. 伊宁市医疗保障局.")
 @click.option("--year", type=click.IntRange(1900, 2200), help="Evaluation year, e.g. 2024.")
 @click.option("--evaluator", "evaluator_org", default="", callback=clean_line, help="评价机构.")
-@click.option("--target", type=click.FloatRange(0, 100, min_open=True), default=95.0, show_default=True,
-              callback=finite, help="Target in % (a score's target in 分), above 0 and at most 100.")
+@click.option("--target", type=Percent(), default=95.0, show_default=True,
+              help="Target in % (a score's target in 分), above 1 and at most 100: 95 or 95% (never 0.95).")
 @click.option("--target-n", type=click.IntRange(1), default=50, show_default=True, help="Target sample size.")
 @click.option("--population", type=click.IntRange(1), help="Population size N (exact hypergeometric rate intervals, finite-population correction of scores).")
 @click.option("--opens", "opens_on", help="First day (YYYY-MM-DD).")

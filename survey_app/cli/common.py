@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .. import questionnaires
+from .. import percent, questionnaires
 from ..safetext import clean_line as _clean_line
 from ..store.common import SQLITE_MAGIC
 
@@ -32,6 +32,27 @@ def finite(ctx, param, value):
     if value is not None and math.isnan(value):
         raise click.BadParameter("is not a number")
     return value
+
+
+class Percent(click.ParamType):
+    """A target in % (a score's in 分) as the settings form reads it (survey_app/percent.py): 95 and 95% are 95;
+    0.95 is refused (it would be 0.95 %, reached by one satisfied answer), as is anything not above 1 and at
+    most 100."""
+
+    name = "percent"
+
+    def convert(self, value, param, ctx):
+        try:
+            number = float(value) if isinstance(value, (int, float)) else percent.read(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a number", param, ctx)
+        found = percent.check(number)
+        if found == "fraction":
+            self.fail(f"{value} would be read as {value} % (or {value} 分): give the target as a percentage, "
+                      "e.g. 95 for 95 % (a score's in 分, e.g. 90); 目标值按百分数填写，95% 请填 95", param, ctx)
+        if found == "range":
+            self.fail(f"{value} is not above 1 and at most 100 (a percentage, e.g. 95; a score's in 分)", param, ctx)
+        return number
 
 
 def not_a_database(path: Path) -> None:
