@@ -66,9 +66,9 @@ def _exclude(client, survey_id, rid, reason):
     return post_form(client, page, f"{page}/{rid}", {"action": "exclude", "reason": reason, "back": page + "?flag=any"})
 
 
-def _restore(client, survey_id, rid):
+def _restore(client, survey_id, rid, reason="复核后确认有效"):
     page = f"/admin/surveys/{survey_id}/responses"
-    return post_form(client, page, f"{page}/{rid}", {"action": "restore"})
+    return post_form(client, page, f"{page}/{rid}", {"action": "restore", "reason": reason})
 
 
 def test_exclude_moves_every_figure_and_restore_moves_them_back(admin_client, yining, database):
@@ -103,7 +103,7 @@ def test_exclude_moves_every_figure_and_restore_moves_them_back(admin_client, yi
     assert [(e["user"], e["action"], e["response_id"]) for e in log] == [
         ("wang", "exclude", target), ("wang", "restore", target)]
     audit = text(admin_client.get(f"{dashboard}/responses").get_data(as_text=True)).rsplit("审核日志", 1)[1]
-    assert re.search(rf"\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d wang 恢复 {target} .*"
+    assert re.search(rf"\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d wang 恢复 {target} 复核后确认有效 .*"
                      rf"\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d wang 剔除 {target} 同一人重复填写（现场核实）", audit)
 
 
@@ -121,6 +121,23 @@ def test_excluding_needs_a_reason_and_the_response_must_belong_to_the_survey(adm
     page = f"/admin/surveys/{survey_id}/responses"
     assert post_form(admin_client, page, f"{page}/{rid}", {"action": "delete"}).status_code == 400
     assert database.status_counts(survey_id) == {"valid": 1} and [e["action"] for e in database.audit_entries(survey_id) if e["action"] != "add_point"] == ["create"]
+
+
+def test_restoring_needs_a_reason_too(admin_client, yining, database):
+    """恢复 counts a response again: the audit log says why, as for 剔除; without a reason nothing changes."""
+    survey_id, (hall, _) = yining
+    submit_one(admin_client, hall, CLEAN, seconds=60)
+    [rid] = ids(database)
+    _exclude(admin_client, survey_id, rid, "用时过短（现场核实）")
+    response = _restore(admin_client, survey_id, rid, "  ")
+    page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.status_code == 302 and "恢复第 1 号问卷需要填写原因，如“复核后确认有效”。" in page
+    assert database.status_counts(survey_id) == {"excluded": 1}
+    assert 'placeholder="恢复原因"' in page  # the row's 恢复 has its reason box
+    assert _restore(admin_client, survey_id, rid, "复核后确认为正常作答").status_code == 302
+    assert database.status_counts(survey_id) == {"valid": 1}
+    assert [(e["action"], e["detail"]) for e in database.audit_entries(survey_id) if e["response_id"] == rid] == [
+        ("exclude", "用时过短（现场核实）"), ("restore", "复核后确认为正常作答")]
 
 
 def test_status_filter_and_keyset_pages(admin_client, yining, database, monkeypatch):

@@ -309,9 +309,12 @@ def test_bulk_exclude_and_restore_by_flag_each_audited(admin_client, yining, dat
     tallied = database.execute("select sum(n) from tallies where question_id = 'q5'").fetchone()[0]
     assert tallied == 1  # the tallies followed each exclusion
     restore = {**form, "expected_valid": "0", "expected_excluded": "25", "action": "restore", "reason": "复核后恢复"}
+    unsaid = admin_client.post(f"{url}/bulk", data={**restore, "reason": " "})
+    assert "批量恢复需要填写原因" in admin_client.get(unsaid.headers["Location"]).get_data(as_text=True)
+    assert database.status_counts(survey_id) == {"valid": 1, "excluded": 25}  # no reason: nothing restored
     assert admin_client.post(f"{url}/bulk", data=restore).status_code == 302
     assert database.status_counts(survey_id) == {"valid": 26}
-    assert [e["action"] for e in database.audit_entries(survey_id)].count("restore") == 25
+    assert [e["detail"] for e in database.audit_entries(survey_id) if e["action"] == "restore"] == ["复核后恢复"] * 25
 
 
 def test_bulk_selection_by_point_and_time(database, yining, admin_client):

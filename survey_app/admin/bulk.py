@@ -1,6 +1,6 @@
 """Bulk review on the data-quality page (issue #13 item 2): choose responses by flag, point and time range,
-see how many match, then exclude (剔除) or restore (恢复) them together with one reason. Each response is
-changed and audited one by one by the store (store/bulk.py); the count previewed must still hold when the
+see how many match, then exclude (剔除) or restore (恢复) them together with one reason (either needs one). Each
+response is changed and audited one by one by the store (store/bulk.py); the count previewed must still hold when the
 evaluator confirms, or nothing changes."""
 from __future__ import annotations
 
@@ -106,9 +106,9 @@ def bulk(survey_id):
     if not form.validate_on_submit() or form.action.data not in ("exclude", "restore") or chosen is None:
         return "", 400
     back = url_for(".responses", survey_id=survey_id, **{k: request.form.get(k, "") for k in CRITERIA}) + "#bulk"
-    reason = (form.reason.data or "").strip()
-    if form.action.data == "exclude" and not reason:
-        flash("批量剔除需要填写原因。", "error")
+    reason, done = (form.reason.data or "").strip(), "剔除" if form.action.data == "exclude" else "恢复"
+    if not reason:  # a restore too, as a single one: the audit log says why each counts again
+        flash(f"批量{done}需要填写原因，请在“原因”一栏填写后再操作。", "error")
         return redirect(back)
     ids = _selected(survey, chosen, "valid" if form.action.data == "exclude" else "excluded")
     expected = (form.expected_valid if form.action.data == "exclude" else form.expected_excluded).data
@@ -117,6 +117,5 @@ def bulk(survey_id):
         return redirect(back)
     changed = get_store().set_statuses(ids, status="excluded" if form.action.data == "exclude" else "valid",
                                        reason=reason, user=g.current_user["username"])
-    flash(f"已批量{'剔除' if form.action.data == 'exclude' else '恢复'} {changed} 份问卷"
-          + (f"（原因：{reason}）" if reason else "") + "，每份均记入审核日志。")
+    flash(f"已批量{done} {changed} 份问卷（原因：{reason}），每份均记入审核日志。")
     return redirect(back)

@@ -219,7 +219,7 @@ class StatusForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    """Exclude (with a reason) or restore one response."""
+    """Exclude or restore one response, either with a reason (the audit log keeps it)."""
 
     action = HiddenField(validators=[DataRequired()])
     reason = StringField("原因", filters=[clean_line],

@@ -1,5 +1,5 @@
 """Evaluators review data quality: flagged responses (speeders, straight-liners, repeated devices),
-exclude with a reason or restore (never delete), and the audit log. Flags are computed in SQL for
+exclude or restore, each with a reason (never delete), and the audit log. Flags are computed in SQL for
 one page at a time (keyset pagination), so the page stays fast with a million responses."""
 from __future__ import annotations
 
@@ -86,8 +86,9 @@ def set_status(survey_id, response_id):
         abort(400)
     reason = (form.reason.data or "").strip()
     number = get_store().response_numbers(survey_id, [response_id])[response_id]  # 编号 within the survey
-    if form.action.data == "exclude" and not reason:
-        flash(f"剔除第 {number} 号问卷需要填写原因。", "error")
+    if not reason:  # a restore too: the audit log says why a response counts again
+        flash(f"{ACTIONS[form.action.data]}第 {number} 号问卷需要填写原因"
+              + ("。" if form.action.data == "exclude" else "，如“复核后确认有效”。"), "error")
     else:
         status = "excluded" if form.action.data == "exclude" else "valid"
         if get_store().set_response_status(response_id, status=status, reason=reason, user=g.current_user["username"]):
