@@ -41,6 +41,8 @@ class Rule:
     source: str = ""
     text: str = ""
     indicator: str = "“服务对象满意度”"  # the indicator as the province's table names it (the working paper's title)
+    title: str = ""  # the rule's name as the settings page offers it, in Chinese (the preset's code otherwise)
+    satisfaction: bool = True  # it scores a satisfaction figure (C52's 投诉处置率 does not): the pages offer only these
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -56,23 +58,27 @@ class Rule:
 DEFAULT_RULE = "xinjiang-c51"  # seed 000's C51: the preset used wherever none is named
 RULES = MappingProxyType({rule.name: rule for rule in (
     Rule("xinjiang-c51", 5, 95, per_point=0.3, min_benchmark_pct=80, indicator="C51“服务对象满意度”",
+         title="新疆部门整体绩效评价 C51 服务对象满意度",
          source="seed 000, Xinjiang 2024 department-wide template, indicator C51 (line 309; no 扣完为止 there: "
                 "that is C52's wording, line 310; points never go below 0)",
          text="满意度达95%，则得满分，每降低1%，扣0.3分（标杆值根据历史数据、绩效目标、考核目标等确定，"
               "通常不低于80%，若低于则需要作出说明）。"),
-    Rule("xinjiang-c52", 3, 95, per_point=0.2, indicator="C52“投诉处置率”",
+    Rule("xinjiang-c52", 3, 95, per_point=0.2, indicator="C52“投诉处置率”", satisfaction=False,
+         title="新疆部门整体绩效评价 C52 投诉处置率",
          source="seed 000, indicator C52 (complaint handling rate)",
          text="投诉处置率≥95%得满分，每降低1%扣0.2分，扣完为止。"),
     Rule("jiangxi-window", 8, 95, per_point=0.4, indicator="“窗口办理业务群众满意度”",
+         title="江西（南昌）窗口办理业务群众满意度",
          source="seed 001, Jiangxi/Nanchang 2022, window-service satisfaction",
          text="满意度≥95%得100%权重分，否则每下降1%扣5%权重分（0.4分），扣完为止。"),
-    Rule("jiangxi-staff", 2, 90, per_point=0.1, indicator="“部门职工满意度”",
+    Rule("jiangxi-staff", 2, 90, per_point=0.1, indicator="“部门职工满意度”", title="江西（南昌）部门职工满意度",
          source="seed 001, Jiangxi/Nanchang 2022, staff satisfaction",
          text="满意度≥90%得100%权重分，否则每下降1%扣5%权重分（0.1分），扣完为止。"),
-    Rule("completion-60", 5, 90, kind="completion",
+    Rule("completion-60", 5, 90, kind="completion", title="青海自评表：满意度按完成率计分（完成率 60% 以下不得分）",
          source="seed 002, Qinghai self-evaluation tables (weight 5, target ≥90%)",
          text="完成指标值的记全部分值；未完成的，完成率≥60%时得分=（实际完成率−60%）/（1−60%）×指标分值，否则0分。"),
     Rule("kashgar-10", 10, 95, kind="proportional", indicator="“待遇享受人员满意度”",
+         title="喀什社保基金评价：待遇享受人员满意度（未达目标按完成比例计分）",
          source="seed 003, Kashgar 2022 social-insurance fund evaluation: C51 weight 10, target ≥95% (line 202: "
                 "待遇享受人员满意度 ≥95%, 10 分; line 449: 95% 与预期目标一致，不扣分，得 10 分). Its other unmet "
                 "indicators are scored 完成值/指标值 × 分值 with no floor: line 193/411 参保人数 40.28万 of ≥41万, "
@@ -80,7 +86,7 @@ RULES = MappingProxyType({rule.name: rule for rule in (
                 "The same reading is applied to satisfaction.",
          text="满意度≥95%得满分；未达到的，得分=实际完成值/目标值×指标分值（10分）。（原报告仅列目标值≥95%，"
               "其未完成指标均按“完成值/指标值×分值”计分，如参保人数40.28万人/41万人×5分=4.91分。）"),
-    Rule("urumqi-10", 10, 95, kind="proportional",
+    Rule("urumqi-10", 10, 95, kind="proportional", title="乌鲁木齐高新区自评：满意度（未达目标按完成率计分，不设下限）",
          source="seed 004, Urumqi high-tech zone 2023 self-evaluation: satisfaction weight 10, target 95% (line 129: "
                 "完成率 100%，自评得分 10 分). Its unmet indicators are scored 完成率 × 分值 with no 60% floor: line 99 "
                 "预算经费 完成率 40.77%, 权重 12 分 → 4.89 (40.77% × 12). The same reading is applied to satisfaction.",

@@ -9,6 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+import analysis
 from survey_app import questionnaires, reports
 from tests.admin_helpers import post_form
 from tests.yining import YINING_COUNTS, submit_all, yining_rows
@@ -56,6 +57,27 @@ def test_create_a_survey_in_the_browser(app, admin_client, database, evaluator):
     assert "本次问卷调查的对象为2024 年伊宁市医疗保障局部门整体绩效的受益人员。" in words
     assert database.can_see(evaluator, survey_id)  # the creator is granted it
     assert "添加采集点" in admin_client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_rule_list_names_satisfaction_rules_in_chinese(admin_client):
+    """The C51 rules by their Chinese names, not codes; C52's 投诉处置率 scores no satisfaction figure: not offered."""
+    page = admin_client.get(NEW).get_data(as_text=True)
+    offered = re.findall(r'<input type="radio" name="rule" value="([^"]+)"[^>]*>\s*<span><b>([^<]+)</b>', page)
+    assert [code for code, _ in offered] == [n for n, r in analysis.RULES.items() if n != "xinjiang-c52"]
+    assert offered[0][1] == "新疆部门整体绩效评价 C51 服务对象满意度（5 分，目标 95%）"
+    assert not any(code in label for code, label in offered) and "投诉处置率" not in page
+    assert "请从列表中选择" in create(admin_client, rule="xinjiang-c52").get_data(as_text=True)
+
+
+def test_a_survey_stored_with_the_c52_rule_still_saves(admin_client, yining, database):
+    """A code stored before (by `manyi create-survey --rule xinjiang-c52`, say) stays valid for that survey."""
+    survey_id, _ = yining
+    database.update_survey(survey_id, rule="xinjiang-c52")
+    edit = f"/admin/surveys/{survey_id}/edit"
+    assert "不是满意度指标，请改选" in admin_client.get(edit).get_data(as_text=True)
+    data = {**{k: v for k, v in GOOD.items() if k != "questionnaire"}, "rule": "xinjiang-c52", "target_n": "60"}
+    assert post_form(admin_client, edit, edit, data).status_code == 302
+    assert (database.get_survey(survey_id)["rule"], database.get_survey(survey_id)["target_n"]) == ("xinjiang-c52", 60)
 
 
 @pytest.mark.parametrize("changes, message", [

@@ -224,3 +224,9 @@ def test_a_figure_just_below_the_target_is_printed_and_scored_below_it():
     assert below.value_pct == 94.996 and "满意度得分为 94.996 分" in below.sentence and below.points < 5
     on = verdict_points(rate_verdict(95, 100, target=0.95), rule="xinjiang-c51").at_estimate
     assert on.value_pct == 95.0 and on.points == 5 and "满意率为 95.0%" in on.sentence
+
+
+def test_every_preset_has_a_chinese_title_and_only_c52_scores_no_satisfaction():
+    """The settings page offers the presets by title, and only those that score a satisfaction figure."""
+    assert all(rule.title and not rule.title.isascii() for rule in RULES.values())
+    assert [name for name, rule in RULES.items() if not rule.satisfaction] == ["xinjiang-c52"]

@@ -107,9 +107,14 @@ class PasswordForm(FlaskForm):
                                                     EqualTo("new", message="两次输入的新密码不一致。")])
 
 
-def _rule_choices():
-    return [SelectChoice(name, f"{name}（{num(rule.weight)} 分，目标 {num(rule.target_pct)}%）")
-            for name, rule in analysis.RULES.items()]
+def _rule_choices(kept: str | None = None):
+    """The rules that score a satisfaction figure, by their Chinese names; ``kept``, a survey's stored rule that
+    is not one (xinjiang-c52, 投诉处置率, set before it was left out), stays offered so its settings still save."""
+    def label(rule) -> str:
+        not_c51 = "" if rule.satisfaction else "；不是满意度指标，请改选"
+        return f"{rule.title or rule.name}（{num(rule.weight)} 分，目标 {num(rule.target_pct)}%{not_c51}）"
+    return [SelectChoice(name, label(rule)) for name, rule in analysis.RULES.items()
+            if rule.satisfaction or name == kept]
 
 
 class SurveySettingsForm(FlaskForm):
@@ -138,12 +143,13 @@ class SurveySettingsForm(FlaskForm):
     background = TextAreaField("一、满意度调查背景", filters=[clean_text], validators=[Optional(), at_most(4000)])
     subjects = TextAreaField("（一）调研对象", filters=[clean_text], validators=[Optional(), at_most(4000)])
 
-    def __init__(self, *args, questionnaires=None, chosen=None, **kwargs):
+    def __init__(self, *args, questionnaires=None, chosen=None, kept_rule=None, **kwargs):
         """``chosen``: the survey's questionnaire when it is fixed (editing); else the one chosen from
-        ``questionnaires``. With it the target's unit is known: % for a rate, 分 for a score."""
+        ``questionnaires``. With it the target's unit is known: % for a rate, 分 for a score. ``kept_rule``:
+        the survey's stored rule (editing), offered even when it scores no satisfaction figure."""
         super().__init__(*args, **kwargs)
         self.questionnaire.choices = [SelectChoice(key, f"{fill.preview(str(q.title))}（{key}）") for key, q in (questionnaires or {}).items()]
-        self.rule.choices = _rule_choices()
+        self.rule.choices = _rule_choices(kept_rule)
         chosen = chosen or (questionnaires or {}).get(self.questionnaire.data or "")
         figure = figure_judged(self.c51_figure.data, chosen) if chosen is not None else self.c51_figure.data
         self.unit = {"score": percent.SCORE, "headline": percent.EITHER}.get(figure, percent.RATE)

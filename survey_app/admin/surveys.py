@@ -95,7 +95,7 @@ def new_survey():
 @login_required
 def edit_survey(survey_id):
     survey = survey_or_404(survey_id)
-    form = SurveySettingsForm(data=_form_data(survey), chosen=_questionnaire(survey))  # chosen: the target's unit
+    form = SurveySettingsForm(data=_form_data(survey), chosen=_questionnaire(survey), kept_rule=survey.get("rule"))
     del form.questionnaire  # fixed at creation: the responses were given to that version
     if not form.validate_on_submit():
         return _settings_page("admin/survey_form.html", form, survey, 400 if request.method == "POST" else 200)
