@@ -59,6 +59,18 @@ def test_create_a_survey_in_the_browser(app, admin_client, database, evaluator):
     assert "添加采集点" in admin_client.get(response.headers["Location"]).get_data(as_text=True)
 
 
+def test_the_project_names_hint_is_a_real_name(admin_client, yining):
+    """项目名称 left blank reads as "{年度} 年{被评价单位}部门整体绩效": the hint writes it out, never the template."""
+    survey_id, _ = yining
+    blank = text(admin_client.get(NEW).get_data(as_text=True))
+    assert "留空则按评价年度和被评价单位写作，如“2025 年伊宁市医疗保障局部门整体绩效”" in blank
+    edit = text(admin_client.get(f"/admin/surveys/{survey_id}/edit").get_data(as_text=True))
+    assert "留空则写作“2024 年伊宁市医疗保障局部门整体绩效”（部门整体绩效评价）" in edit
+    typed = text(create(admin_client, department="霍城县人力资源和社会保障局", year="2025", target="x").get_data(as_text=True))
+    assert "留空则写作“2025 年霍城县人力资源和社会保障局部门整体绩效”" in typed
+    assert "年度 年被评价单位" not in blank + edit + typed
+
+
 def test_the_rule_list_names_satisfaction_rules_in_chinese(admin_client):
     """The C51 rules by their Chinese names, not codes; C52's 投诉处置率 scores no satisfaction figure: not offered."""
     page = admin_client.get(NEW).get_data(as_text=True)

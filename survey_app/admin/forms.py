@@ -19,6 +19,7 @@ from .. import percent
 from ..fieldwork import collection_state
 from ..headline import figure_judged
 from ..questionnaires import fill
+from ..reports.wording import project_name
 from ..results import C51_FIGURES
 from ..safetext import clean_line, clean_text
 from ..store.fieldwork import MAX_FIELDWORK
@@ -162,6 +163,14 @@ class SurveySettingsForm(FlaskForm):
     def validate_closes_on(self, field):
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
             raise ValidationError("结束日期不能早于开始日期。")
+
+    def project_default(self) -> str | None:
+        """What 项目名称 left blank reads as (reports/wording.project_name) for the department and year in the
+        form, for its hint; None before both are filled in."""
+        department, year = (self.department.data or "").strip(), self.year.data
+        if not department or not isinstance(year, int) or self.year.errors or self.department.errors:
+            return None
+        return project_name({"department": department, "year": year, "title": ""})
 
     def values(self) -> dict:
         """The survey fields (dates as ISO strings; empty annex texts get the defaults)."""
