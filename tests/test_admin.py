@@ -71,6 +71,28 @@ def test_the_project_names_hint_is_a_real_name(admin_client, yining):
     assert "年度 年被评价单位" not in blank + edit + typed
 
 
+def test_long_names_are_stopped_by_the_browser_where_the_label_says_and_refused_by_the_server(admin_client, yining,
+                                                                                               database):
+    """A browser stops typing at maxlength (the server's own limit): the label says it; a longer name sent anyway
+    is refused with a message, never cut short and stored."""
+    survey_id, _ = yining
+    page = admin_client.get(NEW).get_data(as_text=True)
+    for name, label, limit in (("title", "评价项目名称", 200), ("department", "被评价单位", 100),
+                               ("project", "项目名称（附件3与评价底稿中）", 100), ("background", "一、满意度调查背景", 4000)):
+        assert re.search(rf'name="{name}"', page) and f'maxlength="{limit}"' in re.search(
+            rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', page).group(0)
+        assert f"{label}<span class=\"muted\">（最多 {limit} 字）</span>" in page
+    before = database.list_surveys()
+    refused = create(admin_client, title="题" * 600)
+    assert refused.status_code == 400 and "名称请控制在 200 字以内" in refused.get_data(as_text=True)
+    assert database.list_surveys() == before
+    dashboard = f"/admin/surveys/{survey_id}"
+    assert "采集点名称<span class=\"muted\">（最多 60 字）</span>" in admin_client.get(dashboard).get_data(as_text=True)
+    added = post_form(admin_client, dashboard, dashboard + "/points", {"name": "点" * 300})
+    assert "名称请控制在 60 字以内" in admin_client.get(added.headers["Location"]).get_data(as_text=True)
+    assert [p["name"] for p in database.list_points(survey_id)] == ["业务大厅", "1号窗口"]
+
+
 def test_the_rule_list_names_satisfaction_rules_in_chinese(admin_client):
     """The C51 rules by their Chinese names, not codes; C52's 投诉处置率 scores no satisfaction figure: not offered."""
     page = admin_client.get(NEW).get_data(as_text=True)
