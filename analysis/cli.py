@@ -105,6 +105,8 @@ def analyse(document: dict, args) -> dict:
     rule = resolve_rule(args.rule or defaults.get("rule") or DEFAULT_RULE)
     target = args.target if args.target is not None else defaults.get("target_pct")
     if target is not None:
+        if 0 < target <= 1:  # a fraction typed for a percentage (one satisfied answer would reach 0.95 %)
+            raise ValueError(f"--target is a percentage: for 95 % give 95, not {num(target, 6)} (目标值按百分数填写)")
         if not 0 < target <= 100:
             raise ValueError(f"--target is a percentage in (0, 100], got {num(target)}")
         rule = dataclasses.replace(rule, target_pct=float(target))

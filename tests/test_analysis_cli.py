@@ -230,3 +230,11 @@ def test_a_score_interval_of_another_method_says_the_verdict_reads_gaffke(capsys
     assert "(t; shown only: the verdict reads Gaffke's bound)" in out
     assert main([str(EXAMPLE)]) == 0
     assert "shown only" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("target", ["0.95", "1"])
+def test_a_fraction_typed_for_a_target_is_refused(capsys, target):
+    """0.95 read as 0.95 % would be met by one satisfied answer: refused, saying what to type (as the settings form)."""
+    assert main([str(EXAMPLE), "--target", target]) == 2
+    err = capsys.readouterr().err
+    assert "for 95 % give 95" in err and "Traceback" not in err

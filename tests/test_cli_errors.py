@@ -64,7 +64,7 @@ def test_files_that_cannot_be_written_and_ids_too_big_get_one_line(deployment, t
 
 
 @pytest.mark.parametrize("args, said", [
-    (("--target", "0"), "is not above 1 and at most 100"), (("--target", "0.95"), "e.g. 95 for 95 %"), (("--target", "nan"), "is not a number"), (("--rule", "nosuch"), "is not one of"),
+    (("--target", "0"), "is not above 1 and at most 100"), (("--target", "0.95"), "e.g. 95 for 95 %"), (("--target", "nan"), "is not a number"), (("--rule", "nosuch"), "is not one of"), (("--rule", "xinjiang-c52"), "is not one of"),
     (("--opens", "2024-09-01", "--closes", "2024-08-01"), "is before --opens"),
     (("--year", "99999999999999999999"), "is not in the range")])
 def test_create_survey_refuses_what_would_break_its_pages(deployment, args, said):

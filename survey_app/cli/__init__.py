@@ -48,8 +48,9 @@ def init_db_command():
 @click.option("--population", type=click.IntRange(1), help="Population size N (exact hypergeometric rate intervals, finite-population correction of scores).")
 @click.option("--opens", "opens_on", help="First day (YYYY-MM-DD).")
 @click.option("--closes", "closes_on", help="Last day (YYYY-MM-DD).")
-@click.option("--rule", default=DEFAULT_RULE, show_default=True, type=click.Choice(sorted(RULES)),
-              help="C51 scoring rule preset.")
+@click.option("--rule", default=DEFAULT_RULE, show_default=True,
+              type=click.Choice(sorted(name for name, rule in RULES.items() if rule.satisfaction)),
+              help="C51 scoring rule preset (those that score a satisfaction figure).")
 @with_appcontext
 def create_survey_command(questionnaire, title, **fields):
     """Create a survey from a questionnaire file (id or id@version) and print its id.
