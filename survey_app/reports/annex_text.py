@@ -11,8 +11,8 @@ from analysis.formatting import fixed, num, num_below, pct, pct_below, span
 
 from ..headline import census_text, rate_method, survey_rule
 from . import breakdown_text, planning_text, trend_text, weighting_text
-from .wording import (ROLE_WORDS, headline_text, points_range_text, project_name, receipt_text, strata_text, target_text,
-                      verdict_text)
+from .wording import (ROLE_WORDS, excluded_text, headline_text, points_range_text, project_name, receipt_text,
+                      sample_text, strata_text, target_text, verdict_text)
 
 
 def rate_text(value: float | None) -> str:
@@ -147,7 +147,7 @@ def returns_text(result, project) -> str:
     """问卷回收情况 without "发放 = 回收": page opens and the completion rate, answers, and the response rate
     against the transactions served when the evaluator entered them."""
     total = result.fieldwork.total
-    excluded = f"，剔除无效问卷 {result.excluded} 份{exclusions_text(result.exclusions)}" if result.excluded else ""
+    excluded = f"，{excluded_text(result)}" if result.excluded else ""
     opened = (f"问卷页面共被扫码打开 {total.opens} 次，提交 {result.returned} 份（完成率 {pct(total.completion_rate_pct)}）"
               if total.completion_rate_pct is not None else f"共回收问卷 {result.returned} 份")
     paper = f"；另发放纸质问卷 {total.issued} 份" if total.issued else ""
@@ -156,13 +156,6 @@ def returns_text(result, project) -> str:
         text += (f"调查期间各采集点共办理业务 {total.served} 件，有效问卷占办件量的 {pct(total.response_rate_pct)}"
                  f"（应答率）。")
     return text
-
-
-def exclusions_text(exclusions) -> str:
-    """'（剔除原因：现场核实为同一人重复填写 1 份）': each reason the evaluator gave, with its count."""
-    if not exclusions:
-        return ""
-    return "（剔除原因：" + "；".join(f"{reason} {n} 份" for reason, n in exclusions) + "）"
 
 
 def blocks(result):
@@ -244,7 +237,7 @@ def comparison_blocks(result, sections: int):
 
 def conclusion_blocks(result):
     h = result.headline
-    yield ("p", f"本次调查共回收问卷 {result.returned} 份，有效问卷 {result.valid} 份，有效率为 {rate_text(result.valid_rate_pct)}。")
+    yield ("p", f"本次调查共{sample_text(result)}，有效率为 {rate_text(result.valid_rate_pct)}。")
     if h is None:
         yield ("p", f"尚无有效问卷，暂不能计算满意度及{survey_rule(result.survey).indicator}指标得分。")
         return

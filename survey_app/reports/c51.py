@@ -13,8 +13,8 @@ from docx.shared import Cm
 
 from . import _docx
 from ..headline import survey_rule
-from .wording import (basis_text, formula_zh, interval_text, points_range_text, project_name, receipt_text, strata_text,
-                      with_units)
+from .wording import (basis_text, formula_zh, interval_text, points_range_text, project_name, receipt_text, sample_text,
+                      strata_text, with_units)
 
 EXPLANATION = "社会公众或服务对象对实施效果的满意程度。"
 STANDARD_LEAD = "社会公众或服务对象是指因该项目实施而受到影响的部门（单位）、群体或个人。一般采取社会调查的方式。"
@@ -68,7 +68,7 @@ def paper(result) -> WorkingPaper:
         ("指标解释", EXPLANATION),
         ("指标权重", f"指标权重：{num(maximum, 2) if maximum is not None else '—'}"),
         ("评价标准", f"指标评分细则：{STANDARD_LEAD}{rule.text if rule else ''}"),
-        ("评价依据或数据来源", f"《{result.questionnaire.title}》（扫码在线填写，有效问卷 {result.valid} 份）。"
+        ("评价依据或数据来源", f"《{result.questionnaire.title}》（扫码在线填写，{sample_text(result)}）。"
                       + receipt_text(result)),
         ("评价结果", _result_text(result)),
         ("指标得分", f"指标得分：{num(points, 2) if points is not None else '—'}"),

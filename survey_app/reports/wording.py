@@ -36,6 +36,25 @@ def project_name(survey: dict) -> str:
     return survey["title"]
 
 
+def exclusions_text(exclusions) -> str:
+    """'（剔除原因：现场核实为同一人重复填写 1 份）': each reason the evaluator gave, with its count."""
+    if not exclusions:
+        return ""
+    return "（剔除原因：" + "；".join(f"{reason} {n} 份" for reason, n in exclusions) + "）"
+
+
+def excluded_text(result) -> str:
+    """'剔除无效问卷 1 份（剔除原因：答题过快 1 份）', or '' when none was excluded: every document says it so."""
+    return f"剔除无效问卷 {result.excluded} 份{exclusions_text(result.exclusions)}" if result.excluded else ""
+
+
+def sample_text(result) -> str:
+    """'回收问卷 50 份，剔除无效问卷 1 份（剔除原因：答题过快 1 份），有效问卷 49 份': the sample as the annex's
+    conclusion and the working paper's 评价依据 cite it (the 剔除 said, with its reasons, whenever there was one)."""
+    excluded = f"，{excluded_text(result)}" if result.excluded else ""
+    return f"回收问卷 {result.returned} 份{excluded}，有效问卷 {result.valid} 份"
+
+
 def with_units(h) -> tuple[str, str, str]:
     """The headline's value and interval ends as printed: '97.6 分', '95.13', '100 分' or '96.0%' ...
     (a score as the rule's sentence prints it, a rate as the percent tables)."""
