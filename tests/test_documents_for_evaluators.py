@@ -4,7 +4,7 @@ import io
 
 import docx
 
-from tests.reports_helpers import download, exclude_one_q5_c, filled  # noqa: F401
+from tests.reports_helpers import download, exclude_one_q5_c, filled, result_of  # noqa: F401
 
 
 def _docx(client, survey_id, fmt):
@@ -26,3 +26,47 @@ def test_the_working_paper_cites_the_sample_with_what_was_excluded_and_why(datab
     assert f"（扫码在线填写，{sample}）" in basis
     annex = _text(_docx(admin_client, filled, "docx-annex"))
     assert f"本次调查共{sample}，有效率为 98.0%。" in annex  # 五、结论 words it as the 底稿 does
+
+
+def _stratified(app, database, survey_id):
+    """办件量 900/100 at the two points that have answers, and a third point with neither 办件量 nor answers."""
+    points = {p["name"]: p["id"] for p in database.point_counts(survey_id)}
+    database.set_point_fieldwork(points["业务大厅"], issued=None, served=900, actor="test")
+    database.set_point_fieldwork(points["1号窗口"], issued=None, served=100, actor="test")
+    database.add_point(survey_id, "2号窗口")
+    return result_of(app, database, survey_id)
+
+
+def test_the_headline_item_says_its_plain_and_its_stratified_figure_and_which_one_c51_uses(app, database, admin_client,
+                                                                                          filled):
+    h = _stratified(app, database, filled).headline
+    assert h.strata and h.label == "满意度得分（按办件量分层估计）"
+    plain, stratified = "97.6 分", h.text(h.value)
+    assert plain != stratified
+    why = (f"全部 50 份有效问卷不加权计算的满意度得分为 {plain}；C51 指标采用{h.label} {stratified}，因为各采集点回收的"
+           f"问卷数与其办件量不成比例，按办件量占比加权后才能代表调查期间前来办事的全体群众。")
+    document = _docx(admin_client, filled, "docx-annex")
+    paragraphs = [p.text for p in document.paragraphs]
+    item = paragraphs[paragraphs.index(next(t for t in paragraphs if t.startswith("5. 伊宁市医疗保障局整体工作"))) + 1]
+    assert f"该题满意度得分为 {plain}" in item and why in item  # 四（二）5 names both, and which one C51 uses
+    conclusion = "\n".join(paragraphs[paragraphs.index("五、结论"):])
+    assert f"满意度得分（按办件量分层估计）为 {stratified}" in conclusion and why in conclusion
+    assert why in _paper(_docx(admin_client, filled, "docx-c51"))["评价结果"]
+
+
+def test_a_point_without_its_workload_is_named_wherever_the_workload_is_summed(app, database, admin_client, filled):
+    _stratified(app, database, filled)
+    unknown = "2号窗口未填报办件量且无有效问卷，未计入办件量合计，也不参与按办件量分层估计的加权"
+    annex = _text(_docx(admin_client, filled, "docx-annex"))
+    assert f"调查期间各采集点共办理业务 1000 件（{unknown}）" in annex
+    assert f"= 900/1000 × " in annex and f"{unknown}。" in annex[annex.index("五、结论"):]
+    result = _paper(_docx(admin_client, filled, "docx-c51"))["评价结果"]
+    assert "900/1000 × " in result and unknown in result
+
+
+def test_a_stratified_rate_names_its_plain_rate_of_the_same_options(app, database, admin_client, filled):
+    database.update_survey(filled, c51_figure="top2")
+    h = _stratified(app, database, filled).headline
+    assert h.label == "满意率（前两项）（按办件量分层估计）"
+    annex = _text(_docx(admin_client, filled, "docx-annex"))
+    assert f"全部 50 份有效问卷不加权计算的满意率（前两项）为 96.0%；C51 指标采用{h.label} {h.text(h.value)}，" in annex

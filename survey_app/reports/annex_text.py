@@ -12,7 +12,7 @@ from analysis.formatting import fixed, num, num_below, pct, pct_below, span
 from ..headline import census_text, rate_method, survey_rule
 from . import breakdown_text, planning_text, trend_text, weighting_text
 from .wording import (ROLE_WORDS, excluded_text, headline_text, points_range_text, project_name, receipt_text,
-                      sample_text, strata_text, target_text, verdict_text)
+                      sample_text, strata_text, stratified_choice_text, target_text, unserved_text, verdict_text)
 
 
 def rate_text(value: float | None) -> str:
@@ -153,8 +153,9 @@ def returns_text(result, project) -> str:
     paper = f"；另发放纸质问卷 {total.issued} 份" if total.issued else ""
     text = f"{project}问卷调研中，{opened}{paper}{excluded}，有效问卷 {result.valid} 份，有效率为 {rate_text(result.valid_rate_pct)}。"
     if total.response_rate_pct is not None:
-        text += (f"调查期间各采集点共办理业务 {total.served} 件，有效问卷占办件量的 {pct(total.response_rate_pct)}"
-                 f"（应答率）。")
+        unserved = f"（{unserved_text(result)}）" if unserved_text(result) else ""  # a point the total leaves out
+        text += (f"调查期间各采集点共办理业务 {total.served} 件{unserved}，有效问卷占办件量的 "
+                 f"{pct(total.response_rate_pct)}（应答率）。")
     return text
 
 
@@ -205,7 +206,8 @@ def analysis_blocks(result):
                 yield ("p", "本题暂无有效回答。")
             else:
                 figure += 1
-                yield ("p", paragraph(result, qr, figure))
+                headline_item = q.id in result.questionnaire.headline.weights
+                yield ("p", paragraph(result, qr, figure) + (stratified_choice_text(result) if headline_item else ""))
                 caption = f"调研样本中{topic(q)}分布情况" if demographic else f"{q.label}的调研结果"
                 yield ("figure", qr, f"图{figure} {caption}")
 
@@ -246,7 +248,9 @@ def conclusion_blocks(result):
     yield ("p", f"以{items}计算，受访者{headline_text(h)}。预期目标为{target_text(h)}。{verdict_text(h)}。")
     strata = strata_text(result)
     if strata:
-        yield ("p", f"{h.label}的计算：{strata[0]}。其中{strata[1]}")
+        unserved = unserved_text(result)
+        yield ("p", f"{h.label}的计算：{strata[0]}。其中{strata[1]}{f'{unserved}。' if unserved else ''}"
+                    + stratified_choice_text(result))
     p = h.points.at_estimate
     rule = analysis.RULES.get(p.rule)
     standard = f"按照评分标准“{rule.text.rstrip('。')}”，" if rule else ""

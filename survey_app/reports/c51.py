@@ -14,7 +14,7 @@ from docx.shared import Cm
 from . import _docx
 from ..headline import survey_rule
 from .wording import (basis_text, formula_zh, interval_text, points_range_text, project_name, receipt_text, sample_text,
-                      strata_text, with_units)
+                      strata_text, stratified_choice_text, unserved_text, with_units)
 
 EXPLANATION = "社会公众或服务对象对实施效果的满意程度。"
 STANDARD_LEAD = "社会公众或服务对象是指因该项目实施而受到影响的部门（单位）、群体或个人。一般采取社会调查的方式。"
@@ -56,7 +56,11 @@ def basis_line(result) -> str:
 def strata_line(result) -> str:
     """A stratified figure's own arithmetic, before the points' (wording.strata_text)."""
     strata = strata_text(result)
-    return f"{result.headline.label}的计算：{strata[0]}（{strata[1][:-1]}）。" if strata else ""
+    if not strata:
+        return ""
+    unserved = unserved_text(result)
+    return (f"{result.headline.label}的计算：{strata[0]}（{strata[1][:-1]}）。{f'{unserved}。' if unserved else ''}"
+            + stratified_choice_text(result))
 
 
 def paper(result) -> WorkingPaper:

@@ -5,6 +5,8 @@ from datetime import datetime
 
 from analysis.formatting import num, pct, span
 
+from ..headline import STRATIFIED
+
 ROLE_NAMES = {"demographic": "基本信息", "satisfaction": "满意度", "awareness": "知晓度", "other": "其他"}
 TYPE_NAMES = {"single": "单选", "multiple": "多选", "text": "文字"}
 # What a scale item's rate and score are called, by its role: an awareness item has a 知晓率 and a
@@ -124,6 +126,39 @@ def strata_text(result) -> tuple[str, str] | None:
                                   else f"得分合计 {num(count(st))} 分（平均 {num(st.value)} 分）")
         for st in h.strata)
     return formula, each + "。"
+
+
+def unserved_text(result) -> str:
+    """'2号窗口未填报办件量且无有效问卷，未计入办件量合计，也不参与按办件量分层估计的加权': the points a summed
+    办件量 leaves out ('' when none does, or when no total is summed). A total is summed only when every point
+    with valid answers has its 办件量 (fieldwork.Fieldwork.complete), so these points have none; the strata's
+    shares are over the points with 办件量 entered (Fieldwork.shares), so a stratified figure leaves them out too."""
+    field = result.fieldwork
+    if field is None or field.total.served is None:
+        return ""
+    names = [p.name for p in field.points if p.served is None]
+    if not names:
+        return ""
+    weighted = "，也不参与按办件量分层估计的加权" if result.headline is not None and result.headline.strata else ""
+    return f"{'、'.join(names)}未填报办件量且无有效问卷，未计入办件量合计{weighted}"
+
+
+def stratified_choice_text(result) -> str:
+    """Which figure of the headline item C51 uses when it is stratified, beside the plain one every item's paragraph
+    prints: '全部 50 份有效问卷不加权计算的满意度得分为 97.6 分；C51 指标采用满意度得分（按办件量分层估计） 96.9 分，
+    因为…。' ('' for a simple headline). The annex's item paragraph and conclusion and the working paper say it so."""
+    h = result.headline
+    if h is None or not h.strata:
+        return ""
+    item = result.question(next(iter(result.questionnaire.headline.weights)))
+    if h.figure == "score":
+        plain, n = h.text(item.score.score), item.score.n
+    else:
+        rate = next(r for r in (item.rate, item.top2, item.top3) if set(r.satisfied) == set(h.satisfied))
+        plain, n = h.text(100 * rate.rate), rate.n
+    return (f"全部 {n} 份有效问卷不加权计算的{h.label.removesuffix(STRATIFIED)}为 {plain}；C51 指标采用{h.label} "
+            f"{h.text(h.value)}，因为各采集点回收的问卷数与其办件量不成比例，按办件量占比加权后才能代表调查期间"
+            f"前来办事的全体群众。")
 
 
 def basis_text(result) -> str | None:
