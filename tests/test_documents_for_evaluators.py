@@ -70,3 +70,21 @@ def test_a_stratified_rate_names_its_plain_rate_of_the_same_options(app, databas
     assert h.label == "满意率（前两项）（按办件量分层估计）"
     annex = _text(_docx(admin_client, filled, "docx-annex"))
     assert f"全部 50 份有效问卷不加权计算的满意率（前两项）为 96.0%；C51 指标采用{h.label} {h.text(h.value)}，" in annex
+
+
+def test_a_question_has_the_number_on_the_citizens_form_in_the_annex_and_on_the_dashboard(app, admin_client, yining,
+                                                                                            filled):
+    """The form numbers its questions on across its sections (1–7); the questionnaire printed at the end of 附件3,
+    the annex's own headings and tables and the dashboard all give a question that number."""
+    form = admin_client.get(f"/s/{yining[1][0]}").get_data(as_text=True)
+    assert "3. 您是否了解本地的医保政策？" in form and "7. 您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？" in form
+    page = admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
+    assert "3. 您是否了解本地的医保政策？" in page
+    paragraphs = [p.text for p in _docx(admin_client, filled, "docx-annex").paragraphs]
+    questionnaire = paragraphs[paragraphs.index("二、项目实施问题"):]
+    assert questionnaire[1] == "3. 您是否了解本地的医保政策？（  ）"
+    assert "7. 您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？（  ）" in questionnaire
+    assert not any(line.startswith(("1. ", "5. 您对 2024")) for line in questionnaire)
+    assert "1. 了解医保政策的结果分析（问卷第 3 题）" in paragraphs
+    assert "5. 伊宁市医疗保障局整体工作的结果分析（问卷第 7 题）" in paragraphs
+    assert "1. 受访者年龄构成（问卷第 1 题）" in paragraphs

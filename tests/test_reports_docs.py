@@ -70,7 +70,7 @@ def test_annex_ends_with_the_questionnaire_and_uses_an_east_asian_font(admin_cli
     text = _text(document)
     tail = text[text.index("五、结论"):]
     assert "2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查" in tail and "亲爱的先生/女士：" in tail
-    assert "5. 您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？（  ）" in tail
+    assert "7. 您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？（  ）" in tail  # numbered as on the form
     assert "A. 非常满意    B. 比较满意    C. 一般满意    D. 不太满意    E. 不满意" in tail
     assert tail.rstrip().endswith("再次感谢您的参与！")
     rfonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))

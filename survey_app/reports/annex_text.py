@@ -11,8 +11,10 @@ from analysis.formatting import fixed, num, num_below, pct, pct_below, span
 
 from ..headline import census_text, rate_method, survey_rule
 from . import breakdown_text, planning_text, trend_text, weighting_text
-from .wording import (ROLE_WORDS, excluded_text, headline_text, points_range_text, project_name, receipt_text,
-                      sample_text, strata_text, stratified_choice_text, target_text, unserved_text, verdict_text)
+from .questionnaire_text import questionnaire_blocks
+from .wording import (ROLE_WORDS, excluded_text, headline_text, points_range_text, project_name, question_number,
+                      receipt_text, sample_text, strata_text, stratified_choice_text, target_text, unserved_text,
+                      verdict_text)
 
 
 def rate_text(value: float | None) -> str:
@@ -199,7 +201,8 @@ def analysis_blocks(result):
         for i, qr in enumerate(items, 1):
             q = qr.question
             demographic = q.role == "demographic"
-            yield ("h3", f"{i}. 受访者{topic(q)}构成" if demographic else f"{i}. {q.label}的结果分析")
+            number = f"（问卷第 {question_number(result.questionnaire, q.id)} 题）"  # as the citizen's form numbers it
+            yield ("h3", f"{i}. 受访者{topic(q)}构成{number}" if demographic else f"{i}. {q.label}的结果分析{number}")
             if q.type == "text":
                 yield ("p", f"本题为文字题，共收到 {qr.n} 条意见建议，原文见原始数据。")
             elif qr.n == 0:
@@ -265,23 +268,3 @@ def conclusion_blocks(result):
                     f"{span(100 * d.ci.low, 100 * d.ci.high)}。")
     if result.receipt:
         yield ("p", receipt_text(result))
-
-
-def questionnaire_blocks(q):
-    yield ("center-bold", str(q.title))
-    for line in str(q.invitation).splitlines():
-        if line.strip():
-            yield ("plain" if line.strip().endswith("：") else "p", line.strip())  # the greeting: no indent
-    if q.signature:
-        yield ("right", q.signature)
-    for section in q.sections:
-        yield ("h3", str(section.title))
-        for i, question in enumerate(section.questions, 1):
-            kind = "（多选）" if question.type == "multiple" and "多选" not in str(question.text) else ""
-            optional = "" if question.required else "（选填）"
-            yield ("p", f"{i}. {question.text}{kind}{optional}（  ）")
-            if question.options:
-                yield ("options", "    ".join(f"{o.code}. {o.label}" for o in question.options))
-            else:
-                yield ("p", "________________________________")
-    yield ("center", str(q.closing))

@@ -23,6 +23,12 @@ def rate_label(role: str, which: str) -> str:
     return f"{ROLE_WORDS[role][0]}（{options}）"
 
 
+def question_number(questionnaire, qid: str) -> int:
+    """The number the citizen's form prints before a question: its place among all the questionnaire's questions,
+    numbered on across the sections (templates/form.html; the dashboard's tallies follow the same order)."""
+    return 1 + [q.id for q in questionnaire.questions].index(qid)
+
+
 def minus(text: str) -> str:
     """A printed negative number with the minus sign (−): '-4.4' -> '−4.4' (the annex's differences)."""
     return "−" + text[1:] if text.startswith("-") else text
