@@ -88,3 +88,27 @@ def test_a_question_has_the_number_on_the_citizens_form_in_the_annex_and_on_the_
     assert "1. 了解医保政策的结果分析（问卷第 3 题）" in paragraphs
     assert "5. 伊宁市医疗保障局整体工作的结果分析（问卷第 7 题）" in paragraphs
     assert "1. 受访者年龄构成（问卷第 1 题）" in paragraphs
+
+
+def test_each_choice_question_has_a_word_frequency_table_with_its_chart(admin_client, filled):
+    """选项 | 人数 | 占比 with a 合计 row, a real Word table (evaluators paste tables), laid out as the C51 table
+    (Table Grid, 14.6 cm of A4's 14.64 between the margins), its caption above it and the chart of the same question
+    just before it."""
+    document = _docx(admin_client, filled, "docx-annex")
+    assert len(document.tables) == 7  # every question of the Yining form is a choice question
+    rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert rows == [["选项", "人数", "占比"], ["18-30 岁", "11", "22.0%"], ["31-45 岁", "19", "38.0%"],
+                    ["46-60 岁", "17", "34.0%"], ["60 岁以上", "3", "6.0%"], ["合计", "50", "100.0%"]]
+    last = [[c.text for c in row.cells] for row in document.tables[6].rows]
+    assert last[1] == ["非常满意", "46", "92.0%"] and last[-2] == ["不满意", "0", "0.0%"] and last[-1][0] == "合计"
+    for table in document.tables:
+        assert table.style.name == "Table Grid"
+        widths = [int(col.get(docx.oxml.ns.qn("w:w"))) for col in table._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))]
+        assert abs(sum(widths) - 8277) <= 3  # 14.6 cm in twips, as c51.py's 3.2 + 11.4 cm
+    body = list(document.element.body.iterchildren())
+    first = body.index(document.tables[0]._tbl)
+    texts = ["".join(t.text or "" for t in el.iter(docx.oxml.ns.qn("w:t"))) for el in body]
+    assert texts[first - 1] == "表1 受访者年龄频数分布（问卷第 1 题）"
+    assert texts[first - 2] == "图1 调研样本中年龄分布情况" and texts[first + 1] == "2. 受访者性别构成（问卷第 2 题）"
+    seventh = body.index(document.tables[6]._tbl)
+    assert texts[seventh - 1] == "表7 伊宁市医疗保障局整体工作频数分布（问卷第 7 题）"

@@ -55,8 +55,10 @@ def test_annex_follows_the_seed_with_correct_numbers(admin_client, filled):
 def test_annex_numbers_each_chart_and_puts_its_caption_below_it(admin_client, filled):
     document = _docx(download(admin_client, filled, "docx-annex"))
     paragraphs = document.paragraphs
-    captions = [(i, p.text) for i, p in enumerate(paragraphs) if p.style.name == "Caption"]
+    captions = [(i, p.text) for i, p in enumerate(paragraphs) if p.style.name == "Caption" and p.text.startswith("图")]
     assert [t.split(" ")[0] for _, t in captions] == [f"图{n}" for n in range(1, 11)]  # 8-10: 分组比较
+    tables = [p.text.split(" ")[0] for p in paragraphs if p.style.name == "Caption" and not p.text.startswith("图")]
+    assert tables == [f"表{n}" for n in range(1, 8)]  # each question's 频数表 (tests/test_documents_for_evaluators.py)
     assert captions[0][1] == "图1 调研样本中年龄分布情况" and captions[6][1] == "图7 伊宁市医疗保障局整体工作的调研结果"
     for i, caption in captions:
         assert paragraphs[i - 1]._p.xpath(".//pic:pic"), f"no chart above {caption}"

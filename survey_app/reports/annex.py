@@ -8,6 +8,8 @@ from docx.shared import Cm, Pt
 
 from . import _docx, annex_text, charts
 
+TABLE_WIDTHS = (Cm(8.6), Cm(3.0), Cm(3.0))  # 选项 | 人数 | 占比: the C51 table's 14.6 cm (c51.PAPER_WIDTHS)
+
 
 def document(result):
     """The annex as a python-docx Document (``write`` saves it)."""
@@ -33,6 +35,12 @@ def document(result):
         elif kind == "forest":
             _, table, figure, axis_label, caption, target = block
             _picture(doc, charts.forest_chart(table, figure, caption.split(" ", 1)[1], axis_label, target), caption)
+        elif kind == "table":  # a 频数表: its caption above it, kept with it
+            _, caption, rows = block
+            above = doc.add_paragraph(caption, style="Caption").paragraph_format
+            above.keep_with_next, above.space_before = True, Pt(12)  # apart from the chart's caption above it
+            _docx.grid(doc, rows, TABLE_WIDTHS, bold_rows=(0, len(rows) - 1), center_columns=(1, 2))
+            continue  # a table is no paragraph to start a new page
         elif kind == "page-break":
             new_page = True  # set on the next paragraph: a break paragraph can spill onto an empty page
             continue

@@ -11,6 +11,7 @@ from analysis.formatting import fixed, num, num_below, pct, pct_below, span
 
 from ..headline import census_text, rate_method, survey_rule
 from . import breakdown_text, planning_text, trend_text, weighting_text
+from .frequency_text import frequency_block
 from .questionnaire_text import questionnaire_blocks
 from .wording import (ROLE_WORDS, excluded_text, headline_text, points_range_text, project_name, question_number,
                       receipt_text, sample_text, strata_text, stratified_choice_text, target_text, unserved_text,
@@ -213,6 +214,7 @@ def analysis_blocks(result):
                 yield ("p", paragraph(result, qr, figure) + (stratified_choice_text(result) if headline_item else ""))
                 caption = f"调研样本中{topic(q)}分布情况" if demographic else f"{q.label}的调研结果"
                 yield ("figure", qr, f"图{figure} {caption}")
+                yield frequency_block(qr, f"表{figure} {'受访者' + topic(q) if demographic else q.label}频数分布{number}")
 
 
 def breakdown_blocks(result, sections: int, figures: int):

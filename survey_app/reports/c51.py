@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.formatting import num
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from . import _docx
@@ -16,6 +15,7 @@ from ..headline import survey_rule
 from .wording import (basis_text, formula_zh, interval_text, points_range_text, project_name, receipt_text, sample_text,
                       strata_text, stratified_choice_text, unserved_text, with_units)
 
+PAPER_WIDTHS = (Cm(3.2), Cm(11.4))  # A4's 14.64 cm between the margins
 EXPLANATION = "社会公众或服务对象对实施效果的满意程度。"
 STANDARD_LEAD = "社会公众或服务对象是指因该项目实施而受到影响的部门（单位）、群体或个人。一般采取社会调查的方式。"
 
@@ -87,18 +87,7 @@ def document(result):
     doc.add_paragraph(wp.title, style="Title")
     _docx.body(doc, f"项目名称：{wp.project}", indent=False)
     _docx.body(doc, f"评价机构：{wp.evaluator}", indent=False)
-    table = doc.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    for head, text in wp.rows:
-        cells = table.add_row().cells
-        _docx.cell_text(cells[0], head, bold=True)
-        _docx.cell_text(cells[1], text)
-        cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    table.autofit = False
-    for column, width in zip(table.columns, (Cm(3.2), Cm(11.4))):  # A4's 14.64 cm between the margins
-        column.width = width  # w:gridCol (LibreOffice) ...
-        for cell in column.cells:
-            cell.width = width  # ... and w:tcW (Word)
+    _docx.grid(doc, wp.rows, PAPER_WIDTHS, bold_columns=(0,), center_columns=(0,))
     return doc
 
 
