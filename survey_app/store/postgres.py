@@ -56,9 +56,15 @@ def connect(url: str, *, timeouts: bool = True, **kwargs) -> psycopg.Connection:
 
 
 def redact(url: str) -> str:
-    """The URL without its password (for messages)."""
+    """The URL without its password (for messages): every host with its port, so a primary and its standby
+    on one machine, or the hosts of a multi-host URL, are told apart."""
     info = psycopg.conninfo.conninfo_to_dict(url)
-    return f"postgresql://{info.get('user', '')}@{info.get('host', '')}/{info.get('dbname', '')}"
+    hosts = str(info.get("host") or "").split(",")
+    ports = str(info.get("port") or "").split(",")
+    ports = ports * len(hosts) if len(ports) == 1 else ports + [""] * (len(hosts) - len(ports))
+    default = os.environ.get("PGPORT") or "5432"  # libpq's, where the URL gives none
+    where = ",".join(f"{f'[{h}]' if ':' in h else h}:{p or default}" for h, p in zip(hosts, ports))
+    return f"postgresql://{info.get('user', '')}@{where}/{info.get('dbname', '')}"
 
 
 def pg_tool(name: str) -> str:
