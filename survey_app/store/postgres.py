@@ -166,6 +166,9 @@ class PostgresBackend(PerThread):
     def migrate(self) -> None:
         raw = connect(self.url, timeouts=False, **self._connect_options)
         try:
+            if raw.execute("select pg_is_in_recovery()").fetchone()[0]:  # a hot standby cannot be migrated
+                raise StorageUnavailable("this is a standby (read-only): point FLASK_DATABASE at the primary,"
+                                         " or use manyi verify --db URL")
             schema_pg.migrate_postgres(raw)
         finally:
             raw.close()
