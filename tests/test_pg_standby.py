@@ -95,3 +95,25 @@ def test_verify_db_reads_a_standby(standby):
         done = manyi("verify", "--db", replica, database=database)
         assert done.returncode == 0 and done.stdout.startswith(f"OK: {stored} responses"), done.stdout + done.stderr
         assert redact(replica) in done.stdout
+
+
+def test_a_standby_named_as_the_readme_says_becomes_synchronous(pg, standby):
+    """README, "A standby": pg_basebackup -R -d "application_name=standby1" names it, and
+    synchronous_standby_names = 'FIRST 1 (standby1)' then shows it as sync in pg_stat_replication; a commit
+    returns (without the name, every commit would wait for good)."""
+    primary, replica, stored = standby
+    with psycopg.connect(pg.url("postgres"), autocommit=True) as admin:
+        admin.execute("alter system set synchronous_standby_names = 'FIRST 1 (standby1)'")
+        admin.execute("select pg_reload_conf()")
+        try:
+            deadline = time.monotonic() + 30
+            while admin.execute("select application_name, sync_state from pg_stat_replication").fetchall() != [
+                    ("standby1", "sync")]:
+                assert time.monotonic() < deadline, admin.execute("select * from pg_stat_replication").fetchall()
+                time.sleep(0.1)
+            with psycopg.connect(primary, autocommit=True, options="-c statement_timeout=20000") as conn:
+                conn.execute("create table sync_probe (n integer)")  # waits for the standby's flush
+                conn.execute("drop table sync_probe")
+        finally:
+            admin.execute("alter system reset synchronous_standby_names")
+            admin.execute("select pg_reload_conf()")
