@@ -41,3 +41,25 @@ def test_several_servers_are_documented_as_the_code_checks_them(tmp_path):
     start = nginx.index("upstream manyi {")
     upstream = nginx[start:nginx.index("}", start)]
     assert upstream.count("#   server ") >= 2 and "sticky" in upstream
+
+
+def test_the_postgresql_standby_failover_and_restore_are_documented_to_the_end():
+    """README, "Deploying on PostgreSQL", as an operator review followed it literally: the standby gets the name
+    synchronous replication waits for (tests/test_pg_standby.py runs that command), a failover has its
+    checklist, a restore its steps to the restart, PgBouncer its setting; every `manyi` command named exists."""
+    import re
+
+    from survey_app.cli import COMMANDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("## Deploying on PostgreSQL"):]
+    part = " ".join(part[:part.index("\n## ")].split())
+    for step in ('-R -X stream -d "application_name=standby1"', "cluster_name = 'standby1'",
+                 "select application_name, sync_state from pg_stat_replication", "ANY 1 (standby1, standby2)",
+                 "Fence the old primary", "select pg_promote()", "target_session_attrs=read-write",
+                 "synchronous_standby_names = ''", "manyi verify --receipt", "sudo -u postgres createdb -O manyi",
+                 "sudo -u postgres pg_restore --no-owner --role manyi", "anchors-after-restore.jsonl",
+                 "ignore_startup_parameters = extra_float_digits,options"):
+        assert step in part, step
+    named = set(re.findall(r"`manyi ([a-z][a-z-]*)", part))
+    assert named and named <= {c.name for c in COMMANDS}, named - {c.name for c in COMMANDS}
