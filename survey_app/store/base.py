@@ -18,11 +18,13 @@ class Base:
     def _read(self) -> Conn:
         return self._pinned if self._pinned is not None else self.backend.connection()
 
-    def _write(self, body):
-        """Run ``body(conn)`` in one write transaction, durable when this returns."""
+    def _write(self, body, *, durable: bool = True):
+        """Run ``body(conn)`` in one write transaction, durable when this returns. ``durable=False``: for
+        what a crash may lose (a counter, a last-seen time): SQLite does not fsync it, PostgreSQL commits it
+        with synchronous_commit off (it never waits for the disk or a synchronous standby)."""
         if self._pinned is not None:
             raise RuntimeError("a snapshot is read-only")
-        return self.backend.write(body)
+        return self.backend.write(body, durable=durable)
 
     @contextmanager
     def snapshot(self):

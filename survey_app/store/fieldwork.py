@@ -136,14 +136,14 @@ class FieldworkRecords:
 
     def _write_now(self, body):
         """``body(conn)`` in a write transaction if the database takes one at once, else
-        StorageUnavailable at once (never the busy timeout a submission may wait). Not fsynced: the
-        next durable write syncs it. The one place where this differs between the two databases."""
+        StorageUnavailable at once (never the busy timeout a submission may wait). Not fsynced (PostgreSQL:
+        synchronous_commit off, never waiting for a standby): the next durable write syncs it. The one place
+        where this differs between the two databases."""
         if self.kind == "postgresql":
             def short(conn):
-                conn.execute("set local lock_timeout = 200")
-                conn.execute("set local statement_timeout = 2000")
+                conn.execute("select set_config('lock_timeout', '200', true), set_config('statement_timeout', '2000', true)")
                 return body(conn)
-            return self._write(short)
+            return self._write(short, durable=False)  # synchronous_commit off: never waits for a standby
         backend = self.backend
         conn = backend.connection()
         if backend.writer is None:  # in memory: no other writer

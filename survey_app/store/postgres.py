@@ -5,13 +5,19 @@ The same guarantees as on SQLite: every write is one transaction, committed with
 timeout becomes StorageUnavailable (the 503 with the form kept) and the next request reconnects;
 deadlocks and serialization failures are retried a bounded number of times; downloads read one
 ``REPEATABLE READ READ ONLY`` snapshot. Connections are kept per thread and opened again after a fork.
+
+With a synchronous standby (``synchronous_standby_names``) that is down, a COMMIT waits for it forever and
+no server timeout ends that wait: each commit has a client-side deadline (pg_deadline.py) and a commit whose
+wait for the standby was cancelled is not acknowledged (``_on_notice``). Counters a crash may lose commit
+with ``synchronous_commit`` off (``write(durable=False)``): a page view never waits for a standby.
 """
 from __future__ import annotations
 
 import os
 import shutil
-import urllib.parse
 import subprocess
+import urllib.parse
+import weakref
 from contextlib import contextmanager
 from glob import glob
 
@@ -20,8 +26,10 @@ from psycopg import errors
 
 from . import schema_pg
 from .common import Conn, PerThread, StorageUnavailable
+from .pg_deadline import WATCHDOG
 
 TIMEOUT_MS = 10_000
+COMMIT_DEADLINE_MS = TIMEOUT_MS  # a write's commit still running after this is cancelled (pg_deadline.py)
 RETRIES = 3  # deadlocks and serialization failures: the transaction is run again, at most this often
 Error = psycopg.Error
 IntegrityError = psycopg.IntegrityError
@@ -47,12 +55,37 @@ def unavailable(conn: Conn, error: Exception) -> StorageUnavailable | None:
     return None
 
 
+# PostgreSQL ends a commit's wait for a synchronous standby early (our deadline's cancel, or the session
+# terminated) with a WARNING, and the COMMIT then succeeds: committed here, perhaps not on the standby, so
+# not to be acknowledged. "canceling wait for synchronous replication due to user request" has no SQLSTATE
+# of its own (01000, the generic warning; psycopg's Diagnostic gives sqlstate "01000", severity_nonlocalized
+# "WARNING"); "canceling the wait for synchronous replication and terminating connection due to
+# administrator command" has 57P01. The text may be translated (lc_messages), so any WARNING with either
+# code during a write fails that write: Manyi's statements raise no warnings of their own, and a write
+# wrongly failed is retried by the citizen with the same key and thanked then.
+SYNC_REP_CANCELLED = ("01000", "57P01")
+
+
+class _Connection(psycopg.Connection):
+    unreplicated: str | None = None  # set by _on_notice during a write; checked (and reset) by ``write``
+
+
+def _on_notice(ref):
+    def handler(diag: psycopg.errors.Diagnostic) -> None:
+        raw = ref()
+        if raw is not None and diag.severity_nonlocalized == "WARNING" and diag.sqlstate in SYNC_REP_CANCELLED:
+            raw.unreplicated = diag.message_primary or diag.sqlstate
+    return handler
+
+
 def connect(url: str, *, timeouts: bool = True, **kwargs) -> psycopg.Connection:
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=10, options=_options(timeouts=timeouts),
-                               application_name="manyi", **kwargs)
+        raw = _Connection.connect(url, autocommit=True, connect_timeout=10, options=_options(timeouts=timeouts),
+                                  application_name="manyi", **kwargs)
     except psycopg.OperationalError as e:
         raise StorageUnavailable(f"cannot connect to PostgreSQL: {' '.join(str(e).split())}") from e
+    raw.add_notice_handler(_on_notice(weakref.ref(raw)))  # a weak reference: no cycle keeps it open
+    return raw
 
 
 def redact(url: str) -> str:
@@ -97,6 +130,7 @@ class PostgresBackend(PerThread):
         self.url, pgbouncer = behind_pgbouncer(url)
         # PgBouncer in transaction mode does not keep prepared statements (Debian's version)
         self._connect_options = {"prepare_threshold": None} if pgbouncer else {}
+        self.commit_deadline_ms = COMMIT_DEADLINE_MS
 
     def describe(self) -> str:
         return redact(self.url)
@@ -117,32 +151,59 @@ class PostgresBackend(PerThread):
             except psycopg.Error:
                 pass
 
-    def write(self, body, *, transaction: bool = True):
-        """Run ``body(conn)`` in one transaction, committed (and flushed) when this returns.
+    def write(self, body, *, transaction: bool = True, durable: bool = True):
+        """Run ``body(conn)`` in one transaction, committed (and flushed, and confirmed by a synchronous
+        standby if one is configured) when this returns; StorageUnavailable if that is not known.
 
         ``transaction=False``: ``body`` makes all its changes in ONE statement, which then is its own
         transaction (autocommit: no BEGIN and COMMIT round trips, committed and flushed before it returns);
-        anything else it runs must only read. Inside a write already, it is part of that transaction."""
+        anything else it runs must only read. Inside a write already, it is part of that transaction.
+        ``durable=False`` (with a transaction): for what a crash may lose (counters, a last-seen time):
+        committed with synchronous_commit off, never waiting for the disk or a standby."""
         for attempt in range(RETRIES + 1):
             conn = self.connection()
             if conn.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                 return body(conn)  # a write inside a write: one transaction
+            conn.raw.unreplicated = None
             try:
-                if not transaction:
-                    return body(conn)  # a failed statement changed nothing: safe to run again below
-                with conn.raw.transaction():
-                    return body(conn)
+                result = self._once(conn, body, transaction, durable)
             except (errors.SerializationFailure, errors.DeadlockDetected, errors.TransactionRollback):
                 # SQLSTATE class 40 (psycopg's classes for it are siblings, not subclasses): run it again
                 if attempt == RETRIES:
                     raise StorageUnavailable("the write kept conflicting with others") from None
+                continue
             except (psycopg.OperationalError, psycopg.InterfaceError, StorageUnavailable) as e:
                 if conn.raw.closed or conn.raw.broken:
                     self._drop()  # the next request connects again
                 if isinstance(e, StorageUnavailable):
                     raise
                 raise StorageUnavailable(" ".join(str(e).split())) from e
+            if getattr(conn.raw, "unreplicated", None):  # committed here, not confirmed by the standby
+                raise StorageUnavailable(f"the commit was not confirmed by the synchronous standby: "
+                                         f"{conn.raw.unreplicated}")
+            return result
         raise AssertionError("unreachable")
+
+    def _once(self, conn: Conn, body, transaction: bool, durable: bool):
+        """One attempt of ``write``: its commit (the one statement, or the COMMIT) under the deadline."""
+        seconds = self.commit_deadline_ms / 1000
+        if not transaction:
+            armed = WATCHDOG.arm(conn.raw, seconds)  # a failed statement changed nothing: safe to run again
+            try:
+                return body(conn)
+            finally:
+                WATCHDOG.disarm(armed)
+        armed = None
+        try:
+            with conn.raw.transaction():
+                if not durable:
+                    conn.raw.execute("select set_config('synchronous_commit', 'off', true)")
+                result = body(conn)
+                armed = WATCHDOG.arm(conn.raw, seconds)  # the COMMIT, which no statement_timeout bounds
+            return result
+        finally:
+            if armed is not None:
+                WATCHDOG.disarm(armed)
 
     def make_durable(self) -> None:
         """Nothing to do: a commit other sessions can see was flushed by its own session first."""

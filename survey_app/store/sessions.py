@@ -71,9 +71,9 @@ class Sessions:
             return SessionCheck(None, "idle")
         if idle >= TOUCH_SECONDS:
             try:
-                self._write(lambda conn: conn.execute(
+                self._write(lambda conn: conn.execute(  # a crash may lose it: never waits for a standby
                     "update sessions set last_seen_at = ? where id_hash = ? and revoked_at is null",
-                    [iso_time(now), session_hash(session_id)]))
+                    [iso_time(now), session_hash(session_id)]), durable=False)
             except StorageUnavailable:
                 pass  # the database is busy: the page is still a read, and a later one notes the time
         return SessionCheck({"id": found["user_id"], "username": found["username"]})

@@ -131,7 +131,7 @@ class Stuffing:
         def body(conn):
             for sql in _PRUNE:
                 conn.execute(sql, params)
-        self._write(body)
+        self._write(body, durable=False)  # deleting counters: a crash may lose it, no submit waits for a standby
 
     def device_submission_key(self, survey_id: int, device_hash: str) -> str | None:
         """The submission key of the survey's first response from this device, if any (每台设备限答一次)."""
