@@ -5,6 +5,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 MANYI = str(Path(sys.executable).parent / "manyi")
@@ -25,6 +26,26 @@ def fill(html: str, answers: dict | None = None) -> dict:
 # post a form at once, many from one address, and open a form again after answering it: no minimum time, ceilings no test reaches. tests/test_stuffing.py
 # runs with the defaults.
 NO_DEFENCES = {"SUBMISSION_MIN_SECONDS": 0, "DEVICE_BURST": 10**9, "ADDRESS_BURST": 10**9, "ANSWERED_PAGE": False}
+
+
+def within(seconds: float, work):
+    """(``work()``'s result, the seconds it took), or a failure if it has not returned after ``seconds``
+    (it keeps waiting in its daemon thread: the test's clean-up must release what it waits for)."""
+    done = {}
+
+    def run():
+        try:
+            done["result"] = work()
+        except BaseException as e:  # noqa: BLE001 (given to the test)
+            done["error"] = e
+    thread = threading.Thread(target=run, daemon=True)
+    start = time.monotonic()
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still waiting after {seconds} s"
+    if "error" in done:
+        raise done["error"]
+    return done["result"], time.monotonic() - start
 
 
 def at_once(n: int, work) -> list:

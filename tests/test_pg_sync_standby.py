@@ -12,7 +12,7 @@ import pytest
 from survey_app import create_app, questionnaires
 from survey_app.store import EXTENSION, StorageUnavailable, open_store
 from survey_app.store.fieldwork import OpenCounter
-from tests.helpers import NO_DEFENCES, fill
+from tests.helpers import NO_DEFENCES, fill, within
 
 pytestmark = pytest.mark.postgresql_only
 DEADLINE_MS = 1500
@@ -59,26 +59,6 @@ def site(ghost, backend):
     finally:
         standby(ghost, None)  # also releases a commit still waiting (a test that failed)
         database.close()
-
-
-def within(seconds: float, work):
-    """``work()``'s result, or a failure if it has not returned after ``seconds`` (it keeps waiting in its
-    thread until the standby setting is reset)."""
-    done = {}
-
-    def run():
-        try:
-            done["result"] = work()
-        except BaseException as e:  # noqa: BLE001 (given to the test)
-            done["error"] = e
-    thread = threading.Thread(target=run, daemon=True)
-    start = time.monotonic()
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still waiting after {seconds} s"
-    if "error" in done:
-        raise done["error"]
-    return done["result"], time.monotonic() - start
 
 
 def test_a_submit_gets_the_503_page_within_the_deadline_and_the_retry_is_thanked_once(ghost, site):

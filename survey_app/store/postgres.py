@@ -44,6 +44,15 @@ def _options(*, timeouts: bool = True) -> str:
             " -c idle_in_transaction_session_timeout=60000 -c timezone=UTC")
 
 
+def _in_transaction(*, durable: bool) -> str:
+    """Behind PgBouncer in transaction mode a session's startup ``options`` are refused or ignored
+    (``ignore_startup_parameters = extra_float_digits,options``), so each write sets what ``_options`` sets,
+    for its own transaction only: one statement."""
+    settings = {"statement_timeout": TIMEOUT_MS, "lock_timeout": TIMEOUT_MS,
+                "idle_in_transaction_session_timeout": 60000, "synchronous_commit": "on" if durable else "off"}
+    return "select " + ", ".join(f"set_config('{k}', '{v}', true)" for k, v in settings.items())
+
+
 def unavailable(conn: Conn, error: Exception) -> StorageUnavailable | None:
     """The errors that mean "not now" rather than a bug: the connection lost, a lock or statement
     timeout. (Deadlocks and serialization failures are retried by ``write`` first.)"""
@@ -130,6 +139,7 @@ class PostgresBackend(PerThread):
         self.url, pgbouncer = behind_pgbouncer(url)
         # PgBouncer in transaction mode does not keep prepared statements (Debian's version)
         self._connect_options = {"prepare_threshold": None} if pgbouncer else {}
+        self.pgbouncer = pgbouncer
         self.commit_deadline_ms = COMMIT_DEADLINE_MS
 
     def describe(self) -> str:
@@ -190,13 +200,21 @@ class PostgresBackend(PerThread):
         if not transaction:
             armed = WATCHDOG.arm(conn.raw, seconds)  # a failed statement changed nothing: safe to run again
             try:
-                return body(conn)
+                if not self.pgbouncer:
+                    return body(conn)
+                # Pipelined, the settings and the statement are one implicit transaction (until the Sync
+                # at the pipeline's end, which commits it): two round trips instead of one
+                with conn.raw.pipeline():
+                    conn.raw.execute(_in_transaction(durable=True))
+                    return body(conn)
             finally:
                 WATCHDOG.disarm(armed)
         armed = None
         try:
             with conn.raw.transaction():
-                if not durable:
+                if self.pgbouncer:
+                    conn.raw.execute(_in_transaction(durable=durable))
+                elif not durable:
                     conn.raw.execute("select set_config('synchronous_commit', 'off', true)")
                 result = body(conn)
                 armed = WATCHDOG.arm(conn.raw, seconds)  # the COMMIT, which no statement_timeout bounds
