@@ -73,6 +73,10 @@ def test_a_submit_gets_the_503_page_within_the_deadline_and_the_retry_is_thanked
     assert answer.status_code == 503 and "您的答卷还没有保存" in html and seconds < DEADLINE_MS / 1000 + 2
     assert 'name="q4" value="C" checked' in html and fill(html)["key"] == body["key"]
     assert database.response_count() == 1  # committed here: a cancelled wait for the standby keeps it
+    early, seconds = within(DEADLINE_MS / 1000 + 5, lambda: client.post(f"/s/{hall}", data=fill(html)))
+    html = early.get_data(as_text=True)  # a retry while the standby is still down: stored here, not confirmed
+    assert early.status_code == 503 and "您的答卷还没有保存" in html and seconds < DEADLINE_MS / 1000 + 2
+    assert 'name="q4" value="C" checked' in html and fill(html)["key"] == body["key"]
     standby(ghost, None)
     retry, _ = within(5, lambda: client.post(f"/s/{hall}", data=fill(html)))
     assert retry.status_code == 303 and database.response_count() == 1

@@ -173,7 +173,7 @@ def post(code):
     if key is not None and key.age > current_app.config["SUBMISSION_KEY_MAX_AGE"]:  # expired
         if database.response_for_key(key.nonce) is not None:  # a late retry of a stored answer
             answers = forms.clean_answers(questionnaire, formdata)
-            return _stored_reply(code, lang, survey, questionnaire, key.nonce, answers)
+            return _stored_reply(point, code, lang, survey, questionnaire, key.nonce, answers)
         # the form comes back filled in, with a renewed key: the same nonce (one answer per form page, however
         # often renewed) and the time already spent on the form
         renewed, key = forms.issue_key(code, device, nonce=key.nonce, spent=key.seconds), None
@@ -185,7 +185,7 @@ def post(code):
             # with no device cookie at all, the browser refuses cookies (or lost them): say so
             return _render(point, survey, questionnaire, form, 400, "cookies" if new_device else "expired")
         if database.response_for_key(key.nonce) is not None:  # stored, then sent again with other answers
-            return _stored_reply(code, lang, survey, questionnaire, key.nonce, None)
+            return _stored_reply(point, code, lang, survey, questionnaire, key.nonce, None)
         if not form.validate():
             return _render(point, survey, questionnaire, form, 400, "invalid")
         answers = form.answers(questionnaire)
@@ -193,7 +193,7 @@ def post(code):
     device_hash = _device_hash(survey["id"], device, new_device)
     refused, claim = _defences(point, survey, questionnaire, nonce, seconds, device_hash, formdata, channel=defences.SCAN)
     if refused == "stored":  # a retry of a stored submission (the back button, a double tap)
-        return _stored_reply(code, lang, survey, questionnaire, nonce, answers)
+        return _stored_reply(point, code, lang, survey, questionnaire, nonce, answers)
     if refused == "repeat":
         return _repeat_page(survey, questionnaire, 409)
     if refused is not None:  # not stored: the form comes back filled in, with the same key
@@ -215,15 +215,18 @@ def post(code):
         kind = {"device": "busy_device", "address": "busy"}[saved.refused]
         return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 429, kind)
     if not saved.created:
-        return _stored_reply(code, lang, survey, questionnaire, nonce, answers)
+        return _stored_reply(point, code, lang, survey, questionnaire, nonce, answers)
     return _to_thanks(code, lang, survey["id"])
 
 
-def _stored_reply(code, lang, survey, questionnaire, nonce, answers):
+def _stored_reply(point, code, lang, survey, questionnaire, nonce, answers):
     """A key already stored: the same answers are a retry (a double tap, a lost reply), thanked; other answers
     (the back button and a change, or a shared phone's restored page answered by the next person) get
     您已提交过本问卷 with its 再填写一份, never a thank-you for answers that were not stored."""
-    get_store().make_durable()  # stored a moment ago by another worker, maybe not yet synced: either reply says stored
+    try:  # stored a moment ago by another worker, maybe not yet synced (or replicated): either reply says stored
+        get_store().make_durable()
+    except StorageUnavailable:  # not known to be durable: the form comes back filled in, with the same key
+        return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 503, "unavailable")
     if not _stored_as(nonce, answers):
         return _repeat_page(survey, questionnaire, 409)
     return _to_thanks(code, lang, survey["id"])

@@ -224,7 +224,14 @@ class PostgresBackend(PerThread):
                 WATCHDOG.disarm(armed)
 
     def make_durable(self) -> None:
-        """Nothing to do: a commit other sessions can see was flushed by its own session first."""
+        """A commit other sessions can see was flushed by its own session first, but a synchronous standby
+        may not have it yet (PostgreSQL shows a commit before the standby confirms it; a standby that is
+        down never does): commit a transaction of our own that writes to the WAL (a transactional logical
+        message, which no decoder here reads; a transaction id alone writes nothing and waits for nothing),
+        which returns once the disk and the standby have everything up to it, or fails (deadline, cancelled
+        wait) with StorageUnavailable. Only a retry pays for it (its submission key was stored already)."""
+        self.write(lambda conn: conn.execute("select pg_logical_emit_message(true, 'manyi', 'durable')"),
+                   transaction=False)
 
     @contextmanager
     def snapshot(self):
