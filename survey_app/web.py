@@ -56,6 +56,11 @@ def has_nul(request) -> bool:
     return not is_citizen_request(request) and any("\x00" in v for _, vs in request.form.lists() for v in vs)
 
 
+def is_admin_path(path: str) -> bool:
+    """Whether the path is an evaluator's (/admin and below, their login and error pages included)."""
+    return path == "/admin" or path.startswith("/admin/")
+
+
 def init_app(app) -> None:
     app.session_interface = SessionInterface()
     app.jinja_env.finalize = printable  # before any template is compiled: finalize is compiled in
@@ -80,6 +85,8 @@ def init_app(app) -> None:
             nonce = g.get("csp_nonce")
             headers["Content-Security-Policy"] = csp(f"'nonce-{nonce}'" if nonce else "'self'")
         headers.extend(fixed)  # every response is new: nothing to replace
+        if is_admin_path(request.path):  # answers, free text, settings: never shown again from the browser's
+            headers["Cache-Control"] = "no-store"  # cache (a shared office PC after logout); citizens' as they set
         return response
 
     @app.errorhandler(StorageUnavailable)

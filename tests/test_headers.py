@@ -121,3 +121,27 @@ def test_citizens_pages_have_a_null_session_even_with_an_evaluators_cookie(app, 
         assert not isinstance(session._get_current_object(), NullSession)
     page = client.get(f"/s/{hall}")
     assert page.status_code == 200 and "session=" not in " ".join(page.headers.getlist("Set-Cookie"))
+
+
+def test_every_evaluators_page_is_never_cached_and_citizens_pages_keep_theirs(admin_client, yining):
+    """Individual answers, free text and settings must not come back from the browser's cache after logout
+    on a shared office PC: every /admin/ response says no-store (pages, errors, redirects, downloads). The
+    citizens' pages keep what they had: the form and the repeat page no-store, the rest unset."""
+    survey_id, (hall, _) = yining
+    base = f"/admin/surveys/{survey_id}"
+    for url in ("/admin/", base, f"{base}/edit", f"{base}/responses", f"{base}/c51", f"{base}/points",
+                f"{base}/export/xlsx", "/admin/password", "/admin/no-such-page", "/admin/surveys/999999"):
+        with admin_client.get(url) as response:  # a download streams a file: closed here
+            assert response.status_code in (200, 404), url
+            assert response.headers.get("Cache-Control") == "no-store", url
+    client = admin_client.application.test_client()  # logged out: the login page and the redirect to it
+    for url in ("/admin/login", base, "/admin"):
+        assert client.get(url).headers.get("Cache-Control") == "no-store", url
+    page = client.get(f"/s/{hall}")
+    assert page.headers["Cache-Control"] == "no-store"
+    assert client.post(f"/s/{hall}", data=fill(page.get_data(as_text=True))).status_code == 303
+    assert client.get(f"/s/{hall}").headers["Cache-Control"] == "no-store"  # 您已提交过本问卷
+    for url in (f"/s/{hall}/thanks", "/", "/s/zzzzzzzz"):
+        assert "Cache-Control" not in client.get(url).headers, url
+    with client.get("/static/admin.css") as css:
+        assert css.headers["Cache-Control"] == "no-cache"  # Flask's static default
