@@ -49,6 +49,9 @@ def create_app(test_config: dict | None = None, *, database: str = "create") -> 
         ANSWERED_PAGE=True,  # a phone that answered sees 您已提交过本问卷 (with a link to answer for someone else)
         MAX_CONTENT_LENGTH=64 * 1024,
         MAX_FORM_MEMORY_SIZE=64 * 1024,
+        # A logged-in evaluator's POST (web.py): the settings form's 背景 and 调研对象 take 4,000 characters each,
+        # up to 12 bytes apiece URL-encoded (~100 KB). deploy/nginx-manyi.conf allows the same under /admin/.
+        ADMIN_MAX_CONTENT_LENGTH=256 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # Reverse proxies in front (nginx, Caddy): trust that many X-Forwarded-For/-Proto hops, so the

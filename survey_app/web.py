@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, g, render_template, request
+from flask import abort, g, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
@@ -68,6 +68,15 @@ def init_app(app) -> None:
     # Numbers on pages print as in the files and commands: {{ x|pct }}, {{ x|fixed }}, {{ x|num }}.
     app.jinja_env.filters.update(pct=formatting.pct, fixed=formatting.fixed, num=formatting.num, span=formatting.span,
                                  pct_below=formatting.pct_below, num_below=formatting.num_below)
+
+    def admin_body_limit():
+        """A logged-in evaluator's POST may be larger than MAX_CONTENT_LENGTH (the settings form at its field
+        limits is ~100 KB); the citizens' pages and the login form keep the small limit."""
+        if request.method == "POST" and is_admin_path(request.path) and isinstance(session.get("sid"), str):
+            request.max_content_length = app.config["ADMIN_MAX_CONTENT_LENGTH"]
+
+    # first of all: before any form is read (CSRFProtect's check, registered earlier, and refuse_nul read it)
+    app.before_request_funcs.setdefault(None, []).insert(0, admin_body_limit)
 
     @app.before_request
     def refuse_nul():  # refused at the edge: the same answer on SQLite and PostgreSQL, nothing changed

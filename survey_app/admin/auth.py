@@ -28,7 +28,8 @@ bp = Blueprint("auth", __name__)  # /admin/login, /admin/password, /admin/logout
 DEFAULTS = {"LOGIN_MAX_FAILURES": 5, "LOGIN_MAX_FAILURES_PER_CLIENT": 20, "LOGIN_WINDOW_SECONDS": 15 * 60,
             "LOGIN_ATTEMPTS_KEEP_DAYS": 30, "SESSION_IDLE_MINUTES": 120, "SESSION_MAX_HOURS": 12}
 ERRORS = {400: "请求内容有误（表单可能已过期，或含有无法保存的字符、过长的内容），请返回刷新页面后重试。", 403: "您没有访问此页面的权限。",
-          404: "没有找到这个页面，或您没有该评价项目的访问权限。", 429: "操作过于频繁，请稍后再试。"}
+          404: "没有找到这个页面，或您没有该评价项目的访问权限。", 429: "操作过于频繁，请稍后再试。",
+          413: "提交的内容过长，未保存。请返回上一页，精简较长的文字后再提交（登录已失效时，请先重新登录）。"}
 
 
 def hash_password(password: str) -> str:
