@@ -29,6 +29,13 @@ def point_ids(database, survey_id) -> list[int]:
     return [p["id"] for p in database.list_points(survey_id)]
 
 
+def phone(app, n: int):
+    """Another phone (its own cookies, its own address): each one's first open counts."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = f"10.1.{n // 250}.{n % 250 + 1}"
+    return client
+
+
 def stored_opens(database) -> list[tuple]:
     return [tuple(r.values()) for r in database.query("select point_id, day, n from page_opens order by point_id, day")]
 
@@ -104,9 +111,9 @@ def test_form_page_opens_are_counted_and_flushed(app, client, database, yining):
     survey_id, codes = yining
     first, second = point_ids(database, survey_id)
     database.opens.seconds = 3600  # no flush by time during the test
-    for _ in range(5):
-        assert client.get(f"/s/{codes[0]}").status_code == 200
-    assert client.get(f"/s/{codes[1]}?lang=ug").status_code == 200
+    for n in range(5):
+        assert phone(app, n).get(f"/s/{codes[0]}").status_code == 200
+    assert phone(app, 5).get(f"/s/{codes[1]}?lang=ug").status_code == 200
     client.head(f"/s/{codes[0]}")  # a link checker: not an open
     client.get(f"/s/{codes[0]}/thanks")  # not the form
     assert client.get("/s/nosuchcode").status_code == 404
@@ -115,10 +122,65 @@ def test_form_page_opens_are_counted_and_flushed(app, client, database, yining):
     assert database.flush_opens() is True
     assert database.opens.pending == {}
     assert stored_opens(database) == [(first, today(app), 5), (second, today(app), 1)]
-    client.get(f"/s/{codes[0]}")
+    phone(app, 6).get(f"/s/{codes[0]}")
     database.flush_opens()  # adds to the stored count
     assert stored_opens(database)[0] == (first, today(app), 6)
     assert [r["opens"] for r in database.fieldwork(survey_id)] == [6, 1]
+
+
+def test_a_script_repeating_gets_adds_one_open_per_address_and_day(app, database, yining):
+    """An outside review: 300 curls of /s/<code> moved 扫码打开 from 1 to 301 and the completion rate printed
+    in 附件3 and the workbook to 16.6 %. Without a cookie, or with one this server did not issue, an open
+    counts once per address, point and day."""
+    survey_id, codes = yining
+    script = app.test_client(use_cookies=False)
+    for n in range(60):
+        assert script.get(f"/s/{codes[0]}").status_code == 200
+        made_up = {"Cookie": f"mid=forged{n}"} if n % 2 else {"Cookie": f"mid=forged{n}.AAAAAAAAAAAAAAAA"}
+        assert script.get(f"/s/{codes[0]}", headers=made_up).status_code == 200
+    database.flush_opens()
+    assert [r["opens"] for r in database.fieldwork(survey_id)] == [1, 0]
+    phone(app, 1).get(f"/s/{codes[1]}")  # another point, another address: their own
+    script.get(f"/s/{codes[1]}")
+    database.flush_opens()
+    assert [r["opens"] for r in database.fieldwork(survey_id)] == [1, 2]
+
+
+def test_a_phone_counts_once_a_day_from_its_first_visit_on(app, database, yining):
+    """A phone's first visit has no device cookie yet: it counts by its address, and its new device with it,
+    so reloading and answering add nothing. Phones sharing that address (a hall's Wi-Fi) count at their next
+    visit or when they answer."""
+    survey_id, codes = yining
+    first = phone(app, 1)
+    for _ in range(3):
+        page = first.get(f"/s/{codes[0]}").get_data(as_text=True)
+    assert first.post(f"/s/{codes[0]}", data=fill(page)).status_code == 303
+    first.get(f"/s/{codes[0]}?another=1")
+    database.flush_opens()
+    assert [r["opens"] for r in database.fieldwork(survey_id)] == [1, 0]
+    reloads, answers = phone(app, 1), phone(app, 1)  # the same address
+    reloads.get(f"/s/{codes[0]}")
+    database.flush_opens()
+    assert [r["opens"] for r in database.fieldwork(survey_id)] == [1, 0]  # not yet: the address had its open
+    reloads.get(f"/s/{codes[0]}")
+    assert answers.post(f"/s/{codes[0]}", data=fill(answers.get(f"/s/{codes[0]}").get_data(as_text=True))).status_code == 303
+    database.flush_opens()
+    assert [r["opens"] for r in database.fieldwork(survey_id)] == [3, 0]
+    assert database.opens.pending == {}
+    stored = database.query("select who from page_open_keys")
+    assert len(stored) == 4 and all(len(r["who"]) == 24 for r in stored)  # hashes only: 3 devices, 1 address
+
+
+def test_device_and_address_keys_of_earlier_days_are_dropped(database, yining):
+    point = point_ids(database, yining[0])[0]
+    for day in ("2024-08-10", "2024-08-12", "2024-08-13"):
+        database.count_open(point, day, "same-phone")
+        database.count_open(point, day, "same-phone")
+        database.flush_opens()
+    assert stored_opens(database) == [(point, "2024-08-10", 1), (point, "2024-08-12", 1), (point, "2024-08-13", 1)]
+    assert [r["day"] for r in database.query("select day from page_open_keys order by day")] == ["2024-08-12", "2024-08-13"]
+    database.count_open(point, "2024-08-13", "same-phone")  # remembered: not even sent
+    assert database.opens.pending == {}
 
 
 def test_opens_are_written_once_enough_have_been_counted_or_enough_time_has_passed(app, client, database, yining):
@@ -128,11 +190,11 @@ def test_opens_are_written_once_enough_have_been_counted_or_enough_time_has_pass
     database.opens.clock = lambda: now[0]
     database.opens.seconds, database.opens.limit = 5.0, 3
     database.opens.take()  # starts the interval at the moved clock
-    for _ in range(7):
-        client.get(f"/s/{codes[0]}")
+    for n in range(7):
+        phone(app, n).get(f"/s/{codes[0]}")
     assert stored_opens(database) == [(first, today(app), 6)] and database.opens.pending == {(first, today(app)): 1}
     now[0] = 6.0
-    client.get(f"/s/{codes[0]}")
+    phone(app, 7).get(f"/s/{codes[0]}")
     assert stored_opens(database) == [(first, today(app), 8)] and database.opens.pending == {}
 
 
@@ -145,21 +207,22 @@ def test_the_thank_you_page_writes_opens_that_have_waited(app, client, database,
     now = [0.0]
     database.opens.clock = lambda: now[0]
     database.opens.take()  # starts the interval at the moved clock
-    pages = [client.get(f"/s/{codes[0]}").get_data(as_text=True) for _ in range(2)]
-    client.get(f"/s/{codes[0]}/thanks")
+    phones = [phone(app, n) for n in range(2)]
+    pages = [p.get(f"/s/{codes[0]}").get_data(as_text=True) for p in phones]
+    phones[0].get(f"/s/{codes[0]}/thanks")
     assert stored_opens(database) == []  # not yet due: the thank-you page writes nothing
     now[0] = 6.0
-    for page in pages:
-        assert client.post(f"/s/{codes[0]}", data=fill(page)).status_code == 303
-    assert client.get(f"/s/{codes[0]}/thanks").status_code == 200
+    for p, page in zip(phones, pages):
+        assert p.post(f"/s/{codes[0]}", data=fill(page)).status_code == 303
+    assert phones[1].get(f"/s/{codes[0]}/thanks").status_code == 200
     assert stored_opens(database) == [(first, today(app), 2)] and database.opens.pending == {}
 
 
 def test_closing_the_store_writes_the_opens_it_counted(app, client, database, yining):
     survey_id, codes = yining
     database.opens.seconds = 3600
-    for _ in range(3):
-        client.get(f"/s/{codes[1]}")
+    for n in range(3):
+        phone(app, n).get(f"/s/{codes[1]}")
     database.close()
     other = open_store(app.config["DATABASE"])
     try:
@@ -193,7 +256,7 @@ def test_sqlite_a_locked_database_keeps_the_counts_and_the_page_renders_at_once(
     holder.execute("begin immediate")
     try:
         started = time.monotonic()
-        assert client.get(f"/s/{codes[0]}").status_code == 200
+        assert phone(app, 0).get(f"/s/{codes[0]}").status_code == 200
         assert time.monotonic() - started < 5  # the busy timeout (10 s) was not waited
     finally:
         holder.execute("rollback")
@@ -201,8 +264,8 @@ def test_sqlite_a_locked_database_keeps_the_counts_and_the_page_renders_at_once(
     other = open_store(database.path)  # another worker holding the write turn
     try:
         with other.backend.writer.turn(5):
-            assert client.get(f"/s/{codes[0]}").status_code == 200
-            held = threading.Thread(target=client.get, args=(f"/s/{codes[0]}",))  # a thread waits no longer
+            assert phone(app, 1).get(f"/s/{codes[0]}").status_code == 200
+            held = threading.Thread(target=phone(app, 2).get, args=(f"/s/{codes[0]}",))  # a thread waits no longer
             held.start()
             held.join(5)
             assert not held.is_alive()
@@ -250,9 +313,10 @@ def test_shares_and_the_total_rate_need_the_served_count_of_every_point_with_ans
 def test_fieldwork_joins_the_record_the_opens_and_the_responses(app, client, database, yining):
     survey_id, codes = yining
     first, second = point_ids(database, survey_id)
-    for _ in range(4):
-        page = client.get(f"/s/{codes[0]}").get_data(as_text=True)
-    assert client.post(f"/s/{codes[0]}", data=fill(page)).status_code == 303
+    for n in range(4):
+        last = phone(app, n)
+        page = last.get(f"/s/{codes[0]}").get_data(as_text=True)
+    assert last.post(f"/s/{codes[0]}", data=fill(page)).status_code == 303
     database.flush_opens()
     database.set_point_fieldwork(first, issued=None, served=20, actor="wang")
     work = fieldwork.fieldwork(database, survey_id, database.point_counts(survey_id))
@@ -403,7 +467,7 @@ def test_a_forked_worker_starts_with_no_opens_of_its_parent():
     counter.add(1, "2024-08-13")
     child = os.fork()
     if child == 0:  # a gunicorn worker forked from a master that had counted: it must not write them again
-        os._exit(0 if counter.take() == {} and counter.pending == {} else 1)
+        os._exit(0 if not counter.take() and counter.pending == {} else 1)
     assert os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0
     assert counter.pending == {(1, "2024-08-13"): 1}
 

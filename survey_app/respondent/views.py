@@ -3,17 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
-from datetime import datetime
 from urllib.parse import unquote_to_bytes
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, g, render_template, request
 
 from .. import csrf, questionnaires
 from ..fieldwork import collection_state
 from ..store import StorageUnavailable, get_store
-from . import bp, defences, forms, text
+from . import bp, defences, forms, opens, text
 
 csrf.exempt(bp)  # the submission key, bound to the device cookie, is the form's CSRF token (forms.py)
 DEVICE_COOKIE = "mid"
@@ -65,7 +62,7 @@ def _device() -> tuple[str, bool]:
     if token and len(token) <= 64:
         return token, False
     if "new_device" not in g:
-        g.new_device = secrets.token_urlsafe(16)
+        g.new_device = opens.new_token()
     return g.new_device, True
 
 
@@ -153,8 +150,7 @@ def show(code):
     form.lang.data = forms.language(request.args.get("lang"), questionnaire)
     response = _render(point, survey, questionnaire, form)
     if request.method == "GET":  # a page open for the completion rate (HEAD, e.g. link checkers, is none)
-        today = datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date().isoformat()
-        get_store().count_open(point["id"], today)  # batched in memory; never raises (store/fieldwork.py)
+        opens.count(point["id"], *_device())  # once per device and day; batched in memory; never raises
     return response
 
 
@@ -216,6 +212,7 @@ def post(code):
         return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 429, kind)
     if not saved.created:
         return _stored_reply(point, code, lang, survey, questionnaire, nonce, answers)
+    opens.count(point["id"], device, new_device)  # it opened the form: counted if its open was not (opens.py)
     return _to_thanks(code, lang, survey["id"])
 
 

@@ -258,3 +258,18 @@ def m015_questionnaire_digest(db):
     """surveys.questionnaire_digest (see _M015): existing surveys get the digest of their questionnaire file
     as found at the upgrade, recorded by the app's start right after this migration."""
     db.execute(_M015)
+
+
+# Page opens counted once per device (or a first visit's address) per point and day (store/fieldwork.py): the
+# salted hashes of today's and yesterday's, per point and day (nothing links them across points or days);
+# older days' are deleted as opens are written. Not copied by copy-db (a day's count is in page_opens).
+def _m016(integer: str) -> tuple[str, ...]:
+    return (f"create table page_open_keys (point_id {integer} not null, day text not null, who text not null,"
+            " primary key (point_id, day, who))",
+            "create index idx_page_open_keys_day on page_open_keys (day)")
+
+
+@migrations()
+def m016_page_open_keys(db):
+    for sql in _m016("integer"):
+        db.execute(sql)
