@@ -3,6 +3,7 @@
 end them, and the login throttle counts atomically, keeps a client's failures through a success, and
 never locks anyone out for longer than its window when a clock jumps."""
 import hashlib
+import re
 import threading
 
 import pytest
@@ -92,6 +93,40 @@ def test_revoke_sessions_from_the_command_line(app, runner, database, evaluator)
     unknown = runner.invoke(args=["revoke-sessions", "nobody"])
     assert unknown.exit_code != 0 and "no user 'nobody'" in unknown.output
     assert login(first).status_code == 302 and first.get("/admin/").status_code == 200  # may log in again
+
+
+def test_a_disabled_account_is_logged_out_and_refused_like_a_wrong_password(app, runner, database, evaluator, yining):
+    """manyi disable-user: every session ends at once, the right password is refused with the words of a wrong
+    one (nothing tells that the account exists), grants and audit lines stay; manyi users shows it all."""
+    from survey_app.admin.auth import hash_password
+    from survey_app.store import Audit
+
+    survey_id, _ = yining
+    database.grant(evaluator, survey_id, audit=Audit("cli", "grant", f"access for {EVALUATOR}"))
+    database.create_user("li", hash_password("another-long-pass"))
+    first, second = _logged_in(app), _logged_in(app)
+    copied = _cookie(first)
+    lines_before = database.audit_entries(survey_id)
+    result = runner.invoke(args=["disable-user", EVALUATOR])
+    assert result.exit_code == 0 and "User wang disabled" in result.output
+    assert first.get("/admin/").status_code == 302 and second.get("/admin/").status_code == 302
+    assert _replay(app, copied)[1].status_code == 302
+    refused, unknown = login(app.test_client()), login(app.test_client(), "nobody-here", EVALUATOR_PASSWORD)
+    assert refused.status_code == unknown.status_code == 401
+    said = [re.findall(r'role="alert">([^<]+)<', page.get_data(as_text=True)) for page in (refused, unknown)]
+    assert said[0] == said[1] and "用户名或密码不正确。" in said[0]
+    assert database.can_see(evaluator, survey_id) and database.audit_entries(survey_id) == lines_before
+    listed = runner.invoke(args=["users"]).output.splitlines()
+    assert listed[0].split() == ["USERNAME", "STATUS", "SURVEYS"]
+    assert listed[1].startswith("li ") and listed[1].split()[1:] == ["active", "-"]
+    assert listed[2].startswith("wang ") and "disabled since" in listed[2] and listed[2].endswith(f" {survey_id}")
+    assert "already disabled" in runner.invoke(args=["disable-user", EVALUATOR]).output
+    assert runner.invoke(args=["disable-user", "nobody"]).exit_code != 0
+    result = runner.invoke(args=["enable-user", EVALUATOR])
+    assert result.exit_code == 0 and "User wang enabled" in result.output
+    assert login(first).status_code == 302 and first.get(f"/admin/surveys/{survey_id}").status_code == 200
+    assert "was not disabled" in runner.invoke(args=["enable-user", EVALUATOR]).output
+    assert runner.invoke(args=["users"]).output.splitlines()[2].split()[1:] == ["active", str(survey_id)]
 
 
 def test_a_session_ends_after_the_idle_time(app, evaluator, clock):

@@ -135,7 +135,7 @@ def _settle(username: str, client: str, outcome: str) -> None:
 def _check(username: str, password: str) -> dict | None:
     user = get_store().user_by_name(username)
     ok = check_password_hash(user["password_hash"] if user else _dummy_hash(), password)
-    return user if ok and user else None
+    return user if ok and user and user["disabled_at"] is None else None  # disabled: as a wrong password
 
 
 def _safe_next(target: str | None) -> str:

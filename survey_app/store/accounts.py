@@ -6,7 +6,7 @@ from .common import Audit, iso_time, utcnow
 from .sessions import revoke_all
 from .surveys import insert_survey
 
-_USER = "select id, username, password_hash, created_at from users where "
+_USER = "select id, username, password_hash, created_at, disabled_at from users where "
 
 
 class Accounts:
@@ -29,6 +29,32 @@ class Accounts:
                 revoke_all(conn, user_id, iso_time(self.wall_clock()))
             return user_id is not None
         return self._write(body)
+
+    def set_disabled(self, username: str, disabled: bool) -> bool | None:
+        """Disable an account (its sessions end in the same transaction; it cannot log in; its audit lines
+        stay as they are) or enable it again; whether that changed anything, None if there is no such user."""
+        def body(conn):
+            user_id = conn.value("select id from users where username = ?", [username])
+            if user_id is None:
+                return None
+            now = iso_time(self.wall_clock())
+            if not disabled:
+                return conn.execute("update users set disabled_at = null where id = ? and disabled_at is not null",
+                                    [user_id]).rowcount == 1
+            changed = conn.execute("update users set disabled_at = ? where id = ? and disabled_at is null",
+                                   [now, user_id]).rowcount == 1
+            revoke_all(conn, user_id, now)  # also any started since (none can be, but it costs nothing)
+            return changed
+        return self._write(body)
+
+    def list_users(self) -> list[dict]:
+        """Every account: id, username, created_at, disabled_at (None: active) and ``surveys``, the ids of
+        the surveys it was granted."""
+        users = self._read().rows("select id, username, created_at, disabled_at from users order by username")
+        grants: dict[int, list[int]] = {}
+        for row in self._read().rows("select user_id, survey_id from grants order by user_id, survey_id"):
+            grants.setdefault(row["user_id"], []).append(row["survey_id"])
+        return [{**user, "surveys": grants.get(user["id"], [])} for user in users]
 
     def get_user(self, user_id: int) -> dict | None:
         return self._read().row(_USER + "id = ?", [user_id])

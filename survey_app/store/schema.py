@@ -273,3 +273,13 @@ def _m016(integer: str) -> tuple[str, ...]:
 def m016_page_open_keys(db):
     for sql in _m016("integer"):
         db.execute(sql)
+
+
+# An evaluator account disabled by ``manyi disable-user`` (its sessions end, its login is refused as a wrong
+# password would be; its grants and audit lines stay): when, or NULL for an active account.
+_M017 = "alter table users add column disabled_at text"
+
+
+@migrations()
+def m017_user_disabled(db):
+    db.execute(_M017)

@@ -55,11 +55,11 @@ class Sessions:
     def check_session(self, session_id: str, *, idle_seconds: float, max_seconds: float) -> SessionCheck:
         """Whether the session is alive now; notes that it was seen (at most once per TOUCH_SECONDS)."""
         found = self._read().row(
-            "select s.user_id, u.username, s.created_at, s.last_seen_at, s.revoked_at from sessions s"
+            "select s.user_id, u.username, s.created_at, s.last_seen_at, s.revoked_at, u.disabled_at from sessions s"
             " join users u on u.id = s.user_id where s.id_hash = ?", [session_hash(session_id)])
         if found is None:
             return SessionCheck(None, "missing")
-        if found["revoked_at"] is not None:
+        if found["revoked_at"] is not None or found["disabled_at"] is not None:  # manyi disable-user
             return SessionCheck(None, "revoked")
         now = self.wall_clock()
         age, idle = now - _seconds(found["created_at"]), now - _seconds(found["last_seen_at"])
