@@ -1,8 +1,11 @@
 """Manyi (满意): QR-code satisfaction surveys for budget-performance evaluation."""
 from __future__ import annotations
 
+import ipaddress
 import os
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFProtect
@@ -14,12 +17,35 @@ csrf = CSRFProtect()
 
 def check_deployable(app: Flask) -> None:
     """Refuse to serve with the development secret key (sessions and submission keys would be forgeable),
-    and, on PostgreSQL, with another secret key than the other servers' (store.check_secret_key)."""
+    and, on PostgreSQL, with another secret key than the other servers' (store.check_secret_key). Warn (one
+    line on stderr, at the start of `manyi serve` or gunicorn) when the public address is plain http."""
     if app.config["SECRET_KEY"] == DEV_SECRET:
         raise RuntimeError("Set FLASK_SECRET_KEY (or SECRET_KEY in instance/config.py) before serving Manyi.")
     from .store import check_secret_key
 
     check_secret_key(app)
+    if warning := plain_http_warning(app.config["PUBLIC_BASE_URL"]):
+        print(warning, file=sys.stderr, flush=True)
+
+
+def plain_http_warning(base: str) -> str | None:
+    """The warning for an http:// PUBLIC_BASE_URL that phones reach from outside (Secure cookies and HSTS follow
+    its scheme alone, so an https proxy in front of it changes nothing); None for https, and for this
+    machine's or a private network's address (make demo, a LAN trial)."""
+    parts = urlsplit(base)
+    if parts.scheme != "http":
+        return None
+    host = parts.hostname or ""
+    try:
+        address = ipaddress.ip_address(host)
+        local = address.is_loopback or address.is_private or address.is_link_local
+    except ValueError:
+        local = host == "localhost" or host.endswith((".localhost", ".local"))
+    if local:
+        return None
+    return (f"Warning: PUBLIC_BASE_URL is {base} (http): session cookies will not be marked Secure, no HSTS is"
+            " sent, and QR codes will point to http://; set FLASK_PUBLIC_BASE_URL=https://... if Manyi is reached"
+            " over HTTPS (e.g. behind a TLS proxy).")
 
 
 def create_app(test_config: dict | None = None, *, database: str = "create") -> Flask:

@@ -1,5 +1,6 @@
 """Security headers on every public page: a CSP without inline-script allowances, nosniff, no framing,
 and cookies that are Secure when the public address is https (and still work on plain http)."""
+import os
 import re
 from http.cookies import SimpleCookie
 
@@ -145,3 +146,31 @@ def test_every_evaluators_page_is_never_cached_and_citizens_pages_keep_theirs(ad
         assert "Cache-Control" not in client.get(url).headers, url
     with client.get("/static/admin.css") as css:
         assert css.headers["Cache-Control"] == "no-cache"  # Flask's static default
+
+
+@pytest.mark.parametrize("base, warned", [
+    ("http://manyi.example.cn", True), ("http://120.77.1.2:8000/", True), ("http://[240e::1]", True),
+    ("https://manyi.example.cn", False), ("http://127.0.0.1:5000", False), ("http://localhost:5000", False),
+    ("http://192.168.1.20:5000", False), ("http://10.0.0.5", False), ("http://[::1]:5000", False)])
+def test_a_plain_http_public_address_is_warned_about_at_start_unless_local(tmp_path, base, warned):
+    """Secure cookies and HSTS follow PUBLIC_BASE_URL's scheme alone: an http:// address behind a TLS proxy
+    would silently give non-Secure session cookies. The server's start (gunicorn, as `manyi serve` runs it)
+    says so in one line; this machine's or a private network's address (make demo, a LAN trial) stays quiet."""
+    import subprocess
+    import sys
+
+    from survey_app import plain_http_warning
+
+    assert (plain_http_warning(base) is not None) == warned
+    if base not in ("http://manyi.example.cn", "http://127.0.0.1:5000"):
+        return
+    env = {**os.environ, "FLASK_SECRET_KEY": "a-real-secret", "FLASK_DATABASE": str(tmp_path / "m.sqlite3"),
+           "FLASK_PUBLIC_BASE_URL": base}
+    started = subprocess.run([sys.executable, "-c", "import survey_app.wsgi"], env=env, capture_output=True,
+                             text=True, timeout=120, cwd=tmp_path)
+    assert started.returncode == 0, started.stderr
+    lines = [line for line in started.stderr.splitlines() if "PUBLIC_BASE_URL" in line]
+    if warned:
+        assert len(lines) == 1 and "Secure" in lines[0] and "QR codes will point to http" in lines[0], started.stderr
+    else:
+        assert lines == [] and "Warning" not in started.stderr, started.stderr
