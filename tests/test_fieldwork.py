@@ -461,7 +461,7 @@ def test_copy_db_moves_the_fieldwork_record_and_the_opens(tmp_path, pg):
 def test_a_forked_worker_starts_with_no_opens_of_its_parent():
     import os
 
-    from survey_app.store.fieldwork import OpenCounter
+    from survey_app.store.page_opens import OpenCounter
 
     counter = OpenCounter()
     counter.add(1, "2024-08-13")

@@ -11,7 +11,7 @@ import pytest
 
 from survey_app import create_app, questionnaires
 from survey_app.store import EXTENSION, StorageUnavailable, open_store
-from survey_app.store.fieldwork import OpenCounter
+from survey_app.store.page_opens import OpenCounter
 from tests.helpers import NO_DEFENCES, fill, within
 
 pytestmark = pytest.mark.postgresql_only
