@@ -173,7 +173,10 @@ def test_annex_compares_the_groups_after_the_questions(app, database, admin_clie
 def test_annex_figures_stay_numbered_and_each_has_its_chart(admin_client, filled):
     document = _docx(download(admin_client, filled, "docx-annex"))
     paragraphs = document.paragraphs
-    captions = [(i, p.text) for i, p in enumerate(paragraphs) if p.style.name == "Caption"]
+    every = [(i, p.text) for i, p in enumerate(paragraphs) if p.style.name == "Caption"]
+    captions = [(i, t) for i, t in every if t.startswith("图")]  # the 频数表' 表 captions are numbered apart
+    tables = [t.split(" ")[0] for _, t in every if t.startswith("表")]
+    assert tables == [f"表{n}" for n in range(1, len(tables) + 1)] and len(tables) + len(captions) == len(every)
     assert [t.split(" ")[0] for _, t in captions] == [f"图{n}" for n in range(1, 11)]
     assert [t for _, t in captions[7:]] == ["图8 按采集点分组的满意度得分及其 95% 置信区间",
                                             "图9 按年龄分组的满意度得分及其 95% 置信区间",
@@ -260,5 +263,5 @@ def test_a_table_whose_groups_are_all_too_small_has_no_chart(admin_client, clien
     texts = [p.text for p in document.paragraphs]
     section = "\n".join(texts[texts.index("（三）分组比较"):texts.index("五、结论")])
     assert "按采集点分组，业务大厅有效问卷 3 份，样本不足" in section and "绘制了图" not in section
-    captions = [p.text.split(" ")[0] for p in document.paragraphs if p.style.name == "Caption"]
+    captions = [p.text.split(" ")[0] for p in document.paragraphs if p.style.name == "Caption" and p.text.startswith("图")]
     assert captions == [f"图{n}" for n in range(1, len(captions) + 1)] and len(document.inline_shapes) == len(captions)
