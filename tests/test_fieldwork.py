@@ -485,3 +485,19 @@ def test_a_served_count_below_the_points_valid_answers_is_refused(admin_client, 
     assert post_form(admin_client, points_url(survey_id), save_url(survey_id), rows(database, survey_id, [
         ("", "3"), ("", "40")])).status_code == 302
     assert records(database, survey_id) == [(None, 3), (None, 40)]
+
+
+def test_phones_behind_one_address_count_their_first_visits_apart_by_browser(app, database, yining):
+    """A hall's Wi-Fi or a carrier's NAT gives many phones one address: their first visits (no cookie yet)
+    count apart when their browsers differ, so phones that open the form and leave are not lost to the
+    completion rate; a script repeating one browser's request still adds one."""
+    survey_id, codes = yining
+    models = ["Mozilla/5.0 (Linux; Android 12; V2111A) MicroMessenger/8.0.40",
+              "Mozilla/5.0 (Linux; Android 10; Redmi 9A) MicroMessenger/8.0.38",
+              "Mozilla/5.0 (iPhone; CPU iPhone OS 16_6 like Mac OS X) MicroMessenger/8.0.42"]
+    for model in models:
+        for _ in range(20):
+            client = phone(app, 7)  # one address, a fresh phone each time (no cookie)
+            assert client.get(f"/s/{codes[0]}", headers={"User-Agent": model}).status_code == 200
+    database.flush_opens()
+    assert [r["opens"] for r in database.fieldwork(survey_id)] == [3, 0]

@@ -1,10 +1,11 @@
 """Which opens of the form count (扫码打开, the completion rate's denominator): one per device per point per
 local day. A device is known by its cookie (views.DEVICE_COOKIE) only if this server issued it: its token is
 signed, so made-up cookies count as none. A phone's first visit sends no cookie (this response sets it):
-it counts once per network address per point and day, and its new token is stored with that open, so its
-next visit does not count again. Repeated GETs without a cookie (a script) thus add one open per address
-and day, not one per request. Where many phones share an address (a hall's Wi-Fi) only the first visit
-counts by the address; every other phone counts at its next visit or when it answers. Nothing is stored
+it counts once per network address and browser (its User-Agent: the phone model and app version) per point
+and day, and its new token is stored with that open, so its next visit does not count again. Repeated GETs
+without a cookie (a script) thus add one open per address and day, not one per request. Phones sharing an
+address (a hall's Wi-Fi, a carrier's NAT) count their first visits apart when their browsers differ; of
+identical ones only the first counts then, the others at their next visit or when they answer. Nothing is stored
 but salted hashes per point and day (store/fieldwork.py)."""
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ def count(point_id: int, token: str, new: bool) -> None:
             get_store().count_open(point_id, day, _who("device", point_id, day, token))
             return
         alias = _who("device", point_id, day, token) if new else None  # the phone's next visit is this one's
-        get_store().count_open(point_id, day, _who("address", point_id, day, network(request.remote_addr)), alias)
+        first_visit = f"{network(request.remote_addr)}|{request.headers.get('User-Agent', '')[:300]}"
+        get_store().count_open(point_id, day, _who("address", point_id, day, first_visit), alias)
     except Exception:  # noqa: BLE001 (a counter; the page matters more)
         log.exception("counting a page open failed")
