@@ -46,6 +46,8 @@ def problem(value: float, what: str, unit: str = RATE, *, example: float = 95, b
     "目标值按百分数填写：95% 请填 95（您填写的是 0.95）。" ``unit`` is RATE, SCORE or EITHER (not known)."""
     found = check(value, below_100=below_100)
     e = num(example)
+    if found == "fraction" and check(value * 100, below_100=below_100) is None:
+        e = num(value * 100, 6)  # 0.95 typed: "95% 请填 95", the value they meant
     if found == "fraction":
         return f"{what}{_HOW[unit].format(e=e)}（您填写的是 {typed or num(value, 6)}）。"
     if found == "range":

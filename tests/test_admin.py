@@ -117,7 +117,7 @@ def test_a_survey_stored_with_the_c52_rule_still_saves(admin_client, yining, dat
 @pytest.mark.parametrize("changes, message", [
     ({"target": "150"}, "目标值应大于 1、不超过 100"),
     ({"target": "-5"}, "目标值应大于 1、不超过 100"),
-    ({"target": "0.95"}, "目标值按百分制得分填写：90 分请填 90（您填写的是 0.95）"),  # Yining's C51 takes its score
+    ({"target": "0.95"}, "目标值按百分制得分填写：95 分请填 95（您填写的是 0.95）"),  # Yining's C51 takes its score
     ({"target": "abc"}, "请输入数字"),
     ({"target": "nan"}, "请输入数字"),
     ({"target": "inf"}, "请输入数字"),
