@@ -100,18 +100,25 @@ def test_the_cli_asks_for_the_settings_the_texts_name(app, runner, database):
     assert "Note:" not in result.output
 
 
-def test_a_file_written_for_another_year_is_pointed_out(admin_client, database):
-    response = create(admin_client, year="2025")  # the verbatim Yining 2024 file for a 2025 survey
-    assert response.status_code == 302
-    page = text(admin_client.get(response.headers["Location"]).get_data(as_text=True))
+def test_a_file_written_for_another_year_is_asked_about_before_saving(admin_client, database):
+    """The verbatim Yining 2024 file chosen for a 2025 survey: the form comes back, nothing saved, saying what
+    citizens would read and what to choose instead; created only when the evaluator confirms, and the survey's
+    page keeps saying it."""
+    count = database.query("select count(*) as n from surveys")[0]["n"]
+    asked = create(admin_client, year="2025")
+    assert asked.status_code == 400 and database.query("select count(*) as n from surveys")[0]["n"] == count
     note = "注意：群众看到的问卷文字写的是 2024 年，本调查的评价年度为 2025 年"
-    assert note in page and "healthcare-security-public" in page
-    survey_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    assert note in text(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))  # it stays
+    page = text(asked.get_data(as_text=True))
+    assert note in page and "healthcare-security-public" in page and "{year}" not in page
+    assert 'name="confirm_year"' in asked.get_data(as_text=True)
+    response = create(admin_client, year="2025", confirm_year="1")
+    assert response.status_code == 302
+    assert note in text(admin_client.get(response.headers["Location"]).get_data(as_text=True))  # it stays
     same_year = create(admin_client, year="2024")
+    assert same_year.status_code == 302
     assert "注意：群众看到的问卷文字" not in text(admin_client.get(same_year.headers["Location"]).get_data(as_text=True))
 
 
 def test_the_new_survey_page_lists_a_template_by_what_it_fills_in(admin_client):
     page = admin_client.get(NEW).get_data(as_text=True)
-    assert "【评价年度】 年【被评价单位】部门整体绩效评价满意度问卷调查（healthcare-security-public@1）" in page
+    assert "【评价年度】年【被评价单位】部门整体绩效评价满意度问卷调查（healthcare-security-public@1）" in page

@@ -53,12 +53,13 @@ def _user() -> str:
     return g.current_user["username"]
 
 
-def _settings_page(template: str, form, survey=None, status=200):
+def _settings_page(template: str, form, survey=None, status=200, year_note=""):
     catalogue = {} if survey else _catalogue()  # a new survey's: the one chosen, else the first offered
     chosen = _questionnaire(survey) if survey else catalogue.get(form.questionnaire.data or next(iter(catalogue), ""))
     plan = planner.build(request.args, form, fill=request.method == "GET", questionnaire=chosen,
                          survey=survey)  # sample sizes
-    return render_template(template, form=form, survey=survey, planner=plan, rules=analysis.RULES), status
+    return render_template(template, form=form, survey=survey, planner=plan, rules=analysis.RULES,
+                           year_note=year_note), status
 
 
 @bp.get("/")
@@ -80,14 +81,15 @@ def new_survey():
     values = form.values()
     if _missing_settings(form, q, values):
         return _settings_page("admin/survey_form.html", form, status=400)
-    values["title"] = (values["title"] or "").strip() or str(fill.fill(q, values).title)
+    filled = fill.fill(q, values)
+    if (note := fill.year_note(filled, values["year"])) and request.form.get("confirm_year") != "1":
+        return _settings_page("admin/survey_form.html", form, status=400, year_note=note)  # asked before saving
+    values["title"] = (values["title"] or "").strip() or str(filled.title)
     survey_id = get_store().create_survey_for(g.current_user["id"], questionnaire_id=q.id,
                                      questionnaire_version=q.version, questionnaire_digest=q.digest,
                                      status="draft",
                                      audit=Audit(_user(), "create", values["title"]), **values)
     flash("评价项目已创建。下一步：添加采集点，下载二维码海报，然后开放收集。")
-    if note := fill.year_note(fill.fill(q, values), values["year"]):
-        flash(note, "error")
     return redirect(url_for(".dashboard", survey_id=survey_id))
 
 

@@ -98,9 +98,9 @@ def fill(q: Questionnaire, survey: dict) -> Questionnaire:
 
 
 def preview(text: str) -> str:
-    """``text`` with each placeholder shown as the setting it takes: "【评价年度】 年【被评价单位】…" (the questionnaire
+    """``text`` with each placeholder shown as the setting it takes: "【评价年度】年【被评价单位】…" (the questionnaire
     list on the new-survey page)."""
-    return _replace(text, {name: f"【{label}】" for name, (_, label) in PLACEHOLDERS.items()})
+    return re.sub(r"】 +", "】", _replace(text, {name: f"【{label}】" for name, (_, label) in PLACEHOLDERS.items()}))
 
 
 def other_years(q: Questionnaire, year) -> list[str]:
@@ -118,6 +118,6 @@ def year_note(q: Questionnaire, year) -> str:
     other = other_years(q, year)
     if not other:
         return ""
-    return (f"注意：群众看到的问卷文字写的是 {'、'.join(other)} 年，本调查的评价年度为 {year} 年。请选用以 {{year}} 按评价年度"
-            "填写的问卷（如 healthcare-security-public），或请管理员复制问卷文件、改正年份后以新问卷创建本调查"
-            "（questionnaires/README.md）。")
+    return (f"注意：群众看到的问卷文字写的是 {'、'.join(other)} 年，本调查的评价年度为 {year} 年。请改选按评价年度自动"
+            "填写年份和单位的问卷（列表中以【评价年度】开头，如 healthcare-security-public），或请管理员复制问卷文件、"
+            "改正年份后以新问卷创建本调查（questionnaires/README.md）。")
