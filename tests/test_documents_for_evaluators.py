@@ -43,8 +43,8 @@ def test_the_headline_item_says_its_plain_and_its_stratified_figure_and_which_on
     assert h.strata and h.label == "满意度得分（按办件量分层估计）"
     plain, stratified = "97.6 分", h.text(h.value)
     assert plain != stratified
-    why = (f"全部 50 份有效问卷不加权计算的满意度得分为 {plain}；C51 指标采用{h.label} {stratified}，因为各采集点回收的"
-           f"问卷数与其办件量不成比例，按办件量占比加权后才能代表调查期间前来办事的全体群众。")
+    why = (f"全部 50 份有效问卷不加权计算的满意度得分为 {plain}；C51 指标采用{h.label} {stratified}：各采集点的回答按其"
+           f"办件量占比加权，使每个采集点按其办理的业务量代表调查期间前来办事的群众（各采集点回收的问卷数与办件量成比例时，两者相同）。")
     document = _docx(admin_client, filled, "docx-annex")
     paragraphs = [p.text for p in document.paragraphs]
     item = paragraphs[paragraphs.index(next(t for t in paragraphs if t.startswith("5. 伊宁市医疗保障局整体工作"))) + 1]
@@ -69,7 +69,7 @@ def test_a_stratified_rate_names_its_plain_rate_of_the_same_options(app, databas
     h = _stratified(app, database, filled).headline
     assert h.label == "满意率（前两项）（按办件量分层估计）"
     annex = _text(_docx(admin_client, filled, "docx-annex"))
-    assert f"全部 50 份有效问卷不加权计算的满意率（前两项）为 96.0%；C51 指标采用{h.label} {h.text(h.value)}，" in annex
+    assert f"全部 50 份有效问卷不加权计算的满意率（前两项）为 96.0%；C51 指标采用{h.label} {h.text(h.value)}：" in annex
 
 
 def test_a_question_has_the_number_on_the_citizens_form_in_the_annex_and_on_the_dashboard(app, admin_client, yining,
@@ -112,3 +112,21 @@ def test_each_choice_question_has_a_word_frequency_table_with_its_chart(admin_cl
     assert texts[first - 2] == "图1 调研样本中年龄分布情况" and texts[first + 1] == "2. 受访者性别构成（问卷第 2 题）"
     seventh = body.index(document.tables[6]._tbl)
     assert texts[seventh - 1] == "表7 伊宁市医疗保障局整体工作频数分布（问卷第 7 题）"
+
+
+def test_a_point_with_answers_but_no_workload_says_why_c51_is_not_stratified(app, database, admin_client, filled):
+    """An outside re-review: clearing one point's 办件量 switched C51 from the stratified to the plain figure with
+    no word anywhere. The dashboard, 附件3 and the 底稿 now say which point lacks it and what C51 then is."""
+    points = {p["name"]: p["id"] for p in database.point_counts(filled)}
+    database.set_point_fieldwork(points["业务大厅"], issued=None, served=900, actor="test")  # 1号窗口 has answers, no 办件量
+    result = result_of(app, database, filled)
+    assert not result.headline.strata
+    valid = next(p.valid for p in result.fieldwork.points if p.name == "1号窗口")
+    said = f"1号窗口（有效问卷 {valid} 份）未填报办件量，C51 指标未按办件量分层估计，按全部有效问卷不加权计算。"
+    page = admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
+    assert said in page
+    annex = "\n".join(p.text for p in _docx(admin_client, filled, "docx-annex").paragraphs)
+    assert said in annex.split("五、结论")[1]
+    assert said in _paper(_docx(admin_client, filled, "docx-c51"))["评价结果"]
+    database.set_point_fieldwork(points["1号窗口"], issued=None, served=100, actor="test")  # complete: stratified
+    assert "未按办件量分层估计" not in admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)

@@ -262,6 +262,7 @@ def dashboard(survey_id):
         rule=survey_rule(survey), base_url=current_app.config["PUBLIC_BASE_URL"],
         role_words=wording.ROLE_WORDS, rate_label=wording.rate_label, rate_method=rate_method,
         receipt=wording.receipt_text(result), strata=wording.strata_text(result), basis=wording.basis_text(result),
+        unstratified=wording.unstratified_text(result),
         can_show=planning_text.headline_sentences(result.headline),
         point_form=PointForm(), status_form=StatusForm(), bursts=_bursts(survey_id),
         trend=compare.dashboard_trend(survey, result), compare_form=compare.compare_form(survey),

@@ -256,6 +256,8 @@ def conclusion_blocks(result):
         unserved = unserved_text(result)
         yield ("p", f"{h.label}的计算：{strata[0]}。其中{strata[1]}{f'{unserved}。' if unserved else ''}"
                     + stratified_choice_text(result))
+    elif stratified_choice_text(result):  # why it is not stratified (wording.unstratified_text)
+        yield ("p", stratified_choice_text(result))
     p = h.points.at_estimate
     rule = analysis.RULES.get(p.rule)
     standard = f"按照评分标准“{rule.text.rstrip('。')}”，" if rule else ""

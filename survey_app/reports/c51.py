@@ -57,7 +57,7 @@ def strata_line(result) -> str:
     """A stratified figure's own arithmetic, before the points' (wording.strata_text)."""
     strata = strata_text(result)
     if not strata:
-        return ""
+        return stratified_choice_text(result)  # '' or why it is not stratified (wording.unstratified_text)
     unserved = unserved_text(result)
     return (f"{result.headline.label}的计算：{strata[0]}（{strata[1][:-1]}）。{f'{unserved}。' if unserved else ''}"
             + stratified_choice_text(result))

@@ -155,7 +155,7 @@ def stratified_choice_text(result) -> str:
     因为…。' ('' for a simple headline). The annex's item paragraph and conclusion and the working paper say it so."""
     h = result.headline
     if h is None or not h.strata:
-        return ""
+        return unstratified_text(result)
     item = result.question(next(iter(result.questionnaire.headline.weights)))
     if h.figure == "score":
         plain, n = h.text(item.score.score), item.score.n
@@ -163,8 +163,21 @@ def stratified_choice_text(result) -> str:
         rate = next(r for r in (item.rate, item.top2, item.top3) if set(r.satisfied) == set(h.satisfied))
         plain, n = h.text(100 * rate.rate), rate.n
     return (f"全部 {n} 份有效问卷不加权计算的{h.label.removesuffix(STRATIFIED)}为 {plain}；C51 指标采用{h.label} "
-            f"{h.text(h.value)}，因为各采集点回收的问卷数与其办件量不成比例，按办件量占比加权后才能代表调查期间"
-            f"前来办事的全体群众。")
+            f"{h.text(h.value)}：各采集点的回答按其办件量占比加权，使每个采集点按其办理的业务量代表调查期间"
+            f"前来办事的群众（各采集点回收的问卷数与办件量成比例时，两者相同）。")
+
+
+def unstratified_text(result) -> str:
+    """Why a figure that could be stratified is not: '巴依托海镇便民服务站（有效问卷 6 份）未填报办件量，C51 指标未按
+    办件量分层估计，按全部有效问卷不加权计算。' when 办件量 is entered at some points but not at every point
+    with valid answers (Fieldwork.complete); '' otherwise. The dashboard, the annex and the working paper say it,
+    so the method never changes unannounced."""
+    h, field = result.headline, result.fieldwork
+    if (h is None or h.strata or field is None or len(result.questionnaire.headline.weights) != 1
+            or not any(p.served for p in field.points) or sum(p.valid > 0 for p in field.points) < 2):
+        return ""
+    missing = "、".join(f"{p.name}（有效问卷 {p.valid} 份）" for p in field.points if p.valid > 0 and not p.served)
+    return f"{missing}未填报办件量，C51 指标未按办件量分层估计，按全部有效问卷不加权计算。" if missing else ""
 
 
 def basis_text(result) -> str | None:
