@@ -23,7 +23,13 @@ BORDER = 4  # the quiet zone the QR standard asks for, in modules
 PNG_MIN_PIXELS = 1200  # 10 cm wide at 300 dpi: scans from about a metre away
 SVG_SIZE_MM = 100
 PNG_DPI = 300
-INVITATION_LINE = "扫码填写满意度问卷，约 1 分钟，匿名填写，不收集姓名和电话"
+
+
+def invitation_line(invitation: str = "") -> str:
+    """The poster's line under the QR code, with the time the questionnaire's own invitation states ("填写大约需要
+    2 分钟" gives "约 2 分钟"; none stated, none promised): the poster and the form never disagree."""
+    minutes = re.search(r"(\d+)\s*分钟", invitation)
+    return f"扫码填写满意度问卷，{f'约 {minutes.group(1)} 分钟，' if minutes else ''}匿名填写，不收集姓名和电话"
 
 
 def point_url(base_url: str, code: str) -> str:
@@ -69,15 +75,17 @@ def _poster_template() -> Template:
                        autoescape=select_autoescape(default=True), finalize=printable).get_template("poster.html")
 
 
-def poster_html(survey_title: str, point_name: str, code: str, url: str, *, evaluator: str = "") -> str:
-    """A printable A4 poster (one self-contained HTML page; the QR code is inline SVG)."""
+def poster_html(survey_title: str, point_name: str, code: str, url: str, *, evaluator: str = "",
+                invitation: str = "") -> str:
+    """A printable A4 poster (one self-contained HTML page; the QR code is inline SVG); ``invitation`` is the
+    questionnaire's (zh-CN), for the time it states."""
     svg = re.sub(r' width="[^"]*" height="[^"]*"', "", _svg(url), count=1)
     return _poster_template().render(
         survey_title=survey_title, point_name=point_name, code=code, url=url, evaluator=evaluator,
-        invitation=INVITATION_LINE, qr_svg=Markup(svg))
+        invitation=invitation_line(invitation), qr_svg=Markup(svg))
 
 
-def write_point_files(out_dir: str | Path, base_url: str, survey: dict, point: dict) -> list[Path]:
+def write_point_files(out_dir: str | Path, base_url: str, survey: dict, point: dict, *, invitation: str = "") -> list[Path]:
     """Write ``<code>.png``, ``<code>.svg`` and ``<code>-poster.html`` for one point; returns the paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -87,7 +95,7 @@ def write_point_files(out_dir: str | Path, base_url: str, survey: dict, point: d
         out / f"{point['code']}.svg": svg_bytes(url),
         out / f"{point['code']}-poster.html": poster_html(
             survey["title"], point["name"], point["code"], url,
-            evaluator=survey.get("evaluator_org") or "").encode(),
+            evaluator=survey.get("evaluator_org") or "", invitation=invitation).encode(),
     }
     for path, content in files.items():
         path.write_bytes(content)

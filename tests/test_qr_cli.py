@@ -57,7 +57,9 @@ def test_poster_names_survey_point_code_and_anonymity_and_loads_nothing():
     assert "2024年伊宁市医疗保障局部门整体绩效满意度调查" in html
     assert "1号窗口 &lt;东&gt;" in html and "<东>" not in html
     assert "<b>k3m9x2pq</b>" in html
-    assert "约 1 分钟，匿名填写，不收集姓名和电话" in html
+    assert "扫码填写满意度问卷，匿名填写，不收集姓名和电话" in html  # no invitation given: no time promised
+    timed = qr.poster_html("t", "p", "k3m9x2pq", URL, invitation="您好！整份问卷的填写大约需要 2 分钟，请根据您的真实感受填写。")
+    assert "扫码填写满意度问卷，约 2 分钟，匿名填写，不收集姓名和电话" in timed  # the questionnaire's own figure
     assert "size:A4" in html
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//|url\(|@import""", html, re.I)
     inline = re.search(r"<svg.*?</svg>", html, re.S).group(0)
@@ -266,3 +268,15 @@ def test_demo_without_the_sample_answers(runner, app, database, tmp_path, monkey
     monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
     assert runner.invoke(args=["demo", "--no-serve", "--no-sample"]).exit_code == 0
     assert database.response_count() == 0
+
+
+def test_the_poster_states_the_time_the_questionnaire_states(admin_client, yining):
+    """An outside re-review: the poster promised 约 1 分钟 while Yining's invitation says 大约需要 2 分钟."""
+    survey_id, _ = yining
+    from survey_app import questionnaires
+    html = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
+    poster = re.search(r'href="([^"]+/poster)"', html)
+    assert poster, "no poster link on the survey's page"
+    page = admin_client.get(poster.group(1)).get_data(as_text=True)
+    assert "约 2 分钟，匿名填写" in page and "约 1 分钟" not in page
+    assert "大约需要 2 分钟" in str(questionnaires.catalogue(admin_client.application).get("yining-2024-public", 1).invitation)

@@ -166,7 +166,7 @@ def point_qr(survey_id, point_id, kind):
     url = qr.point_url(current_app.config["PUBLIC_BASE_URL"], point["code"])
     if kind == "poster":
         page = qr.poster_html(survey["title"], point["name"], point["code"], url,
-                              evaluator=survey.get("evaluator_org") or "")
+                              evaluator=survey.get("evaluator_org") or "", invitation=str(_questionnaire(survey).invitation))
         return page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": POSTER_CSP}
     data, mimetype = (qr.png_bytes(url), "image/png") if kind == "png" else (qr.svg_bytes(url), "image/svg+xml")
     name = f"{file_name(point['name'])}-{point['code']}.{kind}"

@@ -11,7 +11,7 @@ import click
 from flask import Config, current_app
 from flask.cli import with_appcontext
 
-from .. import demo_data, qr
+from .. import demo_data, qr, questionnaires
 from ..store import Audit, get_store
 from ..store.audit import SYSTEM
 from .common import ROW_ID, find_questionnaire, opens_database
@@ -34,8 +34,12 @@ def _qr_dir(survey_id: int) -> Path:
 def _write_qr_files(survey: dict, out: Path) -> None:
     """Write PNG, SVG and poster for every point of ``survey`` into ``out`` and echo URLs and paths."""
     base = current_app.config["PUBLIC_BASE_URL"]
+    try:  # the time its invitation states, on the poster
+        invitation = str(questionnaires.catalogue().for_survey(survey).invitation)
+    except questionnaires.MissingQuestionnaire:
+        invitation = ""  # the poster then promises no time
     for point in get_store().list_points(survey["id"]):
-        paths = qr.write_point_files(out, base, survey, point)
+        paths = qr.write_point_files(out, base, survey, point, invitation=invitation)
         click.echo(f"{point['name']}: {qr.point_url(base, point['code'])}")
         for path in paths:
             click.echo(f"    {path}")
