@@ -29,18 +29,26 @@ def unknown(text: str) -> list[str]:
     return [name for name in _TOKEN.findall(text) if name not in PLACEHOLDERS]
 
 
-def texts(value):
-    """Every string of a model value (Text values, str fields), recursively."""
+def rewritten(value, change):
+    """``value`` (a questionnaire or any part of it) with ``change`` applied to each of its strings (Text
+    values, str fields), recursively: the one walk over a questionnaire's texts."""
     if isinstance(value, Text):
-        yield from value.values.values()
-    elif isinstance(value, str):
-        yield value
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from texts(item)
-    elif dataclasses.is_dataclass(value):
-        for f in dataclasses.fields(value):
-            yield from texts(getattr(value, f.name))
+        return Text(MappingProxyType({k: change(v) for k, v in value.values.items()}))
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, tuple):
+        return tuple(rewritten(item, change) for item in value)
+    if dataclasses.is_dataclass(value):
+        return dataclasses.replace(value, **{f.name: rewritten(getattr(value, f.name), change)
+                                             for f in dataclasses.fields(value) if f.init})
+    return value
+
+
+def texts(value) -> list[str]:
+    """Every string of a model value (Text values, str fields), recursively."""
+    found: list[str] = []
+    rewritten(value, lambda text: found.append(text) or text)
+    return found
 
 
 def used(q: Questionnaire) -> frozenset[str]:
@@ -73,26 +81,14 @@ def _replace(text: str, values: dict[str, str]) -> str:
     return _TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def _filled(value, values):
-    if isinstance(value, Text):
-        return Text(MappingProxyType({k: _replace(v, values) for k, v in value.values.items()}))
-    if isinstance(value, str):
-        return _replace(value, values)
-    if isinstance(value, tuple):
-        return tuple(_filled(item, values) for item in value)
-    if dataclasses.is_dataclass(value):
-        return dataclasses.replace(value, **{f.name: _filled(getattr(value, f.name), values)
-                                             for f in dataclasses.fields(value) if f.init})
-    return value
-
-
 def fill(q: Questionnaire, survey: dict) -> Questionnaire:
     """``q`` with its placeholders replaced by ``survey``'s settings; ``q`` itself when it has none. The copy
     keeps ``q``'s digest and path. An empty setting fills in as nothing (a survey is not created, nor its
     settings saved, while a setting its questionnaire names is empty: ``missing``)."""
     if not q.placeholders:
         return q
-    copy = _filled(q, values_of(survey))
+    values = values_of(survey)
+    copy = rewritten(q, lambda text: _replace(text, values))
     copy.__dict__["digest"] = q.digest  # the file's digest, as recorded on the survey (a cached_property)
     return copy
 
