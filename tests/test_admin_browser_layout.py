@@ -1,54 +1,25 @@
 """The evaluator's pages on a 1366×768 laptop (the outside review's screen) in Debian's Chromium against a
 real gunicorn server: what must be seen is seen, and figures do not break across lines. Screenshots go
 to tests/artifacts/ for a human look."""
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import sync_playwright
 
-from survey_app.admin.auth import hash_password
-from tests.live import add_yining
-from tests.yining import yining_rows
+from tests.browser import ARTIFACTS, MARKS, PASSWORD, USER, chromium, evaluator_yining, screenshot  # noqa: F401
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 LAPTOP = {"width": 1366, "height": 768}
-USER, PASSWORD = "wang", "browser-test-password"
 LONG_TITLE = ("2024年伊宁市医疗保障局部门整体绩效满意度调查（含城乡居民医保参保缴费、异地就医备案、"
               "门诊慢特病待遇认定及医疗救助窗口服务）第二轮补充调查")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent: install Debian's chromium"),
-]
+pytestmark = MARKS
 
 
 def _prepare(conn) -> dict:
     """The Yining survey with its 50 answers split over two points, a second survey with a long title,
     and an evaluator granted both."""
-    made = add_yining(conn)
-    survey_id, (hall, window) = made["survey_id"], made["codes"]
-    points = {p["code"]: p["id"] for p in conn.list_points(survey_id)}
-    for i, row in enumerate(yining_rows()):
-        conn.save_response(survey_id=survey_id, point_id=points[hall if i < 30 else window],
-                           questionnaire_version=1, submission_key=f"layout-{i}", answers=sorted(row.items()),
-                           seconds_on_page=75, language="zh-CN", device_hash=f"phone-{i}")
+    made = evaluator_yining(conn, "layout")
     long_id = conn.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title=LONG_TITLE,
                                  department="伊宁市医疗保障局", year=2024, target=95.0, target_n=50)
-    user = conn.create_user(USER, hash_password(PASSWORD))
-    conn.grant(user, survey_id)
-    conn.grant(user, long_id)
+    conn.grant(made["user_id"], long_id)
     return made
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -66,11 +37,6 @@ def laptop(chromium, live_server_factory):
     context.close()
 
 
-def screenshot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
 def style(page, selector: str, prop: str) -> str:
     return page.eval_on_selector(selector, f"e => getComputedStyle(e).{prop}")
 
@@ -86,7 +52,8 @@ def test_the_change_password_link_is_seen_in_the_header_as_log_out_is(laptop):
         assert style(page, link, prop) == style(page, button, prop), prop
     heights = [page.locator(s).bounding_box()["height"] for s in (link, button)]
     assert abs(heights[0] - heights[1]) <= 1, heights  # the same box, side by side
-    page.screenshot(path="/tmp/fix-points-shots/header.png", clip={"x": 0, "y": 0, "width": 1366, "height": 60})
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "admin-header-1366.png"), clip={"x": 0, "y": 0, "width": 1366, "height": 60})
     page.click(link)
     assert page.url.endswith("/admin/password")
 
@@ -121,12 +88,10 @@ def test_intervals_stay_on_one_line_in_the_breakdown_tables(laptop):
     page = laptop
     page.goto(f"{page.server.url}/admin/surveys/{page.server.prepared['survey_id']}")
     broken = page.evaluate(ONE_LINE)
-    page.locator("#breakdowns").screenshot(path="/tmp/fix-points-shots/breakdowns-1366.png")
     assert broken["checked"] >= 4 and broken["broken"] == [], broken
     overflowing = page.evaluate("""() => [...document.querySelectorAll("table.breakdown")].filter(t =>
         t.getBoundingClientRect().right > t.closest(".card").getBoundingClientRect().right - 1).map(t => t.dataset.breakdown)""")
     assert overflowing == []  # kept on one line, yet every table within its card
-    page.locator("#breakdowns").screenshot(path="/tmp/fix-points-shots/breakdowns-1366.png")
     screenshot(page, "admin-dashboard-1366")
 
 
@@ -143,7 +108,7 @@ def test_a_long_survey_title_leaves_the_department_column_readable(laptop):
         assert department.evaluate("e => e.getBoundingClientRect().height") <= 2 * line + 12  # at most 2 lines
     for header in page.locator("main table thead th").all():  # 编号, 回收: short, never one character a line
         assert header.evaluate("e => e.getBoundingClientRect().height") <= line + 12, header.inner_text()
-    page.screenshot(path="/tmp/fix-points-shots/survey-list-1366.png")
+    screenshot(page, "admin-survey-list-1366")
 
 
 def test_the_points_page_saves_what_was_typed_in_every_row_with_one_button(laptop):
@@ -156,9 +121,9 @@ def test_the_points_page_saves_what_was_typed_in_every_row_with_one_button(lapto
     served.nth(1).fill("-5")
     page.click("#points button:has-text('保存')")
     assert "办件量不能为负数" in page.inner_text("#points") and served.nth(0).input_value() == "100"
-    page.screenshot(path="/tmp/fix-points-shots/points-refused.png", full_page=True)
+    screenshot(page, "admin-points-refused")
     served.nth(1).fill("80")
     page.click("#points button:has-text('保存')")
     assert "已保存：业务大厅 办件量 — → 100；1号窗口 办件量 — → 80。" in page.inner_text("main")
     assert [served.nth(i).input_value() for i in range(2)] == ["100", "80"]
-    page.screenshot(path="/tmp/fix-points-shots/points-saved.png", full_page=True)
+    screenshot(page, "admin-points-saved")

@@ -1,36 +1,18 @@
 """A citizen's cheap phone in WeChat: Debian's Chromium (headless, JavaScript off, 360×740, WeChat
 user agent) against a real gunicorn server. Screenshots go to tests/artifacts/ for a human look."""
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import sync_playwright
 
 from survey_app import REPO_QUESTIONNAIRES, questionnaires
+from tests.browser import ARTIFACTS, MARKS, chromium, screenshot  # noqa: F401 (chromium: a fixture)
 from tests.helpers import YINING_ANSWERS
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WECHAT_UA = ("Mozilla/5.0 (Linux; Android 10; M2006C3LC Build/QP1A.190711.020; wv) AppleWebKit/537.36 "
              "(KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5023 "
              "MMWEBSDK/20230303 MMWEBID/2585 MicroMessenger/8.0.50.2701(0x28003237) WeChat/arm64 Weixin "
              "NetType/4G Language/zh_CN ABI/arm64")
 PHONE = {"width": 360, "height": 740}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"{CHROMIUM} is absent: install Debian's chromium (make test does) to run the browser tests"),
-]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
+pytestmark = MARKS
 
 
 @pytest.fixture
@@ -49,11 +31,6 @@ def phone(chromium):
 @pytest.fixture
 def yining():
     return questionnaires.Catalogue(REPO_QUESTIONNAIRES).get("yining-2024-public", 1)
-
-
-def screenshot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def option(page, question: str, code: str):
