@@ -70,7 +70,7 @@ def test_several_points_fieldwork_is_stored_in_one_transaction_each_audited(data
     first, second = point_ids(database, survey_id)
     database.set_point_fieldwork(first, issued=3, served=30, actor="wang")
     changed = database.set_points_fieldwork(survey_id, {first: (3, 30), second: (None, 140)}, actor="li")
-    assert changed == [{"point_id": second, "name": "1号窗口", "issued_before": None, "served_before": None,
+    assert changed == [{"point_id": second, "name": "1号窗口", "name_before": "1号窗口", "issued_before": None, "served_before": None,
                         "issued": None, "served": 140}]  # the unchanged point is neither written nor logged
     database.set_points_fieldwork(survey_id, {first: (4, 40), second: (5, 150)}, actor="li")
     assert [(r["issued"], r["served"]) for r in database.fieldwork(survey_id)] == [(4, 40), (5, 150)]

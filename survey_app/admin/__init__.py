@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.exceptions import HTTPException
 
-from . import auth, bulk, compare, review, surveys  # bulk adds its route to review's blueprint
+from . import auth, bulk, compare, points, review, surveys  # bulk and points add routes to review's and surveys' blueprints
 from . import weighting
 
 

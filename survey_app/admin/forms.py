@@ -206,8 +206,10 @@ def whole_count(form, field):
 
 
 class PointFieldworkForm(FlaskForm):
-    """A collection point's fieldwork record; either may be left blank (not known)."""
+    """A collection point's name and fieldwork record; either count may be left blank (not known)."""
 
+    name = StringField("名称", filters=[clean_line], validators=[
+        DataRequired("请填写采集点名称。"), Length(max=60, message="名称请控制在 60 字以内。")])
     issued = IntegerField("发放份数", invalid_value_message="请输入整数，如 120；不知道可留空。",
                           validators=[Optional(), whole_count])
     served = IntegerField("办件量", invalid_value_message="请输入整数，如 860；不知道可留空。",
@@ -216,7 +218,7 @@ class PointFieldworkForm(FlaskForm):
 
 class PointsFieldworkForm(FlaskForm):
     """The 采集点 page's one form (its CSRF token) over every point's PointFieldworkForm, whose fields are
-    named point-<id>-issued and point-<id>-served: one 保存 saves them all, or none. ``rows``: (point,
+    named point-<id>-name, point-<id>-issued and point-<id>-served: one 保存 saves them all, or none. ``rows``: (point,
     its form, whether its fields were posted: a point added since the page was shown keeps its record)."""
 
     def __init__(self, points: list[dict], **kwargs):
@@ -224,7 +226,7 @@ class PointsFieldworkForm(FlaskForm):
         posted = request.form if self.is_submitted() else {}
         self.rows = []
         for point in points:
-            sent = any(f"point-{point['id']}-{name}" in posted for name in ("issued", "served"))
+            sent = any(f"point-{point['id']}-{name}" in posted for name in ("name", "issued", "served"))
             self.rows.append((point, PointFieldworkForm(formdata=request.form if sent else None, data=point,
                                                         prefix=f"point-{point['id']}", meta={"csrf": False}), sent))
 

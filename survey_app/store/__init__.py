@@ -30,10 +30,10 @@ from .review import REVIEW_FLAGS, Review
 from .servers import ClockSkew, Servers, WrongSecretKey, secret_fingerprint
 from .sessions import Sessions
 from .stuffing import Limits, Stuffing
-from .surveys import POINT_CACHE_SECONDS, SURVEY_FIELDS, Surveys
+from .surveys import POINT_CACHE_SECONDS, SURVEY_FIELDS, Surveys, same_name
 from .throttle import LoginThrottle
 
-__all__ = ["EXTENSION", "Audit", "ClockSkew", "WrongSecretKey", "check_secret_key", "secret_fingerprint", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError",
+__all__ = ["EXTENSION", "Audit", "ClockSkew", "WrongSecretKey", "check_secret_key", "secret_fingerprint", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError", "same_name",
            "StorageUnavailable", "Store", "ChainKey", "DamagedDatabase", "NotPermitted", "WrongChainKey", "MissingChainKey", "KeyedRecordMissing", "is_postgres_url", "Verification", "configured_chain_key", "chain_hash", "get_store", "init_app", "is_row_id",
            "open_store", "survey_digest", "utcnow"]
 EXTENSION = "manyi.store"

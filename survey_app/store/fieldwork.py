@@ -21,6 +21,7 @@ import logging
 
 from .common import Audit, StorageUnavailable
 from .page_opens import OpenCounter, _write_opens
+from .surveys import same_name
 
 MAX_FIELDWORK = 10**9  # forms handed out or transactions served at one point: more is a typing slip
 _NO_WAIT = 0.001  # seconds: SQLite's write turn is taken only if it is free (or freed within this)
@@ -120,25 +121,47 @@ class FieldworkRecords:
         return self.get_point(survey_id, point_id)
 
     def set_points_fieldwork(self, survey_id: int, records: dict[int, tuple[int | None, int | None]], *,
-                             actor: str) -> list[dict]:
-        """Record several points' (issued, served) of one survey in one transaction: all or none. Each
-        point whose record changes gets its own audit-log line, as ``set_point_fieldwork`` writes it;
-        an unchanged one is neither written nor logged. Returns the changes, in point order: point_id,
-        name, issued and served before and after."""
+                             actor: str, names: dict[int, str] | None = None) -> list[dict]:
+        """Record several points' (issued, served) of one survey, and rename points (``names``), in one
+        transaction: all or none. A renamed point keeps its code (printed QR codes still work) and gets a
+        ``rename_point`` audit line; each point whose record changes gets its own ``fieldwork`` line, as
+        ``set_point_fieldwork`` writes it; an unchanged one is neither written nor logged. Two points whose
+        names would read the same (``same_name``) are refused. Returns the changes, in point order: point_id,
+        name and name_before, issued and served before and after."""
         for issued, served in records.values():
             _check_counts(issued, served)
+        names = {pid: (name or "").strip() for pid, name in (names or {}).items()}
+        if not all(names.values()):
+            raise ValueError("a collection point's name cannot be empty")
 
         def body(conn):
+            points = {row["id"]: row for row in conn.rows(
+                "select id, survey_id, name, code, issued, served from points where survey_id = ? order by id",
+                [survey_id])}
+            if unknown := (set(records) | set(names)) - set(points):
+                raise ValueError(f"no collection point with id {min(unknown)} in survey {survey_id}")
+            final = {pid: names.get(pid, row["name"]) for pid, row in points.items()}
+            for pid, name in final.items():
+                if any(other != pid and same_name(name, final[other]) for other in final):
+                    raise ValueError(f"two collection points would both be named {name!r}")
+            renamed = [pid for pid in sorted(names) if names[pid] != points[pid]["name"]]
+            for pid in renamed:  # first out of the way: a swap of two names never meets the unique index
+                conn.execute("update points set name = ? where id = ?", [f"{points[pid]['code']}·{pid}", pid])
+            for pid in renamed:
+                conn.execute("update points set name = ? where id = ?", [final[pid], pid])
+                self._audit(conn, Audit(actor, "rename_point", f"{points[pid]['name']} → {final[pid]}"
+                                                               f"（编码 {points[pid]['code']}）"), survey_id)
             changed = []
-            for point_id in sorted(records):
-                before = conn.row("select survey_id, name, issued, served from points where id = ?", [point_id])
-                if before is None or before["survey_id"] != survey_id:
-                    raise ValueError(f"no collection point with id {point_id} in survey {survey_id}")
-                issued, served = records[point_id]
+            for pid in sorted(set(records) | set(renamed)):
+                before = dict(points[pid], name=final[pid])
+                issued, served = records.get(pid, (before["issued"], before["served"]))
                 if (issued, served) != (before["issued"], before["served"]):
-                    _record(self, conn, point_id, before, issued, served, actor)
-                    changed.append({"point_id": point_id, "name": before["name"], "issued_before": before["issued"],
-                                    "served_before": before["served"], "issued": issued, "served": served})
+                    _record(self, conn, pid, before, issued, served, actor)
+                elif pid not in renamed:
+                    continue
+                changed.append({"point_id": pid, "name": final[pid], "name_before": points[pid]["name"],
+                                "issued_before": before["issued"], "served_before": before["served"],
+                                "issued": issued, "served": served})
             return changed
         return self._write(body)
 
