@@ -96,12 +96,13 @@ def _demo_survey() -> dict:
 
 
 def _demo_answers(survey: dict) -> bool:
-    """Store the 50 Yining answers once (30 at the first point, 20 at the second); False if already there."""
+    """Store the 50 Yining answers once (30 at the first point, 20 at the second, taken in turn so that each point
+    gets every age group: the rows are laid out by age); False if already there."""
     points = get_store().list_points(survey["id"])
     stored = False
     for i, row in enumerate(demo_data.yining_rows()):
         saved = get_store().save_response(  # fixed keys: a re-run stores nothing twice
-            survey_id=survey["id"], point_id=points[0 if i < 30 else 1]["id"],
+            survey_id=survey["id"], point_id=points[0 if i % 5 < 3 else 1]["id"],
             questionnaire_version=survey["questionnaire_version"], submission_key=f"demo-yining-{i}",
             answers=sorted(row.items()), seconds_on_page=35 + i % 40, language="zh-CN", device_hash=None)
         stored = stored or saved.created
