@@ -8,7 +8,8 @@
   agree and the deduction can be redone by hand: ``num(97.551) == "97.55"``, ``num(5.0) == "5"``;
 - other statistics with a stated number of decimals: ``fixed(5.4712, 2) == "5.47"`` (a design effect);
 - an *interval* (a rate's or a score's two ends) prints as one range, each end in full and an en dash
-  between them without spaces: ``span(86.54, 98.9) == "86.5%–98.9%"``, ``span(95.126, 100, "分") == "95.13–100 分"``.
+  between them without spaces, both ends with the decimals of the one that has more:
+  ``span(86.54, 98.9) == "86.5%–98.9%"``, ``span(95.126, 100, "分") == "95.13–100.00 分"``.
 
 One rounding rule everywhere: the decimal value, with binary noise below 10⁻⁹ removed first (so that
 100 × 1/80 and 100 / 80 both give 1.25), rounded half away from zero as a calculator or a spreadsheet
@@ -31,7 +32,7 @@ through ``pct_below`` / ``num_below`` (and ``span(..., target=...)``): below the
 reaching it, 189 of 199 satisfied against 95 % prints "94.97%", not "95.0%"; at or above it keeps one decimal.
 
 >>> pct_below(100 * 189 / 199, 95), pct_below(96, 95), num_below(94.996, 95), span(94.96, 98.2, target=95)
-('94.97%', '96.0%', '94.996', '94.96%–98.2%')
+('94.97%', '96.0%', '94.996', '94.96%–98.20%')
 """
 
 from __future__ import annotations
@@ -87,11 +88,23 @@ def num(x: float, digits: int = 2, toward: str | None = None) -> str:
 
 def span(low: float, high: float, unit: str = "%", target: float | None = None) -> str:
     """An interval as every page, file and command prints it: a rate's ends in percent with ``pct``
-    ('86.5%–98.9%'), a score's with ``num`` and its unit once at the end ('95.13–100 分'); with a
-    ``target`` an end below it never prints as reaching it (``pct_below``, ``num_below``)."""
+    ('86.5%–98.9%'), a score's with ``num`` and its unit once at the end ('95.13–100.00 分'); with a
+    ``target`` an end below it never prints as reaching it (``pct_below``, ``num_below``); both ends show as many
+    decimals ('78.11–95.80 分', not '78.11–95.8 分')."""
     if unit == "%":
-        return f"{pct_below(low, target)}–{pct_below(high, target)}"
-    return f"{num_below(low, target)}–{num_below(high, target)}" + (f" {unit}" if unit else "")
+        return "–".join(f"{end}%" for end in _alike(pct_below(low, target)[:-1], pct_below(high, target)[:-1]))
+    return "–".join(_alike(num_below(low, target), num_below(high, target))) + (f" {unit}" if unit else "")
+
+
+def _alike(*ends: str) -> list[str]:
+    """The ends of one interval with as many decimals each as the end that has the most (zeros added):
+    '78.11', '95.8' → '78.11', '95.80'; an interval reads as one figure."""
+    digits = max(len(end.partition(".")[2]) for end in ends)
+    out = []
+    for end in ends:
+        whole, _, decimals = end.partition(".")
+        out.append(f"{whole}.{decimals.ljust(digits, '0')}" if digits and end[-1].isdigit() else end)  # not nan, inf
+    return out
 
 
 def pct_below(x: float, target: float | None, digits: int = 1) -> str:

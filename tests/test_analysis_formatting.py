@@ -49,7 +49,9 @@ def test_an_interval_prints_as_one_range_everywhere():
     """formatting.span: each end in full, an en dash, no spaces; a score's unit once at the end."""
     from analysis.formatting import span
     assert span(86.5399, 98.8961) == "86.5%–98.9%"
-    assert span(95.126, 100, "分") == "95.13–100 分" and span(95.126, 100, "") == "95.13–100"
+    assert span(95.126, 100, "分") == "95.13–100.00 分" and span(95.126, 100, "") == "95.13–100.00"
+    assert span(78.11, 95.8, "分") == "78.11–95.80 分" and span(91, 97.5, "分") == "91.0–97.5 分"
+    assert span(94.96, 98.2) == "95.0%–98.2%"  # no target: one decimal each
 
 
 def test_a_satisfaction_figure_just_below_its_target_never_prints_as_reaching_it():
@@ -58,4 +60,4 @@ def test_a_satisfaction_figure_just_below_its_target_never_prints_as_reaching_it
     assert pct_below(95, 95) == "95.0%" and pct_below(100 * 189 / 199, 90) == "95.0%"
     assert pct_below(100 * 189 / 199, None) == "95.0%"  # no target: pct
     assert num_below(94.996, 95) == "94.996" and num_below(97.551, 95) == "97.55"
-    assert span(94.96, 98.2, target=95) == "94.96%–98.2%" and span(94.996, 100, "分", 95) == "94.996–100 分"
+    assert span(94.96, 98.2, target=95) == "94.96%–98.20%" and span(94.996, 100, "分", 95) == "94.996–100.000 分"
