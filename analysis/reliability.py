@@ -8,7 +8,9 @@ figures that show which item does not belong.
 
 Respondents with any missing item (NaN) are left out (listwise), so every figure comes from the same
 rows. A figure that is undefined (a constant item has no correlation; deleting one of two items leaves
-no scale) is NaN.
+no scale) is NaN. An item every respondent answered alike (zero variance) measures nothing: the formula
+would still give a number (exactly 0 for two items, one of them constant), which reads as inconsistency
+where there is none, so α is NaN then and ``constant`` names such items (SPSS drops them with a warning).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Reliability:
-    """``alpha`` over ``k`` items and ``n`` complete rows (``dropped`` rows had a missing item)."""
+    """``alpha`` over ``k`` items and ``n`` complete rows (``dropped`` rows had a missing item); ``alpha`` is
+    NaN when an item has zero variance, and ``constant`` holds those items' column indices."""
 
     alpha: float
     item_total: tuple[float, ...]
@@ -28,6 +31,7 @@ class Reliability:
     n: int
     k: int
     dropped: int
+    constant: tuple[int, ...] = ()
 
 
 def cronbach_alpha(matrix) -> Reliability:
@@ -51,13 +55,14 @@ def cronbach_alpha(matrix) -> Reliability:
         raise ValueError(f"Cronbach's alpha needs at least 2 items, got {k}")
     if n < 2:
         raise ValueError(f"Cronbach's alpha needs at least 2 complete rows, got {n}")
+    constant = tuple(i for i in range(k) if np.all(complete[:, i] == complete[0, i]))
     alpha = _alpha(complete)
-    if np.isnan(alpha):
+    if np.isnan(alpha) and not constant:
         raise ValueError("the total score has zero variance (every respondent has the same total): alpha is undefined")
     total = complete.sum(axis=1)
     item_total = tuple(_correlation(complete[:, i], total - complete[:, i]) for i in range(k))
     if_deleted = tuple(_alpha(np.delete(complete, i, axis=1)) for i in range(k))
-    return Reliability(alpha, item_total, if_deleted, int(n), int(k), int(data.shape[0] - n))
+    return Reliability(alpha, item_total, if_deleted, int(n), int(k), int(data.shape[0] - n), constant)
 
 
 def cronbach_alpha_from_covariance(covariance, n) -> Reliability:
@@ -77,8 +82,9 @@ def cronbach_alpha_from_covariance(covariance, n) -> Reliability:
         raise ValueError(f"Cronbach's alpha needs at least 2 items, got {k}")
     if int(n) != n or n < 2:
         raise ValueError(f"Cronbach's alpha needs at least 2 complete rows, got {n!r}")
+    constant = tuple(i for i in range(k) if cov[i, i] <= _TINY * max(float(cov.trace()), 1.0))
     alpha = _alpha_of(cov)
-    if np.isnan(alpha):
+    if np.isnan(alpha) and not constant:
         raise ValueError("the total score has zero variance (every respondent has the same total): alpha is undefined")
     item_total = []
     for i in range(k):
@@ -87,26 +93,26 @@ def cronbach_alpha_from_covariance(covariance, n) -> Reliability:
         item_total.append(float((cov[i].sum() - cov[i, i]) / np.sqrt(spread)) if spread > _TINY * cov.trace() ** 2
                           else float("nan"))
     if_deleted = tuple(_alpha_of(np.delete(np.delete(cov, i, axis=0), i, axis=1)) for i in range(k))
-    return Reliability(alpha, tuple(item_total), if_deleted, int(n), k, 0)
+    return Reliability(alpha, tuple(item_total), if_deleted, int(n), k, 0, constant)
 
 
 _TINY = 1e-12  # relative: a total variance this close to 0 is 0 (sums of squares of ladder points)
 
 
 def _alpha_of(cov) -> float:
-    """α from a covariance matrix; NaN with fewer than 2 items or a constant total."""
+    """α from a covariance matrix; NaN with fewer than 2 items, a constant item or a constant total."""
     k = cov.shape[0]
-    total = float(cov.sum())
-    if k < 2 or total <= _TINY * max(float(cov.trace()), 1.0):
+    total, tiny = float(cov.sum()), _TINY * max(float(cov.trace()), 1.0)
+    if k < 2 or total <= tiny or (np.diag(cov) <= tiny).any():
         return float("nan")
     return k / (k - 1) * (1 - float(cov.trace()) / total)
 
 
 def _alpha(items) -> float:
-    """α of the columns of ``items``; NaN with fewer than 2 items or a constant total."""
+    """α of the columns of ``items``; NaN with fewer than 2 items, a constant item or a constant total."""
     k = items.shape[1]
     total = items.sum(axis=1)
-    if k < 2 or np.all(total == total[0]):
+    if k < 2 or np.all(total == total[0]) or (items == items[0]).all(axis=0).any():
         return float("nan")
     return k / (k - 1) * (1 - float(items.var(axis=0, ddof=1).sum()) / float(total.var(ddof=1)))
 

@@ -51,14 +51,27 @@ def reliability(questionnaire: Questionnaire, composite: Composite, rows: list[d
             matrix.append([q.points[c] for c, q in zip(codes, questions)])
         elif any(c is not None for c in codes):
             dropped += 1
-    names = tuple((q.id, q.label) for q in questions)
     try:
         r = analysis.cronbach_alpha(matrix)
     except ValueError:
         error = ("回答齐全的有效问卷不足 2 份，暂不能计算信度。" if len(matrix) < 2 else
                  "所有受访者各题得分之和都相同，信度系数无定义。")
-        return Reliability(composite, names, None, (), (), len(matrix), dropped, error)
-    return Reliability(composite, names, r.alpha, r.item_total, r.alpha_if_deleted, r.n, dropped)
+        return Reliability(composite, _names(questions), None, (), (), len(matrix), dropped, error)
+    return _result(composite, questions, r, dropped)
+
+
+def _names(questions) -> tuple[tuple[str, str], ...]:
+    return tuple((q.id, q.label) for q in questions)
+
+
+def _result(composite: Composite, questions, r: analysis.Reliability, dropped: int) -> Reliability:
+    """The app's ``Reliability`` of analysis' ``r``: no α (and no item figures to read) when an item was
+    answered alike by every respondent, naming such items; α is undefined then, not the formula's 0."""
+    if r.constant:
+        alike = "、".join(f"“{questions[i].label}”" for i in r.constant)
+        return Reliability(composite, _names(questions), None, (), (), r.n, dropped,
+                           f"Cronbach's α 系数无法计算（{alike}题所有受访者回答相同）。")
+    return Reliability(composite, _names(questions), r.alpha, r.item_total, r.alpha_if_deleted, r.n, dropped)
 
 
 def item_pairs(questionnaire: Questionnaire) -> list[tuple[str, str]]:
@@ -107,9 +120,8 @@ def _from_pair_counts(store, survey_id: int, questionnaire: Questionnaire, compo
                 return None
             cov[i, j] = cov[j, i] = sum(r["n"] * (ladders[i][r["group_value"]] - means[i]) * (ladders[j][r["value"]] - means[j])
                                         for r in rows) / (valid - 1)
-    names = tuple((q.id, q.label) for q in questions)
     try:
         r = analysis.cronbach_alpha_from_covariance(cov, valid)
     except ValueError:
-        return Reliability(composite, names, None, (), (), valid, 0, "所有受访者各题得分之和都相同，信度系数无定义。")
-    return Reliability(composite, names, r.alpha, r.item_total, r.alpha_if_deleted, r.n, 0)
+        return Reliability(composite, _names(questions), None, (), (), valid, 0, "所有受访者各题得分之和都相同，信度系数无定义。")
+    return _result(composite, questions, r, 0)

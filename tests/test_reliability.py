@@ -44,9 +44,13 @@ def test_matches_the_covariance_formula_and_numpy(k, n, seed):
         return
     r = cronbach_alpha(data)
     covariance = np.cov(data, rowvar=False)
-    assert r.alpha == pytest.approx(k / (k - 1) * (1 - np.trace(covariance) / covariance.sum()), abs=1e-10)
-    assert r.alpha == pytest.approx(k / (k - 1) * (1 - data.var(axis=0, ddof=1).sum() / total.var(ddof=1)),
-                                    abs=1e-10)
+    assert r.constant == tuple(i for i in range(k) if np.ptp(data[:, i]) == 0)
+    if r.constant:  # an item answered alike by all: α is undefined, not the formula's number
+        assert np.isnan(r.alpha)
+    else:
+        assert r.alpha == pytest.approx(k / (k - 1) * (1 - np.trace(covariance) / covariance.sum()), abs=1e-10)
+        assert r.alpha == pytest.approx(k / (k - 1) * (1 - data.var(axis=0, ddof=1).sum() / total.var(ddof=1)),
+                                        abs=1e-10)
     for i in range(k):
         rest = total - data[:, i]
         if np.ptp(data[:, i]) > 0 and np.ptp(rest) > 0:
@@ -55,7 +59,7 @@ def test_matches_the_covariance_formula_and_numpy(k, n, seed):
             assert np.isnan(r.item_total[i])
         reduced = np.delete(data, i, axis=1)
         reduced_total = reduced.sum(axis=1)
-        if k > 2 and np.ptp(reduced_total) > 0:
+        if k > 2 and np.ptp(reduced_total) > 0 and np.ptp(reduced, axis=0).all():
             expected = (k - 1) / (k - 2) * (1 - reduced.var(axis=0, ddof=1).sum() / reduced_total.var(ddof=1))
             assert r.alpha_if_deleted[i] == pytest.approx(expected, abs=1e-10)
         else:
@@ -73,7 +77,7 @@ def test_rows_with_a_missing_item_are_dropped():
 @pytest.mark.parametrize(("matrix", "message"), [
     ([[1], [2], [3]], "at least 2 items, got 1"),
     ([[1, 2], [np.nan, 3]], "at least 2 complete rows, got 1"),
-    ([[1, 2, 3], [3, 2, 1], [2, 2, 2]], "zero variance"),
+    ([[1, 3], [2, 2], [3, 1]], "zero variance"),  # opposed items: every total 4
     ([1, 2, 3], "two-dimensional"),
     ([["a", "b"], ["c", "d"]], "numbers"),
     ([[1, 2], [np.inf, 3], [2, 2]], "infinite"),
@@ -87,13 +91,32 @@ def test_alpha_from_the_covariance_matrix_is_alpha_from_the_rows():
     rng = np.random.default_rng(7)
     rows = rng.integers(1, 6, size=(300, 4)).astype(float)
     rows[:, 1] += rows[:, 0]
-    rows[:, 3] = 5  # a constant item: its correlations are undefined on both paths
+    rows[:, 3] = 5  # a constant item: α and its correlations are undefined on both paths
     from_rows = cronbach_alpha(rows)
     from_cov = cronbach_alpha_from_covariance(np.cov(rows, rowvar=False), 300)
-    assert from_cov.alpha == pytest.approx(from_rows.alpha, abs=1e-12) and from_cov.n == 300 and from_cov.k == 4
+    assert np.isnan(from_rows.alpha) and np.isnan(from_cov.alpha) and from_cov.constant == from_rows.constant == (3,)
+    assert from_cov.n == 300 and from_cov.k == 4
+    varied = cronbach_alpha_from_covariance(np.cov(rows[:, :3], rowvar=False), 300)
+    assert varied.alpha == pytest.approx(cronbach_alpha(rows[:, :3]).alpha, abs=1e-12)
     assert np.allclose(from_cov.item_total, from_rows.item_total, equal_nan=True)
     assert np.allclose(from_cov.alpha_if_deleted, from_rows.alpha_if_deleted, equal_nan=True)
     with pytest.raises(ValueError):
-        cronbach_alpha_from_covariance(np.zeros((3, 3)), 10)  # every total the same
+        cronbach_alpha_from_covariance([[1.0, -1.0], [-1.0, 1.0]], 10)  # every total the same
     with pytest.raises(ValueError):
         cronbach_alpha_from_covariance([[1.0, 0.5], [0.4, 1.0]], 10)  # not symmetric
+
+
+def test_a_constant_item_leaves_alpha_undefined_not_zero():
+    """Two items, one answered alike by all: the formula gives exactly 0, which reads as 'inconsistent';
+    the item measures nothing, so α is NaN and the constant items are named by index."""
+    r = cronbach_alpha([[5, 1], [5, 2], [5, 4], [5, 3]])
+    assert np.isnan(r.alpha) and r.constant == (0,) and r.n == 4
+    r = cronbach_alpha([[5, 1, 2], [5, 2, 2], [5, 4, 5]])
+    assert np.isnan(r.alpha) and r.constant == (0,)
+    assert r.alpha_if_deleted[0] == pytest.approx(cronbach_alpha([[1, 2], [2, 2], [4, 5]]).alpha)
+    every = cronbach_alpha([[5, 3], [5, 3], [5, 3]])  # every answer alike: every item is named
+    assert np.isnan(every.alpha) and every.constant == (0, 1)
+    cov = np.cov(np.array([[5, 1], [5, 2], [5, 4], [5, 3]], dtype=float), rowvar=False)
+    from_cov = cronbach_alpha_from_covariance(cov, 4)
+    assert np.isnan(from_cov.alpha) and from_cov.constant == (0,)
+    assert cronbach_alpha([[4, 5, 4], [3, 3, 2], [5, 5, 5], [2, 3, 3]]).constant == ()

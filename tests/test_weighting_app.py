@@ -412,3 +412,32 @@ def test_the_xlsx_gives_the_weighted_figures_the_dashboard_shows(app, admin_clie
         k.n, rounded(k.effective_n, 1), rounded(k.design_effect, 2))
     page = admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
     assert f"{k.effective_n:.1f}" in page and f"{k.design_effect:.2f}" in page
+
+
+def test_a_constant_item_makes_alpha_incalculable_in_the_annex_not_zero(app, admin_client, database, yining):
+    """Every respondent answered “医保结算流程” (q2) 非常满意: α is undefined, not 0.000, and the annex names the
+    item and gives no reading of α and no item–total correlations (outside review: α 0.000, 各题测量的内容不尽一致)."""
+    import io
+
+    import docx
+
+    from tests.reports_helpers import download
+    fill(database, yining[0], [{**row, "q2": "A"} for row in yining_rows()])
+    q = questionnaires.catalogue(app).get("yining-2024-public", 1)
+    rel = reliability.reliability_for(database, database.get_survey(yining[0]), q)
+    label = q.question("q2").label
+    assert rel.alpha is None and rel.error == f"Cronbach's α 系数无法计算（“{label}”题所有受访者回答相同）。"
+    document = docx.Document(io.BytesIO(download(admin_client, yining[0], "docx-annex").get_data()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "量表信度分析" in text
+    assert f"无法计算（“{label}”题所有受访者回答相同）" in text
+    for wrong in ("0.000", "不尽一致", "校正题总相关", "内部一致性"):
+        assert wrong not in text
+    page = admin_client.get(f"/admin/surveys/{yining[0]}?reliability=1").get_data(as_text=True)
+    assert f"无法计算（“{label}”题所有受访者回答相同）" in page and "data-alpha" not in page
+
+
+def test_alpha_over_every_item_alike_names_them_all():
+    q = parse(_toml(COMPOSITE_TOML), "c.toml")
+    rel = reliability.reliability(q, q.composites[0], [{"q2": "A", "q3": "B"}] * 4)
+    assert rel.alpha is None and rel.error == "Cronbach's α 系数无法计算（“满意吗？”、“满意吗？”题所有受访者回答相同）。"
