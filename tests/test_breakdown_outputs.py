@@ -106,9 +106,11 @@ def test_xlsx_has_one_sheet_per_table_with_the_jsons_numbers(admin_client, fille
             assert figures[3:] == pytest.approx([group["score"], group["score_low"], group["score_high"]], abs=1e-4)
             assert [c.number_format for c in cells[3:9]] == ["0.0%"] * 3 + ["0.00"] * 3
             rate, score = group["rate_difference"], group["score_difference"]
+            # a difference of rates in percentage points (3.2 reads “3.2 个百分点”, as the dashboard), never 3.2%
+            assert HEADER[9:12] == ["满意率与其余样本之差（个百分点）", "差的区间下限（个百分点）", "差的区间上限（个百分点）"]
             assert [c.value for c in cells[9:12]] == pytest.approx(
-                [rate["difference"], rate["low"], rate["high"]], abs=1e-6)
-            assert [c.number_format for c in cells[9:12]] == ["0.0%"] * 3
+                [100 * rate["difference"], 100 * rate["low"], 100 * rate["high"]], abs=1e-4)
+            assert [c.number_format for c in cells[9:12]] == ['0.0" 个百分点"'] * 3
             assert [c.value for c in cells[12:14]] == pytest.approx([rate["p_value"], rate["adjusted_p"]], abs=1e-4)
             assert [c.value for c in cells[15:20]] == pytest.approx(
                 [score["difference"], score["low"], score["high"], score["p_value"], score["adjusted_p"]], abs=1e-4)

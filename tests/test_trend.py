@@ -367,7 +367,10 @@ def test_the_trend_is_in_the_json_and_the_xlsx_with_the_pages_figures(app, admin
     assert row[1] == t.n_now and row[2] == pytest.approx(t.rate_now) and row[3] == pytest.approx(t.rate_now_ci.low, abs=1e-6)
     cells = next(r for r in ws.iter_rows() if str(r[0].value).endswith("（q5）"))
     assert [c.number_format for c in cells[2:5]] == ["0.0%"] * 3 and cells[13].number_format == "0.00"
-    assert cells[9].number_format == "0.0%" and cells[19].number_format == "0.00"  # differences: 个百分点 as %, 分
+    # differences: rates in 个百分点 (said in the header and the cell, never “6.0%”), scores in 分
+    assert sheet[1][9:12] == ("满意率之差（个百分点）", "下限（个百分点）", "上限（个百分点）")
+    assert [c.number_format for c in cells[9:12]] == ['0.0" 个百分点"'] * 3 and cells[19].number_format == "0.00"
+    assert row[9:12] == pytest.approx((100 * t.rate.difference, 100 * t.rate.low, 100 * t.rate.high), abs=1e-4)
     assert ws.freeze_panes == "B3" and ws.auto_filter.ref.startswith("A2:")
     assert row[13] == pytest.approx(t.score_now, abs=1e-4) and row[19] == pytest.approx(t.score.difference, abs=1e-4)
     assert row[22] == ("差异显著" if t.score_significant else "差异不显著")

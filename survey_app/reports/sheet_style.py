@@ -1,7 +1,9 @@
 """How the XLSX sheets look and print: one number format per unit, A4 page setup, frozen headers, filters.
 
 Units, as every page and document prints them (``analysis.formatting``): a rate (满意率, 占比, 有效率) is
-stored as a fraction and shown in percent with one decimal (0.976 -> 97.6%), a score in 分 with two
+stored as a fraction and shown in percent with one decimal (0.976 -> 97.6%), a difference of two rates in
+percentage points, stored as points and said so in its header and its cell (4.0 -> "4.0 个百分点", never
+"4.0%", which would read as a relative change), a score in 分 with two
 decimals (97.55), a count as a whole number, a p-value to three places ("<0.001" below). A figure keeps
 the value the workbook always stored; only its unit (a fraction, not 97.6) and its display change.
 
@@ -22,6 +24,7 @@ from ..safetext import xml_text
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 RATE = "0.0%"       # a fraction shown in percent: 0.976 -> 97.6%
+POINTS_DIFFERENCE = '0.0" 个百分点"'  # a difference of rates, stored in percentage points: 4.0 -> 4.0 个百分点
 SCORE = "0.00"      # 分
 COUNT = "0"
 P_VALUE = '[<0.001]"<0.001";0.000'  # as the pages print p (p_text)
@@ -49,6 +52,12 @@ def share(percent_value, digits: int = 1, toward: str | None = None):
     if percent_value is None:
         return None
     return rounded(percent_value / 100, digits + 2, toward)
+
+
+def percentage_points(difference):
+    """A difference of two rates (fractions) as a POINTS_DIFFERENCE cell stores it: in percentage points, to
+    10⁻⁴ (0.032 -> 3.2); None stays None."""
+    return None if difference is None else rounded(100 * difference, 4)
 
 
 def cell(ws, value, fmt: str | None = None, *, bold: bool = False, wrap: bool = False):

@@ -14,7 +14,8 @@ from openpyxl import Workbook
 from ..headline import census_text, fpc_note, rate_method
 from ..safetext import xml_text
 from . import raw, weighting_text, wording
-from .sheet_style import COUNT, DATETIME, P_VALUE, RATE, SCORE, autofilter, below, decimals, prepare, row, share, sheet_name
+from .sheet_style import (COUNT, DATETIME, P_VALUE, POINTS_DIFFERENCE, RATE, SCORE, autofilter, below, decimals,
+                          percentage_points, prepare, row, share, sheet_name)
 
 
 def overview_rows(result):
@@ -144,15 +145,15 @@ def _tally_sheet(ws, result):
 
 
 BREAKDOWN_HEADER = ("组别", "有效回答 n", "满意人数", "满意率", "95%置信区间下限", "上限", "满意度得分（分）",
-                    "区间下限", "上限", "满意率与其余样本之差", "差的区间下限", "差的区间上限", "p 值",
+                    "区间下限", "上限", "满意率与其余样本之差（个百分点）", "差的区间下限（个百分点）", "差的区间上限（个百分点）", "p 值",
                     "校正后 p 值", "结论", "得分之差（分）", "得分之差区间下限", "得分之差区间上限", "得分 p 值",
                     "得分校正后 p 值", "得分结论")
-# number formats by column (None: text): rates and their differences as fractions shown in percent (a
-# difference of 0.032 reads 3.2%, i.e. 3.2 个百分点), scores in 分, p-values to three places, "<0.001" below
+# number formats by column (None: text): rates as fractions shown in percent, their differences in
+# percentage points (3.2 reads 3.2 个百分点), scores in 分, p-values to three places, "<0.001" below
 P_FORMAT = P_VALUE
-BREAKDOWN_FORMATS = (None, COUNT, COUNT, RATE, RATE, RATE, SCORE, SCORE, SCORE, RATE, RATE, RATE, P_FORMAT,
+BREAKDOWN_FORMATS = (None, COUNT, COUNT, RATE, RATE, RATE, SCORE, SCORE, SCORE, *[POINTS_DIFFERENCE] * 3, P_FORMAT,
                      P_FORMAT, None, SCORE, SCORE, SCORE, P_FORMAT, P_FORMAT, None)
-BREAKDOWN_WIDTHS = (22,) + (9,) * 13 + (12,) + (9,) * 5 + (12,)
+BREAKDOWN_WIDTHS = (22,) + (9,) * 8 + (13,) * 3 + (9,) * 2 + (12,) + (9,) * 5 + (12,)
 
 
 def _verdict(row, difference, marked, direction) -> str:
@@ -185,7 +186,8 @@ def breakdown_row(row, label, *, scored: bool, total: bool = False) -> list:
         return cells + [None] * (len(BREAKDOWN_HEADER) - len(cells))
     rate, score = row.rate_difference, row.score_difference
     cells += [None] * 5 if rate is None else [
-        _frac(rate.difference), _frac(rate.low), _frac(rate.high), row.p_value, row.adjusted_p]
+        percentage_points(rate.difference), percentage_points(rate.low), percentage_points(rate.high),
+        row.p_value, row.adjusted_p]
     cells.append(_verdict(row, rate, row.marked, row.direction))
     cells += [None] * 5 if score is None else [
         _pts(score.difference), _pts(score.low), _pts(score.high), row.score_p_value, row.score_adjusted_p]
@@ -224,17 +226,17 @@ def breakdown_sheets(wb, result) -> None:
         _breakdown_sheet(wb.create_sheet(sheet_name("交叉-" + table.title.replace(" ", ""), taken)), b, table, result.target)
 
 
-TREND_HEADER = ("题目", "本次 n", "本次满意率", "下限", "上限", "上次 n", "上次满意率", "下限", "上限", "满意率之差",
-                "下限", "上限", "结论", "本次得分（分）", "下限（分）", "上限（分）", "上次得分（分）", "下限（分）",
+TREND_HEADER = ("题目", "本次 n", "本次满意率", "下限", "上限", "上次 n", "上次满意率", "下限", "上限",
+                "满意率之差（个百分点）", "下限（个百分点）", "上限（个百分点）", "结论", "本次得分（分）", "下限（分）", "上限（分）", "上次得分（分）", "下限（分）",
                 "上限（分）", "得分之差（分）", "下限（分）", "上限（分）", "结论")
-TREND_FORMATS = (None, COUNT, RATE, RATE, RATE, COUNT, RATE, RATE, RATE, RATE, RATE, RATE, None, *[SCORE] * 9, None)
-TREND_WIDTHS = (28, 7, 9, 9, 9, 7, 9, 9, 9, 9, 9, 9, 11, *[9] * 9, 11)
+TREND_FORMATS = (None, COUNT, *[RATE] * 3, COUNT, *[RATE] * 3, *[POINTS_DIFFERENCE] * 3, None, *[SCORE] * 9, None)
+TREND_WIDTHS = (28, 7, 9, 9, 9, 7, 9, 9, 9, 13, 13, 13, 11, *[9] * 9, 11)
 
 
 def trend_sheet(wb, result) -> None:
     """与上年度比较 (when an earlier survey was chosen): each item in both surveys with the two-sided 95 %
-    intervals, and the differences (this − earlier) with theirs; rates as fractions shown in percent (a
-    difference of 0.06 reads 6.0%, i.e. 6.0 个百分点), scores in 分, as the page."""
+    intervals, and the differences (this − earlier) with theirs; rates as fractions shown in percent, their
+    differences in percentage points (6.0 reads 6.0 个百分点), scores in 分, as the page."""
     t = result.trend
     if t is None:
         return
@@ -258,7 +260,7 @@ def trend_sheet(wb, result) -> None:
     for r in t.rows:
         ws.append(row(ws, [xml_text(f"{r.label}（{r.question_id}）"), r.n_now, *figure(r.rate_now, r.rate_now_ci, _frac),
                            r.n_before, *figure(r.rate_before, r.rate_before_ci, _frac),
-                           *difference(r.rate, r.rate_significant, _frac), *figure(r.score_now, r.score_now_ci, score),
+                           *difference(r.rate, r.rate_significant, percentage_points), *figure(r.score_now, r.score_now_ci, score),
                            *figure(r.score_before, r.score_before_ci, score),
                            *difference(r.score, r.score_significant, score)], TREND_FORMATS, wrap_columns=(0,)))
     autofilter(ws, 2, 2 + len(t.rows), len(TREND_HEADER))
