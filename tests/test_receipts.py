@@ -473,3 +473,35 @@ def test_a_response_from_a_server_a_minute_behind_is_not_called_back_dated(datab
     _save(database, survey_id, points[1], "too-far-behind")
     [problem] = database.check_receipt(receipt)
     assert "1 response(s) dated before the receipt's time" in problem, problem
+
+
+def test_verify_prints_the_receipt_digest_key_and_local_time_the_documents_print(app, runner, database, survey,
+                                                                                   admin_client, tmp_path):
+    """The department matches its file to the paper: ``manyi verify --receipt`` prints the 回执摘要, the public
+    key's fingerprint and the local time exactly as the annex and the working paper print them (the file's
+    as_of is UTC), and the documents tell the department to keep the file, not to run a shell command."""
+    import io
+
+    import docx
+
+    from tests.reports_helpers import download
+    survey_id, _ = survey
+    path = tmp_path / "数据回执.json"
+    path.write_bytes(download(admin_client, survey_id, "receipt").get_data())
+    receipt = json.loads(path.read_text(encoding="utf-8"))
+    annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-annex")
+                                                                .get_data())).paragraphs)
+    paper = docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-c51").get_data()))
+    cells = "\n".join(c.text for t in paper.tables for row in t.rows for c in row.cells)
+    printed = re.search(r"截至 (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d（UTC\+8）)的数据.*回执摘要 ([0-9a-f]{16})，"
+                        r"评价机构签名公钥指纹 ([0-9A-F ]{24})。", annex)
+    assert printed, annex
+    when, short, key = printed.groups()
+    assert when in cells and f"回执摘要 {short}" in cells and key in cells
+    code, out = _verify(runner, app, path)
+    assert code == 0, out
+    assert f"回执摘要 {short}" in out and f"公钥指纹 {key}" in out and when in out
+    assert receipt["as_of"][:19].replace("T", " ") in out  # and the file's own UTC time beside it
+    for document in (annex, cells):
+        assert "manyi verify" not in document
+        assert "被评价单位可保存回执文件，日后请评价机构或第三方据此核验数据未被改动。" in document

@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from .. import breakdowns, questionnaires, reports
 from ..safetext import clean_line
 from .common import ROW_ID, configured, existing_store, instance_path, not_a_database, opens_database
-from .receipts import check_receipts, read_receipts, receipt_counts
+from .receipts import check_receipts, identities, read_receipts, receipt_counts
 from ..store import Audit, ChainKey, DamagedDatabase, NotPermitted, configured_chain_key, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
 
@@ -147,7 +147,8 @@ def _key_file(path: str | None):
 @with_appcontext
 def verify_command(path, receipt_file, key_file):
     """Check every chain (with the chain key), replay exclusions, recount the tallies; exit 1 and name each
-    problem. With --receipt, also name what the receipt covers that the database no longer holds.
+    problem. With --receipt, also name what the receipt covers that the database no longer holds, and print
+    its 回执摘要, key fingerprint and local time as the annex and the working paper print them.
 
     Example: manyi verify --db /media/backup/manyi-2024-08-13.sqlite3 --receipt 回执-1.json
     """
@@ -177,16 +178,18 @@ def verify_command(path, receipt_file, key_file):
         click.echo(problem)
     if receipts and receipts.torn:
         click.echo(f"note: {receipt_file}, line {receipts.torn}: cut short by an append that did not finish; left out")
+    identity = "".join("\n" + line for line in identities(receipts)) if receipts else ""  # as the documents print it
     if not result.ok or missing:
         click.echo(f"FAILED: {len(result.bad_responses)} response problem(s), {len(result.count_problems)}"
                    f" other problem(s) (counts, chain heads, audit log, settings)"
                    + (f", {len(missing)} problem(s) with {receipt_file}" if receipts else "")
-                   + f" in {result.responses} responses ({database.describe()})")
+                   + f" in {result.responses} responses ({database.describe()})" + identity)
         sys.exit(1)
     checked = "" if not receipts else (
         f"; everything the receipt of {receipts.receipts[0][1]['as_of']} covers is there" if receipts.single else
         f"; everything the {len(receipts.receipts)} receipts of {receipt_file} cover is there")
-    click.echo(f"OK: {result.responses} responses, hash chains and tallies intact{checked} ({database.describe()})")
+    click.echo(f"OK: {result.responses} responses, hash chains and tallies intact{checked} ({database.describe()})"
+               + identity)
 
 
 @click.command("backup")

@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 
 from ..store import get_store
 from .common import ROW_ID, existing_store
-from ..store.receipts import FORMAT, digest, fingerprint
+from ..store.receipts import FORMAT, digest, fingerprint, short_digest
 
 
 def _is_receipt(document) -> bool:
@@ -123,22 +123,34 @@ def receipt_command(survey_id, out):
         raise click.ClickException(f"no survey with id {survey_id}")
     receipt = get_store().receipt(survey_id)
     _new_file(out, json.dumps(receipt, ensure_ascii=False, indent=2))
-    click.echo(f"Wrote {out}: {receipt['counts']['returned']} responses as of {_local(receipt['as_of'])},"
-               f" digest {digest(receipt)[:16]}, public key {fingerprint(receipt['public_key'])}")
+    click.echo(f"Wrote {out}: {receipt['counts']['returned']} responses; {identity(receipt)}")
 
 
-def _local(as_of: str) -> str:
-    """The receipt's time as the documents print it (local, with its zone); the file keeps UTC."""
-    from datetime import datetime
+def identity(receipt: dict) -> str:
+    """What the annex and the working paper print of a receipt, so a department can match its file to the
+    paper: the 回执摘要 (a SHA-256 of the receipt's canonical JSON, not of the file's bytes), the public key's
+    fingerprint and the time, local as the documents print it, beside the file's UTC ``as_of``."""
     from zoneinfo import ZoneInfo
 
     from flask import current_app
 
-    if not as_of:
-        return "its creation (nothing stored yet)"
-    zone = current_app.config["TIMEZONE"]
-    local = datetime.fromisoformat(as_of).astimezone(ZoneInfo(zone))
-    return f"{local:%Y-%m-%d %H:%M:%S} {zone} (UTC {as_of[:19].replace('T', ' ')} in the file)"
+    from ..reports.wording import local_time
+
+    try:
+        key = fingerprint(receipt.get("public_key") or "")
+    except (TypeError, ValueError):
+        key = "— (no valid public key in the file)"
+    as_of = receipt.get("as_of") or ""
+    when = (f"截至 {local_time(as_of, ZoneInfo(current_app.config['TIMEZONE']))}的数据 (as_of"
+            f" {as_of[:19].replace('T', ' ')} UTC in the file)" if as_of else "nothing stored yet when it was made")
+    return (f"回执摘要 {short_digest(receipt)} (receipt digest: SHA-256 of its canonical JSON, not of the file's"
+            f" bytes); 评价机构签名公钥指纹 {key} (public key); {when}")
+
+
+def identities(file: ReceiptFile) -> list[str]:
+    """``identity`` of a receipt file (manyi receipt, 数据回执): the one a department matches to the paper;
+    none for an anchors file (its lines are the evaluator's, never printed in a document)."""
+    return [f"receipt of survey {r['survey_id']}: {identity(r)}" for _, r in file.receipts] if file.single else []
 
 
 @click.command("anchor")

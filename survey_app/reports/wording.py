@@ -205,22 +205,22 @@ def formula_zh(formula: str) -> str:
 
 def receipt_text(result) -> str:
     """The receipt the annex and the working paper print (its digest and time), for the department to keep."""
-    from ..store.receipts import digest, fingerprint
+    from ..store.receipts import fingerprint, short_digest
 
     r = result.receipt
     if not r:
         return ""
-    when = _local(r.get("as_of") or "", result.computed_at)
-    return (f"数据回执：截至 {when}的数据（回收问卷 {r['counts']['returned']} 份），回执摘要 {digest(r)[:16]}，"
-            f"评价机构签名公钥指纹 {fingerprint(r['public_key'])}。被评价单位可保存回执文件，日后以"
-            f"“manyi verify --receipt 回执文件”核对其所涵盖的答卷未被删改。")
+    when = local_time(r.get("as_of") or "", datetime.fromisoformat(result.computed_at).tzinfo)
+    return (f"数据回执：截至 {when}的数据（回收问卷 {r['counts']['returned']} 份），回执摘要 {short_digest(r)}，"
+            f"评价机构签名公钥指纹 {fingerprint(r['public_key'])}。被评价单位可保存回执文件，日后请评价机构或第三方"
+            "据此核验数据未被改动。")
 
 
-def _local(moment: str, computed_at: str) -> str:
-    """A stored UTC time in the time zone the result was computed in, with its offset (the receipt file says
-    UTC): '2026-12-02 16:12:19（UTC+8）'."""
+def local_time(moment: str, zone) -> str:
+    """A stored UTC time in ``zone`` (a tzinfo: the documents' time zone), with its offset (the receipt file
+    says UTC): '2026-12-02 16:12:19（UTC+8）', as the documents and ``manyi verify --receipt`` print it."""
     try:
-        local = datetime.fromisoformat(moment).astimezone(datetime.fromisoformat(computed_at).tzinfo)
+        local = datetime.fromisoformat(moment).astimezone(zone)
     except ValueError:
         return moment[:19].replace("T", " ")
     minutes = int(local.utcoffset().total_seconds() // 60) if local.utcoffset() is not None else 0

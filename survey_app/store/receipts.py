@@ -50,8 +50,14 @@ def fingerprint(public_hex: str) -> str:
 
 
 def digest(receipt: dict) -> str:
-    """The receipt's own SHA-256 (over its canonical JSON, signature included): what the documents print."""
+    """The receipt's own SHA-256 (over its canonical JSON, signature included, so not the file's bytes: a
+    receipt pretty-printed or on one line has the same digest)."""
     return hashlib.sha256(_canonical(receipt)).hexdigest()
+
+
+def short_digest(receipt: dict) -> str:
+    """The 回执摘要 the annex, the working paper, the survey page and ``manyi verify --receipt`` print."""
+    return digest(receipt)[:16]
 
 
 def signature_ok(receipt: dict) -> bool:
