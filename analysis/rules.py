@@ -44,6 +44,11 @@ class Rule:
     title: str = ""  # the rule's name as the settings page offers it, in Chinese (the preset's code otherwise)
     satisfaction: bool = True  # it scores a satisfaction figure (C52's 投诉处置率 does not): the pages offer only these
 
+    @property
+    def display_name(self) -> str:
+        """What a page or a document calls the rule: its Chinese ``title``, or its ``name`` when it has none."""
+        return self.title or self.name
+
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"unknown rule kind {self.kind!r}; valid: {', '.join(map(repr, KINDS))}")

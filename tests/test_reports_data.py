@@ -228,3 +228,30 @@ def test_raw_status_reads_in_chinese_and_the_sav_keeps_the_title(title, tmp_path
     else:
         assert meta.file_label.endswith("…") and title.startswith(meta.file_label[:-1])
         assert len(meta.file_label.encode("utf-8")) <= 64 and "".join(meta.notes) == title
+
+
+def test_the_xlsx_overview_gives_a_reviewer_the_dates_exclusions_receipt_and_rule_the_annex_gives(
+        admin_client, database, filled):
+    """概况 holds what a 财政局 reviewer checks against the annex: the survey's first and last day, each 剔除 reason
+    with its count, the receipt's 回执摘要 (key fingerprint, time) and the scoring rule by its Chinese title,
+    never its internal id; each the very value the annex prints."""
+    import docx
+
+    import analysis
+    from survey_app.store.receipts import digest, fingerprint
+    exclude_one_q5_c(database)
+    cells = _pairs(openpyxl.load_workbook(io.BytesIO(download(admin_client, filled, "xlsx").get_data()))["概况"])
+    annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, filled, "docx-annex")
+                                                                .get_data())).paragraphs)
+    receipt = json.loads(download(admin_client, filled, "receipt").get_data())
+    first, last = cells["调查开始日期（首份有效问卷）"], cells["调查结束日期（末份有效问卷）"]
+    assert first.year >= 2024 and first <= last  # dates Excel can compute with
+    said = re.search(r"项目组于 (\d+) 年 (\d+) 月 (\d+) 日(?:至(\d+) 年 (\d+) 月 (\d+) 日)?", annex).groups()
+    assert (first.year, first.month, first.day) == tuple(map(int, said[:3]))
+    assert (last.year, last.month, last.day) == tuple(map(int, said[3:] if said[3] else said[:3]))
+    assert cells["已剔除（份）"] == 1 and cells["剔除原因：答题过快（份）"] == 1 and "剔除原因：答题过快 1 份" in annex
+    assert cells["数据回执摘要"] == digest(receipt)[:16] and f"回执摘要 {cells['数据回执摘要']}" in annex
+    assert cells["评价机构签名公钥指纹"] == fingerprint(receipt["public_key"]) and cells["评价机构签名公钥指纹"] in annex
+    assert f"截至 {cells['回执数据截至']}的数据" in annex
+    assert cells["评分规则"] == analysis.RULES["xinjiang-c51"].title == "新疆部门整体绩效评价 C51 服务对象满意度"
+    assert "xinjiang-c51" not in [str(v) for v in cells.values()]

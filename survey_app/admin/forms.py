@@ -113,7 +113,7 @@ def _rule_choices(kept: str | None = None):
     is not one (xinjiang-c52, 投诉处置率, set before it was left out), stays offered so its settings still save."""
     def label(rule) -> str:
         not_c51 = "" if rule.satisfaction else "；不是满意度指标，请改选"
-        return f"{rule.title or rule.name}（{num(rule.weight)} 分，目标 {num(rule.target_pct)}%{not_c51}）"
+        return f"{rule.display_name}（{num(rule.weight)} 分，目标 {num(rule.target_pct)}%{not_c51}）"
     return [SelectChoice(name, label(rule)) for name, rule in analysis.RULES.items()
             if rule.satisfaction or name == kept]
 

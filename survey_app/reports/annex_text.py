@@ -14,8 +14,8 @@ from . import breakdown_text, planning_text, trend_text, weighting_text
 from .frequency_text import frequency_block
 from .questionnaire_text import questionnaire_blocks
 from .wording import (ROLE_WORDS, excluded_text, headline_text, points_range_text, project_name, question_number,
-                      receipt_text, sample_text, strata_text, stratified_choice_text, target_text, unserved_text,
-                      verdict_text)
+                      receipt_text, sample_text, strata_text, stratified_choice_text, survey_days, target_text,
+                      unserved_text, verdict_text)
 
 
 def rate_text(value: float | None) -> str:
@@ -173,7 +173,7 @@ def blocks(result):
     yield from design_blocks(result)
     yield ("h1", "三、调研实施")
     yield ("h2", "（一）调研开展情况")
-    days = sorted({day for day, _, _ in result.daily})
+    days = survey_days(result)
     names = "、".join(p.name for p in result.points)
     if days:
         when = _date(days[0]) if days[0] == days[-1] else f"{_date(days[0])}至{_date(days[-1])}"

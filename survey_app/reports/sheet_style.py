@@ -29,6 +29,7 @@ SCORE = "0.00"      # 分
 COUNT = "0"
 P_VALUE = '[<0.001]"<0.001";0.000'  # as the pages print p (p_text)
 DATETIME = "yyyy-mm-dd hh:mm:ss"
+DATE = "yyyy-mm-dd"
 A4 = 9  # ECMA-376 paperSize
 
 

@@ -203,17 +203,32 @@ def formula_zh(formula: str) -> str:
     return formula.replace("; ", "；")
 
 
-def receipt_text(result) -> str:
-    """The receipt the annex and the working paper print (its digest and time), for the department to keep."""
+def receipt_facts(result) -> tuple[str, str, str] | None:
+    """(截至 time, 回执摘要, public key fingerprint) of the result's receipt as the documents print them; None without."""
     from ..store.receipts import fingerprint, short_digest
 
     r = result.receipt
     if not r:
-        return ""
+        return None
     when = local_time(r.get("as_of") or "", datetime.fromisoformat(result.computed_at).tzinfo)
-    return (f"数据回执：截至 {when}的数据（回收问卷 {r['counts']['returned']} 份），回执摘要 {short_digest(r)}，"
-            f"评价机构签名公钥指纹 {fingerprint(r['public_key'])}。被评价单位可保存回执文件，日后请评价机构或第三方"
-            "据此核验数据未被改动。")
+    return when, short_digest(r), fingerprint(r["public_key"])
+
+
+def receipt_text(result) -> str:
+    """The receipt the annex and the working paper print (its digest and time), for the department to keep."""
+    facts = receipt_facts(result)
+    if facts is None:
+        return ""
+    when, short, key = facts
+    return (f"数据回执：截至 {when}的数据（回收问卷 {result.receipt['counts']['returned']} 份），回执摘要 {short}，"
+            f"评价机构签名公钥指纹 {key}。被评价单位可保存回执文件，日后请评价机构或第三方据此核验数据未被改动。")
+
+
+def survey_days(result) -> tuple[str, str] | None:
+    """The local dates ('2024-08-13') of the first and the last valid response: the survey's dates as the annex
+    (调研开展情况) and the workbook (概况) give them; None before any."""
+    days = sorted({day for day, _, _ in result.daily})
+    return (days[0], days[-1]) if days else None
 
 
 def local_time(moment: str, zone) -> str:

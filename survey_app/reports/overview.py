@@ -1,0 +1,91 @@
+"""The XLSX 概况 sheet's rows: the survey, its sample (with the dates, the 剔除 reasons and the receipt the
+annex prints), the headline with its interval, verdict and C51 points, and the weighted figures; each value
+from the one source the annex and the working paper print it from (``wording``, the SurveyResult)."""
+from __future__ import annotations
+
+from datetime import date
+
+import analysis
+from analysis.formatting import above_digits, below_digits, rounded
+
+from . import raw, weighting_text, wording
+from .sheet_style import COUNT, DATE, RATE, SCORE, decimals, share
+
+
+def overview_rows(result):
+    """(项目, 值[, 格式]) rows of the 概况 sheet: a rate as a fraction shown in percent, a score in 分; a
+    collection point's 回收 and 有效 in two numeric cells."""
+    s = result.survey
+    yield ("评价项目", raw.sheet_text(s["title"]))  # stored text: never a formula
+    yield ("被评价单位", raw.sheet_text(s.get("department") or ""))
+    yield ("年度", s.get("year") or "", COUNT)
+    yield ("评价机构", raw.sheet_text(s.get("evaluator_org") or ""))
+    yield ("问卷", f"{result.questionnaire.title}（{result.questionnaire.key}）")
+    days = wording.survey_days(result)  # the annex's 调研开展情况 dates
+    if days:
+        yield ("调查开始日期（首份有效问卷）", date.fromisoformat(days[0]), DATE)
+        yield ("调查结束日期（末份有效问卷）", date.fromisoformat(days[1]), DATE)
+    total = result.fieldwork.total
+    yield ("扫码打开（次）", total.opens, COUNT)
+    yield ("完成率（提交÷扫码打开）", share(total.completion_rate_pct), RATE)
+    yield ("发放（份，纸质）", total.issued, COUNT)
+    yield ("办件量（件）", total.served, COUNT)
+    yield ("应答率（有效÷办件量）", share(total.response_rate_pct), RATE)
+    yield ("回收（份）", result.returned, COUNT)
+    yield ("有效问卷（份）", result.valid, COUNT)
+    yield ("已剔除（份）", result.excluded, COUNT)
+    for reason, n in result.exclusions:  # the reasons the annex gives (wording.exclusions_text)
+        yield (f"剔除原因：{reason}（份）", n, COUNT)
+    yield ("有效率", share(result.valid_rate_pct), RATE)
+    for p in result.points:
+        yield (f"采集点：{p.name}（回收、有效，份）", p.returned, COUNT, p.valid)
+    receipt = wording.receipt_facts(result)  # as the annex and the working paper print it
+    if receipt:
+        yield ("数据回执摘要", receipt[1])
+        yield ("评价机构签名公钥指纹", receipt[2])
+        yield ("回执数据截至", receipt[0])
+    h = result.headline
+    if h is None:
+        yield ("C51 得分", "尚无有效问卷")
+        return
+    points = h.points.at_estimate
+    rate = h.figure == "rate"
+    unit, digits = ("", 1) if rate else ("（分）", 2)
+
+    def figure(x, places=None, toward=None):  # the headline's unit: a fraction in percent, or 分; below the
+        places = below_digits(x, h.target, digits) if places is None else places  # target never shown reaching it
+        return (share(x, places, toward) if rate else rounded(x, places, toward)), decimals(places, rate)
+
+    side = "下限" if h.judgement.deciding == "lower" else "上限"
+    yield ("C51 依据", h.label)
+    yield (f"估计值{unit}", *figure(h.value))
+    if not h.judgement.census:   # a census has no sampling error: no interval, no bound
+        yield (f"双侧 95% 置信下限{unit}", *figure(h.low))
+        yield (f"双侧 95% 置信上限{unit}", *figure(h.high))
+    yield ("区间方法", h.method)
+    yield ("样本量 n", h.n, COUNT)
+    if h.judgement.population:
+        yield ("总体规模 N（用于有限总体的区间和判定）", h.judgement.population, COUNT)
+    yield (f"预期目标{unit}", *figure(h.target))
+    if h.judgement.census:
+        yield (f"判定依据：全面调查实际值{unit}", *figure(h.value))
+    else:
+        yield (f"判定依据：单侧 95% 置信{side}{unit}", *figure(h.bound, above_digits(h.bound, h.target, digits), "down"))
+    yield ("判定方法", h.bound_method)
+    yield ("目标判定", h.judgement.verdict_zh)
+    yield ("判定说明", h.verdict_text)
+    rule = analysis.RULES.get(points.rule)  # as the annex names it: the rule's title, never its code
+    yield ("评分规则", rule.display_name if rule else points.rule)
+    yield ("C51 得分", rounded(points.points, 2), SCORE)  # as every page and document prints it (formatting.num)
+    yield ("C51 满分", points.maximum, SCORE)
+    yield ("计算过程", points.formula)
+    yield ("评价结果", points.sentence)
+    yield ("区间下限对应得分", rounded(h.points.points_low, 2), SCORE)
+    yield ("区间上限对应得分", rounded(h.points.points_high, 2), SCORE)
+    for note in h.notes:
+        yield ("说明", note)
+    if result.design is not None:
+        yield ("设计效应（采集点聚类）", rounded(result.design.design_effect, 4), "0.0000")
+        yield ("等效样本量", rounded(result.design.effective_n, 1), "0.0")
+    yield from weighting_text.raked_rows(result.raked)
+    yield ("计算时间", result.computed_at)
