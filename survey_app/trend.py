@@ -20,6 +20,7 @@ import analysis
 from . import breakdowns, results
 from .headline import CONFIDENCE, RATE_METHOD, SCORE_METHOD
 from .questionnaires import Question, Questionnaire
+from .reports.wording import question_number
 
 # What can differ between two versions of an item, as the English error and the Chinese message name it
 _ASPECTS = (("option codes", "选项", lambda q: q.codes),
@@ -102,7 +103,8 @@ def _comparable(now: Questionnaire, before: Questionnaire) -> tuple[tuple[str, .
         if qid in skipped:
             english, chinese = skipped[qid]
             raise NotComparable(f"cannot compare {now.key} with {before.key}: headline item {english}",
-                                f"无法比较：主指标题目“{now.question(qid).label}”（{qid}）{chinese}。"
+                                f"无法比较：主指标题目“{now.question(qid).label}”（本次问卷第 {question_number(now, qid)} 题，"
+                                f"问卷文件中为 {qid}）{chinese}。"
                                 "两次调查的主指标题目及其选项必须一致，未作更改。")
     return ids, skipped
 

@@ -1,6 +1,8 @@
 """Helpers for the download tests: the Yining survey filled through the real respondent route,
 fetching a download, the SurveyResult to compare with, and excluding a response.
 (The logged-in evaluator is conftest's ``admin_client``.)"""
+import re
+
 import pytest
 
 from survey_app import questionnaires, results
@@ -36,3 +38,13 @@ def exclude_one_q5_c(database) -> int:
                            " where a.question_id = 'q5' and a.value = 'C' order by r.id limit 1").fetchone()[0]
     assert database.set_response_status(rid, status="excluded", reason="答题过快", user="pingjia")
     return rid
+
+
+def by_id(row: dict) -> dict:
+    """A raw-data row (csv.DictReader) keyed by question id: '第 7 题 伊宁市医疗保障局整体工作（q5）' -> 'q5'; the
+    other columns (编号, 答题用时（秒）...) keep their headers."""
+    out = {}
+    for header, value in row.items():
+        found = re.fullmatch(r"第 \d+ 题 .*（(\w+)）", header or "")
+        out[found.group(1) if found else header] = value
+    return out

@@ -127,3 +127,20 @@ def test_the_points_page_saves_what_was_typed_in_every_row_with_one_button(lapto
     assert "已保存：业务大厅 办件量 — → 100；1号窗口 办件量 — → 80。" in page.inner_text("main")
     assert [served.nth(i).input_value() for i in range(2)] == ["100", "80"]
     screenshot(page, "admin-points-saved")
+
+
+def test_the_review_page_heads_answer_columns_by_the_forms_number_on_one_line(laptop):
+    """The review page's answer columns once read q1…q5 (question 3…7 of the paper form); now 第 N 题 on one
+    line with the short heading under it, and the table still fits the laptop's width."""
+    page = laptop
+    page.goto(f"{page.server.url}/admin/surveys/{page.server.prepared['survey_id']}/responses")
+    heads = page.evaluate("""() => [...document.querySelectorAll("table.responses th.ans")].map(th => {
+      const range = document.createRange();
+      range.selectNodeContents(th.firstChild);  // the text node '第 7 题' before the <br>
+      return [th.firstChild.textContent, range.getClientRects().length];
+    })""")
+    assert heads == [[f"第 {n} 题", 1] for n in range(1, 8)], heads
+    table, main = page.evaluate("""() => [document.querySelector("table.responses").getBoundingClientRect().right,
+                                          document.querySelector("main").getBoundingClientRect().right]""")
+    assert table <= main
+    screenshot(page, "admin-review-1366")

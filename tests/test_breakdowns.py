@@ -11,6 +11,7 @@ import re
 import analysis
 from analysis.formatting import num, pct
 from survey_app import breakdowns, questionnaires, results
+from tests.reports_helpers import by_id
 from tests.yining import submit_all, yining_rows
 
 
@@ -23,7 +24,7 @@ def _csv_rows(admin_client, survey_id):
     response = admin_client.get(f"/admin/surveys/{survey_id}/export/csv")
     body = response.data.decode("utf-8-sig")
     response.close()
-    return list(csv.DictReader(io.StringIO(body)))
+    return [by_id(row) for row in csv.DictReader(io.StringIO(body))]
 
 
 def test_every_breakdown_figure_equals_the_raw_csv(app, admin_client, client, yining, database):

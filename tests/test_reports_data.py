@@ -16,7 +16,7 @@ from survey_app.questionnaires import catalogue
 from survey_app.admin.auth import hash_password
 from survey_app.reports import summary
 from tests.admin_helpers import login
-from tests.reports_helpers import download, exclude_one_q5_c, filled, result_of  # noqa: F401
+from tests.reports_helpers import by_id, download, exclude_one_q5_c, filled, result_of  # noqa: F401
 
 YINING = {"age": [11, 19, 17, 3], "gender": [22, 28], "q1": [28, 11, 6, 3, 2], "q2": [41, 4, 3, 2, 0],
           "q3": [38, 6, 4, 2, 0], "q4": [33, 12, 3, 2, 0], "q5": [46, 2, 2, 0, 0]}
@@ -25,7 +25,7 @@ YINING = {"age": [11, 19, 17, 3], "gender": [22, 28], "q1": [28, 11, 6, 3, 2], "
 def _csv(response):
     body = response.get_data()
     assert body.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
-    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    return [by_id(row) for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))]
 
 
 def test_csv_has_one_row_per_response_with_codes_that_add_up_to_the_tallies(app, database, admin_client, filled):
@@ -52,9 +52,10 @@ def test_csv_has_one_row_per_response_with_codes_that_add_up_to_the_tallies(app,
 
 def test_labels_file_names_every_column_and_code(admin_client, filled):
     rows = _csv(download(admin_client, filled, "labels"))
-    labels = {(r["变量"], r["代码"]): r["标签"] for r in rows}
-    assert labels[("q5", "")].startswith("您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？")
-    assert labels[("q5", "A")] == "非常满意（100 分）" and labels[("age", "D")] == "60 岁以上"  # points where scored
+    labels = {(r["变量"], r["代码"]): r["标签"] for r in rows}  # 变量: the raw data's column header
+    q5, age = "第 7 题 伊宁市医疗保障局整体工作（q5）", "第 1 题 年龄（age）"
+    assert labels[(q5, "")].startswith("您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？")
+    assert labels[(q5, "A")] == "非常满意（100 分）" and labels[(age, "D")] == "60 岁以上"  # points where scored
     assert labels[("状态", "")] == "问卷状态：有效 / 已剔除" and ("采集点", "") in labels  # the cells are the words
 
 
@@ -66,8 +67,8 @@ def _tallies(ws):
     """{question id: [(code, label, count, percent)]} from the 汇总 sheet."""
     out, current, in_options = {}, None, False
     for row in ws.iter_rows(values_only=True):
-        if row[0] and str(row[0])[0].isdigit() and ". " in str(row[0]):
-            current, in_options = str(row[0]).split(". ", 1)[1], False
+        if row[0] and re.fullmatch(r"第 \d+ 题（\w+）", str(row[0])):  # 第 7 题（q5）
+            current, in_options = str(row[0]).split("（")[1].rstrip("）"), False
             out[current] = []
         elif row[0] == "代码":
             in_options = True
@@ -98,7 +99,7 @@ def test_xlsx_sheets_agree_with_the_result(app, database, admin_client, filled):
     assert [p for *_, p in tallies["age"]] == [0.22, 0.38, 0.34, 0.06]
     data = list(wb["数据"].iter_rows(values_only=True))
     assert len(data) == 51 and data[0][:2] == ("编号", "采集点") and data[1][2].year >= 2024
-    assert Counter(r[data[0].index("q5")] for r in data[1:]) == {"A": 46, "B": 2, "C": 2}
+    assert Counter(r[data[0].index("第 7 题 伊宁市医疗保障局整体工作（q5）")] for r in data[1:]) == {"A": 46, "B": 2, "C": 2}
 
 
 def test_sav_has_numeric_codes_with_value_and_variable_labels(tmp_path, database, admin_client, filled):
@@ -109,7 +110,7 @@ def test_sav_has_numeric_codes_with_value_and_variable_labels(tmp_path, database
     df, meta = pyreadstat.read_sav(path)
     assert len(df) == 50 and df["submitted_at"].iloc[0].year >= 2024  # a date-time, local time
     labels = dict(zip(meta.column_names, meta.column_labels))
-    assert labels["q5"].startswith("您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？") and "1–5" in labels["q5"]
+    assert labels["q5"].startswith("第 7 题 您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？") and "1–5" in labels["q5"]
     assert meta.variable_value_labels["q5"] == {1: "A. 非常满意（100 分）", 2: "B. 比较满意（80 分）", 3: "C. 一般满意（60 分）",
                                                 4: "D. 不太满意（40 分）", 5: "E. 不满意（20 分）"}
     assert df["q5"].value_counts().to_dict() == {1.0: 46, 2.0: 2, 3.0: 2}
@@ -201,7 +202,7 @@ def test_multiple_choice_and_text_answers_in_csv_and_sav(app, database, tmp_path
         sav = tmp_path / "n.sav"
         with open(sav, "wb") as f:
             reports.write("sav", export, f)
-    [row] = list(csv.DictReader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
+    [row] = [by_id(r) for r in csv.DictReader(io.StringIO(out.getvalue().decode("utf-8-sig")))]
     assert row["business"] == "A;C" and row["payout"] == "" and row["suggestion"] == '希望增加"自助机",\n延长午间服务'
     df, meta = pyreadstat.read_sav(str(sav))
     assert (df["business_A"][0], df["business_B"][0], df["business_C"][0]) == (1, 0, 1)

@@ -38,8 +38,8 @@ def test_the_awareness_item_is_named_as_awareness_everywhere(app, client, databa
 
     wb = openpyxl.load_workbook(io.BytesIO(download(client, survey_id, "xlsx").get_data()))
     rows = [r for r in wb["汇总"].iter_rows(values_only=True)]
-    start = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).endswith(". awareness"))
-    end = next(i for i, r in enumerate(rows) if i > start and r[0] and ". " in str(r[0]) and str(r[0])[0].isdigit())
+    start = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).endswith("（awareness）"))
+    end = next(i for i, r in enumerate(rows) if i > start and r[0] and str(r[0]).startswith("第 "))
     labels = [r[0] for r in rows[start:end]]
     assert {"知晓率（知晓选项）", "知晓率（前两项）", "知晓率（前三项）", "知晓度得分"} <= set(labels)
     assert not any(str(x).startswith("满意") for x in labels)

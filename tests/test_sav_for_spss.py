@@ -4,6 +4,7 @@ for the file with the excluded responses."""
 import pyreadstat
 import pytest
 
+from survey_app.reports.wording import question_title
 from tests.reports_helpers import download, exclude_one_q5_c, filled, result_of  # noqa: F401
 
 
@@ -22,7 +23,7 @@ def test_the_mean_of_each_score_variable_is_the_items_score(app, database, admin
     for qr in scored:
         name = f"{qr.question.id}_score"
         assert df[name].mean() == pytest.approx(qr.score.score, abs=1e-9), name  # not the mean of codes 1..5
-        assert df[name].count() == qr.score.n and labels[name] == f"{qr.question.id} 得分（分）"
+        assert df[name].count() == qr.score.n and labels[name] == f"{question_title(result.questionnaire, qr.question)} 得分（分）"
         assert meta.variable_measure[name] == "scale" and meta.original_variable_types[name] == "F8.0"
     assert df["q5_score"].mean() == pytest.approx(97.6) and df["q5"].mean() == pytest.approx(1.12)
     assert meta.variable_value_labels["q5_score"] == {100: "A. 非常满意", 80: "B. 比较满意", 60: "C. 一般满意",

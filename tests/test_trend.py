@@ -170,7 +170,7 @@ def test_items_that_differ_give_a_chinese_message_and_save_nothing(admin_client,
     database.grant(evaluator, other)
     before = database.audit_entries(yining[0])
     page = choose(admin_client, yining[0], str(other), follow_redirects=True).get_data(as_text=True)
-    assert "无法比较：主指标题目“伊宁市医疗保障局整体工作”（q5）在所选调查的问卷中没有" in page
+    assert "无法比较：主指标题目“伊宁市医疗保障局整体工作”（本次问卷第 7 题，问卷文件中为 q5）在所选调查的问卷中没有" in page
     assert database.get_survey(yining[0])["compare_with"] is None and database.audit_entries(yining[0]) == before
 
 
@@ -363,9 +363,9 @@ def test_the_trend_is_in_the_json_and_the_xlsx_with_the_pages_figures(app, admin
     ws = openpyxl.load_workbook(io.BytesIO(download(admin_client, survey_id, "xlsx").get_data()))["与上年度比较"]
     sheet = list(ws.iter_rows(values_only=True))
     assert sheet[1][:3] == ("题目", "本次 n", "本次满意率")  # a fraction shown in percent, no （%） over 0.96
-    row = next(r for r in sheet[2:] if r[0].endswith("（q5）"))
+    row = next(r for r in sheet[2:] if r[0] == "第 7 题 伊宁市医疗保障局整体工作")  # as the paper form numbers it
     assert row[1] == t.n_now and row[2] == pytest.approx(t.rate_now) and row[3] == pytest.approx(t.rate_now_ci.low, abs=1e-6)
-    cells = next(r for r in ws.iter_rows() if str(r[0].value).endswith("（q5）"))
+    cells = next(r for r in ws.iter_rows() if r[0].value == "第 7 题 伊宁市医疗保障局整体工作")
     assert [c.number_format for c in cells[2:5]] == ["0.0%"] * 3 and cells[13].number_format == "0.00"
     # differences: rates in 个百分点 (said in the header and the cell, never “6.0%”), scores in 分
     assert sheet[1][9:12] == ("满意率之差（个百分点）", "下限（个百分点）", "上限（个百分点）")

@@ -38,7 +38,7 @@ def test_tables_have_a_frozen_repeated_header_and_a_filter(book):
     # (the question's, its options', its estimates'), which repeat their own headings
     assert [c.value for c in book["汇总"][1]] == ["题号／代码／指标", "题目／选项", "题型／人数／估计值",
                                                  "类别／占比／95% 下限", "95% 上限", "方法"]
-    assert book["汇总"]["A2"].value == "1. age" and book["汇总"]["D1"].font.bold and book["汇总"]["D1"].alignment.wrap_text
+    assert book["汇总"]["A2"].value == "第 1 题（age）" and book["汇总"]["D1"].font.bold and book["汇总"]["D1"].alignment.wrap_text
     data = book["数据"]
     assert data.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(data.max_column)}51"  # 50 answers
     # the filter on a 交叉 sheet covers the groups, not the 合计 row below them
@@ -65,7 +65,7 @@ def test_numbers_are_formatted_by_their_unit(app, database, filled, book):
     assert (hall[0].value, hall[1].value) == (30, 30) and hall[0].number_format == hall[1].number_format == "0"
     # the 汇总 sheet: shares and rates as fractions in percent, score interval ends in 分 to 0.01
     rows = list(book["汇总"].iter_rows())
-    q5 = next(i for i, r in enumerate(rows) if r[0].value == "7. q5")
+    q5 = next(i for i, r in enumerate(rows) if r[0].value == "第 7 题（q5）")
     share = next(r for r in rows[q5:] if r[0].value == "A")
     assert (share[3].value, share[3].number_format) == (0.92, "0.0%")
     header = next(r for r in rows[q5:] if r[0].value == "指标")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from .. import results
-from ..reports import raw
+from ..reports import raw, wording
 from ..store import get_store, is_row_id
 from .auth import login_required, survey_or_404
 from .forms import ReviewForm
@@ -66,7 +66,7 @@ def responses(survey_id):
     return render_template(
         "admin/responses.html", survey=survey, q=q, rows=rows, args=args, more=more, threshold=threshold,
         answers=get_store().answers_for([r["id"] for r in rows]), flags=FLAGS, filters=FILTERS,
-        statuses=STATUSES, actions=ACTIONS, form=ReviewForm(), audit=audit,
+        statuses=STATUSES, actions=ACTIONS, form=ReviewForm(), audit=audit, question_ordinal=wording.question_ordinal,
         numbers=get_store().response_numbers(survey_id, [e["response_id"] for e in audit if e["response_id"]]),
         r=results.counts(get_store(), survey_id),  # the four cards only: no need for the whole result
         flag_counts=get_store().flag_counts(survey_id, threshold=threshold, **review_limits()),

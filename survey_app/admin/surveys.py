@@ -167,6 +167,7 @@ def dashboard(survey_id):
         status_text=status_label(survey, current_app.config["TIMEZONE"]), year_note=fill.year_note(questionnaire, survey["year"]),
         rule=survey_rule(survey), base_url=current_app.config["PUBLIC_BASE_URL"],
         role_words=wording.ROLE_WORDS, rate_label=wording.rate_label, rate_method=rate_method,
+        question_number=wording.question_number,  # 各题频数 numbered as the form, the annex and the downloads
         receipt=wording.receipt_text(result), strata=wording.strata_text(result), basis=wording.basis_text(result),
         unstratified=wording.unstratified_text(result),
         can_show=planning_text.headline_sentences(result.headline),

@@ -13,9 +13,9 @@ from ..headline import census_text, rate_method, survey_rule
 from . import breakdown_text, planning_text, trend_text, weighting_text
 from .frequency_text import frequency_block
 from .questionnaire_text import questionnaire_blocks
-from .wording import (ROLE_WORDS, excluded_text, headline_text, points_range_text, project_name, question_number,
-                      receipt_text, sample_text, strata_text, stratified_choice_text, survey_days, target_text,
-                      unserved_text, verdict_text)
+from .wording import (ROLE_WORDS, excluded_text, headline_text, points_range_text, project_name, question_ordinal,
+                      receipt_text, sample_text, strata_text, stratified_choice_text, survey_days,
+                      target_text, unserved_text, verdict_text)
 
 
 def rate_text(value: float | None) -> str:
@@ -202,7 +202,7 @@ def analysis_blocks(result):
         for i, qr in enumerate(items, 1):
             q = qr.question
             demographic = q.role == "demographic"
-            number = f"（问卷第 {question_number(result.questionnaire, q.id)} 题）"  # as the citizen's form numbers it
+            number = f"（问卷{question_ordinal(result.questionnaire, q.id)}）"  # as the citizen's form numbers it
             yield ("h3", f"{i}. 受访者{topic(q)}构成{number}" if demographic else f"{i}. {q.label}的结果分析{number}")
             if q.type == "text":
                 yield ("p", f"本题为文字题，共收到 {qr.n} 条意见建议，原文见原始数据。")

@@ -1,5 +1,7 @@
 """Raw responses: one row per valid response (every response returned, with its status and reason, when
-the export includes the excluded ones), one column per question, option codes. 编号 is the response's
+the export includes the excluded ones), one column per question, option codes. A question's column is headed
+as the paper form numbers it, '第 7 题 伊宁市医疗保障局整体工作（q5）' (``column``): one header row, so Excel's
+filters, sorting and pivot tables read the file as a table; the id at the end is the SPSS variable's name. 编号 is the response's
 number within the survey (第 N 份 in the order returned, excluded ones counted), as the review page shows it.
 
 The CSV is UTF-8 with a BOM so that Excel opens it with the Chinese intact. Single choice: the
@@ -17,6 +19,7 @@ from zoneinfo import ZoneInfo
 from analysis.formatting import num
 
 from ..safetext import xml_text
+from .wording import question_title
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -47,8 +50,14 @@ def local_time(utc_iso: str, timezone: str) -> datetime:
     return datetime.fromisoformat(utc_iso).astimezone(ZoneInfo(timezone)).replace(tzinfo=None, microsecond=0)
 
 
+def column(questionnaire, question) -> str:
+    """A question's column header: '第 7 题 伊宁市医疗保障局整体工作（q5）', the form's number and heading first
+    (what an evaluator in Excel matches with the paper form and the annex), its id last (the SPSS variable name)."""
+    return f"{question_title(questionnaire, question)}（{question.id}）"
+
+
 def header(questionnaire) -> list[str]:
-    return [h for _, h, _ in META] + [q.id for q in questionnaire.questions]
+    return [h for _, h, _ in META] + [column(questionnaire, q) for q in questionnaire.questions]
 
 
 def answer_cell(question, values: list[str] | None) -> str:
@@ -73,7 +82,7 @@ def rows(export):
 
 
 def label_rows(questionnaire, timezone: str):
-    """(variable, code, label): every column with its meaning, then each option code with its label."""
+    """(variable, code, label): every column by its header, with its meaning, then each option code with its label."""
     yield ("变量", "代码", "标签")
     for key, head, meaning in META:
         yield (head, "", meaning.format(tz=timezone))
@@ -81,8 +90,9 @@ def label_rows(questionnaire, timezone: str):
             yield from ((head, code, label) for code, label in LANGUAGE_LABELS.items())
     for q in questionnaire.questions:
         kind = {"single": "单选", "multiple": f"多选，代码以“{MULTI_SEPARATOR}”分隔", "text": "文字"}[q.type]
-        yield (q.id, "", f"{q.text}（{kind}）")
-        yield from ((q.id, o.code, option_text(q, o)) for o in q.options)
+        head = column(questionnaire, q)
+        yield (head, "", f"{q.text}（{kind}）")
+        yield from ((head, o.code, option_text(q, o)) for o in q.options)
 
 
 def option_text(q, o) -> str:

@@ -1,5 +1,8 @@
 """SPSS .sav (pyreadstat) with variable labels (question texts) and value labels.
 
+Variable names are the questionnaire's ids (q5, stable for syntax); each variable label starts with the
+number the citizen's form prints (第 7 题 您对…), so the Variable View matches the paper form and the annex.
+
 Numeric coding, as SPSS users expect: a single-choice question's options are numbered 1..k in
 questionnaire order (A..E -> 1..5) and each number carries the value label "A. 非常满意"; the
 variable label says so. A multiple-choice question becomes one 0/1 variable per option
@@ -25,6 +28,7 @@ import pyreadstat
 
 from ..safetext import xml_text
 from . import raw
+from .wording import question_title
 
 STATUS_CODES = {"valid": 1, "excluded": 2}
 VALID_LABELS = {1: "有效", 0: "已剔除"}
@@ -62,20 +66,21 @@ def frame(export):
     formats = {"id": "F8.0", "seconds_on_page": "F8.0", "submitted_at": "DATETIME20"}
     missing = {}
     for q in questions:
+        title = question_title(result.questionnaire, q, str(q.text))  # 第 7 题 您对…: the form's number
         if q.type == "multiple":
             for o in q.options:
                 var = _name(f"{q.id}_{o.code}", taken)
                 columns.append((q, var, o.code))
-                labels[var] = f"{q.text}：{o.label}（多选，1 = 选中，0 = 未选）"
+                labels[var] = f"{title}：{o.label}（多选，1 = 选中，0 = 未选）"
                 values[var] = {0: "未选", 1: "选中"}
                 measures[var] = "nominal"
             continue
         var = _name(q.id, taken)
         columns.append((q, var, None))
         if q.type == "text":
-            labels[var] = f"{q.text}（文字）"
+            labels[var] = f"{title}（文字）"
             continue
-        labels[var] = f"{q.text}（1–{len(q.options)} = 选项 {q.codes[0]}–{q.codes[-1]}）"
+        labels[var] = f"{title}（1–{len(q.options)} = 选项 {q.codes[0]}–{q.codes[-1]}）"
         values[var] = {i: f"{o.code}. {raw.option_text(q, o)}" for i, o in enumerate(q.options, 1)}
         measures[var] = "ordinal" if q.points is not None else "nominal"
         if q.type == "single" and q.not_applicable:
@@ -83,7 +88,7 @@ def frame(export):
         if q.type == "single" and q.points:
             score = _name(f"{q.id}_score", taken)
             scores.append((q, score))
-            labels[score] = f"{q.id} 得分（分）"
+            labels[score] = f"{question_title(result.questionnaire, q)} 得分（分）"
             values[score] = {float(q.points[o.code]): f"{o.code}. {o.label}" for o in q.options if o.code in q.points}
             measures[score] = "scale"
             whole = all(float(x).is_integer() for x in q.points.values())

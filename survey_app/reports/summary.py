@@ -5,6 +5,7 @@ import json
 
 from ..headline import CONFIDENCE
 from ..safetext import utf8_text
+from .wording import question_number
 
 
 def _rate(rate):
@@ -33,10 +34,10 @@ def _points(p, unit):
             "notes": list(p.notes)}
 
 
-def _question(qr):
+def _question(qr, questionnaire):
     q = qr.question
     return {
-        "id": q.id, "text": str(q.text), "type": q.type, "role": q.role, "n": qr.n,
+        "id": q.id, "number": question_number(questionnaire, q.id), "text": str(q.text), "type": q.type, "role": q.role, "n": qr.n,
         "not_applicable": qr.not_applicable, "unanswered": qr.unanswered,
         "options": [{"code": row.code, "label": str(q.option(row.code).label) if q.options else None,
                      "count": row.count, "percent": row.percent, "points": (q.points or {}).get(row.code),
@@ -158,7 +159,7 @@ def as_dict(result) -> dict:
                    "excluded": result.excluded, "valid_rate_pct": result.valid_rate_pct},
         "points": [{"name": p.name, "returned": p.returned, "valid": p.valid} for p in result.points],
         "daily": [{"date": day, "point": point, "valid": n} for day, point, n in result.daily],
-        "questions": [_question(qr) for qr in result.questions],
+        "questions": [_question(qr, result.questionnaire) for qr in result.questions],
         "headline": _headline(result.headline, result.questionnaire),
         "design": None if design is None else {
             "rate": design.rate, "low": design.ci.low, "high": design.ci.high, "n": design.n,

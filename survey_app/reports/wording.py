@@ -29,6 +29,19 @@ def question_number(questionnaire, qid: str) -> int:
     return 1 + [q.id for q in questionnaire.questions].index(qid)
 
 
+def question_ordinal(questionnaire, qid: str) -> str:
+    """'第 7 题': the form's number of question ``qid`` as the documents and downloads write it."""
+    return f"第 {question_number(questionnaire, qid)} 题"
+
+
+def question_title(questionnaire, question, text: str | None = None) -> str:
+    """'第 7 题 伊宁市医疗保障局整体工作': a question as the evaluator finds it on the paper form, by the form's
+    number and its short heading (or ``text``, e.g. the whole question). The review page's columns, the raw
+    data's headers and labels, the XLSX sheets and the SPSS variable labels all name a question so, never by
+    its id alone ('q5' is question 7 of the Yining form)."""
+    return f"{question_ordinal(questionnaire, question.id)} {question.heading if text is None else text}"
+
+
 def minus(text: str) -> str:
     """A printed negative number with the minus sign (−): '-4.4' -> '−4.4' (the annex's differences)."""
     return "−" + text[1:] if text.startswith("-") else text

@@ -54,10 +54,10 @@ def _tally_sheet(ws, result):
     not-applicable and blank counts and, for a scale item, its estimates with their intervals."""
     wrap = (1, 4)
     ws.append(row(ws, TALLY_HEADER, bold=True, wrap_columns=range(6)))  # narrow columns: wrapped
-    for i, qr in enumerate(result.questions, 1):
-        q = qr.question
-        ws.append(row(ws, [f"{i}. {q.id}", str(q.text), wording.TYPE_NAMES[q.type], wording.ROLE_NAMES[q.role]],
-                      bold=True, wrap_columns=wrap))
+    for qr in result.questions:
+        q = qr.question  # 题号 as the paper form numbers it, with the id the 数据 sheet's column ends in
+        ws.append(row(ws, [f"{wording.question_ordinal(result.questionnaire, q.id)}（{q.id}）", str(q.text),
+                           wording.TYPE_NAMES[q.type], wording.ROLE_NAMES[q.role]], bold=True, wrap_columns=wrap))
         ws.append(row(ws, ["代码", "选项", "人数", "占比"], bold=True))
         for r in qr.table.rows:
             label = str(q.option(r.code).label) if q.options else ""
@@ -134,10 +134,11 @@ def breakdown_formats(cells, target) -> tuple:
     return tuple(below(cells[i], target, fmt == RATE) if 3 <= i <= 8 else fmt for i, fmt in enumerate(BREAKDOWN_FORMATS))
 
 
-def _breakdown_sheet(ws, breakdowns, table, target=None):
+def _breakdown_sheet(ws, breakdowns, table, questionnaire, target=None):
     prepare(ws, BREAKDOWN_WIDTHS, landscape=True, header_row=2, freeze="B3")
     item = breakdowns.item
-    ws.append(row(ws, [xml_text(f"{table.title}（{table.group_label}）：{item.label}（{item.id}）")], bold=True))
+    title = wording.question_title(questionnaire, item, item.label)  # 第 7 题 伊宁市医疗保障局整体工作
+    ws.append(row(ws, [xml_text(f"{table.title}（{table.group_label}）：{title}")], bold=True))
     ws.append(row(ws, list(BREAKDOWN_HEADER), bold=True, wrap_columns=range(len(BREAKDOWN_HEADER))))
     scored = item.points is not None
     rows = [breakdown_row(r, raw.sheet_text(str(r.label)), scored=scored) for r in table.result.rows]
@@ -157,7 +158,8 @@ def breakdown_sheets(wb, result) -> None:
         return
     taken = {name.casefold() for name in wb.sheetnames} | {"数据", "标签", "与上年度比较"}
     for table in b.tables:
-        _breakdown_sheet(wb.create_sheet(sheet_name("交叉-" + table.title.replace(" ", ""), taken)), b, table, result.target)
+        _breakdown_sheet(wb.create_sheet(sheet_name("交叉-" + table.title.replace(" ", ""), taken)), b, table,
+                         result.questionnaire, result.target)
 
 
 TREND_HEADER = ("题目", "本次 n", "本次满意率", "下限", "上限", "上次 n", "上次满意率", "下限", "上限",
@@ -192,7 +194,8 @@ def trend_sheet(wb, result) -> None:
         return rounded(x, 4)
 
     for r in t.rows:
-        ws.append(row(ws, [xml_text(f"{r.label}（{r.question_id}）"), r.n_now, *figure(r.rate_now, r.rate_now_ci, _frac),
+        title = wording.question_title(result.questionnaire, result.questionnaire.question(r.question_id), r.label)
+        ws.append(row(ws, [xml_text(title), r.n_now, *figure(r.rate_now, r.rate_now_ci, _frac),
                            r.n_before, *figure(r.rate_before, r.rate_before_ci, _frac),
                            *difference(r.rate, r.rate_significant, percentage_points), *figure(r.score_now, r.score_now_ci, score),
                            *figure(r.score_before, r.score_before_ci, score),
@@ -217,17 +220,17 @@ def write(export, out) -> None:
     trend_sheet(wb, result)
     ws = wb.create_sheet("数据")
     header = raw.header(result.questionnaire)
-    prepare(ws, (8, 14, 19, 8, 7, 7, 14, *[7] * (len(header) - 7)), landscape=True, header_row=1, freeze="B2")
-    ws.append(row(ws, header, bold=True))
+    prepare(ws, (8, 14, 19, 8, 7, 7, 14, *[12] * (len(header) - 7)), landscape=True, header_row=1, freeze="B2")
+    ws.append(row(ws, header, bold=True, wrap_columns=range(7, len(header))))  # 第 7 题 …（q5）: wrapped
     n = 0
     for n, values in enumerate(raw.rows(export), 1):  # a million rows: only the first four cells are styled
         values[:4] = row(ws, values[:4], (COUNT, None, DATETIME, COUNT))
         ws.append(values)
     autofilter(ws, 1, 1 + n, len(header))
     ws = wb.create_sheet("标签")
-    prepare(ws, (14, 8, 70), header_row=1)
+    prepare(ws, (30, 8, 60), header_row=1)
     n = 0
     for n, values in enumerate(raw.label_rows(result.questionnaire, export.timezone)):
-        ws.append(row(ws, list(values), bold=n == 0, wrap_columns=(2,)))
+        ws.append(row(ws, list(values), bold=n == 0, wrap_columns=(0, 2)))
     autofilter(ws, 1, 1 + n, 3)
     wb.save(out)
