@@ -35,11 +35,13 @@ def document(result):
         elif kind == "forest":
             _, table, figure, axis_label, caption, target = block
             _picture(doc, charts.forest_chart(table, figure, caption.split(" ", 1)[1], axis_label, target), caption)
-        elif kind == "table":  # a 频数表: its caption above it, kept with it
-            _, caption, rows = block
+        elif kind == "table":  # a 频数表: its caption above it, kept with it; its rounding note under it
+            _, caption, rows, note = block
             above = doc.add_paragraph(caption, style="Caption").paragraph_format
             above.keep_with_next, above.space_before = True, Pt(12)  # apart from the chart's caption above it
             _docx.grid(doc, rows, TABLE_WIDTHS, bold_rows=(0, len(rows) - 1), center_columns=(1, 2))
+            if note:
+                _docx.body(doc, note, indent=False).runs[0].font.size = Pt(10.5)  # 五号, as the caption
             continue  # a table is no paragraph to start a new page
         elif kind == "page-break":
             new_page = True  # set on the next paragraph: a break paragraph can spill onto an empty page

@@ -71,8 +71,7 @@ def paragraph(result, qr, figure_no: int) -> str:
     if q.type == "multiple":
         text = f"{lead}调研中（多选题，共 {qr.n} 人次选择，占比按人次计），" + "；".join(parts) + "。" + tail
     else:
-        text = f"{lead}参与调研的 {qr.n} 人中，" + "；".join(parts) + "。" + tail
-        text += f"（{qr.table.note.rstrip('。')}。）" if qr.table.note else ""
+        text = f"{lead}参与调研的 {qr.n} 人中，" + "；".join(parts) + "。" + tail  # a rounding note: under the table
     if q.not_applicable and qr.not_applicable:
         text += f"其中 {qr.not_applicable} 人选择不适用类选项，不计入满意率和得分的计算。"
     if qr.unanswered and q.type != "multiple":

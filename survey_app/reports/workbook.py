@@ -64,7 +64,7 @@ def _tally_sheet(ws, result):
             ws.append(row(ws, [raw.sheet_text(r.code), label, r.count, share(r.percent)], (None, None, COUNT, RATE),
                           wrap_columns=wrap))
         ws.append(row(ws, ["合计", "", qr.n, share(qr.table.total_percent if qr.n else 0.0)], (None, None, COUNT, RATE)))
-        if qr.table.note and q.type != "multiple":
+        if qr.table.note:  # the printed shares do not add up to 100.0% (a multiple-choice one's, by 人次, too)
             ws.append([qr.table.note])
         if q.not_applicable:
             ws.append(row(ws, ["不适用（不计入分母）", "", qr.not_applicable], (None, None, COUNT)))
