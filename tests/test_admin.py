@@ -182,7 +182,7 @@ def test_edit_settings_later(admin_client, yining, database):
     assert survey["questionnaire_id"] == "yining-2024-public"
     assert post_form(admin_client, edit, edit, {**data, "target": "101"}).status_code == 400
     assert database.get_survey(survey_id)["target"] == 90.0
-    assert [e["action"] for e in database.audit_entries(survey_id) if e["action"] != "add_point"] == ["create", "settings"]  # its chain opens at creation
+    assert [e["action"] for e in database.audit_entries(survey_id) if e["action"] != "add_point"] == ["create", "grant", "settings"]  # its chain opens at creation, then the creator's grant
     detail = [e["detail"] for e in database.audit_entries(survey_id) if e["action"] == "settings"][0]
     assert "目标值：95 → 90" in detail and "总体规模 N：（空） → 3000" in detail  # the form's words, not field names
     assert post_form(admin_client, edit, edit, {**data, "subjects": "窗口办事群众"}).status_code == 302
@@ -239,7 +239,7 @@ def test_open_and_close_the_survey(admin_client, database, client):
     assert admin_client.get(f"/s/{code}").status_code == 410
     assert post_form(admin_client, dashboard, f"{dashboard}/status", {"action": "deleted"}).status_code == 400
     assert database.get_survey(survey_id)["status"] == "closed"
-    assert [e["action"] for e in database.audit_entries(survey_id) if e["action"] != "add_point"] == ["create", "open", "closed"]
+    assert [e["action"] for e in database.audit_entries(survey_id) if e["action"] != "add_point"] == ["create", "grant", "open", "closed"]
 
 
 def test_dashboard_shows_the_yining_figures(admin_client, yining):

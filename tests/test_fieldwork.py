@@ -17,8 +17,8 @@ from tests.helpers import fill
 
 
 def _logged(database, survey_id):
-    """The survey's audit lines after the one that opens its chain (its creation)."""
-    return [e for e in database.audit_entries(survey_id) if e["action"] not in ("create", "add_point")]
+    """The survey's audit lines after the ones that open its chain (its creation, points) and grant it."""
+    return [e for e in database.audit_entries(survey_id) if e["action"] not in ("create", "add_point", "grant")]
 
 
 def today(app) -> str:

@@ -99,10 +99,9 @@ def test_a_disabled_account_is_logged_out_and_refused_like_a_wrong_password(app,
     """manyi disable-user: every session ends at once, the right password is refused with the words of a wrong
     one (nothing tells that the account exists), grants and audit lines stay; manyi users shows it all."""
     from survey_app.admin.auth import hash_password
-    from survey_app.store import Audit
 
     survey_id, _ = yining
-    database.grant(evaluator, survey_id, audit=Audit("cli", "grant", f"access for {EVALUATOR}"))
+    database.grant(evaluator, survey_id, by="cli")
     database.create_user("li", hash_password("another-long-pass"))
     first, second = _logged_in(app), _logged_in(app)
     copied = _cookie(first)

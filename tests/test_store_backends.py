@@ -101,10 +101,8 @@ def test_the_same_username_created_at_once_is_one_account(database, two_stores):
 
 
 def test_a_grant_made_at_once_is_logged_once(database, yining, two_stores):
-    from survey_app.store import Audit
-
     user = database.create_user("li", "hash")
-    found = at_once(8, lambda i: two_stores[i].grant(user, yining[0], audit=Audit("cli", "grant", "li")))
+    found = at_once(8, lambda i: two_stores[i].grant(user, yining[0], by="cli"))
     assert found.count(True) == 1 and found.count(False) == 7
     assert len([e for e in database.audit_entries(yining[0]) if e["action"] == "grant"]) == 1
 

@@ -186,7 +186,7 @@ def change_password():
         form.current.errors = ["当前密码不正确。"]
         return page(400)
     _settle(username, client, "confirmed")
-    get_store().set_password(username, hash_password(form.new.data))  # ends every session of the user
+    get_store().set_password(username, hash_password(form.new.data), by=username)  # ends every session of the user
     _start_session(g.current_user["id"])
     flash("密码已修改。其他设备上的登录已退出。")
     return redirect(url_for("admin.surveys.index"))

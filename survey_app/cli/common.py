@@ -1,11 +1,17 @@
-"""What several commands share: a questionnaire named on the command line (id or id@version), and the
-cleaning of text that is stored (click's ``callback=clean_line``)."""
+"""What several commands share: a questionnaire named on the command line (id or id@version), the
+cleaning of text that is stored (click's ``callback=clean_line``), who ran a command (for its audit line)
+and a stored time as commands print it."""
 from __future__ import annotations
 
 import math
+import os
+import pwd
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
+from flask import current_app
 
 from .. import percent, questionnaires
 from ..safetext import clean_line as _clean_line
@@ -25,6 +31,24 @@ class Manyi(click.Group):
         except OSError as e:
             where = f"{e.filename}: " if e.filename else ""
             raise click.ClickException(f"{where}{e.strerror or e}") from None
+
+
+def operator() -> str:
+    """Who an audit line says made a change from the command line: ``cli:`` and the login the command runs as,
+    with the login sudo was run from (``cli:manyi (sudo: li)``); ``cli`` if the system names no login."""
+    try:
+        login = pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a container's uid without a passwd entry
+        return "cli"
+    sudo = os.environ.get("SUDO_USER", "")
+    return f"cli:{login}" + (f" (sudo: {sudo})" if sudo and sudo != login else "")
+
+
+def local_time(stored: str) -> str:
+    """A stored (UTC) time as commands print it: in the server's TIMEZONE, named, e.g. 2024-08-13 10:42:07
+    Asia/Shanghai (the web pages show the same local time)."""
+    zone = current_app.config["TIMEZONE"]
+    return f"{datetime.fromisoformat(stored).astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M:%S} {zone}"
 
 
 def finite(ctx, param, value):

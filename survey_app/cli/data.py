@@ -11,9 +11,9 @@ from flask.cli import with_appcontext
 
 from .. import breakdowns, questionnaires, reports
 from ..safetext import clean_line
-from .common import ROW_ID, configured, existing_store, instance_path, not_a_database, opens_database
+from .common import ROW_ID, configured, existing_store, instance_path, not_a_database, opens_database, operator
 from .receipts import check_receipts, identities, read_receipts, receipt_counts
-from ..store import Audit, ChainKey, DamagedDatabase, NotPermitted, configured_chain_key, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
+from ..store import ChainKey, DamagedDatabase, NotPermitted, configured_chain_key, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
 
 @click.command("create-user")
@@ -40,12 +40,12 @@ def create_user_command(username, password_stdin, reset):
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.ClickException(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
     if reset:
-        if not get_store().set_password(username, hash_password(password)):
+        if not get_store().set_password(username, hash_password(password), by=operator()):
             raise click.ClickException(f"no user {username!r}; create it without --reset")
         click.echo(f"Password of {username} changed.")
         return
     try:
-        get_store().create_user(username, hash_password(password))
+        get_store().create_user(username, hash_password(password), by=operator())
     except ValueError:
         raise click.ClickException(f"user {username!r} already exists (new password: --reset)") from None
     click.echo(f"User {username} created. Give access with: manyi grant {username} SURVEY_ID")
@@ -70,8 +70,7 @@ def grant_command(username, survey_id):
 
     Example: manyi grant wang 1
     """
-    get_store().grant(_user_and_survey(username, survey_id), survey_id,
-                      audit=Audit("cli", "grant", f"access for {username}"))
+    get_store().grant(_user_and_survey(username, survey_id), survey_id, by=operator())
     click.echo(f"{username} can now see survey {survey_id}.")
 
 
@@ -84,8 +83,7 @@ def revoke_command(username, survey_id):
 
     Example: manyi revoke wang 1
     """
-    if get_store().revoke(_user_and_survey(username, survey_id), survey_id,
-                          audit=Audit("cli", "revoke", f"access of {username} ended")):
+    if get_store().revoke(_user_and_survey(username, survey_id), survey_id, by=operator()):
         click.echo(f"{username} can no longer see survey {survey_id}.")
     else:
         click.echo(f"{username} could not see survey {survey_id}; nothing changed.")

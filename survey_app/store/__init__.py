@@ -2,8 +2,8 @@
 ``FLASK_DATABASE``) is a ``postgresql://`` URL. A ``Store``, built in ``create_app`` and kept in
 ``app.extensions``, owns the connections (per thread and process), the write transactions, read
 snapshots for downloads, and the citizens' point cache. Its methods come from one module per concern:
-surveys.py, responses.py, counts.py, review.py, accounts.py, sessions.py, throttle.py, audit.py, chain.py,
-integrity.py, fieldwork.py, groups.py.
+surveys.py, responses.py, counts.py, review.py, accounts.py, account_log.py, sessions.py, throttle.py, audit.py,
+chain.py, integrity.py, fieldwork.py, groups.py.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import re
 import secrets
 from pathlib import Path
 
+from .account_log import AccountLog
 from .accounts import Accounts
 from .audit import AuditLog
 from .base import Base
@@ -39,7 +40,7 @@ __all__ = ["EXTENSION", "Audit", "ClockSkew", "WrongSecretKey", "check_secret_ke
 EXTENSION = "manyi.store"
 
 
-class Store(Surveys, Responses, Counts, Review, Accounts, Sessions, LoginThrottle, AuditLog, Chains, Integrity,
+class Store(Surveys, Responses, Counts, Review, Accounts, AccountLog, Sessions, LoginThrottle, AuditLog, Chains, Integrity,
             Receipts, FieldworkRecords, Stuffing, BulkReview, Groups, Margins, Servers, Base):
     """One deployment's data. ``store.snapshot()`` gives the same methods over one read transaction."""
 

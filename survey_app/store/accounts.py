@@ -1,4 +1,8 @@
-"""Evaluators: accounts and their per-survey grants (sessions: sessions.py; the login throttle: throttle.py)."""
+"""Evaluators: accounts and their per-survey grants (sessions: sessions.py; the login throttle: throttle.py).
+
+Every change is written with its audit line, in one transaction: an account's creation, new password, disabling
+and enabling in the account chain (account_log.py), a grant or revoke in the survey's chain. ``by``: who made
+the change (an evaluator's username, ``cli`` and the operator's login for a command, ``system``)."""
 from __future__ import annotations
 
 from .audit import SYSTEM
@@ -9,17 +13,25 @@ from .surveys import insert_survey
 _USER = "select id, username, password_hash, created_at, disabled_at from users where "
 
 
+def _username(conn, user_id: int) -> str:
+    return conn.value("select username from users where id = ?", [user_id]) or f"user {user_id}"
+
+
 class Accounts:
-    def create_user(self, username: str, password_hash: str) -> int:
+    def create_user(self, username: str, password_hash: str, *, by: str = SYSTEM) -> int:
         """A new evaluator account; ValueError if the username is taken (the unique index decides)."""
-        user_id = self._write(lambda conn: conn.value(
-            "insert into users (username, password_hash, created_at) values (?, ?, ?)"
-            " on conflict (username) do nothing returning id", [username, password_hash, utcnow()]))
+        def body(conn):
+            user_id = conn.value("insert into users (username, password_hash, created_at) values (?, ?, ?)"
+                                 " on conflict (username) do nothing returning id", [username, password_hash, utcnow()])
+            if user_id is not None:
+                self._account_audit(conn, Audit(by, "create_user", username))
+            return user_id
+        user_id = self._write(body)
         if user_id is None:
             raise ValueError(f"user {username!r} already exists")
         return user_id
 
-    def set_password(self, username: str, password_hash: str) -> bool:
+    def set_password(self, username: str, password_hash: str, *, by: str = SYSTEM) -> bool:
         """A new password, which ends every session of the user in the same transaction; False if there
         is no such user."""
         def body(conn):
@@ -27,10 +39,11 @@ class Accounts:
                                  [password_hash, username])
             if user_id is not None:
                 revoke_all(conn, user_id, iso_time(self.wall_clock()))
+                self._account_audit(conn, Audit(by, "password", username))
             return user_id is not None
         return self._write(body)
 
-    def set_disabled(self, username: str, disabled: bool) -> bool | None:
+    def set_disabled(self, username: str, disabled: bool, *, by: str = SYSTEM) -> bool | None:
         """Disable an account (its sessions end in the same transaction; it cannot log in; its audit lines
         stay as they are) or enable it again; whether that changed anything, None if there is no such user."""
         def body(conn):
@@ -38,12 +51,15 @@ class Accounts:
             if user_id is None:
                 return None
             now = iso_time(self.wall_clock())
-            if not disabled:
-                return conn.execute("update users set disabled_at = null where id = ? and disabled_at is not null",
-                                    [user_id]).rowcount == 1
-            changed = conn.execute("update users set disabled_at = ? where id = ? and disabled_at is null",
-                                   [now, user_id]).rowcount == 1
-            revoke_all(conn, user_id, now)  # also any started since (none can be, but it costs nothing)
+            if disabled:
+                changed = conn.execute("update users set disabled_at = ? where id = ? and disabled_at is null",
+                                       [now, user_id]).rowcount == 1
+                revoke_all(conn, user_id, now)  # also any started since (none can be, but it costs nothing)
+            else:
+                changed = conn.execute("update users set disabled_at = null where id = ? and disabled_at is not null",
+                                       [user_id]).rowcount == 1
+            if changed:
+                self._account_audit(conn, Audit(by, "disable_user" if disabled else "enable_user", username))
             return changed
         return self._write(body)
 
@@ -62,23 +78,25 @@ class Accounts:
     def user_by_name(self, username: str) -> dict | None:
         return self._read().row(_USER + "username = ?", [username])
 
-    def grant(self, user_id: int, survey_id: int, *, audit: Audit | None = None) -> bool:
-        """Let a user see a survey; False if they already could (then nothing is logged)."""
+    def grant(self, user_id: int, survey_id: int, *, by: str = SYSTEM) -> bool:
+        """Let a user see a survey, with a line in its chain naming them; False if they already could (then
+        nothing is logged)."""
         def body(conn):
             changed = conn.execute("insert into grants (user_id, survey_id, created_at) values (?, ?, ?)"
                                    " on conflict do nothing", [user_id, survey_id, utcnow()]).rowcount == 1
             if changed:
-                self._audit(conn, audit, survey_id)
+                self._audit(conn, Audit(by, "grant", _username(conn, user_id)), survey_id)
             return changed
         return self._write(body)
 
-    def revoke(self, user_id: int, survey_id: int, *, audit: Audit | None = None) -> bool:
-        """End a user's access to a survey (at their next request); False if they had none."""
+    def revoke(self, user_id: int, survey_id: int, *, by: str = SYSTEM) -> bool:
+        """End a user's access to a survey (at their next request), with a line in its chain naming them;
+        False if they had none."""
         def body(conn):
             changed = conn.execute("delete from grants where user_id = ? and survey_id = ?",
                                    [user_id, survey_id]).rowcount == 1
             if changed:
-                self._audit(conn, audit, survey_id)
+                self._audit(conn, Audit(by, "revoke", _username(conn, user_id)), survey_id)
             return changed
         return self._write(body)
 
@@ -87,12 +105,15 @@ class Accounts:
                                 [user_id, survey_id]) is not None
 
     def create_survey_for(self, user_id: int, *, audit: Audit | None = None, **fields) -> int:
-        """Create a survey and grant it to its creator, in one transaction."""
+        """Create a survey and grant it to its creator, in one transaction (two lines: its creation, the grant)."""
+        audit = audit or Audit(SYSTEM, "create", "")
+
         def body(conn):
             survey_id = insert_survey(conn, fields)
+            self._audit(conn, audit, survey_id)  # opens the survey's chain
             conn.execute("insert into grants (user_id, survey_id, created_at) values (?, ?, ?)",
                          [user_id, survey_id, utcnow()])
-            self._audit(conn, audit or Audit(SYSTEM, "create", ""), survey_id)  # opens the survey's chain
+            self._audit(conn, Audit(audit.user, "grant", _username(conn, user_id)), survey_id)
             return survey_id
         return self._write(body)
 

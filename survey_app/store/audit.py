@@ -2,7 +2,7 @@
 
 Each line is a link of its survey's chain (store/chain.py): HMAC over the previous link, the line and the
 survey's figure-affecting ``state`` after the change (questionnaire and its digest, target, target n, population, rule,
-C51 figure, the points' 发放/办件量). ``verify`` replays the chain: a forged exclusion, an edited or
+C51 figure, the points' 发放/办件量, who may see it). Lines without a survey form the account chain (account_log.py). ``verify`` replays the chain: a forged exclusion, an edited or
 deleted line, or a target changed behind Manyi's back breaks it.
 """
 from __future__ import annotations
@@ -25,8 +25,9 @@ SYSTEM = "system"  # the user of lines no evaluator wrote (a survey made or chan
 
 def survey_state(conn, survey_id: int, columns: tuple[str, ...] | None = None, *, margins: bool = True) -> str:
     """The survey's state as canonical JSON ('' for a survey that does not exist): every setting, its points
-    (id, name, code, 发放 and 办件量) and its population margins, so that any change made outside Manyi
-    (a point renamed or removed, a title or a weighting share edited) differs from what its chain recorded.
+    (id, name, code, 发放 and 办件量), its population margins and the evaluators granted it (since m018), so
+    that any change made outside Manyi (a point renamed or removed, a title or a weighting share edited, a grant
+    inserted) differs from what its chain recorded.
     Lines written before 2026-12 recorded only STATE_FIELDS and the fieldwork: ``state_differs`` compares
     what a line recorded. ``columns``: the survey fields a file being verified has (a backup made before a
     later migration lacks the newer ones, which its lines never recorded)."""
@@ -45,6 +46,8 @@ def survey_state(conn, survey_id: int, columns: tuple[str, ...] | None = None, *
     state["margins"] = [[q, v, float(share)] for q, v, share in conn.execute(
         "select question_id, value, share from population_margins where survey_id = ? order by question_id, value",
         [survey_id]).fetchall()] if margins else []
+    state["grants"] = sorted(name for (name,) in conn.execute(  # who may see it (sorted here: collations differ)
+        "select u.username from grants g join users u on u.id = g.user_id where g.survey_id = ?", [survey_id]).fetchall())
     return _CHAIN_JSON.encode(state)
 
 

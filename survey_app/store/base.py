@@ -54,10 +54,12 @@ class Base:
         self.backend.make_durable()
 
     def migrate(self) -> None:
-        """Create or upgrade the schema; with a chain key, start (or check) the keyed chains."""
+        """Create or upgrade the schema; with a chain key, start (or check) the keyed chains, and the account
+        chain of accounts made before it."""
         self.backend.migrate()
         if getattr(self.backend, "chain_key", None) is not None:
             self.key_chains()
+            self.open_account_chain()
 
     def backup(self, target: str) -> int:
         return self.backend.backup(target)

@@ -12,12 +12,12 @@ from .common import SQLITE_MAGIC
 # In an order that satisfies the foreign keys. The migration records are each database's own.
 TABLES = ("surveys", "points", "responses", "answers", "tallies", "response_counts", "audit_log", "users",
           "grants", "login_attempts", "store_meta", "chain_heads", "page_opens", "survey_heads",
-          "population_margins")  # group_tallies and group_folds are derived: the copy folds them again
+          "population_margins", "accounts_head")  # group_tallies and group_folds are derived: the copy folds them again
 _WITH_IDS = ("surveys", "points", "responses", "audit_log", "users", "login_attempts")
 _KEYS = {"answers": "response_id, question_id, value", "tallies": "survey_id, question_id, value, point_id",
          "response_counts": "survey_id, point_id, hour, status", "grants": "user_id, survey_id",
          "store_meta": "key", "chain_heads": "point_id", "page_opens": "point_id, day",
-         "survey_heads": "survey_id", "population_margins": "survey_id, question_id, value"}
+         "survey_heads": "survey_id", "population_margins": "survey_id, question_id, value", "accounts_head": "id"}
 BATCH = 5000
 
 
@@ -105,7 +105,7 @@ def copy_database(source, destination) -> CopyReport:
 
 
 def _copy(source, destination, report: CopyReport, made: bool) -> None:
-    if not all(source._has_table(t) for t in ("chain_heads", "page_opens", "survey_heads")):  # m007, m008, m012
+    if not all(source._has_table(t) for t in ("chain_heads", "page_opens", "survey_heads", "accounts_head")):  # m007…m018
         raise CopyRefused(f"{source.describe()} is from an older Manyi: run `manyi init-db` on it first")
     if source.kind == "postgresql" and _other_sessions(source):
         raise CopyRefused(f"{source.describe()} has other Manyi connections: stop the servers first")

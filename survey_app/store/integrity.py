@@ -1,10 +1,12 @@
-"""Integrity: recompute every chain (responses per point, audit lines per survey), check the heads' MACs,
-replay exclusions, compare each survey's settings with its chain, and recount tallies and counts."""
+"""Integrity: recompute every chain (responses per point, audit lines per survey, the account chain), check
+the heads' MACs, replay exclusions, compare each survey's settings and the accounts with their chains, and
+recount tallies and counts."""
 from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from .account_log import verify_account_chain
 from .audit import changed_settings, digest_differs, entry_link, legacy_digest, survey_state
 from .chain import (KEYING_TRACES, SECOND_FORM_BACK, SECOND_FORM_TRACE, KeyedRecordMissing, chain_hash, head_mac,
                     keyed_record_ok, link_hash)
@@ -199,6 +201,7 @@ class Integrity:
                 bad.append((rid, "exclusion reason does not match the audit log"))
         if key is not None:
             problems += self._verify_audit_chains(conn, key, audit_last)
+            problems += verify_account_chain(conn, key, audit_last, self._has_table("accounts_head"))
         problems += _differences(conn, _RECOUNT_TALLIES, "select survey_id, point_id, question_id, value, n from tallies",
                                  lambda k: f"tally survey {k[0]} point {k[1]} {k[2]}={k[3]!r}")
         problems += _differences(conn, _RECOUNT_RESPONSES, "select survey_id, point_id, hour, status, n from response_counts",
@@ -212,7 +215,7 @@ class Integrity:
         the survey's settings against the state its newest line recorded."""
         problems, chains = [], {}  # survey -> (lines before keying, last keyed line or None)
         names = ", ".join('"user"' if c == "user" else c for c in _AUDIT)
-        for values in conn.stream(f"select {names} from audit_log order by id"):
+        for values in conn.stream(f"select {names} from audit_log where survey_id is not null order by id"):
             entry = dict(zip(_AUDIT, values))
             earlier, last = chains.setdefault(entry["survey_id"], ([], None))
             if entry["id"] <= audit_last:
@@ -258,6 +261,6 @@ class Integrity:
                                 " can no longer be told from another)")
             elif changed:
                 problems.append(f"survey {survey_id}: its settings (target, rule, population, 办件量, points,"
-                                " title, weighting …) differ from what its audit chain recorded (changed behind"
+                                " title, weighting, who may see it …) differ from what its audit chain recorded (changed behind"
                                 f" Manyi's back: {', '.join(changed)})")
         return problems

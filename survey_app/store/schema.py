@@ -283,3 +283,16 @@ _M017 = "alter table users add column disabled_at text"
 @migrations()
 def m017_user_disabled(db):
     db.execute(_M017)
+
+
+# The account chain's head (store/account_log.py): account lines are audit_log lines without a survey, chained
+# as a survey's are; the one row names the newest and carries a MAC, as survey_heads does for a survey.
+def _m018(integer: str) -> tuple[str, ...]:
+    return (f"create table accounts_head (id {integer} primary key check (id = 1), audit_id {integer} not null,"
+            " hash text not null, mac text not null)",)
+
+
+@migrations()
+def m018_account_chain(db):
+    for sql in _m018("integer"):
+        db.execute(sql)

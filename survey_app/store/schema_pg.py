@@ -3,7 +3,7 @@ compares the resulting tables and columns), as SQL, run under an advisory lock."
 from __future__ import annotations
 
 from .schema import (_M004_INDEXES, _M005, _M006, _M007_FILL, _M010, _RECOUNT, _m008, _m009, _m010_stuffing,
-                     _m012, _m013, _M014, _M015, _m016, _M017)
+                     _m012, _m013, _M014, _M015, _m016, _M017, _m018)
 
 
 def _pk(table: str) -> str:
@@ -66,6 +66,7 @@ POSTGRES = {
     "m015_questionnaire_digest": (_M015,),  # existing surveys' digests: recorded at the app's start (schema.py)
     "m016_page_open_keys": _m016("bigint"),
     "m017_user_disabled": (_M017,),
+    "m018_account_chain": _m018("bigint"),
 }
 MIGRATION_LOCK = 0x6D616E7969  # 'manyi': the advisory lock every migrating server takes first
 
