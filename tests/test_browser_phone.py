@@ -1,18 +1,14 @@
 """What a citizen's phone meets beyond the plain flow (tests/test_browser.py): the connection lost at the
 moment of 提交 (the form's small script keeps the answers on the phone, with their key, until sent), and a
 right-to-left (Uyghur) page, which must fit the screen and show Chinese fallback text left to right."""
-from pathlib import Path
-
 import pytest
 
 from survey_app.store import EXTENSION
 from tests.helpers import YINING_ANSWERS, rtl_app
-from tests.test_browser import CHROMIUM, PHONE, WECHAT_UA, chromium, option, screenshot, tap_row  # noqa: F401
+from tests.browser import MARKS, chromium, screenshot  # noqa: F401 (chromium: a fixture)
+from tests.test_browser import PHONE, WECHAT_UA, option, tap_row
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent: install Debian's chromium"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture
