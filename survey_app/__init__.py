@@ -52,6 +52,8 @@ def create_app(test_config: dict | None = None, *, database: str = "create") -> 
     """The app. ``database``: "create" (the server, init-db, demo) creates or upgrades the database;
     "existing" (the other commands) refuses one that is not there yet; "later" leaves it unopened until a
     command asks for it (cli/common.py, existing_store): verify --db and questionnaires need no database."""
+    from . import flags
+
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
         SECRET_KEY=DEV_SECRET,
@@ -71,7 +73,7 @@ def create_app(test_config: dict | None = None, *, database: str = "create") -> 
         SUBMISSION_MIN_SECONDS=None,  # None: max(8, one second per question)
         DEVICE_BURST=5, DEVICE_PER_MINUTE=0.1,
         ADDRESS_BURST=30, ADDRESS_PER_MINUTE=10,
-        BURST_PER_MINUTE=20,
+        BURST_PER_MINUTE=flags.BURST_PER_MINUTE,
         ANSWERED_PAGE=True,  # a phone that answered sees 您已提交过本问卷 (with a link to answer for someone else)
         MAX_CONTENT_LENGTH=64 * 1024,
         MAX_FORM_MEMORY_SIZE=64 * 1024,

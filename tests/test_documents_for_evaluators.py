@@ -23,7 +23,7 @@ def test_the_working_paper_cites_the_sample_with_what_was_excluded_and_why(datab
     exclude_one_q5_c(database)
     sample = "回收问卷 50 份，剔除无效问卷 1 份（剔除原因：答题过快 1 份），有效问卷 49 份"
     basis = _paper(_docx(admin_client, filled, "docx-c51"))["评价依据或数据来源"]
-    assert f"（扫码在线填写，{sample}）" in basis
+    assert f"（扫码在线填写，{sample}；" in basis
     annex = _text(_docx(admin_client, filled, "docx-annex"))
     assert f"本次调查共{sample}，有效率为 98.0%。" in annex  # 五、结论 words it as the 底稿 does
 

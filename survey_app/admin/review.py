@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
+from .. import flags as review_flags
 from .. import results
 from ..reports import raw, wording
 from ..store import get_store, is_row_id
@@ -14,7 +15,7 @@ from .surveys import _questionnaire
 
 bp = Blueprint("review", __name__, url_prefix="/surveys/<int:survey_id>/responses")
 PAGE_SIZE = 50
-FLAGS = {"speeder": "用时过短", "straight": "直线作答", "device": "同一设备重复", "burst": "异常集中提交"}
+FLAGS = review_flags.LABELS
 FILTERS = {"": "全部", "any": "有任一标记", "none": "无标记", **FLAGS}
 STATUSES = {"": "全部", **raw.RESPONSE_STATUS_LABELS}
 ACTIONS = {"exclude": "剔除", "restore": "恢复", "create": "创建项目", "settings": "修改设置",
@@ -26,20 +27,16 @@ ACTIONS = {"exclude": "剔除", "restore": "恢复", "create": "创建项目", "
 
 
 def speeder_seconds(questionnaire) -> int:
-    """Config SPEEDER_SECONDS, else max(15, 2 s × number of questions)."""
-    configured = current_app.config.get("SPEEDER_SECONDS")
-    return int(configured) if configured is not None else max(15, 2 * len(questionnaire.questions))
+    """Config SPEEDER_SECONDS, else max(15, 2 s × number of questions) (flags.speeder_seconds)."""
+    return review_flags.speeder_seconds(current_app.config.get("SPEEDER_SECONDS"), questionnaire)
 
 
 def review_limits() -> dict:
     """The 异常集中提交 threshold: a point taking more than BURST_PER_MINUTE submits in a minute."""
-    return {"burst": int(current_app.config["BURST_PER_MINUTE"])}
+    return {"burst": review_flags.settings(current_app.config)["burst"]}
 
 
-def scale_items(questionnaire) -> list[str]:
-    """Single-choice items on a points ladder with at least 4 options (where straight-lining shows)."""
-    return [q.id for q in questionnaire.questions
-            if q.type == "single" and q.points is not None and len(q.options) >= 4]
+scale_items = review_flags.scale_items
 
 
 def _page_args() -> dict:

@@ -9,7 +9,7 @@ import click
 from flask import current_app, has_app_context
 from flask.cli import with_appcontext
 
-from .. import breakdowns, questionnaires, reports
+from .. import breakdowns, flags, questionnaires, reports
 from ..safetext import clean_line
 from .common import ROW_ID, configured, existing_store, instance_path, not_a_database, opens_database, operator
 from .receipts import check_receipts, identities, read_receipts, receipt_counts
@@ -279,7 +279,7 @@ def export_command(survey_id, fmt, out, include_excluded):
     try:
         with reports.open_export(existing_store(), survey_id, questionnaires.catalogue(),
                                  timezone=config["TIMEZONE"], include_excluded=include_excluded,
-                                 breakdowns=breakdowns.settings(config)) as data:
+                                 breakdowns=breakdowns.settings(config), review=flags.settings(config)) as data:
             out = out or Path(reports.filename(fmt, data.result.survey, include_excluded=include_excluded,
                                                at=data.result.computed_at))
             not_a_database(out)

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 
-from .. import questionnaires, results
+from .. import flags, questionnaires, results
 from ..safetext import file_name
 
 
@@ -69,11 +69,12 @@ class UnknownSurvey(LookupError):
 @contextmanager
 def open_export(store, survey_id: int, catalogue: questionnaires.Catalogue, *,
                 timezone: str = "Asia/Shanghai", include_excluded: bool = False, breakdowns: dict | None = None,
-                viewer: int | None = None):
+                viewer: int | None = None, review: dict | None = None):
     """An Export of one survey, computed inside one read transaction of the ``store``. Its raw rows are
     the valid responses, or every response returned with ``include_excluded``. ``breakdowns``: the
     breakdowns' ``min_n`` and ``adjust`` (``breakdowns.settings``). ``viewer``: the evaluator's user id; the
-    trend is left out unless they may see the earlier survey (the command line, with no viewer, sees all)."""
+    trend is left out unless they may see the earlier survey (the command line, with no viewer, sees all).
+    ``review``: the review flags' thresholds (``flags.settings``; their defaults without it)."""
     _fold_first(store, survey_id, catalogue)
     with store.snapshot() as conn:
         survey = conn.get_survey(survey_id)
@@ -81,6 +82,7 @@ def open_export(store, survey_id: int, catalogue: questionnaires.Catalogue, *,
             raise UnknownSurvey(f"no survey with id {survey_id}")
         questionnaire = catalogue.for_survey(survey)
         result = results.compute(conn, survey_id, questionnaire, timezone=timezone, **(breakdowns or {}))
+        result = dataclasses.replace(result, flags=flags.counts(conn, survey_id, questionnaire, review))
         yield Export(_with_comparisons(conn, result, catalogue, timezone, viewer), conn, timezone,
                      include_excluded)
 

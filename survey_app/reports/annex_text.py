@@ -13,8 +13,8 @@ from ..headline import census_text, rate_method, survey_rule
 from . import breakdown_text, planning_text, trend_text, weighting_text
 from .frequency_text import frequency_block
 from .questionnaire_text import questionnaire_blocks
-from .wording import (ROLE_WORDS, excluded_text, headline_text, points_range_text, project_name, question_ordinal,
-                      receipt_text, sample_text, strata_text, stratified_choice_text, survey_days,
+from .wording import (ROLE_WORDS, excluded_text, flags_text, headline_text, points_range_text, project_name,
+                      question_ordinal, receipt_text, sample_text, strata_text, stratified_choice_text, survey_days,
                       target_text, unserved_text, verdict_text)
 
 
@@ -158,7 +158,7 @@ def returns_text(result, project) -> str:
         unserved = f"（{unserved_text(result)}）" if unserved_text(result) else ""  # a point the total leaves out
         text += (f"调查期间各采集点共办理业务 {total.served} 件{unserved}，有效问卷占办件量的 "
                  f"{pct(total.response_rate_pct)}（应答率）。")
-    return text
+    return text + flags_text(result)
 
 
 def blocks(result):

@@ -12,7 +12,7 @@ from docx.shared import Cm
 
 from . import _docx
 from ..headline import survey_rule
-from .wording import (basis_text, formula_zh, interval_text, points_range_text, project_name, receipt_text, sample_text,
+from .wording import (basis_text, flags_text, formula_zh, interval_text, points_range_text, project_name, receipt_text, sample_text,
                       strata_text, stratified_choice_text, unserved_text, with_units)
 
 PAPER_WIDTHS = (Cm(3.2), Cm(11.4))  # A4's 14.64 cm between the margins
@@ -72,7 +72,8 @@ def paper(result) -> WorkingPaper:
         ("指标解释", EXPLANATION),
         ("指标权重", f"指标权重：{num(maximum, 2) if maximum is not None else '—'}"),
         ("评价标准", f"指标评分细则：{STANDARD_LEAD}{rule.text if rule else ''}"),
-        ("评价依据或数据来源", f"《{result.questionnaire.title}》（扫码在线填写，{sample_text(result)}）。"
+        ("评价依据或数据来源", f"《{result.questionnaire.title}》（扫码在线填写，{sample_text(result)}"
+                      + (f"；{flags_text(result, short=True)}" if flags_text(result) else "") + "）。"
                       + receipt_text(result)),
         ("评价结果", _result_text(result)),
         ("指标得分", f"指标得分：{num(points, 2) if points is not None else '—'}"),

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, g, render_template, request, send_file
 
-from .. import breakdowns, questionnaires, reports
+from .. import breakdowns, flags, questionnaires, reports
 from ..admin.auth import login_required, survey_or_404
 from ..store import get_store
 from . import c51
@@ -29,7 +29,8 @@ def _export(survey_id: int, include_excluded: bool = False):
     config = current_app.config
     return reports.open_export(get_store(), survey_id, questionnaires.catalogue(),
                                timezone=config["TIMEZONE"], include_excluded=include_excluded,
-                               breakdowns=breakdowns.settings(config), viewer=g.current_user["id"])
+                               breakdowns=breakdowns.settings(config), viewer=g.current_user["id"],
+                               review=flags.settings(config))
 
 
 @bp.get("/export/<fmt>")

@@ -69,6 +69,29 @@ def excluded_text(result) -> str:
     return f"剔除无效问卷 {result.excluded} 份{exclusions_text(result.exclusions)}" if result.excluded else ""
 
 
+def flags_text(result, *, short: bool = False) -> str:
+    """What the review flags marked (their counts as the review page shows them, every status) and what review
+    did: '系统标记：用时过短 21 份、异常集中提交 21 份（一份可有多项标记）；经复核剔除 1 份，其余保留。'
+    (the annex's 问卷回收情况); ``short``: '系统标记用时过短 21 份、异常集中提交 21 份，经复核剔除 1 份' (the working
+    paper's 评价依据). '' before any answer or without counts."""
+    f = result.flags
+    if f is None or not result.returned:
+        return ""
+    marked = f.marked()
+    if short:
+        if not marked:
+            return "无系统标记"
+        kept = f"，经复核剔除 {result.excluded} 份" if result.excluded else "，经复核均予保留"
+        return "系统标记" + "、".join(f"{label} {n} 份" for label, n in marked) + kept
+    listed = "、".join(f"{label} {n} 份" for label, n in marked) or "无"
+    several = "（一份可有多项标记）" if len(marked) > 1 else ""
+    if result.excluded:
+        review = f"经复核剔除 {result.excluded} 份" + ("，其余保留" if marked else "")
+    else:
+        review = "经复核均予保留" if marked else "未剔除问卷"
+    return f"系统标记：{listed}{several}；{review}。"
+
+
 def sample_text(result) -> str:
     """'回收问卷 50 份，剔除无效问卷 1 份（剔除原因：答题过快 1 份），有效问卷 49 份': the sample as the annex's
     conclusion and the working paper's 评价依据 cite it (the 剔除 said, with its reasons, whenever there was one)."""

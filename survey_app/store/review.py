@@ -87,10 +87,18 @@ class Review:
             out[rid][qid] = value if have is None else f"{have},{value}"
         return out
 
-    def flag_counts(self, survey_id: int, *, threshold: int, burst: int = 20) -> dict[str, int]:
+    def flag_counts(self, survey_id: int, *, threshold: int, burst: int = 20,
+                    scale_qids: list[str] | None = None) -> dict[str, int]:
         """Speeders and responses sharing a device with another response (all statuses), from indexes;
-        responses in a point's 异常集中提交 minute (a walk of the survey, only when it had such a minute)."""
+        responses in a point's 异常集中提交 minute (a walk of the survey, only when it had such a minute);
+        with ``scale_qids``, straight-liners too (a walk of the survey: the documents count them, the review
+        page does not)."""
         conn = self._read()
+        out = {}
+        if scale_qids is not None:
+            params = {"survey_id": survey_id, **{f"q{i}": q for i, q in enumerate(scale_qids)}}
+            out["straight"] = int(conn.value("select count(*) from responses r where r.survey_id = :survey_id and "
+                                             + _flag_sql(scale_qids, self.kind)["straight"], params))
         bursts = 0
         if self.burst_minutes(survey_id, burst=burst):
             bursts = conn.value(f"select count(*) from responses r where r.survey_id = :survey_id and {burst_sql(self.kind)}",
@@ -100,4 +108,4 @@ class Review:
         devices = conn.value(
             "select coalesce(sum(n), 0) from (select count(*) as n from responses where survey_id = ?"
             " and device_hash is not null group by device_hash having count(*) > 1) as shared", [survey_id])
-        return {"speeder": int(speeders), "device": int(devices), "burst": int(bursts)}
+        return {"speeder": int(speeders), **out, "device": int(devices), "burst": int(bursts)}

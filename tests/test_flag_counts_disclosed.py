@@ -1,0 +1,39 @@
+"""The documents disclose the review flags' counts (the outside review: every retained answer could be flagged
+and a reader could not tell): 附件3 三（二） and the C51 底稿's 评价依据 say how many responses each flag marked,
+the counts the review page shows, and how many review excluded. Read back from the real DOCX."""
+import dataclasses
+import io
+import re
+
+import docx
+
+from survey_app import flags
+from survey_app.reports import wording
+from tests.reports_helpers import download, exclude_one_q5_c, filled, result_of  # noqa: F401
+
+
+def _docx(client, survey_id, fmt):
+    return docx.Document(io.BytesIO(download(client, survey_id, fmt).get_data()))
+
+
+def test_the_annex_and_the_working_paper_say_what_the_flags_marked_as_the_review_page_counts(
+        app, database, admin_client, filled):
+    exclude_one_q5_c(database)
+    page = admin_client.get(f"/admin/surveys/{filled}/responses").get_data(as_text=True)
+    assert re.search(r"异常集中提交：[^（]*（30 份", page)  # the review page's own count
+    annex = "\n".join(p.text for p in _docx(admin_client, filled, "docx-annex").paragraphs)
+    returns = annex[annex.index("（二）问卷回收情况"):annex.index("四、调查结果分析")]
+    assert ("系统标记：直线作答 10 份、异常集中提交 30 份（一份可有多项标记）；经复核剔除 1 份，其余保留。"
+            in returns)
+    paper = {r.cells[0].text: r.cells[1].text for r in _docx(admin_client, filled, "docx-c51").tables[0].rows}
+    assert ("有效问卷 49 份；系统标记直线作答 10 份、异常集中提交 30 份，经复核剔除 1 份）。"
+            in paper["评价依据或数据来源"])
+
+
+def test_no_flag_is_said_as_none(app, database, filled):
+    result = result_of(app, database, filled)
+    clean = dataclasses.replace(result, flags=flags.Flags(dict.fromkeys(flags.LABELS, 0), 15, 20))
+    assert wording.flags_text(clean) == "系统标记：无；未剔除问卷。"
+    assert wording.flags_text(clean, short=True) == "无系统标记"
+    one = dataclasses.replace(clean, flags=flags.Flags({**clean.flags.counts, "speeder": 3}, 15, 20))
+    assert wording.flags_text(one) == "系统标记：用时过短 3 份；经复核均予保留。"
