@@ -38,7 +38,8 @@ def bound_text(verdict) -> str:
 
 
 def verdict_clause(verdict) -> str:
-    """'单侧 95% 置信下限 87.9%，低于目标值 95%，按当前样本量尚不能判定是否达到目标'."""
+    """'单侧 95% 置信下限 87.9%低于目标值 95%，在抽样误差范围内尚不能排除总体满意度低于目标' (undecided: what
+    sampling error leaves open), '单侧 95% 置信下限 96.1%，不低于目标值 95%，达到预期目标' (decided)."""
     scale = 100 if verdict.figure == "rate" else 1
     target = value_text(scale * verdict.target, verdict.figure).replace(".0%", "%")
     bound = bound_text(verdict)
@@ -47,7 +48,8 @@ def verdict_clause(verdict) -> str:
     if verdict.verdict == "missed":
         return f"{bound}，低于目标值 {target}，{VERDICTS_ZH['missed']}"
     relation = "低于" if verdict.deciding == "lower" else ("高于" if verdict.bound > verdict.target else "等于")
-    return f"{bound}，{relation}目标值 {target}，{VERDICTS_ZH['unresolved']}"
+    cannot = "低于目标" if verdict.deciding == "lower" else "达到目标"
+    return f"{bound}{relation}目标值 {target}，在抽样误差范围内尚不能排除总体满意度{cannot}"
 
 
 def sentence(*, value, target, weight, points, met, spec, reading, verdict=None, figure="rate", label="满意度") -> str:
@@ -59,14 +61,16 @@ def sentence(*, value, target, weight, points, met, spec, reading, verdict=None,
     else:
         shown = f"{label}为 {pct(value, below_digits(value, target, 1)) if verdict is not None else num(value) + '%'}"
     head = f"该指标预期目标为≥{num(target)}%，结果显示受访者{shown}，"
-    note = ""  # an undecided verdict follows the scoring, labelled, so that the two are not read as one claim
+    note = ""  # an undecided verdict: the scoring and the statistics, each labelled, so they are not read as one claim
     if verdict is None:
         head += "达到预期设定目标。" if met else "未达到预期设定目标，"
     elif verdict.verdict == "unresolved":
-        note = f"目标判定：{verdict_clause(verdict)}（该判定仅反映抽样误差，不影响按评分标准计分）。"
+        note = f"统计说明：{verdict_clause(verdict)}（不影响按评分标准计分）。"
+        head = head[:-1] + "。按评分标准以样本结果计分："
         if met:
+            scored = num(value, below_digits(value, target, 2)) + " 分" if figure == "score" else pct(value, below_digits(value, target, 1))
             shown_target = f"{num(target)} 分" if figure == "score" else f"{num(target)}%"
-            head += f"不低于目标值 {shown_target}，按评分标准以调查结果计分，不扣分。"
+            head += f"{scored}不低于目标值 {shown_target}，不扣分。"
     else:
         head += verdict_clause(verdict) + ("。" if met else "；")
     if met:

@@ -96,7 +96,7 @@ def verdict_text(verdict: Verdict) -> str:
     """The verdict as every output prints it, naming the bound that decides (rounded down, see ``formatting``):
 
     >>> verdict_text(rate_verdict(48, 50, target=0.95))
-    '单侧 95% 置信下限 87.9%，低于目标值 95%，按当前样本量尚不能判定是否达到目标'
+    '单侧 95% 置信下限 87.9%低于目标值 95%，在抽样误差范围内尚不能排除总体满意度低于目标'
     """
     return _text.verdict_clause(verdict)
 

@@ -106,7 +106,7 @@ class Headline:
 
     @property
     def verdict_text(self) -> str:
-        """'单侧 95% 置信下限 87.9%，低于目标值 95%，按当前样本量尚不能判定是否达到目标': printed everywhere."""
+        """'单侧 95% 置信下限 87.9%低于目标值 95%，在抽样误差范围内尚不能排除总体满意度低于目标': printed everywhere."""
         return analysis.verdict_text(self.judgement)
 
 

@@ -260,7 +260,7 @@ def test_dashboard_shows_the_yining_figures(admin_client, yining):
     assert "满意度得分 97.6 分 （双侧 95% 置信区间 91.47–99.36 分" in page
     assert "(46×100 + 2×80 + 2×60 + 0×40 + 0×20) ÷ 50 = 97.6 分" in page  # traceable to the counts
     assert "点估计 97.6 分 5 / 5" in page
-    assert "单侧 95% 置信下限 92.49 分，低于目标值 95 分，按当前样本量尚不能判定是否达到目标" in page
+    assert "单侧 95% 置信下限 92.49 分低于目标值 95 分，在抽样误差范围内尚不能排除总体满意度低于目标" in page
     assert "结果显示受访者满意度得分为 97.6 分（百分制" in page and "达到预期设定目标" not in page
     assert "扫码打开 50" in page and "回收 50" in page and "有效问卷 50" in page and "有效率 100.0% 50 ÷ 50" in page
     assert "有效问卷 50 / 目标 n = 50（100.0%）" in page

@@ -42,9 +42,9 @@ def test_json_report_for_yining(capsys):
     assert q5["verdict"]["low"] == pytest.approx(92.4926, abs=1e-4) and q5["verdict"]["deciding"] == "lower"
     assert q5["points"]["at_estimate"]["points"] == 5.0 and q5["points_basis"] == "score"
     assert q5["points"]["at_estimate"]["sentence"].endswith(
-        "结果显示受访者满意度得分为 97.6 分（百分制，评分标准中的“95%”按 95 分理解），不低于目标值 95 分，按评分标准以调查结果"
-        "计分，不扣分。目标判定：单侧 95% 置信下限 92.49 分，低于目标值 95 分，按当前样本量尚不能判定是否达到目标（该判定仅反映抽样误差，"
-        "不影响按评分标准计分）。综上，该指标满分 5 分，得分 5 分。")
+        "结果显示受访者满意度得分为 97.6 分（百分制，评分标准中的“95%”按 95 分理解）。按评分标准以样本结果计分：97.6 分不低于"
+        "目标值 95 分，不扣分。统计说明：单侧 95% 置信下限 92.49 分低于目标值 95 分，在抽样误差范围内尚不能排除总体满意度低于目标"
+        "（不影响按评分标准计分）。综上，该指标满分 5 分，得分 5 分。")
     assert "达到预期设定目标" not in q5["points"]["at_estimate"]["sentence"]
     assert report["settings"]["rule"] == "xinjiang-c51"
 

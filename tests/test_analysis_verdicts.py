@@ -25,7 +25,7 @@ def test_a_rate_is_judged_by_its_one_sided_clopper_pearson_bounds():
     assert v.high == pytest.approx(stats.beta.ppf(0.95, 49, 2), abs=1e-12)
     assert (v.verdict, v.deciding, v.n_to_resolve) == ("unresolved", "lower", 1332)
     assert v.p_value == pytest.approx(stats.binomtest(48, 50, 0.95, alternative="greater").pvalue, abs=1e-12)
-    assert verdict_text(v) == "单侧 95% 置信下限 87.9%，低于目标值 95%，按当前样本量尚不能判定是否达到目标"
+    assert verdict_text(v) == "单侧 95% 置信下限 87.9%低于目标值 95%，在抽样误差范围内尚不能排除总体满意度低于目标"
 
 
 def test_49_of_50_against_90_is_met_by_the_printed_lower_bound():
@@ -271,7 +271,7 @@ def test_an_upper_bound_just_above_the_target_prints_above_it():
     assert text.startswith("单侧 95% 置信上限 95.0") and "高于目标值 95%" in text
     shown = float(text.split("上限 ")[1].split("%")[0])
     assert 95 < shown <= 100 * v.high
-    assert verdict_text(rate_verdict(16, 19, target=0.95)).startswith("单侧 95% 置信上限 95.5%，高于目标值 95%")
+    assert verdict_text(rate_verdict(16, 19, target=0.95)).startswith("单侧 95% 置信上限 95.5%高于目标值 95%，在抽样误差范围内尚不能排除总体满意度达到目标")
 
 
 def test_an_interval_with_a_population_stays_within_the_rates_n_people_can_have():

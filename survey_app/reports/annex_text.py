@@ -13,9 +13,9 @@ from ..headline import census_text, rate_method, survey_rule
 from . import breakdown_text, planning_text, trend_text, weighting_text
 from .frequency_text import frequency_block
 from .questionnaire_text import questionnaire_blocks
-from .wording import (ROLE_WORDS, excluded_text, flags_text, headline_text, points_range_text, project_name,
-                      question_ordinal, receipt_text, sample_text, strata_text, stratified_choice_text, survey_days,
-                      target_text, unserved_text, verdict_text)
+from .wording import (ROLE_WORDS, excluded_text, flags_text, headline_text, judging_text, points_range_text,
+                      project_name, question_ordinal, receipt_text, sample_text, strata_text, stratified_choice_text,
+                      survey_days, target_text, unserved_text)
 
 
 def rate_text(value: float | None) -> str:
@@ -249,7 +249,7 @@ def conclusion_blocks(result):
         return
     q = result.questionnaire
     items = "、".join(f"“{q.question(qid).label}”" for qid in q.headline.weights)
-    yield ("p", f"以{items}计算，受访者{headline_text(h)}。预期目标为{target_text(h)}。{verdict_text(h)}。")
+    yield ("p", f"以{items}计算，受访者{headline_text(h)}。预期目标为{target_text(h)}{judging_text(h)}。")
     strata = strata_text(result)
     if strata:
         unserved = unserved_text(result)

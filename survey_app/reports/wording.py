@@ -114,11 +114,6 @@ def interval_text(h) -> str:
     return f"双侧 95% 置信区间 {span(h.low, h.high, h.unit, h.target)}，{h.method}"
 
 
-def judged_by(h) -> str:
-    """How the verdict reads the bounds, after the method that decides ('' for a census: nothing to read)."""
-    return "" if h.judgement.census else "；以单侧置信界判定，双侧区间仅作说明"
-
-
 def headline_text(h) -> str:
     """'满意率为 96.0%（双侧 95% 置信区间 86.3%–99.5%，Clopper–Pearson 精确区间，n = 50）'."""
     return f"{h.label}为 {with_units(h)[0]}（{interval_text(h)}，n = {h.n}）"
@@ -130,9 +125,11 @@ def target_text(h) -> str:
     return f"≥{target}%" if h.figure == "rate" else f"≥{target}%（满意度得分按 {target} 分理解）"
 
 
-def verdict_text(h) -> str:
-    """'目标判定：单侧 95% 置信下限 87.9%，低于目标值 95%，按当前样本量尚不能判定是否达到目标（精确二项检验）'."""
-    return f"目标判定：{h.verdict_text}（{h.bound_method}{judged_by(h)}）"
+def judging_text(h) -> str:
+    """'；是否达到目标以单侧置信界判定（Gaffke 有界均值精确单侧界），双侧区间仅作说明': how the verdict reads the bounds,
+    after the target in the annex's conclusion (the verdict itself is said once, in the C51 paragraph after it);
+    '' for a census (nothing to read)."""
+    return "" if h.judgement.census else f"；是否达到目标以单侧置信界判定（{h.bound_method}），双侧区间仅作说明"
 
 
 def points_range_text(headline) -> str:

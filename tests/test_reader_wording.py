@@ -1,0 +1,37 @@
+"""The outside review's reading of the verdict and the arithmetic (a 财政局 reader of 附件3 and the C51 底稿): the
+scoring and the statistical statement read as two different things, said once; read back from the real DOCX."""
+import html
+import io
+
+import docx
+
+from tests.reports_helpers import download, filled, result_of  # noqa: F401
+
+SCORED = "按评分标准以样本结果计分：97.6 分不低于目标值 95 分，不扣分。"
+STATISTICS = ("统计说明：单侧 95% 置信下限 92.49 分低于目标值 95 分，在抽样误差范围内尚不能排除总体满意度低于目标"
+              "（不影响按评分标准计分）。")
+
+
+def _docx(client, survey_id, fmt):
+    return docx.Document(io.BytesIO(download(client, survey_id, fmt).get_data()))
+
+
+def _conclusion(client, survey_id) -> str:
+    text = "\n".join(p.text for p in _docx(client, survey_id, "docx-annex").paragraphs)
+    return text[text.index("五、结论"):]
+
+
+def test_the_scoring_and_the_statistical_statement_are_two_labelled_statements_said_once(
+        app, database, admin_client, filled):
+    h = result_of(app, database, filled).headline
+    assert h.verdict == "unresolved"
+    conclusion = _conclusion(admin_client, filled)
+    assert SCORED + STATISTICS + "综上，该指标满分 5 分，得分 5 分。" in conclusion
+    assert conclusion.count(h.verdict_text) == 1 and "目标判定：" not in conclusion
+    assert "按当前样本量尚不能判定" not in conclusion and "不低于目标值 95 分，按评分标准以调查结果计分" not in conclusion
+    assert "是否达到目标以单侧置信界判定（Gaffke 有界均值精确单侧界），双侧区间仅作说明。" in conclusion
+    paper = {r.cells[0].text: r.cells[1].text for r in _docx(admin_client, filled, "docx-c51").tables[0].rows}
+    assert SCORED + STATISTICS in paper["评价结果"]
+    page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    assert h.verdict_text in page and "在抽样误差范围内尚不能排除总体满意度低于目标" in page
+
