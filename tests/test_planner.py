@@ -103,7 +103,8 @@ def test_planning_rate_is_two_points_up_or_halfway_to_100():
 def test_planning_sentences_at_50_against_95():
     first, second = planning_sentences(50, 95)
     assert first == WARNING_50
-    assert second == ("若真实满意率为 97.0%，要以 80% 的检验效能证明满意率达到 95%（单侧 95% 置信下限不低于目标），"
+    assert second == ("按预设满意率 97.0%（目标值 95% 加 2 个百分点，为假设值，并非本次调查结果）估算，要以 80% 的检验效能"
+                      "证明满意率达到 95%（单侧 95% 置信下限不低于目标），"
                       "需要有效问卷 n = 694 份；n = 50 时检验效能为 0.0%。")
 
 

@@ -35,3 +35,19 @@ def test_the_scoring_and_the_statistical_statement_are_two_labelled_statements_s
     page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
     assert h.verdict_text in page and "在抽样误差范围内尚不能排除总体满意度低于目标" in page
 
+
+def _sample_size_paragraph(client, survey_id) -> str:
+    (paragraph,) = [p for p in _conclusion(client, survey_id).split("\n") if p.startswith("关于样本量：")]
+    return paragraph
+
+
+def test_the_sample_size_paragraph_names_the_assumed_rate_and_asks_nothing_of_the_answers(
+        app, database, admin_client, filled):
+    score = _sample_size_paragraph(admin_client, filled)
+    assert "高分档" not in score and "足以证明满意度得分达到 95 分；现有答案尚不能证明。" in score
+    assert "若答案分布为本次调查现有答案的分布（100 分 92.0%、80 分 4.0%、60 分 4.0%" in score  # its source, named
+    database.update_survey(filled, c51_figure="top2")  # a rate: the power plan assumes target + 2 points
+    rate = _sample_size_paragraph(admin_client, filled)
+    assert ("按预设满意率 97.0%（目标值 95% 加 2 个百分点，为假设值，并非本次调查结果）估算，要以 80% 的检验效能证明"
+            "满意率达到 95%（单侧 95% 置信下限不低于目标），需要有效问卷 n = 694 份；") in rate
+    assert "若真实满意率为" not in rate and "高分档" not in rate

@@ -21,6 +21,13 @@ def planning_rate(target_pct: float) -> float:
     return target_pct + 2 if target_pct + 2 < 100 else (target_pct + 100) / 2
 
 
+def planning_rate_text(target_pct: float) -> str:
+    """``planning_rate`` with where it comes from, for a reader of the annex: '预设满意率 97.0%（目标值 95% 加 2 个
+    百分点，为假设值，并非本次调查结果）'."""
+    how = "加 2 个百分点" if target_pct + 2 < 100 else "与 100% 的中点"
+    return f"预设满意率 {pct(planning_rate(target_pct))}（目标值 {num(target_pct)}% {how}，为假设值，并非本次调查结果）"
+
+
 def planning_score(target: float, top: float) -> float:
     """The mean score a plan assumes when no answers are known: 2 points above the target, or halfway to the
     top of the ladder when that reaches it (``planning_rate`` for a ladder)."""
@@ -57,14 +64,16 @@ def power_plan(target_pct: float, true_pct: float, *, population: int | None = N
 
 
 def power_sentence(target_pct: float, true_pct: float, *, n: int | None = None, population: int | None = None,
-                   plan=None) -> str:
-    """The n that shows the target with 80 % power at a true rate of ``true_pct`` (and the power at ``n``)."""
+                   plan=None, assumed: str | None = None) -> str:
+    """The n that shows the target with 80 % power at a true rate of ``true_pct`` (and the power at ``n``);
+    ``assumed`` names that rate and its source ('按预设满意率 97.0%（…）估算'), else it reads '若真实满意率为 97.0%'
+    (the planner, where the evaluator typed it)."""
     goal = f"满意率达到 {num(target_pct)}%"
     plan = plan or power_plan(target_pct, true_pct, population=population)
     if plan is None:
         return (f"目标为 100% 时，任何样本量都无法以抽样证明{goal}。" if target_pct >= 100 else
                 f"预期满意率 {pct(true_pct)} 不高于目标 {num(target_pct)}%，任何样本量都无法以足够的检验效能证明{goal}。")
-    head = f"若真实满意率为 {pct(true_pct)}，要以 {pct(100 * POWER, 0)} 的检验效能证明{goal}（{BOUND_ZH}不低于目标）"
+    head = (f"按{assumed}估算" if assumed else f"若真实满意率为 {pct(true_pct)}") + f"，要以 {pct(100 * POWER, 0)} 的检验效能证明{goal}（{BOUND_ZH}不低于目标）"
     top = min(plan.limit, plan.population or plan.limit)
     need = f"需要有效问卷 n = {plan.n} 份" if plan.n else f"在 n ≤ {top} 的范围内都做不到"
     if n:
@@ -104,7 +113,8 @@ def planning_sentences(n_valid: int, target_pct: float, *, population: int | Non
     if target_pct >= 100:
         return [ceiling_sentence(max(n_valid, 1), target_pct)]
     first = [ceiling_sentence(n_valid, target_pct, population=population)] if n_valid > 0 else []
-    return first + [power_sentence(target_pct, planning_rate(target_pct), n=n_valid or None, population=population)]
+    return first + [power_sentence(target_pct, planning_rate(target_pct), n=n_valid or None, population=population,
+                                   assumed=planning_rate_text(target_pct))]
 
 
 def score_ceiling(n: int, scale: tuple[float, float], population: int | None = None) -> float:
@@ -134,7 +144,7 @@ def score_ceiling_sentence(n: int, target: float, scale: tuple[float, float], po
         return (f"n = {n} 时即使全部选择最高一档，满意度得分的{BOUND_ZH}也只有 {num(best, toward='down')} 分，"
                 f"无法证明{goal}；{more}。")
     return (f"n = {n} 时，若全部选择最高一档，{BOUND_ZH}可达 {num(best, toward='down')} 分，足以证明{goal}；"
-            f"现有答案尚不能证明，需要答案更集中于高分档，或更多有效问卷。")
+            "现有答案尚不能证明。")
 
 
 def stratified_ceiling_sentence(headline) -> str:
@@ -152,10 +162,10 @@ def stratified_ceiling_sentence(headline) -> str:
                                                                          method="gaffke"), s.share) for s in strata},
                                         target=headline.target, confidence_level=LEVEL).bound
         shown, goal, all_best = f"{num(best, toward='down')} 分", f"满意度得分达到 {num(headline.target)} 分", "全部选择最高一档"
-    lead = f"按办件量分层估计，{len(strata)} 个采集点共 n = {n} 份有效问卷时即使{all_best}，{BOUND_ZH}也"
+    lead = f"按办件量分层估计，{len(strata)} 个采集点共 n = {n} 份有效问卷时"
     if best < headline.target:
-        return f"{lead}只有 {shown}，无法证明{goal}；需要更多有效问卷，尤其是办件量占比大的采集点。"
-    return f"{lead}只到 {shown}；有效问卷越多、答案越集中在高分档，越能证明{goal}。"
+        return f"{lead}即使{all_best}，{BOUND_ZH}也只有 {shown}，无法证明{goal}；需要更多有效问卷，尤其是办件量占比大的采集点。"
+    return f"{lead}，若{all_best}，{BOUND_ZH}可达 {shown}，足以证明{goal}；现有答案尚不能证明。"
 
 
 def headline_sentences(headline) -> list[str]:
