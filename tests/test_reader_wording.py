@@ -51,3 +51,11 @@ def test_the_sample_size_paragraph_names_the_assumed_rate_and_asks_nothing_of_th
     assert ("按预设满意率 97.0%（目标值 95% 加 2 个百分点，为假设值，并非本次调查结果）估算，要以 80% 的检验效能证明"
             "满意率达到 95%（单侧 95% 置信下限不低于目标），需要有效问卷 n = 694 份；") in rate
     assert "若真实满意率为" not in rate and "高分档" not in rate
+
+
+def test_the_points_at_the_interval_ends_name_the_two_sided_interval(app, database, admin_client, filled):
+    """The verdict reads the one-sided bound (92.49 分); the points' range the two-sided interval's ends: named so."""
+    ends = "按双侧 95% 置信区间两端（91.47 分、99.36 分）计，该指标得分分别为 3.94 分和 5 分。"
+    assert ends in _conclusion(admin_client, filled)
+    paper = {r.cells[0].text: r.cells[1].text for r in _docx(admin_client, filled, "docx-c51").tables[0].rows}
+    assert ends in paper["评价结果"] and "按 95% 置信区间两端" not in paper["评价结果"]
