@@ -277,7 +277,7 @@ def test_dashboard_rate_figure_with_an_unresolved_verdict(admin_client, yining, 
     database.update_survey(survey_id, c51_figure="top2")
     submit_all(admin_client, hall, yining_rows())
     page = text(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
-    assert "满意率（前两项） 96.0%" in page and "满意人数 48 ÷ n 50 = 96.0%" in page
+    assert "满意率（前两项） 96.0%" in page and "满意率（前两项）＝选择“非常满意”“比较满意”的人数 ÷ 有效问卷数 = 48 ÷ 50 × 100% = 96.0%" in page
     assert "按当前样本量尚不能判定是否达到目标" in page and "有效样本约达 n = 1332 时单侧置信界才越过目标值；这只有约一半把握" in page
 
 

@@ -59,3 +59,16 @@ def test_the_points_at_the_interval_ends_name_the_two_sided_interval(app, databa
     assert ends in _conclusion(admin_client, filled)
     paper = {r.cells[0].text: r.cells[1].text for r in _docx(admin_client, filled, "docx-c51").tables[0].rows}
     assert ends in paper["评价结果"] and "按 95% 置信区间两端" not in paper["评价结果"]
+
+
+def test_the_working_paper_writes_its_arithmetic_in_words_and_units(app, database, admin_client, filled):
+    paper = {r.cells[0].text: r.cells[1].text for r in _docx(admin_client, filled, "docx-c51").tables[0].rows}
+    assert "计算过程：97.6 分 ≥ 95 分，得满分 5 分。" in paper["评价结果"] and "⇒" not in paper["评价结果"]
+    database.update_survey(filled, c51_figure="top2")  # a rate: which options count, from the questionnaire
+    paper = {r.cells[0].text: r.cells[1].text for r in _docx(admin_client, filled, "docx-c51").tables[0].rows}
+    assert ("满意率（前两项）＝选择“非常满意”“比较满意”的人数 ÷ 有效问卷数 = 48 ÷ 50 × 100% = 96.0%。"
+            "计算过程：96.0% ≥ 95%，得满分 5 分。") in paper["评价结果"]
+    assert "满意人数 48 ÷ n 50" not in paper["评价结果"]
+    database.update_survey(filled, c51_figure="top3")
+    paper = {r.cells[0].text: r.cells[1].text for r in _docx(admin_client, filled, "docx-c51").tables[0].rows}
+    assert "＝选择“非常满意”“比较满意”“一般满意”的人数 ÷ 有效问卷数 = 50 ÷ 50 × 100% = 100.0%" in paper["评价结果"]

@@ -254,7 +254,7 @@ def test_the_working_paper_shows_the_figures_arithmetic_as_the_dashboard_does(ad
     basis = "题目“伊宁市医疗保障局整体工作”：Σ(人数 × 分值) ÷ n = (46×100 + 2×80 + 2×60 + 0×40 + 0×20) ÷ 50 = 97.6 分"
     document = _docx(download(admin_client, filled, "docx-c51"))
     cells = dict(_paper_rows(document))
-    assert f"满意度得分的计算：{basis}。计算过程：97.6 ≥ 95 ⇒ 5。" in cells["评价结果"]
+    assert f"满意度得分的计算：{basis}。计算过程：97.6 分 ≥ 95 分，得满分 5 分。" in cells["评价结果"]
     page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
     assert f"<tr><th>计算依据</th><td>{basis}</td></tr>" in page
     section = document.sections[0]

@@ -12,7 +12,7 @@ from docx.shared import Cm
 
 from . import _docx
 from ..headline import survey_rule
-from .wording import (basis_text, flags_text, formula_zh, interval_text, points_range_text, project_name, receipt_text, sample_text,
+from .wording import (basis_text, flags_text, formula_text, interval_text, points_range_text, project_name, receipt_text, sample_text,
                       strata_text, stratified_choice_text, unserved_text, with_units)
 
 PAPER_WIDTHS = (Cm(3.2), Cm(11.4))  # A4's 14.64 cm between the margins
@@ -43,7 +43,7 @@ def _result_text(result) -> str:
     judged = "" if h.judgement.census else f"；判定方法：{h.bound_method}，以单侧置信界判定"
     return (f"指标评分计算过程及依据：{sentence}"
             f"（{h.label} {with_units(h)[0]}，{interval_text(h)}{judged}；有效问卷 {h.n} 份）。"
-            f"{points_range_text(h)}{strata_line(result)}{basis_line(result)}计算过程：{formula_zh(p.formula)}。"
+            f"{points_range_text(h)}{strata_line(result)}{basis_line(result)}计算过程：{formula_text(h)}。"
             + "".join(p.notes + h.notes))
 
 

@@ -216,7 +216,7 @@ def unstratified_text(result) -> str:
 def basis_text(result) -> str | None:
     """How a one-item, unstratified C51 figure is computed, with its operands, as the dashboard, the annex and the
     working paper print it: '题目“…”：Σ(人数 × 分值) ÷ n = (46×100 + 2×80 + 2×60) ÷ 50 = 97.6 分' or
-    '题目“…”：满意人数 48 ÷ n 50 = 96.0%'. None for a composite or a stratified figure (``strata_text``)."""
+    '题目“…”：满意率＝选择“非常满意”“比较满意”的人数 ÷ 有效问卷数 = 48 ÷ 50 × 100% = 96.0%'. None for a composite or a stratified figure (``strata_text``)."""
     h, weights = result.headline, result.questionnaire.headline.weights
     if h is None or h.strata or len(weights) != 1:
         return None
@@ -228,12 +228,21 @@ def basis_text(result) -> str | None:
         return f"{head}Σ(人数 × 分值) ÷ n = ({terms}) ÷ {item.n} = {h.text(h.value)}"
     if h.successes is None:
         return None
-    return f"{head}满意人数 {h.successes} ÷ n {h.n} = {h.text(h.value)}"
+    q = item.question  # the options the rate counts: the questionnaire's own (satisfied = true), or its top two/three
+    chosen = "".join(f"“{q.option(c).label}”" for c in q.scored_codes if c in h.satisfied)
+    whole = "有效问卷数" if h.n == result.valid else "本题有效回答数"
+    return (f"{head}{h.label}＝选择{chosen}的人数 ÷ {whole} = {h.successes} ÷ {h.n} × 100% = "
+            f"{h.text(h.value)}")
 
 
-def formula_zh(formula: str) -> str:
-    """The rule's formula (symbols and numbers only) inside a Chinese sentence."""
-    return formula.replace("; ", "；")
+def formula_text(h) -> str:
+    """The points' arithmetic in the working paper, in words and units: '97.6 分 ≥ 95 分，得满分 5 分' (a figure at or
+    above its target), else the rule's formula with its result in 分: 'max(0, 5 − 0.3 × (95 − 93.2)) = … = 4.46 分'."""
+    p = h.points.at_estimate
+    if p.met:
+        target = f"{num(h.target)} 分" if h.figure == "score" else f"{num(h.target)}%"
+        return f"{with_units(h)[0]} ≥ {target}，得满分 {num(p.maximum)} 分"
+    return p.formula.replace("; ", "；") + " 分"
 
 
 def receipt_facts(result) -> tuple[str, str, str] | None:
