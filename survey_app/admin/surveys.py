@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
@@ -13,6 +12,7 @@ import analysis
 from analysis.formatting import num
 
 from .. import breakdowns, questionnaires, results
+from ..localtime import shown
 from ..questionnaires import fill
 from ..headline import rate_method, survey_rule
 from ..reports import planning_text, wording
@@ -28,10 +28,7 @@ bp = Blueprint("surveys", __name__)  # /admin/ and /admin/surveys/...
 @bp.app_template_filter("local_time")
 def local_time(value: str | None) -> str:
     """A stored UTC time as local time (TIMEZONE), e.g. 2024-08-13 10:42:07."""
-    if not value:
-        return ""
-    moment = datetime.fromisoformat(value).astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return shown(value, current_app.config["TIMEZONE"])
 
 
 def _catalogue():

@@ -6,14 +6,13 @@ from __future__ import annotations
 import math
 import os
 import pwd
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 
 from .. import percent, questionnaires
+from ..localtime import shown
 from ..safetext import clean_line as _clean_line
 from ..store.common import SQLITE_MAGIC
 
@@ -47,8 +46,7 @@ def operator() -> str:
 def local_time(stored: str) -> str:
     """A stored (UTC) time as commands print it: in the server's TIMEZONE, named, e.g. 2024-08-13 10:42:07
     Asia/Shanghai (the web pages show the same local time)."""
-    zone = current_app.config["TIMEZONE"]
-    return f"{datetime.fromisoformat(stored).astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M:%S} {zone}"
+    return shown(stored, current_app.config["TIMEZONE"], label="name")
 
 
 def finite(ctx, param, value):

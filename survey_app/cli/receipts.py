@@ -130,18 +130,16 @@ def identity(receipt: dict) -> str:
     """What the annex and the working paper print of a receipt, so a department can match its file to the
     paper: the 回执摘要 (a SHA-256 of the receipt's canonical JSON, not of the file's bytes), the public key's
     fingerprint and the time, local as the documents print it, beside the file's UTC ``as_of``."""
-    from zoneinfo import ZoneInfo
-
     from flask import current_app
 
-    from ..reports.wording import local_time
+    from ..localtime import shown
 
     try:
         key = fingerprint(receipt.get("public_key") or "")
     except (TypeError, ValueError):
         key = "— (no valid public key in the file)"
     as_of = receipt.get("as_of") or ""
-    when = (f"截至 {local_time(as_of, ZoneInfo(current_app.config['TIMEZONE']))}的数据 (as_of"
+    when = (f"截至 {shown(as_of, current_app.config['TIMEZONE'], label='offset')}的数据 (as_of"
             f" {as_of[:19].replace('T', ' ')} UTC in the file)" if as_of else "nothing stored yet when it was made")
     return (f"回执摘要 {short_digest(receipt)} (receipt digest: SHA-256 of its canonical JSON, not of the file's"
             f" bytes); 评价机构签名公钥指纹 {key} (public key); {when}")

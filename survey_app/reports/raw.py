@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from analysis.formatting import num
 
+from ..localtime import naive
 from ..safetext import xml_text
 from .wording import question_title
 
@@ -43,11 +42,6 @@ META = (  # (key in Store.stream_responses, column header, what it is)
 RESPONSE_STATUS_LABELS = {"valid": "有效", "excluded": "已剔除"}  # a response's status, as every file prints it
 LANGUAGE_LABELS = {"zh-CN": "中文", "ug": "维吾尔文", "en": "English"}
 MULTI_SEPARATOR = ";"
-
-
-def local_time(utc_iso: str, timezone: str) -> datetime:
-    """Stored UTC time -> naive local time (what Excel and SPSS show)."""
-    return datetime.fromisoformat(utc_iso).astimezone(ZoneInfo(timezone)).replace(tzinfo=None, microsecond=0)
 
 
 def column(questionnaire, question) -> str:
@@ -76,7 +70,7 @@ def rows(export):
     for number, r in enumerate(export.database.stream_responses(export.result.survey["id"]), 1):
         if r["status"] != "valid" and not export.include_excluded:
             continue
-        yield [number, sheet_text(r["point"]), local_time(r["submitted_at"], export.timezone), r["seconds_on_page"],
+        yield [number, sheet_text(r["point"]), naive(r["submitted_at"], export.timezone), r["seconds_on_page"],
                r["language"] or "", RESPONSE_STATUS_LABELS[r["status"]], sheet_text(r["exclude_reason"] or "")] + [
             answer_cell(q, r["answers"].get(q.id)) for q in questions]
 

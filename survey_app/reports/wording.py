@@ -6,6 +6,7 @@ from datetime import datetime
 from analysis.formatting import num, pct, span
 
 from ..headline import STRATIFIED
+from ..localtime import shown
 
 ROLE_NAMES = {"demographic": "基本信息", "satisfaction": "满意度", "awareness": "知晓度", "other": "其他"}
 TYPE_NAMES = {"single": "单选", "multiple": "多选", "text": "文字"}
@@ -252,7 +253,7 @@ def receipt_facts(result) -> tuple[str, str, str] | None:
     r = result.receipt
     if not r:
         return None
-    when = local_time(r.get("as_of") or "", datetime.fromisoformat(result.computed_at).tzinfo)
+    when = shown(r.get("as_of"), datetime.fromisoformat(result.computed_at).tzinfo, label="offset")
     return when, short_digest(r), fingerprint(r["public_key"])
 
 
@@ -271,15 +272,3 @@ def survey_days(result) -> tuple[str, str] | None:
     (调研开展情况) and the workbook (概况) give them; None before any."""
     days = sorted({day for day, _, _ in result.daily})
     return (days[0], days[-1]) if days else None
-
-
-def local_time(moment: str, zone) -> str:
-    """A stored UTC time in ``zone`` (a tzinfo: the documents' time zone), with its offset (the receipt file
-    says UTC): '2026-12-02 16:12:19（UTC+8）', as the documents and ``manyi verify --receipt`` print it."""
-    try:
-        local = datetime.fromisoformat(moment).astimezone(zone)
-    except ValueError:
-        return moment[:19].replace("T", " ")
-    minutes = int(local.utcoffset().total_seconds() // 60) if local.utcoffset() is not None else 0
-    zone = f"UTC{'+' if minutes >= 0 else '−'}{abs(minutes) // 60}" + (f":{abs(minutes) % 60:02d}" if minutes % 60 else "")
-    return local.strftime("%Y-%m-%d %H:%M:%S") + f"（{zone}）"
