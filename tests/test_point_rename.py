@@ -45,6 +45,8 @@ def test_a_renamed_point_keeps_its_code_and_its_qr_code_still_opens_the_form(adm
     assert "医保结算窗口" in admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
     assert client.get(f"/s/{codes[1]}").status_code == 200  # the poster already on the wall
     assert database.verify().ok  # the audit line is chained
+    log = admin_client.get(f"/admin/surveys/{survey_id}/responses").get_data(as_text=True)
+    assert "修改采集点名称" in log and "rename_point" not in log  # the 操作日志 in the evaluator's words
 
 
 def test_two_points_may_swap_names_in_one_save(admin_client, database, yining):
@@ -88,3 +90,18 @@ def test_the_store_refuses_names_that_would_read_the_same(database, yining):
     with pytest.raises(ValueError, match="empty"):
         database.set_points_fieldwork(survey_id, {}, names={second: "  "}, actor="wang")
     assert [(p["name"], p["issued"]) for p in database.list_points(survey_id)] == [("业务大厅", None), ("1号窗口", None)]
+
+
+def test_names_alike_from_before_the_check_do_not_stop_saving_counts(admin_client, database, yining):
+    """A database from before same_name may hold 业务大厅 and 业务 大厅 side by side: entering 办件量 still saves,
+    and the two stay as they are; renaming one to yet another look-alike is refused."""
+    survey_id, _ = yining
+    first, second = (p["id"] for p in database.list_points(survey_id))
+    database.execute("update points set name = ? where id = ?", ["业务 大厅", second])
+    data = posted(database, survey_id, ["业务大厅", "业务 大厅"])
+    data[f"point-{first}-served"] = "300"
+    assert post_form(admin_client, points_url(survey_id), save_url(survey_id), data).status_code == 302
+    assert [(p["name"], p["served"]) for p in database.list_points(survey_id)] == [("业务大厅", 300), ("业务 大厅", None)]
+    refused = post_form(admin_client, points_url(survey_id), save_url(survey_id),
+                        posted(database, survey_id, ["业务大厅", "业务　大厅"]))
+    assert refused.status_code == 400 and "同名" in refused.get_data(as_text=True)

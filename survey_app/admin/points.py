@@ -10,7 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, send_fil
 
 from .. import fieldwork, qr
 from ..safetext import file_name
-from ..store import Audit, get_store, is_row_id, same_name
+from ..store import Audit, PointNameTaken, get_store, is_row_id, same_name
 from .auth import login_required, survey_or_404
 from .forms import PointForm, PointsFieldworkForm
 from .surveys import _questionnaire, _user, bp
@@ -93,10 +93,14 @@ def points_fieldwork(survey_id):
     _alike_names(form.rows)
     if not ok or any(sent and any(field.errors for field in row) for _, row, sent in form.rows):
         return _points_page(survey, form, 400)
-    changed = database.set_points_fieldwork(survey_id, {p["id"]: (row.issued.data, row.served.data)
-                                                        for p, row, sent in form.rows if sent},
-                                            names={p["id"]: row.name.data for p, row, sent in form.rows if sent},
-                                            actor=_user())
+    try:
+        changed = database.set_points_fieldwork(survey_id, {p["id"]: (row.issued.data, row.served.data)
+                                                            for p, row, sent in form.rows if sent},
+                                                names={p["id"]: row.name.data for p, row, sent in form.rows if sent},
+                                                actor=_user())
+    except PointNameTaken:  # another evaluator's rename since this page was checked: nothing saved
+        flash("尚未保存：刚有人把另一采集点改成了相同的名称，请核对名称后再点“保存”。", "error")
+        return _points_page(survey, form, 409)
     flash(f"已保存：{_fieldwork_changes(changed)}。" if changed else "名称、发放份数与办件量没有改动。")
     return redirect(url_for(".points", survey_id=survey_id))
 

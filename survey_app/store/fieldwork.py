@@ -141,10 +141,10 @@ class FieldworkRecords:
             if unknown := (set(records) | set(names)) - set(points):
                 raise ValueError(f"no collection point with id {min(unknown)} in survey {survey_id}")
             final = {pid: names.get(pid, row["name"]) for pid, row in points.items()}
-            for pid, name in final.items():
-                if any(other != pid and same_name(name, final[other]) for other in final):
-                    raise ValueError(f"two collection points would both be named {name!r}")
             renamed = [pid for pid in sorted(names) if names[pid] != points[pid]["name"]]
+            for pid in renamed:  # names alike from before same_name existed stay as they are, unless renamed
+                if any(other != pid and same_name(final[pid], final[other]) for other in final):
+                    raise PointNameTaken(f"two collection points would both be named {final[pid]!r}")
             for pid in renamed:  # first out of the way: a swap of two names never meets the unique index
                 conn.execute("update points set name = ? where id = ?", [f"{points[pid]['code']}·{pid}", pid])
             for pid in renamed:
@@ -177,6 +177,10 @@ class FieldworkRecords:
         for row in rows:
             row["opens"] = int(row["opens"]) + sum(n for (point, _), n in pending.items() if point == row["point_id"])
         return rows
+
+
+class PointNameTaken(ValueError):
+    """A rename that would give two points of one survey names that read the same (``same_name``)."""
 
 
 def _check_counts(issued, served) -> None:
