@@ -23,10 +23,10 @@ def test_the_annex_and_the_working_paper_say_what_the_flags_marked_as_the_review
     assert re.search(r"异常集中提交：[^（]*（30 份", page)  # the review page's own count
     annex = "\n".join(p.text for p in _docx(admin_client, filled, "docx-annex").paragraphs)
     returns = annex[annex.index("（二）问卷回收情况"):annex.index("四、调查结果分析")]
-    assert ("系统标记：直线作答 10 份、异常集中提交 30 份（一份可有多项标记）；经复核剔除 1 份，其余保留。"
+    assert ("系统标记：直线作答 10 份、异常集中提交 30 份（一份可有多项标记），均经评价人员复核；全部问卷共剔除 1 份。"
             in returns)
     paper = {r.cells[0].text: r.cells[1].text for r in _docx(admin_client, filled, "docx-c51").tables[0].rows}
-    assert ("有效问卷 49 份；系统标记直线作答 10 份、异常集中提交 30 份，经复核剔除 1 份）。"
+    assert ("有效问卷 49 份；系统标记直线作答 10 份、异常集中提交 30 份，全部问卷共剔除 1 份）。"
             in paper["评价依据或数据来源"])
 
 
@@ -36,4 +36,4 @@ def test_no_flag_is_said_as_none(app, database, filled):
     assert wording.flags_text(clean) == "系统标记：无；未剔除问卷。"
     assert wording.flags_text(clean, short=True) == "无系统标记"
     one = dataclasses.replace(clean, flags=flags.Flags({**clean.flags.counts, "speeder": 3}, 15, 20))
-    assert wording.flags_text(one) == "系统标记：用时过短 3 份；经复核均予保留。"
+    assert wording.flags_text(one) == "系统标记：用时过短 3 份，经评价人员复核均予保留。"

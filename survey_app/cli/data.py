@@ -279,7 +279,8 @@ def export_command(survey_id, fmt, out, include_excluded):
     try:
         with reports.open_export(existing_store(), survey_id, questionnaires.catalogue(),
                                  timezone=config["TIMEZONE"], include_excluded=include_excluded,
-                                 breakdowns=breakdowns.settings(config), review=flags.settings(config)) as data:
+                                 breakdowns=breakdowns.settings(config), review=flags.settings(config),
+                                 with_flags=reports.FORMATS[fmt].flags) as data:
             out = out or Path(reports.filename(fmt, data.result.survey, include_excluded=include_excluded,
                                                at=data.result.computed_at))
             not_a_database(out)

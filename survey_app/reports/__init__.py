@@ -29,6 +29,7 @@ class Format:
     label: str  # the link on the survey page
     on_page: bool = True  # listed among the survey page's downloads (all are in the routes and `manyi export`)
     raw: bool = False  # one row per response: valid ones only, unless asked to include the excluded ones
+    flags: bool = False  # prints the review flags' counts (counting 直线作答 reads every response)
 
 
 # The one list of downloads: the routes (/admin/surveys/<id>/export/<key>), `manyi export --format` and
@@ -40,17 +41,17 @@ FORMATS = {
                      "变量与选项标签 CSV（含各选项分值）"),
     "xlsx": Format("workbook", "write", "xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "数据与汇总",
-                   "原始数据与频数表 XLSX", raw=True),
+                   "原始数据与频数表 XLSX", raw=True, flags=True),
     "sav": Format("spss", "write", "sav", "application/x-spss-sav", "SPSS数据", "SPSS 数据 .sav", raw=True),
     "json": Format("summary", "write", "json", "application/json", "结果摘要", "结果摘要 JSON"),
     "receipt": Format("summary", "write_receipt", "json", "application/json", "数据回执",
                       "数据回执（交被评价单位保存）"),
     "docx-annex": Format("annex", "write", "docx",
                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                         "附件3满意度问卷报告", "附件3 满意度问卷报告 DOCX"),
+                         "附件3满意度问卷报告", "附件3 满意度问卷报告 DOCX", flags=True),
     "docx-c51": Format("c51", "write", "docx",
                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                       "C51评价底稿", "C51 评价底稿 DOCX"),
+                       "C51评价底稿", "C51 评价底稿 DOCX", flags=True),
 }
 
 
@@ -69,12 +70,13 @@ class UnknownSurvey(LookupError):
 @contextmanager
 def open_export(store, survey_id: int, catalogue: questionnaires.Catalogue, *,
                 timezone: str = "Asia/Shanghai", include_excluded: bool = False, breakdowns: dict | None = None,
-                viewer: int | None = None, review: dict | None = None):
+                viewer: int | None = None, review: dict | None = None, with_flags: bool = True):
     """An Export of one survey, computed inside one read transaction of the ``store``. Its raw rows are
     the valid responses, or every response returned with ``include_excluded``. ``breakdowns``: the
     breakdowns' ``min_n`` and ``adjust`` (``breakdowns.settings``). ``viewer``: the evaluator's user id; the
     trend is left out unless they may see the earlier survey (the command line, with no viewer, sees all).
-    ``review``: the review flags' thresholds (``flags.settings``; their defaults without it)."""
+    ``review``: the review flags' thresholds (``flags.settings``; their defaults without it); ``with_flags``
+    False leaves their counts out (None), for a download that does not print them (Format.flags)."""
     _fold_first(store, survey_id, catalogue)
     with store.snapshot() as conn:
         survey = conn.get_survey(survey_id)
@@ -82,7 +84,8 @@ def open_export(store, survey_id: int, catalogue: questionnaires.Catalogue, *,
             raise UnknownSurvey(f"no survey with id {survey_id}")
         questionnaire = catalogue.for_survey(survey)
         result = results.compute(conn, survey_id, questionnaire, timezone=timezone, **(breakdowns or {}))
-        result = dataclasses.replace(result, flags=flags.counts(conn, survey_id, questionnaire, review))
+        if with_flags:
+            result = dataclasses.replace(result, flags=flags.counts(conn, survey_id, questionnaire, review))
         yield Export(_with_comparisons(conn, result, catalogue, timezone, viewer), conn, timezone,
                      include_excluded)
 

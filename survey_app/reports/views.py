@@ -25,12 +25,12 @@ def _download_links(state) -> None:
     state.app.jinja_env.globals["download_formats"] = reports.FORMATS
 
 
-def _export(survey_id: int, include_excluded: bool = False):
+def _export(survey_id: int, include_excluded: bool = False, with_flags: bool = True):
     config = current_app.config
     return reports.open_export(get_store(), survey_id, questionnaires.catalogue(),
                                timezone=config["TIMEZONE"], include_excluded=include_excluded,
                                breakdowns=breakdowns.settings(config), viewer=g.current_user["id"],
-                               review=flags.settings(config))
+                               review=flags.settings(config), with_flags=with_flags)
 
 
 @bp.get("/export/<fmt>")
@@ -43,7 +43,7 @@ def export(survey_id: int, fmt: str):
     include_excluded = request.args.get("include_excluded") == "1"
     out = tempfile.TemporaryFile()
     try:
-        with _export(survey_id, include_excluded) as data:
+        with _export(survey_id, include_excluded, reports.FORMATS[fmt].flags) as data:
             reports.write(fmt, data, out)
     except BaseException:
         out.close()
