@@ -92,11 +92,11 @@ def span(low: float, high: float, unit: str = "%", target: float | None = None) 
     ``target`` an end below it never prints as reaching it (``pct_below``, ``num_below``); both ends show as many
     decimals ('78.11–95.80 分', not '78.11–95.8 分')."""
     if unit == "%":
-        return "–".join(f"{end}%" for end in _alike(pct_below(low, target)[:-1], pct_below(high, target)[:-1]))
-    return "–".join(_alike(num_below(low, target), num_below(high, target))) + (f" {unit}" if unit else "")
+        return "–".join(f"{end}%" for end in alike(pct_below(low, target)[:-1], pct_below(high, target)[:-1]))
+    return "–".join(alike(num_below(low, target), num_below(high, target))) + (f" {unit}" if unit else "")
 
 
-def _alike(*ends: str) -> list[str]:
+def alike(*ends: str) -> list[str]:
     """The ends of one interval with as many decimals each as the end that has the most (zeros added):
     '78.11', '95.8' → '78.11', '95.80'; an interval reads as one figure."""
     digits = max(len(end.partition(".")[2]) for end in ends)

@@ -9,7 +9,7 @@ import dataclasses
 from dataclasses import dataclass
 
 import analysis
-from analysis.formatting import num_below, pct_below
+from analysis.formatting import alike, num_below, pct_below
 
 from .questionnaires import Questionnaire
 
@@ -74,6 +74,12 @@ class Headline:
         """``x`` in the headline's unit as printed and scored: '96.0%', '97.6 分'; a figure below the target
         never prints as reaching it (94.95%, not 95.0%: ``analysis.formatting.pct_below``)."""
         return pct_below(x, self.target) if self.figure == "rate" else f"{num_below(x, self.target)} 分"
+
+    def ends_text(self, low: float, high: float) -> tuple[str, str]:
+        """Two ends of one interval as ``text`` prints them, with as many decimals each: ('91.47 分', '100.00 分')."""
+        unit = "%" if self.figure == "rate" else " 分"
+        ends = [self.text(x).removesuffix(unit) for x in (low, high)]
+        return tuple(f"{end}{unit}" for end in alike(*ends))
 
     @property
     def low(self) -> float:

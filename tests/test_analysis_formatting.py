@@ -61,3 +61,10 @@ def test_a_satisfaction_figure_just_below_its_target_never_prints_as_reaching_it
     assert pct_below(100 * 189 / 199, None) == "95.0%"  # no target: pct
     assert num_below(94.996, 95) == "94.996" and num_below(97.551, 95) == "97.55"
     assert span(94.96, 98.2, target=95) == "94.96%–98.20%" and span(94.996, 100, "分", 95) == "94.996–100.000 分"
+
+
+def test_the_points_at_an_intervals_ends_print_as_the_interval_does():
+    """'按双侧 95% 置信区间两端（91.47 分、100.00 分）' beside '91.47–100.00 分': one figure, one set of decimals."""
+    from analysis.formatting import alike
+    assert alike("91.47", "100") == ["91.47", "100.00"] and alike("96.0", "98.25") == ["96.00", "98.25"]
+    assert alike("nan", "95.1") == ["nan", "95.1"]

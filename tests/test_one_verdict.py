@@ -12,6 +12,7 @@ import pytest
 
 import analysis
 from analysis.cli import main as analyse
+from survey_app.reports import wording
 from tests.reports_helpers import download, filled, result_of  # noqa: F401
 
 CASES = {
@@ -59,8 +60,9 @@ def test_every_output_prints_the_one_verdict(case, app, database, admin_client, 
     cells = _xlsx_cells(download(admin_client, filled, "xlsx"))
     assert cells["判定说明"] == text and cells["目标判定"] == h.judgement.verdict_zh
     # the points at the interval's ends, as the page and the documents print them (num: two places)
-    assert (cells["区间下限对应得分"], cells["区间上限对应得分"]) == (round(h.points.points_low, 2),
-                                                          round(h.points.points_high, 2))
+    assert (cells["双侧 95% 区间下限对应得分"], cells["双侧 95% 区间上限对应得分"]) == (
+        round(h.points.points_low, 2), round(h.points.points_high, 2))
+    assert cells["计算过程"] == wording.formula_text(h)  # in words and units, as the 底稿 writes it
     assert f"{analysis.formatting.num(h.points.points_low)}" in page
     for fmt in ("docx-annex", "docx-c51"):
         assert text in _docx_text(download(admin_client, filled, fmt)), fmt

@@ -72,3 +72,9 @@ def test_the_working_paper_writes_its_arithmetic_in_words_and_units(app, databas
     database.update_survey(filled, c51_figure="top3")
     paper = {r.cells[0].text: r.cells[1].text for r in _docx(admin_client, filled, "docx-c51").tables[0].rows}
     assert "＝选择“非常满意”“比较满意”“一般满意”的人数 ÷ 有效问卷数 = 50 ÷ 50 × 100% = 100.0%" in paper["评价结果"]
+
+
+def test_the_ends_print_with_the_decimals_of_the_interval(app, database, filled):
+    """An upper end of 100 beside 91.47 reads '100.00 分', as the interval '91.47–100.00 分' prints it."""
+    h = result_of(app, database, filled).headline
+    assert h.ends_text(91.47, 100) == ("91.47 分", "100.00 分") and h.ends_text(92.5, 99.25) == ("92.50 分", "99.25 分")

@@ -78,10 +78,10 @@ def overview_rows(result):
     yield ("评分规则", rule.display_name if rule else points.rule)
     yield ("C51 得分", rounded(points.points, 2), SCORE)  # as every page and document prints it (formatting.num)
     yield ("C51 满分", points.maximum, SCORE)
-    yield ("计算过程", points.formula)
+    yield ("计算过程", wording.formula_text(h))
     yield ("评价结果", points.sentence)
-    yield ("区间下限对应得分", rounded(h.points.points_low, 2), SCORE)
-    yield ("区间上限对应得分", rounded(h.points.points_high, 2), SCORE)
+    yield ("双侧 95% 区间下限对应得分", rounded(h.points.points_low, 2), SCORE)
+    yield ("双侧 95% 区间上限对应得分", rounded(h.points.points_high, 2), SCORE)
     for note in h.notes:
         yield ("说明", note)
     if result.design is not None:

@@ -139,7 +139,7 @@ def points_range_text(headline) -> str:
     p = headline.points
     if headline.judgement.census:
         return ""
-    low, high = (headline.text(x) for x in (p.at_low.value_pct, p.at_high.value_pct))
+    low, high = headline.ends_text(p.at_low.value_pct, p.at_high.value_pct)
     return (f"按双侧 95% 置信区间两端（{low}、{high}）计，"
             f"该指标得分分别为 {num(p.points_low, 2)} 分和 {num(p.points_high, 2)} 分。")
 
