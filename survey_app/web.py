@@ -12,7 +12,7 @@ from analysis import formatting
 from .questionnaires import ChangedQuestionnaire, MissingQuestionnaire
 from .respondent import is_citizen_request
 from .safetext import printable
-from .store import StorageUnavailable
+from .store import ChangedOutsideManyi, StorageUnavailable
 
 
 def csp_nonce() -> str:
@@ -101,6 +101,14 @@ def init_app(app) -> None:
     @app.errorhandler(StorageUnavailable)
     def storage_unavailable(e):  # nothing was written; evaluators may simply retry
         return render_template("error.html", code=503, public=is_citizen_request(request)), 503
+
+    @app.errorhandler(ChangedOutsideManyi)
+    def changed_outside(e):  # nothing was written: the database was changed behind Manyi's back (manyi verify)
+        if not request.path.startswith("/admin/"):
+            return render_template("error.html", code=409, public=is_citizen_request(request)), 409
+        message = ("数据库中的账号、授权或项目设置已被绕过本系统修改（与审计记录不符），为免将其记作正常操作，"
+                   "本次操作未执行。请联系系统管理员运行 manyi verify 核查。")
+        return render_template("admin/error.html", code=409, message=message), 409
 
     @app.errorhandler(MissingQuestionnaire)
     def missing_questionnaire(e: MissingQuestionnaire):

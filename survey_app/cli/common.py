@@ -3,6 +3,7 @@ cleaning of text that is stored (click's ``callback=clean_line``), who ran a com
 and a stored time as commands print it."""
 from __future__ import annotations
 
+import functools
 import math
 import os
 import pwd
@@ -25,11 +26,27 @@ class Manyi(click.Group):
     naming it, never a traceback."""
 
     def invoke(self, ctx):
+        from ..store.common import ChangedOutsideManyi
         try:
             return super().invoke(ctx)
+        except ChangedOutsideManyi as e:  # any other command whose change was refused (refused_in_one_line)
+            raise click.ClickException(str(e)) from None
         except OSError as e:
             where = f"{e.filename}: " if e.filename else ""
             raise click.ClickException(f"{where}{e.strerror or e}") from None
+
+
+def refused_in_one_line(command):
+    """A command whose change the store refused, the database having been changed behind Manyi's back since
+    the audit chain's newest line (ChangedOutsideManyi: nothing written), ends with that one line."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from ..store.common import ChangedOutsideManyi
+        try:
+            return command(*args, **kwargs)
+        except ChangedOutsideManyi as e:
+            raise click.ClickException(str(e)) from None
+    return run
 
 
 def operator() -> str:

@@ -18,7 +18,7 @@ from .audit import AuditLog
 from .base import Base
 from .bulk import BulkReview
 from .chain import Chains, KeyedRecordMissing, MissingChainKey, WrongChainKey, chain_hash, survey_digest
-from .common import Audit, StorageUnavailable, is_row_id, utcnow
+from .common import Audit, ChangedOutsideManyi, StorageUnavailable, is_row_id, utcnow
 from .counts import Counts
 from .fieldwork import FieldworkRecords, PointNameTaken
 from .groups import Groups
@@ -35,7 +35,7 @@ from .surveys import POINT_CACHE_SECONDS, SURVEY_FIELDS, Surveys, same_name
 from .throttle import LoginThrottle
 
 __all__ = ["EXTENSION", "Audit", "ClockSkew", "WrongSecretKey", "check_secret_key", "secret_fingerprint", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError", "same_name", "PointNameTaken",
-           "StorageUnavailable", "Store", "ChainKey", "DamagedDatabase", "NotPermitted", "WrongChainKey", "MissingChainKey", "KeyedRecordMissing", "is_postgres_url", "Verification", "configured_chain_key", "chain_hash", "get_store", "init_app", "is_row_id",
+           "StorageUnavailable", "ChangedOutsideManyi", "Store", "ChainKey", "DamagedDatabase", "NotPermitted", "WrongChainKey", "MissingChainKey", "KeyedRecordMissing", "is_postgres_url", "Verification", "configured_chain_key", "chain_hash", "get_store", "init_app", "is_row_id",
            "open_store", "survey_digest", "utcnow"]
 EXTENSION = "manyi.store"
 

@@ -7,6 +7,9 @@ the line and the accounts' state after the change; the head (``accounts_head``) 
 ``verify`` replays the chain and compares the accounts with the state its newest line recorded, so an
 account line edited, inserted or removed, or an account added, enabled or given another password behind
 Manyi's back, is named. A grant of a survey is a line of that survey's chain (its state says who may see it).
+Before its line, a change compares the accounts with what the newest line recorded and refuses
+(ChangedOutsideManyi, nothing written) if they differ, else that line would record the forgery as genuine (a
+survey's chain likewise: AuditLog._survey_unchanged).
 
 A line's text names the account, never a password or its hash. The state keeps, per account, its creation,
 its disabling and a fingerprint of its stored password hash (SHA-256 of the scrypt hash, salt included): it
@@ -19,7 +22,7 @@ import json
 
 from .audit import SYSTEM, entry_link
 from .chain import _CHAIN_JSON, head_mac
-from .common import Audit, utcnow
+from .common import Audit, ChangedOutsideManyi, utcnow
 
 ACCOUNT_ACTIONS = ("accounts_start", "create_user", "password", "disable_user", "enable_user")
 GRANT_ACTIONS = ("grant", "revoke")  # lines of the survey's own chain
@@ -62,6 +65,19 @@ def changed_accounts(now: str, recorded: str | None) -> list[str]:
 
 
 class AccountLog:
+    def _accounts_unchanged(self, conn) -> None:
+        """Inside a write transaction, before a change to the accounts: take the account chain's head and refuse
+        (ChangedOutsideManyi) if the accounts already differ from what its newest line recorded; else the
+        change's line would record an account added or changed behind Manyi's back as genuine."""
+        head = conn.one(TAKE_ACCOUNT_HEAD[conn.kind])
+        if head is None or not head[0]:  # no account chain yet: its first line records the accounts as found
+            return
+        changed = changed_accounts(accounts_state(conn),
+                                   conn.value("select state from audit_log where id = ?", [head[0]]))
+        if changed:
+            raise ChangedOutsideManyi("accounts changed outside Manyi since the last audit line ("
+                                      + "; ".join(changed) + "); nothing was changed; run manyi verify")
+
     def _account_audit(self, conn, audit: Audit) -> None:
         """Inside a write transaction: the account chain's line for what the transaction changes (after it)."""
         key = self._chain_key()

@@ -21,6 +21,7 @@ class Accounts:
     def create_user(self, username: str, password_hash: str, *, by: str = SYSTEM) -> int:
         """A new evaluator account; ValueError if the username is taken (the unique index decides)."""
         def body(conn):
+            self._accounts_unchanged(conn)  # else this line would record an account forged since as genuine
             user_id = conn.value("insert into users (username, password_hash, created_at) values (?, ?, ?)"
                                  " on conflict (username) do nothing returning id", [username, password_hash, utcnow()])
             if user_id is not None:
@@ -35,6 +36,7 @@ class Accounts:
         """A new password, which ends every session of the user in the same transaction; False if there
         is no such user."""
         def body(conn):
+            self._accounts_unchanged(conn)
             user_id = conn.value("update users set password_hash = ? where username = ? returning id",
                                  [password_hash, username])
             if user_id is not None:
@@ -47,6 +49,7 @@ class Accounts:
         """Disable an account (its sessions end in the same transaction; it cannot log in; its audit lines
         stay as they are) or enable it again; whether that changed anything, None if there is no such user."""
         def body(conn):
+            self._accounts_unchanged(conn)
             user_id = conn.value("select id from users where username = ?", [username])
             if user_id is None:
                 return None
@@ -82,6 +85,7 @@ class Accounts:
         """Let a user see a survey, with a line in its chain naming them; False if they already could (then
         nothing is logged)."""
         def body(conn):
+            self._survey_unchanged(conn, survey_id)  # else this line would record a grant forged since as genuine
             changed = conn.execute("insert into grants (user_id, survey_id, created_at) values (?, ?, ?)"
                                    " on conflict do nothing", [user_id, survey_id, utcnow()]).rowcount == 1
             if changed:
@@ -93,6 +97,7 @@ class Accounts:
         """End a user's access to a survey (at their next request), with a line in its chain naming them;
         False if they had none."""
         def body(conn):
+            self._survey_unchanged(conn, survey_id)
             changed = conn.execute("delete from grants where user_id = ? and survey_id = ?",
                                    [user_id, survey_id]).rowcount == 1
             if changed:

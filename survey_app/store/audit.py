@@ -11,7 +11,7 @@ import hashlib
 import json
 
 from .chain import _CHAIN_JSON, head_mac
-from .common import Audit, utcnow
+from .common import Audit, ChangedOutsideManyi, utcnow
 
 STATE_FIELDS = ("questionnaire_id", "questionnaire_version", "target", "target_n", "population", "rule",
                 "c51_figure")
@@ -99,7 +99,39 @@ def legacy_digest(entries: list[dict]) -> str:
     return "legacy:" + hashlib.sha256(text.encode()).hexdigest()
 
 
+def _grants_said(now: str, recorded: str) -> str:
+    """Who was granted or revoked outside Manyi, for the refusal's message ('' if the grants did not change)."""
+    then, current = set(json.loads(recorded).get("grants", [])), set(json.loads(now).get("grants", []))
+    said = [f"user '{u}' granted" for u in sorted(current - then)] + [f"user '{u}' revoked" for u in sorted(then - current)]
+    return ", ".join(said)
+
+
+def _refuse_drift(survey_id: int, now: str, recorded: str | None, only: tuple[str, ...] | None = None) -> None:
+    """ChangedOutsideManyi if the survey's state ``now`` differs from what its newest line recorded (``only``:
+    in those keys of it), naming what differs."""
+    changed = [k for k in changed_settings(now, recorded) if only is None or k in only]
+    if changed:
+        grants = _grants_said(now, recorded) if "grants" in changed and now and recorded else ""
+        raise ChangedOutsideManyi(
+            f"survey {survey_id} changed outside Manyi since its last audit line ({', '.join(changed)}"
+            f"{': ' + grants if grants else ''}); nothing was changed; run manyi verify")
+
+
+# The lines whose change may alter who may see the survey (the rest check it is as the newest line recorded),
+# and the lines written at start-up or by copy-db (an upgrade's lines pass ``at``), which refuse nothing
+GRANTS_CHANGED_BY = ("grant", "revoke", "copy", "secret_key", "questionnaire_digest")
+
+
 class AuditLog:
+    def _survey_unchanged(self, conn, survey_id: int) -> None:
+        """Inside a write transaction, before a change to a survey's settings or grants: take its chain head and
+        refuse (ChangedOutsideManyi) if the survey's state already differs from what its newest line recorded;
+        else the change's line would record a change made behind Manyi's back as genuine."""
+        head = conn.one(TAKE_SURVEY_HEAD[conn.kind], [survey_id])
+        if head is not None:  # else a survey without a chain yet (its first line opens it)
+            _refuse_drift(survey_id, survey_state(conn, survey_id),
+                          conn.value("select state from audit_log where id = ?", [head[0]]))
+
     def _audit(self, conn, audit: Audit | None, survey_id: int, response_id: int | None = None, *,
                prev: str | None = None, at: str | None = None) -> None:
         """Inside a write transaction: the chained audit line for what the transaction changes (after it), dated
@@ -111,6 +143,11 @@ class AuditLog:
         link_from = prev if prev is not None else (head[1] if head else "")
         entry = {"at": at or utcnow(), "user": audit.user, "action": audit.action, "survey_id": survey_id,
                  "response_id": response_id, "detail": audit.detail, "state": survey_state(conn, survey_id)}
+        if head is not None and at is None and prev is None and audit.action not in GRANTS_CHANGED_BY:
+            # a change that grants no one: who may see the survey is still as the newest line recorded, else a
+            # grant made behind Manyi's back would be recorded as genuine (grant and revoke check before)
+            _refuse_drift(survey_id, entry["state"],
+                          conn.value("select state from audit_log where id = ?", [head[0]]), ("grants",))
         link = entry_link(key, link_from, entry)
         audit_id = conn.value('insert into audit_log (at, "user", action, survey_id, response_id, detail, state,'
                               " prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",

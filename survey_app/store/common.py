@@ -22,6 +22,16 @@ class StorageUnavailable(RuntimeError):
     retry the same key."""
 
 
+class DamagedDatabase(RuntimeError):
+    """The database cannot be read to its end: a damaged or truncated file (not a server that is away)."""
+
+
+class ChangedOutsideManyi(DamagedDatabase):
+    """A change refused: what its audit line would record (the accounts, a survey's settings or who may see
+    it) was already changed behind Manyi's back since the chain's newest line, which the new line would
+    record as genuine. Nothing was written; ``manyi verify`` names the change."""
+
+
 @dataclass(frozen=True)
 class Audit:
     """The audit-log line for a change, written in the change's own transaction: both or neither."""

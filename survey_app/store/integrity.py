@@ -10,11 +10,8 @@ from .account_log import verify_account_chain
 from .audit import changed_settings, digest_differs, entry_link, legacy_digest, survey_state
 from .chain import (KEYING_TRACES, SECOND_FORM_BACK, SECOND_FORM_TRACE, KeyedRecordMissing, chain_hash, head_mac,
                     keyed_record_ok, link_hash)
+from .common import DamagedDatabase
 from .groups import counted, stored
-
-
-class DamagedDatabase(RuntimeError):
-    """The database cannot be read to its end: a damaged or truncated file (not a server that is away)."""
 
 
 class NotPermitted(RuntimeError):

@@ -58,6 +58,7 @@ class Surveys:
         _checked(fields)
 
         def body(conn):
+            self._survey_unchanged(conn, survey_id)  # else this line would record a change made since as genuine
             if fields:
                 conn.execute(f"update surveys set {', '.join(f'{k} = ?' for k in fields)} where id = ?",
                              [*fields.values(), survey_id])
