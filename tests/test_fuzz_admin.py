@@ -62,7 +62,7 @@ class Evaluator:
         self.client = app.test_client()
         assert login(self.client).status_code == 302
         self.token = csrf(self.client.get("/admin/password").get_data(as_text=True))  # any form of the session
-        self.rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin")]
+        self.rules = sorted((r for r in app.url_map.iter_rules() if r.rule.startswith("/admin")), key=lambda r: (r.rule, r.endpoint))
         self.seen = Counter()
         self.statuses = Counter()
 
