@@ -8,6 +8,7 @@ the bounds are loose (a shared machine): every page answered, half of them withi
 """
 import http.client
 import statistics
+import time
 
 import pytest
 
@@ -53,6 +54,9 @@ def test_the_documented_stack_redirects_to_https_and_refuses_large_bodies_itself
     response = conn.getresponse()  # passed on: the app decides (413 here, with no login; its page, in Chinese)
     assert response.status == 413 and "提交的内容过长" in response.read().decode("utf-8", "replace")
     conn.close()
+    deadline = time.monotonic() + 5  # gunicorn writes its access line after the response: wait for it
+    while "POST /admin/surveys/1/edit" not in stack.app.log() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert "POST /admin/surveys/1/edit" in stack.app.log()
 
 
