@@ -20,7 +20,8 @@ def test_the_annex_and_the_working_paper_say_what_the_flags_marked_as_the_review
         app, database, admin_client, filled):
     exclude_one_q5_c(database)
     page = admin_client.get(f"/admin/surveys/{filled}/responses").get_data(as_text=True)
-    assert re.search(r"异常集中提交：[^（]*（30 份", page)  # the review page's own count
+    assert re.search(r"异常集中提交：[^（]*（30 份", page)  # the review page's own counts
+    assert "直线作答：所有已答的量表题（≥ 4 个选项）选了同一选项（10 份）" in page
     annex = "\n".join(p.text for p in _docx(admin_client, filled, "docx-annex").paragraphs)
     returns = annex[annex.index("（二）问卷回收情况"):annex.index("四、调查结果分析")]
     assert ("系统标记：直线作答 10 份、异常集中提交 30 份（一份可有多项标记），均经评价人员复核；全部问卷共剔除 1 份。"
@@ -37,3 +38,11 @@ def test_no_flag_is_said_as_none(app, database, filled):
     assert wording.flags_text(clean, short=True) == "无系统标记"
     one = dataclasses.replace(clean, flags=flags.Flags({**clean.flags.counts, "speeder": 3}, 15, 20))
     assert wording.flags_text(one) == "系统标记：用时过短 3 份，经评价人员复核均予保留。"
+
+
+def test_the_review_page_leaves_straight_liners_uncounted_past_the_limit(app, database, admin_client, filled):
+    """Counting 直线作答 reads every answer: past STRAIGHT_COUNTED_UP_TO responses the page says where to look."""
+    app.config["STRAIGHT_COUNTED_UP_TO"] = 49  # the survey holds 50
+    page = admin_client.get(f"/admin/surveys/{filled}/responses").get_data(as_text=True)
+    assert "直线作答：所有已答的量表题（≥ 4 个选项）选了同一选项（本项目问卷较多，此处不汇总份数；按此标记筛选即可查看）" in page
+    assert re.search(r"异常集中提交：[^（]*（30 份", page)  # the others are still counted
