@@ -10,7 +10,7 @@ changes, from the store, the command line and the browser, still work and verify
 import pytest
 
 from survey_app.admin.auth import hash_password
-from survey_app.store import ChangedOutsideManyi, DamagedDatabase
+from survey_app.store import Audit, ChangedOutsideManyi, DamagedDatabase
 from tests.admin_helpers import EVALUATOR, EVALUATOR_PASSWORD, csrf, login, post_form
 from tests.test_admin import GOOD, NEW
 
@@ -172,4 +172,45 @@ def test_the_ordinary_changes_still_work_and_verify(app, runner, database, peopl
     data = {**{k: v for k, v in GOOD.items() if k != "questionnaire"}, "target_n": "60"}
     assert post_form(client, edit, edit, data).status_code == 302
     assert database.get_survey(new_id)["target_n"] == 60 and database.can_see(wang, new_id)
+    assert database.verify().ok
+
+
+def test_a_setting_changed_with_sql_is_not_laundered_by_a_point_fieldwork_weighting_or_review_line(database, people):
+    """Every change that writes a line of the survey's chain checks the whole state first, not only the grants:
+    an exclusion, a new point, 发放/办件量, a renamed point or a weighting share would otherwise record a target
+    (or a point name) changed with SQL as genuine, and verify would pass again."""
+    survey_id, _, _ = people
+    points = database.list_points(survey_id)
+    rid = database.save_response(survey_id=survey_id, point_id=points[0]["id"], questionnaire_version=1,
+                                 submission_key="drift-1", answers=[("Q5", "A")], seconds_on_page=60,
+                                 language="zh-CN", device_hash=None).response_id
+    assert database.verify().ok
+    for forged, named in (("update surveys set target = 60 where id = ?", "target"),
+                          ("update points set name = '伪造窗口' where survey_id = ? and name = '1号窗口'", "points")):
+        database.execute(forged, [survey_id])
+        before = _lines(database)
+        for attempt in (
+                lambda: database.set_response_status(rid, status="excluded", reason="重复", user="wang"),
+                lambda: database.set_statuses([rid], status="excluded", reason="重复", user="wang"),
+                lambda: database.add_point(survey_id, "新窗口"),
+                lambda: database.set_point_fieldwork(points[0]["id"], issued=50, served=900, actor="wang"),
+                lambda: database.set_points_fieldwork(survey_id, {points[0]["id"]: (50, 900)}, actor="wang"),
+                lambda: database.set_points_fieldwork(survey_id, {}, actor="wang", names={points[0]["id"]: "大厅"}),
+                lambda: database.set_population_margins(survey_id, {"Q1": {"A": 0.5, "B": 0.5}},
+                                                        audit=Audit("wang", "margins", "性别"))):
+            with pytest.raises(ChangedOutsideManyi, match=rf"\({named}\)"):
+                attempt()
+        assert _lines(database) == before  # nothing written, nothing changed
+        assert database.get_response(rid)["status"] == "valid" and len(database.list_points(survey_id)) == 2
+        assert database.list_points(survey_id)[0]["name"] == "业务大厅" and database.list_points(survey_id)[0]["issued"] is None
+        assert database.population_margins(survey_id) == {} and named in _problems(database)
+        put_back = ("update surveys set target = 95 where id = ?" if named == "target" else
+                    "update points set name = '1号窗口' where survey_id = ? and name = '伪造窗口'")
+        database.execute(put_back, [survey_id])
+        assert database.verify().ok
+    assert database.set_response_status(rid, status="excluded", reason="重复", user="wang")  # put back: all work
+    assert database.add_point(survey_id, "新窗口")["name"] == "新窗口"
+    assert database.set_points_fieldwork(survey_id, {points[0]["id"]: (50, 900)}, actor="wang",
+                                         names={points[0]["id"]: "大厅"})
+    database.set_population_margins(survey_id, {"Q1": {"A": 0.5, "B": 0.5}}, audit=Audit("wang", "margins", "性别"))
     assert database.verify().ok

@@ -115,6 +115,7 @@ class FieldworkRecords:
             before = conn.row("select survey_id, name, issued, served from points where id = ?", [point_id])
             if before is None:
                 raise ValueError(f"no collection point with id {point_id}")
+            self._survey_unchanged(conn, before["survey_id"])  # else its line would record a forgery as genuine
             _record(self, conn, point_id, before, issued, served, actor)
             return before["survey_id"]
         survey_id = self._write(body)
@@ -135,6 +136,7 @@ class FieldworkRecords:
             raise ValueError("a collection point's name cannot be empty")
 
         def body(conn):
+            self._survey_unchanged(conn, survey_id)  # else its lines would record a forgery as genuine
             points = {row["id"]: row for row in conn.rows(
                 "select id, survey_id, name, code, issued, served from points where survey_id = ? order by id",
                 [survey_id])}

@@ -52,6 +52,7 @@ class Margins:
         rows = _checked(margins)
 
         def body(conn):
+            self._survey_unchanged(conn, survey_id)  # else its line would record a forgery as genuine
             conn.execute("delete from population_margins where survey_id = ?", [survey_id])
             for qid, code, share in rows:
                 conn.execute("insert into population_margins (survey_id, question_id, value, share) values (?, ?, ?, ?)",

@@ -188,6 +188,7 @@ class Responses:
             # The point's head first, as a submit takes it: every tally and count row of the point is then
             # changed by one transaction at a time (PostgreSQL runs a statement's CTEs in no promised order).
             conn.value(TAKE_HEAD[conn.kind], (point_id,))
+            self._survey_unchanged(conn, survey_id)  # else its line would record a forgery as genuine
             answers = conn.execute("select question_id, value from answers where response_id = ?",
                                    [response_id]).fetchall()
             bump_tallies(conn, survey_id, point_id, answers, -1 if status == "excluded" else +1)

@@ -114,6 +114,8 @@ class Surveys:
             for pid, known in conn.execute("select id, name from points where survey_id = ?", [survey_id]).fetchall():
                 if known != name and same_name(known, name):
                     return pid
+            if conn.value("select id from points where survey_id = ? and name = ?", [survey_id, name]) is None:
+                self._survey_unchanged(conn, survey_id)  # else the new point's line would record a forgery as genuine
             while True:
                 pid = conn.value("insert into points (survey_id, name, code, created_at) values (?, ?, ?, ?)"
                                  " on conflict do nothing returning id", [survey_id, name, new_code(), utcnow()])
