@@ -11,6 +11,16 @@ from pathlib import Path
 MANYI = str(Path(sys.executable).parent / "manyi")
 
 YINING_ANSWERS = {"age": "B", "gender": "A", "q1": "A", "q2": "B", "q3": "A", "q4": "C", "q5": "A"}
+# A five-step satisfaction scale (s5) for questionnaires written in tests: 非常满意 100 … 不满意 20.
+S5_SCALE = '''[scales.s5]
+options = [
+  { code = "A", label = "非常满意", points = 100, satisfied = true },
+  { code = "B", label = "比较满意", points = 80, satisfied = true },
+  { code = "C", label = "一般满意", points = 60 },
+  { code = "D", label = "不太满意", points = 40 },
+  { code = "E", label = "不满意", points = 20 },
+]
+'''
 
 
 def hidden_fields(html: str) -> dict:

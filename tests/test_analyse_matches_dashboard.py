@@ -9,6 +9,7 @@ import pytest
 import analysis
 from analysis.cli import main as analyse
 from tests.reports_helpers import download, filled, result_of  # noqa: F401
+from tests.helpers import S5_SCALE
 
 CASES = {
     "top2": {"c51_figure": "top2"},
@@ -100,15 +101,7 @@ invitation = "您好，本问卷匿名填写，仅用于统计分析。"
 [headline]
 questions = { q2 = 0.5, q3 = 0.5 }
 figure = "score"
-[scales.s5]
-options = [
-  { code = "A", label = "非常满意", points = 100, satisfied = true },
-  { code = "B", label = "比较满意", points = 80, satisfied = true },
-  { code = "C", label = "一般满意", points = 60 },
-  { code = "D", label = "不太满意", points = 40 },
-  { code = "E", label = "不满意", points = 20 },
-]
-[[sections]]
+''' + S5_SCALE + '''[[sections]]
 title = "一、服务评价"
 [[sections.questions]]
 id = "q2"

@@ -18,6 +18,7 @@ from survey_app.questionnaires import QuestionnaireError, parse
 from survey_app.reports.weighting_text import weighting_blocks
 from survey_app.store import Audit
 from tests.admin_helpers import csrf
+from tests.helpers import S5_SCALE
 
 GENDER = {"use_gender": "y", "share_gender_A": "48.5", "share_gender_B": "51.5", "source": "部门服务对象台账（2024 年）"}
 SATISFIED = {"A", "B"}  # Yining's satisfaction5: 非常满意 and 比较满意 are marked satisfied
@@ -246,15 +247,7 @@ title = "测试"
 invitation = "您好，仅用于统计分析。"
 [headline]
 questions = { q2 = 1, q3 = 3 }
-[scales.s5]
-options = [
-  { code = "A", label = "非常满意", points = 100, satisfied = true },
-  { code = "B", label = "比较满意", points = 80, satisfied = true },
-  { code = "C", label = "一般满意", points = 60 },
-  { code = "D", label = "不太满意", points = 40 },
-  { code = "E", label = "不满意", points = 20 },
-]
-[[composites]]
+''' + S5_SCALE + '''[[composites]]
 id = "both"
 label = "两题"
 items = ["q2", "q3"]
