@@ -9,11 +9,17 @@ after the login. After ``LOGIN_MAX_FAILURES`` failed password checks for one use
 429 with Retry-After, even for the right password. Each check is counted before it is made
 (store/throttle.py), by username and by a salted hash of the client address (never the raw address). A
 survey is visible only to the users granted it; any other id answers 404, so ids reveal nothing.
+
+Once the password matched, the login also asks the store whether the account is what the account chain last
+recorded of it (store/account_log.py): a password hash swapped in, an account enabled or added in the database
+behind Manyi's back is refused with CHANGED (counted as a failed check, as a disabled account's right password
+is), logged, and nothing else is written; a session whose account is changed so ends at its next page.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
@@ -24,12 +30,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..store import get_store, is_row_id
 from .forms import MIN_PASSWORD_LENGTH, LoginForm, PasswordForm
 
+log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)  # /admin/login, /admin/password, /admin/logout
 DEFAULTS = {"LOGIN_MAX_FAILURES": 5, "LOGIN_MAX_FAILURES_PER_CLIENT": 20, "LOGIN_WINDOW_SECONDS": 15 * 60,
             "LOGIN_ATTEMPTS_KEEP_DAYS": 30, "SESSION_IDLE_MINUTES": 120, "SESSION_MAX_HOURS": 12}
 ERRORS = {400: "请求内容有误（表单可能已过期，或含有无法保存的字符、过长的内容），请返回刷新页面后重试。", 403: "您没有访问此页面的权限。",
           404: "没有找到这个页面，或您没有该评价项目的访问权限。", 429: "操作过于频繁，请稍后再试。",
           413: "提交的内容过长，未保存。请返回上一页，精简较长的文字后再提交（登录已失效时，请先重新登录）。"}
+CHANGED = "该账户的数据在 Manyi 之外被修改过（与账户审计记录不一致），暂不能登录。请管理员运行 manyi verify 查明并恢复。"
 
 
 def hash_password(password: str) -> str:
@@ -51,6 +59,8 @@ def _ended(why: str) -> str:
         return f"您已超过 {_cfg('SESSION_IDLE_MINUTES')} 分钟未操作，为安全起见已退出登录，请重新登录。"
     if why == "expired":
         return f"本次登录已超过 {_cfg('SESSION_MAX_HOURS')} 小时，为安全起见请重新登录。"
+    if why == "changed":
+        return CHANGED
     return "登录已失效（已退出、密码已修改或登录已被撤销），请重新登录。"
 
 
@@ -66,6 +76,9 @@ def load_user() -> None:
                                       max_seconds=3600 * _cfg("SESSION_MAX_HOURS"))
     if found.user is None:
         session.pop("sid")
+        if found.ended == "changed":
+            log.warning("session ended: an account was changed outside Manyi (not what the account chain recorded);"
+                        " run manyi verify")
         g.session_ended = _ended(found.ended)
     else:
         g.current_user = found.user
@@ -155,10 +168,16 @@ def login():
         form.form_errors.append(f"登录失败次数过多，请 {-(-wait // 60)} 分钟后再试。")
         return render_template("admin/login.html", form=form), 429, {"Retry-After": str(wait)}
     user = _check(username, form.password.data)
-    _settle(username, client, "failed" if user is None else "login")
+    changed = user is not None and not get_store().account_as_recorded(user["username"])
+    _settle(username, client, "failed" if user is None or changed else "login")
     if user is None:
         form.form_errors.append("用户名或密码不正确。")
         return render_template("admin/login.html", form=form), 401
+    if changed:
+        log.warning("login refused: account %r was changed outside Manyi (not what the account chain recorded);"
+                    " run manyi verify", user["username"])
+        form.form_errors.append(CHANGED)
+        return render_template("admin/login.html", form=form), 403
     _start_session(user["id"])
     return redirect(_safe_next(request.args.get("next")))
 

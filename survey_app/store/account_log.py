@@ -9,7 +9,9 @@ account line edited, inserted or removed, or an account added, enabled or given 
 Manyi's back, is named. A grant of a survey is a line of that survey's chain (its state says who may see it).
 Before its line, a change compares the accounts with what the newest line recorded and refuses
 (ChangedOutsideManyi, nothing written) if they differ, else that line would record the forgery as genuine (a
-survey's chain likewise: AuditLog._survey_unchanged).
+survey's chain likewise: AuditLog._survey_unchanged). A login, and each evaluator page after it, checks the one
+account the same way (``as_recorded``): its row against the newest line, whose link and head MAC are checked
+with the key, so a password hash swapped in, an account enabled or added behind Manyi's back opens no session.
 
 A line's text names the account, never a password or its hash. The state keeps, per account, its creation,
 its disabling and a fingerprint of its stored password hash (SHA-256 of the scrypt hash, salt included): it
@@ -31,6 +33,14 @@ TAKE_ACCOUNT_HEAD = {"sqlite": "select audit_id, hash from accounts_head where i
 # The first line's claim on the head: a second server writing a first line at the same moment waits for it
 _CLAIM = "insert into accounts_head (id, audit_id, hash, mac) values (1, 0, '', '') on conflict (id) do nothing"
 _FIELDS = ("created", "disabled or enabled", "password")
+# An account's row beside the account chain's head and newest line, read in one statement, so in one snapshot (a
+# change through Manyi writes the row and its line in one transaction): for ``as_recorded``; ``u`` is users.
+RECORD_COLUMNS = ("u.username, u.created_at, u.disabled_at, u.password_hash, h.audit_id as head_id, h.hash as head_hash,"
+                  ' h.mac as head_mac, l.at as line_at, l."user" as line_user, l.action as line_action, l.response_id'
+                  " as line_response, l.detail as line_detail, l.state as line_state, l.prev_hash as line_prev, l.hash"
+                  " as line_hash")
+RECORD_JOIN = ("left join accounts_head h on h.id = 1"
+               " left join audit_log l on l.id = h.audit_id and l.survey_id is null")
 
 
 def password_stamp(password_hash: str) -> str:
@@ -64,7 +74,34 @@ def changed_accounts(now: str, recorded: str | None) -> list[str]:
     return found
 
 
+def as_recorded(key, row: dict) -> bool:
+    """Whether an account (a row of RECORD_COLUMNS) is what the account chain's newest line recorded of it: its
+    creation, disabling and password stamp, that line's link and the head's MAC checked with the key. Not when
+    the chain never recorded it: that line lists no such account, or there is no account chain although the
+    account is there (each start records the accounts as found, so a server has one once there are accounts)."""
+    if row["line_hash"] is None or row["line_hash"] != row["head_hash"]:
+        return False
+    if row["head_mac"] != head_mac(key, "accounts", 0, row["head_id"], row["head_hash"]):
+        return False
+    entry = {"at": row["line_at"], "user": row["line_user"], "action": row["line_action"], "survey_id": None,
+             "response_id": row["line_response"], "detail": row["line_detail"], "state": row["line_state"]}
+    if entry_link(key, row["line_prev"] or "", entry) != row["line_hash"]:
+        return False
+    try:
+        accounts = json.loads(row["line_state"] or "")["accounts"]
+    except (KeyError, TypeError, ValueError):  # a state Manyi never writes
+        return False
+    mine = [row["username"], row["created_at"], row["disabled_at"], password_stamp(row["password_hash"] or "")]
+    return isinstance(accounts, list) and mine in accounts
+
+
 class AccountLog:
+    def account_as_recorded(self, username: str) -> bool:
+        """Whether the account is what the account chain last recorded of it (``as_recorded``): a login
+        checks it once the password matched. False for an unknown username too."""
+        row = self._read().row(f"select {RECORD_COLUMNS} from users u {RECORD_JOIN} where u.username = ?", [username])
+        return row is not None and as_recorded(self._chain_key(), row)
+
     def _accounts_unchanged(self, conn) -> None:
         """Inside a write transaction, before a change to the accounts: take the account chain's head and refuse
         (ChangedOutsideManyi) if the accounts already differ from what its newest line recorded; else the

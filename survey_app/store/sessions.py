@@ -1,7 +1,8 @@
 """Evaluators' sessions, kept on the server. The browser's signed cookie holds only a random session id;
 the ``sessions`` table holds its SHA-256 hash (a copied database opens no session), who it belongs to,
 when it began and was last seen, and when it was revoked. Logging out, a new password and
-``manyi revoke-sessions`` end a session at its next request; so do the idle and absolute lifetimes.
+``manyi revoke-sessions`` end a session at its next request; so do the idle and absolute lifetimes, and an
+account changed behind Manyi's back (its row no longer what the account chain recorded: account_log.py).
 
 Times come from the Store's ``wall_clock`` (base.py; tests move it). ``last_seen_at`` is written at
 most once per ``TOUCH_SECONDS`` a session, so most page views stay reads.
@@ -13,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from .account_log import RECORD_COLUMNS, RECORD_JOIN, as_recorded
 from .common import StorageUnavailable, iso_time
 from .servers import CLOCK_SLACK_SECONDS
 
@@ -23,8 +25,9 @@ KEEP_SECONDS = 86400  # a session's record is kept this long past its absolute l
 @dataclass(frozen=True)
 class SessionCheck:
     """A session as the request found it: ``user`` ({"id", "username"}) when it is alive, else why it
-    ended: "missing" (no such record), "revoked", "idle", "expired" (past its absolute lifetime) or
-    "clock" (begun in the future: this server's clock was set back)."""
+    ended: "missing" (no such record), "revoked", "changed" (the account is not what the account chain
+    recorded), "idle", "expired" (past its absolute lifetime) or "clock" (begun in the future: this server's
+    clock was set back)."""
     user: dict | None
     ended: str | None = None
 
@@ -54,15 +57,17 @@ class Sessions:
 
     def check_session(self, session_id: str, *, idle_seconds: float, max_seconds: float) -> SessionCheck:
         """Whether the session is alive now; notes that it was seen (at most once per TOUCH_SECONDS)."""
-        found = self._read().row(
-            "select s.user_id, u.username, s.created_at, s.last_seen_at, s.revoked_at, u.disabled_at from sessions s"
-            " join users u on u.id = s.user_id where s.id_hash = ?", [session_hash(session_id)])
+        found = self._read().row(  # the account's row and the account chain's newest line: one snapshot
+            f"select s.user_id, s.created_at as began_at, s.last_seen_at, s.revoked_at, {RECORD_COLUMNS} from"
+            f" sessions s join users u on u.id = s.user_id {RECORD_JOIN} where s.id_hash = ?", [session_hash(session_id)])
         if found is None:
             return SessionCheck(None, "missing")
         if found["revoked_at"] is not None or found["disabled_at"] is not None:  # manyi disable-user
             return SessionCheck(None, "revoked")
+        if not as_recorded(self._chain_key(), found):  # a hash swapped in, an account enabled behind Manyi's back
+            return SessionCheck(None, "changed")
         now = self.wall_clock()
-        age, idle = now - _seconds(found["created_at"]), now - _seconds(found["last_seen_at"])
+        age, idle = now - _seconds(found["began_at"]), now - _seconds(found["last_seen_at"])
         if age < -CLOCK_SLACK_SECONDS:  # begun further "in the future" than servers' clocks may differ
             return SessionCheck(None, "clock")
         if age >= max_seconds:
