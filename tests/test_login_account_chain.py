@@ -15,6 +15,7 @@ import pytest
 from survey_app import create_app
 from survey_app.admin.auth import CHANGED, hash_password
 from survey_app.store import EXTENSION
+from survey_app.store.account_log import password_stamp
 from tests.admin_helpers import EVALUATOR, EVALUATOR_PASSWORD, csrf, login
 
 PASSWORD, ATTACKER = "first-long-password", "known-to-the-attacker"
@@ -67,8 +68,6 @@ def test_the_newest_account_line_edited_to_match_the_forged_hash_is_refused_too(
     old = database.user_by_name(EVALUATOR)["password_hash"]
     forged = hash_password(ATTACKER)
     database.execute("update users set password_hash = ? where username = ?", [forged, EVALUATOR])
-    from survey_app.store.account_log import password_stamp
-
     database.execute("update audit_log set state = replace(state, ?, ?) where id = (select audit_id from"
                      " accounts_head)", [password_stamp(old), password_stamp(forged)])
     assert database.query("select count(*) as n from audit_log where state like ?",
@@ -130,7 +129,8 @@ def test_changes_made_through_manyi_still_log_in(app, runner, client, database, 
                                                 "confirm": new}).status_code == 302
     assert client.get("/admin/").status_code == 200  # the new session of the browser that changed it
     assert login(app.test_client(), password=new).status_code == 302
-    assert runner.invoke(args=["create-user", "li", "--reset", "--password-stdin"], input=ATTACKER + "\n").exit_code == 0
+    reset = runner.invoke(args=["create-user", "li", "--reset", "--password-stdin"], input=ATTACKER + "\n")
+    assert reset.exit_code == 0, reset.output
     assert database.set_disabled("li", True) and database.set_disabled("li", False)
     assert login(app.test_client(), "li", ATTACKER).status_code == 302
     assert runner.invoke(args=["create-user", "zhao", "--password-stdin"], input=PASSWORD + "\n").exit_code == 0

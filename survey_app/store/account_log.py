@@ -35,10 +35,10 @@ _CLAIM = "insert into accounts_head (id, audit_id, hash, mac) values (1, 0, '', 
 _FIELDS = ("created", "disabled or enabled", "password")
 # An account's row beside the account chain's head and newest line, read in one statement, so in one snapshot (a
 # change through Manyi writes the row and its line in one transaction): for ``as_recorded``; ``u`` is users.
-RECORD_COLUMNS = ("u.username, u.created_at, u.disabled_at, u.password_hash, h.audit_id as head_id, h.hash as head_hash,"
-                  ' h.mac as head_mac, l.at as line_at, l."user" as line_user, l.action as line_action, l.response_id'
-                  " as line_response, l.detail as line_detail, l.state as line_state, l.prev_hash as line_prev, l.hash"
-                  " as line_hash")
+RECORD_COLUMNS = ("u.username, u.created_at, u.disabled_at, u.password_hash, h.audit_id as head_id,"
+                  ' h.hash as head_hash, h.mac as head_mac, l.at as line_at, l."user" as line_user,'
+                  " l.action as line_action, l.response_id as line_response, l.detail as line_detail,"
+                  " l.state as line_state, l.prev_hash as line_prev, l.hash as line_hash")
 RECORD_JOIN = ("left join accounts_head h on h.id = 1"
                " left join audit_log l on l.id = h.audit_id and l.survey_id is null")
 

@@ -59,7 +59,8 @@ class Sessions:
         """Whether the session is alive now; notes that it was seen (at most once per TOUCH_SECONDS)."""
         found = self._read().row(  # the account's row and the account chain's newest line: one snapshot
             f"select s.user_id, s.created_at as began_at, s.last_seen_at, s.revoked_at, {RECORD_COLUMNS} from"
-            f" sessions s join users u on u.id = s.user_id {RECORD_JOIN} where s.id_hash = ?", [session_hash(session_id)])
+            f" sessions s join users u on u.id = s.user_id {RECORD_JOIN} where s.id_hash = ?",
+            [session_hash(session_id)])
         if found is None:
             return SessionCheck(None, "missing")
         if found["revoked_at"] is not None or found["disabled_at"] is not None:  # manyi disable-user
