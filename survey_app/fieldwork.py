@@ -20,7 +20,7 @@ def collection_state(survey: dict, tz: str) -> str:
     """'open', 'not-yet-open' or 'closed' for a survey today, as citizens meet it: its status and its dates
     (local to the survey's region)."""
     today = datetime.now(ZoneInfo(tz)).date().isoformat()
-    if survey["status"] == "closed" or (survey["closes_on"] and today > survey["closes_on"]):
+    if survey["status"] in ("closed", "archived") or (survey["closes_on"] and today > survey["closes_on"]):
         return "closed"
     if survey["status"] == "draft" or (survey["opens_on"] and today < survey["opens_on"]):
         return "not-yet-open"

@@ -33,7 +33,9 @@ FIGURE_LABELS = {"headline": "问卷设定的主指标（如伊宁问卷：总�
 TARGET_LABELS = {percent.RATE: "目标值（%，留空则取评分规则的目标）",
                  percent.SCORE: "目标值（分，满意度得分按百分制；留空则取评分规则的目标）",
                  percent.EITHER: "目标值（%，计入满意度得分时为分；留空则取评分规则的目标）"}
-SURVEY_STATUS_LABELS = {"draft": "未开放", "open": "收集中", "closed": "已结束"}  # a survey's status
+# a survey's status; "archived" is a survey its evaluator deleted: hidden from the list, closed to citizens, every
+# answer, result and audit line kept (a deletion that removes nothing, so verify and the receipts still hold)
+SURVEY_STATUS_LABELS = {"draft": "未开放", "open": "收集中", "closed": "已结束", "archived": "已删除"}
 DATE_STATES = {"closed": "已过结束日期，群众无法提交", "not-yet-open": "未到开始日期，群众暂不能提交"}
 
 
@@ -233,6 +235,7 @@ class PointsFieldworkForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
+    confirm = BooleanField()  # deleting (archiving) a survey asks for it
 
 
 class ReviewForm(FlaskForm):

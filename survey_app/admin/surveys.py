@@ -20,7 +20,7 @@ from ..store import Audit, get_store
 from . import compare, planner
 from .weighting import panel as weighting_panel
 from .auth import login_required, survey_or_404
-from .forms import PointForm, StatusForm, SurveySettingsForm, status_label
+from .forms import SURVEY_STATUS_LABELS, PointForm, StatusForm, SurveySettingsForm, status_label
 
 bp = Blueprint("surveys", __name__)  # /admin/ and /admin/surveys/...
 
@@ -58,7 +58,9 @@ def _settings_page(template: str, form, survey=None, status=200, year_note=""):
 def index():
     surveys = get_store().surveys_for_user(g.current_user["id"])
     tz = current_app.config["TIMEZONE"]
-    return render_template("admin/index.html", surveys=surveys, status_label=lambda s: status_label(s, tz))
+    return render_template("admin/index.html", surveys=[s for s in surveys if s["status"] != "archived"],
+                           deleted=[s for s in surveys if s["status"] == "archived"],
+                           status_label=lambda s: status_label(s, tz))
 
 
 @bp.route("/surveys/new", methods=["GET", "POST"])
@@ -129,12 +131,29 @@ def _changes(before: dict, after: dict, labels: dict) -> str:
 @bp.post("/surveys/<int:survey_id>/status")
 @login_required
 def set_status(survey_id):
-    survey_or_404(survey_id)
+    """开放收集 / 结束收集; 删除 (status archived, once collection has ended; nothing is removed) and 恢复 (back
+    to 已结束, or 未开放 when it has no answer)."""
+    survey = survey_or_404(survey_id)
     form = StatusForm()
-    if not form.validate_on_submit() or form.action.data not in ("open", "closed"):
+    action = form.action.data
+    allowed = ("restore",) if survey["status"] == "archived" else ("open", "closed", "archived")
+    if not form.validate_on_submit() or action not in allowed:
         abort(400)
-    get_store().update_survey(survey_id, status=form.action.data, audit=Audit(_user(), form.action.data))
-    flash("已开放收集，群众扫码即可填写。" if form.action.data == "open" else "已结束收集，新的提交将不再接受。")
+    if action == "archived" and not form.confirm.data:
+        flash("未删除：请先勾选“我确认删除此项目”。", "error")
+        return redirect(url_for(".dashboard", survey_id=survey_id))
+    status = action
+    if action == "restore":
+        status = "closed" if get_store().response_count(survey_id) else "draft"
+    elif action == "archived" and survey["status"] == "open":
+        flash("请先结束收集，再删除此项目。", "error")
+        return redirect(url_for(".dashboard", survey_id=survey_id))
+    get_store().update_survey(survey_id, status=status, audit=Audit(_user(), action))
+    flash({"open": "已开放收集，群众扫码即可填写。", "closed": "已结束收集，新的提交将不再接受。",
+           "archived": "已删除此项目：它不再显示在项目列表中，群众无法提交；问卷、结果和审核日志均保留，可在项目列表底部恢复。",
+           "restore": f"已恢复此项目（{SURVEY_STATUS_LABELS[status]}）。"}[action])
+    if action == "archived":
+        return redirect(url_for(".index"))
     return redirect(url_for(".dashboard", survey_id=survey_id))
 
 
