@@ -14,6 +14,11 @@ from .targets import VERDICTS_ZH
 _READING_ZH = {"linear": "（不足1%的部分按比例扣分）", "floor": "（不足1%的部分不扣分）", "ceil": "（不足1%按1%计）"}
 
 
+def reading_text(reading: str) -> str:
+    """A reading of 'each 1% below' in the words the working paper uses: '不足1%的部分按比例扣分' for linear."""
+    return _READING_ZH[reading][1:-1]
+
+
 def level_text(level: float) -> str:
     return f"{num(100 * level, 4)}%"
 

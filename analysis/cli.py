@@ -22,7 +22,7 @@ import math
 import sys
 
 from . import _checks
-from ._text import value_text
+from ._text import reading_text, value_text
 from .inputs import load_items
 from .hypergeometric import METHOD as HYPERGEOMETRIC, interval_text
 from .intervals import METHODS
@@ -98,7 +98,7 @@ def analyse(document: dict, args) -> dict:
     composite = defaults.get("composite")
     if composite and not getattr(args, "simple", False):
         value = "?" if composite.get("value") is None else value_text(composite["value"], composite.get("figure") or "score")
-        items = " + ".join(f"{num(w)}×{qid}" for qid, w in (composite.get("weights") or {}).items()) or "several items"
+        items = " + ".join(f"{num(w)}×{name}" for name, w in (composite.get("weights") or {}).items()) or "several items"
         raise ValueError(f"this download's C51 figure is a weighted composite of {items} ({composite.get('label')} {value}:"
                          f" {composite.get('verdict_text')}), computed from each respondent's answers, which the file does"
                          " not hold. That verdict stands; pass --simple to judge the items one by one anyway")
@@ -118,7 +118,7 @@ def analyse(document: dict, args) -> dict:
         import numpy as np
 
         rng = np.random.default_rng(args.seed)
-    items, left_out = [], [f"{item['id']} ({item['role']})" for item in document["items"] if item["role"] != "satisfaction"]
+    items, left_out = [], [f"{item['name']} ({item['role']})" for item in document["items"] if item["role"] != "satisfaction"]
     for item in document["items"]:
         if item["role"] != "satisfaction":  # an awareness item's 知晓率 is no satisfaction: no verdict, no C51
             continue
@@ -127,7 +127,7 @@ def analyse(document: dict, args) -> dict:
             items.append(_one(item, rule, args, level, population, rng))
         except ValueError as error:
             raise ValueError(where + str(error)) from None
-    settings = {"rule": rule.name, "rule_text": rule.text, "reading": args.reading, "target_pct": rule.target_pct,
+    settings = {"rule": rule.name, "rule_title": rule.display_name, "rule_text": rule.text, "reading": args.reading, "target_pct": rule.target_pct,
                 "confidence_level": level, "method": args.method, "score_method": args.score_method,
                 "seed": args.seed, "population": population, "points_from": args.points_from}
     if not items:
@@ -164,7 +164,7 @@ def _one(item, rule, args, level, population, rng) -> dict:
     labels = item.get("figure_label") or {}   # a download's C51 figure as the dashboard names it: 满意率（前三项）
     points = verdict_points(judged, rule=rule, reading=args.reading, label=labels.get(judged.figure))
     rate_label = labels.get("rate") or f"满意率, {'+'.join(map(str, rate.satisfied))}"
-    return {"id": item["id"], "label": item["label"], "n": table.n, "table": table, "rate": rate, "score": score,
+    return {"id": item["id"], "label": item["label"], "name": item["name"], "n": table.n, "table": table, "rate": rate, "score": score,
             "rate_label": rate_label,
             "verdict": judged, "points_basis": judged.figure, "points": points}
 
@@ -176,12 +176,17 @@ def _for_verdict(score, counts, points, level, population):
     return satisfaction_score(counts, points=points, confidence_level=level, population=population, method="gaffke")
 
 
+# a score's deciding bound by its method's name (a rate's verdict names its method in words already)
+_BOUND_WORDS = {"gaffke": "Gaffke's exact one-sided bound for a bounded mean",
+                "t": "one-sided t bound, clipped to the scale"}
+
+
 def render(report: dict) -> str:
     s = report["settings"]
     level = f"{num(100 * s['confidence_level'], 4)}%"
     lines = [report["title"]] if report.get("title") else []
     for it in report["items"]:
-        lines += ["", f"{it['id']} {it['label'] or ''}  (n = {it['n']})".rstrip(), "  option   count  percent"]
+        lines += ["", f"{it['name']}  (n = {it['n']})", "  option   count  percent"]
         lines += [f"  {str(r.code):<7}{r.count:>7}  {pct(r.percent):>7}" for r in it["table"].rows]
         lines.append(f"  {'total':<7}{it['n']:>7}  {pct(it['table'].total_percent):>7}")
         lines += [f"  ({it['table'].note})"] if it["table"].note else []
@@ -203,20 +208,20 @@ def render(report: dict) -> str:
                    if v.n_to_resolve else "")
         target = (f"{num(s['target_pct'])}%" if v.figure == "rate"
                   else f"{num(s['target_pct'])} 分 (the rule's {num(s['target_pct'])}% read as 分)")
-        lines.append(f"  target ≥ {target} (the {v.figure}): {v.verdict} — {verdict_text(v)} "
-                     f"[{v.method}]{resolve}")
+        lines.append(f"  target ≥ {target} (the {v.figure}): {v.verdict_zh} — {verdict_text(v)} "
+                     f"[{_BOUND_WORDS.get(v.method, v.method)}]{resolve}")
         now = points.at_estimate
         value = (pct_below(now.value_pct, t) if it["points_basis"] == "rate"
                  else f"{num_below(now.value_pct, t)} 分")
-        lines.append(f"  points ({now.rule}, reading {now.reading}, from the {it['points_basis']} "
+        lines.append(f"  points ({s['rule_title']}, {reading_text(now.reading)}, from the {it['points_basis']} "
                      f"{value}): {num(now.points)} of {num(now.maximum)}; at the interval's ends "
-                     f"{span(points.points_low, points.points_high, '')}")
+                     f"{num(points.points_low)} and {num(points.points_high)}")  # as the page and the documents
         lines.append(f"  formula: {now.formula}")
         lines.append(f"  底稿: {now.sentence}")
         lines += [f"  note: {note}" for note in now.notes]
     if report.get("left_out"):
         lines += ["", f"not analysed (not satisfaction items): {', '.join(report['left_out'])}"]
-    lines += ["", f"rule {s['rule']}: {s['rule_text']}"]
+    lines += ["", f"rule {s['rule_title']} (--rule {s['rule']}): {s['rule_text']}"]
     return "\n".join(lines)
 
 

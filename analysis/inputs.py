@@ -1,8 +1,9 @@
 """Reading answer counts from JSON or CSV for the command line (format: analysis/README.md).
 
-Every item comes out as ``{"id", "label", "counts", "points", "satisfied", "role", "figure_label"}`` (the
-last, from a survey download, names the C51 figure as the dashboard does: {"rate": "满意率（前三项）"}), with
-the defaults filled in: codes within A–E get the ladder 100/80/60/40/20 and the top-2 box {A, B} unless the file says
+Every item comes out as ``{"id", "label", "name", "counts", "points", "satisfied", "role", "figure_label"}``
+(``name``: how the output names it, a download's question by the form's number, '第 7 题 您对…', else the id
+and label; ``figure_label``, from a survey download, names the C51 figure as the dashboard does:
+{"rate": "满意率（前三项）"}), with the defaults filled in: codes within A–E get the ladder 100/80/60/40/20 and the top-2 box {A, B} unless the file says
 otherwise; other codes need ``satisfied`` (and ``points`` for a score).
 """
 
@@ -60,7 +61,8 @@ def _from_download(raw: dict, name: str) -> dict:
         counts = {o["code"]: o["count"] for o in options if not o.get("not_applicable")}
         ladder = {o["code"]: o["points"] for o in options if o.get("points") is not None and not o.get("not_applicable")}
         c51 = q["id"] == headline.get("item")
-        items.append({"id": q["id"], "label": q.get("text", ""), "counts": counts, "role": q.get("role") or "satisfaction",
+        items.append({"id": q["id"], "label": q.get("text", ""), "name": _title(q), "counts": counts,
+                      "role": q.get("role") or "satisfaction",
                       "points": ladder if len(ladder) == len(counts) else None,
                       "satisfied": judged if judged and c51 else rate["satisfied"],
                       "figure_label": named if c51 else None})  # a stratified label is not the totals'
@@ -79,9 +81,17 @@ def _from_download(raw: dict, name: str) -> dict:
         defaults["stratified"] = judged
     elif headline and not headline.get("item"):
         # a weighted composite (综合满意度得分): its per-respondent scores are not in the file, only the items' counts
-        defaults["composite"] = {**judged, "weights": headline.get("weights") or {}}
+        titles = {q["id"]: _title(q) for q in raw["questions"]}
+        defaults["composite"] = {**judged, "weights": {titles.get(qid, qid): w for qid, w in
+                                                       (headline.get("weights") or {}).items()}}
     population = headline["population"] if "population" in headline else survey.get("population")
     return {"title": survey.get("title"), "population": population, "items": items, "defaults": defaults}
+
+
+def _title(question: dict) -> str:
+    """A download's question as the documents name it, by the form's number ('第 7 题 您对…'; the download's
+    ``title``), never by its id alone; a download from before titles were written: its id and text."""
+    return question.get("title") or f"{question['id']} {question.get('text', '')}".strip()
 
 
 def _item(entry, index) -> dict:
@@ -110,7 +120,9 @@ def _item(entry, index) -> dict:
     role = entry.get("role", "satisfaction")
     if role not in ROLES:
         raise ValueError(f"item {item_id!r}: role must be one of {', '.join(ROLES)}, got {role!r}")
-    return {"id": item_id, "label": entry.get("label", ""), "counts": counts, "points": points,
+    label = entry.get("label", "")
+    return {"id": item_id, "label": label, "name": entry.get("name") or f"{item_id} {label or ''}".strip(),
+            "counts": counts, "points": points,
             "satisfied": satisfied, "role": role, "figure_label": entry.get("figure_label") or {}}
 
 

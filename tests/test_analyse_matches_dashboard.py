@@ -43,6 +43,32 @@ def test_analyse_on_the_download_agrees_with_the_dashboard(case, app, database, 
     assert h.verdict_text in capsys.readouterr().out
 
 
+def test_manyi_analyse_names_questions_and_verdicts_as_the_documents_do(app, database, admin_client, filled,
+                                                                         runner, tmp_path):
+    """`manyi analyse` on the download names each question by the form's number and text, as the review page,
+    the raw data and the SPSS labels do ('第 7 题 您对…', never 'q5'), prints the dashboard's 目标判定 and
+    判定依据 (no raw 'unresolved'), the rule by its name and the points at the interval's ends as the documents."""
+    from analysis.formatting import num
+    from survey_app.reports.wording import question_title
+    r = result_of(app, database, filled)
+    h, q = r.headline, r.questionnaire
+    path = tmp_path / "survey.json"
+    path.write_bytes(download(admin_client, filled, "json").get_data())
+    result = runner.invoke(args=["analyse", str(path)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    lines = out.splitlines()
+    assert f"{question_title(q, q.question('q5'), str(q.question('q5').text))}  (n = {h.n})" in lines
+    assert lines[2].startswith("第 7 题 您对 2024 年度伊宁市医疗保障局整体工作的满意度如何？")
+    for qid in ("q1", "q2", "q3", "q4", "q5"):   # every item, judged or left out, by its number on the form
+        assert question_title(q, q.question(qid), str(q.question(qid).text)) in out
+    words = set(out.replace("（", " ").replace("(", " ").replace(",", " ").split())
+    assert not words & {"q1", "q2", "q3", "q4", "q5", "unresolved", "met", "missed", "linear"}, out
+    assert f"{h.judgement.verdict_zh} — {h.verdict_text}" in out and h.verdict_text in out
+    assert f"at the interval's ends {num(h.points.points_low)} and {num(h.points.points_high)}\n" in out
+    assert "新疆部门整体绩效评价 C51 服务对象满意度" in out and "[gaffke]" not in out
+
+
 def test_the_top3_case_differs_from_the_questionnaires_own_rate(app, database, filled):
     """The data make top-3 and A+B different figures, so the test above can tell them apart."""
     database.update_survey(filled, c51_figure="top3")
@@ -159,7 +185,8 @@ def test_analyse_on_a_composite_download_never_prints_another_verdict(tmp_path, 
     assert analyse([str(path)]) == 2
     said = capsys.readouterr()
     assert said.out == "" and len(said.err.strip().splitlines()) == 1
-    assert "weighted composite of 0.5×q2 + 0.5×q3" in said.err and "综合满意度得分" in said.err
+    assert ("weighted composite of 0.5×第 1 题 您对办事效率满意吗？ + 0.5×第 2 题 您对服务态度满意吗？" in said.err
+            and "综合满意度得分" in said.err)
     assert h.verdict_text in said.err and "--simple" in said.err
     assert analyse([str(path), "--json"]) == 2 and capsys.readouterr().out == ""
     assert analyse([str(path), "--simple", "--json"]) == 0

@@ -53,8 +53,8 @@ def test_text_report_shows_every_part(capsys):
     assert main([str(EXAMPLE)]) == 0
     out = capsys.readouterr().out
     for part in ("Q5 整体工作满意度  (n = 50)", "92.0%", "total", "rate (满意率, A+B): 96.0%", "score (满意度得分): 97.6",
-                 "target ≥ 95 分 (the rule's 95% read as 分) (the score): unresolved — 单侧 95% 置信下限 92.49 分", "5 of 5",
-                 "得分 5 分。"):
+                 "target ≥ 95 分 (the rule's 95% read as 分) (the score): 按当前样本量尚不能判定是否达到目标 — "
+                 "单侧 95% 置信下限 92.49 分", "5 of 5", "得分 5 分。"):
         assert part in out
 
 
@@ -126,7 +126,7 @@ def test_python_dash_m_runs_the_same_command():
                           capture_output=True, text=True, encoding="utf-8", check=True)
     report = json.loads(done.stdout)
     assert [item["id"] for item in report["items"]] == ["Q2", "Q3", "Q5"]  # Q1 and Q4 are awareness items
-    assert report["left_out"] == ["Q1 (awareness)", "Q4 (awareness)"]
+    assert report["left_out"] == ["Q1 了解医保政策 (awareness)", "Q4 困难群众医疗救助政策知晓度 (awareness)"]
     q5 = report["items"][2]["points"]["at_estimate"]
     assert q5["points"] == 5.0 and (q5["value"], q5["unit"]) == (97.6, "分")
 
@@ -209,14 +209,15 @@ def test_a_survey_downloads_awareness_items_get_no_verdict_and_no_points(tmp_pat
     """知晓度 items are in the download with their role: left out, named, never scored as satisfaction."""
     survey = {"survey": {"title": "t", "rule": None, "target": 95, "population": None},
               "headline": {"figure": "score", "item": "q5", "unit": "分", "target": 95, "population": None},
-              "questions": [{"id": q, "type": "single", "text": q, "role": role, "rate": {"satisfied": ["A", "B"]},
+              "questions": [{"id": q, "type": "single", "text": q, "title": f"第 {q[1:]} 题 {q}", "role": role,
+                             "rate": {"satisfied": ["A", "B"]},
                              "options": [{"code": c, "count": n, "points": p} for c, n, p in
                                          (("A", 40, 100), ("B", 8, 80), ("C", 2, 60))]}
                             for q, role in (("q1", "awareness"), ("q5", "satisfaction"))]}
     path = tmp_path / "survey.json"
     path.write_text(json.dumps(survey, ensure_ascii=False), encoding="utf-8")
     report = run_json(capsys, path)
-    assert [item["id"] for item in report["items"]] == ["q5"] and report["left_out"] == ["q1 (awareness)"]
+    assert [item["id"] for item in report["items"]] == ["q5"] and report["left_out"] == ["第 1 题 q1 (awareness)"]
     survey["questions"] = survey["questions"][:1]
     path.write_text(json.dumps(survey, ensure_ascii=False), encoding="utf-8")
     assert main([str(path)]) == 2 and "no satisfaction item to analyse" in capsys.readouterr().err

@@ -5,7 +5,7 @@ import json
 
 from ..headline import CONFIDENCE
 from ..safetext import utf8_text
-from .wording import question_number
+from .wording import question_number, question_title
 
 
 def _rate(rate):
@@ -37,7 +37,9 @@ def _points(p, unit):
 def _question(qr, questionnaire):
     q = qr.question
     return {
-        "id": q.id, "number": question_number(questionnaire, q.id), "text": str(q.text), "type": q.type, "role": q.role, "n": qr.n,
+        "id": q.id, "number": question_number(questionnaire, q.id), "text": str(q.text),
+        "title": question_title(questionnaire, q, str(q.text)),  # 第 7 题 您对…: as the SPSS labels and manyi analyse
+        "type": q.type, "role": q.role, "n": qr.n,
         "not_applicable": qr.not_applicable, "unanswered": qr.unanswered,
         "options": [{"code": row.code, "label": str(q.option(row.code).label) if q.options else None,
                      "count": row.count, "percent": row.percent, "points": (q.points or {}).get(row.code),
