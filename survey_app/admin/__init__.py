@@ -1,6 +1,7 @@
 """Evaluators' pages, all under /admin: one parent blueprint ``admin`` holding auth.py (log in and out,
 change password: admin.auth.*), surveys.py (set-up, collection points, the dashboard: admin.surveys.*),
-review.py (data-quality review: admin.review.*) and the downloads in reports/views.py (admin.reports.*).
+review.py (data-quality review: admin.review.*) and the downloads in reports/views.py (admin.reports.*);
+shared.py: what the page modules share (the survey's questionnaire, the evaluator who acts).
 Their one error page and the loading of the logged-in evaluator are registered here, once, for all of
 them. Citizens' pages are in respondent/."""
 from __future__ import annotations

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, g, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -17,7 +17,7 @@ from ..store import get_store
 from ..store.common import iso_time
 from .auth import login_required, survey_or_404
 from .review import bp, review_limits, scale_items, speeder_seconds
-from .surveys import _questionnaire
+from .shared import acting_user, survey_questionnaire
 
 CRITERIA = ("bflag", "bpoint", "bsince", "buntil")  # the query arguments of a selection
 BULK_FLAGS = ("any", "speeder", "straight", "device", "burst", "all")
@@ -83,7 +83,7 @@ def criteria(values, survey_id: int) -> dict | None:
 
 
 def _selected(survey: dict, chosen: dict, status: str) -> list[int]:
-    q = _questionnaire(survey)
+    q = survey_questionnaire(survey)
     return get_store().select_responses(survey["id"], threshold=speeder_seconds(q), scale_qids=scale_items(q),
                                         burst=review_limits()["burst"], status=status, **chosen)
 
@@ -116,6 +116,6 @@ def bulk(survey_id):
         flash(f"符合条件的问卷数已变化（预览时 {expected} 份，现在 {len(ids)} 份），未作改动。请核对后再操作。", "error")
         return redirect(back)
     changed = get_store().set_statuses(ids, status="excluded" if form.action.data == "exclude" else "valid",
-                                       reason=reason, user=g.current_user["username"])
+                                       reason=reason, user=acting_user())
     flash(f"已批量{done} {changed} 份问卷（原因：{reason}），每份均记入审核日志。")
     return redirect(back)

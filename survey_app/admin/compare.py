@@ -16,6 +16,7 @@ from ..questionnaires import MissingQuestionnaire
 from ..store import Audit, get_store
 from .auth import login_required, survey_or_404
 from .forms import MSG_CHOICE
+from .shared import acting_user
 
 bp = Blueprint("compare", __name__)  # /admin/surveys/<id>/compare
 NONE_LABEL = "不比较"
@@ -110,6 +111,6 @@ def choose(survey_id):
         flash("比较对象未改变。")
     else:
         get_store().update_survey(survey_id, compare_with=new, audit=Audit(
-            g.current_user["username"], "compare", f"compare_with: {survey['compare_with']} → {new}"))
+            acting_user(), "compare", f"compare_with: {survey['compare_with']} → {new}"))
         flash(f"已设置与“{earlier['title']}”比较，结果见下方“与上年度比较”。" if earlier else "已取消与较早调查的比较。")
     return redirect(url_for("admin.surveys.dashboard", survey_id=survey_id) + "#trend")

@@ -13,7 +13,8 @@ from ..safetext import file_name
 from ..store import Audit, PointNameTaken, get_store, is_row_id, same_name
 from .auth import login_required, survey_or_404
 from .forms import PointForm, PointsFieldworkForm
-from .surveys import _questionnaire, _user, bp
+from .shared import acting_user, survey_questionnaire
+from .surveys import bp
 
 POSTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
               "frame-ancestors 'none'; base-uri 'none'")
@@ -27,7 +28,7 @@ def add_point(survey_id):
     if form.validate_on_submit():
         name = form.name.data.strip()
         known = {p["name"] for p in get_store().list_points(survey_id)}
-        point = get_store().add_point(survey_id, name, audit=Audit(_user(), "add_point", name))
+        point = get_store().add_point(survey_id, name, audit=Audit(acting_user(), "add_point", name))
         if point["name"] != name:
             flash(f"已有名称相近的采集点“{point['name']}”（仅空格、全角半角或大小写不同，编码 {point['code']}），"
                   "未重复添加。")
@@ -50,7 +51,7 @@ def point_qr(survey_id, point_id, kind):
     url = qr.point_url(current_app.config["PUBLIC_BASE_URL"], point["code"])
     if kind == "poster":
         page = qr.poster_html(survey["title"], point["name"], point["code"], url,
-                              evaluator=survey.get("evaluator_org") or "", invitation=str(_questionnaire(survey).invitation))
+                              evaluator=survey.get("evaluator_org") or "", invitation=str(survey_questionnaire(survey).invitation))
         return page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": POSTER_CSP}
     data, mimetype = (qr.png_bytes(url), "image/png") if kind == "png" else (qr.svg_bytes(url), "image/svg+xml")
     name = f"{file_name(point['name'])}-{point['code']}.{kind}"
@@ -97,7 +98,7 @@ def points_fieldwork(survey_id):
         changed = database.set_points_fieldwork(survey_id, {p["id"]: (row.issued.data, row.served.data)
                                                             for p, row, sent in form.rows if sent},
                                                 names={p["id"]: row.name.data for p, row, sent in form.rows if sent},
-                                                actor=_user())
+                                                actor=acting_user())
     except PointNameTaken:  # another evaluator's rename since this page was checked: nothing saved
         flash("尚未保存：刚有人把另一采集点改成了相同的名称，请核对名称后再点“保存”。", "error")
         return _points_page(survey, form, 409)

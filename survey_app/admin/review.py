@@ -3,7 +3,7 @@ exclude or restore, each with a reason (never delete), and the audit log. Flags 
 one page at a time (keyset pagination), so the page stays fast with a million responses."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from .. import flags as review_flags
 from .. import results
@@ -11,7 +11,7 @@ from ..reports import raw, wording
 from ..store import get_store, is_row_id
 from .auth import login_required, survey_or_404
 from .forms import ReviewForm
-from .surveys import _questionnaire
+from .shared import acting_user, survey_questionnaire
 
 bp = Blueprint("review", __name__, url_prefix="/surveys/<int:survey_id>/responses")
 PAGE_SIZE = 50
@@ -53,7 +53,7 @@ def responses(survey_id):
     from . import bulk  # its routes are on this blueprint: it imports this module
 
     survey = survey_or_404(survey_id)
-    q = _questionnaire(survey)
+    q = survey_questionnaire(survey)
     args, threshold = _page_args(), speeder_seconds(q)
     rows = get_store().review_page(survey_id, threshold=threshold, scale_qids=scale_items(q),
                           status=args["status"] or None, flag=args["flag"] or None, before=args["before"],
@@ -91,7 +91,7 @@ def set_status(survey_id, response_id):
               + ("。" if form.action.data == "exclude" else "，如“复核后确认有效”。"), "error")
     else:
         status = "excluded" if form.action.data == "exclude" else "valid"
-        if get_store().set_response_status(response_id, status=status, reason=reason, user=g.current_user["username"]):
+        if get_store().set_response_status(response_id, status=status, reason=reason, user=acting_user()):
             flash(f"第 {number} 号问卷已{ACTIONS[form.action.data]}。")
         else:  # already so (another evaluator, or a second tab): nothing changed, the first reason stands
             flash(f"第 {number} 号问卷原已是{'剔除' if status == 'excluded' else '有效'}状态，未作更改"

@@ -21,6 +21,7 @@ from . import compare, planner
 from .weighting import panel as weighting_panel
 from .auth import login_required, survey_or_404
 from .forms import SURVEY_STATUS_LABELS, PointForm, StatusForm, SurveySettingsForm, status_label
+from .shared import acting_user, survey_questionnaire
 
 bp = Blueprint("surveys", __name__)  # /admin/ and /admin/surveys/...
 
@@ -35,18 +36,9 @@ def _catalogue():
     return questionnaires.catalogue().load_all()
 
 
-def _questionnaire(survey: dict):
-    """The survey's questionnaire version (a friendly 503 page when its file is gone: see web.py)."""
-    return questionnaires.catalogue().for_survey(survey)
-
-
-def _user() -> str:
-    return g.current_user["username"]
-
-
 def _settings_page(template: str, form, survey=None, status=200, year_note=""):
     catalogue = {} if survey else _catalogue()  # a new survey's: the one chosen, else the first offered
-    chosen = _questionnaire(survey) if survey else catalogue.get(form.questionnaire.data or next(iter(catalogue), ""))
+    chosen = survey_questionnaire(survey) if survey else catalogue.get(form.questionnaire.data or next(iter(catalogue), ""))
     plan = planner.build(request.args, form, fill=request.method == "GET", questionnaire=chosen,
                          survey=survey)  # sample sizes
     return render_template(template, form=form, survey=survey, planner=plan, rules=analysis.RULES,
@@ -81,7 +73,7 @@ def new_survey():
     survey_id = get_store().create_survey_for(g.current_user["id"], questionnaire_id=q.id,
                                      questionnaire_version=q.version, questionnaire_digest=q.digest,
                                      status="draft",
-                                     audit=Audit(_user(), "create", values["title"]), **values)
+                                     audit=Audit(acting_user(), "create", values["title"]), **values)
     flash("评价项目已创建。下一步：添加采集点，下载二维码海报，然后开放收集。")
     return redirect(url_for(".dashboard", survey_id=survey_id))
 
@@ -90,16 +82,16 @@ def new_survey():
 @login_required
 def edit_survey(survey_id):
     survey = survey_or_404(survey_id)
-    form = SurveySettingsForm(data=_form_data(survey), chosen=_questionnaire(survey), kept_rule=survey.get("rule"))
+    form = SurveySettingsForm(data=_form_data(survey), chosen=survey_questionnaire(survey), kept_rule=survey.get("rule"))
     del form.questionnaire  # fixed at creation: the responses were given to that version
     if not form.validate_on_submit():
         return _settings_page("admin/survey_form.html", form, survey, 400 if request.method == "POST" else 200)
     values = form.values()
-    if _missing_settings(form, _questionnaire(survey), values):
+    if _missing_settings(form, survey_questionnaire(survey), values):
         return _settings_page("admin/survey_form.html", form, survey, 400)
     values["title"] = (values["title"] or "").strip() or survey["title"]
     labels = {f.name: re.sub(r"（[^（）]*）$", "", str(f.label.text)).strip() or f.name for f in form}  # 目标值（%，…） → 目标值
-    get_store().update_survey(survey_id, audit=Audit(_user(), "settings", _changes(survey, values, labels)), **values)
+    get_store().update_survey(survey_id, audit=Audit(acting_user(), "settings", _changes(survey, values, labels)), **values)
     flash("设置已保存。")
     return redirect(url_for(".dashboard", survey_id=survey_id))
 
@@ -148,7 +140,7 @@ def set_status(survey_id):
     elif action == "archived" and survey["status"] == "open":
         flash("请先结束收集，再删除此项目。", "error")
         return redirect(url_for(".dashboard", survey_id=survey_id))
-    get_store().update_survey(survey_id, status=status, audit=Audit(_user(), action))
+    get_store().update_survey(survey_id, status=status, audit=Audit(acting_user(), action))
     flash({"open": "已开放收集，群众扫码即可填写。", "closed": "已结束收集，新的提交将不再接受。",
            "archived": "已删除此项目：它不再显示在项目列表中，群众无法提交；问卷、结果和审核日志均保留，可在项目列表底部恢复。",
            "restore": f"已恢复此项目（{SURVEY_STATUS_LABELS[status]}）。"}[action])
@@ -164,7 +156,7 @@ RAKE_ON_VIEW = 20_000  # valid responses up to which the dashboard rakes on ever
 @login_required
 def dashboard(survey_id):
     survey = survey_or_404(survey_id)
-    questionnaire = _questionnaire(survey)
+    questionnaire = survey_questionnaire(survey)
     settings = breakdowns.settings(current_app.config, request.args.get("adjust"))
     by = tuple(qid for qid in request.args.getlist("by") if qid)[:3]
     item = next(iter(questionnaire.headline.weights))

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Mapping
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -21,6 +21,7 @@ from ..safetext import clean_line
 from ..store import Audit, get_store
 from ..store.margins import AUDIT_ACTION, MAX_QUESTIONS
 from .auth import login_required, survey_or_404
+from .shared import acting_user
 
 bp = Blueprint("weighting", __name__)  # /admin/surveys/<id>/weighting
 SUM_SLACK = 0.1  # percentage points: 33.3 + 33.3 + 33.4 = 100, 33.3 × 3 = 99.9 (shares are rescaled to 100)
@@ -178,7 +179,7 @@ def weighting_page(survey_id):
         margins = form.margins()
         try:
             weighting.save_margins(database, survey, questionnaire, margins,
-                                   audit=Audit(g.current_user["username"], AUDIT_ACTION,
+                                   audit=Audit(acting_user(), AUDIT_ACTION,
                                                audit_detail(form.source.data, questionnaire, margins)))
         except ValueError as e:
             error = str(e)
@@ -201,7 +202,7 @@ def clear(survey_id):
         return redirect(url_for(".weighting_page", survey_id=survey_id))
     database = get_store()
     if database.population_margins(survey_id):
-        database.set_population_margins(survey_id, {}, audit=Audit(g.current_user["username"], AUDIT_ACTION,
+        database.set_population_margins(survey_id, {}, audit=Audit(acting_user(), AUDIT_ACTION,
                                                                    "清除总体占比，不再显示加权估计"))
     flash("总体占比已清除，项目页不再显示加权估计。")
     return redirect(url_for("admin.surveys.dashboard", survey_id=survey_id) + "#weighting")
