@@ -121,6 +121,28 @@ def test_the_commands_refuse_with_one_line_not_a_traceback(runner, database, peo
     assert result.exit_code == 1 and "user 'x' granted" in result.output
 
 
+@pytest.mark.parametrize("group", ["app.cli", "manyi"])
+def test_both_command_groups_refuse_with_the_same_one_line(group, app, runner, database, people):
+    """`manyi` (cli_group) and the app's own group (app.cli: `flask --app survey_app`, app.test_cli_runner())
+    are both Manyi groups: the refusal is their one invoke's, no command carries its own handling."""
+    from click.testing import CliRunner
+
+    from survey_app.cli import cli_group
+    from survey_app.cli.common import Manyi
+    database.execute("update users set disabled_at = '2024-01-01T00:00:00+00:00' where username = 'li'")
+    before = _lines(database)
+    if group == "app.cli":
+        assert isinstance(app.cli, Manyi)
+        result = runner.invoke(args=["disable-user", EVALUATOR])
+    else:
+        env = {"FLASK_DATABASE": app.config["DATABASE"], "FLASK_SECRET_KEY": "t"}
+        result = CliRunner().invoke(cli_group(), ["disable-user", EVALUATOR], env=env)
+    assert result.exit_code == 1 and result.output.startswith("Error: accounts changed outside Manyi since the last"
+                                                              " audit line (li: disabled or enabled)"), result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert _lines(database) == before and database.user_by_name(EVALUATOR)["disabled_at"] is None
+
+
 def test_the_browser_shows_a_chinese_page_not_a_500(app, database, people):
     survey_id, _, wang = people
     client = app.test_client()

@@ -20,7 +20,7 @@ from .. import qr, questionnaires
 from ..questionnaires import fill
 from ..store import get_store
 from . import data, demo, receipts, servers, users
-from .common import (ROW_ID, Manyi, Percent, clean_line, configured, database_mode, find_questionnaire, instance_path,
+from .common import (ROW_ID, Manyi, ManyiAppGroup, Percent, clean_line, configured, database_mode, find_questionnaire, instance_path,
                      opens_database, unmatched_surveys)
 
 
@@ -252,8 +252,11 @@ COMMANDS = (init_db_command, create_survey_command, add_point_command, list_surv
 
 
 def init_app(app) -> None:
-    for command in COMMANDS:  # `flask --app survey_app COMMAND`
-        app.cli.add_command(command)
+    """The commands on ``app.cli`` (`flask --app survey_app COMMAND`, app.test_cli_runner()), a Manyi group."""
+    group = ManyiAppGroup(app.cli.name, commands=app.cli.commands)
+    app.cli = group
+    for command in COMMANDS:
+        group.add_command(command)
 
 
 class ManyiGroup(Manyi, FlaskGroup):

@@ -3,7 +3,6 @@ cleaning of text that is stored (click's ``callback=clean_line``), who ran a com
 and a stored time as commands print it."""
 from __future__ import annotations
 
-import functools
 import math
 import os
 import pwd
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from .. import percent, questionnaires
 from ..localtime import shown
@@ -22,31 +22,24 @@ ROW_ID = click.IntRange(1, 2**63 - 1)
 
 
 class Manyi(click.Group):
-    """Mixed into the command group: a file that cannot be written or read ends the command with one line
-    naming it, never a traceback."""
+    """Mixed into the command groups (`manyi`, and the app's ``app.cli`` that app.test_cli_runner() invokes):
+    a command ends with one line, exit 1, never a traceback, on a file that cannot be written or read (naming
+    it) and on a change the store refused, the database having been changed behind Manyi's back since the
+    audit chain's newest line (ChangedOutsideManyi: nothing written)."""
 
     def invoke(self, ctx):
         from ..store.common import ChangedOutsideManyi
         try:
             return super().invoke(ctx)
-        except ChangedOutsideManyi as e:  # any other command whose change was refused (refused_in_one_line)
+        except ChangedOutsideManyi as e:
             raise click.ClickException(str(e)) from None
         except OSError as e:
             where = f"{e.filename}: " if e.filename else ""
             raise click.ClickException(f"{where}{e.strerror or e}") from None
 
 
-def refused_in_one_line(command):
-    """A command whose change the store refused, the database having been changed behind Manyi's back since
-    the audit chain's newest line (ChangedOutsideManyi: nothing written), ends with that one line."""
-    @functools.wraps(command)
-    def run(*args, **kwargs):
-        from ..store.common import ChangedOutsideManyi
-        try:
-            return command(*args, **kwargs)
-        except ChangedOutsideManyi as e:
-            raise click.ClickException(str(e)) from None
-    return run
+class ManyiAppGroup(Manyi, AppGroup):
+    """The app's ``app.cli`` (cli.init_app): Flask's app command group, whose commands end as `manyi`'s do."""
 
 
 def operator() -> str:

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from .. import breakdowns, flags, questionnaires, reports
 from ..safetext import clean_line
-from .common import ROW_ID, configured, existing_store, instance_path, not_a_database, opens_database, operator, refused_in_one_line
+from .common import ROW_ID, configured, existing_store, instance_path, not_a_database, opens_database, operator
 from .receipts import check_receipts, identities, read_receipts, receipt_counts
 from ..store import ChainKey, DamagedDatabase, NotPermitted, configured_chain_key, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
@@ -21,7 +21,6 @@ from ..store import ChainKey, DamagedDatabase, NotPermitted, configured_chain_ke
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @click.option("--reset", is_flag=True, help="Set a new password for an existing user (ends their sessions).")
 @with_appcontext
-@refused_in_one_line
 def create_user_command(username, password_stdin, reset):
     """Create an evaluator account (the password is asked for, hidden, unless --password-stdin).
 
@@ -66,7 +65,6 @@ def _user_and_survey(username: str, survey_id: int) -> int:
 @click.argument("username")
 @click.argument("survey_id", type=ROW_ID)
 @with_appcontext
-@refused_in_one_line
 def grant_command(username, survey_id):
     """Let an evaluator see a survey (its dashboard, review page and downloads).
 
@@ -80,7 +78,6 @@ def grant_command(username, survey_id):
 @click.argument("username")
 @click.argument("survey_id", type=ROW_ID)
 @with_appcontext
-@refused_in_one_line
 def revoke_command(username, survey_id):
     """End an evaluator's access to a survey (takes effect at their next page).
 

@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from .. import demo_data, qr, questionnaires
 from ..store import Audit, get_store
 from ..store.audit import SYSTEM
-from .common import ROW_ID, find_questionnaire, opens_database, refused_in_one_line
+from .common import ROW_ID, find_questionnaire, opens_database
 
 DEMO_USER = "demo"
 DEMO_TITLE = "2024年伊宁市医疗保障局部门整体绩效满意度调查（演示）"
@@ -190,7 +190,6 @@ def _reachability_note(host: str, port: int) -> str | None:
 @click.option("--no-sample", is_flag=True, help="Do not store the 50 reconstructed Yining answers.")
 @click.option("--force", is_flag=True, help="Add the demo to a database that holds other surveys too.")
 @with_appcontext
-@refused_in_one_line
 def demo_command(host, port, no_serve, no_sample, force):
     """Set up the demo (Yining 2024 survey, two points, QR posters) and serve it until Ctrl-C.
 

@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..store import get_store
-from .common import local_time, operator, refused_in_one_line
+from .common import local_time, operator
 
 
 @click.command("users")
@@ -54,7 +54,6 @@ _SAID = {True: ("User {} disabled; their sessions have ended.", "User {} was alr
          False: ("User {} enabled: they can log in again.", "User {} was not disabled; nothing changed.")}
 
 
-@refused_in_one_line
 def _set_disabled(username: str, disabled: bool) -> None:
     """disable-user and enable-user: the change, with its line in the account chain, or what was already so."""
     changed = get_store().set_disabled(username, disabled, by=operator())
