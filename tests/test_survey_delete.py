@@ -37,13 +37,13 @@ def test_a_draft_is_deleted_only_when_confirmed_and_restored_as_it_was(admin_cli
     page = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
     assert "此项目已删除" in page and "恢复此项目" in page and "我确认删除此项目" not in page
     assert _status(admin_client, survey_id, "open").status_code == 400  # restore it first
-    restored = _status(admin_client, survey_id, "restore", follow_redirects=True)
+    restored = _status(admin_client, survey_id, "unarchive", follow_redirects=True)
     assert "已恢复此项目（未开放）" in restored.get_data(as_text=True)
     assert database.get_survey(survey_id)["status"] == "draft" and "测试项目（建错了）" in _listed(admin_client)[0]
-    assert _status(admin_client, survey_id, "restore").status_code == 400  # not deleted
+    assert _status(admin_client, survey_id, "unarchive").status_code == 400  # not deleted
     audit = admin_client.get(f"/admin/surveys/{survey_id}/responses").get_data(as_text=True)
     assert "删除项目" in audit and "恢复项目" in audit
-    assert [e["action"] for e in database.audit_entries(survey_id)][-2:] == ["archived", "restore"]
+    assert [e["action"] for e in database.audit_entries(survey_id)][-2:] == ["archived", "unarchive"]
     assert database.verify().ok
 
 
@@ -75,5 +75,5 @@ def test_a_deleted_survey_keeps_its_answers_results_and_downloads_and_takes_no_m
     assert csv.status_code == 200 and csv.get_data().count(b"\n") >= 51
     assert "（回收 50 份）" in _listed(admin_client)[1]
     assert database.response_count(survey_id) == 50 and database.verify().ok
-    assert _status(admin_client, survey_id, "restore").status_code == 302
+    assert _status(admin_client, survey_id, "unarchive").status_code == 302
     assert database.get_survey(survey_id)["status"] == "closed"  # it has answers: 已结束, never reopened unasked

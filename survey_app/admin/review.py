@@ -19,7 +19,7 @@ FLAGS = review_flags.LABELS
 FILTERS = {"": "全部", "any": "有任一标记", "none": "无标记", **FLAGS}
 STATUSES = {"": "全部", **raw.RESPONSE_STATUS_LABELS}
 ACTIONS = {"exclude": "剔除", "restore": "恢复", "create": "创建项目", "settings": "修改设置",
-           "open": "开放收集", "closed": "结束收集", "archived": "删除项目", "restore": "恢复项目", "grant": "授予查看权限", "revoke": "取消查看权限",
+           "open": "开放收集", "closed": "结束收集", "archived": "删除项目", "unarchive": "恢复项目", "grant": "授予查看权限", "revoke": "取消查看权限",
            "compare": "与上年度比较", "add_point": "添加采集点", "state": "记录全部设置", "chain_start": "启用密钥链",
            "keyed_record_v2": "密钥记录升级", "fieldwork": "采集点发放份数与办件量",
            "population_margins": "总体构成（加权）", "copy": "数据库迁移",

@@ -128,14 +128,14 @@ def set_status(survey_id):
     survey = survey_or_404(survey_id)
     form = StatusForm()
     action = form.action.data
-    allowed = ("restore",) if survey["status"] == "archived" else ("open", "closed", "archived")
+    allowed = ("unarchive",) if survey["status"] == "archived" else ("open", "closed", "archived")
     if not form.validate_on_submit() or action not in allowed:
         abort(400)
     if action == "archived" and not form.confirm.data:
         flash("未删除：请先勾选“我确认删除此项目”。", "error")
         return redirect(url_for(".dashboard", survey_id=survey_id))
     status = action
-    if action == "restore":
+    if action == "unarchive":
         status = "closed" if get_store().response_count(survey_id) else "draft"
     elif action == "archived" and survey["status"] == "open":
         flash("请先结束收集，再删除此项目。", "error")
@@ -143,7 +143,7 @@ def set_status(survey_id):
     get_store().update_survey(survey_id, status=status, audit=Audit(acting_user(), action))
     flash({"open": "已开放收集，群众扫码即可填写。", "closed": "已结束收集，新的提交将不再接受。",
            "archived": "已删除此项目：它不再显示在项目列表中，群众无法提交；问卷、结果和审核日志均保留，可在项目列表底部恢复。",
-           "restore": f"已恢复此项目（{SURVEY_STATUS_LABELS[status]}）。"}[action])
+           "unarchive": f"已恢复此项目（{SURVEY_STATUS_LABELS[status]}）。"}[action])
     if action == "archived":
         return redirect(url_for(".index"))
     return redirect(url_for(".dashboard", survey_id=survey_id))
