@@ -24,8 +24,8 @@ def test_the_annex_and_the_working_paper_say_what_the_flags_marked_as_the_review
     assert "直线作答：所有已答的量表题（≥ 4 个选项）选了同一选项（10 份）" in page
     annex = "\n".join(p.text for p in _docx(admin_client, filled, "docx-annex").paragraphs)
     returns = annex[annex.index("（二）问卷回收情况"):annex.index("四、调查结果分析")]
-    assert ("系统标记：直线作答 10 份、异常集中提交 30 份（一份可有多项标记），均经评价人员复核；全部问卷共剔除 1 份。"
-            in returns)
+    assert ("系统标记：直线作答 10 份、异常集中提交 30 份（一份可有多项标记；标记只作提示，是否剔除由评价人员判断）；"
+            "全部问卷共剔除 1 份。" in returns)
     paper = {r.cells[0].text: r.cells[1].text for r in _docx(admin_client, filled, "docx-c51").tables[0].rows}
     assert ("有效问卷 49 份；系统标记直线作答 10 份、异常集中提交 30 份，全部问卷共剔除 1 份）。"
             in paper["评价依据或数据来源"])
@@ -37,7 +37,22 @@ def test_no_flag_is_said_as_none(app, database, filled):
     assert wording.flags_text(clean) == "系统标记：无；未剔除问卷。"
     assert wording.flags_text(clean, short=True) == "无系统标记"
     one = dataclasses.replace(clean, flags=flags.Flags({**clean.flags.counts, "speeder": 3}, 15, 20))
-    assert wording.flags_text(one) == "系统标记：用时过短 3 份，经评价人员复核均予保留。"
+    assert wording.flags_text(one) == "系统标记：用时过短 3 份（标记只作提示，是否剔除由评价人员判断）；未剔除问卷。"
+    assert wording.flags_text(one, short=True) == "系统标记用时过短 3 份，未剔除问卷"
+
+
+def test_no_document_says_flagged_answers_were_reviewed_when_no_one_excluded_any(app, database, admin_client, filled):
+    """Manyi records exclusions, not which answers an evaluator looked at: with answers flagged (直线作答 10, 异常集中提交 30) and none excluded
+    (the review page never opened), neither the annex nor the working paper may claim they were 复核ed and kept."""
+    annex = "\n".join(p.text for p in _docx(admin_client, filled, "docx-annex").paragraphs)
+    returns = annex[annex.index("（二）问卷回收情况"):annex.index("四、调查结果分析")]
+    conclusion = annex[annex.index("五、结论"):]
+    paper = {r.cells[0].text: r.cells[1].text for r in _docx(admin_client, filled, "docx-c51").tables[0].rows}
+    html = admin_client.get(f"/admin/surveys/{filled}/c51").get_data(as_text=True)
+    for text in (returns, conclusion, paper["评价依据或数据来源"], html):
+        assert "复核" not in text and "保留" not in text
+    assert "直线作答 10 份、异常集中提交 30 份（一份可有多项标记；标记只作提示，是否剔除由评价人员判断）；未剔除问卷。" in returns
+    assert "系统标记直线作答 10 份、异常集中提交 30 份，未剔除问卷）。" in paper["评价依据或数据来源"]
 
 
 def test_the_review_page_leaves_straight_liners_uncounted_past_the_limit(app, database, admin_client, filled):

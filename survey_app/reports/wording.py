@@ -71,11 +71,12 @@ def excluded_text(result) -> str:
 
 
 def flags_text(result, *, short: bool = False) -> str:
-    """What the review flags marked (their counts as the review page shows them, every status) and what review
-    did: '系统标记：用时过短 21 份、异常集中提交 21 份（一份可有多项标记），均经评价人员复核；全部问卷共剔除 1 份。'
-    (the annex's 问卷回收情况; a 剔除 need not be a marked one, so the sentence does not say it was); ``short``:
-    '系统标记用时过短 21 份、异常集中提交 21 份，全部问卷共剔除 1 份' (the working paper's 评价依据). '' before any answer
-    or without counts."""
+    """What the review flags marked (their counts as the review page shows them, every status) and what was
+    excluded: '系统标记：用时过短 21 份、异常集中提交 21 份（一份可有多项标记；标记只作提示，是否剔除由评价人员判断）；
+    全部问卷共剔除 1 份。' (the annex's 问卷回收情况; a 剔除 need not be a marked one, so the sentence does not say it
+    was). Manyi records exclusions, not which answers an evaluator looked at, so no sentence says a flagged answer
+    was 复核ed and kept. ``short``: '系统标记用时过短 21 份、异常集中提交 21 份，全部问卷共剔除 1 份' (the working
+    paper's 评价依据). '' before any answer or without counts."""
     f = result.flags
     if f is None or not result.returned:
         return ""
@@ -83,15 +84,14 @@ def flags_text(result, *, short: bool = False) -> str:
     if short:
         if not marked:
             return "无系统标记"
-        kept = f"，全部问卷共剔除 {result.excluded} 份" if result.excluded else "，经复核均予保留"
-        return "系统标记" + "、".join(f"{label} {n} 份" for label, n in marked) + kept
+        done = f"，全部问卷共剔除 {result.excluded} 份" if result.excluded else "，未剔除问卷"
+        return "系统标记" + "、".join(f"{label} {n} 份" for label, n in marked) + done
     listed = "、".join(f"{label} {n} 份" for label, n in marked)
-    several = "（一份可有多项标记）" if len(marked) > 1 else ""
+    done = f"全部问卷共剔除 {result.excluded} 份" if result.excluded else "未剔除问卷"
     if not marked:
-        return f"系统标记：无；{f'全部问卷共剔除 {result.excluded} 份' if result.excluded else '未剔除问卷'}。"
-    if not result.excluded:
-        return f"系统标记：{listed}{several}，经评价人员复核均予保留。"
-    return f"系统标记：{listed}{several}，均经评价人员复核；全部问卷共剔除 {result.excluded} 份。"
+        return f"系统标记：无；{done}。"
+    several = "一份可有多项标记；" if len(marked) > 1 else ""
+    return f"系统标记：{listed}（{several}标记只作提示，是否剔除由评价人员判断）；{done}。"
 
 
 def sample_text(result) -> str:
