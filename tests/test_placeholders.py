@@ -57,7 +57,7 @@ def test_citizens_read_the_surveys_year_department_and_firm(app, admin_client, d
     survey = database.get_survey(survey_id)
     assert survey["title"] == "2025 年伊宁县医疗保障局部门整体绩效评价满意度问卷调查"  # the default title, filled
     dashboard = text(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
-    assert "注意：群众看到的问卷文字" not in dashboard
+    assert "注意：群众看到的问卷文字" not in dashboard and "问卷落款" not in dashboard  # {evaluator} is filled in
     code = database.add_point(survey_id, "大厅")["code"]
     database.update_survey(survey_id, status="open")
     form = admin_client.get(f"/s/{code}").get_data(as_text=True)
@@ -122,3 +122,20 @@ def test_a_file_written_for_another_year_is_asked_about_before_saving(admin_clie
 def test_the_new_survey_page_lists_a_template_by_what_it_fills_in(admin_client):
     page = admin_client.get(NEW).get_data(as_text=True)
     assert "【评价年度】年【被评价单位】部门整体绩效评价满意度问卷调查（healthcare-security-public@1）" in page
+
+
+def test_a_form_signed_by_another_firm_is_pointed_out_on_the_surveys_page(admin_client, database):
+    """nanchang-window is signed (落款) 江西正效咨询管理有限公司, the seed's firm: another firm's survey with it shows
+    citizens that name under the form (the poster names the survey's firm) and the annex prints it, so the survey's
+    page says so and what to choose instead; the firm that wrote it, or a file that signs {evaluator}, is not warned."""
+    note = "注意：群众看到的问卷落款是“江西正效咨询管理有限公司”，本项目的评价机构是“某某绩效评价咨询有限公司”"
+    window = {"questionnaire": "nanchang-window@2", "department": "青云谱区医疗保障局", "year": "2024"}
+    other = create(admin_client, **window, evaluator_org="某某绩效评价咨询有限公司")
+    assert other.status_code == 302
+    page = text(admin_client.get(other.headers["Location"]).get_data(as_text=True))
+    assert note in page and "healthcare-security-public" in page and 'signature = &#34;{evaluator}&#34;' in page
+    same = create(admin_client, **window, evaluator_org=" 江西正效咨询管理有限公司")
+    assert same.status_code == 302
+    assert "问卷落款" not in text(admin_client.get(same.headers["Location"]).get_data(as_text=True))
+    yining = create(admin_client)  # signed 新疆政通众和商务咨询有限公司, the survey's own firm
+    assert "问卷落款" not in text(admin_client.get(yining.headers["Location"]).get_data(as_text=True))

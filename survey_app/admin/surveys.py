@@ -173,6 +173,7 @@ def dashboard(survey_id):
         adjust_methods=breakdowns.ADJUST_ZH, q=questionnaire, daily=_daily_table(result),
         per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,
         status_text=status_label(survey, current_app.config["TIMEZONE"]), year_note=fill.year_note(questionnaire, survey["year"]),
+        signature_note=fill.signature_note(questionnaire, survey.get("evaluator_org")),
         rule=survey_rule(survey), base_url=current_app.config["PUBLIC_BASE_URL"],
         role_words=wording.ROLE_WORDS, rate_label=wording.rate_label, rate_method=rate_method,
         question_number=wording.question_number,  # 各题频数 numbered as the form, the annex and the downloads

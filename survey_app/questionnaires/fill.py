@@ -117,3 +117,17 @@ def year_note(q: Questionnaire, year) -> str:
     return (f"注意：群众看到的问卷文字写的是 {'、'.join(other)} 年，本调查的评价年度为 {year} 年。请改选按评价年度自动"
             "填写年份和单位的问卷（列表中以【评价年度】开头，如 healthcare-security-public），或请管理员复制问卷文件、"
             "改正年份后以新问卷创建本调查（questionnaires/README.md）。")
+
+
+def signature_note(q: Questionnaire, evaluator_org) -> str:
+    """The evaluator's warning when the form is signed (落款) by a firm other than the survey's 评价机构: a file
+    written for another evaluation (nanchang-window signs 江西正效咨询管理有限公司) chosen by another firm. Citizens
+    read that name under the form while the poster names the survey's firm, and the annex prints it as the
+    questionnaire's author and under the questionnaire appended."""
+    signed, org = (q.signature or "").strip(), (evaluator_org or "").strip()
+    if not signed or not org or signed == org:
+        return ""
+    return (f"注意：群众看到的问卷落款是“{signed}”，本项目的评价机构是“{org}”（二维码海报写的是后者）；附件3 的"
+            "“问卷的设计”一段和文末所附问卷也写这个落款。请改选落款按评价机构自动填写的问卷（如 "
+            "healthcare-security-public），或请管理员复制问卷文件、将落款改为 signature = \"{evaluator}\" 后以新问卷"
+            "创建本调查（questionnaires/README.md）。")
