@@ -69,3 +69,21 @@ def test_a_rate_interval_prints_the_same_in_the_sentence_and_beside_the_points(a
     page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
     shown = re.findall(r'<td>(?:区间下限|点估计|区间上限)</td><td class="num">([\d.]+%)</td>', page)
     assert shown == [low, pct(result.headline.value), high]
+
+
+def test_a_score_interval_prints_the_same_in_the_sentence_and_beside_the_points(app, database, admin_client, filled):
+    """The Yining answers less the four below 非常满意 on Q5: 46 × 100 分, the interval's upper end 100.00 分. The C51
+    table's 区间下限/上限 rows print the ends as the range above them and the 底稿 do ('100.00 分', not '100 分'), so
+    an evaluator copying either copies the same figure."""
+    for (rid,) in database.execute("select r.id from responses r join answers a on a.response_id = r.id"
+                                   " where a.question_id = 'q5' and a.value <> 'A'").fetchall():
+        assert database.set_response_status(rid, status="excluded", reason="测试", user="pingjia")
+    h = result_of(app, database, filled).headline
+    low, high = h.ends_text(h.low, h.high)
+    assert high == "100.00 分"  # an end with trailing zeros, the case a bare number would print as '100 分'
+    paper = _docx_text(download(admin_client, filled, "docx-c51"))
+    assert f"两端（{low}、{high}）" in paper
+    page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    assert f"95% 置信区间 {low.removesuffix(' 分')}–{high}" in page
+    shown = re.findall(r'<td>(?:区间下限|点估计|区间上限)</td><td class="num">([\d.]+ 分)</td>', page)
+    assert shown == [low, h.text(h.value), high]
