@@ -290,6 +290,8 @@ def test_bulk_exclude_and_restore_by_flag_each_audited(admin_client, yining, dat
     url = f"/admin/surveys/{survey_id}/responses"
     preview = admin_client.get(f"{url}?bflag=burst&bpoint=&bsince=&buntil=").get_data(as_text=True)
     assert "有效 <b>25</b> 份，已剔除 <b>0</b> 份" in preview
+    hall_numbers = "、".join(str(n) for n in range(2, 27))  # which ones, by 编号 (the window's answer is 第 1 份)
+    assert f'id="bulk-valid-numbers">有效问卷编号：{hall_numbers}</p>' in preview and "已剔除问卷编号" not in preview
     token = csrf(preview)
     form = {"csrf_token": token, "bflag": "burst", "bpoint": "", "bsince": "", "buntil": "",
             "expected_valid": "25", "expected_excluded": "0"}
@@ -302,6 +304,8 @@ def test_bulk_exclude_and_restore_by_flag_each_audited(admin_client, yining, dat
     assert done.status_code == 302 and "bflag=burst" in done.headers["Location"]
     assert "已批量剔除 25 份问卷" in admin_client.get(done.headers["Location"]).get_data(as_text=True)
     assert database.status_counts(survey_id) == {"valid": 1, "excluded": 25}
+    again = admin_client.get(f"{url}?bflag=burst&bpoint=&bsince=&buntil=").get_data(as_text=True)
+    assert f"已剔除问卷编号：{hall_numbers}</p>" in again and "有效问卷编号" not in again
     log = [e for e in database.audit_entries(survey_id) if e["action"] in ("exclude", "restore")]
     assert len(log) == 25 and {(e["user"], e["detail"]) for e in log} == {("wang", "同一网络集中提交（现场核实）")}
     assert sorted(e["response_id"] for e in log) == sorted(r["id"] for r in database.query(

@@ -88,13 +88,26 @@ def _selected(survey: dict, chosen: dict, status: str) -> list[int]:
                                         burst=review_limits()["burst"], status=status, **chosen)
 
 
+SHOWN = 100  # numbers listed in a preview; a larger selection says how many more
+
+
+def _numbers(survey_id: int, ids: list[int]) -> str:
+    """'3、5、17' (their 编号, 第 N 份 as the table and the raw data number them), the first SHOWN and '等，共 N 份'."""
+    first = sorted(ids)[:SHOWN]
+    numbers = get_store().response_numbers(survey_id, first)
+    listed = "、".join(str(numbers[rid]) for rid in first)
+    return listed + (f" 等，共 {len(ids)} 份" if len(ids) > SHOWN else "")
+
+
 def preview(survey: dict) -> dict | None:
-    """For the review page: the selection in the query and how many valid and excluded responses it holds."""
+    """For the review page: the selection in the query, how many valid and excluded responses it holds and their
+    编号, so the evaluator sees which answers a 剔除 or 恢复 would change before confirming it."""
     chosen = criteria(request.args, survey["id"])
     if chosen is None:
         return None
-    return {"valid": len(_selected(survey, chosen, "valid")), "excluded": len(_selected(survey, chosen, "excluded")),
-            "args": {k: request.args.get(k, "") for k in CRITERIA}}
+    valid, excluded = _selected(survey, chosen, "valid"), _selected(survey, chosen, "excluded")
+    return {"valid": len(valid), "excluded": len(excluded), "valid_numbers": _numbers(survey["id"], valid),
+            "excluded_numbers": _numbers(survey["id"], excluded), "args": {k: request.args.get(k, "") for k in CRITERIA}}
 
 
 @bp.post("/bulk")
