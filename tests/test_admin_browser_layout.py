@@ -37,6 +37,22 @@ def laptop(chromium, live_server_factory):
     context.close()
 
 
+@pytest.fixture
+def phone(chromium, live_server_factory):
+    """The same evaluator on a 390×844 phone (checking progress in the hall)."""
+    server = live_server_factory(_prepare)
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                   has_touch=True, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(f"{server.url}/admin/login")
+    page.fill("#username", USER)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.server = server
+    yield page
+    context.close()
+
+
 def style(page, selector: str, prop: str) -> str:
     return page.eval_on_selector(selector, f"e => getComputedStyle(e).{prop}")
 
@@ -144,3 +160,15 @@ def test_the_review_page_heads_answer_columns_by_the_forms_number_on_one_line(la
                                           document.querySelector("main").getBoundingClientRect().right]""")
     assert table <= main
     screenshot(page, "admin-review-1366")
+
+
+def test_on_a_phone_wide_tables_scroll_in_place_and_the_page_keeps_the_screens_width(phone):
+    """At 390 px the survey list, the dashboard and the review table once made the whole page 600–1100 px wide,
+    the header and the buttons sliding off with every sideways swipe: a wide table now scrolls within itself."""
+    page, survey = phone, phone.server.prepared["survey_id"]
+    for path in ("/admin/", f"/admin/surveys/{survey}", f"/admin/surveys/{survey}/points",
+                 f"/admin/surveys/{survey}/responses"):
+        page.goto(f"{page.server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    assert page.eval_on_selector("table.responses", "t => t.scrollWidth > t.clientWidth")  # its columns all there
+    screenshot(page, "admin-review-390")
