@@ -3,6 +3,7 @@ formula by Excel, and never able to break a download."""
 import csv
 import io
 
+import docx
 import openpyxl
 import pytest
 
@@ -41,6 +42,16 @@ def test_xlsx_and_csv_show_the_text_but_never_as_a_formula(client, window):
     assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")
     rows = list(csv.reader(io.StringIO(download(client, window, "csv").get_data().decode("utf-8-sig"))))
     assert rows[1][rows[0].index(header[cell.column - 1])].startswith("'=HYPERLINK")  # the same header
+
+
+def test_the_annex_lists_what_was_rated_not_the_suggestions_box_among_the_aspects(client, window):
+    """二（二）调研内容 names the aspects citizens rated (办事效率…窗口服务总体情况); 意见建议 is a text box, no
+    评价 of anything, so it is not one of them (四 still says how many suggestions came in)."""
+    document = docx.Document(io.BytesIO(download(client, window, "docx-annex").get_data()))
+    paragraphs = [p.text for p in document.paragraphs]
+    content = paragraphs[paragraphs.index("（二）调研内容") + 1]
+    assert "办事效率" in content and content.endswith("窗口服务总体情况等方面的评价。") and "意见建议" not in content
+    assert any(p.startswith("本题为文字题，共收到 1 条意见建议") for p in paragraphs)
 
 
 def test_a_text_answer_too_long_only_because_of_line_breaks_is_accepted(app, client, database):

@@ -120,7 +120,8 @@ def design_blocks(result):
     s, q = result.survey, result.questionnaire
     project = project_name(s)
     names = "、".join(p.name for p in result.points) or "各采集点"
-    items = "、".join(x.question.label for x in result.questions if x.question.role != "demographic")
+    items = "、".join(x.question.label for x in result.questions  # what was rated: a text question rates nothing
+                      if x.question.role != "demographic" and x.question.type != "text")
     per_point = "，".join(f"{p.name} {p.returned} 份" for p in result.points)
     demographic = sum(1 for x in q.questions if x.role == "demographic")
     yield ("h2", "（一）调研对象")
