@@ -59,6 +59,9 @@ def test_the_page_saves_valid_shares_with_an_audit_line(admin_client, database, 
     assert line["user"] == "wang" and "部门服务对象台账（2024 年）" in line["detail"] and "男 48.5%" in line["detail"]
     again = admin_client.get(f"/admin/surveys/{filled}/weighting").get_data(as_text=True)
     assert 'value="48.5"' in again and "部门服务对象台账（2024 年）" in again  # the form shows what is stored
+    typed = {**GENDER, "share_gender_A": "48%", "share_gender_B": "５２ ％"}  # as the target field takes them
+    assert post(admin_client, filled, typed).status_code == 302
+    assert database.population_margins(filled) == {"gender": pytest.approx({"A": 0.48, "B": 0.52})}
 
 
 @pytest.mark.parametrize("change, message", [

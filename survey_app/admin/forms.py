@@ -61,17 +61,10 @@ def finite(form, field):
         raise ValidationError(MSG_NUMBER)
 
 
-class PercentField(FloatField):
-    """A percentage as typed (percent.read: 95, 95%, ９５％; a text input, as a number input drops "95%"),
-    with one message per mistake (percent.problem): 0.95 is refused, saying to type 95. ``scored``: in 分
-    when C51 takes a score, as the form's ``unit`` says (percent.RATE, SCORE or EITHER)."""
+class PercentText(FloatField):
+    """A percentage as typed (percent.read: 20, 20%, ２０％; a text input, as a number input drops "20%")."""
 
     widget = TextInput()
-
-    def __init__(self, label=None, validators=None, *, what: str, example: float = 95, below_100=False,
-                 scored=True, **kwargs):
-        super().__init__(label, validators, invalid_value_message=f"请输入数字，如 {example}。", **kwargs)
-        self.what, self.example, self.below_100, self.scored = what, example, below_100, scored
 
     def process_formdata(self, valuelist):
         if not valuelist:
@@ -81,6 +74,17 @@ class PercentField(FloatField):
         except ValueError as exc:
             self.data = None
             raise ValueError(self.invalid_value_message) from exc
+
+
+class PercentField(PercentText):
+    """A target or an expected rate (PercentText), with one message per mistake (percent.problem): 0.95 is
+    refused, saying to type 95. ``scored``: in 分 when C51 takes a score, as the form's ``unit`` says
+    (percent.RATE, SCORE or EITHER)."""
+
+    def __init__(self, label=None, validators=None, *, what: str, example: float = 95, below_100=False,
+                 scored=True, **kwargs):
+        super().__init__(label, validators, invalid_value_message=f"请输入数字，如 {example}。", **kwargs)
+        self.what, self.example, self.below_100, self.scored = what, example, below_100, scored
 
     def post_validate(self, form, stopped):
         if stopped or self.data is None or self.process_errors:

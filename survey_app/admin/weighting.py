@@ -11,7 +11,7 @@ from typing import Mapping
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from analysis.formatting import num
@@ -21,6 +21,7 @@ from ..safetext import clean_line
 from ..store import Audit, get_store
 from ..store.margins import AUDIT_ACTION, MAX_QUESTIONS
 from .auth import login_required, survey_or_404
+from .forms import PercentText
 from .shared import acting_user
 
 bp = Blueprint("weighting", __name__)  # /admin/surveys/<id>/weighting
@@ -95,7 +96,7 @@ def form_for(questionnaire, **kwargs) -> WeightingForm:
     for q in eligible(questionnaire):
         attrs[f"use_{q.id}"] = BooleanField(f"用“{q.heading}”加权")
         for code in q.codes:
-            attrs[f"share_{q.id}_{code}"] = FloatField(str(q.option(code).label), invalid_value_message="请输入数字。",
+            attrs[f"share_{q.id}_{code}"] = PercentText(str(q.option(code).label), invalid_value_message="请输入数字。",
                                                        validators=[Optional(), share_value])
     form = type("WeightingForm_" + questionnaire.id.replace("-", "_"), (WeightingForm,), attrs)(**kwargs)
     form.questions = eligible(questionnaire)
