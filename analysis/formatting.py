@@ -96,6 +96,12 @@ def span(low: float, high: float, unit: str = "%", target: float | None = None) 
     return "–".join(alike(num_below(low, target), num_below(high, target))) + (f" {unit}" if unit else "")
 
 
+def nums(*xs: float, digits: int = 2) -> list[str]:
+    """A score and its interval's ends (or any figures read together) with ``num``, then as many decimals each
+    (``alike``): ``nums(10, -17.466, 37.466) == ["10.00", "-17.47", "37.47"]``, never '+10 (−17.47 至 +37.47)'."""
+    return alike(*(num(x, digits) for x in xs))
+
+
 def alike(*ends: str) -> list[str]:
     """The ends of one interval with as many decimals each as the end that has the most (zeros added):
     '78.11', '95.8' → '78.11', '95.80'; an interval reads as one figure."""

@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from analysis import formatting
 from analysis.formatting import fixed, num, num_below, pct, pct_below, rounded, span
 
 
@@ -68,3 +69,16 @@ def test_the_points_at_an_intervals_ends_print_as_the_interval_does():
     from analysis.formatting import alike
     assert alike("91.47", "100") == ["91.47", "100.00"] and alike("96.0", "98.25") == ["96.00", "98.25"]
     assert alike("nan", "95.1") == ["nan", "95.1"]
+
+
+def test_a_difference_and_its_interval_ends_print_alike():
+    """'+10 (−17.47 至 +37.47)' read as a figure rounded to whole points: the three print with one decimals."""
+    from types import SimpleNamespace
+
+    from survey_app.reports.breakdown_text import _difference
+
+    assert formatting.nums(10, -17.466, 37.466) == ["10.00", "-17.47", "37.47"]
+    assert formatting.nums(4.4, -2.02, 10.8) == ["4.40", "-2.02", "10.80"]
+    assert formatting.nums(5, 1, 9) == ["5", "1", "9"]
+    row = SimpleNamespace(score_difference=SimpleNamespace(difference=10.0, low=-17.466, high=37.466))
+    assert _difference(row, "score") == "差 10.00 分，95% 置信区间 −17.47 至 37.47 分"

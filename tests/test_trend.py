@@ -197,7 +197,7 @@ def test_choosing_a_comparable_survey_saves_it_audited_and_shows_the_table(admin
     q5 = section[section.index('data-question="q5"'):]
     q5 = q5[:q5.index("</table>")]
     assert "97.6 分" in q5 and "93.2 分" in q5 and "96.0%（48/50）" in q5 and "90.0%（45/50）" in q5
-    assert "+4.4 分" in q5 and "+6.0 个百分点" in q5 and "差异不显著" in q5 and "差异显著" not in q5.replace("差异不显著", "")
+    assert "+4.40 分<br>" in q5 and "+6.0 个百分点" in q5 and "差异不显著" in q5 and "差异显著" not in q5.replace("差异不显著", "")
     # the intervals with their units and the minus sign, as the annex prints them
     assert re.search(r"95% 置信区间 −\d+\.\d+ 至 \+\d+\.\d+ 个百分点", q5) and re.search(r"95% 置信区间 −[\d.]+ 至 \+[\d.]+ 分", q5)
     assert not re.search(r"-\d", q5[q5.index("<tfoot>"):])
@@ -229,7 +229,7 @@ def test_trend_blocks_in_the_annex_wording_with_units(app, database, compared):
     pct = analysis.formatting.pct
     assert (f"与上年度（2023年，有效问卷 50 份）相比，本年度满意度得分为 97.6 分（95% 置信区间 {num(h.score_now_ci.low)}–"
             f"{num(h.score_now_ci.high)} 分），上年度为 {num(h.score_before)} 分（95% 置信区间 {num(h.score_before_ci.low)}–"
-            f"{num(h.score_before_ci.high)} 分），较上年度变化 +4.4 分"
+            f"{num(h.score_before_ci.high)} 分），较上年度变化 +4.40 分"
             f"（95% 置信区间 {num(s.low).replace('-', '−')} 至 +{num(s.high)} 分），"
             "差异不显著；满意率为 96.0%（48/50；95% 置信区间 86.3%–99.5%），上年度为 90.0%（45/50；95% 置信区间 "
             f"{pct(100 * h.rate_before_ci.low)}–{pct(100 * h.rate_before_ci.high)}），"
@@ -254,13 +254,13 @@ def test_a_significant_difference_rises_or_falls(app, database, yining):
     assert t.headline.score_significant and t.headline.rate_significant
     text = trend_blocks(t)[1][1]
     c = t.headline.score
-    assert (f"，较上年度提高 38 分（95% 置信区间 +{analysis.formatting.num(c.low)} 至 "
+    assert (f"，较上年度提高 38.00 分（95% 置信区间 +{analysis.formatting.num(c.low)} 至 "
             f"+{analysis.formatting.num(c.high)} 分），差异显著；满意率为 100.0%（50/50；") in text
     assert "本年度满意度得分为 98 分（95% 置信区间 " in text and "上年度为 60 分（" in text
     database.update_survey(yining[0], compare_with=None)
     database.update_survey(earlier, compare_with=yining[0])  # the other way round: a fall
     fall = trend_blocks(trend_of(app, database, earlier))[1][1]
-    assert "与2024年度（有效问卷 50 份）相比，本年度满意度得分为 60 分（" in fall and "较2024年度降低 38 分" in fall
+    assert "与2024年度（有效问卷 50 份）相比，本年度满意度得分为 60 分（" in fall and "较2024年度降低 38.00 分" in fall
 
 
 # --- the demo ------------------------------------------------------------------------------------------

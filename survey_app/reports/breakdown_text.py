@@ -7,7 +7,7 @@ group marked after the multiple-comparison control is called 高于 or 低于 �
 """
 from __future__ import annotations
 
-from analysis.formatting import fixed, num, num_below, pct_below, span
+from analysis.formatting import fixed, num, num_below, nums, pct_below, span
 
 from .wording import ROLE_WORDS
 from .wording import minus as _minus
@@ -32,8 +32,9 @@ def _difference(row, figure: str) -> str:
         d = row.rate_difference
         return (f"差 {_minus(fixed(100 * d.difference))} 个百分点，95% 置信区间 {_minus(fixed(100 * d.low))} 至 "
                 f"{_minus(fixed(100 * d.high))} 个百分点")
-    d = row.score_difference
-    return f"差 {_minus(num(d.difference))} 分，95% 置信区间 {_minus(num(d.low))} 至 {_minus(num(d.high))} 分"
+    d, low, high = (_minus(t) for t in nums(row.score_difference.difference, row.score_difference.low,
+                                            row.score_difference.high))
+    return f"差 {d} 分，95% 置信区间 {low} 至 {high} 分"
 
 
 def group_text(row, who: str, figures, words, target: float | None = None) -> str:

@@ -6,7 +6,7 @@ the ``trend.Trend``; scores are in 分, differences of rates in 个百分点, ne
 """
 from __future__ import annotations
 
-from analysis.formatting import fixed, num, pct, span
+from analysis.formatting import fixed, num, nums, pct, span
 
 from ..trend import Trend, TrendRow, excludes_zero
 from .wording import ROLE_WORDS
@@ -24,17 +24,18 @@ def _signed(text: str, x: float) -> str:
 
 def _change(comparison, unit: str, when: str, digits) -> str:
     """'较上年度提高 5.2 分（95% 置信区间 +1.1 至 +9.3 分），差异显著' (the ends signed, as the page prints them)."""
-    d, low, high = (_signed(digits(x), x) for x in (comparison.difference, comparison.low, comparison.high))
+    texts = digits(comparison.difference, comparison.low, comparison.high)  # the figure and its ends alike
+    d, low, high = (_signed(t, x) for t, x in zip(texts, (comparison.difference, comparison.low, comparison.high)))
     if excludes_zero(comparison):
-        verb = ("提高 " if comparison.difference > 0 else "降低 ") + digits(abs(comparison.difference))
+        verb = ("提高 " if comparison.difference > 0 else "降低 ") + texts[0].lstrip("-")
         verdict = "差异显著"
     else:
         verb, verdict = "变化 " + d, "差异不显著"
     return f"较{when}{verb} {unit}（95% 置信区间 {low} 至 {high} {unit}），{verdict}"
 
 
-def _points(x: float) -> str:  # a rate difference (a share) in percentage points
-    return fixed(100 * x)
+def _points(*xs: float) -> list[str]:  # rate differences (shares) in percentage points
+    return [fixed(100 * x) for x in xs]
 
 
 def score_text(row: TrendRow, when: str) -> str | None:
@@ -42,7 +43,7 @@ def score_text(row: TrendRow, when: str) -> str | None:
     if row.score is None:
         return None
     return (f"{ROLE_WORDS[row.role][1]}为 {num(row.score_now)} 分{_ci(row.score_now_ci)}，{when}为 "
-            f"{num(row.score_before)} 分{_ci(row.score_before_ci)}，{_change(row.score, '分', when, num)}")
+            f"{num(row.score_before)} 分{_ci(row.score_before_ci)}，{_change(row.score, '分', when, nums)}")
 
 
 def _ci(interval) -> str:
