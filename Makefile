@@ -1,5 +1,5 @@
 # make demo  — set up .venv, create the demo survey and QR codes, serve on http://127.0.0.1:5000
-# make test  — set up .venv (and Chromium, a CJK font, PostgreSQL, nginx when missing), run the whole suite
+# make test  — set up .venv and node_modules (and Chromium, a CJK font, PostgreSQL, nginx when missing), run the whole suite
 # make bench — the benchmarks in bench/ (not part of make test)
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -8,6 +8,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+AXE    := node_modules/.installed-stamp
 
 .PHONY: demo test bench system-deps clean
 
@@ -44,10 +46,15 @@ system-deps:
 	  status=$$?; if [ -n "$$made" ]; then $(SUDO) rm -f $(NO_START); fi; exit $$status; \
 	fi
 
+# axe-core (npm, pinned in package.json and package-lock.json) for tests/test_accessibility.py
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 demo: $(STAMP)
 	FLASK_PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(VENV)/bin/manyi demo --host $(HOST) --port $(PORT)
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps $(AXE)
 	$(PY) -m pytest -q
 
 bench: $(STAMP) system-deps
@@ -55,4 +62,4 @@ bench: $(STAMP) system-deps
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules
