@@ -60,16 +60,16 @@ def responses(survey_id):
                           limit=PAGE_SIZE + 1, **review_limits())
     more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
     audit = get_store().audit_entries(survey_id)
-    r = results.counts(get_store(), survey_id)  # the four cards only: no need for the whole result
+    cards = results.counts(get_store(), survey_id)  # the four cards only: no need for the whole result
     chosen = review_flags.settings(current_app.config)
     return render_template(
         "admin/responses.html", survey=survey, q=q, rows=rows, args=args, more=more, threshold=threshold,
         answers=get_store().answers_for([r["id"] for r in rows]), flags=FLAGS, filters=FILTERS,
         statuses=STATUSES, actions=ACTIONS, form=ReviewForm(), audit=audit, question_ordinal=wording.question_ordinal,
         numbers=get_store().response_numbers(survey_id, [e["response_id"] for e in audit if e["response_id"]]),
-        r=r,
+        r=cards,
         flag_counts=review_flags.counts(get_store(), survey_id, q, chosen,
-                                        straight=r.returned <= chosen["straight_up_to"]).counts,
+                                        straight=cards.returned <= chosen["straight_up_to"]).counts,
         bulk=bulk.preview(survey), bulk_form=bulk.BulkForm(formdata=None), points=get_store().list_points(survey_id),
         burst=review_limits()["burst"], bulk_flags=[("any", "有任一标记"), *FLAGS.items(), ("all", "全部问卷")])
 
