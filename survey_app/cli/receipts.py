@@ -2,7 +2,8 @@
 (every survey's, appended to a file outside the database, hourly from cron: issue #13's heads file), and
 reading either back for `manyi verify --receipt`.
 
-An anchors file holds one receipt per line (JSON), a new line for a survey only when its data changed.
+An anchors file holds one receipt per line (JSON), a new line for a survey only when its data changed, and a
+line of the account chain's head when it moved (store/account_anchor.py: a rollback of the accounts shows).
 verify checks every line against the database (a rewrite that was anchored afterwards fits the newer lines,
 not the older ones); anchor refuses to append while the database no longer holds what the last lines cover.
 """
@@ -18,11 +19,17 @@ from flask.cli import with_appcontext
 
 from ..store import get_store
 from .common import ROW_ID, existing_store
+from ..store.account_anchor import ACCOUNTS_FORMAT
 from ..store.receipts import FORMAT, digest, fingerprint, short_digest
 
 
 def _is_receipt(document) -> bool:
     return isinstance(document, dict) and document.get("format") == FORMAT and isinstance(document.get("survey_id"), int)
+
+
+def _is_accounts(document) -> bool:
+    return isinstance(document, dict) and document.get("format") == ACCOUNTS_FORMAT and isinstance(
+        document.get("accounts"), dict)
 
 
 @dataclass(frozen=True)
@@ -48,9 +55,9 @@ def read_receipts(path: str, *, may_be_empty: bool = False) -> ReceiptFile:
         document = json.loads(text)
     except ValueError:
         document = None
-    if document is not None and not _is_receipt(document):
+    if document is not None and not (_is_receipt(document) or _is_accounts(document)):
         raise click.ClickException(f"{path} is not a Manyi receipt")
-    if document is not None and "\n" in text.strip():  # one document over several lines: manyi receipt's file
+    if document is not None and "\n" in text.strip() and _is_receipt(document):  # manyi receipt's file
         return ReceiptFile(((None, document),), single=True)
     lines = text.splitlines()
     if len([line for line in lines if line.strip()]) == 1 and document is None:  # one document, and not JSON
@@ -63,7 +70,7 @@ def read_receipts(path: str, *, may_be_empty: bool = False) -> ReceiptFile:
             document = json.loads(line)
         except ValueError:
             document = None
-        if _is_receipt(document):
+        if _is_receipt(document) or _is_accounts(document):
             found.append((number, document))
         elif number == len(lines) and not text.endswith("\n") and found:
             torn = number  # the last append did not finish: what it held was never complete
@@ -75,11 +82,17 @@ def read_receipts(path: str, *, may_be_empty: bool = False) -> ReceiptFile:
 
 
 def newest_per_survey(receipts) -> list[tuple[int | None, dict]]:
-    """The last line of each survey, in survey order."""
+    """The last line of each survey, in survey order (the account chain's lines left out)."""
     newest = {}
     for number, receipt in receipts:
-        newest[receipt["survey_id"]] = (number, receipt)
+        if _is_receipt(receipt):
+            newest[receipt["survey_id"]] = (number, receipt)
     return [newest[k] for k in sorted(newest)]
+
+
+def newest_accounts(receipts) -> dict | None:
+    """The last line of the account chain's head, if the file has one."""
+    return next((line for _, line in reversed(receipts) if _is_accounts(line)), None)
 
 
 def check_receipts(database, file: ReceiptFile) -> list[str]:
@@ -87,6 +100,9 @@ def check_receipts(database, file: ReceiptFile) -> list[str]:
     rewrite anchored afterwards fits the newer lines; the older ones still hold what was there before)."""
     problems = []
     for number, receipt in file.receipts:
+        if _is_accounts(receipt):
+            problems += [f"line {number} (account chain): {p}" for p in database.check_accounts_anchor(receipt)]
+            continue
         where = "" if number is None else f"line {number} (survey {receipt['survey_id']}, as of {receipt.get('as_of')}): "
         problems += [where + p for p in database.check_receipt(receipt)]
     return problems
@@ -171,6 +187,8 @@ def anchor_command(path):
     store = get_store()
     last = dict((r["survey_id"], r) for _, r in newest_per_survey(file.receipts))
     problems = [f"survey {sid}, as of {r.get('as_of')}: {p}" for sid, r in last.items() for p in store.check_receipt(r)]
+    accounts = newest_accounts(file.receipts)
+    problems += [f"account chain: {p}" for p in (store.check_accounts_anchor(accounts) if accounts else [])]
     if problems:  # a rewrite since the last line: anchoring the new state would hide it
         for problem in problems:
             click.echo(problem)
@@ -185,6 +203,10 @@ def anchor_command(path):
         receipt = store.receipt(survey["id"])
         if survey["id"] not in last or digest(last[survey["id"]]) != digest(receipt):
             lines.append(json.dumps(receipt, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n")
+    moved = store.accounts_anchor()
+    moved = moved if moved is not None and (accounts is None or digest(accounts) != digest(moved)) else None
+    if moved is not None:  # the account chain's head, when it moved (after the surveys': their count is said)
+        lines.append(json.dumps(moved, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n")
     if lines:
         try:
             with open(path, "a", encoding="utf-8") as out:
@@ -193,5 +215,6 @@ def anchor_command(path):
                 os.fsync(out.fileno())
         except OSError as e:
             raise click.ClickException(f"cannot append to {path}: {e.strerror}") from None
-    click.echo(f"Appended {len(lines)} receipt(s) to {path} ({len(surveys) - len(lines)} survey(s) unchanged)"
-               f" from {store.describe()}")
+    appended = len(lines) - (moved is not None)
+    click.echo(f"Appended {appended} receipt(s){' and the account chain' if moved else ''} to {path}"
+               f" ({len(surveys) - appended} survey(s) unchanged) from {store.describe()}")

@@ -12,6 +12,7 @@ import re
 import secrets
 from pathlib import Path
 
+from .account_anchor import AccountAnchor
 from .account_log import AccountLog
 from .accounts import Accounts
 from .audit import AuditLog
@@ -40,7 +41,7 @@ __all__ = ["EXTENSION", "Audit", "ClockSkew", "WrongSecretKey", "check_secret_ke
 EXTENSION = "manyi.store"
 
 
-class Store(Surveys, Responses, Counts, Review, Accounts, AccountLog, Sessions, LoginThrottle, AuditLog, Chains, Integrity,
+class Store(Surveys, Responses, Counts, Review, Accounts, AccountLog, AccountAnchor, Sessions, LoginThrottle, AuditLog, Chains, Integrity,
             Receipts, FieldworkRecords, Stuffing, BulkReview, Groups, Margins, Servers, Base):
     """One deployment's data. ``store.snapshot()`` gives the same methods over one read transaction."""
 
