@@ -77,3 +77,19 @@ def test_no_account_line_before_there_is_an_account(runner, database, yining, tm
     assert [line["format"] for line in _lines(path)] == ["manyi-receipt-1"]
     result = runner.invoke(args=["verify", "--receipt", str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_an_account_chain_removed_whole_then_restarted_is_named(runner, database, yining, tmp_path):
+    """Each start records the accounts it finds when there is no account chain: the forged account is taken as
+    found, and verify passes; the anchors' line of the account chain still names its missing lines."""
+    database.create_user("li", hash_password(PASSWORD))
+    database.set_disabled("li", True)
+    path = tmp_path / "anchors.jsonl"
+    _anchor(runner, path)
+    database.execute("delete from audit_log where survey_id is null")
+    database.execute("delete from accounts_head")
+    database.execute("update users set disabled_at = null where username = 'li'")
+    assert database.open_account_chain()  # the next start: the accounts as found
+    assert database.verify().ok and database.account_as_recorded("li")
+    result = runner.invoke(args=["verify", "--receipt", str(path)])
+    assert result.exit_code == 1 and "line 2 (account chain): " in result.output, result.output
