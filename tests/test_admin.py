@@ -234,8 +234,9 @@ def test_open_and_close_the_survey(admin_client, database, client):
     post_form(admin_client, dashboard, f"{dashboard}/status", {"action": "open"})
     assert database.get_survey(survey_id)["status"] == "open"
     assert admin_client.get(f"/s/{code}").status_code == 200
-    post_form(admin_client, dashboard, f"{dashboard}/status", {"action": "closed"})
+    closed = post_form(admin_client, dashboard, f"{dashboard}/status", {"action": "closed"}, follow_redirects=True)
     assert database.get_survey(survey_id)["status"] == "closed"
+    assert "如是误点，点击“重新开放收集”即可恢复" in closed.get_data(as_text=True)  # one click, no confirmation
     assert admin_client.get(f"/s/{code}").status_code == 410
     assert post_form(admin_client, dashboard, f"{dashboard}/status", {"action": "deleted"}).status_code == 400
     assert database.get_survey(survey_id)["status"] == "closed"
