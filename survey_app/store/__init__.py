@@ -22,6 +22,7 @@ from .chain import Chains, KeyedRecordMissing, MissingChainKey, WrongChainKey, c
 from .common import Audit, ChangedOutsideManyi, StorageUnavailable, is_row_id, utcnow
 from .counts import Counts
 from .fieldwork import FieldworkRecords, PointNameTaken
+from .files import access_hint
 from .groups import Groups
 from .integrity import DamagedDatabase, Integrity, NotPermitted, Verification
 from .receipts import Receipts
@@ -153,11 +154,11 @@ def init_app(app, *, create: bool = True) -> Store:
         raise StartupError(f"Manyi cannot use the database {store.describe()}: {e}"
                            + (f" (the key given is from {source})" if source and isinstance(e, WrongChainKey) else "")) from None
     except StorageUnavailable as e:
-        raise StartupError(f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}") from None
+        raise StartupError(_cannot_use(store, e)) from None
     except Exception as e:  # a file that is not a database, a server that refuses the schema
         if type(e).__module__.split(".")[0] not in ("sqlite3", "psycopg"):
             raise
-        raise StartupError(f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}") from None
+        raise StartupError(_cannot_use(store, e)) from None
     finally:
         store.close()  # the migration's connections stay in this process (gunicorn forks after this)
     if store.fresh and Path(store.path).exists():
@@ -192,16 +193,21 @@ def _refuse_absent(url: str) -> None:
         else:
             absent = store.kind == "postgresql" and not store._has_table("store_meta")
     except StorageUnavailable as e:
-        raise StartupError(f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}") from None
+        raise StartupError(_cannot_use(store, e)) from None
     except Exception as e:
         if type(e).__module__.split(".")[0] not in ("sqlite3", "psycopg"):
             raise
-        raise StartupError(f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}") from None
+        raise StartupError(_cannot_use(store, e)) from None
     finally:
         store.close()
     if absent:
         raise StartupError(f"no database at {store.describe()}: check FLASK_DATABASE (to start a new one,"
                            " run manyi init-db)")
+
+
+def _cannot_use(store: Store, e: BaseException) -> str:
+    """The one-line refusal of a database that failed to open, naming the files this user may not use."""
+    return f"Manyi cannot use the database {store.describe()}: {' '.join(str(e).split())}{access_hint(store.path, e)}"
 
 
 def get_store() -> Store:
