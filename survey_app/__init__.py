@@ -21,6 +21,9 @@ def check_deployable(app: Flask) -> None:
     line on stderr, at the start of `manyi serve` or gunicorn) when the public address is plain http."""
     if app.config["SECRET_KEY"] == DEV_SECRET:
         raise RuntimeError("Set FLASK_SECRET_KEY (or SECRET_KEY in instance/config.py) before serving Manyi.")
+    if not str(app.config["SECRET_KEY"] or "").strip():  # `FLASK_SECRET_KEY=` in /etc/manyi.env, a failed $(…)
+        raise RuntimeError("FLASK_SECRET_KEY is empty: set it to a random key (python3 -c 'import secrets;"
+                           " print(secrets.token_hex(32))') before serving Manyi.")
     from .store import check_secret_key
 
     check_secret_key(app)

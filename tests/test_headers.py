@@ -108,6 +108,27 @@ def test_serving_with_the_development_secret_key_is_refused(tmp_path):
     check_deployable(create_app({"SECRET_KEY": "a-real-secret", "DATABASE": str(tmp_path / "m.sqlite3")}))
 
 
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_serving_with_an_empty_secret_key_is_refused_in_one_line(tmp_path, empty):
+    """`FLASK_SECRET_KEY=` in /etc/manyi.env (or a `$(…)` that failed) served citizens' forms signed with no key
+    and answered 500 at the evaluators' login: refused before gunicorn listens."""
+    import os
+    import subprocess
+
+    from survey_app import check_deployable, create_app
+    from tests.helpers import MANYI
+
+    with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY is empty"):
+        check_deployable(create_app({"SECRET_KEY": empty, "DATABASE": str(tmp_path / "m.sqlite3")}))
+    env = {"PATH": "/usr/bin:/bin", "FLASK_SECRET_KEY": empty, "FLASK_CHAIN_KEY": os.environ["FLASK_CHAIN_KEY"],
+           "FLASK_DATABASE": str(tmp_path / "m.sqlite3")}
+    done = subprocess.run([MANYI, "serve", "--bind", "127.0.0.1:0", "--workers", "1"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: FLASK_SECRET_KEY is empty"), done.stderr
+
+
 def test_citizens_pages_have_a_null_session_even_with_an_evaluators_cookie(app, client, yining):
     """A browser that is also logged in as an evaluator sends its session cookie to /s/ too: the
     citizen's page neither reads it nor sends a session cookie back."""
