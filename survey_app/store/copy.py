@@ -52,6 +52,22 @@ def _hold_sqlite_writers(path: str) -> int:
     return fd
 
 
+def _sqlite_openers(path: str) -> list[str]:
+    """Other processes holding the SQLite file open, as 'pid (command)': a server left running (idle, so
+    the write turn is free) would go on storing answers in the old file after the copy. Read from /proc
+    (Linux), so only the processes this user may see: the server's own user, or root, sees the servers."""
+    target, found = os.path.realpath(path), []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if int(proc.name) == os.getpid() or not any(os.readlink(fd) == target for fd in (proc / "fd").iterdir()):
+                continue
+            command = " ".join((proc / "cmdline").read_bytes().decode(errors="replace").replace("\0", " ").split())
+        except OSError:  # gone meanwhile, or another user's
+            continue
+        found.append(f"{proc.name} ({command[:60]})")
+    return found
+
+
 def _other_sessions(store) -> int:
     return store._read().value(
         "select count(*) from pg_stat_activity where datname = current_database() and pid != pg_backend_pid()"
@@ -84,6 +100,9 @@ def copy_database(source, destination) -> CopyReport:
     report = CopyReport()
     if source.kind == "sqlite" and source.path:
         _sqlite_file(source.path, "source")
+        if openers := _sqlite_openers(source.path):
+            raise CopyRefused(f"{source.path} is held open by {', '.join(openers)}: stop the Manyi servers (and"
+                              " any manyi command on it) first, a maintenance stop; nothing copied")
     made = destination.kind == "sqlite" and destination.path and not _sqlite_file(destination.path, "destination")
     held = _hold_sqlite_writers(source.path) if source.kind == "sqlite" and source.path else None
     try:
