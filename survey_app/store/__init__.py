@@ -22,7 +22,7 @@ from .chain import Chains, KeyedRecordMissing, MissingChainKey, WrongChainKey, c
 from .common import Audit, ChangedOutsideManyi, StorageUnavailable, is_row_id, utcnow
 from .counts import Counts
 from .fieldwork import FieldworkRecords, PointNameTaken
-from .files import access_hint
+from .files import access_hint, file_owner
 from .groups import Groups
 from .integrity import DamagedDatabase, Integrity, NotPermitted, Verification
 from .receipts import Receipts
@@ -107,6 +107,14 @@ def app_chain_key(app, *, postgres: bool) -> ChainKey:
     if key_from_env() is not None:  # also when a test or a command builds the app without the environment
         return _from(key_from_env(), "FLASK_CHAIN_KEY")
     path = Path(app.instance_path) / "chain.key"
+    try:
+        return _key_file(path, postgres)
+    except OSError as e:  # a key written by root (a command run as root) that the server's user cannot read
+        raise StartupError(f"Manyi cannot use the chain key file {path}: {e.strerror}{file_owner(path)}: it must"
+                           " belong to the user the server runs as (chown it), or set FLASK_CHAIN_KEY") from None
+
+
+def _key_file(path: Path, postgres: bool) -> ChainKey:
     if path.exists():
         return _from(ChainKey(path.read_text(encoding="utf-8")), str(path))
     if postgres:

@@ -46,3 +46,12 @@ def access_hint(path: str | None, error: BaseException) -> str:
     return (f" (user {_user(os.geteuid())} may not read and write {', '.join(blocked)}: the database, its -wal, -shm"
             " and -writer.lock files and its folder must belong to the user the server runs as; chown them to it"
             " and run manyi as that user)")
+
+
+def file_owner(path: Path) -> str:
+    """' (root's, mode 0600; this runs as user manyi)' for a file this user may not use; '' if it cannot tell."""
+    try:
+        info = path.stat()
+    except OSError:
+        return f" (this runs as user {_user(os.geteuid())})"
+    return f" ({_user(info.st_uid)}'s, mode {stat.S_IMODE(info.st_mode):04o}; this runs as user {_user(os.geteuid())})"
