@@ -110,9 +110,9 @@ def _open_db(path: str | None, *, readonly: bool = False, key=None):
     if not is_postgres_url(path) and not Path(path.removeprefix("sqlite:///")).is_file():
         raise click.ClickException(f"no database file at {path}")
     if not is_postgres_url(path) and _starts_with(Path(path.removeprefix("sqlite:///")), b"PGDMP"):
-        raise click.ClickException(f"{path} is a pg_dump archive: restore it into a new database owned by the app's"
-                                   f" role (as a PostgreSQL superuser: createdb -O ROLE NEWDB, then pg_restore"
-                                   f" --no-owner --role ROLE --dbname NEWDB {path}), then: manyi verify --db URL-OF-NEWDB")
+        raise click.ClickException(f"{path} is a pg_dump archive: restore it into a new database owned by the"
+                                   " app's role (as a PostgreSQL superuser: createdb -O ROLE NEWDB, then pg_restore"
+                                   f" --no-owner --role ROLE --dbname NEWDB {path}), then: manyi verify --db NEWDB-URL")
     if key is None and has_app_context():  # the app's, without opening its database (it may be away)
         configured_key = current_app.config.get("CHAIN_KEY")
         key = ChainKey(str(configured_key)) if configured_key else configured_chain_key(current_app.instance_path)
@@ -216,7 +216,7 @@ def backup_command(target):
     if store.kind == "postgresql":
         click.echo(f"Restore it into a new database, never the live one, as a PostgreSQL superuser: createdb -O ROLE"
                    f" NEWDB, then pg_restore --no-owner --role ROLE --dbname NEWDB {target}; then: manyi verify --db"
-                   " URL-OF-NEWDB (README, \"Deploying on PostgreSQL\", Backups)")
+                   " NEWDB-URL (README, \"Deploying on PostgreSQL\", Backups)")
 
 
 @click.command("copy-db")
