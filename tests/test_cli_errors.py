@@ -147,3 +147,25 @@ def test_verify_db_and_questionnaires_work_while_the_app_database_is_away(deploy
         checked = manyi("questionnaires", "check", database=away)
         assert checked.returncode == 0 and "0 error(s)" in checked.stdout, checked.stderr
     assert not (tmp_path / "away.sqlite3").exists()
+
+
+def test_a_closed_pipe_ends_quietly_not_with_error_broken_pipe(capsys):
+    """`manyi list-surveys | head -1` on a long list: the reader went away, which is no error of the command's
+    to print (it printed "Error: Broken pipe"); click ends it with exit 1 and nothing on stderr."""
+    import errno
+
+    import click
+
+    from survey_app.cli.common import Manyi
+
+    @click.group(cls=Manyi)
+    def group():
+        pass
+
+    @group.command()
+    def talk():
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    with pytest.raises(SystemExit) as ended:
+        group.main(["talk"], prog_name="manyi")
+    assert ended.value.code == 1 and "Broken pipe" not in capsys.readouterr().err

@@ -3,6 +3,7 @@ cleaning of text that is stored (click's ``callback=clean_line``), who ran a com
 and a stored time as commands print it."""
 from __future__ import annotations
 
+import errno
 import math
 import os
 import pwd
@@ -34,6 +35,8 @@ class Manyi(click.Group):
         except ChangedOutsideManyi as e:
             raise click.ClickException(str(e)) from None
         except OSError as e:
+            if e.errno == errno.EPIPE:  # `manyi list-surveys | head -1`: click ends it quietly, as other tools do
+                raise
             where = f"{e.filename}: " if e.filename else ""
             raise click.ClickException(f"{where}{e.strerror or e}") from None
 
