@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 # The drop-in stops the package from creating (and starting) the usual "main" cluster: nothing is left
 # running, and a cluster that cannot start in a container cannot fail the install. It is removed afterwards.
 PG_NO_MAIN := /etc/postgresql-common/createcluster.d/00-manyi-no-main-cluster.conf
-# nginx for tests/test_slow_clients.py (the shipped deploy/nginx-manyi.conf, run by the tests themselves).
+# pgbouncer for tests/test_pg_pgbouncer.py (its own, started by the test). nginx for tests/test_slow_clients.py (the shipped deploy/nginx-manyi.conf, run by the tests themselves).
 # A policy-rc.d that answers 101 keeps the package from starting the system's nginx on port 80; it is
 # made only if none exists (Docker images ship one) and removed afterwards.
 NO_START := /usr/sbin/policy-rc.d
@@ -43,6 +43,12 @@ system-deps:
 	  echo "Installing nginx (Debian package; the tests run deploy/nginx-manyi.conf in their own nginx, not the service)"; \
 	  made=; if ! test -e $(NO_START); then printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee $(NO_START) >/dev/null && $(SUDO) chmod +x $(NO_START) && made=1; fi; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  status=$$?; if [ -n "$$made" ]; then $(SUDO) rm -f $(NO_START); fi; exit $$status; \
+	fi
+	@if ! command -v pgbouncer >/dev/null 2>&1 && ! test -x /usr/sbin/pgbouncer; then \
+	  echo "Installing pgbouncer (Debian package; tests/pgbouncer.py runs its own, in front of the test server)"; \
+	  made=; if ! test -e $(NO_START); then printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee $(NO_START) >/dev/null && $(SUDO) chmod +x $(NO_START) && made=1; fi; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null; \
 	  status=$$?; if [ -n "$$made" ]; then $(SUDO) rm -f $(NO_START); fi; exit $$status; \
 	fi
 
