@@ -22,6 +22,14 @@ from .headline import CONFIDENCE, RATE_METHOD, SCORE_METHOD
 from .questionnaires import Question, Questionnaire
 from .reports.wording import question_number
 
+# How the differences are computed, in the evaluator's words: one text for the dashboard, 附件3 and the XLSX, so
+# that a reader who redoes a score difference with plain Welch (it differs) is told about the pseudo-answers
+METHOD_ZH = ("两次调查为相互独立的样本：率之差的 95% 置信区间按 Newcombe 方法（由两次的 Wilson 区间合成）计算，"
+             "得分之差的 95% 置信区间按 Welch 方法计算（各次方差计入量表两端各一个虚拟回答，以免全选一档时误作无抽样误差）；"
+             "区间不包含 0 时为“差异显著”（具有统计学意义），否则为“差异不显著”；各题逐一比较，未作多重比较校正，"
+             "题目较多时个别“显著”可能出于偶然。两次调查均由受访者自愿扫码作答，区间只反映随机抽样误差，"
+             "不反映两次受访人群构成的不同。")
+
 # What can differ between two versions of an item, as the English error and the Chinese message name it
 _ASPECTS = (("option codes", "选项", lambda q: q.codes),
             ("points", "选项分值", lambda q: tuple(o.points for o in q.options)),
@@ -159,6 +167,7 @@ class Trend:
     rows: tuple[TrendRow, ...]
     headline: TrendRow
     skipped: tuple[tuple[str, str], ...]  # (label, why in Chinese) of the satisfaction items not compared
+    method_text: str = METHOD_ZH  # how the differences are computed, as every output names it
 
     @property
     def when(self) -> str:

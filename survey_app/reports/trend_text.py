@@ -12,10 +12,6 @@ from ..trend import Trend, TrendRow, excludes_zero
 from .wording import ROLE_WORDS
 from .wording import minus as _minus
 
-METHOD = ("两次调查为相互独立的样本：率之差的 95% 置信区间按 Newcombe 方法（由两次的 Wilson 区间合成）计算，"
-          "得分之差的 95% 置信区间按 Welch 方法计算（各次方差计入量表两端各一个虚拟回答，以免全选一档时误作无抽样误差）；"
-          "区间不包含 0 时为“差异显著”（具有统计学意义），否则为“差异不显著”；各题逐一比较，未作多重比较校正，题目较多时个别“显著”可能出于偶然。两次调查均由受访者"
-          "自愿扫码作答，区间只反映随机抽样误差，不反映两次受访人群构成的不同。")
 
 
 def _signed(text: str, x: float) -> str:
@@ -95,5 +91,5 @@ def trend_blocks(trend: Trend | None) -> list[tuple]:
         blocks.append(("p", "分题目看，" + "；".join(parts) + "。"))
     if trend.skipped:
         blocks.append(("p", "以下题目未作比较：" + "；".join(f"“{label}”{why}" for label, why in trend.skipped) + "。"))
-    blocks.append(("p", METHOD))
+    blocks.append(("p", trend.method_text))
     return blocks

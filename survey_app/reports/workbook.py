@@ -179,7 +179,7 @@ def trend_sheet(wb, result) -> None:
     ws = wb.create_sheet("与上年度比较")
     prepare(ws, TREND_WIDTHS, landscape=True, header_row=2, freeze="B3")
     ws.append([xml_text(f"比较对象：第 {t.earlier['id']} 号“{t.earlier['title']}”（{t.earlier.get('year') or '—'} 年）；"
-                        "差值 = 本次 − 上次；区间为双侧 95% 置信区间，不含 0 时差异显著")])
+                        "差值 = 本次 − 上次。" + t.method_text)])
     ws.append(row(ws, list(TREND_HEADER), bold=True, wrap_columns=range(len(TREND_HEADER))))
 
     def figure(value, ci, unit):

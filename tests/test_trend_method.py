@@ -1,0 +1,54 @@
+"""与上年度比较 as a finance bureau's reader checks it: every output names the method that made its numbers.
+
+The score differences are Welch's t with one pseudo-answer at each end of the ladder (``welch-bounded``), not
+plain Welch: a reader who redoes the headline's difference with scipy's Welch test gets another interval
+(−0.59 至 +9.39 分, p = 0.083, against the printed −2.02 至 +10.82 分). The dashboard, 附件3 and the XLSX must
+therefore say so, in the same words (``trend.METHOD_ZH``), and say that the items are not adjusted for
+multiple comparisons.
+"""
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+import docx
+import openpyxl
+import pytest
+from scipy import stats
+
+from survey_app import trend
+from survey_app.demo_data import yining_2023_rows
+from tests.reports_helpers import download
+from tests.test_trend import LADDER, earlier_yining, trend_section
+from tests.yining import submit_all, yining_rows
+
+
+@pytest.fixture
+def shown(admin_client, client, database, evaluator, yining):
+    """The Yining 2024 survey compared with a 2023 one the evaluator may see; returns the survey's id."""
+    survey_id, codes = yining
+    submit_all(client, codes[0], yining_rows())
+    earlier = earlier_yining(database)
+    database.grant(evaluator, earlier)
+    database.update_survey(survey_id, compare_with=earlier)
+    return survey_id
+
+
+def test_the_printed_score_difference_is_not_plain_welch_so_the_method_says_what_it_is(admin_client, shown):
+    now = [LADDER[r["q5"]] for r in yining_rows()]
+    before = [LADDER[r["q5"]] for r in yining_2023_rows()]
+    plain = stats.ttest_ind(now, before, equal_var=False).confidence_interval(0.95)
+    page = trend_section(admin_client.get(f"/admin/surveys/{shown}").get_data(as_text=True))
+    q5 = page[page.index('data-question="q5"'):]
+    assert "−2.02 至 +10.82 分" in q5  # the pseudo-answers' interval …
+    assert f"{plain.low:.2f}".replace("-", "−") + " 至" not in q5  # … not scipy's plain Welch (−0.59 至 +9.39)
+    assert trend.METHOD_ZH in page and "虚拟回答" in trend.METHOD_ZH and "未作多重比较校正" in trend.METHOD_ZH
+    assert "得分之差为 Welch 区间（分）" not in page  # the bare name a reader could not reproduce
+
+
+def test_the_annex_and_the_xlsx_name_the_same_method(admin_client, shown):
+    annex = docx.Document(io.BytesIO(download(admin_client, shown, "docx-annex").get_data()))
+    assert Counter(p.text for p in annex.paragraphs)[trend.METHOD_ZH] == 1
+    ws = openpyxl.load_workbook(io.BytesIO(download(admin_client, shown, "xlsx").get_data()))["与上年度比较"]
+    first = next(ws.iter_rows(values_only=True))[0]
+    assert first.endswith("差值 = 本次 − 上次。" + trend.METHOD_ZH)
