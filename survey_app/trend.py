@@ -168,6 +168,7 @@ class Trend:
     headline: TrendRow
     skipped: tuple[tuple[str, str], ...]  # (label, why in Chinese) of the satisfaction items not compared
     method_text: str = METHOD_ZH  # how the differences are computed, as every output names it
+    basis: str = ""  # when either survey's C51 figure is stratified: that the figures here are not (``basis_text``)
 
     @property
     def when(self) -> str:
@@ -226,7 +227,21 @@ def compare(result: results.SurveyResult, earlier: results.SurveyResult) -> Tren
     figure = result.headline.figure if result.headline else now.headline.figure
     head = next(r for r in rows if r.question_id == head_id)
     why = tuple((now.question(qid).label, chinese) for qid, (_, chinese) in skipped.items())
-    return Trend(earlier.survey, result.survey, result.valid, earlier.valid, figure, rows, head, why)
+    return Trend(earlier.survey, result.survey, result.valid, earlier.valid, figure, rows, head, why,
+                 basis=basis_text(result, earlier))
+
+
+def basis_text(result: results.SurveyResult, earlier: results.SurveyResult) -> str:
+    """'' unless a survey's C51 figure is stratified by 办件量: then the compared figures (every valid answer
+    unweighted, alike in both years) differ from that figure, and the dashboard and 附件3 say so beside them:
+    '比较按两次调查的全部有效问卷不加权计算，两次口径一致；本次 C51 指标采用满意度得分（按办件量分层估计） 97.25 分，
+    与此处不加权的数字不同。'"""
+    stratified = [f"{name} C51 指标采用{h.label} {h.text(h.value)}"
+                  for name, h in (("本次", result.headline), ("上次", earlier.headline)) if h is not None and h.strata]
+    if not stratified:
+        return ""
+    return ("比较按两次调查的全部有效问卷不加权计算，两次口径一致；" + "，".join(stratified)
+            + "，与此处不加权的数字不同。")
 
 
 def trend_for(store, survey: dict, result: results.SurveyResult, catalogue, *, timezone: str) -> Trend | None:

@@ -52,3 +52,28 @@ def test_the_annex_and_the_xlsx_name_the_same_method(admin_client, shown):
     ws = openpyxl.load_workbook(io.BytesIO(download(admin_client, shown, "xlsx").get_data()))["与上年度比较"]
     first = next(ws.iter_rows(values_only=True))[0]
     assert first.endswith("差值 = 本次 − 上次。" + trend.METHOD_ZH)
+
+
+def test_with_a_stratified_c51_figure_the_comparison_says_its_figures_are_unweighted(admin_client, client, database,
+                                                                                    evaluator, yining):
+    """With 办件量 at every point C51 takes the stratified score (97.25 分 here), while the comparison, like the
+    earlier survey, counts every answer alike (97.6 分): 附件3 printed both as 本年度满意度得分 without a word."""
+    from tests.reports_helpers import result_of
+    survey_id, codes = yining
+    rows = yining_rows()
+    submit_all(client, codes[0], rows[:30])
+    submit_all(client, codes[1], rows[30:])
+    earlier = earlier_yining(database)
+    database.grant(evaluator, earlier)
+    database.update_survey(survey_id, compare_with=earlier)
+    assert "data-basis" not in trend_section(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
+    points = [p["id"] for p in database.list_points(survey_id)]
+    database.set_points_fieldwork(survey_id, {points[0]: (None, 1000), points[1]: (None, 3000)}, actor="wang")
+    h = result_of(admin_client.application, database, survey_id).headline
+    assert h.strata and h.text(h.value) != "97.6 分"
+    said = f"本次 C51 指标采用{h.label} {h.text(h.value)}，与此处不加权的数字不同。"
+    page = trend_section(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
+    assert said in page and "全部有效问卷不加权计算" in page and "97.6 分" in page
+    annex = [p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-annex").get_data())).paragraphs]
+    compared = next(p for p in annex if p.startswith("比较对象为"))
+    assert "本年度满意度得分为 97.6 分" in compared and compared.endswith(said)

@@ -79,7 +79,7 @@ def trend_blocks(trend: Trend | None) -> list[tuple]:
              f"与{when}（{year}有效问卷 {trend.valid_before} 份）相比，")
     texts = _item(head, when, trend.figure)
     if texts:
-        blocks.append(("p", intro + "本年度" + "；".join(texts) + "。"))
+        blocks.append(("p", intro + "本年度" + "；".join(texts) + "。" + trend.basis))
     else:
         blocks.append(("p", intro + f"主指标题目在本年度或{when}的有效回答不足，暂不能比较。"))
     others = [r for r in trend.rows if r is not head]
