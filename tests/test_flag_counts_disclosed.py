@@ -47,9 +47,11 @@ def test_no_document_says_flagged_answers_were_reviewed_when_no_one_excluded_any
     annex = "\n".join(p.text for p in _docx(admin_client, filled, "docx-annex").paragraphs)
     returns = annex[annex.index("（二）问卷回收情况"):annex.index("四、调查结果分析")]
     conclusion = annex[annex.index("五、结论"):]
+    design = annex[annex.index("（六）问卷的发放和回收"):annex.index("三、调研实施")]  # said of every survey
+    assert "可疑答卷自动标记，是否剔除由评价人员判断" in design
     paper = {r.cells[0].text: r.cells[1].text for r in _docx(admin_client, filled, "docx-c51").tables[0].rows}
     html = admin_client.get(f"/admin/surveys/{filled}/c51").get_data(as_text=True)
-    for text in (returns, conclusion, paper["评价依据或数据来源"], html):
+    for text in (design, returns, conclusion, paper["评价依据或数据来源"], html):
         assert "复核" not in text and "保留" not in text
     assert "直线作答 10 份、异常集中提交 30 份（一份可有多项标记；标记只作提示，是否剔除由评价人员判断）；未剔除问卷。" in returns
     assert "系统标记直线作答 10 份、异常集中提交 30 份，未剔除问卷）。" in paper["评价依据或数据来源"]

@@ -142,8 +142,9 @@ def design_blocks(result):
                 f"共 {len(q.questions)} 题（基本信息 {demographic} 题，项目实施问题 {len(q.questions) - demographic} 题），"
                 f"对{project}满意度进行评价，问卷详细内容见文末。")
     yield ("h2", "（六）问卷的发放和回收")
-    yield ("p", "问卷通过二维码在线发放与回收：每份答卷提交后即时保存，重复提交只记一份；评价人员对用时过短、"
-                "直线作答、同一设备重复等可疑答卷进行复核，剔除的答卷注明原因并留有记录，不删除任何答卷。")
+    yield ("p", "问卷通过二维码在线发放与回收：每份答卷提交后即时保存，重复提交只记一份；系统对用时过短、"
+                "直线作答、同一设备重复等可疑答卷自动标记，是否剔除由评价人员判断，剔除的答卷注明原因并留有记录，"
+                "不删除任何答卷。")  # Manyi records exclusions, not which answers were looked at: no 复核 claimed
 
 
 def returns_text(result, project) -> str:
