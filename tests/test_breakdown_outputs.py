@@ -205,9 +205,10 @@ def test_only_marked_groups_are_called_higher_or_lower(app):
     b = bd.Breakdowns(item, "rate", ("A",), (table,), (), 10, "holm")
     text = breakdown_text.paragraph(b, table, 3, str)
     d = east.rate_difference
-    assert (f"东区的满意率明显高于其余样本（差 {fixed(100 * d.difference)} 个百分点，95% 置信区间 "
+    assert (f"东区的满意率显著高于其余样本（差 {fixed(100 * d.difference)} 个百分点，95% 置信区间 "
             f"{fixed(100 * d.low)} 至 {fixed(100 * d.high)} 个百分点）") in text
-    assert "西区的满意率明显低于其余样本（差 −" in text and "南区的满意率明显" not in text
+    assert "西区的满意率显著低于其余样本（差 −" in text and "南区的满意率显著" not in text
+    assert "明显" not in text  # a significant difference, in the statistical term; not a claim of its size
     assert "北区有效问卷 4 份，样本不足，不作比较" in text and "其余比较差异不显著" in text
     assert text.startswith("根据分组比较结果绘制了图3，如图所示，按采集点分组，东区有效问卷 50 份，满意率 80.0%")
     cells = {row.label: workbook.breakdown_row(row, row.label, scored=True) for row in table.result.rows}

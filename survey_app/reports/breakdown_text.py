@@ -59,7 +59,7 @@ def verdict_text(table, adjust: str, figures, words, who, scope: str) -> str:
             marked, direction = (r.marked, r.direction) if figure == "rate" else (r.score_marked, r.score_direction)
             if marked:
                 side = "高于" if direction == "higher" else "低于"
-                said.append(f"{who(r.label)}的{names[figure]}明显{side}其余样本（{_difference(r, figure)}）")
+                said.append(f"{who(r.label)}的{names[figure]}显著{side}其余样本（{_difference(r, figure)}）")
             elif (r.rate_difference if figure == "rate" else r.score_difference) is not None:
                 unmarked = True
     if not said:
