@@ -97,9 +97,11 @@ def span(low: float, high: float, unit: str = "%", target: float | None = None) 
 
 
 def nums(*xs: float, digits: int = 2) -> list[str]:
-    """A score and its interval's ends (or any figures read together) with ``num``, then as many decimals each
-    (``alike``): ``nums(10, -17.466, 37.466) == ["10.00", "-17.47", "37.47"]``, never '+10 (−17.47 至 +37.47)'."""
-    return alike(*(num(x, digits) for x in xs))
+    """A score difference and its interval's ends (or any figures read together) with ``digits`` decimals each:
+    ``nums(10, -17.466, 37.466) == ["10.00", "-17.47", "37.47"]``, never '+10 (−17.47 至 +37.47)'; always
+    ``digits``, so the rows of one table agree: ``nums(2.8, -4.9967, 10.5967) == ["2.80", "-5.00", "10.60"]``
+    beside '+2.40 (−7.18 至 +11.98)', never '+2.8 (−5.0 至 +10.6)'."""
+    return [fixed(x, digits) for x in xs]
 
 
 def alike(*ends: str) -> list[str]:

@@ -79,6 +79,14 @@ def test_a_difference_and_its_interval_ends_print_alike():
 
     assert formatting.nums(10, -17.466, 37.466) == ["10.00", "-17.47", "37.47"]
     assert formatting.nums(4.4, -2.02, 10.8) == ["4.40", "-2.02", "10.80"]
-    assert formatting.nums(5, 1, 9) == ["5", "1", "9"]
+    assert formatting.nums(5, 1, 9) == ["5.00", "1.00", "9.00"]
+    # every row of a table with two decimals: not '+2.8 (−5.0 至 +10.6)' beside '+2.40 (−7.18 至 +11.98)'
+    assert formatting.nums(2.8, -4.9967, 10.5967) == ["2.80", "-5.00", "10.60"]
     row = SimpleNamespace(score_difference=SimpleNamespace(difference=10.0, low=-17.466, high=37.466))
     assert _difference(row, "score") == "差 10.00 分，95% 置信区间 −17.47 至 37.47 分"
+
+
+@given(st.lists(st.floats(-1000, 1000, allow_nan=False), min_size=1, max_size=3))
+def test_figures_read_together_always_carry_the_same_decimals(xs):
+    """A column of score differences reads as one rule whatever the values happen to round to."""
+    assert all(text.partition(".")[2].isdigit() and len(text.partition(".")[2]) == 2 for text in formatting.nums(*xs))

@@ -77,3 +77,14 @@ def test_with_a_stratified_c51_figure_the_comparison_says_its_figures_are_unweig
     annex = [p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-annex").get_data())).paragraphs]
     compared = next(p for p in annex if p.startswith("比较对象为"))
     assert "本年度满意度得分为 97.6 分" in compared and compared.endswith(said)
+
+
+def test_every_score_difference_prints_with_two_decimals(admin_client, shown):
+    """q4's difference is 2.8 (−4.997 至 +10.597): it printed '+2.8 分（−5.0 至 +10.6 分）' beside '+2.40 分' in the
+    same table and the same annex paragraph."""
+    page = trend_section(admin_client.get(f"/admin/surveys/{shown}").get_data(as_text=True))
+    q4 = page[page.index('data-question="q4"'):]
+    q4 = q4[:q4.index("</table>")]
+    assert "+2.80 分<br>" in q4 and "95% 置信区间 −5.00 至 +10.60 分" in q4
+    annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, shown, "docx-annex").get_data())).paragraphs)
+    assert "较上年度变化 +2.80 分（95% 置信区间 −5.00 至 +10.60 分）" in annex and "+2.8 分" not in annex
