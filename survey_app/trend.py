@@ -132,10 +132,10 @@ class TrendRow:
     counts_before: tuple[tuple[str, int], ...]
     rate_now: float | None
     rate_before: float | None
-    rate: analysis.Comparison | None  # None when either survey has no answer to the item
+    rate: analysis.Comparison | None  # None when either survey has fewer than min_n answers to the item
     score_now: float | None
     score_before: float | None
-    score: analysis.Comparison | None  # None without points, or with fewer than 2 answers on either side
+    score: analysis.Comparison | None  # None without points, or with fewer than min_n answers on either side
     # each survey's own two-sided 95 % intervals, as its dashboard prints them (Clopper–Pearson, or the exact
     # hypergeometric one with the survey's N; Gaffke for a score, finite-population corrected with N)
     rate_now_ci: analysis.Interval | None = None
@@ -167,8 +167,14 @@ class Trend:
     rows: tuple[TrendRow, ...]
     headline: TrendRow
     skipped: tuple[tuple[str, str], ...]  # (label, why in Chinese) of the satisfaction items not compared
+    min_n: int = breakdowns.MIN_N  # an item with fewer answers in either survey is not compared (样本不足)
     method_text: str = METHOD_ZH  # how the differences are computed, as every output names it
     basis: str = ""  # when either survey's C51 figure is stratified: that the figures here are not (``basis_text``)
+
+    @property
+    def too_few(self) -> str:
+        """Why an item is not compared: '有效回答少于 10 份（样本不足），不作比较' (in either survey)."""
+        return f"有效回答少于 {self.min_n} 份（样本不足），不作比较"
 
     @property
     def when(self) -> str:
@@ -181,16 +187,18 @@ def _counts(qr: results.QuestionResult) -> dict[str, int]:
     return {code: qr.count(code) for code in qr.question.scored_codes}
 
 
-def _row(question: Question, now: results.QuestionResult, before: results.QuestionResult, survey: dict) -> TrendRow:
+def _row(question: Question, now: results.QuestionResult, before: results.QuestionResult, survey: dict,
+         min_n: int) -> TrendRow:
     a, b = _counts(now), _counts(before)
     # this survey's definition for both years (top-3 when its C51 figure is top-3), as its breakdowns count
     satisfied = breakdowns.satisfied_codes(survey, question)
     n1, n2 = sum(a.values()), sum(b.values())
     x1, x2 = (sum(c for code, c in counts.items() if code in satisfied) for counts in (a, b))
-    rate = analysis.compare_rates(x1, n1, x2, n2, confidence_level=CONFIDENCE) if n1 and n2 else None
+    enough = min(n1, n2) >= max(min_n, 2)  # as a breakdown's group: fewer answers are 样本不足, not compared
+    rate = analysis.compare_rates(x1, n1, x2, n2, confidence_level=CONFIDENCE) if enough else None
     points = question.points
     score = (analysis.compare_scores(a, b, points=points, confidence_level=CONFIDENCE, method="welch-bounded")
-             if points is not None and n1 >= 2 and n2 >= 2 else None)
+             if points is not None and enough else None)
 
     def mean(counts, n):
         return sum(points[code] * c for code, c in counts.items()) / n if points is not None and n else None
@@ -222,13 +230,14 @@ def compare(result: results.SurveyResult, earlier: results.SurveyResult) -> Tren
     now, before = result.questionnaire, earlier.questionnaire
     ids, skipped = _comparable(now, before)
     head_id = headline_item(now)
+    min_n = result.breakdowns.min_n if result.breakdowns else breakdowns.MIN_N  # BREAKDOWN_MIN_N, as the groups
     rows = tuple(_row(now.question(qid), result.question(qid), earlier.question(qid),
-                      result.survey if qid == head_id else {}) for qid in ids)
+                      result.survey if qid == head_id else {}, min_n) for qid in ids)
     figure = result.headline.figure if result.headline else now.headline.figure
     head = next(r for r in rows if r.question_id == head_id)
     why = tuple((now.question(qid).label, chinese) for qid, (_, chinese) in skipped.items())
     return Trend(earlier.survey, result.survey, result.valid, earlier.valid, figure, rows, head, why,
-                 basis=basis_text(result, earlier))
+                 min_n=min_n, basis=basis_text(result, earlier))
 
 
 def basis_text(result: results.SurveyResult, earlier: results.SurveyResult) -> str:

@@ -88,3 +88,39 @@ def test_every_score_difference_prints_with_two_decimals(admin_client, shown):
     assert "+2.80 分<br>" in q4 and "95% 置信区间 −5.00 至 +10.60 分" in q4
     annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, shown, "docx-annex").get_data())).paragraphs)
     assert "较上年度变化 +2.80 分（95% 置信区间 −5.00 至 +10.60 分）" in annex and "+2.8 分" not in annex
+
+
+def test_an_item_with_fewer_answers_than_a_breakdown_group_needs_is_not_compared(app, admin_client, database,
+                                                                                  evaluator):
+    """3 answers this year (the rest 不适用) against 12 last year: 0/3 against 12/12 satisfied gave 差异显著 on the
+    page, where a breakdown would call a group of 3 样本不足; now neither figure is compared, and it says why."""
+    from survey_app import questionnaires
+    from tests.test_trend import store_rows, trend_of
+    q = questionnaires.catalogue(app).get("nanchang-window", 2)
+    ids = []
+    for year, payout in ((2024, "D" * 3 + "F" * 9), (2023, "A" * 12)):
+        survey_id = database.create_survey(questionnaire_id=q.id, questionnaire_version=2, title=f"窗口 {year}",
+                                           department="青云谱区医疗保障局", year=year)
+        store_rows(database, survey_id, [{"age": "A", "gender": "A", "overall": "A", "payout": code} for code in payout],
+                   f"w{year}", version=2)
+        database.grant(evaluator, survey_id)
+        ids.append(survey_id)
+    database.update_survey(ids[0], compare_with=ids[1])
+    t = trend_of(app, database, ids[0])
+    small = next(r for r in t.rows if r.question_id == "payout")
+    assert (small.n_now, small.n_before) == (3, 12) and small.rate is None and small.score is None
+    assert analysis_significant(0, 3, 12, 12)  # what the page said before: a 3-answer 显著
+    head = next(r for r in t.rows if r.question_id == "overall")
+    assert head.rate is not None and (head.n_now, head.n_before) == (12, 12)
+    page = trend_section(admin_client.get(f"/admin/surveys/{ids[0]}").get_data(as_text=True))
+    payout = page[page.index('data-question="payout"'):]
+    payout = payout[:payout.index("</table>")]
+    assert "有效回答少于 10 份（样本不足），不作比较" in payout and "差异显著" not in payout
+    annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, ids[0], "docx-annex").get_data())).paragraphs)
+    assert f"“{small.label}”有效回答少于 10 份（样本不足），不作比较" in annex
+
+
+def analysis_significant(x1, n1, x2, n2) -> bool:
+    import analysis
+    c = analysis.compare_rates(x1, n1, x2, n2)
+    return c.high < 0 or c.low > 0

@@ -81,12 +81,12 @@ def trend_blocks(trend: Trend | None) -> list[tuple]:
     if texts:
         blocks.append(("p", intro + "本年度" + "；".join(texts) + "。" + trend.basis))
     else:
-        blocks.append(("p", intro + f"主指标题目在本年度或{when}的有效回答不足，暂不能比较。"))
+        blocks.append(("p", intro + f"主指标题目在本年度或{when}的{trend.too_few}。"))
     others = [r for r in trend.rows if r is not head]
     parts = []
     for row in others:
         texts = _item(row, when, "score")
-        parts.append(f"“{row.label}”" + (texts[0] if texts else "有效回答不足，未作比较"))
+        parts.append(f"“{row.label}”" + (texts[0] if texts else trend.too_few))
     if parts:
         blocks.append(("p", "分题目看，" + "；".join(parts) + "。"))
     if trend.skipped:
