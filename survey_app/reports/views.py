@@ -26,10 +26,13 @@ def _download_links(state) -> None:
 
 
 def _export(survey_id: int, include_excluded: bool = False, with_flags: bool = True):
+    """The export; ``?adjust=`` (the dashboard's 多重比较校正 menu, carried by its download links) as the page
+    computed it, so a file's adjusted p and 高于/低于 are the page's."""
     config = current_app.config
     return reports.open_export(get_store(), survey_id, questionnaires.catalogue(),
                                timezone=config["TIMEZONE"], include_excluded=include_excluded,
-                               breakdowns=breakdowns.settings(config), viewer=g.current_user["id"],
+                               breakdowns=breakdowns.settings(config, request.args.get("adjust")),
+                               viewer=g.current_user["id"],
                                review=flags.settings(config), with_flags=with_flags)
 
 
