@@ -154,6 +154,8 @@ def test_the_dashboard_shows_weighted_figures_beside_the_unweighted_and_the_verd
     assert f"95% 置信区间 {100 * ci.low:.1f}%–{100 * ci.high:.1f}%" in weighted_row
     assert f"95% 置信区间 {num(sci.low)}–{num(sci.high)} 分" in weighted_row and "Fay–Feuer" in card
     assert "Kish 有效样本量" in card and "设计效应" in card and "部门服务对象台账（2024 年）" in card
+    # the count of answers is 有效问卷 n, never 有效样本 beside Kish's 有效样本量 (35.3 against 50 read as a contradiction)
+    assert "有效问卷 n" in card and "有效样本 n" not in card and "简单比例" not in card  # a score is no 比例
     assert "目标判定和 C51 得分只依据未加权估计" in card
     assert raked.weighted_score != pytest.approx(97.6)  # the weights did move the figure ...
     assert _verdict(after) == _verdict(before)  # ... and the verdict stayed
