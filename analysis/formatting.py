@@ -128,6 +128,15 @@ def num_below(x: float, target: float | None, digits: int = 2) -> str:
     return num(x, digits if target is None else below_digits(x, target, digits))
 
 
+def p_value(p: float, alpha: float = 0.05, digits: int = 3) -> str:
+    """A p-value beside the verdict it decides at ``alpha``: three decimals, '<0.001' below 0.001, and more decimals
+    where three would print a significant p as ``alpha``: ``p_value(0.0496) == "0.0496"`` beside 高于其余样本,
+    ``p_value(0.0504) == "0.050"`` beside 差异不显著, never "0.050" for both."""
+    if p < 0.001:
+        return "<0.001"
+    return fixed(p, below_digits(p, alpha, digits))  # at or above alpha, "0.050" reads as not below it: right
+
+
 def pct(x: float, digits: int = 1, toward: str | None = None) -> str:
     """A percentage (``x`` already in percent) with ``digits`` decimals: ``pct(22) == "22.0%"``."""
     return fixed(x, digits, toward) + "%"
