@@ -51,6 +51,7 @@ class Breakdowns:
     min_n: int
     adjust: str
     population: int | None = None  # N: the 合计 row's intervals use it, as the survey's own figures do
+    stratified: str = ""  # the C51 figure as printed when it is stratified by 办件量 (the 合计 row is not)
 
     def census(self, table: "BreakdownTable") -> bool:
         """A table's 合计 row covers all N (n = N): its figures are exact, printed without an interval."""
@@ -84,7 +85,14 @@ class Breakdowns:
 
     @property
     def _total_text(self) -> str:
-        """How the 合计 row uses N: a census (n = N) has no sampling error, as the headline says."""
+        """How the 合计 row uses N: a census (n = N) has no sampling error, as the headline says; that it is
+        every answer unweighted when C51 takes the stratified figure."""
+        unweighted = (f"合计行按全部有效问卷不加权计算，C51 指标采用的按办件量分层估计为 {self.stratified}，两者口径不同。"
+                      if self.stratified else "")
+        return unweighted + self._population_text
+
+    @property
+    def _population_text(self) -> str:
         if not self.population:
             return ""
         if self.tables and self.census(self.tables[0]):
@@ -181,8 +189,9 @@ def compute(store, survey_id: int, questionnaire: Questionnaire, result, *, by: 
             two = {f"{p} · {g}": two[(p, g)] for p in answered_points for g in order if (p, g) in two}
             tables.append(table(f"point×{question.id}", f"按采集点 × {question.heading}",
                                 f"采集点 · {question.heading}", two))
-    return Breakdowns(item, result.headline.figure, tuple(sorted(satisfied)), tuple(tables), tuple(notes),
-                      min_n, adjust, population)
+    h = result.headline
+    return Breakdowns(item, h.figure, tuple(sorted(satisfied)), tuple(tables), tuple(notes),
+                      min_n, adjust, population, h.text(h.value) if h.strata else "")
 
 
 def satisfied_codes(survey: dict, item: Question) -> set[str]:

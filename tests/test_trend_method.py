@@ -77,6 +77,10 @@ def test_with_a_stratified_c51_figure_the_comparison_says_its_figures_are_unweig
     annex = [p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-annex").get_data())).paragraphs]
     compared = next(p for p in annex if p.startswith("比较对象为"))
     assert "本年度满意度得分为 97.6 分" in compared and compared.endswith(said)
+    # so does the breakdowns' 合计 row (every answer, unweighted), on the page and in the annex's method paragraph
+    total = f"合计行按全部有效问卷不加权计算，C51 指标采用的按办件量分层估计为 {h.text(h.value)}，两者口径不同。"
+    dashboard = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
+    assert total in dashboard[dashboard.index('id="breakdowns"'):] and any(total in p for p in annex)
 
 
 def test_every_score_difference_prints_with_two_decimals(admin_client, shown):
