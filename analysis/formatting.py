@@ -100,7 +100,13 @@ def nums(*xs: float, digits: int = 2) -> list[str]:
     """A score difference and its interval's ends (or any figures read together) with ``digits`` decimals each:
     ``nums(10, -17.466, 37.466) == ["10.00", "-17.47", "37.47"]``, never '+10 (−17.47 至 +37.47)'; always
     ``digits``, so the rows of one table agree: ``nums(2.8, -4.9967, 10.5967) == ["2.80", "-5.00", "10.60"]``
-    beside '+2.40 (−7.18 至 +11.98)', never '+2.8 (−5.0 至 +10.6)'."""
+    beside '+2.40 (−7.18 至 +11.98)', never '+2.8 (−5.0 至 +10.6)'. Three figures are (difference, low, high): an
+    interval that leaves out 0 (差异显著) gets the decimals that keep its near end off zero, all three alike:
+    ``nums(15, 0.0276, 36.04, digits=1) == ["15.00", "0.03", "36.04"]``, never '0.0 至 +36.0' beside 显著."""
+    if len(xs) == 3 and (xs[1] > 0 or xs[2] < 0):
+        near = xs[1] if xs[1] > 0 else xs[2]
+        while digits < 6 and _decimal(near, digits) == 0:
+            digits += 1
     return [fixed(x, digits) for x in xs]
 
 

@@ -7,7 +7,7 @@ group marked after the multiple-comparison control is called 高于 or 低于 �
 """
 from __future__ import annotations
 
-from analysis.formatting import fixed, num, num_below, nums, pct_below, span
+from analysis.formatting import num, num_below, nums, pct_below, span
 
 from .wording import ROLE_WORDS
 from .wording import minus as _minus
@@ -30,8 +30,8 @@ def _value(row, figure: str, rate_word: str, score_word: str, target: float | No
 def _difference(row, figure: str) -> str:
     if figure == "rate":
         d = row.rate_difference
-        return (f"差 {_minus(fixed(100 * d.difference))} 个百分点，95% 置信区间 {_minus(fixed(100 * d.low))} 至 "
-                f"{_minus(fixed(100 * d.high))} 个百分点")
+        diff, low, high = (_minus(t) for t in nums(100 * d.difference, 100 * d.low, 100 * d.high, digits=1))
+        return f"差 {diff} 个百分点，95% 置信区间 {low} 至 {high} 个百分点"
     d, low, high = (_minus(t) for t in nums(row.score_difference.difference, row.score_difference.low,
                                             row.score_difference.high))
     return f"差 {d} 分，95% 置信区间 {low} 至 {high} 分"

@@ -6,7 +6,7 @@ the ``trend.Trend``; scores are in 分, differences of rates in 个百分点, ne
 """
 from __future__ import annotations
 
-from analysis.formatting import fixed, num, nums, pct, span
+from analysis.formatting import num, nums, pct, span
 
 from ..trend import Trend, TrendRow, excludes_zero
 from .wording import ROLE_WORDS
@@ -30,8 +30,8 @@ def _change(comparison, unit: str, when: str, digits) -> str:
     return f"较{when}{verb} {unit}（95% 置信区间 {low} 至 {high} {unit}），{verdict}"
 
 
-def _points(*xs: float) -> list[str]:  # rate differences (shares) in percentage points
-    return [fixed(100 * x) for x in xs]
+def _points(*xs: float) -> list[str]:  # rate differences (shares) in percentage points, as the page's
+    return nums(*(100 * x for x in xs), digits=1)
 
 
 def score_text(row: TrendRow, when: str) -> str | None:
