@@ -121,3 +121,25 @@ def test_a_right_to_left_page_fits_the_screen_and_shows_chinese_fallbacks_left_t
         return [at(first), at(last)]; }""")
     assert order[0] < order[1], order
     screenshot(phone_js, "browser-7-rtl")
+
+
+def test_back_from_the_thank_you_page_after_a_returned_form_shows_a_page_not_a_browser_error(live_server, phone_js):
+    """A question left open sends the form back as a POST's reply: Back from the thank-you page must not land on
+    the browser's 确认重新提交表单 (ERR_CACHE_MISS) error, a dead end for an older citizen, nor store anything."""
+    hall = live_server.prepared["codes"][0]
+    form_url = f"{live_server.url}/s/{hall}"
+    phone_js.goto(form_url)
+    for question, code in YINING_ANSWERS.items():
+        if question != "q5":
+            tap_row(phone_js, question, code)
+    phone_js.locator("#send").click()
+    phone_js.wait_for_load_state()
+    assert phone_js.locator(".err").count() == 1  # q5 is marked, the other answers are kept
+    tap_row(phone_js, "q5", YINING_ANSWERS["q5"])
+    phone_js.locator("#send").click()
+    phone_js.wait_for_url(f"**/s/{hall}/thanks")
+    phone_js.go_back()  # raised net::ERR_CACHE_MISS before
+    assert phone_js.url == form_url and phone_js.locator("h1").count() == 1
+    phone_js.reload()  # no resubmission either
+    assert phone_js.url == form_url
+    assert stored(live_server) == 1

@@ -3,6 +3,8 @@
   // their key: a form sent once already gets its thank-you, never a second answer). Without JavaScript
   // the form works the same, minus this.
   var form = document.querySelector("form"), send = document.getElementById("send"), store;
+  // a form sent back is a POST's reply: as a GET entry, Back or a reload shows it again, not ERR_CACHE_MISS
+  try { history.replaceState(null, "", location.href); } catch (e) {}
   try { store = window.localStorage; store.setItem("manyi", "1"); store.removeItem("manyi"); } catch (e) { return; }
   var name = "manyi:" + location.pathname, life = 7200000;
   function fields() { return form.querySelectorAll("input[type=radio],input[type=checkbox],textarea"); }
