@@ -196,3 +196,18 @@ def test_a_browser_that_refuses_cookies_is_told_why_it_cannot_submit(app, yining
     html = page.get_data(as_text=True)
     assert page.status_code == 400 and "请在浏览器设置中允许 Cookie" in html
     assert 'name="q5" value="A" checked' in html and database.response_count() == 0
+
+
+def test_a_thank_you_link_opened_on_a_phone_that_did_not_answer_shows_the_form(app, yining, database):
+    """WeChat's 发送给朋友 shares the page's address: a friend opening someone's thank-you page must get the form,
+    not 提交成功，您的答卷已经保存 for answers never sent (and so never answer)."""
+    _, (hall, _) = yining
+    friend = app.test_client()
+    for query in ("", "?lang=en"):
+        shared = friend.get(f"/s/{hall}/thanks{query}")
+        assert shared.status_code == 303 and shared.headers["Location"] == f"/s/{hall}{query}"
+        assert "提交成功" not in friend.get(shared.headers["Location"]).get_data(as_text=True)
+    html = friend.get(f"/s/{hall}").get_data(as_text=True)
+    assert friend.post(f"/s/{hall}", data=fill(html)).status_code == 303
+    assert "提交成功" in friend.get(f"/s/{hall}/thanks").get_data(as_text=True)  # once answered: thanked
+    assert database.response_count() == 1

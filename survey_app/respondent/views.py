@@ -274,6 +274,11 @@ def _to_thanks(code: str, lang: str, survey_id: int):
 @bp.get("/<code>/thanks")
 def thanks(code):
     point, survey = _point(code)
+    if str(survey["id"]) not in (request.cookies.get(DONE_COOKIE) or "").split("."):  # not answered here: a
+        # thank-you link shared in WeChat (or typed) gets the form, not 提交成功 for answers never sent
+        lang = request.args.get("lang") if request.args.get("lang") in text.TEXT else None
+        location = f"{request.script_root}{bp.url_prefix}/{code}{f'?lang={lang}' if lang else ''}"
+        return current_app.response_class(status=303, headers={"Location": location})
     lang, title, closing = "zh-CN", survey["title"], "感谢您的参与！"
     try:
         questionnaire = questionnaires.catalogue().for_survey(survey)
