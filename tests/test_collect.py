@@ -211,3 +211,14 @@ def test_a_thank_you_link_opened_on_a_phone_that_did_not_answer_shows_the_form(a
     assert friend.post(f"/s/{hall}", data=fill(html)).status_code == 303
     assert "提交成功" in friend.get(f"/s/{hall}/thanks").get_data(as_text=True)  # once answered: thanked
     assert database.response_count() == 1
+
+
+def test_an_address_typed_with_a_slash_after_the_code_leads_to_the_form(client, yining, database):
+    """/s/<code>/ (a slash typed after the code printed on the poster) was a 404 page with no way on."""
+    _, (hall, _) = yining
+    for typed, form in ((f"/s/{hall}/", f"/s/{hall}"), (f"/s/{hall.upper()}/?lang=en", f"/s/{hall}?lang=en")):
+        response = client.get(typed)
+        assert response.status_code == 301 and response.headers["Location"] == form
+        assert '<form method="post"' in client.get(form).get_data(as_text=True)
+    assert client.get("/s/zzzzzzzz/").status_code == 404  # an unknown code is still not found
+    assert client.post(f"/s/{hall}/", data={"q5": "A"}).status_code == 405 and database.response_count() == 0

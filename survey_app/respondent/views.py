@@ -141,8 +141,11 @@ def _repeat_page(survey, questionnaire, status=200):
 
 
 @bp.get("/<code>")
+@bp.get("/<code>/")  # as an address typed off a poster may end (a 404 before): redirected to the form
 def show(code):
     point, survey, questionnaire = _load(code)
+    if request.path.endswith("/"):
+        return _to_form(point["code"], 301)
     if _answered(survey["id"]) and not (request.args.get("another") and not survey.get("one_per_device")):
         return _repeat_page(survey, questionnaire)
     form = forms.form_class(questionnaire)(formdata=None)
@@ -152,6 +155,13 @@ def show(code):
     if request.method == "GET":  # a page open for the completion rate (HEAD, e.g. link checkers, is none)
         opens.count(point["id"], *_device())  # once per device and day; batched in memory; never raises
     return response
+
+
+def _to_form(code: str, status: int):
+    """A redirect to the point's form, in the language asked for if it is one of the pages' languages."""
+    lang = request.args.get("lang") if request.args.get("lang") in text.TEXT else None
+    location = f"{request.script_root}{bp.url_prefix}/{code}{f'?lang={lang}' if lang else ''}"
+    return current_app.response_class(status=status, headers={"Location": location})
 
 
 @bp.post("/<code>")
@@ -276,9 +286,7 @@ def thanks(code):
     point, survey = _point(code)
     if str(survey["id"]) not in (request.cookies.get(DONE_COOKIE) or "").split("."):  # not answered here: a
         # thank-you link shared in WeChat (or typed) gets the form, not 提交成功 for answers never sent
-        lang = request.args.get("lang") if request.args.get("lang") in text.TEXT else None
-        location = f"{request.script_root}{bp.url_prefix}/{code}{f'?lang={lang}' if lang else ''}"
-        return current_app.response_class(status=303, headers={"Location": location})
+        return _to_form(code, 303)
     lang, title, closing = "zh-CN", survey["title"], "感谢您的参与！"
     try:
         questionnaire = questionnaires.catalogue().for_survey(survey)
