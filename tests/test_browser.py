@@ -56,6 +56,8 @@ def check_phone_layout(page) -> None:
         box = label.bounding_box()
         assert box["height"] >= 48, (label.inner_text(), box)
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (label.inner_text(), box)
+    for link in page.locator("main a").all():  # 转到该题 in a sentence too: its padding is the tap target
+        assert link.bounding_box()["height"] >= 44, link.inner_text()
     button = page.get_by_role("button", name="提交").bounding_box()
     assert button["height"] >= 48 and button["width"] >= PHONE["width"] / 2
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
@@ -110,13 +112,16 @@ def test_unanswered_question_is_marked_in_chinese_and_given_answers_stay_checked
     assert not phone.locator("#f-q3 input:checked").count()
     check_phone_layout(phone)
     screenshot(phone, "browser-4-missing-answer")
+    go = phone.get_by_role("link", name="转到该题").bounding_box()  # tapped a little above its text, it still leads
+    phone.touchscreen.tap(go["x"] + go["width"] / 2, go["y"] + 3)
+    assert phone.evaluate("location.hash") == "#f-q3", phone.url
     q3.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(ARTIFACTS / "browser-5-missing-answer-viewport.png"))
 
     tap_row(phone, "q3", "A")  # answering the missing question now completes the response
     phone.get_by_role("button", name="提交").click()
-    phone.wait_for_url(f"**/s/{hall}/thanks")
+    phone.wait_for_url(f"**/s/{hall}/thanks#f-q3")  # the browser keeps the fragment over the redirect
     conn = live_server.connect()
     try:
         [response] = conn.query("select id from responses")
