@@ -143,3 +143,22 @@ def test_back_from_the_thank_you_page_after_a_returned_form_shows_a_page_not_a_b
     phone_js.reload()  # no resubmission either
     assert phone_js.url == form_url
     assert stored(live_server) == 1
+
+
+def test_an_english_page_at_the_phones_largest_text_needs_no_sideways_scrolling(app, database, phone_js):
+    """An older citizen's phone set to its largest text (200 %): a long English word in a question or an option
+    ("Retirement", "institutions") made the Kashgar form 392 px wide on a 360 px screen, as a fieldset is at
+    least as wide as its longest word."""
+    from survey_app import questionnaires
+
+    survey_id = database.create_survey(
+        questionnaire_id="kashgar-benefit-recipients", questionnaire_version=1, title="喀什", year=2024,
+        questionnaire_digest=questionnaires.catalogue(app).get("kashgar-benefit-recipients", 1).digest,
+        department="喀什地区社会保险服务中心", target=95.0, target_n=50)
+    code = database.add_point(survey_id, "大厅")["code"]
+    phone_js.set_content(app.test_client().get(f"/s/{code}?lang=en").get_data(as_text=True))
+    normal = phone_js.locator("h1").bounding_box()["height"]
+    phone_js.add_style_tag(content="html{-webkit-text-size-adjust:200%}")  # what Android's font size setting does
+    assert phone_js.locator("h1").bounding_box()["height"] > 1.5 * normal
+    assert phone_js.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone_js, "browser-8-english-large-text")
