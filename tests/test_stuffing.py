@@ -133,6 +133,8 @@ def test_the_same_phone_sees_the_repeat_page_and_may_answer_for_someone_else(adm
     html = again.get_data(as_text=True)
     assert again.status_code == 200 and "您已提交过本问卷，谢谢" in html and 'name="key"' not in html
     assert '<a class="btn" href="?another=1">再填写一份</a>' in html  # a button-sized link
+    english = client.get(f"/s/{hall}?lang=en").get_data(as_text=True)  # a button's label, capitalised as "Submit"
+    assert '<a class="btn" href="?another=1&amp;lang=en">Answer once more</a>' in english
     assert submit(client, hall, new_device=False, answers=OTHER).status_code == 303  # asked for: stored, flagged
     assert database.response_count() == 2
     flags = database.review_page(survey_id, threshold=15, scale_qids=["q1", "q2", "q3", "q4", "q5"])

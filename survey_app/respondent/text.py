@@ -77,7 +77,7 @@ TEXT = {
         "repeat_title": "Already answered",
         "repeat": "You have already answered this questionnaire. Thank you!",
         "another": "To answer for someone else (a family member with you, say), tap the button below.",
-        "another_link": "answer once more",
+        "another_link": "Answer once more",
         "one_only": "This questionnaire takes one answer per device.",
         "thanks_title": "Submitted",
         "thanks": "Submitted. Thank you!",
