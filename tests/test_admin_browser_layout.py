@@ -22,35 +22,34 @@ def _prepare(conn) -> dict:
     return made
 
 
-@pytest.fixture
-def laptop(chromium, live_server_factory):
-    """A logged-in evaluator's page at 1366×768; ``page.server`` is the live server."""
+def _logged_in(chromium, live_server_factory, **screen):
+    """A logged-in evaluator's page on ``screen`` (Playwright context options); ``page.server`` is the server."""
     server = live_server_factory(_prepare)
-    context = chromium.new_context(viewport=LAPTOP, locale="zh-CN", device_scale_factor=1)
+    context = chromium.new_context(locale="zh-CN", device_scale_factor=1, **screen)
     page = context.new_page()
     page.goto(f"{server.url}/admin/login")
     page.fill("#username", USER)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.server = server
+    return page
+
+
+@pytest.fixture
+def laptop(chromium, live_server_factory):
+    """A logged-in evaluator's page at 1366×768."""
+    page = _logged_in(chromium, live_server_factory, viewport=LAPTOP)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def phone(chromium, live_server_factory):
     """The same evaluator on a 390×844 phone (checking progress in the hall)."""
-    server = live_server_factory(_prepare)
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
-                                   has_touch=True, device_scale_factor=1)
-    page = context.new_page()
-    page.goto(f"{server.url}/admin/login")
-    page.fill("#username", USER)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.server = server
+    page = _logged_in(chromium, live_server_factory, viewport={"width": 390, "height": 844}, is_mobile=True,
+                      has_touch=True)
     yield page
-    context.close()
+    page.context.close()
 
 
 def style(page, selector: str, prop: str) -> str:
