@@ -185,7 +185,7 @@ def verify_command(path, receipt_file, key_file):
         sys.exit(1)
     checked = "" if not receipts else (
         f"; everything the receipt of {receipts.receipts[0][1]['as_of']} covers is there" if receipts.single else
-        f"; everything the {len(receipts.receipts)} receipts of {receipt_file} cover is there")
+        f"; everything the {len(receipts.receipts)} lines of {receipt_file} cover is there")
     click.echo(f"OK: {result.responses} responses, hash chains and tallies intact{checked} ({database.describe()})"
                + identity)
 
