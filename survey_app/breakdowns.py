@@ -75,7 +75,8 @@ class Breakdowns:
         score = ("，得分为 Gaffke 区间、与其余样本之差为 Welch 区间（各组方差计入量表两端各一个虚拟回答，"
                  "以免全选一档的小组被当作没有抽样误差）") if self.item.points else ""
         control = ("未作多重比较校正，p < {a} 的组即标为" if self.adjust == "none" else
-                   f"差异检验在每张表内、满意率与得分分别以 {ADJUST_ZH[self.adjust]}作多重比较校正，校正后 p < {{a}} 的组才标为")
+                   f"差异检验在每张表内、满意率与得分分别以 {ADJUST_ZH[self.adjust]}作多重比较校正（差值的置信区间未作校正，"
+                   "区间不含 0 而校正后 p 不小于 {a} 的组不标），校正后 p < {a} 的组才标为")
         return (f"各组满意率为 Clopper–Pearson {level} 精确置信区间，与其余样本之差为 Newcombe 区间{score}；"
                 "各差值的 p 值与其区间一致（区间恰好不含 0 时的显著性水平；得分为同一 Welch t 检验）；"
                 + control.format(a=f"{1 - CONFIDENCE:.2f}")

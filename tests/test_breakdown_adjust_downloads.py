@@ -51,6 +51,8 @@ def test_the_files_behind_the_pages_links_use_the_pages_multiple_comparison_cont
     annex = "\n".join(p.text for p in docx.Document(io.BytesIO(
         admin_client.get(links["docx-annex"], buffered=True).get_data())).paragraphs)
     assert f"以 {ADJUST_ZH[adjust]}作多重比较校正" in annex and "以 Holm 法作多重比较校正" not in annex
+    # the differences' intervals are not adjusted: said, as a reader would otherwise take them for the verdict's
+    assert "（差值的置信区间未作校正，区间不含 0 而校正后 p 不小于 0.05 的组不标）" in annex
 
 
 def test_without_a_choice_the_links_are_plain_and_the_files_use_the_configured_method(admin_client, filled):
