@@ -194,7 +194,7 @@ def test_a_browser_that_refuses_cookies_is_told_why_it_cannot_submit(app, yining
     no_cookies = app.test_client(use_cookies=False)
     page = no_cookies.post(f"/s/{hall}", data=fill(no_cookies.get(f"/s/{hall}").get_data(as_text=True)))
     html = page.get_data(as_text=True)
-    assert page.status_code == 400 and "请在浏览器设置中允许 Cookie" in html
+    assert page.status_code == 400 and "请用微信扫码打开本页" in html
     assert 'name="q5" value="A" checked' in html and database.response_count() == 0
 
 
