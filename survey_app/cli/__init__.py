@@ -132,7 +132,7 @@ def list_surveys_command():
               help="A buffering reverse proxy (nginx with deploy/nginx-manyi.conf) is in front: allow a --bind "
                    "address other than loopback.")
 def serve_command(bind, workers, behind_proxy):
-    """Serve Manyi with gunicorn and the recommended settings (use `flask run` for development).
+    """Serve Manyi with gunicorn and the recommended settings (use `manyi run` for development).
 
     Put nginx with deploy/nginx-manyi.conf in front and listen on loopback (README, "Deploying").
     Gunicorn's sync workers serve one connection each, so a few idle or slow clients would stop every
