@@ -20,7 +20,10 @@ from flask.cli import with_appcontext
 from ..store import get_store
 from .common import ROW_ID, existing_store
 from ..store.account_anchor import ACCOUNTS_FORMAT
-from ..store.receipts import FORMAT, digest, fingerprint, short_digest
+from ..store.receipts import FORMAT, digest, fingerprint, short_digest, signature_ok
+
+
+DOCUMENTS_ZONE = "Asia/Shanghai"  # a receipt checked away from any deployment: the zone the documents print (UTC+8)
 
 
 def _is_receipt(document) -> bool:
@@ -146,16 +149,17 @@ def identity(receipt: dict) -> str:
     """What the annex and the working paper print of a receipt, so a department can match its file to the
     paper: the 回执摘要 (a SHA-256 of the receipt's canonical JSON, not of the file's bytes), the public key's
     fingerprint and the time, local as the documents print it, beside the file's UTC ``as_of``."""
-    from flask import current_app
+    from flask import current_app, has_app_context
 
     from ..localtime import shown
 
+    zone = current_app.config["TIMEZONE"] if has_app_context() else DOCUMENTS_ZONE
     try:
         key = fingerprint(receipt.get("public_key") or "")
     except (TypeError, ValueError):
         key = "— (no valid public key in the file)"
     as_of = receipt.get("as_of") or ""
-    when = (f"截至 {shown(as_of, current_app.config['TIMEZONE'], label='offset')}的数据 (as_of"
+    when = (f"截至 {shown(as_of, zone, label='offset')}的数据 (as_of"
             f" {as_of[:19].replace('T', ' ')} UTC in the file)" if as_of else "nothing stored yet when it was made")
     return (f"回执摘要 {short_digest(receipt)} (receipt digest: SHA-256 of its canonical JSON, not of the file's"
             f" bytes); 评价机构签名公钥指纹 {key} (public key); {when}")
@@ -165,6 +169,49 @@ def identities(file: ReceiptFile) -> list[str]:
     """``identity`` of a receipt file (manyi receipt, 数据回执): the one a department matches to the paper;
     none for an anchors file (its lines are the evaluator's, never printed in a document)."""
     return [f"receipt of survey {r['survey_id']}: {identity(r)}" for _, r in file.receipts] if file.single else []
+
+
+def _grouped(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+@click.command("check-receipt")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--fingerprint", "expected", metavar="'XXXX XXXX XXXX XXXX XXXX'",
+              help="The 评价机构签名公钥指纹 printed in 附件3 or the C51 working paper: the receipt must carry that key.")
+def check_receipt_command(path, expected):
+    """Check a receipt the evaluated department was given (数据回执), with no database and no key: that its
+    signature fits what it says and, with --fingerprint, that it was signed by the key the documents name;
+    prints what it covers and the 回执摘要 to match with the paper. Exit 1 when either fails.
+
+    Example: manyi check-receipt 回执-1.json --fingerprint "FCA9 DB51 FF29 1573 265F"
+    """
+    file = read_receipts(path)
+    if len(file.receipts) != 1 or not _is_receipt(file.receipts[0][1]):  # one receipt, pretty-printed or on one line
+        raise click.ClickException(f"{path} is an anchors file, not one survey's receipt: check it against the"
+                                   " database with manyi verify --receipt")
+    receipt = file.receipts[0][1]
+    if not signature_ok(receipt):
+        raise click.ClickException(f"{path}: 签名不符 (the signature does not fit the receipt's content): the file"
+                                   " was changed after it was signed, or is not a receipt Manyi made")
+    try:
+        key = fingerprint(receipt["public_key"])
+    except (KeyError, TypeError, ValueError):  # signature_ok read the same key: not reached, kept for safety
+        raise click.ClickException(f"{path}: no valid public key in the file") from None
+    if expected is not None and _grouped(expected) != _grouped(key):
+        raise click.ClickException(f"{path}: 公钥指纹不符 (public key fingerprint {key}, the documents print"
+                                   f" {expected.strip()}): this receipt was not signed by the key the documents name")
+    counts, points = receipt.get("counts", {}), receipt.get("points", [])
+    click.echo(f"签名有效 (signature valid){'，公钥指纹与文件一致 (fingerprint matches)' if expected else ''}:"
+               f" 第 {receipt['survey_id']} 号评价项目的数据回执 (survey {receipt['survey_id']});"
+               f" 回收 {counts.get('returned')} 份，有效 {counts.get('valid')} 份，剔除 {counts.get('excluded')} 份;"
+               f" 审核日志 {receipt.get('audit', {}).get('lines')} 条 (audit lines)")
+    for point in points:
+        click.echo(f"  采集点 {point.get('code')}: {point.get('responses')} 份 (responses up to id {point.get('head_id')})")
+    click.echo(identity(receipt))
+    if expected is None:
+        click.echo("Compare the 回执摘要 and the 公钥指纹 above with those printed in 附件3 or the C51 working paper"
+                   " (or pass --fingerprint). Whether the database still holds all of this: manyi verify --receipt")
 
 
 @click.command("anchor")
