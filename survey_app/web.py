@@ -123,7 +123,12 @@ def init_app(app) -> None:
         if e.response is not None:  # a view built its own page (e.g. survey closed)
             return e.response
         if request.path.startswith("/admin/"):  # an unknown evaluator URL: the evaluators' page, not the citizens'
-            from .admin.auth import admin_error
+            from .admin.auth import admin_error, load_user
+            if "current_user" not in g:  # no evaluator view matched, so none loaded the login: the header needs it
+                try:
+                    load_user()
+                except StorageUnavailable:
+                    g.current_user = None
             return admin_error(e)
         public = is_citizen_request(request) or request.path == "/"
         return render_template("error.html", code=e.code, public=public), e.code

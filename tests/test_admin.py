@@ -293,6 +293,12 @@ def test_an_unknown_evaluator_address_gets_the_evaluators_page(admin_client):
     page = admin_client.get("/admin/no-such-page")
     body = page.get_data(as_text=True)
     assert page.status_code == 404 and "没有找到这个页面，或您没有该评价项目的访问权限" in body and "二维码" not in body
+    assert "退出登录" in body and "修改密码" in body  # the header of a logged-in evaluator, as on every other page
+
+
+def test_an_unknown_evaluator_address_offers_no_logout_to_someone_not_logged_in(client):
+    body = client.get("/admin/no-such-page").get_data(as_text=True)
+    assert "没有找到这个页面" in body and "退出登录" not in body
 
 
 @pytest.mark.parametrize(("dates", "said"), [({"closes_on": "2000-01-31"}, "已过结束日期，群众无法提交"),
