@@ -52,6 +52,9 @@ FORMATS = {
     "docx-c51": Format("c51", "write", "docx",
                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                        "C51评价底稿", "C51 评价底稿 DOCX", flags=True),
+    "docx-paper": Format("paper", "write", "docx",
+                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                         "纸质问卷", "纸质问卷 DOCX（打印后发放给不扫码的群众）"),
 }
 
 
