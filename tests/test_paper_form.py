@@ -37,13 +37,16 @@ def test_the_paper_form_asks_every_question_with_a_box_before_every_option(admin
     lines = [p.text for p in form.paragraphs]
     text = "\n".join(lines)
     assert lines[0] == str(q.title) and "采集点（请勾选）：□ 一楼综合窗口    □ 二楼不动产窗口" in lines
+    assert any(len(line.split("    ")) == 1 and line.startswith("□ ") for line in lines)  # a long scale: one a line
     assert any(line.startswith("问卷编号：") for line in lines)
     kinds = set()
     for number, question in enumerate(q.questions, 1):
         asked = next(i for i, line in enumerate(lines) if line.startswith(f"{number}. {question.text}"))
         following = lines[asked + 1]
-        if question.options:
-            assert following == "    ".join(f"□ {o.code}. {o.label}" for o in question.options), following
+        if question.options:  # whole options, on one line when they fit, else one a line
+            boxes = [line for line in lines[asked + 1:asked + 1 + len(question.options)] if line.startswith("□")]
+            assert [o for line in boxes for o in line.split("    ")] == [f"□ {o.code}. {o.label}" for o in question.options]
+            assert len(boxes) in (1, len(question.options)), boxes
         else:
             assert set(following) == {"_"}, following  # lines to write on
         if question.type == "multiple" and "多选" not in str(question.text):

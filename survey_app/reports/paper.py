@@ -7,6 +7,8 @@ paper form can be counted once and traced to where it was handed out.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
@@ -16,6 +18,23 @@ from .wording import question_number
 
 FORM_SIZE = Pt(14)  # 四号: the phone form's large type, on paper
 BOX = "□"
+LINE_EMS = 26  # a line's width in 四号 characters: A4's 14.64 cm text width less the options' indent
+
+
+def _ems(text: str) -> float:
+    """The width of ``text`` in 四号 characters: a Chinese character (or □) is one, a Latin letter or space half."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+
+
+def _packed(items: list[str], width: float) -> list[str]:
+    """``items`` on as few lines as fit ``width`` characters, four spaces apart, none broken over two lines."""
+    lines: list[str] = []
+    for item in items:
+        if lines and _ems(lines[-1] + "    " + item) <= width:
+            lines[-1] += "    " + item
+        else:
+            lines.append(item)
+    return lines
 
 
 def _line(doc, text: str = "", *, bold: bool = False, align=None, indent: float = 0, before: float = 0):
@@ -38,9 +57,9 @@ def document(result):
     q = result.questionnaire
     doc = _docx.new_document()
     doc.add_paragraph(xml_text(str(q.title)), style="Title")
-    boxes = "    ".join(f"{BOX} {point.name}" for point in result.points)
-    if boxes:
-        _line(doc, f"采集点（请勾选）：{boxes}")
+    lead = "采集点（请勾选）："
+    for number, line in enumerate(_packed([f"{BOX} {point.name}" for point in result.points], LINE_EMS + 2 - _ems(lead))):
+        _line(doc, (lead if number == 0 else "") + line, indent=0 if number == 0 else _ems(lead) * 14)
     _line(doc, "问卷编号：____________（由评价机构收回时填写）")
     for text in str(q.invitation).splitlines():
         if text.strip():
@@ -52,13 +71,18 @@ def document(result):
     for section in q.sections:
         heading = doc.add_heading(xml_text(str(section.title)), level=3)
         heading.paragraph_format.space_before = Pt(12)
+        for run in heading.runs:
+            run.font.size = FORM_SIZE  # not smaller than the questions under it
         for question in section.questions:
             _line(doc, f"{question_number(q, question.id)}. {question.text}{_kind(question)}", bold=True,
                   before=8).paragraph_format.keep_with_next = True
-            if question.options:
-                options = _line(doc, "    ".join(f"{BOX} {o.code}. {o.label}" for o in question.options), indent=28)
-                options.paragraph_format.keep_together = True
-            else:
+            choices = [f"{BOX} {o.code}. {o.label}" for o in question.options]
+            if choices and _ems("    ".join(choices)) <= LINE_EMS:  # on one line when they fit, else one a line:
+                _line(doc, "    ".join(choices), indent=28)  # never an option broken over two lines
+            elif choices:
+                for number, choice in enumerate(choices, 1):
+                    _line(doc, choice, indent=28).paragraph_format.keep_with_next = number < len(choices)
+            if not choices:
                 for _ in range(3):
                     _line(doc, "_" * 34, indent=28)
     _line(doc, str(q.closing), align=WD_ALIGN_PARAGRAPH.CENTER, before=12)
