@@ -16,6 +16,7 @@ from .headline import CONFIDENCE, rate_method
 from .questionnaires import Question, Questionnaire
 
 MIN_N = 10  # the default smallest group shown with its figures (FLASK_BREAKDOWN_MIN_N)
+MAX_BY = 3  # the most questions one may add to the breakdowns (另按题目分组, ?by=, `manyi export --by`)
 ADJUST = "holm"  # the default multiple-comparison control (FLASK_BREAKDOWN_ADJUST: holm, bh, bonferroni)
 UNANSWERED = "未作答"
 ADJUST_ZH = {"holm": "Holm 法", "bh": "Benjamini–Hochberg 法（控制错误发现率）", "bonferroni": "Bonferroni 法",
@@ -27,6 +28,22 @@ def settings(config, adjust: str | None = None) -> dict:
     BREAKDOWN_ADJUST), ``adjust`` overridden by a known method asked for on the page."""
     chosen = adjust if adjust in ("holm", "bh", "bonferroni") else config.get("BREAKDOWN_ADJUST", ADJUST)
     return {"min_n": int(config.get("BREAKDOWN_MIN_N", MIN_N)), "adjust": chosen}
+
+
+def chosen_by(questionnaire: Questionnaire, asked) -> tuple[tuple[str, ...], str | None]:
+    """The questions added to the breakdowns from those ``asked`` for (the page's 另按题目分组 and its download
+    links: ?by=, repeatable; `manyi export --by`), the one reading of that choice: blanks dropped, a repeat
+    once, the first MAX_BY kept, each checked (``check_group_question``). Returns (ids, None), or ((), why in
+    Chinese) when one cannot group: then the page and every file show the default tables."""
+    weights = questionnaire.headline.weights
+    item = next(iter(weights), "")
+    ids = tuple(dict.fromkeys(str(qid) for qid in asked if qid))[:MAX_BY]
+    try:
+        for qid in ids:
+            check_group_question(questionnaire, qid, item)
+    except ValueError as error:
+        return (), str(error)
+    return ids, None
 
 
 @dataclass(frozen=True)
@@ -109,13 +126,15 @@ def group_questions(questionnaire: Questionnaire, item_id: str) -> tuple[Questio
                  if q.role == "demographic" and q.type == "single" and q.id != item_id)
 
 
-def group_pairs(questionnaire: Questionnaire) -> list[tuple[str, str]]:
-    """The (grouping question, item) pairs ``compute`` reads from the store's group counts."""
+def group_pairs(questionnaire: Questionnaire, by: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """The (grouping question, item) pairs ``compute`` reads from the store's group counts (``by``: the
+    questions added, as ``chosen_by`` gives them)."""
     weights = questionnaire.headline.weights
     if len(weights) != 1:
         return []
     item = next(iter(weights))
-    return [(q.id, item) for q in group_questions(questionnaire, item)]
+    ids = [q.id for q in group_questions(questionnaire, item)]
+    return [(qid, item) for qid in ids + [qid for qid in by if qid not in ids]]
 
 
 def check_group_question(questionnaire: Questionnaire, qid: str, item_id: str) -> Question:

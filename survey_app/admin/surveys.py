@@ -157,15 +157,9 @@ RAKE_ON_VIEW = 20_000  # valid responses up to which the dashboard rakes on ever
 def dashboard(survey_id):
     survey = survey_or_404(survey_id)
     questionnaire = survey_questionnaire(survey)
+    # a question that cannot group (text, multiple choice, unknown) is refused before any work
+    by, breakdown_error = breakdowns.chosen_by(questionnaire, request.args.getlist("by"))
     settings = breakdowns.settings(current_app.config, request.args.get("adjust"))
-    by = tuple(qid for qid in request.args.getlist("by") if qid)[:3]
-    item = next(iter(questionnaire.headline.weights))
-    try:  # a question that cannot group (text, multiple choice, unknown) is refused before any work
-        for qid in by:
-            breakdowns.check_group_question(questionnaire, qid, item)
-        breakdown_error = None
-    except ValueError as error:
-        breakdown_error, by = str(error), ()
     result = results.compute(get_store(), survey_id, questionnaire, timezone=current_app.config["TIMEZONE"],
                              by=by, **settings)
     return render_template(

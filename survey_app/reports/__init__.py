@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from .. import flags, questionnaires, results
+from ..breakdowns import chosen_by
 from ..safetext import file_name
 
 
@@ -64,6 +65,7 @@ class Export:
     database: object  # the read-only snapshot the result was computed from (raw rows read it too)
     timezone: str
     include_excluded: bool = False  # raw rows: the excluded responses too (their status and reason in columns)
+    by_refused: str | None = None  # why the questions asked for (``by``) were not added: the default tables shown
 
 
 class UnknownSurvey(LookupError):
@@ -73,29 +75,34 @@ class UnknownSurvey(LookupError):
 @contextmanager
 def open_export(store, survey_id: int, catalogue: questionnaires.Catalogue, *,
                 timezone: str = "Asia/Shanghai", include_excluded: bool = False, breakdowns: dict | None = None,
-                viewer: int | None = None, review: dict | None = None, with_flags: bool = True):
+                by=(), viewer: int | None = None, review: dict | None = None, with_flags: bool = True):
     """An Export of one survey, computed inside one read transaction of the ``store``. Its raw rows are
     the valid responses, or every response returned with ``include_excluded``. ``breakdowns``: the
-    breakdowns' ``min_n`` and ``adjust`` (``breakdowns.settings``). ``viewer``: the evaluator's user id; the
+    breakdowns' ``min_n`` and ``adjust`` (``breakdowns.settings``); ``by``: the question ids asked to be
+    added to them, read as the page reads them (``breakdowns.chosen_by``; refused: Export.by_refused says
+    why). ``viewer``: the evaluator's user id; the
     trend is left out unless they may see the earlier survey (the command line, with no viewer, sees all).
     ``review``: the review flags' thresholds (``flags.settings``; their defaults without it); ``with_flags``
     False leaves their counts out (None), for a download that does not print them (Format.flags)."""
-    _fold_first(store, survey_id, catalogue)
+    _fold_first(store, survey_id, catalogue, by)
     with store.snapshot() as conn:
         survey = conn.get_survey(survey_id)
         if survey is None:
             raise UnknownSurvey(f"no survey with id {survey_id}")
         questionnaire = catalogue.for_survey(survey)
-        result = results.compute(conn, survey_id, questionnaire, timezone=timezone, **(breakdowns or {}))
+        added, refused = chosen_by(questionnaire, by)
+        result = results.compute(conn, survey_id, questionnaire, timezone=timezone, by=added,
+                                 **(breakdowns or {}))
         if with_flags:
             result = dataclasses.replace(result, flags=flags.counts(conn, survey_id, questionnaire, review))
         yield Export(_with_comparisons(conn, result, catalogue, timezone, viewer), conn, timezone,
-                     include_excluded)
+                     include_excluded, refused)
 
 
-def _fold_first(store, survey_id: int, catalogue) -> None:
-    """Fold the group and item-pair counts the export reads, so its snapshot reads them rather than count
-    every response again (nothing to do for an unknown survey or a missing questionnaire: the export says so)."""
+def _fold_first(store, survey_id: int, catalogue, by=()) -> None:
+    """Fold the group and item-pair counts the export reads (the questions ``by`` asked for among them), so its
+    snapshot reads them rather than count every response again (nothing to do for an unknown survey or a
+    missing questionnaire: the export says so)."""
     from .. import breakdowns, reliability
 
     survey = store.get_survey(survey_id)
@@ -104,7 +111,8 @@ def _fold_first(store, survey_id: int, catalogue) -> None:
     except LookupError:
         questionnaire = None
     if questionnaire is not None:
-        store.fold_groups(survey_id, breakdowns.group_pairs(questionnaire) + reliability.item_pairs(questionnaire))
+        pairs = breakdowns.group_pairs(questionnaire, chosen_by(questionnaire, by)[0])
+        store.fold_groups(survey_id, pairs + reliability.item_pairs(questionnaire))
 
 
 def _with_comparisons(conn, result, catalogue, timezone: str, viewer: int | None):

@@ -26,12 +26,14 @@ def _download_links(state) -> None:
 
 
 def _export(survey_id: int, include_excluded: bool = False, with_flags: bool = True):
-    """The export; ``?adjust=`` (the dashboard's 多重比较校正 menu, carried by its download links) as the page
-    computed it, so a file's adjusted p and 高于/低于 are the page's."""
+    """The export; ``?adjust=`` and ``?by=`` (the dashboard's 多重比较校正 and 另按题目分组, carried by its download
+    links) as the page computed them, so a file's breakdown tables, adjusted p and 高于/低于 are the page's
+    (a ``by`` the page would refuse gives the default tables, as the page shows them)."""
     config = current_app.config
     return reports.open_export(get_store(), survey_id, questionnaires.catalogue(),
                                timezone=config["TIMEZONE"], include_excluded=include_excluded,
                                breakdowns=breakdowns.settings(config, request.args.get("adjust")),
+                               by=request.args.getlist("by"),
                                viewer=g.current_user["id"],
                                review=flags.settings(config), with_flags=with_flags)
 
