@@ -183,9 +183,27 @@ def test_cli_export_writes_the_same_file(app, runner, database, filled, tmp_path
     assert json.loads(out.read_text(encoding="utf-8"))["counts"]["valid"] == 50
     missing = runner.invoke(args=["export", "999", "--format", "csv", "--out", str(tmp_path / "x.csv")])
     assert missing.exit_code != 0 and "no survey with id 999" in missing.output
-    from survey_app.cli.data import export_command
+    from survey_app.cli.export import export_command
 
     assert set(export_command.params[1].type.choices) == set(reports.FORMATS)
+
+
+def test_cli_export_adds_the_breakdowns_by_the_questions_asked_as_the_pages_links_do(runner, admin_client, filled,
+                                                                                   tmp_path):
+    def sheets(body: bytes) -> list[str]:
+        return [n for n in openpyxl.load_workbook(io.BytesIO(body)).sheetnames if n.startswith("交叉-")]
+
+    out = tmp_path / "by.xlsx"
+    result = runner.invoke(args=["export", str(filled), "--format", "xlsx", "--by", "q1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    web = admin_client.get(f"/admin/surveys/{filled}/export/xlsx?by=q1", buffered=True).get_data()
+    assert sheets(out.read_bytes()) == sheets(web) and "交叉-按了解医保政策" in sheets(web)
+    assert "交叉-按了解医保政策" not in sheets(download(admin_client, filled, "xlsx").get_data())
+    for args, said in ((["--by", "no-such"], "问卷中没有题目“no-such”"), (["--by", "q5"], "不能按其自身分组"),
+                       ([a for q in ("q1", "q2", "q3", "q4") for a in ("--by", q)], "at most 3 questions")):
+        refused = tmp_path / "refused.xlsx"
+        result = runner.invoke(args=["export", str(filled), "--format", "xlsx", *args, "--out", str(refused)])
+        assert result.exit_code != 0 and said in result.output and not refused.exists(), result.output
 
 
 def test_multiple_choice_and_text_answers_in_csv_and_sav(app, database, tmp_path):

@@ -19,7 +19,7 @@ from analysis import DEFAULT_RULE, RULES
 from .. import qr, questionnaires
 from ..questionnaires import fill
 from ..store import get_store
-from . import data, demo, receipts, servers, users
+from . import data, demo, export, receipts, servers, users
 from .common import (ROW_ID, Manyi, ManyiAppGroup, Percent, clean_line, configured, database_mode, find_questionnaire, instance_path,
                      opens_database, unmatched_surveys)
 
@@ -247,7 +247,7 @@ COMMANDS = (init_db_command, create_survey_command, add_point_command, list_surv
             questionnaires_group, analyse_command, demo.qr_command, demo.demo_command, data.create_user_command,
             data.grant_command, data.revoke_command, data.revoke_sessions_command, data.verify_command,
             receipts.receipt_command, receipts.check_receipt_command, receipts.anchor_command, data.backup_command, data.copy_db_command,
-            data.export_command, servers.rotate_secret_key_command, users.users_command,
+            export.export_command, servers.rotate_secret_key_command, users.users_command,
             users.disable_user_command, users.enable_user_command)
 
 

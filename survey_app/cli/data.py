@@ -1,5 +1,5 @@
 """Commands for evaluator accounts and for keeping the data: create-user, grant, revoke, revoke-sessions,
-verify, backup, copy-db, export (receipt and anchor: receipts.py)."""
+verify, backup, copy-db (export: export.py; receipt and anchor: receipts.py)."""
 from __future__ import annotations
 
 import sys
@@ -9,9 +9,8 @@ import click
 from flask import current_app, has_app_context
 from flask.cli import with_appcontext
 
-from .. import breakdowns, flags, questionnaires, reports
 from ..safetext import clean_line
-from .common import ROW_ID, configured, existing_store, instance_path, not_a_database, opens_database, operator
+from .common import ROW_ID, configured, existing_store, instance_path, opens_database, operator
 from .receipts import check_receipts, identities, read_receipts, receipt_counts
 from ..store import ChainKey, DamagedDatabase, NotPermitted, configured_chain_key, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
@@ -259,38 +258,3 @@ def copy_db_command(source, destination):
         sys.exit(1)
     click.echo(f"OK: copied to {dst.describe()} and verified ({report.rows.get('responses', 0)} responses,"
                f" {len(report.changed)} value(s) changed)")
-
-
-@click.command("export")
-@click.argument("survey_id", type=ROW_ID)
-@click.option("--format", "fmt", required=True, type=click.Choice(list(reports.FORMATS)),
-              help="What to write (labels: the CSV's variable and code labels).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: the download's name in the current folder).")
-@click.option("--include-excluded", is_flag=True,
-              help="Raw data (csv, xlsx, sav): the excluded responses too (default: valid responses only).")
-@with_appcontext
-def export_command(survey_id, fmt, out, include_excluded):
-    """Write a download of a survey: raw data, tallies, SPSS, JSON, the 附件3 annex or the C51 working paper.
-
-    Example: manyi export 1 --format docx-annex --out 附件3.docx
-    """
-    config = current_app.config
-    try:
-        with reports.open_export(existing_store(), survey_id, questionnaires.catalogue(),
-                                 timezone=config["TIMEZONE"], include_excluded=include_excluded,
-                                 breakdowns=breakdowns.settings(config), review=flags.settings(config),
-                                 with_flags=reports.FORMATS[fmt].flags) as data:
-            out = out or Path(reports.filename(fmt, data.result.survey, include_excluded=include_excluded,
-                                               at=data.result.computed_at))
-            not_a_database(out)
-            with open(out, "xb" if fmt == "receipt" else "wb") as f:  # a kept receipt is never replaced
-                reports.write(fmt, data, f)
-    except FileExistsError:
-        raise click.ClickException(f"{out} exists already: choose a new file name (receipts are kept, not"
-                                   " replaced)") from None
-    except questionnaires.ChangedQuestionnaire as e:  # says what to do with the file itself
-        raise click.ClickException(str(e)) from None
-    except LookupError as e:
-        raise click.ClickException(f"{e}; see: manyi list-surveys") from None
-    click.echo(f"Wrote {out}")

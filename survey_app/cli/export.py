@@ -1,0 +1,58 @@
+"""`manyi export`: a download of a survey written to a file, as the survey page's links give it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .. import breakdowns, flags, questionnaires, reports
+from .common import ROW_ID, existing_store, not_a_database
+
+
+def _at_most(ctx, param, value):
+    """``--by`` given more often than the page allows is refused (the page and its links keep the first ones)."""
+    if len(set(value)) > breakdowns.MAX_BY:
+        raise click.BadParameter(f"at most {breakdowns.MAX_BY} questions")
+    return value
+
+
+@click.command("export")
+@click.argument("survey_id", type=ROW_ID)
+@click.option("--format", "fmt", required=True, type=click.Choice(list(reports.FORMATS)),
+              help="What to write (labels: the CSV's variable and code labels).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: the download's name in the current folder).")
+@click.option("--include-excluded", is_flag=True,
+              help="Raw data (csv, xlsx, sav): the excluded responses too (default: valid responses only).")
+@click.option("--by", "by", multiple=True, metavar="QUESTION_ID", callback=_at_most,
+              help=f"Add the breakdowns (交叉分析) by this question, as 另按题目分组 on the survey page does; "
+                   f"repeat for up to {breakdowns.MAX_BY} (the XLSX, JSON and 附件3 show them).")
+@with_appcontext
+def export_command(survey_id, fmt, out, include_excluded, by):
+    """Write a download of a survey: raw data, tallies, SPSS, JSON, the 附件3 annex or the C51 working paper.
+
+    Example: manyi export 1 --format docx-annex --out 附件3.docx
+    """
+    config = current_app.config
+    try:
+        with reports.open_export(existing_store(), survey_id, questionnaires.catalogue(),
+                                 timezone=config["TIMEZONE"], include_excluded=include_excluded,
+                                 breakdowns=breakdowns.settings(config), review=flags.settings(config),
+                                 by=by, with_flags=reports.FORMATS[fmt].flags) as data:
+            if data.by_refused:  # the page says so and shows the default tables; asked for here, it is refused
+                raise click.ClickException(f"--by: {data.by_refused}")
+            out = out or Path(reports.filename(fmt, data.result.survey, include_excluded=include_excluded,
+                                               at=data.result.computed_at))
+            not_a_database(out)
+            with open(out, "xb" if fmt == "receipt" else "wb") as f:  # a kept receipt is never replaced
+                reports.write(fmt, data, f)
+    except FileExistsError:
+        raise click.ClickException(f"{out} exists already: choose a new file name (receipts are kept, not"
+                                   " replaced)") from None
+    except questionnaires.ChangedQuestionnaire as e:  # says what to do with the file itself
+        raise click.ClickException(str(e)) from None
+    except LookupError as e:
+        raise click.ClickException(f"{e}; see: manyi list-surveys") from None
+    click.echo(f"Wrote {out}")
