@@ -145,11 +145,16 @@ def test_the_files_behind_the_pages_links_show_the_tables_added_on_the_page(admi
                                                 ("不了解", 2)]
     assert ("按了解医保政策", added) in files["xlsx"] and added[0][2] == "100.0%"
     assert "非常了解有效问卷 28 份" in files["annex_text"] and "按采集点 × 了解医保政策" in files["annex_text"]
+    # an added question is said as one, not as background information (受访者基本信息)
+    assert ("下面按采集点、受访者基本信息和“了解医保政策”、“困难群众医疗救助政策知晓度”的回答分组" in files["annex_text"]
+            and "按采集点与受访者基本信息或“了解医保政策”、“困难群众医疗救助政策知晓度”的回答交叉分组" in files["annex_text"])
     # without the choice, none of it: the default tables
     plain = _files(admin_client, filled, "adjust=bh")
     assert [title for title, _ in plain["xlsx"]] == ["按采集点", "按年龄", "按采集点 × 年龄", "按性别", "按采集点 × 性别"]
     assert "了解医保政策" not in json.dumps(plain["json"], ensure_ascii=False)
     assert "按了解医保政策" not in plain["annex_text"] and "非常了解有效问卷" not in plain["annex_text"]
+    assert ("下面按采集点和受访者基本信息分组" in plain["annex_text"]
+            and "按采集点与受访者基本信息交叉分组" in plain["annex_text"])
 
 
 def test_ten_questions_asked_give_the_first_three_in_the_files_as_on_the_page(admin_client, filled):

@@ -90,6 +90,15 @@ def caption(breakdowns, table, figure_no: int) -> str:
     return f"图{figure_no} {table.title}分组的{_word(breakdowns, table)}及其 95% 置信区间"
 
 
+def _grouped_by(result, tables) -> list[str]:
+    """What the groups of ``tables`` (bar the point's) are of: ['受访者基本信息'] for the background questions,
+    and '“了解医保政策”的回答' for the questions the evaluator added (另按题目分组), which are no background."""
+    roles = [(t.group_label, result.questionnaire.question(t.key).role) for t in tables if t.key != "point"]
+    added = [f"“{label}”" for label, role in roles if role != "demographic"]
+    return (["受访者基本信息"] if any(role == "demographic" for _, role in roles) else []) + (
+        [f"{'、'.join(added)}的回答"] if added else [])
+
+
 def blocks(result, first_figure: int, who):
     """The blocks under the 分组比较 heading (none without breakdowns or tables to show); figures numbered
     from ``first_figure``; ``who`` names a background group as the annex does ('男' -> '男性')."""
@@ -99,7 +108,8 @@ def blocks(result, first_figure: int, who):
     shown = one_way(b)
     by_point, by_group = any(t.key == "point" for t in shown), any(t.key != "point" for t in shown)
     whom = "和".join(w for w, on in (("不同采集点", by_point), ("不同类型受访者", by_group)) if on)
-    by = "和".join(w for w, on in (("采集点", by_point), ("受访者基本信息", by_group)) if on)
+    parts = ["采集点"] * by_point + _grouped_by(result, shown)
+    by = "和".join(("、".join(parts[:-1]), parts[-1])) if len(parts) > 1 else parts[0]
     yield ("p", f"为了解{whom}对{b.item.label}的评价是否存在差异，下面按{by}分组，"
                 f"将各组结果与其余样本（其他各组合计）进行比较。")
     figure_no = first_figure
@@ -114,7 +124,7 @@ def blocks(result, first_figure: int, who):
             figure_no += 1
     crossed = [t.title for t in b.tables if t.key.startswith("point×")]
     if crossed:
-        yield ("p", f"按采集点与受访者基本信息交叉分组（{'、'.join(crossed)}）的结果篇幅较长，未在此列出，"
+        yield ("p", f"按采集点与{'或'.join(_grouped_by(result, shown))}交叉分组（{'、'.join(crossed)}）的结果篇幅较长，未在此列出，"
                     f"见“数据与汇总”XLSX 文件中以“交叉-”开头的工作表。")
     for note in b.notes:
         yield ("p", note)
