@@ -171,3 +171,19 @@ def test_on_a_phone_wide_tables_scroll_in_place_and_the_page_keeps_the_screens_w
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     assert page.eval_on_selector("table.responses", "t => t.scrollWidth > t.clientWidth")  # its columns all there
     screenshot(page, "admin-review-390")
+
+
+def test_another_question_can_be_added_to_the_breakdowns_twice_and_taken_away(laptop):
+    """另按题目分组 was one menu: a second question chosen replaced the first, so only a hand-made URL reached two."""
+    page = laptop
+    page.goto(f"{page.server.url}/admin/surveys/{page.server.prepared['survey_id']}")
+    tables = "() => [...document.querySelectorAll('table.breakdown')].map(t => t.dataset.breakdown)"
+    before = page.evaluate(tables)
+    for qid in ("q3", "q4"):
+        page.select_option("#breakdowns select[name=by]", qid)
+        page.click("#breakdowns button:has-text('重新分析')")
+    added = [t for t in page.evaluate(tables) if t not in before and "×" not in t]  # beside point × q3, point × q4
+    assert added == ["q3", "q4"], page.evaluate(tables)
+    page.uncheck("#breakdowns input[type=checkbox][value=q3]")
+    page.click("#breakdowns button:has-text('重新分析')")
+    assert [t for t in page.evaluate(tables) if t not in before and "×" not in t] == ["q4"]

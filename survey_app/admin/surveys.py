@@ -164,7 +164,7 @@ def dashboard(survey_id):
                              by=by, **settings)
     return render_template(
         "admin/dashboard.html", survey=survey, r=result, by=by, breakdown_error=breakdown_error,
-        adjust_methods=breakdowns.ADJUST_ZH, q=questionnaire, daily=_daily_table(result),
+        adjust_methods=breakdowns.ADJUST_ZH, max_by=breakdowns.MAX_BY, q=questionnaire, daily=_daily_table(result),
         per_point_target=math.ceil(result.target_n / len(result.points)) if result.points else 0,
         status_text=status_label(survey, current_app.config["TIMEZONE"]), year_note=fill.year_note(questionnaire, survey["year"]),
         signature_note=fill.signature_note(questionnaire, survey.get("evaluator_org")),
