@@ -181,3 +181,15 @@ def test_a_choice_the_page_refuses_gives_the_default_files(admin_client, filled,
 def test_a_nul_in_the_choice_is_refused_at_the_edge_for_the_page_and_every_file(admin_client, filled):
     for path in ["", "/export/xlsx", "/export/json", "/export/docx-annex", "/export/docx-c51", "/c51"]:
         assert admin_client.get(f"/admin/surveys/{filled}{path}?by=q1%00").status_code == 400, path
+
+
+def test_cli_export_takes_the_pages_multiple_comparison_control(runner, admin_client, filled, tmp_path):  # noqa: F811
+    out = tmp_path / "bh.json"
+    done = runner.invoke(args=["export", str(filled), "--format", "json", "--adjust", "bh", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    web = json.loads(admin_client.get(f"/admin/surveys/{filled}/export/json?adjust=bh", buffered=True).get_data())
+    assert json.loads(out.read_text(encoding="utf-8"))["breakdowns"] == web["breakdowns"]
+    assert web["breakdowns"]["adjust"] == "bh"
+    refused = runner.invoke(args=["export", str(filled), "--format", "json", "--adjust", "none", "--out",
+                                  str(tmp_path / "none.json")])
+    assert refused.exit_code == 2 and "'none' is not one of" in refused.output and not (tmp_path / "none.json").exists()

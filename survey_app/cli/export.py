@@ -29,8 +29,10 @@ def _at_most(ctx, param, value):
 @click.option("--by", "by", multiple=True, metavar="QUESTION_ID", callback=_at_most,
               help=f"Add the breakdowns (交叉分析) by this question, as 另按题目分组 on the survey page does; "
                    f"repeat for up to {breakdowns.MAX_BY} (the XLSX, JSON and 附件3 show them).")
+@click.option("--adjust", type=click.Choice(["holm", "bh", "bonferroni"]),
+              help="The breakdowns' 多重比较校正, as chosen on the survey page (default: FLASK_BREAKDOWN_ADJUST, else holm).")
 @with_appcontext
-def export_command(survey_id, fmt, out, include_excluded, by):
+def export_command(survey_id, fmt, out, include_excluded, by, adjust):
     """Write a download of a survey: raw data, tallies, SPSS, JSON, the 附件3 annex or the C51 working paper.
 
     Example: manyi export 1 --format docx-annex --out 附件3.docx
@@ -39,7 +41,7 @@ def export_command(survey_id, fmt, out, include_excluded, by):
     try:
         with reports.open_export(existing_store(), survey_id, questionnaires.catalogue(),
                                  timezone=config["TIMEZONE"], include_excluded=include_excluded,
-                                 breakdowns=breakdowns.settings(config), review=flags.settings(config),
+                                 breakdowns=breakdowns.settings(config, adjust), review=flags.settings(config),
                                  by=by, with_flags=reports.FORMATS[fmt].flags) as data:
             if data.by_refused:  # the page says so and shows the default tables; asked for here, it is refused
                 raise click.ClickException(f"--by: {data.by_refused}")
