@@ -44,7 +44,8 @@ def _logged_in(app):
 def test_the_cookie_holds_only_a_random_id_and_the_database_only_its_hash(app, database, evaluator):
     client = _logged_in(app)
     data = app.session_interface.get_signing_serializer(app).loads(_cookie(client))
-    assert set(data) <= {"sid", "csrf_token"} and len(data["sid"]) >= 40
+    assert set(data) <= {"sid", "who", "csrf_token"} and len(data["sid"]) >= 40
+    assert EVALUATOR not in str(data)  # "who": a digest of the account that logged in
     [row] = database.query("select * from sessions")
     assert row["id_hash"] == hashlib.sha256(data["sid"].encode()).hexdigest()
     assert data["sid"] not in str(row) and row["user_id"] == evaluator and row["revoked_at"] is None

@@ -1,14 +1,16 @@
 """Evaluator accounts: log in and out, sessions, throttled attempts, per-survey access. Citizens never log in.
 
 Passwords are scrypt hashes (werkzeug). A login starts a session kept in the database
-(store/sessions.py); Flask's signed cookie carries only its random id. The session ends at once when
-the evaluator logs out, when the password changes (this browser goes on with a new session), by
-``manyi revoke-sessions``, after ``SESSION_IDLE_MINUTES`` without a page, and ``SESSION_MAX_HOURS``
-after the login. After ``LOGIN_MAX_FAILURES`` failed password checks for one username (or
+(store/sessions.py); Flask's signed cookie carries its random id and a digest of the account that logged
+in (id and username), which the record must go on naming: a session record given another account's id in the
+database opens nothing. The session ends at once when the evaluator logs out, when the password changes (this
+browser goes on with a new session), by ``manyi revoke-sessions``, after ``SESSION_IDLE_MINUTES`` without a
+page, and ``SESSION_MAX_HOURS`` after the login. After ``LOGIN_MAX_FAILURES`` failed password checks for one username (or
 ``LOGIN_MAX_FAILURES_PER_CLIENT`` from one client) within ``LOGIN_WINDOW_SECONDS``, the login answers
 429 with Retry-After, even for the right password. Each check is counted before it is made
 (store/throttle.py), by username and by a salted hash of the client address (never the raw address). A
-survey is visible only to the users granted it; any other id answers 404, so ids reveal nothing.
+survey is visible only to the users granted it, as its chain records (store/accounts.py ``can_see``); any
+other id answers 404, so ids reveal nothing.
 
 Once the password matched, the login also asks the store whether the account is what the account chain last
 recorded of it (store/account_log.py): a password hash swapped in, an account enabled or added in the database
@@ -74,23 +76,34 @@ def load_user() -> None:
         return
     found = get_store().check_session(session_id, idle_seconds=60 * _cfg("SESSION_IDLE_MINUTES"),
                                       max_seconds=3600 * _cfg("SESSION_MAX_HOURS"))
-    if found.user is None:
+    user, ended = found.user, found.ended
+    if user is not None and session.get("who") != _who(user["id"], user["username"]):
+        # the session's record names another account than the one that logged in (its user_id set in the
+        # database; the cookie, signed with the secret key, says who logged in): ended, never acted on
+        user, ended = None, "changed" if "who" in session else "missing"
+    if user is None:
         session.pop("sid")
-        if found.ended == "changed":
+        if ended == "changed":
             log.warning("session ended: an account was changed outside Manyi (not what the account chain recorded);"
                         " run manyi verify")
-        g.session_ended = _ended(found.ended)
+        g.session_ended = _ended(ended)
     else:
-        g.current_user = found.user
+        g.current_user = user
 
 
-def _start_session(user_id: int) -> None:
+def _start_session(user_id: int, username: str) -> None:
     """This browser's new session: a fresh id (nothing carried over from before), only its hash stored."""
     if isinstance(old := session.get("sid"), str):
         get_store().end_session(old)
     session.clear()
     session["sid"] = get_store().start_session(user_id, max_seconds=3600 * _cfg("SESSION_MAX_HOURS"),
                                                user_agent=request.user_agent.string, client_hash=_client_hash())
+    session["who"] = _who(user_id, username)  # who logged in: the record must go on naming them
+
+
+def _who(user_id: int, username: str) -> str:
+    """The account that logged in, as the cookie carries it (a digest: the cookie is signed, not encrypted)."""
+    return hashlib.sha256(f"{user_id}:{username}".encode()).hexdigest()[:16]
 
 
 @bp.app_context_processor
@@ -178,7 +191,7 @@ def login():
                     " run manyi verify", user["username"])
         form.form_errors.append(CHANGED)
         return render_template("admin/login.html", form=form), 403
-    _start_session(user["id"])
+    _start_session(user["id"], user["username"])
     return redirect(_safe_next(request.args.get("next")))
 
 
@@ -206,7 +219,7 @@ def change_password():
         return page(400)
     _settle(username, client, "confirmed")
     get_store().set_password(username, hash_password(form.new.data), by=username)  # ends every session of the user
-    _start_session(g.current_user["id"])
+    _start_session(g.current_user["id"], g.current_user["username"])
     flash("密码已修改。其他设备上的登录已退出。")
     return redirect(url_for("admin.surveys.index"))
 

@@ -35,10 +35,10 @@ _CLAIM = "insert into accounts_head (id, audit_id, hash, mac) values (1, 0, '', 
 _FIELDS = ("created", "disabled or enabled", "password")
 # An account's row beside the account chain's head and newest line, read in one statement, so in one snapshot (a
 # change through Manyi writes the row and its line in one transaction): for ``as_recorded``; ``u`` is users.
-RECORD_COLUMNS = ("u.username, u.created_at, u.disabled_at, u.password_hash, h.audit_id as head_id,"
-                  ' h.hash as head_hash, h.mac as head_mac, l.at as line_at, l."user" as line_user,'
-                  " l.action as line_action, l.response_id as line_response, l.detail as line_detail,"
-                  " l.state as line_state, l.prev_hash as line_prev, l.hash as line_hash")
+LINE_COLUMNS = ('h.audit_id as head_id, h.hash as head_hash, h.mac as head_mac, l.at as line_at, l."user" as line_user,'
+                " l.action as line_action, l.response_id as line_response, l.detail as line_detail,"
+                " l.state as line_state, l.prev_hash as line_prev, l.hash as line_hash")  # h: a head, l: its line
+RECORD_COLUMNS = "u.username, u.created_at, u.disabled_at, u.password_hash, " + LINE_COLUMNS
 RECORD_JOIN = ("left join accounts_head h on h.id = 1"
                " left join audit_log l on l.id = h.audit_id and l.survey_id is null")
 
@@ -74,25 +74,42 @@ def changed_accounts(now: str, recorded: str | None) -> list[str]:
     return found
 
 
+def recorded_state(key, row: dict, kind: str = "accounts", owner: int = 0) -> dict | None:
+    """The state a chain's newest line recorded (``row``: LINE_COLUMNS of its head and line), when that line is the
+    head's, its link checks with the key and the head's MAC names it (``kind``/``owner``: "accounts"/0 or
+    "survey"/its id); else None."""
+    if row["line_hash"] is None or row["line_hash"] != row["head_hash"]:
+        return None
+    if row["head_mac"] != head_mac(key, kind, owner, row["head_id"], row["head_hash"]):
+        return None
+    entry = {"at": row["line_at"], "user": row["line_user"], "action": row["line_action"],
+             "survey_id": owner if kind == "survey" else None, "response_id": row["line_response"],
+             "detail": row["line_detail"], "state": row["line_state"]}
+    if entry_link(key, row["line_prev"] or "", entry) != row["line_hash"]:
+        return None
+    try:
+        state = json.loads(row["line_state"] or "")
+    except (TypeError, ValueError):  # a state Manyi never writes
+        return None
+    return state if isinstance(state, dict) else None
+
+
 def as_recorded(key, row: dict) -> bool:
     """Whether an account (a row of RECORD_COLUMNS) is what the account chain's newest line recorded of it: its
     creation, disabling and password stamp, that line's link and the head's MAC checked with the key. Not when
     the chain never recorded it: that line lists no such account, or there is no account chain although the
     account is there (each start records the accounts as found, so a server has one once there are accounts)."""
-    if row["line_hash"] is None or row["line_hash"] != row["head_hash"]:
-        return False
-    if row["head_mac"] != head_mac(key, "accounts", 0, row["head_id"], row["head_hash"]):
-        return False
-    entry = {"at": row["line_at"], "user": row["line_user"], "action": row["line_action"], "survey_id": None,
-             "response_id": row["line_response"], "detail": row["line_detail"], "state": row["line_state"]}
-    if entry_link(key, row["line_prev"] or "", entry) != row["line_hash"]:
-        return False
-    try:
-        accounts = json.loads(row["line_state"] or "")["accounts"]
-    except (KeyError, TypeError, ValueError):  # a state Manyi never writes
-        return False
+    accounts = (recorded_state(key, row) or {}).get("accounts")
     mine = [row["username"], row["created_at"], row["disabled_at"], password_stamp(row["password_hash"] or "")]
     return isinstance(accounts, list) and mine in accounts
+
+
+def granted_as_recorded(key, row: dict, survey_id: int) -> bool:
+    """Whether the survey's newest audit line (``row``: its head and line, LINE_COLUMNS, and the account's
+    ``username``) lists the account among those who may see it: a grant inserted in the database, or another
+    account's grants moved to it (their ids swapped), shows nothing."""
+    grants = (recorded_state(key, row, "survey", survey_id) or {}).get("grants")
+    return isinstance(grants, list) and row["username"] in grants
 
 
 class AccountLog:

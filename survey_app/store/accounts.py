@@ -5,11 +5,15 @@ and enabling in the account chain (account_log.py), a grant or revoke in the sur
 the change (an evaluator's username, ``cli`` and the operator's login for a command, ``system``)."""
 from __future__ import annotations
 
+from .account_log import LINE_COLUMNS, granted_as_recorded
 from .audit import SYSTEM
 from .common import Audit, iso_time, utcnow
 from .sessions import revoke_all
 from .surveys import insert_survey
 
+# A grant counts only while its survey's chain records it (account_log.granted_as_recorded): its head and line
+_GRANT_JOIN = ("left join survey_heads h on h.survey_id = g.survey_id"
+               " left join audit_log l on l.id = h.audit_id and l.survey_id = g.survey_id")
 _USER = "select id, username, password_hash, created_at, disabled_at from users where "
 
 
@@ -106,8 +110,11 @@ class Accounts:
         return self._write(body)
 
     def can_see(self, user_id: int, survey_id: int) -> bool:
-        return self._read().one("select 1 from grants where user_id = ? and survey_id = ?",
-                                [user_id, survey_id]) is not None
+        """Whether the user was granted the survey, as its chain records (a grant row inserted in the database,
+        or another account's moved to this one, counts for nothing)."""
+        row = self._read().row(f"select u.username, {LINE_COLUMNS} from grants g join users u on u.id = g.user_id"
+                               f" {_GRANT_JOIN} where g.user_id = ? and g.survey_id = ?", [user_id, survey_id])
+        return row is not None and granted_as_recorded(self._chain_key(), row, survey_id)
 
     def create_survey_for(self, user_id: int, *, audit: Audit | None = None, **fields) -> int:
         """Create a survey and grant it to its creator, in one transaction (two lines: its creation, the grant)."""
@@ -123,10 +130,18 @@ class Accounts:
         return self._write(body)
 
     def surveys_for_user(self, user_id: int) -> list[dict]:
-        """The surveys a user was granted, newest first, with point and response counts."""
-        return self._read().rows(
+        """The surveys a user was granted (as their chains record: ``can_see``), newest first, with point and
+        response counts."""
+        rows = self._read().rows(
             "select s.*, (select count(*) from points p where p.survey_id = s.id) as points,"
             " (select coalesce(sum(n), 0) from response_counts c where c.survey_id = s.id) as responses,"
             " (select coalesce(sum(n), 0) from response_counts c where c.survey_id = s.id and c.status = 'valid')"
-            " as valid from surveys s join grants g on g.survey_id = s.id where g.user_id = ? order by s.id desc",
-            [user_id])
+            f" as valid, u.username as grant_username, {LINE_COLUMNS.replace(' as ', ' as grant_')}"
+            f" from surveys s join grants g on g.survey_id = s.id join users u on u.id = g.user_id {_GRANT_JOIN}"
+            " where g.user_id = ? order by s.id desc", [user_id])
+        key, shown = self._chain_key(), []
+        for row in rows:
+            line = {name[len("grant_"):]: row.pop(name) for name in list(row) if name.startswith("grant_")}
+            if granted_as_recorded(key, line, row["id"]):
+                shown.append(row)
+        return shown
