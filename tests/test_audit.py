@@ -43,7 +43,7 @@ def test_a_change_whose_log_line_cannot_be_written_is_not_made(database, yining,
     assert database.get_survey(survey_id)["status"] == "open"
     with pytest.raises(DATABASE_ERRORS):
         database.grant(evaluator, survey_id, by="cli:ops")
-    assert not database.can_see(evaluator, survey_id)
+    assert not database.query("select 1 from grants where user_id = ? and survey_id = ?", [evaluator, survey_id])
     surveys = len(database.list_surveys())
     with pytest.raises(DATABASE_ERRORS):
         database.create_survey_for(evaluator, questionnaire_id="yining-2024-public", questionnaire_version=1,
