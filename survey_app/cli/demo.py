@@ -116,13 +116,15 @@ def _earlier_survey(survey: dict) -> dict:
     if earlier is None:
         earlier = get_store().get_survey(get_store().create_survey(
             questionnaire_id=survey["questionnaire_id"], questionnaire_version=survey["questionnaire_version"],
-            questionnaire_digest=survey["questionnaire_digest"], title=EARLIER_TITLE, status="closed", **{**DEMO_SURVEY, "year": 2023}))
+            questionnaire_digest=survey["questionnaire_digest"], title=EARLIER_TITLE, status="open", **{**DEMO_SURVEY, "year": 2023}))
     point = get_store().add_point(earlier["id"], EARLIER_POINT)
     for i, row in enumerate(demo_data.yining_2023_rows()):
         get_store().save_response(  # fixed keys: a re-run stores nothing twice
             survey_id=earlier["id"], point_id=point["id"], questionnaire_version=earlier["questionnaire_version"],
             submission_key=f"demo-yining-2023-{i}", answers=sorted(row.items()), seconds_on_page=40 + i % 30,
             language="zh-CN", device_hash=None)
+    if earlier["status"] == "open":  # answered while open, then closed: verify names answers stored while closed
+        get_store().update_survey(earlier["id"], status="closed", audit=Audit(SYSTEM, "closed"))
     if survey["compare_with"] is None:
         get_store().update_survey(survey["id"], compare_with=earlier["id"],
                                   audit=Audit(SYSTEM, "compare", f"compare_with: None → {earlier['id']}"))

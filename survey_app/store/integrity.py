@@ -10,6 +10,7 @@ from .account_log import verify_account_chain
 from .audit import changed_settings, digest_differs, entry_link, legacy_digest, survey_state
 from .chain import (KEYING_TRACES, SECOND_FORM_BACK, SECOND_FORM_TRACE, KeyedRecordMissing, chain_hash, head_mac,
                     keyed_record_ok, link_hash)
+from .collection_times import answers_while_closed
 from .common import DamagedDatabase
 from .groups import counted, stored
 
@@ -197,6 +198,7 @@ class Integrity:
             elif status == "excluded" and key is not None and (reason or "") != (why or ""):
                 bad.append((rid, "exclusion reason does not match the audit log"))
         if key is not None:
+            bad += answers_while_closed(conn)  # the status set to open behind Manyi's back for a while
             problems += self._verify_audit_chains(conn, key, audit_last)
             problems += verify_account_chain(conn, key, audit_last, self._has_table("accounts_head"))
         problems += _differences(conn, _RECOUNT_TALLIES, "select survey_id, point_id, question_id, value, n from tallies",
