@@ -176,6 +176,7 @@ def dashboard(survey_id):
         can_show=planning_text.headline_sentences(result.headline),
         point_form=PointForm(), status_form=StatusForm(), bursts=_bursts(survey_id),
         trend=compare.dashboard_trend(survey, result), compare_form=compare.compare_form(survey),
+        unrecorded=get_store().unrecorded_settings(survey_id),  # settings changed behind Manyi's back: a warning
         weighting=weighting_panel(get_store(), survey, questionnaire,
                                   alpha=request.args.get("reliability") == "1",
                                   rake=result.valid <= RAKE_ON_VIEW or request.args.get("weighting") == "1"))

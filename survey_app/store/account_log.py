@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from .audit import SYSTEM, entry_link
+from .audit import LINE_COLUMNS, SYSTEM, entry_link, recorded_state
 from .chain import _CHAIN_JSON, head_mac
 from .common import Audit, ChangedOutsideManyi, utcnow
 
@@ -35,9 +35,6 @@ _CLAIM = "insert into accounts_head (id, audit_id, hash, mac) values (1, 0, '', 
 _FIELDS = ("created", "disabled or enabled", "password")
 # An account's row beside the account chain's head and newest line, read in one statement, so in one snapshot (a
 # change through Manyi writes the row and its line in one transaction): for ``as_recorded``; ``u`` is users.
-LINE_COLUMNS = ('h.audit_id as head_id, h.hash as head_hash, h.mac as head_mac, l.at as line_at, l."user" as line_user,'
-                " l.action as line_action, l.response_id as line_response, l.detail as line_detail,"
-                " l.state as line_state, l.prev_hash as line_prev, l.hash as line_hash")  # h: a head, l: its line
 RECORD_COLUMNS = "u.username, u.created_at, u.disabled_at, u.password_hash, " + LINE_COLUMNS
 RECORD_JOIN = ("left join accounts_head h on h.id = 1"
                " left join audit_log l on l.id = h.audit_id and l.survey_id is null")
@@ -72,26 +69,6 @@ def changed_accounts(now: str, recorded: str | None) -> list[str]:
             fields = [f for f, a, b in zip(_FIELDS, then[name][1:], current[name][1:]) if a != b]
             found.append(f"{name}: {', '.join(fields)}")
     return found
-
-
-def recorded_state(key, row: dict, kind: str = "accounts", owner: int = 0) -> dict | None:
-    """The state a chain's newest line recorded (``row``: LINE_COLUMNS of its head and line), when that line is the
-    head's, its link checks with the key and the head's MAC names it (``kind``/``owner``: "accounts"/0 or
-    "survey"/its id); else None."""
-    if row["line_hash"] is None or row["line_hash"] != row["head_hash"]:
-        return None
-    if row["head_mac"] != head_mac(key, kind, owner, row["head_id"], row["head_hash"]):
-        return None
-    entry = {"at": row["line_at"], "user": row["line_user"], "action": row["line_action"],
-             "survey_id": owner if kind == "survey" else None, "response_id": row["line_response"],
-             "detail": row["line_detail"], "state": row["line_state"]}
-    if entry_link(key, row["line_prev"] or "", entry) != row["line_hash"]:
-        return None
-    try:
-        state = json.loads(row["line_state"] or "")
-    except (TypeError, ValueError):  # a state Manyi never writes
-        return None
-    return state if isinstance(state, dict) else None
 
 
 def as_recorded(key, row: dict) -> bool:

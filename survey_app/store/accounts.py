@@ -5,8 +5,8 @@ and enabling in the account chain (account_log.py), a grant or revoke in the sur
 the change (an evaluator's username, ``cli`` and the operator's login for a command, ``system``)."""
 from __future__ import annotations
 
-from .account_log import LINE_COLUMNS, granted_as_recorded
-from .audit import SYSTEM
+from .account_log import granted_as_recorded
+from .audit import LINE_COLUMNS, SYSTEM
 from .common import Audit, iso_time, utcnow
 from .sessions import revoke_all
 from .surveys import insert_survey

@@ -21,6 +21,10 @@ MORE_FIELDS = ("title", "department", "year", "evaluator_org", "opens_on", "clos
 TAKE_SURVEY_HEAD = {"sqlite": "select audit_id, hash from survey_heads where survey_id = ?",
                     "postgresql": "select audit_id, hash from survey_heads where survey_id = ? for update"}
 SYSTEM = "system"  # the user of lines no evaluator wrote (a survey made or changed by a command)
+# A chain's head (h) and the line it names (l), for ``recorded_state``
+LINE_COLUMNS = ('h.audit_id as head_id, h.hash as head_hash, h.mac as head_mac, l.at as line_at, l."user" as line_user,'
+                " l.action as line_action, l.response_id as line_response, l.detail as line_detail,"
+                " l.state as line_state, l.prev_hash as line_prev, l.hash as line_hash")  # h: a head, l: its line
 
 
 def survey_state(conn, survey_id: int, columns: tuple[str, ...] | None = None, *, margins: bool = True) -> str:
@@ -49,6 +53,26 @@ def survey_state(conn, survey_id: int, columns: tuple[str, ...] | None = None, *
     state["grants"] = sorted(name for (name,) in conn.execute(  # who may see it (sorted here: collations differ)
         "select u.username from grants g join users u on u.id = g.user_id where g.survey_id = ?", [survey_id]).fetchall())
     return _CHAIN_JSON.encode(state)
+
+
+def recorded_state(key, row: dict, kind: str = "accounts", owner: int = 0) -> dict | None:
+    """The state a chain's newest line recorded (``row``: LINE_COLUMNS of its head and line), when that line is the
+    head's, its link checks with the key and the head's MAC names it (``kind``/``owner``: "accounts"/0 or
+    "survey"/its id); else None."""
+    if row["line_hash"] is None or row["line_hash"] != row["head_hash"]:
+        return None
+    if row["head_mac"] != head_mac(key, kind, owner, row["head_id"], row["head_hash"]):
+        return None
+    entry = {"at": row["line_at"], "user": row["line_user"], "action": row["line_action"],
+             "survey_id": owner if kind == "survey" else None, "response_id": row["line_response"],
+             "detail": row["line_detail"], "state": row["line_state"]}
+    if entry_link(key, row["line_prev"] or "", entry) != row["line_hash"]:
+        return None
+    try:
+        state = json.loads(row["line_state"] or "")
+    except (TypeError, ValueError):  # a state Manyi never writes
+        return None
+    return state if isinstance(state, dict) else None
 
 
 def state_differs(now: str, recorded: str | None) -> bool:
@@ -157,6 +181,20 @@ class AuditLog:
         conn.execute("insert into survey_heads (survey_id, audit_id, hash, mac) values (?, ?, ?, ?)"
                      " on conflict (survey_id) do update set audit_id = excluded.audit_id, hash = excluded.hash,"
                      " mac = excluded.mac", [survey_id, audit_id, link, mac])
+
+    def unrecorded_settings(self, survey_id: int) -> list[str]:
+        """What of the survey's state (``survey_state``) differs from what its newest audit line recorded, that line's
+        link and its head's MAC checked with the key, read in one snapshot: [] when all is as recorded, ["chain"]
+        when the line or its head does not check. The dashboard warns, for a target, a rule, a 办件量 or a
+        weighting share set behind Manyi's back changes its verdict before anyone runs verify."""
+        with self.snapshot() as snap:
+            conn = snap._read()
+            row = conn.row(f"select {LINE_COLUMNS} from survey_heads h left join audit_log l on l.id = h.audit_id"
+                           " and l.survey_id = h.survey_id where h.survey_id = ?", [survey_id])
+            recorded = recorded_state(self._chain_key(), row, "survey", survey_id) if row else None
+            if recorded is None:
+                return ["chain"]
+            return changed_settings(survey_state(conn, survey_id), row["line_state"])
 
     def audit_entries(self, survey_id: int) -> list[dict]:
         return self._read().rows("select * from audit_log where survey_id = ? order by id", [survey_id])
