@@ -142,6 +142,17 @@ def test_the_channel_is_covered_too(database, filled):
     assert "response 9: stored hash does not match" in _problems(database)
 
 
+def test_an_exclusion_reason_written_on_a_valid_response_is_found(database, filled):
+    """Manyi clears the reason when it restores a response; the raw downloads print it in 剔除原因."""
+    database.set_response_status(3, status="valid", reason="复核后确认有效", user="wang")
+    assert database.verify().ok
+    for rid in (3, 4):  # restored, and never excluded
+        database.execute("update responses set exclude_reason = '重复作答' where id = ?", [rid])
+    problems = _problems(database)
+    assert "response 3: an exclusion reason on a valid response" in problems
+    assert "response 4: an exclusion reason on a valid response" in problems
+
+
 def test_verify_with_another_key_fails_rather_than_passing(app, database, filled):
     keyless = open_store(app.config["DATABASE"], chain_key="not the key")
     try:

@@ -192,9 +192,11 @@ class Integrity:
                 "select r.id, r.status, r.exclude_reason, l.action, l.detail from responses r left join audit_log l"
                 " on l.id = (select max(x.id) from audit_log x where x.response_id = r.id"
                 " and x.survey_id = r.survey_id and x.action in ('exclude', 'restore'))"
-                " where r.status != 'valid' or l.id is not null order by r.id").fetchall():
+                " where r.status != 'valid' or r.exclude_reason is not null or l.id is not null order by r.id").fetchall():
             if status != ("excluded" if logged == "exclude" else "valid"):  # 'valid' and 'excluded' only
                 bad.append((rid, f"status {status!r} does not match the audit log (last entry: {logged or 'none'})"))
+            elif status == "valid" and reason is not None:  # a restore clears it (responses.set_response_status)
+                bad.append((rid, "an exclusion reason on a valid response (written behind Manyi's back)"))
             elif status == "excluded" and key is not None and (reason or "") != (why or ""):
                 bad.append((rid, "exclusion reason does not match the audit log"))
         if key is not None:
