@@ -1,4 +1,4 @@
-"""The dashboard warns when the survey's settings differ from what its audit chain recorded.
+"""The dashboard (and the C51 working paper's page) warns when the survey's settings differ from what its audit chain recorded.
 
 Someone holding the database file but not the chain key lowers the target (95 → 80) with SQL: the dashboard then
 said 达到 and its downloads printed it, with nothing on the page to tell; only ``manyi verify``, if someone ran it,
@@ -23,9 +23,11 @@ def test_a_setting_changed_in_the_database_is_said_on_the_dashboard(admin_client
     assert WARNING not in admin_client.get(url).get_data(as_text=True)
     database.update_survey(survey_id, target=95.0, audit=Audit("wang", "settings", "目标值"))  # a line after the grant
     assert WARNING not in admin_client.get(url).get_data(as_text=True)
+    assert WARNING not in admin_client.get(f"{url}/c51").get_data(as_text=True)
     database.execute(change, [survey_id])
     page = admin_client.get(url)
     assert page.status_code == 200 and WARNING in page.get_data(as_text=True)
+    assert WARNING in admin_client.get(f"{url}/c51").get_data(as_text=True)  # the working paper's page too
     assert not database.verify().ok
 
 

@@ -71,4 +71,5 @@ def c51_page(survey_id: int):
     survey_or_404(survey_id)
     with _export(survey_id) as data:
         paper = c51.paper(data.result)
-    return render_template("reports/c51.html", paper=paper, survey_id=survey_id)
+    return render_template("reports/c51.html", paper=paper, survey_id=survey_id,
+                           unrecorded=get_store().unrecorded_settings(survey_id))  # a warning above the paper
