@@ -8,11 +8,15 @@ decimals (97.55), a count as a whole number, a p-value to three places ("<0.001"
 the value the workbook always stored; only its unit (a fraction, not 97.6) and its display change.
 
 Every sheet prints on A4 (paperSize 9), fitted to one page wide and as many pages long as it needs, with
-its header row repeated on each page; long texts wrap in their columns.
+its header row repeated on each page; long texts wrap in their columns, in rows as tall as they need (``Rows``:
+neither Excel nor LibreOffice grows a row the file gives no height), and a long note wraps across the table
+rather than running on to the right, where it would widen the printed page and shrink the table to fit it.
 """
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 
 from analysis.formatting import below_digits, rounded
 from openpyxl.cell import WriteOnlyCell
@@ -98,6 +102,55 @@ def autofilter(ws, header_row: int, last_row: int, columns: int) -> None:
     """A filter on the table from its header row to ``last_row`` (after the rows are written)."""
     if columns and last_row > header_row:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{last_row}"
+
+
+LINE_HEIGHT = 16.5  # points: a line of 11-pt text with a Chinese font (Excel's default row, 15, clips it)
+DEFAULT_WIDTH = 8.43  # a column no width was given
+
+
+def text_width(text: str) -> int:
+    """The text's width in a cell, in widths of '0': a Chinese (full-width) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def line_count(text: str, width: float) -> int:
+    """The lines a wrapped ``text`` takes in a cell ``width`` wide (a cell's padding left off its width)."""
+    usable = max(width - 1, 1)
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
+
+
+class Rows:
+    """Appends rows to a write-only sheet ``columns`` wide (``ws.append`` cannot tell a row's number), each row
+    as tall as its wrapped texts need, and a note merged across the table."""
+
+    def __init__(self, ws, columns: int):
+        self.ws, self.columns, self.count = ws, columns, 0
+
+    def width(self, first: int, last: int | None = None) -> float:
+        """Columns ``first``..``last`` (1-based) together, in widths of '0'."""
+        dims = [self.ws.column_dimensions.get(get_column_letter(i)) for i in range(first, (last or first) + 1)]
+        return sum(d.width if d is not None and d.width else DEFAULT_WIDTH for d in dims)
+
+    def append(self, cells, merged: int | None = None) -> None:
+        """Append ``cells`` (values or WriteOnlyCells); the last one spans the table's remaining columns when
+        ``merged`` is its 1-based column."""
+        self.count += 1
+        lines = 1
+        for i, c in enumerate(cells, 1):
+            alignment = getattr(c, "alignment", None)
+            if alignment is not None and alignment.wrap_text and isinstance(c.value, str):
+                lines = max(lines, line_count(c.value, self.width(i, self.columns if i == merged else None)))
+        if lines > 1:
+            self.ws.row_dimensions[self.count].height = lines * LINE_HEIGHT
+        if merged is not None and merged < self.columns:
+            self.ws.merged_cells.add(f"{get_column_letter(merged)}{self.count}:"
+                                     f"{get_column_letter(self.columns)}{self.count}")
+        self.ws.append(cells)
+
+    def note(self, *texts, bold: bool = False) -> None:
+        """A row of ``texts`` whose last wraps across the rest of the table (a method, a caveat)."""
+        cells = [cell(self.ws, t, bold=bold) for t in texts[:-1]] + [cell(self.ws, texts[-1], bold=bold, wrap=True)]
+        self.append(cells, merged=len(texts))
 
 
 SHEET_NAME_MAX = 31

@@ -15,7 +15,7 @@ from ..headline import census_text, fpc_note, rate_method
 from ..safetext import xml_text
 from . import raw, wording
 from .overview import overview_rows
-from .sheet_style import (COUNT, DATETIME, P_VALUE, POINTS_DIFFERENCE, RATE, SCORE, autofilter, below,
+from .sheet_style import (COUNT, DATETIME, P_VALUE, POINTS_DIFFERENCE, RATE, SCORE, Rows, autofilter, below,
                           percentage_points, prepare, row, share, sheet_name)
 
 
@@ -53,29 +53,30 @@ def _tally_sheet(ws, result):
     """Each question: its title, its options' counts and shares (占比, a fraction shown in percent), its
     not-applicable and blank counts and, for a scale item, its estimates with their intervals."""
     wrap = (1, 4)
-    ws.append(row(ws, TALLY_HEADER, bold=True, wrap_columns=range(6)))  # narrow columns: wrapped
+    out = Rows(ws, len(TALLY_HEADER))
+    out.append(row(ws, TALLY_HEADER, bold=True, wrap_columns=range(6)))  # narrow columns: wrapped
     for qr in result.questions:
         q = qr.question  # 题号 as the paper form numbers it, with the id the 数据 sheet's column ends in
-        ws.append(row(ws, [f"{wording.question_ordinal(result.questionnaire, q.id)}（{q.id}）", str(q.text),
+        out.append(row(ws, [f"{wording.question_ordinal(result.questionnaire, q.id)}（{q.id}）", str(q.text),
                            wording.TYPE_NAMES[q.type], wording.ROLE_NAMES[q.role]], bold=True, wrap_columns=wrap))
-        ws.append(row(ws, ["代码", "选项", "人数", "占比"], bold=True))
+        out.append(row(ws, ["代码", "选项", "人数", "占比"], bold=True))
         for r in qr.table.rows:
             label = str(q.option(r.code).label) if q.options else ""
-            ws.append(row(ws, [raw.sheet_text(r.code), label, r.count, share(r.percent)], (None, None, COUNT, RATE),
+            out.append(row(ws, [raw.sheet_text(r.code), label, r.count, share(r.percent)], (None, None, COUNT, RATE),
                           wrap_columns=wrap))
-        ws.append(row(ws, ["合计", "", qr.n, share(qr.table.total_percent if qr.n else 0.0)], (None, None, COUNT, RATE)))
+        out.append(row(ws, ["合计", "", qr.n, share(qr.table.total_percent if qr.n else 0.0)], (None, None, COUNT, RATE)))
         if qr.table.note:  # the printed shares do not add up to 100.0% (a multiple-choice one's, by 人次, too)
-            ws.append([qr.table.note])
+            out.note(qr.table.note)
         if q.not_applicable:
-            ws.append(row(ws, ["不适用（不计入分母）", "", qr.not_applicable], (None, None, COUNT)))
+            out.append(row(ws, ["不适用（不计入分母）", "", qr.not_applicable], (None, None, COUNT)))
         if q.type != "multiple":
-            ws.append(row(ws, ["未作答", "", qr.unanswered], (None, None, COUNT)))
+            out.append(row(ws, ["未作答", "", qr.unanswered], (None, None, COUNT)))
         estimates = list(_estimates(qr, result.target))
         if estimates:
-            ws.append(row(ws, ["指标", None, "估计值", "95% 下限", "95% 上限", "方法"], bold=True))
+            out.append(row(ws, ["指标", None, "估计值", "95% 下限", "95% 上限", "方法"], bold=True))
             for *values, fmt in estimates:  # the label runs on into the empty column B
-                ws.append(row(ws, [values[0], None, *values[1:]], (None, None, *fmt), wrap_columns=(5,)))
-        ws.append([])
+                out.append(row(ws, [values[0], None, *values[1:]], (None, None, *fmt), wrap_columns=(5,)))
+        out.append([])
 
 
 BREAKDOWN_HEADER = ("组别", "有效回答 n", "满意人数", "满意率", "95%置信区间下限", "上限", "满意度得分（分）",
@@ -136,19 +137,20 @@ def breakdown_formats(cells, target) -> tuple:
 
 def _breakdown_sheet(ws, breakdowns, table, questionnaire, target=None):
     prepare(ws, BREAKDOWN_WIDTHS, landscape=True, header_row=2, freeze="B3")
+    out = Rows(ws, len(BREAKDOWN_HEADER))
     item = breakdowns.item
     title = wording.question_title(questionnaire, item, item.label)  # 第 7 题 伊宁市医疗保障局整体工作
-    ws.append(row(ws, [xml_text(f"{table.title}（{table.group_label}）：{title}")], bold=True))
-    ws.append(row(ws, list(BREAKDOWN_HEADER), bold=True, wrap_columns=range(len(BREAKDOWN_HEADER))))
+    out.append(row(ws, [xml_text(f"{table.title}（{table.group_label}）：{title}")], bold=True))
+    out.append(row(ws, list(BREAKDOWN_HEADER), bold=True, wrap_columns=range(len(BREAKDOWN_HEADER))))
     scored = item.points is not None
     rows = [breakdown_row(r, raw.sheet_text(str(r.label)), scored=scored) for r in table.result.rows]
     for values in rows + [breakdown_row(table.result.total, "合计", scored=scored, total=True)]:
-        ws.append(row(ws, values, breakdown_formats(values, target), wrap_columns=(0,)))
+        out.append(row(ws, values, breakdown_formats(values, target), wrap_columns=(0,)))
     autofilter(ws, 2, 2 + len(rows), len(BREAKDOWN_HEADER))  # the groups; 合计 stays below the filter
-    ws.append([])
-    ws.append(["方法", xml_text(breakdowns.method_text)])
+    out.append([])
+    out.note("方法", xml_text(breakdowns.method_text))
     for note in breakdowns.notes:
-        ws.append(["说明", xml_text(note)])
+        out.note("说明", xml_text(note))
 
 
 def breakdown_sheets(wb, result) -> None:
@@ -178,9 +180,10 @@ def trend_sheet(wb, result) -> None:
         return
     ws = wb.create_sheet("与上年度比较")
     prepare(ws, TREND_WIDTHS, landscape=True, header_row=2, freeze="B3")
-    ws.append([xml_text(f"比较对象：第 {t.earlier['id']} 号“{t.earlier['title']}”（{t.earlier.get('year') or '—'} 年）；"
-                        "差值 = 本次 − 上次。" + t.method_text)])
-    ws.append(row(ws, list(TREND_HEADER), bold=True, wrap_columns=range(len(TREND_HEADER))))
+    out = Rows(ws, len(TREND_HEADER))
+    out.note(xml_text(f"比较对象：第 {t.earlier['id']} 号“{t.earlier['title']}”（{t.earlier.get('year') or '—'} 年）；"
+                     "差值 = 本次 − 上次。" + t.method_text))
+    out.append(row(ws, list(TREND_HEADER), bold=True, wrap_columns=range(len(TREND_HEADER))))
 
     def figure(value, ci, unit):
         return [None if value is None else unit(value)] + ([None, None] if ci is None else [unit(ci.low), unit(ci.high)])
@@ -195,7 +198,7 @@ def trend_sheet(wb, result) -> None:
 
     for r in t.rows:
         title = wording.question_title(result.questionnaire, result.questionnaire.question(r.question_id), r.label)
-        ws.append(row(ws, [xml_text(title), r.n_now, *figure(r.rate_now, r.rate_now_ci, _frac),
+        out.append(row(ws, [xml_text(title), r.n_now, *figure(r.rate_now, r.rate_now_ci, _frac),
                            r.n_before, *figure(r.rate_before, r.rate_before_ci, _frac),
                            *difference(r.rate, r.rate_significant, percentage_points), *figure(r.score_now, r.score_now_ci, score),
                            *figure(r.score_before, r.score_before_ci, score),
@@ -208,11 +211,12 @@ def write(export, out) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("概况")
     prepare(ws, (30, 60, 12), header_row=1)
-    ws.append(row(ws, ["项目", "值"], bold=True))
+    overview = Rows(ws, 3)
+    overview.append(row(ws, ["项目", "值"], bold=True))
     for key, value, *more in overview_rows(result):  # texts holding stored ones (point names) as XML can hold them
         fmt, *extra = more or [None]
-        ws.append(row(ws, [xml_text(key), xml_text(value) if isinstance(value, str) else value, *extra],
-                      (None, fmt, fmt), wrap_columns=(0, 1)))
+        overview.append(row(ws, [xml_text(key), xml_text(value) if isinstance(value, str) else value, *extra],
+                            (None, fmt, fmt), wrap_columns=(0, 1)))
     ws = wb.create_sheet("汇总")
     prepare(ws, TALLY_WIDTHS, header_row=1)
     _tally_sheet(ws, result)
@@ -221,7 +225,7 @@ def write(export, out) -> None:
     ws = wb.create_sheet("数据")
     header = raw.header(result.questionnaire)
     prepare(ws, (8, 14, 19, 8, 7, 7, 14, *[12] * (len(header) - 7)), landscape=True, header_row=1, freeze="B2")
-    ws.append(row(ws, header, bold=True, wrap_columns=range(7, len(header))))  # 第 7 题 …（q5）: wrapped
+    Rows(ws, len(header)).append(row(ws, header, bold=True, wrap_columns=range(len(header))))  # 第 7 题 …（q5）: wrapped
     n = 0
     for n, values in enumerate(raw.rows(export), 1):  # a million rows: only the first four cells are styled
         values[:4] = row(ws, values[:4], (COUNT, None, DATETIME, COUNT))
@@ -229,8 +233,9 @@ def write(export, out) -> None:
     autofilter(ws, 1, 1 + n, len(header))
     ws = wb.create_sheet("标签")
     prepare(ws, (30, 8, 60), header_row=1)
+    labels = Rows(ws, 3)
     n = 0
     for n, values in enumerate(raw.label_rows(result.questionnaire, export.timezone)):
-        ws.append(row(ws, list(values), bold=n == 0, wrap_columns=(0, 2)))
+        labels.append(row(ws, list(values), bold=n == 0, wrap_columns=(0, 2)))
     autofilter(ws, 1, 1 + n, 3)
     wb.save(out)

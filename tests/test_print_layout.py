@@ -1,0 +1,70 @@
+"""The downloads as an evaluator prints them or pastes them into a 评价报告, read back from the real files
+(openpyxl, python-docx; no office suite): in the XLSX no text runs past a table's last column (a printer
+fitting the page to the run-on text shrinks the table to unreadable) and every wrapped text's row is tall
+enough to show it (neither Excel nor LibreOffice grows a row the file gives no height)."""
+import io
+import math
+import unicodedata
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+
+from tests.reports_helpers import download, filled  # noqa: F401
+
+ONE_LINE = 15  # points: Excel's default row height
+
+
+@pytest.fixture
+def book(admin_client, filled):
+    return openpyxl.load_workbook(io.BytesIO(download(admin_client, filled, "xlsx").get_data()))
+
+
+def _width(text: str) -> float:
+    """A text's printed width in widths of '0', counted leniently: a Chinese character as 1.8 (LibreOffice
+    prints it ~1.6 wide, Excel ~2)."""
+    return sum(1.8 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _column_width(ws, column: int) -> float:
+    dim = ws.column_dimensions.get(get_column_letter(column))
+    return dim.width if dim is not None and dim.width else 8.43
+
+
+def _span(ws, cell) -> tuple[int, int]:
+    """The columns a cell covers: its merged range's, or its own."""
+    for merged in ws.merged_cells.ranges:
+        if cell.coordinate in merged:
+            return merged.min_col, merged.max_col
+    return cell.column, cell.column
+
+
+def test_no_text_runs_past_the_last_column_of_its_table(book):
+    for ws in book.worksheets:
+        last = ws.max_column  # the table's last column: the printed page is as wide as the cells written
+        for row in ws.iter_rows():
+            for cell in row:
+                if not isinstance(cell.value, str) or cell.alignment.wrap_text:
+                    continue
+                # an unwrapped text may run on into the empty cells to its right, never past the table
+                room = sum(_column_width(ws, c) for c in range(cell.column, last + 1))
+                assert _width(cell.value) <= room, (ws.title, cell.coordinate, cell.value[:30])
+
+
+def test_every_wrapped_text_has_a_row_tall_enough_to_show_it(book):
+    checked = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if not (isinstance(cell.value, str) and cell.alignment.wrap_text):
+                    continue
+                first, last = _span(ws, cell)
+                usable = sum(_column_width(ws, c) for c in range(first, last + 1)) - 1
+                lines = sum(max(1, math.ceil(_width(part) / usable)) for part in cell.value.split("\n"))
+                if lines > 1:
+                    height = ws.row_dimensions[cell.row].height or ONE_LINE
+                    assert height >= lines * ONE_LINE, (ws.title, cell.coordinate, lines, height, cell.value[:30])
+                    checked += 1
+    assert checked > 10  # 概况's 评价结果, 汇总's headers, each 交叉 sheet's header and 方法, 数据's header
+    method = next(r for r in book["交叉-按采集点"].iter_rows() if r[0].value == "方法")
+    assert len(method[1].value) > 200 and _span(book["交叉-按采集点"], method[1]) == (2, 21)  # across the table
