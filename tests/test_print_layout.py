@@ -1,13 +1,16 @@
 """The downloads as an evaluator prints them or pastes them into a 评价报告, read back from the real files
 (openpyxl, python-docx; no office suite): in the XLSX no text runs past a table's last column (a printer
 fitting the page to the run-on text shrinks the table to unreadable) and every wrapped text's row is tall
-enough to show it (neither Excel nor LibreOffice grows a row the file gives no height)."""
+enough to show it (neither Excel nor LibreOffice grows a row the file gives no height); the Word files number
+their pages and say their text is Chinese."""
 import io
 import math
 import unicodedata
 
+import docx
 import openpyxl
 import pytest
+from docx.oxml.ns import qn
 from openpyxl.utils import get_column_letter
 
 from tests.reports_helpers import download, filled  # noqa: F401
@@ -68,3 +71,23 @@ def test_every_wrapped_text_has_a_row_tall_enough_to_show_it(book):
     assert checked > 10  # 概况's 评价结果, 汇总's headers, each 交叉 sheet's header and 方法, 数据's header
     method = next(r for r in book["交叉-按采集点"].iter_rows() if r[0].value == "方法")
     assert len(method[1].value) > 200 and _span(book["交叉-按采集点"], method[1]) == (2, 21)  # across the table
+
+
+def _document(admin_client, survey_id, fmt):
+    return docx.Document(io.BytesIO(download(admin_client, survey_id, fmt).get_data()))
+
+
+@pytest.fixture
+def documents(admin_client, filled):
+    return {fmt: _document(admin_client, filled, fmt) for fmt in ("docx-annex", "docx-c51")}
+
+
+def test_both_documents_number_their_pages_and_say_their_text_is_chinese(documents):
+    for fmt, document in documents.items():
+        for section in document.sections:
+            footer = section.footer._element
+            fields = [f.get(qn("w:instr")).strip() for f in footer.iter(qn("w:fldSimple"))]
+            assert fields == ["PAGE", "NUMPAGES"], fmt
+            assert "".join(t.text for t in footer.iter(qn("w:t"))) == "第 1 页，共 1 页", fmt
+        defaults = document.styles.element.find(qn("w:docDefaults"))
+        assert defaults.find(".//" + qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN", fmt  # not en-US

@@ -3,7 +3,10 @@
 Word picks the East Asian font from ``w:rFonts/@w:eastAsia``; python-docx only sets the Latin
 name, so the styles get 宋体 (SimSun, on every Chinese Windows) for East Asian text and Times New
 Roman for Latin. Without SimSun (LibreOffice on Linux) fontconfig substitutes an installed CJK
-font such as Noto Serif/Sans CJK SC. Headings drop the theme fonts, which would override these.
+font such as Noto Serif/Sans CJK SC. Headings drop the theme fonts, which would override these. The text's
+East Asian language is 简体中文 (python-docx's template says en-US): Word then sets Chinese punctuation and
+line breaking, and a fallback picks the Simplified Chinese glyphs (Noto Serif CJK SC, not the Japanese Sans).
+Every page is numbered in the footer (第 1 页，共 3 页), printed on its own or filed as a 底稿.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from datetime import datetime, timezone
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
@@ -62,7 +66,38 @@ def new_document() -> Document:
     for name in ("Title", "Subtitle", "Caption"):
         doc.styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _no_title_border(doc.styles["Title"])
+    _chinese_language(doc)
+    _fonts(doc.styles["Footer"], EAST_ASIAN)
+    doc.styles["Footer"].font.size = Pt(SIZES["Caption"])
+    for section in doc.sections:
+        _page_numbers(section.footer.paragraphs[0])
     return doc
+
+
+def _chinese_language(doc) -> None:
+    """The document's East Asian language (w:docDefaults' w:lang/@w:eastAsia) 简体中文."""
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _page_numbers(paragraph) -> None:
+    """第 PAGE 页，共 NUMPAGES 页, centred: Word and LibreOffice fill in the fields."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for text, field in (("第 ", "PAGE"), (" 页，共 ", "NUMPAGES"), (" 页", None)):
+        paragraph.add_run(text)
+        if field:
+            simple = OxmlElement("w:fldSimple")
+            simple.set(qn("w:instr"), f" {field} ")
+            run = OxmlElement("w:r")
+            shown = OxmlElement("w:t")
+            shown.text = "1"
+            run.append(shown)
+            simple.append(run)
+            paragraph._p.append(simple)
 
 
 def _no_title_border(style) -> None:
