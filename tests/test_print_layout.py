@@ -2,7 +2,8 @@
 (openpyxl, python-docx; no office suite): in the XLSX no text runs past a table's last column (a printer
 fitting the page to the run-on text shrinks the table to unreadable) and every wrapped text's row is tall
 enough to show it (neither Excel nor LibreOffice grows a row the file gives no height); the Word files number
-their pages and say their text is Chinese."""
+their pages, say their text is Chinese, keep their tables within the text width, single-spaced, and keep each
+频数表 on one page with its header row marked."""
 import io
 import math
 import unicodedata
@@ -10,6 +11,7 @@ import unicodedata
 import docx
 import openpyxl
 import pytest
+from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from openpyxl.utils import get_column_letter
 
@@ -91,3 +93,30 @@ def test_both_documents_number_their_pages_and_say_their_text_is_chinese(documen
             assert "".join(t.text for t in footer.iter(qn("w:t"))) == "第 1 页，共 1 页", fmt
         defaults = document.styles.element.find(qn("w:docDefaults"))
         assert defaults.find(".//" + qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN", fmt  # not en-US
+
+
+def test_tables_fit_the_text_width_and_are_single_spaced(documents):
+    for fmt, document in documents.items():
+        section = document.sections[0]
+        text_width = section.page_width - section.left_margin - section.right_margin
+        assert document.tables, fmt
+        for table in document.tables:
+            grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+            assert sum(grid) * 635 <= text_width, fmt  # twentieths of a point -> EMU
+            for row in table.rows:
+                for cell in row.cells:
+                    for p in cell.paragraphs:
+                        assert p.paragraph_format.line_spacing_rule == WD_LINE_SPACING.SINGLE, (fmt, p.text)
+
+
+def test_each_frequency_table_keeps_on_one_page_with_its_header_marked(documents):
+    tables = documents["docx-annex"].tables
+    assert len(tables) >= 7  # one 频数表 per question
+    for table in tables:
+        rows = table._tbl.tr_lst
+        assert rows[0].trPr.find(qn("w:tblHeader")) is not None  # repeated should the table ever break
+        assert all(r.trPr is not None and r.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+        for row in table.rows[:-1]:  # each row keeps with the next: the table moves to a page as a whole
+            assert all(c.paragraphs[0].paragraph_format.keep_with_next for c in row.cells)
+        assert table.rows[1].cells[0].text != "选项"  # only the header row is marked as one
+        assert rows[1].trPr.find(qn("w:tblHeader")) is None

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
@@ -128,17 +128,28 @@ def cell_text(cell, text: str, *, bold: bool = False) -> None:
     run.bold = bold
 
 
-def grid(doc, rows, widths, *, bold_rows=(), bold_columns=(), center_columns=()):
+def grid(doc, rows, widths, *, bold_rows=(), bold_columns=(), center_columns=(), header: bool = False):
     """A bordered table (Table Grid) of text ``rows``, its columns ``widths`` wide (the C51 working paper's and the
-    annex's 频数表 alike): bold where asked, centred columns where asked."""
+    annex's 频数表 alike): bold where asked, centred columns where asked, its text single-spaced (as a report's
+    tables; the body's 1.5 lines would spread the working paper over two pages). A ``header`` table (a 频数表) keeps
+    on one page: its first row repeats should it ever break, no row splits, each row keeps with the next."""
     table = doc.add_table(rows=0, cols=len(widths))
     table.style = "Table Grid"
     for i, texts in enumerate(rows):
         cells = table.add_row().cells
         for j, text in enumerate(texts):
             cell_text(cells[j], text, bold=i in bold_rows or j in bold_columns)
+            paragraph = cells[j].paragraphs[0].paragraph_format
+            paragraph.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            paragraph.keep_with_next = header and i < len(rows) - 1
             if j in center_columns:
                 cells[j].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if header:
+        for i, tr in enumerate(table._tbl.tr_lst):
+            trpr = tr.get_or_add_trPr()
+            trpr.append(OxmlElement("w:cantSplit"))
+            if i == 0:
+                trpr.append(OxmlElement("w:tblHeader"))
     table.autofit = False
     for column, width in zip(table.columns, widths):
         column.width = width  # w:gridCol (LibreOffice) ...

@@ -39,7 +39,7 @@ def document(result):
             _, caption, rows, note = block
             above = doc.add_paragraph(caption, style="Caption").paragraph_format
             above.keep_with_next, above.space_before = True, Pt(12)  # apart from the chart's caption above it
-            _docx.grid(doc, rows, TABLE_WIDTHS, bold_rows=(0, len(rows) - 1), center_columns=(1, 2))
+            _docx.grid(doc, rows, TABLE_WIDTHS, bold_rows=(0, len(rows) - 1), center_columns=(1, 2), header=True)
             if note:
                 _docx.body(doc, note, indent=False).runs[0].font.size = Pt(10.5)  # 五号, as the caption
             continue  # a table is no paragraph to start a new page
