@@ -6,6 +6,7 @@ their pages, say their text is Chinese, keep their tables within the text width,
 频数表 on one page with its header row marked."""
 import io
 import math
+import re
 import unicodedata
 
 import docx
@@ -73,6 +74,33 @@ def test_every_wrapped_text_has_a_row_tall_enough_to_show_it(book):
     assert checked > 10  # 概况's 评价结果, 汇总's headers, each 交叉 sheet's header and 方法, 数据's header
     method = next(r for r in book["交叉-按采集点"].iter_rows() if r[0].value == "方法")
     assert len(method[1].value) > 200 and _span(book["交叉-按采集点"], method[1]) == (2, 21)  # across the table
+
+
+def _shown(value: float, fmt: str) -> str:
+    """The text Excel shows for a number in the workbook's formats (sheet_style: 0.00, 0.0%, '0.0" 个百分点"', p)."""
+    if fmt.startswith("[<0.001]"):
+        return "<0.001" if value < 0.001 else f"{value:.3f}"
+    digits, percent, suffix = re.fullmatch(r'0(?:\.(0+))?(%?)(?:"(.*)")?', fmt).groups()
+    places = len(digits or "")
+    return (f"{100 * value:.{places}f}%" if percent else f"{value:.{places}f}") + (suffix or "")
+
+
+def test_no_number_is_too_wide_for_its_column(book):
+    """A number wider than its column shows as ##### in Excel: each number cell's column holds the widest value
+    of its format (-100.0 个百分点, 100.0%, -100.00), a Chinese character counted 2.1 '0's wide (Excel's)."""
+    def excel_width(text):
+        return sum(2.1 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    checked = set()
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, bool) or not isinstance(cell.value, (int, float)):
+                    continue
+                fmt = cell.number_format
+                widest = max(excel_width(_shown(v, fmt)) for v in (cell.value, 1.0 if "%" in fmt else -100.0))
+                assert widest <= _column_width(ws, cell.column), (ws.title, cell.coordinate, fmt)
+                checked.add(fmt)
+    assert '0.0" 个百分点"' in checked and "0.0%" in checked and "0.00" in checked
 
 
 def _document(admin_client, survey_id, fmt):

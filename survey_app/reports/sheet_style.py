@@ -29,6 +29,7 @@ BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 RATE = "0.0%"       # a fraction shown in percent: 0.976 -> 97.6%
 POINTS_DIFFERENCE = '0.0" 个百分点"'  # a difference of rates, stored in percentage points: 4.0 -> 4.0 个百分点
+POINTS_WIDTH = 17  # its column: "-100.0 个百分点" (a Chinese character two '0's wide); narrower, Excel shows ####
 SCORE = "0.00"      # 分
 COUNT = "0"
 P_VALUE = '[<0.001]"<0.001";0.000'  # as the pages print p (p_text)

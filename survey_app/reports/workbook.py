@@ -15,7 +15,7 @@ from ..headline import census_text, fpc_note, rate_method
 from ..safetext import xml_text
 from . import raw, wording
 from .overview import overview_rows
-from .sheet_style import (COUNT, DATETIME, P_VALUE, POINTS_DIFFERENCE, RATE, SCORE, Rows, autofilter, below,
+from .sheet_style import (COUNT, DATETIME, P_VALUE, POINTS_DIFFERENCE, POINTS_WIDTH, RATE, SCORE, Rows, autofilter, below,
                           percentage_points, prepare, row, share, sheet_name)
 
 
@@ -88,7 +88,7 @@ BREAKDOWN_HEADER = ("组别", "有效回答 n", "满意人数", "满意率", "95
 P_FORMAT = P_VALUE
 BREAKDOWN_FORMATS = (None, COUNT, COUNT, RATE, RATE, RATE, SCORE, SCORE, SCORE, *[POINTS_DIFFERENCE] * 3, P_FORMAT,
                      P_FORMAT, None, SCORE, SCORE, SCORE, P_FORMAT, P_FORMAT, None)
-BREAKDOWN_WIDTHS = (22,) + (9,) * 8 + (13,) * 3 + (9,) * 2 + (12,) + (9,) * 5 + (12,)
+BREAKDOWN_WIDTHS = (22,) + (9,) * 8 + (POINTS_WIDTH,) * 3 + (9,) * 2 + (12,) + (9,) * 5 + (12,)
 
 
 def _verdict(row, difference, marked, direction) -> str:
@@ -168,7 +168,7 @@ TREND_HEADER = ("题目", "本次 n", "本次满意率", "下限", "上限", "�
                 "满意率之差（个百分点）", "下限（个百分点）", "上限（个百分点）", "结论", "本次得分（分）", "下限（分）", "上限（分）", "上次得分（分）", "下限（分）",
                 "上限（分）", "得分之差（分）", "下限（分）", "上限（分）", "结论")
 TREND_FORMATS = (None, COUNT, *[RATE] * 3, COUNT, *[RATE] * 3, *[POINTS_DIFFERENCE] * 3, None, *[SCORE] * 9, None)
-TREND_WIDTHS = (28, 7, 9, 9, 9, 7, 9, 9, 9, 13, 13, 13, 11, *[9] * 9, 11)
+TREND_WIDTHS = (28, 7, 9, 9, 9, 7, 9, 9, 9, *[POINTS_WIDTH] * 3, 11, *[9] * 9, 11)
 
 
 def trend_sheet(wb, result) -> None:
