@@ -148,3 +148,16 @@ def test_each_frequency_table_keeps_on_one_page_with_its_header_marked(documents
             assert all(c.paragraphs[0].paragraph_format.keep_with_next for c in row.cells)
         assert table.rows[1].cells[0].text != "选项"  # only the header row is marked as one
         assert rows[1].trPr.find(qn("w:tblHeader")) is None
+
+
+def test_the_reports_table_of_contents_gets_the_annexs_sections_only(documents):
+    """A report's 目录 lists the Heading paragraphs: the questionnaire printed at the end has its sections as bold
+    titles, not headings that would sit in the 目录 under 五、结论."""
+    paragraphs = documents["docx-annex"].paragraphs
+    headings = [i for i, p in enumerate(paragraphs) if p.style.name.startswith("Heading")]
+    conclusion = next(i for i in headings if paragraphs[i].text == "五、结论")
+    assert headings[-1] == conclusion  # nothing after the conclusion is a heading
+    sections = [p for p in paragraphs[conclusion:] if p.text in ("一、基本信息", "二、项目实施问题")]
+    assert len(sections) == 2
+    for p in sections:
+        assert p.style.name == "Normal" and all(r.bold for r in p.runs) and p.paragraph_format.keep_with_next

@@ -46,9 +46,11 @@ def document(result):
         elif kind == "page-break":
             new_page = True  # set on the next paragraph: a break paragraph can spill onto an empty page
             continue
-        elif kind in ("center", "center-bold"):
-            run = _docx.body(doc, "", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER).add_run(block[1])
-            run.bold = kind == "center-bold"
+        elif kind in ("center", "center-bold", "bold"):
+            paragraph = _docx.body(doc, "", indent=False, align=None if kind == "bold" else WD_ALIGN_PARAGRAPH.CENTER)
+            paragraph.add_run(block[1]).bold = kind != "center"
+            if kind == "bold":  # a title, as a heading looks: apart from the text above, kept with the text below
+                paragraph.paragraph_format.space_before, paragraph.paragraph_format.keep_with_next = Pt(6), True
         elif kind == "plain":
             _docx.body(doc, block[1], indent=False)
         elif kind == "right":

@@ -2,7 +2,8 @@
 
 Blocks: ("title", text), ("h1"|"h2"|"h3", text), ("p", text), ("figure", question result, caption),
 ("forest", breakdown table, "rate"|"score", axis label, caption) (breakdown_text), ("page-break",),
-("center"|"right", text). Every figure is read from the SurveyResult.
+("center"|"center-bold"|"bold"|"plain"|"right", text) (bold: a title that is no heading, so a report's 目录 leaves it
+out). Every figure is read from the SurveyResult.
 """
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ def questionnaire_blocks(q):
     if q.signature:
         yield ("right", q.signature)
     for section in q.sections:
-        yield ("h3", str(section.title))
+        yield ("bold", str(section.title))  # the form's own sections: no headings in the report's 目录
         for question in section.questions:
             kind = "（多选）" if question.type == "multiple" and "多选" not in str(question.text) else ""
             optional = "" if question.required else "（选填）"
