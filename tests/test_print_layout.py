@@ -161,3 +161,17 @@ def test_the_reports_table_of_contents_gets_the_annexs_sections_only(documents):
     assert len(sections) == 2
     for p in sections:
         assert p.style.name == "Normal" and all(r.bold for r in p.runs) and p.paragraph_format.keep_with_next
+
+
+def test_a_tall_rows_cells_all_start_at_its_top(book):
+    """In a row made tall for a wrapped text, a number or label sits level with the text's first line, not at the
+    bottom (Excel's default) beside it."""
+    tall = 0
+    for ws in book.worksheets:
+        for r, dim in ws.row_dimensions.items():
+            if dim.height and dim.height > ONE_LINE:
+                tall += 1
+                for cell in ws[r]:
+                    if cell.value is not None:
+                        assert cell.alignment.vertical == "top", (ws.title, cell.coordinate)
+    assert tall > 10

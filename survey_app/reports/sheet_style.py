@@ -27,6 +27,7 @@ from ..safetext import xml_text
 
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")  # the other cells of a row made tall for a wrapped text: level with its first line
 RATE = "0.0%"       # a fraction shown in percent: 0.976 -> 97.6%
 POINTS_DIFFERENCE = '0.0" 个百分点"'  # a difference of rates, stored in percentage points: 4.0 -> 4.0 个百分点
 POINTS_WIDTH = 17  # its column: "-100.0 个百分点" (a Chinese character two '0's wide); narrower, Excel shows ####
@@ -143,6 +144,9 @@ class Rows:
                 lines = max(lines, line_count(c.value, self.width(i, self.columns if i == merged else None)))
         if lines > 1:
             self.ws.row_dimensions[self.count].height = lines * LINE_HEIGHT
+            for c in cells:
+                if hasattr(c, "alignment") and not c.alignment.wrap_text:  # a cell, not a bare value
+                    c.alignment = TOP
         if merged is not None and merged < self.columns:
             self.ws.merged_cells.add(f"{get_column_letter(merged)}{self.count}:"
                                      f"{get_column_letter(self.columns)}{self.count}")
