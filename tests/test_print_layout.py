@@ -5,6 +5,7 @@ enough to show it (neither Excel nor LibreOffice grows a row the file gives no h
 their pages, say their text is Chinese, keep their tables within the text width, single-spaced, and keep each
 频数表 on one page with its header row marked."""
 import io
+from datetime import datetime
 import math
 import re
 import unicodedata
@@ -175,3 +176,9 @@ def test_a_tall_rows_cells_all_start_at_its_top(book):
                     if cell.value is not None:
                         assert cell.alignment.vertical == "top", (ws.title, cell.coordinate)
     assert tall > 10
+
+
+def test_the_overviews_time_is_a_date_time_not_text(book):
+    """计算时间 as a date-time cell (as 数据's 提交时间), not an ISO text Excel cannot sort or reformat."""
+    computed = next(r for r in book["概况"].iter_rows() if r[0].value == "计算时间")[1]
+    assert isinstance(computed.value, datetime) and computed.number_format == "yyyy-mm-dd hh:mm:ss"

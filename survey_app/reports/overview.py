@@ -3,13 +3,13 @@ annex prints), the headline with its interval, verdict and C51 points, and the w
 from the one source the annex and the working paper print it from (``wording``, the SurveyResult)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import analysis
 from analysis.formatting import above_digits, below_digits, rounded
 
 from . import raw, weighting_text, wording
-from .sheet_style import COUNT, DATE, RATE, SCORE, decimals, share
+from .sheet_style import COUNT, DATE, DATETIME, RATE, SCORE, decimals, share
 
 
 def overview_rows(result):
@@ -88,4 +88,5 @@ def overview_rows(result):
         yield ("设计效应（采集点聚类）", rounded(result.design.design_effect, 4), "0.0000")
         yield ("等效样本量", rounded(result.design.effective_n, 1), "0.0")
     yield from weighting_text.raked_rows(result.raked)
-    yield ("计算时间", result.computed_at)
+    if result.computed_at:  # the local time it was read (ISO with its offset) as Excel's date-time, as 数据's 提交时间
+        yield ("计算时间", datetime.fromisoformat(result.computed_at).replace(tzinfo=None), DATETIME)
