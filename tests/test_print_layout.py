@@ -13,6 +13,7 @@ import unicodedata
 import docx
 import openpyxl
 import pytest
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from openpyxl.utils import get_column_letter
@@ -124,7 +125,7 @@ def test_both_documents_number_their_pages_and_say_their_text_is_chinese(documen
         assert defaults.find(".//" + qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN", fmt  # not en-US
 
 
-def test_tables_fit_the_text_width_and_are_single_spaced(documents):
+def test_tables_fit_the_text_width_and_are_single_spaced_and_centred_in_each_row(documents):
     for fmt, document in documents.items():
         section = document.sections[0]
         text_width = section.page_width - section.left_margin - section.right_margin
@@ -134,6 +135,7 @@ def test_tables_fit_the_text_width_and_are_single_spaced(documents):
             assert sum(grid) * 635 <= text_width, fmt  # twentieths of a point -> EMU
             for row in table.rows:
                 for cell in row.cells:
+                    assert cell.vertical_alignment == WD_CELL_VERTICAL_ALIGNMENT.CENTER, (fmt, cell.text)
                     for p in cell.paragraphs:
                         assert p.paragraph_format.line_spacing_rule == WD_LINE_SPACING.SINGLE, (fmt, p.text)
 

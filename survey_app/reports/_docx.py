@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from docx import Document
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -130,8 +131,9 @@ def cell_text(cell, text: str, *, bold: bool = False) -> None:
 
 def grid(doc, rows, widths, *, bold_rows=(), bold_columns=(), center_columns=(), header: bool = False):
     """A bordered table (Table Grid) of text ``rows``, its columns ``widths`` wide (the C51 working paper's and the
-    annex's 频数表 alike): bold where asked, centred columns where asked, its text single-spaced (as a report's
-    tables; the body's 1.5 lines would spread the working paper over two pages). A ``header`` table (a 频数表) keeps
+    annex's 频数表 alike): bold where asked, centred columns where asked, each cell's text centred vertically (a
+    number's line is lower than a Chinese label's: top-aligned, it would sit above the label), single-spaced (as a
+    report's tables; the body's 1.5 lines would spread the working paper over two pages). A ``header`` table (a 频数表) keeps
     on one page: its first row repeats should it ever break, no row splits, each row keeps with the next."""
     table = doc.add_table(rows=0, cols=len(widths))
     table.style = "Table Grid"
@@ -139,6 +141,7 @@ def grid(doc, rows, widths, *, bold_rows=(), bold_columns=(), center_columns=(),
         cells = table.add_row().cells
         for j, text in enumerate(texts):
             cell_text(cells[j], text, bold=i in bold_rows or j in bold_columns)
+            cells[j].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER  # a number level with its row's label
             paragraph = cells[j].paragraphs[0].paragraph_format
             paragraph.line_spacing_rule = WD_LINE_SPACING.SINGLE
             paragraph.keep_with_next = header and i < len(rows) - 1
