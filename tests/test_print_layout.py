@@ -18,6 +18,7 @@ from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from openpyxl.utils import get_column_letter
 
+from survey_app.reports import charts
 from tests.reports_helpers import download, filled  # noqa: F401
 
 ONE_LINE = 15  # points: Excel's default row height
@@ -184,3 +185,30 @@ def test_the_overviews_time_is_a_date_time_not_text(book):
     """计算时间 as a date-time cell (as 数据's 提交时间), not an ISO text Excel cannot sort or reformat."""
     computed = next(r for r in book["概况"].iter_rows() if r[0].value == "计算时间")[1]
     assert isinstance(computed.value, datetime) and computed.number_format == "yyyy-mm-dd hh:mm:ss"
+
+
+BUSINESS = ["参保登记、缴费", "医疗费用报销", "异地就医备案", "医保电子凭证、医保卡", "门诊慢特病、“两病”待遇", "政策咨询", "其他"]
+
+
+@pytest.mark.parametrize("labels", [BUSINESS[:5], BUSINESS, BUSINESS + ["线上办理", "电话咨询", "投诉建议"],
+                                    ["定点医院", "基层定点医疗机构（乡镇卫生院、社区卫生服务中心、村卫生室等）", "定点零售药店"]])
+def test_a_bar_charts_labels_never_overlap(labels):
+    """Drawn as the annex embeds it (nanchang-window's 办理业务 has 7 options of up to 12 characters): no two option
+    labels under the bars and no two count labels above them overlap, all stay inside the picture, and no line of
+    a label starts with a closing punctuation mark."""
+    n = len(labels)
+    counts = [20 - (i % 3) for i in range(n)]  # bars of about one height: their labels side by side
+    fig = charts.bar_figure("调研样本中办理业务类型分布情况", labels, counts, [100 * c / sum(counts) for c in counts])
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    for texts in (ax.get_xticklabels(), ax.texts):
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        assert len(boxes) == n
+        for a, b in zip(boxes, boxes[1:]):
+            assert a.x1 <= b.x0, (labels, n)  # left to right, apart
+        for box in boxes:
+            assert 0 <= box.x0 and box.x1 <= fig.bbox.width and 0 <= box.y0 and box.y1 <= fig.bbox.height
+    for tick in ax.get_xticklabels():  # 参保登记、/缴费, never 参保登记/、缴费
+        assert not any(line.startswith(tuple("、，。；：）”")) for line in tick.get_text().split("\n")), tick.get_text()
+    title = ax.title.get_window_extent(renderer)
+    assert all(t.get_window_extent(renderer).y1 <= title.y0 for t in ax.texts)  # below the chart's title

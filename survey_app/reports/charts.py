@@ -8,6 +8,7 @@ Only the object-oriented API is used (Figure + Agg canvas): no pyplot, no global
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 import warnings
 from functools import lru_cache
@@ -50,31 +51,59 @@ def font() -> font_manager.FontProperties:
     return font_manager.FontProperties(family=cjk_family())
 
 
+BAR_WIDTH_PT = 6.4 * 72 * 0.85  # the bars' axes, about: the figure's width less the count axis
+
+
 def bar_chart(title: str, labels: list[str], counts: list[int], percents: list[float]) -> bytes:
     """A PNG bar chart: one bar per option, labelled with count and percentage."""
+    out = io.BytesIO()
+    bar_figure(title, labels, counts, percents).savefig(out, format="png")
+    return out.getvalue()
+
+
+def bar_figure(title: str, labels: list[str], counts: list[int], percents: list[float]) -> Figure:
+    """The bar chart's Figure. Each option's label wraps to the room under its bar (7 options: 5 characters a
+    line), and with more than five bars a bar's count and percentage take two lines, so no two labels overlap."""
     prop = font()
     fig = Figure(figsize=(6.4, 3.6), dpi=150)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     positions = range(len(labels))
     bars = ax.bar(positions, counts, color=BAR_COLOR, width=0.6)
-    ax.set_xticks(list(positions), ["\n".join(textwrap.wrap(str(lab), 8)) or " " for lab in labels],
-                  fontproperties=prop, fontsize=9)
+    per_line = max(2, min(8, int(BAR_WIDTH_PT / max(len(labels), 1) / 9.5)))  # 9-pt Chinese characters
+    ax.set_xticks(list(positions), [_tick(str(lab), per_line) for lab in labels], fontproperties=prop, fontsize=9)
     ax.set_ylabel("人数", fontproperties=prop)
     ax.set_title(title, fontproperties=prop, fontsize=11)
     top = max(counts, default=0)
     ax.set_ylim(0, max(1, top) * 1.2)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    between = "\n" if len(labels) > 5 else ""
     for bar, count, pct in zip(bars, counts, percents):
-        ax.annotate(f"{count} 人（{formatting.pct(pct)}）", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+        ax.annotate(f"{count} 人{between}（{formatting.pct(pct)}）", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
-                    fontproperties=prop, fontsize=8)
+                    fontproperties=prop, fontsize=8 if len(labels) <= 8 else 7)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    return out.getvalue()
+    return fig
+
+
+NOT_AT_LINE_START = "、，。；：！？）》”’"  # Chinese punctuation that closes: never the first of a line
+NOT_AT_LINE_END = "（《“‘"  # ... that opens: never the last
+
+
+def _tick(text: str, per_line: int) -> str:
+    """An option's label in lines of at most ``per_line`` characters, as even as they go (医疗费/用报销, not
+    医疗费用报/销), a closing punctuation mark kept at the end of its line (参保登记、/缴费), an opening one at
+    the start of the next."""
+    lines = max(1, math.ceil(len(text) / per_line))
+    parts = textwrap.wrap(text, max(1, math.ceil(len(text) / lines))) or [" "]
+    for i in range(1, len(parts)):
+        while parts[i] and parts[i][0] in NOT_AT_LINE_START:
+            parts[i - 1], parts[i] = parts[i - 1] + parts[i][0], parts[i][1:]
+        while len(parts[i - 1]) > 1 and parts[i - 1][-1] in NOT_AT_LINE_END:
+            parts[i - 1], parts[i] = parts[i - 1][:-1], parts[i - 1][-1] + parts[i]
+    return "\n".join(p for p in parts if p)
 
 
 def question_chart(qr, title: str) -> bytes:
