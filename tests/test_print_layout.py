@@ -212,3 +212,12 @@ def test_a_bar_charts_labels_never_overlap(labels):
         assert not any(line.startswith(tuple("、，。；：）”")) for line in tick.get_text().split("\n")), tick.get_text()
     title = ax.title.get_window_extent(renderer)
     assert all(t.get_window_extent(renderer).y1 <= title.y0 for t in ax.texts)  # below the chart's title
+
+
+def test_a_long_group_name_is_cut_after_two_full_lines():
+    """A forest chart's group (haidong's 基层定点医疗机构（乡镇卫生院、…）) shows two lines of its name, the second
+    ending in "…", never a line of "…" alone."""
+    name = "基层定点医疗机构（乡镇卫生院、社区卫生服务中心、村卫生室等）"
+    first, second = charts._label(name).split("\n")
+    assert first == name[:12] and second == name[12:23] + "…"
+    assert charts._label("业务大厅") == "业务大厅" and charts._label(name, 40) == name

@@ -116,9 +116,12 @@ def question_chart(qr, title: str) -> bytes:
 
 def _label(text, width: int = 12, lines: int = 2) -> str:
     """Stored text (a point's name) as a chart can draw it: line breaks and other spaces as one space, every
-    other unprintable code point as U+FFFD, at most ``lines`` lines of ``width``, and "$" literal (no mathtext)."""
+    other unprintable code point as U+FFFD, at most ``lines`` lines of ``width``, a longer text cut with "…" at the
+    end of its last line (基层定点医疗机构（乡镇卫/生院、社区卫生服务中…), and "$" literal (no mathtext)."""
     text = "".join(" " if ch.isspace() else ch if ch.isprintable() else "\ufffd" for ch in str(text))
-    wrapped = textwrap.wrap(text, width, max_lines=lines, placeholder="…") or [" "]
+    wrapped = textwrap.wrap(text, width) or [" "]
+    if len(wrapped) > lines:  # textwrap's own max_lines drops a whole line of unspaced Chinese for its "…"
+        wrapped = wrapped[:lines - 1] + [wrapped[lines - 1][:width - 1] + "…"]
     return "\n".join(wrapped).replace("$", r"\$")
 
 
