@@ -221,3 +221,9 @@ def test_a_long_group_name_is_cut_after_two_full_lines():
     first, second = charts._label(name).split("\n")
     assert first == name[:12] and second == name[12:23] + "…"
     assert charts._label("业务大厅") == "业务大厅" and charts._label(name, 40) == name
+
+
+def test_every_printed_sheet_page_says_its_sheet_and_number(book):
+    """Printed, 汇总 and 数据 run to several pages each: each page's footer names its sheet and page (第 1 页，共 2 页)."""
+    for ws in book.worksheets:
+        assert ws.oddFooter.center.text == "&A　第 &P 页，共 &N 页", ws.title

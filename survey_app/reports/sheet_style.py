@@ -37,6 +37,7 @@ P_VALUE = '[<0.001]"<0.001";0.000'  # as the pages print p (p_text)
 DATETIME = "yyyy-mm-dd hh:mm:ss"
 DATE = "yyyy-mm-dd"
 A4 = 9  # ECMA-376 paperSize
+PAGE_FOOTER = "&A　第 &P 页，共 &N 页"  # Excel's codes: the sheet's name, the page, the pages
 
 
 def decimals(digits: int, percent: bool = False) -> str:
@@ -86,7 +87,8 @@ def row(ws, values, formats=(), *, bold: bool = False, wrap_columns=()):
 
 
 def prepare(ws, widths, *, landscape: bool = False, header_row: int | None = None, freeze: str | None = None):
-    """Before the first row: column widths, A4 one page wide, the header row frozen and repeated on each page."""
+    """Before the first row: column widths, A4 one page wide, the header row frozen and repeated on each page, and
+    each printed page footed with its sheet's name and number (汇总　第 1 页，共 2 页)."""
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -95,6 +97,7 @@ def prepare(ws, widths, *, landscape: bool = False, header_row: int | None = Non
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages long as needed
     ws.print_options.gridLines = True
+    ws.oddFooter.center.text = PAGE_FOOTER
     if header_row:
         ws.freeze_panes = freeze or f"A{header_row + 1}"
         ws.print_title_rows = f"{header_row}:{header_row}"
