@@ -104,7 +104,7 @@ def test_each_choice_question_has_a_word_frequency_table_with_its_chart(admin_cl
     for table in document.tables:
         assert table.style.name == "Table Grid"
         widths = [int(col.get(docx.oxml.ns.qn("w:w"))) for col in table._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))]
-        assert abs(sum(widths) - 8277) <= 3  # 14.6 cm in twips, as c51.py's 3.2 + 11.4 cm
+        assert abs(sum(widths) - 8277) <= 3  # 14.6 cm in twips, as c51.py's 2.8 + 11.8 cm
     body = list(document.element.body.iterchildren())
     first = body.index(document.tables[0]._tbl)
     texts = ["".join(t.text or "" for t in el.iter(docx.oxml.ns.qn("w:t"))) for el in body]

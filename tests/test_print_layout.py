@@ -227,3 +227,12 @@ def test_every_printed_sheet_page_says_its_sheet_and_number(book):
     """Printed, 汇总 and 数据 run to several pages each: each page's footer names its sheet and page (第 1 页，共 2 页)."""
     for ws in book.worksheets:
         assert ws.oddFooter.center.text == "&A　第 &P 页，共 &N 页", ws.title
+
+
+def test_the_working_papers_labels_break_evenly(documents):
+    """The label column holds five 12-pt characters a line, not six: 评价依据或/数据来源, not 评价依据或数/据来源
+    (Word's cell margins, 0.19 cm a side, taken off)."""
+    table = documents["docx-c51"].tables[0]
+    label = int(table._tbl.tblGrid.findall(qn("w:gridCol"))[0].get(qn("w:w")))  # twips
+    assert (label - 2 * 108) // 240 == 5
+    assert [r.cells[0].text for r in table.rows][3] == "评价依据或数据来源"

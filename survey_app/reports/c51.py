@@ -15,7 +15,8 @@ from ..headline import survey_rule
 from .wording import (basis_text, flags_text, formula_text, interval_text, points_range_text, project_name, receipt_text, sample_text,
                       strata_text, stratified_choice_text, unserved_text, with_units)
 
-PAPER_WIDTHS = (Cm(3.2), Cm(11.4))  # A4's 14.64 cm between the margins
+# A4's 14.64 cm between the margins; the label column holds five bold 小四 characters a line: 评价依据或/数据来源
+PAPER_WIDTHS = (Cm(2.8), Cm(11.8))
 EXPLANATION = "社会公众或服务对象对实施效果的满意程度。"
 STANDARD_LEAD = "社会公众或服务对象是指因该项目实施而受到影响的部门（单位）、群体或个人。一般采取社会调查的方式。"
 
