@@ -77,3 +77,16 @@ def test_a_deleted_survey_keeps_its_answers_results_and_downloads_and_takes_no_m
     assert database.response_count(survey_id) == 50 and database.verify().ok
     assert _status(admin_client, survey_id, "unarchive").status_code == 302
     assert database.get_survey(survey_id)["status"] == "closed"  # it has answers: 已结束, never reopened unasked
+
+
+def test_a_second_click_on_the_same_status_writes_no_second_audit_line(admin_client, database, yining):
+    """结束收集 clicked twice (a double tap, or a second tab) wrote two identical audit lines."""
+    survey_id = yining[0]
+    lines = lambda: database.query("select count(*) as n from audit_log where survey_id = ?", [survey_id])[0]["n"]  # noqa: E731
+    _status(admin_client, survey_id, "open")
+    before = lines()
+    first = _status(admin_client, survey_id, "closed", follow_redirects=True)
+    assert "已结束收集" in first.get_data(as_text=True) and lines() == before + 1
+    again = _status(admin_client, survey_id, "closed", follow_redirects=True).get_data(as_text=True)
+    assert "此项目已是“已结束”，未作更改" in again and lines() == before + 1
+    assert database.get_survey(survey_id)["status"] == "closed" and database.verify().ok

@@ -140,6 +140,9 @@ def set_status(survey_id):
     elif action == "archived" and survey["status"] == "open":
         flash("请先结束收集，再删除此项目。", "error")
         return redirect(url_for(".dashboard", survey_id=survey_id))
+    if status == survey["status"]:  # a second click, or another tab: nothing to change, no second audit line
+        flash(f"此项目已是“{SURVEY_STATUS_LABELS[status]}”，未作更改。")
+        return redirect(url_for(".dashboard", survey_id=survey_id))
     get_store().update_survey(survey_id, status=status, audit=Audit(acting_user(), action))
     flash({"open": "已开放收集，群众扫码即可填写。", "closed": "已结束收集，新的提交将不再接受。如是误点，点击“重新开放收集”即可恢复。",
            "archived": "已删除此项目：它不再显示在项目列表中，群众无法提交；问卷、结果和审核日志均保留，可在项目列表底部恢复。",
