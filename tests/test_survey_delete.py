@@ -90,3 +90,31 @@ def test_a_second_click_on_the_same_status_writes_no_second_audit_line(admin_cli
     again = _status(admin_client, survey_id, "closed", follow_redirects=True).get_data(as_text=True)
     assert "此项目已是“已结束”，未作更改" in again and lines() == before + 1
     assert database.get_survey(survey_id)["status"] == "closed" and database.verify().ok
+
+
+def test_a_deleted_survey_takes_no_change_until_it_is_restored(admin_client, database, yining):
+    """Settings, points, exclusions and weighting of a deleted survey could still be changed from its page."""
+    survey_id, codes = yining
+    point = database.point_by_code(codes[0])[0]["id"]
+    rid = database.save_response(survey_id=survey_id, point_id=point, questionnaire_version=1, submission_key="k",
+                                 answers=sorted(yining_rows()[0].items()), seconds_on_page=60, language="zh-CN",
+                                 device_hash=None).response_id
+    _status(admin_client, survey_id, "closed")
+    assert _status(admin_client, survey_id, "archived", confirm="y").status_code == 302
+    base = f"/admin/surveys/{survey_id}"
+    state = lambda: (database.get_survey(survey_id), database.list_points(survey_id),  # noqa: E731
+                     database.query("select count(*) as n from audit_log")[0]["n"],
+                     database.get_response(rid)["status"])
+    before = state()
+    for url, data in ((f"{base}/points", {"name": "新窗口"}),
+                      (f"{base}/edit", {"title": "改过的名称", "department": "伊宁市医疗保障局", "year": "2024",
+                                        "target": "90", "target_n": "50"}),
+                      (f"{base}/responses/{rid}", {"action": "exclude", "reason": "测试"}),
+                      (f"{base}/weighting/clear", {})):
+        refused = post_form(admin_client, base, url, data, follow_redirects=True)
+        assert refused.status_code == 200 and "此项目已删除，未作任何修改" in refused.get_data(as_text=True), url
+    assert state() == before
+    restored = _status(admin_client, survey_id, "unarchive", follow_redirects=True)
+    assert "已恢复此项目" in restored.get_data(as_text=True)
+    added = post_form(admin_client, base, f"{base}/points", {"name": "新窗口"}, follow_redirects=True)
+    assert "新窗口" in added.get_data(as_text=True) and len(database.list_points(survey_id)) == len(before[1]) + 1

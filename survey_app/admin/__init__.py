@@ -10,7 +10,7 @@ from flask import Blueprint
 from werkzeug.exceptions import HTTPException
 
 from . import auth, bulk, compare, points, review, surveys  # bulk and points add routes to review's and surveys' blueprints
-from . import weighting
+from . import shared, weighting
 
 
 def init_app(app) -> None:
@@ -20,6 +20,7 @@ def init_app(app) -> None:
 
     parent = Blueprint("admin", __name__, url_prefix="/admin")
     parent.before_request(auth.load_user)
+    parent.before_request(shared.refuse_changes_to_deleted)
     parent.register_error_handler(HTTPException, auth.admin_error)
     for child in (auth.bp, surveys.bp, compare.bp, review.bp, weighting.bp, downloads.bp):
         parent.register_blueprint(child)
