@@ -33,10 +33,11 @@ def test_a_setting_changed_in_the_database_is_said_on_the_dashboard(admin_client
 
 def test_the_newest_audit_line_edited_to_match_shows_the_survey_to_no_one(admin_client, database, yining):
     """The line's state alone would say the forged target is genuine; its link, made with the key, says not: the
-    grants it records count for nothing either, so the survey answers 404 (manyi verify names the line)."""
+    grants it records count for nothing either, so the survey is shown to no one: 409, saying to run manyi verify, which names the line."""
     survey_id, _ = yining
     database.execute("update surveys set target = 80 where id = ?", [survey_id])
     database.execute("update audit_log set state = replace(state, '\"target\":95.0', '\"target\":80.0')"
                      " where id = (select audit_id from survey_heads where survey_id = ?)", [survey_id])
-    assert admin_client.get(f"/admin/surveys/{survey_id}").status_code == 404
+    page = admin_client.get(f"/admin/surveys/{survey_id}")
+    assert page.status_code == 409 and "与 Manyi 的记录不符" in page.get_data(as_text=True)
     assert any("does not match its link" in p for p in database.verify().count_problems)

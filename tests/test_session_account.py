@@ -83,10 +83,13 @@ def test_a_grant_made_in_the_database_shows_nothing(client, database, li_survey,
     assert not database.verify().ok  # verify names it, but the pages must not wait for it
     assert login(client).status_code == 302
     assert client.get("/admin/").status_code == 200
-    assert "伊宁市医疗保障局" not in client.get("/admin/").get_data(as_text=True)
+    listed = client.get("/admin/").get_data(as_text=True)
+    assert "伊宁市医疗保障局" not in listed and f"另有 1 个项目（第 {survey_id} 号）的授权记录或审核日志与 Manyi 的记录不符" in listed
     for url in (f"/admin/surveys/{survey_id}", f"/admin/surveys/{survey_id}/responses",
                 f"/admin/surveys/{survey_id}/export/csv", f"/admin/surveys/{survey_id}/c51"):
-        assert client.get(url).status_code == 404, url
+        page = client.get(url)  # nothing of the survey, and why: not a bare 404 that reads as "it vanished"
+        body = page.get_data(as_text=True)
+        assert page.status_code == 409 and "manyi verify" in body and "伊宁市医疗保障局" not in body, url
 
 
 def test_grants_made_through_manyi_show_the_survey(client, database, li_survey):

@@ -23,8 +23,8 @@ import functools
 import hashlib
 import logging
 
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request,
+                   session, url_for)
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -122,11 +122,19 @@ def login_required(view):
     return wrapped
 
 
+WITHHELD = ("此项目的授权记录或审核日志与 Manyi 的记录不符（数据库在 Manyi 之外被修改过），为免显示可能被改动的数据，"
+            "暂不显示。请联系系统管理员运行 manyi verify 核查。")
+
+
 def survey_or_404(survey_id: int) -> dict:
     """The survey if the logged-in user was granted it; 404 otherwise (whether or not it exists)."""
     user = g.get("current_user")
     survey = get_store().get_survey(survey_id) if user and is_row_id(survey_id) else None
-    if survey is None or not get_store().can_see(user["id"], survey_id):
+    if survey is None:
+        abort(404)
+    if not get_store().can_see(user["id"], survey_id):
+        if survey_id in get_store().surveys_withheld(user["id"]):  # a grant row its chain does not record
+            abort(make_response(render_template("admin/error.html", code=409, message=WITHHELD), 409))
         abort(404)
     return survey
 

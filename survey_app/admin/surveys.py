@@ -52,6 +52,7 @@ def index():
     tz = current_app.config["TIMEZONE"]
     return render_template("admin/index.html", surveys=[s for s in surveys if s["status"] != "archived"],
                            deleted=[s for s in surveys if s["status"] == "archived"],
+                           withheld=get_store().surveys_withheld(g.current_user["id"]),
                            status_label=lambda s: status_label(s, tz))
 
 

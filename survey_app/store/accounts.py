@@ -132,6 +132,14 @@ class Accounts:
     def surveys_for_user(self, user_id: int) -> list[dict]:
         """The surveys a user was granted (as their chains record: ``can_see``), newest first, with point and
         response counts."""
+        return self._granted(user_id)[0]
+
+    def surveys_withheld(self, user_id: int) -> list[int]:
+        """The ids of the surveys the user holds a grant row for that their chains do not record (a grant made,
+        or an audit line changed, in the database): shown nowhere, and the pages say why (``manyi verify``)."""
+        return self._granted(user_id)[1]
+
+    def _granted(self, user_id: int) -> tuple[list[dict], list[int]]:
         rows = self._read().rows(
             "select s.*, (select count(*) from points p where p.survey_id = s.id) as points,"
             " (select coalesce(sum(n), 0) from response_counts c where c.survey_id = s.id) as responses,"
@@ -139,9 +147,11 @@ class Accounts:
             f" as valid, u.username as grant_username, {LINE_COLUMNS.replace(' as ', ' as grant_')}"
             f" from surveys s join grants g on g.survey_id = s.id join users u on u.id = g.user_id {_GRANT_JOIN}"
             " where g.user_id = ? order by s.id desc", [user_id])
-        key, shown = self._chain_key(), []
+        key, shown, withheld = self._chain_key(), [], []
         for row in rows:
             line = {name[len("grant_"):]: row.pop(name) for name in list(row) if name.startswith("grant_")}
             if granted_as_recorded(key, line, row["id"]):
                 shown.append(row)
-        return shown
+            else:
+                withheld.append(row["id"])
+        return shown, withheld
