@@ -1,5 +1,9 @@
+import atexit
 import itertools
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -11,6 +15,18 @@ from survey_app.store import EXTENSION, open_store
 # the key's own rules sets or removes it (tests/test_trust.py).
 TEST_CHAIN_KEY = "manyi-test-chain-key-0123456789abcdef"
 os.environ.setdefault("FLASK_CHAIN_KEY", TEST_CHAIN_KEY)
+
+# Every command and server the tests start runs this checkout's code (not another one the venv was installed
+# from), and every app, here or there, keeps its instance folder in a temporary one (tests/shim/sitecustomize.py):
+# the tests write nothing into the checkout.
+REPO = Path(__file__).resolve().parent.parent
+os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO / "tests" / "shim"), str(REPO),
+                                            *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])
+os.environ["MANYI_TEST_INSTANCE"] = tempfile.mkdtemp(prefix="manyi-test-instance-")
+atexit.register(shutil.rmtree, os.environ["MANYI_TEST_INSTANCE"], ignore_errors=True)
+from tests.shim.sitecustomize import use_test_instance  # noqa: E402
+
+use_test_instance()
 
 pytest_plugins = ["tests.live"]  # live_server, live_server_factory: gunicorn on a free port
 

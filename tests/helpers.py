@@ -9,6 +9,9 @@ import time
 from pathlib import Path
 
 MANYI = str(Path(sys.executable).parent / "manyi")
+# What a command the tests start in an environment of its own keeps (tests/conftest.py): this checkout's code,
+# a temporary instance folder.
+CHECKOUT_ENV = {name: os.environ[name] for name in ("PYTHONPATH", "MANYI_TEST_INSTANCE") if name in os.environ}
 
 YINING_ANSWERS = {"age": "B", "gender": "A", "q1": "A", "q2": "B", "q3": "A", "q4": "C", "q5": "A"}
 # A five-step satisfaction scale (s5) for questionnaires written in tests: 非常满意 100 … 不满意 20.
@@ -80,6 +83,7 @@ def manyi(*args, database: str | None = None, key: str | None = None, cwd: str |
     """The installed console script, as an operator runs it: the suite's chain key (or ``key``), and the
     app's own database the one named, else a fresh one (never a developer's instance/ file)."""
     env = {"PATH": "/usr/bin:/bin", "FLASK_SECRET_KEY": "t", "FLASK_CHAIN_KEY": key or os.environ["FLASK_CHAIN_KEY"],
+           **CHECKOUT_ENV,
            "FLASK_DATABASE": database or os.path.join(tempfile.mkdtemp(), "app.sqlite3")}
     return subprocess.run([MANYI, *args], env=env, capture_output=True, text=True, timeout=120, cwd=cwd, input=input)
 

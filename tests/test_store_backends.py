@@ -12,7 +12,7 @@ import pytest
 from survey_app import create_app
 from survey_app.store import StartupError, open_store
 from survey_app.store.schema_pg import POSTGRES
-from tests.helpers import YINING_ANSWERS, at_once
+from tests.helpers import CHECKOUT_ENV, YINING_ANSWERS, at_once
 
 MANYI = str(Path(sys.executable).parent / "manyi")
 
@@ -136,7 +136,7 @@ def test_an_unreachable_database_stops_start_up_with_one_line(tmp_path):
         create_app({"SECRET_KEY": "t", "DATABASE": url})
     message = str(raised.value)
     assert "\n" not in message and "postgresql://manyi@" in message and "cannot" in message
-    env = {"FLASK_DATABASE": url, "PATH": "/usr/bin:/bin", "FLASK_CHAIN_KEY": os.environ["FLASK_CHAIN_KEY"]}
+    env = {"FLASK_DATABASE": url, "PATH": "/usr/bin:/bin", "FLASK_CHAIN_KEY": os.environ["FLASK_CHAIN_KEY"], **CHECKOUT_ENV}
     done = subprocess.run([MANYI, "init-db"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert done.stderr.strip().count("\n") == 0 and "cannot" in done.stderr, done.stderr
