@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 # The benches' stores and servers key their chains with this (a deployment sets its own: README).
-os.environ.setdefault("FLASK_CHAIN_KEY", "manyi-bench-chain-key")
+os.environ.setdefault("FLASK_CHAIN_KEY", "manyi-bench-chain-key-0123456789abcdef")
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"

@@ -17,6 +17,7 @@ csrf = CSRFProtect()
 
 def check_deployable(app: Flask) -> None:
     """Refuse to serve with the development secret key (sessions and submission keys would be forgeable),
+    or a weak one (store/keys.py, weak_key: a word typed by hand rather than a random key),
     and, on PostgreSQL, with another secret key than the other servers' (store.check_secret_key). Warn (one
     line on stderr, at the start of `manyi serve` or gunicorn) when the public address is plain http."""
     if app.config["SECRET_KEY"] == DEV_SECRET:
@@ -24,11 +25,15 @@ def check_deployable(app: Flask) -> None:
     if not str(app.config["SECRET_KEY"] or "").strip():  # `FLASK_SECRET_KEY=` in /etc/manyi.env, a failed $(…)
         raise RuntimeError("FLASK_SECRET_KEY is empty: set it to a random key (python3 -c 'import secrets;"
                            " print(secrets.token_hex(32))') before serving Manyi.")
-    from .store import check_secret_key
+    from .store import check_secret_key, weak_chain_key
+    from .store.keys import weak_key
 
+    if why := weak_key(app.config["SECRET_KEY"], "FLASK_SECRET_KEY"):
+        raise RuntimeError(f"Manyi will not serve: {why}")
     check_secret_key(app)
-    if warning := plain_http_warning(app.config["PUBLIC_BASE_URL"]):
-        print(warning, file=sys.stderr, flush=True)
+    for warning in (weak_chain_key(app), plain_http_warning(app.config["PUBLIC_BASE_URL"])):
+        if warning:
+            print(warning, file=sys.stderr, flush=True)
 
 
 def plain_http_warning(base: str) -> str | None:

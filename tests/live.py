@@ -27,7 +27,7 @@ from tests.helpers import NO_DEFENCES
 
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = REPO / "survey_app" / "gunicorn_conf.py"
-SECRET = "live-server-test-secret"
+SECRET = "live-server-test-secret-0123456789abcdef"
 YINING_TITLE = "2024年伊宁市医疗保障局部门整体绩效满意度调查"
 
 

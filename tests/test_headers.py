@@ -105,7 +105,7 @@ def test_serving_with_the_development_secret_key_is_refused(tmp_path):
 
     with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY"):
         check_deployable(create_app({"SECRET_KEY": "dev", "DATABASE": str(tmp_path / "m.sqlite3")}))
-    check_deployable(create_app({"SECRET_KEY": "a-real-secret", "DATABASE": str(tmp_path / "m.sqlite3")}))
+    check_deployable(create_app({"SECRET_KEY": "a-real-secret-0123456789abcdefghij", "DATABASE": str(tmp_path / "m.sqlite3")}))
 
 
 @pytest.mark.parametrize("empty", ["", "  "])
@@ -116,12 +116,12 @@ def test_serving_with_an_empty_secret_key_is_refused_in_one_line(tmp_path, empty
     import subprocess
 
     from survey_app import check_deployable, create_app
-    from tests.helpers import MANYI
+    from tests.helpers import CHECKOUT_ENV, MANYI
 
     with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY is empty"):
         check_deployable(create_app({"SECRET_KEY": empty, "DATABASE": str(tmp_path / "m.sqlite3")}))
     env = {"PATH": "/usr/bin:/bin", "FLASK_SECRET_KEY": empty, "FLASK_CHAIN_KEY": os.environ["FLASK_CHAIN_KEY"],
-           "FLASK_DATABASE": str(tmp_path / "m.sqlite3")}
+           "FLASK_DATABASE": str(tmp_path / "m.sqlite3"), **CHECKOUT_ENV}
     done = subprocess.run([MANYI, "serve", "--bind", "127.0.0.1:0", "--workers", "1"], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
@@ -185,7 +185,7 @@ def test_a_plain_http_public_address_is_warned_about_at_start_unless_local(tmp_p
     assert (plain_http_warning(base) is not None) == warned
     if base not in ("http://manyi.example.cn", "http://127.0.0.1:5000"):
         return
-    env = {**os.environ, "FLASK_SECRET_KEY": "a-real-secret", "FLASK_DATABASE": str(tmp_path / "m.sqlite3"),
+    env = {**os.environ, "FLASK_SECRET_KEY": "a-real-secret-0123456789abcdefghij", "FLASK_DATABASE": str(tmp_path / "m.sqlite3"),
            "FLASK_PUBLIC_BASE_URL": base}
     started = subprocess.run([sys.executable, "-c", "import survey_app.wsgi"], env=env, capture_output=True,
                              text=True, timeout=120, cwd=tmp_path)

@@ -94,27 +94,27 @@ def _device(client):
 
 @pytest.mark.postgresql_only
 def test_a_server_with_another_secret_key_is_refused_until_the_key_is_rotated(start, yining_on):
-    first = start(SECRET_KEY="the-first-key")
+    first = start(SECRET_KEY="the-first-key-0123456789abcdefghij")
     check_deployable(first)  # the first server records its key's fingerprint
     meta = first.extensions[EXTENSION].store_meta()
-    assert meta["secret_key_fingerprint"] == secret_fingerprint("the-first-key") != "the-first-key"
-    check_deployable(start(SECRET_KEY="the-first-key"))  # a second server with the same key
-    second = start(SECRET_KEY="a-new-key", **NO_DEFENCES)
+    assert meta["secret_key_fingerprint"] == secret_fingerprint("the-first-key-0123456789abcdefghij") != "the-first-key-0123456789abcdefghij"
+    check_deployable(start(SECRET_KEY="the-first-key-0123456789abcdefghij"))  # a second server with the same key
+    second = start(SECRET_KEY="a-new-key-0123456789abcdefghijklmn", **NO_DEFENCES)
     with pytest.raises(StartupError) as refused:
         check_deployable(second)
     message = str(refused.value)
-    assert secret_fingerprint("a-new-key") in message and secret_fingerprint("the-first-key") in message
+    assert secret_fingerprint("a-new-key-0123456789abcdefghijklmn") in message and secret_fingerprint("the-first-key-0123456789abcdefghij") in message
     assert "the same FLASK_SECRET_KEY" in message and "manyi rotate-secret-key" in message and "\n" not in message
-    assert "a-new-key" not in message
+    assert "a-new-key-0123456789abcdefghijklmn" not in message
 
     code = yining_on(first)
     phone = first.test_client()
     body = fill(phone.get(f"/s/{code}").get_data(as_text=True), None)
     result = second.test_cli_runner().invoke(args=["rotate-secret-key"])
-    assert result.exit_code == 0 and f"fingerprint {secret_fingerprint('a-new-key')} (was" in result.output
+    assert result.exit_code == 0 and f"fingerprint {secret_fingerprint('a-new-key-0123456789abcdefghijklmn')} (was" in result.output
     check_deployable(second)
     with pytest.raises(StartupError, match="is not the one the database"):
-        check_deployable(start(SECRET_KEY="the-first-key"))
+        check_deployable(start(SECRET_KEY="the-first-key-0123456789abcdefghij"))
     # a form shown under the old key comes back filled in with a fresh key; the next tap stores it
     page = second.test_client()
     page.set_cookie(*_device(phone))
@@ -125,9 +125,9 @@ def test_a_server_with_another_secret_key_is_refused_until_the_key_is_rotated(st
 
 @pytest.mark.sqlite_only
 def test_a_single_sqlite_server_may_start_with_a_new_secret_key(start):
-    check_deployable(start(SECRET_KEY="the-first-key"))
+    check_deployable(start(SECRET_KEY="the-first-key-0123456789abcdefghij"))
     check_deployable(start(SECRET_KEY="made-again-after-config-py-was-lost"))
-    result = start(SECRET_KEY="another").test_cli_runner().invoke(args=["rotate-secret-key"])
+    result = start(SECRET_KEY="another-0123456789abcdefghijklmnopq").test_cli_runner().invoke(args=["rotate-secret-key"])
     assert result.exit_code == 0 and "Nothing to record" in result.output
 
 
@@ -136,10 +136,10 @@ def test_a_key_rotation_is_a_line_in_every_surveys_audit_chain_and_verifies(star
     """An operator's rotation is recorded like other operator actions: a chained audit line per survey
     (the key is the deployment's), naming both fingerprints (never the key); the chains still verify, and a
     rotation to the key already recorded writes nothing."""
-    first = start(SECRET_KEY="the-first-key")
+    first = start(SECRET_KEY="the-first-key-0123456789abcdefghij")
     check_deployable(first)
     yining_on(first), yining_on(first)
-    second = start(SECRET_KEY="a-new-key")
+    second = start(SECRET_KEY="a-new-key-0123456789abcdefghijklmn")
     runner = second.test_cli_runner()
     assert runner.invoke(args=["rotate-secret-key"]).exit_code == 0
     store = second.extensions[EXTENSION]
@@ -149,8 +149,8 @@ def test_a_key_rotation_is_a_line_in_every_surveys_audit_chain_and_verifies(star
     for entries in lines.values():
         last = entries[-1]
         assert (last["user"], last["action"]) == ("cli", "secret_key"), entries
-        assert (secret_fingerprint("the-first-key") in last["detail"] and secret_fingerprint("a-new-key")
-                in last["detail"] and "a-new-key" not in last["detail"])
+        assert (secret_fingerprint("the-first-key-0123456789abcdefghij") in last["detail"] and secret_fingerprint("a-new-key-0123456789abcdefghijklmn")
+                in last["detail"] and "a-new-key-0123456789abcdefghijklmn" not in last["detail"])
     verified = runner.invoke(args=["verify"])
     assert verified.exit_code == 0 and verified.output.startswith("OK:"), verified.output
     assert "nothing changed" in runner.invoke(args=["rotate-secret-key"]).output

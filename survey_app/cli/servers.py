@@ -21,10 +21,13 @@ def rotate_secret_key_command():
     Example: FLASK_SECRET_KEY=<the new key> manyi rotate-secret-key
     """
     from .. import DEV_SECRET
+    from ..store.keys import weak_key
 
     secret = current_app.config["SECRET_KEY"]
     if not secret or secret == DEV_SECRET:
         raise click.ClickException("set FLASK_SECRET_KEY (or SECRET_KEY in instance/config.py) to the new key first")
+    if why := weak_key(secret, "FLASK_SECRET_KEY"):  # servers would refuse to start with it (check_deployable)
+        raise click.ClickException(f"{why}; nothing recorded")
     store = get_store()
     if store.kind != "postgresql":
         click.echo("Nothing to record: a single SQLite server checks no secret key fingerprint; restart it with"

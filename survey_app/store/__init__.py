@@ -153,6 +153,7 @@ def init_app(app, *, create: bool = True) -> Store:
         store.fresh = not Path(store.path).exists()  # made now: commands that read data refuse it (cli/common.py)
         Path(store.path).parent.mkdir(parents=True, exist_ok=True)
     try:
+        _refuse_weak_key(store)
         store.migrate()
         store.check_clock(float(app.config["MAX_CLOCK_SKEW_SECONDS"]))  # PostgreSQL: several servers' clocks
     except ClockSkew as e:
@@ -173,6 +174,24 @@ def init_app(app, *, create: bool = True) -> Store:
         os.chmod(store.path, 0o600)  # the answers readable by the server's user only (its -wal and -shm follow)
     app.extensions[EXTENSION] = store
     return store
+
+
+def _refuse_weak_key(store: Store) -> None:
+    """A weak chain key (keys.weak_key) never starts keying a database; one that keyed it already is kept
+    (changing it means a new deployment: README, "The chain key"), and serving warns (weak_chain_key)."""
+    why = store.backend.chain_key.weakness()
+    if why and not (store.path and store.fresh) and store.keyed():
+        return
+    if why:
+        raise StartupError(f"Manyi will not key {store.describe()}: {why}")
+
+
+def weak_chain_key(app) -> str | None:
+    """The warning for a weak chain key the app's database was keyed with before Manyi refused weak keys."""
+    store = app.extensions.get(EXTENSION)
+    why = store and store.backend.chain_key and store.backend.chain_key.weakness()
+    return (f"Warning: {why}. This database was keyed with it before: changing it means a new deployment"
+            " (README, \"The chain key\")." if why else None)
 
 
 def check_secret_key(app) -> None:

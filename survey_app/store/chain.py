@@ -164,6 +164,10 @@ class Chains:
                                   "instance/chain.key on its first start)")
         return key
 
+    def keyed(self) -> bool:
+        """Whether this database's chains were keyed (with whichever key)."""
+        return self._has_table("store_meta") and "keyed_mac" in self.store_meta()
+
     def check_chain_key(self) -> None:
         """Raise WrongChainKey, naming both fingerprints, when this database was keyed with another key than
         the one given (before a copy or a verify would call every link forged)."""

@@ -17,6 +17,24 @@ import os
 
 ENV = "FLASK_CHAIN_KEY"
 _BLOCK = 64  # SHA-256's block size
+# A key typed by hand (a word, a name, "changeme") is guessable; a random one is not. Manyi's own keys and the
+# README's command are 32 random bytes as 64 hex digits: at least 32 bytes of which 8 differ passes any of them.
+MIN_KEY_BYTES, MIN_KEY_DISTINCT = 32, 8
+RECIPE = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+
+
+def weak_key(secret: bytes | str, name: str) -> str | None:
+    """Why the key ``name`` is too weak to be a random key (one line), or None: fewer than 32 bytes, or fewer
+    than 8 different ones (aaaa…, 0000…)."""
+    raw = (secret.encode() if isinstance(secret, str) else bytes(secret)).strip()
+    if len(raw) < MIN_KEY_BYTES:
+        why = f"is {len(raw)} characters long"
+    elif len(set(raw)) < MIN_KEY_DISTINCT:
+        why = f"repeats {len(set(raw))} characters"
+    else:
+        return None
+    return (f"{name} {why}: too weak to be a random key (at least {MIN_KEY_BYTES} characters); make one with"
+            f" {RECIPE}")
 
 
 class ChainKey:
@@ -42,6 +60,10 @@ class ChainKey:
     def derive(self, purpose: str) -> bytes:
         """32 bytes for another use of the same secret (e.g. the receipts' signing key)."""
         return hmac.new(self._raw, b"manyi " + purpose.encode(), hashlib.sha256).digest()
+
+    def weakness(self) -> str | None:
+        """weak_key of this key, named by where the app found it."""
+        return weak_key(self._raw, f"the chain key from {self.source or ENV}")
 
     @property
     def fingerprint(self) -> str:
