@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import demo_database, manyi
+from tests.helpers import CHECKOUT_ENV, MANYI, demo_database, manyi
 
 pytestmark = pytest.mark.sqlite_only  # the command line, not the storage: test_store_operations.py runs copy-db on both
 
@@ -71,6 +71,21 @@ def test_create_survey_refuses_what_would_break_its_pages(deployment, args, said
     before = manyi("list-surveys", database=deployment).stdout
     assert said in one_line_error(manyi("create-survey", "yining-2024-public", *args, database=deployment))
     assert manyi("list-surveys", database=deployment).stdout == before
+
+
+def test_init_db_says_where_it_wrote_the_chain_key_and_to_back_it_up(tmp_path):
+    """Run without a configured key, init-db writes instance/chain.key: it names the file and says to back it
+    up apart from the database (lost, the answers' chains can no longer be checked); a second run writes none."""
+    instance = tmp_path / "instance"
+    env = {"PATH": "/usr/bin:/bin", **CHECKOUT_ENV, "MANYI_TEST_INSTANCE": str(instance),
+           "FLASK_DATABASE": str(tmp_path / "new.sqlite3")}
+    done = subprocess.run([MANYI, "init-db"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and (instance / "chain.key").exists(), done.stdout + done.stderr
+    assert done.stdout.splitlines()[1] == (
+        f"Wrote a new chain key to {instance / 'chain.key'} (mode 0600). Back it up now, apart from the database"
+        " and its backups: without it manyi verify cannot check the answers and the server refuses this database.")
+    again = subprocess.run([MANYI, "init-db"], env=env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0 and again.stdout.strip() == f"Database ready: {tmp_path / 'new.sqlite3'}"
 
 
 def test_init_db_never_prints_a_password_and_the_files_are_the_owners(tmp_path):

@@ -21,7 +21,7 @@ from ..questionnaires import fill
 from ..store import get_store
 from . import data, demo, export, receipts, servers, users
 from .common import (ROW_ID, Manyi, ManyiAppGroup, Percent, clean_line, configured, database_mode, find_questionnaire, instance_path,
-                     opens_database, unmatched_surveys)
+                     new_key_note, opens_database, unmatched_surveys)
 
 
 @opens_database("create")
@@ -34,6 +34,8 @@ def init_db_command():
     """
     get_store().migrate()
     click.echo(f"Database ready: {get_store().describe()}")
+    if note := new_key_note():
+        click.echo(note)
 
 
 @click.command("create-survey")

@@ -178,6 +178,16 @@ def existing_store():
     return store
 
 
+def new_key_note() -> str | None:
+    """What init-db and demo say when the app's start just wrote instance/chain.key (no key was configured)."""
+    from ..store import get_store
+
+    written = getattr(get_store().backend.chain_key, "written", "")
+    return (f"Wrote a new chain key to {written} (mode 0600). Back it up now, apart from the database and its"
+            " backups: without it manyi verify cannot check the answers and the server refuses this database."
+            if written else None)
+
+
 def configured(name: str, default=None):
     """A setting as the app would read it (instance/config.py, then FLASK_<NAME>), without starting the app
     (which would open, and might create, the database)."""

@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from .. import demo_data, qr, questionnaires
 from ..store import Audit, get_store
 from ..store.audit import SYSTEM
-from .common import ROW_ID, find_questionnaire, opens_database
+from .common import ROW_ID, find_questionnaire, new_key_note, opens_database
 
 DEMO_USER = "demo"
 DEMO_TITLE = "2024年伊宁市医疗保障局部门整体绩效满意度调查（演示）"
@@ -212,6 +212,8 @@ def demo_command(host, port, no_serve, no_sample, force):
     config_py = Path(current_app.instance_path) / "config.py"
     if _ensure_secret_key(config_py):
         click.echo(f"Wrote a random SECRET_KEY to {config_py}")
+    if note := new_key_note():
+        click.echo(note)
     out = _qr_dir(survey["id"])
     click.echo(f"Survey {survey['id']}: {survey['title']}\nRespondent pages (scan or open on a phone):")
     _write_qr_files(survey, out)
