@@ -212,3 +212,33 @@ def test_the_chain_hash_format_is_fixed():
     body = ('{"answers":[["age","B"],["note","很好，\\"谢谢\\"\\n"],["q5","A"]],'
             '"at":"2026-11-23T07:00:00.000000+00:00","key":"k-1","point":2,"prev":"","survey":1,"version":1}')
     assert chain_hash("", response, answers) == hashlib.sha256(body.encode()).hexdigest()
+
+
+def test_verifying_a_backup_leaves_nothing_beside_it_and_a_running_servers_files_alone(tmp_path):
+    """`manyi verify --db BACKUP` only reads: no empty BACKUP-wal and BACKUP-shm are left in the backups
+    folder, the file is unchanged; the -wal and -shm of a database a server has open stay where they are."""
+    import hashlib
+
+    from tests.helpers import demo_database, manyi
+
+    live = demo_database(str(tmp_path / "live.sqlite3"))
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    backup = backups / "manyi-2024-08-13.sqlite3"
+    assert manyi("backup", str(backup), database=live).returncode == 0
+    state = lambda: (sorted(os.listdir(backups)), hashlib.sha256(backup.read_bytes()).hexdigest())  # noqa: E731
+    before = state()
+    done = manyi("verify", "--db", str(backup), database=live)
+    assert done.returncode == 0 and done.stdout.startswith("OK:"), done.stdout + done.stderr
+    assert state() == before == (["manyi-2024-08-13.sqlite3"], before[1])
+
+    server = open_store(live)  # a server with the database open: its -wal and -shm are there
+    try:
+        surveys = server.list_surveys()
+        assert os.path.exists(live + "-wal") and os.path.exists(live + "-shm")
+        done = manyi("verify", "--db", live, database=live)
+        assert done.returncode == 0 and done.stdout.startswith("OK:"), done.stdout + done.stderr
+        assert os.path.exists(live + "-wal") and os.path.exists(live + "-shm")
+        assert server.list_surveys() == surveys
+    finally:
+        server.close()

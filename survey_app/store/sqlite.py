@@ -83,6 +83,9 @@ def _rereadable(sql: str) -> bool:
     return sql.lstrip()[:6].lower() in ("select", "pragma")  # not a write's RETURNING: it would run twice
 
 
+WAL_FILES = ("-wal", "-shm")
+
+
 def writable_folder(path: str) -> bool:
     return os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
 
@@ -109,6 +112,8 @@ class SQLiteBackend(PerThread):
         self.path = path
         self.memory = path == ":memory:"
         self.readonly = readonly  # ``manyi verify`` on a backup: never writes, works on read-only media
+        # a read-only open makes the -wal and -shm of a WAL database when they are not there (close removes them)
+        self.made_beside = readonly and not self.memory and not any(os.path.exists(path + s) for s in WAL_FILES)
         self.timeout_ms = BUSY_TIMEOUT_MS  # the longest a write waits for its turn
         self.writer = None if self.memory or readonly else Writer(path)
 
@@ -206,3 +211,20 @@ class SQLiteBackend(PerThread):
         super().close()
         if self.writer is not None:
             self.writer.close()
+        if self.made_beside:
+            self._remove_wal_files()
+
+    def _remove_wal_files(self) -> None:
+        """Leave no empty -wal and -shm beside a file only read (``manyi verify --db BACKUP``): SQLite removes
+        them, as at any last connection's close, through a connection that changes nothing; it keeps them if
+        another connection (a server started meanwhile) has the database open. Never removed by hand."""
+        if not any(os.path.exists(self.path + suffix) for suffix in WAL_FILES):
+            return
+        try:
+            conn = sqlite3.connect(self.path)
+            try:
+                conn.execute("select 1 from sqlite_master limit 1").fetchall()
+            finally:
+                conn.close()
+        except sqlite3.Error:  # a file this user may only read: the files stay, as before
+            pass
