@@ -184,3 +184,33 @@ def test_a_closed_pipe_ends_quietly_not_with_error_broken_pipe(capsys):
     with pytest.raises(SystemExit) as ended:
         group.main(["talk"], prog_name="manyi")
     assert ended.value.code == 1 and "Broken pipe" not in capsys.readouterr().err
+
+
+def test_flask_app_commands_end_in_one_line_as_manyis_do(tmp_path):
+    """`flask --app survey_app COMMAND` runs the commands through Flask's own group: a file that cannot be
+    written, or a survey changed behind Manyi's back, ends in the one line `manyi` prints, not a traceback;
+    `flask --app survey_app.wsgi` with the development key says why in one line too."""
+    import sqlite3
+
+    flask = str(Path(MANYI).parent / "flask")
+    database = demo_database(str(tmp_path / "demo.sqlite3"))
+    env = {"PATH": "/usr/bin:/bin", "FLASK_CHAIN_KEY": os.environ["FLASK_CHAIN_KEY"], "FLASK_DATABASE": database,
+           **CHECKOUT_ENV}
+    (tmp_path / "a-file").write_text("")
+
+    def both(*args):
+        done = subprocess.run([flask, "--app", "survey_app", *args], env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.splitlines()[-1] == manyi(*args, database=database).stderr.splitlines()[-1]
+        return done.stderr.splitlines()[-1]
+
+    assert both("qr", "1", "--out", str(tmp_path / "a-file" / "posters")).endswith(": Not a directory")
+    with sqlite3.connect(database) as conn:
+        conn.execute("update surveys set target = 50 where id = 1")
+    assert "changed outside Manyi" in both("add-point", "1", "3号窗口")
+    fresh = {**env, "MANYI_TEST_INSTANCE": str(tmp_path / "instance")}  # no config.py with demo's SECRET_KEY
+    done = subprocess.run([flask, "--app", "survey_app.wsgi", "routes"], env=fresh, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1 and done.stderr.strip() == ("Error: Set FLASK_SECRET_KEY (or SECRET_KEY in"
+                                                            " instance/config.py) before serving Manyi."), done.stderr

@@ -20,12 +20,12 @@ from .. import qr, questionnaires
 from ..questionnaires import fill
 from ..store import get_store
 from . import data, demo, export, receipts, servers, users
-from .common import (ROW_ID, Manyi, ManyiAppGroup, Percent, clean_line, configured, database_mode, find_questionnaire, instance_path,
+from .common import (ROW_ID, Manyi, ManyiAppGroup, ManyiCommand, Percent, clean_line, configured, database_mode, find_questionnaire, instance_path,
                      new_key_note, opens_database, unmatched_surveys)
 
 
 @opens_database("create")
-@click.command("init-db")
+@click.command("init-db", cls=ManyiCommand)
 @with_appcontext
 def init_db_command():
     """Create or upgrade the database (safe to re-run; never drops data).
@@ -38,7 +38,7 @@ def init_db_command():
         click.echo(note)
 
 
-@click.command("create-survey")
+@click.command("create-survey", cls=ManyiCommand)
 @click.argument("questionnaire")
 @click.option("--title", callback=clean_line, help="Survey title (default: the questionnaire's title).")
 @click.option("--department", default="", callback=clean_line, help="被评价单位, e.g. 伊宁市医疗保障局.")
@@ -91,7 +91,7 @@ def _check_date(value, name):
             raise click.BadParameter(f"{value!r} is not a date like 2024-08-13", param_hint=name) from None
 
 
-@click.command("add-point")
+@click.command("add-point", cls=ManyiCommand)
 @click.argument("survey_id", type=ROW_ID)
 @click.argument("name", callback=clean_line)
 @with_appcontext
@@ -109,7 +109,7 @@ def add_point_command(survey_id, name):
     click.echo(f"{point['name']}: {qr.point_url(current_app.config['PUBLIC_BASE_URL'], point['code'])}")
 
 
-@click.command("list-surveys")
+@click.command("list-surveys", cls=ManyiCommand)
 @with_appcontext
 def list_surveys_command():
     """List surveys with their collection points and response counts.
@@ -127,7 +127,7 @@ def list_surveys_command():
             click.echo(f"    {p['name']}: {qr.point_url(base, p['code'])}")
 
 
-@click.command("serve")
+@click.command("serve", cls=ManyiCommand)
 @click.option("--bind", default="127.0.0.1:5000", show_default=True, help="Address:port to listen on.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None, help="Worker processes (default: 2 × cores).")
 @click.option("--behind-proxy", is_flag=True,
@@ -175,7 +175,7 @@ def is_loopback(bind: str) -> bool:
         return False
 
 
-@click.group("questionnaires")
+@click.group("questionnaires", cls=Manyi)
 def questionnaires_group():
     """Check and list questionnaire files (the format is in questionnaires/README.md)."""
 
@@ -232,7 +232,7 @@ def questionnaires_list_command():
         click.echo(f"{len(broken)} file(s) left out because they do not load; see: manyi questionnaires check")
 
 
-@click.command("analyse", context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.command("analyse", cls=ManyiCommand, context_settings={"ignore_unknown_options": True, "help_option_names": []})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def analyse_command(args):
     """Analyse item counts from a CSV or JSON file (same as `python -m analysis FILE`).

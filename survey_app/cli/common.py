@@ -29,16 +29,29 @@ class Manyi(click.Group):
     audit chain's newest line (ChangedOutsideManyi: nothing written)."""
 
     def invoke(self, ctx):
-        from ..store.common import ChangedOutsideManyi
-        try:
-            return super().invoke(ctx)
-        except ChangedOutsideManyi as e:
-            raise click.ClickException(str(e)) from None
-        except OSError as e:
-            if e.errno == errno.EPIPE:  # `manyi list-surveys | head -1`: click ends it quietly, as other tools do
-                raise
-            where = f"{e.filename}: " if e.filename else ""
-            raise click.ClickException(f"{where}{e.strerror or e}") from None
+        return in_one_line(super().invoke, ctx)
+
+
+class ManyiCommand(click.Command):
+    """Every command's class (``cls=ManyiCommand``): it ends as Manyi says, whichever group runs it; under
+    `flask --app survey_app COMMAND` Flask's own group does, which knows nothing of Manyi."""
+
+    def invoke(self, ctx):
+        return in_one_line(super().invoke, ctx)
+
+
+def in_one_line(invoke, ctx):
+    """``invoke(ctx)``, its refusals and unwritable files ended in one line (Manyi's docstring)."""
+    from ..store.common import ChangedOutsideManyi
+    try:
+        return invoke(ctx)
+    except ChangedOutsideManyi as e:
+        raise click.ClickException(str(e)) from None
+    except OSError as e:
+        if e.errno == errno.EPIPE:  # `manyi list-surveys | head -1`: click ends it quietly, as other tools do
+            raise
+        where = f"{e.filename}: " if e.filename else ""
+        raise click.ClickException(f"{where}{e.strerror or e}") from None
 
 
 class ManyiAppGroup(Manyi, AppGroup):

@@ -10,12 +10,12 @@ from flask import current_app, has_app_context
 from flask.cli import with_appcontext
 
 from ..safetext import clean_line
-from .common import ROW_ID, configured, existing_store, instance_path, opens_database, operator
+from .common import ROW_ID, ManyiCommand, configured, existing_store, instance_path, opens_database, operator
 from .receipts import check_receipts, identities, read_receipts, receipt_counts
 from ..store import ChainKey, DamagedDatabase, NotPermitted, configured_chain_key, MissingChainKey, WrongChainKey, StorageUnavailable, get_store, is_postgres_url, is_row_id, open_store
 
 
-@click.command("create-user")
+@click.command("create-user", cls=ManyiCommand)
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @click.option("--reset", is_flag=True, help="Set a new password for an existing user (ends their sessions).")
@@ -60,7 +60,7 @@ def _user_and_survey(username: str, survey_id: int) -> int:
     return user["id"]
 
 
-@click.command("grant")
+@click.command("grant", cls=ManyiCommand)
 @click.argument("username")
 @click.argument("survey_id", type=ROW_ID)
 @with_appcontext
@@ -73,7 +73,7 @@ def grant_command(username, survey_id):
     click.echo(f"{username} can now see survey {survey_id}.")
 
 
-@click.command("revoke")
+@click.command("revoke", cls=ManyiCommand)
 @click.argument("username")
 @click.argument("survey_id", type=ROW_ID)
 @with_appcontext
@@ -88,7 +88,7 @@ def revoke_command(username, survey_id):
         click.echo(f"{username} could not see survey {survey_id}; nothing changed.")
 
 
-@click.command("revoke-sessions")
+@click.command("revoke-sessions", cls=ManyiCommand)
 @click.argument("username")
 @with_appcontext
 def revoke_sessions_command(username):
@@ -133,7 +133,7 @@ def _key_file(path: str | None):
 
 
 @opens_database("later")
-@click.command("verify")
+@click.command("verify", cls=ManyiCommand)
 @click.option("--db", "path", help="Database file or postgresql:// URL (default: the app's).")
 @click.option("--receipt", "receipt_file", type=click.Path(dir_okay=False),
               help="A receipt (manyi receipt) or an anchors file (manyi anchor): also check that nothing it covers"
@@ -189,7 +189,7 @@ def verify_command(path, receipt_file, key_file):
                + identity)
 
 
-@click.command("backup")
+@click.command("backup", cls=ManyiCommand)
 @click.argument("target", type=click.Path(dir_okay=False))
 @with_appcontext
 def backup_command(target):
@@ -218,7 +218,7 @@ def backup_command(target):
                    " NEWDB-URL (README, \"Deploying on PostgreSQL\", Backups)")
 
 
-@click.command("copy-db")
+@click.command("copy-db", cls=ManyiCommand)
 @click.argument("source")
 @click.argument("destination")
 def copy_db_command(source, destination):

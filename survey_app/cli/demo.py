@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from .. import demo_data, qr, questionnaires
 from ..store import Audit, get_store
 from ..store.audit import SYSTEM
-from .common import ROW_ID, find_questionnaire, new_key_note, opens_database
+from .common import ROW_ID, ManyiCommand, find_questionnaire, new_key_note, opens_database
 
 DEMO_USER = "demo"
 DEMO_TITLE = "2024年伊宁市医疗保障局部门整体绩效满意度调查（演示）"
@@ -45,7 +45,7 @@ def _write_qr_files(survey: dict, out: Path) -> None:
             click.echo(f"    {path}")
 
 
-@click.command("qr")
+@click.command("qr", cls=ManyiCommand)
 @click.argument("survey_id", type=ROW_ID)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the files (default: INSTANCE/qr/SURVEY_ID).")
@@ -185,7 +185,7 @@ def _reachability_note(host: str, port: int) -> str | None:
 
 
 @opens_database("create")
-@click.command("demo")
+@click.command("demo", cls=ManyiCommand)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: all).")
 @click.option("--port", type=int, default=5000, show_default=True, help="Port to listen on.")
 @click.option("--no-serve", is_flag=True, help="Set everything up and print the URLs, but do not serve.")

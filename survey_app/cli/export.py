@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import breakdowns, flags, questionnaires, reports
-from .common import ROW_ID, existing_store, not_a_database
+from .common import ROW_ID, ManyiCommand, existing_store, not_a_database
 
 
 def _at_most(ctx, param, value):
@@ -18,7 +18,7 @@ def _at_most(ctx, param, value):
     return value
 
 
-@click.command("export")
+@click.command("export", cls=ManyiCommand)
 @click.argument("survey_id", type=ROW_ID)
 @click.option("--format", "fmt", required=True, type=click.Choice(list(reports.FORMATS)),
               help="What to write (labels: the CSV's variable and code labels).")

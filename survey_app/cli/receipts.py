@@ -18,7 +18,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..store import get_store
-from .common import ROW_ID, existing_store
+from .common import ROW_ID, ManyiCommand, existing_store
 from ..store.account_anchor import ACCOUNTS_FORMAT
 from ..store.receipts import FORMAT, digest, fingerprint, short_digest, signature_ok
 
@@ -128,7 +128,7 @@ def _new_file(path: str, text: str) -> None:
         raise click.ClickException(f"cannot write {path}: {e.strerror}") from None
 
 
-@click.command("receipt")
+@click.command("receipt", cls=ManyiCommand)
 @click.argument("survey_id", type=ROW_ID)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
               help="Where to write the receipt (JSON).")
@@ -175,7 +175,7 @@ def _grouped(text: str) -> str:
     return "".join(text.split()).upper()
 
 
-@click.command("check-receipt")
+@click.command("check-receipt", cls=ManyiCommand)
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--fingerprint", "expected", metavar="'XXXX XXXX XXXX XXXX XXXX'",
               help="The 评价机构签名公钥指纹 printed in 附件3 or the C51 working paper: the receipt must carry that key.")
@@ -214,7 +214,7 @@ def check_receipt_command(path, expected):
                    " (or pass --fingerprint). Whether the database still holds all of this: manyi verify --receipt")
 
 
-@click.command("anchor")
+@click.command("anchor", cls=ManyiCommand)
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
 def anchor_command(path):

@@ -6,9 +6,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..store import get_store
+from .common import ManyiCommand
 
 
-@click.command("rotate-secret-key")
+@click.command("rotate-secret-key", cls=ManyiCommand)
 @with_appcontext
 def rotate_secret_key_command():
     """Make this shell's FLASK_SECRET_KEY the deployment's secret key (PostgreSQL).

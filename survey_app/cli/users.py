@@ -8,10 +8,10 @@ import click
 from flask.cli import with_appcontext
 
 from ..store import get_store
-from .common import local_time, operator
+from .common import ManyiCommand, local_time, operator
 
 
-@click.command("users")
+@click.command("users", cls=ManyiCommand)
 @click.option("--history", is_flag=True, help="Every account change and every grant or revoke of a survey, oldest"
                                                " first: when (local time), by whom, what, which account.")
 @with_appcontext
@@ -62,7 +62,7 @@ def _set_disabled(username: str, disabled: bool) -> None:
     click.echo(_SAID[disabled][0 if changed else 1].format(username))
 
 
-@click.command("disable-user")
+@click.command("disable-user", cls=ManyiCommand)
 @click.argument("username")
 @with_appcontext
 def disable_user_command(username):
@@ -74,7 +74,7 @@ def disable_user_command(username):
     _set_disabled(username, True)
 
 
-@click.command("enable-user")
+@click.command("enable-user", cls=ManyiCommand)
 @click.argument("username")
 @with_appcontext
 def enable_user_command(username):
