@@ -139,7 +139,7 @@ def test_copy_db_into_a_database_set_up_with_init_db_takes_the_source_key(pg, de
     pg.create_database("initialised")
     url = pg.url("initialised")
     try:
-        assert manyi("init-db", database=url, key="a new key made for postgresql").returncode == 0
+        assert manyi("init-db", database=url, key="a new key made for postgresql, 0123456789").returncode == 0
         done = manyi("copy-db", demo_file, url)
         assert done.returncode == 0 and "OK: copied" in done.stdout, done.stdout + done.stderr
         check = manyi("verify", "--db", url)
@@ -150,8 +150,8 @@ def test_copy_db_into_a_database_set_up_with_init_db_takes_the_source_key(pg, de
 
 def test_copy_db_into_a_database_holding_data_under_another_key_says_it_is_not_empty(demo_file, tmp_path):
     other = str(tmp_path / "other.sqlite3")
-    assert manyi("init-db", database=other, key="another deployment's key").returncode == 0
-    assert manyi("create-user", "li", "--password-stdin", database=other, key="another deployment's key",
+    assert manyi("init-db", database=other, key="another deployment's key, 0123456789abcdef").returncode == 0
+    assert manyi("create-user", "li", "--password-stdin", database=other, key="another deployment's key, 0123456789abcdef",
                  input="a long password\n").returncode == 0
     refused = manyi("copy-db", demo_file, other)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
