@@ -56,10 +56,12 @@ def plain_http_warning(base: str) -> str | None:
             " over HTTPS (e.g. behind a TLS proxy).")
 
 
-def create_app(test_config: dict | None = None, *, database: str = "create") -> Flask:
-    """The app. ``database``: "create" (the server, init-db, demo) creates or upgrades the database;
+def create_app(test_config: dict | None = None, *, database: str | None = None) -> Flask:
+    """The app. ``database``: "create" (the server, init-db, demo; the default) creates or upgrades the database;
     "existing" (the other commands) refuses one that is not there yet; "later" leaves it unopened until a
-    command asks for it (cli/common.py, existing_store): verify --db and questionnaires need no database."""
+    command asks for it (cli/common.py, existing_store): verify --db and questionnaires need no database.
+    Left to the default by Flask's loader (`flask --app survey_app COMMAND`, before it knows the command):
+    the command then refuses a database this start made (cli/common.py, ManyiCommand)."""
     from . import flags
 
     app = Flask(__name__, instance_relative_config=True)
@@ -115,6 +117,10 @@ def create_app(test_config: dict | None = None, *, database: str = "create") -> 
     from . import admin, cli, questionnaires, respondent, store, web
 
     questionnaires.init_app(app)  # app.extensions["manyi.catalogue"]: the QUESTIONNAIRE_DIR files
+    if database is None:
+        if test_config is None:
+            app.extensions[cli.common.DATABASE_BY_DEFAULT] = True
+        database = "create"
     if database != "later":
         opened = store.init_app(app, create=database == "create")
         if database == "create":  # the server's start (and init-db, demo) upgrades: surveys without a digest get

@@ -188,8 +188,9 @@ def test_a_closed_pipe_ends_quietly_not_with_error_broken_pipe(capsys):
 
 def test_flask_app_commands_end_in_one_line_as_manyis_do(tmp_path):
     """`flask --app survey_app COMMAND` runs the commands through Flask's own group: a file that cannot be
-    written, or a survey changed behind Manyi's back, ends in the one line `manyi` prints, not a traceback;
-    `flask --app survey_app.wsgi` with the development key says why in one line too."""
+    written, or a survey changed behind Manyi's back, ends in the one line `manyi` prints, not a traceback; a
+    mistyped FLASK_DATABASE is refused and nothing is left of it; `flask --app survey_app.wsgi` with the
+    development key says why in one line too."""
     import sqlite3
 
     flask = str(Path(MANYI).parent / "flask")
@@ -209,6 +210,13 @@ def test_flask_app_commands_end_in_one_line_as_manyis_do(tmp_path):
     with sqlite3.connect(database) as conn:
         conn.execute("update surveys set target = 50 where id = 1")
     assert "changed outside Manyi" in both("add-point", "1", "3号窗口")
+    typo = tmp_path / "typo.sqlite3"  # Flask makes the app, and so the database, before it knows the command
+    for command in ("list-surveys", "verify", "users"):
+        done = subprocess.run([flask, "--app", "survey_app", command], env={**env, "FLASK_DATABASE": str(typo)},
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1 and done.stderr.strip() == (f"Error: no database at {typo}: check FLASK_DATABASE"
+                                                                " (to start a new one, run manyi init-db)"), done.stderr
+        assert not list(tmp_path.glob("typo*")), command
     fresh = {**env, "MANYI_TEST_INSTANCE": str(tmp_path / "instance")}  # no config.py with demo's SECRET_KEY
     done = subprocess.run([flask, "--app", "survey_app.wsgi", "routes"], env=fresh, capture_output=True, text=True,
                           timeout=120)

@@ -127,6 +127,7 @@ def list_surveys_command():
             click.echo(f"    {p['name']}: {qr.point_url(base, p['code'])}")
 
 
+@opens_database("later")  # needs no app: under `flask --app` too (ManyiCommand)
 @click.command("serve", cls=ManyiCommand)
 @click.option("--bind", default="127.0.0.1:5000", show_default=True, help="Address:port to listen on.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None, help="Worker processes (default: 2 × cores).")
@@ -232,6 +233,7 @@ def questionnaires_list_command():
         click.echo(f"{len(broken)} file(s) left out because they do not load; see: manyi questionnaires check")
 
 
+@opens_database("later")
 @click.command("analyse", cls=ManyiCommand, context_settings={"ignore_unknown_options": True, "help_option_names": []})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def analyse_command(args):

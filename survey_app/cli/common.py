@@ -10,7 +10,7 @@ import pwd
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, has_app_context
 from flask.cli import AppGroup
 
 from .. import percent, questionnaires
@@ -18,6 +18,7 @@ from ..localtime import shown
 from ..safetext import clean_line as _clean_line
 from ..store.common import SQLITE_MAGIC
 
+DATABASE_BY_DEFAULT = "manyi.database_by_default"  # app.extensions: create_app left to its default (Flask's loader)
 # a survey, user or point id as the databases store it (signed 64-bit): a bigger number is a usage error
 ROW_ID = click.IntRange(1, 2**63 - 1)
 
@@ -34,10 +35,18 @@ class Manyi(click.Group):
 
 class ManyiCommand(click.Command):
     """Every command's class (``cls=ManyiCommand``): it ends as Manyi says, whichever group runs it; under
-    `flask --app survey_app COMMAND` Flask's own group does, which knows nothing of Manyi."""
+    `flask --app survey_app COMMAND` Flask's own group does, which knows nothing of Manyi, and has made the
+    app (and so the configured database) before it knew the command: a command that reads an existing
+    database then refuses one that start just made (a mistyped FLASK_DATABASE), as under `manyi`."""
 
     def invoke(self, ctx):
-        return in_one_line(super().invoke, ctx)
+        return in_one_line(self._invoke, ctx)
+
+    def _invoke(self, ctx):
+        if (getattr(self, "manyi_database", "existing") == "existing" and has_app_context()
+                and current_app.extensions.get(DATABASE_BY_DEFAULT)):
+            existing_store()
+        return super().invoke(ctx)
 
 
 def in_one_line(invoke, ctx):

@@ -218,6 +218,7 @@ def backup_command(target):
                    " NEWDB-URL (README, \"Deploying on PostgreSQL\", Backups)")
 
 
+@opens_database("later")  # needs no app: under `flask --app` too (ManyiCommand)
 @click.command("copy-db", cls=ManyiCommand)
 @click.argument("source")
 @click.argument("destination")
