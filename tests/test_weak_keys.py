@@ -32,7 +32,8 @@ def test_the_chain_key_manyi_writes_passes(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("key, why", [("changeme", "is 8 characters long"), ("a" * 40, "repeats 1 characters"),
-                                      ("  manyi-2024  ", "is 10 characters long")])
+                                      ("  manyi-2024  ", "is 10 characters long"), (20241, "is 5 characters long"),
+                                      (b"0123456789", "is 10 characters long")])
 def test_serving_with_a_weak_secret_key_is_refused(tmp_path, key, why):
     app = create_app({"SECRET_KEY": key, "DATABASE": str(tmp_path / "m.sqlite3")})
     with pytest.raises(RuntimeError, match=f"Manyi will not serve: FLASK_SECRET_KEY {why}: too weak") as raised:

@@ -26,7 +26,8 @@ RECIPE = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
 def weak_key(secret: bytes | str, name: str) -> str | None:
     """Why the key ``name`` is too weak to be a random key (one line), or None: fewer than 32 bytes, or fewer
     than 8 different ones (aaaa…, 0000…)."""
-    raw = (secret.encode() if isinstance(secret, str) else bytes(secret)).strip()
+    raw = (bytes(secret) if isinstance(secret, (bytes, bytearray)) else str(secret).encode()).strip()  # str: a
+    # FLASK_SECRET_KEY of digits is read as a JSON number
     if len(raw) < MIN_KEY_BYTES:
         why = f"is {len(raw)} characters long"
     elif len(set(raw)) < MIN_KEY_DISTINCT:
