@@ -20,10 +20,11 @@ os.environ.setdefault("FLASK_CHAIN_KEY", TEST_CHAIN_KEY)
 # from), and every app, here or there, keeps its instance folder in a temporary one (tests/shim/sitecustomize.py):
 # the tests write nothing into the checkout.
 REPO = Path(__file__).resolve().parent.parent
-os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO / "tests" / "shim"), str(REPO),
-                                            *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])
-os.environ["MANYI_TEST_INSTANCE"] = tempfile.mkdtemp(prefix="manyi-test-instance-")
-atexit.register(shutil.rmtree, os.environ["MANYI_TEST_INSTANCE"], ignore_errors=True)
+if "MANYI_TEST_INSTANCE" not in os.environ:  # once, though a test module imports this file again (tests.conftest)
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO / "tests" / "shim"), str(REPO),
+                                                *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])
+    os.environ["MANYI_TEST_INSTANCE"] = tempfile.mkdtemp(prefix="manyi-test-instance-")
+    atexit.register(shutil.rmtree, os.environ["MANYI_TEST_INSTANCE"], ignore_errors=True)
 from tests.shim.sitecustomize import use_test_instance  # noqa: E402
 
 use_test_instance()
