@@ -110,6 +110,13 @@ def nums(*xs: float, digits: int = 2) -> list[str]:
     return [fixed(x, digits) for x in xs]
 
 
+def places(text: str) -> int:
+    """The decimals a printed figure shows, so that a spreadsheet cell can show the same digits:
+    ``places("97.6 分") == 1``, ``places("95") == 0``, ``places("94.97%") == 2``, ``places("91.47–99.36 分") == 2``."""
+    _, point, after = text.partition(".")
+    return len(after) - len(after.lstrip("0123456789")) if point else 0
+
+
 def alike(*ends: str) -> list[str]:
     """The ends of one interval with as many decimals each as the end that has the most (zeros added):
     '78.11', '95.8' → '78.11', '95.80'; an interval reads as one figure."""

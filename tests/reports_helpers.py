@@ -48,3 +48,16 @@ def by_id(row: dict) -> dict:
         found = re.fullmatch(r"第 \d+ 题 .*（(\w+)）", header or "")
         out[found.group(1) if found else header] = value
     return out
+
+
+def shown(cell) -> str:
+    """An XLSX cell as Excel shows it, by its number format ('0.0%', '0.00', '0.0" 个百分点"', '0'): 97.6 with
+    '0.0' reads '97.6', 0.96 with '0.0%' reads '96.0%', so it compares with what the page prints."""
+    from analysis.formatting import fixed
+    value, fmt = cell.value, cell.number_format
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or fmt == "General":
+        return "" if value is None else str(value)
+    core, _, suffix = fmt.partition('"')
+    percent = core.endswith("%")
+    digits = len(core.rstrip("%").partition(".")[2])
+    return fixed(100 * value if percent else value, digits) + ("%" if percent else "") + suffix.rstrip('"')

@@ -92,3 +92,10 @@ def test_figures_read_together_always_carry_the_same_decimals(xs):
     decimals = {len(text.partition(".")[2]) for text in formatting.nums(*xs)}
     assert len(decimals) == 1  # alike, two unless a (difference, low, high) leaving out 0 needs more (test_p_value_printing)
     assert decimals == {2} or (len(xs) == 3 and (xs[1] > 0 or xs[2] < 0) and decimals.pop() > 2)
+
+
+def test_places_counts_the_decimals_a_printed_figure_shows():
+    """What a spreadsheet cell's number format copies so the cell shows the page's digits (sheet_style.shown)."""
+    from analysis.formatting import num, places, span
+    assert [places(t) for t in (num(97.6), num(95.0), num(92.494), "94.97%", span(91.47, 100, "分"), "nan")] == \
+        [1, 0, 2, 2, 2, 0]

@@ -10,13 +10,13 @@ import analysis
 import docx
 import openpyxl
 import pytest
-from analysis.formatting import fixed, num, pct
+from analysis.formatting import fixed, num, num_below, pct, span
 
 from survey_app import breakdowns as bd
 from survey_app.reports import breakdown_text, charts, workbook
 from survey_app.reports.raw import sheet_text
 from tests.hostile import HEADER_BREAK, HOSTILE
-from tests.reports_helpers import download, filled, result_of  # noqa: F401
+from tests.reports_helpers import download, filled, result_of, shown  # noqa: F401
 from tests.yining import submit_all, yining_rows
 
 TITLES = ["按采集点", "按年龄", "按采集点 × 年龄", "按性别", "按采集点 × 性别"]
@@ -104,7 +104,11 @@ def test_xlsx_has_one_sheet_per_table_with_the_jsons_numbers(admin_client, fille
             # rates as fractions shown in percent (0.933333 -> 93.3%), scores in 分 to 0.01
             assert figures[:3] == pytest.approx([group["rate"], group["rate_low"], group["rate_high"]], abs=1e-6)
             assert figures[3:] == pytest.approx([group["score"], group["score_low"], group["score_high"]], abs=1e-4)
-            assert [c.number_format for c in cells[3:9]] == ["0.0%"] * 3 + ["0.00"] * 3
+            # each shown as the page prints it: a score by num (98 分, 98.18 分), its interval's ends alike (span)
+            assert [c.number_format[-1] for c in cells[3:6]] == ["%"] * 3
+            target = 95  # the survey's (tests/conftest.py yining)
+            assert [shown(c) for c in cells[6:9]] == [num_below(group["score"], target),
+                                                      *span(group["score_low"], group["score_high"], "", target).split("–")]
             rate, score = group["rate_difference"], group["score_difference"]
             # a difference of rates in percentage points (3.2 reads “3.2 个百分点”, as the dashboard), never 3.2%
             assert HEADER[9:12] == ["满意率与其余样本之差（个百分点）", "差的区间下限（个百分点）", "差的区间上限（个百分点）"]

@@ -13,7 +13,7 @@ import pytest
 import analysis
 from analysis.cli import main as analyse
 from survey_app.reports import wording
-from tests.reports_helpers import download, filled, result_of  # noqa: F401
+from tests.reports_helpers import download, exclude_one_q5_c, filled, result_of, shown  # noqa: F401
 
 CASES = {
     "score": {},
@@ -87,6 +87,55 @@ def test_every_output_prints_the_one_verdict(case, app, database, admin_client, 
     item = json.loads(capsys.readouterr().out)["items"][0]
     assert item["id"] == "q5" and item["verdict"]["verdict"] == h.verdict
     assert item["verdict"]["figure"] == h.figure
+
+
+# one response excluded: 98.37 分 (two decimals), and 48 of 49 = 97.96 % against 98 % (never printed as 98.0%)
+DIGIT_CASES = {**CASES, "score-two-decimals-excluded": {}, "rate-below-target-excluded": {"c51_figure": "top2", "target": 98}}
+
+
+@pytest.mark.parametrize("case", list(DIGIT_CASES))
+def test_every_output_prints_the_headline_with_the_same_digits(case, app, database, admin_client, filled, tmp_path,
+                                                               capsys):
+    """The same figure, the same digits (analysis/formatting.py): the headline figure, its interval's two ends,
+    the deciding bound and the verdict words read the same strings on the dashboard, in the 附件3 annex, in the
+    C51 working paper, in the XLSX as Excel shows its cells, and in ``manyi analyse`` on the JSON download: a
+    score of 97.6 分 is never 97.60 in the workbook, a score's 5 points never 5.00."""
+    database.update_survey(filled, **DIGIT_CASES[case])
+    if case.endswith("excluded"):
+        exclude_one_q5_c(database)
+    h = result_of(app, database, filled).headline
+    value = h.text(h.value)                                    # '97.6 分', '96.0%'
+    assert value == {"score-two-decimals-excluded": "98.37 分", "rate-below-target-excluded": "97.96%"}.get(case, value)
+    low, high = h.ends_text(h.low, h.high)                     # '91.47 分', '99.36 分'
+    unit = " 分" if h.figure == "score" else "%"
+    interval = f"{low.removesuffix(unit)}–{high}" if h.figure == "score" else f"{low}–{high}"
+    bound = analysis._text.bound_text(h.judgement).rpartition(" ")[2] if h.figure == "rate" else \
+        analysis._text.bound_text(h.judgement).split(" ")[-2] + " 分"
+    points = analysis.formatting.num(h.points.at_estimate.points)
+    page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    annex, paper = (_docx_text(download(admin_client, filled, fmt)) for fmt in ("docx-annex", "docx-c51"))
+    path = tmp_path / "survey.json"
+    path.write_bytes(download(admin_client, filled, "json").get_data())
+    assert analyse([str(path)]) == 0
+    cli = capsys.readouterr().out
+    for name, text in (("page", page), ("annex", annex), ("working paper", paper), ("manyi analyse", cli)):
+        for figure in (value, interval, bound, h.verdict_text):
+            assert figure in text, (name, figure)
+    assert h.judgement.verdict_zh in page and h.judgement.verdict_zh in cli  # the documents word it in the sentence
+    for name, text in (("page", page), ("annex", annex), ("working paper", paper)):
+        assert f"得分 {points} 分" in text or f"{points} / {analysis.formatting.num(h.points.at_estimate.maximum)}" in text, name
+    book = openpyxl.load_workbook(io.BytesIO(download(admin_client, filled, "xlsx").get_data()))
+    cells = {r[0].value: r[1] for r in book["概况"].iter_rows() if len(r) > 1}
+    suffix = "（分）" if h.figure == "score" else ""
+    unit_less = (value, low, high, bound) if h.figure == "rate" else tuple(x.removesuffix(" 分") for x in
+                                                                           (value, low, high, bound))
+    side = "下限" if h.judgement.deciding == "lower" else "上限"
+    assert (shown(cells[f"估计值{suffix}"]), shown(cells[f"双侧 95% 置信下限{suffix}"]),
+            shown(cells[f"双侧 95% 置信上限{suffix}"]), shown(cells[f"判定依据：单侧 95% 置信{side}{suffix}"])) == unit_less
+    assert cells["目标判定"].value == h.judgement.verdict_zh and cells["判定说明"].value == h.verdict_text
+    assert shown(cells["C51 得分"]) == points
+    assert (shown(cells["双侧 95% 区间下限对应得分"]), shown(cells["双侧 95% 区间上限对应得分"])) == (
+        analysis.formatting.num(h.points.points_low), analysis.formatting.num(h.points.points_high))
 
 
 def test_the_cases_cover_all_three_verdicts_and_both_figures(app, database, filled):

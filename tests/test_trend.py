@@ -16,7 +16,9 @@ from survey_app import questionnaires, results, trend
 from survey_app.cli import demo
 from survey_app.demo_data import YINING_2023_COUNTS, yining_2023_rows
 from survey_app.reports.trend_text import trend_blocks
+from analysis.formatting import num, nums, span
 from tests.admin_helpers import login, post_form
+from tests.reports_helpers import shown
 from tests.yining import submit_all, yining_rows
 
 LADDER = {"A": 100, "B": 80, "C": 60, "D": 40, "E": 20}
@@ -366,10 +368,13 @@ def test_the_trend_is_in_the_json_and_the_xlsx_with_the_pages_figures(app, admin
     row = next(r for r in sheet[2:] if r[0] == "第 7 题 伊宁市医疗保障局整体工作")  # as the paper form numbers it
     assert row[1] == t.n_now and row[2] == pytest.approx(t.rate_now) and row[3] == pytest.approx(t.rate_now_ci.low, abs=1e-6)
     cells = next(r for r in ws.iter_rows() if r[0].value == "第 7 题 伊宁市医疗保障局整体工作")
-    assert [c.number_format for c in cells[2:5]] == ["0.0%"] * 3 and cells[13].number_format == "0.00"
+    assert [c.number_format for c in cells[2:5]] == ["0.0%"] * 3
+    # a score shows the page's digits (97.6 分, not 97.60), its interval's ends alike, a difference as nums (+4.40)
+    assert [shown(c) for c in cells[13:16]] == [num(t.score_now), *span(t.score_now_ci.low, t.score_now_ci.high, "").split("–")]
+    assert [shown(c) for c in cells[19:22]] == nums(t.score.difference, t.score.low, t.score.high)
     # differences: rates in 个百分点 (said in the header and the cell, never “6.0%”), scores in 分
     assert sheet[1][9:12] == ("满意率之差（个百分点）", "下限（个百分点）", "上限（个百分点）")
-    assert [c.number_format for c in cells[9:12]] == ['0.0" 个百分点"'] * 3 and cells[19].number_format == "0.00"
+    assert [c.number_format for c in cells[9:12]] == ['0.0" 个百分点"'] * 3
     assert row[9:12] == pytest.approx((100 * t.rate.difference, 100 * t.rate.low, 100 * t.rate.high), abs=1e-4)
     assert ws.freeze_panes == "B3" and ws.auto_filter.ref.startswith("A2:")
     assert row[13] == pytest.approx(t.score_now, abs=1e-4) and row[19] == pytest.approx(t.score.difference, abs=1e-4)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from analysis.formatting import num
+from analysis.formatting import num, span
 
 from survey_app import questionnaires, reliability, results, weighting
 from survey_app.demo_data import yining_rows
@@ -391,7 +391,7 @@ def test_the_xlsx_gives_the_weighted_figures_the_dashboard_shows(app, admin_clie
     import openpyxl
 
     from analysis.formatting import rounded
-    from tests.reports_helpers import download
+    from tests.reports_helpers import download, shown
     database.set_population_margins(filled, {"gender": {"A": 0.485, "B": 0.515}}, audit=Audit("wang", "m"))
     q = questionnaires.catalogue(app).get("yining-2024-public", 1)
     k = weighting.raked_figures(database, database.get_survey(filled), q)
@@ -402,7 +402,12 @@ def test_the_xlsx_gives_the_weighted_figures_the_dashboard_shows(app, admin_clie
     assert cells[f"加权{k.figure_label}"] == pytest.approx(rounded(100 * k.weighted_rate, 1) / 100, abs=1e-12)
     assert (cells[f"加权{k.figure_label} 95% 置信下限"], cells[f"加权{k.figure_label} 95% 置信上限"]) == pytest.approx((
         rounded(100 * k.weighted_rate_ci.low, 1) / 100, rounded(100 * k.weighted_rate_ci.high, 1) / 100), abs=1e-12)
-    assert formats[f"加权{k.figure_label}"] == "0.0%" and formats["加权满意度得分（分）"] == "0.00"
+    assert formats[f"加权{k.figure_label}"] == "0.0%"
+    # the weighted score shows the page's digits (formatting.num), its interval's ends alike (formatting.span)
+    shown_cells = {row[0].value: shown(row[1]) for row in book["概况"].iter_rows()}
+    assert shown_cells["加权满意度得分（分）"] == num(k.weighted_score)
+    assert [shown_cells[f"加权满意度得分 95% 置信{end}（分）"] for end in ("下限", "上限")] == span(
+        k.weighted_score_ci.low, k.weighted_score_ci.high, "").split("–")
     assert cells["加权满意度得分（分）"] == rounded(k.weighted_score, 2)
     assert (cells["加权满意度得分 95% 置信下限（分）"], cells["加权满意度得分 95% 置信上限（分）"]) == (
         rounded(k.weighted_score_ci.low, 2), rounded(k.weighted_score_ci.high, 2))

@@ -59,11 +59,14 @@ def test_numbers_are_formatted_by_their_unit(app, database, filled, book):
     overview = {r[0].value: r[1:] for r in book["概况"].iter_rows()}
     value, = overview["有效率"][:1]
     assert (value.value, value.number_format) == (1.0, "0.0%")  # shown 100.0%, as the page
-    assert overview["估计值（分）"][0].number_format == "0.00" and overview["C51 得分"][0].number_format == "0.00"
+    # a score and the points show the digits the page and the documents print: 97.6 分 and 5 分, never 97.60 or 5.00
+    assert (overview["估计值（分）"][0].value, overview["估计值（分）"][0].number_format) == (97.6, "0.0")
+    assert (overview["C51 得分"][0].value, overview["C51 得分"][0].number_format) == (5, "0")
     assert overview["回收（份）"][0].number_format == "0"
     hall = overview["采集点：业务大厅（回收、有效，份）"]  # two numbers in two cells, never "30/30"
     assert (hall[0].value, hall[1].value) == (30, 30) and hall[0].number_format == hall[1].number_format == "0"
-    # the 汇总 sheet: shares and rates as fractions in percent, score interval ends in 分 to 0.01
+    # the 汇总 sheet: shares and rates as fractions in percent, a score as printed (97.6), its interval's ends in 分
+    # to 0.01
     rows = list(book["汇总"].iter_rows())
     q5 = next(i for i, r in enumerate(rows) if r[0].value == "第 7 题（q5）")
     share = next(r for r in rows[q5:] if r[0].value == "A")
@@ -73,7 +76,7 @@ def test_numbers_are_formatted_by_their_unit(app, database, filled, book):
     rate = next(r for r in rows[q5:] if str(r[0].value).startswith("满意率"))
     score = next(r for r in rows[q5:] if r[0].value == "满意度得分")
     assert [c.number_format for c in rate[2:5]] == ["0.0%"] * 3
-    assert [c.number_format for c in score[2:5]] == ["0.00"] * 3
+    assert [c.number_format for c in score[2:5]] == ["0.0", "0.00", "0.00"]  # 97.6 分（91.47–99.36 分）
     qr = result.question("q5")
     assert rate[2].value == pytest.approx(qr.rate.rate, abs=1e-6) and 0 < rate[3].value < rate[4].value <= 1
     assert [c.value for c in score[2:5]] == pytest.approx([rounded(qr.score.score, 4), rounded(qr.score.ci.low, 4),

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import analysis
-from analysis.formatting import above_digits, below_digits, rounded
+from analysis import formatting
+from analysis.formatting import above_digits, rounded
 
 from . import raw, weighting_text, wording
-from .sheet_style import COUNT, DATE, DATETIME, RATE, SCORE, decimals, share
+from .sheet_style import COUNT, DATE, DATETIME, RATE, SCORE, decimals, share, shown
 
 
 def overview_rows(result):
@@ -52,36 +53,39 @@ def overview_rows(result):
     rate = h.figure == "rate"
     unit, digits = ("", 1) if rate else ("（分）", 2)
 
-    def figure(x, places=None, toward=None):  # the headline's unit: a fraction in percent, or 分; below the
-        places = below_digits(x, h.target, digits) if places is None else places  # target never shown reaching it
+    def figure(x, text, toward=None):  # in the headline's unit (a fraction in percent, or 分), shown with the
+        places = formatting.places(text)  # digits of ``text``, as the pages and documents print it
         return (share(x, places, toward) if rate else rounded(x, places, toward)), decimals(places, rate)
 
     side = "下限" if h.judgement.deciding == "lower" else "上限"
     yield ("C51 依据", h.label)
-    yield (f"估计值{unit}", *figure(h.value))
+    yield (f"估计值{unit}", *figure(h.value, h.text(h.value)))
     if not h.judgement.census:   # a census has no sampling error: no interval, no bound
-        yield (f"双侧 95% 置信下限{unit}", *figure(h.low))
-        yield (f"双侧 95% 置信上限{unit}", *figure(h.high))
+        low, high = h.ends_text(h.low, h.high)  # both ends alike, as the range prints
+        yield (f"双侧 95% 置信下限{unit}", *figure(h.low, low))
+        yield (f"双侧 95% 置信上限{unit}", *figure(h.high, high))
     yield ("区间方法", h.method)
     yield ("样本量 n", h.n, COUNT)
     if h.judgement.population:
         yield ("总体规模 N（用于有限总体的区间和判定）", h.judgement.population, COUNT)
-    yield (f"预期目标{unit}", *figure(h.target))
+    yield (f"预期目标{unit}", *figure(h.target, formatting.num(h.target)))  # a rule's number: '95%', '95 分'
     if h.judgement.census:
-        yield (f"判定依据：全面调查实际值{unit}", *figure(h.value))
+        yield (f"判定依据：全面调查实际值{unit}", *figure(h.value, h.text(h.value)))
     else:
-        yield (f"判定依据：单侧 95% 置信{side}{unit}", *figure(h.bound, above_digits(h.bound, h.target, digits), "down"))
+        places = above_digits(h.bound, h.target, digits)  # as the verdict's sentence prints it, rounded down
+        text = (formatting.pct if rate else formatting.num)(h.bound, places, "down")
+        yield (f"判定依据：单侧 95% 置信{side}{unit}", *figure(h.bound, text, "down"))
     yield ("判定方法", h.bound_method)
     yield ("目标判定", h.judgement.verdict_zh)
     yield ("判定说明", h.verdict_text)
     rule = analysis.RULES.get(points.rule)  # as the annex names it: the rule's title, never its code
     yield ("评分规则", rule.display_name if rule else points.rule)
-    yield ("C51 得分", rounded(points.points, 2), SCORE)  # as every page and document prints it (formatting.num)
-    yield ("C51 满分", points.maximum, SCORE)
+    yield ("C51 得分", *_points(points.points))  # as every page and document prints it (formatting.num)
+    yield ("C51 满分", *_points(points.maximum))
     yield ("计算过程", wording.formula_text(h))
     yield ("评价结果", points.sentence)
-    yield ("双侧 95% 区间下限对应得分", rounded(h.points.points_low, 2), SCORE)
-    yield ("双侧 95% 区间上限对应得分", rounded(h.points.points_high, 2), SCORE)
+    yield ("双侧 95% 区间下限对应得分", *_points(h.points.points_low))
+    yield ("双侧 95% 区间上限对应得分", *_points(h.points.points_high))
     for note in h.notes:
         yield ("说明", note)
     if result.design is not None:
@@ -90,3 +94,8 @@ def overview_rows(result):
     yield from weighting_text.raked_rows(result.raked)
     if result.computed_at:  # the local time it was read (ISO with its offset) as Excel's date-time, as 数据's 提交时间
         yield ("计算时间", datetime.fromisoformat(result.computed_at).replace(tzinfo=None), DATETIME)
+
+
+def _points(x: float) -> tuple[float, str]:
+    """C51 points as a cell: the value and the digits ``formatting.num`` prints ('5', '3.94'), never '5.00'."""
+    return rounded(x, 2), shown(formatting.num(x))

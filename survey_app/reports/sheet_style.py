@@ -3,9 +3,10 @@
 Units, as every page and document prints them (``analysis.formatting``): a rate (满意率, 占比, 有效率) is
 stored as a fraction and shown in percent with one decimal (0.976 -> 97.6%), a difference of two rates in
 percentage points, stored as points and said so in its header and its cell (4.0 -> "4.0 个百分点", never
-"4.0%", which would read as a relative change), a score in 分 with two
-decimals (97.55), a count as a whole number, a p-value to three places ("<0.001" below). A figure keeps
-the value the workbook always stored; only its unit (a fraction, not 97.6) and its display change.
+"4.0%", which would read as a relative change), a score in 分 with the decimals the pages and documents print
+it with (``formatting.num``: 97.55, 97.6, 95; an interval's two ends alike, 91.47 and 100.00), a count as a
+whole number, a p-value to three places ("<0.001" below). A figure keeps the value the workbook always
+stored; only its unit (a fraction, not 97.6) and its display change: the cell shows the printed figure's digits.
 
 Every sheet prints on A4 (paperSize 9), fitted to one page wide and as many pages long as it needs, with
 its header row repeated on each page; long texts wrap in their columns, in rows as tall as they need (``Rows``:
@@ -18,7 +19,7 @@ import math
 import re
 import unicodedata
 
-from analysis.formatting import below_digits, rounded
+from analysis.formatting import num_below, nums, pct_below, places, rounded, span
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -31,7 +32,7 @@ TOP = Alignment(vertical="top")  # the other cells of a row made tall for a wrap
 RATE = "0.0%"       # a fraction shown in percent: 0.976 -> 97.6%
 POINTS_DIFFERENCE = '0.0" 个百分点"'  # a difference of rates, stored in percentage points: 4.0 -> 4.0 个百分点
 POINTS_WIDTH = 17  # its column: "-100.0 个百分点" (a Chinese character two '0's wide); narrower, Excel shows ####
-SCORE = "0.00"      # 分
+SCORE = "0.00"      # 分: a score difference, a stated two decimals (formatting.nums); a score itself: ``below``
 COUNT = "0"
 P_VALUE = '[<0.001]"<0.001";0.000'  # as the pages print p (p_text)
 DATETIME = "yyyy-mm-dd hh:mm:ss"
@@ -45,13 +46,38 @@ def decimals(digits: int, percent: bool = False) -> str:
     return ("0." + "0" * digits if digits else "0") + ("%" if percent else "")
 
 
+def shown(text: str, percent: bool = False) -> str:
+    """The number format that shows a cell with the digits of ``text`` as printed: shown('97.6') == '0.0',
+    shown('94.97%', True) == '0.00%'."""
+    return decimals(places(text), percent)
+
+
 def below(value, target: float | None, percent: bool = True) -> str:
-    """The number format of a satisfaction rate (a fraction, ``percent``) or score (in 分) that shows it below the
-    survey's ``target`` (% or 分) when it is below it: 0.949749 against 95 reads 94.97% ('0.00%'), never 95.0%
-    (``analysis.formatting.below_digits``, as the pages' ``pct_below``); otherwise RATE or SCORE."""
-    if value is None or target is None:
+    """The number format of a satisfaction rate (a fraction, ``percent``) or score (in 分) that shows it as every
+    page prints it beside the survey's ``target`` (% or 分): a rate with one decimal, more when below the target
+    (0.949749 against 95 reads 94.97%, never 95.0%: ``pct_below``), a score as ``num_below`` prints it (97.6 reads
+    97.6, 95 reads 95, never 97.60 or 95.00)."""
+    if value is None:
         return RATE if percent else SCORE
-    return decimals(below_digits(100 * value if percent else value, target, 1 if percent else 2), percent)
+    return shown(pct_below(100 * value, target) if percent else num_below(value, target), percent)
+
+
+def range_formats(low, high, target: float | None, percent: bool = True) -> tuple[str, str]:
+    """The number formats of an interval's two ends as ``formatting.span`` prints the range (both ends with the
+    decimals of the one that has more: 91.47 and 100.00, 94.97% and 99.50%)."""
+    if low is None or high is None:
+        return below(low, target, percent), below(high, target, percent)
+    text = span(100 * low, 100 * high, "%", target) if percent else span(low, high, "", target)
+    return (shown(text, percent),) * 2
+
+
+def difference_formats(difference, low, high, digits: int, points: bool = False) -> tuple[str, str, str]:
+    """The number formats of a difference and its interval's ends (in the printed unit: 分, or percentage points
+    with ``points``) as ``formatting.nums`` prints the three alike: '+4.40 分', never 4.4 in the cell."""
+    if difference is None or low is None or high is None:
+        return (POINTS_DIFFERENCE if points else SCORE,) * 3
+    fmt = decimals(places(nums(difference, low, high, digits=digits)[0]))
+    return (fmt + '" 个百分点"' if points else fmt,) * 3
 
 
 def share(percent_value, digits: int = 1, toward: str | None = None):

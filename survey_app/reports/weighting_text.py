@@ -9,6 +9,7 @@ import math
 
 from analysis.formatting import fixed, num, pct, rounded, span
 
+from .sheet_style import below, range_formats
 from .wording import minus
 
 
@@ -25,7 +26,7 @@ def weighting_blocks(raked, reliability) -> list[tuple]:
 
 def raked_rows(raked):
     """(item, value[, format]) rows of the weighted figures for the XLSX 概况 sheet, rounded as the dashboard
-    prints them (a rate to 0.1 %, stored as a fraction, a score to 0.01 分, the effective n to 0.1, the design
+    prints them (a rate to 0.1 %, stored as a fraction, a score to 0.01 分 with the page's digits, the effective n to 0.1, the design
     effect to 0.01); none unweighted."""
     if raked is None:
         return
@@ -36,11 +37,12 @@ def raked_rows(raked):
         if ci:
             yield (f"加权{raked.figure_label} 95% 置信下限", rounded(ci.low, 3), "0.0%")
             yield (f"加权{raked.figure_label} 95% 置信上限", rounded(ci.high, 3), "0.0%")
-    yield ("加权满意度得分（分）", rounded(raked.weighted_score, 2), "0.00")
+    yield ("加权满意度得分（分）", rounded(raked.weighted_score, 2), below(raked.weighted_score, None, percent=False))
     ci = raked.weighted_score_ci
-    if ci:
-        yield ("加权满意度得分 95% 置信下限（分）", rounded(ci.low, 2), "0.00")
-        yield ("加权满意度得分 95% 置信上限（分）", rounded(ci.high, 2), "0.00")
+    if ci:  # the ends alike, as the page's range prints them (formatting.span)
+        low, high = range_formats(ci.low, ci.high, None, percent=False)
+        yield ("加权满意度得分 95% 置信下限（分）", rounded(ci.low, 2), low)
+        yield ("加权满意度得分 95% 置信上限（分）", rounded(ci.high, 2), high)
     yield ("加权估计的有效问卷 n", raked.n, "0")
     yield ("Kish 有效样本量", rounded(raked.effective_n, 1), "0.0")
     yield ("加权设计效应", rounded(raked.design_effect, 2), "0.00")

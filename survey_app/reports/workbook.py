@@ -4,7 +4,7 @@
 background question, by point × question); 数据 and 标签 are the raw rows and the labels of ``raw``
 (same columns as the CSV). Numbers are stored as numbers (rounded by the one rule of
 ``analysis.formatting.rounded``) and formatted by their unit (``sheet_style``: a rate as a fraction shown
-in percent, a score in 分 with two decimals), times as Excel date-times; every sheet prints on A4.
+in percent, a score in 分 with the digits the pages print), times as Excel date-times; every sheet prints on A4.
 """
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from ..headline import census_text, fpc_note, rate_method
 from ..safetext import xml_text
 from . import raw, wording
 from .overview import overview_rows
-from .sheet_style import (COUNT, DATETIME, P_VALUE, POINTS_DIFFERENCE, POINTS_WIDTH, RATE, SCORE, Rows, autofilter, below,
-                          percentage_points, prepare, row, share, sheet_name)
+from .sheet_style import (COUNT, DATETIME, P_VALUE, POINTS_DIFFERENCE, POINTS_WIDTH, RATE, SCORE, Rows, autofilter,
+                          below, difference_formats, percentage_points, prepare, range_formats, row, share,
+                          sheet_name)
 
 
 def _estimates(qr, target=None):
@@ -24,12 +25,12 @@ def _estimates(qr, target=None):
     figure formatted to show it below the survey's ``target`` when below it (``sheet_style.below``)."""
     role = qr.question.role
 
-    def formats(*values, percent=True):
-        return tuple(below(x, target, percent) for x in values)
+    def formats(value, low=None, high=None, percent=True):  # the figure, its interval's ends alike (span)
+        return (below(value, target, percent), *range_formats(low, high, target, percent))
     for which, rate in (("rate", qr.rate), ("top2", qr.top2), ("top3", qr.top3)):
         if rate is not None and rate.census:
             yield (wording.rate_label(role, which), _frac(rate.rate), None, None, census_text(rate.population),
-                   formats(_frac(rate.rate)))
+                   formats(_frac(rate.rate))[:1])
         elif rate is not None:
             cells = _frac(rate.rate), _frac(rate.ci.low), _frac(rate.ci.high)
             yield (wording.rate_label(role, which), *cells, f"{rate_method(rate.population)}，n = {rate.n}",
@@ -40,7 +41,7 @@ def _estimates(qr, target=None):
         cells = rounded(s.score, 4), None if census else rounded(s.ci.low, 4), None if census else rounded(s.ci.high, 4)
         yield (wording.ROLE_WORDS[role][1], *cells, census_text(s.population) if census else
                f"{'Gaffke 区间' if s.method == 'gaffke' else s.method}{fpc_note(s.population)}，n = {s.n}",
-               formats(*cells, percent=False))
+               formats(*cells, percent=False)[:1 if census else 3])
 
 
 TALLY_WIDTHS = (14, 40, 11, 11, 11, 34)
@@ -131,8 +132,14 @@ def breakdown_row(row, label, *, scored: bool, total: bool = False) -> list:
 
 
 def breakdown_formats(cells, target) -> tuple:
-    """BREAKDOWN_FORMATS with a group's rate and score (and their intervals) shown below ``target`` when below it."""
-    return tuple(below(cells[i], target, fmt == RATE) if 3 <= i <= 8 else fmt for i, fmt in enumerate(BREAKDOWN_FORMATS))
+    """BREAKDOWN_FORMATS with a group's rate and score (and their intervals) shown as the page prints them:
+    below ``target`` when below it, a score with its own digits, an interval's ends alike (``sheet_style.below``)."""
+    figures = (below(cells[3], target), *range_formats(cells[4], cells[5], target),
+               below(cells[6], target, False), *range_formats(cells[7], cells[8], target, False))
+    rate_difference = difference_formats(*cells[9:12], 1, points=True)
+    score_difference = difference_formats(*cells[15:18], 2)
+    return (BREAKDOWN_FORMATS[:3] + figures + rate_difference + BREAKDOWN_FORMATS[12:15] + score_difference
+            + BREAKDOWN_FORMATS[18:])
 
 
 def _breakdown_sheet(ws, breakdowns, table, questionnaire, target=None):
@@ -171,6 +178,19 @@ TREND_FORMATS = (None, COUNT, *[RATE] * 3, COUNT, *[RATE] * 3, *[POINTS_DIFFEREN
 TREND_WIDTHS = (28, 7, 9, 9, 9, 7, 9, 9, 9, *[POINTS_WIDTH] * 3, 11, *[9] * 9, 11)
 
 
+def trend_formats(r) -> tuple:
+    """TREND_FORMATS with each score and each difference shown with the digits the page and the annex print (a
+    score by ``num``, its interval's ends alike, a difference and its ends by ``nums``)."""
+    def score(value, ci):
+        return (below(value, None, False), *(range_formats(ci.low, ci.high, None, False) if ci else (SCORE, SCORE)))
+
+    def change(c, scale, digits, points=False):
+        ends = (None, None, None) if c is None else (scale * c.difference, scale * c.low, scale * c.high)
+        return difference_formats(*ends, digits, points)
+    return (TREND_FORMATS[:9] + change(r.rate, 100, 1, True) + TREND_FORMATS[12:13] + score(r.score_now, r.score_now_ci)
+            + score(r.score_before, r.score_before_ci) + change(r.score, 1, 2) + TREND_FORMATS[22:])
+
+
 def trend_sheet(wb, result) -> None:
     """与上年度比较 (when an earlier survey was chosen): each item in both surveys with the two-sided 95 %
     intervals, and the differences (this − earlier) with theirs; rates as fractions shown in percent, their
@@ -202,7 +222,7 @@ def trend_sheet(wb, result) -> None:
                            r.n_before, *figure(r.rate_before, r.rate_before_ci, _frac),
                            *difference(r.rate, r.rate_significant, percentage_points), *figure(r.score_now, r.score_now_ci, score),
                            *figure(r.score_before, r.score_before_ci, score),
-                           *difference(r.score, r.score_significant, score)], TREND_FORMATS, wrap_columns=(0,)))
+                           *difference(r.score, r.score_significant, score)], trend_formats(r), wrap_columns=(0,)))
     autofilter(ws, 2, 2 + len(t.rows), len(TREND_HEADER))
 
 
