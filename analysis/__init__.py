@@ -23,7 +23,8 @@ The command line lives in ``analysis.cli`` (``python -m analysis FILE``) and is 
 from ._checks import census
 from .intervals import Interval, ProportionInterval, proportion_interval
 from .hypergeometric import population_bounds
-from .planning import ClusterDesign, cluster_design_effect, design_effect, margin_of_error, sample_size
+from .planning import (ClusterDesign, cluster_design_effect, design_effect, margin_of_error, sample_size,
+                       score_sample_size, score_spread)
 from .power import PowerPlan, max_provable_rate, min_successes_to_show, power_sample_size, target_power
 from .score_power import ScorePowerPlan, ladder_spread, score_power, score_power_sample_size
 from .rates import RateResult, satisfaction_rate
@@ -46,6 +47,7 @@ __all__ = [
     "ProportionInterval", "RateResult", "Rule", "ScoreBounds", "ScoreResult", "TargetTest", "Verdict",
     "cluster_design_effect", "composite_score", "design_effect", "indicator_points", "indicator_points_range",
     "margin_of_error", "percent_table", "proportion_interval", "rate_verdict", "sample_size", "satisfaction_rate",
+    "score_sample_size", "score_spread",
     "satisfaction_score", "effective_score_bounds", "score_bounds", "score_interval", "score_verdict", "stratified_rate_verdict", "stratified_score_verdict", "weighted_cells_interval", "target_test", "verdict_points", "verdict_text",
     "PowerPlan", "ScorePowerPlan", "ladder_spread", "score_power", "score_power_sample_size", "max_provable_rate", "min_successes_to_show", "power_sample_size", "target_power",
     "Comparison", "adjust_p_values", "compare_rates", "compare_scores", "Breakdown", "BreakdownRow", "breakdown",

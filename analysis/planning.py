@@ -4,6 +4,9 @@
   correction n = n0/(1 + (n0 − 1)/N); the ceiling is taken after rounding to 9 decimals, so that
   1067.0000000000002 (binary noise) asks for 1067 people, not 1068. With ``target`` instead of
   ``margin``: the n whose exact one-sided test shows the target with the given power (``analysis.power``).
+- ``score_sample_size``: the same for a score (满意度得分) within ± a margin in 分: n0 = z²·s²/e², s the standard
+  deviation of the answers' points under an assumed spread over the ladder (``score_spread``), then the design
+  effect and the finite-population correction as above (a normal approximation, as the rate's Wald form).
 - ``margin_of_error``: the inverse, z·√(p(1 − p)/n) (× √((N − n)/(N − 1)) with N).
 - ``design_effect``: 1 + (m − 1)·ICC for clusters of m answers with intra-cluster correlation ICC.
 - ``cluster_design_effect``: the design effect estimated from answers grouped by collection point
@@ -60,6 +63,46 @@ def sample_size(*, expected_rate, margin=None, target=None, power=None, confiden
     size = _checks.population(population)
     z = z_value(level)
     n = z * z * p * (1 - p) / (e * e) * deff
+    if size is not None:
+        n = n / (1 + (n - 1) / size)
+    return max(1, math.ceil(round(n, 9)))
+
+
+def score_spread(values, shares) -> tuple[float, float]:
+    """(mean, standard deviation) of the points ``values`` answered in proportion to ``shares`` (any positive total).
+
+    >>> score_spread([100, 80, 60], [92, 4, 4])
+    (97.6, 8.616263691415206)
+    """
+    try:
+        xs, ps = [float(v) for v in values], [float(s) for s in shares]
+    except (TypeError, ValueError):
+        raise ValueError("values and shares must be numbers") from None
+    if not xs or len(xs) != len(ps) or not all(map(math.isfinite, xs + ps)) or min(ps) < 0 or sum(ps) <= 0:
+        raise ValueError("values and shares must be finite numbers of one length, shares ≥ 0 with a positive total")
+    total = sum(ps)
+    mean = sum(x * p for x, p in zip(xs, ps)) / total
+    return mean, math.sqrt(sum(p * (x - mean) ** 2 for x, p in zip(xs, ps)) / total)
+
+
+def score_sample_size(*, values, shares, margin, confidence_level=0.95, design_effect=1.0, population=None) -> int:
+    """Answers needed to estimate a score within ± ``margin`` 分 when the answers spread as ``shares`` over the
+    points ``values``: z²·s²/e² (``score_spread``'s s), times the design effect, with Cochran's correction for N.
+
+    >>> score_sample_size(values=[100, 80, 60], shares=[92, 4, 4], margin=2)
+    72
+    >>> score_sample_size(values=[100, 80, 60], shares=[92, 4, 4], margin=2, population=100)
+    42
+    """
+    _, sd = score_spread(values, shares)
+    e = _positive(margin, "margin")
+    level = _checks.confidence_level(confidence_level)
+    deff = _positive(design_effect, "design_effect")
+    if deff < 1:
+        raise ValueError(f"design_effect must be at least 1, got {design_effect!r}")
+    size = _checks.population(population)
+    z = z_value(level)
+    n = z * z * sd * sd / (e * e) * deff
     if size is not None:
         n = n / (1 + (n - 1) / size)
     return max(1, math.ceil(round(n, 9)))

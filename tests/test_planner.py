@@ -58,10 +58,11 @@ def test_planner_when_the_expected_rate_is_below_the_target(admin_client):
 
 
 def test_planner_takes_the_target_from_the_survey(admin_client, yining, database):
-    """Edit page of a survey with target 90 and n = 50: 50 of 50 can show 90 %, so no warning; the
-    planner's defaults are the survey's target and target + 2."""
+    """Edit page of a survey whose C51 takes the rate, with target 90 and n = 50: 50 of 50 can show 90 %, so no
+    warning; the planner's defaults are the survey's target and target + 2. (C51 taking the score, the planner asks
+    for no rate: see test_a_score_is_planned_in_points_with_its_margin_first.)"""
     survey_id, _ = yining
-    database.update_survey(survey_id, target=90.0)
+    database.update_survey(survey_id, target=90.0, c51_figure="top2")
     html = admin_client.get(f"/admin/surveys/{survey_id}/edit").get_data(as_text=True)
     assert re.search(r'name="plan_t"[^>]*value="90.0"', html) and re.search(r'name="plan_p"[^>]*value="92.0"', html)
     assert "无法证明" not in text(html)
@@ -227,3 +228,40 @@ def test_an_earlier_survey_the_evaluator_may_not_see_stays_hidden(admin_client, 
     page = text(admin_client.get(f"/admin/surveys/{later}/edit{PLAN}").get_data(as_text=True))
     assert database.get_survey(filled)["title"] not in page and "所比较的较早调查" not in page
     assert "若答案分布为假定的分布" in page  # the stated spread, as for a survey without answers
+
+
+def _planner(html: str) -> str:
+    return text(html.split('id="planner"')[1].split("</section>")[0])
+
+
+def test_a_score_is_planned_in_points_with_its_margin_first(admin_client, filled):
+    """Yining's questionnaire says [headline] figure = "score": C51 takes the 满意度得分, so the planner plans that
+    figure: a margin in 分 from the answers' spread (z²·s²/e², s = 8.62 分 for 92/4/4 % at 100/80/60), then the score
+    verdict's power; it asks for no expected rate and prints no 个百分点. The larger n fills 目标样本量."""
+    from analysis import score_sample_size
+    url = f"/admin/surveys/{filled}/edit?plan_t=95&plan_e="
+    html = admin_client.get(url + "2").get_data(as_text=True)
+    planner = _planner(html)
+    n = score_sample_size(values=list(YINING_Q5), shares=list(YINING_Q5.values()), margin=2)
+    assert n == 72
+    margin = (f"按允许误差：需要有效问卷 n = {n} 份（满意度得分，答案分布为本次调查现有答案的分布，平均得分 97.6 分、"
+              "标准差 8.62 分，允许误差 ±2 分）")
+    assert margin in planner and planner.index(margin) < planner.index("按检验效能：若")
+    assert "个百分点" not in planner and "预期满意率" not in planner and 'name="plan_p"' not in html
+    assert "允许误差 ±（分）" in planner and "目标值（分）" in planner
+    power = int(_power_n(planner))
+    assert power > n and target_n(html) == str(power)          # the power n is the larger: it fills the form
+    html = admin_client.get(url + "0.5").get_data(as_text=True)   # ±0.5 分: the margin's n is the larger
+    wide = score_sample_size(values=list(YINING_Q5), shares=list(YINING_Q5.values()), margin=0.5)
+    assert wide > power and f"需要有效问卷 n = {wide} 份（满意度得分" in _planner(html) and target_n(html) == str(wide)
+    planner = _planner(admin_client.get(url + "60").get_data(as_text=True))
+    assert "允许误差应在 0.1 到 50 分之间。" in planner and "需要有效问卷" not in planner
+
+
+def test_a_rate_is_planned_in_percentage_points(admin_client, filled, database):
+    """The same survey with C51 on the top-2 rate: the planner asks for the expected rate and plans in 个百分点."""
+    database.update_survey(filled, c51_figure="top2")
+    html = admin_client.get(f"/admin/surveys/{filled}/edit?plan_t=95&plan_p=97&plan_e=5").get_data(as_text=True)
+    planner = _planner(html)
+    assert "按允许误差：需要有效问卷 n = 45 份（预期满意率 97.0%，允许误差 ±5.0 个百分点）" in planner
+    assert "满意度得分" not in planner and 'name="plan_p"' in html and "允许误差 ±（百分点）" in planner

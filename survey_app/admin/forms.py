@@ -262,18 +262,16 @@ class PlannerForm(FlaskForm):
     plan_t = PercentField("目标值（%）", validators=[Optional()], what="目标值")
     plan_p = PercentField("预期满意率（%）", default=97.0, validators=[InputRequired("请输入数字，如 97。")],
                           what="预期满意率", example=97, below_100=True, scored=False)
-    plan_e = FloatField("允许误差 ±（百分点）", invalid_value_message=MSG_NUMBER, default=5.0, validators=[
-        InputRequired(MSG_NUMBER), finite, NumberRange(0.1, 50, "允许误差应在 0.1 到 50 个百分点之间。")])
+    plan_e = FloatField("允许误差 ±（百分点）", invalid_value_message=MSG_NUMBER, default=5.0,
+                        validators=[InputRequired(MSG_NUMBER), finite])  # in 分 for a score (``unit``)
     plan_d = StringField("假定答案分布（%，按选项顺序）", filters=[clean_line],
                          validators=[Optional(), Length(max=200, message="答案分布请控制在 200 字以内。")])
     plan_N = IntegerField("总体规模 N（可选）", invalid_value_message=MSG_WHOLE, validators=[
         Optional(), NumberRange(2, 10**9, "总体规模应为不小于 2 的整数，不知道可留空。")])
 
-    def sample_size(self) -> int | None:
-        if not self.validate():
-            return None
-        return analysis.sample_size(expected_rate=self.plan_p.data / 100, margin=self.plan_e.data / 100,
-                                    population=self.plan_N.data)
+    def validate_plan_e(self, field):
+        if field.data is not None and math.isfinite(field.data) and not 0.1 <= field.data <= 50:
+            raise ValidationError(f"允许误差应在 0.1 到 50 {'分' if self.unit == percent.SCORE else '个百分点'}之间。")
 
 
 assert set(FIGURE_LABELS) == set(C51_FIGURES)

@@ -1,8 +1,11 @@
 """The sample-size planner of the survey settings page (new survey, edit settings).
 
-Two answers: the n that estimates the rate within ± the margin (z²·p(1 − p)/e², as before), and the
-n that shows the survey's target with 80 % power: for a rate at the expected rate (the exact one-sided
-test that decides the verdict); when C51 takes the score, for the score verdict (Gaffke's bound) under an
+Two answers for the figure C51 takes (``headline.figure_judged``, as the questionnaire's [headline] figure and the
+survey's setting say): for a rate, the n that estimates it within ± the margin in 个百分点 (z²·p(1 − p)/e²) and the
+n that shows its target with 80 % power at the expected rate (the exact one-sided test that decides the verdict);
+for a score, the n that estimates it within ± the margin in 分 (z²·s²/e², ``analysis.score_sample_size``, s from
+the assumed answers) and the n that shows its target with 80 % power by the score verdict (Gaffke's bound), both
+under an
 assumed answer distribution the page shows and the evaluator can change (``plan_d``): by default the
 answers of the earlier survey this one is compared with (与上年度比较), else this survey's answers so far,
 else a stated spread (``analysis.ladder_spread``) with a mean of target + 2 points. ``reports.planning_text``
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 import analysis
 from analysis.formatting import num
 from flask import g
+from wtforms.validators import Optional
 
 from .. import percent, questionnaires
 from ..headline import figure_judged
@@ -35,6 +39,8 @@ class Planner:
     power_text: str | None
     warning: str | None           # the settings form's target_n cannot show its target
     ladder: str | None = None     # a score's plan: the options plan_d lists, e.g. "A/B/C/D/E"
+    margin_text: str | None = None  # a score's margin plan, in 分 (a rate's is worded by the page from the form)
+    score: bool = False           # C51 takes the score: the page asks for no rate and plans the score first
 
 
 @dataclass(frozen=True)
@@ -73,31 +79,42 @@ def build(args, settings, *, fill: bool, questionnaire=None, survey: dict | None
     defaults = {"plan_t": target, "plan_N": population}
     if target is not None:
         defaults["plan_p"] = round(planning_text.planning_rate(min(target, 99.9)), 2)
-    asked = "plan_p" in args
+    asked = "plan_p" in args or "plan_e" in args
     form = PlannerForm(formdata=args if asked else None, data=defaults)
     scale = score_scale(questionnaire, settings.c51_figure.data)
-    if scale is not None:  # the target is a score's: in 分, and so is what plan_t's messages ask for
-        form.unit, form.plan_t.label.text = percent.SCORE, "目标值（分）"
-    margin_n = form.sample_size() if asked else None
-    power_n = power_text = None
+    if scale is not None:  # the target and the margin are a score's: in 分; no rate is asked for
+        form.unit, form.plan_t.label.text, form.plan_e.label.text = percent.SCORE, "目标值（分）", "允许误差 ±（分）"
+        form.plan_p.validators = [Optional()]
+    valid = asked and form.validate()
+    margin_n = power_n = power_text = margin_text = None
     target = form.plan_t.data if form.plan_t.data is not None and not form.plan_t.errors else target
     default = assumed_answers(questionnaire, survey, target) if scale and target is not None else None
     if default is not None:
         form.plan_d.data = form.plan_d.data or default.text()   # shown, and what the evaluator may change
-    if margin_n is not None and target is not None:
-        true_pct, size = form.plan_p.data, form.plan_N.data
-        if scale is None:
+    size = form.plan_N.data
+    if valid and scale is None:
+        margin_n = analysis.sample_size(expected_rate=form.plan_p.data / 100, margin=form.plan_e.data / 100,
+                                        population=size)
+        if target is not None:
+            true_pct = form.plan_p.data
             plan = planning_text.power_plan(target, true_pct, population=size)
             power_n = plan.n if plan else None
             power_text = planning_text.power_sentence(target, true_pct, population=size, plan=plan)
-        else:
-            power_n, power_text = _score_plan(form, default, target, scale, size)
-        if fill:
-            settings.target_n.data = max(margin_n, power_n or 0)
-    if margin_n is not None and fill and form.plan_N.data:  # planned for a population: the warning too
-        population = form.plan_N.data
+    elif valid and target is not None:  # C51 takes the score: its margin in 分 and its verdict's power
+        assumed = _assumed(form, default)
+        if assumed is not None:
+            values, shares = list(assumed.points.values()), [assumed.shares.get(c, 0.0) for c in assumed.points]
+            margin_n, margin_text = planning_text.score_margin_plan(values, shares, form.plan_e.data, assumed.source,
+                                                                    population=size)
+        if assumed is not None or default is None:
+            power_n, power_text = _score_plan(assumed, target, scale, size)
+    if fill and (margin_n or power_n):
+        settings.target_n.data = max(margin_n or 0, power_n or 0)
+    if valid and fill and size:  # planned for a population: the warning too
+        population = size
     ladder = "/".join(default.points) if default else None
-    return Planner(form, target, margin_n, power_n, power_text, _warning(settings, population, scale), ladder)
+    return Planner(form, target, margin_n, power_n, power_text, _warning(settings, population, scale), ladder,
+                   margin_text, scale is not None)
 
 
 def assumed_answers(questionnaire, survey: dict | None, target: float) -> Assumed | None:
@@ -145,23 +162,27 @@ def _shares(counts: dict) -> dict:
     return {code: n / total for code, n in counts.items()}
 
 
-def _score_plan(form, default: Assumed | None, target: float, scale, size) -> tuple[int | None, str | None]:
-    """The score's power n and sentence for the distribution in ``plan_d`` (the default's own shares when the
-    evaluator left its text as shown)."""
-    if default is None:
+def _assumed(form, default: Assumed | None) -> Assumed | None:
+    """The distribution a score is planned for: the default's own shares when the evaluator left ``plan_d`` as
+    shown, else the one typed (None, with the message on ``plan_d``, when it does not fit the ladder)."""
+    if default is None or form.plan_d.data == default.text():
+        return default
+    parts = [p for p in re.split(r"[/,，、\s]+", form.plan_d.data or "") if p]
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) != len(default.points) or min(values) < 0 or not 99 <= sum(values) <= 101:
+        form.plan_d.errors = list(form.plan_d.errors) + [
+            f"答案分布请按 {'/'.join(default.points)} 的顺序填写各选项的百分比，合计 100，如 {default.text()}。"]
+        return None
+    return Assumed(default.points, dict(zip(default.points, values)), "所填的分布")
+
+
+def _score_plan(assumed: Assumed | None, target: float, scale, size) -> tuple[int | None, str | None]:
+    """The score's power n and sentence for the distribution ``assumed`` (None: none can reach the target)."""
+    if assumed is None:
         return None, f"答案分布的平均得分无法高于目标 {num(target)} 分，任何样本量都无法以足够的检验效能证明满意度得分达到目标。"
-    assumed = default
-    if form.plan_d.data != default.text():
-        parts = [p for p in re.split(r"[/,，、\s]+", form.plan_d.data or "") if p]
-        try:
-            values = [float(p) for p in parts]
-        except ValueError:
-            values = []
-        if len(values) != len(default.points) or min(values) < 0 or not 99 <= sum(values) <= 101:
-            form.plan_d.errors = list(form.plan_d.errors) + [
-                f"答案分布请按 {'/'.join(default.points)} 的顺序填写各选项的百分比，合计 100，如 {default.text()}。"]
-            return None, None
-        assumed = Assumed(default.points, dict(zip(default.points, values)), "所填的分布")
     values = [assumed.points[code] for code in assumed.points]
     shares = [assumed.shares.get(code, 0.0) for code in assumed.points]
     plan = planning_text.score_power_plan(target, values, shares, scale, population=size)

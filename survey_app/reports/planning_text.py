@@ -7,8 +7,8 @@ verdict, simulated under an assumed answer distribution, which the sentence name
 from __future__ import annotations
 
 from analysis import (max_provable_rate, min_successes_to_show, power_sample_size, satisfaction_score, score_bounds,
-                      score_power, score_power_sample_size, stratified_rate_verdict, stratified_score_verdict,
-                      target_power)
+                      score_power, score_power_sample_size, score_sample_size, score_spread, stratified_rate_verdict,
+                      stratified_score_verdict, target_power)
 from analysis.formatting import num, pct, rounded
 
 LEVEL, POWER = 0.95, 0.8
@@ -87,6 +87,17 @@ def score_power_plan(target: float, values, shares, scale: tuple[float, float], 
     """``analysis.score_power_sample_size`` at 80 % power for answers spread as ``shares`` over ``values``."""
     return score_power_sample_size(values=list(values), shares=list(shares), target=target, scale=scale, power=POWER,
                                    confidence_level=LEVEL, population=population)
+
+
+def score_margin_plan(values, shares, margin: float, source: str, *, population: int | None = None) -> tuple[int, str]:
+    """The n that estimates the score within ± ``margin`` 分 (``analysis.score_sample_size``) for answers spread as
+    ``shares`` over ``values`` (``source`` says whence), and its sentence: '需要有效问卷 n = 72 份（满意度得分，…）'."""
+    n = score_sample_size(values=list(values), shares=list(shares), margin=margin, confidence_level=LEVEL,
+                          population=population)
+    mean, sd = score_spread(values, shares)
+    of = f"，总体 N = {population}" if population else ""
+    return n, (f"需要有效问卷 n = {n} 份（满意度得分，答案分布为{source}，平均得分 {num(mean, 1)} 分、标准差 "
+               f"{num(sd)} 分，允许误差 ±{num(margin)} 分{of}）。")
 
 
 def score_power_sentence(target: float, values, shares, scale: tuple[float, float], source: str, *,
