@@ -265,3 +265,18 @@ def test_a_rate_is_planned_in_percentage_points(admin_client, filled, database):
     planner = _planner(html)
     assert "按允许误差：需要有效问卷 n = 45 份（预期满意率 97.0%，允许误差 ±5.0 个百分点）" in planner
     assert "满意度得分" not in planner and 'name="plan_p"' in html and "允许误差 ±（百分点）" in planner
+
+
+def test_the_plans_mean_score_prints_as_the_headline_score(admin_client, filled, database):
+    """Under an undecided score verdict the dashboard and 附件3 plan from the answers so far, whose mean is the
+    headline score itself: one Q5 answer C excluded, 98.37 分 beside the verdict and 98.37 分 in the plan, never
+    98.4 分; the settings page's planner says the same."""
+    from tests.reports_helpers import exclude_one_q5_c
+    from tests.test_one_verdict import _docx_text
+    exclude_one_q5_c(database)
+    dashboard = text(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    annex = _docx_text(download(admin_client, filled, "docx-annex"))
+    planner = _planner(admin_client.get(f"/admin/surveys/{filled}/edit?plan_t=95&plan_e=2").get_data(as_text=True))
+    assert "满意度得分 98.37 分" in dashboard
+    for said in (dashboard, annex, planner):
+        assert "平均得分 98.37 分" in said and "98.4 分" not in said

@@ -96,7 +96,7 @@ def score_margin_plan(values, shares, margin: float, source: str, *, population:
                           population=population)
     mean, sd = score_spread(values, shares)
     of = f"，总体 N = {population}" if population else ""
-    return n, (f"需要有效问卷 n = {n} 份（满意度得分，答案分布为{source}，平均得分 {num(mean, 1)} 分、标准差 "
+    return n, (f"需要有效问卷 n = {n} 份（满意度得分，答案分布为{source}，平均得分 {num(mean)} 分、标准差 "
                f"{num(sd)} 分，允许误差 ±{num(margin)} 分{of}）。")
 
 
@@ -107,7 +107,7 @@ def score_power_sentence(target: float, values, shares, scale: tuple[float, floa
     goal = f"满意度得分达到 {num(target)} 分"
     plan = plan or score_power_plan(target, values, shares, scale, population=population)
     spread = "、".join(f"{num(v)} 分 {pct(100 * s)}" for v, s in sorted(zip(plan.values, plan.shares), reverse=True))
-    head = f"若答案分布为{source}（{spread}，平均得分 {num(plan.score, 1)} 分）"
+    head = f"若答案分布为{source}（{spread}，平均得分 {num(plan.score)} 分）"
     if plan.n is None and plan.score <= target:
         return f"{head}，平均得分不高于目标 {num(target)} 分，任何样本量都无法以足够的检验效能证明{goal}。"
     need = (f"需要有效问卷 n = {plan.n} 份" if plan.n else f"在 n ≤ {plan.limit} 的范围内都做不到")
