@@ -199,6 +199,7 @@ def render(report: dict) -> str:
         if score is not None:
             clip = f", clipped to {num(score.scale[0])}–{num(score.scale[1])}" if score.clipped else ""
             shown = "" if score.method == "gaffke" else "; shown only: the verdict reads Gaffke's bound"
+            shown += f"; 有限总体校正，N = {score.population}" if score.population else ""  # as the page says
             lines.append(f"  score (满意度得分): {num_below(score.score, t)} 分  " + (CENSUS if census else (
                 f"{level} CI {span(score.ci.low, score.ci.high, '分', t)} ({score.method}{clip}{shown})")))
         else:

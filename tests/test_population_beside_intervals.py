@@ -30,3 +30,21 @@ def test_every_interval_moved_by_n_says_n_on_the_dashboard(app, database, admin_
 def test_without_n_no_correction_is_claimed(app, database, admin_client, filled):
     page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
     assert "有限总体校正" not in page and "精确超几何区间" not in page
+
+
+def test_manyi_analyse_says_the_n_beside_a_score_interval_too(app, database, admin_client, filled, tmp_path, capsys):
+    """`manyi analyse` on the JSON download prints each item's score interval with N = 60 (98.00 at the top, moved
+    by N) and says so as the page does, beside the rate's hypergeometric interval; without N it claims none."""
+    from analysis.cli import main as analyse
+    from tests.reports_helpers import download
+    database.update_survey(filled, population=60)
+    path = tmp_path / "survey.json"
+    path.write_bytes(download(admin_client, filled, "json").get_data())
+    assert analyse([str(path)]) == 0
+    scores = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  score (")]
+    assert scores and all(line.endswith("(gaffke; 有限总体校正，N = 60)") for line in scores), scores
+    assert any("91.47–98.00 分" in line for line in scores)
+    database.update_survey(filled, population=None)
+    path.write_bytes(download(admin_client, filled, "json").get_data())
+    assert analyse([str(path)]) == 0
+    assert "有限总体校正" not in capsys.readouterr().out
