@@ -57,6 +57,8 @@ def shown(cell) -> str:
     value, fmt = cell.value, cell.number_format
     if not isinstance(value, (int, float)) or isinstance(value, bool) or fmt == "General":
         return "" if value is None else str(value)
+    if fmt.startswith('[<0.001]'):   # a p-value (sheet_style.p_format)
+        return "<0.001" if value < 0.001 else fixed(value, len(fmt.rpartition(";")[2].partition(".")[2]))
     core, _, suffix = fmt.partition('"')
     percent = core.endswith("%")
     digits = len(core.rstrip("%").partition(".")[2])

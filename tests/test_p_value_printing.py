@@ -44,3 +44,13 @@ def test_the_breakdown_prints_a_significant_p_below_the_level(admin_client, data
     table = table[:table.index("</table>")]
     assert f">{p:.4f}<" in table and ">0.050<" not in table and "高于其余样本" in table
     assert "+15.00<wbr><span class=\"ci\">（+0.03 至 +36.04）" in table and "（0.0 至" not in table
+    # the workbook's cells show the same p and the same interval ends beside the same 结论
+    import io
+
+    import openpyxl
+
+    from tests.reports_helpers import download, shown
+    sheet = openpyxl.load_workbook(io.BytesIO(download(admin_client, survey_id, "xlsx").get_data()))["交叉-按采集点"]
+    row = next(r for r in sheet.iter_rows() if r[0].value == "业务大厅")
+    assert [shown(c) for c in row[9:15]] == ["15.00 个百分点", "0.03 个百分点", "36.04 个百分点", f"{p:.4f}",
+                                             f"{p:.4f}", "高于其余样本"]

@@ -19,7 +19,7 @@ import math
 import re
 import unicodedata
 
-from analysis.formatting import num_below, nums, pct_below, places, rounded, span
+from analysis.formatting import num_below, nums, p_value, pct_below, places, rounded, span
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -78,6 +78,13 @@ def difference_formats(difference, low, high, digits: int, points: bool = False)
         return (POINTS_DIFFERENCE if points else SCORE,) * 3
     fmt = decimals(places(nums(difference, low, high, digits=digits)[0]))
     return (fmt + '" 个百分点"' if points else fmt,) * 3
+
+
+def p_format(p) -> str:
+    """The number format of a p-value as the page prints it beside the verdict it decides (``formatting.p_value``):
+    three places, more where three would print a significant p as 0.05 (0.0497 reads 0.0497, never 0.050)."""
+    digits = 3 if p is None or p_value(p) == "<0.001" else places(p_value(p))
+    return f'[<0.001]"<0.001";{decimals(digits)}'
 
 
 def share(percent_value, digits: int = 1, toward: str | None = None):

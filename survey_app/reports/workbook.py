@@ -15,8 +15,8 @@ from ..headline import census_text, fpc_note, rate_method
 from ..safetext import xml_text
 from . import raw, wording
 from .overview import overview_rows
-from .sheet_style import (COUNT, DATETIME, P_VALUE, POINTS_DIFFERENCE, POINTS_WIDTH, RATE, SCORE, Rows, autofilter,
-                          below, difference_formats, percentage_points, prepare, range_formats, row, share,
+from .sheet_style import (COUNT, DATETIME, POINTS_DIFFERENCE, POINTS_WIDTH, P_VALUE, RATE, SCORE, autofilter, below,
+                          difference_formats, p_format, percentage_points, prepare, range_formats, row, Rows, share,
                           sheet_name)
 
 
@@ -138,8 +138,9 @@ def breakdown_formats(cells, target) -> tuple:
                below(cells[6], target, False), *range_formats(cells[7], cells[8], target, False))
     rate_difference = difference_formats(*cells[9:12], 1, points=True)
     score_difference = difference_formats(*cells[15:18], 2)
-    return (BREAKDOWN_FORMATS[:3] + figures + rate_difference + BREAKDOWN_FORMATS[12:15] + score_difference
-            + BREAKDOWN_FORMATS[18:])
+    p_values = tuple(p_format(cells[i]) for i in (12, 13, 18, 19))  # beside 高于/低于: 0.0497, never 0.050
+    return (BREAKDOWN_FORMATS[:3] + figures + rate_difference + p_values[:2] + BREAKDOWN_FORMATS[14:15]
+            + score_difference + p_values[2:] + BREAKDOWN_FORMATS[20:])
 
 
 def _breakdown_sheet(ws, breakdowns, table, questionnaire, target=None):
