@@ -55,6 +55,20 @@ def rounded(x: float, digits: int = 1, toward: str | None = None) -> float:
     return float(_decimal(x, digits, toward)) if math.isfinite(x) else float(x)
 
 
+def kept(x: float, digits: int = 4) -> float:
+    """``x`` to ``digits`` decimals for a spreadsheet cell that shows fewer: ``rounded``, except where that would
+    carry it across a shorter rounding (91.47496 → 91.475, which a cell showing two decimals reads 91.48 where
+    the page prints 91.47): then cut toward zero, which keeps every rounding to fewer decimals as ``x`` has it.
+
+    >>> kept(91.47179), kept(91.47496), fixed(kept(91.47496), 2), kept(-1.00496, 4)
+    (91.4718, 91.4749, '91.47', -1.0049)
+    """
+    value = rounded(x, digits)
+    if not math.isfinite(x) or all(fixed(value, d) == fixed(x, d) for d in range(digits)):
+        return value
+    return rounded(x, digits, "down" if x > 0 else "up")
+
+
 def fixed(x: float, digits: int = 1, toward: str | None = None) -> str:
     """Exactly ``digits`` decimals: ``fixed(97.551) == "97.6"``, ``fixed(100) == "100.0"``, ``fixed(5.47, 2) == "5.47"``."""
     if not math.isfinite(x):

@@ -10,7 +10,7 @@ import analysis
 import docx
 import openpyxl
 import pytest
-from analysis.formatting import fixed, num, num_below, pct, span
+from analysis.formatting import fixed, num, num_below, nums, pct, span
 
 from survey_app import breakdowns as bd
 from survey_app.reports import breakdown_text, charts, workbook
@@ -272,3 +272,26 @@ def test_a_table_whose_groups_are_all_too_small_has_no_chart(admin_client, clien
     assert "按采集点分组，业务大厅有效问卷 3 份，样本不足" in section and "绘制了图" not in section
     captions = [p.text.split(" ")[0] for p in document.paragraphs if p.style.name == "Caption" and p.text.startswith("图")]
     assert captions == [f"图{n}" for n in range(1, len(captions) + 1)] and len(document.inline_shapes) == len(captions)
+
+
+def test_a_cell_never_rounds_across_the_pages_digits(app, database, filled):
+    """A group's interval end of 91.47496 分 prints 91.47 on the page and in the annex; stored to 10⁻⁴ as 91.475 it
+    read 91.48 in the workbook. Each figure of the row (score, its ends, the differences in 分 and 个百分点, the rate)
+    shows in its cell what the page prints."""
+    from types import SimpleNamespace
+    table = result_of(app, database, filled).breakdowns.tables[0]
+    row = table.result.rows[0]
+    edge = replace(row, score=97.644996, score_low=91.47496, score_high=99.36504, rate=0.9674996,
+                   score_difference=replace(row.score_difference, difference=1.004996, low=-9.394996, high=11.39504),
+                   rate_difference=replace(row.rate_difference, difference=0.0166496, low=-0.1228996, high=0.2048504))
+    cells = workbook.breakdown_row(edge, "x", scored=True)
+    shown_cells = [shown(SimpleNamespace(value=v, number_format=f))
+                   for v, f in zip(cells, workbook.breakdown_formats(cells, 95))]
+    assert shown_cells[3] == pct(100 * edge.rate) == "96.7%"
+    assert shown_cells[6:9] == [num(edge.score), *span(edge.score_low, edge.score_high, "").split("–")] == \
+        ["97.64", "91.47", "99.37"]
+    d = edge.score_difference
+    assert shown_cells[15:18] == nums(d.difference, d.low, d.high) == ["1.00", "-9.39", "11.40"]
+    r = edge.rate_difference
+    assert [c.removesuffix(" 个百分点") for c in shown_cells[9:12]] == nums(
+        100 * r.difference, 100 * r.low, 100 * r.high, digits=1) == ["1.7", "-12.3", "20.5"]

@@ -19,7 +19,7 @@ import math
 import re
 import unicodedata
 
-from analysis.formatting import num_below, nums, p_value, pct_below, places, rounded, span
+from analysis.formatting import kept, num_below, nums, p_value, pct_below, places, rounded, span
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -98,7 +98,7 @@ def share(percent_value, digits: int = 1, toward: str | None = None):
 def percentage_points(difference):
     """A difference of two rates (fractions) as a POINTS_DIFFERENCE cell stores it: in percentage points, to
     10⁻⁴ (0.032 -> 3.2); None stays None."""
-    return None if difference is None else rounded(100 * difference, 4)
+    return None if difference is None else kept(100 * difference)
 
 
 def cell(ws, value, fmt: str | None = None, *, bold: bool = False, wrap: bool = False):

@@ -3,12 +3,13 @@
 概况 and 汇总 are the SurveyResult as tables, the 交叉-… sheets its breakdowns (issue #14: by point, by each
 background question, by point × question); 数据 and 标签 are the raw rows and the labels of ``raw``
 (same columns as the CSV). Numbers are stored as numbers (rounded by the one rule of
-``analysis.formatting.rounded``) and formatted by their unit (``sheet_style``: a rate as a fraction shown
+``analysis.formatting.rounded``, ``kept`` off a shorter rounding's boundary, so a cell never shows 91.48 where the
+page prints 91.47) and formatted by their unit (``sheet_style``: a rate as a fraction shown
 in percent, a score in 分 with the digits the pages print), times as Excel date-times; every sheet prints on A4.
 """
 from __future__ import annotations
 
-from analysis.formatting import rounded
+from analysis.formatting import kept
 from openpyxl import Workbook
 
 from ..headline import census_text, fpc_note, rate_method
@@ -38,7 +39,7 @@ def _estimates(qr, target=None):
     if qr.score is not None:
         s = qr.score
         census = s.census   # n = N: no interval
-        cells = rounded(s.score, 4), None if census else rounded(s.ci.low, 4), None if census else rounded(s.ci.high, 4)
+        cells = kept(s.score), None if census else kept(s.ci.low), None if census else kept(s.ci.high)
         yield (wording.ROLE_WORDS[role][1], *cells, census_text(s.population) if census else
                f"{'Gaffke 区间' if s.method == 'gaffke' else s.method}{fpc_note(s.population)}，n = {s.n}",
                formats(*cells, percent=False)[:1 if census else 3])
@@ -103,12 +104,12 @@ def _verdict(row, difference, marked, direction) -> str:
 
 
 def _frac(x):
-    """A rate (a fraction) as the workbook stores it: to 10⁻⁶, i.e. 10⁻⁴ percent."""
-    return None if x is None else rounded(x, 6)
+    """A rate (a fraction) as the workbook stores it: to 10⁻⁶, i.e. 10⁻⁴ percent, shown as printed (``kept``)."""
+    return None if x is None else kept(x, 6)
 
 
-def _pts(x):
-    return None if x is None else rounded(x, 4)
+def _pts(x):  # a score (分) to 10⁻⁴, shown as printed (``kept``)
+    return None if x is None else kept(x)
 
 
 def breakdown_row(row, label, *, scored: bool, total: bool = False) -> list:
@@ -215,7 +216,7 @@ def trend_sheet(wb, result) -> None:
         return [unit(c.difference), unit(c.low), unit(c.high), "差异显著" if significant else "差异不显著"]
 
     def score(x):
-        return rounded(x, 4)
+        return kept(x)
 
     for r in t.rows:
         title = wording.question_title(result.questionnaire, result.questionnaire.question(r.question_id), r.label)
