@@ -104,10 +104,20 @@ def span(low: float, high: float, unit: str = "%", target: float | None = None) 
     """An interval as every page, file and command prints it: a rate's ends in percent with ``pct``
     ('86.5%–98.9%'), a score's with ``num`` and its unit once at the end ('95.13–100.00 分'); with a
     ``target`` an end below it never prints as reaching it (``pct_below``, ``num_below``); both ends show as many
-    decimals ('78.11–95.80 分', not '78.11–95.8 分')."""
+    decimals ('78.11–95.80 分', not '78.11–95.8 分'), each end rounded to them (``ends``)."""
     if unit == "%":
-        return "–".join(f"{end}%" for end in alike(pct_below(low, target)[:-1], pct_below(high, target)[:-1]))
-    return "–".join(alike(num_below(low, target), num_below(high, target))) + (f" {unit}" if unit else "")
+        return "–".join(f"{end}%" for end in ends(low, high, unit, target))
+    return "–".join(ends(low, high, unit, target)) + (f" {unit}" if unit else "")
+
+
+def ends(low: float, high: float, unit: str = "%", target: float | None = None) -> list[str]:
+    """An interval's two ends as ``span`` prints them, without the unit: each end rounded itself to the decimals of
+    the end that needs more (``pct_below`` / ``num_below``), so a rate's 78.1865 beside a 96.6725 kept off a 96.7
+    target reads 78.19 (not 78.2 padded to 78.20): ``ends(78.1865, 96.6725, "%", 96.7) == ["78.19", "96.67"]``."""
+    def one(x):
+        return pct_below(x, target)[:-1] if unit == "%" else num_below(x, target)
+    digits = max(places(one(low)), places(one(high)))
+    return [fixed(low, digits), fixed(high, digits)]
 
 
 def nums(*xs: float, digits: int = 2) -> list[str]:
@@ -129,17 +139,6 @@ def places(text: str) -> int:
     ``places("97.6 分") == 1``, ``places("95") == 0``, ``places("94.97%") == 2``, ``places("91.47–99.36 分") == 2``."""
     _, point, after = text.partition(".")
     return len(after) - len(after.lstrip("0123456789")) if point else 0
-
-
-def alike(*ends: str) -> list[str]:
-    """The ends of one interval with as many decimals each as the end that has the most (zeros added):
-    '78.11', '95.8' → '78.11', '95.80'; an interval reads as one figure."""
-    digits = max(len(end.partition(".")[2]) for end in ends)
-    out = []
-    for end in ends:
-        whole, _, decimals = end.partition(".")
-        out.append(f"{whole}.{decimals.ljust(digits, '0')}" if digits and end[-1].isdigit() else end)  # not nan, inf
-    return out
 
 
 def pct_below(x: float, target: float | None, digits: int = 1) -> str:

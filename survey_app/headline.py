@@ -9,7 +9,7 @@ import dataclasses
 from dataclasses import dataclass
 
 import analysis
-from analysis.formatting import alike, num_below, pct_below
+from analysis.formatting import ends, num_below, pct_below
 
 from .questionnaires import Questionnaire
 
@@ -78,8 +78,7 @@ class Headline:
     def ends_text(self, low: float, high: float) -> tuple[str, str]:
         """Two ends of one interval as ``text`` prints them, with as many decimals each: ('91.47 分', '100.00 分')."""
         unit = "%" if self.figure == "rate" else " 分"
-        ends = [self.text(x).removesuffix(unit) for x in (low, high)]
-        return tuple(f"{end}{unit}" for end in alike(*ends))
+        return tuple(f"{end}{unit}" for end in ends(low, high, self.unit, self.target))
 
     @property
     def low(self) -> float:

@@ -66,9 +66,17 @@ def test_a_satisfaction_figure_just_below_its_target_never_prints_as_reaching_it
 
 def test_the_points_at_an_intervals_ends_print_as_the_interval_does():
     """'按双侧 95% 置信区间两端（91.47 分、100.00 分）' beside '91.47–100.00 分': one figure, one set of decimals."""
-    from analysis.formatting import alike
-    assert alike("91.47", "100") == ["91.47", "100.00"] and alike("96.0", "98.25") == ["96.00", "98.25"]
-    assert alike("nan", "95.1") == ["nan", "95.1"]
+    from analysis.formatting import ends
+    assert ends(91.47, 100, "分") == ["91.47", "100.00"] and ends(96.0, 98.25, "分") == ["96.00", "98.25"]
+    assert ends(float("nan"), 95.1, "分") == ["nan", "95.1"]
+
+
+def test_each_end_of_an_interval_is_rounded_to_the_shared_decimals_not_padded():
+    """A rate interval whose upper end is kept off a 96.7 % target (96.6725 → 96.67%) prints its lower end 78.1865 %
+    as 78.19%, never 78.2% padded to '78.20%'; a score's 99.3632 beside 94.996 (below 95) reads 99.363, not 99.360."""
+    from analysis.formatting import ends
+    assert span(78.1865, 96.6725, "%", 96.7) == "78.19%–96.67%" and ends(78.1865, 96.6725, "%", 96.7) == ["78.19", "96.67"]
+    assert span(94.996, 99.3632, "分", 95) == "94.996–99.363 分"
 
 
 def test_a_difference_and_its_interval_ends_print_alike():

@@ -379,3 +379,34 @@ def test_the_trend_is_in_the_json_and_the_xlsx_with_the_pages_figures(app, admin
     assert ws.freeze_panes == "B3" and ws.auto_filter.ref.startswith("A2:")
     assert row[13] == pytest.approx(t.score_now, abs=1e-4) and row[19] == pytest.approx(t.score.difference, abs=1e-4)
     assert row[22] == ("差异显著" if t.score_significant else "差异不显著")
+
+
+def test_the_trend_prints_this_years_figures_as_the_item_lines_do(app, admin_client, database, evaluator, compared):
+    """Against a target of 96.7 %, Q2's rate interval ends at 96.6725 %: the item's own line prints 96.67% (never
+    reaching the target by rounding); the 与上年度比较 table, the annex's sentence and the workbook's cells print the
+    same end, not 96.7%."""
+    import html
+    import io
+    import json
+
+    import openpyxl
+
+    from analysis.formatting import pct_below, span
+    from tests.reports_helpers import download, shown
+    from tests.test_one_verdict import _docx_text
+    survey_id, earlier = compared
+    database.grant(evaluator, earlier)
+    database.update_survey(survey_id, target=96.7, c51_figure="top2")
+    row = next(r for r in trend_of(app, database, survey_id).rows if r.question_id == "q2")
+    interval = span(100 * row.rate_now_ci.low, 100 * row.rate_now_ci.high, "%", 96.7)
+    assert interval == "78.19%–96.67%" and pct_below(100 * row.rate_now, 96.7) == "90.0%"
+    page = html.unescape(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
+    assert f"95% 置信区间 {interval}" in page.split('id="trend"')[0]        # the item's own line
+    table = trend_section(page)
+    assert f"95% 置信区间 {interval}" in table and "96.7%" not in table.split('data-question="q2"')[1][:2000]
+    annex = _docx_text(download(admin_client, survey_id, "docx-annex"))
+    assert f"“医保结算流程”" in annex and f"（45/50；95% 置信区间 {interval}）" in annex
+    sheet = openpyxl.load_workbook(io.BytesIO(download(admin_client, survey_id, "xlsx").get_data()))["与上年度比较"]
+    cells = next(r for r in sheet.iter_rows() if str(r[0].value).startswith("第 4 题"))
+    assert [shown(c) for c in cells[2:5]] == ["90.0%", *interval.split("–")]
+    assert json.loads(download(admin_client, survey_id, "json").get_data())["trend"]  # (the JSON keeps raw numbers)

@@ -231,7 +231,7 @@ def breakdown_blocks(result, sections: int, figures: int):
 def comparison_blocks(result, sections: int):
     """（N）与上年度比较 (only when an earlier survey was chosen) and （N+1）加权估计与量表信度 (only with
     population shares entered or a composite defined), numbered on from the ``sections`` before them."""
-    trend = trend_text.trend_blocks(result.trend)
+    trend = trend_text.trend_blocks(result.trend, result.target)
     if trend:
         yield ("h2", f"（{ORDINALS[sections]}）{trend[0][1]}")
         yield from trend[1:]

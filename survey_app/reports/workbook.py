@@ -180,17 +180,20 @@ TREND_FORMATS = (None, COUNT, *[RATE] * 3, COUNT, *[RATE] * 3, *[POINTS_DIFFEREN
 TREND_WIDTHS = (28, 7, 9, 9, 9, 7, 9, 9, 9, *[POINTS_WIDTH] * 3, 11, *[9] * 9, 11)
 
 
-def trend_formats(r) -> tuple:
-    """TREND_FORMATS with each score and each difference shown with the digits the page and the annex print (a
-    score by ``num``, its interval's ends alike, a difference and its ends by ``nums``)."""
-    def score(value, ci):
-        return (below(value, None, False), *(range_formats(ci.low, ci.high, None, False) if ci else (SCORE, SCORE)))
+def trend_formats(r, target: float | None = None) -> tuple:
+    """TREND_FORMATS with each figure and each difference shown with the digits the page and the annex print (a rate
+    or a score as beside the survey's ``target``, its interval's ends alike, a difference and its ends by ``nums``)."""
+    def figure(value, ci, percent):
+        ends = range_formats(ci.low, ci.high, target, percent) if ci else (RATE if percent else SCORE,) * 2
+        return (below(value, target, percent), *ends)
 
     def change(c, scale, digits, points=False):
         ends = (None, None, None) if c is None else (scale * c.difference, scale * c.low, scale * c.high)
         return difference_formats(*ends, digits, points)
-    return (TREND_FORMATS[:9] + change(r.rate, 100, 1, True) + TREND_FORMATS[12:13] + score(r.score_now, r.score_now_ci)
-            + score(r.score_before, r.score_before_ci) + change(r.score, 1, 2) + TREND_FORMATS[22:])
+    return (TREND_FORMATS[:2] + figure(r.rate_now, r.rate_now_ci, True) + TREND_FORMATS[5:6]
+            + figure(r.rate_before, r.rate_before_ci, True) + change(r.rate, 100, 1, True) + TREND_FORMATS[12:13]
+            + figure(r.score_now, r.score_now_ci, False) + figure(r.score_before, r.score_before_ci, False)
+            + change(r.score, 1, 2) + TREND_FORMATS[22:])
 
 
 def trend_sheet(wb, result) -> None:
@@ -224,7 +227,7 @@ def trend_sheet(wb, result) -> None:
                            r.n_before, *figure(r.rate_before, r.rate_before_ci, _frac),
                            *difference(r.rate, r.rate_significant, percentage_points), *figure(r.score_now, r.score_now_ci, score),
                            *figure(r.score_before, r.score_before_ci, score),
-                           *difference(r.score, r.score_significant, score)], trend_formats(r), wrap_columns=(0,)))
+                           *difference(r.score, r.score_significant, score)], trend_formats(r, result.target), wrap_columns=(0,)))
     autofilter(ws, 2, 2 + len(t.rows), len(TREND_HEADER))
 
 
