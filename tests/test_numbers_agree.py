@@ -87,3 +87,33 @@ def test_a_score_interval_prints_the_same_in_the_sentence_and_beside_the_points(
     assert f"95% 置信区间 {low.removesuffix(' 分')}–{high}" in page
     shown = re.findall(r'<td>(?:区间下限|点估计|区间上限)</td><td class="num">([\d.]+ 分)</td>', page)
     assert shown == [low, h.text(h.value), high]
+
+
+def test_the_cluster_design_effect_prints_alike_on_the_page_in_the_annex_and_in_the_workbook(app, database,
+                                                                                             admin_client, yining):
+    """From ten collection points on, the dashboard and 附件3 print the design effect to 0.01 and the effective n to
+    0.1; the workbook's 概况 showed the same deff to 0.0001 (1.2346 beside 1.23)."""
+    import openpyxl
+
+    from analysis.formatting import fixed
+    from tests.reports_helpers import shown
+    survey_id, _ = yining
+    points = [database.add_point(survey_id, f"窗口{i}")["id"] for i in range(10)]
+    key = 0
+    for i, point in enumerate(points):
+        for j in range(12):
+            code = "A" if j < 6 + (i % 5) else ("C" if j % 2 else "D")
+            key += 1
+            database.save_response(survey_id=survey_id, point_id=point, questionnaire_version=1,
+                                   submission_key=f"d-{key}", answers=[("q5", code)], seconds_on_page=60,
+                                   language="zh-CN", device_hash=None)
+    design = result_of(app, database, survey_id).design
+    assert design is not None and len(fixed(design.design_effect, 4).rstrip("0")) > 4  # more digits than shown
+    deff, n_eff = fixed(design.design_effect, 2), fixed(design.effective_n)
+    page = html.unescape(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))
+    assert f"设计效应 deff = {deff}（" in page and f"等效样本量 {n_eff}；" in page
+    annex = _docx_text(download(admin_client, survey_id, "docx-annex"))
+    assert f"设计效应为 {deff}，等效样本量约 {n_eff} 份" in annex
+    cells = {r[0].value: r[1] for r in openpyxl.load_workbook(
+        io.BytesIO(download(admin_client, survey_id, "xlsx").get_data()))["概况"].iter_rows()}
+    assert (shown(cells["设计效应（采集点聚类）"]), shown(cells["等效样本量"])) == (deff, n_eff)

@@ -89,8 +89,9 @@ def overview_rows(result):
     for note in h.notes:
         yield ("说明", note)
     if result.design is not None:
-        yield ("设计效应（采集点聚类）", rounded(result.design.design_effect, 4), "0.0000")
-        yield ("等效样本量", rounded(result.design.effective_n, 1), "0.0")
+        # as the dashboard and 附件3 print them: deff to 0.01, the effective n to 0.1 (kept off a rounding boundary)
+        yield ("设计效应（采集点聚类）", formatting.kept(result.design.design_effect), "0.00")
+        yield ("等效样本量", formatting.kept(result.design.effective_n), "0.0")
     yield from weighting_text.raked_rows(result.raked)
     if result.computed_at:  # the local time it was read (ISO with its offset) as Excel's date-time, as 数据's 提交时间
         yield ("计算时间", datetime.fromisoformat(result.computed_at).replace(tzinfo=None), DATETIME)
