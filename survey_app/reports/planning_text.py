@@ -9,7 +9,7 @@ from __future__ import annotations
 from analysis import (max_provable_rate, min_successes_to_show, power_sample_size, satisfaction_score, score_bounds,
                       score_power, score_power_sample_size, score_sample_size, score_spread, stratified_rate_verdict,
                       stratified_score_verdict, target_power)
-from analysis.formatting import num, pct, rounded
+from analysis.formatting import num, pct, pct_below
 
 LEVEL, POWER = 0.95, 0.8
 BOUND_ZH = "单侧 95% 置信下限"
@@ -34,14 +34,6 @@ def planning_score(target: float, top: float) -> float:
     return target + 2 if target + 2 < top else (target + top) / 2
 
 
-def _below(value_pct: float, target_pct: float) -> str:
-    """``pct(value_pct)`` with the decimals it takes to print below the target (94.96 → "94.96%", not "95.0%")."""
-    digits = 1
-    while digits < 4 and rounded(value_pct, digits) >= target_pct:
-        digits += 1
-    return pct(value_pct, digits)
-
-
 def ceiling_sentence(n: int, target_pct: float, *, population: int | None = None) -> str:
     """Whether n answers can show the target at all: the bound when all are satisfied, or the count needed."""
     goal = f"满意率达到 {num(target_pct)}%"
@@ -50,7 +42,7 @@ def ceiling_sentence(n: int, target_pct: float, *, population: int | None = None
     best = 100 * max_provable_rate(n, confidence_level=LEVEL, population=population)
     x = min_successes_to_show(n, target=target_pct / 100, confidence_level=LEVEL, population=population)
     if x is None:
-        return f"n = {n} 时即使全部满意，{BOUND_ZH}也只有 {_below(best, target_pct)}，无法证明{goal}。"
+        return f"n = {n} 时即使全部满意，{BOUND_ZH}也只有 {pct_below(best, target_pct)}，无法证明{goal}。"
     return (f"n = {n} 时，至少 {x} 人满意（满意率 {pct(100 * x / n)}）才能证明{goal}"
             f"（全部满意时{BOUND_ZH}为 {pct(best)}）。")
 
