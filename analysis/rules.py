@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ._text import sentence
-from .formatting import below_digits, num, rounded
+from .formatting import below_digits, fixed, num, rounded
 
 READINGS = ("linear", "floor", "ceil")
 KINDS = ("deduction", "completion", "proportional")
@@ -143,58 +143,62 @@ def indicator_points(value_pct, *, rule, reading="linear", verdict=None, label="
         raise ValueError(f"value_pct must be a percentage in [0, 100], got {value_pct!r}")
     s, t, w = float(value_pct), float(spec.target_pct), float(spec.weight)
     met = s >= t
+    figure = figure or (verdict.figure if verdict is not None else None)
+    value = _value(s, t, figure)  # the scored figure in the formula with the digits the page prints it
+    figure = figure or "rate"
     if spec.kind == "completion":
         used = "n/a"
-        points, formula = _completion(s, t, w, met)
+        points, formula = _completion(s, t, w, met, value)
     elif spec.kind == "proportional":
         used = "n/a"
-        points, formula = _proportional(s, t, w, met)
+        points, formula = _proportional(s, t, w, met, value)
     else:
         used = reading
-        points, formula = _deduction(s, t, w, spec, reading, met)
+        points, formula = _deduction(s, t, w, spec, reading, met, value)
     points = round(points, 10) + 0.0
     notes = ()
     if spec.min_benchmark_pct is not None and t < spec.min_benchmark_pct:
         notes = (f"标杆值{num(t)}%低于{num(spec.min_benchmark_pct)}%，需要作出说明。",)
-    figure = figure or (verdict.figure if verdict is not None else "rate")
     text = sentence(value=s, target=t, weight=w, points=points, met=met, spec=spec, reading=used, verdict=verdict,
                     figure=figure, label=label)
     return IndicatorPoints(points, w, s, t, met, spec.name, used, formula, text, notes)
 
 
-def _value(s: float, t: float) -> str:
-    """The scored value in a formula, as printed: 94.95 against 95 (never "95 ≥ 95" for 94.95)."""
-    return num(s, below_digits(s, t, 2))
+def _value(s: float, t: float, figure: str | None = None) -> str:
+    """The scored value in a formula, as the pages print the figure: a survey's rate with one decimal (96.0, beside
+    满意率为 96.0%), a score, or a bare value as the seeds write it, as ``num`` (97.6, 96); more where it is below
+    the target (94.95 against 95, never "95 ≥ 95")."""
+    return fixed(s, below_digits(s, t, 1)) if figure == "rate" else num(s, below_digits(s, t, 2))
 
 
-def _deduction(s, t, w, spec, reading, met):
+def _deduction(s, t, w, spec, reading, met, value):
     if met:
-        return w, f"{_value(s, t)} ≥ {num(t)} ⇒ {num(w)}"
+        return w, f"{value} ≥ {num(t)} ⇒ {num(w)}"
     gap = round(t - s, 9)
     k = {"linear": gap, "floor": math.floor(gap), "ceil": math.ceil(gap)}[reading]
-    shown = {"linear": f"({num(t)} − {_value(s, t)})", "floor": f"floor({num(t)} − {_value(s, t)})",
-             "ceil": f"ceil({num(t)} − {_value(s, t)})"}[reading]
+    shown = {"linear": f"({num(t)} − {value})", "floor": f"floor({num(t)} − {value})",
+             "ceil": f"ceil({num(t)} − {value})"}[reading]
     points = max(spec.floor_points, w - spec.per_point * k)
     return points, (f"max({num(spec.floor_points)}, {num(w)} − {num(spec.per_point)} × {shown}) = "
                     f"max({num(spec.floor_points)}, {num(w)} − {num(spec.per_point)} × {num(k)}) = "
                     f"{num(round(points, 10))}")
 
 
-def _completion(s, t, w, met):
+def _completion(s, t, w, met, value):
     if met:
-        return w, f"{_value(s, t)} ≥ {num(t)} ⇒ {num(w)}"
+        return w, f"{value} ≥ {num(t)} ⇒ {num(w)}"
     r = s / t
     if r < 0.6:
-        return 0.0, f"r = {_value(s, t)} / {num(t)} = {num(r, 4)} < 0.6 ⇒ 0"
+        return 0.0, f"r = {value} / {num(t)} = {num(r, 4)} < 0.6 ⇒ 0"
     points = (r - 0.6) / 0.4 * w
-    return points, f"r = {_value(s, t)} / {num(t)} = {num(r, 4)}; ({num(r, 4)} − 0.6) / 0.4 × {num(w)} = {num(points)}"
+    return points, f"r = {value} / {num(t)} = {num(r, 4)}; ({num(r, 4)} − 0.6) / 0.4 × {num(w)} = {num(points)}"
 
 
-def _proportional(s, t, w, met):
+def _proportional(s, t, w, met, value):
     if met:
-        return w, f"{_value(s, t)} ≥ {num(t)} ⇒ {num(w)}"
+        return w, f"{value} ≥ {num(t)} ⇒ {num(w)}"
     points = min(w, s / t * w)
-    return points, f"{_value(s, t)} / {num(t)} × {num(w)} = {num(points)}"
+    return points, f"{value} / {num(t)} × {num(w)} = {num(points)}"
 
 
 @dataclass(frozen=True)

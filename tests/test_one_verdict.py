@@ -90,7 +90,9 @@ def test_every_output_prints_the_one_verdict(case, app, database, admin_client, 
 
 
 # one response excluded: 98.37 分 (two decimals), and 48 of 49 = 97.96 % against 98 % (never printed as 98.0%)
-DIGIT_CASES = {**CASES, "score-two-decimals-excluded": {}, "rate-below-target-excluded": {"c51_figure": "top2", "target": 98}}
+# and 96.0 % against 97.5 %: points deducted, the formula's operand printed as the rate (97.5 − 96.0, not 96)
+DIGIT_CASES = {**CASES, "score-two-decimals-excluded": {}, "rate-below-target-excluded": {"c51_figure": "top2", "target": 98},
+               "rate-deducted": {"c51_figure": "top2", "target": 97.5}}
 
 
 @pytest.mark.parametrize("case", list(DIGIT_CASES))
@@ -134,6 +136,9 @@ def test_every_output_prints_the_headline_with_the_same_digits(case, app, databa
             shown(cells[f"双侧 95% 置信上限{suffix}"]), shown(cells[f"判定依据：单侧 95% 置信{side}{suffix}"])) == unit_less
     assert cells["目标判定"].value == h.judgement.verdict_zh and cells["判定说明"].value == h.verdict_text
     assert shown(cells["C51 得分"]) == points
+    # the points' arithmetic names the figure with the same digits, in the working paper and the workbook
+    formula = wording.formula_text(h)
+    assert value.removesuffix("%").removesuffix(" 分") in formula and f"计算过程：{formula}" in paper and cells["计算过程"].value == formula
     assert (shown(cells["双侧 95% 区间下限对应得分"]), shown(cells["双侧 95% 区间上限对应得分"])) == (
         analysis.formatting.num(h.points.points_low), analysis.formatting.num(h.points.points_high))
 
