@@ -23,7 +23,7 @@ def test_the_working_paper_cites_the_sample_with_what_was_excluded_and_why(datab
     exclude_one_q5_c(database)
     sample = "回收问卷 50 份，剔除无效问卷 1 份（剔除原因：答题过快 1 份），有效问卷 49 份"
     basis = _paper(_docx(admin_client, filled, "docx-c51"))["评价依据或数据来源"]
-    assert f"（扫码在线填写，{sample}；" in basis
+    assert f"；{sample}；" in basis
     annex = _text(_docx(admin_client, filled, "docx-annex"))
     assert f"本次调查共{sample}，有效率为 98.0%。" in annex  # 五、结论 words it as the 底稿 does
 
@@ -130,3 +130,35 @@ def test_a_point_with_answers_but_no_workload_says_why_c51_is_not_stratified(app
     assert said in _paper(_docx(admin_client, filled, "docx-c51"))["评价结果"]
     database.set_point_fieldwork(points["1号窗口"], issued=None, served=100, actor="test")  # complete: stratified
     assert "未按办件量分层估计" not in admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True)
+
+
+def test_both_documents_give_the_days_the_valid_answers_were_submitted(app, database, admin_client, yining,
+                                                                      monkeypatch):
+    """三（一）调研开展情况 and the 底稿's 评价依据 date the survey by its first and last valid answer in local time
+    (20:00 UTC on 12 August is the 13th in Yining's offices), say the dates are those of the answers, not of a
+    visit the data cannot show, and the 底稿 names the points and where the tallies are (附件3)."""
+    import survey_app.store.responses as responses
+    from tests.yining import submit_all, yining_rows
+
+    survey_id, (hall, window) = yining
+    rows = yining_rows()
+    monkeypatch.setattr(responses, "utcnow", lambda: "2025-08-12T20:00:00.000000+00:00")
+    submit_all(admin_client, hall, rows[:30])
+    monkeypatch.setattr(responses, "utcnow", lambda: "2025-08-20T03:00:00.000000+00:00")
+    submit_all(admin_client, window, rows[30:])
+    monkeypatch.undo()
+    period = "有效问卷提交于 2025 年 8 月 13 日至 2025 年 8 月 20 日"
+    annex = [p.text for p in _docx(admin_client, survey_id, "docx-annex").paragraphs]
+    assert annex[annex.index("（一）调研开展情况") + 1] == (
+        "根据项目进度安排，项目组在业务大厅、1号窗口张贴问卷二维码，对2024 年伊宁市医疗保障局部门整体绩效受益人员进行"
+        f"问卷的发放与回收，{period}。")
+    basis = _paper(_docx(admin_client, survey_id, "docx-c51"))["评价依据或数据来源"]
+    assert basis.startswith("《2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查》（扫码在线填写，采集点为业务大厅、"
+                            f"1号窗口，{period}；回收问卷 50 份，有效问卷 50 份；")
+    assert "）。各题统计结果详见附件3 满意度问卷报告。数据回执：" in basis
+    for rid in [r["id"] for r in database.query("select id from responses order by id")][30:]:
+        assert database.set_response_status(rid, status="excluded", reason="现场核实为测试", user="pingjia")
+    one_day = "有效问卷均提交于 2025 年 8 月 13 日"  # an excluded answer dates nothing
+    assert f"问卷的发放与回收，{one_day}。" in _text(_docx(admin_client, survey_id, "docx-annex"))
+    assert f"1号窗口，{one_day}；回收问卷 50 份，剔除无效问卷 20 份" in _paper(
+        _docx(admin_client, survey_id, "docx-c51"))["评价依据或数据来源"]

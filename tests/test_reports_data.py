@@ -265,7 +265,7 @@ def test_the_xlsx_overview_gives_a_reviewer_the_dates_exclusions_receipt_and_rul
     receipt = json.loads(download(admin_client, filled, "receipt").get_data())
     first, last = cells["调查开始日期（首份有效问卷）"], cells["调查结束日期（末份有效问卷）"]
     assert first.year >= 2024 and first <= last  # dates Excel can compute with
-    said = re.search(r"项目组于 (\d+) 年 (\d+) 月 (\d+) 日(?:至(\d+) 年 (\d+) 月 (\d+) 日)?", annex).groups()
+    said = re.search(r"有效问卷均?提交于 (\d+) 年 (\d+) 月 (\d+) 日(?:至(\d+) 年 (\d+) 月 (\d+) 日)?", annex).groups()
     assert (first.year, first.month, first.day) == tuple(map(int, said[:3]))
     assert (last.year, last.month, last.day) == tuple(map(int, said[3:] if said[3] else said[:3]))
     assert cells["已剔除（份）"] == 1 and cells["剔除原因：答题过快（份）"] == 1 and "剔除原因：答题过快 1 份" in annex

@@ -2,6 +2,7 @@
 charts' Chinese text drawn with a real CJK font (no fallback, no tofu)."""
 import html
 import io
+import re
 import warnings
 
 import docx
@@ -94,9 +95,10 @@ def test_c51_working_paper_docx_and_html_agree(app, database, admin_client, fill
     cells = dict(rows)
     assert cells["指标解释"] == "社会公众或服务对象对实施效果的满意程度。" and cells["指标权重"] == "指标权重：5"
     assert "满意度达95%，则得满分，每降低1%，扣0.3分" in cells["评价标准"] and "扣完为止" not in cells["评价标准"]
-    assert cells["评价依据或数据来源"].startswith(
-        "《2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查》（扫码在线填写，回收问卷 50 份，有效问卷 50 份；"
-        "系统标记直线作答 10 份、异常集中提交 30 份，未剔除问卷）。数据回执：截至 ")
+    assert re.match(
+        "《2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查》（扫码在线填写，采集点为业务大厅、1号窗口，有效问卷均提交于 "
+        r"\d{4} 年 \d+ 月 \d+ 日；回收问卷 50 份，有效问卷 50 份；系统标记直线作答 10 份、异常集中提交 30 份，未剔除问卷）。"
+        "各题统计结果详见附件3 满意度问卷报告。数据回执：截至 ", cells["评价依据或数据来源"])
     assert cells["评价结果"].startswith(
         "指标评分计算过程及依据：调阅绩效资料，2024 年伊宁市医疗保障局部门整体绩效满意度指标预期目标为≥95%，"
         "实际开展的《2024年伊宁市医疗保障局部门整体绩效满意度调查》中，结果显示受访者满意度得分为 97.6 分（百分制，"

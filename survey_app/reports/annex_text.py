@@ -16,7 +16,7 @@ from .frequency_text import frequency_block
 from .questionnaire_text import questionnaire_blocks
 from .wording import (ROLE_WORDS, excluded_text, flags_text, headline_text, judging_text, points_range_text,
                       project_name, question_ordinal, receipt_text, sample_text, strata_text, stratified_choice_text,
-                      survey_days, target_text, unserved_text)
+                      survey_period_text, target_text, unserved_text)
 
 
 def rate_text(value: float | None) -> str:
@@ -25,11 +25,6 @@ def rate_text(value: float | None) -> str:
 
 
 ORDINALS = "一二三四五六七八九十"
-
-
-def _date(day: str) -> str:
-    y, m, d = day.split("-")
-    return f"{int(y)} 年 {int(m)} 月 {int(d)} 日"
 
 
 def topic(question) -> str:
@@ -175,11 +170,10 @@ def blocks(result):
     yield from design_blocks(result)
     yield ("h1", "三、调研实施")
     yield ("h2", "（一）调研开展情况")
-    days = survey_days(result)
+    period = survey_period_text(result)
     names = "、".join(p.name for p in result.points)
-    if days:
-        when = _date(days[0]) if days[0] == days[-1] else f"{_date(days[0])}至{_date(days[-1])}"
-        yield ("p", f"根据项目进度安排，项目组于 {when}，在{names}对{project}受益人员进行问卷的发放与回收。")
+    if period:  # the answers' dates, not a claim about when the project group went out
+        yield ("p", f"根据项目进度安排，项目组在{names}张贴问卷二维码，对{project}受益人员进行问卷的发放与回收，{period}。")
     else:
         yield ("p", "尚未回收问卷。")
     yield ("h2", "（二）问卷回收情况")

@@ -13,7 +13,7 @@ from docx.shared import Cm
 from . import _docx
 from ..headline import survey_rule
 from .wording import (basis_text, flags_text, formula_text, interval_text, points_range_text, project_name, receipt_text, sample_text,
-                      strata_text, stratified_choice_text, unserved_text, with_units)
+                      strata_text, stratified_choice_text, survey_period_text, unserved_text, with_units)
 
 # A4's 14.64 cm between the margins; the label column holds five bold 小四 characters a line: 评价依据或/数据来源
 PAPER_WIDTHS = (Cm(2.8), Cm(11.8))
@@ -64,6 +64,16 @@ def strata_line(result) -> str:
             + stratified_choice_text(result))
 
 
+def source_text(result) -> str:
+    """评价依据: the questionnaire, where and when it was answered, the sample, the flags, where the tallies are
+    (附件3) and the receipt: '《…》（扫码在线填写，采集点为业务大厅、1号窗口，有效问卷提交于 …至 …；回收问卷 50 份，…）。'"""
+    how = "，".join(x for x in ("扫码在线填写", "采集点为" + "、".join(p.name for p in result.points) if result.points
+                              else "", survey_period_text(result)) if x)
+    flags = f"；{flags_text(result, short=True)}" if flags_text(result) else ""
+    tallies = "各题统计结果详见附件3 满意度问卷报告。" if result.returned else ""
+    return f"《{result.questionnaire.title}》（{how}；{sample_text(result)}{flags}）。{tallies}{receipt_text(result)}"
+
+
 def paper(result) -> WorkingPaper:
     s, h = result.survey, result.headline
     rule = survey_rule(s)  # the survey's target: the standard's own text, and the override said
@@ -73,9 +83,7 @@ def paper(result) -> WorkingPaper:
         ("指标解释", EXPLANATION),
         ("指标权重", f"指标权重：{num(maximum, 2) if maximum is not None else '—'}"),
         ("评价标准", f"指标评分细则：{STANDARD_LEAD}{rule.text if rule else ''}"),
-        ("评价依据或数据来源", f"《{result.questionnaire.title}》（扫码在线填写，{sample_text(result)}"
-                      + (f"；{flags_text(result, short=True)}" if flags_text(result) else "") + "）。"
-                      + receipt_text(result)),
+        ("评价依据或数据来源", source_text(result)),
         ("评价结果", _result_text(result)),
         ("指标得分", f"指标得分：{num(points, 2) if points is not None else '—'}"),
     )

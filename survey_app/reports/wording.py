@@ -268,6 +268,23 @@ def receipt_text(result) -> str:
             f"评价机构签名公钥指纹 {key}。被评价单位可保存回执文件，日后请评价机构或第三方据此核验数据未被改动。")
 
 
+def day_text(day: str) -> str:
+    """'2024-08-13' -> '2024 年 8 月 13 日': a date as the documents print it."""
+    y, m, d = day.split("-")
+    return f"{int(y)} 年 {int(m)} 月 {int(d)} 日"
+
+
+def survey_period_text(result) -> str:
+    """'有效问卷提交于 2024 年 8 月 13 日至 2024 年 8 月 20 日' (one day: '有效问卷均提交于 2024 年 8 月 13 日'): the
+    dates the data show, those of the first and last valid answer (not when the QR codes were posted), as the
+    annex's 调研开展情况 and the working paper's 评价依据 cite them; '' before any."""
+    days = survey_days(result)
+    if not days:
+        return ""
+    first, last = day_text(days[0]), day_text(days[1])
+    return f"有效问卷均提交于 {first}" if first == last else f"有效问卷提交于 {first}至 {last}"
+
+
 def survey_days(result) -> tuple[str, str] | None:
     """The local dates ('2024-08-13') of the first and the last valid response: the survey's dates as the annex
     (调研开展情况) and the workbook (概况) give them; None before any."""
