@@ -51,7 +51,7 @@ def test_the_annex_lists_what_was_rated_not_the_suggestions_box_among_the_aspect
     paragraphs = [p.text for p in document.paragraphs]
     content = paragraphs[paragraphs.index("（二）调研内容") + 1]
     assert "办事效率" in content and content.endswith("窗口服务总体情况等方面的评价。") and "意见建议" not in content
-    assert any(p.startswith("本题为文字题，共收到 1 条意见建议") for p in paragraphs)
+    assert "本题为文字题，1 份有效问卷填写了本题，原文见原始数据 CSV 和“数据与汇总”XLSX 文件“数据”工作表中的“第 11 题 意见建议（suggestion）”列。" in paragraphs
 
 
 def test_a_text_answer_too_long_only_because_of_line_breaks_is_accepted(app, client, database):
@@ -78,3 +78,23 @@ def test_a_replacement_character_the_citizen_typed_is_kept(app, client, database
     assert client.post(f"/s/{code}", data=body, content_type=content_type).status_code == 303
     [value] = [a["value"] for a in database.query("select value from answers where question_id = 'suggestion'")]
     assert value == "收到的短信是\ufffd\ufffd乱码"
+
+
+def test_the_annex_counts_the_text_answers_and_names_the_download_column_that_holds_them(app, client, database,
+                                                                                        window):
+    """四 does not reprint what citizens typed: it says how many valid questionnaires filled the box in, how many
+    left it empty, and the exact column of the XLSX 数据 sheet (and the CSV) where the words are."""
+    code = database.query("select code from points where survey_id = ?", [window])[0]["code"]
+    q = questionnaires.catalogue(app).get("nanchang-window", 1)
+    page = client.get(f"/s/{code}").get_data(as_text=True)
+    answers = {x.id: x.codes[0] for x in q.questions if x.options and x.required}
+    assert client.post(f"/s/{code}", data={**hidden_fields(page), **answers}).status_code == 303  # no suggestion
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(download(client, window, "docx-annex").get_data())).paragraphs]
+    [said] = [p for p in paragraphs if p.startswith("本题为文字题")]
+    assert said.startswith("本题为文字题，1 份有效问卷填写了本题（1 份未填写），原文见原始数据 CSV 和“数据与汇总”XLSX 文件“数据”工作表中的“")
+    column = said.split("工作表中的“")[1].removesuffix("”列。")
+    sheet = openpyxl.load_workbook(io.BytesIO(download(client, window, "xlsx").get_data()))["数据"]
+    header = [c.value for c in sheet[1]]
+    assert column in header and sheet.cell(row=2, column=header.index(column) + 1).value.endswith("第二行")
+    rows = list(csv.reader(io.StringIO(download(client, window, "csv").get_data().decode("utf-8-sig"))))
+    assert column in rows[0]

@@ -11,7 +11,7 @@ import analysis
 from analysis.formatting import fixed, num, num_below, pct, pct_below, span
 
 from ..headline import census_text, rate_method, survey_rule
-from . import breakdown_text, planning_text, trend_text, weighting_text
+from . import breakdown_text, planning_text, raw, trend_text, weighting_text
 from .frequency_text import frequency_block
 from .questionnaire_text import questionnaire_blocks
 from .wording import (ROLE_WORDS, excluded_text, flags_text, headline_text, judging_text, points_range_text,
@@ -201,7 +201,7 @@ def analysis_blocks(result):
             number = f"（问卷{question_ordinal(result.questionnaire, q.id)}）"  # as the citizen's form numbers it
             yield ("h3", f"{i}. 受访者{topic(q)}构成{number}" if demographic else f"{i}. {q.label}的结果分析{number}")
             if q.type == "text":
-                yield ("p", f"本题为文字题，共收到 {qr.n} 条意见建议，原文见原始数据。")
+                yield ("p", text_answers_text(result, qr))
             elif qr.n == 0:
                 yield ("p", "本题暂无有效回答。")
             else:
@@ -211,6 +211,14 @@ def analysis_blocks(result):
                 caption = f"调研样本中{topic(q)}分布情况" if demographic else f"{q.label}的调研结果"
                 yield ("figure", qr, f"图{figure} {caption}")
                 yield frequency_block(qr, f"表{figure} {'受访者' + topic(q) if demographic else q.label}频数分布{number}")
+
+
+def text_answers_text(result, qr) -> str:
+    """A text question: how many valid questionnaires filled it in (not called 意见建议: a text box may ask for
+    anything) and the very column of the downloads that holds the words, which the annex does not reprint."""
+    blank = f"（{qr.unanswered} 份未填写）" if qr.unanswered else ""
+    return (f"本题为文字题，{qr.n} 份有效问卷填写了本题{blank}，原文见原始数据 CSV 和“数据与汇总”XLSX 文件“数据”"
+            f"工作表中的“{raw.column(result.questionnaire, qr.question)}”列。")
 
 
 def breakdown_blocks(result, sections: int, figures: int):
