@@ -212,7 +212,7 @@ def test_a_multiple_choice_background_question_is_counted_in_selections(app, dat
                      answers=answers, seconds_on_page=60, language="zh-CN", device_hash=None)
     r = reports.results.compute(database, survey_id, q)
     text = annex_text.paragraph(r, r.question(multi.id), 1)
-    assert "（多选题，占比按人次计）" in text and "1 人次，占比 50.0%" in text
+    assert "调研中（多选题，共 2 人次选择，占比按人次计）" in text and "1 人次，占比 50.0%" in text  # out of what
 
 
 def test_a_project_name_entered_is_the_documents_project(app, database, admin_client, filled):
@@ -273,3 +273,42 @@ def test_the_documents_name_the_indicator_of_the_surveys_rule(database, admin_cl
         _docx(download(admin_client, filled, "docx-annex")))
     database.update_survey(filled, rule="xinjiang-c51")
     assert _text(_docx(download(admin_client, filled, "docx-c51"))).startswith("C51“服务对象满意度”评价底稿")
+
+
+def test_a_background_question_some_skipped_says_what_its_shares_are_out_of(tmp_path):
+    """An optional 性别 skipped by 2 of 50: '男性 22 人，占比 45.8%' is out of the 48 who answered, and the annex says
+    so and how many skipped, as it does for the items (an auditor redoing 22/50 gets 44.0%)."""
+    from pathlib import Path
+
+    from survey_app import create_app
+    from survey_app.store import open_store
+    from tests.yining import yining_rows
+    source = (Path(__file__).resolve().parents[1] / "questionnaires" / "yining-2024-public.toml").read_text(encoding="utf-8")
+    folder = tmp_path / "q"
+    folder.mkdir()
+    marker = 'text = { zh-CN = "您的性别：", en = "Your gender:" }\n'
+    assert marker in source
+    (folder / "yining.toml").write_text(source.replace(marker, marker + "required = false\n"), encoding="utf-8")
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "g.sqlite3"),
+                      "QUESTIONNAIRE_DIR": str(folder)})
+    store = open_store(app.config["DATABASE"])
+    try:
+        survey_id = store.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="伊宁",
+                                        department="伊宁市医疗保障局", year=2024)
+        point = store.add_point(survey_id, "大厅")["id"]
+        rows = yining_rows()
+        skipped = [i for i, row in enumerate(rows) if row["gender"] == "B"][:2]  # two women: 22 men, 26 women
+        for i, row in enumerate(rows):
+            skip = i in skipped
+            store.save_response(survey_id=survey_id, point_id=point, questionnaire_version=1, submission_key=f"g{i}",
+                                answers=[(k, v) for k, v in row.items() if not (skip and k == "gender")],
+                                seconds_on_page=60, language="zh-CN", device_hash=None)
+        with reports.open_export(store, survey_id, questionnaires.catalogue(app)) as export:
+            out = io.BytesIO()
+            reports.write("docx-annex", export, out)
+    finally:
+        store.close()
+    text = _text(docx.Document(io.BytesIO(out.getvalue())))
+    assert ("男性 22 人，占比 45.8%；女性 26 人，占比 54.2%。占比按作答本题的 48 人计，另有 2 份有效问卷未作答本题。"
+            in text)
+    assert "60 岁以上人员 3 人，占比 6.0%。根据" not in text and "占比 6.0%。占比按" not in text  # 年龄: all answered

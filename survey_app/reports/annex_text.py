@@ -49,11 +49,12 @@ def paragraph(result, qr, figure_no: int) -> str:
     rows = [(str(q.option(r.code).label), r.count, r.percent) for r in qr.table.rows]
     given = [r for r in rows if r[1]]
     none = [r[0] for r in rows if not r[1]]
-    if q.role == "demographic":
-        unit, scope = ("人次", "（多选题，占比按人次计）") if q.type == "multiple" else ("人", "")
+    if q.role == "demographic":  # its counts say what they are out of, as the items' do below
+        unit, scope = ("人次", f"（多选题，共 {qr.n} 人次选择，占比按人次计）") if q.type == "multiple" else ("人", "")
         parts = [f"{_who(label)} {n} {unit}，占比 {pct(p)}" for label, n, p in given]
         text = f"{lead}调研中{scope}，" + "；".join(parts) + "。"
-        return text + (f"没有受访者选择“{'”“'.join(none)}”。" if none else "")
+        text += f"没有受访者选择“{'”“'.join(none)}”。" if none else ""
+        return text + (_unanswered(qr, base=True) if q.type != "multiple" else "")
     if q.role == "satisfaction":
         na = {str(q.option(c).label) for c in q.not_applicable}
         parts = [f"{n} 人选择“{label}”，占比 {pct(p)}" if label in na else f"{n} 人表示对{q.label}{label}，占比 {pct(p)}"
@@ -70,9 +71,17 @@ def paragraph(result, qr, figure_no: int) -> str:
         text = f"{lead}参与调研的 {qr.n} 人中，" + "；".join(parts) + "。" + tail  # a rounding note: under the table
     if q.not_applicable and qr.not_applicable:
         text += f"其中 {qr.not_applicable} 人选择不适用类选项，不计入满意率和得分的计算。"
-    if qr.unanswered and q.type != "multiple":
-        text += f"另有 {qr.unanswered} 份有效问卷未作答本题。"
+    if q.type != "multiple":
+        text += _unanswered(qr)
     return text + _estimates(qr, result.target)
+
+
+def _unanswered(qr, *, base: bool = False) -> str:
+    """'另有 2 份有效问卷未作答本题。' ('' when every valid questionnaire answered it); ``base``: the shares' base
+    first, for a paragraph that has not said it ('占比按作答本题的 48 人计，另有 …')."""
+    if not qr.unanswered:
+        return ""
+    return (f"占比按作答本题的 {qr.n} 人计，" if base else "") + f"另有 {qr.unanswered} 份有效问卷未作答本题。"
 
 
 def _estimates(qr, target: float) -> str:
