@@ -53,7 +53,7 @@ def test_create_a_survey_in_the_browser(app, admin_client, database, evaluator):
     annex = admin_client.get(f"/admin/surveys/{survey_id}/export/docx-annex", buffered=True)
     words = "\n".join(p.text for p in docx.Document(io.BytesIO(annex.get_data())).paragraphs)
     assert ("本次绩效评价满意度调研旨在通过对2024 年伊宁市医疗保障局部门整体绩效的受益人员进行问卷调查，"
-            "了解受益群众对其实施效果的满意程度，评估财政资金使用的效率和效益。") in words
+            "了解受益群众对其实施效果的满意程度，为评价财政资金使用效益提供服务对象满意度方面的依据。") in words
     assert "本次问卷调查的对象为2024 年伊宁市医疗保障局部门整体绩效的受益人员。" in words
     assert database.can_see(evaluator, survey_id)  # the creator is granted it
     assert "添加采集点" in admin_client.get(response.headers["Location"]).get_data(as_text=True)

@@ -162,3 +162,17 @@ def test_both_documents_give_the_days_the_valid_answers_were_submitted(app, data
     assert f"问卷的发放与回收，{one_day}。" in _text(_docx(admin_client, survey_id, "docx-annex"))
     assert f"1号窗口，{one_day}；回收问卷 50 份，剔除无效问卷 20 份" in _paper(
         _docx(admin_client, survey_id, "docx-c51"))["评价依据或数据来源"]
+
+
+def test_the_background_claims_no_more_than_a_questionnaire_can_show(admin_client, filled):
+    """一、满意度调查背景 no longer says the survey 评估财政资金使用的效率和效益 (a questionnaire measures satisfaction,
+    not how efficiently money was spent): it is one basis for judging the spending; the settings page's hint
+    quotes the same sentence the annex prints when the field is left empty."""
+    import html
+    paragraphs = [p.text for p in _docx(admin_client, filled, "docx-annex").paragraphs]
+    said = paragraphs[paragraphs.index("一、满意度调查背景") + 1]
+    tail = "了解受益群众对其实施效果的满意程度，为评价财政资金使用效益提供服务对象满意度方面的依据。"
+    assert said == f"本次绩效评价满意度调研旨在通过对2024 年伊宁市医疗保障局部门整体绩效的受益人员进行问卷调查，{tail}"
+    assert "效率" not in said
+    hint = html.unescape(admin_client.get(f"/admin/surveys/{filled}/edit").get_data(as_text=True))
+    assert f"“本次绩效评价满意度调研旨在通过对……的受益人员进行问卷调查，{tail}”" in hint

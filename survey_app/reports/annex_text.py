@@ -104,10 +104,12 @@ def _estimates(qr, target: float) -> str:
 
 
 def background(survey) -> str:
+    """一、满意度调查背景: the evaluator's own text, else this one, which claims no more than a questionnaire can
+    show (satisfaction as one basis of the evaluation, not the efficiency of the spending itself)."""
     if survey.get("background"):
         return survey["background"]
     return (f"本次绩效评价满意度调研旨在通过对{project_name(survey)}的受益人员进行问卷调查，"
-            f"了解受益群众对其实施效果的满意程度，评估财政资金使用的效率和效益。")
+            f"了解受益群众对其实施效果的满意程度，为评价财政资金使用效益提供服务对象满意度方面的依据。")
 
 
 def subjects(survey) -> str:
