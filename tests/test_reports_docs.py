@@ -40,7 +40,8 @@ def test_annex_follows_the_seed_with_correct_numbers(admin_client, filled):
     for part in ("（一）调研对象", "（二）调研内容", "（三）调研方法", "（四）抽样方式", "（五）问卷的设计",
                  "（六）问卷的发放和回收", "（一）基本信息", "（二）项目实施分析", "在业务大厅、1号窗口张贴问卷二维码"):
         assert part in text
-    assert "问卷页面共被扫码打开 50 次，提交 50 份（完成率 100.0%），有效问卷 50 份，有效率为 100.0%。" in text
+    assert ("问卷页面共被扫码打开 50 次（每台手机在每个采集点每天计一次，刷新或重复打开不再计），提交 50 份（完成率 100.0%），"
+            "有效问卷 50 份，有效率为 100.0%。") in text  # what one open is: the completion rate's denominator
     assert "实际发放" not in text and "应答率" not in text  # no 办件量 entered: no rate, and no note to the evaluator
     assert "2024 年伊宁市医疗保障局部门整体绩效项目问卷调研中，" + AGE in text
     assert GENDER in text and Q5 in text

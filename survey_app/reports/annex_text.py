@@ -14,9 +14,9 @@ from ..headline import census_text, rate_method, survey_rule
 from . import breakdown_text, planning_text, raw, trend_text, weighting_text
 from .frequency_text import frequency_block
 from .questionnaire_text import questionnaire_blocks
-from .wording import (ROLE_WORDS, excluded_text, flags_text, headline_text, judging_text, points_range_text,
-                      project_name, question_ordinal, receipt_text, sample_text, strata_text, stratified_choice_text,
-                      survey_period_text, target_text, unserved_text)
+from .wording import (OPENS_COUNTED, ROLE_WORDS, excluded_text, flags_text, headline_text, judging_text,
+                      points_range_text, project_name, question_ordinal, receipt_text, sample_text, strata_text,
+                      stratified_choice_text, survey_period_text, target_text, unserved_text)
 
 
 def rate_text(value: float | None) -> str:
@@ -159,7 +159,8 @@ def returns_text(result, project) -> str:
     against the transactions served when the evaluator entered them."""
     total = result.fieldwork.total
     excluded = f"，{excluded_text(result)}" if result.excluded else ""
-    opened = (f"问卷页面共被扫码打开 {total.opens} 次，提交 {result.returned} 份（完成率 {pct(total.completion_rate_pct)}）"
+    opened = (f"问卷页面共被扫码打开 {total.opens} 次（{OPENS_COUNTED}），提交 {result.returned} 份"
+              f"（完成率 {pct(total.completion_rate_pct)}）"
               if total.completion_rate_pct is not None else f"共回收问卷 {result.returned} 份")
     paper = f"；另发放纸质问卷 {total.issued} 份" if total.issued else ""
     text = f"{project}问卷调研中，{opened}{paper}{excluded}，有效问卷 {result.valid} 份，有效率为 {rate_text(result.valid_rate_pct)}。"

@@ -14,6 +14,8 @@ TYPE_NAMES = {"single": "单选", "multiple": "多选", "text": "文字"}
 # 知晓度得分, never a 满意率 (the annex, the dashboard and the workbook all read them from here).
 ROLE_WORDS = {"satisfaction": ("满意率", "满意度得分"), "awareness": ("知晓率", "知晓度得分"),
               "other": ("比例", "得分"), "demographic": ("比例", "得分")}
+# What one 扫码打开 is (respondent/opens.py), beside the count wherever a document prints it: not every page load.
+OPENS_COUNTED = "每台手机在每个采集点每天计一次，刷新或重复打开不再计"
 # Which options a rate counts: the options the questionnaire marks (satisfied = true), or the first two or three.
 _MARKED = {"satisfaction": "满意选项", "awareness": "知晓选项"}
 
