@@ -155,7 +155,9 @@ def test_both_documents_give_the_days_the_valid_answers_were_submitted(app, data
     basis = _paper(_docx(admin_client, survey_id, "docx-c51"))["评价依据或数据来源"]
     assert basis.startswith("《2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查》（扫码在线填写，采集点为业务大厅、"
                             f"1号窗口，{period}；回收问卷 50 份，有效问卷 50 份；")
-    assert "）。各题统计结果详见附件3 满意度问卷报告。数据回执：" in basis
+    assert "）。各题统计结果详见附件3 满意度问卷报告《2024年伊宁市医疗保障局部门整体绩效满意度调查》。数据回执：" in basis
+    result = _paper(_docx(admin_client, survey_id, "docx-c51"))["评价结果"]
+    assert "实际开展的《2024年伊宁市医疗保障局部门整体绩效满意度调查》中" in result  # the report the 依据 names
     for rid in [r["id"] for r in database.query("select id from responses order by id")][30:]:
         assert database.set_response_status(rid, status="excluded", reason="现场核实为测试", user="pingjia")
     one_day = "有效问卷均提交于 2025 年 8 月 13 日"  # an excluded answer dates nothing

@@ -70,7 +70,7 @@ def source_text(result) -> str:
     how = "，".join(x for x in ("扫码在线填写", "采集点为" + "、".join(p.name for p in result.points) if result.points
                               else "", survey_period_text(result)) if x)
     flags = f"；{flags_text(result, short=True)}" if flags_text(result) else ""
-    tallies = "各题统计结果详见附件3 满意度问卷报告。" if result.returned else ""
+    tallies = f"各题统计结果详见附件3 满意度问卷报告《{result.survey['title']}》。" if result.returned else ""  # 评价结果's 《》
     return f"《{result.questionnaire.title}》（{how}；{sample_text(result)}{flags}）。{tallies}{receipt_text(result)}"
 
 
