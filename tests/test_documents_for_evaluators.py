@@ -178,3 +178,14 @@ def test_the_background_claims_no_more_than_a_questionnaire_can_show(admin_clien
     assert "效率" not in said
     hint = html.unescape(admin_client.get(f"/admin/surveys/{filled}/edit").get_data(as_text=True))
     assert f"“本次绩效评价满意度调研旨在通过对……的受益人员进行问卷调查，{tail}”" in hint
+
+
+def test_with_every_answer_excluded_the_annex_does_not_say_none_was_returned(database, admin_client, filled):
+    """调研开展情况 dates the survey by its valid answers; with all 50 excluded it has no date to give, but the
+    questionnaires were returned: it says there is no valid one, not 尚未回收问卷 beside 回收问卷 50 份."""
+    for rid in [r["id"] for r in database.query("select id from responses")]:
+        assert database.set_response_status(rid, status="excluded", reason="现场核实为测试", user="pingjia")
+    paragraphs = [p.text for p in _docx(admin_client, filled, "docx-annex").paragraphs]
+    said = paragraphs[paragraphs.index("（一）调研开展情况") + 1]
+    assert said.endswith("对2024 年伊宁市医疗保障局部门整体绩效受益人员进行问卷的发放与回收，暂无有效问卷。")
+    assert "尚未回收问卷" not in paragraphs and "回收问卷 50 份，剔除无效问卷 50 份" in "\n".join(paragraphs)

@@ -184,8 +184,9 @@ def blocks(result):
     yield ("h2", "（一）调研开展情况")
     period = survey_period_text(result)
     names = "、".join(p.name for p in result.points)
-    if period:  # the answers' dates, not a claim about when the project group went out
-        yield ("p", f"根据项目进度安排，项目组在{names}张贴问卷二维码，对{project}受益人员进行问卷的发放与回收，{period}。")
+    if result.returned:  # the valid answers' dates, not a claim about when the project group went out
+        yield ("p", f"根据项目进度安排，项目组在{names}张贴问卷二维码，对{project}受益人员进行问卷的发放与回收，"
+                    f"{period or '暂无有效问卷'}。")  # every answer excluded: returned all the same
     else:
         yield ("p", "尚未回收问卷。")
     yield ("h2", "（二）问卷回收情况")
