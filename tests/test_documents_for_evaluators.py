@@ -150,7 +150,7 @@ def test_both_documents_give_the_days_the_valid_answers_were_submitted(app, data
     period = "有效问卷提交于 2025 年 8 月 13 日至 2025 年 8 月 20 日"
     annex = [p.text for p in _docx(admin_client, survey_id, "docx-annex").paragraphs]
     assert annex[annex.index("（一）调研开展情况") + 1] == (
-        "根据项目进度安排，项目组在业务大厅、1号窗口张贴问卷二维码，对2024 年伊宁市医疗保障局部门整体绩效受益人员进行"
+        "根据项目进度安排，项目组在业务大厅、1号窗口张贴问卷二维码，对2024 年伊宁市医疗保障局部门整体绩效的受益人员进行"
         f"问卷的发放与回收，{period}。")
     basis = _paper(_docx(admin_client, survey_id, "docx-c51"))["评价依据或数据来源"]
     assert basis.startswith("《2024 年伊宁市医疗保障局部门整体绩效评价满意度问卷调查》（扫码在线填写，采集点为业务大厅、"
@@ -187,5 +187,27 @@ def test_with_every_answer_excluded_the_annex_does_not_say_none_was_returned(dat
         assert database.set_response_status(rid, status="excluded", reason="现场核实为测试", user="pingjia")
     paragraphs = [p.text for p in _docx(admin_client, filled, "docx-annex").paragraphs]
     said = paragraphs[paragraphs.index("（一）调研开展情况") + 1]
-    assert said.endswith("对2024 年伊宁市医疗保障局部门整体绩效受益人员进行问卷的发放与回收，暂无有效问卷。")
+    assert said.endswith("对2024 年伊宁市医疗保障局部门整体绩效的受益人员进行问卷的发放与回收，暂无有效问卷。")
     assert "尚未回收问卷" not in paragraphs and "回收问卷 50 份，剔除无效问卷 50 份" in "\n".join(paragraphs)
+
+
+def test_an_evaluators_own_subjects_are_not_called_beneficiaries_or_walk_in_citizens(database, admin_client, filled):
+    """A staff survey (部门职工满意度) has its own 调研对象: the annex then no longer says elsewhere that 受益人员 or
+    前来办事的群众 answered; 调研方法, 抽样方式, 调研开展情况 and the self-selection note name 调查对象."""
+    database.update_survey(filled, subjects="本次问卷调查的对象为伊宁市医疗保障局在职职工。")
+    paragraphs = [p.text for p in _docx(admin_client, filled, "docx-annex").paragraphs]
+
+    def under(heading):
+        return paragraphs[paragraphs.index(heading) + 1]
+    assert under("（一）调研对象") == "本次问卷调查的对象为伊宁市医疗保障局在职职工。"
+    assert under("（三）调研方法").startswith("针对本次调查对象开展在线问卷调查：在业务大厅、1号窗口张贴问卷二维码")
+    assert "由调查对象自愿扫码作答，计划样本量 50 份" in under("（四）抽样方式")
+    assert "对本次调查对象进行问卷的发放与回收" in under("（一）调研开展情况")
+    design = "\n".join(paragraphs[paragraphs.index("二、研究设计"):paragraphs.index("四、调查结果分析")])
+    assert "受益人员" not in design and "办事的群众" not in design and "服务对象" not in design
+    import html
+    hint = html.unescape(admin_client.get(f"/admin/surveys/{filled}/edit").get_data(as_text=True))
+    assert "填写后，附件3 的调研方法、抽样方式和调研开展情况改称“调查对象”" in hint  # the settings page says so
+    database.update_survey(filled, subjects=None)
+    default = [p.text for p in _docx(admin_client, filled, "docx-annex").paragraphs]
+    assert "由前来办事的群众自愿扫码作答" in "\n".join(default)

@@ -118,8 +118,16 @@ def subjects(survey) -> str:
     return f"本次问卷调查的对象为{project_name(survey)}的受益人员。"
 
 
+def respondents(survey) -> tuple[str, str]:
+    """Who answered, as 调研方法, 抽样方式 and 调研开展情况 name them: the default 调研对象's ('…的受益人员', '前来办事的
+    群众'), or once the evaluator has written their own 调研对象 (a staff survey's 部门职工 are neither), '本次调查对象'."""
+    if survey.get("subjects"):
+        return "本次调查对象", "调查对象"
+    return f"{project_name(survey)}的受益人员", "前来办事的群众"
+
+
 SELF_SELECTED = ("扫码答卷由受访者自愿作答，属于方便抽样（自选择样本），不是概率抽样。文中的置信区间和单侧置信界"
-                 "只反映随机抽样误差：若满意或不满意的群众更愿意扫码作答，结果会系统地偏离全体服务对象的真实水平，"
+                 "只反映随机抽样误差：若满意或不满意的人更愿意扫码作答，结果会系统地偏离全体调查对象的真实水平，"
                  "这种偏差不在区间之内，也不随样本量增加而减小。")
 
 
@@ -131,15 +139,16 @@ def design_blocks(result):
                       if x.question.role != "demographic" and x.question.type != "text")
     per_point = "，".join(f"{p.name} {p.returned} 份" for p in result.points)
     demographic = sum(1 for x in q.questions if x.role == "demographic")
+    whom, walkers = respondents(s)
     yield ("h2", "（一）调研对象")
     yield ("p", subjects(s))
     yield ("h2", "（二）调研内容")
     yield ("p", f"调查对象对{project}的观点，包括：对{items}等方面的评价。")
     yield ("h2", "（三）调研方法")
-    yield ("p", f"针对{project}的受益人员开展在线问卷调查：在{names}张贴问卷二维码，受访者使用手机扫码后匿名作答，"
+    yield ("p", f"针对{whom}开展在线问卷调查：在{names}张贴问卷二维码，受访者使用手机扫码后匿名作答，"
                 f"系统即时保存并汇总答卷，不收集姓名、电话等个人信息。具体问卷见文末。")
     yield ("h2", "（四）抽样方式")
-    yield ("p", f"{project}满意度调查在 {len(result.points)} 个采集点（{names}）张贴二维码，由前来办事的群众"
+    yield ("p", f"{project}满意度调查在 {len(result.points)} 个采集点（{names}）张贴二维码，由{walkers}"
                 f"自愿扫码作答，计划样本量 {result.target_n} 份，实际回收 {result.returned} 份"
                 + (f"（{per_point}）" if per_point else "") + "。")
     yield ("p", SELF_SELECTED)
@@ -185,7 +194,7 @@ def blocks(result):
     period = survey_period_text(result)
     names = "、".join(p.name for p in result.points)
     if result.returned:  # the valid answers' dates, not a claim about when the project group went out
-        yield ("p", f"根据项目进度安排，项目组在{names}张贴问卷二维码，对{project}受益人员进行问卷的发放与回收，"
+        yield ("p", f"根据项目进度安排，项目组在{names}张贴问卷二维码，对{respondents(s)[0]}进行问卷的发放与回收，"
                     f"{period or '暂无有效问卷'}。")  # every answer excluded: returned all the same
     else:
         yield ("p", "尚未回收问卷。")
