@@ -181,9 +181,11 @@ def test_another_question_can_be_added_to_the_breakdowns_twice_and_taken_away(la
     before = page.evaluate(tables)
     for qid in ("q3", "q4"):
         page.select_option("#breakdowns select[name=by]", qid)
-        page.click("#breakdowns button:has-text('重新分析')")
+        with page.expect_navigation():  # the GET form's new page, before reading or changing it
+            page.click("#breakdowns button:has-text('重新分析')")
     added = [t for t in page.evaluate(tables) if t not in before and "×" not in t]  # beside point × q3, point × q4
     assert added == ["q3", "q4"], page.evaluate(tables)
     page.uncheck("#breakdowns input[type=checkbox][value=q3]")
-    page.click("#breakdowns button:has-text('重新分析')")
+    with page.expect_navigation():
+        page.click("#breakdowns button:has-text('重新分析')")
     assert [t for t in page.evaluate(tables) if t not in before and "×" not in t] == ["q4"]
