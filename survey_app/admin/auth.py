@@ -127,7 +127,8 @@ WITHHELD = ("此项目的授权记录或审核日志与 Manyi 的记录不符（
 
 
 def survey_or_404(survey_id: int) -> dict:
-    """The survey if the logged-in user was granted it; 404 otherwise (whether or not it exists)."""
+    """The survey if the logged-in user was granted it; 404 otherwise (whether or not it exists), but 409 saying
+    why when the user holds a grant row the survey's chain does not record (changed in the database)."""
     user = g.get("current_user")
     survey = get_store().get_survey(survey_id) if user and is_row_id(survey_id) else None
     if survey is None:
