@@ -177,8 +177,9 @@ def _grouped(text: str) -> str:
 
 @click.command("check-receipt", cls=ManyiCommand)
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--fingerprint", "expected", metavar="'XXXX XXXX XXXX XXXX XXXX'",
-              help="The 评价机构签名公钥指纹 printed in 附件3 or the C51 working paper: the receipt must carry that key.")
+@click.option("--fingerprint", "expected", metavar="FINGERPRINT",
+              help="The 评价机构签名公钥指纹 printed in 附件3 or the C51 working paper (five groups of four, e.g."
+                   " \"FCA9 DB51 FF29 1573 265F\"): the receipt must carry that key.")
 def check_receipt_command(path, expected):
     """Check a receipt the evaluated department was given (数据回执), with no database and no key: that its
     signature fits what it says and, with --fingerprint, that it was signed by the key the documents name;
