@@ -1,8 +1,9 @@
 """An honest response rate (issue #12 item 7): what each collection point's fieldwork gave, beside what
 came back. Online, "发放 = 回收" says nothing, so two rates with real denominators:
 
-- 完成率 (completion rate) = 提交 ÷ 扫码打开: returned responses per opening of the respondent page
+- 完成率 (completion rate) = 扫码提交 ÷ 扫码打开: scanned responses per opening of the respondent page
   (opens counted by the store, per page load: a citizen who reloads counts twice);
+- 纸质回收率 = 纸质问卷录入 ÷ 发放份数: paper forms entered (store/paper.py) per paper form handed out;
 - 应答率 (response rate) = 有效 ÷ 办件量: valid responses per transaction served at the point while
   collecting, entered by the evaluator (the denominator the regulations' "服务对象" means).
 
@@ -40,16 +41,27 @@ class PointFieldwork:
     issued: int | None  # 发放份数 (paper forms handed out)
     served: int | None  # 办件量 / 服务人次 during fieldwork
     opens: int  # 扫码打开 (page opens)
-    returned: int  # 提交（回收）
+    returned: int  # 提交（回收）, scanned and paper
     valid: int  # 有效
+    paper: int = 0  # of ``returned``: paper forms entered by an evaluator (channel 纸质)
+
+    @property
+    def scanned(self) -> int:
+        """扫码提交: the answers citizens sent from their phones."""
+        return self.returned - self.paper
 
     @property
     def completion_rate_pct(self) -> float | None:
-        """提交 ÷ 扫码打开, in percent; None with no opens, or fewer opens than submissions (the counter
+        """扫码提交 ÷ 扫码打开, in percent; None with no opens, or fewer opens than submissions (the counter
         started after collection did, or a worker lost its last seconds of counts): no honest rate."""
-        if self.opens < self.returned:
+        if self.opens < self.scanned:
             return None
-        return _pct(self.returned, self.opens)
+        return _pct(self.scanned, self.opens)
+
+    @property
+    def paper_rate_pct(self) -> float | None:
+        """纸质问卷录入 ÷ 发放份数 (纸质回收率), in percent; None when 发放份数 is not entered (or 0)."""
+        return _pct(self.paper, self.issued)
 
     @property
     def response_rate_pct(self) -> float | None:
@@ -76,7 +88,7 @@ class Fieldwork:
         served = sum(p.served or 0 for p in self.points) if self.complete else None
         return PointFieldwork(None, "合计", "", sum(issued) if issued else None, served,
                               sum(p.opens for p in self.points), sum(p.returned for p in self.points),
-                              sum(p.valid for p in self.points))
+                              sum(p.valid for p in self.points), sum(p.paper for p in self.points))
 
     @property
     def shares(self) -> dict[int, float] | None:
@@ -98,9 +110,11 @@ def fieldwork(database, survey_id: int, point_counts: list[dict]) -> Fieldwork:
     """The survey's fieldwork: ``database.fieldwork(survey_id)`` joined to ``point_counts``
     (``database.point_counts(survey_id)``: dicts with id, name, code, returned, valid)."""
     counts = {row["id"]: row for row in point_counts}
+    paper = database.paper_counts(survey_id)
     points = []
     for row in database.fieldwork(survey_id):
         c = counts.get(row["point_id"], {})
         points.append(PointFieldwork(row["point_id"], row["name"], row["code"], row["issued"], row["served"],
-                                     int(row["opens"]), int(c.get("returned", 0)), int(c.get("valid", 0))))
+                                     int(row["opens"]), int(c.get("returned", 0)), int(c.get("valid", 0)),
+                                     paper.get(row["point_id"], 0)))
     return Fieldwork(tuple(points))

@@ -105,8 +105,9 @@ def _build(questionnaire: Questionnaire) -> type[SurveyForm]:
     return type(f"Form_{questionnaire.id}_{questionnaire.version}".replace("-", "_"), (SurveyForm,), attrs)
 
 
-def clean_answers(questionnaire: Questionnaire, formdata) -> list[tuple[str, str]] | None:
-    """The answers of a clean, complete answer sheet, or None.
+def clean_answers(questionnaire: Questionnaire, formdata, *, missing: list | None = None) -> list[tuple[str, str]] | None:
+    """The answers of a clean, complete answer sheet, or None. With a ``missing`` list (a paper form as an
+    evaluator enters it: admin/paper.py) a required question left blank is appended to it instead.
 
     The submit hot path: it accepts only what the WTForms form built by ``form_class`` accepts
     (tests/test_forms_fast.py checks the two agree on random input) at a fraction of the cost;
@@ -119,19 +120,27 @@ def clean_answers(questionnaire: Questionnaire, formdata) -> list[tuple[str, str
             if any(v not in q.codes for v in values):  # "" is no code either
                 return None
             if not values and q.required:
-                return None
+                if missing is None:
+                    return None
+                missing.append(q.id)
             out.extend((q.id, v) for v in sorted(set(values)))
         elif len(values) > 1:
             return None
         elif q.type == "text":
             text = clean_text(values[0]) if values else ""
-            if len(text) > q.max_length or (q.required and not text.strip()):
+            if len(text) > q.max_length:
                 return None
+            if q.required and not text.strip():
+                if missing is None:
+                    return None
+                missing.append(q.id)
             if text.strip():
                 out.append((q.id, text.strip()))
         elif not values or not values[0]:
             if q.required:
-                return None
+                if missing is None:
+                    return None
+                missing.append(q.id)
         elif values[0] in q.codes:
             out.append((q.id, values[0]))
         else:

@@ -19,7 +19,7 @@ class Saved:
 
 _RESPONSE_COLUMNS = ("survey_id", "point_id", "questionnaire_version", "submission_key", "submitted_at",
                      "seconds_on_page", "language", "device_hash", "channel", "status", "prev_hash", "hash")
-CHANNELS = ("扫码",)  # how a response came in; paper (纸质), kiosk (平板) and assisted (代填) come next
+CHANNELS = ("扫码", "纸质")  # how a response came in: the citizens' own phone, a paper form a clerk entered (paper.py); kiosk (平板) and assisted (代填) come next
 INSERT_RESPONSE = (f"insert into responses ({', '.join(_RESPONSE_COLUMNS)}) values ({', '.join('?' * 12)})"
                    " on conflict (submission_key) do nothing returning id")
 INSERT_ANSWER = "insert into answers (response_id, question_id, value) values (?, ?, ?)"
@@ -68,6 +68,26 @@ def bump_tallies(conn, survey_id: int, point_id: int, answers, delta: int) -> No
 
 def bump_count(conn, survey_id: int, point_id: int, submitted_at: str, status: str, delta: int) -> None:
     conn.execute(BUMP_COUNT, (survey_id, point_id, submitted_at, status, delta))
+
+
+def insert_response(conn, key, response: dict, answers) -> int | None:
+    """Inside a write transaction: the response (a dict of _RESPONSE_COLUMNS but status and the links), its
+    answers, its point's chain link, tallies and hourly count; None when its submission key is stored already
+    (nothing written). The submit's steps one statement each (PostgreSQL's citizens' submit is SAVE_PG)."""
+    point_id = response["point_id"]
+    prev = conn.value(TAKE_HEAD[conn.kind], (point_id,))
+    if prev is None:
+        raise LookupError(f"no collection point with id {point_id}")
+    response["submitted_at"] = utcnow()
+    digest = link_hash(key, prev, response, answers)
+    rid = conn.value(INSERT_RESPONSE, [*(response[c] for c in _RESPONSE_COLUMNS[:9]), "valid", prev, digest])
+    if rid is None:
+        return None
+    conn.executemany(INSERT_ANSWER, [(rid, q, v) for q, v in answers])
+    conn.execute(MOVE_HEAD, (rid, digest, head_mac(key, "point", point_id, rid, digest), point_id))
+    bump_tallies(conn, response["survey_id"], point_id, answers, +1)
+    bump_count(conn, response["survey_id"], point_id, response["submitted_at"], "valid", +1)
+    return rid
 
 
 class Responses:
@@ -120,20 +140,9 @@ class Responses:
                 return Saved(self.response_for_key(submission_key, conn=conn), False)
             if verdict != "ok":
                 return Saved(None, False, verdict)  # the point's minute still counts it: committed
-            prev = conn.value(TAKE_HEAD[conn.kind], (point_id,))
-            if prev is None:
-                raise LookupError(f"no collection point with id {point_id}")
-            response["submitted_at"] = utcnow()
-            digest = link_hash(key, prev, response, answers)
-            rid = conn.value(INSERT_RESPONSE, (
-                survey_id, point_id, questionnaire_version, submission_key, response["submitted_at"],
-                seconds_on_page, language, device_hash, channel, "valid", prev, digest))
+            rid = insert_response(conn, key, response, answers)
             if rid is None:  # a retry: the key is stored already
                 return Saved(self.response_for_key(submission_key, conn=conn), False)
-            conn.executemany(INSERT_ANSWER, [(rid, q, v) for q, v in answers])
-            conn.execute(MOVE_HEAD, (rid, digest, head_mac(key, "point", point_id, rid, digest), point_id))
-            bump_tallies(conn, survey_id, point_id, answers, +1)
-            bump_count(conn, survey_id, point_id, response["submitted_at"], "valid", +1)
             return Saved(rid, True)
         saved = self._write(body)
         if claim is not None:

@@ -296,3 +296,5 @@ def _m018(integer: str) -> tuple[str, ...]:
 def m018_account_chain(db):
     for sql in _m018("integer"):
         db.execute(sql)
+
+from . import schema_channels  # noqa: E402,F401  (registers m019 on: this module is full)

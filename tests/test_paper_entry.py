@@ -1,0 +1,129 @@
+"""录入纸质问卷 (admin/paper.py, store/paper.py): an evaluator enters the paper forms handed out at a point, by the
+问卷编号 on each; one number is stored once; an incomplete form is stored and excluded; every entry is chained and
+audited; the dashboard and the rates count paper apart from scanned answers. On both databases."""
+import pytest
+
+from survey_app import fieldwork, results
+from survey_app.store import Audit, BadPaperNumber, number_of, paper_number
+from tests.admin_helpers import EVALUATOR, csrf
+from tests.helpers import YINING_ANSWERS
+
+
+def _page(survey_id: int) -> str:
+    return f"/admin/surveys/{survey_id}/paper"
+
+
+def _enter(client, survey_id: int, number, point_id, answers=None, **kwargs):
+    token = csrf(client.get(_page(survey_id)).get_data(as_text=True))
+    data = {"csrf_token": token, "number": number, "point": str(point_id),
+            **(YINING_ANSWERS if answers is None else answers)}
+    return client.post(_page(survey_id), data=data, **kwargs)
+
+
+def _point_ids(database, survey_id):
+    return [p["id"] for p in database.list_points(survey_id)]
+
+
+def test_a_paper_form_is_stored_as_paper_chained_audited_and_counted(admin_client, database, yining):
+    survey_id, _ = yining
+    hall, window = _point_ids(database, survey_id)
+    page = admin_client.get(_page(survey_id)).get_data(as_text=True)
+    assert "录入纸质问卷" in page and "业务大厅" in page and 'name="q5"' in page
+
+    reply = _enter(admin_client, survey_id, "００７", window, follow_redirects=True)  # full-width, leading zeros
+    text = reply.get_data(as_text=True)
+    assert reply.status_code == 200 and "第 7 号纸质问卷已录入（采集点：1号窗口，本项目第 1 份）" in text
+    [row] = database.query("select * from responses where survey_id = ?", [survey_id])
+    assert (row["channel"], row["point_id"], row["status"], number_of(row["submission_key"])) == ("纸质", window, "valid", "7")
+    assert row["seconds_on_page"] is None and row["device_hash"] is None
+    assert sorted(database.get_response(row["id"])["answers"]) == sorted(YINING_ANSWERS.items())
+    [line] = [e for e in database.audit_entries(survey_id) if e["action"] == "paper"]
+    assert (line["user"], line["response_id"], line["detail"]) == (EVALUATOR, row["id"], "第 7 号纸质问卷")
+    assert database.verify().ok
+
+    r = results.counts(database, survey_id)
+    assert (r.returned, r.valid) == (1, 1)
+    point = {p.id: p for p in fieldwork.fieldwork(database, survey_id, database.point_counts(survey_id)).points}
+    assert (point[window].paper, point[window].scanned, point[hall].paper) == (1, 0, 0)
+    dashboard = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
+    assert "扫码提交 0 份，纸质录入 1 份" in dashboard and "已录入 1 份" in dashboard
+
+
+def test_one_number_is_stored_once(admin_client, database, yining):
+    survey_id, _ = yining
+    hall, _window = _point_ids(database, survey_id)
+    assert _enter(admin_client, survey_id, "12", hall).status_code == 302
+    again = _enter(admin_client, survey_id, "012", hall, follow_redirects=True)  # a double click, or typed twice
+    assert "第 12 号纸质问卷此前已录入，内容相同，未重复保存" in again.get_data(as_text=True)
+    other = _enter(admin_client, survey_id, "12", hall, {**YINING_ANSWERS, "q5": "E"})  # another form, same number
+    assert other.status_code == 409
+    text = other.get_data(as_text=True)
+    assert "第 12 号纸质问卷此前已录入（答案与本次不同），本次未保存" in text
+    assert 'value="E" checked' in text  # the answers typed are kept: correct the number and save again
+    assert database.response_count(survey_id) == 1
+    assert _enter(admin_client, survey_id, "13", hall, {**YINING_ANSWERS, "q5": "E"}).status_code == 302
+    assert database.response_count(survey_id) == 2 and database.verify().ok
+
+
+def test_an_incomplete_form_is_returned_not_valid(admin_client, database, yining):
+    survey_id, _ = yining
+    hall, _ = _point_ids(database, survey_id)
+    answers = {**YINING_ANSWERS, "q2": "", "q4": ""}  # 未作答 on two required questions
+    reply = _enter(admin_client, survey_id, "A-3", hall, answers, follow_redirects=True)
+    assert "第 A-3 号纸质问卷已录入" in reply.get_data(as_text=True)
+    assert "因漏答必答题（第 4 题、第 6 题）按无效问卷剔除" in reply.get_data(as_text=True)
+    [row] = database.query("select * from responses where survey_id = ?", [survey_id])
+    assert row["status"] == "excluded" and row["exclude_reason"] == "纸质问卷漏答必答题：第 4 题、第 6 题"
+    r = results.counts(database, survey_id)
+    assert (r.returned, r.valid, r.excluded) == (1, 0, 1)
+    assert [e["action"] for e in database.audit_entries(survey_id)][-2:] == ["paper", "exclude"]
+    assert database.verify().ok
+
+
+@pytest.mark.parametrize("number, point, answers, message", [
+    ("", None, None, "请填写问卷编号"),
+    ("12 号", None, None, "问卷编号应为 1–20 位数字、字母或连字符"),
+    ("1" * 21, None, None, "问卷编号应为 1–20 位数字、字母或连字符"),
+    ("5", "", None, "请选择这份问卷发放的采集点"),
+    ("5", "999999", None, "请选择这份问卷发放的采集点"),
+    ("5", None, {**YINING_ANSWERS, "q1": "Z"}, "所填内容有误"),
+    ("5", None, {"q1": ""}, "一题也没有录入"),
+])
+def test_bad_entries_store_nothing_and_say_why(admin_client, database, yining, number, point, answers, message):
+    survey_id, _ = yining
+    hall, _ = _point_ids(database, survey_id)
+    reply = _enter(admin_client, survey_id, number, hall if point is None else point, answers)
+    assert reply.status_code == 400 and message in reply.get_data(as_text=True)
+    assert database.response_count(survey_id) == 0
+
+
+def test_only_evaluators_granted_the_survey_enter_paper(client, database, yining):
+    survey_id, _ = yining
+    assert client.get(_page(survey_id)).status_code == 302  # to the login page
+    assert client.post(_page(survey_id), data={"number": "1"}).status_code in (302, 400)
+    assert database.response_count(survey_id) == 0
+
+
+def test_paper_answers_take_no_speeder_device_or_burst_flag(admin_client, database, yining):
+    survey_id, _ = yining
+    hall, _ = _point_ids(database, survey_id)
+    for number in range(1, 4):
+        assert _enter(admin_client, survey_id, str(number), hall).status_code == 302
+    counts = database.flag_counts(survey_id, threshold=10**6, burst=0, scale_qids=[])
+    assert counts["speeder"] == counts["device"] == counts["burst"] == 0
+
+
+def test_a_deleted_survey_takes_no_paper_form(admin_client, database, yining):
+    survey_id, _ = yining
+    hall, _ = _point_ids(database, survey_id)
+    database.update_survey(survey_id, status="archived", audit=Audit(EVALUATOR, "archived"))
+    reply = _enter(admin_client, survey_id, "1", hall, follow_redirects=True)
+    assert "此项目已删除，未作任何修改" in reply.get_data(as_text=True)
+    assert database.response_count(survey_id) == 0
+
+
+def test_paper_numbers_read_as_the_clerk_wrote_them():
+    assert [paper_number(t) for t in ("7", "007", "０１２", " a-12 ", "B7")] == ["7", "7", "12", "A-12", "B7"]
+    for bad in ("", "-1", "12号", "1 2", "x" * 21, None):
+        with pytest.raises(BadPaperNumber):
+            paper_number(bad)
