@@ -127,3 +127,23 @@ def test_paper_numbers_read_as_the_clerk_wrote_them():
     for bad in ("", "-1", "12号", "1 2", "x" * 21, None):
         with pytest.raises(BadPaperNumber):
             paper_number(bad)
+
+
+def test_the_review_page_and_every_raw_download_name_the_paper_form(admin_client, database, yining, tmp_path):
+    import csv
+    import io
+
+    import pyreadstat
+
+    survey_id, codes = yining
+    hall, _ = _point_ids(database, survey_id)
+    assert _enter(admin_client, survey_id, "B-9", hall, {**YINING_ANSWERS, "q3": ""}).status_code == 302
+    page = admin_client.get(f"/admin/surveys/{survey_id}/responses").get_data(as_text=True)
+    assert "纸质 B-9 号" in page and "录入纸质问卷" in page  # the row, and the audit line's action
+    reply = admin_client.get(f"/admin/surveys/{survey_id}/export/csv?include_excluded=1", buffered=True)
+    [row] = list(csv.DictReader(io.StringIO(reply.get_data().decode("utf-8-sig"))))
+    assert (row["来源"], row["纸质问卷编号"], row["状态"]) == ("纸质", "B-9", "已剔除")
+    sav = tmp_path / "paper.sav"
+    sav.write_bytes(admin_client.get(f"/admin/surveys/{survey_id}/export/sav?include_excluded=1", buffered=True).get_data())
+    df, meta = pyreadstat.read_sav(str(sav))
+    assert df["paper_number"].tolist() == ["B-9"] and meta.variable_value_labels["channel"][df["channel"][0]] == "纸质"

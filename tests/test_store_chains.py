@@ -39,8 +39,10 @@ def make_pre_chain_file(path: str) -> None:
     store.execute("update audit_log set state = null, prev_hash = null, hash = null")
     for column in ("state", "prev_hash", "hash"):
         store.execute(f"alter table audit_log drop column {column}")
+    store.execute("drop index idx_responses_not_scanned")  # on the channel column (m019)
     store.execute("alter table responses drop column channel")
-    store.execute("delete from _sqlite_migrations where name in ('m007_point_chains', 'm012_keyed_chains')")
+    store.execute("delete from _sqlite_migrations where name in ('m007_point_chains', 'm012_keyed_chains',"
+                  " 'm019_not_scanned_index')")
     store.close()
 
 

@@ -31,13 +31,15 @@ def sheet_text(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 META = (  # (key in Store.stream_responses, column header, what it is)
-    ("id", "编号", "问卷编号：本项目第 N 份（按回收顺序，已剔除问卷也计入编号）"),
+    ("id", "编号", "本项目第 N 份问卷（按回收顺序，已剔除问卷也计入编号）"),
     ("point", "采集点", "采集点（张贴二维码的大厅或窗口）"),
     ("submitted_at", "提交时间", "提交时间（{tz} 当地时间）"),
     ("seconds_on_page", "答题用时（秒）", "从打开问卷到提交的秒数"),
     ("language", "语言", "作答语言"),
     ("status", "状态", "问卷状态：有效 / 已剔除"),
     ("exclude_reason", "剔除原因", "剔除原因（仅已剔除问卷）"),
+    ("channel", "来源", "扫码 = 群众用手机扫码填写；纸质 = 评价人员录入的纸质问卷"),
+    ("paper_number", "纸质问卷编号", "纸质问卷上所填的问卷编号（仅纸质问卷；录入时按此编号只录一次）"),
 )
 RESPONSE_STATUS_LABELS = {"valid": "有效", "excluded": "已剔除"}  # a response's status, as every file prints it
 LANGUAGE_LABELS = {"zh-CN": "中文", "ug": "维吾尔文", "en": "English"}
@@ -71,7 +73,8 @@ def rows(export):
         if r["status"] != "valid" and not export.include_excluded:
             continue
         yield [number, sheet_text(r["point"]), naive(r["submitted_at"], export.timezone), r["seconds_on_page"],
-               r["language"] or "", RESPONSE_STATUS_LABELS[r["status"]], sheet_text(r["exclude_reason"] or "")] + [
+               r["language"] or "", RESPONSE_STATUS_LABELS[r["status"]], sheet_text(r["exclude_reason"] or ""),
+               r["channel"], r["paper_number"] or ""] + [
             answer_cell(q, r["answers"].get(q.id)) for q in questions]
 
 

@@ -37,6 +37,8 @@ NOTE_LINE_BYTES = 80  # a line of the .sav file's note (SPSS "documents")
 EPOCH = datetime(1970, 1, 1)  # local times are naive: seconds since this, then back to datetimes
 RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 META_NAMES = tuple(key for key, _, _ in raw.META)
+FIRST_ANSWER = len(raw.META)  # raw.rows' cells: the META columns, then one per question
+CHANNEL_CODES = {"扫码": 1, "纸质": 2}  # 来源 as SPSS codes it (store/responses.py CHANNELS)
 STATUS_VALUES = {raw.RESPONSE_STATUS_LABELS[s]: code for s, code in STATUS_CODES.items()}  # 有效 -> 1 (raw.rows' cells)
 
 
@@ -59,8 +61,9 @@ def frame(export):
     taken = set(META_NAMES)
     labels = {key: head for key, head, _ in raw.META}
     values = {"point": {i: name for name, i in points.items()},
-              "status": {code: raw.RESPONSE_STATUS_LABELS[s] for s, code in STATUS_CODES.items()}}
-    measures = {"id": "scale", "point": "nominal", "seconds_on_page": "scale", "status": "nominal"}
+              "status": {code: raw.RESPONSE_STATUS_LABELS[s] for s, code in STATUS_CODES.items()},
+              "channel": {code: channel for channel, code in CHANNEL_CODES.items()}}
+    measures = {"id": "scale", "point": "nominal", "seconds_on_page": "scale", "status": "nominal", "channel": "nominal"}
     columns = []  # (question, variable name, option code or None)
     scores = []  # (question, score variable name)
     formats = {"id": "F8.0", "seconds_on_page": "F8.0", "submitted_at": "DATETIME20"}
@@ -98,21 +101,21 @@ def frame(export):
     values[valid] = dict(VALID_LABELS)
     measures[valid] = "nominal"
     # Numbers go into typed arrays (8 bytes a value, not a Python float object): a million rows fit.
-    text = {"language", "exclude_reason", *(var for q, var, _ in columns if q.type == "text")}
+    text = {"language", "exclude_reason", "paper_number", *(var for q, var, _ in columns if q.type == "text")}
     data = {name: [] if name in text else array("d")
             for name in (*META_NAMES, valid, *(v for _, v, _ in columns), *(v for _, v in scores))}
     codes = {q.id: {c: i for i, c in enumerate(q.codes, 1)} for q in questions}
     index = {q.id: i for i, q in enumerate(questions)}
     nan = float("nan")
     for row in raw.rows(export):
-        rid, point, when, seconds, language, status, reason = row[:7]
+        rid, point, when, seconds, language, status, reason, channel, paper_number = row[:FIRST_ANSWER]
         for name, value in zip(META_NAMES, (rid, points.get(point, nan), (when - EPOCH).total_seconds(),
                                             nan if seconds is None else seconds, language,
-                                            STATUS_VALUES[status], reason)):
+                                            STATUS_VALUES[status], reason, CHANNEL_CODES[channel], paper_number)):
             data[name].append(value)
         data[valid].append(1.0 if STATUS_VALUES[status] == STATUS_CODES["valid"] else 0.0)
         for q, var, code in columns:
-            cell = row[7 + index[q.id]]
+            cell = row[FIRST_ANSWER + index[q.id]]
             if q.type == "text":
                 data[var].append(cell)
             elif q.type == "multiple":
@@ -120,7 +123,7 @@ def frame(export):
             else:
                 data[var].append(float(codes[q.id][cell]) if cell else nan)
         for q, var in scores:  # an option without points (不适用) or no answer: system-missing
-            cell = row[7 + index[q.id]]
+            cell = row[FIRST_ANSWER + index[q.id]]
             data[var].append(float(q.points[cell]) if cell in q.points else nan)
     df = pd.DataFrame({name: np.frombuffer(col, dtype="float64") if isinstance(col, array) else col
                        for name, col in data.items()})

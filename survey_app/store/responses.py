@@ -213,20 +213,24 @@ class Responses:
         """Every response of a survey (valid and excluded) with its point name and answers, in id order.
 
         One query joining the answers, read one row at a time: a million responses never sit in
-        memory. Yields dicts with ``answers`` = {question_id: [values]}.
+        memory. Yields dicts with ``answers`` = {question_id: [values]}, ``channel`` and, for a paper form,
+        its ``paper_number`` (store/paper.py).
         """
+        from .paper import number_of as paper_number_of  # paper.py builds on this module
+
         rows = self._read().stream(
             "select r.id, p.name, r.submitted_at, r.seconds_on_page, r.language, r.status, r.exclude_reason,"
-            " a.question_id, a.value from responses r join points p on p.id = r.point_id"
+            " r.channel, r.submission_key, a.question_id, a.value from responses r join points p on p.id = r.point_id"
             " left join answers a on a.response_id = r.id where r.survey_id = ? order by r.id, a.question_id, a.value",
             [survey_id])
         current = None
-        for rid, point, at, seconds, language, status, reason, qid, value in rows:
+        for rid, point, at, seconds, language, status, reason, channel, key, qid, value in rows:
             if current is None or current["id"] != rid:
                 if current is not None:
                     yield current
                 current = {"id": rid, "point": point, "submitted_at": at, "seconds_on_page": seconds,
-                           "language": language, "status": status, "exclude_reason": reason, "answers": {}}
+                           "language": language, "status": status, "exclude_reason": reason, "channel": channel,
+                           "paper_number": paper_number_of(key) if channel != CHANNELS[0] else None, "answers": {}}
             if qid is not None:
                 current["answers"].setdefault(qid, []).append(value)
         if current is not None:

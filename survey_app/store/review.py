@@ -1,6 +1,7 @@
 """The review page's queries: data-quality flags computed in SQL for one page of responses."""
 from __future__ import annotations
 
+from .paper import number_of
 from .stuffing import burst_sql
 
 REVIEW_FLAGS = ("speeder", "straight", "device", "burst")
@@ -52,13 +53,14 @@ class Review:
             index = " indexed by " + ("idx_responses_survey_id_status" if status is not None
                                       else "idx_responses_survey_id_id")
         sql = ("select r.id, r.point_id, p.name as point_name, r.submitted_at, r.seconds_on_page, r.language,"
-               " r.device_hash, r.status, r.exclude_reason, "
+               " r.device_hash, r.status, r.exclude_reason, r.channel, r.submission_key, "
                + ", ".join(f"case when {expr} then 1 else 0 end as {name}" for name, expr in flags.items())
                + f" from responses r{index} join points p on p.id = r.point_id where " + " and ".join(where)
                + " order by r.id desc limit :limit")
         rows = self._read().rows(sql, params)
         numbers = self.response_numbers(survey_id, [row["id"] for row in rows])
-        return [{**row, "number": numbers[row["id"]]} for row in rows]
+        return [{**row, "number": numbers[row["id"]], "paper_number": number_of(row.pop("submission_key"))}
+                for row in rows]
 
     def response_numbers(self, survey_id: int, response_ids: list[int]) -> dict[int, int]:
         """{response id: its number within the survey}: 第 N 份 in the order returned (ids), excluded
