@@ -147,3 +147,34 @@ def test_the_review_page_and_every_raw_download_name_the_paper_form(admin_client
     sav.write_bytes(admin_client.get(f"/admin/surveys/{survey_id}/export/sav?include_excluded=1", buffered=True).get_data())
     df, meta = pyreadstat.read_sav(str(sav))
     assert df["paper_number"].tolist() == ["B-9"] and meta.variable_value_labels["channel"][df["channel"][0]] == "纸质"
+
+
+def test_the_annex_the_working_paper_and_the_workbook_say_what_came_on_paper(app, admin_client, database, yining):
+    import io
+
+    import docx
+    import openpyxl
+
+    from tests.helpers import fill
+    from tests.reports_helpers import download
+
+    survey_id, codes = yining
+    hall, window = _point_ids(database, survey_id)
+    citizen = app.test_client()
+    assert citizen.post(f"/s/{codes[0]}", data=fill(citizen.get(f"/s/{codes[0]}").get_data(as_text=True))).status_code == 303
+    assert _enter(admin_client, survey_id, "1", hall).status_code == 302
+    assert _enter(admin_client, survey_id, "2", window, {**YINING_ANSWERS, "q1": ""}).status_code == 302  # incomplete
+    database.set_point_fieldwork(hall, issued=4, served=None, actor=EVALUATOR)
+    annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-annex").get_data())).paragraphs)
+    assert "由评价人员按问卷编号逐份录入系统" in annex and "其中纸质问卷 2 份" in annex
+    assert "扫码提交 1 份" in annex and "另发放纸质问卷 4 份，收回并录入纸质问卷 2 份（纸质回收率 50.0%），合计回收 3 份" in annex
+    assert "漏答必答题的纸质问卷计入回收，按无效问卷剔除" in annex
+    paper = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-c51").get_data())).paragraphs)
+    cells = "\n".join(c.text for t in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-c51").get_data())).tables
+                      for row in t.rows for c in row.cells)
+    assert "纸质问卷录入 2 份" in paper + cells
+    book = openpyxl.load_workbook(io.BytesIO(download(admin_client, survey_id, "xlsx").get_data()))
+    rows = {r[0]: r[1] for r in book.worksheets[0].iter_rows(values_only=True) if r and r[0]}
+    assert rows["纸质问卷录入（份）"] == 2 and rows["纸质回收率（录入÷发放）"] == 0.5 and rows["回收（份）"] == 3
+    dashboard = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
+    assert "纸质回收率" in dashboard and "扫码提交 1 份，纸质录入 2 份" in dashboard

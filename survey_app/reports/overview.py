@@ -28,8 +28,11 @@ def overview_rows(result):
         yield ("调查结束日期（末份有效问卷）", date.fromisoformat(days[1]), DATE)
     total = result.fieldwork.total
     yield ("扫码打开（次）", total.opens, COUNT)
-    yield ("完成率（提交÷扫码打开）", share(total.completion_rate_pct), RATE)
+    yield ("完成率（扫码提交÷扫码打开）", share(total.completion_rate_pct), RATE)
     yield ("发放（份，纸质）", total.issued, COUNT)
+    if total.paper:  # entered paper forms (admin/paper.py): their count and their own rate
+        yield ("纸质问卷录入（份）", total.paper, COUNT)
+        yield ("纸质回收率（录入÷发放）", share(total.paper_rate_pct), RATE)
     yield ("办件量（件）", total.served, COUNT)
     yield ("应答率（有效÷办件量）", share(total.response_rate_pct), RATE)
     yield ("回收（份）", result.returned, COUNT)
