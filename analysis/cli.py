@@ -80,6 +80,8 @@ def main(argv=None) -> int:
     except (OSError, ValueError) as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return 2
+    if document["warning"]:  # a download whose survey's settings were changed outside Manyi says so first
+        print(f"{parser.prog}: warning: {document['warning']}", file=sys.stderr)
     if args.json:
         print(json.dumps(_in_units(_plain(report)), ensure_ascii=False, indent=2))
     else:

@@ -21,9 +21,11 @@ _FALSE = {"0", "false", "no", "n", "否", ""}
 
 
 def load_items(path) -> dict:
-    """``{"title", "population", "items": [...]}`` from a .json or .csv file."""
+    """``{"title", "population", "items": [...], "defaults", "warning"}`` from a .json or .csv file (``warning``: a
+    survey download's line that its settings were changed outside Manyi, else None)."""
     file = Path(path)
     text = file.read_text(encoding="utf-8-sig")
+    warning = None
     if file.suffix.lower() == ".csv":
         raw = _from_csv(text, file.name)
     else:
@@ -35,6 +37,7 @@ def load_items(path) -> dict:
             raw = {"items": raw}
         elif isinstance(raw, dict) and isinstance(raw.get("questions"), list) and isinstance(raw.get("survey"), dict):
             raw = _from_download(raw, file.name)
+            warning = raw.pop("warning")
     if not isinstance(raw, dict) or not isinstance(raw.get("items"), list) or not raw["items"]:
         raise ValueError(f"{file.name}: expected {{\"items\": [...]}} with at least one item")
     items = [_item(entry, i) for i, entry in enumerate(raw["items"])]
@@ -42,7 +45,7 @@ def load_items(path) -> dict:
     if len(set(ids)) != len(ids):
         raise ValueError(f"{file.name}: item ids repeat: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
     return {"title": raw.get("title"), "population": raw.get("population"), "items": items,
-            "defaults": raw.get("defaults") or {}}
+            "defaults": raw.get("defaults") or {}, "warning": warning}
 
 
 def _from_download(raw: dict, name: str) -> dict:
@@ -85,7 +88,9 @@ def _from_download(raw: dict, name: str) -> dict:
         defaults["composite"] = {**judged, "weights": {titles.get(qid, qid): w for qid, w in
                                                        (headline.get("weights") or {}).items()}}
     population = headline["population"] if "population" in headline else survey.get("population")
-    return {"title": survey.get("title"), "population": population, "items": items, "defaults": defaults}
+    warning = raw.get("warning")  # settings changed outside Manyi: the download's own line, said again
+    return {"title": survey.get("title"), "population": population, "items": items, "defaults": defaults,
+            "warning": " ".join(warning.split()) if isinstance(warning, str) and raw.get("unrecorded_settings") else None}
 
 
 def _title(question: dict) -> str:

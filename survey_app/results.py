@@ -97,6 +97,7 @@ class SurveyResult:
     reliability: object | None = None  # reliability.Reliability of the questionnaire's composite (reports.open_export)
     exclusions: tuple[tuple[str, int], ...] = ()  # (reason, count) of the excluded responses, most frequent first
     flags: object | None = None  # flags.Flags: the review flags' counts, every status (set by reports.open_export)
+    unrecorded: tuple[str, ...] = ()  # settings changed behind Manyi's back (store unrecorded_settings; reports.open_export)
 
     @property
     def valid_rate_pct(self) -> float | None:  # 有效率 (None before any answer)

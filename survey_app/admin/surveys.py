@@ -16,6 +16,7 @@ from ..localtime import shown
 from ..questionnaires import fill
 from ..headline import rate_method, survey_rule
 from ..reports import planning_text, wording
+from ..reports.unrecorded_text import setting_names
 from ..store import Audit, get_store
 from . import compare, planner
 from .weighting import panel as weighting_panel
@@ -180,7 +181,7 @@ def dashboard(survey_id):
         can_show=planning_text.headline_sentences(result.headline),
         point_form=PointForm(), status_form=StatusForm(), bursts=_bursts(survey_id),
         trend=compare.dashboard_trend(survey, result), compare_form=compare.compare_form(survey),
-        unrecorded=get_store().unrecorded_settings(survey_id),  # settings changed behind Manyi's back: a warning
+        unrecorded=setting_names(get_store().unrecorded_settings(survey_id)),  # changed behind Manyi's back: a warning
         weighting=weighting_panel(get_store(), survey, questionnaire,
                                   alpha=request.args.get("reliability") == "1",
                                   rake=result.valid <= RAKE_ON_VIEW or request.args.get("weighting") == "1"))

@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import breakdowns, flags, questionnaires, reports
+from ..reports import unrecorded_text
 from .common import ROW_ID, ManyiCommand, existing_store, not_a_database
 
 
@@ -50,6 +51,7 @@ def export_command(survey_id, fmt, out, include_excluded, by, adjust):
             not_a_database(out)
             with open(out, "xb" if fmt == "receipt" else "wb") as f:  # a kept receipt is never replaced
                 reports.write(fmt, data, f)
+            alarm = unrecorded_text.warning(data.result.unrecorded)  # the line the file prints, the exit code as ever
     except FileExistsError:
         raise click.ClickException(f"{out} exists already: choose a new file name (receipts are kept, not"
                                    " replaced)") from None
@@ -57,4 +59,6 @@ def export_command(survey_id, fmt, out, include_excluded, by, adjust):
         raise click.ClickException(str(e)) from None
     except LookupError as e:
         raise click.ClickException(f"{e}; see: manyi list-surveys") from None
+    if alarm:
+        click.echo(f"Warning: survey {survey_id}: {alarm}", err=True)
     click.echo(f"Wrote {out}")

@@ -95,6 +95,8 @@ def open_export(store, survey_id: int, catalogue: questionnaires.Catalogue, *,
                                  **(breakdowns or {}))
         if with_flags:
             result = dataclasses.replace(result, flags=flags.counts(conn, survey_id, questionnaire, review))
+        # the settings that differ from what the audit chain recorded, read in this snapshot: every file warns
+        result = dataclasses.replace(result, unrecorded=tuple(conn.unrecorded_settings(survey_id)))
         yield Export(_with_comparisons(conn, result, catalogue, timezone, viewer), conn, timezone,
                      include_excluded, refused)
 

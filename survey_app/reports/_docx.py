@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from ..safetext import xml_text
+from .unrecorded_text import warning
 
 EAST_ASIAN = "宋体"
 HEADING_EAST_ASIAN = "黑体"
@@ -121,6 +122,25 @@ def body(doc, text: str, *, indent: bool = True, align=None):
     if align is not None:
         p.alignment = align
     return p
+
+
+def unrecorded(doc, result) -> None:
+    """The warning that the survey's settings were changed outside Manyi (unrecorded_text.warning), bold and red in a
+    box of its own under the title, where the evaluator cannot miss it; nothing when all is as recorded."""
+    text = warning(result.unrecorded)
+    if not text:
+        return
+    p = doc.add_paragraph()
+    border = OxmlElement("w:pBdr")  # first in the new paragraph's pPr: python-docx puts spacing after it, as Word wants
+    for side in ("top", "left", "bottom", "right"):
+        line = OxmlElement(f"w:{side}")
+        for attr, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", "C00000")):
+            line.set(qn(attr), value)
+        border.append(line)
+    p._p.get_or_add_pPr().append(border)
+    p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(6)
+    run = p.add_run(xml_text(text))
+    run.bold, run.font.color.rgb = True, RGBColor(0xC0, 0, 0)
 
 
 def cell_text(cell, text: str, *, bold: bool = False) -> None:

@@ -21,6 +21,7 @@ def document(result):
         kind = block[0]
         if kind == "title":
             doc.add_paragraph(block[1], style="Title")
+            _docx.unrecorded(doc, result)  # settings changed outside Manyi: said under the title
         elif kind == "subtitle":
             doc.add_paragraph(block[1], style="Subtitle")
         elif kind in ("h1", "h2", "h3"):

@@ -96,6 +96,7 @@ def document(result):
     wp = paper(result)
     doc = _docx.new_document()
     doc.add_paragraph(wp.title, style="Title")
+    _docx.unrecorded(doc, result)  # settings changed outside Manyi: said under the title
     _docx.body(doc, f"项目名称：{wp.project}", indent=False)
     _docx.body(doc, f"评价机构：{wp.evaluator}", indent=False)
     _docx.grid(doc, wp.rows, PAPER_WIDTHS, bold_columns=(0,), center_columns=(0,))

@@ -27,7 +27,7 @@ import pandas as pd
 import pyreadstat
 
 from ..safetext import xml_text
-from . import raw
+from . import raw, unrecorded_text
 from .wording import question_title
 
 STATUS_CODES = {"valid": 1, "excluded": 2}
@@ -134,13 +134,14 @@ def frame(export):
 def write(export, out) -> None:
     df, labels, values, measures, missing, formats = frame(export)
     title = xml_text(export.result.survey["title"])
+    alarm = unrecorded_text.warning(export.result.unrecorded)  # settings changed outside Manyi: the note's first lines
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "data.sav")
         pyreadstat.write_sav(df, path, column_labels=[labels.get(c, c) for c in df.columns],
                              variable_value_labels=values, variable_measure=measures, missing_ranges=missing,
                              variable_format=formats,  # codes, ids and seconds print as 1, not 1.00
                              variable_display_width={"submitted_at": 20},
-                             file_label=file_label(title), note=note_lines(title) or None)
+                             file_label=file_label(title), note=note_lines(alarm) + note_lines(title) or None)
         with open(path, "rb") as f:
             shutil.copyfileobj(f, out)
 
@@ -155,10 +156,11 @@ def file_label(title: str) -> str:
     return title + "…"
 
 
-def note_lines(title: str) -> list[str]:
-    """The whole title as the file's note (SPSS DISPLAY DOCUMENTS), in lines of at most 80 bytes of UTF-8."""
+def note_lines(text: str) -> list[str]:
+    """A text (the whole title; before it, a warning that settings were changed outside Manyi) as the file's note
+    (SPSS DISPLAY DOCUMENTS), in lines of at most 80 bytes of UTF-8."""
     lines, line = [], ""
-    for char in title:
+    for char in text:
         if len((line + char).encode("utf-8")) > NOTE_LINE_BYTES:
             lines.append(line)
             line = ""

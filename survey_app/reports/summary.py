@@ -5,6 +5,7 @@ import json
 
 from ..headline import CONFIDENCE
 from ..safetext import utf8_text
+from . import unrecorded_text
 from .wording import question_number, question_title
 
 
@@ -146,10 +147,19 @@ def _weighting(k):
             "design_effect": k.design_effect, "raked_questions": [q.id for q in k.questions]}
 
 
+def _unrecorded(result) -> dict:
+    """First in the file when settings were changed outside Manyi (else nothing): ``unrecorded_settings``, their
+    keys as manyi verify names them, and ``warning``, the line the other downloads print (manyi analyse repeats it)."""
+    if not result.unrecorded:
+        return {}
+    return {"unrecorded_settings": list(result.unrecorded), "warning": unrecorded_text.warning(result.unrecorded)}
+
+
 def as_dict(result) -> dict:
     s = result.survey
     design = result.design
     return {
+        **_unrecorded(result),
         "survey": {"id": s["id"], "title": s["title"], "department": s.get("department"), "year": s.get("year"),
                    "evaluator_org": s.get("evaluator_org"), "questionnaire": result.questionnaire.key,
                    "target": s.get("target"), "target_n": s.get("target_n"), "rule": s.get("rule"),

@@ -15,6 +15,7 @@ from .. import breakdowns, flags, questionnaires, reports
 from ..admin.auth import login_required, survey_or_404
 from ..store import get_store
 from . import c51
+from .unrecorded_text import setting_names
 
 bp = Blueprint("reports", __name__, url_prefix="/surveys/<int:survey_id>")  # a child of admin: /admin/surveys/...
 
@@ -71,5 +72,5 @@ def c51_page(survey_id: int):
     survey_or_404(survey_id)
     with _export(survey_id) as data:
         paper = c51.paper(data.result)
-    return render_template("reports/c51.html", paper=paper, survey_id=survey_id,
-                           unrecorded=get_store().unrecorded_settings(survey_id))  # a warning above the paper
+    return render_template("reports/c51.html", paper=paper, survey_id=survey_id,  # a warning above the paper:
+                           unrecorded=setting_names(data.result.unrecorded))

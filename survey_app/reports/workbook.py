@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from ..headline import census_text, fpc_note, rate_method
 from ..safetext import xml_text
-from . import raw, wording
+from . import raw, unrecorded_text, wording
 from .overview import overview_rows
 from .sheet_style import (COUNT, DATETIME, POINTS_DIFFERENCE, POINTS_WIDTH, P_VALUE, RATE, SCORE, autofilter, below,
                           difference_formats, p_format, percentage_points, prepare, range_formats, row, Rows, share,
@@ -235,8 +235,11 @@ def write(export, out) -> None:
     result = export.result
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("概况")
-    prepare(ws, (30, 60, 12), header_row=1)
+    alarm = unrecorded_text.warning(result.unrecorded)  # settings changed outside Manyi: the first row says so
+    prepare(ws, (30, 60, 12), header_row=2 if alarm else 1)
     overview = Rows(ws, 3)
+    if alarm:
+        overview.note(alarm, bold=True)
     overview.append(row(ws, ["项目", "值"], bold=True))
     for key, value, *more in overview_rows(result):  # texts holding stored ones (point names) as XML can hold them
         fmt, *extra = more or [None]

@@ -186,15 +186,18 @@ class AuditLog:
         """What of the survey's state (``survey_state``) differs from what its newest audit line recorded, that line's
         link and its head's MAC checked with the key, read in one snapshot: [] when all is as recorded, ["chain"]
         when the line or its head does not check. The dashboard warns, for a target, a rule, a 办件量 or a
-        weighting share set behind Manyi's back changes its verdict before anyone runs verify."""
-        with self.snapshot() as snap:
-            conn = snap._read()
-            row = conn.row(f"select {LINE_COLUMNS} from survey_heads h left join audit_log l on l.id = h.audit_id"
-                           " and l.survey_id = h.survey_id where h.survey_id = ?", [survey_id])
-            recorded = recorded_state(self._chain_key(), row, "survey", survey_id) if row else None
-            if recorded is None:
-                return ["chain"]
-            return changed_settings(survey_state(conn, survey_id), row["line_state"])
+        weighting share set behind Manyi's back changes its verdict before anyone runs verify. On a snapshot
+        (``snapshot()``), read in it: a download's warning is about the very data it was computed from."""
+        if self._pinned is None:
+            with self.snapshot() as snap:
+                return snap.unrecorded_settings(survey_id)
+        conn = self._read()
+        row = conn.row(f"select {LINE_COLUMNS} from survey_heads h left join audit_log l on l.id = h.audit_id"
+                       " and l.survey_id = h.survey_id where h.survey_id = ?", [survey_id])
+        recorded = recorded_state(self._chain_key(), row, "survey", survey_id) if row else None
+        if recorded is None:
+            return ["chain"]
+        return changed_settings(survey_state(conn, survey_id), row["line_state"])
 
     def audit_entries(self, survey_id: int) -> list[dict]:
         return self._read().rows("select * from audit_log where survey_id = ? order by id", [survey_id])
