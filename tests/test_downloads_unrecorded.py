@@ -16,6 +16,7 @@ import pyreadstat
 import pytest
 
 from survey_app.reports import unrecorded_text
+from survey_app.store.audit import survey_state
 from tests.reports_helpers import download, filled  # noqa: F401
 
 FORGE_TARGET = "update surveys set target = 80 where id = ?"
@@ -105,3 +106,10 @@ def test_manyi_export_and_analyse_say_so_on_stderr_and_still_succeed(app, runner
 def test_the_warning_names_what_the_store_names(keys, said):
     text = unrecorded_text.warning(keys)
     assert (said in text and "manyi verify" in text) if keys else text == ""
+
+
+def test_every_part_of_a_survey_s_recorded_state_has_a_name(database, yining):
+    """Whatever the store may name (every key of the state a line records, and "survey"/"chain") reads as a setting's
+    name, never as a bare key, in the files and on the pages."""
+    keys = set(json.loads(survey_state(database._read(), yining[0]))) | {"survey", "chain"}
+    assert keys <= set(unrecorded_text.SETTING_NAMES), keys - set(unrecorded_text.SETTING_NAMES)
