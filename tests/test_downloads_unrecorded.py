@@ -113,3 +113,17 @@ def test_every_part_of_a_survey_s_recorded_state_has_a_name(database, yining):
     name, never as a bare key, in the files and on the pages."""
     keys = set(json.loads(survey_state(database._read(), yining[0]))) | {"survey", "chain"}
     assert keys <= set(unrecorded_text.SETTING_NAMES), keys - set(unrecorded_text.SETTING_NAMES)
+
+
+def test_a_newest_audit_line_forged_to_match_is_said_by_manyi_export(runner, database, filled, tmp_path):
+    """The web shows such a survey to no one (409); the command line, which sees every survey, writes the file and
+    says the chain's newest line does not check, so nothing it records can be trusted."""
+    database.execute(FORGE_TARGET, [filled])
+    database.execute("update audit_log set state = replace(state, '\"target\":95.0', '\"target\":80.0')"
+                     " where id = (select audit_id from survey_heads where survey_id = ?)", [filled])
+    out = tmp_path / "forged.json"
+    done = runner.invoke(args=["export", str(filled), "--format", "json", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "审计链的最新记录无法用密钥核验" in done.stderr
+    summary = json.loads(out.read_text(encoding="utf-8"))
+    assert summary["unrecorded_settings"] == ["chain"] and "manyi verify" in summary["warning"]
