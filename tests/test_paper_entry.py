@@ -105,8 +105,13 @@ def test_only_evaluators_granted_the_survey_enter_paper(client, database, yining
 
 
 def test_paper_answers_take_no_speeder_device_or_burst_flag(admin_client, database, yining):
+    import time
+
     survey_id, _ = yining
     hall, _ = _point_ids(database, survey_id)
+    minute = int(time.time() // 60)  # citizens' submits at the point came in a burst around the entries
+    for m in range(minute - 1, minute + 3):
+        database.execute("insert into point_pace (point_id, minute, n) values (?, ?, 500)", [hall, m])
     for number in range(1, 4):
         assert _enter(admin_client, survey_id, str(number), hall).status_code == 302
     counts = database.flag_counts(survey_id, threshold=10**6, burst=0, scale_qids=[])
@@ -178,3 +183,14 @@ def test_the_annex_the_working_paper_and_the_workbook_say_what_came_on_paper(app
     assert rows["纸质问卷录入（份）"] == 2 and rows["纸质回收率（录入÷发放）"] == 0.5 and rows["回收（份）"] == 3
     dashboard = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
     assert "纸质回收率" in dashboard and "扫码提交 1 份，纸质录入 2 份" in dashboard
+
+
+@pytest.mark.parametrize("change", ["update responses set channel = '扫码'",  # passed off as a citizen's own
+                                    "update responses set submission_key = 'paper:1:99'"])  # its number changed
+def test_verify_names_a_paper_answer_changed_in_the_database(admin_client, database, yining, change):
+    survey_id, _ = yining
+    hall, _ = _point_ids(database, survey_id)
+    assert _enter(admin_client, survey_id, "5", hall).status_code == 302
+    assert database.verify().ok
+    database.execute(change)
+    assert not database.verify().ok
