@@ -77,7 +77,7 @@ def paper(survey_id):
             survey_id=survey_id, point_id=point["id"], questionnaire_version=q.version, number=form.number.data,
             answers=answers, missing=[question_ordinal(q, qid) for qid in missing], user=acting_user())
     except StorageUnavailable:
-        return _page(survey, q, form, 503, kept, "数据库暂时无法写入，这份问卷未保存；请稍后再点“保存”。")
+        return _page(survey, q, form, 503, kept, "数据库暂时无法写入，这份问卷未保存；请稍后再点“保存这份问卷”。")
     number = form.number.data
     if not entered.created:
         if get_store().stored_answers(paper_key(survey_id, number)) == sorted(answers):  # the same form again
