@@ -17,7 +17,8 @@ from .auth import login_required, survey_or_404
 from .shared import acting_user, survey_questionnaire
 from .surveys import bp
 
-NUMBER_HELP = "问卷编号为纸质问卷右上角“问卷编号”栏所填，1–20 位数字、字母或连字符（如 12、A-012）；同一编号只录入一次。"
+NUMBER_HELP = ("问卷编号即纸质问卷标题下“问卷编号”栏所填（收回时逐份编写），1–20 位数字、字母或连字符（如 12、A-012）；"
+               "同一编号只录入一次。")
 
 
 def _number(form, field):
@@ -30,7 +31,7 @@ def _number(form, field):
 class PaperForm(FlaskForm):
     """The form's number and point; the answers are read with the citizens' form's rules (respondent/forms.py)."""
 
-    number = StringField("问卷编号", validators=[InputRequired("请填写问卷编号（纸质问卷右上角）。"), _number])
+    number = StringField("问卷编号", validators=[InputRequired("请填写问卷编号（纸质问卷标题下的“问卷编号”栏）。"), _number])
     point = SelectField("采集点", coerce=str, validate_choice=False)
 
     def validate_point(self, field):
