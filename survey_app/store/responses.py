@@ -80,7 +80,10 @@ def insert_response(conn, key, response: dict, answers) -> int | None:
         raise LookupError(f"no collection point with id {point_id}")
     response["submitted_at"] = utcnow()
     digest = link_hash(key, prev, response, answers)
-    rid = conn.value(INSERT_RESPONSE, [*(response[c] for c in _RESPONSE_COLUMNS[:9]), "valid", prev, digest])
+    rid = conn.value(INSERT_RESPONSE, (
+        response["survey_id"], point_id, response["questionnaire_version"], response["submission_key"],
+        response["submitted_at"], response["seconds_on_page"], response["language"], response["device_hash"],
+        response["channel"], "valid", prev, digest))
     if rid is None:
         return None
     conn.executemany(INSERT_ANSWER, [(rid, q, v) for q, v in answers])
