@@ -90,6 +90,7 @@ def create_app(test_config: dict | None = None, *, database: str | None = None) 
         # A logged-in evaluator's POST (web.py): the settings form's 背景 and 调研对象 take 4,000 characters each,
         # up to 12 bytes apiece URL-encoded (~100 KB). deploy/nginx-manyi.conf allows the same under /admin/.
         ADMIN_MAX_CONTENT_LENGTH=256 * 1024,
+        PAPER_IMPORT_MAX_LENGTH=4 * 1024 * 1024,  # a 纸质问卷录入表 of 5,000 forms (paper_import.MAX_ROWS) fits
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # Reverse proxies in front (nginx, Caddy): trust that many X-Forwarded-For/-Proto hops, so the

@@ -74,7 +74,8 @@ def init_app(app) -> None:
         """A logged-in evaluator's POST may be larger than MAX_CONTENT_LENGTH (the settings form at its field
         limits is ~100 KB); the citizens' pages and the login form keep the small limit."""
         if request.method == "POST" and is_admin_path(request.path) and isinstance(session.get("sid"), str):
-            request.max_content_length = app.config["ADMIN_MAX_CONTENT_LENGTH"]
+            request.max_content_length = app.config[
+                "PAPER_IMPORT_MAX_LENGTH" if request.path.endswith("/paper/import") else "ADMIN_MAX_CONTENT_LENGTH"]
 
     # first of all: before any form is read (CSRFProtect's check, registered earlier, and refuse_nul read it)
     app.before_request_funcs.setdefault(None, []).insert(0, admin_body_limit)

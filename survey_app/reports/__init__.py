@@ -56,6 +56,9 @@ FORMATS = {
     "docx-paper": Format("paper", "write", "docx",
                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                          "纸质问卷", "纸质问卷 DOCX（打印后发放给不扫码的群众）"),
+    "xlsx-paper": Format("paper_sheet", "write", "xlsx",
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "纸质问卷录入表",
+                         "纸质问卷录入表 XLSX（在 Excel 中录入纸质问卷，再在“录入纸质问卷”页导入）"),
 }
 
 

@@ -85,6 +85,11 @@ def label_rows(questionnaire, timezone: str):
         yield (head, "", meaning.format(tz=timezone))
         if key == "language":
             yield from ((head, code, label) for code, label in LANGUAGE_LABELS.items())
+    yield from question_label_rows(questionnaire)
+
+
+def question_label_rows(questionnaire):
+    """(column header, code, label) for each question (its text and kind) and each of its options."""
     for q in questionnaire.questions:
         kind = {"single": "单选", "multiple": f"多选，代码以“{MULTI_SEPARATOR}”分隔", "text": "文字"}[q.type]
         head = column(questionnaire, q)

@@ -19,6 +19,7 @@ from .responses import insert_response
 from .schema_channels import NOT_SCANNED
 
 PAPER = "纸质"
+BATCH = 200  # paper forms to a transaction when a table of them is imported
 _PREFIX = "paper:"
 _NUMBER = re.compile(r"[0-9A-Z][0-9A-Z-]{0,19}")
 
@@ -78,6 +79,28 @@ class PaperEntry:
                                          reason=f"纸质问卷漏答必答题：{'、'.join(missing)}")
             return Entered(rid, True, bool(missing))
         return self._write(body)
+
+    def save_papers(self, *, survey_id: int, questionnaire_version: int, forms, user: str) -> list[str]:
+        """``save_paper`` for each of ``forms`` ((number, point id, answers, missing) each), BATCH to a transaction
+        (a long file never holds the write turn long enough to keep citizens' submits waiting); for each form
+        "stored", "excluded" (stored, a required question blank), "same" (its number was stored before with
+        these answers: nothing written) or "other" (stored before with other answers: nothing written)."""
+        outcomes: list[str] = []
+        forms = list(forms)
+        for start in range(0, len(forms), BATCH):
+            def body(conn, batch=forms[start:start + BATCH]):
+                out = []
+                for number, point_id, answers, missing in batch:
+                    entered = self.save_paper(survey_id=survey_id, point_id=point_id, number=number, answers=answers,
+                                              questionnaire_version=questionnaire_version, missing=missing, user=user)
+                    if entered.created:
+                        out.append("excluded" if entered.excluded else "stored")
+                    else:
+                        stored = self.stored_answers(paper_key(survey_id, number))
+                        out.append("same" if stored == sorted(answers) else "other")
+                return out
+            outcomes += self._write(body)
+        return outcomes
 
     def paper_counts(self, survey_id: int) -> dict[int, int]:
         """Point id → paper answers stored there (valid and excluded), from the index of answers not scanned."""
