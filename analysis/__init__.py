@@ -35,6 +35,7 @@ from .tables import PercentTable, percent_table
 from .targets import TargetTest, target_test
 from .strata import stratified_rate_verdict, stratified_score_verdict, weighted_cells_interval
 from .verdicts import Verdict, rate_verdict, score_verdict, verdict_text
+from . import fpc  # N beside a score: whether it moved the printed interval, in words (analysis.fpc)
 from .compare import Comparison, adjust_p_values, compare_rates, compare_scores
 from .breakdown import Breakdown, BreakdownRow, breakdown
 from .weighting import (RakeResult, WeightedEstimate, cells_effective_n, rake_weights, weighted_estimates,

@@ -21,7 +21,7 @@ import json
 import math
 import sys
 
-from . import _checks
+from . import _checks, fpc
 from ._text import reading_text, value_text
 from .inputs import load_items
 from .hypergeometric import METHOD as HYPERGEOMETRIC, interval_text
@@ -201,7 +201,8 @@ def render(report: dict) -> str:
         if score is not None:
             clip = f", clipped to {num(score.scale[0])}–{num(score.scale[1])}" if score.clipped else ""
             shown = "" if score.method == "gaffke" else "; shown only: the verdict reads Gaffke's bound"
-            shown += f"; 有限总体校正，N = {score.population}" if score.population else ""  # as the page says
+            note = fpc.interval_note(score)  # as the page says
+            shown += f"; {note}" if note else ""
             lines.append(f"  score (满意度得分): {num_below(score.score, t)} 分  " + (CENSUS if census else (
                 f"{level} CI {span(score.ci.low, score.ci.high, '分', t)} ({score.method}{clip}{shown})")))
         else:

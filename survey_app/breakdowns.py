@@ -69,6 +69,7 @@ class Breakdowns:
     adjust: str
     population: int | None = None  # N: the 合计 row's intervals use it, as the survey's own figures do
     stratified: str = ""  # the C51 figure as printed when it is stratified by 办件量 (the 合计 row is not)
+    score_note: str = ""  # what N did to the 合计 row's score interval (analysis.fpc.interval_note): '' without N
 
     def census(self, table: "BreakdownTable") -> bool:
         """A table's 合计 row covers all N (n = N): its figures are exact, printed without an interval."""
@@ -116,7 +117,7 @@ class Breakdowns:
         if self.tables and self.census(self.tables[0]):
             return f"合计行为全面调查（n = N = {self.population}），无抽样误差，与全样本结果一致；各组不作校正。"
         return (f"合计行的满意率为{self.rate_method}"
-                + (f"、得分作有限总体校正（N = {self.population}）" if self.item.points else "")
+                + (f"、得分为 Gaffke 区间（{self.score_note}）" if self.item.points and self.score_note else "")
                 + "，与全样本结果一致；各组不作校正。")
 
 
@@ -210,8 +211,10 @@ def compute(store, survey_id: int, questionnaire: Questionnaire, result, *, by: 
             tables.append(table(f"point×{question.id}", f"按采集点 × {question.heading}",
                                 f"采集点 · {question.heading}", two))
     h = result.headline
+    score = result.question(item.id).score
     return Breakdowns(item, h.figure, tuple(sorted(satisfied)), tuple(tables), tuple(notes),
-                      min_n, adjust, population, h.text(h.value) if h.strata else "")
+                      min_n, adjust, population, h.text(h.value) if h.strata else "",
+                      analysis.fpc.interval_note(score) if score is not None and population else "")
 
 
 def satisfied_codes(survey: dict, item: Question) -> set[str]:

@@ -210,8 +210,8 @@ def headline(survey: dict, q: Questionnaire, questions: dict, rows, population, 
         return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
                         census_text(score.population), census_text(score.population), None, notes)
     return Headline("score", label, judged, analysis.verdict_points(judged, rule=rule, label=label),
-                    _zh(judged.interval_method) + fpc_note(score.population),
-                    _zh(judged.method) + fpc_note(score.population), None, notes,
+                    _zh(judged.interval_method) + fpc_note(score),
+                    _zh(judged.method) + _note(analysis.fpc.bound_note(judged, score)), None, notes,
                     histogram=score.histogram if len(weights) == 1 else ())
 
 
@@ -222,10 +222,15 @@ def rate_method(population: int | None) -> str:
     return analysis.hypergeometric.interval_text(population) if population else "Clopper–Pearson 精确区间"
 
 
-def fpc_note(population: int | None) -> str:
-    """'（有限总体校正，N = 500）' after a score's method that used the population size, so anyone can recompute it
-    (a rate's interval with N is the exact one: ``rate_method``)."""
-    return f"（有限总体校正，N = {population}）" if population else ""
+def fpc_note(score) -> str:
+    """'（有限总体校正，N = 60，抽样比 83.3%）' after the method of a score's interval that N moved, so anyone can
+    recompute it, '（总体 N = 500，抽样比 10.0%，有限总体校正对区间无影响）' when N leaves the printed interval as
+    it is (``analysis.fpc``); '' without N (a rate's interval with N is the exact one: ``rate_method``)."""
+    return _note(analysis.fpc.interval_note(score))
+
+
+def _note(text: str) -> str:
+    return f"（{text}）" if text else ""
 
 
 def _bound_method(judged, population: int | None) -> str:

@@ -7,7 +7,7 @@ from flask import abort, g, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
-from analysis import formatting
+from analysis import formatting, fpc
 
 from .questionnaires import ChangedQuestionnaire, MissingQuestionnaire
 from .respondent import is_citizen_request
@@ -68,7 +68,8 @@ def init_app(app) -> None:
     # Numbers on pages print as in the files and commands: {{ x|pct }}, {{ x|fixed }}, {{ x|num }}.
     app.jinja_env.filters.update(pct=formatting.pct, fixed=formatting.fixed, num=formatting.num, span=formatting.span,
                                  pct_below=formatting.pct_below, num_below=formatting.num_below,
-                                 nums=lambda xs, digits=2: formatting.nums(*xs, digits=digits), p_value=formatting.p_value)
+                                 nums=lambda xs, digits=2: formatting.nums(*xs, digits=digits), p_value=formatting.p_value,
+                                 fpc_note=fpc.interval_note)  # N beside a score's interval
 
     def admin_body_limit():
         """A logged-in evaluator's POST may be larger than MAX_CONTENT_LENGTH (the settings form at its field

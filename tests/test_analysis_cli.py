@@ -147,7 +147,7 @@ def test_analysis_source_names_no_forbidden_module():
 
 
 @pytest.mark.parametrize("module", ["intervals", "rates", "scores", "targets", "planning", "rules", "tables", "formatting",
-                                    "verdicts", "score_bounds", "power", "score_power", "hypergeometric"])
+                                    "verdicts", "score_bounds", "power", "score_power", "hypergeometric", "fpc"])
 def test_docstring_examples_hold(module):
     result = doctest.testmod(importlib.import_module(f"analysis.{module}"))
     assert result.attempted > 0 and result.failed == 0

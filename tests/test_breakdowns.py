@@ -170,7 +170,8 @@ def test_with_a_population_every_total_row_equals_the_survey_figure(app, admin_c
         total = table.result.total
         assert (total.rate_low, total.rate_high) == (own.rate.ci.low, own.rate.ci.high), table.key
         assert (total.score_low, total.score_high) == (own.score.ci.low, own.score.ci.high), table.key
-    assert ("合计行的满意率为精确超几何区间（有限总体，N = 120）、得分作有限总体校正（N = 120），与全样本结果一致"
+    assert ("合计行的满意率为精确超几何区间（有限总体，N = 120）、得分为 Gaffke 区间（有限总体校正，N = 120，抽样比 41.7%），"
+            "与全样本结果一致"
             in got.breakdowns.method_text)
     assert got.breakdowns.rate_method == "精确超几何区间（有限总体，N = 120）"
     page = html.unescape(admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True))

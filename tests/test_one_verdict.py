@@ -20,14 +20,25 @@ CASES = {
     "rate": {"c51_figure": "top2"},
     "rate-with-N": {"c51_figure": "top2", "population": 60},
     "score-with-N": {"population": 60},
+    "score-with-large-N": {"population": 500},
     "score-missed": {"target": 99.5},
 }
+# What N did, as every output words it beside the interval: a rate's interval with N is the exact hypergeometric
+# one; 50 of 60 moves the score's interval (99.36 → 98.00 分) and the correction is named with its sampling
+# fraction; 50 of 500 leaves the printed interval as it is without N, and no output claims a correction.
+POPULATION_WORDS = {"rate-with-N": "精确超几何区间（有限总体，N = 60）", "score-with-N": "有限总体校正，N = 60，抽样比 83.3%",
+                    "score-with-large-N": "总体 N = 500，抽样比 10.0%，有限总体校正对区间无影响"}
 
 
 def _docx_text(response) -> str:
     document = docx.Document(io.BytesIO(response.get_data()))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def _xlsx_text(response) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(response.get_data()), read_only=True)
+    return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v)
 
 
 def _xlsx_cells(response) -> dict:
@@ -68,21 +79,31 @@ def test_every_output_prints_the_one_verdict(case, app, database, admin_client, 
         assert text in _docx_text(download(admin_client, filled, fmt)), fmt
     c51_page = html.unescape(admin_client.get(f"/admin/surveys/{filled}/c51").get_data(as_text=True))
     assert text in c51_page
-    if "population" in CASES[case]:  # the N that moved the interval and the bound is printed beside them
-        # a rate's interval with N is the exact hypergeometric one, a score's carries the correction
-        method = "精确超几何区间（有限总体，N = 60）" if h.figure == "rate" else "有限总体校正，N = 60"
-        assert method in h.method and "N = 60" in h.bound_method
-        assert cells["总体规模 N（用于有限总体的区间和判定）"] == 60 and cells["区间方法"] == h.method
-        for shown in (page, c51_page, *(_docx_text(download(admin_client, filled, fmt)) for fmt in ("docx-annex", "docx-c51"))):
+    if case in POPULATION_WORDS:  # the N beside the interval and the bound, and what it did to them
+        method, population = POPULATION_WORDS[case], CASES[case]["population"]
+        assert method in h.method and f"N = {population}" in h.bound_method
+        assert cells["总体规模 N（用于有限总体的区间和判定）"] == population and cells["区间方法"] == h.method
+        book = _xlsx_text(download(admin_client, filled, "xlsx"))
+        outputs = (page, c51_page, book, *(_docx_text(download(admin_client, filled, fmt)) for fmt in ("docx-annex", "docx-c51")))
+        for shown in outputs:
             assert method in shown
+        if case == "score-with-large-N":  # the premise: N = 500 leaves the printed interval as it is without N
+            assert all("有限总体校正，N" not in shown for shown in outputs)
+            assert "有限总体校正对单侧界无影响" in h.bound_method
+            database.update_survey(filled, population=None)
+            plain = result_of(app, database, filled).headline
+            database.update_survey(filled, **CASES[case])
+            assert h.ends_text(h.low, h.high) == plain.ends_text(plain.low, plain.high)
     # the command line, on the JSON download, judges the same figure the same way
     path = tmp_path / "survey.json"
     path.write_bytes(download(admin_client, filled, "json").get_data())
     assert analyse([str(path)]) == 0
     out = capsys.readouterr().out
     assert text in out
-    if "population" in CASES[case]:   # the rate line names the interval as the page and the documents do
-        assert "(精确超几何区间（有限总体，N = 60）)" in out
+    if case in POPULATION_WORDS:   # the rate and score lines name the interval as the page and the documents do
+        assert f"(精确超几何区间（有限总体，N = {CASES[case]['population']}）)" in out
+        assert h.figure == "rate" or f"; {POPULATION_WORDS[case]})" in out
+        assert case != "score-with-large-N" or "有限总体校正，N" not in out
     assert analyse([str(path), "--json"]) == 0
     item = json.loads(capsys.readouterr().out)["items"][0]
     assert item["id"] == "q5" and item["verdict"]["verdict"] == h.verdict

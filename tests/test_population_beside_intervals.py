@@ -24,7 +24,26 @@ def test_every_interval_moved_by_n_says_n_on_the_dashboard(app, database, admin_
     for row in totals:
         rate, *score = re.findall(r"（[^（）]*–[^（）]*(?:（[^（）]*）)?）", row)
         assert rate.endswith("；精确超几何区间（有限总体，N = 60））"), row
-        assert all("；有限总体校正，N = 60）" in cell for cell in score), row
+        assert all("；有限总体校正，N = 60，抽样比 83.3%）" in cell for cell in score), row
+
+
+def test_an_n_that_leaves_a_score_interval_as_it_is_is_not_called_a_correction(app, database, admin_client, filled):
+    """50 of N = 500: every score interval prints as without N; the dashboard's lines and 合计 rows say N and the
+    sampling fraction, and that the correction changed nothing, never '有限总体校正，N = 500' alone."""
+    plain = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    database.update_survey(filled, population=500)
+    page = html.unescape(admin_client.get(f"/admin/surveys/{filled}").get_data(as_text=True))
+    said = "总体 N = 500，抽样比 10.0%，有限总体校正对区间无影响"
+    lines = re.findall(r"<p class=\"small\" data-estimates>(.*?)</p>", page, re.S)
+    before = re.findall(r"<p class=\"small\" data-estimates>(.*?)</p>", plain, re.S)
+    assert lines and len(lines) == len(before)
+    for line, old in zip(lines, before):
+        scores = re.findall(r"分（95% 置信区间 ([^（）；]*)；([^（）]*)", line)
+        assert scores and all(note == said for _, note in scores), line
+        assert [ci for ci, _ in scores] == re.findall(r"分（95% 置信区间 ([^（）；]*)）", old)  # as without N
+    totals = [re.sub(r"<[^>]+>", "", row) for row in re.findall(r'<tr data-group="合计">(.*?)</tr>', page, re.S)]
+    assert totals and all(f"；{said}）" in row for row in totals)
+    assert "有限总体校正，N" not in page
 
 
 def test_without_n_no_correction_is_claimed(app, database, admin_client, filled):
@@ -42,7 +61,7 @@ def test_manyi_analyse_says_the_n_beside_a_score_interval_too(app, database, adm
     path.write_bytes(download(admin_client, filled, "json").get_data())
     assert analyse([str(path)]) == 0
     scores = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  score (")]
-    assert scores and all(line.endswith("(gaffke; 有限总体校正，N = 60)") for line in scores), scores
+    assert scores and all(line.endswith("(gaffke; 有限总体校正，N = 60，抽样比 83.3%)") for line in scores), scores
     assert any("91.47–98.00 分" in line for line in scores)
     database.update_survey(filled, population=None)
     path.write_bytes(download(admin_client, filled, "json").get_data())

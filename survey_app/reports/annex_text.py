@@ -10,7 +10,7 @@ from __future__ import annotations
 import analysis
 from analysis.formatting import fixed, num, num_below, pct, pct_below, span
 
-from ..headline import census_text, rate_method, survey_rule
+from ..headline import census_text, fpc_note, rate_method, survey_rule
 from . import breakdown_text, planning_text, raw, trend_text, weighting_text
 from .collection_text import design_blocks, rate_text, respondents, returns_text
 from .frequency_text import frequency_block
@@ -92,9 +92,8 @@ def _estimates(qr, target: float) -> str:
     if r.census:   # n = N: the figures themselves, no interval
         return (f"按 {ladder} 分计，该题{score_word}为 {num_below(s.score, target)} 分；{rate_word}（{satisfied}合计）为 "
                 f"{pct_below(100 * r.rate, target)}（{census_text(r.population)}）。")
-    fpc = f"，有限总体校正，N = {s.population}" if s.population else ""  # as headline.fpc_note words it
     return (f"按 {ladder} 分计，该题{score_word}为 {num_below(s.score, target)} 分（95% 置信区间 "
-            f"{span(s.ci.low, s.ci.high, '分', target)}，Gaffke 区间{fpc}）；{rate_word}（{satisfied}合计）为 "
+            f"{span(s.ci.low, s.ci.high, '分', target)}，Gaffke 区间{fpc_note(s)}）；{rate_word}（{satisfied}合计）为 "
             f"{pct_below(100 * r.rate, target)}（95% 置信区间 {span(100 * r.ci.low, 100 * r.ci.high, '%', target)}，"
             f"{rate_method(r.population)}）。")
 

@@ -41,7 +41,7 @@ def _estimates(qr, target=None):
         census = s.census   # n = N: no interval
         cells = kept(s.score), None if census else kept(s.ci.low), None if census else kept(s.ci.high)
         yield (wording.ROLE_WORDS[role][1], *cells, census_text(s.population) if census else
-               f"{'Gaffke 区间' if s.method == 'gaffke' else s.method}{fpc_note(s.population)}，n = {s.n}",
+               f"{'Gaffke 区间' if s.method == 'gaffke' else s.method}{fpc_note(s)}，n = {s.n}",
                formats(*cells, percent=False)[:1 if census else 3])
 
 
