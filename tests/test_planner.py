@@ -280,3 +280,42 @@ def test_the_plans_mean_score_prints_as_the_headline_score(admin_client, filled,
     assert "满意度得分 98.37 分" in dashboard
     for said in (dashboard, annex, planner):
         assert "平均得分 98.37 分" in said and "98.4 分" not in said
+
+
+# --- the questionnaire planned for (the planner's form carries the settings form's choice) --------------------
+
+
+def test_the_planner_plans_for_the_questionnaire_its_form_carries(admin_client):
+    """估算 sends the questionnaire and the C51 figure chosen in the settings form (tests/test_planner_browser.py
+    keeps them in step in Chromium); without JavaScript the page names the questionnaire it planned for."""
+    html = admin_client.get(NEW).get_data(as_text=True)
+    first = re.search(r'<input type="hidden" name="questionnaire" value="([^"]+)"', html).group(1)
+    assert first != "yining-2024-public@1" and f"（{first}）；计入 C51 的数值：满意率" in _planner(html)
+    html = admin_client.get(NEW + "?questionnaire=yining-2024-public%401&c51_figure=headline&plan_t=95&plan_e=2"
+                            ).get_data(as_text=True)
+    planner = _planner(html)
+    assert "估算所按问卷：" in planner and "（yining-2024-public@1）；计入 C51 的数值：满意度得分" in planner
+    assert "允许误差 ±（分）" in planner and "需要有效问卷" in planner and 'name="plan_p"' not in html
+    assert re.search(r'<option selected value="yining-2024-public@1">|<option value="yining-2024-public@1" selected',
+                     html)  # the settings form below opens with the questionnaire planned for
+    html = admin_client.get(NEW + "?questionnaire=yining-2024-public%401&c51_figure=top2&plan_t=95&plan_p=97&plan_e=5"
+                            ).get_data(as_text=True)
+    assert "按允许误差：需要有效问卷 n = 45 份（预期满意率 97.0%" in _planner(html)   # the top-2 rate, as chosen
+
+
+def test_a_questionnaire_or_figure_the_form_does_not_offer_is_ignored(admin_client):
+    html = admin_client.get(NEW + "?questionnaire=nope%409&c51_figure=nope&plan_t=95&plan_p=97&plan_e=5")
+    assert html.status_code == 200
+    page = html.get_data(as_text=True)
+    assert "nope" not in page and "需要有效问卷 n = 45 份" in _planner(page)
+
+
+def test_the_edit_page_plans_for_the_c51_figure_chosen_and_saves_nothing(admin_client, filled, database):
+    """Yining's survey takes the score; 估算 with 满意率（前两项） chosen on the page plans the rate, the radio stays
+    on it, and nothing is saved until the settings form is."""
+    before = database.get_survey(filled)["c51_figure"]
+    html = admin_client.get(f"/admin/surveys/{filled}/edit?c51_figure=top2&plan_t=95&plan_p=97&plan_e=5"
+                            ).get_data(as_text=True)
+    assert "按允许误差：需要有效问卷 n = 45 份（预期满意率 97.0%" in _planner(html)
+    assert re.search(r'<input type="radio" name="c51_figure" value="top2" checked>', html)
+    assert database.get_survey(filled)["c51_figure"] == before != "top2"

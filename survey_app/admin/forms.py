@@ -124,6 +124,11 @@ def _rule_choices(kept: str | None = None):
             if rule.satisfaction or name == kept]
 
 
+def questionnaire_label(q) -> str:
+    """'2024年伊宁市…满意度调查（yining-2024-public@1）': a questionnaire as the settings form offers it."""
+    return f"{fill.preview(str(q.title))}（{q.key}）"
+
+
 class SurveySettingsForm(FlaskForm):
     """Settings of a survey; ``questionnaire`` is only offered when creating one."""
 
@@ -155,7 +160,7 @@ class SurveySettingsForm(FlaskForm):
         ``questionnaires``. With it the target's unit is known: % for a rate, 分 for a score. ``kept_rule``:
         the survey's stored rule (editing), offered even when it scores no satisfaction figure."""
         super().__init__(*args, **kwargs)
-        self.questionnaire.choices = [SelectChoice(key, f"{fill.preview(str(q.title))}（{key}）") for key, q in (questionnaires or {}).items()]
+        self.questionnaire.choices = [SelectChoice(key, questionnaire_label(q)) for key, q in (questionnaires or {}).items()]
         self.rule.choices = _rule_choices(kept_rule)
         chosen = chosen or (questionnaires or {}).get(self.questionnaire.data or "")
         figure = figure_judged(self.c51_figure.data, chosen) if chosen is not None else self.c51_figure.data

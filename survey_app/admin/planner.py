@@ -27,7 +27,7 @@ from ..headline import figure_judged
 from ..reports import planning_text
 from ..store import get_store
 from ..trend import headline_item
-from .forms import PlannerForm
+from .forms import FIGURE_LABELS, PlannerForm, questionnaire_label
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,20 @@ class Planner:
     ladder: str | None = None     # a score's plan: the options plan_d lists, e.g. "A/B/C/D/E"
     margin_text: str | None = None  # a score's margin plan, in 分 (a rate's is worded by the page from the form)
     score: bool = False           # C51 takes the score: the page asks for no rate and plans the score first
+    planned_for: str | None = None  # the questionnaire planned for, as the settings form offers it
+
+
+def carried(args, catalogue=None) -> dict:
+    """The settings the plan depends on that the planner's own form carries (``questionnaire`` and
+    ``c51_figure``, as chosen on the page when 估算 was pressed), where they are among the settings form's
+    choices: the settings form opens with them, so the plan and the form below it speak of one questionnaire.
+    Anything else in them is ignored."""
+    found = {}
+    if catalogue is not None and args.get("questionnaire") in catalogue:
+        found["questionnaire"] = args["questionnaire"]
+    if args.get("c51_figure") in FIGURE_LABELS:
+        found["c51_figure"] = args["c51_figure"]
+    return found
 
 
 @dataclass(frozen=True)
@@ -114,7 +128,7 @@ def build(args, settings, *, fill: bool, questionnaire=None, survey: dict | None
         population = size
     ladder = "/".join(default.points) if default else None
     return Planner(form, target, margin_n, power_n, power_text, _warning(settings, population, scale), ladder,
-                   margin_text, scale is not None)
+                   margin_text, scale is not None, questionnaire_label(questionnaire) if questionnaire else None)
 
 
 def assumed_answers(questionnaire, survey: dict | None, target: float) -> Assumed | None:

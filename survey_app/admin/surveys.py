@@ -40,6 +40,8 @@ def _catalogue():
 def _settings_page(template: str, form, survey=None, status=200, year_note=""):
     catalogue = {} if survey else _catalogue()  # a new survey's: the one chosen, else the first offered
     chosen = survey_questionnaire(survey) if survey else catalogue.get(form.questionnaire.data or next(iter(catalogue), ""))
+    if not survey and chosen is not None and not form.questionnaire.data:
+        form.questionnaire.data = chosen.key  # the one planned for, as the planner's form carries it
     plan = planner.build(request.args, form, fill=request.method == "GET", questionnaire=chosen,
                          survey=survey)  # sample sizes
     return render_template(template, form=form, survey=survey, planner=plan, rules=analysis.RULES,
@@ -61,7 +63,8 @@ def index():
 @login_required
 def new_survey():
     catalogue = _catalogue()
-    form = SurveySettingsForm(questionnaires=catalogue, year=date.today().year)
+    chosen = planner.carried(request.args, catalogue) if request.method == "GET" else {}  # as the planner asked
+    form = SurveySettingsForm(questionnaires=catalogue, year=date.today().year, **chosen)
     if not form.validate_on_submit():
         return _settings_page("admin/survey_form.html", form, status=400 if request.method == "POST" else 200)
     q = catalogue[form.questionnaire.data]
@@ -84,7 +87,9 @@ def new_survey():
 @login_required
 def edit_survey(survey_id):
     survey = survey_or_404(survey_id)
-    form = SurveySettingsForm(data=_form_data(survey), chosen=survey_questionnaire(survey), kept_rule=survey.get("rule"))
+    asked = planner.carried(request.args) if request.method == "GET" else {}  # the C51 figure the planner asked for
+    form = SurveySettingsForm(data=_form_data(survey) | asked, chosen=survey_questionnaire(survey),
+                              kept_rule=survey.get("rule"))
     del form.questionnaire  # fixed at creation: the responses were given to that version
     if not form.validate_on_submit():
         return _settings_page("admin/survey_form.html", form, survey, 400 if request.method == "POST" else 200)
