@@ -101,3 +101,35 @@ def test_grants_made_through_manyi_show_the_survey(client, database, li_survey):
     assert "伊宁市医疗保障局" in client.get("/admin/").get_data(as_text=True)
     assert database.revoke(wang, survey_id, by="cli:ops")
     assert client.get(f"/admin/surveys/{survey_id}").status_code == 404
+
+
+def test_the_list_reads_the_grants_once_for_the_surveys_shown_and_withheld(app, client, database, li_survey,
+                                                                          monkeypatch):
+    """The survey list names the surveys shown and the ids withheld from one read of the user's grants (it read
+    them twice, once for each); what it shows is as before: wang's own survey, and li's (a grant row inserted in
+    the database) withheld and named."""
+    from survey_app import questionnaires
+    from survey_app.store.common import Conn
+    survey_id, _ = li_survey
+    wang = database.user_by_name(EVALUATOR)["id"]
+    own = database.create_survey_for(
+        wang, questionnaire_id="yining-2024-public", questionnaire_version=1, title="王的评价项目",
+        questionnaire_digest=questionnaires.catalogue(app).get("yining-2024-public", 1).digest,
+        department="伊宁市医疗保障局", year=2025, target=95.0, target_n=50)
+    database.execute("insert into grants (user_id, survey_id, created_at) values (?, ?, ?)",
+                     [wang, survey_id, "2024-01-01T00:00:00+00:00"])
+    assert login(client).status_code == 302
+    grants_reads = []
+    execute = Conn.execute
+
+    def counted(self, sql, params=()):
+        if "join grants g on g.survey_id = s.id" in sql:
+            grants_reads.append(sql)
+        return execute(self, sql, params)
+    monkeypatch.setattr(Conn, "execute", counted)
+    listed = client.get("/admin/").get_data(as_text=True)
+    assert len(grants_reads) == 1
+    assert f'/admin/surveys/{own}"' in listed and "王的评价项目" in listed
+    assert f"另有 1 个项目（第 {survey_id} 号）的授权记录或审核日志与 Manyi 的记录不符" in listed
+    assert database.surveys_granted(wang) == (database.surveys_for_user(wang), [survey_id])
+    assert [s["id"] for s in database.surveys_for_user(wang)] == [own]

@@ -51,11 +51,10 @@ def _settings_page(template: str, form, survey=None, status=200, year_note=""):
 @bp.get("/")
 @login_required
 def index():
-    surveys = get_store().surveys_for_user(g.current_user["id"])
+    surveys, withheld = get_store().surveys_granted(g.current_user["id"])  # one query for both
     tz = current_app.config["TIMEZONE"]
     return render_template("admin/index.html", surveys=[s for s in surveys if s["status"] != "archived"],
-                           deleted=[s for s in surveys if s["status"] == "archived"],
-                           withheld=get_store().surveys_withheld(g.current_user["id"]),
+                           deleted=[s for s in surveys if s["status"] == "archived"], withheld=withheld,
                            status_label=lambda s: status_label(s, tz))
 
 

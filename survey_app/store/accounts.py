@@ -5,6 +5,8 @@ and enabling in the account chain (account_log.py), a grant or revoke in the sur
 the change (an evaluator's username, ``cli`` and the operator's login for a command, ``system``)."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from .account_log import granted_as_recorded
 from .audit import LINE_COLUMNS, SYSTEM
 from .common import Audit, iso_time, utcnow
@@ -19,6 +21,14 @@ _USER = "select id, username, password_hash, created_at, disabled_at from users 
 
 def _username(conn, user_id: int) -> str:
     return conn.value("select username from users where id = ?", [user_id]) or f"user {user_id}"
+
+
+class Granted(NamedTuple):
+    """A user's grants, read in one query: the surveys shown (as their chains record the grant: ``can_see``), newest
+    first with point and response counts, and the ids of those withheld (a grant row the chain does not record)."""
+
+    shown: list[dict]
+    withheld: list[int]
 
 
 class Accounts:
@@ -132,14 +142,15 @@ class Accounts:
     def surveys_for_user(self, user_id: int) -> list[dict]:
         """The surveys a user was granted (as their chains record: ``can_see``), newest first, with point and
         response counts."""
-        return self._granted(user_id)[0]
+        return self.surveys_granted(user_id).shown
 
     def surveys_withheld(self, user_id: int) -> list[int]:
         """The ids of the surveys the user holds a grant row for that their chains do not record (a grant made,
         or an audit line changed, in the database): shown nowhere, and the pages say why (``manyi verify``)."""
-        return self._granted(user_id)[1]
+        return self.surveys_granted(user_id).withheld
 
-    def _granted(self, user_id: int) -> tuple[list[dict], list[int]]:
+    def surveys_granted(self, user_id: int) -> Granted:
+        """Both ``surveys_for_user`` and ``surveys_withheld`` from one query (the survey list shows both)."""
         rows = self._read().rows(
             "select s.*, (select count(*) from points p where p.survey_id = s.id) as points,"
             " (select coalesce(sum(n), 0) from response_counts c where c.survey_id = s.id) as responses,"
@@ -154,4 +165,4 @@ class Accounts:
                 shown.append(row)
             else:
                 withheld.append(row["id"])
-        return shown, withheld
+        return Granted(shown, withheld)
