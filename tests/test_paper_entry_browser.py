@@ -49,3 +49,28 @@ def test_an_evaluator_enters_a_stack_of_paper_forms(chromium, server):
     finally:
         conn.close()
     assert rows == [{"channel": "纸质", "status": "excluded", "exclude_reason": "纸质问卷漏答必答题：第 7 题"}] * 2
+
+
+def test_an_evaluator_downloads_the_table_types_in_excel_and_imports_it(chromium, server, tmp_path):
+    import openpyxl
+
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{server.url}/admin/login")
+    page.fill("#username", USER)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.goto(f"{server.url}/admin/surveys/{server.prepared['survey_id']}/paper")
+    with page.expect_download() as download:
+        page.click("#import >> text=纸质问卷录入表 XLSX")
+    path = tmp_path / "录入表.xlsx"
+    download.value.save_as(path)
+    book = openpyxl.load_workbook(path)  # as a typist fills it in Excel
+    book["录入"].append(["12", "1号窗口", "B", "A", "A", "B", "A", "C", "A"])
+    book["录入"].append(["13", "业务大厅", "C", "B", "B", "B", "B", "B", "B"])
+    book.save(path)
+    page.set_input_files("input[name=table]", str(path))
+    page.click("#import button[type=submit]")
+    assert "“录入表.xlsx”共 2 份：2 份已导入" in page.inner_text(".flash")
+    assert page.inner_text("#entered") == "2"
+    context.close()
