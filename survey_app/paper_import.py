@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .reports.wording import question_ordinal
 from .safetext import clean_text
-from .store import BadPaperNumber, paper_number, same_name
+from .store import BadPaperNumber, paper_key, paper_number, same_name
 
 MAX_ROWS = 5000
 MAX_SHOWN = 20  # problems listed; the rest counted
@@ -167,3 +167,27 @@ def parse(table: list[list[str]], questionnaire, points: list[dict]) -> list[Pap
     if not rows:
         raise ImportProblems(["文件中没有问卷：第一行为列名，其后每行一份问卷。"])
     return rows
+
+
+OUTCOME_WORDS = (("stored", "份已导入"), ("excluded", "份已导入并因漏答必答题按无效问卷剔除"),
+                 ("same", "份此前已录入、内容相同，未重复保存"))
+OTHER = "份的问卷编号在导入时已被录入、答案不同，未保存：请在数据质量审核页核对。"
+
+
+def store_rows(store, survey_id: int, questionnaire, rows: list[PaperRow], user: str) -> dict[str, int]:
+    """Store the parsed forms (each as the 录入纸质问卷 page stores one, audited as ``user``): ImportProblems, and
+    nothing stored, when a number was stored before with other answers; else how many forms were "stored",
+    "excluded" (stored, a required question blank), "same" (stored before alike) or "other" (another form took
+    the number while this import ran)."""
+    clashes = [row for row in rows if store.stored_answers(paper_key(survey_id, row.number)) not in (None, sorted(row.answers))]
+    if clashes:
+        raise ImportProblems([f"第 {row.line} 行：问卷编号 {row.number} 此前已录入，答案与本行不同。" for row in clashes])
+    outcomes = store.save_papers(survey_id=survey_id, questionnaire_version=questionnaire.version, user=user,
+                                 forms=[(r.number, r.point_id, r.answers, r.missing) for r in rows])
+    return {key: outcomes.count(key) for key in ("stored", "excluded", "same", "other")}
+
+
+def outcome_text(name: str, rows: list[PaperRow], counts: dict[str, int]) -> str:
+    """'“录入表.xlsx”共 3 份：2 份已导入，1 份……' (the ``other`` ones are said apart: OTHER)."""
+    said = "，".join(f"{counts[key]} {words}" for key, words in OUTCOME_WORDS if counts[key])
+    return f"“{name}”共 {len(rows)} 份：{said}。"

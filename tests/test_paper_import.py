@@ -127,3 +127,20 @@ def test_a_long_table_is_stored_in_batches_and_verifies(admin_client, database, 
     assert "共 450 份：450 份已导入" in reply.get_data(as_text=True)
     assert database.paper_counts(survey_id) == {p["id"]: n for p, n in zip(database.list_points(survey_id), (300, 150))}
     assert database.verify().ok
+
+
+def test_manyi_import_paper_imports_a_table_from_the_command_line(admin_client, database, yining, app, tmp_path):
+    from tests.helpers import manyi
+
+    survey_id, _ = yining
+    table = tmp_path / "录入表.xlsx"
+    table.write_bytes(_filled(admin_client, survey_id, [{"问卷编号": "31", "采集点": "业务大厅", **FORM},
+                                                         {"问卷编号": "32", "采集点": "业务大厅", **FORM, "q5": ""}]))
+    done = manyi("import-paper", str(survey_id), str(table), database=app.config["DATABASE"])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "“录入表.xlsx”共 2 份：1 份已导入，1 份已导入并因漏答必答题按无效问卷剔除。"
+    assert {e["user"] for e in database.audit_entries(survey_id) if e["action"] == "paper"} == {"cli:" + __import__("getpass").getuser()}
+    table.write_bytes(_filled(admin_client, survey_id, [{"问卷编号": "33", "采集点": "三楼", **FORM}]))
+    refused = manyi("import-paper", str(survey_id), str(table), database=app.config["DATABASE"])
+    assert refused.returncode == 1 and "nothing stored" in refused.stderr and "第 2 行：采集点“三楼”" in refused.stderr
+    assert "Traceback" not in refused.stderr and len(_paper(database, survey_id)) == 2

@@ -102,10 +102,6 @@ class ImportForm(FlaskForm):
     """The 纸质问卷录入表 to import (a CSRF token and the file: request.files)."""
 
 
-OUTCOME_WORDS = (("stored", "份已导入"), ("excluded", "份已导入并因漏答必答题按无效问卷剔除"),
-                 ("same", "份此前已录入、内容相同，未重复保存"))
-
-
 @bp.post("/surveys/<int:survey_id>/paper/import")
 @login_required
 def paper_import(survey_id):
@@ -119,22 +115,14 @@ def paper_import(survey_id):
     try:
         rows = paper_import_rules.parse(paper_import_rules.read_table(upload.filename, upload.read()), q,
                                         get_store().list_points(survey_id))
-        stored = get_store()
-        clashes = [row for row in rows if stored.stored_answers(paper_key(survey_id, row.number)) not in (None, sorted(row.answers))]
-        if clashes:
-            raise paper_import_rules.ImportProblems([
-                f"第 {row.line} 行：问卷编号 {row.number} 此前已录入，答案与本行不同。" for row in clashes])
-        outcomes = stored.save_papers(survey_id=survey_id, questionnaire_version=q.version, user=acting_user(),
-                                      forms=[(r.number, r.point_id, r.answers, r.missing) for r in rows])
+        counts = paper_import_rules.store_rows(get_store(), survey_id, q, rows, acting_user())
     except paper_import_rules.ImportProblems as problems:
         return _page(survey, q, _form(survey_id)[0], 400, problems=problems.problems,
                      problem=f"“{upload.filename}”未导入（没有保存任何一份），请改正以下问题后重新导入：")
     except StorageUnavailable:
         return _page(survey, q, _form(survey_id)[0], 503, problem="数据库暂时无法写入，未导入完成；请稍后重新导入"
                      "同一文件（已保存的问卷不会重复保存）。")
-    counts = {key: outcomes.count(key) for key in ("stored", "excluded", "same", "other")}
-    said = "，".join(f"{counts[key]} {words}" for key, words in OUTCOME_WORDS if counts[key])
-    flash(f"“{upload.filename}”共 {len(rows)} 份：{said}。")
+    flash(paper_import_rules.outcome_text(upload.filename, rows, counts))
     if counts["other"]:  # another evaluator stored the same number with other answers meanwhile
-        flash(f"{counts['other']} 份的问卷编号在导入时已被录入、答案不同，未保存：请在数据质量审核页核对。", "error")
+        flash(f"{counts['other']} {paper_import_rules.OTHER}", "error")
     return redirect(url_for(".paper", survey_id=survey_id))

@@ -251,7 +251,7 @@ COMMANDS = (init_db_command, create_survey_command, add_point_command, list_surv
             questionnaires_group, analyse_command, demo.qr_command, demo.demo_command, data.create_user_command,
             data.grant_command, data.revoke_command, data.revoke_sessions_command, data.verify_command,
             receipts.receipt_command, receipts.check_receipt_command, receipts.anchor_command, data.backup_command, data.copy_db_command,
-            export.export_command, servers.rotate_secret_key_command, users.users_command,
+            export.export_command, export.import_paper_command, servers.rotate_secret_key_command, users.users_command,
             users.disable_user_command, users.enable_user_command)
 
 

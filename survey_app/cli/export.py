@@ -1,4 +1,5 @@
-"""`manyi export`: a download of a survey written to a file, as the survey page's links give it."""
+"""`manyi export`: a download of a survey written to a file, as the survey page's links give it; `manyi import-paper`:
+the 纸质问卷录入表 typed in, imported as the 录入纸质问卷 page imports it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,7 +10,7 @@ from flask.cli import with_appcontext
 
 from .. import breakdowns, flags, questionnaires, reports
 from ..reports import unrecorded_text
-from .common import ROW_ID, ManyiCommand, existing_store, not_a_database
+from .common import ROW_ID, ManyiCommand, existing_store, not_a_database, operator
 
 
 def _at_most(ctx, param, value):
@@ -62,3 +63,36 @@ def export_command(survey_id, fmt, out, include_excluded, by, adjust):
     if alarm:
         click.echo(f"Warning: survey {survey_id}: {alarm}", err=True)
     click.echo(f"Wrote {out}")
+
+
+@click.command("import-paper", cls=ManyiCommand)
+@click.argument("survey_id", type=ROW_ID)
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_paper_command(survey_id, table):
+    """Import a 纸质问卷录入表 (the XLSX `manyi export SURVEY_ID --format xlsx-paper` writes, typed in; or a CSV
+    saved from it) as the 录入纸质问卷 page does: all or nothing, every problem named by its line; forms stored
+    before with the same answers are not stored again. The audit log names the login that ran the command.
+
+    Example: manyi import-paper 1 录入表.xlsx
+    """
+    from .. import paper_import
+
+    store = existing_store()
+    survey = store.get_survey(survey_id)
+    if survey is None:
+        raise click.ClickException(f"no survey {survey_id}; see: manyi list-surveys")
+    if survey["status"] == "archived":
+        raise click.ClickException(f"survey {survey_id} is deleted (archived): restore it on its page first; nothing imported")
+    try:
+        questionnaire = questionnaires.catalogue().for_survey(survey)
+        rows = paper_import.parse(paper_import.read_table(table.name, table.read_bytes()), questionnaire,
+                                  store.list_points(survey_id))
+        counts = paper_import.store_rows(store, survey_id, questionnaire, rows, operator())
+    except paper_import.ImportProblems as problems:
+        raise click.ClickException(f"{table} not imported (nothing stored):\n" + "\n".join(problems.problems)) from None
+    except questionnaires.ChangedQuestionnaire as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(paper_import.outcome_text(table.name, rows, counts))
+    if counts["other"]:
+        raise click.ClickException(f"{counts['other']} {paper_import.OTHER}")
