@@ -97,7 +97,6 @@ def paper(survey_id):
     return redirect(url_for(".paper", survey_id=survey_id, point=point["id"]))
 
 
-
 class ImportForm(FlaskForm):
     """The 纸质问卷录入表 to import (a CSRF token and the file: request.files)."""
 
