@@ -268,7 +268,7 @@ def test_dashboard_shows_the_yining_figures(admin_client, yining):
     assert "业务大厅 " in page and " 30 30 " in page and " 20 20 " in page  # per point: returned, valid
     assert "设计效应 deff" not in page  # two points: no cluster diagnostic
     links = re.findall(rf'href="/admin/surveys/{survey_id}/export/([\w-]+)"[^>]*>([^<]+)<', html)
-    assert [fmt for fmt, _ in links] == ["csv", "labels", "xlsx", "sav", "json", "receipt", "docx-annex", "docx-c51", "docx-paper"]
+    assert [fmt for fmt, _ in links] == ["csv", "labels", "xlsx", "sav", "json", "receipt", "docx-annex", "docx-c51", "docx-paper", "xlsx-paper"]
     assert links == [(fmt, spec.label) for fmt, spec in reports.FORMATS.items() if spec.on_page]  # the one list
     assert f'href="/admin/surveys/{survey_id}/c51"' in html
 
