@@ -4,8 +4,8 @@ audited; the dashboard and the rates count paper apart from scanned answers. On 
 import pytest
 
 from survey_app import fieldwork, results
-from survey_app.store import Audit, BadPaperNumber, number_of, paper_number
-from tests.admin_helpers import EVALUATOR, csrf
+from survey_app.store import Audit, BadPaperNumber, number_of, paper_key, paper_number
+from tests.admin_helpers import EVALUATOR, csrf, login
 from tests.helpers import YINING_ANSWERS
 
 
@@ -63,6 +63,42 @@ def test_one_number_is_stored_once(admin_client, database, yining):
     assert database.response_count(survey_id) == 1
     assert _enter(admin_client, survey_id, "13", hall, {**YINING_ANSWERS, "q5": "E"}).status_code == 302
     assert database.response_count(survey_id) == 2 and database.verify().ok
+
+
+def test_one_number_at_another_point_is_not_called_the_same_form(admin_client, database, yining):
+    survey_id, _ = yining
+    hall, window = _point_ids(database, survey_id)
+    assert _enter(admin_client, survey_id, "12", hall).status_code == 302
+    other = _enter(admin_client, survey_id, "12", window)  # same ticks, but handed out at another point
+    text = other.get_data(as_text=True)
+    assert other.status_code == 409 and "内容相同" not in text
+    assert "第 12 号纸质问卷此前已录入（采集点与本次不同：录入为业务大厅），本次未保存" in text
+    [row] = database.query("select point_id from responses where survey_id = ?", [survey_id])
+    assert row["point_id"] == hall
+
+
+def test_two_evaluators_entering_one_number_at_once_store_it_once(app, admin_client, database, yining):
+    from survey_app.admin.auth import hash_password
+    from tests.helpers import at_once
+
+    survey_id, _ = yining
+    hall, window = _point_ids(database, survey_id)
+    database.grant(database.create_user("li", hash_password("li-password-1234567")), survey_id)
+    other = app.test_client()
+    assert login(other, "li", "li-password-1234567").status_code == 302
+    clients = [admin_client, other] * 3
+    tokens = [csrf(c.get(_page(survey_id)).get_data(as_text=True)) for c in clients]
+
+    def enter(i, number, point):
+        return clients[i].post(_page(survey_id), data={"csrf_token": tokens[i], "number": number,
+                                                       "point": str(point), **YINING_ANSWERS}).status_code
+    assert at_once(6, lambda i: enter(i, "77", hall)) == [302] * 6  # the same form: stored once, the rest told so
+    statuses = at_once(6, lambda i: enter(i, "78", hall if i == 0 else window))  # one typed at the wrong point
+    assert database.response_count(survey_id) == 2 and database.verify().ok
+    [point] = database.query("select point_id from responses where submission_key = ?", [paper_key(survey_id, "78")])
+    assert statuses.count(302) == (1 if point["point_id"] == hall else 5)  # the others: 409, the point differs
+    assert sorted(e["detail"] for e in database.audit_entries(survey_id) if e["action"] == "paper") == [
+        "第 77 号纸质问卷", "第 78 号纸质问卷"]
 
 
 def test_an_incomplete_form_is_returned_not_valid(admin_client, database, yining):

@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, ValidationError
 from .. import paper_import as paper_import_rules
 from ..reports.wording import question_ordinal
 from ..respondent import forms as answer_forms
-from ..store import BadPaperNumber, StorageUnavailable, get_store, paper_key, paper_number
+from ..store import BadPaperNumber, StorageUnavailable, get_store, paper_number
 from .auth import login_required, survey_or_404
 from .shared import acting_user, survey_questionnaire
 from .surveys import bp
@@ -82,10 +82,14 @@ def paper(survey_id):
         return _page(survey, q, form, 503, kept, "数据库暂时无法写入，这份问卷未保存；请稍后再点“保存这份问卷”。")
     number = form.number.data
     if not entered.created:
-        if get_store().stored_answers(paper_key(survey_id, number)) == sorted(answers):  # the same form again
+        stored = get_store().get_response(entered.response_id)
+        other_point = stored["point_id"] != point["id"]
+        if not other_point and sorted(stored["answers"]) == sorted(answers):  # the same form again
             flash(f"第 {number} 号纸质问卷此前已录入，内容相同，未重复保存。")
             return redirect(url_for(".paper", survey_id=survey_id, point=point["id"]))
-        form.number.errors = [f"第 {number} 号纸质问卷此前已录入（答案与本次不同），本次未保存。"
+        differs = "、".join(x for x, d in (("采集点", other_point), ("答案", sorted(stored["answers"]) != sorted(answers))) if d)
+        where = f"：录入为{points[str(stored['point_id'])]['name']}" if other_point else ""
+        form.number.errors = [f"第 {number} 号纸质问卷此前已录入（{differs}与本次不同{where}），本次未保存。"
                               "请核对问卷编号；确是另一份问卷时请改正编号后再保存。"]
         return _page(survey, q, form, 409, kept)
     shown = get_store().response_numbers(survey_id, [entered.response_id])[entered.response_id]
