@@ -82,9 +82,10 @@ class Fieldwork:
 
     @property
     def total(self) -> PointFieldwork:
-        """The total row: sums of the counts; 发放 summed over the points that entered it (None if
-        none did); 办件量 summed only when ``complete`` (else None: a partial sum would inflate the rate)."""
-        issued = [p.issued for p in self.points if p.issued is not None]
+        """The total row: sums of the counts; 发放 summed over the points that entered it (None if none did,
+        or if a point with paper forms entered has none: a partial sum would inflate the 纸质回收率); 办件量
+        summed only when ``complete`` (else None, for the same reason)."""
+        issued = [p.issued for p in self.points if p.issued is not None] if not self.missing_issued else []
         served = sum(p.served or 0 for p in self.points) if self.complete else None
         return PointFieldwork(None, "合计", "", sum(issued) if issued else None, served,
                               sum(p.opens for p in self.points), sum(p.returned for p in self.points),
@@ -99,6 +100,11 @@ class Fieldwork:
             return None
         total = sum(p.served or 0 for p in self.points)
         return {p.id: p.served / total for p in self.points if p.served is not None}
+
+    @property
+    def missing_issued(self) -> list[str]:
+        """Names of the points with paper forms entered whose 发放份数 is not entered (or 0)."""
+        return [p.name for p in self.points if p.paper > 0 and not p.issued]
 
     @property
     def missing_served(self) -> list[str]:

@@ -205,7 +205,8 @@ def test_the_annex_the_working_paper_and_the_workbook_say_what_came_on_paper(app
     assert citizen.post(f"/s/{codes[0]}", data=fill(citizen.get(f"/s/{codes[0]}").get_data(as_text=True))).status_code == 303
     assert _enter(admin_client, survey_id, "1", hall).status_code == 302
     assert _enter(admin_client, survey_id, "2", window, {**YINING_ANSWERS, "q1": ""}).status_code == 302  # incomplete
-    database.set_point_fieldwork(hall, issued=4, served=None, actor=EVALUATOR)
+    database.set_point_fieldwork(hall, issued=3, served=None, actor=EVALUATOR)
+    database.set_point_fieldwork(window, issued=1, served=None, actor=EVALUATOR)  # each point's own forms
     annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-annex").get_data())).paragraphs)
     assert "由评价人员按问卷编号逐份录入系统" in annex and "其中纸质问卷 2 份" in annex
     assert "扫码提交 1 份" in annex and "另发放纸质问卷 4 份，收回并录入纸质问卷 2 份（纸质回收率 50.0%），合计回收 3 份" in annex
@@ -219,6 +220,33 @@ def test_the_annex_the_working_paper_and_the_workbook_say_what_came_on_paper(app
     assert rows["纸质问卷录入（份）"] == 2 and rows["纸质回收率（录入÷发放）"] == 0.5 and rows["回收（份）"] == 3
     dashboard = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
     assert "纸质回收率" in dashboard and "扫码提交 1 份，纸质录入 2 份" in dashboard
+
+
+def test_no_paper_return_rate_over_a_part_of_the_forms_handed_out(admin_client, database, yining):
+    import io
+
+    import docx
+    import openpyxl
+
+    from tests.reports_helpers import download
+
+    survey_id, _ = yining
+    hall, window = _point_ids(database, survey_id)
+    for number, point in (("1", hall), ("2", window), ("3", window), ("4", window)):
+        assert _enter(admin_client, survey_id, number, point).status_code == 302
+    database.set_point_fieldwork(hall, issued=2, served=None, actor=EVALUATOR)  # the window's 发放 not entered
+    total = fieldwork.fieldwork(database, survey_id, database.point_counts(survey_id)).total
+    assert total.paper == 4 and total.paper_rate_pct is None  # not 4 ÷ 2 = 200 %
+    annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-annex").get_data())).paragraphs)
+    assert "纸质回收率" not in annex and "收回并录入纸质问卷 4 份，合计回收 4 份" in annex
+    book = openpyxl.load_workbook(io.BytesIO(download(admin_client, survey_id, "xlsx").get_data()))
+    rows = {r[0]: r[1] for r in book.worksheets[0].iter_rows(values_only=True) if r and r[0]}
+    assert rows["纸质问卷录入（份）"] == 4 and rows["纸质回收率（录入÷发放）"] in (None, "—")
+    dashboard = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
+    assert "填写发放份数后显示纸质回收率" in dashboard and "（尚未填写：1号窗口）" in dashboard
+    database.set_point_fieldwork(window, issued=5, served=None, actor=EVALUATOR)
+    total = fieldwork.fieldwork(database, survey_id, database.point_counts(survey_id)).total
+    assert (total.issued, total.paper_rate_pct) == (7, 100.0 * 4 / 7)
 
 
 @pytest.mark.parametrize("change", ["update responses set channel = '扫码'",  # passed off as a citizen's own
