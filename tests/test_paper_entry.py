@@ -249,6 +249,36 @@ def test_no_paper_return_rate_over_a_part_of_the_forms_handed_out(admin_client, 
     assert (total.issued, total.paper_rate_pct) == (7, 100.0 * 4 / 7)
 
 
+def test_the_survey_dates_say_a_paper_form_is_dated_by_its_entry(app, admin_client, database, yining):
+    import io
+
+    import docx
+    import openpyxl
+
+    from tests.helpers import fill
+    from tests.reports_helpers import download
+
+    survey_id, codes = yining
+    hall, _ = _point_ids(database, survey_id)
+
+    def texts():
+        annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-annex").get_data())).paragraphs)
+        c51 = docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-c51").get_data()))
+        cells = "\n".join(c.text for t in c51.tables for row in t.rows for c in row.cells)
+        book = openpyxl.load_workbook(io.BytesIO(download(admin_client, survey_id, "xlsx").get_data()))
+        labels = "\n".join(str(r[0]) for r in book.worksheets[0].iter_rows(values_only=True) if r and r[0])
+        return annex, cells, labels
+    citizen = app.test_client()
+    assert citizen.post(f"/s/{codes[0]}", data=fill(citizen.get(f"/s/{codes[0]}").get_data(as_text=True))).status_code == 303
+    annex, cells, labels = texts()
+    assert "有效问卷均提交于" in annex and "录入" not in annex.split("有效问卷均提交于")[1].split("。")[0]
+    assert _enter(admin_client, survey_id, "1", hall).status_code == 302
+    annex, cells, labels = texts()
+    for text in (annex, cells):
+        assert "（纸质问卷按录入系统的日期计）" in text.split("有效问卷均提交于")[1].split("。")[0]
+    assert "调查结束日期（末份有效问卷，纸质问卷按录入日期）" in labels
+
+
 @pytest.mark.parametrize("change", ["update responses set channel = '扫码'",  # passed off as a citizen's own
                                     "update responses set submission_key = 'paper:1:99'"])  # its number changed
 def test_verify_names_a_paper_answer_changed_in_the_database(admin_client, database, yining, change):

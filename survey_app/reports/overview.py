@@ -25,7 +25,8 @@ def overview_rows(result):
     days = wording.survey_days(result)  # the annex's 调研开展情况 dates
     if days:
         yield ("调查开始日期（首份有效问卷）", date.fromisoformat(days[0]), DATE)
-        yield ("调查结束日期（末份有效问卷）", date.fromisoformat(days[1]), DATE)
+        entered = "，纸质问卷按录入日期" if result.fieldwork.total.paper else ""  # as wording.PAPER_DATED says
+        yield (f"调查结束日期（末份有效问卷{entered}）", date.fromisoformat(days[1]), DATE)
     total = result.fieldwork.total
     yield ("扫码打开（次）", total.opens, COUNT)
     yield ("完成率（扫码提交÷扫码打开）", share(total.completion_rate_pct), RATE)

@@ -279,12 +279,17 @@ def day_text(day: str) -> str:
 def survey_period_text(result) -> str:
     """'有效问卷提交于 2024 年 8 月 13 日至 2024 年 8 月 20 日' (one day: '有效问卷均提交于 2024 年 8 月 13 日'): the
     dates the data show, those of the first and last valid answer (not when the QR codes were posted), as the
-    annex's 调研开展情况 and the working paper's 评价依据 cite them; '' before any."""
+    annex's 调研开展情况 and the working paper's 评价依据 cite them; '' before any. With paper forms entered, it says
+    that theirs is the day they were typed in (the day the form was filled in is nowhere stored)."""
     days = survey_days(result)
     if not days:
         return ""
     first, last = day_text(days[0]), day_text(days[1])
-    return f"有效问卷均提交于 {first}" if first == last else f"有效问卷提交于 {first}至 {last}"
+    entered = PAPER_DATED if result.fieldwork.total.paper else ""
+    return f"有效问卷均提交于 {first}{entered}" if first == last else f"有效问卷提交于 {first}至 {last}{entered}"
+
+
+PAPER_DATED = "（纸质问卷按录入系统的日期计）"
 
 
 def survey_days(result) -> tuple[str, str] | None:
