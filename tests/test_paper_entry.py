@@ -101,6 +101,23 @@ def test_two_evaluators_entering_one_number_at_once_store_it_once(app, admin_cli
         "第 77 号纸质问卷", "第 78 号纸质问卷"]
 
 
+def test_the_page_lists_the_last_forms_entered_newest_first(admin_client, database, yining):
+    import re
+
+    survey_id, _ = yining
+    hall, window = _point_ids(database, survey_id)
+    for number in range(1, 8):
+        answers = {**YINING_ANSWERS, "q5": ""} if number == 6 else None
+        assert _enter(admin_client, survey_id, str(number), window if number == 7 else hall, answers).status_code == 302
+    page = admin_client.get(_page(survey_id)).get_data(as_text=True)
+    recent = page.split('id="recent"')[1].split("</table>")[0]
+    rows = [re.sub(r"<[^>]+>", "|", row) for row in recent.split("<tr>")[2:]]
+    assert [re.search(r"\|(\w+)\|", row).group(1) for row in rows] == ["7", "6", "5", "4", "3"]
+    assert "1号窗口" in rows[0] and EVALUATOR in rows[0] and "有效" in rows[0]
+    assert "已剔除（纸质问卷漏答必答题：第 7 题）" in rows[1]
+    assert "最近录入的 5 份" in page
+
+
 def test_an_incomplete_form_is_returned_not_valid(admin_client, database, yining):
     survey_id, _ = yining
     hall, _ = _point_ids(database, survey_id)

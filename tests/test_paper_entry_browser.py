@@ -42,6 +42,8 @@ def test_an_evaluator_enters_a_stack_of_paper_forms(chromium, server):
     page.click("form.paper button[type=submit]")
     assert "第 101 号纸质问卷此前已录入，内容相同，未重复保存" in page.inner_text(".flash")
     assert int(page.inner_text("#entered")) == before + 2
+    assert page.eval_on_selector_all("#recent tbody tr td:first-child", "cells => cells.map(c => c.textContent)") == [
+        "102", "101"]  # where the clerk is in the stack
     context.close()
     conn = server.connect()
     try:

@@ -5,12 +5,13 @@ questions named, as the trade counts an incomplete paper form (回收, not 有�
 blueprint (admin.surveys.*), as a survey's own pages."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
 from .. import paper_import as paper_import_rules
+from ..localtime import shown
 from ..reports.wording import question_ordinal
 from ..respondent import forms as answer_forms
 from ..store import BadPaperNumber, StorageUnavailable, get_store, paper_number
@@ -50,10 +51,16 @@ def _form(survey_id: int, formdata=None) -> tuple[PaperForm, dict]:
     return form, points
 
 
+RECENT = 5  # the last forms entered, listed under the form: where the clerk is in the stack
+
+
 def _page(survey, q, form, status=200, answers=None, problem=None, problems=()):
+    zone = current_app.config["TIMEZONE"]
+    recent = [{**row, "at": shown(row["at"], zone)} for row in get_store().recent_paper(survey["id"], RECENT)]
     return render_template("admin/paper.html", survey=survey, q=q, form=form, answers=answers or {},
                            problem=problem, problems=problems, import_form=ImportForm(),
-                           entered=sum(get_store().paper_counts(survey["id"]).values()), number_help=NUMBER_HELP), status
+                           entered=sum(get_store().paper_counts(survey["id"]).values()), number_help=NUMBER_HELP,
+                           recent=recent), status
 
 
 @bp.route("/surveys/<int:survey_id>/paper", methods=["GET", "POST"])

@@ -107,3 +107,12 @@ class PaperEntry:
         rows = self._read().execute(f"select point_id, channel, count(*) from responses where survey_id = ?"
                                     f" and {NOT_SCANNED} group by point_id, channel", [survey_id]).fetchall()
         return {point_id: int(n) for point_id, channel, n in rows if channel == PAPER}
+
+    def recent_paper(self, survey_id: int, limit: int = 5) -> list[dict]:
+        """The last ``limit`` paper forms entered in a survey, newest first, from their audit lines (who typed
+        each, when): number, point, user, at, status and exclude_reason, as it reads now."""
+        rows = self._read().rows(
+            'select r.submission_key, p.name as point, a."user" as user, a.at, r.status, r.exclude_reason'
+            " from audit_log a join responses r on r.id = a.response_id join points p on p.id = r.point_id"
+            " where a.survey_id = ? and a.action = 'paper' order by a.id desc limit ?", [survey_id, limit])
+        return [{**row, "number": number_of(row.pop("submission_key"))} for row in rows]
