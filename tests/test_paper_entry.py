@@ -296,6 +296,18 @@ def test_the_survey_dates_say_a_paper_form_is_dated_by_its_entry(app, admin_clie
     assert "调查结束日期（末份有效问卷，纸质问卷按录入日期）" in labels
 
 
+def test_the_codebook_says_what_a_paper_forms_time_and_seconds_are(admin_client, yining):
+    import csv
+    import io
+
+    from tests.reports_helpers import download
+
+    survey_id, _ = yining
+    labels = list(csv.reader(io.StringIO(download(admin_client, survey_id, "labels").get_data().decode("utf-8-sig"))))
+    meaning = {row[0]: row[2] for row in labels if not row[1]}
+    assert "纸质问卷为录入系统的时间" in meaning["提交时间"] and "纸质问卷无" in meaning["答题用时（秒）"]
+
+
 @pytest.mark.parametrize("change", ["update responses set channel = '扫码'",  # passed off as a citizen's own
                                     "update responses set submission_key = 'paper:1:99'"])  # its number changed
 def test_verify_names_a_paper_answer_changed_in_the_database(admin_client, database, yining, change):

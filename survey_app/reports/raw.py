@@ -33,8 +33,8 @@ def sheet_text(value: str) -> str:
 META = (  # (key in Store.stream_responses, column header, what it is)
     ("id", "编号", "本项目第 N 份问卷（按回收顺序，已剔除问卷也计入编号）"),
     ("point", "采集点", "采集点（张贴二维码的大厅或窗口）"),
-    ("submitted_at", "提交时间", "提交时间（{tz} 当地时间）"),
-    ("seconds_on_page", "答题用时（秒）", "从打开问卷到提交的秒数"),
+    ("submitted_at", "提交时间", "提交时间（{tz} 当地时间；纸质问卷为录入系统的时间）"),
+    ("seconds_on_page", "答题用时（秒）", "从打开问卷到提交的秒数（纸质问卷无）"),
     ("language", "语言", "作答语言"),
     ("status", "状态", "问卷状态：有效 / 已剔除"),
     ("exclude_reason", "剔除原因", "剔除原因（仅已剔除问卷）"),
