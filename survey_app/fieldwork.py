@@ -60,7 +60,10 @@ class PointFieldwork:
 
     @property
     def paper_rate_pct(self) -> float | None:
-        """纸质问卷录入 ÷ 发放份数 (纸质回收率), in percent; None when 发放份数 is not entered (or 0)."""
+        """纸质问卷录入 ÷ 发放份数 (纸质回收率), in percent; None when 发放份数 is not entered (or 0), or is fewer
+        than the forms entered (a typo in it: no honest rate, as the dashboard says)."""
+        if self.issued is not None and self.issued < self.paper:
+            return None
         return _pct(self.paper, self.issued)
 
     @property
@@ -82,10 +85,11 @@ class Fieldwork:
 
     @property
     def total(self) -> PointFieldwork:
-        """The total row: sums of the counts; 发放 summed over the points that entered it (None if none did,
-        or if a point with paper forms entered has none: a partial sum would inflate the 纸质回收率); 办件量
-        summed only when ``complete`` (else None, for the same reason)."""
-        issued = [p.issued for p in self.points if p.issued is not None] if not self.missing_issued else []
+        """The total row: sums of the counts; 发放 summed over the points that entered it (None if none did, or
+        if a point with paper forms entered has none, or fewer than entered: the sum would inflate the 纸质回收率,
+        or hide the typo); 办件量 summed only when ``complete`` (else None, for the same reason)."""
+        checked = not self.missing_issued and not self.short_issued
+        issued = [p.issued for p in self.points if p.issued is not None] if checked else []
         served = sum(p.served or 0 for p in self.points) if self.complete else None
         return PointFieldwork(None, "合计", "", sum(issued) if issued else None, served,
                               sum(p.opens for p in self.points), sum(p.returned for p in self.points),
@@ -105,6 +109,11 @@ class Fieldwork:
     def missing_issued(self) -> list[str]:
         """Names of the points with paper forms entered whose 发放份数 is not entered (or 0)."""
         return [p.name for p in self.points if p.paper > 0 and not p.issued]
+
+    @property
+    def short_issued(self) -> list[str]:
+        """Names of the points whose 发放份数 is fewer than the paper forms entered there (a typo to correct)."""
+        return [p.name for p in self.points if p.issued is not None and p.issued < p.paper]
 
     @property
     def missing_served(self) -> list[str]:

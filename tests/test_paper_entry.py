@@ -266,6 +266,28 @@ def test_no_paper_return_rate_over_a_part_of_the_forms_handed_out(admin_client, 
     assert (total.issued, total.paper_rate_pct) == (7, 100.0 * 4 / 7)
 
 
+def test_more_forms_entered_than_handed_out_gives_no_paper_return_rate(admin_client, database, yining):
+    import io
+
+    import docx
+
+    from tests.reports_helpers import download
+
+    survey_id, _ = yining
+    hall, window = _point_ids(database, survey_id)
+    for number in ("1", "2", "3"):
+        assert _enter(admin_client, survey_id, number, hall).status_code == 302
+    database.set_point_fieldwork(hall, issued=2, served=None, actor=EVALUATOR)  # a typo: 3 forms came back
+    database.set_point_fieldwork(window, issued=10, served=None, actor=EVALUATOR)
+    field = fieldwork.fieldwork(database, survey_id, database.point_counts(survey_id))
+    point = {p.id: p for p in field.points}
+    assert point[hall].paper_rate_pct is None and field.total.paper_rate_pct is None  # not 150 %, nor 3 ÷ 12
+    annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-annex").get_data())).paragraphs)
+    assert "纸质回收率" not in annex
+    dashboard = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
+    assert "纸质录入份数多于发放份数，请核对发放份数：业务大厅" in dashboard
+
+
 def test_the_survey_dates_say_a_paper_form_is_dated_by_its_entry(app, admin_client, database, yining):
     import io
 
