@@ -316,6 +316,8 @@ def test_the_survey_dates_say_a_paper_form_is_dated_by_its_entry(app, admin_clie
     for text in (annex, cells):
         assert "（纸质问卷按录入系统的日期计）" in text.split("有效问卷均提交于")[1].split("。")[0]
     assert "调查结束日期（末份有效问卷，纸质问卷按录入日期）" in labels
+    daily = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True).split('id="daily"')[1].split("</section>")[0]
+    assert "纸质问卷按录入系统的日期计" in daily
 
 
 def test_the_codebook_says_what_a_paper_forms_time_and_seconds_are(admin_client, yining):

@@ -208,4 +208,5 @@ def _daily_table(result) -> dict:
     for day, name, n in result.daily:
         cells.setdefault(day, {})[name] = n
     rows = [(day, [cells[day].get(name, 0) for name in names], sum(cells[day].values())) for day in sorted(cells)]
-    return {"names": names, "rows": rows, "max": max((total for _, _, total in rows), default=0)}
+    note = wording.PAPER_DATED.strip("（）") if result.fieldwork.total.paper else ""  # as 附件3 dates them
+    return {"names": names, "rows": rows, "max": max((total for _, _, total in rows), default=0), "note": note}
