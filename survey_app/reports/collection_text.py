@@ -28,9 +28,12 @@ def respondents(survey) -> tuple[str, str]:
     return f"{project_name(survey)}的受益人员", "前来办事的群众"
 
 
-SELF_SELECTED = ("扫码答卷由受访者自愿作答，属于方便抽样（自选择样本），不是概率抽样。文中的置信区间和单侧置信界"
-                 "只反映随机抽样误差：若满意或不满意的人更愿意扫码作答，结果会系统地偏离全体调查对象的真实水平，"
-                 "这种偏差不在区间之内，也不随样本量增加而减小。")
+def self_selected(paper: bool) -> str:
+    """Why the intervals leave out self-selection: a QR code, and a paper form alike, is answered by whoever is willing."""
+    who, how = ("扫码答卷和纸质问卷均", "作答") if paper else ("扫码答卷", "扫码作答")
+    return (f"{who}由受访者自愿作答，属于方便抽样（自选择样本），不是概率抽样。文中的置信区间和单侧置信界"
+            f"只反映随机抽样误差：若满意或不满意的人更愿意{how}，结果会系统地偏离全体调查对象的真实水平，"
+            "这种偏差不在区间之内，也不随样本量增加而减小。")
 
 
 PAPER_METHOD = "不便扫码的受访者填写纸质问卷，由评价人员按问卷编号逐份录入系统。"
@@ -61,7 +64,7 @@ def design_blocks(result):
                 f"自愿扫码作答{'，并发放纸质问卷' if paper else ''}，计划样本量 {result.target_n} 份，"
                 f"实际回收 {result.returned} 份" + (f"（{per_point}）" if per_point else "")
                 + (f"，其中纸质问卷 {paper} 份" if paper else "") + "。")
-    yield ("p", SELF_SELECTED)
+    yield ("p", self_selected(bool(paper)))
     yield ("h2", "（五）问卷的设计")
     author = q.signature or s.get("evaluator_org")  # who signed the questionnaire printed at the end, else the evaluator
     yield ("p", f"运用{('由' + author + '制定的') if author else ''}满意度调查问卷（{q.title}），"
