@@ -178,6 +178,8 @@ def test_a_deleted_survey_takes_no_paper_form(admin_client, database, yining):
     reply = _enter(admin_client, survey_id, "1", hall, follow_redirects=True)
     assert "此项目已删除，未作任何修改" in reply.get_data(as_text=True)
     assert database.response_count(survey_id) == 0
+    page = admin_client.get(_page(survey_id)).get_data(as_text=True)  # no form to fill in only to be refused
+    assert 'class="card paper"' not in page and "此项目已删除，不能录入纸质问卷" in page
 
 
 def test_paper_numbers_read_as_the_clerk_wrote_them():
