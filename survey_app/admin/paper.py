@@ -11,7 +11,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
 from .. import paper_import as paper_import_rules
-from ..localtime import shown
+from ..localtime import shown as local_time
 from ..reports.wording import question_ordinal
 from ..respondent import forms as answer_forms
 from ..store import BadPaperNumber, StorageUnavailable, get_store, paper_number
@@ -56,7 +56,7 @@ RECENT = 5  # the last forms entered, listed under the form: where the clerk is 
 
 def _page(survey, q, form, status=200, answers=None, problem=None, problems=()):
     zone = current_app.config["TIMEZONE"]
-    recent = [{**row, "at": shown(row["at"], zone)} for row in get_store().recent_paper(survey["id"], RECENT)]
+    recent = [{**row, "at": local_time(row["at"], zone)} for row in get_store().recent_paper(survey["id"], RECENT)]
     return render_template("admin/paper.html", survey=survey, q=q, form=form, answers=answers or {},
                            problem=problem, problems=problems, import_form=ImportForm(),
                            entered=sum(get_store().paper_counts(survey["id"]).values()), number_help=NUMBER_HELP,
@@ -90,11 +90,11 @@ def paper(survey_id):
     number = form.number.data
     if not entered.created:
         stored = get_store().get_response(entered.response_id)
-        other_point = stored["point_id"] != point["id"]
-        if not other_point and sorted(stored["answers"]) == sorted(answers):  # the same form again
+        other_point, other_answers = stored["point_id"] != point["id"], sorted(stored["answers"]) != sorted(answers)
+        if not other_point and not other_answers:  # the same form again (a double click, or typed twice)
             flash(f"第 {number} 号纸质问卷此前已录入，内容相同，未重复保存。")
             return redirect(url_for(".paper", survey_id=survey_id, point=point["id"]))
-        differs = "、".join(x for x, d in (("采集点", other_point), ("答案", sorted(stored["answers"]) != sorted(answers))) if d)
+        differs = "、".join(what for what, d in (("采集点", other_point), ("答案", other_answers)) if d)
         where = f"：录入为{points[str(stored['point_id'])]['name']}" if other_point else ""
         form.number.errors = [f"第 {number} 号纸质问卷此前已录入（{differs}与本次不同{where}），本次未保存。"
                               "请核对问卷编号；确是另一份问卷时请改正编号后再保存。"]
