@@ -73,6 +73,8 @@ def test_one_number_at_another_point_is_not_called_the_same_form(admin_client, d
     text = other.get_data(as_text=True)
     assert other.status_code == 409 and "内容相同" not in text
     assert "第 12 号纸质问卷此前已录入（采集点与本次不同：录入为业务大厅），本次未保存" in text
+    both = _enter(admin_client, survey_id, "12", window, {**YINING_ANSWERS, "q5": "E"}).get_data(as_text=True)
+    assert "第 12 号纸质问卷此前已录入（采集点、答案与本次不同：录入为业务大厅），本次未保存" in both
     [row] = database.query("select point_id from responses where survey_id = ?", [survey_id])
     assert row["point_id"] == hall
 
