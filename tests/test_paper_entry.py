@@ -232,6 +232,7 @@ def test_the_annex_the_working_paper_and_the_workbook_say_what_came_on_paper(app
     assert "由评价人员按问卷编号逐份录入系统" in annex and "其中纸质问卷 2 份" in annex
     assert "扫码提交 1 份" in annex and "另发放纸质问卷 4 份，收回并录入纸质问卷 2 份（纸质回收率 50.0%），合计回收 3 份" in annex
     assert "漏答必答题的纸质问卷计入回收，按无效问卷剔除" in annex
+    assert "纸质问卷没有答题用时和手机信息，不作用时过短、同一设备重复和异常集中提交标记" in annex  # 系统标记 read aright
     assert "扫码答卷和纸质问卷均由受访者自愿作答，属于方便抽样" in annex  # paper is no probability sample either
     assert "更愿意扫码作答" not in annex and "更愿意作答" in annex
     paper = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-c51").get_data())).paragraphs)
