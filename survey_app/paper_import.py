@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .reports.wording import question_ordinal
 from .safetext import clean_text
-from .store import BadPaperNumber, paper_key, paper_number, same_name
+from .store import BadPaperNumber, paper_number, same_name
 
 MAX_ROWS = 5000
 MAX_SHOWN = 20  # problems listed; the rest counted
@@ -176,12 +176,18 @@ OTHER = "份的问卷编号在导入时已被录入、答案不同，未保存�
 
 def store_rows(store, survey_id: int, questionnaire, rows: list[PaperRow], user: str) -> dict[str, int]:
     """Store the parsed forms (each as the 录入纸质问卷 page stores one, audited as ``user``): ImportProblems, and
-    nothing stored, when a number was stored before with other answers; else how many forms were "stored",
+    nothing stored, when a number was stored before at another point or with other answers; else how many forms were "stored",
     "excluded" (stored, a required question blank), "same" (stored before alike) or "other" (another form took
     the number while this import ran)."""
-    clashes = [row for row in rows if store.stored_answers(paper_key(survey_id, row.number)) not in (None, sorted(row.answers))]
-    if clashes:
-        raise ImportProblems([f"第 {row.line} 行：问卷编号 {row.number} 此前已录入，答案与本行不同。" for row in clashes])
+    problems = []
+    for row in rows:
+        stored = store.stored_paper(survey_id, row.number)
+        if stored is not None and stored != (row.point_id, sorted(row.answers)):
+            differs = "、".join(what for what, d in (("采集点", stored[0] != row.point_id),
+                                                     ("答案", stored[1] != sorted(row.answers))) if d)
+            problems.append(f"第 {row.line} 行：问卷编号 {row.number} 此前已录入，{differs}与本行不同。")
+    if problems:
+        raise ImportProblems(problems)
     outcomes = store.save_papers(survey_id=survey_id, questionnaire_version=questionnaire.version, user=user,
                                  forms=[(r.number, r.point_id, r.answers, r.missing) for r in rows])
     return {key: outcomes.count(key) for key in ("stored", "excluded", "same", "other")}

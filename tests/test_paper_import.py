@@ -93,6 +93,9 @@ def test_a_number_stored_with_other_answers_stops_the_import(admin_client, datab
     reply = _import(admin_client, survey_id, _filled(admin_client, survey_id, [
         {"问卷编号": "6", "采集点": "业务大厅", **FORM}, {"问卷编号": "5", "采集点": "业务大厅", **FORM, "q5": "E"}]))
     assert reply.status_code == 400 and "第 3 行：问卷编号 5 此前已录入，答案与本行不同" in reply.get_data(as_text=True)
+    moved = _import(admin_client, survey_id, _filled(admin_client, survey_id, [  # the same ticks, another point
+        {"问卷编号": "5", "采集点": "1号窗口", **FORM}]))
+    assert moved.status_code == 400 and "第 2 行：问卷编号 5 此前已录入，采集点与本行不同" in moved.get_data(as_text=True)
     assert len(_paper(database, survey_id)) == 1
 
 

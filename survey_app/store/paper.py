@@ -83,8 +83,8 @@ class PaperEntry:
     def save_papers(self, *, survey_id: int, questionnaire_version: int, forms, user: str) -> list[str]:
         """``save_paper`` for each of ``forms`` ((number, point id, answers, missing) each), BATCH to a transaction
         (a long file never holds the write turn long enough to keep citizens' submits waiting); for each form
-        "stored", "excluded" (stored, a required question blank), "same" (its number was stored before with
-        these answers: nothing written) or "other" (stored before with other answers: nothing written)."""
+        "stored", "excluded" (stored, a required question blank), "same" (its number was stored before at this
+        point with these answers: nothing written) or "other" (stored before otherwise: nothing written)."""
         outcomes: list[str] = []
         forms = list(forms)
         for start in range(0, len(forms), BATCH):
@@ -96,11 +96,17 @@ class PaperEntry:
                     if entered.created:
                         out.append("excluded" if entered.excluded else "stored")
                     else:
-                        stored = self.stored_answers(paper_key(survey_id, number))
-                        out.append("same" if stored == sorted(answers) else "other")
+                        out.append("same" if self.stored_paper(survey_id, number) == (point_id, sorted(answers)) else "other")
                 return out
             outcomes += self._write(body)
         return outcomes
+
+    def stored_paper(self, survey_id: int, number: str) -> tuple[int, list[tuple[str, str]]] | None:
+        """(point id, sorted answers) of the paper form stored under ``number``, or None."""
+        rows = self._read().execute("select r.point_id, a.question_id, a.value from responses r left join answers a"
+                                    " on a.response_id = r.id where r.submission_key = ?",
+                                    [paper_key(survey_id, number)]).fetchall()
+        return (rows[0][0], sorted((q, v) for _, q, v in rows if q is not None)) if rows else None
 
     def paper_counts(self, survey_id: int) -> dict[int, int]:
         """Point id → paper answers stored there (valid and excluded), from the index of answers not scanned."""
