@@ -27,11 +27,12 @@ def violations(page) -> list[str]:
 
 
 def _prepare(conn) -> dict:
-    """The Yining survey with its answers, its evaluator, and a second, closed survey with one point."""
+    """The Yining survey with its answers, its evaluator and a colleague, and a second, closed survey with one point."""
     made = evaluator_yining(conn, "a11y")
     closed = conn.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="已结束的调查",
                                 department="伊宁市医疗保障局", year=2024, status="closed")
     made["closed_code"] = conn.add_point(closed, "业务大厅")["code"]
+    conn.grant(conn.create_user("li", "not-a-hash"), made["survey_id"])  # 项目成员: a colleague beside its 移除
     return made
 
 
@@ -82,7 +83,7 @@ def test_every_page_an_evaluator_meets_passes_axe(chromium, server):
     page.click("button[type=submit]")
     seen["survey list"] = violations(page)
     pages = [survey, f"{survey}/responses", f"{survey}/responses?flag=any", f"{survey}/points", f"{survey}/edit",
-             f"{survey}/weighting", f"{survey}/c51", "/admin/surveys/new", "/admin/password", "/admin/surveys/999999"]
+             f"{survey}/weighting", f"{survey}/c51", f"{survey}/members", "/admin/surveys/new", "/admin/password", "/admin/surveys/999999"]
     conn = server.connect()
     try:
         point_id = next(p["id"] for p in conn.list_points(server.prepared["survey_id"]) if p["code"] == point)
@@ -92,6 +93,11 @@ def test_every_page_an_evaluator_meets_passes_axe(chromium, server):
     for url in pages:
         page.goto(server.url + url)
         seen[url] = violations(page)
+    page.goto(f"{server.url}{survey}/members")  # 项目成员: an unknown username refused
+    page.fill("#username", "nobody")
+    page.click("form[action$='/members'] button[type=submit]")
+    assert "没有用户名为“nobody”的账户" in page.inner_text("#add")
+    seen["members refused"] = violations(page)
     page.goto(f"{server.url}{survey}/paper")  # 录入纸质问卷: as it comes back refused, then after a form is saved
     page.click("form.paper button[type=submit]")
     seen["paper form refused"] = violations(page)

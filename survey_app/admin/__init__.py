@@ -1,6 +1,6 @@
 """Evaluators' pages, all under /admin: one parent blueprint ``admin`` holding auth.py (log in and out,
 change password: admin.auth.*), surveys.py (set-up, collection points, the dashboard: admin.surveys.*),
-paper.py (录入纸质问卷: admin.surveys.paper), review.py (data-quality review: admin.review.*) and the downloads in reports/views.py (admin.reports.*);
+paper.py (录入纸质问卷: admin.surveys.paper), members.py (项目成员: admin.surveys.members), review.py (data-quality review: admin.review.*) and the downloads in reports/views.py (admin.reports.*);
 shared.py: what the page modules share (the survey's questionnaire, the evaluator who acts).
 Their one error page and the loading of the logged-in evaluator are registered here, once, for all of
 them. Citizens' pages are in respondent/."""
@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.exceptions import HTTPException
 
-from . import auth, bulk, compare, paper, points, review, surveys  # bulk, paper and points add routes to review's and surveys' blueprints
+from . import auth, bulk, compare, members, paper, points, review, surveys  # bulk, members, paper and points add routes to review's and surveys' blueprints
 from . import shared, weighting
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .account_anchor import AccountAnchor
 from .account_log import AccountLog
-from .accounts import Accounts
+from .accounts import Accounts, Members, NotAMember
 from .audit import AuditLog
 from .base import Base
 from .bulk import BulkReview
@@ -37,7 +37,7 @@ from .stuffing import Limits, Stuffing
 from .surveys import POINT_CACHE_SECONDS, SURVEY_FIELDS, Surveys, same_name
 from .throttle import LoginThrottle
 
-__all__ = ["EXTENSION", "PAPER", "BadPaperNumber", "Entered", "number_of", "paper_key", "paper_number", "Audit", "ClockSkew", "WrongSecretKey", "check_secret_key", "secret_fingerprint", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError", "same_name", "PointNameTaken",
+__all__ = ["EXTENSION", "Members", "NotAMember", "PAPER", "BadPaperNumber", "Entered", "number_of", "paper_key", "paper_number", "Audit", "ClockSkew", "WrongSecretKey", "check_secret_key", "secret_fingerprint", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError", "same_name", "PointNameTaken",
            "StorageUnavailable", "ChangedOutsideManyi", "Store", "ChainKey", "DamagedDatabase", "NotPermitted", "WrongChainKey", "MissingChainKey", "KeyedRecordMissing", "is_postgres_url", "Verification", "configured_chain_key", "chain_hash", "get_store", "init_app", "is_row_id",
            "open_store", "survey_digest", "utcnow"]
 EXTENSION = "manyi.store"

@@ -23,12 +23,33 @@ def _username(conn, user_id: int) -> str:
     return conn.value("select username from users where id = ?", [user_id]) or f"user {user_id}"
 
 
+def _still_member(conn, actor: int | None, survey_id: int) -> None:
+    """Inside a grant's or revoke's transaction, once the survey's chain head is taken (and its grants checked
+    against what the chain recorded): refuse (NotAMember) unless the acting evaluator holds the survey."""
+    if actor is not None and conn.value("select 1 from grants where user_id = ? and survey_id = ?",
+                                        [actor, survey_id]) is None:
+        raise NotAMember("the acting evaluator no longer holds the survey")
+
+
 class Granted(NamedTuple):
     """A user's grants, read in one query: the surveys shown (as their chains record the grant: ``can_see``), newest
     first with point and response counts, and the ids of those withheld (a grant row the chain does not record)."""
 
     shown: list[dict]
     withheld: list[int]
+
+
+class Members(NamedTuple):
+    """Who may see a survey, as its chain records (``can_see``): user_id, username, since (the grant's time) and
+    disabled_at, longest-standing first; and how many grant rows of it the chain does not record (withheld)."""
+
+    shown: list[dict]
+    withheld: int
+
+
+class NotAMember(Exception):
+    """The evaluator acting on a survey's members no longer holds it (another evaluator removed them since their
+    page was drawn), or would remove themselves: nothing was written, so a survey never ends with no member."""
 
 
 class Accounts:
@@ -95,11 +116,12 @@ class Accounts:
     def user_by_name(self, username: str) -> dict | None:
         return self._read().row(_USER + "username = ?", [username])
 
-    def grant(self, user_id: int, survey_id: int, *, by: str = SYSTEM) -> bool:
+    def grant(self, user_id: int, survey_id: int, *, by: str = SYSTEM, actor: int | None = None) -> bool:
         """Let a user see a survey, with a line in its chain naming them; False if they already could (then
-        nothing is logged)."""
+        nothing is logged). ``actor``: the acting evaluator's id (项目成员), who must still hold it (NotAMember)."""
         def body(conn):
             self._survey_unchanged(conn, survey_id)  # else this line would record a grant forged since as genuine
+            _still_member(conn, actor, survey_id)
             changed = conn.execute("insert into grants (user_id, survey_id, created_at) values (?, ?, ?)"
                                    " on conflict do nothing", [user_id, survey_id, utcnow()]).rowcount == 1
             if changed:
@@ -107,17 +129,35 @@ class Accounts:
             return changed
         return self._write(body)
 
-    def revoke(self, user_id: int, survey_id: int, *, by: str = SYSTEM) -> bool:
+    def revoke(self, user_id: int, survey_id: int, *, by: str = SYSTEM, actor: int | None = None) -> bool:
         """End a user's access to a survey (at their next request), with a line in its chain naming them;
-        False if they had none."""
+        False if they had none. ``actor``: the acting evaluator's id (项目成员), who must be another account still
+        holding it (else NotAMember), so the survey keeps a member: two evaluators removing each other at once
+        take turns on the survey's chain head, and the second finds they are no longer a member."""
         def body(conn):
-            self._survey_unchanged(conn, survey_id)
+            self._survey_unchanged(conn, survey_id)  # takes the chain head: one grant or revoke at a time
+            if actor == user_id:
+                raise NotAMember("an evaluator cannot remove themselves from a survey")
+            _still_member(conn, actor, survey_id)
             changed = conn.execute("delete from grants where user_id = ? and survey_id = ?",
                                    [user_id, survey_id]).rowcount == 1
             if changed:
                 self._audit(conn, Audit(by, "revoke", _username(conn, user_id)), survey_id)
             return changed
         return self._write(body)
+
+    def survey_members(self, survey_id: int) -> Members:
+        """The survey's members as its chain records them (项目成员), read in one query; a grant row the chain does
+        not record (made in the database) is counted in ``withheld``, never listed."""
+        rows = self._read().rows(
+            f"select g.user_id, g.created_at as since, u.username, u.disabled_at, {LINE_COLUMNS} from grants g"
+            f" join users u on u.id = g.user_id {_GRANT_JOIN} where g.survey_id = ? order by g.created_at, g.user_id",
+            [survey_id])
+        key, shown = self._chain_key(), []
+        for row in rows:
+            if granted_as_recorded(key, row, survey_id):
+                shown.append({name: row[name] for name in ("user_id", "username", "since", "disabled_at")})
+        return Members(shown, len(rows) - len(shown))
 
     def can_see(self, user_id: int, survey_id: int) -> bool:
         """Whether the user was granted the survey, as its chain records (a grant row inserted in the database,
