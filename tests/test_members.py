@@ -1,6 +1,8 @@
 """项目成员: evaluators add a colleague's account to a survey by username and remove one, in the browser, each
 change a grant or revoke line of the survey's chain naming who made it; a grant row the chain does not record is
 never listed; bad input changes nothing; a survey never ends with no member. Both databases."""
+import threading
+
 import pytest
 
 from survey_app.admin.auth import hash_password
@@ -173,3 +175,48 @@ def test_the_survey_list_and_login_page_say_a_member_can_add_a_colleague(client,
     assert login(client).status_code == 302
     listing = client.get("/admin/").get_data(as_text=True)
     assert "项目成员" in listing and "manyi grant" in listing
+
+
+@pytest.mark.postgresql_only
+def test_two_members_removing_each_other_at_once_leave_one(database, yining, evaluator, colleague):
+    """Both revokes wait on the survey's chain head, held by a third transaction; released, one goes first and the
+    other finds its evaluator removed (NotAMember): the survey keeps one member, whatever the order."""
+    survey_id = yining[0]
+    database.grant(evaluator, survey_id)
+    database.grant(colleague, survey_id)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold(conn):
+        conn.one("select audit_id from survey_heads where survey_id = ? for update", [survey_id])
+        holding.set()
+        release.wait(60)
+
+    outcomes = {}
+
+    def remove(who, whom, name):
+        try:
+            outcomes[name] = database.revoke(whom, survey_id, by=name, actor=who)
+        except NotAMember:
+            outcomes[name] = "refused"
+
+    holder = threading.Thread(target=database._write, args=(hold,))
+    holder.start()
+    assert holding.wait(60)
+    both = [threading.Thread(target=remove, args=(evaluator, colleague, EVALUATOR)),
+            threading.Thread(target=remove, args=(colleague, evaluator, COLLEAGUE))]
+    for thread in both:
+        thread.start()
+    waiting = 0
+    for _ in range(600):  # until both revokes wait for the head (then neither has checked its evaluator yet)
+        waiting = database.query("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock'"
+                                  " and datname = current_database()")[0]["n"]
+        if waiting >= 2:
+            break
+        threading.Event().wait(0.1)
+    assert waiting >= 2
+    release.set()
+    for thread in (holder, *both):
+        thread.join(60)
+    assert sorted(map(str, outcomes.values())) == ["True", "refused"], outcomes
+    assert len(database.survey_members(survey_id).shown) == 1
+    assert [e["action"] for e in database.audit_entries(survey_id)][-1:] == ["revoke"]
