@@ -112,12 +112,14 @@ def _archived(database, survey_id):
 
 @pytest.mark.parametrize("case", ["empty", "unknown", "already a member", "disabled", "too long", "no csrf",
                                   "remove oneself", "remove a non-member", "remove an unknown id", "remove no csrf",
-                                  "deleted survey add", "deleted survey remove"])
+                                  "deleted survey add", "deleted survey remove", "account added in the database"])
 def test_bad_input_changes_nothing(admin_client, database, yining, evaluator, colleague, case):
     survey_id = yining[0]
     page = f"/admin/surveys/{survey_id}/members"
     database.create_user("zhao", hash_password("zhao-password-2024"))
     database.set_disabled("zhao", True)
+    database.execute("insert into users (username, password_hash, created_at) values ('forged', ?, ?)",
+                     [hash_password("forged-password-2024"), "2024-01-01T00:00:00+00:00"])  # not in the account chain
     if case.startswith("deleted"):
         database.grant(colleague, survey_id)
         _archived(database, survey_id)
@@ -129,6 +131,7 @@ def test_bad_input_changes_nothing(admin_client, database, yining, evaluator, co
         "disabled": ("zhao", "账户“zhao”已停用，不能添加为成员", 400),
         "too long": ("x" * 65, "请控制在 64 字以内。", 400),
         "deleted survey add": (COLLEAGUE, "此项目已删除，未作任何修改", 302),
+        "account added in the database": ("forged", "账户“forged”的数据在 Manyi 之外被修改过", 400),
     }
     if case in expected:
         username, message, status = expected[case]

@@ -57,6 +57,10 @@ def add_member(survey_id):
         form.username.errors.append(f"账户“{username}”已停用，不能添加为成员。如需恢复该账户，请联系管理员"
                                     "（manyi enable-user）。")
         return _members_page(survey, form, 400)
+    if not get_store().account_as_recorded(username):  # added or changed in the database: it cannot log in either
+        form.username.errors.append(f"账户“{username}”的数据在 Manyi 之外被修改过（与账户审计记录不符），不能添加为成员。"
+                                    "请联系系统管理员运行 manyi verify 核查。")
+        return _members_page(survey, form, 400)
     try:  # an account already a member: False, nothing written
         added = get_store().grant(user["id"], survey_id, by=acting_user(), actor=g.current_user["id"])
     except NotAMember:  # removed by a colleague since this page was drawn: as survey_or_404 now answers
