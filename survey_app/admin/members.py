@@ -1,7 +1,7 @@
 """项目成员: who may see a survey, and its members adding a colleague's account or removing one, in the browser
 (the operator's ``manyi grant`` / ``manyi revoke`` do the same on the server). Every change goes through
 store.grant / store.revoke with the acting evaluator's name, so it is a line of the survey's chain and shows in
-the review page's 操作日志. An evaluator cannot remove themselves (a colleague can), so a survey always keeps a
+the review page's 审核日志. An evaluator cannot remove themselves (a colleague can), so a survey always keeps a
 member. The routes are on surveys.py's blueprint (admin.surveys.*), as a survey's own pages."""
 from __future__ import annotations
 
