@@ -262,7 +262,7 @@ def test_no_paper_return_rate_over_a_part_of_the_forms_handed_out(admin_client, 
     total = fieldwork.fieldwork(database, survey_id, database.point_counts(survey_id)).total
     assert total.paper == 4 and total.paper_rate_pct is None  # not 4 ÷ 2 = 200 %
     annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-annex").get_data())).paragraphs)
-    assert "纸质回收率" not in annex and "收回并录入纸质问卷 4 份，合计回收 4 份" in annex
+    assert "纸质回收率" not in annex and "问卷调研中，收回并录入纸质问卷 4 份，有效问卷 4 份" in annex  # paper only
     book = openpyxl.load_workbook(io.BytesIO(download(admin_client, survey_id, "xlsx").get_data()))
     rows = {r[0]: r[1] for r in book.worksheets[0].iter_rows(values_only=True) if r and r[0]}
     assert rows["纸质问卷录入（份）"] == 4 and rows["纸质回收率（录入÷发放）"] in (None, "—")
@@ -372,3 +372,28 @@ def test_copy_db_moves_paper_answers_with_their_number_and_chain(pg, admin_clien
             copy.close()
     finally:
         pg.drop_database("paper_moved")
+
+
+def test_a_survey_answered_on_paper_only_is_described_as_a_paper_survey(admin_client, database, yining):
+    import io
+
+    import docx
+
+    from tests.reports_helpers import download
+
+    survey_id, _ = yining
+    hall, window = _point_ids(database, survey_id)
+    for number, point in (("1", hall), ("2", window), ("3", window)):
+        assert _enter(admin_client, survey_id, number, point).status_code == 302
+    database.set_point_fieldwork(hall, issued=2, served=None, actor=EVALUATOR)
+    database.set_point_fieldwork(window, issued=4, served=None, actor=EVALUATOR)
+    annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-annex").get_data())).paragraphs)
+    for said in ("开展纸质问卷调查：在业务大厅、1号窗口发放纸质问卷", "向前来办事的群众发放纸质问卷，由其自愿填写",
+                 "纸质问卷由受访者自愿作答", "问卷以纸质形式发放与回收", "项目组在业务大厅、1号窗口发放纸质问卷",
+                 "问卷调研中，发放纸质问卷 6 份，收回并录入纸质问卷 3 份（纸质回收率 50.0%），有效问卷 3 份"):
+        assert said in annex, said
+    for unsaid in ("二维码", "扫码"):
+        assert unsaid not in annex.split("五、")[0], unsaid  # before the questionnaire printed at the end
+    paper = docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-c51").get_data()))
+    cells = "\n".join(c.text for t in paper.tables for row in t.rows for c in row.cells)
+    assert "（纸质问卷录入 3 份，采集点为" in cells and "扫码在线填写" not in cells

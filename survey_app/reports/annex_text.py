@@ -12,7 +12,7 @@ from analysis.formatting import fixed, num, num_below, pct, pct_below, span
 
 from ..headline import census_text, fpc_note, rate_method, survey_rule
 from . import breakdown_text, planning_text, raw, trend_text, weighting_text
-from .collection_text import design_blocks, rate_text, respondents, returns_text
+from .collection_text import channels, design_blocks, rate_text, respondents, returns_text
 from .frequency_text import frequency_block
 from .questionnaire_text import questionnaire_blocks
 from .wording import (ROLE_WORDS, headline_text, judging_text, points_range_text, project_name, question_ordinal,
@@ -121,7 +121,8 @@ def blocks(result):
     period = survey_period_text(result)
     names = "、".join(p.name for p in result.points)
     if result.returned:  # the valid answers' dates, not a claim about when the project group went out
-        yield ("p", f"根据项目进度安排，项目组在{names}张贴问卷二维码，对{respondents(s)[0]}进行问卷的发放与回收，"
+        posted = "张贴问卷二维码" if channels(result)[0] else "发放纸质问卷"
+        yield ("p", f"根据项目进度安排，项目组在{names}{posted}，对{respondents(s)[0]}进行问卷的发放与回收，"
                     f"{period or '暂无有效问卷'}。")  # every answer excluded: returned all the same
     else:
         yield ("p", "尚未回收问卷。")

@@ -11,6 +11,7 @@ from analysis.formatting import num
 from docx.shared import Cm
 
 from . import _docx
+from .collection_text import channels
 from ..headline import survey_rule
 from .wording import (basis_text, flags_text, formula_text, interval_text, points_range_text, project_name, receipt_text, sample_text,
                       strata_text, stratified_choice_text, survey_period_text, unserved_text, with_units)
@@ -67,9 +68,10 @@ def strata_line(result) -> str:
 def source_text(result) -> str:
     """评价依据: the questionnaire, where and when it was answered, the sample, the flags, where the tallies are
     (附件3) and the receipt: '《…》（扫码在线填写，采集点为业务大厅、1号窗口，有效问卷提交于 …至 …；回收问卷 50 份，…）。'"""
-    paper = result.fieldwork.total.paper
-    how = "，".join(x for x in (f"扫码在线填写{f'，纸质问卷录入 {paper} 份' if paper else ''}", "采集点为" + "、".join(p.name for p in result.points) if result.points
-                              else "", survey_period_text(result)) if x)
+    paper, scanned = result.fieldwork.total.paper, channels(result)[0]
+    how = "，".join(x for x in ("扫码在线填写" if scanned else "", f"纸质问卷录入 {paper} 份" if paper else "",
+                              "采集点为" + "、".join(p.name for p in result.points) if result.points else "",
+                              survey_period_text(result)) if x)
     flags = f"；{flags_text(result, short=True)}" if flags_text(result) else ""
     tallies = f"各题统计结果详见附件3 满意度问卷报告《{result.survey['title']}》。" if result.returned else ""  # 评价结果's 《》
     return f"《{result.questionnaire.title}》（{how}；{sample_text(result)}{flags}）。{tallies}{receipt_text(result)}"

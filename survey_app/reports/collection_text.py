@@ -28,9 +28,16 @@ def respondents(survey) -> tuple[str, str]:
     return f"{project_name(survey)}的受益人员", "前来办事的群众"
 
 
-def self_selected(paper: bool) -> str:
+def channels(result) -> tuple[bool, bool]:
+    """(by QR code, on paper): how the answers came, each said only when it happened; before any answer, by QR code
+    (how Manyi collects unless the evaluator enters paper forms)."""
+    total = result.fieldwork.total
+    return total.scanned > 0 or not total.paper, total.paper > 0
+
+
+def self_selected(scanned: bool, paper: bool) -> str:
     """Why the intervals leave out self-selection: a QR code, and a paper form alike, is answered by whoever is willing."""
-    who, how = ("扫码答卷和纸质问卷均", "作答") if paper else ("扫码答卷", "扫码作答")
+    who, how = (("扫码答卷和纸质问卷均", "作答") if paper else ("扫码答卷", "扫码作答")) if scanned else ("纸质问卷", "填写问卷")
     return (f"{who}由受访者自愿作答，属于方便抽样（自选择样本），不是概率抽样。文中的置信区间和单侧置信界"
             f"只反映随机抽样误差：若满意或不满意的人更愿意{how}，结果会系统地偏离全体调查对象的真实水平，"
             "这种偏差不在区间之内，也不随样本量增加而减小。")
@@ -56,26 +63,32 @@ def design_blocks(result):
     yield ("h2", "（二）调研内容")
     yield ("p", f"调查对象对{project}的观点，包括：对{items}等方面的评价。")
     yield ("h2", "（三）调研方法")
-    paper = result.fieldwork.total.paper
-    yield ("p", f"针对{whom}开展在线问卷调查：在{names}张贴问卷二维码，受访者使用手机扫码后匿名作答，"
-                f"系统即时保存并汇总答卷，不收集姓名、电话等个人信息。"
-                + (PAPER_METHOD if paper else "") + "具体问卷见文末。")
+    paper, scanned = result.fieldwork.total.paper, channels(result)[0]
+    if scanned:
+        yield ("p", f"针对{whom}开展在线问卷调查：在{names}张贴问卷二维码，受访者使用手机扫码后匿名作答，"
+                    f"系统即时保存并汇总答卷，不收集姓名、电话等个人信息。"
+                    + (PAPER_METHOD if paper else "") + "具体问卷见文末。")
+    else:  # paper forms only: no QR code was answered
+        yield ("p", f"针对{whom}开展纸质问卷调查：在{names}发放纸质问卷，受访者匿名填写后收回，由评价人员按问卷编号"
+                    f"逐份录入系统汇总，不收集姓名、电话等个人信息。具体问卷见文末。")
     yield ("h2", "（四）抽样方式")
-    yield ("p", f"{project}满意度调查在 {len(result.points)} 个采集点（{names}）张贴二维码，由{walkers}"
-                f"自愿扫码作答{'，并发放纸质问卷' if paper else ''}，计划样本量 {result.target_n} 份，"
+    how = (f"张贴二维码，由{walkers}自愿扫码作答{'，并发放纸质问卷' if paper else ''}" if scanned
+           else f"向{walkers}发放纸质问卷，由其自愿填写")
+    yield ("p", f"{project}满意度调查在 {len(result.points)} 个采集点（{names}）{how}，计划样本量 {result.target_n} 份，"
                 f"实际回收 {result.returned} 份" + (f"（{per_point}）" if per_point else "")
-                + (f"，其中纸质问卷 {paper} 份" if paper else "") + "。")
-    yield ("p", self_selected(bool(paper)))
+                + (f"，其中纸质问卷 {paper} 份" if paper and scanned else "") + "。")
+    yield ("p", self_selected(scanned, bool(paper)))
     yield ("h2", "（五）问卷的设计")
     author = q.signature or s.get("evaluator_org")  # who signed the questionnaire printed at the end, else the evaluator
     yield ("p", f"运用{('由' + author + '制定的') if author else ''}满意度调查问卷（{q.title}），"
                 f"共 {len(q.questions)} 题（基本信息 {demographic} 题，项目实施问题 {len(q.questions) - demographic} 题），"
                 f"对{project}满意度进行评价，问卷详细内容见文末。")
     yield ("h2", "（六）问卷的发放和回收")
-    yield ("p", "问卷通过二维码在线发放与回收：每份答卷提交后即时保存，重复提交只记一份；系统对用时过短、"
-                "直线作答、同一设备重复等可疑答卷自动标记，是否剔除由评价人员判断，剔除的答卷注明原因并留有记录，"
-                "不删除任何答卷。"  # Manyi records exclusions, not which answers were looked at: no 复核 claimed
-                + (PAPER_RETURNS if paper else ""))
+    yield ("p", ("问卷通过二维码在线发放与回收：每份答卷提交后即时保存，重复提交只记一份；系统对用时过短、"
+                 "直线作答、同一设备重复等可疑答卷自动标记，是否剔除由评价人员判断，剔除的答卷注明原因并留有记录，"
+                 "不删除任何答卷。"  # Manyi records exclusions, not which answers were looked at: no 复核 claimed
+                 + (PAPER_RETURNS if paper else "")) if scanned else
+                "问卷以纸质形式发放与回收。" + PAPER_RETURNS + "是否剔除由评价人员判断，剔除的问卷注明原因并留有记录，不删除任何问卷。")
 
 
 def returns_text(result, project) -> str:
@@ -91,6 +104,9 @@ def returns_text(result, project) -> str:
     if total.paper:
         rate = f"（纸质回收率 {pct(total.paper_rate_pct)}）" if total.paper_rate_pct is not None else ""
         paper = f"{paper or '；另'}{'，' if paper else ''}收回并录入纸质问卷 {total.paper} 份{rate}，合计回收 {result.returned} 份"
+        if not channels(result)[0]:  # paper forms only: no scanning to report
+            issued = f"发放纸质问卷 {total.issued} 份，" if total.issued else ""
+            opened, paper = "", f"{issued}收回并录入纸质问卷 {total.paper} 份{rate}"
     text = f"{project}问卷调研中，{opened}{paper}{excluded}，有效问卷 {result.valid} 份，有效率为 {rate_text(result.valid_rate_pct)}。"
     if total.response_rate_pct is not None:
         unserved = f"（{unserved_text(result)}）" if unserved_text(result) else ""  # a point the total leaves out
