@@ -179,3 +179,12 @@ def test_accounts_made_at_once_by_several_servers_form_one_chain(app, database):
         for store in stores:
             store.close()
     assert len(_account_lines(database)) == 16 and database.verify().ok
+
+
+def test_users_lists_the_surveys_an_account_may_see_as_their_chains_record(runner, database, accounts):
+    li = database.user_by_name("li")["id"]
+    database.execute("insert into grants (user_id, survey_id, created_at) values (?, ?, '2024-01-01')", [li, accounts])
+    [listed] = [line for line in _cli(runner, "users").splitlines() if line.startswith("li ")]
+    assert listed.split()[2] == "-"  # a grant row no chain records opens nothing, and is not listed as a survey li sees
+    assert f"not recorded in the audit chain, so not shown to them: {accounts}; run manyi verify" in listed
+    assert database.list_users()[[u["username"] for u in database.list_users()].index("li")]["surveys"] == []

@@ -34,6 +34,8 @@ def users_command(history):
     click.echo(f"{'USERNAME':<20} {'STATUS':<{width}} SURVEYS")
     for user, status in zip(users, statuses):
         surveys = ", ".join(str(s) for s in user["surveys"]) or "-"
+        if user["withheld"]:  # grant rows no chain records: they open nothing; verify names them
+            surveys += f" (not recorded in the audit chain, so not shown to them: {', '.join(map(str, user['withheld']))}; run manyi verify)"
         click.echo(f"{user['username']:<20} {status:<{width}} {surveys}")
 
 

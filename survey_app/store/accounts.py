@@ -102,13 +102,17 @@ class Accounts:
         return self._write(body)
 
     def list_users(self) -> list[dict]:
-        """Every account: id, username, created_at, disabled_at (None: active) and ``surveys``, the ids of
-        the surveys it was granted."""
+        """Every account: id, username, created_at, disabled_at (None: active), ``surveys``, the ids of the surveys
+        it was granted as their chains record, and ``withheld``, those of grant rows no chain records (made in the
+        database: they open nothing, as ``can_see`` reads them)."""
         users = self._read().rows("select id, username, created_at, disabled_at from users order by username")
-        grants: dict[int, list[int]] = {}
-        for row in self._read().rows("select user_id, survey_id from grants order by user_id, survey_id"):
-            grants.setdefault(row["user_id"], []).append(row["survey_id"])
-        return [{**user, "surveys": grants.get(user["id"], [])} for user in users]
+        key, grants, withheld = self._chain_key(), {}, {}
+        for row in self._read().rows(f"select g.user_id, g.survey_id, u.username, {LINE_COLUMNS} from grants g join users u"
+                                     f" on u.id = g.user_id {_GRANT_JOIN} order by g.user_id, g.survey_id"):
+            kept = grants if granted_as_recorded(key, row, row["survey_id"]) else withheld
+            kept.setdefault(row["user_id"], []).append(row["survey_id"])
+        return [{**user, "surveys": grants.get(user["id"], []), "withheld": withheld.get(user["id"], [])}
+                for user in users]
 
     def get_user(self, user_id: int) -> dict | None:
         return self._read().row(_USER + "id = ?", [user_id])
