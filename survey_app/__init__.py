@@ -85,6 +85,7 @@ def create_app(test_config: dict | None = None, *, database: str | None = None) 
         ADDRESS_BURST=30, ADDRESS_PER_MINUTE=10,
         BURST_PER_MINUTE=flags.BURST_PER_MINUTE,
         ANSWERED_PAGE=True,  # a phone that answered sees 您已提交过本问卷 (with a link to answer for someone else)
+        KIOSK_MIN_GAP=20,  # seconds between two answers on one hall tablet (平板: respondent/kiosk.py)
         MAX_CONTENT_LENGTH=64 * 1024,
         MAX_FORM_MEMORY_SIZE=64 * 1024,
         # A logged-in evaluator's POST (web.py): the settings form's 背景 and 调研对象 take 4,000 characters each,

@@ -37,6 +37,11 @@ def point_url(base_url: str, code: str) -> str:
     return f"{base_url.rstrip('/')}/s/{code}"
 
 
+def kiosk_url(base_url: str, token: str) -> str:
+    """A hall tablet's own address (store/kiosks.py), e.g. ``https://manyi.example.cn/k/<token>``: opened once on it."""
+    return f"{base_url.rstrip('/')}/k/{token}"
+
+
 def _qr(url: str, **options) -> qrcode.QRCode:
     q = qrcode.QRCode(error_correction=ERROR_CORRECTION, border=BORDER, **options)
     q.add_data(url)

@@ -348,16 +348,14 @@ def test_bulk_selection_by_point_and_time(database, yining, admin_client):
 
 def test_kiosk_paper_and_assisted_entry_are_exempt(app, yining):
     """The hook for the channels planned next: no minimum time, no ceilings for them."""
-    from survey_app.respondent import views
-
     _, (hall, _) = yining
     assert defences.checked(defences.SCAN)
     with app.test_request_context(f"/s/{hall}", method="POST"):
         point, survey = app.extensions[EXTENSION].point_for_citizen(hall)
         q = type("Q", (), {"questions": [0] * 7})
         args = (point, survey, q, new_nonce(), 0, "d" * 20, {})
-        assert views._defences(*args, channel=defences.SCAN) == ("too_fast", None)
-        assert views._defences(*args, channel="协助填写") == (None, None)  # no minimum time, no claim
+        assert defences.refusal(*args, channel=defences.SCAN) == ("too_fast", None)
+        assert defences.refusal(*args, channel="协助填写") == (None, None)  # no minimum time, no claim
 
 
 def test_one_ipv6_host_counts_as_one_address(client, yining, database, app):

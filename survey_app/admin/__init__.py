@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.exceptions import HTTPException
 
-from . import auth, bulk, compare, members, paper, points, review, surveys  # bulk, members, paper and points add routes to review's and surveys' blueprints
+from . import auth, bulk, compare, kiosks, members, paper, points, review, surveys  # bulk, kiosks, members, paper and points add routes to review's and surveys' blueprints
 from . import shared, weighting
 
 

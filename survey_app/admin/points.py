@@ -62,13 +62,18 @@ def point_qr(survey_id, point_id, kind):
     return response
 
 
-def _points_page(survey: dict, form: PointsFieldworkForm | None = None, status: int = 200):
+def _points_page(survey: dict, form: PointsFieldworkForm | None = None, status: int = 200, new_kiosk: dict | None = None):
     """The 采集点 page: one form with every point's fieldwork record (``form``: as posted, with its errors)
-    and the rates they give."""
+    and the rates they give; each point's hall tablets (kiosks.py; ``new_kiosk``: one just made, shown once)."""
     database = get_store()
-    form = form or PointsFieldworkForm(database.list_points(survey["id"]), formdata=None)
+    points = database.list_points(survey["id"])
+    form = form or PointsFieldworkForm(points, formdata=None)
     work = fieldwork.fieldwork(database, survey["id"], database.point_counts(survey["id"]))
-    return render_template("admin/points.html", survey=survey, form=form, fieldwork=work), status
+    tablets = {}
+    for kiosk in database.active_kiosks(survey["id"]):
+        tablets.setdefault(kiosk["point_id"], []).append(kiosk)
+    return render_template("admin/points.html", survey=survey, form=form, fieldwork=work, points=points,
+                           tablets=tablets, new_kiosk=new_kiosk), status
 
 
 @bp.get("/surveys/<int:survey_id>/points")

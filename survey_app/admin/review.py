@@ -24,7 +24,7 @@ ACTIONS = {"exclude": "剔除", "restore": "恢复", "create": "创建项目", "
            "keyed_record_v2": "密钥记录升级", "fieldwork": "采集点发放份数与办件量",
            "population_margins": "总体构成（加权）", "copy": "数据库迁移",
            "secret_key": "更换服务器密钥", "rename_point": "修改采集点名称", "questionnaire_digest": "记录问卷摘要",
-           "paper": "录入纸质问卷"}
+           "paper": "录入纸质问卷", "kiosk_on": "设置平板", "kiosk_off": "停用平板"}
 
 
 def speeder_seconds(questionnaire) -> int:

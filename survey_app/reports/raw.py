@@ -38,7 +38,7 @@ META = (  # (key in Store.stream_responses, column header, what it is)
     ("language", "语言", "作答语言"),
     ("status", "状态", "问卷状态：有效 / 已剔除"),
     ("exclude_reason", "剔除原因", "剔除原因（仅已剔除问卷）"),
-    ("channel", "来源", "扫码 = 群众用手机扫码填写；纸质 = 评价人员录入的纸质问卷"),
+    ("channel", "来源", "扫码 = 群众用手机扫码填写；纸质 = 评价人员录入的纸质问卷；平板 = 群众在服务大厅的平板上填写"),
     ("paper_number", "纸质问卷编号", "纸质问卷上所填的问卷编号（仅纸质问卷；录入时按此编号只录一次）"),
 )
 RESPONSE_STATUS_LABELS = {"valid": "有效", "excluded": "已剔除"}  # a response's status, as every file prints it

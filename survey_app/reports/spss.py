@@ -38,7 +38,7 @@ EPOCH = datetime(1970, 1, 1)  # local times are naive: seconds since this, then 
 RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 META_NAMES = tuple(key for key, _, _ in raw.META)
 FIRST_ANSWER = len(raw.META)  # raw.rows' cells: the META columns, then one per question
-CHANNEL_CODES = {"扫码": 1, "纸质": 2}  # 来源 as SPSS codes it (store/responses.py CHANNELS)
+CHANNEL_CODES = {"扫码": 1, "纸质": 2, "平板": 3}  # 来源 as SPSS codes it (store/responses.py CHANNELS)
 STATUS_VALUES = {raw.RESPONSE_STATUS_LABELS[s]: code for s, code in STATUS_CODES.items()}  # 有效 -> 1 (raw.rows' cells)
 
 

@@ -9,13 +9,15 @@ bp = Blueprint("respondent", __name__, url_prefix="/s")
 
 
 def is_citizen_request(request) -> bool:
-    """Whether a request is for a citizens' page (/s/…): no session, plain words on an error page."""
-    return request.path.startswith(f"{bp.url_prefix}/")
+    """Whether a request is for a citizens' page (/s/…, and a hall tablet's /k/…): no session, plain words on an
+    error page."""
+    return request.path.startswith((f"{bp.url_prefix}/", "/k/"))
 
 
 def init_app(app) -> None:
     forms.init_app(app)  # app.extensions["manyi.forms"]: form classes and submission-key signers
     app.register_blueprint(bp)
+    app.register_blueprint(kiosk.kiosk_bp)
 
 
-from . import forms, views  # noqa: E402  (views adds the routes to bp)
+from . import forms, kiosk, thanks, views  # noqa: E402  (views and thanks add the routes to bp)

@@ -6,7 +6,7 @@ Configuration (create_app's defaults; each may be set in instance/config.py or F
 SUBMISSION_KEY_MAX_AGE (seconds, 7200), SUBMISSION_MIN_SECONDS (None: max(8, one second per question)),
 DEVICE_BURST / DEVICE_PER_MINUTE (5 at once, then 1 every 10 minutes), ADDRESS_BURST / ADDRESS_PER_MINUTE
 (30 at once, then 10 a minute), BURST_PER_MINUTE (a point taking more submits than this in a minute is
-flagged 异常集中提交: 20).
+flagged 异常集中提交: 20), KIOSK_MIN_GAP (seconds between two answers on one hall tablet, 平板: 20).
 """
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ import ipaddress
 
 from flask import current_app, request
 
-from ..store import Limits
+from ..store import KIOSK, Limits, get_store
 
 HONEYPOT = "website"  # a text field hidden from people (form.html); a filled one is a program's
-# How a response came in. The QR code (扫码) is the citizens' own phone: every defence applies. Kiosks,
-# clerks' paper entry and assisted answering (planned) are exempt from the device and address ceilings,
-# the minimum time and the speeder flag: a clerk enters many forms quickly from one machine. The lead's
-# chain work stores each response's channel (default 扫码); views.post passes it here.
+# How a response came in. The QR code (扫码) is the citizens' own phone: every defence applies. A hall's own
+# tablet (平板, KIOSK: respondent/kiosk.py), clerks' paper entry and assisted answering (planned) are exempt from
+# the device and address ceilings and the minimum time: one machine serves many people. A tablet takes one
+# answer per KIOSK_MIN_GAP seconds instead; views.post passes the channel here. The speeder flag still reads a
+# tablet's time on the form (shown before the person came, so never shorter than theirs); paper has none.
 SCAN = "扫码"
 CHECKED_CHANNELS = frozenset({SCAN})
 
@@ -65,3 +66,26 @@ def network(address: str | None) -> str:
     if ip.ipv4_mapped is not None:
         return str(ip.ipv4_mapped)
     return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
+def refusal(point, survey, questionnaire, nonce, seconds, device_hash, formdata, *, channel, kiosk_id=None):
+    """(why a clean answer sheet with a good key is not saved now: a notice kind, "repeat" or "stored",
+    or None; the claim the save makes, or None). The honeypot and the strict setting apply to every channel;
+    the minimum time and the ceilings only to checked ones (kiosks, paper and assisted entry are exempt); a
+    tablet's (``kiosk_id``) claim is its one answer per KIOSK_MIN_GAP and its point's minute (store/kiosks.py)."""
+    if formdata.get(HONEYPOT):
+        return "honeypot", None
+    if checked(channel) and seconds < min_seconds(questionnaire):
+        return "too_fast", None
+    database = get_store()
+    if survey.get("one_per_device") and device_hash is not None:  # 每台设备限答一次
+        stored = database.device_submission_key(survey["id"], device_hash)
+        if stored is not None:
+            return ("stored" if stored == nonce else "repeat"), None
+    if channel == KIOSK and kiosk_id is not None:
+        return None, database.kiosk_claim(submission_key=nonce, point_id=point["id"], kiosk_id=kiosk_id,
+                                          gap=float(current_app.config["KIOSK_MIN_GAP"]), limits=limits())
+    if not checked(channel):
+        return None, None
+    return None, database.claim(submission_key=nonce, point_id=point["id"], device_key=device_hash,
+                                address_key=address_key(survey["id"]), limits=limits())

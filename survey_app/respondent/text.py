@@ -42,6 +42,9 @@ TEXT = {
         "thanks": "提交成功，谢谢您！",
         "saved": "您的答卷已经保存。",
         "close": "您现在可以关闭本页面。",
+        "kiosk_wait": "这台平板刚刚提交过一份答卷，您的这份还没有保存。请稍等 {wait} 秒后再次点击“提交”。您已填写的答案都保留着。",
+        "kiosk_next": "下一位",
+        "kiosk_soon": "{seconds} 秒后本页自动回到空白问卷，请下一位群众填写。",
     },
     "en": {
         "optional": " (optional)",
@@ -83,6 +86,10 @@ TEXT = {
         "thanks": "Submitted. Thank you!",
         "saved": "Your answers have been saved.",
         "close": "You can close this page now.",
+        "kiosk_wait": "This tablet has just sent an answer, and yours has not been saved yet. Please wait {wait} "
+                      "seconds, then tap “Submit” again. Your answers are kept.",
+        "kiosk_next": "Next person",
+        "kiosk_soon": "In {seconds} seconds this page goes back to an empty form for the next person.",
     },
 }
 MESSAGES = {
@@ -110,7 +117,7 @@ def message(msg: str, lang: str) -> str:
     return msg
 
 
-RESUBMIT = ("expired", "unavailable", "cookies", "too_fast", "busy", "busy_device", "honeypot")  # nothing to change
+RESUBMIT = ("expired", "unavailable", "cookies", "too_fast", "busy", "busy_device", "honeypot", "kiosk_wait")  # nothing to change
 
 
 def notice(kind: str | None, lang: str, first_error: str | None = None, wait: int = 1) -> Markup | None:

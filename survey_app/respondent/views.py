@@ -10,25 +10,16 @@ from flask import abort, current_app, g, render_template, request
 from .. import csrf, questionnaires
 from ..fieldwork import collection_state
 from ..store import StorageUnavailable, get_store
-from . import bp, defences, forms, opens, text
+from . import bp, defences, forms, kiosk, opens, text
+from .thanks import DONE_COOKIE, point_or_404, to_form, to_thanks
 
 csrf.exempt(bp)  # the submission key, bound to the device cookie, is the form's CSRF token (forms.py)
 DEVICE_COOKIE = "mid"
-DONE_COOKIE = "mdone"  # the surveys this browser has answered ("12.15"): the form shows the repeat page
-DONE_KEPT = 20  # surveys remembered
-
-
-def _point(code: str) -> tuple[dict, dict]:
-    """(point, survey) for a collection-point code, or a 404."""
-    found = get_store().point_for_citizen(code.lower()) if len(code) <= 32 else None  # typed off a poster in capitals
-    if found is None:
-        abort(404)
-    return found
 
 
 def _load(code: str):
     """(point, survey, questionnaire) for an open point, or aborts with a friendly page."""
-    point, survey = _point(code)
+    point, survey = point_or_404(code)
     state = collection_state(survey, current_app.config["TIMEZONE"])
     if state != "open":
         lang = request.args.get("lang") if request.args.get("lang") in text.TEXT else "zh-CN"
@@ -123,8 +114,8 @@ def _utf8(raw: bytes) -> bool:
 
 
 def _answered(survey_id: int) -> bool:
-    """Whether this browser answered the survey (and ANSWERED_PAGE is on: a hall's own shared tablet, until
-    the kiosk channel exists, turns it off)."""
+    """Whether this browser answered the survey (and ANSWERED_PAGE is on). A hall's own tablet (kiosk.py) never
+    asks: the views do not call this for it."""
     return current_app.config["ANSWERED_PAGE"] and str(survey_id) in (request.cookies.get(DONE_COOKIE) or "").split(".")
 
 
@@ -145,23 +136,18 @@ def _repeat_page(survey, questionnaire, status=200):
 def show(code):
     point, survey, questionnaire = _load(code)
     if request.path.endswith("/"):
-        return _to_form(point["code"], 301)
-    if _answered(survey["id"]) and not (request.args.get("another") and not survey.get("one_per_device")):
+        return to_form(point["code"], 301)
+    tablet = kiosk.current(point)  # None on a phone: no lookup without the tablet's cookie
+    if tablet is None and _answered(survey["id"]) and not (request.args.get("another") and not survey.get("one_per_device")):
         return _repeat_page(survey, questionnaire)
     form = forms.form_class(questionnaire)(formdata=None)
     form.key.data = forms.issue_key(code, _device()[0])
     form.lang.data = forms.language(request.args.get("lang"), questionnaire)
     response = _render(point, survey, questionnaire, form)
-    if request.method == "GET":  # a page open for the completion rate (HEAD, e.g. link checkers, is none)
+    if request.method == "GET" and tablet is None:  # a phone's open for the completion rate (HEAD, e.g. link
+        # checkers, is none; nor is a tablet's page, shown to person after person)
         opens.count(point["id"], *_device())  # once per device and day; batched in memory; never raises
     return response
-
-
-def _to_form(code: str, status: int):
-    """A redirect to the point's form, in the language asked for if it is one of the pages' languages."""
-    lang = request.args.get("lang") if request.args.get("lang") in text.TEXT else None
-    location = f"{request.script_root}{bp.url_prefix}/{code}{f'?lang={lang}' if lang else ''}"
-    return current_app.response_class(status=status, headers={"Location": location})
 
 
 @bp.post("/<code>")
@@ -196,14 +182,17 @@ def post(code):
             return _render(point, survey, questionnaire, form, 400, "invalid")
         answers = form.answers(questionnaire)
     nonce, seconds = key.nonce, key.seconds
-    device_hash = _device_hash(survey["id"], device, new_device)
-    refused, claim = _defences(point, survey, questionnaire, nonce, seconds, device_hash, formdata, channel=defences.SCAN)
+    tablet = kiosk.current(point)  # a hall's tablet: none of a phone's limits, no device kept
+    channel = defences.SCAN if tablet is None else defences.KIOSK
+    device_hash = _device_hash(survey["id"], device, new_device) if tablet is None else None
+    refused, claim = defences.refusal(point, survey, questionnaire, nonce, seconds, device_hash, formdata,
+                                      channel=channel, kiosk_id=tablet)
     if refused == "stored":  # a retry of a stored submission (the back button, a double tap)
         return _stored_reply(point, code, lang, survey, questionnaire, nonce, answers)
     if refused == "repeat":
         return _repeat_page(survey, questionnaire, 409)
     if refused is not None:  # not stored: the form comes back filled in, with the same key
-        status = 429 if refused in ("busy", "busy_device") else 400
+        status = 429 if refused in ("busy", "busy_device", "kiosk_wait") else 400
         form = forms.form_class(questionnaire)()
         if refused == "too_fast" and key.ahead:  # issued by a server whose clock runs ahead of this one's:
             # timed from now by this server's clock, or it would read 0 s old until this clock caught up
@@ -214,16 +203,18 @@ def post(code):
         saved = database.save_response(survey_id=survey["id"], point_id=point["id"],
                                        questionnaire_version=questionnaire.version, submission_key=nonce,
                                        answers=answers, seconds_on_page=seconds, language=lang,
-                                       device_hash=device_hash, claim=claim)
+                                       device_hash=device_hash, channel=channel, claim=claim)
     except StorageUnavailable:  # not stored: the form comes back filled in, with the same key
         return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 503, "unavailable")
     if saved.refused is not None:  # over the device's or the address's ceiling: not stored, answers kept
-        kind = {"device": "busy_device", "address": "busy"}[saved.refused]
-        return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 429, kind)
+        kind = "kiosk_wait" if tablet else {"device": "busy_device", "address": "busy"}[saved.refused]
+        wait = int(current_app.config["KIOSK_MIN_GAP"])
+        return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 429, kind, wait)
     if not saved.created:
         return _stored_reply(point, code, lang, survey, questionnaire, nonce, answers)
-    opens.count(point["id"], device, new_device)  # it opened the form: counted if its open was not (opens.py)
-    return _to_thanks(code, lang, survey["id"])
+    if tablet is None:  # it opened the form: counted if its open was not (opens.py)
+        opens.count(point["id"], device, new_device)
+    return to_thanks(code, lang, survey["id"])
 
 
 def _stored_reply(point, code, lang, survey, questionnaire, nonce, answers):
@@ -236,7 +227,7 @@ def _stored_reply(point, code, lang, survey, questionnaire, nonce, answers):
         return _render(point, survey, questionnaire, forms.form_class(questionnaire)(), 503, "unavailable")
     if not _stored_as(nonce, answers):
         return _repeat_page(survey, questionnaire, 409)
-    return _to_thanks(code, lang, survey["id"])
+    return to_thanks(code, lang, survey["id"])
 
 
 def _stored_as(nonce: str, answers) -> bool | None:
@@ -246,54 +237,3 @@ def _stored_as(nonce: str, answers) -> bool | None:
     if stored is None:
         return None
     return answers is not None and stored == sorted(answers)
-
-
-def _defences(point, survey, questionnaire, nonce, seconds, device_hash, formdata, *, channel):
-    """(why a clean answer sheet with a good key is not saved now: a notice kind, "repeat" or "stored",
-    or None; the claim the save makes against the ceilings, or None). The honeypot and the strict setting
-    apply to every channel; the minimum time and the ceilings only to checked ones (defences.checked:
-    kiosks, paper and assisted entry are exempt)."""
-    if formdata.get(defences.HONEYPOT):
-        return "honeypot", None
-    if defences.checked(channel) and seconds < defences.min_seconds(questionnaire):
-        return "too_fast", None
-    database = get_store()
-    if survey.get("one_per_device") and device_hash is not None:  # 每台设备限答一次
-        stored = database.device_submission_key(survey["id"], device_hash)
-        if stored is not None:
-            return ("stored" if stored == nonce else "repeat"), None
-    if not defences.checked(channel):
-        return None, None
-    return None, database.claim(submission_key=nonce, point_id=point["id"], device_key=device_hash,
-                                address_key=defences.address_key(survey["id"]), limits=defences.limits())
-
-
-def _to_thanks(code: str, lang: str, survey_id: int):
-    """Post/redirect/get to the thank-you page, in the language the form was answered in; the browser
-    remembers that it answered this survey (DONE_COOKIE)."""
-    query = "" if lang == "zh-CN" else f"?lang={lang}"  # codes and languages are URL-safe as they are
-    location = f"{request.script_root}{bp.url_prefix}/{code}/thanks{query}"
-    response = current_app.response_class(status=303, headers={"Location": location})
-    done = [s for s in (request.cookies.get(DONE_COOKIE) or "").split(".") if s.isdigit() and s != str(survey_id)]
-    response.set_cookie(DONE_COOKIE, ".".join([*done[-(DONE_KEPT - 1):], str(survey_id)]), max_age=400 * 86400,
-                        path=f"{request.script_root}{bp.url_prefix}/", httponly=True, samesite="Lax",
-                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
-    return response
-
-
-@bp.get("/<code>/thanks")
-def thanks(code):
-    point, survey = _point(code)
-    if str(survey["id"]) not in (request.cookies.get(DONE_COOKIE) or "").split("."):  # not answered here: a
-        # thank-you link shared in WeChat (or typed) gets the form, not 提交成功 for answers never sent
-        return _to_form(code, 303)
-    lang, title, closing = "zh-CN", survey["title"], "感谢您的参与！"
-    try:
-        questionnaire = questionnaires.catalogue().for_survey(survey)
-        lang = forms.language(request.args.get("lang"), questionnaire)
-        closing = questionnaire.closing.get(lang)
-        title = questionnaire.title.get(lang)
-    except questionnaires.MissingQuestionnaire:  # the answer is stored: thank them all the same
-        pass
-    get_store().flush_opens_if_due()  # the opens counted before this answer reach every report (store/fieldwork.py)
-    return render_template("thanks.html", lang=lang, title=title, closing=closing, t=text.text(lang))

@@ -3,7 +3,7 @@
 ``app.extensions``, owns the connections (per thread and process), the write transactions, read
 snapshots for downloads, and the citizens' point cache. Its methods come from one module per concern:
 surveys.py, responses.py, counts.py, review.py, accounts.py, account_log.py, sessions.py, throttle.py, audit.py,
-chain.py, integrity.py, fieldwork.py, groups.py, paper.py.
+chain.py, integrity.py, fieldwork.py, groups.py, paper.py, kiosks.py.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from .groups import Groups
 from .integrity import DamagedDatabase, Integrity, NotPermitted, Verification
 from .receipts import Receipts
 from .keys import ChainKey, key_from_env
+from .kiosks import KIOSK, Kiosks
 from .margins import Margins
 from .paper import PAPER, BadPaperNumber, Entered, PaperEntry, number_of, paper_key, paper_number
 from .responses import Responses, Saved
@@ -37,14 +38,14 @@ from .stuffing import Limits, Stuffing
 from .surveys import POINT_CACHE_SECONDS, SURVEY_FIELDS, Surveys, same_name
 from .throttle import LoginThrottle
 
-__all__ = ["EXTENSION", "Members", "NotAMember", "PAPER", "BadPaperNumber", "Entered", "number_of", "paper_key", "paper_number", "Audit", "ClockSkew", "WrongSecretKey", "check_secret_key", "secret_fingerprint", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError", "same_name", "PointNameTaken",
+__all__ = ["EXTENSION", "KIOSK", "Members", "NotAMember", "PAPER", "BadPaperNumber", "Entered", "number_of", "paper_key", "paper_number", "Audit", "ClockSkew", "WrongSecretKey", "check_secret_key", "secret_fingerprint", "Limits", "POINT_CACHE_SECONDS", "REVIEW_FLAGS", "SURVEY_FIELDS", "Saved", "StartupError", "same_name", "PointNameTaken",
            "StorageUnavailable", "ChangedOutsideManyi", "Store", "ChainKey", "DamagedDatabase", "NotPermitted", "WrongChainKey", "MissingChainKey", "KeyedRecordMissing", "is_postgres_url", "Verification", "configured_chain_key", "chain_hash", "get_store", "init_app", "is_row_id",
            "open_store", "survey_digest", "utcnow"]
 EXTENSION = "manyi.store"
 
 
 class Store(Surveys, Responses, Counts, Review, Accounts, AccountLog, AccountAnchor, Sessions, LoginThrottle, AuditLog, Chains, Integrity,
-            Receipts, FieldworkRecords, Stuffing, BulkReview, Groups, Margins, PaperEntry, Servers, Base):
+            Receipts, FieldworkRecords, Stuffing, BulkReview, Groups, Margins, PaperEntry, Kiosks, Servers, Base):
     """One deployment's data. ``store.snapshot()`` gives the same methods over one read transaction."""
 
     fresh = False  # a SQLite file this process's start-up created (nothing was there)

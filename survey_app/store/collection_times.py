@@ -9,8 +9,9 @@ they said the survey took none.
 Slack, so that nothing stored honestly is named: GRACE_SECONDS on either side of a line that opened or closed the
 survey (each worker keeps its reading of a survey for POINT_CACHE_SECONDS; servers' clocks may differ by up to
 MAX_CLOCK_SKEW_SECONDS), and a day on either side of the dates (they are local days, in the server's TIMEZONE; the
-stored times are UTC). Kiosks, paper and assisted entry (other channels) are not refused by the form's status, so
-they are not checked; nor are lines from before 2026-12, which recorded no status.
+stored times are UTC). A hall's tablet (平板) answers through the same form, refused by the same status, so its
+answers are checked too. Paper and assisted entry (other channels) are not refused by the form's status, so they
+are not checked; nor are lines from before 2026-12, which recorded no status.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from .common import iso_time
 from .responses import CHANNELS
 
 GRACE_SECONDS = 30
-SCAN = CHANNELS[0]  # 扫码: the channel the citizens' form stores
+FORM_CHANNELS = (CHANNELS[0], CHANNELS[2])  # 扫码 and 平板: the channels the citizens' form stores
 _END = "9999-12-31T00:00:00.000000+00:00"  # after every stored time
 
 
@@ -78,10 +79,10 @@ def answers_while_closed(conn) -> list[tuple[int, str]]:
     periods = {survey_id: _periods(survey_lines) for survey_id, survey_lines in lines.items()}
     starts = {survey_id: [p[0] for p in found] for survey_id, found in periods.items()}
     bad = []
-    for rid, survey_id, at in conn.stream("select id, survey_id, submitted_at from responses where channel = ?"
-                                          " order by id", [SCAN]):
+    for rid, survey_id, at in conn.stream("select id, survey_id, submitted_at from responses where channel in"
+                                          " (?, ?) order by id", FORM_CHANNELS):
         i = bisect.bisect_right(starts.get(survey_id, []), at) - 1
         if i >= 0 and at < periods[survey_id][i][1]:
-            bad.append((rid, f"a scanned answer stored while its survey's audit chain recorded it taking none"
+            bad.append((rid, f"an answer from the form stored while its survey's audit chain recorded it taking none"
                              f" ({periods[survey_id][i][2]}): its status or dates changed behind Manyi's back"))
     return bad

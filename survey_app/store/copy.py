@@ -10,14 +10,14 @@ from pathlib import Path
 from .common import SQLITE_MAGIC
 
 # In an order that satisfies the foreign keys. The migration records are each database's own.
-TABLES = ("surveys", "points", "responses", "answers", "tallies", "response_counts", "audit_log", "users",
+TABLES = ("surveys", "points", "kiosks", "responses", "answers", "tallies", "response_counts", "audit_log", "users",
           "grants", "login_attempts", "store_meta", "chain_heads", "page_opens", "survey_heads",
           "population_margins", "accounts_head")  # group_tallies and group_folds are derived: the copy folds them again
-_WITH_IDS = ("surveys", "points", "responses", "audit_log", "users", "login_attempts")
+_WITH_IDS = ("surveys", "points", "kiosks", "responses", "audit_log", "users", "login_attempts")
 _KEYS = {"answers": "response_id, question_id, value", "tallies": "survey_id, question_id, value, point_id",
          "response_counts": "survey_id, point_id, hour, status", "grants": "user_id, survey_id",
          "store_meta": "key", "chain_heads": "point_id", "page_opens": "point_id, day",
-         "survey_heads": "survey_id", "population_margins": "survey_id, question_id, value", "accounts_head": "id"}
+         "survey_heads": "survey_id", "kiosks": "id", "population_margins": "survey_id, question_id, value", "accounts_head": "id"}
 BATCH = 5000
 
 

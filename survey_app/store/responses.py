@@ -19,7 +19,8 @@ class Saved:
 
 _RESPONSE_COLUMNS = ("survey_id", "point_id", "questionnaire_version", "submission_key", "submitted_at",
                      "seconds_on_page", "language", "device_hash", "channel", "status", "prev_hash", "hash")
-CHANNELS = ("扫码", "纸质")  # how a response came in: the citizens' own phone, a paper form a clerk entered (paper.py); kiosk (平板) and assisted (代填) come next
+CHANNELS = ("扫码", "纸质", "平板")  # how a response came in: the citizens' own phone, a paper form a clerk entered (paper.py),
+# a hall's own tablet (kiosks.py); assisted (代填) comes next
 INSERT_RESPONSE = (f"insert into responses ({', '.join(_RESPONSE_COLUMNS)}) values ({', '.join('?' * 12)})"
                    " on conflict (submission_key) do nothing returning id")
 INSERT_ANSWER = "insert into answers (response_id, question_id, value) values (?, ?, ?)"

@@ -2,7 +2,7 @@
 compares the resulting tables and columns), as SQL, run under an advisory lock."""
 from __future__ import annotations
 
-from .schema_channels import _M019
+from .schema_channels import _M019, _m020
 from .schema import (_M004_INDEXES, _M005, _M006, _M007_FILL, _M010, _RECOUNT, _m008, _m009, _m010_stuffing,
                      _m012, _m013, _M014, _M015, _m016, _M017, _m018)
 
@@ -69,6 +69,7 @@ POSTGRES = {
     "m017_user_disabled": (_M017,),
     "m018_account_chain": _m018("bigint"),
     "m019_not_scanned_index": (_M019,),
+    "m020_kiosks": _m020("bigint"),
 }
 MIGRATION_LOCK = 0x6D616E7969  # 'manyi': the advisory lock every migrating server takes first
 

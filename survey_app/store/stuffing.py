@@ -167,5 +167,5 @@ def burst_sql(kind: str) -> str:
     """The flag as a condition on a response ``r``: its point took more than ``:burst`` submits in its
     minute or the minute before or after (the claim's clock and the save's differ by a moment)."""
     minute = RESPONSE_MINUTE[kind]
-    return (f"(r.channel = '扫码' and exists (select 1 from point_pace s where s.point_id = r.point_id and s.minute"
-            f" between {minute} - 1 and {minute} + 1 and s.n > :burst))")  # paper entered then is no burst
+    return (f"(r.channel in ('扫码', '平板') and exists (select 1 from point_pace s where s.point_id = r.point_id and"
+            f" s.minute between {minute} - 1 and {minute} + 1 and s.n > :burst))")  # paper entered then is no burst
