@@ -2,7 +2,8 @@
 came back. Online, "发放 = 回收" says nothing, so two rates with real denominators:
 
 - 完成率 (completion rate) = 扫码提交 ÷ 扫码打开: scanned responses per opening of the respondent page
-  (opens counted by the store, per page load: a citizen who reloads counts twice);
+  (opens counted by the store, per page load: a citizen who reloads counts twice); a hall tablet's answers
+  (平板, store/kiosks.py) and its pages are neither;
 - 纸质回收率 = 纸质问卷录入 ÷ 发放份数: paper forms entered (store/paper.py) per paper form handed out;
 - 应答率 (response rate) = 有效 ÷ 办件量: valid responses per transaction served at the point while
   collecting, entered by the evaluator (the denominator the regulations' "服务对象" means).
@@ -15,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from .store import KIOSK, PAPER
 
 
 def collection_state(survey: dict, tz: str) -> str:
@@ -44,11 +47,12 @@ class PointFieldwork:
     returned: int  # 提交（回收）, scanned and paper
     valid: int  # 有效
     paper: int = 0  # of ``returned``: paper forms entered by an evaluator (channel 纸质)
+    kiosk: int = 0  # of ``returned``: answers on a hall's own tablet (channel 平板)
 
     @property
     def scanned(self) -> int:
         """扫码提交: the answers citizens sent from their phones."""
-        return self.returned - self.paper
+        return self.returned - self.paper - self.kiosk
 
     @property
     def completion_rate_pct(self) -> float | None:
@@ -93,7 +97,8 @@ class Fieldwork:
         served = sum(p.served or 0 for p in self.points) if self.complete else None
         return PointFieldwork(None, "合计", "", sum(issued) if issued else None, served,
                               sum(p.opens for p in self.points), sum(p.returned for p in self.points),
-                              sum(p.valid for p in self.points), sum(p.paper for p in self.points))
+                              sum(p.valid for p in self.points), sum(p.paper for p in self.points),
+                              sum(p.kiosk for p in self.points))
 
     @property
     def shares(self) -> dict[int, float] | None:
@@ -125,11 +130,12 @@ def fieldwork(database, survey_id: int, point_counts: list[dict]) -> Fieldwork:
     """The survey's fieldwork: ``database.fieldwork(survey_id)`` joined to ``point_counts``
     (``database.point_counts(survey_id)``: dicts with id, name, code, returned, valid)."""
     counts = {row["id"]: row for row in point_counts}
-    paper = database.paper_counts(survey_id)
+    channels = database.channel_counts(survey_id)
     points = []
     for row in database.fieldwork(survey_id):
         c = counts.get(row["point_id"], {})
+        other = channels.get(row["point_id"], {})
         points.append(PointFieldwork(row["point_id"], row["name"], row["code"], row["issued"], row["served"],
                                      int(row["opens"]), int(c.get("returned", 0)), int(c.get("valid", 0)),
-                                     paper.get(row["point_id"], 0)))
+                                     other.get(PAPER, 0), other.get(KIOSK, 0)))
     return Fieldwork(tuple(points))

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from survey_app import create_app
+from survey_app import create_app, fieldwork
 from survey_app.store import EXTENSION, Audit
 from survey_app.store import responses as stored_responses
 from tests.admin_helpers import csrf
@@ -207,3 +207,66 @@ def test_the_evaluator_turns_a_tablet_on_and_off_on_the_points_page(admin_client
     assert admin_client.post(f"{url}/{point_id}/kiosk", data={}).status_code == 400  # no CSRF token: nothing made
     assert len(database.audit_entries(survey_id)) == written and database.active_kiosks(survey_id) == []
     assert database.verify().ok
+
+
+def test_the_rates_the_review_page_the_downloads_and_the_annex_count_tablets_apart(app, admin_client, database,
+                                                                                     yining, clock, tmp_path):
+    import csv
+    import io
+
+    import docx
+    import pyreadstat
+
+    from tests.reports_helpers import download
+
+    survey_id, _ = yining
+    client, _, _, hall = _tablet(app, database, yining)
+    for _ in range(3):
+        assert _answer(client, hall)[0].status_code == 303
+        clock(app.config["KIOSK_MIN_GAP"])
+    phone = app.test_client()
+    assert _answer(phone, hall)[0].status_code == 303
+    database.flush_opens()
+    point = {p.code: p for p in fieldwork.fieldwork(database, survey_id, database.point_counts(survey_id)).points}[hall]
+    assert (point.returned, point.kiosk, point.scanned, point.opens, point.completion_rate_pct) == (4, 3, 1, 1, 100.0)
+    page = admin_client.get(f"/admin/surveys/{survey_id}/responses").get_data(as_text=True)
+    assert page.count('title="群众在采集点平板上填写">平板</span>') == 3
+    rows = list(csv.DictReader(io.StringIO(download(admin_client, survey_id, "csv").get_data().decode("utf-8-sig"))))
+    assert [r["来源"] for r in rows] == ["平板", "平板", "平板", "扫码"]
+    sav = tmp_path / "kiosk.sav"
+    sav.write_bytes(download(admin_client, survey_id, "sav").get_data())
+    df, meta = pyreadstat.read_sav(str(sav))
+    assert df["channel"].tolist() == [3, 3, 3, 1] and meta.variable_value_labels["channel"][3] == "平板"
+    annex = "\n".join(p.text for p in docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-annex").get_data())).paragraphs)
+    assert "不便使用手机的受访者可在平板上逐个填写同一问卷" in annex and "其中平板填写 3 份" in annex
+    assert "扫码提交 1 份（完成率 100.0%）；另在采集点平板上填写 3 份，合计回收 4 份" in annex
+    assert "平板上的打开和提交不计入扫码打开和完成率" in annex
+    c51 = docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-c51").get_data()))
+    assert "采集点平板填写 3 份" in "\n".join(c.text for t in c51.tables for row in t.rows for c in row.cells)
+    dashboard = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
+    assert "扫码提交 1 份，平板填写 3 份" in dashboard
+
+
+@pytest.mark.sqlite_only  # copy-db from the SQLite file to a PostgreSQL database of the throwaway cluster
+def test_copy_db_moves_the_tablets_and_their_answers(pg, app, database, yining, clock):
+    from survey_app.store import open_store
+    from tests.helpers import manyi
+
+    survey_id, _ = yining
+    client, kiosk_id, token, hall = _tablet(app, database, yining)
+    assert _answer(client, hall)[0].status_code == 303
+    database.close()
+    pg.create_database("kiosk_moved")
+    try:
+        done = manyi("copy-db", app.config["DATABASE"], pg.url("kiosk_moved"))
+        assert done.returncode == 0, done.stdout + done.stderr
+        copy = open_store(pg.url("kiosk_moved"))
+        try:
+            assert copy.kiosk_for_token(token)["id"] == kiosk_id and copy.verify().ok
+            assert copy.channel_counts(survey_id) == {copy.point_by_code(hall)[0]["id"]: {"平板": 1}}
+            later, _ = copy.add_kiosk(survey_id, copy.point_by_code(hall)[0]["id"], user="wang")
+            assert later > kiosk_id  # the ids continue after the copied ones
+        finally:
+            copy.close()
+    finally:
+        pg.drop_database("kiosk_moved")

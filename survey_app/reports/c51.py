@@ -68,8 +68,10 @@ def strata_line(result) -> str:
 def source_text(result) -> str:
     """评价依据: the questionnaire, where and when it was answered, the sample, the flags, where the tallies are
     (附件3) and the receipt: '《…》（扫码在线填写，采集点为业务大厅、1号窗口，有效问卷提交于 …至 …；回收问卷 50 份，…）。'"""
-    paper, scanned = result.fieldwork.total.paper, channels(result)[0]
-    how = "，".join(x for x in ("扫码在线填写" if scanned else "", f"纸质问卷录入 {paper} 份" if paper else "",
+    total = result.fieldwork.total
+    paper, kiosk, scanned = total.paper, total.kiosk, channels(result)[0]
+    how = "，".join(x for x in ("扫码在线填写" if scanned else "", f"采集点平板填写 {kiosk} 份" if kiosk else "",
+                              f"纸质问卷录入 {paper} 份" if paper else "",
                               "采集点为" + "、".join(p.name for p in result.points) if result.points else "",
                               survey_period_text(result)) if x)
     flags = f"；{flags_text(result, short=True)}" if flags_text(result) else ""

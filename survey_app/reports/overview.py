@@ -30,6 +30,8 @@ def overview_rows(result):
     total = result.fieldwork.total
     yield ("扫码打开（次）", total.opens, COUNT)
     yield ("完成率（扫码提交÷扫码打开）", share(total.completion_rate_pct), RATE)
+    if total.kiosk:  # answers on a hall's own tablet (store/kiosks.py): not in the completion rate
+        yield ("平板填写（份）", total.kiosk, COUNT)
     yield ("发放（份，纸质）", total.issued, COUNT)
     if total.paper:  # entered paper forms (admin/paper.py): their count and their own rate
         yield ("纸质问卷录入（份）", total.paper, COUNT)

@@ -73,7 +73,7 @@ def _fieldwork(field):
     def row(p):
         return {"point": p.name, "opens": p.opens, "returned": p.returned, "valid": p.valid, "issued": p.issued,
                 "served": p.served, "completion_rate_pct": p.completion_rate_pct,
-                "response_rate_pct": p.response_rate_pct, "scanned": p.scanned, "paper": p.paper,
+                "response_rate_pct": p.response_rate_pct, "scanned": p.scanned, "paper": p.paper, "kiosk": p.kiosk,
                 "paper_rate_pct": p.paper_rate_pct}
     return {"points": [row(p) for p in field.points], "total": row(field.total), "shares": field.shares and {
         p.name: field.shares[p.id] for p in field.points if p.id in field.shares}}

@@ -1,6 +1,8 @@
 """The figures' inputs, read from the running counts kept by every submit and status change."""
 from __future__ import annotations
 
+from .schema_channels import NOT_SCANNED
+
 # (local date, point, valid responses) per day: from the hourly counts in whole-hour time zones (all of
 # China), else from the responses themselves. One text per database: their date functions differ.
 _DAILY_FROM_HOURS = {
@@ -16,6 +18,16 @@ _DAILY_FROM_RESPONSES = {
 
 
 class Counts:
+    def channel_counts(self, survey_id: int) -> dict[int, dict[str, int]]:
+        """Point id → {channel: answers stored there (valid and excluded)} for the answers that did not come by QR
+        code (纸质, 平板), from their index (schema_channels.py): the scanned ones are never read."""
+        rows = self._read().execute(f"select point_id, channel, count(*) from responses where survey_id = ?"
+                                    f" and {NOT_SCANNED} group by point_id, channel", [survey_id]).fetchall()
+        found: dict[int, dict[str, int]] = {}
+        for point_id, channel, n in rows:
+            found.setdefault(point_id, {})[channel] = int(n)
+        return found
+
     def tallies(self, survey_id: int) -> list[dict]:
         """Valid-answer counts per point, question and value (rows with n = 0 left out)."""
         return self._read().rows("select point_id, question_id, value, n from tallies where survey_id = ? and n > 0"

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from .common import Audit
 from .responses import insert_response
-from .schema_channels import NOT_SCANNED
 
 PAPER = "纸质"
 BATCH = 200  # paper forms to a transaction when a table of them is imported
@@ -109,10 +108,8 @@ class PaperEntry:
         return (rows[0][0], sorted((q, v) for _, q, v in rows if q is not None)) if rows else None
 
     def paper_counts(self, survey_id: int) -> dict[int, int]:
-        """Point id → paper answers stored there (valid and excluded), from the index of answers not scanned."""
-        rows = self._read().execute(f"select point_id, channel, count(*) from responses where survey_id = ?"
-                                    f" and {NOT_SCANNED} group by point_id, channel", [survey_id]).fetchall()
-        return {point_id: int(n) for point_id, channel, n in rows if channel == PAPER}
+        """Point id → paper answers stored there (valid and excluded): ``channel_counts`` (counts.py)."""
+        return {point_id: n[PAPER] for point_id, n in self.channel_counts(survey_id).items() if PAPER in n}
 
     def recent_paper(self, survey_id: int, limit: int = 5) -> list[dict]:
         """The last ``limit`` paper forms entered in a survey, newest first, from their audit lines (who typed
