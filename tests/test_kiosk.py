@@ -151,8 +151,11 @@ def test_a_tablets_answers_count_toward_the_points_burst_flag(app, database, yin
 
 
 def test_verify_names_a_tablets_answer_whose_channel_was_changed(app, database, yining, clock):
+    survey_id, _ = yining
     client, _, _, hall = _tablet(app, database, yining)
     assert _answer(client, hall)[0].status_code == 303
+    point_id = database.point_by_code(hall)[0]["id"]
+    database.set_points_fieldwork(survey_id, {}, names={point_id: "政务服务大厅"}, actor="wang")  # its code stays
     assert database.verify().ok
     database.execute("update responses set channel = '纸质'")
     check = database.verify()
@@ -270,3 +273,20 @@ def test_copy_db_moves_the_tablets_and_their_answers(pg, app, database, yining, 
             copy.close()
     finally:
         pg.drop_database("kiosk_moved")
+
+
+@pytest.mark.parametrize("change", [
+    "insert into kiosks (point_id, token_hash, created_at) select id, 'made-behind-manyis-back', 'x' from points"
+    " where code = :hall",  # a tablet no evaluator set up
+    "update kiosks set revoked_at = null",  # 停用 undone
+    "update kiosks set point_id = (select id from points where code <> :hall)"])  # moved to the other point
+def test_verify_names_a_tablet_made_or_turned_back_on_in_the_database(app, database, yining, change):
+    survey_id, (hall, _) = yining
+    point_id = database.point_by_code(hall)[0]["id"]
+    kiosk_id, _ = database.add_kiosk(survey_id, point_id, user="wang")
+    if "revoked_at = null" in change:
+        database.revoke_kiosk(survey_id, kiosk_id, user="wang")
+    assert database.verify().ok
+    database.execute(change.replace(":hall", "?"), [hall] if ":hall" in change else [])
+    check = database.verify()
+    assert not check.ok and any("behind Manyi's back" in p and "tablet" in p for p in check.count_problems)

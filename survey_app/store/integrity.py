@@ -11,6 +11,7 @@ from .audit import changed_settings, digest_differs, entry_link, legacy_digest, 
 from .chain import (KEYING_TRACES, SECOND_FORM_BACK, SECOND_FORM_TRACE, KeyedRecordMissing, chain_hash, head_mac,
                     keyed_record_ok, link_hash)
 from .collection_times import answers_while_closed
+from .kiosks import unrecorded_kiosks
 from .common import DamagedDatabase
 from .groups import counted, stored
 
@@ -203,6 +204,8 @@ class Integrity:
             bad += answers_while_closed(conn)  # the status set to open behind Manyi's back for a while
             problems += self._verify_audit_chains(conn, key, audit_last)
             problems += verify_account_chain(conn, key, audit_last, self._has_table("accounts_head"))
+            if self._has_table("kiosks"):  # a backup made before m020 has none
+                problems += unrecorded_kiosks(conn)
         problems += _differences(conn, _RECOUNT_TALLIES, "select survey_id, point_id, question_id, value, n from tallies",
                                  lambda k: f"tally survey {k[0]} point {k[1]} {k[2]}={k[3]!r}")
         problems += _differences(conn, _RECOUNT_RESPONSES, "select survey_id, point_id, hour, status, n from response_counts",

@@ -10,12 +10,14 @@ kiosk's answers count toward the 异常集中提交 flag). Turning a tablet on o
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 
 from .common import Audit, utcnow
 from .stuffing import Claim
 
 KIOSK = "平板"
+_LINE = re.compile(r"（编码 (\w+)）：平板 (\d+) 号$")  # a kiosk_on / kiosk_off line's detail ends: point code, tablet id
 
 
 def token_hash(token: str) -> str:
@@ -81,3 +83,27 @@ class Kiosks:
         return Claim({"key": submission_key, "point": point_id, "minute": int(now // 60), "now": now,
                       "dkey": "d:" + key, "drate": rate, "dcap": 1.0, "akey": "a:" + key, "arate": rate, "acap": 1.0},
                      limits)
+
+
+def unrecorded_kiosks(conn) -> list[str]:
+    """``verify``: the tablets in use that their survey's audit chain does not account for, one line each. A row
+    of ``kiosks`` is no link of any chain: one inserted (or 停用 undone) in the database behind Manyi's back would
+    let a device answer without a phone's limits. Each must have its 设置平板 line, naming its point (by the code, which
+    a rename keeps), in that point's survey's chain, and none in use may have a 停用 line there."""
+    lines: dict[tuple[int, str, int], set[str]] = {}
+    for survey_id, action, detail in conn.execute("select survey_id, action, detail from audit_log where action in"
+                                                  " ('kiosk_on', 'kiosk_off') and survey_id is not null").fetchall():
+        found = _LINE.search(detail or "")
+        if found:
+            lines.setdefault((survey_id, found.group(1), int(found.group(2))), set()).add(action)
+    problems = []
+    for kiosk_id, survey_id, code, revoked in conn.execute("select k.id, p.survey_id, p.code, k.revoked_at from kiosks k"
+                                                           " join points p on p.id = k.point_id order by k.id").fetchall():
+        recorded = lines.get((survey_id, code, kiosk_id), set())
+        if "kiosk_on" not in recorded:
+            problems.append(f"tablet {kiosk_id} (point {code}) has no kiosk_on line for that point in its survey's audit"
+                            " chain: made or moved in the database behind Manyi's back")
+        elif revoked is None and "kiosk_off" in recorded:
+            problems.append(f"tablet {kiosk_id} (point {code}) is in use though its survey's audit chain turned"
+                            " it off: turned back on in the database behind Manyi's back")
+    return problems
