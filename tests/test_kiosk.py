@@ -244,6 +244,7 @@ def test_the_rates_the_review_page_the_downloads_and_the_annex_count_tablets_apa
     assert "不便使用手机的受访者可在平板上逐个填写同一问卷" in annex and "其中平板填写 3 份" in annex
     assert "扫码提交 1 份（完成率 100.0%）；另在采集点平板上填写 3 份，合计回收 4 份" in annex
     assert "平板上的打开和提交不计入扫码打开和完成率" in annex
+    assert "扫码答卷和平板答卷均由受访者自愿作答，属于方便抽样" in annex
     c51 = docx.Document(io.BytesIO(download(admin_client, survey_id, "docx-c51").get_data()))
     assert "采集点平板填写 3 份" in "\n".join(c.text for t in c51.tables for row in t.rows for c in row.cells)
     dashboard = admin_client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
@@ -290,3 +291,17 @@ def test_verify_names_a_tablet_made_or_turned_back_on_in_the_database(app, datab
     database.execute(change.replace(":hall", "?"), [hall] if ":hall" in change else [])
     check = database.verify()
     assert not check.ok and any("behind Manyi's back" in p and "tablet" in p for p in check.count_problems)
+
+
+def test_the_tablets_cookie_is_secure_behind_https(database_url):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": database_url(),
+                      "PUBLIC_BASE_URL": "https://manyi.example.cn"})
+    try:
+        database = app.extensions[EXTENSION]
+        survey_id = database.create_survey(questionnaire_id="yining-2024-public", questionnaire_version=1, title="t")
+        point = database.add_point(survey_id, "业务大厅")
+        _, token = database.add_kiosk(survey_id, point["id"], user="wang")
+        cookie = app.test_client().get(f"/k/{token}", base_url="https://manyi.example.cn").headers["Set-Cookie"]
+        assert cookie.startswith("mkiosk=") and "; Secure" in cookie and "HttpOnly" in cookie
+    finally:
+        app.extensions[EXTENSION].close()
