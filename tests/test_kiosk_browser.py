@@ -4,7 +4,7 @@ three citizens answer on it one after the other, none refused; the first thank-y
 itself, the others by 下一位. After 停用 the tablet is a phone that answered."""
 import pytest
 
-from tests.browser import MARKS, PASSWORD, USER, chromium, evaluator_yining  # noqa: F401 (chromium: a fixture)
+from tests.browser import MARKS, PASSWORD, USER, chromium, evaluator_yining, screenshot  # noqa: F401 (chromium: a fixture)
 from tests.live import LiveServer, prepare_database
 
 pytestmark = MARKS
@@ -34,6 +34,7 @@ def test_three_citizens_answer_one_after_the_other_on_a_halls_tablet(chromium, s
     admin.click("button[aria-label='为业务大厅设置平板']")
     address = admin.inner_text("#kiosk-url")
     assert address.startswith(f"{server.url}/k/") and admin.is_visible("#kiosks img[alt='平板地址二维码']")
+    screenshot(admin, "admin-kiosk-set-up")
     admin.goto(points)
     assert admin.locator("#kiosk-url").count() == 0 and "平板 1 号" in admin.inner_text("#kiosks")
 
@@ -47,6 +48,8 @@ def test_three_citizens_answer_one_after_the_other_on_a_halls_tablet(chromium, s
             tablet.check(f"input[name={question}][value={option}]")
         tablet.click("#send")
         assert "提交成功" in tablet.inner_text("h1"), i
+        if i == 0:
+            screenshot(tablet, "kiosk-thanks")
         if i == 0:  # nobody touches it: back to a fresh form by itself (<meta http-equiv="refresh">)
             tablet.wait_for_url(f"{server.url}/s/{hall}", timeout=30_000)
         else:
