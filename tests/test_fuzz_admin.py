@@ -62,6 +62,7 @@ class Evaluator:
         colleague = database.create_user('<script>alert(1)</script>"李', "not-a-hash")  # 项目成员: a hostile name
         database.grant(colleague, self.ids["survey_id"])
         self.ids["user_ids"] = [evaluator, colleague]
+        self.ids["kiosk_ids"] = [database.add_kiosk(self.ids["survey_id"], self.ids["point_ids"][0], user="wang")[0]]
         self.client = app.test_client()
         assert login(self.client).status_code == 302
         self.token = csrf(self.client.get("/admin/password").get_data(as_text=True))  # any form of the session
@@ -73,6 +74,7 @@ class Evaluator:
         """Every way to fill the rule with real ids and each allowed value (formats, QR kinds)."""
         choices = {"survey_id": [self.ids["survey_id"]], "point_id": self.ids["point_ids"],
                    "response_id": self.ids["response_ids"], "user_id": self.ids["user_ids"],
+                   "kiosk_id": self.ids["kiosk_ids"],
                    "fmt": list(reports.FORMATS)}
         for name, converter in rule._converters.items():
             if hasattr(converter, "items"):  # any(png, svg, poster)
