@@ -36,10 +36,10 @@ def channels(result) -> tuple[bool, bool]:
     return total.scanned > 0 or total.kiosk > 0 or not total.paper, total.paper > 0
 
 
-def self_selected(online: bool, paper: bool, kiosk: bool = False) -> str:
+def self_selected(scanned: bool, paper: bool, kiosk: bool = False) -> str:
     """Why the intervals leave out self-selection: a QR code, a hall's tablet and a paper form alike are answered by
     whoever is willing."""
-    sources = [*(["扫码答卷"] if online else []), *(["平板答卷"] if kiosk else []), *(["纸质问卷"] if paper else [])]
+    sources = [*(["扫码答卷"] if scanned else []), *(["平板答卷"] if kiosk else []), *(["纸质问卷"] if paper else [])]
     who = sources[0] if len(sources) == 1 else f"{'、'.join(sources[:-1])}和{sources[-1]}均"
     how = {"扫码答卷": "扫码作答", "纸质问卷": "填写问卷"}.get(who, "作答")
     return (f"{who}由受访者自愿作答，属于方便抽样（自选择样本），不是概率抽样。文中的置信区间和单侧置信界"
@@ -86,7 +86,7 @@ def design_blocks(result):
     yield ("p", f"{project}满意度调查在 {len(result.points)} 个采集点（{names}）{how}，计划样本量 {result.target_n} 份，"
                 f"实际回收 {result.returned} 份" + (f"（{per_point}）" if per_point else "")
                 + (f"，其中{parts}" if parts and online else "") + "。")
-    yield ("p", self_selected(online, bool(paper), bool(kiosk)))
+    yield ("p", self_selected(total.scanned > 0 or not (paper or kiosk), bool(paper), bool(kiosk)))
     yield ("h2", "（五）问卷的设计")
     author = q.signature or s.get("evaluator_org")  # who signed the questionnaire printed at the end, else the evaluator
     yield ("p", f"运用{('由' + author + '制定的') if author else ''}满意度调查问卷（{q.title}），"
