@@ -42,6 +42,9 @@ def test_three_citizens_answer_one_after_the_other_on_a_halls_tablet(chromium, s
     tablet.goto(address)
     hall = server.prepared["codes"][0]
     assert tablet.url == f"{server.url}/s/{hall}"
+    tablet.check("input[name=age][value=B]")  # someone starts, then walks away
+    tablet.goto(address)
+    assert "已为您恢复" not in tablet.inner_text("main")  # the next person does not get their answers
     for i, answers in enumerate(ANSWERS):
         assert "已为您恢复" not in tablet.inner_text("main")  # the last person's answers are not shown
         for question, option in answers.items():

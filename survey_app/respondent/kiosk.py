@@ -5,7 +5,7 @@ Without the cookie nothing is looked up: the citizens' own phones pay nothing fo
 ignored (the device answers as a phone does) and its cookie cleared."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, after_this_request, current_app, request
+from flask import Blueprint, abort, after_this_request, current_app, g, request
 
 from ..store import get_store
 from . import bp as respondent_bp
@@ -34,10 +34,16 @@ def start(token):
 
 def current(point: dict) -> int | None:
     """The id of the tablet this request comes from when it is in use at ``point`` (one lookup, only when the
-    cookie is there); None otherwise. A token no longer in use has its cookie cleared by the response."""
+    cookie is there, once a request); None otherwise. A token no longer in use has its cookie cleared by the response."""
     token = request.cookies.get(COOKIE)
     if not token:
         return None
+    if "kiosk" not in g:
+        g.kiosk = _lookup(token, point)
+    return g.kiosk
+
+
+def _lookup(token: str, point: dict) -> int | None:
     found = get_store().kiosk_for_token(token) if len(token) <= MAX_TOKEN else None
     if found is None:
         @after_this_request

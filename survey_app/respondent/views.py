@@ -69,7 +69,7 @@ def _render(point, survey, questionnaire, form, status=200, notice=None, wait=1)
     first_error = next((q.id for q in questionnaire.questions if form[q.id].errors), None)
     response = current_app.make_response((render_template(
         "form.html", point=point, survey=survey, q=questionnaire, form=form, lang=lang,
-        rtl=lang in questionnaires.RTL_LANGUAGES, t=text.text(lang),
+        rtl=lang in questionnaires.RTL_LANGUAGES, t=text.text(lang), tablet=kiosk.current(point) is not None,
         notice=text.notice(notice, lang, first_error, wait), resubmit=notice in text.RESUBMIT,
         message=lambda m: text.message(m, lang)), status))
     token, new = _device()

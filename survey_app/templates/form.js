@@ -5,6 +5,8 @@
   var form = document.querySelector("form"), send = document.getElementById("send"), store;
   // a form sent back is a POST's reply: as a GET entry, Back or a reload shows it again, not ERR_CACHE_MISS
   try { history.replaceState(null, "", location.href); } catch (e) {}
+  // a hall's tablet (data-tablet) keeps nothing: one person's unsent answers are never the next one's
+  if (send.hasAttribute("data-tablet")) return;
   try { store = window.localStorage; store.setItem("manyi", "1"); store.removeItem("manyi"); } catch (e) { return; }
   var name = "manyi:" + location.pathname, life = 7200000;
   function fields() { return form.querySelectorAll("input[type=radio],input[type=checkbox],textarea"); }
