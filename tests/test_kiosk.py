@@ -305,3 +305,11 @@ def test_the_tablets_cookie_is_secure_behind_https(database_url):
         assert cookie.startswith("mkiosk=") and "; Secure" in cookie and "HttpOnly" in cookie
     finally:
         app.extensions[EXTENSION].close()
+
+
+def test_the_honeypot_still_applies_on_a_tablet(app, database, yining):
+    client, _, _, hall = _tablet(app, database, yining)
+    body = fill(client.get(f"/s/{hall}").get_data(as_text=True))
+    reply = client.post(f"/s/{hall}", data={**body, "website": "http://spam.example"})
+    assert reply.status_code == 400 and "页面中应当留空的一栏被填写了" in reply.get_data(as_text=True)
+    assert database.response_count() == 0
