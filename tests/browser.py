@@ -38,6 +38,17 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def logged_in(chromium, server, **context_options):
+    """A desktop page of a new browser context, logged in as USER through the real login form."""
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", **context_options)
+    page = context.new_page()
+    page.goto(f"{server.url}/admin/login")
+    page.fill("#username", USER)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    return page
+
+
 def evaluator_yining(conn, key_prefix: str, *, seconds=lambda i: 75, device=lambda i: f"phone-{i}") -> dict:
     """The Yining survey with its 50 answers split over two points (30 at the hall, 20 at the window) and the
     evaluator USER granted it; ``seconds`` and ``device`` give answer i's seconds on page and phone."""

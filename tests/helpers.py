@@ -6,6 +6,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 MANYI = str(Path(sys.executable).parent / "manyi")
@@ -133,3 +134,23 @@ def rtl_app(tmp_path):
         return app, conn.add_point(survey_id, "大厅")["code"]
     finally:
         conn.close()
+
+
+@contextmanager
+def copied_to_postgresql(pg, database, source: str, name: str):
+    """The SQLite deployment at ``source`` moved by `manyi copy-db` into a new database ``name`` of the throwaway
+    cluster (the app's ``database`` closed first: a maintenance stop), opened; dropped afterwards."""
+    from survey_app.store import open_store
+
+    database.close()
+    pg.create_database(name)
+    try:
+        done = manyi("copy-db", source, pg.url(name))
+        assert done.returncode == 0, done.stdout + done.stderr
+        copy = open_store(pg.url(name))
+        try:
+            yield copy
+        finally:
+            copy.close()
+    finally:
+        pg.drop_database(name)

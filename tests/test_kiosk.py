@@ -253,27 +253,16 @@ def test_the_rates_the_review_page_the_downloads_and_the_annex_count_tablets_apa
 
 @pytest.mark.sqlite_only  # copy-db from the SQLite file to a PostgreSQL database of the throwaway cluster
 def test_copy_db_moves_the_tablets_and_their_answers(pg, app, database, yining, clock):
-    from survey_app.store import open_store
-    from tests.helpers import manyi
+    from tests.helpers import copied_to_postgresql
 
     survey_id, _ = yining
     client, kiosk_id, token, hall = _tablet(app, database, yining)
     assert _answer(client, hall)[0].status_code == 303
-    database.close()
-    pg.create_database("kiosk_moved")
-    try:
-        done = manyi("copy-db", app.config["DATABASE"], pg.url("kiosk_moved"))
-        assert done.returncode == 0, done.stdout + done.stderr
-        copy = open_store(pg.url("kiosk_moved"))
-        try:
-            assert copy.kiosk_for_token(token)["id"] == kiosk_id and copy.verify().ok
-            assert copy.channel_counts(survey_id) == {copy.point_by_code(hall)[0]["id"]: {"平板": 1}}
-            later, _ = copy.add_kiosk(survey_id, copy.point_by_code(hall)[0]["id"], user="wang")
-            assert later > kiosk_id  # the ids continue after the copied ones
-        finally:
-            copy.close()
-    finally:
-        pg.drop_database("kiosk_moved")
+    with copied_to_postgresql(pg, database, app.config["DATABASE"], "kiosk_moved") as copy:
+        assert copy.kiosk_for_token(token)["id"] == kiosk_id and copy.verify().ok
+        assert copy.channel_counts(survey_id) == {copy.point_by_code(hall)[0]["id"]: {"平板": 1}}
+        later, _ = copy.add_kiosk(survey_id, copy.point_by_code(hall)[0]["id"], user="wang")
+        assert later > kiosk_id  # the ids continue after the copied ones
 
 
 @pytest.mark.parametrize("change", [

@@ -4,7 +4,7 @@ three citizens answer on it one after the other, none refused; the first thank-y
 itself, the others by 下一位. After 停用 the tablet is a phone that answered."""
 import pytest
 
-from tests.browser import MARKS, PASSWORD, USER, chromium, evaluator_yining, screenshot  # noqa: F401 (chromium: a fixture)
+from tests.browser import MARKS, chromium, evaluator_yining, logged_in, screenshot  # noqa: F401 (chromium: a fixture)
 from tests.live import LiveServer, prepare_database
 
 pytestmark = MARKS
@@ -23,12 +23,8 @@ def server(tmp_path, database_url):
 
 
 def test_three_citizens_answer_one_after_the_other_on_a_halls_tablet(chromium, server):
-    evaluator = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    admin = evaluator.new_page()
-    admin.goto(f"{server.url}/admin/login")
-    admin.fill("#username", USER)
-    admin.fill("#password", PASSWORD)
-    admin.click("main button[type=submit]")
+    admin = logged_in(chromium, server)
+    evaluator = admin.context
     points = f"{server.url}/admin/surveys/{server.prepared['survey_id']}/points"
     admin.goto(points)
     admin.click("button[aria-label='为业务大厅设置平板']")

@@ -352,26 +352,15 @@ def test_verify_names_a_paper_answer_changed_in_the_database(admin_client, datab
 
 @pytest.mark.sqlite_only  # copy-db from the SQLite file to a PostgreSQL database of the throwaway cluster
 def test_copy_db_moves_paper_answers_with_their_number_and_chain(pg, admin_client, database, yining, app):
-    from survey_app.store import open_store
-    from tests.helpers import manyi
+    from tests.helpers import copied_to_postgresql
 
     survey_id, _ = yining
     hall, window = _point_ids(database, survey_id)
     assert _enter(admin_client, survey_id, "21", hall).status_code == 302
     assert _enter(admin_client, survey_id, "22", window, {**YINING_ANSWERS, "q3": ""}).status_code == 302
-    database.close()  # a maintenance stop: copy-db refuses a file a server holds open
-    pg.create_database("paper_moved")
-    try:
-        done = manyi("copy-db", app.config["DATABASE"], pg.url("paper_moved"))
-        assert done.returncode == 0, done.stdout + done.stderr
-        copy = open_store(pg.url("paper_moved"))
-        try:
-            assert copy.paper_counts(survey_id) == {hall: 1, window: 1} and copy.verify().ok
-            assert [r["paper_number"] for r in copy.stream_responses(survey_id)] == ["21", "22"]
-        finally:
-            copy.close()
-    finally:
-        pg.drop_database("paper_moved")
+    with copied_to_postgresql(pg, database, app.config["DATABASE"], "paper_moved") as copy:
+        assert copy.paper_counts(survey_id) == {hall: 1, window: 1} and copy.verify().ok
+        assert [r["paper_number"] for r in copy.stream_responses(survey_id)] == ["21", "22"]
 
 
 def test_a_survey_answered_on_paper_only_is_described_as_a_paper_survey(admin_client, database, yining):

@@ -2,7 +2,7 @@
 point stays chosen from one form to the next, 未作答 clears a mistaken tick, every form is stored once."""
 import pytest
 
-from tests.browser import MARKS, PASSWORD, USER, chromium, evaluator_yining  # noqa: F401 (chromium: a fixture)
+from tests.browser import MARKS, chromium, evaluator_yining, logged_in  # noqa: F401 (chromium: a fixture)
 
 pytestmark = MARKS
 
@@ -13,12 +13,8 @@ def server(live_server_factory):
 
 
 def test_an_evaluator_enters_a_stack_of_paper_forms(chromium, server):
-    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{server.url}/admin/login")
-    page.fill("#username", USER)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
+    page = logged_in(chromium, server)
+    context = page.context
     survey = f"/admin/surveys/{server.prepared['survey_id']}"
     page.goto(server.url + survey)
     page.click("text=录入纸质问卷")
@@ -56,12 +52,8 @@ def test_an_evaluator_enters_a_stack_of_paper_forms(chromium, server):
 def test_an_evaluator_downloads_the_table_types_in_excel_and_imports_it(chromium, server, tmp_path):
     import openpyxl
 
-    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.goto(f"{server.url}/admin/login")
-    page.fill("#username", USER)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
+    page = logged_in(chromium, server, accept_downloads=True)
+    context = page.context
     page.goto(f"{server.url}/admin/surveys/{server.prepared['survey_id']}/paper")
     with page.expect_download() as download:
         page.click("#import >> text=纸质问卷录入表 XLSX")
