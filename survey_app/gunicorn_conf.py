@@ -16,6 +16,7 @@ limit_request_field_size = 8190
 worker_tmp_dir = "/dev/shm"
 accesslog = "-"
 access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'  # no client address: no raw IPs kept
+logger_class = "survey_app.access_log.Logger"  # a hall tablet's /k/<token> logged as /k/*** (respondent/kiosk.py)
 
 
 def when_ready(server):
