@@ -174,6 +174,14 @@ OUTCOME_WORDS = (("stored", "份已导入"), ("excluded", "份已导入并因漏
 OTHER = "份的问卷编号在导入时已被录入、答案不同，未保存：请在数据质量审核页核对。"
 
 
+def differences(stored, point_id: int, answers) -> str:
+    """What of a paper form differs from the one stored under its number (``store.stored_paper``): '采集点', '答案',
+    '采集点、答案', or '' (nothing stored, or the same form again)."""
+    if stored is None:
+        return ""
+    return "、".join(what for what, d in (("采集点", stored[0] != point_id), ("答案", stored[1] != sorted(answers))) if d)
+
+
 def store_rows(store, survey_id: int, questionnaire, rows: list[PaperRow], user: str) -> dict[str, int]:
     """Store the parsed forms (each as the 录入纸质问卷 page stores one, audited as ``user``): ImportProblems, and
     nothing stored, when a number was stored before at another point or with other answers; else how many forms were "stored",
@@ -181,10 +189,8 @@ def store_rows(store, survey_id: int, questionnaire, rows: list[PaperRow], user:
     the number while this import ran)."""
     problems = []
     for row in rows:
-        stored = store.stored_paper(survey_id, row.number)
-        if stored is not None and stored != (row.point_id, sorted(row.answers)):
-            differs = "、".join(what for what, d in (("采集点", stored[0] != row.point_id),
-                                                     ("答案", stored[1] != sorted(row.answers))) if d)
+        differs = differences(store.stored_paper(survey_id, row.number), row.point_id, row.answers)
+        if differs:
             problems.append(f"第 {row.line} 行：问卷编号 {row.number} 此前已录入，{differs}与本行不同。")
     if problems:
         raise ImportProblems(problems)

@@ -89,13 +89,12 @@ def paper(survey_id):
         return _page(survey, q, form, 503, kept, "数据库暂时无法写入，这份问卷未保存；请稍后再点“保存这份问卷”。")
     number = form.number.data
     if not entered.created:
-        stored = get_store().get_response(entered.response_id)
-        other_point, other_answers = stored["point_id"] != point["id"], sorted(stored["answers"]) != sorted(answers)
-        if not other_point and not other_answers:  # the same form again (a double click, or typed twice)
+        stored = get_store().stored_paper(survey_id, number)
+        differs = paper_import_rules.differences(stored, point["id"], answers)
+        if not differs:  # the same form again (a double click, or typed twice)
             flash(f"第 {number} 号纸质问卷此前已录入，内容相同，未重复保存。")
             return redirect(url_for(".paper", survey_id=survey_id, point=point["id"]))
-        differs = "、".join(what for what, d in (("采集点", other_point), ("答案", other_answers)) if d)
-        where = f"：录入为{points[str(stored['point_id'])]['name']}" if other_point else ""
+        where = f"：录入为{points[str(stored[0])]['name']}" if stored[0] != point["id"] else ""
         form.number.errors = [f"第 {number} 号纸质问卷此前已录入（{differs}与本次不同{where}），本次未保存。"
                               "请核对问卷编号；确是另一份问卷时请改正编号后再保存。"]
         return _page(survey, q, form, 409, kept)
